@@ -1,0 +1,52 @@
+"""Settings from the environment (prefix ``BANKDESK_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "dev-insecure-secret-change-me"  # noqa: S105 - refused outside dev, see below
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BANKDESK_", extra="ignore")
+
+    env: Literal["dev", "test", "prod"] = "dev"
+    database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'bankdesk.db'}"
+    secret_key: str = DEFAULT_SECRET
+    demo: bool | None = None
+    token_ttl_minutes: int = Field(default=60 * 12, gt=0)
+    rate_limit_per_minute: int = Field(default=30, gt=0)
+    max_message_chars: int = Field(default=4000, gt=0)
+    var_dir: Path = PROJECT_ROOT / "var"
+    kb_dir: Path = PROJECT_ROOT / "fixtures" / "kb"
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.env != "dev" and self.secret_key == DEFAULT_SECRET:
+            raise ValueError(
+                "BANKDESK_SECRET_KEY is the built-in development secret; set a real secret "
+                "or run with BANKDESK_ENV=dev"
+            )
+        if len(self.secret_key) < 16:
+            raise ValueError("BANKDESK_SECRET_KEY must be at least 16 characters")
+        return self
+
+    @property
+    def demo_enabled(self) -> bool:
+        return self.env == "dev" if self.demo is None else self.demo
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,33 @@
+"""ORM tables, one module each, all on ``Base.metadata``."""
+
+from app.models.account import Account
+from app.models.audit_event import AuditEvent
+from app.models.base import Base
+from app.models.card import Card
+from app.models.complaint import Complaint
+from app.models.conversation import Conversation
+from app.models.customer import Customer
+from app.models.dispute import Dispute
+from app.models.handoff import Handoff
+from app.models.idempotency_record import IdempotencyRecord
+from app.models.message import Message
+from app.models.payment import Payment
+from app.models.staff_user import StaffUser
+from app.models.transaction import Transaction
+
+__all__ = [
+    "Account",
+    "AuditEvent",
+    "Base",
+    "Card",
+    "Complaint",
+    "Conversation",
+    "Customer",
+    "Dispute",
+    "Handoff",
+    "IdempotencyRecord",
+    "Message",
+    "Payment",
+    "StaffUser",
+    "Transaction",
+]
