@@ -1,0 +1,79 @@
+"""Retrieval accuracy on labelled questions: is an acceptable article first, or among the first three?
+
+Run ``python -m agents.kb.evaluation [KB_DIR] [BANKING77_CSV]`` to print the figures for the
+Banking77 training questions whose intent the knowledge base answers.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from agents.kb.intent_articles import INTENT_ARTICLES
+from agents.kb.knowledge_base import KnowledgeBase, load_kb
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledQuestion:
+    text: str
+    intent: str
+    acceptable_slugs: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RetrievalAccuracy:
+    questions: int
+    top1: float
+    top3: float
+    per_intent_top1: Mapping[str, float]
+
+
+def banking77_questions(csv_path: Path) -> list[LabelledQuestion]:
+    """Banking77 rows (``text,category``) whose intent has an article in ``INTENT_ARTICLES``."""
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        return [
+            LabelledQuestion(text=row["text"], intent=row["category"], acceptable_slugs=slugs)
+            for row in csv.DictReader(handle)
+            if (slugs := INTENT_ARTICLES.get(row["category"])) is not None
+        ]
+
+
+def measure(kb: KnowledgeBase, questions: Iterable[LabelledQuestion]) -> RetrievalAccuracy:
+    """Top-1 and top-3 by article: the first three distinct articles among the search results."""
+    total = hits1 = hits3 = 0
+    per_intent: dict[str, list[int]] = {}
+    for question in questions:
+        slugs = [p.slug for p in kb.search(question.text, k=3, one_per_article=True)]
+        first = bool(slugs) and slugs[0] in question.acceptable_slugs
+        total += 1
+        hits1 += first
+        hits3 += any(slug in question.acceptable_slugs for slug in slugs)
+        counts = per_intent.setdefault(question.intent, [0, 0])
+        counts[0] += first
+        counts[1] += 1
+    if total == 0:
+        raise ValueError("no labelled questions to measure")
+    return RetrievalAccuracy(
+        questions=total,
+        top1=hits1 / total,
+        top3=hits3 / total,
+        per_intent_top1={intent: hit / n for intent, (hit, n) in sorted(per_intent.items())},
+    )
+
+
+def main(argv: list[str]) -> int:
+    kb_dir = Path(argv[0]) if argv else Path("fixtures/kb")
+    csv_path = Path(argv[1]) if len(argv) > 1 else Path("fixtures/banking77/train.csv")
+    result = measure(load_kb(kb_dir), banking77_questions(csv_path))
+    out = sys.stdout
+    out.write(f"questions {result.questions}  top-1 {result.top1:.3f}  top-3 {result.top3:.3f}\n")
+    for intent, accuracy in sorted(result.per_intent_top1.items(), key=lambda item: item[1]):
+        out.write(f"  {accuracy:.2f}  {intent}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
