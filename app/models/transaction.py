@@ -17,7 +17,9 @@ class Transaction(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))
-    card_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("card.id", ondelete="SET NULL"), nullable=True)
+    card_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("card.id", ondelete="SET NULL"), nullable=True
+    )
     # Signed minor units in the account's currency: negative is money out.
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))

@@ -1,0 +1,140 @@
+"""Auditor routes: read-only transcripts, chain verification and streamed export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+
+from app.audit import repository
+from app.audit.schemas import (
+    AuditConversationList,
+    AuditConversationOut,
+    AuditEventOut,
+    AuditTranscript,
+    ChainReport,
+)
+from app.audit.service import events_for_conversation, iter_events, verify_chain
+from app.conversations.repository import list_messages
+from app.conversations.schemas import MessageOut
+from app.deps import Auditor, SessionDep, SessionFactoryDep
+from app.errors import Unprocessable
+from app.models import Conversation
+from app.models.enums import ConversationStatus
+
+router = APIRouter(prefix="/v1/audit", tags=["audit"])
+EXPORT_COLUMNS = ["seq", "created_at", "conversation_id", "kind", "actor", "payload", "prev_hash", "hash"]
+
+
+def _conversation_out(conversation: Conversation, handed_off: bool) -> AuditConversationOut:
+    return AuditConversationOut(
+        id=conversation.id,
+        status=conversation.status,
+        created_at=conversation.created_at,
+        updated_at=conversation.updated_at,
+        customer_id=conversation.customer_id,
+        variant=conversation.variant,
+        flagged=conversation.flagged,
+        handed_off=handed_off,
+    )
+
+
+@router.get("/conversations", response_model=AuditConversationList)
+async def list_conversations(
+    auditor: Auditor,
+    session: SessionDep,
+    customer_id: uuid.UUID | None = None,
+    created_from: Annotated[datetime | None, Query(alias="from")] = None,
+    created_to: Annotated[datetime | None, Query(alias="to")] = None,
+    status: ConversationStatus | None = None,
+    flagged: bool | None = None,
+    handed_off: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> AuditConversationList:
+    """Search conversations by customer, dates (`from` inclusive, `to` exclusive), status and flags."""
+    for value in (created_from, created_to):
+        if value is not None and value.tzinfo is None:
+            raise Unprocessable("from/to must carry a timezone, e.g. 2026-11-01T00:00:00Z")
+    rows = await repository.search_conversations(
+        session,
+        customer_id=customer_id,
+        created_from=created_from,
+        created_to=created_to,
+        status=status,
+        flagged=flagged,
+        handed_off=handed_off,
+        limit=limit,
+        offset=offset,
+    )
+    return AuditConversationList(items=[_conversation_out(c, h) for c, h in rows])
+
+
+@router.get("/conversations/{conversation_id}", response_model=AuditTranscript)
+async def get_transcript(
+    conversation_id: uuid.UUID, auditor: Auditor, session: SessionDep
+) -> AuditTranscript:
+    """A transcript with every audit event of the conversation, in chain order."""
+    conversation, handed_off = await repository.get_conversation(session, conversation_id)
+    messages = await list_messages(session, conversation_id=conversation_id)
+    events = await events_for_conversation(session, conversation_id)
+    return AuditTranscript(
+        conversation=_conversation_out(conversation, handed_off),
+        messages=[MessageOut.model_validate(m) for m in messages],
+        events=[AuditEventOut.model_validate(e) for e in events],
+    )
+
+
+@router.get("/verify", response_model=ChainReport)
+async def verify(auditor: Auditor, session: SessionDep) -> ChainReport:
+    """Recompute the hash chain; names the first broken link if any."""
+    verdict = await verify_chain(session)
+    return ChainReport(
+        ok=verdict.ok,
+        checked=verdict.checked,
+        first_broken_seq=verdict.first_broken_seq,
+        reason=verdict.reason,
+    )
+
+
+@router.get(
+    "/export",
+    responses={200: {"content": {"application/x-ndjson": {}, "text/csv": {}}}},
+    response_class=StreamingResponse,
+)
+async def export(
+    auditor: Auditor, factory: SessionFactoryDep, format: Literal["jsonl", "csv"] = "jsonl"
+) -> StreamingResponse:
+    """Stream every audit event as JSON lines or CSV."""
+
+    async def rows() -> AsyncIterator[str]:
+        if format == "csv":
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(EXPORT_COLUMNS)
+            yield buffer.getvalue()
+        async with factory() as session:
+            async for event in iter_events(session):
+                item = AuditEventOut.model_validate(event).model_dump(mode="json")
+                if format == "jsonl":
+                    yield json.dumps(item, separators=(",", ":")) + "\n"
+                else:
+                    buffer = io.StringIO()
+                    writer = csv.writer(buffer)
+                    item["payload"] = json.dumps(item["payload"], separators=(",", ":"))
+                    writer.writerow([item[c] for c in EXPORT_COLUMNS])
+                    yield buffer.getvalue()
+
+    media = "application/x-ndjson" if format == "jsonl" else "text/csv"
+    return StreamingResponse(
+        rows(),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="bankdesk-audit.{format}"'},
+    )

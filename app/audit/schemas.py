@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from app.conversations.schemas import ConversationOut, MessageOut
+
+
+class AuditEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    seq: int
+    conversation_id: uuid.UUID | None
+    kind: str
+    actor: str
+    payload: Any
+    created_at: datetime
+    prev_hash: str
+    hash: str
+
+    @field_validator("payload", mode="before")
+    @classmethod
+    def _parse(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except ValueError:
+                return value
+        return value
+
+
+class AuditConversationOut(ConversationOut):
+    customer_id: uuid.UUID
+    variant: str
+    flagged: bool
+    handed_off: bool
+
+
+class AuditConversationList(BaseModel):
+    items: list[AuditConversationOut]
+
+
+class AuditTranscript(BaseModel):
+    conversation: AuditConversationOut
+    messages: list[MessageOut]
+    events: list[AuditEventOut]
+
+
+class ChainReport(BaseModel):
+    ok: bool
+    checked: int
+    first_broken_seq: int | None
+    reason: str | None

@@ -1,0 +1,144 @@
+"""Customer chat routes."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request, status
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from app.conversations import idempotency, repository, service
+from app.conversations.schemas import (
+    ConversationCreate,
+    ConversationDetail,
+    ConversationList,
+    ConversationOut,
+    MessageIn,
+    MessageOut,
+    TurnOut,
+)
+from app.deps import AgentDep, CurrentCustomer, SessionDep, SessionFactoryDep, SettingsDep
+from app.observability import Metrics
+
+router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
+
+_SSE_DOC = (
+    "With `Accept: text/event-stream` the reply streams as Server-Sent Events: `message.created`, "
+    "`agent.step`, `message.delta`, `message.completed` and, on failure, `error`."
+)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ConversationOut)
+async def create_conversation(
+    customer: CurrentCustomer, session: SessionDep, body: ConversationCreate | None = None
+) -> ConversationOut:
+    """Start a conversation with the bank's assistant."""
+    conversation = await service.create_conversation(session, customer_id=customer.id, variant="default")
+    return ConversationOut.model_validate(conversation)
+
+
+@router.get("", response_model=ConversationList)
+async def list_conversations(customer: CurrentCustomer, session: SessionDep) -> ConversationList:
+    """List the customer's own conversations, newest first."""
+    rows = await repository.list_conversations(session, customer_id=customer.id)
+    return ConversationList(items=[ConversationOut.model_validate(r) for r in rows])
+
+
+@router.get("/{conversation_id}", response_model=ConversationDetail)
+async def get_conversation(
+    conversation_id: uuid.UUID, customer: CurrentCustomer, session: SessionDep
+) -> ConversationDetail:
+    """One of the customer's conversations with its messages."""
+    conversation = await repository.get_owned_conversation(
+        session, conversation_id=conversation_id, customer_id=customer.id
+    )
+    messages = await repository.list_messages(session, conversation_id=conversation.id)
+    return ConversationDetail(
+        **ConversationOut.model_validate(conversation).model_dump(),
+        messages=[MessageOut.model_validate(m) for m in messages],
+    )
+
+
+def _sse(event_id: int, name: str, data: dict[str, Any]) -> bytes:
+    return f"id: {event_id}\nevent: {name}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+
+
+@router.post(
+    "/{conversation_id}/messages",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TurnOut,
+    description=_SSE_DOC,
+    responses={
+        201: {"content": {"text/event-stream": {"schema": {"type": "string"}}}},
+        409: {"description": "A request with the same Idempotency-Key is still in flight"},
+        422: {"description": "Invalid content, or an Idempotency-Key reused with another body"},
+        429: {"description": "Rate limit exceeded; see Retry-After"},
+    },
+)
+async def post_message(
+    conversation_id: uuid.UUID,
+    body: MessageIn,
+    request: Request,
+    customer: CurrentCustomer,
+    factory: SessionFactoryDep,
+    agent: AgentDep,
+    settings: SettingsDep,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    accept: Annotated[str | None, Header()] = None,
+) -> Any:
+    """Send a message and get the assistant's reply."""
+    if idempotency_key is not None:
+        idempotency.validate_key(idempotency_key)
+    turn = service.TurnRequest(
+        customer_id=customer.id,
+        conversation_id=conversation_id,
+        content=body.content,
+        idempotency_key=idempotency_key,
+    )
+    metrics: Metrics = request.app.state.metrics
+    replay = await service.prepare_turn(factory, turn, per_minute=settings.rate_limit_per_minute)
+    streaming = accept is not None and "text/event-stream" in accept
+
+    if replay is not None:
+        if not streaming:
+            return JSONResponse(
+                replay.body, status_code=replay.status_code, headers={"Idempotent-Replay": "true"}
+            )
+
+        async def replayed() -> AsyncIterator[bytes]:
+            yield _sse(1, "message.created", replay.body["message"])
+            yield _sse(2, "message.completed", replay.body)
+
+        return StreamingResponse(
+            replayed(), media_type="text/event-stream", headers={"Idempotent-Replay": "true"}
+        )
+
+    if not streaming:
+        result: dict[str, Any] | None = None
+        async for event in service.execute_turn(factory, agent, turn, metrics=metrics):
+            if event.name == "message.completed":
+                result = event.data
+        return JSONResponse(result, status_code=status.HTTP_201_CREATED)
+
+    async def stream() -> AsyncIterator[bytes]:
+        event_id = 0
+        try:
+            async for event in service.execute_turn(factory, agent, turn, metrics=metrics):
+                event_id += 1
+                yield _sse(event_id, event.name, event.data)
+        except Exception:
+            event_id += 1
+            yield _sse(
+                event_id,
+                "error",
+                {"status": 500, "detail": "The turn failed and nothing of it was saved; please retry."},
+            )
+
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
