@@ -1,0 +1,29 @@
+"""Map an HTTP failure reported by a provider SDK to the gateway's outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from agents.models.errors import ProviderFailure
+from agents.models.providers.base import retry_after_seconds
+from agents.models.recording import Outcome
+
+
+def failure_from_status(status: int, headers: Mapping[str, str], message: str) -> ProviderFailure:
+    detail = f"HTTP {status}: {message}"
+    if status == 429:
+        return ProviderFailure(Outcome.RATE_LIMITED, detail, retry_after_s=retry_after_seconds(headers))
+    if status == 408:
+        return ProviderFailure(Outcome.TIMEOUT, detail)
+    if status >= 500:  # includes Anthropic's 529 "overloaded"
+        return ProviderFailure(Outcome.SERVER_ERROR, detail, retry_after_s=retry_after_seconds(headers))
+    # 400/401/403/404/422: our request or our account is wrong; retrying the same entry cannot help.
+    return ProviderFailure(Outcome.ERROR, detail)
+
+
+def timeout_failure(message: str) -> ProviderFailure:
+    return ProviderFailure(Outcome.TIMEOUT, message)
+
+
+def connection_failure(message: str) -> ProviderFailure:
+    return ProviderFailure(Outcome.ERROR, f"connection failed: {message}", connection_failed=True)
