@@ -21,8 +21,8 @@ from agents.kb.articles import Article, Passage
 # bounds the cost of vectorising a pasted essay.
 MAX_QUERY_CHARS = 2_000
 
-_WORD_WEIGHT = 0.5
-_SECTION_WEIGHT = 0.6
+_WORD_WEIGHT = 0.3
+_SECTION_WEIGHT = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +47,7 @@ class SectionIndex:
             lowercase=True, ngram_range=(1, 2), sublinear_tf=True, stop_words="english", dtype=np.float64
         )
         self._char = TfidfVectorizer(
-            lowercase=True, analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float64
+            lowercase=True, analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float64
         )
         self._word.fit(section_docs + article_docs)
         self._char.fit(section_docs + article_docs)
