@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET = "dev-insecure-secret-change-me"  # noqa: S105 - refused outside dev, see below
+DEFAULT_SECRET = "dev-insecure-secret-change-me-0123456789"  # noqa: S105 - refused outside dev, see below
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -34,8 +34,8 @@ class Settings(BaseSettings):
                 "BANKDESK_SECRET_KEY is the built-in development secret; set a real secret "
                 "or run with BANKDESK_ENV=dev"
             )
-        if len(self.secret_key) < 16:
-            raise ValueError("BANKDESK_SECRET_KEY must be at least 16 characters")
+        if len(self.secret_key) < 32:
+            raise ValueError("BANKDESK_SECRET_KEY must be at least 32 characters (HS256 key)")
         return self
 
     @property

@@ -1,0 +1,112 @@
+"""Bad input gets a clear error and writes nothing."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import AuditEvent, Message
+from tests.factories import auth, make_conversation, make_customer
+
+
+async def _counts(session: AsyncSession) -> tuple[int, int]:
+    messages = await session.scalar(select(func.count(Message.id)))
+    events = await session.scalar(select(func.count(AuditEvent.seq)))
+    await session.commit()
+    return int(messages or 0), int(events or 0)
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "fragment"),
+    [
+        (b'{"content": ""}', 422, "at least 1 character"),
+        (b'{"content": "   \\n\\t  "}', 422, "empty or only whitespace"),
+        (b'{"content": "' + b"a" * 4001 + b'"}', 422, "at most 4000 characters"),
+        (b'{"content": "abc\\u0000def"}', 422, "NUL"),
+        (b'{"content": "\xff\xfe bad bytes"}', 422, "UTF-8"),
+        (b'{"content": "\\ud800 lone surrogate"}', 422, "unicode string"),
+        (b'{"content": "hi", "customer_id": "someone-else"}', 422, "Extra inputs are not permitted"),
+        (b'{"content": 42}', 422, "valid string"),
+        (b"{}", 422, "Field required"),
+        (b'{"content": "hi"', 400, "not valid JSON"),
+        (b"not json at all", 400, "not valid JSON"),
+        (b'{"content": "' + b"a" * 70_000 + b'"}', 413, "larger than"),
+    ],
+)
+async def test_bad_message_bodies(
+    client: httpx.AsyncClient, session: AsyncSession, raw: bytes, status: int, fragment: str
+) -> None:
+    customer = await make_customer(session)
+    conversation = await make_conversation(session, customer=customer)
+    before = await _counts(session)
+    r = await client.post(
+        f"/v1/conversations/{conversation.id}/messages",
+        content=raw,
+        headers={**auth(customer), "Content-Type": "application/json"},
+    )
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert fragment in r.json()["detail"], r.json()
+    assert await _counts(session) == before
+
+
+async def test_exactly_4000_characters_is_accepted(client: httpx.AsyncClient, session: AsyncSession) -> None:
+    customer = await make_customer(session)
+    conversation = await make_conversation(session, customer=customer)
+    r = await client.post(
+        f"/v1/conversations/{conversation.id}/messages", json={"content": "é" * 4000}, headers=auth(customer)
+    )
+    assert r.status_code == 201
+    assert r.json()["message"]["content"] == "é" * 4000
+
+
+async def test_unknown_fields_on_create_conversation(client: httpx.AsyncClient, session: AsyncSession) -> None:
+    customer = await make_customer(session)
+    r = await client.post("/v1/conversations", json={"customer_id": "x"}, headers=auth(customer))
+    assert r.status_code == 422
+
+
+async def test_malformed_path_id_is_422(client: httpx.AsyncClient, session: AsyncSession) -> None:
+    customer = await make_customer(session)
+    r = await client.get("/v1/conversations/not-a-uuid", headers=auth(customer))
+    assert r.status_code == 422
+
+
+async def test_agent_failure_rolls_back_the_whole_turn(
+    settings: object, session: AsyncSession, database_url: str
+) -> None:
+    from collections.abc import AsyncIterator
+
+    from agents.ports import AgentEvent, TurnInput
+    from app.config import Settings
+    from app.main import create_app
+
+    class BrokenAgent:
+        async def run_turn(self, turn: TurnInput) -> AsyncIterator[AgentEvent]:
+            yield AgentEvent("step", {"node": "broken"})
+            raise RuntimeError("model exploded")
+
+    assert isinstance(settings, Settings)
+    application = create_app(settings, agent=BrokenAgent())
+    customer = await make_customer(session)
+    conversation = await make_conversation(session, customer=customer)
+    before = await _counts(session)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            r = await c.post(
+                f"/v1/conversations/{conversation.id}/messages", json={"content": "hello"}, headers=auth(customer)
+            )
+            assert r.status_code == 500
+            assert r.json()["detail"] == "An unexpected error occurred"
+            # The retry with an idempotency key is not blocked by a stale in-flight claim.
+            for _ in range(2):
+                r = await c.post(
+                    f"/v1/conversations/{conversation.id}/messages",
+                    json={"content": "hello"},
+                    headers={**auth(customer), "Idempotency-Key": "k-1"},
+                )
+                assert r.status_code == 500
+    assert await _counts(session) == before

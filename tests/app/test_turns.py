@@ -1,0 +1,126 @@
+"""The customer turn: storage after redaction, streaming, rate limit."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import AuditEvent, Message
+from app.models.enums import MessageRole
+from tests.factories import auth, make_conversation, make_customer
+
+
+async def test_card_number_and_cvv_are_never_stored(client: httpx.AsyncClient, session: AsyncSession) -> None:
+    customer = await make_customer(session)
+    conversation = await make_conversation(session, customer=customer)
+    text = "my card is 4111 1111 1111 1111 and the cvv is 123, please help"
+    r = await client.post(
+        f"/v1/conversations/{conversation.id}/messages", json={"content": text}, headers=auth(customer)
+    )
+    assert r.status_code == 201
+    stored = (
+        await session.scalars(select(Message.content).where(Message.role == MessageRole.customer))
+    ).one()
+    assert "4111 1111 1111 1111" not in stored
+    assert "1111" in stored  # masked to the last four
+    assert "123" not in stored
+    assert r.json()["message"]["content"] == stored
+    # Nor in the audit log.
+    payloads = (await session.scalars(select(AuditEvent.payload))).all()
+    assert not any("4111" in p for p in payloads)
+
+
+def _parse_sse(raw: str) -> list[tuple[str, dict[str, object]]]:
+    events = []
+    for block in raw.strip().split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines())
+        assert set(fields) == {"id", "event", "data"}, block
+        events.append((fields["event"], json.loads(fields["data"])))
+    return events
+
+
+async def test_sse_framing_and_order(client: httpx.AsyncClient, session: AsyncSession) -> None:
+    customer = await make_customer(session)
+    conversation = await make_conversation(session, customer=customer)
+    async with client.stream(
+        "POST",
+        f"/v1/conversations/{conversation.id}/messages",
+        json={"content": "hello"},
+        headers={**auth(customer), "Accept": "text/event-stream"},
+    ) as r:
+        assert r.status_code == 200  # a stream starts before the outcome is known
+        assert r.headers["content-type"].startswith("text/event-stream")
+        raw = (await r.aread()).decode()
+    events = _parse_sse(raw)
+    names = [name for name, _ in events]
+    assert names[0] == "message.created"
+    assert names[-1] == "message.completed"
+    assert "agent.step" in names
+    deltas = [data["text"] for name, data in events if name == "message.delta"]
+    completed = events[-1][1]
+    assert isinstance(completed["reply"], dict)
+    assert "".join(str(d) for d in deltas).strip() == completed["reply"]["content"]
+    assert events[0][1]["content"] == "hello"
+
+
+async def test_sse_failure_emits_error_event_and_keeps_nothing(
+    settings: object, session: AsyncSession
+) -> None:
+    from collections.abc import AsyncIterator
+
+    from agents.ports import AgentEvent, TurnInput
+    from app.config import Settings
+    from app.main import create_app
+
+    class FailingAgent:
+        async def run_turn(self, turn: TurnInput) -> AsyncIterator[AgentEvent]:
+            yield AgentEvent("delta", {"text": "partial "})
+            raise RuntimeError("boom")
+
+    assert isinstance(settings, Settings)
+    application: FastAPI = create_app(settings, agent=FailingAgent())
+    customer = await make_customer(session)
+    conversation = await make_conversation(session, customer=customer)
+    async with application.router.lifespan_context(application):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=application), base_url="http://t") as c:
+            r = await c.post(
+                f"/v1/conversations/{conversation.id}/messages",
+                json={"content": "hello"},
+                headers={**auth(customer), "Accept": "text/event-stream"},
+            )
+    events = _parse_sse(r.text)
+    assert [n for n, _ in events] == ["message.created", "message.delta", "error"]
+    assert (await session.scalars(select(Message))).all() == []
+
+
+async def test_rate_limit_returns_429_with_retry_after(
+    client: httpx.AsyncClient, session: AsyncSession, app: FastAPI
+) -> None:
+    app.state.settings.rate_limit_per_minute = 3
+    customer = await make_customer(session)
+    conversation = await make_conversation(session, customer=customer)
+    url = f"/v1/conversations/{conversation.id}/messages"
+    for i in range(3):
+        assert (await client.post(url, json={"content": f"m{i}"}, headers=auth(customer))).status_code == 201
+    r = await client.post(url, json={"content": "one too many"}, headers=auth(customer))
+    assert r.status_code == 429
+    assert 1 <= int(r.headers["retry-after"]) <= 60
+    # Another customer is not affected.
+    other = await make_customer(session, name="Other")
+    other_conv = await make_conversation(session, customer=other)
+    r = await client.post(f"/v1/conversations/{other_conv.id}/messages", json={"content": "hi"}, headers=auth(other))
+    assert r.status_code == 201
+
+
+async def test_conversation_listing_and_detail(client: httpx.AsyncClient, session: AsyncSession) -> None:
+    customer = await make_customer(session)
+    created = [(await client.post("/v1/conversations", headers=auth(customer))).json()["id"] for _ in range(2)]
+    listed = (await client.get("/v1/conversations", headers=auth(customer))).json()["items"]
+    assert sorted(c["id"] for c in listed) == sorted(created)
+    await client.post(f"/v1/conversations/{created[0]}/messages", json={"content": "hi"}, headers=auth(customer))
+    detail = (await client.get(f"/v1/conversations/{created[0]}", headers=auth(customer))).json()
+    assert [m["role"] for m in detail["messages"]] == ["customer", "assistant"]
