@@ -1,0 +1,95 @@
+"""Triage configuration, read from `triage.toml` beside this module (or a path you give)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+DEFAULT_CONFIG_PATH = Path(__file__).with_name("triage.toml")
+GRADES = ("light", "embeddings")
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Everything that changes the trained artifact; it is part of the cache key."""
+
+    classifier: str
+    word_ngrams: tuple[int, int]
+    char_ngrams: tuple[int, int]
+    char_min_df: int
+    C: float
+    max_iter: int
+    calibration_folds: int
+    seed: int
+    max_chars: int
+    embedding_weight: float
+    encode_batch_size: int
+
+    def fingerprint(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TriageConfig:
+    grade: str
+    escalation_tier: str
+    thresholds: dict[str, float]
+    training: dict[str, TrainingConfig]
+    torch_threads: int
+    torch_train_threads: int
+
+    def threshold(self, grade: str | None = None) -> float:
+        """Calibrated confidence below which a turn escalates to `escalation_tier`."""
+        return self.thresholds[grade or self.grade]
+
+    def should_escalate(self, confidence: float, grade: str | None = None) -> bool:
+        return confidence < self.threshold(grade)
+
+
+CLASSIFIERS = ("linear_svc", "logistic_regression")
+
+
+def _classifier(name: object) -> str:
+    if name not in CLASSIFIERS:
+        raise ValueError(f"classifier must be one of {CLASSIFIERS}, not {name!r}")
+    return str(name)
+
+
+def _training(section: dict[str, Any]) -> TrainingConfig:
+    return TrainingConfig(
+        classifier=_classifier(section["classifier"]),
+        word_ngrams=(int(section["word_ngrams"][0]), int(section["word_ngrams"][1])),
+        char_ngrams=(int(section["char_ngrams"][0]), int(section["char_ngrams"][1])),
+        char_min_df=int(section["char_min_df"]),
+        C=float(section["C"]),
+        max_iter=int(section["max_iter"]),
+        calibration_folds=int(section["calibration_folds"]),
+        seed=int(section["seed"]),
+        max_chars=int(section["max_chars"]),
+        embedding_weight=float(section.get("embedding_weight", 0.0)),
+        encode_batch_size=int(section.get("encode_batch_size", 64)),
+    )
+
+
+def load_triage_config(path: Path | None = None) -> TriageConfig:
+    """Read and validate the triage configuration; a bad file fails here, not mid-conversation."""
+    with (path or DEFAULT_CONFIG_PATH).open("rb") as handle:
+        raw = tomllib.load(handle)
+    grade = str(raw["grade"])
+    if grade not in GRADES:
+        raise ValueError(f"triage grade must be one of {GRADES}, not {grade!r}")
+    escalation = raw["escalation"]
+    thresholds = {name: float(escalation["threshold"][name]) for name in GRADES}
+    for name, value in thresholds.items():
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"escalation threshold for {name} must be within [0, 1], not {value}")
+    return TriageConfig(
+        grade=grade,
+        escalation_tier=str(escalation["tier"]),
+        thresholds=thresholds,
+        training={name: _training(raw[name]) for name in GRADES},
+        torch_threads=int(raw["embeddings"]["torch_threads"]),
+        torch_train_threads=int(raw["embeddings"]["torch_train_threads"]),
+    )
