@@ -10,7 +10,8 @@ from agents.models.recording import Outcome
 
 
 def failure_from_status(status: int, headers: Mapping[str, str], message: str) -> ProviderFailure:
-    detail = f"HTTP {status}: {message}"
+    # The SDKs prefix "Error code: 429 - "; the status is already in our own prefix.
+    detail = f"HTTP {status}: {message.removeprefix(f'Error code: {status} - ')}"
     if status == 429:
         return ProviderFailure(Outcome.RATE_LIMITED, detail, retry_after_s=retry_after_seconds(headers))
     if status == 408:
