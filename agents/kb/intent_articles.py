@@ -49,7 +49,8 @@ INTENT_ARTICLES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
         "failed_transfer": ("declined-payments", "uk-transfers"),
         "fiat_currency_support": ("exchange-rates-and-currencies",),
         "get_disposable_virtual_card": ("virtual-and-spare-cards",),
-        "get_physical_card": ("virtual-and-spare-cards",),
+        # Banking77 files questions about the PIN for a newly delivered card under this intent.
+        "get_physical_card": ("pin", "card-delivery"),
         "getting_spare_card": ("virtual-and-spare-cards",),
         "getting_virtual_card": ("virtual-and-spare-cards",),
         "lost_or_stolen_card": ("lost-or-stolen-card",),
