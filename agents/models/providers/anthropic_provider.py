@@ -12,7 +12,13 @@ from anthropic.types import Message
 
 from agents.models.errors import ProviderFailure
 from agents.models.providers.base import CallOptions, ChunkStream, ProviderResult
-from agents.models.providers.sdk_errors import connection_failure, failure_from_status, timeout_failure
+from agents.models.providers.sdk_errors import (
+    connection_failure,
+    failure_from_status,
+    mid_stream_failure,
+    timeout_failure,
+    truncated_stream,
+)
 from agents.models.recording import Outcome
 from agents.models.types import ChatMessage, ModelRequest, TextDelta, ToolCall
 
@@ -54,6 +60,7 @@ class AnthropicProvider:
         blocks: dict[int, _Block] = {}
         input_tokens = output_tokens = 0
         model = options.model
+        finished = False
         try:
             events = await self._client.messages.create(
                 **_params(request, options), stream=True, timeout=options.timeout_s
@@ -81,8 +88,14 @@ class AnthropicProvider:
                         # usage in message_delta is cumulative, not an increment
                         output_tokens = event.usage.output_tokens
                         input_tokens = event.usage.input_tokens or input_tokens
+                    elif event.type == "message_stop":
+                        finished = True
         except anthropic.APIError as exc:
             raise _failure(exc) from exc
+        except Exception as exc:
+            raise (mid_stream_failure(exc) or exc) from exc
+        if not finished:
+            raise truncated_stream()
         for block in blocks.values():
             if block.kind == "tool_use":
                 block.input = _parse_json_input(block, input_tokens, output_tokens)

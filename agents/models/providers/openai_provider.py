@@ -13,7 +13,13 @@ from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from agents.models.errors import ProviderFailure
 from agents.models.providers.base import CallOptions, ChunkStream, ProviderResult
-from agents.models.providers.sdk_errors import connection_failure, failure_from_status, timeout_failure
+from agents.models.providers.sdk_errors import (
+    connection_failure,
+    failure_from_status,
+    mid_stream_failure,
+    timeout_failure,
+    truncated_stream,
+)
 from agents.models.recording import Outcome
 from agents.models.types import ChatMessage, ModelRequest, TextDelta, ToolCall
 
@@ -64,6 +70,7 @@ class OpenAIProvider:
         calls: dict[int, _PendingCall] = {}
         input_tokens = output_tokens = 0
         model = options.model
+        finished = False
         try:
             chunks = await self._client.chat.completions.create(
                 **self._params(request, options),
@@ -77,12 +84,17 @@ class OpenAIProvider:
                     if chunk.usage is not None:  # the last chunk, with empty choices
                         input_tokens = chunk.usage.prompt_tokens
                         output_tokens = chunk.usage.completion_tokens
+                    finished = finished or any(c.finish_reason for c in chunk.choices)
                     delta_text = _absorb(chunk, calls)
                     if delta_text:
                         text.append(delta_text)
                         yield TextDelta(delta_text)
         except openai.APIError as exc:
             raise _failure(exc) from exc
+        except Exception as exc:
+            raise (mid_stream_failure(exc) or exc) from exc
+        if not finished:
+            raise truncated_stream()
         yield ProviderResult(
             text="".join(text),
             tool_calls=_parse_calls(list(calls.values()), input_tokens, output_tokens),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+
+import httpx2
 
 from agents.models.errors import ProviderFailure
 from agents.models.providers.base import retry_after_seconds
@@ -28,3 +31,18 @@ def timeout_failure(message: str) -> ProviderFailure:
 
 def connection_failure(message: str) -> ProviderFailure:
     return ProviderFailure(Outcome.ERROR, f"connection failed: {message}", connection_failed=True)
+
+
+def mid_stream_failure(exc: Exception) -> ProviderFailure | None:
+    """Failures that surface raw while iterating a stream (the SDKs wrap them only before the first byte)."""
+    if isinstance(exc, httpx2.TimeoutException):
+        return timeout_failure(f"stream stalled: {exc}")
+    if isinstance(exc, httpx2.TransportError):
+        return connection_failure(f"stream broke: {exc}")
+    if isinstance(exc, json.JSONDecodeError):
+        return ProviderFailure(Outcome.SERVER_ERROR, f"undecodable stream event ({exc.msg})")
+    return None
+
+
+def truncated_stream() -> ProviderFailure:
+    return ProviderFailure(Outcome.SERVER_ERROR, "stream ended before the provider finished the message")

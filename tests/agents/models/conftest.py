@@ -57,5 +57,3 @@ async def make_gateway(
     yield factory
     for gateway in built:
         await gateway.aclose()
-
-

@@ -1,7 +1,8 @@
 """Replay recorded provider payloads to the real OpenAI and Anthropic SDKs: an httpx2 transport, no network.
 
     transport = ReplayTransport()
-    transport.queue(OPENAI_HOST, recorded("openai/rate_limited_429.http"), recorded("openai/chat_completion_reply.json"))
+    transport.queue(OPENAI_HOST, recorded("openai/rate_limited_429.http"),
+                    recorded("openai/chat_completion_reply.json"))
     gateway = build_gateway(config, recorder=..., env=FAKE_KEYS, http_transport=transport)
 
 Both SDKs are built on httpx2 (the Anthropic SDK refuses plain httpx objects), hence httpx2 here.
@@ -41,7 +42,9 @@ class Replay:
             raise self.raises(request)
         headers = list(self.headers)
         if dict(headers).get("content-type", "").startswith("text/event-stream"):
-            return httpx2.Response(self.status, headers=headers, stream=_SSEStream(self.body), request=request)
+            return httpx2.Response(
+                self.status, headers=headers, stream=_SSEStream(self.body), request=request
+            )
         return httpx2.Response(self.status, headers=headers, content=self.body, request=request)
 
 
@@ -68,7 +71,9 @@ def json_body(status: int, body: dict[str, Any], headers: dict[str, str] | None 
 
 def transport_error(error: type[httpx2.TransportError] = httpx2.ReadTimeout) -> Replay:
     """The network failing instead of answering (ReadTimeout, ConnectError, ...)."""
-    return Replay(raises=lambda request: error(f"replayed {error.__name__}", request=request), name=error.__name__)
+    return Replay(
+        raises=lambda request: error(f"replayed {error.__name__}", request=request), name=error.__name__
+    )
 
 
 class ReplayTransport(httpx2.AsyncBaseTransport):
@@ -132,6 +137,7 @@ def _parse_http(raw: bytes, name: str) -> Replay:
     status_line, *header_lines = head.decode().splitlines()
     status = int(status_line.split()[1])
     headers = tuple(
-        (key.strip().lower(), value.strip()) for key, _, value in (line.partition(":") for line in header_lines)
+        (key.strip().lower(), value.strip())
+        for key, _, value in (line.partition(":") for line in header_lines)
     )
     return Replay(status, headers, body, name=name)

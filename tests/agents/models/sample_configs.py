@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-LOCAL = '{ provider = "local", model = "bankdesk-local", price_in_per_m = 0, price_out_per_m = 0, timeout_s = 5 }'
+LOCAL = (
+    '{ provider = "local", model = "bankdesk-local", price_in_per_m = 0, price_out_per_m = 0, timeout_s = 5 }'
+)
 OPENAI_NANO = (
     '{ provider = "openai", model = "gpt-5.4-nano", price_in_per_m = 0.20, price_out_per_m = 1.25, '
     "timeout_s = 8, retries = 1, supports_temperature = false }"
@@ -14,7 +16,8 @@ OPENAI_MINI = (
     "timeout_s = 15, retries = 1, supports_temperature = false }"
 )
 OPENAI_LARGE = (
-    '{ provider = "openai", model = "gpt-4.1", price_in_per_m = 2.00, price_out_per_m = 8.00, timeout_s = 30 }'
+    '{ provider = "openai", model = "gpt-4.1", price_in_per_m = 2.00, price_out_per_m = 8.00, '
+    "timeout_s = 30 }"
 )
 ANTHROPIC_HAIKU = (
     '{ provider = "anthropic", model = "claude-haiku-4-5", price_in_per_m = 1.00, price_out_per_m = 5.00, '
@@ -26,7 +29,9 @@ ANTHROPIC_SONNET = (
 )
 
 
-def tiers(*, nano: list[str], mini: list[str] | None = None, large: list[str] | None = None, head: str = "") -> str:
+def tiers(
+    *, nano: list[str], mini: list[str] | None = None, large: list[str] | None = None, head: str = ""
+) -> str:
     """A config whose tiers list the given entries (mini and large default to local only)."""
 
     def entries(items: list[str]) -> str:

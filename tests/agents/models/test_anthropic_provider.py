@@ -157,7 +157,8 @@ async def test_streaming_yields_deltas_then_response_with_usage(
     events = [event async for event in gateway.stream("nano", reply_request(), meta=META)]
 
     deltas = [e.text for e in events if isinstance(e, TextDelta)]
-    assert deltas[0] == "I'm sorry your card" and len(deltas) == 5
+    assert deltas[0] == "I'm sorry your card"
+    assert len(deltas) == 5
     assert isinstance(events[-1], StreamCompleted)
     final = events[-1].response
     assert final.text == "".join(deltas)
@@ -207,7 +208,8 @@ async def test_malformed_answer_is_still_billed(
     [record] = recorder.records
     assert (record.input_tokens, record.output_tokens) == (689, 47)
     assert record.cost_usd_micros == 689 * 1 + 47 * 5
-    assert record.detail is not None and "intent" in record.detail
+    assert record.detail is not None
+    assert "intent" in record.detail
 
 
 async def test_connection_timeout_maps_to_timeout(

@@ -42,7 +42,9 @@ def reply_request() -> ModelRequest:
     )
 
 
-async def test_reply_text_usage_and_cost(make_gateway: GatewayFactory, replay_transport: ReplayTransport) -> None:
+async def test_reply_text_usage_and_cost(
+    make_gateway: GatewayFactory, replay_transport: ReplayTransport
+) -> None:
     replay_transport.queue(OPENAI_HOST, recorded("openai/chat_completion_reply.json"))
     gateway = make_gateway(CONFIG)
 
@@ -53,13 +55,15 @@ async def test_reply_text_usage_and_cost(make_gateway: GatewayFactory, replay_tr
     assert (response.input_tokens, response.output_tokens) == (412, 58)
     # 412 * $2.00/M + 58 * $8.00/M = 824 + 464 micro-dollars
     assert response.cost_usd_micros == 1288
-    assert response.data is None and response.tool_calls == []
+    assert response.data is None
+    assert response.tool_calls == []
     [sent] = replay_transport.bodies(OPENAI_HOST)
     assert sent["model"] == "gpt-4.1"
     assert sent["messages"][0] == {"role": "system", "content": "You are Northbank's assistant."}
     assert sent["max_completion_tokens"] == 512
     assert sent["temperature"] == 0.2
-    assert "stream" not in sent and "response_format" not in sent
+    assert "stream" not in sent
+    assert "response_format" not in sent
 
 
 async def test_structured_output_uses_json_schema_and_is_parsed(
@@ -123,7 +127,9 @@ async def test_tool_round_trip_messages_are_sent_in_openai_shape(
         task="reply",
         messages=[
             ChatMessage("user", "Tesco payments?"),
-            ChatMessage("assistant", "", tool_calls=(ToolCall("call_1", "list_transactions", {"merchant": "Tesco"}),)),
+            ChatMessage(
+                "assistant", "", tool_calls=(ToolCall("call_1", "list_transactions", {"merchant": "Tesco"}),)
+            ),
             ChatMessage("tool", '{"transactions": []}', tool_call_id="call_1"),
         ],
         tools=[ToolSpec(**LIST_TRANSACTIONS)],  # type: ignore[arg-type]
@@ -137,7 +143,11 @@ async def test_tool_round_trip_messages_are_sent_in_openai_shape(
         "name": "list_transactions",
         "arguments": '{"merchant": "Tesco"}',
     }
-    assert sent["messages"][2] == {"role": "tool", "tool_call_id": "call_1", "content": '{"transactions": []}'}
+    assert sent["messages"][2] == {
+        "role": "tool",
+        "tool_call_id": "call_1",
+        "content": '{"transactions": []}',
+    }
     assert sent["tool_choice"] == {"type": "function", "function": {"name": "list_transactions"}}
 
 
@@ -216,9 +226,11 @@ async def test_compatible_server_uses_its_base_url_and_max_tokens(
 
     response = await gateway.call("nano", reply_request(), meta=META)
 
-    assert response.provider == "ollama" and response.cost_usd_micros == 0
+    assert response.provider == "ollama"
+    assert response.cost_usd_micros == 0
     [request] = replay_transport.requests
     assert str(request.url) == "http://localhost:11434/v1/chat/completions"
     assert request.headers["authorization"] == "Bearer not-needed"
     sent = replay_transport.bodies()[0]
-    assert sent["max_tokens"] == 512 and "max_completion_tokens" not in sent
+    assert sent["max_tokens"] == 512
+    assert "max_completion_tokens" not in sent
