@@ -81,32 +81,26 @@ def _groups_in(text: str, start: int, end: int) -> list[list[_Group]]:
 def _card_spans(segment: list[_Group], *, require_luhn: bool) -> Iterator[tuple[int, int, str]]:
     """Yield (start, end, digits) of card-like spans made of whole consecutive groups.
 
-    Longest spans win; chosen spans never overlap, and the search repeats over what is left so that
-    a second pass over the redacted text finds nothing new (idempotence).
+    Overlapping candidates are merged into one span: when "4012 8014 172 14 0000 0000 001" holds two
+    overlapping Luhn-valid readings, masking both is the only way to be sure no PAN survives. What is
+    left outside the spans holds no candidate, so a second pass finds nothing (idempotence).
     """
-    used = [False] * len(segment)
-    while True:
-        best: tuple[int, int] | None = None
-        best_len = 0
-        for i in range(len(segment)):
-            if used[i]:
-                continue
-            digits = ""
-            for j in range(i, len(segment)):
-                if used[j]:
-                    break
-                digits += segment[j].digits
-                if len(digits) > CARD_MAX_DIGITS:
-                    break
-                if len(digits) < CARD_MIN_DIGITS or len(digits) <= best_len:
-                    continue
-                if _looks_like_card(digits, require_luhn=require_luhn):
-                    best, best_len = (i, j), len(digits)
-        if best is None:
-            return
-        i, j = best
-        for k in range(i, j + 1):
-            used[k] = True
+    candidates: list[tuple[int, int]] = []
+    for i in range(len(segment)):
+        digits = ""
+        for j in range(i, len(segment)):
+            digits += segment[j].digits
+            if len(digits) > CARD_MAX_DIGITS:
+                break
+            if len(digits) >= CARD_MIN_DIGITS and _looks_like_card(digits, require_luhn=require_luhn):
+                candidates.append((i, j))
+    merged: list[tuple[int, int]] = []
+    for i, j in sorted(candidates):
+        if merged and i <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], j))
+        else:
+            merged.append((i, j))
+    for i, j in merged:
         yield segment[i].start, segment[j].end, "".join(g.digits for g in segment[i : j + 1])
 
 
