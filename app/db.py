@@ -18,13 +18,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from app.config import PROJECT_ROOT
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def create_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> AsyncEngine:
     """Make the app's engine. On SQLite every transaction is ``BEGIN IMMEDIATE``.
 
     SQLite has one writer; a deferred transaction that reads and later writes can fail with
     SQLITE_BUSY_SNAPSHOT instead of waiting, which would fork the audit hash chain or lose a turn.
     Taking the write lock up front makes transactions queue on ``busy_timeout`` instead (the
     same choice Rails 8 made for SQLite in production).
+
+    Migrations pass ``foreign_keys=False``: SQLite's batch mode rebuilds a table by dropping it, which with
+    foreign keys on would cascade-delete the rows that reference it.
     """
     sa_url = make_url(url)
     if sa_url.get_backend_name() == "sqlite":
@@ -34,12 +37,12 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, foreign_keys=foreign_keys)
         return engine
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
     sync_engine = engine.sync_engine
 
     @event.listens_for(sync_engine, "connect")
@@ -47,7 +50,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # Let SQLAlchemy emit BEGIN itself (pysqlite's implicit transactions are off).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()

@@ -11,8 +11,10 @@ from app.models.dispute import Dispute
 from app.models.handoff import Handoff
 from app.models.idempotency_record import IdempotencyRecord
 from app.models.message import Message
+from app.models.model_call import ModelCall
 from app.models.payment import Payment
 from app.models.staff_user import StaffUser
+from app.models.tool_action import ToolAction
 from app.models.transaction import Transaction
 
 __all__ = [
@@ -27,7 +29,9 @@ __all__ = [
     "Handoff",
     "IdempotencyRecord",
     "Message",
+    "ModelCall",
     "Payment",
     "StaffUser",
+    "ToolAction",
     "Transaction",
 ]
