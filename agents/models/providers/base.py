@@ -61,5 +61,8 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
         return max(float(value), 0.0)
     except ValueError:
         pass
-    parsed = email.utils.parsedate_to_datetime(value) if value else None
-    return max(parsed.timestamp() - time.time(), 0.0) if parsed else None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None  # unparseable: behave as if the server gave no hint
+    return max(parsed.timestamp() - time.time(), 0.0)
