@@ -177,10 +177,10 @@ _ACCOUNT = r"(?P<account>\d{8})"
 _GAP = rf"[\s,;:/&]*(?:(?:and|my|the|with|is)\s+)*(?:{_ACCOUNT_WORD})?[\s,;:#/]*(?:is\s+)?"
 _UK_ACCOUNT_PATTERNS = (
     # "20-00-00 12345678", "20 00 00, account 12345678"
-    re.compile(rf"(?<![\d-])(?P<sort>{_SORT_FORMATTED}){_GAP}{_ACCOUNT}(?!\d)", re.IGNORECASE),
+    re.compile(rf"(?<![\d-])(?P<sort>{_SORT_FORMATTED})(?!\d){_GAP}{_ACCOUNT}(?!\d)", re.IGNORECASE),
     # "sort code 200000 account 12345678"
     re.compile(
-        rf"{_SORT_CODE_WORD}\s*(?:is\s+)?[:#]?\s*(?P<sort>\d{{6}}|{_SORT_FORMATTED}){_GAP}{_ACCOUNT}(?!\d)",
+        rf"{_SORT_CODE_WORD}\s*(?:is\s+)?[:#]?\s*(?P<sort>\d{{6}}|{_SORT_FORMATTED})(?!\d){_GAP}{_ACCOUNT}(?!\d)",
         re.IGNORECASE,
     ),
     # "account 12345678 sort code 200000" (either order)
@@ -271,12 +271,21 @@ def _cvv_matches(text: str) -> Iterator[_Match]:
 
 
 def _resolve(matches: list[_Match]) -> list[_Match]:
-    """Keep non-overlapping matches; earlier (higher priority) detectors win ties."""
+    """Keep non-overlapping matches; earlier (higher priority) detectors win ties.
+
+    Exception: a card number that reaches beyond the findings it overlaps replaces them, because
+    keeping the other finding would leave some of the card's digits in the clear.
+    """
     chosen: list[_Match] = []
     for match in matches:
         f = match.finding
-        if all(f.end <= c.finding.start or f.start >= c.finding.end for c in chosen):
+        clashes = [c for c in chosen if not (f.end <= c.finding.start or f.start >= c.finding.end)]
+        if not clashes:
             chosen.append(match)
+        elif f.type == "card_number" and not any(
+            c.finding.start <= f.start and f.end <= c.finding.end for c in clashes
+        ):
+            chosen = [c for c in chosen if c not in clashes] + [match]
     return sorted(chosen, key=lambda m: m.finding.start)
 
 

@@ -171,6 +171,15 @@ def test_redaction_is_idempotent(text: str) -> None:
     assert not contains_full_pan(once.redacted)
 
 
+def test_card_beats_an_overlapping_sort_code_reading() -> None:
+    # Found by hypothesis: "00 00 00" + "00000008" also reads as a sort code and account, which would
+    # have left the leading digits of this Luhn-valid number in the clear.
+    text = " 1 0 00 00 0000000008 "
+    result = redact(text)
+    assert result.findings == [Finding("card_number", 1, 21)]
+    assert not contains_full_pan(result.redacted)
+
+
 def test_contains_full_pan() -> None:
     assert contains_full_pan(f"x {VISA[:4]} {VISA[4:10]} {VISA[10:]} y")
     assert not contains_full_pan("4111 1111 1111 1112")
