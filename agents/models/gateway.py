@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -87,13 +87,18 @@ class Gateway:
                     failure = _timed_out(attempt.timeout_s)
                 except ProviderFailure as exc:
                     failure = exc
+                except BaseException:
+                    # Cancelled (e.g. the customer went away): free a half-open probe slot, or the
+                    # breaker would wait for this attempt forever.
+                    self._breakers[entry.provider].record_neutral()
+                    raise
                 if not await self._fail_and_decide_retry(run, attempt, failure, attempt_no):
                     break
         raise TierUnavailable(tier, run.attempts)
 
     async def stream(
         self, tier: str, request: ModelRequest, *, meta: CallMeta, deadline_s: float | None = None
-    ) -> AsyncIterator[StreamEvent]:
+    ) -> AsyncGenerator[StreamEvent, None]:
         """TextDelta events, then one StreamCompleted.
 
         Falls back like `call` until the first delta has been yielded; a failure after that raises
@@ -107,8 +112,9 @@ class Gateway:
                     break
                 chunks = self._providers[entry.provider].stream(request, attempt.options)
                 emitted = False
+                completed: ModelResponse | None = None
                 try:
-                    while True:
+                    while completed is None:
                         left = attempt.deadline - self._clock()
                         if left <= 0:
                             raise TimeoutError
@@ -117,17 +123,26 @@ class Gateway:
                         if isinstance(chunk, TextDelta):
                             emitted = True
                             yield chunk
-                            continue
-                        yield StreamCompleted(await self._succeed(run, attempt, request, chunk))
-                        return
+                        else:
+                            completed = await self._succeed(run, attempt, request, chunk)
                 except TimeoutError:
                     failure = _timed_out(attempt.timeout_s)
                 except StopAsyncIteration:
                     failure = ProviderFailure(Outcome.ERROR, "stream ended without a final result")
                 except ProviderFailure as exc:
                     failure = exc
+                except GeneratorExit:
+                    # The caller stopped reading mid-stream: the tokens were still spent, so record it.
+                    await self._abandon(run, attempt, "stream abandoned by the caller")
+                    raise
+                except BaseException:
+                    self._breakers[entry.provider].record_neutral()
+                    raise
                 finally:
                     await chunks.aclose()
+                if completed is not None:
+                    yield StreamCompleted(completed)
+                    return
                 retry = await self._fail_and_decide_retry(run, attempt, failure, attempt_no)
                 if emitted:
                     raise TierUnavailable(tier, run.attempts)
@@ -214,6 +229,13 @@ class Gateway:
             cost_usd_micros=cost,
             latency_ms=latency_ms,
             call_id=attempt.call_id,
+        )
+
+    async def _abandon(self, run: _Run, attempt: _Attempt, detail: str) -> None:
+        self._breakers[attempt.entry.provider].record_neutral()
+        latency_ms = self._elapsed_ms(attempt)
+        await self._record(
+            run, attempt.entry, attempt.call_id, attempt.started_at, Outcome.ERROR, latency_ms, detail=detail
         )
 
     async def _fail_and_decide_retry(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from agents.models import (
@@ -11,6 +13,7 @@ from agents.models import (
     LocalResult,
     ModelRequest,
     Outcome,
+    TextDelta,
     TierUnavailable,
 )
 from agents.models.breaker import CircuitBreaker
@@ -164,3 +167,66 @@ async def test_malformed_output_does_not_open_the_breaker(
             await gateway.call("nano", request, meta=META)
 
     assert gateway.breaker_state("openai") is BreakerState.CLOSED
+
+
+async def test_abandoned_stream_is_recorded_and_frees_the_probe(
+    make_gateway: GatewayFactory,
+    replay_transport: ReplayTransport,
+    recorder: InMemoryRecorder,
+    clock: FakeClock,
+) -> None:
+    replay_transport.queue(OPENAI_HOST, *[recorded("openai/server_error_500.http")] * 3)
+    gateway = make_gateway(CONFIG, handlers={"reply": reply})
+    for _ in range(3):
+        await gateway.call("nano", reply_request(), meta=META)
+    clock.advance(60)
+    replay_transport.queue(OPENAI_HOST, recorded("openai/chat_completion_stream.txt"))
+
+    events = gateway.stream("nano", reply_request(), meta=META)
+    first = await anext(events)
+    await events.aclose()  # e.g. the customer closed the chat window
+
+    assert isinstance(first, TextDelta)
+    assert recorder.records[-1].outcome is Outcome.ERROR
+    assert recorder.records[-1].detail == "stream abandoned by the caller"
+    assert gateway.breaker_state("openai") is BreakerState.HALF_OPEN
+    replay_transport.queue(OPENAI_HOST, recorded("openai/chat_completion_reply.json"))
+    response = await gateway.call("nano", reply_request(), meta=META)
+    assert response.provider == "openai", "the next call may probe again"
+
+
+async def test_cancelled_probe_frees_the_half_open_slot(
+    make_gateway: GatewayFactory, recorder: InMemoryRecorder, clock: FakeClock
+) -> None:
+    never = asyncio.Event()
+    # both local-kind providers share the handler: script its behaviour call by call
+    script = ["hang", "answer", "hang", "answer"]
+
+    async def scripted(request: ModelRequest) -> LocalResult:
+        if script.pop(0) == "hang":
+            await never.wait()
+        return LocalResult(text="answered")
+
+    head = (
+        "[gateway]\nbreaker_failure_threshold = 1\nbreaker_cooldown_s = 60\n"
+        '[providers.flaky]\nkind = "local"\n'
+    )
+    flaky_entry = (
+        '{ provider = "flaky", model = "m", price_in_per_m = 0, price_out_per_m = 0, timeout_s = 0.01 }'
+    )
+    gateway = make_gateway(tiers(nano=[flaky_entry, LOCAL], head=head), handlers={"reply": scripted})
+    response = await gateway.call("nano", reply_request(), meta=META)  # flaky times out, breaker opens
+    assert response.provider == "local"
+    assert gateway.breaker_state("flaky") is BreakerState.OPEN
+
+    clock.advance(60)
+    task = asyncio.create_task(gateway.call("nano", reply_request(), meta=META))
+    await asyncio.sleep(0)  # let the probe start and hang
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    response = await gateway.call("nano", reply_request(), meta=META)
+    assert response.provider == "flaky"
+    assert gateway.breaker_state("flaky") is BreakerState.CLOSED
+    assert script == []
