@@ -222,3 +222,32 @@ async def test_connection_timeout_maps_to_timeout(
         await gateway.call("nano", reply_request(), meta=META)
 
     assert recorder.records[0].outcome is Outcome.TIMEOUT
+
+
+async def test_streamed_tool_use_input_is_assembled(
+    make_gateway: GatewayFactory, replay_transport: ReplayTransport
+) -> None:
+    replay_transport.queue(ANTHROPIC_HOST, recorded("anthropic/message_stream_tool_use.txt"))
+    gateway = make_gateway(CONFIG)
+    request = ModelRequest(
+        task="tool_select",
+        messages=[ChatMessage("user", "Tesco payments over £50?")],
+        tools=[ToolSpec(**LIST_TRANSACTIONS)],  # type: ignore[arg-type]
+    )
+
+    events = [event async for event in gateway.stream("mini", request, meta=META)]
+
+    assert [e.text for e in events if isinstance(e, TextDelta)] == [
+        "I'll look up your",
+        " recent Tesco payments.",
+    ]
+    final = events[-1]
+    assert isinstance(final, StreamCompleted)
+    assert final.response.tool_calls == [
+        ToolCall(
+            id="toolu_01Hk8Lm0Nz2Xc4Vb6Nm8Qw0R",
+            name="list_transactions",
+            arguments={"merchant": "Tesco", "since": "2026-03-01", "min_amount_minor": 5000},
+        )
+    ]
+    assert (final.response.input_tokens, final.response.output_tokens) == (905, 91)

@@ -234,3 +234,28 @@ async def test_compatible_server_uses_its_base_url_and_max_tokens(
     sent = replay_transport.bodies()[0]
     assert sent["max_tokens"] == 512
     assert "max_completion_tokens" not in sent
+
+
+async def test_streamed_tool_call_fragments_are_assembled(
+    make_gateway: GatewayFactory, replay_transport: ReplayTransport
+) -> None:
+    replay_transport.queue(OPENAI_HOST, recorded("openai/chat_completion_stream_tool_call.txt"))
+    gateway = make_gateway(CONFIG)
+    request = ModelRequest(
+        task="tool_select",
+        messages=[ChatMessage("user", "Tesco payments over £50?")],
+        tools=[ToolSpec(**LIST_TRANSACTIONS)],  # type: ignore[arg-type]
+    )
+
+    events = [event async for event in gateway.stream("mini", request, meta=META)]
+
+    [final] = events
+    assert isinstance(final, StreamCompleted)
+    assert final.response.tool_calls == [
+        ToolCall(
+            id="call_Vx3kL9pQ2sR7tY1wN5bM8FzJ",
+            name="list_transactions",
+            arguments={"merchant": "Tesco", "since": "2026-03-01", "min_amount_minor": 5000},
+        )
+    ]
+    assert final.response.cost_usd_micros == 543  # 538 * 0.75 + 31 * 4.50 = 403.5 + 139.5
