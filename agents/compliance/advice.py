@@ -1,0 +1,133 @@
+"""Investment, legal and tax advice in a draft: the bank may state its own products, fees and rules, but
+must not tell a customer what to invest in, whether to sue, or how their tax works.
+
+Patterns run on one clause at a time (lower case), so "we can't give investment advice" guards its own
+clause only and not the "but you should buy bitcoin" that follows it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agents.compliance.text import clauses, normalise, sentences
+
+INVESTMENT = "investment_advice"
+LEGAL = "legal_advice"
+TAX = "tax_advice"
+
+_ASSET = (
+    r"(?:shares?|stocks?|equit(?:y|ies)|crypto(?:currenc(?:y|ies))?|bitcoins?|btc|ethereum|ether|eth|"
+    r"dogecoin|altcoins?|nfts?|(?:index|mutual|tracker|investment|hedge|etf) funds?|etfs?|bonds?|gilts?|"
+    r"gold|silver|commodit(?:y|ies)|options|forex|the (?:stock )?market|s&p(?: 500)?|ftse(?: 100)?|nasdaq|"
+    r"stocks and shares isa|isas?|portfolio|property|buy-to-let|pensions?)\b"
+)
+_INVEST = r"invest(?:ing|ment|ments|ed)?\b"
+_YOU_MODAL = (
+    r"\byou(?:'d| would)? (?:should|ought to|must|need to|might want to|may want to|could|'d better|"
+    r"had better|'d be wise to|would be wise to|want to)"
+)
+
+_INVESTMENT_PATTERNS = tuple(
+    re.compile(p)
+    for p in (
+        rf"{_YOU_MODAL} (?:\w+ )?{_INVEST}",
+        rf"{_YOU_MODAL} (?:\w+ )?(?:buy|sell|hold on to|hold|put|move|switch|get into|diversify)\b"
+        rf".{{0,40}}?{_ASSET}",
+        rf"\b(?:i|we)(?:'d| would)? (?:\w+ )?(?:recommend|suggest|advise)\b.{{0,50}}?(?:{_ASSET}|{_INVEST})",
+        r"\b(?:good|great|safe|smart|solid|excellent|wise|sound|brilliant|fantastic|terrible|bad|poor|risky)"
+        r" investments?\b",
+        r"\b(?:stock|share|investment|crypto|trading) tips?\b|\bhot tip\b|\bno-brainer\b",
+        r"\b(?:now is|it's|it is) (?:a |the )?(?:good|great|right|perfect|ideal|best) (?:time|moment) to "
+        r"(?:buy|invest|sell|get into)\b",
+        rf"\bif i were you\b.{{0,60}}?(?:{_ASSET}|{_INVEST})",
+        rf"\bi(?:'d| would) (?:put|invest|buy|sell|move)\b.{{0,40}}?{_ASSET}",
+        rf"^(?:\w+ )?(?:put|invest|move|stick|pile) (?:your|the|that|this|some|all|it)\b.{{0,40}}?"
+        rf"\b(?:in|into) {_ASSET}",
+        r"\b(?:is|are) (?:going|set|bound) to (?:double|triple|soar|rocket|moon|skyrocket)\b",
+        rf"{_ASSET}.{{0,40}}?\b(?:will|is going to|are going to|should) (?:go up|rise|increase|soar|recover|"
+        r"outperform|grow|keep rising|hold (?:its|their) value)",
+        r"\balways holds? (?:its|their) value\b",
+    )
+)
+
+_LEGAL_PATTERNS = tuple(
+    re.compile(p)
+    for p in (
+        r"\bsu(?:e|ing) (?:them|him|her|the|it|your|for|over)\b",
+        r"\btake (?:\w+ ){0,3}to (?:the )?(?:small claims )?(?:court|tribunal)\b",
+        r"(?:^|\byou (?:\w+ ){0,2}|\band |\bso |\bthen )(?:take|threaten|start|begin|pursue|bring) (?:\w+ )?"
+        r"legal (?:action|proceedings)\b",
+        r"\bsmall claims court\b|\blawsuit\b|\bfile (?:a )?(?:claim in court|court claim)\b",
+        r"\blegally,? (?:you|they|the merchant|the \w+)(?:'re| are| is)? (?:\w+ )?"
+        r"(?:entitled|allowed|obliged|required|owed|liable|responsible|within)\b",
+        r"\b(?:you are|you're) legally (?:entitled|allowed|owed|protected)\b",
+        r"\byou have (?:a|the) (?:legal|statutory) right\b|\bwithin your (?:legal )?rights\b",
+        r"\bunder (?:the )?(?:consumer rights act|consumer credit act|section 75|consumer law|contract law)\b"
+        r".{0,60}?\b(?:you|they)(?:'re| are| can| have| must| will)\b",
+        r"\b(?:you have|you've got) a (?:strong|good|solid|watertight|clear|winning) "
+        r"(?:legal )?(?:case|claim)\b",
+        r"\b(?:is|was|are|were) (?:clearly |definitely |plainly |probably )?"
+        r"(?:illegal|unlawful|against the law)\b",
+        r"\bbreach of contract\b|\bmy legal (?:advice|opinion|view)\b|\blegally speaking\b",
+    )
+)
+
+_TAX_PATTERNS = tuple(
+    re.compile(p)
+    for p in (
+        r"\btax[- ]?deduct\w*|\bdeductible (?:for|against|from) (?:your )?tax\b",
+        r"\b(?:don't|do not|won't|will not|wouldn't|would not|shouldn't|should not|never|needn't) "
+        r"(?:\w+ ){0,2}?(?:pay|owe|be charged|be liable for|be taxed)(?: any)? (?:\w+ ){0,2}?tax\b",
+        r"\bno (?:\w+ )?tax (?:is |will be )?(?:due|payable|owed|to pay)\b",
+        r"\b(?:is|are|will be|it's) (?:completely |totally |entirely |always )?(?:tax[- ]free|not taxable|"
+        r"non-taxable|exempt from tax|tax[- ]exempt)\b",
+        r"\b(?:don't|do not|won't|no need to|not need to|needn't) (?:\w+ ){0,2}?"
+        r"(?:tell|inform|declare|report|notify)\b.{0,30}?\b(?:hmrc|taxman|tax)\b",
+        r"\b(?:hmrc|the taxman) (?:won't|will not|doesn't|does not|wouldn't|never) (?:\w+ ){0,2}?"
+        r"(?:notice|know|check|find out|care|mind|tax)\b",
+        r"\bdon't worry about (?:declaring|paying tax|tax|hmrc)\b",
+        r"\bas a business expense\b|\boffset\b.{0,30}?\btax\b|\bclaim\b.{0,30}?\bagainst (?:your )?tax\b",
+        r"\b(?:reduce|lower|cut|minimi[sz]e|avoid|save on|get out of|dodge|escape) (?:\w+ ){0,2}?"
+        r"(?:tax|tax bill|taxes)\b",
+        r"\btax (?:advice|tips?|loophole)s?\b",
+    )
+)
+
+# "We can't give/offer/recommend ...", "I'm not able to advise ...": the bank declining to advise.
+_REFUSAL = re.compile(
+    r"\b(?:can't|cannot|can not|unable to|not able to|not allowed to|not authori[sz]ed to|not permitted to|"
+    r"(?:do|does|did|will|would|are|am|is)(?: not|n't)|never|not)\b(?: \w+){0,4}? (?:give|giving|offer|"
+    r"offering|provide|providing|advise|advising|recommend|recommending|comment|commenting|tell you|say|"
+    r"help you decide|judge|make recommendations)\b"
+)
+
+_RULES: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = (
+    (INVESTMENT, _INVESTMENT_PATTERNS),
+    (LEGAL, _LEGAL_PATTERNS),
+    (TAX, _TAX_PATTERNS),
+)
+
+
+@dataclass(frozen=True)
+class AdviceHit:
+    rule: str
+    phrase: str
+
+
+def find_advice(draft: str) -> list[AdviceHit]:
+    """The first offending phrase of each advice rule found in ``draft``; at most one hit per rule."""
+    hits: dict[str, AdviceHit] = {}
+    for sentence in sentences(draft):
+        for clause in clauses(normalise(sentence.text)):
+            if _REFUSAL.search(clause):
+                continue
+            for rule, patterns in _RULES:
+                if rule in hits:
+                    continue
+                for pattern in patterns:
+                    match = pattern.search(clause)
+                    if match:
+                        hits[rule] = AdviceHit(rule, match.group().strip())
+                        break
+    return list(hits.values())
