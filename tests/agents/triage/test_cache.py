@@ -1,0 +1,103 @@
+"""Determinism and cache invalidation, on a small slice of the data so each training takes a moment."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from agents.triage import cache
+from agents.triage.config import TriageConfig
+from agents.triage.model import TriageModel, load_or_train
+
+from .conftest import make_small_data_dir
+
+PROBES = ["where is my new card", "my card got stolen", "hello there", "what rate do you use", "cheers"]
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def __call__(self, message: str) -> None:
+        self.messages.append(message)
+
+    @property
+    def trained(self) -> bool:
+        return any(message.startswith("training") for message in self.messages)
+
+
+@pytest.fixture
+def small_data(tmp_path: Path) -> Path:
+    return make_small_data_dir(tmp_path / "data")
+
+
+def _load(
+    cache_dir: Path, data_dir: Path, config: TriageConfig | None = None
+) -> tuple[TriageModel, Recorder]:
+    recorder = Recorder()
+    model = load_or_train(
+        grade="light", cache_dir=cache_dir, data_dir=data_dir, progress=recorder, config=config
+    )
+    return model, recorder
+
+
+def _artifact(cache_dir: Path) -> Path:
+    (entry,) = cache_dir.glob("triage-light-*")
+    return entry / cache.ARTIFACT
+
+
+def test_training_is_deterministic(tmp_path: Path, small_data: Path) -> None:
+    first, _ = _load(tmp_path / "a", small_data)
+    second, _ = _load(tmp_path / "b", small_data)
+    assert cache.file_sha256(_artifact(tmp_path / "a")) == cache.file_sha256(_artifact(tmp_path / "b"))
+    assert first.predict_batch(PROBES) == second.predict_batch(PROBES)
+
+
+def test_second_load_uses_the_cache(tmp_path: Path, small_data: Path) -> None:
+    _, cold = _load(tmp_path, small_data)
+    warm_model, warm = _load(tmp_path, small_data)
+    assert cold.trained
+    assert not warm.trained
+    assert warm_model.predict("my card got stolen").intent == "lost_or_stolen_card"
+
+
+def test_changed_data_retrains(tmp_path: Path, small_data: Path) -> None:
+    first, _ = _load(tmp_path, small_data)
+    extra = small_data / "triage" / "extra_train.csv"
+    extra.write_text(extra.read_text() + "yo yo yo,greeting\n")
+    second, recorder = _load(tmp_path, small_data)
+    assert recorder.trained
+    assert second.key != first.key
+    assert len(list(tmp_path.glob("triage-light-*"))) == 1, "the stale entry is removed"
+
+
+def test_changed_config_retrains(tmp_path: Path, small_data: Path, triage_config: TriageConfig) -> None:
+    _load(tmp_path, small_data, triage_config)
+    light = dataclasses.replace(triage_config.training["light"], C=0.25)
+    changed = dataclasses.replace(triage_config, training={**triage_config.training, "light": light})
+    _, recorder = _load(tmp_path, small_data, changed)
+    assert recorder.trained
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip_byte", "delete_manifest", "foreign_manifest_key"])
+def test_corrupt_cache_is_rebuilt(tmp_path: Path, small_data: Path, damage: str) -> None:
+    _load(tmp_path, small_data)
+    artifact = _artifact(tmp_path)
+    good_hash = cache.file_sha256(artifact)
+    manifest = artifact.with_name(cache.MANIFEST)
+    if damage == "truncate":
+        artifact.write_bytes(artifact.read_bytes()[:100])
+    elif damage == "flip_byte":
+        data = bytearray(artifact.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        artifact.write_bytes(bytes(data))
+    elif damage == "delete_manifest":
+        manifest.unlink()
+    else:
+        manifest.write_text(manifest.read_text().replace('"key": "', '"key": "0'))
+    model, recorder = _load(tmp_path, small_data)
+    assert recorder.trained
+    assert cache.file_sha256(_artifact(tmp_path)) == good_hash
+    assert model.predict("my card got stolen").intent == "lost_or_stolen_card"

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from agents.triage.config import TriageConfig
+from agents.triage.model import TriageModel, TriageResult
+from agents.triage.routes import route_for
+
+BAD_INPUTS = {
+    "empty": "",
+    "whitespace": "   \n\t ",
+    "ten_thousand_chars": "x" * 10_000,
+    "emoji_only": "🙂🙂🎉🔥",
+    "punctuation_only": "?!?!...",
+    "spanish": "¿Dónde está mi tarjeta? La perdí ayer en el autobús.",
+    "german": "Wo ist meine Karte? Ich habe sie gestern verloren.",
+    "chinese": "我的银行卡丢了，怎么办？",
+}
+
+# The held-out bar per intent: a request for a human must never be missed; the open-ended
+# out_of_scope class is the hardest and its misses are mostly below the escalation threshold.
+MIN_RECALL = {
+    "human_request": 1.0,
+    "greeting": 0.85,
+    "thanks": 0.8,
+    "complaint": 0.85,
+    "vulnerability": 0.85,
+    "out_of_scope": 0.5,
+}
+
+
+@pytest.mark.parametrize("text", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_gives_low_confidence(
+    light_model: TriageModel, triage_config: TriageConfig, text: str
+) -> None:
+    result = light_model.predict(text)
+    assert 0.0 <= result.confidence < triage_config.threshold("light")
+    assert triage_config.should_escalate(result.confidence, "light")
+
+
+def test_result_shape(light_model: TriageModel) -> None:
+    result = light_model.predict("I think someone stole my card, please block it")
+    assert result.intent == "lost_or_stolen_card"
+    assert result.urgent
+    assert result.route == "card_action"
+    assert len(result.alternatives) == 2
+    probabilities = [result.confidence] + [p for _, p in result.alternatives]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert {result.intent} | {name for name, _ in result.alternatives} <= set(light_model.intents)
+
+
+def test_batch_matches_single(light_model: TriageModel) -> None:
+    texts = ["hi", "transfer still pending", "", "I want to complain"]
+    assert light_model.predict_batch(texts) == [light_model.predict(text) for text in texts]
+    assert light_model.predict_batch([]) == []
+
+
+def test_route_follows_the_table(light_model: TriageModel) -> None:
+    for result in light_model.predict_batch(["my transfer has not arrived", "I was charged twice", "hello"]):
+        info = route_for(result.intent)
+        assert (result.route, result.urgent) == (info.route.value, info.urgent)
+
+
+def _recall(model: TriageModel, rows: list[tuple[str, str]]) -> dict[str, float]:
+    results: list[TriageResult] = model.predict_batch([text for text, _ in rows])
+    totals = Counter(label for _, label in rows)
+    hits = Counter(label for (_, label), result in zip(rows, results, strict=True) if result.intent == label)
+    return {label: hits[label] / totals[label] for label in totals}
+
+
+def test_extra_intents_on_heldout_phrasings(
+    light_model: TriageModel, heldout_rows: list[tuple[str, str]]
+) -> None:
+    recall = _recall(light_model, heldout_rows)
+    assert set(recall) == set(MIN_RECALL)
+    shortfalls = {label: value for label, value in recall.items() if value < MIN_RECALL[label]}
+    assert not shortfalls, f"held-out recall below the bar: {shortfalls}"
+
+
+def test_every_heldout_human_request_hands_off(
+    light_model: TriageModel, heldout_rows: list[tuple[str, str]]
+) -> None:
+    texts = [text for text, label in heldout_rows if label == "human_request"]
+    assert len(texts) >= 15
+    missed = [
+        text
+        for text, result in zip(texts, light_model.predict_batch(texts), strict=True)
+        if result.route != "handoff"
+    ]
+    assert missed == []
+
+
+@pytest.mark.embeddings
+def test_embeddings_grade_on_heldout_and_bad_input(
+    embeddings_model: TriageModel, heldout_rows: list[tuple[str, str]], triage_config: TriageConfig
+) -> None:
+    assert embeddings_model.grade == "embeddings"
+    recall = _recall(embeddings_model, heldout_rows)
+    assert recall["human_request"] == 1.0
+    assert min(recall.values()) >= 0.5
+    for text in BAD_INPUTS.values():
+        assert embeddings_model.predict(text).confidence < triage_config.threshold("embeddings")
+    assert embeddings_model.predict("my card was stolen").intent == "lost_or_stolen_card"
