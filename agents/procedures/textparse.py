@@ -1,0 +1,475 @@
+"""Deterministic extraction of what a customer message says about dates, amounts, merchants and cards.
+
+Parsers work on the (already redacted) customer text and never on tool results. Each parser that
+consumes part of the text returns the remaining text with its match blanked out, so a date such as
+"between 1 and 5 November" is never read again as an amount, nor "ending 4321" as £4,321.
+
+Conventions (documented because customers are vague):
+- "last week" is the previous Monday-to-Sunday week; "this week" runs from Monday to today;
+  "last N days" (and "past week" = 7 days) ends today and includes it.
+- A day or month without a year is the most recent one not after today.
+- "over £50" and "under £20" are strict (£50.01 and up, £19.99 and down); "at least" / "at most" are not.
+- A bare amount with a currency sign or pence ("£45.99", "45.99") is an exact amount.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from agents.procedures.dates import format_day
+from agents.procedures.money import format_money
+
+_MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH = (
+    r"(?P<{name}>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_ORD = r"(?:st|nd|rd|th)?"
+
+
+def _date_pattern(tag: str) -> str:
+    """One date in any of the forms customers type; group names are suffixed with ``tag``."""
+    return (
+        rf"(?:(?P<iso_{tag}>\d{{4}}-\d{{2}}-\d{{2}})"
+        rf"|(?P<d1_{tag}>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH.format(name='m1_' + tag)}"
+        rf"(?:,?\s+(?P<y1_{tag}>\d{{4}}))?"
+        rf"|{_MONTH.format(name='m2_' + tag)}\s+(?P<d2_{tag}>\d{{1,2}}){_ORD}(?:,?\s+(?P<y2_{tag}>\d{{4}}))?"
+        rf"|(?P<d3_{tag}>\d{{1,2}})/(?P<m3_{tag}>\d{{1,2}})(?:/(?P<y3_{tag}>\d{{2,4}}))?)"
+    )
+
+
+_A, _B = _date_pattern("a"), _date_pattern("b")
+_RANGE_RE = re.compile(rf"\b(?:between|from)\s+{_A}\s+(?:and|to|until|till|-)\s+{_B}\b")
+# "between 1 and 5 November": the first day borrows the second's month.
+_SHARED_MONTH_RE = re.compile(
+    rf"\b(?:between|from)\s+(?P<da>\d{{1,2}}){_ORD}\s+(?:and|to|until|till|-)\s+"
+    rf"(?P<db>\d{{1,2}}){_ORD}\s+{_MONTH.format(name='mb')}(?:\s+(?P<yb>\d{{4}}))?\b"
+)
+_SINCE_RE = re.compile(rf"\b(?P<word>since|after|from|before|until|till|on)\s+(?:the\s+)?{_A}\b")
+_BARE_DAY_RE = re.compile(rf"\b{_A}\b")
+_MONTH_RE = re.compile(
+    rf"\b(?:in|during|for|from|of|over)\s+(?:the\s+month\s+of\s+)?{_MONTH.format(name='m')}"
+    r"(?:\s+(?P<y>\d{4}))?\b"
+)
+_LAST_N_RE = re.compile(r"\b(?:last|past|previous)\s+(?P<n>\d{1,3}|a|one|two|three|four|six)\s+(?P<unit>day|week|month)s?\b")
+_WORD_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "six": 6}
+_RELATIVE_RE = re.compile(
+    r"\b(?P<what>today|yesterday|this\s+week|last\s+week|past\s+week|this\s+month|last\s+month"
+    r"|past\s+month|last\s+fortnight|past\s+fortnight)\b"
+)
+
+
+@dataclass(frozen=True)
+class DateRange:
+    since: date | None
+    until: date | None
+
+    def describe(self) -> str:
+        if self.since and self.until:
+            if self.since == self.until:
+                return f"on {format_day(self.since)}"
+            return f"between {format_day(self.since)} and {format_day(self.until)}"
+        if self.since:
+            return f"since {format_day(self.since)}"
+        if self.until:
+            return f"up to {format_day(self.until)}"
+        return ""
+
+    def contains(self, day: date) -> bool:
+        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
+
+
+@dataclass(frozen=True)
+class AmountFilter:
+    min_minor: int | None
+    max_minor: int | None
+
+    def describe(self, currency: str = "GBP") -> str:
+        lo, hi = self.min_minor, self.max_minor
+        if lo is not None and hi is not None:
+            if lo == hi:
+                return f"of {format_money(lo, currency)}"
+            return f"between {format_money(lo, currency)} and {format_money(hi, currency)}"
+        if lo is not None:
+            return f"of {format_money(lo, currency)} or more"
+        if hi is not None:
+            return f"of {format_money(hi, currency)} or less"
+        return ""
+
+    def contains(self, amount_minor: int) -> bool:
+        value = abs(amount_minor)
+        return (self.min_minor is None or value >= self.min_minor) and (
+            self.max_minor is None or value <= self.max_minor
+        )
+
+
+def _blank(text: str, match: re.Match[str]) -> str:
+    return text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
+
+
+def _most_recent(day: int, month: int, year: int | None, today: date) -> date | None:
+    try:
+        if year is not None:
+            return date(year, month, day)
+        candidate = date(today.year, month, day)
+        if candidate > today:
+            candidate = date(today.year - 1, month, day)
+        return candidate
+    except ValueError:
+        return None
+
+
+def _year(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    value = int(raw)
+    return value + 2000 if value < 100 else value
+
+
+def _date_from(match: re.Match[str], tag: str, today: date) -> date | None:
+    groups = match.groupdict()
+    if groups.get(f"iso_{tag}"):
+        try:
+            return date.fromisoformat(groups[f"iso_{tag}"])
+        except ValueError:
+            return None
+    if groups.get(f"d1_{tag}"):
+        month = _MONTHS[groups[f"m1_{tag}"][:3]]
+        return _most_recent(int(groups[f"d1_{tag}"]), month, _year(groups.get(f"y1_{tag}")), today)
+    if groups.get(f"d2_{tag}"):
+        month = _MONTHS[groups[f"m2_{tag}"][:3]]
+        return _most_recent(int(groups[f"d2_{tag}"]), month, _year(groups.get(f"y2_{tag}")), today)
+    if groups.get(f"d3_{tag}"):
+        month = int(groups[f"m3_{tag}"])
+        if not 1 <= month <= 12:
+            return None
+        return _most_recent(int(groups[f"d3_{tag}"]), month, _year(groups.get(f"y3_{tag}")), today)
+    return None
+
+
+def _month_range(month: int, year: int | None, today: date) -> DateRange:
+    if year is None:
+        year = today.year if month <= today.month else today.year - 1
+    last = date(year, month, monthrange(year, month)[1])
+    return DateRange(date(year, month, 1), min(last, today) if last > today >= date(year, month, 1) else last)
+
+
+def _relative(what: str, today: date) -> DateRange:
+    what = " ".join(what.split())
+    monday = today - timedelta(days=today.weekday())
+    first_of_month = today.replace(day=1)
+    ranges = {
+        "today": DateRange(today, today),
+        "yesterday": DateRange(today - timedelta(days=1), today - timedelta(days=1)),
+        "this week": DateRange(monday, today),
+        "last week": DateRange(monday - timedelta(days=7), monday - timedelta(days=1)),
+        "past week": DateRange(today - timedelta(days=6), today),
+        "this month": DateRange(first_of_month, today),
+        "past month": DateRange(today - timedelta(days=29), today),
+        "last fortnight": DateRange(today - timedelta(days=13), today),
+        "past fortnight": DateRange(today - timedelta(days=13), today),
+    }
+    if what == "last month":
+        end = first_of_month - timedelta(days=1)
+        return DateRange(end.replace(day=1), end)
+    return ranges[what]
+
+
+def parse_date_range(text: str, today: date) -> tuple[DateRange | None, str]:
+    """The date range the text asks about (or None) and the text with it blanked out."""
+    lowered = text.lower()
+    if m := _SHARED_MONTH_RE.search(lowered):
+        month = _MONTHS[m.group("mb")[:3]]
+        year = _year(m.group("yb"))
+        end = _most_recent(int(m.group("db")), month, year, today)
+        start = None if end is None else _safe_date(end.year, month, int(m.group("da")))
+        if start and end:
+            return DateRange(min(start, end), max(start, end)), _blank(text, m)
+    if m := _RANGE_RE.search(lowered):
+        start, end = _date_from(m, "a", today), _date_from(m, "b", today)
+        if start and end:
+            return DateRange(min(start, end), max(start, end)), _blank(text, m)
+    if m := _SINCE_RE.search(lowered):
+        day = _date_from(m, "a", today)
+        if day is not None:
+            word = m.group("word")
+            found = {
+                "since": DateRange(day, None),
+                "from": DateRange(day, None),
+                "after": DateRange(day + timedelta(days=1), None),
+                "before": DateRange(None, day - timedelta(days=1)),
+                "until": DateRange(None, day),
+                "till": DateRange(None, day),
+                "on": DateRange(day, day),
+            }[word]
+            return found, _blank(text, m)
+    if m := _LAST_N_RE.search(lowered):
+        raw = m.group("n")
+        n = int(raw) if raw.isdigit() else _WORD_NUMBERS[raw]
+        days = {"day": n, "week": 7 * n, "month": 30 * n}[m.group("unit")]
+        return DateRange(today - timedelta(days=max(days, 1) - 1), today), _blank(text, m)
+    if m := _RELATIVE_RE.search(lowered):
+        return _relative(m.group("what"), today), _blank(text, m)
+    if m := _MONTH_RE.search(lowered):
+        return _month_range(_MONTHS[m.group("m")[:3]], _year(m.group("y")), today), _blank(text, m)
+    if m := _BARE_DAY_RE.search(lowered):
+        day = _date_from(m, "a", today)
+        if day is not None:
+            return DateRange(day, day), _blank(text, m)
+    return None, text
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+# --- cards and accounts named in the text -----------------------------------------------------------
+
+_LAST4_RE = re.compile(
+    r"(?:\bending(?:\s+(?:in|with))?|\bends\s+(?:in|with)|\blast\s+(?:four|4)(?:\s+digits)?(?:\s+(?:are|is|of))?"
+    r"|\bcard(?:\s+number)?|\baccount(?:\s+number)?|\bno\.?|[*x•.]{1,4})\s*:?\s*(?P<last4>\d{4})(?!\d)",
+    re.IGNORECASE,
+)
+_EIGHT_DIGITS_RE = re.compile(r"(?<!\d)(?P<number>\d{8})(?!\d)")
+_BARE_LAST4_RE = re.compile(r"^\W*(?P<last4>\d{4})\W*$")
+
+
+def parse_last4(text: str, *, bare_allowed: bool = False) -> tuple[str | None, str]:
+    """Last four digits named in the text ("ending 4321", "account 12345678" -> "5678").
+
+    ``bare_allowed`` accepts a message that is only four digits (the answer to "which card?").
+    """
+    if m := _LAST4_RE.search(text):
+        return m.group("last4"), _blank(text, m)
+    if m := _EIGHT_DIGITS_RE.search(text):
+        return m.group("number")[-4:], _blank(text, m)
+    if bare_allowed and (m := _BARE_LAST4_RE.search(text)):
+        return m.group("last4"), _blank(text, m)
+    return None, text
+
+
+_ACCOUNT_KINDS = (
+    ("savings", re.compile(r"\b(?:savings?|saver|easy\s+saver)\b", re.IGNORECASE)),
+    ("credit", re.compile(r"\bcredit(?:\s+card)?\b", re.IGNORECASE)),
+    ("current", re.compile(r"\b(?:current(?!\s+balance)|debit(?:\s+card)?|main\s+account|everyday)\b", re.IGNORECASE)),
+)
+
+
+def parse_account_kind(text: str) -> str | None:
+    """"savings", "credit" or "current" when the text names the kind of account (or its card)."""
+    for kind, pattern in _ACCOUNT_KINDS:
+        if pattern.search(text):
+            return kind
+    return None
+
+
+_BRANDS = (
+    ("Visa", re.compile(r"\bvisa\b", re.IGNORECASE)),
+    ("Mastercard", re.compile(r"\bmaster\s?card\b", re.IGNORECASE)),
+)
+
+
+def parse_card_brand(text: str) -> str | None:
+    for brand, pattern in _BRANDS:
+        if pattern.search(text):
+            return brand
+    return None
+
+
+_ORDINAL_WORDS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "last": -1,
+}
+_ORDINAL_RE = re.compile(
+    r"\b(?:(?P<word>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
+    r"|(?P<num>\d{1,2})(?:st|nd|rd|th)"
+    r"|(?:number|no\.?|option|#)\s*(?P<tagged>\d{1,2})"
+    r"|(?P<last>last)\s+(?:one|on\s+the\s+list))\b",
+    re.IGNORECASE,
+)
+_BARE_ORDINAL_RE = re.compile(r"^\W*(?:#\s*)?(?P<n>\d{1,2})\W*$")
+
+
+def parse_ordinal(text: str) -> int | None:
+    """The position picked from a numbered list: 1-based, or -1 for "the last one"."""
+    if m := _BARE_ORDINAL_RE.search(text):
+        return int(m.group("n"))
+    if m := _ORDINAL_RE.search(text):
+        if m.group("word"):
+            return _ORDINAL_WORDS[m.group("word").lower()]
+        if m.group("last"):
+            return -1
+        return int(m.group("num") or m.group("tagged"))
+    return None
+
+
+# --- amounts ---------------------------------------------------------------------------------------
+
+_MONEY = (
+    r"(?P<cur{t}>£|€|\$|gbp\s?|eur\s?|usd\s?)?(?P<units{t}>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(?P<pence{t}>\d{{1,2}}))?"
+    r"(?P<word{t}>\s*(?:pounds?|quid|euros?|dollars?|gbp|eur|usd)\b)?"
+)
+
+
+def _money(tag: str) -> str:
+    return _MONEY.replace("{t}", tag).replace("{{", "{").replace("}}", "}")
+
+
+_BETWEEN_RE = re.compile(rf"\bbetween\s+{_money('a')}\s+(?:and|to|-)\s+{_money('b')}", re.IGNORECASE)
+_COMPARE_RE = re.compile(
+    r"\b(?P<op>over|above|more\s+than|greater\s+than|bigger\s+than|higher\s+than|exceeding|at\s+least"
+    r"|under|below|less\s+than|smaller\s+than|lower\s+than|at\s+most|up\s+to|no\s+more\s+than)\s+"
+    + _money("a"),
+    re.IGNORECASE,
+)
+_EXACT_RE = re.compile(r"(?<![\w.,])" + _money("a") + r"(?![\w,])", re.IGNORECASE)
+_MIN_OPS = {"over", "above", "more than", "greater than", "bigger than", "higher than", "exceeding"}
+_INCLUSIVE_MIN_OPS = {"at least"}
+_INCLUSIVE_MAX_OPS = {"at most", "up to", "no more than"}
+
+
+def _minor(match: re.Match[str], tag: str) -> int:
+    units = int(match.group(f"units{tag}").replace(",", ""))
+    pence = match.group(f"pence{tag}") or "0"
+    return units * 100 + int(pence.ljust(2, "0"))
+
+
+def _is_marked(match: re.Match[str], tag: str) -> bool:
+    """A currency sign, a currency word or pence: it is money, not a count or a day."""
+    return bool(match.group(f"cur{tag}") or match.group(f"word{tag}") or match.group(f"pence{tag}"))
+
+
+def parse_amount(text: str) -> tuple[AmountFilter | None, str]:
+    """An amount filter ("over £50", "under 20", "between £10 and £30", "£45.99") and the rest of the text."""
+    if m := _BETWEEN_RE.search(text):
+        lo, hi = _minor(m, "a"), _minor(m, "b")
+        return AmountFilter(min(lo, hi), max(lo, hi)), _blank(text, m)
+    if m := _COMPARE_RE.search(text):
+        op = " ".join(m.group("op").lower().split())
+        value = _minor(m, "a")
+        if op in _MIN_OPS:
+            return AmountFilter(value + 1, None), _blank(text, m)
+        if op in _INCLUSIVE_MIN_OPS:
+            return AmountFilter(value, None), _blank(text, m)
+        if op in _INCLUSIVE_MAX_OPS:
+            return AmountFilter(None, value), _blank(text, m)
+        return AmountFilter(None, max(value - 1, 0)), _blank(text, m)
+    for m in _EXACT_RE.finditer(text):
+        if _is_marked(m, "a"):
+            value = _minor(m, "a")
+            return AmountFilter(value, value), _blank(text, m)
+    return None, text
+
+
+# --- merchants -------------------------------------------------------------------------------------
+
+_MERCHANT_RE = re.compile(
+    r"\b(?:at|from|with|in)\s+(?:the\s+)?(?P<name>[A-Za-z0-9&][\w&'+.\-]*(?:\s+[A-Za-z&][\w&'+.\-]*){0,3})",
+    re.IGNORECASE,
+)
+_NOT_MERCHANT_WORDS = frozenset(
+    """
+    a an the my our your me i it this that these those them all any some last past previous next recent
+    today yesterday week weeks month months day days year years time once morning evening night
+    account accounts card cards savings saver current credit debit main everyday balance statement
+    transaction transactions payment payments purchase purchases spending spend spent charge charges
+    visa mastercard over under above below between than least most up and or of for on since before after
+    until till ago please thanks thank you total amount pounds pound quid euros euro dollars
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec shop shops store stores online uk abroad app
+    which who what when where why how i'm is was were be been are am did didn't do don't does have has had
+    not no yes can could would should will there here so but because as if just only also too very
+    really again still yet already that
+    """.split()
+)
+
+
+def parse_merchant(text: str) -> str | None:
+    """A merchant named after "at", "from", "to", "in" ... ("at Tesco" -> "tesco"), lower-cased.
+
+    Run it on the text left after dates and amounts were blanked out, so "from 1 November" and
+    "over £50" never look like a merchant.
+    """
+    for m in _MERCHANT_RE.finditer(text):
+        words: list[str] = []
+        for word in m.group("name").split():
+            bare = word.strip(".'-").lower()
+            if bare in _NOT_MERCHANT_WORDS or bare.isdigit() or not bare:
+                break
+            words.append(word.rstrip(".,"))
+        if words:
+            return " ".join(words).lower()
+    return None
+
+
+# --- lost or stolen, dispute reasons ---------------------------------------------------------------
+
+_STOLEN_RE = re.compile(r"\b(?:stolen|stole|steal|theft|thief|robbed|mugged|pickpocket\w*|snatched)\b", re.I)
+_LOST_RE = re.compile(r"\b(?:lost|lose|losing|misplaced|can'?t\s+find|cannot\s+find|dropped|missing)\b", re.I)
+
+
+def parse_report_kind(text: str) -> str | None:
+    """"stolen" wins over "lost": "I lost my bag, I think it was stolen" is a theft."""
+    if _STOLEN_RE.search(text):
+        return "stolen"
+    if _LOST_RE.search(text):
+        return "lost"
+    return None
+
+
+_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:twice|double|duplicate\w*|two\s+times)\b", re.I), "Charged twice for the same purchase"),
+    (
+        re.compile(r"\b(?:never\s+(?:arrived|came|received|got)|not\s+(?:arrived|received)|didn'?t\s+"
+                   r"(?:arrive|receive|get)|did\s+not\s+(?:arrive|receive|get)|no\s+goods)\b", re.I),
+        "Goods or services not received",
+    ),
+    (
+        re.compile(r"\b(?:cancel+ed|unsubscribed|subscription)\b", re.I),
+        "Cancelled subscription still being charged",
+    ),
+    (re.compile(r"\brefund\w*\b", re.I), "Refund promised by the merchant but never arrived"),
+    (re.compile(r"\b(?:wrong\s+amount|overcharged|charged\s+(?:too\s+much|more))\b", re.I), "Wrong amount charged"),
+    (
+        re.compile(r"\b(?:recogni[sz]e|recogni[sz]ed|unknown|fraud\w*|not\s+me|wasn'?t\s+me|unauthori[sz]ed"
+                   r"|didn'?t\s+(?:make|authori[sz]e))\b", re.I),
+        "I do not recognise this payment",
+    ),
+)
+DEFAULT_DISPUTE_REASON = "Disputed by the customer in chat"
+
+
+def parse_dispute_reason(text: str) -> str | None:
+    """One of a fixed set of reasons, so nothing the customer (or anyone) typed is stored as the reason."""
+    for pattern, reason in _REASONS:
+        if pattern.search(text):
+            return reason
+    return None
