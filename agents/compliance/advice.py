@@ -20,7 +20,16 @@ _ASSET = (
     r"(?:shares?|stocks?|equit(?:y|ies)|crypto(?:currenc(?:y|ies))?|bitcoins?|btc|ethereum|ether|eth|"
     r"dogecoin|altcoins?|nfts?|(?:index|mutual|tracker|investment|hedge|etf) funds?|etfs?|bonds?|gilts?|"
     r"gold|silver|commodit(?:y|ies)|options|forex|the (?:stock )?market|s&p(?: 500)?|ftse(?: 100)?|nasdaq|"
-    r"stocks and shares isa|isas?|portfolio|property|buy-to-let|pensions?)\b"
+    r"stocks and shares isa|isas?|portfolio|property|buy-to-let|pensions?|trackers?|premium bonds|"
+    r"investments?)\b"
+)
+# An investment product plus a stance on it ("worth buying", "best place for your money", "likely to rise").
+_STANCE = (
+    r"\b(?:worth (?:buying|investing|considering|getting|a punt)|best (?:place|option|choice|bet|home|way)|"
+    r"better off|go for|my advice|advice:|undervalued|overvalued|(?:likely|expected|set|bound) to "
+    r"(?:rise|fall|grow|go up|go down|increase|recover|double|crash)"
+    r"|outperform\w*|could grow|will grow|higher returns|"
+    r"(?:good|great|right|ideal|perfect|best) (?:moment|time) to|invest the rest|personally)\b"
 )
 _INVEST = r"invest(?:ing|ment|ments|ed)?\b"
 _YOU_MODAL = (
@@ -48,6 +57,8 @@ _INVESTMENT_PATTERNS = tuple(
         rf"{_ASSET}.{{0,40}}?\b(?:will|is going to|are going to|should) (?:go up|rise|increase|soar|recover|"
         r"outperform|grow|keep rising|hold (?:its|their) value)",
         r"\balways holds? (?:its|their) value\b",
+        rf"{_ASSET}.{{0,60}}?{_STANCE}",
+        rf"{_STANCE}.{{0,60}}?{_ASSET}",
     )
 )
 
@@ -70,6 +81,18 @@ _LEGAL_PATTERNS = tuple(
         r"\b(?:is|was|are|were) (?:clearly |definitely |plainly |probably )?"
         r"(?:illegal|unlawful|against the law)\b",
         r"\bbreach of contract\b|\bmy legal (?:advice|opinion|view)\b|\blegally speaking\b",
+        r"\bfrom a legal (?:point of view|perspective|standpoint)\b|\bbreaking the law\b",
+        r"\b(?:is|are|was|were)(?:n't| not)? legally "
+        r"(?:obliged|required|entitled|bound|allowed|liable|responsible)\b",
+        r"\b(?:issue|file|make|bring|start|lodge) (?:a |an )?(?:\w+ )?"
+        r"(?:county court|court|tribunal|small claims) (?:claim|case)\b"
+        r"|\b(?:employment|county court) tribunal\b|\bletter (?:before action|of claim)\b",
+        r"\byou (?:\w+ ){0,2}?(?:win|lose)\b.{0,30}?\bcourt\b"
+        r"|\b(?:then|should|could|can|will|just|must|you) sue\b",
+        r"\bcontract is (?:void|unenforceable|invalid)\b"
+        r"|\byou (?:owe|don't owe) them nothing\b|\byou owe nothing\b",
+        r"\b(?:you're|you are) entitled to\b.{0,80}?\b(?:consumer rights act|consumer credit act|section 75|"
+        r"the law|statutory)\b",
     )
 )
 
@@ -91,6 +114,11 @@ _TAX_PATTERNS = tuple(
         r"\b(?:reduce|lower|cut|minimi[sz]e|avoid|save on|get out of|dodge|escape) (?:\w+ ){0,2}?"
         r"(?:tax|tax bill|taxes)\b",
         r"\btax (?:advice|tips?|loophole)s?\b",
+        r"\b(?:never|doesn't|does not|don't|do not|won't|will not|wouldn't|isn't|is not|aren't|are not)\b "
+        r"(?:\w+ ){0,3}?(?:declared|taxed|taxable|reported to hmrc)\b",
+        r"\bpay (?:less|no|zero|lower|little) (?:\w+ )?tax\b|\bexpense (?:your|the|it|this|that)\b",
+        r"\b(?:skip|ignore|don't file|do not file|no need to file|don't bother with) (?:the |your |a )?"
+        r"(?:self[- ]assessment|tax return)\b|\bunder the (?:tax )?threshold\b",
     )
 )
 

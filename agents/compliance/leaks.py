@@ -16,7 +16,10 @@ _LEAK_PATTERNS = tuple(
         r"\bi(?: was|'ve been| have been| am|'m) (?:\w+ )?(?:instructed|programmed|prompted|configured|told) "
         r"(?:to|not to)\b",
         r"\binternal (?:note|notes|memo|comment|use only)\b|\bstaff (?:note|notes|only)\b",
-        r"\bnote to (?:agent|self|staff)\b|\bagent notes?\b",
+        r"\bnote to (?:agent|self|staff)\b|\b(?:agent|developer|dev|engineer|ops|admin|system) notes?\b",
+        r"^\s*internal\s*:|\bmy (?:\w+ )?(?:configuration|config|training|system settings)\b",
+        r"\b(?:tools?|functions?) (?:i|we) (?:can )?(?:call|use|invoke|have access to)\b|\bavailable tools\b",
+        r"\[\s*(?:tool|function|call)\s*:|\b[a-z]{2,}_[a-z_]{2,}\b",
         r"\bdo not (?:share|disclose|reveal|tell)\b.{0,30}?\bcustomer\b",
         r"\b(?:begin|end) system\b|<<\s*/?sys\s*>>|\[/?inst\]|<\|im_(?:start|end)\|>|\[system\]|</?system>",
         r"^#+\s*(?:system|instructions)\b|\b(?:developer|hidden) (?:message|prompt|instructions)\b",

@@ -19,6 +19,8 @@ _CERTAIN = re.compile(
     r"\b(?:definitely|certainly|surely|undoubtedly|absolutely)\b|\bfor sure\b|\bwithout (?:a|any) doubt\b"
     r"|\bno doubt\b|\bguaranteed\b|\b(?:i|we) (?:\w+ )?guarantee\b|\bguarantee (?:you|that)\b"
     r"|\b(?:i|we) promise\b|\bpromise (?:you|that)\b|\brest assured\b"
+    r"|\b(?:i|we) (?:can )?assure you\b"
+    r"|\b(?:i'm|i am|we're|we are) (?:\w+ )?(?:certain|sure|confident|positive)\b"
 )
 _ALWAYS = tuple(
     re.compile(p)
@@ -30,11 +32,13 @@ _ALWAYS = tuple(
         r"(?:dispute|case|chargeback|claim)\b",
         r"\byour (?:dispute|claim|chargeback|complaint|refund)(?: request)? (?:will|is going to) (?:\w+ )?"
         r"(?:succeed|be (?:successful|approved|upheld|accepted)|go (?:in )?your way)\b",
+        r"\bsure thing\b|\bconsider it done\b|\bdone deal\b|\bin the bag\b|\bevery penny\b"
+        r"|\bno choice but to (?:refund|pay)\b",
     )
 )
 _HEDGED = re.compile(
     r"\b(?:can't|cannot|can not|unable to|not able to|won't|will not|don't|do not|never|no|not)\b"
-    r"(?: \w+){0,2}? (?:guarantee|promise|be sure|be certain|say for (?:sure|certain)|predict)\b"
+    r"(?: \w+){0,2}? (?:guarantee|assure|promise|be sure|be certain|say for (?:sure|certain)|predict)\b"
     r"|\bnot (?:be )?guaranteed\b|\bno guarantee\b"
 )
 
