@@ -23,6 +23,27 @@ _ASSET = (
     r"stocks and shares isa|isas?|portfolio|property|buy-to-let|pensions?|trackers?|premium bonds|"
     r"investments?)\b"
 )
+# An investment product plus any opinion or nudge in the same clause; refusals are filtered out before.
+_NUDGE = (
+    r"\b(?:should|ought to|you'd|i'd|i would|i think|consider\w*|better|best|cheap|cheaper|"
+    r"undervalued|bargain|avoid|bet|poor choice|good choice|great choice|smart|wise|buy the dip)\b"
+)
+_LEGAL_TOPIC = (
+    r"\b(?:court|tribunal|proceedings|lawsuit|legal action|trading standards|unenforceable|unlawful|illegal|"
+    r"consumer (?:law|rights)|your (?:legal |statutory )?rights|small claims|letter before action)\b"
+)
+_LEGAL_NUDGE = (
+    r"\b(?:you (?:should|can|could|might|may want to)|you'd|tell (?:them|him|her|the \w+)|you'll see|start|"
+    r"threaten|report them|ignore|so you|demand)\b"
+)
+_TAX_TOPIC = (
+    r"\b(?:(?<!council )tax(?!\s+(?:year|code))|taxes|taxable|hmrc|self[- ]assessment|capital gains)\b"
+)
+_TAX_NUDGE = (
+    r"\b(?:you can (?:claim|deduct|offset|expense|write|put|avoid|skip|ignore|reduce)"
+    r"|you (?:don't|won't|do not|will not) (?:have|need) to|you're fine|don't worry|no need|(?:aren't|isn't|not) reported|"
+    r"put (?:it|the cost|this) down|as an? (?:\w+ )?expense|nothing to pay|no tax|tax[- ]free|exempt)\b"
+)
 # An investment product plus a stance on it ("worth buying", "best place for your money", "likely to rise").
 _STANCE = (
     r"\b(?:worth (?:buying|investing|considering|getting|a punt)|best (?:place|option|choice|bet|home|way)|"
@@ -59,6 +80,7 @@ _INVESTMENT_PATTERNS = tuple(
         r"\balways holds? (?:its|their) value\b",
         rf"{_ASSET}.{{0,60}}?{_STANCE}",
         rf"{_STANCE}.{{0,60}}?{_ASSET}",
+        rf"{_ASSET}.*?{_NUDGE}|{_NUDGE}.*?{_ASSET}",
     )
 )
 
@@ -93,6 +115,7 @@ _LEGAL_PATTERNS = tuple(
         r"|\byou (?:owe|don't owe) them nothing\b|\byou owe nothing\b",
         r"\b(?:you're|you are) entitled to\b.{0,80}?\b(?:consumer rights act|consumer credit act|section 75|"
         r"the law|statutory)\b",
+        rf"{_LEGAL_TOPIC}.*?{_LEGAL_NUDGE}|{_LEGAL_NUDGE}.*?{_LEGAL_TOPIC}",
     )
 )
 
@@ -119,6 +142,7 @@ _TAX_PATTERNS = tuple(
         r"\bpay (?:less|no|zero|lower|little) (?:\w+ )?tax\b|\bexpense (?:your|the|it|this|that)\b",
         r"\b(?:skip|ignore|don't file|do not file|no need to file|don't bother with) (?:the |your |a )?"
         r"(?:self[- ]assessment|tax return)\b|\bunder the (?:tax )?threshold\b",
+        rf"{_TAX_TOPIC}.*?{_TAX_NUDGE}|{_TAX_NUDGE}.*?{_TAX_TOPIC}",
     )
 )
 

@@ -19,6 +19,9 @@ _LEAK_PATTERNS = tuple(
         r"\bnote to (?:agent|self|staff)\b|\b(?:agent|developer|dev|engineer|ops|admin|system) notes?\b",
         r"^\s*internal\s*:|\bmy (?:\w+ )?(?:configuration|config|training|system settings)\b",
         r"\b(?:tools?|functions?) (?:i|we) (?:can )?(?:call|use|invoke|have access to)\b|\bavailable tools\b",
+        r"\b(?:guidelines|instructions|rules|prompt) (?:i was|i've been|i have been|i am|i'm) "
+        r"(?:given|told|provided)\b",
+        r"\bescalate (?:if|when|once)\b",
         r"\[\s*(?:tool|function|call)\s*:|\b[a-z]{2,}_[a-z_]{2,}\b",
         r"\bdo not (?:share|disclose|reveal|tell)\b.{0,30}?\bcustomer\b",
         r"\b(?:begin|end) system\b|<<\s*/?sys\s*>>|\[/?inst\]|<\|im_(?:start|end)\|>|\[system\]|</?system>",

@@ -20,6 +20,7 @@ _CERTAIN = re.compile(
     r"|\bno doubt\b|\bguaranteed\b|\b(?:i|we) (?:\w+ )?guarantee\b|\bguarantee (?:you|that)\b"
     r"|\b(?:i|we) promise\b|\bpromise (?:you|that)\b|\brest assured\b"
     r"|\b(?:i|we) (?:can )?assure you\b"
+    r"|\btrust me\b|\b(?:zero|no) chance\b"
     r"|\b(?:i'm|i am|we're|we are) (?:\w+ )?(?:certain|sure|confident|positive)\b"
 )
 _ALWAYS = tuple(
@@ -34,6 +35,8 @@ _ALWAYS = tuple(
         r"(?:succeed|be (?:successful|approved|upheld|accepted)|go (?:in )?your way)\b",
         r"\bsure thing\b|\bconsider it done\b|\bdone deal\b|\bin the bag\b|\bevery penny\b"
         r"|\bno choice but to (?:refund|pay)\b",
+        r"\b(?:will|'ll) (?:be )?(?:resolved|decided|settled|go|end) in your favou?r\b"
+        r"|\b(?:will|'ll) have to (?:refund|pay|reimburse)\b",
     )
 )
 _HEDGED = re.compile(
