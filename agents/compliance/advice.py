@@ -41,7 +41,8 @@ _TAX_TOPIC = (
 )
 _TAX_NUDGE = (
     r"\b(?:you can (?:claim|deduct|offset|expense|write|put|avoid|skip|ignore|reduce)"
-    r"|you (?:don't|won't|do not|will not) (?:have|need) to|you're fine|don't worry|no need|(?:aren't|isn't|not) reported|"
+    r"|you (?:don't|won't|do not|will not) (?:have|need) to|you're fine|don't worry|no need"
+    r"|(?:aren't|isn't|not) reported|"
     r"put (?:it|the cost|this) down|as an? (?:\w+ )?expense|nothing to pay|no tax|tax[- ]free|exempt)\b"
 )
 # An investment product plus a stance on it ("worth buying", "best place for your money", "likely to rise").
