@@ -27,7 +27,9 @@ def placeholders(template: str) -> tuple[str, ...]:
         if field is None:
             continue
         if not field.isidentifier() or spec or conversion:
-            raise TemplateError(f"template {template!r}: only plain {{name}} fields are allowed, not {{{field}}}")
+            raise TemplateError(
+                f"template {template!r}: only plain {{name}} fields are allowed, not {{{field}}}"
+            )
         names.append(field)
     return tuple(names)
 

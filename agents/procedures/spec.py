@@ -18,8 +18,8 @@ from agents.tools.registry import TOOLS
 DEFAULT_PATH = Path(__file__).with_name("procedures.yaml")
 SLOT_KINDS: Mapping[str, frozenset[str]] = MappingProxyType(
     {
-        "card": frozenset({"active", "frozen", "lost", "stolen", "cancelled", "expired"}),
-        "account": frozenset({"open", "closed"}),
+        "card": frozenset({"active", "frozen", "lost", "stolen", "cancelled"}),
+        "account": frozenset(),  # accounts carry no status in the port's views
         "transaction": frozenset({"posted", "pending", "reversed"}),
     }
 )
@@ -78,7 +78,7 @@ def _slot(raw: Any, where: str) -> SlotSpec:
     name, kind = raw.get("name"), raw.get("kind")
     if not isinstance(name, str) or not name.isidentifier():
         raise _fail(where, f"slot name {name!r} must be an identifier")
-    if kind not in SLOT_KINDS:
+    if not isinstance(kind, str) or kind not in SLOT_KINDS:
         raise _fail(where, f"slot {name!r} has unknown kind {kind!r}; known kinds: {sorted(SLOT_KINDS)}")
     statuses = _strings(raw.get("statuses"), where, f"slot {name!r} statuses")
     bad = set(statuses) - SLOT_KINDS[kind]

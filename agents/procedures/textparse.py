@@ -67,7 +67,9 @@ _MONTH_RE = re.compile(
     rf"\b(?:in|during|for|from|of|over)\s+(?:the\s+month\s+of\s+)?{_MONTH.format(name='m')}"
     r"(?:\s+(?P<y>\d{4}))?\b"
 )
-_LAST_N_RE = re.compile(r"\b(?:last|past|previous)\s+(?P<n>\d{1,3}|a|one|two|three|four|six)\s+(?P<unit>day|week|month)s?\b")
+_LAST_N_RE = re.compile(
+    r"\b(?:last|past|previous)\s+(?P<n>\d{1,3}|a|one|two|three|four|six)\s+(?P<unit>day|week|month)s?\b"
+)
 _WORD_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "six": 6}
 _RELATIVE_RE = re.compile(
     r"\b(?P<what>today|yesterday|this\s+week|last\s+week|past\s+week|this\s+month|last\s+month"
@@ -99,9 +101,14 @@ class DateRange:
 class AmountFilter:
     min_minor: int | None
     max_minor: int | None
+    wording: str | None = None  # how the customer put it, e.g. "over" for a strict minimum
 
     def describe(self, currency: str = "GBP") -> str:
         lo, hi = self.min_minor, self.max_minor
+        if self.wording == "over" and lo is not None:
+            return f"over {format_money(lo - 1, currency)}"
+        if self.wording == "under" and hi is not None:
+            return f"under {format_money(hi + 1, currency)}"
         if lo is not None and hi is not None:
             if lo == hi:
                 return f"of {format_money(lo, currency)}"
@@ -270,12 +277,15 @@ def parse_last4(text: str, *, bare_allowed: bool = False) -> tuple[str | None, s
 _ACCOUNT_KINDS = (
     ("savings", re.compile(r"\b(?:savings?|saver|easy\s+saver)\b", re.IGNORECASE)),
     ("credit", re.compile(r"\bcredit(?:\s+card)?\b", re.IGNORECASE)),
-    ("current", re.compile(r"\b(?:current(?!\s+balance)|debit(?:\s+card)?|main\s+account|everyday)\b", re.IGNORECASE)),
+    (
+        "current",
+        re.compile(r"\b(?:current(?!\s+balance)|debit(?:\s+card)?|main\s+account|everyday)\b", re.IGNORECASE),
+    ),
 )
 
 
 def parse_account_kind(text: str) -> str | None:
-    """"savings", "credit" or "current" when the text names the kind of account (or its card)."""
+    """ "savings", "credit" or "current" when the text names the kind of account (or its card)."""
     for kind, pattern in _ACCOUNT_KINDS:
         if pattern.search(text):
             return kind
@@ -376,12 +386,12 @@ def parse_amount(text: str) -> tuple[AmountFilter | None, str]:
         op = " ".join(m.group("op").lower().split())
         value = _minor(m, "a")
         if op in _MIN_OPS:
-            return AmountFilter(value + 1, None), _blank(text, m)
+            return AmountFilter(value + 1, None, "over"), _blank(text, m)
         if op in _INCLUSIVE_MIN_OPS:
             return AmountFilter(value, None), _blank(text, m)
         if op in _INCLUSIVE_MAX_OPS:
             return AmountFilter(None, value), _blank(text, m)
-        return AmountFilter(None, max(value - 1, 0)), _blank(text, m)
+        return AmountFilter(None, max(value - 1, 0), "under"), _blank(text, m)
     for m in _EXACT_RE.finditer(text):
         if _is_marked(m, "a"):
             value = _minor(m, "a")
@@ -437,7 +447,7 @@ _LOST_RE = re.compile(r"\b(?:lost|lose|losing|misplaced|can'?t\s+find|cannot\s+f
 
 
 def parse_report_kind(text: str) -> str | None:
-    """"stolen" wins over "lost": "I lost my bag, I think it was stolen" is a theft."""
+    """ "stolen" wins over "lost": "I lost my bag, I think it was stolen" is a theft."""
     if _STOLEN_RE.search(text):
         return "stolen"
     if _LOST_RE.search(text):
@@ -446,10 +456,16 @@ def parse_report_kind(text: str) -> str | None:
 
 
 _REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:twice|double|duplicate\w*|two\s+times)\b", re.I), "Charged twice for the same purchase"),
     (
-        re.compile(r"\b(?:never\s+(?:arrived|came|received|got)|not\s+(?:arrived|received)|didn'?t\s+"
-                   r"(?:arrive|receive|get)|did\s+not\s+(?:arrive|receive|get)|no\s+goods)\b", re.I),
+        re.compile(r"\b(?:twice|double|duplicate\w*|two\s+times)\b", re.I),
+        "Charged twice for the same purchase",
+    ),
+    (
+        re.compile(
+            r"\b(?:never\s+(?:arrived|came|received|got)|not\s+(?:arrived|received)|didn'?t\s+"
+            r"(?:arrive|receive|get)|did\s+not\s+(?:arrive|receive|get)|no\s+goods)\b",
+            re.I,
+        ),
         "Goods or services not received",
     ),
     (
@@ -457,10 +473,16 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
         "Cancelled subscription still being charged",
     ),
     (re.compile(r"\brefund\w*\b", re.I), "Refund promised by the merchant but never arrived"),
-    (re.compile(r"\b(?:wrong\s+amount|overcharged|charged\s+(?:too\s+much|more))\b", re.I), "Wrong amount charged"),
     (
-        re.compile(r"\b(?:recogni[sz]e|recogni[sz]ed|unknown|fraud\w*|not\s+me|wasn'?t\s+me|unauthori[sz]ed"
-                   r"|didn'?t\s+(?:make|authori[sz]e))\b", re.I),
+        re.compile(r"\b(?:wrong\s+amount|overcharged|charged\s+(?:too\s+much|more))\b", re.I),
+        "Wrong amount charged",
+    ),
+    (
+        re.compile(
+            r"\b(?:recogni[sz]e|recogni[sz]ed|unknown|fraud\w*|not\s+me|wasn'?t\s+me|unauthori[sz]ed"
+            r"|didn'?t\s+(?:make|authori[sz]e))\b",
+            re.I,
+        ),
         "I do not recognise this payment",
     ),
 )

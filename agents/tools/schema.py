@@ -28,7 +28,9 @@ def _check_string(tool: str, key: str, value: Any, rule: dict[str, Any]) -> None
         try:
             date.fromisoformat(value)
         except ValueError:
-            raise ToolArgumentError(f"{tool}: argument {key!r} must be a date as YYYY-MM-DD, not {value!r}") from None
+            raise ToolArgumentError(
+                f"{tool}: argument {key!r} must be a date as YYYY-MM-DD, not {value!r}"
+            ) from None
         if len(value) != 10:
             raise ToolArgumentError(f"{tool}: argument {key!r} must be a date as YYYY-MM-DD, not {value!r}")
 

@@ -106,5 +106,7 @@ def dispute_dict(d: DisputeView) -> dict[str, Any]:
 
 
 def action_dict(r: ActionResult) -> dict[str, Any]:
-    outcome = {k: clean_name(v) if k == "merchant" and isinstance(v, str) else v for k, v in r.outcome.items()}
+    outcome = {
+        k: clean_name(v) if k == "merchant" and isinstance(v, str) else v for k, v in r.outcome.items()
+    }
     return {"ok": True, "action": r.action, "target_id": r.target_id, "replayed": r.replayed, **outcome}

@@ -1,0 +1,343 @@
+"""What each tool-backed step computes from the bank's data, keyed by the procedure's tool.
+
+Read-only handlers return an ``Answer``; action builders return the tool arguments, the facts for the
+confirmation prompt and a one-line summary of the action. Everything a reply says comes from here:
+formatted money, dates, masked last fours, cleaned merchant names, never a raw description.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from agents.ports import AccountView, CardView, PaymentView, TransactionView
+from agents.procedures.context import Run
+from agents.procedures.dates import add_working_days, day_of, format_day
+from agents.procedures.kbfacts import delivery_terms
+from agents.procedures.money import format_money
+from agents.procedures.results import Answer
+from agents.procedures.slots import (
+    Filters,
+    account_label,
+    card_facts,
+    known_merchant_in,
+    parse_filters,
+    transaction_facts,
+)
+from agents.procedures.textparse import (
+    DEFAULT_DISPUTE_REASON,
+    parse_amount,
+    parse_date_range,
+    parse_dispute_reason,
+    parse_report_kind,
+)
+from agents.tools.views import clean_name
+
+RECENT_LIMIT = 10
+PAYMENT_LIMIT = 20
+PAYMENTS_SHOWN = 5
+KB_MIN_SCORE = 0.05
+
+ReadHandler = Callable[[Run, dict[str, Any]], Awaitable[Answer]]
+
+
+@dataclass(frozen=True)
+class ActionPlan:
+    args: dict[str, Any]
+    facts: dict[str, Any]
+    summary: str
+
+
+ActionBuilder = Callable[[Run, dict[str, Any]], Awaitable[ActionPlan]]
+
+
+# --- parameters collected before the slots (so the first message's words are not lost) ----------------
+
+
+def collect_params(run: Run) -> None:
+    if run.spec.tool == "report_card" and (kind := parse_report_kind(run.text)):
+        run.params["kind"] = kind
+    if run.spec.tool == "open_dispute" and (reason := parse_dispute_reason(run.text)):
+        run.params["reason"] = reason
+
+
+# --- balances ------------------------------------------------------------------------------------------
+
+
+def _balance(account: AccountView) -> tuple[str, str]:
+    if account.kind == "credit" and account.balance_minor < 0:
+        return format_money(-account.balance_minor, account.currency), " owed"
+    return format_money(account.balance_minor, account.currency), ""
+
+
+async def check_balance(run: Run, slots: dict[str, Any]) -> Answer:
+    chosen: AccountView | None = slots.get("account")
+    accounts = [chosen] if chosen else await run.accounts()
+    if not accounts:
+        return run.answer("none")
+    if len(accounts) == 1:
+        account = accounts[0]
+        balance, owed = _balance(account)
+        return run.answer(
+            "ok",
+            {
+                "account_id": account.id,
+                "account_name": account.name,
+                "last4": account.number_last4,
+                "balance": balance,
+                "owed": owed,
+            },
+        )
+    lines = []
+    for account in accounts:
+        balance, owed = _balance(account)
+        lines.append(f"- {account_label(account)}: {balance}{owed}")
+    return run.answer("list", {"lines": "\n".join(lines), "count": len(accounts)})
+
+
+# --- transactions --------------------------------------------------------------------------------------
+
+
+def _transaction_line(t: TransactionView) -> str:
+    amount = format_money(t.amount_minor, t.currency)
+    if t.original_amount_minor is not None and t.original_currency:
+        amount += f" ({format_money(t.original_amount_minor, t.original_currency)})"
+    status = "" if t.status == "posted" else f" ({t.status})"
+    return f"- {format_day(day_of(t.booked_at))}: {clean_name(t.merchant)}, {amount}{status}"
+
+
+async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
+    account: AccountView | None = slots.get("account")
+    filters, rest = parse_filters(run.text, run)
+    if filters.merchant is None:
+        merchant = await known_merchant_in(run, rest)
+        if merchant:
+            filters = Filters(filters.dates, filters.amount, merchant)
+    found = await run.transactions(
+        filters.query(account_id=account.id if account else None, limit=RECENT_LIMIT)
+    )
+    described = filters.describe(account.currency if account else "GBP")
+    if account is not None:
+        described += f" on your {account_label(account)}"
+    facts: dict[str, Any] = {"filters": described, **{f"filter_{k}": v for k, v in filters.to_json().items()}}
+    if not found:
+        return run.answer("none", facts)
+    count = len(found)
+    return run.answer(
+        "ok",
+        {
+            **facts,
+            "count": count,
+            "count_text": "most recent transaction" if count == 1 else f"{count} most recent transactions",
+            "are_is": "is" if count == 1 else "are",
+            "lines": "\n".join(_transaction_line(t) for t in found),
+            "transaction_ids": [t.id for t in found],
+        },
+    )
+
+
+# --- card arrival --------------------------------------------------------------------------------------
+
+
+def _ordered_day(card: CardView) -> str | None:
+    return card.replacement_ordered_at or card.dispatched_at
+
+
+async def card_arrival(run: Run, slots: dict[str, Any]) -> Answer:
+    cards = await run.cards()
+    chosen: CardView | None = slots.get("card")
+    if not cards:
+        return run.answer("no_cards")
+    if chosen is not None and chosen.delivered_at is not None:
+        return run.answer(
+            "delivered", {**card_facts(chosen), "delivered": format_day(day_of(chosen.delivered_at))}
+        )
+    if chosen is None:
+        travelling = [
+            c
+            for c in cards
+            if c.delivered_at is None and c.status in ("active", "frozen") and _ordered_day(c)
+        ]
+        if not travelling:
+            delivered = [c for c in cards if c.delivered_at]
+            if not delivered:
+                return run.answer("no_cards")
+            latest = max(delivered, key=lambda c: day_of(c.delivered_at or ""))
+            return run.answer(
+                "none", {**card_facts(latest), "delivered": format_day(day_of(latest.delivered_at or ""))}
+            )
+        chosen = max(travelling, key=lambda c: day_of(_ordered_day(c) or ""))
+    terms = delivery_terms(run.kb)
+    ordered = day_of(_ordered_day(chosen) or run.today.isoformat())
+    dispatched = day_of(chosen.dispatched_at) if chosen.dispatched_at else ordered
+    expected_by = add_working_days(ordered, terms.max_days)
+    late_by = add_working_days(ordered, terms.late_after_days)
+    facts = {
+        **card_facts(chosen),
+        "ordered": format_day(ordered),
+        "dispatched": format_day(dispatched),
+        "min_days": terms.min_days,
+        "max_days": terms.max_days,
+        "late_days": terms.late_after_days,
+        "expected_by": format_day(expected_by),
+        "late_by": format_day(late_by),
+        "kb_slug": "card-delivery",
+    }
+    if run.today <= expected_by:
+        return run.answer("ok", facts)
+    if run.today <= late_by:
+        return run.answer("overdue", facts)
+    return run.answer("late", facts)
+
+
+# --- payments ------------------------------------------------------------------------------------------
+
+_PAYEE_STOPWORDS = frozenset(
+    "the and for from with will can may bill bills rent pay paid payment payments sent send money transfer "
+    "transfers when where what why how has have hasn't did didn't not arrived arrive yet still my your "
+    "friend mum dad account bank status today yesterday week month".split()
+)
+_PAYEE_RE = re.compile(r"\bto\s+(?P<name>[A-Za-z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")
+
+
+def _status_text(p: PaymentView) -> str:
+    expected = format_day(day_of(p.expected_at)) if p.expected_at else None
+    if p.status == "completed":
+        return f"completed{f', arrived on {expected}' if expected else ''}"
+    if p.status == "pending":
+        return f"scheduled{f' to be sent on {expected}' if expected else ''}"
+    if p.status == "processing":
+        by = f" and expected by {expected}" if expected else ""
+        return f"being processed: it is held for a security check{by}"
+    if p.status == "failed":
+        return "failed, so the money was not sent"
+    if p.status == "returned":
+        return "returned to your account by the recipient's bank"
+    return p.status
+
+
+def _payment_line(p: PaymentView) -> str:
+    amount = format_money(p.amount_minor, p.currency)
+    made = format_day(day_of(p.created_at))
+    payee, reference = clean_name(p.payee_name), clean_name(p.reference)
+    return f"- {amount} to {payee} (reference {reference}), made on {made}: {_status_text(p)}."
+
+
+def _names_payee(words: set[str], payee: str) -> bool:
+    return any(len(w) >= 3 and w not in _PAYEE_STOPWORDS and w in words for w in payee.lower().split())
+
+
+async def payment_status(run: Run, slots: dict[str, Any]) -> Answer:
+    payments = await run.payments(PAYMENT_LIMIT)
+    if not payments:
+        return run.answer("no_payments")
+    _dates, rest = parse_date_range(run.text, run.today)
+    amount, _rest = parse_amount(rest)
+    words = set(re.findall(r"[a-z][a-z'-]+", run.text.lower()))
+    named = [p for p in payments if _names_payee(words, p.payee_name)]
+    matching = payments
+    described = ""
+    if named:
+        matching = named
+    elif m := _PAYEE_RE.search(run.text):
+        first = m.group("name").split()[0].lower()
+        if first not in _PAYEE_STOPWORDS and len(first) >= 3:
+            matching = []
+            described = f" to {m.group('name').title()}"
+    if amount is not None:
+        matching = [p for p in matching if amount.contains(p.amount_minor)]
+        described += f" {amount.describe()}"
+    if not matching:
+        return run.answer("none", {"filters": described})
+    shown = matching[:PAYMENTS_SHOWN] if matching is payments else matching
+    return run.answer(
+        "ok",
+        {
+            "filters": described,
+            "count": len(shown),
+            "count_text": "payment" if len(shown) == 1 else f"{len(shown)} most recent payments",
+            "lines": "\n".join(_payment_line(p) for p in shown),
+            "payment_ids": [p.id for p in shown],
+            "statuses": [p.status for p in shown],
+        },
+    )
+
+
+# --- knowledge base ------------------------------------------------------------------------------------
+
+
+async def kb_answer(run: Run, slots: dict[str, Any]) -> Answer:
+    slugs = run.spec.kb_slugs
+    passages = [p for p in run.kb.search(run.text, k=20) if p.slug in slugs and p.score >= KB_MIN_SCORE]
+    if not passages:
+        topics = [s.heading.lower() for slug in slugs for s in run.kb.article(slug).sections]
+        return run.answer("none", {"topics": ", ".join(topics)})
+    best = passages[0]
+    return run.answer(
+        "ok",
+        {
+            "title": best.title,
+            "heading": best.heading,
+            "text": best.text,
+            "kb_slug": best.slug,
+            "score": round(best.score, 3),
+        },
+    )
+
+
+# --- actions -------------------------------------------------------------------------------------------
+
+
+async def card_action(run: Run, slots: dict[str, Any]) -> ActionPlan:
+    card: CardView = slots["card"]
+    verb = {"freeze_card": "freeze", "unfreeze_card": "unfreeze"}[run.spec.tool or ""]
+    return ActionPlan(
+        args={"card_id": card.id},
+        facts=card_facts(card),
+        summary=f"{verb} your {card.brand} card ending {card.last4}",
+    )
+
+
+async def report_card(run: Run, slots: dict[str, Any]) -> ActionPlan:
+    card: CardView = slots["card"]
+    kind = run.params.get("kind")
+    if kind not in ("lost", "stolen"):
+        raise run.ask(run.spec.replies["ask_kind"], slot="kind")
+    return ActionPlan(
+        args={"card_id": card.id, "kind": kind},
+        facts={**card_facts(card), "kind": kind},
+        summary=f"report your {card.brand} card ending {card.last4} as {kind}",
+    )
+
+
+async def open_dispute(run: Run, slots: dict[str, Any]) -> ActionPlan:
+    transaction: TransactionView = slots["transaction"]
+    facts = transaction_facts(transaction)
+    disputes = await run.disputes()
+    if any(d.transaction_id == transaction.id and d.status in ("open", "investigating") for d in disputes):
+        raise run.stop("already", facts)
+    reason = str(run.params.get("reason") or DEFAULT_DISPUTE_REASON)
+    return ActionPlan(
+        args={"transaction_id": transaction.id, "reason": reason},
+        facts={**facts, "reason": reason},
+        summary=(
+            f"open a dispute about the {facts['amount']} payment to {facts['merchant']} on {facts['date']}"
+        ),
+    )
+
+
+READ_HANDLERS: dict[str | None, ReadHandler] = {
+    "list_accounts": check_balance,
+    "search_transactions": recent_transactions,
+    "list_cards": card_arrival,
+    "list_payments": payment_status,
+    None: kb_answer,
+}
+ACTION_BUILDERS: dict[str, ActionBuilder] = {
+    "freeze_card": card_action,
+    "unfreeze_card": card_action,
+    "report_card": report_card,
+    "open_dispute": open_dispute,
+}

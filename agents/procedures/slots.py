@@ -1,0 +1,355 @@
+"""Filling a procedure's slots from what the customer said, across turns.
+
+A resolver returns the chosen view (or None for an optional slot left open) or raises ``Stop`` with an
+``Ask`` (several candidates: a numbered list; nothing to go on: the slot's question) or an ``Answer``
+(nothing qualifies). A number or id the customer does not own is answered exactly like one that does
+not exist. Ids carried over in the slots are looked up again through the port, never trusted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from agents.ports import AccountView, CardView, TransactionQuery, TransactionView
+from agents.procedures.context import Run
+from agents.procedures.dates import day_of, format_day
+from agents.procedures.money import format_money
+from agents.procedures.render import render
+from agents.procedures.spec import SlotSpec
+from agents.procedures.textparse import (
+    AmountFilter,
+    DateRange,
+    parse_account_kind,
+    parse_amount,
+    parse_card_brand,
+    parse_date_range,
+    parse_last4,
+    parse_merchant,
+    parse_ordinal,
+)
+from agents.tools.views import clean_name
+
+T = TypeVar("T")
+MAX_CHOICES = 8
+SEARCH_LIMIT = 50
+# The status a card reaches through a procedure's tool: a card already there gets the "already" reply.
+TARGET_STATUS = {"freeze_card": "frozen", "unfreeze_card": "active"}
+_ACCOUNT_WORDS = {"current": "current account", "savings": "savings account", "credit": "credit card account"}
+
+
+def _pick(items: list[T], ordinal: int | None) -> T | None:
+    if ordinal is None or not items:
+        return None
+    if ordinal == -1:
+        return items[-1]
+    return items[ordinal - 1] if 1 <= ordinal <= len(items) else None
+
+
+def _choice_question(ask: str, lines: list[str]) -> str:
+    numbered = "\n".join(f"{n}. {line}" for n, line in enumerate(lines, start=1))
+    return f"{ask}\n{numbered}\nReply with the number or the last four digits."
+
+
+# --- cards -------------------------------------------------------------------------------------------
+
+
+def card_label(card: CardView, accounts: list[AccountView]) -> str:
+    account = next((a for a in accounts if a.id == card.account_id), None)
+    where = f" on your {account.name}" if account else ""
+    return f"{card.brand} card ending {card.last4}{where} ({card.status})"
+
+
+def card_facts(card: CardView) -> dict[str, Any]:
+    return {"card_id": card.id, "brand": card.brand, "last4": card.last4, "status": card.status}
+
+
+def _status_problem(run: Run, card: CardView) -> Exception:
+    if TARGET_STATUS.get(run.spec.tool or "") == card.status and "already" in run.spec.replies:
+        return run.stop("already", card_facts(card))
+    return run.stop("wrong_status", card_facts(card))
+
+
+async def resolve_card(run: Run, slot: SlotSpec) -> CardView | None:
+    cards = await run.cards()
+
+    def allowed(card: CardView) -> bool:
+        return not slot.statuses or card.status in slot.statuses
+
+    if known := run.state.get(slot.name):
+        card = next((c for c in cards if c.id == known), None)
+        if card is None:
+            raise run.stop("not_found", {"target": "that card"})
+        if not allowed(card):
+            raise _status_problem(run, card)
+        return card
+
+    awaiting = run.awaiting(slot.name)
+    last4, rest = parse_last4(run.text, bare_allowed=awaiting)
+    if last4 is not None:
+        named = [c for c in cards if c.last4 == last4]
+        if not named:
+            raise run.stop("not_found", {"target": f"a card ending {last4}"})
+        fitting = [c for c in named if allowed(c)]
+        if not fitting:
+            raise _status_problem(run, named[0])
+        if len(fitting) == 1:
+            run.resolved(slot.name, fitting[0].id)
+            return fitting[0]
+        pool = fitting
+    else:
+        pool = [c for c in cards if allowed(c)]
+        if awaiting and run.candidates():
+            ids = run.candidates()
+            listed = sorted((c for c in pool if c.id in ids), key=lambda c: ids.index(c.id))
+            chosen = _pick(listed, parse_ordinal(rest))
+            if chosen is not None:
+                run.resolved(slot.name, chosen.id)
+                return chosen
+            pool = listed or pool
+        brand, kind = parse_card_brand(rest), parse_account_kind(rest)
+        if brand or kind:
+            accounts = await run.accounts() if kind else []
+            kind_accounts = {a.id for a in accounts if a.kind == kind}
+
+            def described(card: CardView) -> bool:
+                return (brand is None or card.brand == brand) and (
+                    kind is None or card.account_id in kind_accounts
+                )
+
+            matching = [c for c in pool if described(c)]
+            if not matching:
+                anywhere = [c for c in cards if described(c)]
+                if anywhere:
+                    raise _status_problem(run, anywhere[-1])
+                label = " ".join(p for p in (brand, f"{_ACCOUNT_WORDS[kind]}" if kind else None) if p)
+                raise run.stop("not_found", {"target": f"a {label} card"})
+            pool = matching
+        elif not slot.required and not awaiting:
+            return None
+
+    if len(pool) == 1:
+        run.resolved(slot.name, pool[0].id)
+        return pool[0]
+    if not pool:
+        if not slot.required:
+            return None
+        raise run.stop("none")
+    accounts = await run.accounts()
+    shown = pool[:MAX_CHOICES]
+    lines = [card_label(c, accounts) for c in shown]
+    raise run.ask(_choice_question(slot.ask, lines), slot=slot.name, candidates=[c.id for c in shown])
+
+
+# --- accounts ----------------------------------------------------------------------------------------
+
+
+def account_label(account: AccountView) -> str:
+    return f"{account.name} ending {account.number_last4}"
+
+
+async def resolve_account(run: Run, slot: SlotSpec) -> AccountView | None:
+    accounts = await run.accounts()
+    if known := run.state.get(slot.name):
+        account = next((a for a in accounts if a.id == known), None)
+        if account is None:
+            raise run.stop("not_found", {"target": "that account"})
+        return account
+    awaiting = run.awaiting(slot.name)
+    last4, rest = parse_last4(run.text, bare_allowed=awaiting)
+    if last4 is not None:
+        named = [a for a in accounts if a.number_last4 == last4]
+        if not named:
+            raise run.stop("not_found", {"target": f"an account ending {last4}"})
+        pool = named
+    else:
+        pool = accounts
+        if awaiting and run.candidates():
+            ids = run.candidates()
+            listed = sorted((a for a in accounts if a.id in ids), key=lambda a: ids.index(a.id))
+            chosen = _pick(listed, parse_ordinal(rest))
+            if chosen is not None:
+                run.resolved(slot.name, chosen.id)
+                return chosen
+            pool = listed or pool
+        kind = parse_account_kind(rest)
+        if kind is not None:
+            pool = [a for a in pool if a.kind == kind]
+            if not pool:
+                raise run.stop("not_found", {"target": f"a {_ACCOUNT_WORDS[kind]}"})
+        elif not slot.required and not awaiting:
+            return None
+    if len(pool) == 1:
+        run.resolved(slot.name, pool[0].id)
+        return pool[0]
+    if not pool:
+        raise run.stop("none")
+    shown = pool[:MAX_CHOICES]
+    lines = [account_label(a) for a in shown]
+    raise run.ask(_choice_question(slot.ask, lines), slot=slot.name, candidates=[a.id for a in shown])
+
+
+# --- transactions ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    dates: DateRange | None = None
+    amount: AmountFilter | None = None
+    merchant: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.dates is None and self.amount is None and self.merchant is None
+
+    def merged(self, newer: Filters) -> Filters:
+        return Filters(
+            dates=newer.dates or self.dates,
+            amount=newer.amount or self.amount,
+            merchant=newer.merchant or self.merchant,
+        )
+
+    def describe(self, currency: str = "GBP") -> str:
+        parts = []
+        if self.merchant:
+            parts.append(f"at {self.merchant.title()}" if self.merchant.islower() else f"at {self.merchant}")
+        if self.amount:
+            parts.append(self.amount.describe(currency))
+        if self.dates:
+            parts.append(self.dates.describe())
+        return "".join(f" {p}" for p in parts if p)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.dates:
+            out["since"] = self.dates.since.isoformat() if self.dates.since else None
+            out["until"] = self.dates.until.isoformat() if self.dates.until else None
+        if self.amount:
+            out["min_amount_minor"] = self.amount.min_minor
+            out["max_amount_minor"] = self.amount.max_minor
+        if self.merchant:
+            out["merchant"] = self.merchant
+        return out
+
+    @classmethod
+    def from_json(cls, raw: Any) -> Filters:
+        if not isinstance(raw, dict):
+            return cls()
+        dates = None
+        if "since" in raw or "until" in raw:
+            since, until = raw.get("since"), raw.get("until")
+            dates = DateRange(
+                date.fromisoformat(since) if since else None, date.fromisoformat(until) if until else None
+            )
+        amount = None
+        if "min_amount_minor" in raw or "max_amount_minor" in raw:
+            amount = AmountFilter(raw.get("min_amount_minor"), raw.get("max_amount_minor"))
+        merchant = raw.get("merchant") if isinstance(raw.get("merchant"), str) else None
+        return cls(dates, amount, merchant)
+
+    def query(self, *, account_id: str | None = None, limit: int = SEARCH_LIMIT) -> TransactionQuery:
+        return TransactionQuery(
+            account_id=account_id,
+            since=self.dates.since.isoformat() if self.dates and self.dates.since else None,
+            until=self.dates.until.isoformat() if self.dates and self.dates.until else None,
+            merchant=self.merchant,
+            min_amount_minor=self.amount.min_minor if self.amount else None,
+            max_amount_minor=self.amount.max_minor if self.amount else None,
+            limit=limit,
+        )
+
+
+def parse_filters(text: str, run: Run) -> tuple[Filters, str]:
+    """Dates, then amounts, then a merchant, each parsed from what the previous parser left."""
+    _last4, rest = parse_last4(text)
+    dates, rest = parse_date_range(rest, run.today)
+    amount, rest = parse_amount(rest)
+    return Filters(dates, amount, parse_merchant(rest)), rest
+
+
+async def known_merchant_in(run: Run, text: str) -> str | None:
+    """A merchant of the customer's recent transactions that the text names without "at"/"from"."""
+    lowered = f" {' '.join(text.lower().split())} "
+    recent = await run.transactions(TransactionQuery(limit=SEARCH_LIMIT))
+    names = sorted({t.merchant for t in recent}, key=len, reverse=True)
+    for name in names:
+        if len(name) >= 3 and f" {name.lower()} " in lowered.replace("'s ", " ").replace(",", " "):
+            return name.lower()
+    return None
+
+
+def transaction_facts(t: TransactionView) -> dict[str, Any]:
+    return {
+        "transaction_id": t.id,
+        "merchant": clean_name(t.merchant),
+        "amount": format_money(abs(t.amount_minor), t.currency),
+        "date": format_day(day_of(t.booked_at)),
+        "status": t.status,
+    }
+
+
+def transaction_line(t: TransactionView) -> str:
+    facts = transaction_facts(t)
+    pending = " (pending)" if t.status == "pending" else ""
+    return f"{facts['amount']} to {facts['merchant']} on {facts['date']}{pending}"
+
+
+async def resolve_transaction(run: Run, slot: SlotSpec) -> TransactionView:
+    """Find one disputable payment out by merchant, amount and date, over as many turns as needed."""
+
+    def allowed(t: TransactionView) -> bool:
+        return t.amount_minor < 0 and (not slot.statuses or t.status in slot.statuses)
+
+    if known := run.state.get(slot.name):
+        carried = await run.transaction(str(known))
+        if carried is None:
+            raise run.stop("not_found", {"target": "that transaction"})
+        if not allowed(carried):
+            raise run.stop("wrong_status", transaction_facts(carried))
+        return carried
+
+    awaiting = run.awaiting(slot.name)
+    if awaiting and run.candidates():
+        chosen_id = _pick(run.candidates(), parse_ordinal(run.text))
+        if chosen_id is not None:
+            picked = await run.transaction(chosen_id)
+            if picked is not None and allowed(picked):
+                run.resolved(slot.name, picked.id)
+                return picked
+
+    stored = Filters.from_json(run.params.get("filters"))
+    fresh, rest = parse_filters(run.text, run)
+    if fresh.merchant is None and (fresh.empty or not awaiting):
+        merchant = await known_merchant_in(run, rest)
+        if merchant:
+            fresh = Filters(fresh.dates, fresh.amount, merchant)
+    filters = stored.merged(fresh)
+    run.params["filters"] = filters.to_json()
+    if filters.empty:
+        raise run.ask(slot.ask, slot=slot.name)
+
+    found = await run.transactions(filters.query())
+    money_out = [t for t in found if t.amount_minor < 0]
+    fitting = [t for t in money_out if allowed(t)]
+    if not fitting:
+        if money_out:
+            raise run.stop("wrong_status", transaction_facts(money_out[0]))
+        raise run.stop("none", {"filters": filters.describe()})
+    if len(fitting) == 1:
+        run.resolved(slot.name, fitting[0].id)
+        return fitting[0]
+    shown = fitting[:MAX_CHOICES]
+    lines = "\n".join(f"{n}. {transaction_line(t)}" for n, t in enumerate(shown, start=1))
+    more = (
+        ""
+        if len(fitting) <= MAX_CHOICES
+        else "\n(Only the most recent are listed: tell me the amount or date to narrow it down.)"
+    )
+    question = run.spec.replies.get("choose")
+    text = (
+        render(question, {"count": len(fitting), "lines": lines + more})
+        if question
+        else _choice_question(slot.ask, [transaction_line(t) for t in shown])
+    )
+    raise run.ask(text, slot=slot.name, candidates=[t.id for t in shown])
