@@ -87,6 +87,10 @@ def load_encoder(*, threads: int, batch_size: int = 64) -> MiniLMEncoder:
         from sentence_transformers import SentenceTransformer
     except ImportError as error:
         raise MissingEmbeddingsExtra("sentence-transformers") from error
+    from transformers.utils import logging as transformers_logging
+
+    # The weight-loading progress bar is noise on a server's stderr.
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     set_torch_threads(threads)
     model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
     model.eval()
