@@ -162,7 +162,10 @@ def _procedure(name: str, raw: Any) -> ProcedureSpec:
 def parse_procedures(raw: Any, *, source: str = "procedures") -> dict[str, ProcedureSpec]:
     if not isinstance(raw, dict) or not isinstance(raw.get("procedures"), dict):
         raise ProcedureSpecError(f"{source}: expected a top-level 'procedures' mapping")
-    procedures = {str(name): _procedure(str(name), body) for name, body in raw["procedures"].items()}
+    try:
+        procedures = {str(name): _procedure(str(name), body) for name, body in raw["procedures"].items()}
+    except ProcedureSpecError as exc:
+        raise ProcedureSpecError(f"{source}: {exc}") from None
     owner: dict[str, str] = {}
     for spec in procedures.values():
         for intent in spec.intents:

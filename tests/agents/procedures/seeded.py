@@ -1,0 +1,33 @@
+"""A small seeded demo bank for procedure and tool tests, read through the real SqlBankingPort."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.banking.ports import SqlBankingPort
+from app.banking.seed import list_customers, seed_demo_bank
+
+NOW = datetime(2025, 11, 20, tzinfo=UTC)  # a Thursday
+TODAY: date = NOW.date()
+CUSTOMERS = 4
+
+
+@dataclass(frozen=True)
+class Bank:
+    factory: async_sessionmaker[AsyncSession]
+    customer_ids: list[uuid.UUID]
+
+    def port(self, index: int) -> SqlBankingPort:
+        """The port of seeded customer ``index`` (0: injected description, 1: disputes, 2: card in the post)."""
+        return SqlBankingPort(self.factory, customer_id=self.customer_ids[index])
+
+
+async def seed_bank(engine: AsyncEngine, factory: async_sessionmaker[AsyncSession]) -> Bank:
+    await seed_demo_bank(engine, customers=CUSTOMERS, seed=7, now=NOW)
+    async with factory() as session:
+        rows = await list_customers(session, limit=CUSTOMERS)
+    return Bank(factory, [uuid.UUID(row["id"]) for row in rows])

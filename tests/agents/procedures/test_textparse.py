@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from agents.procedures.textparse import (
+    AmountFilter,
+    DateRange,
+    parse_account_kind,
+    parse_amount,
+    parse_card_brand,
+    parse_date_range,
+    parse_dispute_reason,
+    parse_last4,
+    parse_merchant,
+    parse_ordinal,
+    parse_report_kind,
+)
+
+TODAY = date(2025, 11, 20)  # Thursday
+
+
+@pytest.mark.parametrize(
+    ("text", "since", "until"),
+    [
+        ("what did I spend yesterday", date(2025, 11, 19), date(2025, 11, 19)),
+        ("anything today?", TODAY, TODAY),
+        ("show last week", date(2025, 11, 10), date(2025, 11, 16)),
+        ("this week please", date(2025, 11, 17), TODAY),
+        ("payments in the last 30 days", date(2025, 10, 22), TODAY),
+        ("past 7 days", date(2025, 11, 14), TODAY),
+        ("in October", date(2025, 10, 1), date(2025, 10, 31)),
+        ("in December", date(2024, 12, 1), date(2024, 12, 31)),
+        ("in November", date(2025, 11, 1), TODAY),
+        ("since 3 November", date(2025, 11, 3), None),
+        ("since November 3rd", date(2025, 11, 3), None),
+        ("since 3/11", date(2025, 11, 3), None),
+        ("on 2025-10-05", date(2025, 10, 5), date(2025, 10, 5)),
+        ("between 1 and 5 November", date(2025, 11, 1), date(2025, 11, 5)),
+        ("from 28 October to 2 November", date(2025, 10, 28), date(2025, 11, 2)),
+        ("before 1 October", None, date(2025, 9, 30)),
+        ("last month", date(2025, 10, 1), date(2025, 10, 31)),
+        ("on 25 December", date(2024, 12, 25), date(2024, 12, 25)),
+    ],
+)
+def test_date_ranges(text: str, since: date | None, until: date | None) -> None:
+    found, _rest = parse_date_range(text, TODAY)
+    assert found == DateRange(since, until)
+
+
+@pytest.mark.parametrize("text", ["show my transactions", "over £50", "card ending 4321", "between £10 and £30"])
+def test_no_date_range(text: str) -> None:
+    assert parse_date_range(text, TODAY)[0] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lo", "hi"),
+    [
+        ("over £50", 5001, None),
+        ("more than 50 pounds", 5001, None),
+        ("at least £50", 5000, None),
+        ("under 20", None, 1999),
+        ("less than £20.50", None, 2049),
+        ("between £10 and £30", 1000, 3000),
+        ("between 30 and 10", 1000, 3000),
+        ("the £45.99 one", 4599, 4599),
+        ("it was 45.99", 4599, 4599),
+        ("£1,250 at IKEA", 125000, 125000),
+    ],
+)
+def test_amounts(text: str, lo: int | None, hi: int | None) -> None:
+    found, _rest = parse_amount(text)
+    assert found is not None
+    assert (found.min_minor, found.max_minor) == (lo, hi)
+
+
+@pytest.mark.parametrize("text", ["show 3 transactions", "my card", "the second one"])
+def test_no_amount(text: str) -> None:
+    assert parse_amount(text)[0] is None
+
+
+def test_amount_filter_contains_uses_the_absolute_amount() -> None:
+    assert AmountFilter(1000, 3000).contains(-2499)
+    assert not AmountFilter(1000, 3000).contains(-3001)
+
+
+def test_dates_and_card_digits_are_not_read_as_amounts() -> None:
+    _dates, rest = parse_date_range("between 1 and 5 November", TODAY)
+    assert parse_amount(rest)[0] is None
+    _last4, rest = parse_last4("card ending 4321")
+    assert parse_amount(rest)[0] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "merchant"),
+    [
+        ("what did I spend at Tesco last week", "tesco"),
+        ("payments from Amazon over £20", "amazon"),
+        ("at John Lewis", "john lewis"),
+        ("at the Co-op", "co-op"),
+        ("in Sainsbury's yesterday", "sainsbury's"),
+        ("show transactions from my savings", None),
+        ("in the app", None),
+        ("what did I spend in October", None),
+        ("I have a problem with a payment", None),
+    ],
+)
+def test_merchants(text: str, merchant: str | None) -> None:
+    assert parse_merchant(text) == merchant
+
+
+@pytest.mark.parametrize(
+    ("text", "last4"),
+    [
+        ("the one ending 4321", "4321"),
+        ("card ending in 0042", "0042"),
+        ("last four digits are 9876", "9876"),
+        ("balance of account 12345678", "5678"),
+        ("my card **1234", "1234"),
+        ("in 2025", None),
+        ("over £1234", None),
+    ],
+)
+def test_last4(text: str, last4: str | None) -> None:
+    assert parse_last4(text)[0] == last4
+
+
+def test_bare_last4_only_when_answering_which_card() -> None:
+    assert parse_last4("4321")[0] is None
+    assert parse_last4("4321", bare_allowed=True)[0] == "4321"
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [("the second one", 2), ("2", 2), ("number 3", 3), ("the 1st", 1), ("the last one", -1), ("which?", None)],
+)
+def test_ordinals(text: str, n: int | None) -> None:
+    assert parse_ordinal(text) == n
+
+
+def test_kinds_brands_and_reasons() -> None:
+    assert parse_account_kind("what's in my savings") == "savings"
+    assert parse_account_kind("my credit card") == "credit"
+    assert parse_account_kind("my debit card") == "current"
+    assert parse_account_kind("what's my current balance") is None
+    assert parse_card_brand("freeze my visa") == "Visa"
+    assert parse_card_brand("the mastercard") == "Mastercard"
+    assert parse_report_kind("I lost my card") == "lost"
+    assert parse_report_kind("I lost my bag, I think it was stolen") == "stolen"
+    assert parse_report_kind("freeze it") is None
+    assert parse_dispute_reason("I was charged twice") == "Charged twice for the same purchase"
+    assert parse_dispute_reason("I don't recognise this") == "I do not recognise this payment"
+    assert parse_dispute_reason("the parcel never arrived") == "Goods or services not received"
+    assert parse_dispute_reason("dispute it") is None
