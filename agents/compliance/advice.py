@@ -137,7 +137,7 @@ _TAX_PATTERNS = tuple(
         r"\bas a business expense\b|\boffset\b.{0,30}?\btax\b|\bclaim\b.{0,30}?\bagainst (?:your )?tax\b",
         r"\b(?:reduce|lower|cut|minimi[sz]e|avoid|save on|get out of|dodge|escape) (?:\w+ ){0,2}?"
         r"(?:tax|tax bill|taxes)\b",
-        r"\btax (?:advice|tips?|loophole)s?\b",
+        r"\bmy tax advice\b|\btax (?:tips?|loopholes?)\b",
         r"\b(?:never|doesn't|does not|don't|do not|won't|will not|wouldn't|isn't|is not|aren't|are not)\b "
         r"(?:\w+ ){0,3}?(?:declared|taxed|taxable|reported to hmrc)\b",
         r"\bpay (?:less|no|zero|lower|little) (?:\w+ )?tax\b|\bexpense (?:your|the|it|this|that)\b",
