@@ -49,7 +49,9 @@ def test_date_ranges(text: str, since: date | None, until: date | None) -> None:
     assert found == DateRange(since, until)
 
 
-@pytest.mark.parametrize("text", ["show my transactions", "over £50", "card ending 4321", "between £10 and £30"])
+@pytest.mark.parametrize(
+    "text", ["show my transactions", "over £50", "card ending 4321", "between £10 and £30"]
+)
 def test_no_date_range(text: str) -> None:
     assert parse_date_range(text, TODAY)[0] is None
 
@@ -133,7 +135,14 @@ def test_bare_last4_only_when_answering_which_card() -> None:
 
 @pytest.mark.parametrize(
     ("text", "n"),
-    [("the second one", 2), ("2", 2), ("number 3", 3), ("the 1st", 1), ("the last one", -1), ("which?", None)],
+    [
+        ("the second one", 2),
+        ("2", 2),
+        ("number 3", 3),
+        ("the 1st", 1),
+        ("the last one", -1),
+        ("which?", None),
+    ],
 )
 def test_ordinals(text: str, n: int | None) -> None:
     assert parse_ordinal(text) == n
