@@ -39,8 +39,13 @@ def _print_report(label: str, report: SeedReport, target: float) -> None:
 async def _seed(url: str, customers: int) -> SeedReport:
     await asyncio.to_thread(db.upgrade, url)
     engine = db.create_engine(url)
+    started = time.perf_counter()
+
+    def progress(message: str) -> None:
+        print(f"  {time.perf_counter() - started:6.1f} s  {message}", flush=True)
+
     try:
-        return await seed_demo_bank(engine, customers=customers, now=NOW, progress=lambda m: print("  ", m))
+        return await seed_demo_bank(engine, customers=customers, now=NOW, progress=progress)
     finally:
         await engine.dispose()
 

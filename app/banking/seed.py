@@ -37,20 +37,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from faker import Faker
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from app.models import (
     Account,
     Base,
     Card,
-    Complaint,
-    Conversation,
     Customer,
     Dispute,
-    Handoff,
-    IdempotencyRecord,
-    Message,
     Payment,
     StaffUser,
     Transaction,
@@ -71,62 +66,27 @@ _CHUNK_CUSTOMERS = 2_000
 Row = tuple[Any, ...]
 _T = TypeVar("_T")
 
+# Rows are plain tuples in these column orders (they match the models').
+# fmt: off
 CUSTOMER_COLUMNS = ("id", "full_name", "email", "phone", "created_at")
 ACCOUNT_COLUMNS = (
-    "id",
-    "customer_id",
-    "kind",
-    "name",
-    "currency",
-    "balance_minor",
-    "sort_code",
-    "number",
-    "opened_at",
+    "id", "customer_id", "kind", "name", "currency", "balance_minor", "sort_code", "number", "opened_at",
 )
 CARD_COLUMNS = (
-    "id",
-    "account_id",
-    "customer_id",
-    "brand",
-    "last4",
-    "expiry_month",
-    "expiry_year",
-    "status",
-    "issued_at",
-    "dispatched_at",
-    "delivered_at",
-    "replacement_ordered_at",
-    "replaces_card_id",
+    "id", "account_id", "customer_id", "brand", "last4", "expiry_month", "expiry_year", "status",
+    "issued_at", "dispatched_at", "delivered_at", "replacement_ordered_at", "replaces_card_id",
 )
 TRANSACTION_COLUMNS = (
-    "id",
-    "account_id",
-    "card_id",
-    "amount_minor",
-    "currency",
-    "original_amount_minor",
-    "original_currency",
-    "merchant",
-    "description",
-    "category",
-    "status",
-    "booked_at",
+    "id", "account_id", "card_id", "amount_minor", "currency", "original_amount_minor",
+    "original_currency", "merchant", "description", "category", "status", "booked_at",
 )
 PAYMENT_COLUMNS = (
-    "id",
-    "account_id",
-    "payee_name",
-    "payee_account_last4",
-    "amount_minor",
-    "currency",
-    "reference",
-    "scheme",
-    "status",
-    "created_at",
-    "expected_at",
+    "id", "account_id", "payee_name", "payee_account_last4", "amount_minor", "currency", "reference",
+    "scheme", "status", "created_at", "expected_at",
 )
 DISPUTE_COLUMNS = ("id", "customer_id", "transaction_id", "reason", "status", "idempotency_key", "created_at")
 STAFF_COLUMNS = ("id", "full_name", "email", "role", "created_at")
+# fmt: on
 
 
 class SeedError(RuntimeError):
@@ -409,12 +369,12 @@ class _CustomerBuilder:
     def _txn(
         self,
         acct: _AccountState,
-        *,
         amount: int,
         merchant: str,
         description: str,
         category: str,
         booked_at: datetime,
+        *,
         status: str = "posted",
         card_id: uuid.UUID | None = None,
         original: tuple[int, str] | None = None,
@@ -468,6 +428,8 @@ class _CustomerBuilder:
                 self._foreign_current_activity(acct, current)
         self._payments(batch, current)
         self._plant_cases(batch, accounts)
+        if self.index > 2 and rng.random() < 0.01:
+            self._replacement_in_transit(batch, current, reason=rng.pick(("lost", "stolen")))
         if self.index > 2 and rng.random() < 0.05:
             self._fraud_burst(current, days_ago=rng.uniform(2.5, 40.0))
         if self.index > 2 and rng.random() < 0.04:
@@ -596,35 +558,14 @@ class _CustomerBuilder:
             day = payday + 30 * month - 30
             if 0 <= day < WINDOW_DAYS:
                 desc = f"SALARY {employer}"
-                self._txn(
-                    acct,
-                    amount=salary,
-                    merchant=employer.title(),
-                    description=desc,
-                    category="salary",
-                    booked_at=self._at(day, 5, 8),
-                )
+                self._txn(acct, salary, employer.title(), desc, "salary", self._at(day, 5, 8))
             day = (payday + 5) % 30 + 30 * month
             if has_housing and day < WINDOW_DAYS:
-                self._txn(
-                    acct,
-                    amount=-housing_amount,
-                    merchant=housing[0],
-                    description=housing[1],
-                    category="bills",
-                    booked_at=self._at(day, 1, 6),
-                )
+                self._txn(acct, -housing_amount, housing[0], housing[1], "bills", self._at(day, 1, 6))
             for (name, stem, _, _), amount in zip(bills, bill_amounts, strict=True):
                 day = (payday + 8 + len(name)) % 30 + 30 * month
                 if day < WINDOW_DAYS:
-                    self._txn(
-                        acct,
-                        amount=-amount,
-                        merchant=name,
-                        description=f"DIRECT DEBIT {stem}",
-                        category="bills",
-                        booked_at=self._at(day, 1, 6),
-                    )
+                    self._txn(acct, -amount, name, f"DIRECT DEBIT {stem}", "bills", self._at(day, 1, 6))
             day = (payday + 12) % 30 + 30 * month
             if has_sub and day < WINDOW_DAYS:
                 self._card_spend(acct, day=day, merchant=sub, category="entertainment")
@@ -650,11 +591,11 @@ class _CustomerBuilder:
             withdrawn_at = self._at(rng.uniform(0, WINDOW_DAYS), 8, 23)
             self._txn(
                 acct,
-                amount=-amount,
-                merchant="Cash withdrawal",
-                description=f"{rng.pick(ATMS)} {self.town}",
-                category="cash",
-                booked_at=withdrawn_at,
+                -amount,
+                "Cash withdrawal",
+                f"{rng.pick(ATMS)} {self.town}",
+                "cash",
+                withdrawn_at,
                 status=self._status_for(withdrawn_at),
                 card_id=acct.card_ids[0],
             )
@@ -662,11 +603,11 @@ class _CustomerBuilder:
             friend = f"{rng.pick(self.pools.first_names)[0]} {rng.pick(self.pools.last_names)}".upper()
             self._txn(
                 acct,
-                amount=rng.randrange(1000, 15000, 500),
-                merchant=friend.title(),
-                description=f"FASTER PAYMENT FROM {friend} {rng.pick(PAYMENT_REFERENCES)}",
-                category="transfers",
-                booked_at=self._at(rng.uniform(0, WINDOW_DAYS), 8, 23),
+                rng.randrange(1000, 15000, 500),
+                friend.title(),
+                f"FASTER PAYMENT FROM {friend} {rng.pick(PAYMENT_REFERENCES)}",
+                "transfers",
+                self._at(rng.uniform(0, WINDOW_DAYS), 8, 23),
             )
 
     def _card_spend(self, acct: _AccountState, *, day: float, merchant: Merchant, category: str) -> Row:
@@ -676,11 +617,11 @@ class _CustomerBuilder:
         booked_at = self._at(day, 7, 23)
         return self._txn(
             acct,
-            amount=-amount,
-            merchant=name,
-            description=f"{stem} {self.town}",
-            category=category,
-            booked_at=booked_at,
+            -amount,
+            name,
+            f"{stem} {self.town}",
+            category,
+            booked_at,
             status=self._status_for(booked_at),
             card_id=rng.pick(acct.card_ids),
         )
@@ -696,11 +637,11 @@ class _CustomerBuilder:
             amount, fx = -self._to_gbp(original, currency), (-original, currency)
         return self._txn(
             acct,
-            amount=amount,
-            merchant=name,
-            description=description,
-            category="eating_out" if original < 3000 else "shopping",
-            booked_at=booked_at,
+            amount,
+            name,
+            description,
+            "eating_out" if original < 3000 else "shopping",
+            booked_at,
             status=self._status_for(booked_at),
             card_id=rng.pick(acct.card_ids),
             original=fx,
@@ -717,29 +658,17 @@ class _CustomerBuilder:
         for month in range(3):
             day = day0 + 30 * month
             at = self._at(day, 9, 10)
+            self._txn(current, -monthly, "Northbank Easy Saver", "TRANSFER TO EASY SAVER", "transfers", at)
             self._txn(
-                current,
-                amount=-monthly,
-                merchant="Northbank Easy Saver",
-                description="TRANSFER TO EASY SAVER",
-                category="transfers",
-                booked_at=at,
-            )
-            self._txn(
-                acct,
-                amount=monthly,
-                merchant="Northbank Current Account",
-                description="TRANSFER FROM CURRENT ACCOUNT",
-                category="transfers",
-                booked_at=at,
+                acct, monthly, "Northbank Current Account", "TRANSFER FROM CURRENT ACCOUNT", "transfers", at
             )
         self._txn(
             acct,
-            amount=rng.randrange(150, 7500),
-            merchant="Northbank",
-            description="QUARTERLY INTEREST PAID",
-            category="interest",
-            booked_at=self._at(WINDOW_DAYS - 1 - rng.randrange(0, 20), 0, 2),
+            rng.randrange(150, 7500),
+            "Northbank",
+            "QUARTERLY INTEREST PAID",
+            "interest",
+            self._at(WINDOW_DAYS - 1 - rng.randrange(0, 20), 0, 2),
         )
 
     def _credit_activity(self, acct: _AccountState, current: _AccountState) -> None:
@@ -762,41 +691,24 @@ class _CustomerBuilder:
         repayment = max(2500, spent // 2)
         at = self._at(rng.randrange(40, 60), 9, 11)
         self._txn(
-            acct,
-            amount=repayment,
-            merchant="Northbank Current Account",
-            description="PAYMENT RECEIVED - THANK YOU",
-            category="transfers",
-            booked_at=at,
+            acct, repayment, "Northbank Current Account", "PAYMENT RECEIVED - THANK YOU", "transfers", at
         )
         self._txn(
-            current,
-            amount=-repayment,
-            merchant="Northbank Credit Card",
-            description="NORTHBANK CREDIT CARD DIRECT DEBIT",
-            category="bills",
-            booked_at=at,
+            current, -repayment, "Northbank Credit Card", "NORTHBANK CREDIT CARD DIRECT DEBIT", "bills", at
         )
 
     def _foreign_current_activity(self, acct: _AccountState, current: _AccountState) -> None:
         rng = self.rng
         original = rng.randrange(20_000, 150_000, 1000)
         at = self._at(rng.uniform(0, 20), 9, 18)
-        self._txn(
-            acct,
-            amount=original,
-            merchant="Northbank Exchange",
-            description="EXCHANGED FROM GBP",
-            category="transfers",
-            booked_at=at,
-        )
+        self._txn(acct, original, "Northbank Exchange", "EXCHANGED FROM GBP", "transfers", at)
         self._txn(
             current,
-            amount=-round(original * GBP_PER[acct.currency]),
-            merchant="Northbank Exchange",
-            description=f"EXCHANGED TO {acct.currency}",
-            category="transfers",
-            booked_at=at,
+            -round(original * GBP_PER[acct.currency]),
+            "Northbank Exchange",
+            f"EXCHANGED TO {acct.currency}",
+            "transfers",
+            at,
         )
         local = [m for m in FOREIGN if m[2] == acct.currency]
         for _ in range(rng.randrange(2, 6)):
@@ -804,11 +716,11 @@ class _CustomerBuilder:
             booked_at = self._at(rng.uniform(20, WINDOW_DAYS), 8, 23)
             self._txn(
                 acct,
-                amount=-rng.randrange(low, high),
-                merchant=name,
-                description=description,
-                category="shopping",
-                booked_at=booked_at,
+                -rng.randrange(low, high),
+                name,
+                description,
+                "shopping",
+                booked_at,
                 status=self._status_for(booked_at),
                 card_id=rng.pick(acct.card_ids),
             )
@@ -863,21 +775,21 @@ class _CustomerBuilder:
         if status in ("completed", "returned", "processing"):
             self._txn(
                 current,
-                amount=-amount,
-                merchant=payee,
-                description=f"FASTER PAYMENT TO {upper} {reference}",
-                category="transfers",
-                booked_at=created_at,
+                -amount,
+                payee,
+                f"FASTER PAYMENT TO {upper} {reference}",
+                "transfers",
+                created_at,
                 status="pending" if status == "processing" else "posted",
             )
         if status == "returned":
             self._txn(
                 current,
-                amount=amount,
-                merchant=payee,
-                description=f"RETURNED PAYMENT {upper} {reference}",
-                category="transfers",
-                booked_at=created_at + timedelta(days=2),
+                amount,
+                payee,
+                f"RETURNED PAYMENT {upper} {reference}",
+                "transfers",
+                created_at + timedelta(days=2),
             )
 
     def _dispute(self, batch: _Batch, txn: Row, *, status: str, reason: str | None = None) -> None:
@@ -907,11 +819,11 @@ class _CustomerBuilder:
             rows.append(
                 self._txn(
                     acct,
-                    amount=-self._to_gbp(original, currency),
-                    merchant=name,
-                    description=description,
-                    category="shopping",
-                    booked_at=at,
+                    -self._to_gbp(original, currency),
+                    name,
+                    description,
+                    "shopping",
+                    at,
                     status=self._status_for(at),
                     card_id=acct.card_ids[0],
                     original=(-original, currency),
@@ -926,11 +838,11 @@ class _CustomerBuilder:
         if self.index == 0:
             self._txn(
                 current,
-                amount=-2499,
-                merchant="Amazon",
-                description=INJECTION_DESCRIPTION,
-                category="shopping",
-                booked_at=self.now - timedelta(days=6, hours=9, minutes=28),
+                -2499,
+                "Amazon",
+                INJECTION_DESCRIPTION,
+                "shopping",
+                self.now - timedelta(days=6, hours=9, minutes=28),
                 card_id=current.card_ids[0],
             )
             self._card_spend(current, day=WINDOW_DAYS - 0.5, merchant=GROCERIES[0], category="groceries")
@@ -939,12 +851,12 @@ class _CustomerBuilder:
             self._foreign_spend(current, WINDOW_DAYS - 20)
             self._txn(
                 current,
-                amount=-4599,
-                merchant="Currys",
-                description=f"CURRYS {self.town}",
-                category="shopping",
+                -4599,
+                "Currys",
+                f"CURRYS {self.town}",
+                "shopping",
+                self.now - timedelta(days=12, hours=6),
                 status="reversed",
-                booked_at=self.now - timedelta(days=12, hours=6),
                 card_id=current.card_ids[0],
             )
         elif self.index == 1:
@@ -954,22 +866,22 @@ class _CustomerBuilder:
         elif self.index == 2:
             self._replacement_in_transit(batch, current)
 
-    def _replacement_in_transit(self, batch: _Batch, current: _AccountState) -> None:
-        """The card was reported lost; its replacement was dispatched yesterday and has not arrived."""
-        lost = current.card_ids[0]
+    def _replacement_in_transit(self, batch: _Batch, current: _AccountState, *, reason: str = "lost") -> None:
+        """The card was reported lost or stolen; its replacement is dispatched but has not arrived."""
+        old = current.card_ids[0]
         for i, card in enumerate(batch.cards):
-            if card[0] == lost:
-                batch.cards[i] = (*card[:7], "lost", *card[8:])
-        ordered = self.now - timedelta(days=2, hours=3)
+            if card[0] == old:
+                batch.cards[i] = (*card[:7], reason, *card[8:])
+        ordered = self.now - timedelta(days=2 + self.rng.randrange(0, 3), hours=3)
         new_card = self._card(
             batch,
             current.id,
             "current",
             ordered,
             status="active",
-            replaces=lost,
+            replaces=old,
             issued_at=ordered,
-            dispatched_at=self.now - timedelta(days=1, hours=7),
+            dispatched_at=ordered + timedelta(hours=20),
             delivered=False,
         )
         current.card_ids[0] = new_card
@@ -1007,26 +919,6 @@ _TABLES: tuple[tuple[str, Table, tuple[str, ...]], ...] = (
     ("payments", _table(Payment), PAYMENT_COLUMNS),
     ("disputes", _table(Dispute), DISPUTE_COLUMNS),
 )
-# Children first, so foreign keys never block. audit_event is deliberately absent: it is append-only.
-_DEMO_TABLES_TO_CLEAR: tuple[Table, ...] = tuple(
-    _table(model)
-    for model in (
-        Dispute,
-        Transaction,
-        Payment,
-        Card,
-        Account,
-        IdempotencyRecord,
-        Complaint,
-        Handoff,
-        Message,
-        Conversation,
-        Customer,
-        StaffUser,
-    )
-)
-
-
 _COPY_BLOCK = 1 << 20
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -1106,6 +998,28 @@ async def _write(conn: AsyncConnection, write: _Write) -> None:
             await copy.write(data[offset : offset + _COPY_BLOCK])
 
 
+_APPEND_ONLY = "audit_event"
+
+
+def _tables_to_clear() -> list[Table]:
+    """Customers, staff and every table that refers to them, transitively, children first.
+
+    Read from the metadata so a table added later (a conversation's model calls, say) is cleared
+    too. ``audit_event`` is never among them: the audit log is append-only.
+    """
+    chosen = {"customer", "staff_user"}
+    grew = True
+    while grew:
+        grew = False
+        for table in Base.metadata.tables.values():
+            if table.name in chosen or table.name == _APPEND_ONLY:
+                continue
+            if any(fk.column.table.name in chosen for fk in table.foreign_keys):
+                chosen.add(table.name)
+                grew = True
+    return [t for t in reversed(Base.metadata.sorted_tables) if t.name in chosen]
+
+
 async def _refuse_or_clear(conn: AsyncConnection, *, replace: bool) -> None:
     customer_table, staff_table = _table(Customer), _table(StaffUser)
     has_customers = (await conn.execute(select(customer_table.c.id).limit(1))).first() is not None
@@ -1116,9 +1030,15 @@ async def _refuse_or_clear(conn: AsyncConnection, *, replace: bool) -> None:
         held = "customers" if has_customers else "staff users"
         raise SeedError(
             f"the database already holds {held}; refusing to seed the demo bank twice "
-            "(pass replace=True, or `bankdesk seed --reset`, to delete the demo rows first)"
+            "(replace=True deletes the demo rows first)"
         )
-    for table in _DEMO_TABLES_TO_CLEAR:
+    tables = _tables_to_clear()
+    if conn.dialect.name == "postgresql":
+        # One statement and no CASCADE: a referencing table the metadata does not know fails loudly.
+        names = ", ".join(conn.dialect.identifier_preparer.quote(t.name) for t in tables)
+        await conn.execute(text(f"TRUNCATE {names}"))
+        return
+    for table in tables:
         await conn.execute(delete(table))
 
 
@@ -1127,7 +1047,13 @@ def _staff_rows(seed: int, now: datetime) -> list[Row]:
     fake = Faker("en_GB")
     fake.seed_instance(seed + 1)
     return [
-        (_new_id(rng), fake.name(), f"{handle}@{BANK_DOMAIN}", role, now - timedelta(days=400 - 10 * n))
+        (
+            _new_id(rng),
+            f"{fake.first_name()} {fake.last_name()}",
+            f"{handle}@{BANK_DOMAIN}",
+            role,
+            now - timedelta(days=400 - 10 * n),
+        )
         for n, (handle, role) in enumerate(STAFF)
     ]
 
