@@ -22,7 +22,7 @@ class Bank:
     customer_ids: list[uuid.UUID]
 
     def port(self, index: int) -> SqlBankingPort:
-        """The port of seeded customer ``index`` (0: injected description, 1: disputes, 2: card in the post)."""
+        """Customer ``index``: 0 has the injected description, 1 disputes, 2 a card in the post."""
         return SqlBankingPort(self.factory, customer_id=self.customer_ids[index])
 
 
