@@ -32,6 +32,8 @@ from agents.procedures.textparse import (
 from agents.tools.views import clean_name
 
 T = TypeVar("T")
+# Merchants whose name is also an everyday word: matched only when named explicitly ("at Next").
+_COMMON_WORD_MERCHANTS = frozenset({"next", "apple", "boots", "sky", "shell", "cash withdrawal", "northbank"})
 MAX_CHOICES = 8
 SEARCH_LIMIT = 50
 # The status a card reaches through a procedure's tool: a card already there gets the "already" reply.
@@ -274,6 +276,8 @@ async def known_merchant_in(run: Run, text: str) -> str | None:
     recent = await run.transactions(TransactionQuery(limit=SEARCH_LIMIT))
     names = sorted({t.merchant for t in recent}, key=len, reverse=True)
     for name in names:
+        if name.lower() in _COMMON_WORD_MERCHANTS:
+            continue
         if len(name) >= 3 and f" {name.lower()} " in lowered.replace("'s ", " ").replace(",", " "):
             return name.lower()
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
 from typing import Any
@@ -26,6 +27,13 @@ async def turn(
     result = await plan(
         spec, text=text, slots=slots or {}, banking=banking, action_id=str(uuid.uuid4()), today=today
     )
+    # Everything the graph will checkpoint must be JSON.
+    if isinstance(result, Ask):
+        json.dumps(result.slots)
+    elif isinstance(result, Confirm):
+        json.dumps(result.action.args)
+    else:
+        json.dumps(result.facts)
     # plan never changes anything, whatever it is asked.
     calls = result.tool_calls if not isinstance(result, Ask) else []
     assert all(TOOLS[c.tool].read_only for c in calls)
