@@ -79,7 +79,7 @@ def plot(results: dict[str, dict[str, Any]], path: Path) -> None:
     axes.axvline(80, color="grey", linestyle=":", linewidth=1)
     axes.set_xlabel("coverage: share of queries answered, most confident first (%)")
     axes.set_ylabel("accuracy on the answered share (%)")
-    axes.set_title("Triage: 5-fold cross-validated accuracy vs coverage (Banking77 + support intents)")
+    axes.set_title("Triage: 5-fold CV accuracy vs coverage (Banking77 + support intents)", fontsize=10)
     axes.grid(alpha=0.3)
     axes.legend(loc="lower left")
     figure.tight_layout()
