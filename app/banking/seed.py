@@ -428,10 +428,10 @@ class _CustomerBuilder:
                 self._foreign_current_activity(acct, current)
         self._payments(batch, current)
         self._plant_cases(batch, accounts)
-        if self.index > 2 and rng.random() < 0.01:
-            self._replacement_in_transit(batch, current, reason=rng.pick(("lost", "stolen")))
         if self.index > 2 and rng.random() < 0.05:
             self._fraud_burst(current, days_ago=rng.uniform(2.5, 40.0))
+        if self.index > 2 and rng.random() < 0.01:
+            self._replacement_in_transit(batch, current, reason=rng.pick(("lost", "stolen")))
         if self.index > 2 and rng.random() < 0.04:
             card_payments = [t for t in current.txns if t[2] is not None and t[3] < 0]
             if card_payments:
@@ -862,7 +862,8 @@ class _CustomerBuilder:
         elif self.index == 1:
             burst = self._fraud_burst(current, days_ago=3.5)
             self._dispute(batch, burst[0], status="open", reason="I do not recognise these payments")
-            self._dispute(batch, rng.pick(current.txns[: -len(burst)]), status="investigating")
+            earlier = [t for t in current.txns[: -len(burst)] if t[2] is not None and t[3] < 0]
+            self._dispute(batch, rng.pick(earlier), status="investigating")
         elif self.index == 2:
             self._replacement_in_transit(batch, current)
 
@@ -1115,21 +1116,26 @@ async def seed_demo_bank(
         # itself is Python-heavy, and a thread would only fight it for the GIL.
         ahead: asyncio.Task[list[_Write]] | None = None
         reported_decile = 0
-        for position, (first, stop) in enumerate(bounds):
-            if ahead is not None:
-                writes = await ahead
-            else:
-                writes = produce(first, stop)
-            ahead = None
-            if use_copy and position + 1 < len(bounds):
-                ahead = asyncio.create_task(asyncio.to_thread(produce, *bounds[position + 1]))
-            for write in writes:
-                await _write(conn, write)
-                counts[write.name] += write.count
-            decile = stop * 10 // customers
-            if decile > reported_decile:
-                reported_decile = decile
-                say(f"customers: {stop}/{customers} ({decile * 10}%), transactions: {counts['transactions']}")
+        try:
+            for position, (first, stop) in enumerate(bounds):
+                if ahead is not None:
+                    writes = await ahead
+                else:
+                    writes = produce(first, stop)
+                ahead = None
+                if use_copy and position + 1 < len(bounds):
+                    ahead = asyncio.create_task(asyncio.to_thread(produce, *bounds[position + 1]))
+                for write in writes:
+                    await _write(conn, write)
+                    counts[write.name] += write.count
+                decile = stop * 10 // customers
+                if decile > reported_decile:
+                    reported_decile = decile
+                    done = f"customers: {stop}/{customers} ({decile * 10}%)"
+                    say(f"{done}, transactions: {counts['transactions']}")
+        finally:
+            if ahead is not None:  # a write failed: let the worker finish rather than orphan it
+                await asyncio.gather(ahead, return_exceptions=True)
     return SeedReport(
         customers=counts["customers"],
         accounts=counts["accounts"],

@@ -330,3 +330,15 @@ async def test_rejects_a_naive_now_and_an_empty_bank(engine: AsyncEngine) -> Non
         await seed_demo_bank(engine, customers=2, now=datetime(2026, 11, 1))  # noqa: DTZ001
     with pytest.raises(SeedError, match="at least one customer"):
         await seed_demo_bank(engine, customers=0, now=NOW)
+
+
+def test_copy_encoding_escapes_text_and_marks_nulls() -> None:
+    from app.banking.seed import _encode_copy
+
+    ident = uuid.UUID(int=1, version=4)
+    row = (ident, None, -1250, "tab\there\\back\nline\rend", datetime(2026, 11, 1, 9, 30, tzinfo=UTC))
+
+    encoded = _encode_copy([row, row]).decode()
+
+    expected = f"{ident.hex}\t\\N\t-1250\ttab\\there\\\\back\\nline\\rend\t2026-11-01T09:30:00+00:00\n"
+    assert encoded == expected * 2
