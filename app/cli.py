@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import sys
 import time
@@ -66,7 +67,7 @@ async def _seed(settings: Settings, customers: int, seed: int, replace: bool, if
         return 1
     finally:
         await engine.dispose()
-    print(json.dumps({"seconds": round(time.perf_counter() - started, 2), **report.counts}))
+    print(json.dumps({**dataclasses.asdict(report), "seconds": round(time.perf_counter() - started, 2)}))
     return 0
 
 
@@ -167,6 +168,27 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from agents.triage.cli import eval_command
+
+    settings = _settings()
+    grade = args.grade or settings.triage_grade
+    return eval_command(args.csv, as_json=args.json, grade=grade, cache_dir=settings.var_dir / "models")
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from agents.triage.cli import train_command
+
+    settings = _settings()
+    return train_command(args.grade or settings.triage_grade, cache_dir=settings.var_dir / "models")
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    from agents.safety.cli import screen_command
+
+    return screen_command(sys.stdin, sys.stdout)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bankdesk", description="Bankdesk: banking customer-support agent")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -210,6 +232,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("--minutes", type=int, default=None, help="lifetime (default from settings)")
     p.set_defaults(func=cmd_token)
+
+    p = sub.add_parser("eval", help="evaluate a model")
+    eval_sub = p.add_subparsers(dest="what", required=True)
+    t = eval_sub.add_parser("triage", help="evaluate the triage model on a CSV with columns text,category")
+    t.add_argument("--csv", required=True)
+    t.add_argument("--json", action="store_true", help="print one JSON object")
+    t.add_argument("--grade", choices=["light", "embeddings"], default=None)
+    t.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("train", help="train (or load from cache) the triage model")
+    p.add_argument("--grade", choices=["light", "embeddings"], default=None)
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("screen", help="screen messages (one per line on stdin) to JSON lines")
+    p.set_defaults(func=cmd_screen)
     return parser
 
 

@@ -26,6 +26,13 @@ class Settings(BaseSettings):
     var_dir: Path = PROJECT_ROOT / "var"
     kb_dir: Path = PROJECT_ROOT / "fixtures" / "kb"
     log_level: str = "INFO"
+    # The agent
+    triage_grade: Literal["light", "embeddings"] = "light"
+    triage_clarify_threshold: float = Field(default=0.45, ge=0, le=1)
+    models_config: Path = PROJECT_ROOT / "agents" / "models" / "config" / "default.toml"
+    conversation_token_budget: int = Field(default=60_000, gt=0)
+    conversation_cost_budget_usd_micros: int = Field(default=2_000_000, gt=0)
+    agent_recursion_limit: int = Field(default=40, ge=10)
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

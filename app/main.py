@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
+import httpx2
 from fastapi import FastAPI
 
-from agents.placeholder import AcknowledgementAgent
+from agents.models.variants import assign_variant
 from agents.ports import TurnAgent
+from app.agent import AgentAssets, agent_runtime, load_assets
 from app.audit.endpoints import router as audit_router
 from app.config import Settings, get_settings
 from app.conversations.endpoints import router as conversations_router
@@ -21,12 +24,15 @@ from app.ops.endpoints import router as ops_router
 MAX_BODY_BYTES = 64 * 1024
 
 
-def build_agent(settings: Settings) -> TurnAgent:
-    # The PLACEHOLDER acknowledgement agent, until the LangGraph agent (issue 4) is wired here.
-    return AcknowledgementAgent()
-
-
-def create_app(settings: Settings | None = None, *, agent: TurnAgent | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    assets: AgentAssets | None = None,
+    agent: TurnAgent | None = None,
+    http_transport: httpx2.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """Build the app. Tests pass prebuilt ``assets`` (the trained triage model...), a replay
+    ``http_transport`` for the provider SDKs, or a whole ``agent``."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -34,11 +40,20 @@ def create_app(settings: Settings | None = None, *, agent: TurnAgent | None = No
         engine = create_engine(settings.database_url)
         app.state.engine = engine
         app.state.session_factory = create_sessionmaker(engine)
-        app.state.agent = agent or build_agent(settings)
-        try:
+        async with AsyncExitStack() as stack:
+            stack.push_async_callback(engine.dispose)
+            loaded = assets if assets is not None else await asyncio.to_thread(load_assets, settings)
+            app.state.assign_variant = lambda cid: assign_variant(cid, loaded.gateway_config)
+            if agent is not None:
+                app.state.agent = agent
+                app.state.drain_calls = lambda _cid: []
+            else:
+                runtime = await stack.enter_async_context(
+                    agent_runtime(settings, loaded, http_transport=http_transport)
+                )
+                app.state.agent = runtime.agent
+                app.state.drain_calls = runtime.recorder.drain
             yield
-        finally:
-            await engine.dispose()
 
     app = FastAPI(
         title="Bankdesk",

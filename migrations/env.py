@@ -20,10 +20,19 @@ def _database_url() -> str:
     return str(url) if url else get_settings().database_url
 
 
+# LangGraph's checkpointer creates and migrates its own tables in the same database at start-up.
+CHECKPOINT_TABLES = {"checkpoints", "checkpoint_blobs", "checkpoint_writes", "checkpoint_migrations", "writes"}
+
+
+def _include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    return not (type_ == "table" and reflected and compare_to is None and name in CHECKPOINT_TABLES)
+
+
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=_include_object,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         transaction_per_migration=True,

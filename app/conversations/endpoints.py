@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -12,6 +13,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from app.conversations import idempotency, repository, service
 from app.conversations.schemas import (
+    ConfirmIn,
     ConversationCreate,
     ConversationDetail,
     ConversationList,
@@ -20,23 +22,44 @@ from app.conversations.schemas import (
     MessageOut,
     TurnOut,
 )
-from app.deps import AgentDep, CurrentCustomer, SessionDep, SessionFactoryDep, SettingsDep
-from app.observability import Metrics
+from app.deps import CurrentCustomer, SessionDep, SettingsDep
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 
 _SSE_DOC = (
     "With `Accept: text/event-stream` the reply streams as Server-Sent Events: `message.created`, "
-    "`agent.step`, `message.delta`, `message.completed` and, on failure, `error`."
+    "`agent.step`, `message.delta`, `agent.confirmation_required`, `message.completed` and, on failure, "
+    "`error`."
 )
+_TURN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    201: {"content": {"text/event-stream": {"schema": {"type": "string"}}}},
+    409: {
+        "description": "Same Idempotency-Key still in flight, or another turn of this conversation running"
+    },
+    422: {"description": "Invalid content, or an Idempotency-Key reused with another body"},
+    429: {"description": "Rate limit exceeded; see Retry-After"},
+}
+
+
+def _services(request: Request) -> service.TurnServices:
+    state = request.app.state
+    return service.TurnServices(
+        factory=state.session_factory,
+        agent=state.agent,
+        metrics=state.metrics,
+        drain_calls=state.drain_calls,
+    )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ConversationOut)
 async def create_conversation(
-    customer: CurrentCustomer, session: SessionDep, body: ConversationCreate | None = None
+    customer: CurrentCustomer, session: SessionDep, request: Request, body: ConversationCreate | None = None
 ) -> ConversationOut:
-    """Start a conversation with the bank's assistant."""
-    conversation = await service.create_conversation(session, customer_id=customer.id, variant="default")
+    """Start a conversation with the bank's assistant (assigned a sticky A/B model variant)."""
+    conversation = await service.create_conversation(
+        session, customer_id=customer.id, assign_variant=request.app.state.assign_variant
+    )
     return ConversationOut.model_validate(conversation)
 
 
@@ -66,40 +89,11 @@ def _sse(event_id: int, name: str, data: dict[str, Any]) -> bytes:
     return f"id: {event_id}\nevent: {name}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
 
 
-@router.post(
-    "/{conversation_id}/messages",
-    status_code=status.HTTP_201_CREATED,
-    response_model=TurnOut,
-    description=_SSE_DOC,
-    responses={
-        201: {"content": {"text/event-stream": {"schema": {"type": "string"}}}},
-        409: {"description": "A request with the same Idempotency-Key is still in flight"},
-        422: {"description": "Invalid content, or an Idempotency-Key reused with another body"},
-        429: {"description": "Rate limit exceeded; see Retry-After"},
-    },
-)
-async def post_message(
-    conversation_id: uuid.UUID,
-    body: MessageIn,
-    request: Request,
-    customer: CurrentCustomer,
-    factory: SessionFactoryDep,
-    agent: AgentDep,
-    settings: SettingsDep,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
-    accept: Annotated[str | None, Header()] = None,
+async def _run_turn(
+    request: Request, turn: service.TurnRequest, *, per_minute: int, accept: str | None
 ) -> Any:
-    """Send a message and get the assistant's reply."""
-    if idempotency_key is not None:
-        idempotency.validate_key(idempotency_key)
-    turn = service.TurnRequest(
-        customer_id=customer.id,
-        conversation_id=conversation_id,
-        content=body.content,
-        idempotency_key=idempotency_key,
-    )
-    metrics: Metrics = request.app.state.metrics
-    replay = await service.prepare_turn(factory, turn, per_minute=settings.rate_limit_per_minute)
+    services = _services(request)
+    replay = await service.prepare_turn(services, turn, per_minute=per_minute)
     streaming = accept is not None and "text/event-stream" in accept
 
     if replay is not None:
@@ -118,7 +112,7 @@ async def post_message(
 
     if not streaming:
         result: dict[str, Any] | None = None
-        async for event in service.execute_turn(factory, agent, turn, metrics=metrics):
+        async for event in service.execute_turn(services, turn):
             if event.name == "message.completed":
                 result = event.data
         return JSONResponse(result, status_code=status.HTTP_201_CREATED)
@@ -126,10 +120,11 @@ async def post_message(
     async def stream() -> AsyncIterator[bytes]:
         event_id = 0
         try:
-            async for event in service.execute_turn(factory, agent, turn, metrics=metrics):
+            async for event in service.execute_turn(services, turn):
                 event_id += 1
                 yield _sse(event_id, event.name, event.data)
         except Exception:
+            log.exception("streamed turn failed in conversation %s", turn.conversation_id)
             event_id += 1
             yield _sse(
                 event_id,
@@ -142,3 +137,63 @@ async def post_message(
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
+
+
+@router.post(
+    "/{conversation_id}/messages",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TurnOut,
+    description=_SSE_DOC,
+    responses=_TURN_RESPONSES,
+)
+async def post_message(
+    conversation_id: uuid.UUID,
+    body: MessageIn,
+    request: Request,
+    customer: CurrentCustomer,
+    settings: SettingsDep,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    accept: Annotated[str | None, Header()] = None,
+) -> Any:
+    """Send a message and get the assistant's reply."""
+    if idempotency_key is not None:
+        idempotency.validate_key(idempotency_key)
+    turn = service.TurnRequest(
+        customer_id=customer.id,
+        conversation_id=conversation_id,
+        content=body.content,
+        idempotency_key=idempotency_key,
+    )
+    return await _run_turn(request, turn, per_minute=settings.rate_limit_per_minute, accept=accept)
+
+
+@router.post(
+    "/{conversation_id}/confirm",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TurnOut,
+    description="Answer the assistant's confirmation request. " + _SSE_DOC,
+    responses={
+        **_TURN_RESPONSES,
+        409: {"description": "Nothing is waiting for confirmation, or a turn is running"},
+    },
+)
+async def confirm(
+    conversation_id: uuid.UUID,
+    body: ConfirmIn,
+    request: Request,
+    customer: CurrentCustomer,
+    settings: SettingsDep,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    accept: Annotated[str | None, Header()] = None,
+) -> Any:
+    """Say yes or no to the action the assistant proposed (freeze, unfreeze, report, dispute)."""
+    if idempotency_key is not None:
+        idempotency.validate_key(idempotency_key)
+    turn = service.TurnRequest(
+        customer_id=customer.id,
+        conversation_id=conversation_id,
+        content=body.decision,
+        idempotency_key=idempotency_key,
+        kind="confirm",
+    )
+    return await _run_turn(request, turn, per_minute=settings.rate_limit_per_minute, accept=accept)

@@ -72,4 +72,13 @@ class TurnOut(BaseModel):
     message: MessageOut
     reply: MessageOut | None
     steps: list[dict[str, Any]] = Field(default_factory=list)
-    kind: Literal["reply", "silent"] = "reply"
+    kind: Literal["reply", "silent", "handoff", "confirmation_required"] = "reply"
+    confirmation: dict[str, Any] | None = Field(
+        default=None, description="Set when the agent waits for the customer's yes/no before acting."
+    )
+
+
+class ConfirmIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["yes", "no"]

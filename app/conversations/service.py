@@ -1,31 +1,41 @@
-"""Conversations and the customer turn: screen, store, ask the agent, store the reply, audit it.
+"""Conversations and the customer turn.
 
-One customer turn is one transaction for its messages and audit events.
+A turn: checks that answer before anything streams (ownership, rate limit, idempotency, one turn at a time)
+-> screening of the raw text (redaction happens here, before anything is stored or reaches a model) -> the
+agent runs (its state changes commit on their own, exactly once per action, like calls to a core-banking
+system) -> ONE transaction stores the turn: both messages, every audit event of it, model calls,
+complaints, handoffs and the conversation's new status.
 """
 
 from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from agents.ports import TurnAgent, TurnInput
-from agents.safety.redact import redact
+from agents.models.recording import CallRecord
+from agents.ports import AgentEvent, BankingPort, TurnAgent, TurnInput
+from agents.safety.screen import ScreenResult, screen, to_json
 from app.audit.service import append_event
-from app.conversations import idempotency, repository
+from app.banking.ports import SqlBankingPort
+from app.conversations import idempotency, repository, turn_lock
 from app.conversations.schemas import MessageOut, TurnOut
 from app.db import transaction
-from app.errors import RateLimited
-from app.models import Conversation, Message
+from app.errors import Conflict, RateLimited
+from app.handoffs.service import open_handoff
+from app.models import Complaint, Conversation, Message, ModelCall
 from app.models.base import utcnow
-from app.models.enums import ConversationStatus, MessageRole
+from app.models.enums import ConversationStatus, HandoffPriority, MessageRole
 from app.observability import Metrics
+
+TurnKind = Literal["message", "confirm"]
+CONFIRM_WORDS = {"yes": "Yes, go ahead.", "no": "No, don't do that."}
 
 
 @dataclass(frozen=True)
@@ -42,18 +52,35 @@ class TurnRequest:
     conversation_id: uuid.UUID
     content: str
     idempotency_key: str | None = None
+    kind: TurnKind = "message"
 
     @property
     def scope(self) -> str:
-        return f"conversation:{self.conversation_id}:messages"
+        return f"conversation:{self.conversation_id}:{'confirm' if self.kind == 'confirm' else 'messages'}"
 
     @property
     def fingerprint(self) -> str:
         return idempotency.request_fingerprint(self.scope, self.content)
 
 
-async def create_conversation(session: AsyncSession, *, customer_id: uuid.UUID, variant: str) -> Conversation:
-    conversation = Conversation(customer_id=customer_id, variant=variant, status=ConversationStatus.active)
+@dataclass
+class TurnServices:
+    """What a turn needs from the running app."""
+
+    factory: async_sessionmaker[AsyncSession]
+    agent: TurnAgent
+    metrics: Metrics
+    drain_calls: Callable[[str], list[CallRecord]]
+
+
+async def create_conversation(
+    session: AsyncSession, *, customer_id: uuid.UUID, assign_variant: Callable[[str], str]
+) -> Conversation:
+    conversation_id = uuid.uuid4()
+    variant = assign_variant(str(conversation_id))
+    conversation = Conversation(
+        id=conversation_id, customer_id=customer_id, variant=variant, status=ConversationStatus.active
+    )
     session.add(conversation)
     await session.flush()
     await append_event(
@@ -77,67 +104,140 @@ async def check_rate_limit(session: AsyncSession, *, customer_id: uuid.UUID, per
 
 
 async def prepare_turn(
-    factory: async_sessionmaker[AsyncSession], request: TurnRequest, *, per_minute: int
+    services: TurnServices, request: TurnRequest, *, per_minute: int
 ) -> idempotency.Replay | None:
-    """Checks that must answer before any streaming starts: ownership, rate limit, idempotency."""
+    """Checks that must answer before any streaming starts. On success the caller holds the turn lock
+    (and the idempotency claim) and must run ``execute_turn``, which releases them."""
+    factory = services.factory
     async with transaction(factory) as session:
-        await repository.get_owned_conversation(
+        conversation = await repository.get_owned_conversation(
             session, conversation_id=request.conversation_id, customer_id=request.customer_id
         )
-        if request.idempotency_key is None:
+        status = conversation.status
+    if request.idempotency_key is not None:
+        replay = await idempotency.claim(
+            factory,
+            customer_id=request.customer_id,
+            scope=request.scope,
+            key=request.idempotency_key,
+            fingerprint=request.fingerprint,
+        )
+        if replay is not None:
+            return replay
+    try:
+        async with transaction(factory) as session:
             await check_rate_limit(session, customer_id=request.customer_id, per_minute=per_minute)
-    if request.idempotency_key is None:
-        return None
-    replay = await idempotency.claim(
-        factory,
-        customer_id=request.customer_id,
-        scope=request.scope,
-        key=request.idempotency_key,
-        fingerprint=request.fingerprint,
-    )
-    if replay is None:
-        try:
-            async with transaction(factory) as session:
-                await check_rate_limit(session, customer_id=request.customer_id, per_minute=per_minute)
-        except RateLimited:
-            await idempotency.release(
-                factory, customer_id=request.customer_id, scope=request.scope, key=request.idempotency_key
+        await turn_lock.acquire(factory, request.conversation_id)
+        if request.kind == "confirm":
+            pending = (
+                await services.agent.pending_confirmation(str(request.conversation_id))
+                if status == ConversationStatus.awaiting_customer
+                else None
             )
-            raise
-    return replay
+            if pending is None:
+                await turn_lock.release(factory, request.conversation_id)
+                raise Conflict("Nothing in this conversation is waiting for your confirmation")
+    except BaseException:
+        await _release_claim(factory, request)
+        raise
+    return None
 
 
-async def _has_assistant_reply(session: AsyncSession, conversation_id: uuid.UUID) -> bool:
-    found = await session.scalar(
-        select(Message.id)
-        .where(Message.conversation_id == conversation_id, Message.role == MessageRole.assistant)
-        .limit(1)
-    )
-    return found is not None
+async def _release_claim(factory: async_sessionmaker[AsyncSession], request: TurnRequest) -> None:
+    if request.idempotency_key is not None:
+        await idempotency.release(
+            factory, customer_id=request.customer_id, scope=request.scope, key=request.idempotency_key
+        )
+
+
+async def _turn_context(
+    factory: async_sessionmaker[AsyncSession], request: TurnRequest
+) -> tuple[Conversation, bool, list[str]]:
+    async with factory() as session:
+        conversation = await repository.get_owned_conversation(
+            session, conversation_id=request.conversation_id, customer_id=request.customer_id
+        )
+        last_reply = await session.scalar(
+            select(Message.created_at)
+            .where(Message.conversation_id == conversation.id, Message.role == MessageRole.assistant)
+            .order_by(Message.created_at.desc())
+            .limit(1)
+        )
+        staff_query = select(Message.content).where(
+            Message.conversation_id == conversation.id, Message.role == MessageRole.staff
+        )
+        if last_reply is not None:
+            staff_query = staff_query.where(Message.created_at > last_reply)
+        staff_notes = list((await session.scalars(staff_query.order_by(Message.created_at))).all())
+    return conversation, last_reply is None, staff_notes
 
 
 async def execute_turn(
-    factory: async_sessionmaker[AsyncSession],
-    agent: TurnAgent,
-    request: TurnRequest,
-    *,
-    metrics: Metrics,
+    services: TurnServices, request: TurnRequest, *, banking: BankingPort | None = None
 ) -> AsyncIterator[TurnEvent]:
-    """Run one turn in one transaction, yielding events as they happen.
+    """Run one turn, yielding events as they happen; ``message.completed`` only after the commit.
 
-    ``message.completed`` is yielded only after the transaction has committed. If anything fails, the
-    transaction rolls back (nothing of the turn is kept) and the idempotency claim is released.
+    If anything fails nothing of the turn's conversation record is kept, the idempotency claim and the turn
+    lock are released, and the error propagates.
     """
+    factory = services.factory
+    started = utcnow()
     try:
+        conversation, first_reply, staff_notes = await _turn_context(factory, request)
+        raw = CONFIRM_WORDS[request.content] if request.kind == "confirm" else request.content
+        screened = screen(raw)
+        message = Message(
+            id=uuid.uuid4(),
+            conversation_id=conversation.id,
+            role=MessageRole.customer,
+            content=screened.redacted,
+            idempotency_key=request.idempotency_key,
+            created_at=started,
+        )
+        yield TurnEvent("message.created", MessageOut.model_validate(message).model_dump(mode="json"))
+
+        events: list[AgentEvent] = []
+        silent = conversation.status == ConversationStatus.handed_off and request.kind == "message"
+        if not silent:
+            port = banking or SqlBankingPort(
+                factory, customer_id=request.customer_id, conversation_id=conversation.id
+            )
+            turn = TurnInput(
+                conversation_id=str(conversation.id),
+                customer_id=str(request.customer_id),
+                text=screened.redacted,
+                variant=conversation.variant,
+                first_reply=first_reply,
+                screening=to_json(screened) | {"vulnerability": screened.vulnerability},
+                staff_notes=tuple(staff_notes),
+                today=started.date().isoformat(),
+                tokens_used=conversation.tokens_used,
+                cost_usd_micros=conversation.cost_usd_micros,
+            )
+            stream = (
+                services.agent.resume(turn, request.content, port)
+                if request.kind == "confirm"
+                else services.agent.run_turn(turn, port)
+            )
+            async for event in stream:
+                events.append(event)
+                if event.kind == "step":
+                    yield TurnEvent("agent.step", event.data)
+                elif event.kind == "delta":
+                    yield TurnEvent("message.delta", event.data)
+                elif event.kind == "confirmation_required":
+                    yield TurnEvent("agent.confirmation_required", _confirmation_view(event.data))
+        calls: list[CallRecord] = services.drain_calls(str(conversation.id))
         async with transaction(factory) as session:
-            body = None
-            async for event in _turn_steps(session, agent, request, metrics):
-                if event.name == "turn.result":
-                    body = event.data
-                else:
-                    yield event
-            if body is None:
-                raise RuntimeError("the agent finished without a result")
+            body = await _store_turn(
+                session,
+                request=request,
+                message=message,
+                screened=screened,
+                events=events,
+                calls=calls,
+                silent=silent,
+            )
             if request.idempotency_key is not None:
                 await idempotency.complete(
                     session,
@@ -148,102 +248,188 @@ async def execute_turn(
                     body=body,
                 )
     except BaseException:
-        metrics.turns.labels(outcome="error").inc()
-        if request.idempotency_key is not None:
-            await idempotency.release(
-                factory, customer_id=request.customer_id, scope=request.scope, key=request.idempotency_key
-            )
+        services.metrics.turns.labels(outcome="error").inc()
+        await _release_claim(factory, request)
+        await turn_lock.release(factory, request.conversation_id)
         raise
-    metrics.turns.labels(outcome=body["kind"]).inc()
+    services.metrics.turns.labels(outcome=body["kind"]).inc()
+    if body["kind"] == "handoff":
+        services.metrics.handoffs.labels(action="opened").inc()
     yield TurnEvent("message.completed", body)
 
 
-async def _turn_steps(
-    session: AsyncSession, agent: TurnAgent, request: TurnRequest, metrics: Metrics
-) -> AsyncIterator[TurnEvent]:
+def _confirmation_view(data: dict[str, Any]) -> dict[str, Any]:
+    action = data.get("action") or {}
+    return {
+        "action_id": action.get("id"),
+        "procedure": action.get("procedure"),
+        "summary": action.get("summary"),
+        "prompt": data.get("prompt"),
+        "respond_with": 'POST /v1/conversations/{id}/confirm {"decision": "yes" | "no"}',
+    }
+
+
+async def _store_turn(
+    session: AsyncSession,
+    *,
+    request: TurnRequest,
+    message: Message,
+    screened: ScreenResult,
+    events: list[AgentEvent],
+    calls: list[CallRecord],
+    silent: bool,
+) -> dict[str, Any]:
     conversation = await repository.get_owned_conversation(
         session, conversation_id=request.conversation_id, customer_id=request.customer_id
     )
+    cid = conversation.id
     actor = f"customer:{request.customer_id}"
-    screened = redact(request.content)
-    message = await repository.add_message(
-        session,
-        conversation_id=conversation.id,
-        role=MessageRole.customer,
-        content=screened.redacted,
-        idempotency_key=request.idempotency_key,
-    )
+    session.add(message)
+    await session.flush()
     await append_event(
         session,
-        kind="message.received",
+        kind="message.received" if request.kind == "message" else "confirmation.received",
         actor=actor,
-        conversation_id=conversation.id,
+        conversation_id=cid,
         payload={
             "message_id": str(message.id),
             "redactions": [{"type": f.type, "start": f.start, "end": f.end} for f in screened.findings],
+            "flags": sorted(screened.flags),
         },
     )
-    message_out = MessageOut.model_validate(message)
-    yield TurnEvent("message.created", message_out.model_dump(mode="json"))
+    if screened.flags & {"jailbreak", "prompt_injection", "vulnerability", "complaint"}:
+        conversation.flagged = True
+
+    for record in calls:
+        session.add(_model_call_row(record, cid))
+        conversation.tokens_used += record.input_tokens + record.output_tokens
+        conversation.cost_usd_micros += record.cost_usd_micros
+
+    completed: dict[str, Any] = {}
+    confirmation: dict[str, Any] | None = None
+    steps: list[dict[str, Any]] = []
+    handoff_effect: dict[str, Any] | None = None
+    for event in events:
+        if event.kind == "step":
+            steps.append(event.data)
+            await append_event(
+                session, kind="agent.step", actor="agent", conversation_id=cid, payload=event.data
+            )
+        elif event.kind == "effect":
+            effect_type = event.data.get("type")
+            if effect_type == "complaint":
+                await _record_complaint(session, conversation, event.data, message.created_at)
+            elif effect_type == "flag":
+                conversation.flagged = True
+                await append_event(
+                    session,
+                    kind="conversation.flagged",
+                    actor="agent",
+                    conversation_id=cid,
+                    payload=event.data,
+                )
+            elif effect_type == "handoff":
+                handoff_effect = event.data
+        elif event.kind == "confirmation_required":
+            confirmation = _confirmation_view(event.data)
+        elif event.kind == "completed":
+            completed = event.data
 
     reply_out: MessageOut | None = None
-    steps: list[dict[str, Any]] = []
-    if conversation.status == ConversationStatus.handed_off:
-        # A person has this conversation: the agent stays silent.
+    content = completed.get("content")
+    if content:
+        reply = await repository.add_message(
+            session, conversation_id=cid, role=MessageRole.assistant, content=screen(content).redacted
+        )
+        await append_event(
+            session,
+            kind="message.sent",
+            actor="agent",
+            conversation_id=cid,
+            payload={
+                "message_id": str(reply.id),
+                "in_reply_to": str(message.id),
+                "outcome": completed.get("outcome"),
+                "model_call_ids": [r.call_id for r in calls],
+            },
+        )
+        reply_out = MessageOut.model_validate(reply)
+    elif silent:
         await append_event(
             session,
             kind="agent.silent",
             actor="agent",
-            conversation_id=conversation.id,
+            conversation_id=cid,
             payload={"reason": "handed_off", "message_id": str(message.id)},
         )
-    else:
-        turn = TurnInput(
-            conversation_id=str(conversation.id),
-            customer_id=str(request.customer_id),
-            text=screened.redacted,
-            variant=conversation.variant,
-            first_reply=not await _has_assistant_reply(session, conversation.id),
+
+    kind = "silent" if silent else "reply"
+    if handoff_effect is not None:
+        await open_handoff(
+            session,
+            conversation_id=cid,
+            reason=str(handoff_effect.get("reason", "handoff"))[:200],
+            priority=HandoffPriority(handoff_effect.get("priority", "normal")),
+            summary=str(handoff_effect.get("summary", "")),
         )
-        content: str | None = None
-        async for event in agent.run_turn(turn):
-            if event.kind == "step":
-                steps.append(event.data)
-                await append_event(
-                    session,
-                    kind="agent.step",
-                    actor="agent",
-                    conversation_id=conversation.id,
-                    payload=event.data,
-                )
-                yield TurnEvent("agent.step", event.data)
-            elif event.kind == "delta":
-                yield TurnEvent("message.delta", event.data)
-            elif event.kind == "completed":
-                content = event.data.get("content")
-        if content:
-            reply = await repository.add_message(
-                session,
-                conversation_id=conversation.id,
-                role=MessageRole.assistant,
-                content=redact(content).redacted,
-            )
-            await append_event(
-                session,
-                kind="message.sent",
-                actor="agent",
-                conversation_id=conversation.id,
-                payload={"message_id": str(reply.id), "in_reply_to": str(message.id)},
-            )
-            reply_out = MessageOut.model_validate(reply)
+        kind = "handoff"
+    elif confirmation is not None:
+        conversation.status = ConversationStatus.awaiting_customer
+        kind = "confirmation_required"
+    elif not silent and conversation.status == ConversationStatus.awaiting_customer:
+        conversation.status = ConversationStatus.active
     conversation.updated_at = utcnow()
+    conversation.busy_until = None
     await session.flush()
     result = TurnOut(
-        conversation_id=conversation.id,
+        conversation_id=cid,
         status=conversation.status,
-        message=message_out,
+        message=MessageOut.model_validate(message),
         reply=reply_out,
         steps=steps,
-        kind="reply" if reply_out else "silent",
+        kind=kind,
+        confirmation=confirmation,
     )
-    yield TurnEvent("turn.result", result.model_dump(mode="json"))
+    return result.model_dump(mode="json")
+
+
+async def _record_complaint(
+    session: AsyncSession, conversation: Conversation, data: dict[str, Any], received_at: datetime
+) -> None:
+    due = date.fromisoformat(str(data["final_response_due"]))
+    complaint = Complaint(
+        customer_id=conversation.customer_id,
+        conversation_id=conversation.id,
+        summary=str(data.get("summary", ""))[:2000],
+        received_at=received_at,
+        acknowledged_at=utcnow(),
+        final_response_due=due,
+    )
+    session.add(complaint)
+    await session.flush()
+    await append_event(
+        session,
+        kind="complaint.recorded",
+        actor="agent",
+        conversation_id=conversation.id,
+        payload={"complaint_id": str(complaint.id), "final_response_due": due.isoformat()},
+    )
+
+
+def _model_call_row(record: CallRecord, conversation_id: uuid.UUID) -> ModelCall:
+    return ModelCall(
+        call_id=record.call_id,
+        conversation_id=conversation_id,
+        node=record.node,
+        tier=record.tier,
+        provider=record.provider,
+        model=record.model,
+        variant=record.variant,
+        input_tokens=record.input_tokens,
+        output_tokens=record.output_tokens,
+        cost_usd_micros=record.cost_usd_micros,
+        latency_ms=record.latency_ms,
+        outcome=record.outcome.value,
+        detail=record.detail,
+        created_at=record.created_at,
+    )

@@ -6,9 +6,16 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from app.agent import AgentAssets, load_assets
 from app.config import Settings
 from app.main import create_app
 from tests.factories import SECRET
+
+
+@pytest.fixture(scope="session")
+def agent_assets() -> AgentAssets:
+    """The trained triage model, knowledge base and procedures: built (or loaded from var/) once."""
+    return load_assets(Settings(env="test", secret_key=SECRET))
 
 
 @pytest.fixture
@@ -17,8 +24,8 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[FastAPI]:
-    application = create_app(settings)
+async def app(settings: Settings, agent_assets: AgentAssets) -> AsyncIterator[FastAPI]:
+    application = create_app(settings, assets=agent_assets)
     async with application.router.lifespan_context(application):
         yield application
 

@@ -75,21 +75,27 @@ async def test_malformed_path_id_is_422(client: httpx.AsyncClient, session: Asyn
 
 
 async def test_agent_failure_rolls_back_the_whole_turn(
-    settings: object, session: AsyncSession, database_url: str
+    settings: object, session: AsyncSession, agent_assets: object
 ) -> None:
     from collections.abc import AsyncIterator
 
-    from agents.ports import AgentEvent, TurnInput
+    from agents.ports import AgentEvent, BankingPort, TurnInput
     from app.config import Settings
     from app.main import create_app
 
     class BrokenAgent:
-        async def run_turn(self, turn: TurnInput) -> AsyncIterator[AgentEvent]:
+        async def pending_confirmation(self, conversation_id: str) -> None:
+            return None
+
+        def resume(self, turn: TurnInput, decision: str, banking: BankingPort) -> AsyncIterator[AgentEvent]:
+            return self.run_turn(turn, banking)
+
+        async def run_turn(self, turn: TurnInput, banking: BankingPort) -> AsyncIterator[AgentEvent]:
             yield AgentEvent("step", {"node": "broken"})
             raise RuntimeError("model exploded")
 
     assert isinstance(settings, Settings)
-    application = create_app(settings, agent=BrokenAgent())
+    application = create_app(settings, agent=BrokenAgent(), assets=agent_assets)  # type: ignore[arg-type]
     customer = await make_customer(session)
     conversation = await make_conversation(session, customer=customer)
     before = await _counts(session)

@@ -68,21 +68,27 @@ async def test_sse_framing_and_order(client: httpx.AsyncClient, session: AsyncSe
 
 
 async def test_sse_failure_emits_error_event_and_keeps_nothing(
-    settings: object, session: AsyncSession
+    settings: object, session: AsyncSession, agent_assets: object
 ) -> None:
     from collections.abc import AsyncIterator
 
-    from agents.ports import AgentEvent, TurnInput
+    from agents.ports import AgentEvent, BankingPort, TurnInput
     from app.config import Settings
     from app.main import create_app
 
     class FailingAgent:
-        async def run_turn(self, turn: TurnInput) -> AsyncIterator[AgentEvent]:
+        async def pending_confirmation(self, conversation_id: str) -> None:
+            return None
+
+        def resume(self, turn: TurnInput, decision: str, banking: BankingPort) -> AsyncIterator[AgentEvent]:
+            return self.run_turn(turn, banking)
+
+        async def run_turn(self, turn: TurnInput, banking: BankingPort) -> AsyncIterator[AgentEvent]:
             yield AgentEvent("delta", {"text": "partial "})
             raise RuntimeError("boom")
 
     assert isinstance(settings, Settings)
-    application: FastAPI = create_app(settings, agent=FailingAgent())
+    application: FastAPI = create_app(settings, agent=FailingAgent(), assets=agent_assets)  # type: ignore[arg-type]
     customer = await make_customer(session)
     conversation = await make_conversation(session, customer=customer)
     async with application.router.lifespan_context(application):

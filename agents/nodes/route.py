@@ -1,0 +1,82 @@
+"""route: a policy table (data, not if-chains) from the triage result to the flow that handles the turn."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agents.context import AgentContext
+from agents.nodes.common import emit_step
+from agents.procedures.spec import procedure_for_intent
+from agents.state import AgentState
+from agents.triage.routes import Route
+
+FLOW_BY_ROUTE: Mapping[str, str] = MappingProxyType(
+    {
+        Route.KB_ANSWER.value: "kb_answer",
+        Route.ACCOUNT_LOOKUP.value: "procedure",
+        Route.CARD_ACTION.value: "procedure",
+        Route.PAYMENT_STATUS.value: "procedure",
+        Route.DISPUTE.value: "procedure",
+        Route.COMPLAINT.value: "complaint",
+        Route.HANDOFF.value: "handoff",
+        Route.SMALLTALK.value: "smalltalk",
+        Route.OUT_OF_SCOPE.value: "out_of_scope",
+    }
+)
+# Possible fraud goes to a person (urgently) once the procedure has done what it can.
+FRAUD_INTENTS = frozenset(
+    {
+        "card_payment_not_recognised",
+        "cash_withdrawal_not_recognised",
+        "direct_debit_payment_not_recognised",
+        "compromised_card",
+    }
+)
+HANDOFF_BY_INTENT: Mapping[str, dict[str, str]] = MappingProxyType(
+    {
+        "human_request": {"reason": "customer asked for a person", "priority": "normal"},
+        "vulnerability": {"reason": "customer may be vulnerable", "priority": "urgent"},
+    }
+)
+
+
+async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    tri = state.get("triage") or {}
+    intent = tri.get("intent", "")
+    active = state.get("procedure")
+    update: dict[str, Any] = {}
+    if active and not (
+        tri.get("confident") and intent and procedure_for_intent(intent, runtime.context.procedures)
+    ):
+        # The customer is answering a question of the procedure under way.
+        flow, why = "procedure", f"continue {active}"
+    elif not tri.get("confident"):
+        limit = runtime.context.settings.low_confidence_limit
+        if state.get("low_confidence_streak", 0) >= limit:
+            flow, why = "handoff", "repeated misunderstanding"
+            update["handoff"] = {"reason": f"{limit} turns in a row not understood", "priority": "normal"}
+        else:
+            flow, why = "clarify", "low confidence"
+    else:
+        flow = FLOW_BY_ROUTE.get(tri.get("route", ""), "out_of_scope")
+        why = f"{intent} -> {flow}"
+        if flow == "procedure":
+            spec = procedure_for_intent(intent, runtime.context.procedures)
+            if spec is None:
+                flow, why = "kb_answer", f"{intent}: no procedure, answer from the knowledge base"
+            else:
+                update["procedure"] = spec.name
+                update["slots"] = {}
+        if flow == "handoff":
+            update["handoff"] = dict(
+                HANDOFF_BY_INTENT.get(intent, {"reason": f"routed: {intent}", "priority": "normal"})
+            )
+    if flow != "procedure":
+        update.setdefault("procedure", None)
+    update["flow"] = flow
+    emit_step("route", flow, reason=why, intent=intent, urgent=bool(tri.get("urgent")))
+    return update

@@ -1,0 +1,39 @@
+"""The typed state of a conversation's graph (checkpointed per conversation: never a full PAN or CVV).
+
+Fields marked *turn* are reset by ``screen`` at the start of each customer turn; the others are the
+conversation's memory.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, TypedDict
+
+
+class AgentState(TypedDict, total=False):
+    # turn: input (already redacted at the door; see agents.runner)
+    text: str
+    screening: dict[str, Any]  # {"findings": [...], "flags": [...], "vulnerability": str | None}
+    first_reply: bool
+    staff_notes: list[str]  # what staff wrote since the agent last spoke (after a handoff is returned)
+    today: str  # ISO date, from the app's clock
+    tokens_used: int  # the conversation's spend before this turn (the database is the source of truth)
+    cost_usd_micros: int
+
+    # memory
+    history: Annotated[list[dict[str, str]], operator.add]
+    low_confidence_streak: int
+    procedure: str | None  # a procedure waiting for the customer's answer to a question
+    slots: dict[str, Any]
+    pending_action: dict[str, Any] | None  # a state change waiting for the customer's confirmation
+    decision: str | None  # the customer's answer to it: "yes" | "no"
+
+    # turn: working values
+    triage: dict[str, Any]
+    flow: str
+    draft: str
+    draft_kind: str  # "answer" | "complaint_ack" | "confirmation" | "question" | "support" | ...
+    notices: list[str]  # short notes prepended to the reply (e.g. "don't share card details")
+    handoff: dict[str, Any] | None  # {"reason": ..., "priority": ...}
+    reply: str
+    outcome: str  # "reply" | "confirmation_required" | "handoff"

@@ -1,0 +1,148 @@
+"""Wiring the LangGraph agent into the app: assets, model gateway, checkpointer and per-turn ports."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+import httpx2
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
+from sqlalchemy.engine import make_url
+
+from agents.context import AgentSettings
+from agents.graph import build_graph
+from agents.kb import KnowledgeBase, load_kb
+from agents.local import build_local_handlers
+from agents.models.factory import build_gateway
+from agents.models.gateway import Gateway
+from agents.models.gateway_config import GatewayConfig, load_config
+from agents.models.recording import CallRecord
+from agents.procedures.spec import ProcedureSpec, load_procedures
+from agents.runner import GraphAgent
+from agents.triage.config import load_triage_config
+from agents.triage.model import TriageModel, load_or_train
+from app.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AgentAssets:
+    """The heavy, immutable parts: built once per process (and once per test session)."""
+
+    triage: TriageModel
+    threshold: float
+    kb: KnowledgeBase
+    procedures: dict[str, ProcedureSpec]
+    gateway_config: GatewayConfig
+
+
+def load_assets(settings: Settings) -> AgentAssets:
+    triage_config = load_triage_config()
+    triage = load_or_train(
+        grade=settings.triage_grade,
+        cache_dir=settings.var_dir / "models",
+        progress=lambda line: log.info("triage: %s", line),
+    )
+    return AgentAssets(
+        triage=triage,
+        threshold=triage_config.threshold(settings.triage_grade),
+        kb=load_kb(settings.kb_dir),
+        procedures=load_procedures(),
+        gateway_config=load_config(settings.models_config),
+    )
+
+
+class BufferingRecorder:
+    """Keeps each conversation's model-call records until its turn is stored (in the turn's transaction)."""
+
+    def __init__(self) -> None:
+        self._pending: dict[str | None, list[CallRecord]] = defaultdict(list)
+
+    async def record(self, record: CallRecord) -> None:
+        self._pending[record.conversation_id].append(record)
+
+    def drain(self, conversation_id: str) -> list[CallRecord]:
+        return self._pending.pop(conversation_id, [])
+
+
+def _uses_llm(config: GatewayConfig, tier: str) -> bool:
+    entries = config.tiers.get(tier, [])
+    return bool(entries) and entries[0].provider != "local"
+
+
+@asynccontextmanager
+async def checkpointer_for(database_url: str) -> AsyncIterator[BaseCheckpointSaver[Any]]:
+    """LangGraph's SQLite saver (embedded default) or Postgres saver, on the app's own database."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        conn = await aiosqlite.connect(url.database or ":memory:")
+        try:
+            await conn.execute("PRAGMA busy_timeout=30000")
+            sqlite_saver = AsyncSqliteSaver(conn)
+            await sqlite_saver.setup()
+            yield sqlite_saver
+        finally:
+            await conn.close()
+        return
+    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    async with AsyncConnectionPool(
+        conninfo,
+        min_size=1,
+        max_size=5,
+        open=False,
+        kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
+    ) as pool:
+        pg_saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
+        await pg_saver.setup()
+        yield pg_saver
+
+
+@dataclass
+class AgentRuntime:
+    agent: GraphAgent
+    recorder: BufferingRecorder
+    gateway: Gateway
+
+
+@asynccontextmanager
+async def agent_runtime(
+    settings: Settings, assets: AgentAssets, *, http_transport: httpx2.AsyncBaseTransport | None = None
+) -> AsyncIterator[AgentRuntime]:
+    recorder = BufferingRecorder()
+    gateway = build_gateway(
+        assets.gateway_config,
+        recorder=recorder,
+        local_handlers=build_local_handlers(assets.triage),
+        http_transport=http_transport,
+    )
+    agent_settings = AgentSettings(
+        triage_threshold=assets.threshold,
+        clarify_threshold=settings.triage_clarify_threshold,
+        token_budget=settings.conversation_token_budget,
+        cost_budget_usd_micros=settings.conversation_cost_budget_usd_micros,
+        recursion_limit=settings.agent_recursion_limit,
+        llm_review=_uses_llm(assets.gateway_config, "mini"),
+        llm_phrasing=_uses_llm(assets.gateway_config, "nano"),
+    )
+    try:
+        async with checkpointer_for(settings.database_url) as saver:
+            agent = GraphAgent(
+                graph=build_graph(saver),
+                gateway=gateway,
+                kb=assets.kb,
+                procedures=assets.procedures,
+                settings=agent_settings,
+            )
+            yield AgentRuntime(agent=agent, recorder=recorder, gateway=gateway)
+    finally:
+        await gateway.aclose()

@@ -1,0 +1,372 @@
+"""The agent's BankingPort over the database, bound to one authenticated customer.
+
+Every query filters on the customer id fixed at construction, so an id belonging to someone else is
+indistinguishable from an id that does not exist. State changes run in their own short transaction (like a
+call to a core-banking system would) keyed by an idempotency key, and write their audit event in it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from agents.ports import (
+    AccountView,
+    ActionRefused,
+    ActionResult,
+    CardView,
+    DisputeView,
+    NotFoundError,
+    PaymentView,
+    TransactionQuery,
+    TransactionView,
+)
+from app.audit.service import append_event
+from app.db import transaction
+from app.models import Account, Card, Dispute, Payment, ToolAction, Transaction
+from app.models.base import utcnow
+from app.models.enums import CardStatus, DisputeStatus, TransactionStatus
+
+MAX_TRANSACTIONS = 50
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def _account_view(a: Account) -> AccountView:
+    return AccountView(
+        id=str(a.id),
+        kind=a.kind.value,
+        name=a.name,
+        currency=a.currency,
+        balance_minor=a.balance_minor,
+        number_last4=a.number[-4:],
+    )
+
+
+def _card_view(c: Card) -> CardView:
+    return CardView(
+        id=str(c.id),
+        account_id=str(c.account_id),
+        brand=c.brand,
+        last4=c.last4,
+        status=c.status.value,
+        expiry=f"{c.expiry_month:02d}/{c.expiry_year % 100:02d}",
+        dispatched_at=_iso(c.dispatched_at),
+        delivered_at=_iso(c.delivered_at),
+        replacement_ordered_at=_iso(c.replacement_ordered_at),
+    )
+
+
+def _transaction_view(t: Transaction) -> TransactionView:
+    return TransactionView(
+        id=str(t.id),
+        account_id=str(t.account_id),
+        amount_minor=t.amount_minor,
+        currency=t.currency,
+        merchant=t.merchant,
+        description=t.description,
+        category=t.category,
+        status=t.status.value,
+        booked_at=t.booked_at.isoformat(),
+        original_amount_minor=t.original_amount_minor,
+        original_currency=t.original_currency,
+    )
+
+
+def _parse_day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+class SqlBankingPort:
+    def __init__(
+        self,
+        factory: async_sessionmaker[AsyncSession],
+        *,
+        customer_id: uuid.UUID,
+        conversation_id: uuid.UUID | None = None,
+    ) -> None:
+        self._factory = factory
+        self._customer_id = customer_id
+        self._conversation_id = conversation_id
+
+    # --- reads -----------------------------------------------------------------------------------------
+
+    def _owned_accounts(self) -> Select[uuid.UUID]:
+        return select(Account.id).where(Account.customer_id == self._customer_id)
+
+    async def list_accounts(self) -> list[AccountView]:
+        async with self._factory() as s:
+            rows = await s.scalars(
+                select(Account)
+                .where(Account.customer_id == self._customer_id)
+                .order_by(Account.opened_at, Account.id)
+            )
+            return [_account_view(a) for a in rows]
+
+    async def list_cards(self) -> list[CardView]:
+        async with self._factory() as s:
+            rows = await s.scalars(
+                select(Card).where(Card.customer_id == self._customer_id).order_by(Card.issued_at, Card.id)
+            )
+            return [_card_view(c) for c in rows]
+
+    async def find_transactions(self, query: TransactionQuery) -> list[TransactionView]:
+        stmt = select(Transaction).where(Transaction.account_id.in_(self._owned_accounts()))
+        if query.account_id is not None:
+            account_id = _uuid(query.account_id)
+            if account_id is None:
+                return []
+            stmt = stmt.where(Transaction.account_id == account_id)
+        since, until = _parse_day(query.since), _parse_day(query.until)
+        if since is not None:
+            stmt = stmt.where(Transaction.booked_at >= datetime.combine(since, time.min, UTC))
+        if until is not None:
+            stmt = stmt.where(
+                Transaction.booked_at < datetime.combine(until + timedelta(days=1), time.min, UTC)
+            )
+        if query.merchant:
+            needle = f"%{query.merchant.lower()}%"
+            stmt = stmt.where(or_(func.lower(Transaction.merchant).like(needle)))
+        amount = func.abs(Transaction.amount_minor)
+        if query.min_amount_minor is not None:
+            stmt = stmt.where(amount >= query.min_amount_minor)
+        if query.max_amount_minor is not None:
+            stmt = stmt.where(amount <= query.max_amount_minor)
+        limit = max(1, min(query.limit, MAX_TRANSACTIONS))
+        stmt = stmt.order_by(Transaction.booked_at.desc(), Transaction.id).limit(limit)
+        async with self._factory() as s:
+            return [_transaction_view(t) for t in await s.scalars(stmt)]
+
+    async def _owned_transaction(self, s: AsyncSession, transaction_id: str) -> Transaction | None:
+        tid = _uuid(transaction_id)
+        if tid is None:
+            return None
+        return await s.scalar(
+            select(Transaction).where(
+                Transaction.id == tid, Transaction.account_id.in_(self._owned_accounts())
+            )
+        )
+
+    async def get_transaction(self, transaction_id: str) -> TransactionView | None:
+        async with self._factory() as s:
+            t = await self._owned_transaction(s, transaction_id)
+            return _transaction_view(t) if t else None
+
+    async def list_payments(self, *, limit: int = 10) -> list[PaymentView]:
+        async with self._factory() as s:
+            rows = await s.scalars(
+                select(Payment)
+                .where(Payment.account_id.in_(self._owned_accounts()))
+                .order_by(Payment.created_at.desc(), Payment.id)
+                .limit(max(1, min(limit, MAX_TRANSACTIONS)))
+            )
+            return [
+                PaymentView(
+                    id=str(p.id),
+                    account_id=str(p.account_id),
+                    payee_name=p.payee_name,
+                    payee_account_last4=p.payee_account_last4,
+                    amount_minor=p.amount_minor,
+                    currency=p.currency,
+                    reference=p.reference,
+                    scheme=p.scheme,
+                    status=p.status.value,
+                    created_at=p.created_at.isoformat(),
+                    expected_at=_iso(p.expected_at),
+                )
+                for p in rows
+            ]
+
+    async def list_disputes(self) -> list[DisputeView]:
+        async with self._factory() as s:
+            rows = await s.scalars(
+                select(Dispute)
+                .where(Dispute.customer_id == self._customer_id)
+                .order_by(Dispute.created_at.desc())
+            )
+            return [
+                DisputeView(
+                    id=str(d.id),
+                    transaction_id=str(d.transaction_id),
+                    reason=d.reason,
+                    status=d.status.value,
+                    created_at=d.created_at.isoformat(),
+                )
+                for d in rows
+            ]
+
+    # --- state changes ---------------------------------------------------------------------------------
+
+    async def _owned_card(self, s: AsyncSession, card_id: str) -> Card:
+        cid = _uuid(card_id)
+        card = (
+            None
+            if cid is None
+            else await s.scalar(
+                select(Card).where(Card.id == cid, Card.customer_id == self._customer_id).with_for_update()
+            )
+        )
+        if card is None:
+            raise NotFoundError("card not found")
+        return card
+
+    async def _run_action(self, key: str, action: str, target_id: str, effect: Any) -> ActionResult:
+        """Run ``effect`` once per key: a repeated key returns what the first run did."""
+        scoped_key = f"{self._customer_id}:{key}"
+        async with transaction(self._factory) as s:
+            done = await s.scalar(select(ToolAction).where(ToolAction.idempotency_key == scoped_key))
+            if done is not None:
+                return ActionResult(done.action, done.target_id, json.loads(done.outcome), replayed=True)
+            outcome: dict[str, Any] = await effect(s)
+            s.add(
+                ToolAction(
+                    idempotency_key=scoped_key,
+                    customer_id=self._customer_id,
+                    conversation_id=self._conversation_id,
+                    action=action,
+                    target_id=target_id,
+                    outcome=json.dumps(outcome, default=str),
+                )
+            )
+            try:
+                await s.flush()
+            except IntegrityError:  # a concurrent twin won the race: its result stands, ours rolls back
+                await s.rollback()
+                done = await s.scalar(select(ToolAction).where(ToolAction.idempotency_key == scoped_key))
+                if done is None:
+                    raise
+                return ActionResult(done.action, done.target_id, json.loads(done.outcome), replayed=True)
+            await append_event(
+                s,
+                kind="tool.executed",
+                actor="agent",
+                conversation_id=self._conversation_id,
+                payload={
+                    "action": action,
+                    "target_id": target_id,
+                    "outcome": outcome,
+                    "idempotency_key": key,
+                },
+            )
+        return ActionResult(action, target_id, outcome)
+
+    async def freeze_card(self, card_id: str, *, idempotency_key: str) -> ActionResult:
+        async def effect(s: AsyncSession) -> dict[str, Any]:
+            card = await self._owned_card(s, card_id)
+            if card.status == CardStatus.frozen:
+                return {"status": "frozen", "already": True, "last4": card.last4}
+            if card.status != CardStatus.active:
+                raise ActionRefused(
+                    f"the card ending {card.last4} is {card.status.value} and cannot be frozen"
+                )
+            card.status = CardStatus.frozen
+            return {"status": "frozen", "already": False, "last4": card.last4}
+
+        return await self._run_action(idempotency_key, "freeze_card", card_id, effect)
+
+    async def unfreeze_card(self, card_id: str, *, idempotency_key: str) -> ActionResult:
+        async def effect(s: AsyncSession) -> dict[str, Any]:
+            card = await self._owned_card(s, card_id)
+            if card.status == CardStatus.active:
+                return {"status": "active", "already": True, "last4": card.last4}
+            if card.status != CardStatus.frozen:
+                raise ActionRefused(
+                    f"the card ending {card.last4} is {card.status.value} and cannot be unfrozen"
+                )
+            card.status = CardStatus.active
+            return {"status": "active", "already": False, "last4": card.last4}
+
+        return await self._run_action(idempotency_key, "unfreeze_card", card_id, effect)
+
+    async def report_card(self, card_id: str, *, kind: str, idempotency_key: str) -> ActionResult:
+        if kind not in ("lost", "stolen"):
+            raise ActionRefused("a card can be reported lost or stolen")
+
+        async def effect(s: AsyncSession) -> dict[str, Any]:
+            card = await self._owned_card(s, card_id)
+            if card.status in (CardStatus.lost, CardStatus.stolen, CardStatus.cancelled):
+                raise ActionRefused(f"the card ending {card.last4} is already {card.status.value}")
+            now = utcnow()
+            card.status = CardStatus(kind)
+            card.replacement_ordered_at = now
+            digest = hashlib.sha256(f"{card.id}:{idempotency_key}".encode()).hexdigest()
+            replacement = Card(
+                account_id=card.account_id,
+                customer_id=card.customer_id,
+                brand=card.brand,
+                last4=f"{int(digest[:8], 16) % 10_000:04d}",
+                expiry_month=now.month,
+                expiry_year=now.year + 4,
+                status=CardStatus.active,
+                issued_at=now,
+                dispatched_at=now,
+                replaces_card_id=card.id,
+            )
+            s.add(replacement)
+            await s.flush()
+            return {
+                "status": kind,
+                "last4": card.last4,
+                "replacement_card_id": str(replacement.id),
+                "replacement_last4": replacement.last4,
+                "dispatched_at": now.isoformat(),
+            }
+
+        return await self._run_action(idempotency_key, f"report_card_{kind}", card_id, effect)
+
+    async def open_dispute(self, transaction_id: str, *, reason: str, idempotency_key: str) -> ActionResult:
+        async def effect(s: AsyncSession) -> dict[str, Any]:
+            t = await self._owned_transaction(s, transaction_id)
+            if t is None:
+                raise NotFoundError("transaction not found")
+            if t.amount_minor >= 0 or t.status == TransactionStatus.reversed:
+                raise ActionRefused(
+                    "only a payment out of the account that has not been reversed can be disputed"
+                )
+            existing = await s.scalar(
+                select(Dispute).where(
+                    Dispute.transaction_id == t.id,
+                    Dispute.status.in_((DisputeStatus.open, DisputeStatus.investigating)),
+                )
+            )
+            if existing is not None:
+                raise ActionRefused("this transaction already has an open dispute")
+            dispute = Dispute(
+                customer_id=self._customer_id,
+                transaction_id=t.id,
+                reason=reason[:500],
+                status=DisputeStatus.open,
+                idempotency_key=f"{self._customer_id}:{idempotency_key}"[:100],
+            )
+            s.add(dispute)
+            await s.flush()
+            return {
+                "dispute_id": str(dispute.id),
+                "status": "open",
+                "merchant": t.merchant,
+                "amount_minor": t.amount_minor,
+                "currency": t.currency,
+            }
+
+        return await self._run_action(idempotency_key, "open_dispute", transaction_id, effect)
