@@ -20,6 +20,7 @@ from app.audit.schemas import (
     AuditEventOut,
     AuditTranscript,
     ChainReport,
+    ModelCallOut,
 )
 from app.audit.service import events_for_conversation, iter_events, verify_chain
 from app.conversations.repository import list_messages
@@ -81,14 +82,16 @@ async def list_conversations(
 async def get_transcript(
     conversation_id: uuid.UUID, auditor: Auditor, session: SessionDep
 ) -> AuditTranscript:
-    """A transcript with every audit event of the conversation, in chain order."""
+    """A transcript with every audit event (in chain order) and every model call of the conversation."""
     conversation, handed_off = await repository.get_conversation(session, conversation_id)
     messages = await list_messages(session, conversation_id=conversation_id)
     events = await events_for_conversation(session, conversation_id)
+    calls = await repository.model_calls(session, conversation_id)
     return AuditTranscript(
         conversation=_conversation_out(conversation, handed_off),
         messages=[MessageOut.model_validate(m) for m in messages],
         events=[AuditEventOut.model_validate(e) for e in events],
+        model_calls=[ModelCallOut.model_validate(c) for c in calls],
     )
 
 

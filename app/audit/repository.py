@@ -10,7 +10,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import NotFound
-from app.models import Conversation, Handoff
+from app.models import Conversation, Handoff, ModelCall
 from app.models.enums import ConversationStatus
 
 
@@ -52,3 +52,10 @@ async def get_conversation(session: AsyncSession, conversation_id: uuid.UUID) ->
         raise NotFound("Conversation not found")
     handed = await session.scalar(select(exists().where(Handoff.conversation_id == conversation_id)))
     return conversation, bool(handed)
+
+
+async def model_calls(session: AsyncSession, conversation_id: uuid.UUID) -> Sequence[ModelCall]:
+    result = await session.scalars(
+        select(ModelCall).where(ModelCall.conversation_id == conversation_id).order_by(ModelCall.created_at)
+    )
+    return result.all()

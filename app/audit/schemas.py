@@ -44,10 +44,29 @@ class AuditConversationList(BaseModel):
     items: list[AuditConversationOut]
 
 
+class ModelCallOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    call_id: str
+    node: str
+    tier: str
+    provider: str
+    model: str
+    variant: str | None
+    input_tokens: int
+    output_tokens: int
+    cost_usd_micros: int
+    latency_ms: float
+    outcome: str
+    detail: str | None
+    created_at: datetime
+
+
 class AuditTranscript(BaseModel):
     conversation: AuditConversationOut
     messages: list[MessageOut]
     events: list[AuditEventOut]
+    model_calls: list[ModelCallOut]
 
 
 class ChainReport(BaseModel):

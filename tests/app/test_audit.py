@@ -22,7 +22,9 @@ async def _chat(client: httpx.AsyncClient, customer: object, turns: int = 2) -> 
     assert isinstance(customer, Customer)
     cid: str = (await client.post("/v1/conversations", headers=auth(customer))).json()["id"]
     for i in range(turns):
-        r = await client.post(f"/v1/conversations/{cid}/messages", json={"content": f"msg {i}"}, headers=auth(customer))
+        r = await client.post(
+            f"/v1/conversations/{cid}/messages", json={"content": f"msg {i}"}, headers=auth(customer)
+        )
         assert r.status_code == 201
     return cid
 
@@ -34,7 +36,8 @@ async def _tamper(session: AsyncSession, backend: str, seq: int) -> None:
     else:
         await session.execute(text("DROP TRIGGER audit_event_no_update"))
     await session.execute(
-        text("UPDATE audit_event SET payload = :p WHERE seq = :s"), {"p": json.dumps({"forged": True}), "s": seq}
+        text("UPDATE audit_event SET payload = :p WHERE seq = :s"),
+        {"p": json.dumps({"forged": True}), "s": seq},
     )
     await session.commit()
 
@@ -69,7 +72,9 @@ async def test_database_refuses_update_and_delete_of_audit_rows(
         await session.rollback()
 
 
-async def test_transcript_lists_messages_and_every_event(client: httpx.AsyncClient, session: AsyncSession) -> None:
+async def test_transcript_lists_messages_and_every_event(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
     customer = await make_customer(session)
     auditor = await make_staff(session, role=StaffRole.auditor)
     cid = await _chat(client, customer, turns=2)
@@ -78,10 +83,22 @@ async def test_transcript_lists_messages_and_every_event(client: httpx.AsyncClie
     kinds = [e["kind"] for e in body["events"]]
     assert kinds[0] == "conversation.created"
     assert kinds.count("message.received") == 2
-    assert kinds.count("agent.step") == 2
     assert kinds.count("message.sent") == 2
+    steps = [e["payload"] for e in body["events"] if e["kind"] == "agent.step"]
+    # Every turn explains itself: screening, triage with its intent and model calls, the compliance verdict.
+    assert [s["node"] for s in steps].count("screen") == 2
+    triage = [s for s in steps if s["node"] == "triage"]
+    assert len(triage) == 2
+    assert all(s["intent"] and s["model_call_ids"] for s in triage)
+    assert [s["node"] for s in steps].count("compliance") == 2
     seqs = [e["seq"] for e in body["events"]]
     assert seqs == sorted(seqs)
+    calls = {c["call_id"]: c for c in body["model_calls"]}
+    for step in triage:
+        for call_id in step["model_call_ids"]:
+            assert calls[call_id]["provider"] == "local"
+            assert calls[call_id]["node"] == "triage"
+            assert calls[call_id]["cost_usd_micros"] == 0
 
 
 async def test_search_filters(client: httpx.AsyncClient, session: AsyncSession) -> None:

@@ -65,7 +65,9 @@ async def test_customer_token_is_refused_on_staff_and_audit_routes(
         assert r.status_code == 403, (method, path, r.text)
 
 
-async def test_staff_token_is_refused_on_customer_routes(client: httpx.AsyncClient, session: AsyncSession) -> None:
+async def test_staff_token_is_refused_on_customer_routes(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
     agent = await make_staff(session, role=StaffRole.agent)
     customer = await make_customer(session)
     conversation = await make_conversation(session, customer=customer)
@@ -93,15 +95,21 @@ async def test_auditor_cannot_write_anything(client: httpx.AsyncClient, session:
     assert r.status_code == 403
     # ...but reads everywhere it is allowed.
     assert (await client.get("/v1/handoffs", headers=auth(auditor))).status_code == 200
-    assert (await client.get(f"/v1/audit/conversations/{conversation.id}", headers=auth(auditor))).status_code == 200
+    assert (
+        await client.get(f"/v1/audit/conversations/{conversation.id}", headers=auth(auditor))
+    ).status_code == 200
 
 
-async def test_support_agent_cannot_read_the_audit_log(client: httpx.AsyncClient, session: AsyncSession) -> None:
+async def test_support_agent_cannot_read_the_audit_log(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
     agent = await make_staff(session, role=StaffRole.agent)
     assert (await client.get("/v1/audit/verify", headers=auth(agent))).status_code == 403
 
 
-async def test_foreign_handoff_id_on_staff_routes_is_404(client: httpx.AsyncClient, session: AsyncSession) -> None:
+async def test_foreign_handoff_id_on_staff_routes_is_404(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
     agent = await make_staff(session, role=StaffRole.agent)
     customer = await make_customer(session)
     conversation = await make_conversation(session, customer=customer)
@@ -113,7 +121,9 @@ async def test_foreign_handoff_id_on_staff_routes_is_404(client: httpx.AsyncClie
     assert r.status_code == 404
 
 
-@pytest.mark.parametrize("case", ["missing", "garbage", "tampered", "expired", "wrong-secret", "unknown-subject"])
+@pytest.mark.parametrize(
+    "case", ["missing", "garbage", "tampered", "expired", "wrong-secret", "unknown-subject"]
+)
 async def test_bad_tokens_get_401(client: httpx.AsyncClient, session: AsyncSession, case: str) -> None:
     customer = await make_customer(session)
     good = issue_token(SECRET, subject=customer.id, kind="customer", ttl=timedelta(minutes=5))
@@ -126,12 +136,20 @@ async def test_bad_tokens_get_401(client: httpx.AsyncClient, session: AsyncSessi
         headers = {"Authorization": f"Bearer {head}.{flipped}.{sig}"}
     elif case == "expired":
         old = issue_token(
-            SECRET, subject=customer.id, kind="customer", ttl=timedelta(minutes=5),
+            SECRET,
+            subject=customer.id,
+            kind="customer",
+            ttl=timedelta(minutes=5),
             now=datetime.now(UTC) - timedelta(hours=1),
         )
         headers = {"Authorization": f"Bearer {old}"}
     elif case == "wrong-secret":
-        forged = issue_token("another-secret-0123456789abcdefghijklmnop", subject=customer.id, kind="customer", ttl=timedelta(minutes=5))
+        forged = issue_token(
+            "another-secret-0123456789abcdefghijklmnop",
+            subject=customer.id,
+            kind="customer",
+            ttl=timedelta(minutes=5),
+        )
         headers = {"Authorization": f"Bearer {forged}"}
     elif case == "unknown-subject":
         ghost = issue_token(SECRET, subject=uuid.uuid4(), kind="customer", ttl=timedelta(minutes=5))

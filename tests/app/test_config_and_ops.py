@@ -39,22 +39,42 @@ async def test_health_ready_and_metrics(client: httpx.AsyncClient, session: Asyn
     cid = (await client.post("/v1/conversations", headers=auth(customer))).json()["id"]
     await client.post(f"/v1/conversations/{cid}/messages", json={"content": "hi"}, headers=auth(customer))
     text = (await client.get("/metrics")).text
-    assert 'bankdesk_http_requests_total{method="POST",route="/v1/conversations/{conversation_id}/messages",status="201"} 1.0' in text
+    assert (
+        'bankdesk_http_requests_total{method="POST",route="/v1/conversations/{conversation_id}/messages",status="201"} 1.0'
+        in text
+    )
     assert 'bankdesk_turns_total{outcome="reply"} 1.0' in text
     assert "bankdesk_http_request_duration_seconds_bucket" in text
 
 
-async def test_readyz_reports_an_unreachable_database(tmp_path: object) -> None:
+async def test_readyz_reports_an_unreachable_database(agent_assets: object) -> None:
+    from collections.abc import AsyncIterator
+
+    from agents.ports import AgentEvent, BankingPort, TurnInput
     from app.main import create_app
+
+    class IdleAgent:
+        """The real agent opens its checkpointer on the database at start-up; this test is about /readyz."""
+
+        async def pending_confirmation(self, conversation_id: str) -> None:
+            return None
+
+        async def run_turn(self, turn: TurnInput, banking: BankingPort) -> AsyncIterator[AgentEvent]:
+            yield AgentEvent("completed", {"content": None})
+
+        def resume(self, turn: TurnInput, decision: str, banking: BankingPort) -> AsyncIterator[AgentEvent]:
+            return self.run_turn(turn, banking)
 
     settings = Settings(
         env="test",
         secret_key="y" * 40,
         database_url="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1",
     )
-    application = create_app(settings)
+    application = create_app(settings, agent=IdleAgent(), assets=agent_assets)  # type: ignore[arg-type]
     async with application.router.lifespan_context(application):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=application), base_url="http://t") as c:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=application), base_url="http://t"
+        ) as c:
             r = await c.get("/readyz")
     assert r.status_code == 503
 
@@ -77,4 +97,6 @@ async def test_openapi_documents_every_route(client: httpx.AsyncClient) -> None:
         "/v1/audit/export",
     ):
         assert path in paths, path
-    assert "text/event-stream" in str(paths["/v1/conversations/{conversation_id}/messages"]["post"]["responses"])
+    assert "text/event-stream" in str(
+        paths["/v1/conversations/{conversation_id}/messages"]["post"]["responses"]
+    )

@@ -80,10 +80,14 @@ async def test_queue_orders_by_priority_then_sla(client: httpx.AsyncClient, sess
     customer = await make_customer(session)
     normal = await make_handoff(session, conversation=await make_conversation(session, customer=customer))
     urgent = await make_handoff(
-        session, conversation=await make_conversation(session, customer=customer), priority=HandoffPriority.urgent
+        session,
+        conversation=await make_conversation(session, customer=customer),
+        priority=HandoffPriority.urgent,
     )
     high = await make_handoff(
-        session, conversation=await make_conversation(session, customer=customer), priority=HandoffPriority.high
+        session,
+        conversation=await make_conversation(session, customer=customer),
+        priority=HandoffPriority.high,
     )
     items = (await client.get("/v1/handoffs", headers=auth(agent))).json()["items"]
     assert [i["id"] for i in items] == [str(urgent.id), str(high.id), str(normal.id)]

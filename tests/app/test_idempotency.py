@@ -70,7 +70,9 @@ async def test_same_key_while_in_flight_is_409(client: httpx.AsyncClient, sessio
     assert await _message_count(session) == 0
 
 
-async def test_concurrent_duplicates_do_the_work_once(client: httpx.AsyncClient, session: AsyncSession) -> None:
+async def test_concurrent_duplicates_do_the_work_once(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
     customer = await make_customer(session)
     conversation = await make_conversation(session, customer=customer)
     url = f"/v1/conversations/{conversation.id}/messages"

@@ -62,7 +62,9 @@ async def test_exactly_4000_characters_is_accepted(client: httpx.AsyncClient, se
     assert r.json()["message"]["content"] == "é" * 4000
 
 
-async def test_unknown_fields_on_create_conversation(client: httpx.AsyncClient, session: AsyncSession) -> None:
+async def test_unknown_fields_on_create_conversation(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
     customer = await make_customer(session)
     r = await client.post("/v1/conversations", json={"customer_id": "x"}, headers=auth(customer))
     assert r.status_code == 422
@@ -103,7 +105,9 @@ async def test_agent_failure_rolls_back_the_whole_turn(
         transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
             r = await c.post(
-                f"/v1/conversations/{conversation.id}/messages", json={"content": "hello"}, headers=auth(customer)
+                f"/v1/conversations/{conversation.id}/messages",
+                json={"content": "hello"},
+                headers=auth(customer),
             )
             assert r.status_code == 500
             assert r.json()["detail"] == "An unexpected error occurred"

@@ -11,7 +11,9 @@ async def test_customer_can_chat(client: httpx.AsyncClient, session: AsyncSessio
     r = await client.post("/v1/conversations", headers=auth(customer))
     assert r.status_code == 201, r.text
     cid = r.json()["id"]
-    r = await client.post(f"/v1/conversations/{cid}/messages", json={"content": "hello"}, headers=auth(customer))
+    r = await client.post(
+        f"/v1/conversations/{cid}/messages", json={"content": "hello"}, headers=auth(customer)
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["message"]["content"] == "hello"

@@ -92,7 +92,9 @@ async def test_sse_failure_emits_error_event_and_keeps_nothing(
     customer = await make_customer(session)
     conversation = await make_conversation(session, customer=customer)
     async with application.router.lifespan_context(application):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=application), base_url="http://t") as c:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=application), base_url="http://t"
+        ) as c:
             r = await c.post(
                 f"/v1/conversations/{conversation.id}/messages",
                 json={"content": "hello"},
@@ -118,15 +120,21 @@ async def test_rate_limit_returns_429_with_retry_after(
     # Another customer is not affected.
     other = await make_customer(session, name="Other")
     other_conv = await make_conversation(session, customer=other)
-    r = await client.post(f"/v1/conversations/{other_conv.id}/messages", json={"content": "hi"}, headers=auth(other))
+    r = await client.post(
+        f"/v1/conversations/{other_conv.id}/messages", json={"content": "hi"}, headers=auth(other)
+    )
     assert r.status_code == 201
 
 
 async def test_conversation_listing_and_detail(client: httpx.AsyncClient, session: AsyncSession) -> None:
     customer = await make_customer(session)
-    created = [(await client.post("/v1/conversations", headers=auth(customer))).json()["id"] for _ in range(2)]
+    created = [
+        (await client.post("/v1/conversations", headers=auth(customer))).json()["id"] for _ in range(2)
+    ]
     listed = (await client.get("/v1/conversations", headers=auth(customer))).json()["items"]
     assert sorted(c["id"] for c in listed) == sorted(created)
-    await client.post(f"/v1/conversations/{created[0]}/messages", json={"content": "hi"}, headers=auth(customer))
+    await client.post(
+        f"/v1/conversations/{created[0]}/messages", json={"content": "hi"}, headers=auth(customer)
+    )
     detail = (await client.get(f"/v1/conversations/{created[0]}", headers=auth(customer))).json()
     assert [m["role"] for m in detail["messages"]] == ["customer", "assistant"]
