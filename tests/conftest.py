@@ -20,6 +20,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app import db
+from app.agent import AgentAssets, load_assets
+from app.config import Settings
 
 PG_ENV = "BANKDESK_TEST_DATABASE_URL"
 
@@ -35,8 +37,10 @@ def pg_admin_dsn(url: str) -> str:
 
 
 def pg_url_for(url: str, database: str) -> str:
-    return make_url(url).set(drivername="postgresql+psycopg", database=database).render_as_string(
-        hide_password=False
+    return (
+        make_url(url)
+        .set(drivername="postgresql+psycopg", database=database)
+        .render_as_string(hide_password=False)
     )
 
 
@@ -102,3 +106,11 @@ async def session(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIte
     """A session for arranging and inspecting rows; commit explicitly when the app must see them."""
     async with session_factory() as s:
         yield s
+
+
+@pytest.fixture(scope="session")
+def agent_assets() -> AgentAssets:
+    """The trained triage model, knowledge base and procedures: built (or loaded from var/) once."""
+    from tests.factories import SECRET
+
+    return load_assets(Settings(env="test", secret_key=SECRET))

@@ -6,16 +6,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from app.agent import AgentAssets, load_assets
+from app.agent import AgentAssets
 from app.config import Settings
 from app.main import create_app
 from tests.factories import SECRET
-
-
-@pytest.fixture(scope="session")
-def agent_assets() -> AgentAssets:
-    """The trained triage model, knowledge base and procedures: built (or loaded from var/) once."""
-    return load_assets(Settings(env="test", secret_key=SECRET))
 
 
 @pytest.fixture

@@ -1,0 +1,104 @@
+"""A scripted model server for scenarios run through the real OpenAI and Anthropic SDKs.
+
+Each answer is one of the recorded payloads under fixtures/providers/ with only its content replaced: the
+triage intent the scenario expects, the draft handed to the phraser, a reviewer's "ok", a summary. The
+transport sits at the network edge (httpx2), so everything above it is the real SDK and gateway.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx2
+
+from tests.agents.models.replay import recorded
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "providers"
+
+
+def _load(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((FIXTURES / name).read_text())
+    return data
+
+
+def _task_of(system: str) -> str:
+    if system.startswith("You classify one message"):
+        return "triage"
+    if system.startswith("Summarise this bank support conversation"):
+        return "summary"
+    if "DRAFT reply" in system:
+        return "reply"
+    return "review"
+
+
+def _draft_of(user: str) -> str:
+    return user.split("DRAFT:\n", 1)[1] if "DRAFT:\n" in user else user
+
+
+class ScriptedModelServer(httpx2.AsyncBaseTransport):
+    """Answers chat-completions (OpenAI) and messages (Anthropic) requests from recorded payload shapes."""
+
+    def __init__(self, *, intents: list[str]) -> None:
+        self.intents = list(intents)
+        self.seen: list[tuple[str, str]] = []  # (host, task)
+
+    def _answer(self, task: str, user: str, data: dict[str, Any] | None) -> tuple[str, dict[str, Any] | None]:
+        if task == "triage":
+            intent = self.intents.pop(0) if self.intents else "out_of_scope"
+            return "", {"intent": intent, "confidence": 0.97}
+        if task == "review":
+            return "", {"verdict": "ok", "reasons": []}
+        if task == "summary":
+            return (
+                "Issue: see transcript\nWhat was tried: the assistant\nCustomer sentiment: neutral\n"
+                "Suggested next step: reply to the customer",
+                None,
+            )
+        return _draft_of(user), None
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        await request.aread()
+        body = json.loads(request.content)
+        host = request.url.host
+        if host == "api.openai.com":
+            messages = body["messages"]
+            system = next((m["content"] for m in messages if m["role"] in ("system", "developer")), "")
+            user = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
+            task = _task_of(system)
+            text, data = self._answer(task, user, None)
+            payload = copy.deepcopy(_load("openai/chat_completion_reply.json"))
+            payload["choices"][0]["message"]["content"] = json.dumps(data) if data is not None else text
+        else:
+            system_field = body.get("system", "")
+            system = (
+                system_field if isinstance(system_field, str) else " ".join(b["text"] for b in system_field)
+            )
+            last = body["messages"][-1]["content"]
+            user = last if isinstance(last, str) else " ".join(b.get("text", "") for b in last)
+            task = _task_of(system)
+            text, data = self._answer(task, user, None)
+            if data is not None:
+                payload = copy.deepcopy(_load("anthropic/message_triage_structured.json"))
+                payload["content"][0]["name"] = body["tool_choice"]["name"]
+                payload["content"][0]["input"] = data
+            else:
+                payload = copy.deepcopy(_load("anthropic/message_reply.json"))
+                payload["content"] = [{"type": "text", "text": text}]
+        self.seen.append((host, task))
+        return httpx2.Response(200, json=payload, request=request)
+
+
+class DownModelServer(httpx2.AsyncBaseTransport):
+    """Every provider answers with its recorded 500: the gateway must degrade gracefully."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        await request.aread()
+        self.calls += 1
+        vendor = "openai" if request.url.host == "api.openai.com" else "anthropic"
+        return recorded(f"{vendor}/server_error_500.http").respond(request)

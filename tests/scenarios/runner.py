@@ -1,0 +1,361 @@
+"""Run a scenario (fixtures/scenarios/*.yaml) through the HTTP API on a freshly seeded bank.
+
+A scenario names a seeded customer, an optional set-up (model providers down, a tiny budget, the OpenAI or
+Anthropic providers on recorded payloads) and turns; each turn has expectations checked against the API's
+answer (the agent's steps, the reply) and the database (actions, complaints, handoffs, checkpoints).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import httpx2
+import yaml
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agents.models.gateway_config import load_bundled_config, loads_config
+from agents.safety.redact import contains_full_pan
+from app import db
+from app.agent import AgentAssets
+from app.auth.tokens import issue_token
+from app.banking.seed import list_customers, list_staff, seed_demo_bank
+from app.config import Settings
+from app.main import create_app
+from app.models import Card, Complaint, Dispute, Handoff, Message, ToolAction
+from tests.agents.models.replay import FAKE_KEYS
+from tests.factories import SECRET
+from tests.scenarios.providers import DownModelServer, ScriptedModelServer
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
+DOWN_CONFIG = """
+[providers.openai]
+api_key_env = "OPENAI_API_KEY"
+[providers.anthropic]
+api_key_env = "ANTHROPIC_API_KEY"
+[tiers]
+nano = [{ provider = "openai", model = "gpt-5.4-nano", price_in_per_m = 0.2, price_out_per_m = 1.25, timeout_s = 2 }]
+mini = [{ provider = "anthropic", model = "claude-haiku-4-5", price_in_per_m = 1, price_out_per_m = 5, timeout_s = 2 }]
+large = [{ provider = "openai", model = "gpt-4.1", price_in_per_m = 2, price_out_per_m = 8, timeout_s = 2 }]
+"""
+
+
+@dataclass
+class Scenario:
+    name: str
+    description: str
+    customer: int
+    turns: list[dict[str, Any]]
+    setup: dict[str, Any] = field(default_factory=dict)
+    providers: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: Path) -> Scenario:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        unknown = set(data) - {"name", "description", "customer", "turns", "setup", "providers"}
+        if unknown:
+            raise ValueError(f"{path.name}: unknown keys {sorted(unknown)}")
+        return cls(
+            name=data["name"],
+            description=data.get("description", ""),
+            customer=int(data.get("customer", 1)),
+            turns=list(data["turns"]),
+            setup=dict(data.get("setup") or {}),
+            providers=list(data.get("providers") or []),
+        )
+
+
+def load_scenarios() -> list[Scenario]:
+    return [Scenario.load(p) for p in sorted(SCENARIOS.glob("*.yaml"))]
+
+
+@dataclass
+class World:
+    client: httpx.AsyncClient
+    customer_headers: dict[str, str]
+    staff_headers: dict[str, str]
+    session: AsyncSession
+    conversation_id: str
+    transport: httpx2.AsyncBaseTransport | None
+
+
+@asynccontextmanager
+async def world(
+    scenario: Scenario, *, database_url: str, assets: AgentAssets, provider: str = "local"
+) -> AsyncIterator[World]:
+    engine = db.create_engine(database_url)
+    await seed_demo_bank(engine, customers=5, seed=7)
+    factory = db.create_sessionmaker(engine)
+    async with factory() as session:
+        customers = await list_customers(session, limit=5)
+        staff = await list_staff(session)
+    customer_id = uuid.UUID(customers[scenario.customer - 1]["id"])
+    agent_id = uuid.UUID(next(s for s in staff if s["role"] == "agent")["id"])
+    ttl = timedelta(hours=1)
+    settings_kwargs: dict[str, Any] = {}
+    transport: httpx2.AsyncBaseTransport | None = None
+    if scenario.setup.get("providers") == "down":
+        assets = dataclasses.replace(assets, gateway_config=loads_config(DOWN_CONFIG))
+        transport = DownModelServer()
+    elif provider in ("openai", "anthropic"):
+        assets = dataclasses.replace(assets, gateway_config=load_bundled_config(f"{provider}.example"))
+        intents = [
+            t["expect"]["intent"] for t in scenario.turns if "say" in t and "intent" in t.get("expect", {})
+        ]
+        transport = ScriptedModelServer(intents=[i if isinstance(i, str) else i[0] for i in intents])
+    if "token_budget" in scenario.setup:
+        settings_kwargs["conversation_token_budget"] = int(scenario.setup["token_budget"])
+    settings = Settings(env="test", database_url=database_url, secret_key=SECRET, **settings_kwargs)
+    import os
+
+    saved = {k: os.environ.get(k) for k in FAKE_KEYS}
+    os.environ.update(FAKE_KEYS)
+    try:
+        app = create_app(settings, assets=assets, http_transport=transport)
+        async with app.router.lifespan_context(app):
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://t"
+            ) as client:
+                headers = {
+                    "Authorization": "Bearer "
+                    + issue_token(SECRET, subject=customer_id, kind="customer", ttl=ttl)
+                }
+                staff_headers = {
+                    "Authorization": "Bearer " + issue_token(SECRET, subject=agent_id, kind="staff", ttl=ttl)
+                }
+                created = await client.post("/v1/conversations", headers=headers)
+                assert created.status_code == 201, created.text
+                async with factory() as session:
+                    yield World(client, headers, staff_headers, session, created.json()["id"], transport)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        await engine.dispose()
+
+
+def _steps(body: dict[str, Any], node: str) -> list[dict[str, Any]]:
+    return [s for s in body.get("steps", []) if s.get("node") == node]
+
+
+def _tools(body: dict[str, Any]) -> list[str]:
+    return [c["tool"] for s in body.get("steps", []) for c in s.get("tool_calls") or []]
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+async def _db_facts(w: World) -> dict[str, Any]:
+    s = w.session
+    cid = uuid.UUID(w.conversation_id)
+    await s.rollback()  # a fresh snapshot
+    facts = {
+        "actions": await s.scalar(select(func.count(ToolAction.id)).where(ToolAction.conversation_id == cid)),
+        "complaints": await s.scalar(
+            select(func.count(Complaint.id)).where(Complaint.conversation_id == cid)
+        ),
+        "handoffs": await s.scalar(select(func.count(Handoff.id)).where(Handoff.conversation_id == cid)),
+        "disputes": await s.scalar(select(func.count(Dispute.id))),
+        "messages": await s.scalar(select(func.count(Message.id)).where(Message.conversation_id == cid)),
+        "card_statuses": sorted((await s.scalars(select(Card.status))).all()),
+    }
+    await s.rollback()  # end the read: on SQLite every transaction holds the write lock
+    return facts
+
+
+async def checkpoint_blobs_have_pan(w: World) -> bool:
+    """Read the LangGraph checkpoint tables directly: does any stored byte sequence contain a full PAN?"""
+    s = w.session
+    found = False
+    for table, column in (
+        ("checkpoints", "checkpoint"),
+        ("writes", "value"),
+        ("checkpoint_blobs", "blob"),
+        ("checkpoint_writes", "blob"),
+    ):
+        try:
+            rows = (await s.execute(text(f"SELECT {column} FROM {table}"))).all()  # noqa: S608
+        except Exception:
+            await s.rollback()
+            continue
+        for (value,) in rows:
+            if value is None:
+                continue
+            raw = bytes(value) if not isinstance(value, str) else value.encode()
+            if contains_full_pan(raw.decode("latin-1")):
+                found = True
+    await s.rollback()
+    return found
+
+
+EXPECTATIONS = {
+    "status_code",
+    "kind",
+    "intent",
+    "route",
+    "flow",
+    "procedure",
+    "tools",
+    "no_tools",
+    "confirmation",
+    "handoff",
+    "findings",
+    "flags",
+    "compliance",
+    "reply_contains",
+    "reply_excludes",
+    "message_excludes",
+    "conversation_status",
+    "actions",
+    "complaints",
+    "handoffs",
+    "disputes",
+    "messages",
+    "card_statuses_include",
+    "checkpoint_clean",
+    "same_as_previous",
+}
+
+
+def check_turn(
+    expect: dict[str, Any], status: int, body: dict[str, Any], before: dict[str, Any], after: dict[str, Any]
+) -> list[str]:
+    """Every expectation that does not hold, as a readable line."""
+    problems: list[str] = []
+
+    def fail(what: str, want: Any, got: Any) -> None:
+        problems.append(f"{what}: expected {want!r}, got {got!r}")
+
+    if status != expect.get("status_code", 201):
+        fail("status_code", expect.get("status_code", 201), status)
+        return problems
+    if status >= 300:
+        return problems
+    reply = (body.get("reply") or {}).get("content") or ""
+    triage = (_steps(body, "triage") or [{}])[0]
+    route = (_steps(body, "route") or [{}])[0]
+    screen = (_steps(body, "screen") or [{}])[0]
+    compliance = [f["rule"] for s in _steps(body, "compliance") for f in s.get("findings", [])]
+    unknown = set(expect) - EXPECTATIONS
+    if unknown:
+        problems.append(f"unknown expectations {sorted(unknown)}")
+    tools = _tools(body)
+    counted = {"actions", "complaints", "handoffs", "disputes", "messages"} & set(expect)
+    for key in counted:
+        delta = (after[key] or 0) - (before[key] or 0)
+        if delta != expect[key]:
+            fail(f"new {key}", expect[key], delta)
+    if "kind" in expect and body.get("kind") != expect["kind"]:
+        fail("kind", expect["kind"], body.get("kind"))
+    if "intent" in expect and triage.get("intent") not in _as_list(expect["intent"]):
+        fail("intent", expect["intent"], triage.get("intent"))
+    if "route" in expect and triage.get("route") not in _as_list(expect["route"]):
+        fail("route", expect["route"], triage.get("route"))
+    if "flow" in expect:
+        got = route.get("decision") or screen.get("decision")
+        if got not in _as_list(expect["flow"]):
+            fail("flow", expect["flow"], got)
+    if "procedure" in expect:
+        got = [s.get("procedure") for s in _steps(body, "procedure")]
+        if expect["procedure"] not in got:
+            fail("procedure", expect["procedure"], got)
+    if "tools" in expect and [t for t in _as_list(expect["tools"]) if t not in tools]:
+        fail("tools called", expect["tools"], tools)
+    if "no_tools" in expect and [t for t in _as_list(expect["no_tools"]) if t in tools]:
+        fail("tools not called", expect["no_tools"], tools)
+    if "confirmation" in expect and (body.get("kind") == "confirmation_required") != expect["confirmation"]:
+        fail("confirmation", expect["confirmation"], body.get("kind"))
+    if "handoff" in expect and (body.get("kind") == "handoff") != expect["handoff"]:
+        fail("handoff", expect["handoff"], body.get("kind"))
+    if "findings" in expect:
+        got = sorted({f["type"] for f in screen.get("findings", [])})
+        if sorted(set(_as_list(expect["findings"]))) != got:
+            fail("findings", expect["findings"], got)
+    if "flags" in expect and not set(_as_list(expect["flags"])) <= set(screen.get("flags", [])):
+        fail("flags", expect["flags"], screen.get("flags", []))
+    if "compliance" in expect and not set(_as_list(expect["compliance"])) <= set(compliance):
+        fail("compliance findings", expect["compliance"], compliance)
+    for fragment in _as_list(expect.get("reply_contains", [])):
+        if fragment.lower() not in reply.lower():
+            fail("reply contains", fragment, reply)
+    for fragment in _as_list(expect.get("reply_excludes", [])):
+        if fragment.lower() in reply.lower():
+            fail("reply excludes", fragment, reply)
+    stored = body.get("message", {}).get("content", "")
+    for fragment in _as_list(expect.get("message_excludes", [])):
+        if fragment in stored:
+            fail("stored message excludes", fragment, stored)
+    if "conversation_status" in expect and body.get("status") != expect["conversation_status"]:
+        fail("conversation status", expect["conversation_status"], body.get("status"))
+    if "card_statuses_include" in expect and expect["card_statuses_include"] not in after["card_statuses"]:
+        fail("card statuses include", expect["card_statuses_include"], after["card_statuses"])
+    return problems
+
+
+async def run(
+    scenario: Scenario, *, database_url: str, assets: AgentAssets, provider: str = "local"
+) -> list[str]:
+    """Run every turn; return the failed expectations (empty when the scenario passes)."""
+    problems: list[str] = []
+    async with world(scenario, database_url=database_url, assets=assets, provider=provider) as w:
+        previous: tuple[str, dict[str, Any], dict[str, str]] | None = None
+        for index, turn in enumerate(scenario.turns, start=1):
+            before = await _db_facts(w)
+            url_base = f"/v1/conversations/{w.conversation_id}"
+            if "say" in turn:
+                headers = dict(w.customer_headers)
+                if "idempotency_key" in turn:
+                    headers["Idempotency-Key"] = turn["idempotency_key"]
+                request = (f"{url_base}/messages", {"content": turn["say"]}, headers)
+            elif "confirm" in turn:
+                headers = dict(w.customer_headers)
+                if "idempotency_key" in turn:
+                    headers["Idempotency-Key"] = turn["idempotency_key"]
+                request = (f"{url_base}/confirm", {"decision": turn["confirm"]}, headers)
+            elif turn.get("retry"):
+                assert previous is not None, "retry needs an earlier turn"
+                request = previous
+            elif "staff" in turn:
+                await _staff_action(w, turn["staff"])
+                continue
+            else:
+                raise ValueError(f"{scenario.name} turn {index}: say, confirm, retry or staff")
+            response = await w.client.post(request[0], json=request[1], headers=request[2])
+            previous = request
+            body = response.json()
+            after = await _db_facts(w)
+            for line in check_turn(turn.get("expect", {}), response.status_code, body, before, after):
+                problems.append(f"turn {index}: {line}")
+            if turn.get("expect", {}).get("checkpoint_clean") and await checkpoint_blobs_have_pan(w):
+                problems.append(f"turn {index}: a checkpoint holds a full card number")
+        if isinstance(w.transport, ScriptedModelServer) and not w.transport.seen:
+            problems.append("the provider was never called")
+    return problems
+
+
+async def _staff_action(w: World, action: dict[str, Any]) -> None:
+    queue = (await w.client.get("/v1/handoffs?status=open", headers=w.staff_headers)).json()["items"]
+    claimed = (await w.client.get("/v1/handoffs?status=claimed", headers=w.staff_headers)).json()["items"]
+    mine = [h for h in queue + claimed if h["conversation_id"] == w.conversation_id]
+    assert mine, "no handoff for this conversation"
+    hid = mine[0]["id"]
+    if mine[0]["status"] == "open":
+        assert (await w.client.post(f"/v1/handoffs/{hid}/claim", headers=w.staff_headers)).status_code == 200
+    if "say" in action:
+        r = await w.client.post(
+            f"/v1/handoffs/{hid}/messages", json={"content": action["say"]}, headers=w.staff_headers
+        )
+        assert r.status_code == 201, r.text
+    if action.get("return"):
+        assert (await w.client.post(f"/v1/handoffs/{hid}/return", headers=w.staff_headers)).status_code == 200
