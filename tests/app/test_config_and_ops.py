@@ -40,8 +40,8 @@ async def test_health_ready_and_metrics(client: httpx.AsyncClient, session: Asyn
     await client.post(f"/v1/conversations/{cid}/messages", json={"content": "hi"}, headers=auth(customer))
     text = (await client.get("/metrics")).text
     assert (
-        'bankdesk_http_requests_total{method="POST",route="/v1/conversations/{conversation_id}/messages",status="201"} 1.0'
-        in text
+        'bankdesk_http_requests_total{method="POST",'
+        'route="/v1/conversations/{conversation_id}/messages",status="201"} 1.0' in text
     )
     assert 'bankdesk_turns_total{outcome="reply"} 1.0' in text
     assert "bankdesk_http_request_duration_seconds_bucket" in text

@@ -36,16 +36,7 @@ from tests.factories import SECRET
 from tests.scenarios.providers import DownModelServer, ScriptedModelServer
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
-DOWN_CONFIG = """
-[providers.openai]
-api_key_env = "OPENAI_API_KEY"
-[providers.anthropic]
-api_key_env = "ANTHROPIC_API_KEY"
-[tiers]
-nano = [{ provider = "openai", model = "gpt-5.4-nano", price_in_per_m = 0.2, price_out_per_m = 1.25, timeout_s = 2 }]
-mini = [{ provider = "anthropic", model = "claude-haiku-4-5", price_in_per_m = 1, price_out_per_m = 5, timeout_s = 2 }]
-large = [{ provider = "openai", model = "gpt-4.1", price_in_per_m = 2, price_out_per_m = 8, timeout_s = 2 }]
-"""
+DOWN_CONFIG = (Path(__file__).parent / "providers_down.toml").read_text(encoding="utf-8")
 
 
 @dataclass
