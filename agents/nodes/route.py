@@ -44,14 +44,25 @@ HANDOFF_BY_INTENT: Mapping[str, dict[str, str]] = MappingProxyType(
 )
 
 
+SHORT_ANSWER_WORDS = 4
+
+
+def _answers_pending_question(state: AgentState, runtime: Runtime[AgentContext]) -> bool:
+    """A short reply ("2", "the visa one", "ending 4321") answers the question; a clear new request not."""
+    tri = state.get("triage") or {}
+    if len(state.get("text", "").split()) <= SHORT_ANSWER_WORDS:
+        return True
+    strong = tri.get("confidence", 0.0) >= runtime.context.settings.triage_threshold
+    other = procedure_for_intent(tri.get("intent", ""), runtime.context.procedures)
+    return not (strong and other is not None)
+
+
 async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     tri = state.get("triage") or {}
     intent = tri.get("intent", "")
     active = state.get("procedure")
     update: dict[str, Any] = {}
-    if active and not (
-        tri.get("confident") and intent and procedure_for_intent(intent, runtime.context.procedures)
-    ):
+    if active and _answers_pending_question(state, runtime):
         # The customer is answering a question of the procedure under way.
         flow, why = "procedure", f"continue {active}"
     elif not tri.get("confident"):

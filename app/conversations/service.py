@@ -10,6 +10,7 @@ complaints, handoffs and the conversation's new status.
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -36,6 +37,20 @@ from app.observability import Metrics
 
 TurnKind = Literal["message", "confirm"]
 CONFIRM_WORDS = {"yes": "Yes, go ahead.", "no": "No, don't do that."}
+# A plain yes or no typed in chat while an action waits for confirmation answers it, like the confirm route.
+_YES = re.compile(
+    r"^\W*(yes|y|yeah|yep|yup|sure|ok|okay|confirm(ed)?|go ahead|please do|do it|yes,? please)\W*$",
+    re.IGNORECASE,
+)
+_NO = re.compile(r"^\W*(no|n|nope|nah|don'?t|do not|cancel|stop|no,? thanks?( you)?)\W*$", re.IGNORECASE)
+
+
+def typed_decision(text: str) -> str | None:
+    if _YES.match(text):
+        return "yes"
+    if _NO.match(text):
+        return "no"
+    return None
 
 
 @dataclass(frozen=True)
@@ -198,6 +213,12 @@ async def execute_turn(
 
         events: list[AgentEvent] = []
         silent = conversation.status == ConversationStatus.handed_off and request.kind == "message"
+        decision = request.content if request.kind == "confirm" else None
+        if request.kind == "message" and conversation.status == ConversationStatus.awaiting_customer:
+            decision = typed_decision(raw)
+            waiting = await services.agent.pending_confirmation(str(conversation.id))
+            if decision is not None and waiting is None:
+                decision = None
         if not silent:
             port = banking or SqlBankingPort(
                 factory, customer_id=request.customer_id, conversation_id=conversation.id
@@ -215,8 +236,8 @@ async def execute_turn(
                 cost_usd_micros=conversation.cost_usd_micros,
             )
             stream = (
-                services.agent.resume(turn, request.content, port)
-                if request.kind == "confirm"
+                services.agent.resume(turn, decision, port)
+                if decision is not None
                 else services.agent.run_turn(turn, port)
             )
             async for event in stream:

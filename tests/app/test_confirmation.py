@@ -1,0 +1,176 @@
+"""State-changing actions need the customer's yes; they resume from another process and run exactly once."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+import httpx
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.agent import AgentAssets
+from app.auth.tokens import issue_token
+from app.banking.ports import SqlBankingPort
+from app.banking.seed import list_customers, seed_demo_bank
+from app.config import Settings
+from app.db import create_engine, create_sessionmaker
+from app.main import create_app
+from app.models import Card, ToolAction
+from app.models.enums import CardStatus
+from tests.factories import SECRET
+
+
+@asynccontextmanager
+async def running_app(settings: Settings, assets: AgentAssets) -> AsyncIterator[httpx.AsyncClient]:
+    """One 'process': its own app, engine, checkpointer connection and agent."""
+    application = create_app(settings, assets=assets)
+    async with application.router.lifespan_context(application):
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=application), base_url="http://t"
+        ) as c:
+            yield c
+
+
+async def _seeded_customer(database_url: str) -> tuple[uuid.UUID, dict[str, str]]:
+    engine = create_engine(database_url)
+    await seed_demo_bank(engine, customers=3, seed=7)
+    async with create_sessionmaker(engine)() as s:
+        customer_id = uuid.UUID((await list_customers(s, limit=1))[0]["id"])
+    await engine.dispose()
+    token = issue_token(SECRET, subject=customer_id, kind="customer", ttl=timedelta(hours=1))
+    return customer_id, {"Authorization": f"Bearer {token}"}
+
+
+async def _ask_to_report_lost(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> tuple[str, dict[str, object]]:
+    cid = (await client.post("/v1/conversations", headers=headers)).json()["id"]
+    body = (
+        await client.post(
+            f"/v1/conversations/{cid}/messages", json={"content": "I lost my card"}, headers=headers
+        )
+    ).json()
+    if body["kind"] != "confirmation_required":  # the customer has several cards: pick the first
+        body = (
+            await client.post(f"/v1/conversations/{cid}/messages", json={"content": "1"}, headers=headers)
+        ).json()
+    assert body["kind"] == "confirmation_required", body
+    assert body["status"] == "awaiting_customer"
+    assert body["confirmation"]["action_id"]
+    return cid, body
+
+
+async def _statuses(session: AsyncSession, customer_id: uuid.UUID) -> list[str]:
+    rows = (await session.scalars(select(Card.status).where(Card.customer_id == customer_id))).all()
+    await session.rollback()
+    return sorted(str(r) for r in rows)
+
+
+async def _actions(session: AsyncSession) -> int:
+    count = await session.scalar(select(func.count(ToolAction.id)))
+    await session.rollback()
+    return int(count or 0)
+
+
+async def test_confirmation_resumes_in_another_process_and_acts_once(
+    settings: Settings, agent_assets: AgentAssets, session: AsyncSession, database_url: str
+) -> None:
+    customer_id, headers = await _seeded_customer(database_url)
+    before = await _statuses(session, customer_id)
+    async with running_app(settings, agent_assets) as first:
+        cid, asked = await _ask_to_report_lost(first, headers)
+    # Nothing happened yet: the card is untouched until the customer says yes.
+    assert await _statuses(session, customer_id) == before
+    assert await _actions(session) == 0
+
+    async with running_app(settings, agent_assets) as second:  # a new process, after a restart
+        url = f"/v1/conversations/{cid}/confirm"
+        h = {**headers, "Idempotency-Key": "confirm-1"}
+        done = await second.post(url, json={"decision": "yes"}, headers=h)
+        assert done.status_code == 201, done.text
+        assert done.json()["kind"] == "reply"
+        assert "reported lost" in done.json()["reply"]["content"]
+        again = await second.post(url, json={"decision": "yes"}, headers=h)  # a retried request
+        assert again.json() == done.json()
+        # Without the key, a second yes finds nothing waiting.
+        assert (await second.post(url, json={"decision": "yes"}, headers=headers)).status_code == 409
+    assert await _actions(session) == 1
+    after = await _statuses(session, customer_id)
+    assert after.count("lost") == before.count("lost") + 1
+
+
+async def test_declined_confirmation_changes_nothing(
+    settings: Settings, agent_assets: AgentAssets, session: AsyncSession, database_url: str
+) -> None:
+    customer_id, headers = await _seeded_customer(database_url)
+    before = await _statuses(session, customer_id)
+    async with running_app(settings, agent_assets) as client:
+        cid, _ = await _ask_to_report_lost(client, headers)
+        r = await client.post(f"/v1/conversations/{cid}/confirm", json={"decision": "no"}, headers=headers)
+        assert r.status_code == 201
+        assert r.json()["status"] == "active"
+        bad = await client.post(
+            f"/v1/conversations/{cid}/confirm", json={"decision": "maybe"}, headers=headers
+        )
+        assert bad.status_code == 422
+    assert await _statuses(session, customer_id) == before
+    assert await _actions(session) == 0
+
+
+async def test_action_that_ran_before_a_crash_is_not_repeated(
+    settings: Settings, agent_assets: AgentAssets, session: AsyncSession, database_url: str
+) -> None:
+    """The tool ran (and committed) but the process died before the turn was stored: the retry replays it."""
+    customer_id, headers = await _seeded_customer(database_url)
+    async with running_app(settings, agent_assets) as client:
+        cid, asked = await _ask_to_report_lost(client, headers)
+    action_id = str(asked["confirmation"]["action_id"])  # type: ignore[index]
+    engine = create_engine(database_url)
+    port = SqlBankingPort(
+        create_sessionmaker(engine), customer_id=customer_id, conversation_id=uuid.UUID(cid)
+    )
+    cards = [c for c in await port.list_cards() if c.status == "active"]
+    first = await port.report_card(cards[0].id, kind="lost", idempotency_key=action_id)
+    await engine.dispose()
+    assert not first.replayed
+    assert await _actions(session) == 1
+
+    async with running_app(settings, agent_assets) as client:
+        r = await client.post(f"/v1/conversations/{cid}/confirm", json={"decision": "yes"}, headers=headers)
+        assert r.status_code == 201, r.text
+        assert "reported lost" in r.json()["reply"]["content"]
+    assert await _actions(session) == 1
+    lost = (await session.scalars(select(Card).where(Card.status == CardStatus.lost))).all()
+    assert len([c for c in lost if c.customer_id == customer_id]) >= 1
+
+
+async def test_typed_yes_answers_the_pending_confirmation(
+    settings: Settings, agent_assets: AgentAssets, session: AsyncSession, database_url: str
+) -> None:
+    _, headers = await _seeded_customer(database_url)
+    async with running_app(settings, agent_assets) as client:
+        cid, _ = await _ask_to_report_lost(client, headers)
+        r = await client.post(
+            f"/v1/conversations/{cid}/messages", json={"content": "Yes please"}, headers=headers
+        )
+        assert "reported lost" in r.json()["reply"]["content"]
+    assert await _actions(session) == 1
+
+
+async def test_confirm_without_pending_action_is_409(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    from tests.factories import auth, make_customer
+
+    customer = await make_customer(session)
+    cid = (await client.post("/v1/conversations", headers=auth(customer))).json()["id"]
+    r = await client.post(
+        f"/v1/conversations/{cid}/confirm", json={"decision": "yes"}, headers=auth(customer)
+    )
+    assert r.status_code == 409
+    other = await make_customer(session, name="Other")
+    r = await client.post(f"/v1/conversations/{cid}/confirm", json={"decision": "yes"}, headers=auth(other))
+    assert r.status_code == 404
