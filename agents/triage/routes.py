@@ -1,7 +1,8 @@
 """Where each triage intent goes next, and whether it jumps the queue.
 
 The table is data: one row per intent, 77 Banking77 intents (Casanueva et al. 2020, CC BY 4.0) plus the
-six support intents Banking77 lacks. `render_routes_markdown()` generates `ROUTES.md` from it, and a test
+twelve support intents Banking77 lacks (conversation handling and the account actions the banking
+procedures are keyed on). `render_routes_markdown()` generates `ROUTES.md` from it, and a test
 keeps the two in step.
 """
 
@@ -53,6 +54,12 @@ EXTRA_INTENTS: tuple[str, ...] = (
     "complaint",
     "out_of_scope",
     "vulnerability",
+    "check_balance",
+    "recent_transactions",
+    "freeze_card",
+    "unfreeze_card",
+    "dispute_transaction",
+    "payment_status",
 )
 
 _KB = RouteInfo(Route.KB_ANSWER)
@@ -152,6 +159,14 @@ ROUTES: Mapping[str, RouteInfo] = MappingProxyType(
         "complaint": RouteInfo(Route.COMPLAINT),
         "out_of_scope": RouteInfo(Route.OUT_OF_SCOPE),
         "vulnerability": RouteInfo(Route.HANDOFF, urgent=True),
+        "check_balance": _LOOKUP,
+        "recent_transactions": _LOOKUP,
+        # A freeze is the customer's own reversible choice; a lost, stolen or compromised card is the
+        # urgent case and has its own Banking77 intents.
+        "freeze_card": _CARD,
+        "unfreeze_card": _CARD,
+        "dispute_transaction": _DISPUTE,
+        "payment_status": _PAYMENT,
     }
 )
 

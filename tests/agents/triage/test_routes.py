@@ -4,17 +4,27 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from agents.triage.data import DEFAULT_DATA_DIR
 from agents.triage.routes import EXTRA_INTENTS, ROUTES, Route, render_routes_markdown, route_for
 
-ROUTES_MD = Path(__file__).resolve().parents[3] / "agents" / "triage" / "ROUTES.md"
+REPO_ROOT = Path(__file__).resolve().parents[3]
+ROUTES_MD = REPO_ROOT / "agents" / "triage" / "ROUTES.md"
+ACCOUNT_ACTION_INTENTS = (
+    "check_balance",
+    "recent_transactions",
+    "freeze_card",
+    "unfreeze_card",
+    "dispute_transaction",
+    "payment_status",
+)
 
 
 def test_every_intent_has_a_route() -> None:
     banking77 = json.loads((DEFAULT_DATA_DIR / "banking77" / "categories.json").read_text())
     assert set(ROUTES) == set(banking77) | set(EXTRA_INTENTS)
-    assert len(ROUTES) == 77 + 6
+    assert len(ROUTES) == 77 + 12
 
 
 def test_routes_are_the_agreed_strings() -> None:
@@ -55,10 +65,23 @@ def test_urgent_intents_are_exactly_the_dangerous_ones() -> None:
         ("out_of_scope", Route.OUT_OF_SCOPE),
         ("pending_transfer", Route.PAYMENT_STATUS),
         ("transaction_charged_twice", Route.DISPUTE),
+        ("check_balance", Route.ACCOUNT_LOOKUP),
+        ("recent_transactions", Route.ACCOUNT_LOOKUP),
+        ("freeze_card", Route.CARD_ACTION),
+        ("unfreeze_card", Route.CARD_ACTION),
+        ("dispute_transaction", Route.DISPUTE),
+        ("payment_status", Route.PAYMENT_STATUS),
     ],
 )
 def test_route_for_known_intents(intent: str, route: Route) -> None:
     assert route_for(intent).route is route
+
+
+def test_account_action_intents_are_ones_the_procedures_are_keyed_on() -> None:
+    # These intents exist only to start a banking procedure; a renamed one would silently never run.
+    spec = yaml.safe_load((REPO_ROOT / "agents" / "procedures" / "procedures.yaml").read_text())
+    keyed = {intent for procedure in spec["procedures"].values() for intent in procedure.get("intents", [])}
+    assert set(ACCOUNT_ACTION_INTENTS) <= keyed
 
 
 def test_unknown_intent_is_out_of_scope() -> None:
