@@ -21,6 +21,7 @@ class AgentSettings:
     recursion_limit: int = 40
     llm_review: bool = False  # a mini-tier reviewer judges tone and accuracy (only with an LLM configured)
     llm_phrasing: bool = False  # a model rephrases grounded drafts (only with an LLM configured)
+    llm_tools: bool = False  # the mini tier may answer unplaced questions with read-only tools
 
 
 @dataclass

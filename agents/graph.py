@@ -30,6 +30,7 @@ from agents.nodes.answers import (
     smalltalk,
     vulnerability,
 )
+from agents.nodes.assist import assist
 from agents.nodes.compliance import compliance, phrase
 from agents.nodes.procedure import ask_confirmation, confirm, execute_action, run_procedure
 from agents.nodes.respond import handoff, respond
@@ -45,6 +46,7 @@ DRAFTING = {
     "smalltalk": "smalltalk",
     "out_of_scope": "out_of_scope",
     "clarify": "clarify",
+    "assist": "assist",
     "complaint": "complaint",
     "vulnerability": "vulnerability",
     "refuse": "refuse",
@@ -85,6 +87,7 @@ def build_graph(
     g.add_node("smalltalk", smalltalk)
     g.add_node("out_of_scope", out_of_scope)
     g.add_node("clarify", clarify)
+    g.add_node("assist", assist)
     g.add_node("complaint", complaint)
     g.add_node("vulnerability", vulnerability)
     g.add_node("refuse", refuse)

@@ -133,6 +133,7 @@ async def agent_runtime(
         recursion_limit=settings.agent_recursion_limit,
         llm_review=_uses_llm(assets.gateway_config, "mini"),
         llm_phrasing=_uses_llm(assets.gateway_config, "nano"),
+        llm_tools=_uses_llm(assets.gateway_config, "mini"),
     )
     try:
         async with checkpointer_for(settings.database_url) as saver:

@@ -70,6 +70,8 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         if state.get("low_confidence_streak", 0) >= limit:
             flow, why = "handoff", "repeated misunderstanding"
             update["handoff"] = {"reason": f"{limit} turns in a row not understood", "priority": "normal"}
+        elif runtime.context.settings.llm_tools:
+            flow, why = "assist", "low confidence: the mini tier looks it up"
         else:
             flow, why = "clarify", "low confidence"
     else:

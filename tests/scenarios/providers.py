@@ -31,7 +31,25 @@ def _task_of(system: str) -> str:
         return "summary"
     if "DRAFT reply" in system:
         return "reply"
+    if "helping one signed-in customer" in system:
+        return "assist"
     return "review"
+
+
+def _summarise_tool_results(results: list[str]) -> str:
+    """What a model would write from lookup results: plain sentences, not the raw JSON."""
+    parts: list[str] = []
+    for raw in results:
+        data = json.loads(raw)
+        for account in data.get("accounts", []):
+            parts.append(f"your {account['name']} ending {account['number_last4']} has {account['balance']}")
+    return ("Here is what I found: " + "; ".join(parts) + ".") if parts else "I couldn't find anything."
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(b.get("text", "") for b in content if isinstance(b, dict))
 
 
 def _draft_of(user: str) -> str:
@@ -41,14 +59,19 @@ def _draft_of(user: str) -> str:
 class ScriptedModelServer(httpx2.AsyncBaseTransport):
     """Answers chat-completions (OpenAI) and messages (Anthropic) requests from recorded payload shapes."""
 
-    def __init__(self, *, intents: list[str]) -> None:
+    def __init__(
+        self, *, intents: list[str], confidence: float = 0.97, tool: tuple[str, dict[str, Any]] | None = None
+    ) -> None:
         self.intents = list(intents)
+        self.confidence = confidence
+        self.tool = tool  # the lookup the assisting model asks for, once
+        self.tool_results: list[str] = []
         self.seen: list[tuple[str, str]] = []  # (host, task)
 
     def _answer(self, task: str, user: str, data: dict[str, Any] | None) -> tuple[str, dict[str, Any] | None]:
         if task == "triage":
             intent = self.intents.pop(0) if self.intents else "out_of_scope"
-            return "", {"intent": intent, "confidence": 0.97}
+            return "", {"intent": intent, "confidence": self.confidence}
         if task == "review":
             return "", {"verdict": "ok", "reasons": []}
         if task == "summary":
@@ -68,9 +91,18 @@ class ScriptedModelServer(httpx2.AsyncBaseTransport):
             system = next((m["content"] for m in messages if m["role"] in ("system", "developer")), "")
             user = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
             task = _task_of(system)
-            text, data = self._answer(task, user, None)
-            payload = copy.deepcopy(_load("openai/chat_completion_reply.json"))
-            payload["choices"][0]["message"]["content"] = json.dumps(data) if data is not None else text
+            tool_results = [m["content"] for m in messages if m["role"] == "tool"]
+            if task == "assist" and self.tool and not tool_results:
+                payload = copy.deepcopy(_load("openai/chat_completion_tool_call.json"))
+                call = payload["choices"][0]["message"]["tool_calls"][0]["function"]
+                call["name"], call["arguments"] = self.tool[0], json.dumps(self.tool[1])
+            else:
+                self.tool_results += tool_results
+                text, data = self._answer(task, user, None)
+                if task == "assist":
+                    text = _summarise_tool_results(tool_results)
+                payload = copy.deepcopy(_load("openai/chat_completion_reply.json"))
+                payload["choices"][0]["message"]["content"] = json.dumps(data) if data is not None else text
         else:
             system_field = body.get("system", "")
             system = (
@@ -79,7 +111,22 @@ class ScriptedModelServer(httpx2.AsyncBaseTransport):
             last = body["messages"][-1]["content"]
             user = last if isinstance(last, str) else " ".join(b.get("text", "") for b in last)
             task = _task_of(system)
+            results = [
+                b.get("content")
+                for m in body["messages"]
+                if isinstance(m["content"], list)
+                for b in m["content"]
+                if b.get("type") == "tool_result"
+            ]
             text, data = self._answer(task, user, None)
+            if task == "assist" and self.tool and not results:
+                payload = copy.deepcopy(_load("anthropic/message_tool_use.json"))
+                payload["content"][1]["name"], payload["content"][1]["input"] = self.tool
+                self.seen.append((host, task))
+                return httpx2.Response(200, json=payload, request=request)
+            if task == "assist":
+                self.tool_results += [_text_of(r) for r in results]
+                text = _summarise_tool_results(self.tool_results)
             if data is not None:
                 payload = copy.deepcopy(_load("anthropic/message_triage_structured.json"))
                 payload["content"][0]["name"] = body["tool_choice"]["name"]
