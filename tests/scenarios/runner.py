@@ -8,6 +8,7 @@ answer (the agent's steps, the reply) and the database (actions, complaints, han
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -165,6 +166,11 @@ async def _db_facts(w: World) -> dict[str, Any]:
     return facts
 
 
+# LangGraph's channel versions look like "00000000000000000000000000000007.0.5335002647231373": a counter and
+# the digits of random(), which are Luhn-valid one time in ten. They are the library's bookkeeping, not text.
+_CHANNEL_VERSION = re.compile(r"\d{32}\.\d+\.\d+")
+
+
 async def checkpoint_blobs_have_pan(w: World) -> bool:
     """Read the LangGraph checkpoint tables directly: does any stored byte sequence contain a full PAN?"""
     s = w.session
@@ -184,7 +190,7 @@ async def checkpoint_blobs_have_pan(w: World) -> bool:
             if value is None:
                 continue
             raw = bytes(value) if not isinstance(value, str) else value.encode()
-            if contains_full_pan(raw.decode("latin-1")):
+            if contains_full_pan(_CHANNEL_VERSION.sub(" ", raw.decode("latin-1"))):
                 found = True
     await s.rollback()
     return found
@@ -254,7 +260,10 @@ def check_turn(
     if "route" in expect and triage.get("route") not in _as_list(expect["route"]):
         fail("route", expect["route"], triage.get("route"))
     if "flow" in expect:
-        got = route.get("decision") or screen.get("decision")
+        # The flow is route's decision; screen's when it bypassed triage; triage's when triage itself could not
+        # classify (every provider down: "degraded", budget spent: "budget_exceeded").
+        unclassified = triage.get("decision") if triage and "intent" not in triage else None
+        got = route.get("decision") or unclassified or screen.get("decision")
         if got not in _as_list(expect["flow"]):
             fail("flow", expect["flow"], got)
     if "procedure" in expect:
