@@ -260,7 +260,7 @@ def check_turn(
     if "route" in expect and triage.get("route") not in _as_list(expect["route"]):
         fail("route", expect["route"], triage.get("route"))
     if "flow" in expect:
-        # The flow is route's decision; screen's when it bypassed triage; triage's when triage itself could not
+        # The flow is route's decision; screen's when it bypassed triage; triage's when it could not
         # classify (every provider down: "degraded", budget spent: "budget_exceeded").
         unclassified = triage.get("decision") if triage and "intent" not in triage else None
         got = route.get("decision") or unclassified or screen.get("decision")
