@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.errors import GraphRecursionError
 from langgraph.graph.state import CompiledStateGraph
-from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command, StreamMode
 
 from agents.context import AgentContext, AgentSettings

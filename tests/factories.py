@@ -16,7 +16,9 @@ SECRET = "test-secret-key-0123456789abcdef"
 
 
 async def make_customer(session: AsyncSession, *, name: str = "Ada Lovelace") -> Customer:
-    customer = Customer(full_name=name, email=f"{uuid.uuid4().hex[:10]}@example.test", phone="+44 20 7946 0000")
+    customer = Customer(
+        full_name=name, email=f"{uuid.uuid4().hex[:10]}@example.test", phone="+44 20 7946 0000"
+    )
     session.add(customer)
     await session.commit()
     return customer
