@@ -8,6 +8,7 @@ answer (the agent's steps, the reply) and the database (actions, complaints, han
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -189,8 +190,13 @@ async def checkpoint_blobs_have_pan(w: World) -> bool:
         for (value,) in rows:
             if value is None:
                 continue
-            raw = bytes(value) if not isinstance(value, str) else value.encode()
-            if contains_full_pan(_CHANNEL_VERSION.sub(" ", raw.decode("latin-1"))):
+            if isinstance(value, str):
+                stored = value
+            elif isinstance(value, dict | list):  # Postgres keeps the checkpoint itself as JSONB
+                stored = json.dumps(value)
+            else:
+                stored = bytes(value).decode("latin-1")
+            if contains_full_pan(_CHANNEL_VERSION.sub(" ", stored)):
                 found = True
     await s.rollback()
     return found
