@@ -24,6 +24,7 @@ class AgentState(TypedDict, total=False):
     history: Annotated[list[dict[str, str]], operator.add]
     low_confidence_streak: int
     procedure: str | None  # a procedure waiting for the customer's answer to a question
+    procedure_intent: str | None  # the intent that started it
     slots: dict[str, Any]
     pending_action: dict[str, Any] | None  # a state change waiting for the customer's confirmation
     decision: str | None  # the customer's answer to it: "yes" | "no"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from agents.kb.articles import Article, Passage
@@ -43,13 +43,16 @@ class KnowledgeBase:
         """The text of one section, e.g. a template the agent sends verbatim such as an acknowledgement."""
         return self.article(slug).section(heading)
 
-    def search(self, query: str, k: int = 3, *, one_per_article: bool = False) -> list[Passage]:
+    def search(
+        self, query: str, k: int = 3, *, one_per_article: bool = False, slugs: Sequence[str] | None = None
+    ) -> list[Passage]:
         """Up to ``k`` sections most similar to ``query``, best first; empty for a blank query.
 
         With ``one_per_article`` only the best section of each article is returned, which suits
-        offering the customer a choice between topics.
+        offering the customer a choice between topics. ``slugs`` limits the search to those articles
+        (for example the ones that answer the intent triage found).
         """
-        return self._index.search(query, k, one_per_article=one_per_article)
+        return self._index.search(query, k, one_per_article=one_per_article, slugs=slugs)
 
 
 def load_kb(path: Path) -> KnowledgeBase:

@@ -23,6 +23,19 @@ MAX_QUERY_CHARS = 2_000
 
 _WORD_WEIGHT = 0.3
 _SECTION_WEIGHT = 0.3
+# Inside an article the exact words decide which section answers ("abroad" -> the foreign-currency
+# section, not the one that merely shares "fee"), so the section score leans on words.
+_SECTION_WORD_WEIGHT = 0.6
+# Customers' words for what the help centre calls something else; appended to the query, never replacing it.
+SYNONYMS: dict[str, str] = {
+    "abroad": "foreign",
+    "overseas": "abroad foreign",
+    "cash machine": "atm cash withdrawal",
+    "cashpoint": "atm cash withdrawal",
+    "hole in the wall": "atm cash withdrawal",
+    "owe": "balance",
+    "wallet": "lost stolen",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +43,12 @@ class _Entry:
     article_index: int
     heading: str
     text: str
+
+
+def expand(query: str) -> str:
+    lowered = query.lower()
+    extra = [words for phrase, words in SYNONYMS.items() if phrase in lowered]
+    return f"{query} {' '.join(extra)}" if extra else query
 
 
 class SectionIndex:
@@ -56,11 +75,16 @@ class SectionIndex:
         self._article_word = self._word.transform(article_docs)
         self._article_char = self._char.transform(article_docs)
 
-    def search(self, query: str, k: int, *, one_per_article: bool) -> list[Passage]:
+    def search(
+        self, query: str, k: int, *, one_per_article: bool, slugs: Sequence[str] | None = None
+    ) -> list[Passage]:
         query = " ".join(query[:MAX_QUERY_CHARS].split())
         if not query or k <= 0:
             return []
         scores = self._scores(query)
+        if slugs is not None:
+            allowed = {i for i, article in enumerate(self._articles) if article.slug in set(slugs)}
+            scores = np.where(np.isin(self._section_of_article, list(allowed)), scores, 0.0)
         order = np.argsort(-scores, kind="stable")
         passages: list[Passage] = []
         seen_articles: set[int] = set()
@@ -81,11 +105,12 @@ class SectionIndex:
 
     def _scores(self, query: str) -> npt.NDArray[np.float64]:
         # Rows are L2-normalised by TfidfVectorizer, so dot products are cosine similarities.
+        query = expand(query)
         word = self._word.transform([query])
         char = self._char.transform([query])
         section = (
-            _WORD_WEIGHT * (self._section_word @ word.T).toarray().ravel()
-            + (1 - _WORD_WEIGHT) * (self._section_char @ char.T).toarray().ravel()
+            _SECTION_WORD_WEIGHT * (self._section_word @ word.T).toarray().ravel()
+            + (1 - _SECTION_WORD_WEIGHT) * (self._section_char @ char.T).toarray().ravel()
         )
         article = (
             _WORD_WEIGHT * (self._article_word @ word.T).toarray().ravel()

@@ -9,6 +9,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
+from agents.kb.intent_articles import INTENT_ARTICLES
 from agents.nodes.common import emit, emit_step
 from agents.state import AgentState
 
@@ -67,7 +68,12 @@ def _today(state: AgentState) -> date:
 
 
 async def kb_answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    passages = runtime.context.kb.search(state.get("text", ""), k=3, one_per_article=True)
+    kb, text = runtime.context.kb, state.get("text", "")
+    # Search the articles that answer the intent triage found first, then the whole help centre.
+    slugs = INTENT_ARTICLES.get((state.get("triage") or {}).get("intent", ""))
+    passages = kb.search(text, k=3, slugs=slugs) if slugs else []
+    if not passages or passages[0].score < KB_MIN_SCORE:
+        passages = kb.search(text, k=3, one_per_article=True)
     if not passages or passages[0].score < KB_MIN_SCORE:
         emit_step("kb_answer", "miss", top_score=passages[0].score if passages else 0.0)
         return {"draft": KB_MISS, "draft_kind": "answer"}

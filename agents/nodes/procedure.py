@@ -36,7 +36,8 @@ async def run_procedure(state: AgentState, runtime: Runtime[AgentContext]) -> di
     ctx = runtime.context
     name = state.get("procedure") or ""
     spec = ctx.procedures[name]
-    intent = (state.get("triage") or {}).get("intent")
+    # The intent that started the procedure, not this turn's (an answer such as "2" has no intent of its own).
+    intent = state.get("procedure_intent") or (state.get("triage") or {}).get("intent")
     today = date.fromisoformat(state["today"]) if state.get("today") else date.today()
     result = await plan(
         spec,

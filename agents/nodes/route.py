@@ -27,6 +27,9 @@ FLOW_BY_ROUTE: Mapping[str, str] = MappingProxyType(
         Route.OUT_OF_SCOPE.value: "out_of_scope",
     }
 )
+# Flows a procedure may take over when one is keyed on the intent (a knowledge-base question such as
+# "when will my card arrive" is better answered from the customer's own cards).
+PROCEDURE_CAN_SERVE = frozenset({"procedure", "kb_answer"})
 # Possible fraud goes to a person (urgently) once the procedure has done what it can.
 FRAUD_INTENTS = frozenset(
     {
@@ -77,13 +80,15 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     else:
         flow = FLOW_BY_ROUTE.get(tri.get("route", ""), "out_of_scope")
         why = f"{intent} -> {flow}"
-        if flow == "procedure":
-            spec = procedure_for_intent(intent, runtime.context.procedures)
-            if spec is None:
-                flow, why = "kb_answer", f"{intent}: no procedure, answer from the knowledge base"
-            else:
-                update["procedure"] = spec.name
-                update["slots"] = {}
+        # Procedures are data keyed by intent: one that serves this intent takes it, whatever the route.
+        spec = procedure_for_intent(intent, runtime.context.procedures)
+        if spec is not None and flow in PROCEDURE_CAN_SERVE:
+            flow, why = "procedure", f"{intent} -> procedure {spec.name}"
+            update["procedure"] = spec.name
+            update["procedure_intent"] = intent
+            update["slots"] = {}
+        elif flow == "procedure":
+            flow, why = "kb_answer", f"{intent}: no procedure, answer from the knowledge base"
         if flow == "handoff":
             update["handoff"] = dict(
                 HANDOFF_BY_INTENT.get(intent, {"reason": f"routed: {intent}", "priority": "normal"})
