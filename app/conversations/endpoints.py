@@ -89,6 +89,24 @@ def _sse(event_id: int, name: str, data: dict[str, Any]) -> bytes:
     return f"id: {event_id}\nevent: {name}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
 
 
+def _turn_request(
+    customer_id: uuid.UUID,
+    conversation_id: uuid.UUID,
+    content: str,
+    idempotency_key: str | None,
+    kind: service.TurnKind,
+) -> service.TurnRequest:
+    if idempotency_key is not None:
+        idempotency.validate_key(idempotency_key)
+    return service.TurnRequest(
+        customer_id=customer_id,
+        conversation_id=conversation_id,
+        content=content,
+        idempotency_key=idempotency_key,
+        kind=kind,
+    )
+
+
 async def _run_turn(
     request: Request, turn: service.TurnRequest, *, per_minute: int, accept: str | None
 ) -> Any:
@@ -187,13 +205,5 @@ async def confirm(
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:
     """Say yes or no to the action the assistant proposed (freeze, unfreeze, report, dispute)."""
-    if idempotency_key is not None:
-        idempotency.validate_key(idempotency_key)
-    turn = service.TurnRequest(
-        customer_id=customer.id,
-        conversation_id=conversation_id,
-        content=body.decision,
-        idempotency_key=idempotency_key,
-        kind="confirm",
-    )
+    turn = _turn_request(customer.id, conversation_id, body.decision, idempotency_key, "confirm")
     return await _run_turn(request, turn, per_minute=settings.rate_limit_per_minute, accept=accept)
