@@ -101,6 +101,13 @@ def cmd_up(args: argparse.Namespace) -> int:
         code = asyncio.run(_seed(settings, args.customers, args.seed, replace=False, if_empty=True))
         if code:
             return code
+    # Train (first start) or load the triage model once here, so that N workers only load the cache.
+    from app.agent import load_assets
+
+    started = time.perf_counter()
+    print("preparing the agent (the first start trains the triage model)...", file=sys.stderr, flush=True)
+    load_assets(settings)
+    print(f"agent ready in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     return cmd_serve(args)
 
 
