@@ -40,11 +40,11 @@ FRAUD_INTENTS = frozenset(
     }
 )
 HANDOFF_BY_INTENT: Mapping[str, dict[str, str]] = MappingProxyType(
-    {
-        "human_request": {"reason": "customer asked for a person", "priority": "normal"},
-        "vulnerability": {"reason": "customer may be vulnerable", "priority": "urgent"},
-    }
+    {"human_request": {"reason": "customer asked for a person", "priority": "normal"}}
 )
+# Intents whose flow is not their route's: triage is a second net under screening's vulnerability cues, and
+# a vulnerable customer gets the support text as well as a person.
+FLOW_BY_INTENT: Mapping[str, str] = MappingProxyType({"vulnerability": "vulnerability"})
 
 
 SHORT_ANSWER_WORDS = 4
@@ -78,7 +78,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         else:
             flow, why = "clarify", "low confidence"
     else:
-        flow = FLOW_BY_ROUTE.get(tri.get("route", ""), "out_of_scope")
+        flow = FLOW_BY_INTENT.get(intent) or FLOW_BY_ROUTE.get(tri.get("route", ""), "out_of_scope")
         why = f"{intent} -> {flow}"
         # Procedures are data keyed by intent: one that serves this intent takes it, whatever the route.
         spec = procedure_for_intent(intent, runtime.context.procedures)

@@ -118,3 +118,19 @@ async def test_screen_sends_safety_and_service_cases_past_triage(
     assert steps[0]["node"] == "screen"
     assert steps[0]["decision"] == flow
     assert "triage" not in [s["node"] for s in steps]
+
+
+async def test_triage_catches_vulnerability_that_screening_missed(
+    agent_assets: AgentAssets, engine: AsyncEngine
+) -> None:
+    agent, _, _ = await _agent(agent_assets)
+    text = "my partner left and I'm drowning in debt"
+    turn = TurnInput(
+        conversation_id="c-second-net", customer_id="x", text=text, screening={}, today="2026-11-28"
+    )
+    events = await _events(agent, turn, await _port(engine))
+    steps = [e.data for e in events if e.kind == "step"]
+    assert [s["decision"] for s in steps if s["node"] == "route"] == ["vulnerability"]
+    handoffs = [e.data for e in events if e.kind == "effect" and e.data["type"] == "handoff"]
+    assert handoffs[0]["priority"] == "urgent"
+    assert "Samaritans on 116 123" in events[-1].data["content"]
