@@ -138,3 +138,21 @@ async def test_conversation_listing_and_detail(client: httpx.AsyncClient, sessio
     )
     detail = (await client.get(f"/v1/conversations/{created[0]}", headers=auth(customer))).json()
     assert [m["role"] for m in detail["messages"]] == ["customer", "assistant"]
+
+
+async def test_one_turn_at_a_time_per_conversation(client: httpx.AsyncClient, session: AsyncSession) -> None:
+    from datetime import timedelta
+
+    from app.models.base import utcnow
+
+    customer = await make_customer(session)
+    conversation = await make_conversation(session, customer=customer)
+    conversation.busy_until = utcnow() + timedelta(minutes=1)  # another process is answering
+    await session.commit()
+    url = f"/v1/conversations/{conversation.id}/messages"
+    r = await client.post(url, json={"content": "hello"}, headers=auth(customer))
+    assert r.status_code == 409
+    assert "still being answered" in r.json()["detail"]
+    conversation.busy_until = utcnow() - timedelta(seconds=1)  # that process died: its lease has expired
+    await session.commit()
+    assert (await client.post(url, json={"content": "hello"}, headers=auth(customer))).status_code == 201
