@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agents.models.recording import CallRecord
-from agents.ports import AgentEvent, BankingPort, TurnAgent, TurnInput
+from agents.ports import AgentEvent, TurnAgent, TurnInput
 from agents.safety.screen import ScreenResult, screen, to_json
 from app.audit.service import append_event
 from app.banking.ports import SqlBankingPort
@@ -187,13 +187,11 @@ async def _turn_context(
     return conversation, last_reply is None, staff_notes
 
 
-async def execute_turn(
-    services: TurnServices, request: TurnRequest, *, banking: BankingPort | None = None
-) -> AsyncIterator[TurnEvent]:
+async def execute_turn(services: TurnServices, request: TurnRequest) -> AsyncIterator[TurnEvent]:
     """Run one turn, yielding events as they happen; ``message.completed`` only after the commit.
 
-    If anything fails nothing of the turn's conversation record is kept, the idempotency claim and the turn
-    lock are released, and the error propagates.
+    If anything fails nothing of the turn's conversation record is kept (only the model calls it paid
+    for), the idempotency claim and the turn lock are released, and the error propagates.
     """
     factory = services.factory
     started = utcnow()
@@ -216,13 +214,13 @@ async def execute_turn(
         decision = request.content if request.kind == "confirm" else None
         if request.kind == "message" and conversation.status == ConversationStatus.awaiting_customer:
             decision = typed_decision(raw)
-            waiting = await services.agent.pending_confirmation(str(conversation.id))
-            if decision is not None and waiting is None:
+            if (
+                decision is not None
+                and await services.agent.pending_confirmation(str(conversation.id)) is None
+            ):
                 decision = None
         if not silent:
-            port = banking or SqlBankingPort(
-                factory, customer_id=request.customer_id, conversation_id=conversation.id
-            )
+            port = SqlBankingPort(factory, customer_id=request.customer_id, conversation_id=conversation.id)
             turn = TurnInput(
                 conversation_id=str(conversation.id),
                 customer_id=str(request.customer_id),
@@ -270,6 +268,10 @@ async def execute_turn(
                 )
     except BaseException:
         services.metrics.turns.labels(outcome="error").inc()
+        spent = services.drain_calls(str(request.conversation_id))
+        if spent:  # the turn failed, but what it cost is still accounted for
+            async with transaction(factory) as session:
+                session.add_all(_model_call_row(r, request.conversation_id) for r in spent)
         await _release_claim(factory, request)
         await turn_lock.release(factory, request.conversation_id)
         raise

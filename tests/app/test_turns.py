@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -156,3 +157,30 @@ async def test_one_turn_at_a_time_per_conversation(client: httpx.AsyncClient, se
     conversation.busy_until = utcnow() - timedelta(seconds=1)  # that process died: its lease has expired
     await session.commit()
     assert (await client.post(url, json={"content": "hello"}, headers=auth(customer))).status_code == 201
+
+
+async def test_failed_turn_keeps_nothing_but_what_it_cost(
+    client: httpx.AsyncClient, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.banking.ports import SqlBankingPort
+    from app.models import ModelCall
+
+    async def core_banking_down(self: SqlBankingPort) -> None:
+        raise RuntimeError("core banking unavailable")
+
+    monkeypatch.setattr(SqlBankingPort, "list_accounts", core_banking_down)
+    customer = await make_customer(session)
+    conversation = await make_conversation(session, customer=customer)
+    transport = client._transport  # noqa: SLF001
+    assert isinstance(transport, httpx.ASGITransport)
+    transport.raise_app_exceptions = False
+    r = await client.post(
+        f"/v1/conversations/{conversation.id}/messages",
+        json={"content": "what is my balance?"},
+        headers=auth(customer),
+    )
+    assert r.status_code == 500
+    assert (await session.scalars(select(Message))).all() == []
+    calls = (await session.scalars(select(ModelCall))).all()
+    assert calls  # triage ran (and would have cost money on a paid provider) before the failure
+    assert all(c.conversation_id == conversation.id and c.node == "triage" for c in calls)
