@@ -40,7 +40,7 @@ def bench_grade(grade: str) -> dict[str, Any]:
         load_or_train(grade=grade, cache_dir=cache_dir, progress=lambda m: print(f"  [{grade}] {m}"))
         train_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        model = load_or_train(grade=grade, cache_dir=cache_dir)
+        model = load_or_train(grade=grade, cache_dir=cache_dir, progress=lambda m: print(f"  [{grade}] {m}"))
         load_seconds = time.perf_counter() - started
     rows = read_labelled_csv(DEFAULT_DATA_DIR / "banking77" / "train.csv")
     rng = np.random.default_rng(0)

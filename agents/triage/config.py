@@ -24,8 +24,13 @@ class TrainingConfig:
     calibration_folds: int
     seed: int
     max_chars: int
+    # Ensemble weights of the embedding members (embeddings grade only; the TF-IDF member weighs 1).
     embedding_weight: float
-    encode_batch_size: int
+    embedding_classifier: str
+    embedding_C: float
+    embedding_classifier_dims: int
+    neighbours_weight: float
+    neighbours_k: int
 
     def fingerprint(self) -> dict[str, Any]:
         return asdict(self)
@@ -69,7 +74,11 @@ def _training(section: dict[str, Any]) -> TrainingConfig:
         seed=int(section["seed"]),
         max_chars=int(section["max_chars"]),
         embedding_weight=float(section.get("embedding_weight", 0.0)),
-        encode_batch_size=int(section.get("encode_batch_size", 64)),
+        embedding_classifier=_classifier(section.get("embedding_classifier", "linear_svc")),
+        embedding_C=float(section.get("embedding_C", 1.0)),
+        embedding_classifier_dims=int(section.get("embedding_classifier_dims", 0)),
+        neighbours_weight=float(section.get("neighbours_weight", 0.0)),
+        neighbours_k=int(section.get("neighbours_k", 3)),
     )
 
 

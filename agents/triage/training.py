@@ -1,8 +1,17 @@
 """Fitting the triage classifier: features, out-of-fold calibration, final fit.
 
-Both grades share this code; the embeddings grade appends MiniLM sentence embeddings to the TF-IDF
-features before one linear classifier. Scores are turned into probabilities by one temperature fitted on
-out-of-fold scores, so the probabilities are calibrated on text the classifier never saw.
+Both grades share this code. A model is a small ensemble of scorers, each turned into log-probabilities
+by its own temperature and summed with the weights in the configuration:
+
+- `tfidf`: a linear classifier on word and character TF-IDF n-grams (both grades);
+- `embedding`: a linear classifier on the MiniLM sentence vector, the last `embedding_classifier_dims`
+  columns of the encoder's output (embeddings grade);
+- `neighbours`: for each intent, the mean cosine similarity of the k most similar training messages
+  with that intent (embeddings grade). It catches phrasings close to a few examples that a linear
+  boundary averages away.
+
+Every temperature, and the final one on the weighted sum, is fitted on out-of-fold scores, so the
+probabilities are calibrated on text the scorers never saw.
 """
 
 from __future__ import annotations
@@ -12,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -32,6 +40,8 @@ from agents.triage.config import TrainingConfig
 
 Progress = Callable[[str], None]
 MIN_WORDS_FOR_FAMILIARITY = 3
+# The score a fold gives a class it had no rows for (a fold may lack a rare class).
+ABSENT_CLASS_SCORE = -1e3
 
 
 def clip_text(text: str, max_chars: int) -> str:
@@ -65,16 +75,84 @@ def _forget_stop_words(vectorizer: FeatureUnion) -> None:
             delattr(part, "stop_words_")
 
 
-def build_classifier(config: TrainingConfig) -> Any:
-    if config.classifier == "linear_svc":
-        return LinearSVC(C=config.C, max_iter=config.max_iter, random_state=config.seed)
-    return LogisticRegression(C=config.C, max_iter=config.max_iter, random_state=config.seed)
+def build_classifier(name: str, C: float, config: TrainingConfig) -> Any:
+    if name == "linear_svc":
+        return LinearSVC(C=C, max_iter=config.max_iter, random_state=config.seed)
+    return LogisticRegression(C=C, max_iter=config.max_iter, random_state=config.seed)
 
 
-def combine(tfidf: Any, embeddings: FloatArray | None, weight: float) -> Any:
-    if embeddings is None:
-        return tfidf
-    return sp.hstack([tfidf, sp.csr_matrix(embeddings * weight)], format="csr")
+@dataclass
+class Neighbours:
+    """Per-intent mean cosine similarity of the k nearest training rows (rows are unit vectors)."""
+
+    vectors: NDArray[np.float32]
+    labels: NDArray[np.int64]
+    n_classes: int
+    k: int
+
+    def scores(self, queries: FloatArray) -> FloatArray:
+        similarity = np.asarray(queries, dtype=np.float32) @ self.vectors.T
+        result = np.full((len(queries), self.n_classes), ABSENT_CLASS_SCORE, dtype=np.float64)
+        for label in range(self.n_classes):
+            columns = similarity[:, self.labels == label]
+            if columns.shape[1] == 0:
+                continue
+            k = min(self.k, columns.shape[1])
+            result[:, label] = np.partition(columns, columns.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
+        return result
+
+
+def unit_rows(vectors: FloatArray) -> FloatArray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    result: FloatArray = vectors / np.where(norms == 0.0, 1.0, norms)
+    return result
+
+
+@dataclass
+class Scorers:
+    """The fitted members of the ensemble; `scores()` gives raw scores per member, classes in order."""
+
+    vectorizer: FeatureUnion
+    tfidf: Any
+    embedding: Any | None
+    neighbours: Neighbours | None
+    n_classes: int
+    classifier_dims: int
+
+    def scores(self, texts: list[str], embeddings: FloatArray | None) -> dict[str, FloatArray]:
+        result = {"tfidf": _full_scores(self.tfidf, self.vectorizer.transform(texts), self.n_classes)}
+        if embeddings is not None and self.embedding is not None:
+            columns = embeddings[:, -self.classifier_dims :]
+            result["embedding"] = _full_scores(self.embedding, columns, self.n_classes)
+        if embeddings is not None and self.neighbours is not None:
+            result["neighbours"] = self.neighbours.scores(unit_rows(embeddings))
+        return result
+
+
+def _full_scores(classifier: Any, features: Any, n_classes: int) -> FloatArray:
+    scores = np.asarray(classifier.decision_function(features), dtype=np.float64)
+    filled = np.full((scores.shape[0], n_classes), ABSENT_CLASS_SCORE, dtype=np.float64)
+    filled[:, classifier.classes_] = scores
+    return filled
+
+
+def member_weights(config: TrainingConfig, with_embeddings: bool) -> dict[str, float]:
+    weights = {"tfidf": 1.0}
+    if with_embeddings:
+        weights |= {"embedding": config.embedding_weight, "neighbours": config.neighbours_weight}
+    return {name: weight for name, weight in weights.items() if weight > 0.0}
+
+
+def combine(
+    member_scores: dict[str, FloatArray], temperatures: dict[str, float], weights: dict[str, float]
+) -> FloatArray:
+    """Weighted sum of each member's temperature-scaled log-probabilities."""
+    total: FloatArray | None = None
+    for name, weight in weights.items():
+        log_probs = np.log(np.clip(softmax(member_scores[name], temperatures[name]), 1e-12, None)) * weight
+        total = log_probs if total is None else total + log_probs
+    assert total is not None, "an ensemble has at least the TF-IDF member"
+    return total
 
 
 @dataclass
@@ -83,8 +161,9 @@ class FittedTriage:
 
     grade: str
     classes: tuple[str, ...]
-    vectorizer: FeatureUnion
-    classifier: Any
+    scorers: Scorers
+    member_temperatures: dict[str, float]
+    weights: dict[str, float]
     temperature: float
     config: TrainingConfig
     cv: dict[str, Any] = field(default_factory=dict)
@@ -95,7 +174,7 @@ class FittedTriage:
         Texts under three words get 1.0: one unknown word ("heya") says little, and the character n-grams
         still read it.
         """
-        words = self.vectorizer.transformer_list[0][1]
+        words = self.scorers.vectorizer.transformer_list[0][1]
         tokenize = words.build_tokenizer()
         vocabulary = words.vocabulary_
         shares = []
@@ -107,19 +186,30 @@ class FittedTriage:
 
     def probabilities(self, texts: list[str], embeddings: FloatArray | None) -> FloatArray:
         clipped = [clip_text(text, self.config.max_chars) for text in texts]
-        features = combine(self.vectorizer.transform(clipped), embeddings, self.config.embedding_weight)
-        scores = np.asarray(self.classifier.decision_function(features), dtype=np.float64)
-        return softmax(scores, self.temperature)
+        combined = combine(self.scorers.scores(clipped, embeddings), self.member_temperatures, self.weights)
+        return softmax(combined, self.temperature)
 
 
-def _fit_once(
-    texts: list[str], y: NDArray[np.int64], embeddings: FloatArray | None, config: TrainingConfig
-) -> tuple[FeatureUnion, Any]:
+def _fit_scorers(
+    texts: list[str],
+    y: NDArray[np.int64],
+    embeddings: FloatArray | None,
+    config: TrainingConfig,
+    n_classes: int,
+    weights: dict[str, float],
+) -> Scorers:
     vectorizer = build_vectorizer(config)
     tfidf = vectorizer.fit_transform([clip_text(t, config.max_chars) for t in texts])
     _forget_stop_words(vectorizer)
-    classifier = build_classifier(config).fit(combine(tfidf, embeddings, config.embedding_weight), y)
-    return vectorizer, classifier
+    classifier = build_classifier(config.classifier, config.C, config).fit(tfidf, y)
+    embedding = neighbours = None
+    if embeddings is not None and "embedding" in weights:
+        embedding = build_classifier(config.embedding_classifier, config.embedding_C, config)
+        embedding.fit(embeddings[:, -config.embedding_classifier_dims :], y)
+    if embeddings is not None and "neighbours" in weights:
+        vectors = unit_rows(embeddings).astype(np.float32)
+        neighbours = Neighbours(vectors, y.copy(), n_classes, config.neighbours_k)
+    return Scorers(vectorizer, classifier, embedding, neighbours, n_classes, config.embedding_classifier_dims)
 
 
 def out_of_fold_scores(
@@ -127,26 +217,29 @@ def out_of_fold_scores(
     y: NDArray[np.int64],
     embeddings: FloatArray | None,
     config: TrainingConfig,
+    weights: dict[str, float],
     progress: Progress,
-) -> FloatArray:
-    """Decision scores for every row from a model that did not train on it (stratified k-fold)."""
+) -> dict[str, FloatArray]:
+    """Each member's scores for every row from scorers that did not train on it (stratified k-fold)."""
     n_classes = int(y.max()) + 1
-    scores = np.zeros((len(texts), n_classes), dtype=np.float64)
+    scores = {name: np.zeros((len(texts), n_classes), dtype=np.float64) for name in weights}
     folds = StratifiedKFold(n_splits=config.calibration_folds, shuffle=True, random_state=config.seed)
     for number, (train, test) in enumerate(folds.split(np.zeros(len(y)), y), start=1):
         progress(f"cross-validation fold {number}/{config.calibration_folds}")
-        train_texts = [texts[i] for i in train]
-        vectorizer, classifier = _fit_once(
-            train_texts, y[train], None if embeddings is None else embeddings[train], config
+        scorers = _fit_scorers(
+            [texts[i] for i in train],
+            y[train],
+            None if embeddings is None else embeddings[train],
+            config,
+            n_classes,
+            weights,
         )
-        held_out = vectorizer.transform([clip_text(texts[i], config.max_chars) for i in test])
-        held_out_embeddings = None if embeddings is None else embeddings[test]
-        features = combine(held_out, held_out_embeddings, config.embedding_weight)
-        fold_scores = np.asarray(classifier.decision_function(features), dtype=np.float64)
-        # A fold may lack a rare class; its column stays at a very low score.
-        filled = np.full((len(test), n_classes), -1e3, dtype=np.float64)
-        filled[:, classifier.classes_] = fold_scores
-        scores[test] = filled
+        held_out = scorers.scores(
+            [clip_text(texts[i], config.max_chars) for i in test],
+            None if embeddings is None else embeddings[test],
+        )
+        for name in weights:
+            scores[name][test] = held_out[name]
     return scores
 
 
@@ -176,19 +269,31 @@ def train(
     classes = tuple(sorted(set(labels)))
     index = {name: i for i, name in enumerate(classes)}
     y = np.array([index[label] for label in labels], dtype=np.int64)
-    oof = out_of_fold_scores(texts, y, embeddings, config, progress)
-    progress("fitting the calibration temperature")
-    temperature = fit_temperature(oof, y)
-    oof_probs = softmax(oof, temperature)
+    weights = member_weights(config, embeddings is not None)
+    oof = out_of_fold_scores(texts, y, embeddings, config, weights, progress)
+    progress("fitting the calibration temperatures")
+    member_temperatures = {name: fit_temperature(oof[name], y) for name in weights}
+    combined = combine(oof, member_temperatures, weights)
+    temperature = fit_temperature(combined, y)
+    oof_probs = softmax(combined, temperature)
     progress("fitting the final model on all rows")
-    vectorizer, classifier = _fit_once(texts, y, embeddings, config)
+    scorers = _fit_scorers(texts, y, embeddings, config, len(classes), weights)
+    members = {
+        name: summarise(softmax(oof[name], member_temperatures[name]), y)["accuracy"] for name in weights
+    }
     fitted = FittedTriage(
         grade=grade,
         classes=classes,
-        vectorizer=vectorizer,
-        classifier=classifier,
+        scorers=scorers,
+        member_temperatures=member_temperatures,
+        weights=weights,
         temperature=temperature,
         config=config,
-        cv={**summarise(oof_probs, y), "rows": len(texts), "folds": config.calibration_folds},
+        cv={
+            **summarise(oof_probs, y),
+            "member_accuracy": members,
+            "rows": len(texts),
+            "folds": config.calibration_folds,
+        },
     )
     return fitted, oof_probs

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from agents.triage.config import TriageConfig
@@ -126,3 +127,17 @@ def test_embeddings_grade_on_heldout_and_bad_input(
     for text in BAD_INPUTS.values():
         assert embeddings_model.predict(text).confidence < triage_config.threshold("embeddings")
     assert embeddings_model.predict("my card was stolen").intent == "lost_or_stolen_card"
+
+
+@pytest.mark.embeddings
+def test_encoder_gives_a_text_the_same_vector_alone_or_in_a_batch() -> None:
+    # Training encodes the corpus and prediction one message: the int8 encoder must not care which.
+    from agents.triage.encoder import load_encoder
+
+    encoder = load_encoder(threads=1)
+    texts = ["freeze my card", "has my payment to John gone through, I sent it on Monday"]
+    together = encoder.encode(texts)
+    assert together.shape == (2, encoder.dimension)
+    assert np.array_equal(together[1], encoder.encode(texts[1:])[0])
+    assert np.allclose(np.linalg.norm(together[:, -384:], axis=1), 1.0)
+    assert encoder.encode([]).shape == (0, encoder.dimension)
