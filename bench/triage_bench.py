@@ -110,6 +110,15 @@ def main() -> None:
     args = parser.parse_args()
     results = {grade: bench_grade(grade) for grade in args.grades}
     OUT.mkdir(parents=True, exist_ok=True)
+    previous = OUT / "triage.json"
+    if previous.is_file():
+        # A run of one grade keeps the other grade's last figures, so the plot and table show both.
+        earlier = json.loads(previous.read_text(encoding="utf-8"))["results"]
+        results = {
+            grade: results.get(grade) or earlier[grade]
+            for grade in grades
+            if grade in results or grade in earlier
+        }
     payload = {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "threads": 1},
         "results": results,
