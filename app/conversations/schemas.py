@@ -71,7 +71,10 @@ class TurnOut(BaseModel):
     status: ConversationStatus
     message: MessageOut
     reply: MessageOut | None
-    steps: list[dict[str, Any]] = Field(default_factory=list)
+    steps: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="The agent's steps as node and decision; auditors see their full detail in the audit log.",
+    )
     kind: Literal["reply", "silent", "handoff", "confirmation_required"] = "reply"
     confirmation: dict[str, Any] | None = Field(
         default=None, description="Set when the agent waits for the customer's yes/no before acting."

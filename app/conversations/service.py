@@ -241,7 +241,7 @@ async def execute_turn(services: TurnServices, request: TurnRequest) -> AsyncIte
             async for event in stream:
                 events.append(event)
                 if event.kind == "step":
-                    yield TurnEvent("agent.step", event.data)
+                    yield TurnEvent("agent.step", customer_step(event.data))
                 elif event.kind == "delta":
                     yield TurnEvent("message.delta", event.data)
                 elif event.kind == "confirmation_required":
@@ -279,6 +279,11 @@ async def execute_turn(services: TurnServices, request: TurnRequest) -> AsyncIte
     if body["kind"] == "handoff":
         services.metrics.handoffs.labels(action="opened").inc()
     yield TurnEvent("message.completed", body)
+
+
+def customer_step(data: dict[str, Any]) -> dict[str, Any]:
+    """What the customer sees of a step: progress, not internals (those are in the audit log)."""
+    return {"node": data.get("node"), "decision": data.get("decision")}
 
 
 def _confirmation_view(data: dict[str, Any]) -> dict[str, Any]:
@@ -334,7 +339,7 @@ async def _store_turn(
     handoff_effect: dict[str, Any] | None = None
     for event in events:
         if event.kind == "step":
-            steps.append(event.data)
+            steps.append(customer_step(event.data))
             await append_event(
                 session, kind="agent.step", actor="agent", conversation_id=cid, payload=event.data
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -19,7 +20,7 @@ from app.banking.seed import list_customers, seed_demo_bank
 from app.config import Settings
 from app.db import create_engine, create_sessionmaker
 from app.main import create_app
-from app.models import Conversation, ModelCall
+from app.models import AuditEvent, Conversation, ModelCall
 from tests.agents.models.replay import FAKE_KEYS
 from tests.factories import SECRET
 from tests.scenarios.providers import ScriptedModelServer
@@ -80,8 +81,13 @@ async def test_mini_tier_answers_with_read_only_tools_for_the_signed_in_customer
         )
         assert r.status_code == 201, r.text
         body = r.json()
-    assist = [s for s in body["steps"] if s["node"] == "assist"]
-    assert assist, body["steps"]
+    assert {"node": "assist", "decision": "answer"} in body["steps"]  # what the customer sees of it
+    events = (
+        await session.scalars(select(AuditEvent).where(AuditEvent.conversation_id == uuid.UUID(cid)))
+    ).all()
+    steps = [json.loads(e.payload) for e in events if e.kind == "agent.step"]
+    assist = [s for s in steps if s["node"] == "assist"]
+    assert assist, steps
     assert assist[0]["tool_calls"][0]["tool"] == "list_accounts"
     accounts = assist[0]["tool_calls"][0]["result"]["accounts"]
     assert len(accounts) == int(me["accounts"])

@@ -61,6 +61,8 @@ async def test_sse_framing_and_order(client: httpx.AsyncClient, session: AsyncSe
     assert names[0] == "message.created"
     assert names[-1] == "message.completed"
     assert "agent.step" in names
+    # The customer sees progress, not internals (intents, confidences, slots live in the audit log).
+    assert all(set(data) == {"node", "decision"} for name, data in events if name == "agent.step")
     deltas = [data["text"] for name, data in events if name == "message.delta"]
     completed = events[-1][1]
     assert isinstance(completed["reply"], dict)

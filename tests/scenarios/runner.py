@@ -75,6 +75,7 @@ class World:
     client: httpx.AsyncClient
     customer_headers: dict[str, str]
     staff_headers: dict[str, str]
+    auditor_headers: dict[str, str]
     session: AsyncSession
     conversation_id: str
     transport: httpx2.AsyncBaseTransport | None
@@ -92,6 +93,7 @@ async def world(
         staff = await list_staff(session)
     customer_id = uuid.UUID(customers[scenario.customer - 1]["id"])
     agent_id = uuid.UUID(next(s for s in staff if s["role"] == "agent")["id"])
+    auditor_id = uuid.UUID(next(s for s in staff if s["role"] == "auditor")["id"])
     ttl = timedelta(hours=1)
     settings_kwargs: dict[str, Any] = {}
     transport: httpx2.AsyncBaseTransport | None = None
@@ -124,10 +126,22 @@ async def world(
                 staff_headers = {
                     "Authorization": "Bearer " + issue_token(SECRET, subject=agent_id, kind="staff", ttl=ttl)
                 }
+                auditor_headers = {
+                    "Authorization": "Bearer "
+                    + issue_token(SECRET, subject=auditor_id, kind="staff", ttl=ttl)
+                }
                 created = await client.post("/v1/conversations", headers=headers)
                 assert created.status_code == 201, created.text
                 async with factory() as session:
-                    yield World(client, headers, staff_headers, session, created.json()["id"], transport)
+                    yield World(
+                        client,
+                        headers,
+                        staff_headers,
+                        auditor_headers,
+                        session,
+                        created.json()["id"],
+                        transport,
+                    )
     finally:
         for key, value in saved.items():
             if value is None:
@@ -135,6 +149,15 @@ async def world(
             else:
                 os.environ[key] = value
         await engine.dispose()
+
+
+async def _audited_steps(w: World, after_seq: int) -> tuple[list[dict[str, Any]], int]:
+    """The agent.step audit events of this conversation newer than ``after_seq``, and the newest seq."""
+    r = await w.client.get(f"/v1/audit/conversations/{w.conversation_id}", headers=w.auditor_headers)
+    assert r.status_code == 200, r.text
+    events = [e for e in r.json()["events"] if e["seq"] > after_seq]
+    newest = max([after_seq, *(e["seq"] for e in events)])
+    return [e["payload"] for e in events if e["kind"] == "agent.step"], newest
 
 
 def _steps(body: dict[str, Any], node: str) -> list[dict[str, Any]]:
@@ -316,6 +339,7 @@ async def run(
     problems: list[str] = []
     async with world(scenario, database_url=database_url, assets=assets, provider=provider) as w:
         previous: tuple[str, dict[str, Any], dict[str, str]] | None = None
+        last_seq = 0
         for index, turn in enumerate(scenario.turns, start=1):
             before = await _db_facts(w)
             url_base = f"/v1/conversations/{w.conversation_id}"
@@ -340,6 +364,9 @@ async def run(
             response = await w.client.post(request[0], json=request[1], headers=request[2])
             previous = request
             body = response.json()
+            if response.status_code < 300:
+                # The customer sees node and decision; what each step did is read where auditors read it.
+                body["steps"], last_seq = await _audited_steps(w, last_seq)
             after = await _db_facts(w)
             for line in check_turn(turn.get("expect", {}), response.status_code, body, before, after):
                 problems.append(f"turn {index}: {line}")
