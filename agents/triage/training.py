@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
@@ -67,6 +68,15 @@ def build_vectorizer(config: TrainingConfig) -> FeatureUnion:
     )
 
 
+def tfidf_features(vectorizer: FeatureUnion, texts: list[str]) -> Any:
+    """`vectorizer.transform(texts)` without FeatureUnion's per-call dispatch (about 0.8 ms of a query).
+
+    The same matrix: each part's features side by side, in the union's order, with no weights.
+    """
+    parts = [part.transform(texts) for _, part in vectorizer.transformer_list]
+    return sparse.hstack(parts, format="csr")
+
+
 def _forget_stop_words(vectorizer: FeatureUnion) -> None:
     # `stop_words_` is a set (pickled in hash-seed order) that prediction never uses; dropping it keeps the
     # artifact byte-identical across processes and smaller.
@@ -81,6 +91,39 @@ def build_classifier(name: str, C: float, config: TrainingConfig) -> Any:
     return LogisticRegression(C=C, max_iter=config.max_iter, random_state=config.seed)
 
 
+def class_columns(labels: NDArray[np.int64], n_classes: int) -> NDArray[np.int64]:
+    """Row indices of each class, one class per row, padded with -1 to the largest class's size."""
+    counts = np.bincount(labels, minlength=n_classes)[:n_classes]
+    width = max(int(counts.max(initial=0)), 1)
+    order = np.argsort(labels, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    offsets = np.arange(width)
+    present = offsets[None, :] < counts[:, None]
+    positions = np.minimum(starts[:, None] + offsets[None, :], max(len(order) - 1, 0))
+    columns: NDArray[np.int64] = np.where(present, order[positions] if len(order) else -1, -1)
+    return columns
+
+
+def mean_of_top_k(similarity: NDArray[np.float32], columns: NDArray[np.int64], k: int) -> FloatArray:
+    """For each query and class, the mean of the class's k largest similarities (all of them if fewer).
+
+    One gather into a (queries, classes, largest class) block and one partition along its last axis,
+    instead of a boolean mask and a partition per class: the same figures at a fraction of the cost.
+    """
+    present = columns >= 0
+    counts = present.sum(axis=1)
+    block = np.where(present, similarity[:, np.maximum(columns, 0)], np.float32(-np.inf))
+    width = columns.shape[1]
+    take = min(k, width)
+    top = np.partition(block, width - take, axis=2)[:, :, -take:]
+    # A class with fewer than k rows has -inf padding among its top k: count only its real rows.
+    sums = np.where(np.isfinite(top), top, np.float32(0.0)).sum(axis=2, dtype=np.float32)
+    divisors = np.maximum(np.minimum(counts, k), 1).astype(np.float32)
+    means = (sums / divisors).astype(np.float64)
+    result: FloatArray = np.where(counts > 0, means, ABSENT_CLASS_SCORE)
+    return result
+
+
 @dataclass
 class Neighbours:
     """Per-intent mean cosine similarity of the k nearest training rows (rows are unit vectors)."""
@@ -92,14 +135,18 @@ class Neighbours:
 
     def scores(self, queries: FloatArray) -> FloatArray:
         similarity = np.asarray(queries, dtype=np.float32) @ self.vectors.T
-        result = np.full((len(queries), self.n_classes), ABSENT_CLASS_SCORE, dtype=np.float64)
-        for label in range(self.n_classes):
-            columns = similarity[:, self.labels == label]
-            if columns.shape[1] == 0:
-                continue
-            k = min(self.k, columns.shape[1])
-            result[:, label] = np.partition(columns, columns.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
-        return result
+        return mean_of_top_k(similarity, self._class_columns(), self.k)
+
+    def _class_columns(self) -> NDArray[np.int64]:
+        # Derived from `labels` on first use and kept out of the pickle, so the artifact is unchanged.
+        columns: NDArray[np.int64] | None = self.__dict__.get("_columns")
+        if columns is None:
+            columns = class_columns(self.labels, self.n_classes)
+            self.__dict__["_columns"] = columns
+        return columns
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: value for name, value in self.__dict__.items() if name != "_columns"}
 
 
 def unit_rows(vectors: FloatArray) -> FloatArray:
@@ -120,7 +167,7 @@ class Scorers:
     classifier_dims: int
 
     def scores(self, texts: list[str], embeddings: FloatArray | None) -> dict[str, FloatArray]:
-        result = {"tfidf": _full_scores(self.tfidf, self.vectorizer.transform(texts), self.n_classes)}
+        result = {"tfidf": _full_scores(self.tfidf, tfidf_features(self.vectorizer, texts), self.n_classes)}
         if embeddings is not None and self.embedding is not None:
             columns = embeddings[:, -self.classifier_dims :]
             result["embedding"] = _full_scores(self.embedding, columns, self.n_classes)
