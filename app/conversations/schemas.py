@@ -73,7 +73,7 @@ class TurnOut(BaseModel):
     reply: MessageOut | None
     steps: list[dict[str, Any]] = Field(
         default_factory=list,
-        description="The agent's steps as node and decision; auditors see their full detail in the audit log.",
+        description="The agent's steps as node and decision; auditors see the full detail in the audit log.",
     )
     kind: Literal["reply", "silent", "handoff", "confirmation_required"] = "reply"
     confirmation: dict[str, Any] | None = Field(
