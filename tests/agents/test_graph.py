@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
 from typing import Any
 
@@ -96,7 +97,7 @@ async def test_checkpoint_never_holds_the_card_number(agent_assets: AgentAssets,
     await _events(agent, _turn(f"my card {pan} cvv 321 was stolen", "c-pan"), await _port(engine))
     dumped = repr(saver.storage) + repr(saver.writes) + repr(dict(saver.blobs))
     assert pan not in dumped
-    assert "321" not in dumped
+    assert not re.search(r"cvv\W{0,3}321", dumped, re.IGNORECASE)  # the code, where it was typed
     assert "card ending 1111" in dumped  # the redacted text is what the state holds
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agents.models.gateway_config import load_bundled_config, loads_config
-from agents.safety.redact import contains_full_pan
+from agents.safety.redact import redact
 from app import db
 from app.agent import AgentAssets
 from app.auth.tokens import issue_token
@@ -192,11 +192,21 @@ async def _db_facts(w: World) -> dict[str, Any]:
 
 # LangGraph's channel versions look like "00000000000000000000000000000007.0.5335002647231373": a counter and
 # the digits of random(), which are Luhn-valid one time in ten. They are the library's bookkeeping, not text.
-_CHANNEL_VERSION = re.compile(r"\d{32}\.\d+\.\d+")
+def typed_card_numbers(text: str) -> list[re.Pattern[str]]:
+    """Patterns for the card numbers the customer typed, in any spacing the redactor accepts."""
+    patterns = []
+    for finding in redact(text).findings:
+        if finding.type == "card_number":
+            digits = re.sub(r"\D", "", text[finding.start : finding.end])
+            patterns.append(re.compile(r"[\s.-]?".join(digits)))
+    return patterns
 
 
-async def checkpoint_blobs_have_pan(w: World) -> bool:
-    """Read the LangGraph checkpoint tables directly: does any stored byte sequence contain a full PAN?"""
+async def checkpoint_blobs_have_pan(w: World, typed: str) -> bool:
+    """Read the LangGraph checkpoint tables directly: does any stored value hold a card number the customer
+    typed? (Searching for *any* Luhn-valid run would also match LangGraph's own random ids and versions.)"""
+    patterns = typed_card_numbers(typed)
+    assert patterns, "checkpoint_clean needs a turn that types a card number"
     s = w.session
     found = False
     for table, column in (
@@ -219,7 +229,7 @@ async def checkpoint_blobs_have_pan(w: World) -> bool:
                 stored = json.dumps(value)
             else:
                 stored = bytes(value).decode("latin-1")
-            if contains_full_pan(_CHANNEL_VERSION.sub(" ", stored)):
+            if any(p.search(stored) for p in patterns):
                 found = True
     await s.rollback()
     return found
@@ -370,7 +380,8 @@ async def run(
             after = await _db_facts(w)
             for line in check_turn(turn.get("expect", {}), response.status_code, body, before, after):
                 problems.append(f"turn {index}: {line}")
-            if turn.get("expect", {}).get("checkpoint_clean") and await checkpoint_blobs_have_pan(w):
+            typed = str(turn.get("say", ""))
+            if turn.get("expect", {}).get("checkpoint_clean") and await checkpoint_blobs_have_pan(w, typed):
                 problems.append(f"turn {index}: a checkpoint holds a full card number")
         if isinstance(w.transport, ScriptedModelServer) and not w.transport.seen:
             problems.append("the provider was never called")
