@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agents.models.recording import CallRecord
 from agents.ports import AgentEvent, TurnAgent, TurnInput
+from agents.safety.redact import redact
 from agents.safety.screen import ScreenResult, screen, to_json
 from app.audit.service import append_event
 from app.banking.ports import SqlBankingPort
@@ -367,7 +368,7 @@ async def _store_turn(
     content = completed.get("content")
     if content:
         reply = await repository.add_message(
-            session, conversation_id=cid, role=MessageRole.assistant, content=screen(content).redacted
+            session, conversation_id=cid, role=MessageRole.assistant, content=redact(content).redacted
         )
         await append_event(
             session,
