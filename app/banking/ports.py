@@ -271,33 +271,43 @@ class SqlBankingPort:
             )
         return ActionResult(action, target_id, outcome)
 
-    async def freeze_card(self, card_id: str, *, idempotency_key: str) -> ActionResult:
+    async def _switch_card(
+        self, card_id: str, key: str, *, action: str, source: CardStatus, target: CardStatus, verb: str
+    ) -> ActionResult:
+        """Move a card from ``source`` to ``target`` status (freeze and unfreeze are mirror images)."""
+
         async def effect(s: AsyncSession) -> dict[str, Any]:
             card = await self._owned_card(s, card_id)
-            if card.status == CardStatus.frozen:
-                return {"status": "frozen", "already": True, "last4": card.last4}
-            if card.status != CardStatus.active:
+            if card.status == target:
+                return {"status": target.value, "already": True, "last4": card.last4}
+            if card.status != source:
                 raise ActionRefused(
-                    f"the card ending {card.last4} is {card.status.value} and cannot be frozen"
+                    f"the card ending {card.last4} is {card.status.value} and cannot be {verb}"
                 )
-            card.status = CardStatus.frozen
-            return {"status": "frozen", "already": False, "last4": card.last4}
+            card.status = target
+            return {"status": target.value, "already": False, "last4": card.last4}
 
-        return await self._run_action(idempotency_key, "freeze_card", card_id, effect)
+        return await self._run_action(key, action, card_id, effect)
+
+    async def freeze_card(self, card_id: str, *, idempotency_key: str) -> ActionResult:
+        return await self._switch_card(
+            card_id,
+            idempotency_key,
+            action="freeze_card",
+            source=CardStatus.active,
+            target=CardStatus.frozen,
+            verb="frozen",
+        )
 
     async def unfreeze_card(self, card_id: str, *, idempotency_key: str) -> ActionResult:
-        async def effect(s: AsyncSession) -> dict[str, Any]:
-            card = await self._owned_card(s, card_id)
-            if card.status == CardStatus.active:
-                return {"status": "active", "already": True, "last4": card.last4}
-            if card.status != CardStatus.frozen:
-                raise ActionRefused(
-                    f"the card ending {card.last4} is {card.status.value} and cannot be unfrozen"
-                )
-            card.status = CardStatus.active
-            return {"status": "active", "already": False, "last4": card.last4}
-
-        return await self._run_action(idempotency_key, "unfreeze_card", card_id, effect)
+        return await self._switch_card(
+            card_id,
+            idempotency_key,
+            action="unfreeze_card",
+            source=CardStatus.frozen,
+            target=CardStatus.active,
+            verb="unfrozen",
+        )
 
     async def report_card(self, card_id: str, *, kind: str, idempotency_key: str) -> ActionResult:
         if kind not in ("lost", "stolen"):
