@@ -184,8 +184,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from agents.triage.cli import train_command
+    from agents.triage.cli import static_vectors_command, train_command
 
+    if args.static_vectors:
+        return static_vectors_command()
     settings = _settings()
     return train_command(args.grade or settings.triage_grade, cache_dir=settings.var_dir / "models")
 
@@ -250,6 +252,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("train", help="train (or load from cache) the triage model")
     p.add_argument("--grade", choices=["light", "embeddings"], default=None)
+    p.add_argument(
+        "--static-vectors",
+        action="store_true",
+        help="rebuild fixtures/triage/minilm_static.npz from MiniLM after the training data change "
+        "(needs the embeddings extra)",
+    )
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("screen", help="screen messages (one per line on stdin) to JSON lines")

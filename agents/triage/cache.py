@@ -22,7 +22,7 @@ from typing import Any
 ARTIFACT = "model.pkl"
 MANIFEST = "manifest.json"
 # Bump when the pickled layout or the training code changes meaning.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 def library_versions() -> dict[str, str]:

@@ -67,3 +67,15 @@ def train_command(grade: str, *, cache_dir: Path = DEFAULT_CACHE_DIR) -> int:
         f"accuracy at 80% coverage {cv['coverage']['0.8']:.4f}, ECE {cv['ece']:.4f}\n"
     )
     return EXIT_OK
+
+
+def static_vectors_command(data_dir: Path | None = None) -> int:
+    """Rebuild the light grade's static MiniLM vectors (needs the embeddings extra)."""
+    try:
+        from agents.triage.distill import build_static_vectors
+
+        build_static_vectors(data_dir, progress=_progress)
+    except (MissingEmbeddingsExtra, ImportError, CsvError) as error:
+        sys.stderr.write(f"error: {error}\n")
+        return EXIT_USAGE
+    return EXIT_OK

@@ -31,6 +31,15 @@ class TrainingConfig:
     embedding_classifier_dims: int
     neighbours_weight: float
     neighbours_k: int
+    # The static MiniLM word-piece members (both grades may weigh them; torch is not needed).
+    static_weight: float
+    static_C: float
+    static_neighbours_weight: float
+    static_neighbours_k: int
+    static_neighbours_dims: int
+    static_alpha: float
+    # Fit an additive calibration bias for each support intent (greeting ... vulnerability).
+    bias_support_intents: bool
 
     def fingerprint(self) -> dict[str, Any]:
         return asdict(self)
@@ -79,6 +88,13 @@ def _training(section: dict[str, Any]) -> TrainingConfig:
         embedding_classifier_dims=int(section.get("embedding_classifier_dims", 0)),
         neighbours_weight=float(section.get("neighbours_weight", 0.0)),
         neighbours_k=int(section.get("neighbours_k", 3)),
+        static_weight=float(section.get("static_weight", 0.0)),
+        static_C=float(section.get("static_C", 1.0)),
+        static_neighbours_weight=float(section.get("static_neighbours_weight", 0.0)),
+        static_neighbours_k=int(section.get("static_neighbours_k", 3)),
+        static_neighbours_dims=int(section.get("static_neighbours_dims", 0)),
+        static_alpha=float(section.get("static_alpha", 1.0)),
+        bias_support_intents=bool(section.get("bias_support_intents", False)),
     )
 
 

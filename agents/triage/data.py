@@ -57,10 +57,15 @@ def load_training_rows(data_dir: Path | None = None) -> LabelledRows:
     return rows
 
 
-def training_data_digest(data_dir: Path | None = None) -> str:
-    """sha256 over the training files' names and bytes: part of the model cache key."""
+def training_data_digest(data_dir: Path | None = None, extra_files: tuple[str, ...] = ()) -> str:
+    """sha256 over the training files' (and `extra_files`') names and bytes: part of the model cache key.
+
+    A missing extra file is digested as missing, so adding it later changes the key.
+    """
     digest = hashlib.sha256()
-    for name, path in zip(TRAINING_FILES, training_paths(data_dir), strict=True):
+    root = data_dir or DEFAULT_DATA_DIR
+    for name in TRAINING_FILES + extra_files:
+        path = root / name
         digest.update(name.encode())
-        digest.update(path.read_bytes())
+        digest.update(path.read_bytes() if path.is_file() or name in TRAINING_FILES else b"\0missing")
     return digest.hexdigest()

@@ -18,10 +18,11 @@ import numpy as np
 from agents.triage import cache
 from agents.triage.calibration import FloatArray, coverage_curve
 from agents.triage.config import GRADES, TriageConfig, load_triage_config
-from agents.triage.data import load_training_rows, training_data_digest
+from agents.triage.data import DEFAULT_DATA_DIR, load_training_rows, training_data_digest
 from agents.triage.encoder import Encoder
 from agents.triage.routes import EXTRA_INTENTS, route_for
-from agents.triage.training import FittedTriage, summarise, train
+from agents.triage.static_vectors import STATIC_VECTORS_FILE, read_artifact
+from agents.triage.training import FittedTriage, needs_static_vectors, summarise, train
 
 Progress = Callable[[str], None]
 NO_SIGNAL_INTENT = "out_of_scope"
@@ -101,7 +102,7 @@ class TriageModel:
 def _key_parts(grade: str, config: TriageConfig, data_dir: Path | None) -> dict[str, Any]:
     parts: dict[str, Any] = {
         "grade": grade,
-        "data_sha256": training_data_digest(data_dir),
+        "data_sha256": training_data_digest(data_dir, _extra_files(config, grade)),
         "training": config.training[grade].fingerprint(),
         "versions": cache.library_versions(),
     }
@@ -110,6 +111,10 @@ def _key_parts(grade: str, config: TriageConfig, data_dir: Path | None) -> dict[
 
         parts["encoder_versions"] = encoder_versions()
     return parts
+
+
+def _extra_files(config: TriageConfig, grade: str) -> tuple[str, ...]:
+    return (STATIC_VECTORS_FILE,) if needs_static_vectors(config.training[grade]) else ()
 
 
 def _load_encoder(config: TriageConfig, *, training: bool) -> Encoder:
@@ -183,8 +188,18 @@ def _train(
     if grade == "embeddings":
         report("loading the offline MiniLM encoder")
         embeddings = _encode_with_progress(_load_encoder(config, training=True), texts, report)
+    static_vectors = None
+    if needs_static_vectors(config.training[grade]):
+        static_vectors = read_artifact((data_dir or DEFAULT_DATA_DIR) / STATIC_VECTORS_FILE)
     fitted, oof_probs = train(
-        texts, labels, grade=grade, config=config.training[grade], embeddings=embeddings, progress=report
+        texts,
+        labels,
+        grade=grade,
+        config=config.training[grade],
+        embeddings=embeddings,
+        progress=report,
+        static_vectors=static_vectors,
+        bias_intents=frozenset(EXTRA_INTENTS),
     )
     fitted.cv.update(_banking77_figures(fitted, oof_probs, labels))
     seconds = time.perf_counter() - started

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from agents.triage.config import TriageConfig, load_triage_config
 from agents.triage.data import DEFAULT_DATA_DIR, read_labelled_csv
 from agents.triage.model import TriageModel, load_or_train
+from agents.triage.static_vectors import STATIC_VECTORS_FILE
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 TEST_CACHE_DIR = REPO_ROOT / "var" / "models" / "tests"
@@ -51,4 +53,5 @@ def make_small_data_dir(root: Path) -> Path:
     extra = read_labelled_csv(DEFAULT_DATA_DIR / "triage" / "extra_train.csv")
     write_rows(root / "banking77" / "train.csv", [r for r in banking if r[1] in SMALL_INTENTS][:400])
     write_rows(root / "triage" / "extra_train.csv", [r for r in extra if r[1] in ("greeting", "thanks")])
+    shutil.copyfile(DEFAULT_DATA_DIR / STATIC_VECTORS_FILE, root / STATIC_VECTORS_FILE)
     return root
