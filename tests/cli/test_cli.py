@@ -120,7 +120,8 @@ def test_up_migrates_seeds_and_serves(tmp_path: Path) -> None:
         text=True,
     )
     try:
-        deadline = time.monotonic() + 240
+        # A fresh checkout trains the light triage model first (about 2 minutes on 2 cores).
+        deadline = time.monotonic() + 480
         ready = None
         while time.monotonic() < deadline and proc.poll() is None:
             try:
