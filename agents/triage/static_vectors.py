@@ -26,14 +26,14 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import linalg, sparse
 
+from agents.triage.calibration import FloatArray
+
 STATIC_VECTORS_FILE = "triage/minilm_static.npz"
 # As the MiniLM encoder: the intent is stated well within 64 word pieces.
 MAX_TOKENS = 64
 MAX_WORD_CHARS = 100
 UNKNOWN = "[UNK]"
 FORMAT = 1
-
-FloatArray = NDArray[np.float64]
 
 
 class StaticVectorsError(RuntimeError):
@@ -247,6 +247,7 @@ def write_artifact(
 
 
 def unit_rows(vectors: FloatArray) -> FloatArray:
+    """Each row scaled to unit length (a zero row stays zero)."""
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     result: FloatArray = vectors / np.where(norms == 0.0, 1.0, norms)
     return result

@@ -42,7 +42,13 @@ from agents.triage.calibration import (
     softmax,
 )
 from agents.triage.config import TrainingConfig
-from agents.triage.static_vectors import StaticArtifact, StaticEncoder, WordPieceTokenizer, fit_static_encoder
+from agents.triage.static_vectors import (
+    StaticArtifact,
+    StaticEncoder,
+    WordPieceTokenizer,
+    fit_static_encoder,
+    unit_rows,
+)
 
 Progress = Callable[[str], None]
 MIN_WORDS_FOR_FAMILIARITY = 3
@@ -152,12 +158,6 @@ class Neighbours:
 
     def __getstate__(self) -> dict[str, Any]:
         return {name: value for name, value in self.__dict__.items() if name != "_columns"}
-
-
-def unit_rows(vectors: FloatArray) -> FloatArray:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    result: FloatArray = vectors / np.where(norms == 0.0, 1.0, norms)
-    return result
 
 
 @dataclass
