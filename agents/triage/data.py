@@ -49,12 +49,14 @@ def training_paths(data_dir: Path | None = None) -> list[Path]:
     return [root / name for name in TRAINING_FILES]
 
 
+def load_training_files(data_dir: Path | None = None) -> list[LabelledRows]:
+    """The rows of each training file, in `TRAINING_FILES` order (Banking77 first)."""
+    return [read_labelled_csv(path) for path in training_paths(data_dir)]
+
+
 def load_training_rows(data_dir: Path | None = None) -> LabelledRows:
     """Banking77 train (Casanueva et al. 2020, CC BY 4.0) followed by the Bankdesk support intents."""
-    rows: LabelledRows = []
-    for path in training_paths(data_dir):
-        rows.extend(read_labelled_csv(path))
-    return rows
+    return [row for rows in load_training_files(data_dir) for row in rows]
 
 
 def training_data_digest(data_dir: Path | None = None, extra_files: tuple[str, ...] = ()) -> str:

@@ -18,13 +18,7 @@ import numpy as np
 from agents.triage import cache
 from agents.triage.calibration import FloatArray, coverage_curve
 from agents.triage.config import GRADES, TriageConfig, load_triage_config
-from agents.triage.data import (
-    DEFAULT_DATA_DIR,
-    load_training_rows,
-    read_labelled_csv,
-    training_data_digest,
-    training_paths,
-)
+from agents.triage.data import DEFAULT_DATA_DIR, load_training_files, training_data_digest
 from agents.triage.encoder import Encoder
 from agents.triage.routes import EXTRA_INTENTS, route_for
 from agents.triage.static_vectors import STATIC_VECTORS_FILE, read_artifact
@@ -193,7 +187,8 @@ def _train(
     grade: str, config: TriageConfig, data_dir: Path | None, report: Progress, key: str, cache_dir: Path
 ) -> FittedTriage:
     started = time.perf_counter()
-    rows = load_training_rows(data_dir)
+    files = load_training_files(data_dir)
+    rows = [row for file_rows in files for row in file_rows]
     texts = [text for text, _ in rows]
     labels = [label for _, label in rows]
     embeddings = None
@@ -213,8 +208,7 @@ def _train(
         static_vectors=static_vectors,
         bias_intents=frozenset(EXTRA_INTENTS),
     )
-    banking77_rows = len(read_labelled_csv(training_paths(data_dir)[0]))
-    fitted.cv.update(_banking77_figures(fitted, oof_probs, labels, banking77_rows))
+    fitted.cv.update(_banking77_figures(fitted, oof_probs, labels, banking77_rows=len(files[0])))
     seconds = time.perf_counter() - started
     cache.write(cache_dir, grade, key, fitted, {"train_seconds": round(seconds, 2), "cv": fitted.cv})
     report(

@@ -263,9 +263,6 @@ def _full_scores(classifier: Any, features: Any, n_classes: int) -> FloatArray:
     return filled
 
 
-STATIC_MEMBERS = ("static", "static_neighbours")
-
-
 def member_weights(config: TrainingConfig, with_embeddings: bool) -> dict[str, float]:
     weights = {"tfidf": 1.0}
     if with_embeddings:
@@ -366,7 +363,7 @@ def _fit_static(
     weights: dict[str, float],
     static: StaticInputs | None,
 ) -> StaticMembers | None:
-    if static is None or not any(name in weights for name in STATIC_MEMBERS):
+    if static is None:
         return None
     encoder = fit_static_encoder(
         static.tokenizer,
@@ -455,7 +452,7 @@ def train(
     y = np.array([index[label] for label in labels], dtype=np.int64)
     weights = member_weights(config, embeddings is not None)
     static = None
-    if any(name in weights for name in STATIC_MEMBERS):
+    if needs_static_vectors(config):
         if static_vectors is None:
             raise ValueError("this configuration weighs the static members but no static vectors were given")
         static = StaticInputs.from_artifact(static_vectors, texts, config.max_chars)
