@@ -16,6 +16,7 @@ table lookup and a sum. Only the training rows of each cross-validation fold are
 from __future__ import annotations
 
 import hashlib
+import os
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -231,7 +232,9 @@ def write_artifact(
     prior_values, prior_scales = quantise(prior)
     target_values, target_scales = quantise(np.asarray(targets)[[keys[key] for key in order]])
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
+    # Written beside the target and renamed over it, so an interrupted rebuild leaves the old file whole.
+    staging = path.with_name(f".{path.name}.partial")
+    with staging.open("wb") as handle:
         np.savez_compressed(
             handle,
             format=np.int64(FORMAT),
@@ -244,6 +247,7 @@ def write_artifact(
             target_scales=target_scales,
             source=np.array(source),
         )
+    os.replace(staging, path)
 
 
 def unit_rows(vectors: FloatArray) -> FloatArray:

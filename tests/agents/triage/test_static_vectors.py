@@ -117,6 +117,7 @@ def test_write_is_deterministic_and_round_trips(tmp_path: Path) -> None:
     write_artifact(tmp_path / "a.npz", texts=texts, targets=targets, **kwargs)  # type: ignore[arg-type]
     write_artifact(tmp_path / "b.npz", texts=texts, targets=targets, **kwargs)  # type: ignore[arg-type]
     assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.npz", "b.npz"], "no staging file left"
     artifact = read_artifact(tmp_path / "a.npz")
     assert len(artifact.target_keys) == 2, "one row per distinct text"
     found, stored = artifact.targets_for(["top up failed", "never seen"])
