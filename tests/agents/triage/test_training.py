@@ -4,11 +4,15 @@ import pickle
 
 import numpy as np
 import pytest
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion
 
 from agents.triage.model import TriageModel
 from agents.triage.training import (
     ABSENT_CLASS_SCORE,
     Neighbours,
+    _full_scores,
     combine,
     tfidf_features,
     unit_rows,
@@ -68,13 +72,53 @@ def test_neighbours_pickle_without_their_derived_index() -> None:
     np.testing.assert_array_equal(pickle.loads(before).scores(vectors), scores)
 
 
+AWKWARD_TEXTS = [
+    "my card has not arrived",
+    "Why was I charged \u00a32.50 twice?",
+    "",
+    "\U0001f600",
+    "   ",
+    "Ça coûte combien ? Überweisung nach Zürich",
+    "MY CARD!!! my card my card my card",
+    "top up " * 150,
+]
+
+
 def test_tfidf_features_equal_the_union_transform(light_model: TriageModel) -> None:
     vectorizer = light_model._fitted.scorers.vectorizer
-    texts = ["my card has not arrived", "Why was I charged \u00a32.50 twice?", "", "\U0001f600"]
-    fast = tfidf_features(vectorizer, texts)
-    slow = vectorizer.transform(texts)
+    fast = tfidf_features(vectorizer, AWKWARD_TEXTS)
+    slow = vectorizer.transform(AWKWARD_TEXTS)
     assert fast.shape == slow.shape
-    assert (fast != slow).nnz == 0
+    assert (fast != slow).nnz == 0, "the fast path must be the same matrix, bit for bit"
+    one_at_a_time = sparse.vstack([tfidf_features(vectorizer, [text]) for text in AWKWARD_TEXTS])
+    assert (one_at_a_time != fast).nnz == 0
+    assert tfidf_features(vectorizer, []).shape == (0, slow.shape[1])
+
+
+def test_tfidf_features_fall_back_for_a_part_the_fast_path_does_not_cover() -> None:
+    texts = ["freeze my card", "unfreeze my card", "card card card arrived"]
+    union = FeatureUnion(
+        [
+            ("words", TfidfVectorizer(sublinear_tf=True)),
+            ("binary", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), binary=True)),
+        ]
+    ).fit(texts)
+    assert (tfidf_features(union, texts) != union.transform(texts)).nnz == 0
+
+
+def test_member_scores_equal_decision_function(light_model: TriageModel) -> None:
+    scorers = light_model._fitted.scorers
+    features = tfidf_features(scorers.vectorizer, AWKWARD_TEXTS)
+    expected = scorers.tfidf.decision_function(features)
+    got = _full_scores(scorers.tfidf, features, scorers.n_classes)
+    np.testing.assert_array_equal(got[:, scorers.tfidf.classes_], expected)
+    assert scorers.static is not None
+    assert scorers.static.linear is not None
+    vectors = scorers.static.encoder.encode(AWKWARD_TEXTS[:3])
+    np.testing.assert_array_equal(
+        _full_scores(scorers.static.linear, vectors, scorers.n_classes),
+        scorers.static.linear.decision_function(vectors),
+    )
 
 
 def test_combine_weights_each_members_log_probabilities() -> None:
