@@ -134,8 +134,9 @@ class _FastTfidf:
                 counts[index] = counts.get(index, 0) + 1
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        columns = np.array(sorted(counts), dtype=np.int64)
-        data = np.array([counts[int(column)] for column in columns], dtype=np.float64)
+        ordered = sorted(counts.items())
+        columns = np.array([column for column, _ in ordered], dtype=np.int64)
+        data = np.array([count for _, count in ordered], dtype=np.float64)
         np.log(data, data)
         data += 1.0
         data *= self.idf[columns]
@@ -154,7 +155,7 @@ def _fast_parts(vectorizer: FeatureUnion) -> list[_FastTfidf] | None:
     """The union's parts for `tfidf_features`, built once per fitted union; None if a part does not fit."""
     if vectorizer in _FAST_PARTS:
         return _FAST_PARTS[vectorizer]
-    parts: list[_FastTfidf] | None = []
+    parts: list[_FastTfidf] = []
     offset = 0
     for _, part in vectorizer.transformer_list:
         supported = (
@@ -166,9 +167,9 @@ def _fast_parts(vectorizer: FeatureUnion) -> list[_FastTfidf] | None:
             and part.dtype == np.float64
             and vectorizer.transformer_weights is None
         )
-        if not supported or parts is None:
-            parts = None
-            break
+        if not supported:
+            _FAST_PARTS[vectorizer] = None
+            return None
         width = len(part.vocabulary_)
         parts.append(
             _FastTfidf(part.build_analyzer(), part.vocabulary_, part.idf_.astype(np.float64), offset, width)
