@@ -234,20 +234,25 @@ def write_artifact(
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the target and renamed over it, so an interrupted rebuild leaves the old file whole.
     staging = path.with_name(f".{path.name}.partial")
-    with staging.open("wb") as handle:
-        np.savez_compressed(
-            handle,
-            format=np.int64(FORMAT),
-            vocab=np.array("\n".join(vocab)),
-            prior_ids=np.array(prior_ids, dtype=np.int32),
-            prior=prior_values,
-            prior_scales=prior_scales,
-            target_keys=np.array(order, dtype=np.uint64),
-            targets=target_values,
-            target_scales=target_scales,
-            source=np.array(source),
-        )
-    os.replace(staging, path)
+    try:
+        with staging.open("wb") as handle:
+            np.savez_compressed(
+                handle,
+                format=np.int64(FORMAT),
+                vocab=np.array("\n".join(vocab)),
+                prior_ids=np.array(prior_ids, dtype=np.int32),
+                prior=prior_values,
+                prior_scales=prior_scales,
+                target_keys=np.array(order, dtype=np.uint64),
+                targets=target_values,
+                target_scales=target_scales,
+                source=np.array(source),
+            )
+        os.replace(staging, path)
+    except BaseException:
+        # A failed or interrupted write (disk full, Ctrl-C) leaves no half-written file behind.
+        staging.unlink(missing_ok=True)
+        raise
 
 
 def unit_rows(vectors: FloatArray) -> FloatArray:

