@@ -31,8 +31,10 @@ def render_table(report: dict[str, Any]) -> str:
         f"macro-F1         {report['macro_f1']:.4f}",
         f"ECE              {report['ece']:.4f}",
         f"latency p50/p95  {report['latency_ms_p50']:.2f} / {report['latency_ms_p95']:.2f} ms (single query)",
-        "coverage  accuracy",
     ]
+    if report.get("urgent_recall") is not None:
+        lines.append(f"urgent recall    {report['urgent_recall']:.4f} ({report['urgent_rows']} urgent rows)")
+    lines.append("coverage  accuracy")
     lines += [f"  {float(point):>5.0%}   {accuracy:.4f}" for point, accuracy in report["coverage"].items()]
     return "\n".join(lines) + "\n"
 

@@ -10,6 +10,7 @@ from sklearn.metrics import f1_score
 
 from agents.triage.calibration import COVERAGE_POINTS, accuracy_at_coverage, expected_calibration_error
 from agents.triage.model import TriageResult
+from agents.triage.routes import route_for
 
 LATENCY_SAMPLE = 200
 
@@ -61,4 +62,19 @@ def evaluate(model: Predictor, rows: list[tuple[str, str]]) -> dict[str, Any]:
         "ece": expected_calibration_error(confidence, correct),
         "latency_ms_p50": float(np.percentile(latency, 50)),
         "latency_ms_p95": float(np.percentile(latency, 95)),
+        **urgency_figures(expected, results),
+    }
+
+
+def urgency_figures(expected: list[str], results: list[TriageResult]) -> dict[str, Any]:
+    """How the urgent rows fared: the share predicted as some urgent intent, whichever one.
+
+    An urgent message (lost or stolen card, unrecognised payment, vulnerability ...) read as another urgent
+    intent still gets urgent handling; read as a non-urgent one it does not. `urgent_recall` is None when
+    the file has no urgent rows.
+    """
+    urgent = [result for label, result in zip(expected, results, strict=True) if route_for(label).urgent]
+    return {
+        "urgent_rows": len(urgent),
+        "urgent_recall": sum(result.urgent for result in urgent) / len(urgent) if urgent else None,
     }

@@ -81,3 +81,17 @@ def test_train_command_reports_cross_validated_figures(
 def test_unknown_grade_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert train_command("gigantic", cache_dir=TEST_CACHE_DIR) == 2
     assert "grade" in capsys.readouterr().err
+
+
+def test_evaluate_reports_urgent_recall(light_model: TriageModel) -> None:
+    rows = [
+        ("my card was stolen on the train", "lost_or_stolen_card"),
+        ("hello there", "compromised_card"),  # urgent by its label, read as a greeting
+        ("hello there", "greeting"),
+    ]
+    report = evaluate(light_model, rows)
+    assert report["urgent_rows"] == 2
+    assert report["urgent_recall"] == 0.5
+    no_urgent = evaluate(light_model, [("hello there", "greeting")])
+    assert no_urgent["urgent_rows"] == 0
+    assert no_urgent["urgent_recall"] is None

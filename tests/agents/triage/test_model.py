@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from agents.triage.config import TriageConfig
+from agents.triage.data import DEFAULT_DATA_DIR, read_labelled_csv
+from agents.triage.evaluate import urgency_figures
 from agents.triage.model import TriageModel, TriageResult
 from agents.triage.routes import route_for
 
@@ -36,6 +38,14 @@ MIN_RECALL = {
     "dispute_transaction": 0.85,
     "payment_status": 0.8,
 }
+
+# Urgent messages (lost or stolen card or phone, compromised card, unrecognised card payment, cash withdrawal
+# or direct debit, vulnerability) written by a separate author who never saw the training data, 16 per
+# intent, and used for nothing but this test: the phrasings that were studied while writing training rows
+# are in urgent_dev.csv. Before the urgent training rows the light grade read 48 % of these as urgent; the
+# bar sits below today's 68 % with room for a retrain's drift, above the old model.
+URGENT_HELDOUT_CSV = DEFAULT_DATA_DIR / "triage" / "urgent_heldout.csv"
+MIN_URGENT_RECALL = 0.6
 
 # The support intents against their Banking77 neighbours: the wording decides which procedure runs.
 NEIGHBOURS = {
@@ -114,6 +124,26 @@ def test_every_heldout_human_request_hands_off(
         if result.route != "handoff"
     ]
     assert missed == []
+
+
+def test_urgent_heldout_messages_are_read_as_urgent(
+    light_model: TriageModel, triage_config: TriageConfig
+) -> None:
+    rows = read_labelled_csv(URGENT_HELDOUT_CSV)
+    labels = [label for _, label in rows]
+    assert len(rows) >= 100
+    assert all(route_for(label).urgent for label in labels)
+    results = light_model.predict_batch([text for text, _ in rows])
+    figures = urgency_figures(labels, results)
+    assert figures["urgent_recall"] >= MIN_URGENT_RECALL
+    # A miss must not look sure of itself: below the threshold the turn escalates rather than acting on it.
+    threshold = triage_config.threshold("light")
+    confident_misses = [
+        text
+        for (text, _), result in zip(rows, results, strict=True)
+        if not result.urgent and result.confidence >= threshold
+    ]
+    assert len(confident_misses) <= 1, confident_misses
 
 
 @pytest.mark.embeddings
