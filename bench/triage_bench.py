@@ -26,7 +26,7 @@ from typing import Any  # noqa: E402
 import numpy as np  # noqa: E402
 
 from agents.triage.data import DEFAULT_DATA_DIR, read_labelled_csv  # noqa: E402
-from agents.triage.evaluate import single_query_latency_ms  # noqa: E402
+from agents.triage.evaluate import single_query_latency_ms, urgency_figures  # noqa: E402
 from agents.triage.model import load_or_train  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -46,6 +46,11 @@ def bench_grade(grade: str) -> dict[str, Any]:
     rng = np.random.default_rng(0)
     sample = [rows[i][0] for i in rng.choice(len(rows), LATENCY_QUERIES, replace=False)]
     latency = single_query_latency_ms(model, sample, sample=LATENCY_QUERIES)
+    support = read_labelled_csv(DEFAULT_DATA_DIR / "triage" / "extra_heldout.csv")
+    support_results = model.predict_batch([text for text, _ in support])
+    urgent = read_labelled_csv(DEFAULT_DATA_DIR / "triage" / "urgent_heldout.csv")
+    urgent_labels = [label for _, label in urgent]
+    urgent_results = model.predict_batch([text for text, _ in urgent])
     cv = model.cv
     return {
         "model": model.name,
@@ -63,6 +68,14 @@ def bench_grade(grade: str) -> dict[str, Any]:
         "load_seconds_cached": load_seconds,
         "latency_ms_p50": float(np.percentile(latency, 50)),
         "latency_ms_p95": float(np.percentile(latency, 95)),
+        # Held-out phrasings, never trained on: the support intents, and urgent messages by another author.
+        "heldout_support_accuracy": float(
+            np.mean([r.intent == label for (_, label), r in zip(support, support_results, strict=True)])
+        ),
+        "heldout_urgent_accuracy": float(
+            np.mean([r.intent == label for label, r in zip(urgent_labels, urgent_results, strict=True)])
+        ),
+        "heldout_urgent_recall": urgency_figures(urgent_labels, urgent_results)["urgent_recall"],
     }
 
 
@@ -89,7 +102,7 @@ def plot(results: dict[str, dict[str, Any]], path: Path) -> None:
 def table(results: dict[str, dict[str, Any]]) -> str:
     head = (
         f"{'grade':<11}{'CV acc B77':>11}{'CV acc all':>11}{'acc@80% B77':>12}{'ECE all':>9}"
-        f"{'train s':>9}{'load s':>8}{'p50 ms':>8}{'p95 ms':>8}{'thr@80%':>9}"
+        f"{'train s':>9}{'load s':>8}{'p50 ms':>8}{'p95 ms':>8}{'thr@80%':>9}{'support':>9}{'urgent':>8}"
     )
     lines = [head, "-" * len(head)]
     for grade, r in results.items():
@@ -99,6 +112,8 @@ def table(results: dict[str, dict[str, Any]]) -> str:
             f"{r['train_seconds_cold']:>9.1f}{r['load_seconds_cached']:>8.2f}"
             f"{r['latency_ms_p50']:>8.2f}{r['latency_ms_p95']:>8.2f}"
             f"{r['threshold_at_coverage_all_intents']['0.8']:>9.3f}"
+            f"{r.get('heldout_support_accuracy', float('nan')):>9.3f}"
+            f"{r.get('heldout_urgent_recall', float('nan')):>8.3f}"
         )
     return "\n".join(lines)
 

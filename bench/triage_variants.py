@@ -1,0 +1,177 @@
+"""Embeddings-grade variants that were measured and not adopted: the evidence behind the README's account.
+
+    .venv/bin/python bench/triage_variants.py        (about 15 minutes on 2 cores; needs the embeddings extra)
+
+Every figure is the out-of-fold accuracy on the Banking77 rows of the embeddings grade's ensemble, computed as
+training computes it (agents.triage.training: per-member temperatures, the support-intent bias), with one
+thing changed at a time:
+
+- the encoder: the int8 MiniLM the grade uses, or the float32 one (and its per-query encoder time);
+- the cross-validation: 5 folds split with seeds 0, 1 and 2 (how much the figure moves with the split alone),
+  and 10 folds (each model trained on 90 % rather than 80 % of the rows);
+- the MiniLM member: the linear SVM the grade uses, a Crammer-Singer multi-class SVM, or a multinomial
+  logistic regression.
+
+Writes bench/out/triage_variants.json. Sentence vectors are cached in bench/out/ between runs.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import dataclasses  # noqa: E402
+import json  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import numpy as np  # noqa: E402
+from numpy.typing import NDArray  # noqa: E402
+
+from agents.triage import training  # noqa: E402
+from agents.triage.calibration import cross_fitted_class_bias, fit_temperature  # noqa: E402
+from agents.triage.config import TrainingConfig, load_triage_config  # noqa: E402
+from agents.triage.data import load_training_files  # noqa: E402
+from agents.triage.routes import EXTRA_INTENTS  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out"
+TIMED_QUERIES = 300
+
+
+def encode(texts: list[str], precision: str) -> tuple[NDArray[np.float64], float]:
+    """Sentence vectors for `texts` (cached on disk) and the encoder's p50 single-query time in ms."""
+    from agents.triage.encoder import MiniLMEncoder, load_encoder, model_path, set_torch_threads
+
+    cache = OUT / f"triage_variants_{precision}.npz"
+    if precision == "int8":
+        encoder = load_encoder(threads=1)
+    else:
+        from transformers import AutoModel, AutoTokenizer
+
+        set_torch_threads(1)
+        path = str(model_path())
+        encoder = MiniLMEncoder(
+            AutoTokenizer.from_pretrained(path, local_files_only=True),
+            AutoModel.from_pretrained(path, local_files_only=True).eval(),
+        )
+    timings = []
+    for text in texts[:TIMED_QUERIES]:
+        started = time.perf_counter()
+        encoder.encode([text])
+        timings.append((time.perf_counter() - started) * 1000.0)
+    if cache.is_file():
+        stored = np.load(cache)
+        if stored["vectors"].shape[0] == len(texts):
+            return stored["vectors"], float(np.median(timings))
+    print(f"  encoding {len(texts)} texts with the {precision} MiniLM")
+    vectors = encoder.encode([training.clip_text(text, 1000) for text in texts])
+    OUT.mkdir(parents=True, exist_ok=True)
+    np.savez(cache, vectors=vectors)
+    return vectors, float(np.median(timings))
+
+
+def ensemble_accuracy(
+    oof: dict[str, NDArray[np.float64]],
+    y: NDArray[np.int64],
+    config: TrainingConfig,
+    biased: NDArray[np.int64],
+    banking77_rows: int,
+) -> float:
+    weights = training.member_weights(config, with_embeddings=True)
+    temperatures = {name: fit_temperature(oof[name], y) for name in weights}
+    combined = training.combine(oof, temperatures, weights)
+    _, combined = cross_fitted_class_bias(
+        combined, y, biased, folds=config.calibration_folds, seed=config.seed
+    )
+    predicted = combined.argmax(axis=1)
+    return float((predicted[:banking77_rows] == y[:banking77_rows]).mean())
+
+
+def main() -> None:
+    files = load_training_files()
+    rows = [row for file_rows in files for row in file_rows]
+    texts = [text for text, _ in rows]
+    classes = sorted({label for _, label in rows})
+    index = {name: i for i, name in enumerate(classes)}
+    y = np.array([index[label] for _, label in rows], dtype=np.int64)
+    biased = np.array([index[name] for name in sorted(EXTRA_INTENTS) if name in index], dtype=np.int64)
+    base = load_triage_config().training["embeddings"]
+    banking77_rows = len(files[0])
+    results: dict[str, Any] = {}
+
+    def run(name: str, vectors: NDArray[np.float64], config: TrainingConfig) -> None:
+        started = time.perf_counter()
+        weights = training.member_weights(config, with_embeddings=True)
+        oof = training.out_of_fold_scores(texts, y, vectors, config, weights, lambda _message: None)
+        accuracy = ensemble_accuracy(oof, y, config, biased, banking77_rows)
+        members = {
+            m: float((oof[m].argmax(1)[:banking77_rows] == y[:banking77_rows]).mean()) for m in weights
+        }
+        results[name] = {"ensemble_banking77": accuracy, "members_banking77": members}
+        print(
+            f"  {name:<34} ensemble {accuracy:.4f}  members {members}"
+            f"  ({time.perf_counter() - started:.0f} s)"
+        )
+
+    int8, int8_ms = encode(texts, "int8")
+    fp32, fp32_ms = encode(texts, "fp32")
+    results["encoder_p50_ms"] = {"int8": int8_ms, "fp32": fp32_ms}
+    print(f"  encoder p50 per query: int8 {int8_ms:.2f} ms, float32 {fp32_ms:.2f} ms")
+    for seed in (0, 1, 2):
+        run(f"int8, 5 folds, split seed {seed}", int8, dataclasses.replace(base, seed=seed))
+    run("float32, 5 folds, split seed 0", fp32, base)
+    run("int8, 10 folds, split seed 0", int8, dataclasses.replace(base, calibration_folds=10))
+    results |= member_swaps(texts, y, int8, base, biased, banking77_rows)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "triage_variants.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(f"wrote {OUT / 'triage_variants.json'}")
+
+
+def member_swaps(
+    texts: list[str],
+    y: NDArray[np.int64],
+    vectors: NDArray[np.float64],
+    config: TrainingConfig,
+    biased: NDArray[np.int64],
+    banking77_rows: int,
+) -> dict[str, Any]:
+    """The MiniLM member replaced by other linear models on the same folds, the other members as trained."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.svm import LinearSVC
+
+    weights = training.member_weights(config, with_embeddings=True)
+    oof = training.out_of_fold_scores(texts, y, vectors, config, weights, lambda _message: None)
+    columns = vectors[:, -config.embedding_classifier_dims :]
+    makers = {
+        "crammer_singer_svm": lambda: LinearSVC(
+            C=config.embedding_C, multi_class="crammer_singer", max_iter=config.max_iter, random_state=0
+        ),
+        "multinomial_logistic_regression": lambda: LogisticRegression(C=20.0, max_iter=3000),
+    }
+    folds = StratifiedKFold(n_splits=config.calibration_folds, shuffle=True, random_state=config.seed)
+    results = {}
+    for name, make in makers.items():
+        started = time.perf_counter()
+        scores = np.zeros_like(oof["embedding"])
+        for train, test in folds.split(np.zeros(len(y)), y):
+            model = make().fit(columns[train], y[train])
+            filled = np.full((len(test), scores.shape[1]), training.ABSENT_CLASS_SCORE)
+            filled[:, model.classes_] = model.decision_function(columns[test])
+            scores[test] = filled
+        swapped = dict(oof) | {"embedding": scores}
+        accuracy = ensemble_accuracy(swapped, y, config, biased, banking77_rows)
+        alone = float((scores.argmax(1)[:banking77_rows] == y[:banking77_rows]).mean())
+        results[f"int8, MiniLM member {name}"] = {"ensemble_banking77": accuracy, "member_banking77": alone}
+        print(
+            f"  MiniLM member {name:<32} ensemble {accuracy:.4f}  alone {alone:.4f}"
+            f"  ({time.perf_counter() - started:.0f} s)"
+        )
+    return results
+
+
+if __name__ == "__main__":
+    main()
