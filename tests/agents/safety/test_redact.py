@@ -23,6 +23,16 @@ def test_checksums() -> None:
     assert not iban_is_valid("GB82WEST12345698765433")
 
 
+def test_iban_needs_its_country_structure_not_only_the_check_digits() -> None:
+    # "is" + a card number + "has been" makes a 26-character run that starts like an Icelandic IBAN and
+    # passes mod-97 by chance (1 in 97); Iceland's BBAN is 22 digits, so it is no IBAN.
+    run = "IS45414514522213951HASBEEN"
+    assert int("".join(str(int(c, 36)) for c in run[4:] + run[:4])) % 97 == 1
+    assert not iban_is_valid(run)
+    assert iban_is_valid("IS140159260076545510730339")
+    assert redact("Your card is 45414514522213951 has been updated.").findings == []  # not Luhn-valid either
+
+
 @pytest.mark.parametrize(
     ("text", "span"),
     [
