@@ -26,7 +26,7 @@ from typing import Any  # noqa: E402
 import numpy as np  # noqa: E402
 
 from agents.triage.data import DEFAULT_DATA_DIR, read_labelled_csv  # noqa: E402
-from agents.triage.evaluate import single_query_latency_ms, urgency_figures  # noqa: E402
+from agents.triage.evaluate import evaluate, single_query_latency_ms  # noqa: E402
 from agents.triage.model import load_or_train  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -46,11 +46,9 @@ def bench_grade(grade: str) -> dict[str, Any]:
     rng = np.random.default_rng(0)
     sample = [rows[i][0] for i in rng.choice(len(rows), LATENCY_QUERIES, replace=False)]
     latency = single_query_latency_ms(model, sample, sample=LATENCY_QUERIES)
-    support = read_labelled_csv(DEFAULT_DATA_DIR / "triage" / "extra_heldout.csv")
-    support_results = model.predict_batch([text for text, _ in support])
-    urgent = read_labelled_csv(DEFAULT_DATA_DIR / "triage" / "urgent_heldout.csv")
-    urgent_labels = [label for _, label in urgent]
-    urgent_results = model.predict_batch([text for text, _ in urgent])
+    # Held-out phrasings, never trained on: the support intents, and urgent messages by another author.
+    support = evaluate(model, read_labelled_csv(DEFAULT_DATA_DIR / "triage" / "extra_heldout.csv"))
+    urgent = evaluate(model, read_labelled_csv(DEFAULT_DATA_DIR / "triage" / "urgent_heldout.csv"))
     cv = model.cv
     return {
         "model": model.name,
@@ -68,14 +66,9 @@ def bench_grade(grade: str) -> dict[str, Any]:
         "load_seconds_cached": load_seconds,
         "latency_ms_p50": float(np.percentile(latency, 50)),
         "latency_ms_p95": float(np.percentile(latency, 95)),
-        # Held-out phrasings, never trained on: the support intents, and urgent messages by another author.
-        "heldout_support_accuracy": float(
-            np.mean([r.intent == label for (_, label), r in zip(support, support_results, strict=True)])
-        ),
-        "heldout_urgent_accuracy": float(
-            np.mean([r.intent == label for label, r in zip(urgent_labels, urgent_results, strict=True)])
-        ),
-        "heldout_urgent_recall": urgency_figures(urgent_labels, urgent_results)["urgent_recall"],
+        "heldout_support_accuracy": support["accuracy"],
+        "heldout_urgent_accuracy": urgent["accuracy"],
+        "heldout_urgent_recall": urgent["urgent_recall"],
     }
 
 

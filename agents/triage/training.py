@@ -518,6 +518,27 @@ def out_of_fold_scores(
     return scores
 
 
+def calibrate_members(
+    oof: dict[str, FloatArray],
+    y: NDArray[np.int64],
+    weights: dict[str, float],
+    config: TrainingConfig,
+    biased: NDArray[np.int64],
+) -> tuple[dict[str, float], FloatArray | None, FloatArray]:
+    """A temperature per member, their weighted sum, then (when the configuration asks) a cross-fitted bias
+    for the `biased` classes: the member temperatures, the bias (or None) and the combined out-of-fold scores,
+    before the final temperature.
+    """
+    member_temperatures = {name: fit_temperature(oof[name], y) for name in weights}
+    combined = combine(oof, member_temperatures, weights)
+    class_bias = None
+    if config.bias_support_intents:
+        class_bias, combined = cross_fitted_class_bias(
+            combined, y, biased, folds=config.calibration_folds, seed=config.seed
+        )
+    return member_temperatures, class_bias, combined
+
+
 def summarise(probs: FloatArray, y: NDArray[np.int64]) -> dict[str, Any]:
     confidence = probs.max(axis=1)
     correct = probs.argmax(axis=1) == y
@@ -558,14 +579,8 @@ def train(
         static = StaticInputs.from_artifact(static_vectors, texts, config.max_chars)
     oof = out_of_fold_scores(texts, y, embeddings, config, weights, progress, static)
     progress("fitting the calibration temperatures")
-    member_temperatures = {name: fit_temperature(oof[name], y) for name in weights}
-    combined = combine(oof, member_temperatures, weights)
-    class_bias = None
-    if config.bias_support_intents:
-        biased = np.array([index[name] for name in sorted(bias_intents) if name in index], dtype=np.int64)
-        class_bias, combined = cross_fitted_class_bias(
-            combined, y, biased, folds=config.calibration_folds, seed=config.seed
-        )
+    biased = np.array([index[name] for name in sorted(bias_intents) if name in index], dtype=np.int64)
+    member_temperatures, class_bias, combined = calibrate_members(oof, y, weights, config, biased)
     temperature = fit_temperature(combined, y)
     oof_probs = softmax(combined, temperature)
     progress("fitting the final model on all rows")
