@@ -180,11 +180,13 @@ def _fast_parts(vectorizer: FeatureUnion) -> list[_FastTfidf] | None:
 
 
 def _forget_stop_words(vectorizer: FeatureUnion) -> None:
-    # `stop_words_` is a set (pickled in hash-seed order) that prediction never uses; dropping it keeps the
-    # artifact byte-identical across processes and smaller.
+    # `stop_words_` is a set (pickled in hash-seed order) that prediction never uses; `_stop_words_id` is the
+    # memory address of the stop-word list scikit-learn last validated (absent, it validates again). Dropping
+    # both keeps the artifact byte-identical across processes, and smaller.
     for _, part in vectorizer.transformer_list:
-        if hasattr(part, "stop_words_"):
-            delattr(part, "stop_words_")
+        for name in ("stop_words_", "_stop_words_id"):
+            if hasattr(part, name):
+                delattr(part, name)
 
 
 def build_classifier(name: str, C: float, config: TrainingConfig) -> Any:

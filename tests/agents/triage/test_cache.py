@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,6 +55,19 @@ def test_training_is_deterministic(tmp_path: Path, small_data: Path) -> None:
     second, _ = _load(tmp_path / "b", small_data)
     assert cache.file_sha256(_artifact(tmp_path / "a")) == cache.file_sha256(_artifact(tmp_path / "b"))
     assert first.predict_batch(PROBES) == second.predict_batch(PROBES)
+
+
+def test_training_is_deterministic_across_processes(tmp_path: Path, small_data: Path) -> None:
+    # Another process has other memory addresses and another hash seed: neither may reach the pickle.
+    script = (
+        "import sys; from pathlib import Path; from agents.triage.model import load_or_train; "
+        "load_or_train(grade='light', cache_dir=Path(sys.argv[1]), data_dir=Path(sys.argv[2]))"
+    )
+    for name in ("a", "b"):
+        subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / name), str(small_data)], check=True, timeout=300
+        )
+    assert cache.file_sha256(_artifact(tmp_path / "a")) == cache.file_sha256(_artifact(tmp_path / "b"))
 
 
 def test_second_load_uses_the_cache(tmp_path: Path, small_data: Path) -> None:
