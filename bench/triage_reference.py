@@ -59,42 +59,46 @@ ISSUE_TEST_AT_80 = {"tfidf_minilm_lr": 0.988}
 Matrix = Any  # a dense array or a scipy sparse matrix
 
 
-def sentence_vectors(texts: list[str]) -> NDArray[np.float64]:
-    """all-MiniLM-L6-v2 sentence embeddings as sentence-transformers gives them (float32, mean, unit norm)."""
-    cache = OUT / "triage_reference_minilm.npz"
+def cached_vectors(name: str, texts: list[str], compute: Callable[[], Any]) -> NDArray[np.float64]:
+    """`compute()` for `texts`, kept in bench/out/ under `name` and reused while it has a row per text."""
+    cache = OUT / f"triage_reference_{name}.npz"
     if cache.is_file():
         stored = np.load(cache)
         if stored["vectors"].shape[0] == len(texts):
             return np.asarray(stored["vectors"], dtype=np.float64)
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    from sentence_transformers import SentenceTransformer
-
-    from agents.triage.encoder import model_path, set_torch_threads
-
-    set_torch_threads(os.cpu_count() or 1)
-    print(f"  encoding {len(texts)} texts with sentence-transformers (float32)")
-    model = SentenceTransformer(str(model_path()), device="cpu")
-    vectors = np.asarray(model.encode(texts, batch_size=64, normalize_embeddings=True), dtype=np.float64)
+    vectors = np.asarray(compute(), dtype=np.float64)
     OUT.mkdir(parents=True, exist_ok=True)
     np.savez(cache, vectors=vectors)
     return vectors
+
+
+def sentence_vectors(texts: list[str]) -> NDArray[np.float64]:
+    """all-MiniLM-L6-v2 sentence embeddings as sentence-transformers gives them (float32, mean, unit norm)."""
+
+    def compute() -> Any:
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        from sentence_transformers import SentenceTransformer
+
+        from agents.triage.encoder import model_path, set_torch_threads
+
+        set_torch_threads(os.cpu_count() or 1)
+        print(f"  encoding {len(texts)} texts with sentence-transformers (float32)")
+        model = SentenceTransformer(str(model_path()), device="cpu")
+        return model.encode(texts, batch_size=64, normalize_embeddings=True)
+
+    return cached_vectors("minilm", texts, compute)
 
 
 def int8_vectors(texts: list[str]) -> NDArray[np.float64]:
     """The embeddings grade's own encoder output (int8 MiniLM, pooled layers 4-6), one text at a time."""
-    cache = OUT / "triage_reference_int8.npz"
-    if cache.is_file():
-        stored = np.load(cache)
-        if stored["vectors"].shape[0] == len(texts):
-            return np.asarray(stored["vectors"], dtype=np.float64)
-    from agents.triage.encoder import load_encoder
 
-    print(f"  encoding {len(texts)} texts with the grade's int8 encoder")
-    encoder = load_encoder(threads=1)
-    vectors = encoder.encode([training.clip_text(text, 1000) for text in texts])
-    OUT.mkdir(parents=True, exist_ok=True)
-    np.savez(cache, vectors=vectors)
-    return vectors
+    def compute() -> Any:
+        from agents.triage.encoder import load_encoder
+
+        print(f"  encoding {len(texts)} texts with the grade's int8 encoder")
+        return load_encoder(threads=1).encode([training.clip_text(text, 1000) for text in texts])
+
+    return cached_vectors("int8", texts, compute)
 
 
 def cross_validate(
