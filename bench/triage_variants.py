@@ -76,17 +76,24 @@ def encode(texts: list[str], precision: str) -> tuple[NDArray[np.float64], float
     return vectors, float(np.median(timings))
 
 
+def banking77_accuracy(scores: NDArray[np.float64], y: NDArray[np.int64], banking77_rows: int) -> float:
+    """Accuracy of `scores`' top class on the Banking77 rows (they come first)."""
+    return float((scores.argmax(axis=1)[:banking77_rows] == y[:banking77_rows]).mean())
+
+
 def ensemble_accuracy(
     oof: Scores,
     y: NDArray[np.int64],
     config: TrainingConfig,
     biased: NDArray[np.int64],
     banking77_rows: int,
+    weights: dict[str, float] | None = None,
 ) -> float:
-    weights = training.member_weights(config, with_embeddings=True)
+    """The ensemble's Banking77 accuracy, calibrated as training calibrates (default weights: the grade's)."""
+    if weights is None:
+        weights = training.member_weights(config, with_embeddings=True)
     _, _, combined = training.calibrate_members(oof, y, weights, config, biased)
-    predicted = combined.argmax(axis=1)
-    return float((predicted[:banking77_rows] == y[:banking77_rows]).mean())
+    return banking77_accuracy(combined, y, banking77_rows)
 
 
 def main() -> None:
@@ -106,9 +113,7 @@ def main() -> None:
         weights = training.member_weights(config, with_embeddings=True)
         oof = training.out_of_fold_scores(texts, y, vectors, config, weights, lambda _message: None)
         accuracy = ensemble_accuracy(oof, y, config, biased, banking77_rows)
-        members = {
-            m: float((oof[m].argmax(1)[:banking77_rows] == y[:banking77_rows]).mean()) for m in weights
-        }
+        members = {m: banking77_accuracy(oof[m], y, banking77_rows) for m in weights}
         results[name] = {"ensemble_banking77": accuracy, "members_banking77": members}
         print(
             f"  {name:<34} ensemble {accuracy:.4f}  members {members}"
@@ -164,7 +169,7 @@ def member_swaps(
             scores[test] = filled
         swapped = dict(oof) | {"embedding": scores}
         accuracy = ensemble_accuracy(swapped, y, config, biased, banking77_rows)
-        alone = float((scores.argmax(1)[:banking77_rows] == y[:banking77_rows]).mean())
+        alone = banking77_accuracy(scores, y, banking77_rows)
         results[f"int8, MiniLM member {name}"] = {"ensemble_banking77": accuracy, "member_banking77": alone}
         print(
             f"  MiniLM member {name:<32} ensemble {accuracy:.4f}  alone {alone:.4f}"
@@ -216,7 +221,10 @@ def late_interaction(
 
     started = time.perf_counter()
     tokens, offsets = token_vectors(texts)
-    sentences = vectors[:, -384:].astype(np.float32)  # the last layer's mean: MiniLM's sentence vector
+    from agents.triage.encoder import POOLED_LAYERS
+
+    # The encoder's output is one unit block per pooled layer; the last block is MiniLM's sentence vector.
+    sentences = vectors[:, -(vectors.shape[1] // len(POOLED_LAYERS)) :].astype(np.float32)
     n_classes = int(y.max()) + 1
     scores = np.zeros((len(y), n_classes))
     folds = StratifiedKFold(n_splits=config.calibration_folds, shuffle=True, random_state=config.seed)
@@ -236,14 +244,12 @@ def late_interaction(
             filled = np.full(n_classes, maxsim.min() - 0.05)
             np.maximum.at(filled, y[docs], maxsim)
             scores[i] = filled
-    alone = float((scores.argmax(1)[:banking77_rows] == y[:banking77_rows]).mean())
+    alone = banking77_accuracy(scores, y, banking77_rows)
     results: dict[str, Any] = {"late interaction (MaxSim) member alone": {"member_banking77": alone}}
     print(f"  MaxSim member alone {alone:.4f}  ({time.perf_counter() - started:.0f} s)")
     for weight in (0.5, 1.0, 2.0):
-        extended = dict(oof) | {"maxsim": scores}
         weights = training.member_weights(config, with_embeddings=True) | {"maxsim": weight}
-        _, _, combined = training.calibrate_members(extended, y, weights, config, biased)
-        accuracy = float((combined.argmax(1)[:banking77_rows] == y[:banking77_rows]).mean())
+        accuracy = ensemble_accuracy(oof | {"maxsim": scores}, y, config, biased, banking77_rows, weights)
         results[f"int8 ensemble + MaxSim member, weight {weight}"] = {"ensemble_banking77": accuracy}
         print(f"  ensemble + MaxSim member at weight {weight}: {accuracy:.4f}")
     return results
