@@ -3,20 +3,24 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer, String, Text, Uuid
+from sqlalchemy import BigInteger, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, UTCDateTime, utcnow
 
 
 class AuditEvent(Base):
-    """Append-only, hash-chained log.
+    """Append-only log of hash chains, one chain per conversation (``system`` for the rest).
 
-    ``hash = sha256(prev_hash + canonical_json(row))``. The application only ever INSERTs here; on
-    Postgres (and SQLite) a trigger refuses UPDATE and DELETE.
+    ``hash = sha256(prev_hash + canonical_json(row))`` where ``prev_hash`` is the hash of the previous
+    event of the same chain (``chain_seq - 1``). ``seq`` orders the whole log (export, paging). The
+    application only ever INSERTs here; triggers refuse UPDATE, DELETE and (Postgres) TRUNCATE, and the
+    app's database role holds only SELECT and INSERT on this table. Signed checkpoints over the chain heads
+    (``app.audit.checkpoint``) make deletion and rewriting by the table's owner detectable.
     """
 
     __tablename__ = "audit_event"
+    __table_args__ = (UniqueConstraint("chain_id", "chain_seq"),)
 
     seq: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
@@ -28,3 +32,5 @@ class AuditEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    chain_id: Mapped[str] = mapped_column(String(64))
+    chain_seq: Mapped[int] = mapped_column(BigInteger)
