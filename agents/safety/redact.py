@@ -1,5 +1,9 @@
 """PII redaction for customer text: card numbers, CVVs, IBANs, UK sort code + account, US SSNs.
 
+Detection runs on normalised text (agents.safety.normalise) so a number written in full-width or
+superscript digits, with zero-width characters, soft hyphens, em dashes, minus signs, parentheses or any
+run of whitespace between its groups is still found; findings map back to the raw characters.
+
 Everything here is pure and deterministic. `redact` is what the screening step stores; `contains_full_pan`
 is the store's last line of defence; `mask_outbound` is used by the compliance check on drafts.
 """
@@ -11,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from agents.safety.checksums import iban_is_valid, luhn_is_valid
+from agents.safety.normalise import Normalised, normalise
 
 PII_TYPES = ("card_number", "cvv", "iban", "uk_account", "ssn")
 
@@ -30,20 +35,48 @@ class Redaction:
 
 @dataclass(frozen=True)
 class _Match:
+    """A finding and what replaces it: (start, end, replacement) parts inside the finding's span; text
+    of the span outside the parts is kept (the words between a sort code and an account number)."""
+
     finding: Finding
-    replacement: str
+    parts: tuple[tuple[int, int, str], ...]
+
+    @classmethod
+    def single(cls, finding: Finding, replacement: str) -> _Match:
+        return cls(finding, ((finding.start, finding.end, replacement),))
 
 
 # ---------------------------------------------------------------- digit runs (card numbers)
 
-# Digits separated by short spacing, a dash or a dot ("4111 1111-1111.1111", "4111  1111 ...").
-# `\d` deliberately includes non-ASCII decimal digits: a PAN typed in full-width digits is still a PAN.
-_SEPARATOR = r"(?:[ \t\u00a0\u2009\u202f]{1,3}|[ \t]?[-.\u2010-\u2013_][ \t]?)"
-_DIGIT_RUN = re.compile(rf"\d+(?:{_SEPARATOR}\d+)*")
+# Everything below runs on normalised text (agents.safety.normalise): ASCII digits, "-" for every dash,
+# no invisible characters. Digit groups are joined by any run of whitespace, dashes, slashes, commas, dots,
+# parentheses or underscores ("4111 / 1111", "4111, 1111", "(4111) 1111", "4111--1111", "4111\n1111").
+_DIGIT_RUN = re.compile(r"\d+(?:[\s\-/,.()_]+\d+)*")
 _GROUP = re.compile(r"\d+")
+# A separator with more punctuation than this ("4111 ---- .. 1111") is text, not spacing inside a number.
+_MAX_SEPARATOR_MARKS = 4
+# Punctuation that also writes amounts, dates and lists ("1,300.00", "12.03.2024", "12/27", "20, 50").
+_WEAK_MARKS = frozenset(".,/")
 
-CARD_MIN_DIGITS = 13
+# ISO/IEC 7812: a card number (PAN) has 12 to 19 digits (Maestro issues 12-digit cards).
+CARD_MIN_DIGITS = 12
 CARD_MAX_DIGITS = 19
+# Numbers of any length that are never cards here: canonical UUIDs and long hexadecimal or base64 tokens
+# (hashes, keys), whose digit stretches would otherwise pass Luhn one time in ten.
+_OPAQUE_TOKEN = re.compile(
+    r"(?<![0-9A-Za-z])(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{32,}|(?=[0-9A-Za-z+/=_-]*[a-z])(?=[0-9A-Za-z+/=_-]*[A-Z])"
+    r"[0-9A-Za-z+/=_-]{40,})(?![0-9A-Za-z])"
+)
+# A short card-length number (12-15 digits) right after one of these words is a phone number or a
+# reference, not a card; 16 digits and more are always treated as a card.
+_NOT_A_CARD_BEFORE = re.compile(
+    r"(?:\b(?:ref(?:erence)?|order|tracking|invoice|ticket|case|phone|tel|telephone|mobile|call(?:\s+me)?"
+    r"|whatsapp|text\s+me|fax|transaction\s+(?:id|number|no))\b[\s\w.#:/-]{0,12}?)$",
+    re.IGNORECASE,
+)
+_SHORT_CARD_MAX_DIGITS = 15
+_DATE_GROUPS = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])")
 
 
 @dataclass(frozen=True)
@@ -53,32 +86,56 @@ class _Group:
     digits: str
 
 
-def _digit_value(char: str) -> str:
-    return str(int(char))
+def _separator_breaks(separator: str, previous: str, current: str) -> bool:
+    marks = [c for c in separator if not c.isspace()]
+    if len(marks) > _MAX_SEPARATOR_MARKS:
+        return True
+    if _WEAK_MARKS.intersection(marks) and (len(previous) < 3 or len(current) < 3):
+        return True  # "1234.56", "12.03.2024", "12/27", "1, 2, 3"
+    # "1,300" or "123,456": a thousands separator
+    return separator == "," and len(current) == 3
+
+
+def _is_expiry(text: str, month: _Group, year: _Group) -> bool:
+    separator = text[month.end : year.start].strip()
+    return (
+        separator == "/"
+        and len(month.digits) == 2
+        and 1 <= int(month.digits) <= 12
+        and len(year.digits) in (2, 4)
+    )
 
 
 def _groups_in(text: str, start: int, end: int) -> list[list[_Group]]:
     """Split one digit run into segments of groups that may belong to the same number.
 
-    A dot only joins groups of three or more digits, so amounts ("1234.56") and dates ("12.03.2024")
-    are not glued into card-length numbers.
+    Weak separators (dot, comma, slash) only join groups of three or more digits, so amounts ("1234.56"),
+    dates ("12.03.2024"), expiry dates ("12/27") and short lists are not glued into card-length numbers;
+    an expiry date and an ISO date ("2024-03-12") are segments of their own.
     """
-    groups = [
-        _Group(m.start(), m.end(), "".join(_digit_value(c) for c in m.group()))
-        for m in _GROUP.finditer(text, start, end)
-    ]
-    segments: list[list[_Group]] = [[groups[0]]]
-    for previous, current in zip(groups, groups[1:], strict=False):
-        separator = text[previous.end : current.start]
-        dotted = "." in separator
-        if dotted and (len(previous.digits) < 3 or len(current.digits) < 3):
-            segments.append([current])
-        else:
-            segments[-1].append(current)
-    return segments
+    groups = [_Group(m.start(), m.end(), m.group()) for m in _GROUP.finditer(text, start, end)]
+    breaks = {0}
+    for k in range(1, len(groups)):
+        previous, current = groups[k - 1], groups[k]
+        if _separator_breaks(text[previous.end : current.start], previous.digits, current.digits):
+            breaks.add(k)
+            if _is_expiry(text, previous, current):
+                breaks.add(k - 1)
+    for date in _DATE_GROUPS.finditer(text, start, end):
+        inside = [k for k, g in enumerate(groups) if date.start() <= g.start and g.end <= date.end()]
+        if (
+            len(inside) == 3
+            and groups[inside[0]].start == date.start()
+            and groups[inside[-1]].end == date.end()
+        ):
+            breaks.update({inside[0], inside[-1] + 1})
+    cuts = sorted(b for b in breaks if b < len(groups))
+    return [groups[a:b] for a, b in zip(cuts, [*cuts[1:], len(groups)], strict=True)]
 
 
-def _card_spans(segment: list[_Group], *, require_luhn: bool) -> Iterator[tuple[int, int, str]]:
+def _card_spans(
+    text: str, segment: list[_Group], *, require_luhn: bool, after_plus: bool
+) -> Iterator[tuple[int, int, str]]:
     """Yield (start, end, digits) of card-like spans made of whole consecutive groups.
 
     Overlapping candidates are merged into one span: when "4012 8014 172 14 0000 0000 001" holds two
@@ -87,12 +144,21 @@ def _card_spans(segment: list[_Group], *, require_luhn: bool) -> Iterator[tuple[
     """
     candidates: list[tuple[int, int]] = []
     for i in range(len(segment)):
+        # "+44 20 7946 0958": a country code of 1-3 digits after "+" starts a phone number (at most 15
+        # digits, E.164), never a card.
+        phone = after_plus and i == 0 and len(segment[0].digits) <= 3
         digits = ""
         for j in range(i, len(segment)):
             digits += segment[j].digits
             if len(digits) > CARD_MAX_DIGITS:
                 break
-            if len(digits) >= CARD_MIN_DIGITS and _looks_like_card(digits, require_luhn=require_luhn):
+            if len(digits) < CARD_MIN_DIGITS or (phone and len(digits) <= 15):
+                continue
+            if len(digits) <= _SHORT_CARD_MAX_DIGITS and _NOT_A_CARD_BEFORE.search(
+                text, max(0, segment[i].start - 40), segment[i].start
+            ):
+                continue
+            if _looks_like_card(digits, require_luhn=require_luhn):
                 candidates.append((i, j))
     merged: list[tuple[int, int]] = []
     for i, j in sorted(candidates):
@@ -109,21 +175,38 @@ def _looks_like_card(digits: str, *, require_luhn: bool) -> bool:
     # unused for cards); this keeps "0044 7700 900123"-style phone numbers out.
     if digits[0] == "0":
         return False
-    return luhn_is_valid(digits) if require_luhn else True
+    # Outbound drafts also mask any 13-19 digit number, Luhn-valid or not.
+    return luhn_is_valid(digits) or (not require_luhn and len(digits) > CARD_MIN_DIGITS)
 
 
-def _leading_group_length(run: str) -> int:
-    first = _GROUP.match(run)
-    return len(first.group()) if first else 0
+def _widen(text: str, start: int, end: int) -> tuple[int, int]:
+    """Take in a "+" before the number and a parenthesis the span would otherwise leave unpaired."""
+    span = text[start:end]
+    if start > 0 and text[start - 1] == "(" and span.count(")") > span.count("("):
+        start -= 1
+    if end < len(text) and text[end] == ")" and span.count("(") > span.count(")"):
+        end += 1
+    if start > 0 and text[start - 1] == "+":
+        start -= 1
+    return start, end
+
+
+def _without_opaque_tokens(text: str) -> str:
+    return _OPAQUE_TOKEN.sub(lambda m: "x" * len(m.group()), text)
 
 
 def _card_matches(text: str, *, require_luhn: bool, label: Callable[[str], str]) -> Iterator[_Match]:
-    for run in _DIGIT_RUN.finditer(text):
-        if run.start() > 0 and text[run.start() - 1] == "+" and _leading_group_length(run.group()) <= 3:
-            continue  # "+44 20 ..." is an international phone number
-        for segment in _groups_in(text, run.start(), run.end()):
-            for start, end, digits in _card_spans(segment, require_luhn=require_luhn):
-                yield _Match(Finding("card_number", start, end), label(digits[-4:]))
+    searchable = _without_opaque_tokens(text)
+    for run in _DIGIT_RUN.finditer(searchable):
+        before = searchable[: run.start()].rstrip("( ")
+        after_plus = before.endswith("+")
+        for segment in _groups_in(searchable, run.start(), run.end()):
+            plus = after_plus and segment[0].start == run.start()
+            for start, end, digits in _card_spans(
+                searchable, segment, require_luhn=require_luhn, after_plus=plus
+            ):
+                start, end = _widen(text, start, end)
+                yield _Match.single(Finding("card_number", start, end), label(digits[-4:]))
 
 
 # ---------------------------------------------------------------- IBAN
@@ -140,8 +223,9 @@ _IBAN_LENGTHS: dict[str, int] = {
     "QA": 29, "RO": 24, "RS": 22, "SA": 24, "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27,
     "ST": 25, "SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
 }  # fmt: skip
-_IBAN_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})[ \-]?(\d{2})")
-_IBAN_BODY_CHAR = re.compile(r"[ \-]?([A-Za-z0-9])")
+# Spaces (one or several), dashes or dots between the characters: "GB82  WEST", "GB82.WEST.1234".
+_IBAN_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})[ \-.]{0,3}(\d{2})")
+_IBAN_BODY_CHAR = re.compile(r"[ \-.]{0,3}([A-Za-z0-9])")
 
 
 def _iban_matches(text: str, *, label: Callable[[str], str]) -> Iterator[_Match]:
@@ -164,20 +248,20 @@ def _iban_matches(text: str, *, label: Callable[[str], str]) -> Iterator[_Match]
             continue
         candidate = "".join(chars)
         if iban_is_valid(candidate):
-            yield _Match(Finding("iban", start_match.start(), position), label(candidate[-4:]))
+            yield _Match.single(Finding("iban", start_match.start(), position), label(candidate[-4:]))
 
 
 # ---------------------------------------------------------------- UK sort code + account number
 
 _SORT_CODE_WORD = r"(?:sort[\s-]?code|s/c|sc)"
 _ACCOUNT_WORD = r"(?:account|acct|acc|a/c)(?:\s*(?:number|num|no\.?|#))?"
-_SORT_FORMATTED = r"\d{2}[-\s]\d{2}[-\s]\d{2}"
+_SORT_FORMATTED = r"\d{2}[-.\s]{1,3}\d{2}[-.\s]{1,3}\d{2}"  # "20-00-00", "20.00.00", "20 00 00"
 _ACCOUNT = r"(?P<account>\d{8})"
 # Words allowed between the two numbers: ", account number:", " and my acc no ", " / ".
 _GAP = rf"[\s,;:/&]*(?:(?:and|my|the|with|is)\s+)*(?:{_ACCOUNT_WORD})?[\s,;:#/]*(?:is\s+)?"
 _UK_ACCOUNT_PATTERNS = (
     # "20-00-00 12345678", "20 00 00, account 12345678"
-    re.compile(rf"(?<![\d-])(?P<sort>{_SORT_FORMATTED})(?!\d){_GAP}{_ACCOUNT}(?!\d)", re.IGNORECASE),
+    re.compile(rf"(?<![\d.-])(?P<sort>{_SORT_FORMATTED})(?!\d){_GAP}{_ACCOUNT}(?!\d)", re.IGNORECASE),
     # "sort code 200000 account 12345678"
     re.compile(
         rf"{_SORT_CODE_WORD}\s*(?:is\s+)?[:#]?\s*(?P<sort>\d{{6}}|{_SORT_FORMATTED})(?!\d){_GAP}{_ACCOUNT}(?!\d)",
@@ -197,16 +281,13 @@ def _uk_account_matches(text: str, *, label: Callable[[str], str]) -> Iterator[_
         for m in pattern.finditer(text):
             start = min(m.start("sort"), m.start("account"))
             end = max(m.end("sort"), m.end("account"))
-            pieces = sorted(
+            parts = sorted(
                 [
                     (m.start("sort"), m.end("sort"), "[sort code removed]"),
                     (m.start("account"), m.end("account"), label(m.group("account")[-4:])),
                 ]
-            )
-            replacement = (
-                pieces[0][2] + text[pieces[0][1] : pieces[1][0]] + pieces[1][2]
-            )  # keep the words between the two numbers
-            yield _Match(Finding("uk_account", start, end), replacement)
+            )  # the words between the two numbers are kept
+            yield _Match(Finding("uk_account", start, end), tuple(parts))
 
 
 # ---------------------------------------------------------------- US SSN
@@ -234,7 +315,7 @@ def _ssn_matches(text: str) -> Iterator[_Match]:
     for pattern in (_SSN_DASHED, _SSN_IN_CONTEXT):
         for m in pattern.finditer(text):
             if ssn_is_valid(m.group(1), m.group(2), m.group(3)):
-                yield _Match(Finding("ssn", m.start(1), m.end(3)), "[SSN removed]")
+                yield _Match.single(Finding("ssn", m.start(1), m.end(3)), "[SSN removed]")
 
 
 # ---------------------------------------------------------------- CVV
@@ -255,6 +336,24 @@ _CVV_BEFORE = re.compile(
     rf"(?<![\d£$€.,])(?P<code>\d{{3,4}})(?!\d)\s+(?:is|=|are)\s+(?:my|the)\s+{_CVV_WORD}",
     re.IGNORECASE,
 )
+_CVV_LABEL = "[CVV removed]"
+_NOT_A_CODE_AFTER = (
+    r"(?![\d,.]?\d)(?!\s*(?:%|pounds?|gbp|usd|eur|euros?|dollars?|p\b|minutes?|mins?|hours?|days?|times?))"
+)
+_EXPIRY = r"(?:0[1-9]|1[0-2])\s?/\s?(?:20)?\d\d(?![\d/])"
+_EXPIRY_WORD = r"(?:exp(?:iry|ires|iration)?(?:\s+date)?|valid\s+(?:thru|through|until|to)|end\s+date)"
+_CODE_WORD = r"(?:cvv2?|cvc2?|cv2|csc|cid|code|security\s+code)"
+_AFTER_CARD = re.compile(
+    rf"[\s,;:/\-)]*(?:{_EXPIRY_WORD}\W{{0,3}})?(?:{_EXPIRY}[\s,;:\-]*)?(?:{_CODE_WORD}\W{{0,3}})?"
+    rf"(?P<code>\d{{3,4}}){_NOT_A_CODE_AFTER}",
+    re.IGNORECASE,
+)
+_EXPIRY_THEN_CODE = re.compile(
+    rf"(?<![\d/.\-])(?:{_EXPIRY_WORD}\W{{0,3}})?{_EXPIRY}[\s,;:\-]*(?:{_CODE_WORD}\W{{0,3}})?"
+    rf"(?P<code>\d{{3,4}}){_NOT_A_CODE_AFTER}",
+    re.IGNORECASE,
+)
+_EXPIRY_AS_DATE = re.compile(r"\b(?:on|since|from|by|dated|before|after|until|till)\s*$", re.IGNORECASE)
 _CVV_GAP_STOPWORDS = re.compile(r"\b(?:pounds?|paid|pay|amount|charged?|fee|balance|£|\$|€)\b", re.IGNORECASE)
 
 
@@ -262,9 +361,22 @@ def _cvv_matches(text: str) -> Iterator[_Match]:
     for m in _CVV_AFTER.finditer(text):
         if _CVV_GAP_STOPWORDS.search(m.group("gap")) or m.group("gap").rstrip().endswith(("£", "$", "€")):
             continue
-        yield _Match(Finding("cvv", m.start("code"), m.end("code")), "[CVV removed]")
+        yield _Match.single(Finding("cvv", m.start("code"), m.end("code")), _CVV_LABEL)
     for m in _CVV_BEFORE.finditer(text):
-        yield _Match(Finding("cvv", m.start("code"), m.end("code")), "[CVV removed]")
+        yield _Match.single(Finding("cvv", m.start("code"), m.end("code")), _CVV_LABEL)
+    for m in _EXPIRY_THEN_CODE.finditer(text):
+        if _EXPIRY_AS_DATE.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "on 12/03 150": a day, not an expiry date
+        yield _Match.single(Finding("cvv", m.start("code"), m.end("code")), _CVV_LABEL)
+
+
+def _cvv_after_cards(text: str, cards: list[_Match]) -> Iterator[_Match]:
+    """3-4 digits right after a card number (an expiry date between them allowed) are its security code,
+    keyword or not: "4111 1111 1111 1111 12/27 123"."""
+    for card in cards:
+        m = _AFTER_CARD.match(text, card.finding.end)
+        if m:
+            yield _Match.single(Finding("cvv", m.start("code"), m.end("code")), _CVV_LABEL)
 
 
 # ---------------------------------------------------------------- assembly
@@ -293,11 +405,23 @@ def _apply(text: str, matches: list[_Match]) -> str:
     parts: list[str] = []
     cursor = 0
     for match in matches:
-        parts.append(text[cursor : match.finding.start])
-        parts.append(match.replacement)
-        cursor = match.finding.end
+        for start, end, replacement in match.parts:
+            parts.append(text[cursor:start])
+            parts.append(replacement)
+            cursor = end
     parts.append(text[cursor:])
     return "".join(parts)
+
+
+def _to_raw(normalised: Normalised, matches: list[_Match]) -> list[_Match]:
+    """The same matches with offsets into the raw text the normalised text came from."""
+    raw: list[_Match] = []
+    for match in matches:
+        f = match.finding
+        start, end = normalised.raw_span(f.start, f.end)
+        parts = tuple((*normalised.raw_span(a, b), replacement) for a, b, replacement in match.parts)
+        raw.append(_Match(Finding(f.type, start, end), parts))
+    return raw
 
 
 def _stored_label(kind: str) -> Callable[[str], str]:
@@ -305,23 +429,33 @@ def _stored_label(kind: str) -> Callable[[str], str]:
 
 
 def redact(text: str) -> Redaction:
-    """Mask PII in customer text; findings carry offsets into `text`."""
+    """Mask PII in customer text; findings carry offsets into `text`.
+
+    Detection runs on the normalised text (NFKC, every decimal digit in ASCII, invisible characters
+    dropped, every dash a "-"), and each finding replaces exactly the raw characters it came from.
+    """
+    normalised = normalise(text)
+    folded = normalised.text
+    cards = list(_card_matches(folded, require_luhn=True, label=_stored_label("card")))
     # Priority order matters for overlaps: a "20-00-00 12345678" is a sort code and account,
     # never a 14-digit card; an IBAN's digits are never a card either.
     matches = [
-        *_uk_account_matches(text, label=_stored_label("account")),
-        *_iban_matches(text, label=_stored_label("IBAN")),
-        *_ssn_matches(text),
-        *_card_matches(text, require_luhn=True, label=_stored_label("card")),
-        *_cvv_matches(text),
+        *_uk_account_matches(folded, label=_stored_label("account")),
+        *_iban_matches(folded, label=_stored_label("IBAN")),
+        *_ssn_matches(folded),
+        *cards,
+        *_cvv_matches(folded),
+        *_cvv_after_cards(folded, cards),
     ]
-    chosen = _resolve(matches)
+    chosen = _to_raw(normalised, _resolve(matches))
     return Redaction(_apply(text, chosen), [m.finding for m in chosen])
 
 
 def contains_full_pan(text: str) -> bool:
-    """True when any Luhn-valid 13-19 digit card number (in any spacing) is present."""
-    return any(True for _ in _card_matches(text, require_luhn=True, label=_stored_label("card")))
+    """True when any Luhn-valid 12-19 digit card number is present, written in any of the forms `redact`
+    recognises (same normalisation, same separators): the stores' last line of defence."""
+    folded = normalise(text).text
+    return any(True for _ in _card_matches(folded, require_luhn=True, label=_stored_label("card")))
 
 
 # ---------------------------------------------------------------- outbound drafts
@@ -340,15 +474,17 @@ def _outbound_account_matches(text: str) -> Iterator[_Match]:
         before = text[max(0, m.start() - _ACCOUNT_CONTEXT_WINDOW) : m.start()]
         after = text[m.end() : m.end() + 20]
         if _ACCOUNT_CONTEXT.search(before) or _ACCOUNT_CONTEXT.search(after):
-            yield _Match(Finding("uk_account", m.start(), m.end()), _outbound_label(m.group()[-4:]))
+            yield _Match.single(Finding("uk_account", m.start(), m.end()), _outbound_label(m.group()[-4:]))
 
 
 def mask_outbound(text: str) -> tuple[str, list[Finding]]:
     """Mask any card-length number (Luhn or not) and any account number or IBAN to its last four."""
+    normalised = normalise(text)
+    folded = normalised.text
     matches = [
-        *_iban_matches(text, label=_outbound_label),
-        *_card_matches(text, require_luhn=False, label=_outbound_label),
-        *_outbound_account_matches(text),
+        *_iban_matches(folded, label=_outbound_label),
+        *_card_matches(folded, require_luhn=False, label=_outbound_label),
+        *_outbound_account_matches(folded),
     ]
-    chosen = _resolve(matches)
+    chosen = _to_raw(normalised, _resolve(matches))
     return _apply(text, chosen), [m.finding for m in chosen]
