@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import dataclasses
 import json
+import re
 import sys
 import time
 import uuid
@@ -31,12 +32,137 @@ def cmd_db(args: argparse.Namespace) -> int:
     from app import db
 
     settings = _settings()
+    if args.action == "grant-app-role":
+        return asyncio.run(_grant_app_role(settings.database_url, args.role))
     if args.action == "upgrade":
         db.upgrade(settings.database_url, args.revision or "head")
     else:
         db.downgrade(settings.database_url, args.revision or "-1")
     print(f"database {args.action}d ({_redacted_url(settings.database_url)})")
     return 0
+
+
+_ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+async def _grant_app_role(database_url: str, role: str) -> int:
+    """Grant the app's runtime role what it needs and no more; run as the schema owner after migrations.
+
+    Every table: SELECT, INSERT, UPDATE, DELETE, except ``audit_event`` (SELECT and INSERT only: the log is
+    append-only) and ``alembic_version`` (SELECT). Sequences: USAGE and SELECT. The role must not own the
+    tables (an owner may ``ALTER TABLE ... DISABLE TRIGGER``) nor be a superuser (who may ``SET
+    session_replication_role = replica`` and so skip triggers): both are refused here.
+    """
+    from sqlalchemy import text
+
+    from app.db import create_engine
+
+    if not _ROLE_NAME.fullmatch(role):
+        print(f"bankdesk db grant-app-role: {role!r} is not a plain role name", file=sys.stderr)
+        return 2
+    engine = create_engine(database_url)
+    try:
+        if engine.dialect.name != "postgresql":
+            print("bankdesk db grant-app-role: database roles need Postgres", file=sys.stderr)
+            return 2
+        async with engine.begin() as conn:
+            found = (
+                await conn.execute(
+                    text(
+                        "SELECT r.rolsuper, pg_has_role(:r, t.tableowner, 'MEMBER') AS owns, "
+                        "current_database() AS db, current_schema() AS schema "
+                        "FROM pg_roles r, pg_tables t "
+                        "WHERE r.rolname = :r AND t.tablename = 'audit_event' "
+                        "AND t.schemaname = current_schema()"
+                    ),
+                    {"r": role},
+                )
+            ).first()
+            if found is None:
+                print(
+                    f"bankdesk db grant-app-role: no role {role!r}, or no audit_event table "
+                    "(create the role, run `bankdesk db upgrade` first)",
+                    file=sys.stderr,
+                )
+                return 1
+            if found.rolsuper or found.owns:
+                print(
+                    f"bankdesk db grant-app-role: {role!r} is a superuser or owns the tables; the app "
+                    "must run as a role that can neither disable triggers nor bypass them",
+                    file=sys.stderr,
+                )
+                return 1
+            q = f'"{role}"'
+            schema = f'"{found.schema}"'
+            for statement in (
+                f'GRANT CONNECT ON DATABASE "{found.db}" TO {q}',
+                f"GRANT USAGE ON SCHEMA {schema} TO {q}",
+                f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {q}",
+                f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {schema}.audit_event FROM {q}",
+                f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {schema}.alembic_version FROM {q}",
+                f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {q}",
+            ):
+                await conn.execute(text(statement))
+    finally:
+        await engine.dispose()
+    print(f"granted {role}: read/write on every table, SELECT and INSERT only on audit_event")
+    return 0
+
+
+async def _audit(settings: Settings, action: str, as_json: bool) -> int:
+    from app.audit.checkpoint import (
+        CheckpointLog,
+        CheckpointRefused,
+        checkpoint_path,
+        load_signing_key,
+        verify_log,
+    )
+    from app.db import create_engine, create_sessionmaker
+
+    engine = create_engine(settings.database_url)
+    try:
+        factory = create_sessionmaker(engine)
+        if action == "checkpoint":
+            key = load_signing_key(settings, create=True)
+            assert key is not None
+            try:
+                line = await CheckpointLog(checkpoint_path(settings), key).write(factory)
+            except CheckpointRefused as exc:
+                print(
+                    "bankdesk audit checkpoint: refused, the log no longer matches what was signed:",
+                    file=sys.stderr,
+                )
+                for problem in exc.problems:
+                    print(f"  {problem}", file=sys.stderr)
+                return 1
+            if line is None:
+                print("no new events since the last checkpoint", file=sys.stderr)
+            else:
+                print(json.dumps(line))
+            return 0
+        verdict = await verify_log(factory, settings)
+    finally:
+        await engine.dispose()
+    if as_json:
+        _print_json(dataclasses.asdict(verdict))
+    else:
+        print(
+            f"{'ok' if verdict.ok else 'NOT OK'}: {verdict.checked} events in {verdict.chains} chains, "
+            f"{verdict.checkpoints_verified} signed checkpoints verified"
+        )
+        for problem in verdict.problems:
+            print(f"  {problem}")
+    return 0 if verdict.ok else 1
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from app.audit.checkpoint import CheckpointError
+
+    try:
+        return asyncio.run(_audit(_settings(), args.action, getattr(args, "json", False)))
+    except CheckpointError as exc:
+        print(f"bankdesk audit: {exc}", file=sys.stderr)
+        return 2
 
 
 def _redacted_url(url: str) -> str:
@@ -202,10 +328,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bankdesk", description="Bankdesk: banking customer-support agent")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("db", help="schema migrations (Alembic)")
-    p.add_argument("action", choices=["upgrade", "downgrade"])
-    p.add_argument("revision", nargs="?", help="target revision (default: head / -1)")
-    p.set_defaults(func=cmd_db)
+    p = sub.add_parser("db", help="schema migrations (Alembic) and the app's database role")
+    db_sub = p.add_subparsers(dest="action", required=True)
+    for action, default in (("upgrade", "head"), ("downgrade", "-1")):
+        d = db_sub.add_parser(action, help=f"Alembic {action}")
+        d.add_argument("revision", nargs="?", help=f"target revision (default: {default})")
+        d.set_defaults(func=cmd_db)
+    d = db_sub.add_parser(
+        "grant-app-role",
+        help="as the schema owner, after migrations: grant ROLE what the app needs "
+        "(SELECT and INSERT only on audit_event)",
+    )
+    d.add_argument("role")
+    d.set_defaults(func=cmd_db)
+
+    p = sub.add_parser("audit", help="signed checkpoints of the audit log")
+    audit_sub = p.add_subparsers(dest="action", required=True)
+    a = audit_sub.add_parser("checkpoint", help="sign the log's current chain heads now")
+    a.set_defaults(func=cmd_audit)
+    a = audit_sub.add_parser("verify", help="recompute every chain and check every signed checkpoint")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("seed", help="build the deterministic demo bank")
     p.add_argument("--customers", type=int, default=50)

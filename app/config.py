@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     conversation_token_budget: int = Field(default=60_000, gt=0)
     conversation_cost_budget_usd_micros: int = Field(default=2_000_000, gt=0)
     agent_recursion_limit: int = Field(default=40, ge=10)
+    # Signed audit checkpoints (app/audit/checkpoint.py). Key: base64 of a raw 32-byte Ed25519 private
+    # key, or a file holding it; neither set: generated under var_dir/audit/signing.key on first use.
+    audit_signing_key: str | None = Field(default=None, repr=False)
+    audit_signing_key_file: Path | None = None
+    audit_checkpoint_path: Path | None = None  # default var_dir/audit/checkpoints.jsonl
+    audit_checkpoint_seconds: float = Field(default=30, ge=0)  # 0: no periodic checkpoints
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

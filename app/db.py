@@ -39,7 +39,13 @@ def create_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> Asyn
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine, foreign_keys=foreign_keys)
         return engine
+    # Backstops against a stuck client or a forgotten transaction: the server ends a statement after
+    # 30 s and a session idle in a transaction after 60 s, so neither can pin a pooled connection for good.
+    kwargs.setdefault("connect_args", {"options": PG_SESSION_TIMEOUTS})
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
+
+
+PG_SESSION_TIMEOUTS = "-c statement_timeout=30000 -c idle_in_transaction_session_timeout=60000"
 
 
 def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:

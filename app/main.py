@@ -42,6 +42,10 @@ def create_app(
         app.state.session_factory = create_sessionmaker(engine)
         async with AsyncExitStack() as stack:
             stack.push_async_callback(engine.dispose)
+            # Signed audit checkpoints every few seconds and at shutdown (before the engine goes).
+            from app.audit.checkpoint import periodic_checkpoints
+
+            await stack.enter_async_context(periodic_checkpoints(settings, app.state.session_factory))
             loaded = assets if assets is not None else await asyncio.to_thread(load_assets, settings)
             app.state.assign_variant = lambda cid: assign_variant(cid, loaded.gateway_config)
             if agent is not None:

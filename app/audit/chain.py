@@ -1,15 +1,22 @@
-"""The hash chain of the audit log: canonical form, hashing and verification."""
+"""The hash chains of the audit log: canonical form, hashing and verification.
+
+One chain per conversation (``chain_id`` is the conversation id) and one ``system`` chain for events that
+belong to no conversation. Each event's hash covers its chain position and the previous hash of the same
+chain, so a chain is a tamper-evident list on its own; signed checkpoints over all chain heads
+(``app.audit.checkpoint``) tie the chains together.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 GENESIS_HASH = "0" * 64
+SYSTEM_CHAIN = "system"
 
 
 def canonical_json(value: Any) -> str:
@@ -17,10 +24,23 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
+def chain_id_for(conversation_id: uuid.UUID | None) -> str:
+    return str(conversation_id) if conversation_id is not None else SYSTEM_CHAIN
+
+
 def event_body(
-    *, conversation_id: uuid.UUID | None, kind: str, actor: str, payload: str, created_at: datetime
+    *,
+    chain_id: str,
+    chain_seq: int,
+    conversation_id: uuid.UUID | None,
+    kind: str,
+    actor: str,
+    payload: str,
+    created_at: datetime,
 ) -> dict[str, Any]:
     return {
+        "chain_id": chain_id,
+        "chain_seq": chain_seq,
         "conversation_id": str(conversation_id) if conversation_id else None,
         "kind": kind,
         "actor": actor,
@@ -39,3 +59,7 @@ class ChainVerdict:
     checked: int
     first_broken_seq: int | None = None
     reason: str | None = None
+    chains: int = 0
+    problems: list[str] = field(default_factory=list)
+    checkpoint: dict[str, Any] | None = None
+    checkpoints_verified: int = 0

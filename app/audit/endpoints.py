@@ -7,13 +7,14 @@ import io
 import json
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
 from app.audit import repository
+from app.audit.checkpoint import verify_log
 from app.audit.schemas import (
     AuditConversationList,
     AuditConversationOut,
@@ -22,7 +23,8 @@ from app.audit.schemas import (
     ChainReport,
     ModelCallOut,
 )
-from app.audit.service import events_for_conversation, iter_events, verify_chain
+from app.audit.service import events_for_conversation, iter_event_pages, read_heads
+from app.config import Settings
 from app.conversations.repository import list_messages
 from app.conversations.schemas import MessageOut
 from app.deps import Auditor, SessionDep, SessionFactoryDep
@@ -31,7 +33,20 @@ from app.models import Conversation
 from app.models.enums import ConversationStatus
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
-EXPORT_COLUMNS = ["seq", "created_at", "conversation_id", "kind", "actor", "payload", "prev_hash", "hash"]
+EXPORT_COLUMNS = [
+    "seq",
+    "created_at",
+    "conversation_id",
+    "kind",
+    "actor",
+    "payload",
+    "chain_id",
+    "chain_seq",
+    "prev_hash",
+    "hash",
+]
+# Far beyond any real page; keeps the value inside a 64-bit OFFSET.
+MAX_OFFSET = 1_000_000_000
 
 
 def _conversation_out(conversation: Conversation, handed_off: bool) -> AuditConversationOut:
@@ -58,12 +73,17 @@ async def list_conversations(
     flagged: bool | None = None,
     handed_off: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> AuditConversationList:
     """Search conversations by customer, dates (`from` inclusive, `to` exclusive), status and flags."""
     for value in (created_from, created_to):
         if value is not None and value.tzinfo is None:
             raise Unprocessable("from/to must carry a timezone, e.g. 2026-11-01T00:00:00Z")
+        if value is not None:
+            try:
+                value.astimezone(UTC)
+            except OverflowError:
+                raise Unprocessable("from/to is outside the representable range of dates in UTC") from None
     rows = await repository.search_conversations(
         session,
         customer_id=customer_id,
@@ -96,14 +116,19 @@ async def get_transcript(
 
 
 @router.get("/verify", response_model=ChainReport)
-async def verify(auditor: Auditor, session: SessionDep) -> ChainReport:
-    """Recompute the hash chain; names the first broken link if any."""
-    verdict = await verify_chain(session)
+async def verify(auditor: Auditor, factory: SessionFactoryDep, request: Request) -> ChainReport:
+    """Recompute every chain, check the signed checkpoints and name what is missing or changed."""
+    settings: Settings = request.app.state.settings
+    verdict = await verify_log(factory, settings)
     return ChainReport(
         ok=verdict.ok,
         checked=verdict.checked,
         first_broken_seq=verdict.first_broken_seq,
         reason=verdict.reason,
+        chains=verdict.chains,
+        problems=verdict.problems,
+        checkpoints_verified=verdict.checkpoints_verified,
+        checkpoint=verdict.checkpoint,
     )
 
 
@@ -115,25 +140,28 @@ async def verify(auditor: Auditor, session: SessionDep) -> ChainReport:
 async def export(
     auditor: Auditor, factory: SessionFactoryDep, format: Literal["jsonl", "csv"] = "jsonl"
 ) -> StreamingResponse:
-    """Stream every audit event as JSON lines or CSV."""
+    """Stream every audit event as JSON lines or CSV (the log as it stood when the export began)."""
 
     async def rows() -> AsyncIterator[str]:
+        # Each page is read in its own short transaction, closed before its rows are sent: a client
+        # that reads slowly (or never) holds no connection and no transaction.
         if format == "csv":
             buffer = io.StringIO()
             writer = csv.writer(buffer)
             writer.writerow(EXPORT_COLUMNS)
             yield buffer.getvalue()
-        async with factory() as session:
-            async for event in iter_events(session):
+        heads = await read_heads(factory)
+        async for page in iter_event_pages(factory, upto=heads):
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            for event in page:
                 item = AuditEventOut.model_validate(event).model_dump(mode="json")
                 if format == "jsonl":
-                    yield json.dumps(item, separators=(",", ":")) + "\n"
+                    buffer.write(json.dumps(item, separators=(",", ":")) + "\n")
                 else:
-                    buffer = io.StringIO()
-                    writer = csv.writer(buffer)
                     item["payload"] = json.dumps(item["payload"], separators=(",", ":"))
                     writer.writerow([item[c] for c in EXPORT_COLUMNS])
-                    yield buffer.getvalue()
+            yield buffer.getvalue()
 
     media = "application/x-ndjson" if format == "jsonl" else "text/csv"
     return StreamingResponse(

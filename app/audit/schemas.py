@@ -21,6 +21,8 @@ class AuditEventOut(BaseModel):
     created_at: datetime
     prev_hash: str
     hash: str
+    chain_id: str
+    chain_seq: int
 
     @field_validator("payload", mode="before")
     @classmethod
@@ -70,7 +72,17 @@ class AuditTranscript(BaseModel):
 
 
 class ChainReport(BaseModel):
+    """Every chain recomputed and held against every signed checkpoint.
+
+    ``problems`` names what is missing or changed; ``checkpoint`` is the latest signed checkpoint (keep a
+    copy outside Bankdesk: it lets you detect a rewrite even if the checkpoint file is lost).
+    """
+
     ok: bool
     checked: int
     first_broken_seq: int | None
     reason: str | None
+    chains: int = 0
+    problems: list[str] = []
+    checkpoints_verified: int = 0
+    checkpoint: dict[str, Any] | None = None

@@ -1,30 +1,38 @@
-"""Appending to and reading the audit log. Only INSERTs: the log is append-only."""
+"""Appending to and reading the audit log. Only INSERTs: the log is append-only.
+
+Appends lock only their own chain (one per conversation), so customer turns in different conversations
+never wait for each other. Readers that walk the whole log (export, verification, checkpoints) read short
+keyset pages, each in its own short transaction closed before the page is handed on, so a slow reader
+holds no connection and no transaction while it waits.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.audit.chain import GENESIS_HASH, ChainVerdict, canonical_json, chain_hash, event_body
+from app.audit.chain import GENESIS_HASH, SYSTEM_CHAIN, canonical_json, chain_hash, chain_id_for, event_body
 from app.models import AuditEvent
 from app.models.base import utcnow
 
-# Any constant works; it only has to be the same for every writer of the chain.
-_CHAIN_LOCK_KEY = 0x42414E4B
+PAGE_SIZE = 500
+MAX_PROBLEMS = 50
 
 
-async def _lock_chain(session: AsyncSession) -> None:
-    """Serialise appends so two writers never fork the chain.
+async def _lock_chain(session: AsyncSession, chain_id: str) -> None:
+    """Serialise appends to one chain so two writers never fork it.
 
-    Postgres: a transaction-scoped advisory lock. SQLite: every transaction already holds the single
-    write lock (``BEGIN IMMEDIATE``, see ``app.db``).
+    Postgres: a transaction-scoped advisory lock on the chain's 64-bit hash (two chains that collide only
+    wait for each other). SQLite: every transaction already holds the single write lock (``BEGIN
+    IMMEDIATE``, see ``app.db``). The unique (chain_id, chain_seq) constraint refuses a fork regardless.
     """
     if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK_KEY})
+        await session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:c, 0))"), {"c": chain_id})
 
 
 async def append_event(
@@ -35,15 +43,31 @@ async def append_event(
     payload: dict[str, Any],
     conversation_id: uuid.UUID | None = None,
 ) -> AuditEvent:
-    await _lock_chain(session)
-    prev = await session.scalar(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1))
-    prev_hash = prev or GENESIS_HASH
+    chain_id = chain_id_for(conversation_id)
+    await _lock_chain(session, chain_id)
+    head = (
+        await session.execute(
+            select(AuditEvent.chain_seq, AuditEvent.hash)
+            .where(AuditEvent.chain_id == chain_id)
+            .order_by(AuditEvent.chain_seq.desc())
+            .limit(1)
+        )
+    ).first()
+    chain_seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
     payload_json = canonical_json(payload)
     created_at = utcnow()
     body = event_body(
-        conversation_id=conversation_id, kind=kind, actor=actor, payload=payload_json, created_at=created_at
+        chain_id=chain_id,
+        chain_seq=chain_seq,
+        conversation_id=conversation_id,
+        kind=kind,
+        actor=actor,
+        payload=payload_json,
+        created_at=created_at,
     )
     event = AuditEvent(
+        chain_id=chain_id,
+        chain_seq=chain_seq,
         conversation_id=conversation_id,
         kind=kind,
         actor=actor,
@@ -64,40 +88,159 @@ async def events_for_conversation(session: AsyncSession, conversation_id: uuid.U
     return result.all()
 
 
-async def iter_events(session: AsyncSession, *, batch: int = 1000) -> AsyncIterator[AuditEvent]:
-    """All events in chain order, read in keyset pages so memory stays flat."""
-    last_seq = 0
+@dataclass(frozen=True)
+class Head:
+    """The newest event of a chain: its position, hash and global ``seq``."""
+
+    chain_seq: int
+    hash: str
+    seq: int
+
+
+async def read_heads(factory: async_sessionmaker[AsyncSession]) -> dict[str, Head]:
+    """Every chain's head, read in one statement (so one snapshot), in a short transaction."""
+    newest = (
+        select(AuditEvent.chain_id, func.max(AuditEvent.chain_seq).label("n"))
+        .group_by(AuditEvent.chain_id)
+        .subquery()
+    )
+    query = select(AuditEvent.chain_id, AuditEvent.chain_seq, AuditEvent.hash, AuditEvent.seq).join(
+        newest, (AuditEvent.chain_id == newest.c.chain_id) & (AuditEvent.chain_seq == newest.c.n)
+    )
+    async with factory() as session:
+        rows = (await session.execute(query)).all()
+    return {row.chain_id: Head(row.chain_seq, row.hash, row.seq) for row in rows}
+
+
+async def iter_event_pages(
+    factory: async_sessionmaker[AsyncSession], *, upto: dict[str, Head] | None = None, batch: int = PAGE_SIZE
+) -> AsyncIterator[list[AuditEvent]]:
+    """The log in ``seq`` order, one keyset page per short transaction, closed before the page is yielded.
+
+    With ``upto`` (heads read before the walk), only each chain's prefix up to that head is returned: those
+    events had all committed when the heads were read, so an append that commits during the walk with a
+    lower ``seq`` than a page already read cannot leave a hole in what is returned.
+    """
+    if upto is not None and not upto:
+        return
+    last_seq = max((h.seq for h in upto.values()), default=0) if upto else None
+    after = 0
     while True:
-        rows = (
-            await session.scalars(
-                select(AuditEvent).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch)
-            )
-        ).all()
+        query = select(AuditEvent).where(AuditEvent.seq > after).order_by(AuditEvent.seq).limit(batch)
+        if last_seq is not None:
+            query = query.where(AuditEvent.seq <= last_seq)
+        async with factory() as session:
+            rows = list((await session.scalars(query)).all())
         if not rows:
             return
+        after = rows[-1].seq
+        if upto is not None:
+            rows = [r for r in rows if r.chain_id in upto and r.chain_seq <= upto[r.chain_id].chain_seq]
+        if rows:
+            yield rows
+
+
+async def read_chains(
+    factory: async_sessionmaker[AsyncSession], heads: dict[str, Head], *, batch: int = 200
+) -> AsyncIterator[tuple[str, list[AuditEvent]]]:
+    """Whole chains (genesis up to the given head), a batch of chains per short transaction."""
+    chain_ids = sorted(heads)
+    for start in range(0, len(chain_ids), batch):
+        ids = chain_ids[start : start + batch]
+        query = (
+            select(AuditEvent)
+            .where(AuditEvent.chain_id.in_(ids))
+            .order_by(AuditEvent.chain_id, AuditEvent.chain_seq)
+        )
+        async with factory() as session:
+            rows = list((await session.scalars(query)).all())
+        by_chain: dict[str, list[AuditEvent]] = {cid: [] for cid in ids}
         for row in rows:
-            yield row
-        last_seq = rows[-1].seq
+            if row.chain_seq <= heads[row.chain_id].chain_seq:
+                by_chain[row.chain_id].append(row)
+        for cid in ids:
+            yield cid, by_chain[cid]
 
 
-async def verify_chain(session: AsyncSession) -> ChainVerdict:
-    prev_hash = GENESIS_HASH
-    checked = 0
-    async for event in iter_events(session):
-        if event.prev_hash != prev_hash:
-            return ChainVerdict(False, checked, event.seq, "prev_hash does not match the previous row's hash")
-        try:
-            body = event_body(
-                conversation_id=event.conversation_id,
-                kind=event.kind,
-                actor=event.actor,
-                payload=event.payload,
-                created_at=event.created_at,
-            )
-        except ValueError:
-            return ChainVerdict(False, checked, event.seq, "payload is not valid JSON")
-        if chain_hash(prev_hash, body) != event.hash:
-            return ChainVerdict(False, checked, event.seq, "row content does not match its hash")
-        prev_hash = event.hash
-        checked += 1
-    return ChainVerdict(True, checked)
+def describe_chain(chain_id: str) -> str:
+    return "the system chain" if chain_id == SYSTEM_CHAIN else f"conversation {chain_id}"
+
+
+def recompute(event: AuditEvent, prev_hash: str) -> str | None:
+    """The hash the event should have after ``prev_hash``; None if its payload is not JSON."""
+    try:
+        body = event_body(
+            chain_id=event.chain_id,
+            chain_seq=event.chain_seq,
+            conversation_id=event.conversation_id,
+            kind=event.kind,
+            actor=event.actor,
+            payload=event.payload,
+            created_at=event.created_at,
+        )
+    except ValueError:
+        return None
+    return chain_hash(prev_hash, body)
+
+
+def link_problem(event: AuditEvent, prev_seq: int, prev_hash: str) -> str | None:
+    """Why ``event`` does not follow (prev_seq, prev_hash) in its chain, or None if it does."""
+    where = f"{describe_chain(event.chain_id)}, event seq {event.seq}"
+    if event.chain_seq != prev_seq + 1:
+        missing = event.chain_seq - prev_seq - 1
+        if missing > 0:
+            return f"{where}: {missing} event(s) missing before position {event.chain_seq}"
+        return f"{where}: position {event.chain_seq} repeats or goes back (expected {prev_seq + 1})"
+    if event.prev_hash != prev_hash:
+        return f"{where}: prev_hash does not match the previous event's hash"
+    expected = recompute(event, prev_hash)
+    if expected is None:
+        return f"{where}: payload is not valid JSON"
+    if expected != event.hash:
+        return f"{where}: row content does not match its hash"
+    return None
+
+
+@dataclass
+class ChainScan:
+    """The outcome of recomputing every chain."""
+
+    checked: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    heads: dict[str, tuple[int, str]] = field(default_factory=dict)
+    hashes_at: dict[str, str] = field(default_factory=dict)
+    first_broken_seq: int | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def add_problem(self, seq: int | None, problem: str) -> None:
+        if self.first_broken_seq is None and seq is not None:
+            self.first_broken_seq = seq
+        self.problems.append(problem)
+
+
+async def scan_chains(
+    factory: async_sessionmaker[AsyncSession], *, watch: dict[str, int] | None = None
+) -> ChainScan:
+    """Recompute every chain in the log, streamed. ``watch`` asks for the hash at given chain positions."""
+    watch = watch or {}
+    scan = ChainScan()
+    heads = await read_heads(factory)
+    async for page in iter_event_pages(factory, upto=heads):
+        for event in page:
+            prev_seq, prev_hash = scan.heads.get(event.chain_id, (0, GENESIS_HASH))
+            problem = link_problem(event, prev_seq, prev_hash)
+            if problem is not None:
+                scan.add_problem(event.seq, problem)
+            scan.heads[event.chain_id] = (event.chain_seq, event.hash)
+            scan.counts[event.chain_id] = scan.counts.get(event.chain_id, 0) + 1
+            if watch.get(event.chain_id) == event.chain_seq:
+                scan.hashes_at[event.chain_id] = event.hash
+            scan.checked += 1
+    return scan
+
+
+def capped(problems: Iterable[str], limit: int = MAX_PROBLEMS) -> list[str]:
+    items = list(problems)
+    if len(items) <= limit:
+        return items
+    return [*items[:limit], f"... and {len(items) - limit} more"]

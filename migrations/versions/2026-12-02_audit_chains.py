@@ -116,7 +116,8 @@ def _rechain_per_conversation(conn: sa.Connection) -> None:
         digest = _hash(prev_hash, body)
         conn.execute(
             sa.text(
-                "UPDATE audit_event SET chain_id = :c, chain_seq = :n, prev_hash = :p, hash = :h WHERE seq = :s"
+                "UPDATE audit_event SET chain_id = :c, chain_seq = :n, prev_hash = :p, hash = :h "
+                "WHERE seq = :s"
             ),
             {"c": chain_id, "n": chain_seq, "p": prev_hash, "h": digest, "s": row.seq},
         )
@@ -141,8 +142,15 @@ def _rechain_globally(conn: sa.Connection) -> None:
         prev_hash = digest
 
 
+def _no_statement_timeout(conn: sa.Connection) -> None:
+    # Rechaining a large log takes longer than the app's 30 s statement timeout (app.db).
+    if conn.dialect.name == "postgresql":
+        op.execute("SET LOCAL statement_timeout = 0")
+
+
 def upgrade() -> None:
     conn = op.get_bind()
+    _no_statement_timeout(conn)
     _triggers_off(conn)
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.add_column(sa.Column("chain_id", sa.String(length=64), nullable=True))
@@ -164,6 +172,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     conn = op.get_bind()
+    _no_statement_timeout(conn)
     if conn.dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_event")
     _triggers_off(conn)

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import base64
+import os
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,8 +16,16 @@ from tests.factories import SECRET
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(env="test", database_url=database_url, secret_key=SECRET, rate_limit_per_minute=30)
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        env="test",
+        database_url=database_url,
+        secret_key=SECRET,
+        rate_limit_per_minute=30,
+        # Each test's own audit checkpoint file and signing key, never the project's var/.
+        audit_checkpoint_path=tmp_path / "audit" / "checkpoints.jsonl",
+        audit_signing_key=base64.b64encode(os.urandom(32)).decode("ascii"),
+    )
 
 
 @pytest.fixture
