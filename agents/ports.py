@@ -60,6 +60,15 @@ class TurnAgent(Protocol):
         """The action waiting for the customer's confirmation, if any (survives restarts: checkpointed)."""
         ...
 
+    async def recovered_reply(self, action: dict[str, Any], record: ActionResult | None) -> str:
+        """What to tell the customer about a confirmed action whose turn was cut short (a crash): done, from
+        the bank's ``record`` of it, or not done at all (``None``)."""
+        ...
+
+    async def close_pending(self, conversation_id: str, reply: str) -> None:
+        """Forget what the conversation's graph was waiting on, once a cut-short turn has been settled."""
+        ...
+
 
 # --- Banking data and actions -------------------------------------------------------------------------
 # The app binds a BankingPort to the authenticated customer (from the token) for one turn. No method takes a

@@ -19,7 +19,8 @@ from agents.context import AgentContext, AgentSettings
 from agents.kb import KnowledgeBase
 from agents.models.gateway import Gateway
 from agents.nodes.respond import HANDOFF_NOTICE
-from agents.ports import AgentEvent, BankingPort, TurnInput
+from agents.ports import ActionResult, AgentEvent, BankingPort, TurnInput
+from agents.procedures.recorded import recorded_reply
 from agents.procedures.spec import ProcedureSpec
 from agents.summary import extractive_summary
 
@@ -88,6 +89,30 @@ class GraphAgent:
                 return value
         return None
 
+    async def recovered_reply(self, action: dict[str, Any], record: ActionResult | None) -> str:
+        """The reply for a confirmed action whose turn was cut short, from the bank's record of it."""
+        return await recorded_reply(action, record, procedures=self.procedures, kb=self.kb)
+
+    async def close_pending(self, conversation_id: str, reply: str) -> None:
+        """Forget any action or question the graph was waiting on, as if ``reply`` had ended a turn.
+
+        Used after a cut-short turn has been settled from the bank's record, so the agent's memory agrees
+        with what the customer was told.
+        """
+        await self.graph.aupdate_state(
+            self._config(conversation_id),
+            {
+                "pending_action": None,
+                "decision": None,
+                "procedure": None,
+                "slots": {},
+                "history": [{"role": "assistant", "content": reply}],
+                "reply": reply,
+                "outcome": "reply",
+            },
+            as_node="respond",
+        )
+
     async def _run(
         self, graph_input: Any, turn: TurnInput, banking: BankingPort
     ) -> AsyncIterator[AgentEvent]:
@@ -95,8 +120,10 @@ class GraphAgent:
         context = self._context(turn, banking)
         waiting: dict[str, Any] | None = None
         try:
+            # durability="exit": one checkpoint per turn. The app stores it with the turn, so a checkpoint
+            # per step would only cost time.
             async for mode, chunk in self.graph.astream(
-                graph_input, config, context=context, stream_mode=STREAM_MODES
+                graph_input, config, context=context, stream_mode=STREAM_MODES, durability="exit"
             ):
                 if mode == "custom":
                     yield _custom_event(chunk)

@@ -7,16 +7,9 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
 
-import aiosqlite
 import httpx2
-from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-from psycopg.rows import dict_row
-from psycopg_pool import AsyncConnectionPool
-from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agents.context import AgentSettings
 from agents.graph import build_graph
@@ -31,6 +24,7 @@ from agents.runner import GraphAgent
 from agents.triage.config import load_triage_config
 from agents.triage.model import TriageModel, load_or_train
 from app.config import Settings
+from app.conversations.checkpoints import TurnScopedSaver
 
 log = logging.getLogger(__name__)
 
@@ -80,44 +74,23 @@ def _uses_llm(config: GatewayConfig, tier: str) -> bool:
     return bool(entries) and entries[0].provider != "local"
 
 
-@asynccontextmanager
-async def checkpointer_for(database_url: str) -> AsyncIterator[BaseCheckpointSaver[Any]]:
-    """LangGraph's SQLite saver (embedded default) or Postgres saver, on the app's own database."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        conn = await aiosqlite.connect(url.database or ":memory:")
-        try:
-            await conn.execute("PRAGMA busy_timeout=30000")
-            sqlite_saver = AsyncSqliteSaver(conn)
-            await sqlite_saver.setup()
-            yield sqlite_saver
-        finally:
-            await conn.close()
-        return
-    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    async with AsyncConnectionPool(
-        conninfo,
-        min_size=1,
-        max_size=5,
-        open=False,
-        kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
-    ) as pool:
-        pg_saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
-        await pg_saver.setup()
-        yield pg_saver
-
-
 @dataclass
 class AgentRuntime:
     agent: GraphAgent
     recorder: BufferingRecorder
     gateway: Gateway
+    saver: TurnScopedSaver
 
 
 @asynccontextmanager
 async def agent_runtime(
-    settings: Settings, assets: AgentAssets, *, http_transport: httpx2.AsyncBaseTransport | None = None
+    settings: Settings,
+    assets: AgentAssets,
+    *,
+    factory: async_sessionmaker[AsyncSession],
+    http_transport: httpx2.AsyncBaseTransport | None = None,
 ) -> AsyncIterator[AgentRuntime]:
+    """The agent over the app's database: checkpoints are staged per turn and stored with it."""
     recorder = BufferingRecorder()
     gateway = build_gateway(
         assets.gateway_config,
@@ -135,15 +108,15 @@ async def agent_runtime(
         llm_phrasing=_uses_llm(assets.gateway_config, "nano"),
         llm_tools=_uses_llm(assets.gateway_config, "mini"),
     )
+    saver = TurnScopedSaver(factory)
     try:
-        async with checkpointer_for(settings.database_url) as saver:
-            agent = GraphAgent(
-                graph=build_graph(saver),
-                gateway=gateway,
-                kb=assets.kb,
-                procedures=assets.procedures,
-                settings=agent_settings,
-            )
-            yield AgentRuntime(agent=agent, recorder=recorder, gateway=gateway)
+        agent = GraphAgent(
+            graph=build_graph(saver),
+            gateway=gateway,
+            kb=assets.kb,
+            procedures=assets.procedures,
+            settings=agent_settings,
+        )
+        yield AgentRuntime(agent=agent, recorder=recorder, gateway=gateway, saver=saver)
     finally:
         await gateway.aclose()

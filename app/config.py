@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -9,7 +12,12 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET = "dev-insecure-secret-change-me-0123456789"  # noqa: S105 - refused outside dev, see below
+# Signing keys this project has published (its old built-in default, docker-compose.yml's example): anyone
+# could mint any token with them, so they are refused in every environment.
+PUBLISHED_SECRETS = frozenset(
+    {"dev-insecure-secret-change-me-0123456789", "compose-demo-secret-change-me-0123456789"}
+)
+SECRET_FILE = "secret_key"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -18,9 +26,12 @@ class Settings(BaseSettings):
 
     env: Literal["dev", "test", "prod"] = "dev"
     database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'bankdesk.db'}"
-    secret_key: str = DEFAULT_SECRET
+    # Unset: generated once under var_dir/secret_key (mode 0600) outside prod; see load_or_create_secret.
+    secret_key: str = Field(default="", repr=False)
+    # Set: GET /metrics needs "Authorization: Bearer <token>"; unset: only loopback clients may scrape.
+    metrics_token: str | None = Field(default=None, repr=False)
     demo: bool | None = None
-    token_ttl_minutes: int = Field(default=60 * 12, gt=0)
+    token_ttl_minutes: int = Field(default=60 * 12, gt=0, le=24 * 60)  # tokens live at most 24 h
     rate_limit_per_minute: int = Field(default=30, gt=0)
     max_message_chars: int = Field(default=4000, gt=0)
     var_dir: Path = PROJECT_ROOT / "var"
@@ -33,6 +44,10 @@ class Settings(BaseSettings):
     conversation_token_budget: int = Field(default=60_000, gt=0)
     conversation_cost_budget_usd_micros: int = Field(default=2_000_000, gt=0)
     agent_recursion_limit: int = Field(default=40, ge=10)
+    # The turn pipeline (app/conversations/service.py)
+    concurrent_turns_per_customer: int = Field(default=2, gt=0)
+    conversations_per_minute: int = Field(default=10, gt=0)
+    turn_lease_seconds: float = Field(default=30, gt=0)  # a dead process's turn is recovered after this
     # Signed audit checkpoints (app/audit/checkpoint.py). Key: base64 of a raw 32-byte Ed25519 private
     # key, or a file holding it; neither set: generated under var_dir/audit/signing.key on first use.
     audit_signing_key: str | None = Field(default=None, repr=False)
@@ -41,11 +56,19 @@ class Settings(BaseSettings):
     audit_checkpoint_seconds: float = Field(default=30, ge=0)  # 0: no periodic checkpoints
 
     @model_validator(mode="after")
-    def _refuse_default_secret(self) -> Settings:
-        if self.env != "dev" and self.secret_key == DEFAULT_SECRET:
+    def _signing_secret(self) -> Settings:
+        if not self.secret_key:
+            if self.env == "prod":
+                # Every instance of a production install must share one key; a per-host file would not.
+                raise ValueError(
+                    "BANKDESK_SECRET_KEY is not set: production needs one random signing key of 32+ "
+                    "characters shared by every instance"
+                )
+            self.secret_key = load_or_create_secret(self.var_dir)
+        if self.secret_key in PUBLISHED_SECRETS:
             raise ValueError(
-                "BANKDESK_SECRET_KEY is the built-in development secret; set a real secret "
-                "or run with BANKDESK_ENV=dev"
+                "BANKDESK_SECRET_KEY is a published example value (from this project's source or "
+                "docker-compose.yml), so anyone could sign tokens with it; set a random secret"
             )
         if len(self.secret_key) < 32:
             raise ValueError("BANKDESK_SECRET_KEY must be at least 32 characters (HS256 key)")
@@ -58,6 +81,39 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def load_or_create_secret(var_dir: Path) -> str:
+    """The install's token-signing key from ``var_dir/secret_key``, generated on first use (mode 0600).
+
+    The key is written to a private temporary file and hard-linked into place; the link fails if the key
+    already exists (like O_CREAT|O_EXCL), so processes starting at once all read the one key that won and
+    never a half-written file. The server and ``bankdesk token`` therefore sign with the same key.
+    """
+    path = var_dir / SECRET_FILE
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        staging = var_dir / f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(8)}"
+        fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                os.fchmod(fh.fileno(), 0o600)  # whatever the umask
+                fh.write(secrets.token_urlsafe(48) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.link(staging, path)
+            except FileExistsError:
+                pass  # another process got there first: use its key
+        finally:
+            staging.unlink(missing_ok=True)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise ValueError(
+            f"{path} is readable or writable by others (mode {mode:04o}); make it 0600 "
+            "(chmod 600) or set BANKDESK_SECRET_KEY"
+        )
+    return path.read_text(encoding="utf-8").strip()
 
 
 @lru_cache(maxsize=1)

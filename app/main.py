@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import timedelta
 
 import httpx2
 from fastapi import FastAPI
@@ -15,6 +16,7 @@ from app.agent import AgentAssets, agent_runtime, load_assets
 from app.audit.endpoints import router as audit_router
 from app.config import Settings, get_settings
 from app.conversations.endpoints import router as conversations_router
+from app.conversations.service import TurnLimits, TurnServices, drain_turns, turn_recovery
 from app.db import create_engine, create_sessionmaker
 from app.errors import install_error_handlers
 from app.handoffs.endpoints import router as handoffs_router
@@ -48,15 +50,38 @@ def create_app(
             await stack.enter_async_context(periodic_checkpoints(settings, app.state.session_factory))
             loaded = assets if assets is not None else await asyncio.to_thread(load_assets, settings)
             app.state.assign_variant = lambda cid: assign_variant(cid, loaded.gateway_config)
+            limits = TurnLimits(
+                turns_per_minute=settings.rate_limit_per_minute,
+                concurrent_turns=settings.concurrent_turns_per_customer,
+                conversations_per_minute=settings.conversations_per_minute,
+                lease=timedelta(seconds=settings.turn_lease_seconds),
+            )
             if agent is not None:
                 app.state.agent = agent
                 app.state.drain_calls = lambda _cid: []
+                checkpoints = None
             else:
                 runtime = await stack.enter_async_context(
-                    agent_runtime(settings, loaded, http_transport=http_transport)
+                    agent_runtime(
+                        settings, loaded, factory=app.state.session_factory, http_transport=http_transport
+                    )
                 )
                 app.state.agent = runtime.agent
                 app.state.drain_calls = runtime.recorder.drain
+                checkpoints = runtime.saver
+            services = TurnServices(
+                factory=app.state.session_factory,
+                agent=app.state.agent,
+                metrics=app.state.metrics,
+                drain_calls=app.state.drain_calls,
+                checkpoints=checkpoints,
+                limits=limits,
+            )
+            app.state.turn_services = services
+            # Turns still running finish (and store themselves) before the agent and the engine go away;
+            # turns cut short in a process that died are settled by the sweep.
+            stack.push_async_callback(drain_turns, services)
+            await stack.enter_async_context(turn_recovery(services))
             yield
 
     app = FastAPI(

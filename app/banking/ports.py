@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -30,6 +31,7 @@ from agents.ports import (
 )
 from app.audit.service import append_event
 from app.db import transaction
+from app.faults import crash_point
 from app.models import Account, Card, Dispute, Payment, ToolAction, Transaction
 from app.models.base import utcnow
 from app.models.enums import CardStatus, DisputeStatus, TransactionStatus
@@ -98,17 +100,36 @@ def _parse_day(value: str | None) -> date | None:
         return None
 
 
+@dataclass(frozen=True)
+class Consent:
+    """The customer's yes to one pending action, as received by the API (never from a model)."""
+
+    action_id: str
+    message_id: uuid.UUID
+    words: str  # what the customer sent, redacted
+    channel: str  # "confirm" (the confirm route) | "typed" (a yes typed in chat)
+
+
 class SqlBankingPort:
+    """``require_consent``: the app's turns pass it, so a state change runs only with the customer's yes to
+    that very action (``consent.action_id`` equal to the idempotency key), and the consent is recorded in the
+    audit log in the action's own transaction, before the change. Used as a library (tests, tools) without
+    it, actions need no consent."""
+
     def __init__(
         self,
         factory: async_sessionmaker[AsyncSession],
         *,
         customer_id: uuid.UUID,
         conversation_id: uuid.UUID | None = None,
+        consent: Consent | None = None,
+        require_consent: bool = False,
     ) -> None:
         self._factory = factory
         self._customer_id = customer_id
         self._conversation_id = conversation_id
+        self._consent = consent
+        self._require_consent = require_consent
 
     # --- reads -----------------------------------------------------------------------------------------
 
@@ -238,6 +259,25 @@ class SqlBankingPort:
             done = await s.scalar(select(ToolAction).where(ToolAction.idempotency_key == scoped_key))
             if done is not None:
                 return ActionResult(done.action, done.target_id, json.loads(done.outcome), replayed=True)
+            consent = self._consent if self._consent and self._consent.action_id == key else None
+            if self._require_consent and consent is None:
+                raise ActionRefused("this change needs the customer's confirmation first")
+            if consent is not None:  # on record before the change, in the same transaction as the change
+                await append_event(
+                    s,
+                    kind="consent.given",
+                    actor=f"customer:{self._customer_id}",
+                    conversation_id=self._conversation_id,
+                    payload={
+                        "action_id": key,
+                        "action": action,
+                        "target_id": target_id,
+                        "message_id": str(consent.message_id),
+                        "words": consent.words,
+                        "channel": consent.channel,
+                    },
+                )
+            crash_point("before_tool")
             outcome: dict[str, Any] = await effect(s)
             s.add(
                 ToolAction(
@@ -269,6 +309,7 @@ class SqlBankingPort:
                     "idempotency_key": key,
                 },
             )
+        crash_point("after_tool_commit")
         return ActionResult(action, target_id, outcome)
 
     async def _switch_card(

@@ -22,7 +22,7 @@ from app.conversations.schemas import (
     MessageOut,
     TurnOut,
 )
-from app.deps import CurrentCustomer, SessionDep, SettingsDep
+from app.deps import CurrentCustomer, SessionDep
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
@@ -43,13 +43,8 @@ _TURN_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def _services(request: Request) -> service.TurnServices:
-    state = request.app.state
-    return service.TurnServices(
-        factory=state.session_factory,
-        agent=state.agent,
-        metrics=state.metrics,
-        drain_calls=state.drain_calls,
-    )
+    services: service.TurnServices = request.app.state.turn_services
+    return services
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ConversationOut)
@@ -58,7 +53,10 @@ async def create_conversation(
 ) -> ConversationOut:
     """Start a conversation with the bank's assistant (assigned a sticky A/B model variant)."""
     conversation = await service.create_conversation(
-        session, customer_id=customer.id, assign_variant=request.app.state.assign_variant
+        session,
+        customer_id=customer.id,
+        assign_variant=request.app.state.assign_variant,
+        per_minute=_services(request).limits.conversations_per_minute,
     )
     return ConversationOut.model_validate(conversation)
 
@@ -107,14 +105,13 @@ def _turn_request(
     )
 
 
-async def _run_turn(
-    request: Request, turn: service.TurnRequest, *, per_minute: int, accept: str | None
-) -> Any:
+async def _run_turn(request: Request, turn: service.TurnRequest, *, accept: str | None) -> Any:
     services = _services(request)
-    replay = await service.prepare_turn(services, turn, per_minute=per_minute)
+    admitted = await service.admit(services, turn)
     streaming = accept is not None and "text/event-stream" in accept
 
-    if replay is not None:
+    if isinstance(admitted, idempotency.Replay):
+        replay = admitted
         if not streaming:
             return JSONResponse(
                 replay.body, status_code=replay.status_code, headers={"Idempotent-Replay": "true"}
@@ -128,17 +125,15 @@ async def _run_turn(
             replayed(), media_type="text/event-stream", headers={"Idempotent-Replay": "true"}
         )
 
+    # The turn runs in a task of its own: it finishes and stores itself even if this client goes away.
+    running = service.start(services, admitted)
     if not streaming:
-        result: dict[str, Any] | None = None
-        async for event in service.execute_turn(services, turn):
-            if event.name == "message.completed":
-                result = event.data
-        return JSONResponse(result, status_code=status.HTTP_201_CREATED)
+        return JSONResponse(await running.result(), status_code=status.HTTP_201_CREATED)
 
     async def stream() -> AsyncIterator[bytes]:
         event_id = 0
         try:
-            async for event in service.execute_turn(services, turn):
+            async for event in running.events():
                 event_id += 1
                 yield _sse(event_id, event.name, event.data)
         except Exception:
@@ -169,7 +164,6 @@ async def post_message(
     body: MessageIn,
     request: Request,
     customer: CurrentCustomer,
-    settings: SettingsDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:
@@ -182,7 +176,7 @@ async def post_message(
         content=body.content,
         idempotency_key=idempotency_key,
     )
-    return await _run_turn(request, turn, per_minute=settings.rate_limit_per_minute, accept=accept)
+    return await _run_turn(request, turn, accept=accept)
 
 
 @router.post(
@@ -200,10 +194,9 @@ async def confirm(
     body: ConfirmIn,
     request: Request,
     customer: CurrentCustomer,
-    settings: SettingsDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:
     """Say yes or no to the action the assistant proposed (freeze, unfreeze, report, dispute)."""
     turn = _turn_request(customer.id, conversation_id, body.decision, idempotency_key, "confirm")
-    return await _run_turn(request, turn, per_minute=settings.rate_limit_per_minute, accept=accept)
+    return await _run_turn(request, turn, accept=accept)

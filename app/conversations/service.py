@@ -1,40 +1,68 @@
-"""Conversations and the customer turn.
+"""Conversations and the customer turn, as one pipeline:
 
-A turn: checks that answer before anything streams (ownership, rate limit, idempotency, one turn at a time)
--> screening of the raw text (redaction happens here, before anything is stored or reaches a model) -> the
-agent runs (its state changes commit on their own, exactly once per action, like calls to a core-banking
-system) -> ONE transaction stores the turn: both messages, every audit event of it, model calls,
-complaints, handoffs and the conversation's new status.
+1. **admit** (one transaction, under a lock on the customer's row): the conversation is the customer's,
+   the ``Idempotency-Key`` is new (or its answer is replayed), the rate limits hold (counted as turns are
+   admitted, so parallel requests cannot all pass), no other turn of the conversation is running. The turn's
+   journal row (the conversation's lease), its idempotency claim and its admission are written together. The
+   raw text is screened first: only redacted text is ever stored, checkpointed or sent to a model.
+2. **run** the agent in a task of its own, so a client that disconnects, reads nothing or vanishes does not
+   stop the turn half-way: it runs to its end and stores itself. A state change runs only with the customer's
+   yes to that action, which the banking port records in the action's own transaction, before the change.
+3. **store** the turn in one transaction: both messages, every audit event, model calls, complaints, the
+   handoff, the conversation's new status, the agent's checkpoint, the idempotency answer, and the release of
+   the journal row.
+4. **recover** a turn cut short (a crash, a kill, a hung process) when its lease runs out, on the next
+   request for the conversation or from the sweep every process runs: what the customer is told follows the
+   bank's record of the action (``tool_action``), never the agent's memory.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
+import logging
 import math
 import re
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agents.models.recording import CallRecord
-from agents.ports import AgentEvent, TurnAgent, TurnInput
+from agents.ports import ActionResult, AgentEvent, TurnAgent, TurnInput
 from agents.safety.redact import redact
 from agents.safety.screen import ScreenResult, screen, to_json
 from app.audit.service import append_event
-from app.banking.ports import SqlBankingPort
-from app.conversations import idempotency, repository, turn_lock
+from app.banking.ports import Consent, SqlBankingPort
+from app.conversations import idempotency, repository
+from app.conversations.checkpoints import TurnScopedSaver
 from app.conversations.schemas import MessageOut, TurnOut
 from app.db import transaction
 from app.errors import Conflict, RateLimited
+from app.faults import crash_point
 from app.handoffs.service import open_handoff
-from app.models import Complaint, Conversation, Message, ModelCall
+from app.models import (
+    Complaint,
+    Conversation,
+    Customer,
+    IdempotencyRecord,
+    Message,
+    ModelCall,
+    ToolAction,
+    TurnAdmission,
+    TurnJournal,
+)
 from app.models.base import utcnow
 from app.models.enums import ConversationStatus, HandoffPriority, MessageRole
 from app.observability import Metrics
+
+log = logging.getLogger(__name__)
 
 TurnKind = Literal["message", "confirm"]
 CONFIRM_WORDS = {"yes": "Yes, go ahead.", "no": "No, don't do that."}
@@ -44,6 +72,7 @@ _YES = re.compile(
     re.IGNORECASE,
 )
 _NO = re.compile(r"^\W*(no|n|nope|nah|don'?t|do not|cancel|stop|no,? thanks?( you)?)\W*$", re.IGNORECASE)
+ADMISSION_HISTORY = timedelta(hours=1)  # admissions older than this count for nothing and are pruned
 
 
 def typed_decision(text: str) -> str | None:
@@ -79,6 +108,14 @@ class TurnRequest:
         return idempotency.request_fingerprint(self.scope, self.content)
 
 
+@dataclass(frozen=True)
+class TurnLimits:
+    turns_per_minute: int = 30  # per customer
+    concurrent_turns: int = 2  # per customer, across all their conversations
+    conversations_per_minute: int = 10  # per customer
+    lease: timedelta = timedelta(seconds=30)  # renewed while a turn runs; a dead process's lease runs out
+
+
 @dataclass
 class TurnServices:
     """What a turn needs from the running app."""
@@ -87,11 +124,89 @@ class TurnServices:
     agent: TurnAgent
     metrics: Metrics
     drain_calls: Callable[[str], list[CallRecord]]
+    checkpoints: TurnScopedSaver | None = None
+    limits: TurnLimits = field(default_factory=TurnLimits)
+    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """A turn that passed admission: it holds the conversation's journal row until it is stored."""
+
+    request: TurnRequest
+    message_id: uuid.UUID
+    started_at: datetime
+    screened: ScreenResult
+    decision: str | None
+    action: dict[str, Any] | None  # the action the customer said yes to
+    silent: bool
+    variant: str
+    first_reply: bool
+    staff_notes: tuple[str, ...]
+    tokens_used: int
+    cost_usd_micros: int
+
+
+class _StaleTurn(Exception):
+    """The conversation's journal row belongs to a turn whose process stopped: recover it, then admit."""
+
+
+# --- conversations ---------------------------------------------------------------------------------------
+
+
+async def _lock_customer(session: AsyncSession, customer_id: uuid.UUID) -> None:
+    """Serialise one customer's admissions (Postgres row lock; SQLite's single writer does it already)."""
+    await session.scalar(
+        select(Customer.id).where(Customer.id == customer_id).with_for_update(key_share=True)
+    )
+
+
+async def _admissions_since(
+    session: AsyncSession, *, customer_id: uuid.UUID, kind: str, since: datetime
+) -> tuple[int, datetime | None]:
+    row = (
+        await session.execute(
+            select(func.count(TurnAdmission.id), func.min(TurnAdmission.admitted_at)).where(
+                TurnAdmission.customer_id == customer_id,
+                TurnAdmission.kind == kind,
+                TurnAdmission.admitted_at >= since,
+            )
+        )
+    ).one()
+    return int(row[0]), row[1]
+
+
+async def _admit_within(
+    session: AsyncSession,
+    *,
+    customer_id: uuid.UUID,
+    kind: str,
+    per_minute: int,
+    what: str,
+    now: datetime | None = None,
+) -> None:
+    now = now or utcnow()
+    count, oldest = await _admissions_since(
+        session, customer_id=customer_id, kind=kind, since=now - timedelta(minutes=1)
+    )
+    if count >= per_minute:
+        wait = 60.0 if oldest is None else (oldest + timedelta(minutes=1) - now).total_seconds()
+        retry = max(1, math.ceil(wait))
+        raise RateLimited(retry, f"Too many {what}; retry after {retry} s")
+    session.add(TurnAdmission(customer_id=customer_id, kind=kind, admitted_at=now))
 
 
 async def create_conversation(
-    session: AsyncSession, *, customer_id: uuid.UUID, assign_variant: Callable[[str], str]
+    session: AsyncSession,
+    *,
+    customer_id: uuid.UUID,
+    assign_variant: Callable[[str], str],
+    per_minute: int = TurnLimits.conversations_per_minute,
 ) -> Conversation:
+    await _lock_customer(session, customer_id)
+    await _admit_within(
+        session, customer_id=customer_id, kind="conversation", per_minute=per_minute, what="new conversations"
+    )
     conversation_id = uuid.uuid4()
     variant = assign_variant(str(conversation_id))
     conversation = Conversation(
@@ -109,177 +224,351 @@ async def create_conversation(
     return conversation
 
 
-async def check_rate_limit(session: AsyncSession, *, customer_id: uuid.UUID, per_minute: int) -> None:
+# --- 1. admit --------------------------------------------------------------------------------------------
+
+
+async def admit(services: TurnServices, request: TurnRequest) -> idempotency.Replay | Admitted:
+    """Every check that must answer before anything streams. On success the turn holds the conversation."""
+    raw = CONFIRM_WORDS[request.content] if request.kind == "confirm" else request.content
+    screened = screen(raw)
+    looks_like_answer = request.kind == "confirm" or typed_decision(raw) is not None
+    for attempt in range(2):
+        pending = (
+            await services.agent.pending_confirmation(str(request.conversation_id))
+            if looks_like_answer
+            else None
+        )
+        try:
+            return await _admit_once(services, request, raw, screened, pending)
+        except _StaleTurn:
+            if attempt:
+                raise Conflict(
+                    "Another message in this conversation is still being answered; retry shortly"
+                ) from None
+            await recover_conversation(services, request.conversation_id)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _admit_once(
+    services: TurnServices,
+    request: TurnRequest,
+    raw: str,
+    screened: ScreenResult,
+    pending: dict[str, Any] | None,
+) -> idempotency.Replay | Admitted:
+    limits = services.limits
     now = utcnow()
-    count, oldest = await repository.customer_messages_since(
-        session, customer_id=customer_id, since=now - timedelta(minutes=1)
-    )
-    if count >= per_minute:
-        wait = 60.0 if oldest is None else (oldest + timedelta(minutes=1) - now).total_seconds()
-        raise RateLimited(max(1, math.ceil(wait)))
-
-
-async def prepare_turn(
-    services: TurnServices, request: TurnRequest, *, per_minute: int
-) -> idempotency.Replay | None:
-    """Checks that must answer before any streaming starts. On success the caller holds the turn lock
-    (and the idempotency claim) and must run ``execute_turn``, which releases them."""
-    factory = services.factory
-    async with transaction(factory) as session:
+    async with transaction(services.factory) as session:
+        await _lock_customer(session, request.customer_id)
         conversation = await repository.get_owned_conversation(
             session, conversation_id=request.conversation_id, customer_id=request.customer_id
         )
-        status = conversation.status
-    if request.idempotency_key is not None:
-        replay = await idempotency.claim(
-            factory,
+        journal = await session.get(TurnJournal, conversation.id)
+        if request.idempotency_key is not None:
+            record = await idempotency.existing(
+                session, customer_id=request.customer_id, scope=request.scope, key=request.idempotency_key
+            )
+            if record is not None:
+                if record.state == "in_flight" and journal is None:
+                    await session.delete(record)  # a claim whose turn is gone: a retry may do the work
+                    await session.flush()
+                else:
+                    if journal is not None and journal.lease_until < now and record.state == "in_flight":
+                        raise _StaleTurn
+                    return idempotency.verdict(record, request.fingerprint)
+        if journal is not None:
+            if journal.lease_until < now:
+                raise _StaleTurn
+            raise Conflict("Another message in this conversation is still being answered; retry shortly")
+        await _admit_within(
+            session,
             customer_id=request.customer_id,
-            scope=request.scope,
-            key=request.idempotency_key,
-            fingerprint=request.fingerprint,
+            kind="turn",
+            per_minute=limits.turns_per_minute,
+            what="messages",
+            now=now,
         )
-        if replay is not None:
-            return replay
-    try:
-        async with transaction(factory) as session:
-            await check_rate_limit(session, customer_id=request.customer_id, per_minute=per_minute)
-        await turn_lock.acquire(factory, request.conversation_id)
+        running = await session.scalar(
+            select(func.count())
+            .select_from(TurnJournal)
+            .where(TurnJournal.customer_id == request.customer_id, TurnJournal.lease_until >= now)
+        )
+        if int(running or 0) >= limits.concurrent_turns:
+            raise RateLimited(1, "Too many messages are being answered at once; retry in a moment")
+
+        awaiting = conversation.status == ConversationStatus.awaiting_customer
+        decision: str | None = None
         if request.kind == "confirm":
-            pending = (
-                await services.agent.pending_confirmation(str(request.conversation_id))
-                if status == ConversationStatus.awaiting_customer
-                else None
-            )
-            if pending is None:
-                await turn_lock.release(factory, request.conversation_id)
+            if not awaiting or pending is None:
                 raise Conflict("Nothing in this conversation is waiting for your confirmation")
-    except BaseException:
-        await _release_claim(factory, request)
-        raise
-    return None
-
-
-async def _release_claim(factory: async_sessionmaker[AsyncSession], request: TurnRequest) -> None:
-    if request.idempotency_key is not None:
-        await idempotency.release(
-            factory, customer_id=request.customer_id, scope=request.scope, key=request.idempotency_key
-        )
-
-
-async def _turn_context(
-    factory: async_sessionmaker[AsyncSession], request: TurnRequest
-) -> tuple[Conversation, bool, list[str]]:
-    async with factory() as session:
-        conversation = await repository.get_owned_conversation(
-            session, conversation_id=request.conversation_id, customer_id=request.customer_id
-        )
-        last_reply = await session.scalar(
-            select(Message.created_at)
-            .where(Message.conversation_id == conversation.id, Message.role == MessageRole.assistant)
-            .order_by(Message.created_at.desc())
-            .limit(1)
-        )
-        staff_query = select(Message.content).where(
-            Message.conversation_id == conversation.id, Message.role == MessageRole.staff
-        )
-        if last_reply is not None:
-            staff_query = staff_query.where(Message.created_at > last_reply)
-        staff_notes = list((await session.scalars(staff_query.order_by(Message.created_at))).all())
-    return conversation, last_reply is None, staff_notes
-
-
-async def execute_turn(services: TurnServices, request: TurnRequest) -> AsyncIterator[TurnEvent]:
-    """Run one turn, yielding events as they happen; ``message.completed`` only after the commit.
-
-    If anything fails nothing of the turn's conversation record is kept (only the model calls it paid
-    for), the idempotency claim and the turn lock are released, and the error propagates.
-    """
-    factory = services.factory
-    started = utcnow()
-    try:
-        conversation, first_reply, staff_notes = await _turn_context(factory, request)
-        raw = CONFIRM_WORDS[request.content] if request.kind == "confirm" else request.content
-        screened = screen(raw)
-        message = Message(
-            id=uuid.uuid4(),
-            conversation_id=conversation.id,
-            role=MessageRole.customer,
-            content=screened.redacted,
-            idempotency_key=request.idempotency_key,
-            created_at=started,
-        )
-        yield TurnEvent("message.created", MessageOut.model_validate(message).model_dump(mode="json"))
-
-        events: list[AgentEvent] = []
-        silent = conversation.status == ConversationStatus.handed_off and request.kind == "message"
-        decision = request.content if request.kind == "confirm" else None
-        if request.kind == "message" and conversation.status == ConversationStatus.awaiting_customer:
+            decision = request.content
+        elif awaiting and pending is not None:
             decision = typed_decision(raw)
-            if (
-                decision is not None
-                and await services.agent.pending_confirmation(str(conversation.id)) is None
-            ):
-                decision = None
-        if not silent:
-            port = SqlBankingPort(factory, customer_id=request.customer_id, conversation_id=conversation.id)
-            turn = TurnInput(
-                conversation_id=str(conversation.id),
-                customer_id=str(request.customer_id),
-                text=screened.redacted,
-                variant=conversation.variant,
-                first_reply=first_reply,
-                screening=to_json(screened) | {"vulnerability": screened.vulnerability},
-                staff_notes=tuple(staff_notes),
-                today=started.date().isoformat(),
-                tokens_used=conversation.tokens_used,
-                cost_usd_micros=conversation.cost_usd_micros,
-            )
-            stream = (
-                services.agent.resume(turn, decision, port)
-                if decision is not None
-                else services.agent.run_turn(turn, port)
-            )
-            async for event in stream:
-                events.append(event)
-                if event.kind == "step":
-                    yield TurnEvent("agent.step", customer_step(event.data))
-                elif event.kind == "delta":
-                    yield TurnEvent("message.delta", event.data)
-                elif event.kind == "confirmation_required":
-                    yield TurnEvent("agent.confirmation_required", _confirmation_view(event.data))
-        calls: list[CallRecord] = services.drain_calls(str(conversation.id))
-        async with transaction(factory) as session:
-            body = await _store_turn(
-                session,
-                request=request,
-                message=message,
-                screened=screened,
-                events=events,
-                calls=calls,
-                silent=silent,
-            )
-            if request.idempotency_key is not None:
-                await idempotency.complete(
-                    session,
+        action = dict(pending.get("action") or {}) if decision == "yes" and pending else None
+        silent = conversation.status == ConversationStatus.handed_off and request.kind == "message"
+
+        message_id = uuid.uuid4()
+        if request.idempotency_key is not None:
+            session.add(
+                IdempotencyRecord(
                     customer_id=request.customer_id,
                     scope=request.scope,
                     key=request.idempotency_key,
-                    status_code=201,
-                    body=body,
+                    request_hash=request.fingerprint,
+                    state="in_flight",
                 )
-    except BaseException:
+            )
+        session.add(
+            TurnJournal(
+                conversation_id=conversation.id,
+                customer_id=request.customer_id,
+                message_id=message_id,
+                kind=request.kind,
+                content=screened.redacted,
+                screening=json.dumps(to_json(screened)),
+                idempotency_scope=request.scope if request.idempotency_key else None,
+                idempotency_key=request.idempotency_key,
+                action=json.dumps(action) if action else None,
+                decision=decision,
+                started_at=now,
+                lease_until=now + limits.lease,
+            )
+        )
+        first_reply, staff_notes = await _turn_context(session, conversation.id)
+        await session.flush()
+        return Admitted(
+            request=request,
+            message_id=message_id,
+            started_at=now,
+            screened=screened,
+            decision=decision,
+            action=action,
+            silent=silent,
+            variant=conversation.variant,
+            first_reply=first_reply,
+            staff_notes=tuple(staff_notes),
+            tokens_used=conversation.tokens_used,
+            cost_usd_micros=conversation.cost_usd_micros,
+        )
+
+
+async def _turn_context(session: AsyncSession, conversation_id: uuid.UUID) -> tuple[bool, list[str]]:
+    """Whether the agent has replied before, and what staff wrote since its last reply."""
+    last_reply = await session.scalar(
+        select(Message.created_at)
+        .where(Message.conversation_id == conversation_id, Message.role == MessageRole.assistant)
+        .order_by(Message.created_at.desc())
+        .limit(1)
+    )
+    staff_query = select(Message.content).where(
+        Message.conversation_id == conversation_id, Message.role == MessageRole.staff
+    )
+    if last_reply is not None:
+        staff_query = staff_query.where(Message.created_at > last_reply)
+    staff_notes = list((await session.scalars(staff_query.order_by(Message.created_at))).all())
+    return last_reply is None, staff_notes
+
+
+# --- 2. run ----------------------------------------------------------------------------------------------
+
+
+def start(services: TurnServices, admitted: Admitted) -> TurnStream:
+    """Run the admitted turn in its own task: it runs to its end whatever happens to the request."""
+    stream = TurnStream()
+    task = asyncio.get_running_loop().create_task(_run_turn(services, admitted, stream.put))
+    stream.task = task
+    services.tasks.add(task)
+    task.add_done_callback(services.tasks.discard)
+    task.add_done_callback(_retrieve)
+    return stream
+
+
+def _retrieve(task: asyncio.Task[Any]) -> None:
+    """A turn whose client went away has nobody to await it: its failure is logged where it happens."""
+    if not task.cancelled():
+        task.exception()
+
+
+class TurnStream:
+    """The events of one running turn, for the request that started it (if it is still there)."""
+
+    def __init__(self) -> None:
+        self._queue: asyncio.Queue[TurnEvent | None] = asyncio.Queue()
+        self.task: asyncio.Task[dict[str, Any]] | None = None
+
+    async def put(self, event: TurnEvent | None) -> None:
+        self._queue.put_nowait(event)
+
+    async def events(self) -> AsyncIterator[TurnEvent]:
+        """Every event until ``message.completed``; the turn's error is raised at the end if it failed."""
+        while True:
+            event = await self._queue.get()
+            if event is None:
+                break
+            yield event
+        if self.task is not None:
+            await self.task  # raises the turn's exception, if any
+
+    async def result(self) -> dict[str, Any]:
+        assert self.task is not None
+        return await asyncio.shield(self.task)
+
+
+async def _heartbeat(services: TurnServices, admitted: Admitted) -> None:
+    lease = services.limits.lease
+    while True:
+        await asyncio.sleep(max(lease.total_seconds() / 3, 0.05))
+        try:
+            async with transaction(services.factory) as session:
+                await session.execute(
+                    update(TurnJournal)
+                    .where(
+                        TurnJournal.conversation_id == admitted.request.conversation_id,
+                        TurnJournal.message_id == admitted.message_id,
+                    )
+                    .values(lease_until=utcnow() + lease)
+                    .execution_options(synchronize_session=False)
+                )
+        except Exception:  # a missed beat only shortens the lease; the turn goes on
+            log.warning("could not renew the lease of a turn", exc_info=True)
+
+
+async def _run_turn(
+    services: TurnServices, admitted: Admitted, emit: Callable[[TurnEvent | None], Awaitable[None]]
+) -> dict[str, Any]:
+    request = admitted.request
+    cid = request.conversation_id
+    message = Message(
+        id=admitted.message_id,
+        conversation_id=cid,
+        role=MessageRole.customer,
+        content=admitted.screened.redacted,
+        idempotency_key=request.idempotency_key,
+        created_at=admitted.started_at,
+    )
+    heartbeat = asyncio.create_task(_heartbeat(services, admitted))
+    try:
+        await emit(TurnEvent("message.created", MessageOut.model_validate(message).model_dump(mode="json")))
+        events: list[AgentEvent] = []
+        if not admitted.silent:
+            async for event in _agent_events(services, admitted):
+                events.append(event)
+                if event.kind == "step":
+                    await emit(TurnEvent("agent.step", customer_step(event.data)))
+                elif event.kind == "delta":
+                    await emit(TurnEvent("message.delta", event.data))
+                elif event.kind == "confirmation_required":
+                    await emit(TurnEvent("agent.confirmation_required", _confirmation_view(event.data)))
+        calls = services.drain_calls(str(cid))
+        staged = services.checkpoints.take(str(cid)) if services.checkpoints else None
+        async with transaction(services.factory) as session:
+            body = await _store_turn(
+                session,
+                admitted=admitted,
+                message=message,
+                events=events,
+                calls=calls,
+            )
+            if staged is not None and services.checkpoints is not None:
+                await services.checkpoints.store(session, staged)
+            await _finish(session, admitted, body)
+        if admitted.action:
+            crash_point("after_turn_commit")
+    except BaseException as exc:
+        heartbeat.cancel()
         services.metrics.turns.labels(outcome="error").inc()
-        spent = services.drain_calls(str(request.conversation_id))
-        if spent:  # the turn failed, but what it cost is still accounted for
-            async with transaction(factory) as session:
-                session.add_all(_model_call_row(r, request.conversation_id) for r in spent)
-        await _release_claim(factory, request)
-        await turn_lock.release(factory, request.conversation_id)
-        raise
+        if services.checkpoints is not None:
+            services.checkpoints.discard(str(cid))
+        settled: dict[str, Any] | None = None
+        try:
+            settled = await _settle_failed(services, admitted)
+        except BaseException:
+            log.exception("could not settle a failed turn in conversation %s", cid)
+        if settled is None:
+            await emit(None)
+            if isinstance(exc, Exception):
+                log.error("turn failed in conversation %s", cid, exc_info=exc)
+            raise
+        # The bank acted before the turn failed: the customer is told what was done.
+        await emit(TurnEvent("message.completed", settled))
+        await emit(None)
+        return settled
+    finally:
+        heartbeat.cancel()
+        with contextlib.suppress(BaseException):
+            await heartbeat
     services.metrics.turns.labels(outcome=body["kind"]).inc()
     if body["kind"] == "handoff":
         services.metrics.handoffs.labels(action="opened").inc()
-    yield TurnEvent("message.completed", body)
+    await emit(TurnEvent("message.completed", body))
+    await emit(None)
+    return body
+
+
+async def _agent_events(services: TurnServices, admitted: Admitted) -> AsyncIterator[AgentEvent]:
+    request = admitted.request
+    consent = (
+        Consent(
+            action_id=str(admitted.action.get("id")),
+            message_id=admitted.message_id,
+            words=admitted.screened.redacted,
+            channel="confirm" if request.kind == "confirm" else "typed",
+        )
+        if admitted.action
+        else None
+    )
+    port = SqlBankingPort(
+        services.factory,
+        customer_id=request.customer_id,
+        conversation_id=request.conversation_id,
+        consent=consent,
+        require_consent=True,
+    )
+    turn = TurnInput(
+        conversation_id=str(request.conversation_id),
+        customer_id=str(request.customer_id),
+        text=admitted.screened.redacted,
+        variant=admitted.variant,
+        first_reply=admitted.first_reply,
+        screening=to_json(admitted.screened) | {"vulnerability": admitted.screened.vulnerability},
+        staff_notes=admitted.staff_notes,
+        today=admitted.started_at.date().isoformat(),
+        tokens_used=admitted.tokens_used,
+        cost_usd_micros=admitted.cost_usd_micros,
+    )
+    stream = (
+        services.agent.resume(turn, admitted.decision, port)
+        if admitted.decision is not None
+        else services.agent.run_turn(turn, port)
+    )
+    async for event in stream:
+        yield event
+
+
+# --- 3. store --------------------------------------------------------------------------------------------
+
+
+async def _finish(session: AsyncSession, admitted: Admitted, body: dict[str, Any]) -> None:
+    """Answer the idempotency key and release the conversation, in the turn's own transaction."""
+    request = admitted.request
+    if request.idempotency_key is not None:
+        await idempotency.complete(
+            session,
+            customer_id=request.customer_id,
+            scope=request.scope,
+            key=request.idempotency_key,
+            status_code=201,
+            body=body,
+        )
+    released = await session.execute(
+        delete(TurnJournal).where(
+            TurnJournal.conversation_id == request.conversation_id,
+            TurnJournal.message_id == admitted.message_id,
+        )
+    )
+    assert isinstance(released, CursorResult)
+    if released.rowcount != 1:  # recovered by another process after our lease ran out: its answer stands
+        raise Conflict("This turn took too long and was settled without it; please reload the conversation")
 
 
 def customer_step(data: dict[str, Any]) -> dict[str, Any]:
@@ -301,29 +590,29 @@ def _confirmation_view(data: dict[str, Any]) -> dict[str, Any]:
 async def _store_turn(
     session: AsyncSession,
     *,
-    request: TurnRequest,
+    admitted: Admitted,
     message: Message,
-    screened: ScreenResult,
     events: list[AgentEvent],
     calls: list[CallRecord],
-    silent: bool,
 ) -> dict[str, Any]:
+    request = admitted.request
     conversation = await repository.get_owned_conversation(
         session, conversation_id=request.conversation_id, customer_id=request.customer_id
     )
     cid = conversation.id
-    actor = f"customer:{request.customer_id}"
+    screened = admitted.screened
     session.add(message)
     await session.flush()
     await append_event(
         session,
         kind="message.received" if request.kind == "message" else "confirmation.received",
-        actor=actor,
+        actor=f"customer:{request.customer_id}",
         conversation_id=cid,
         payload={
             "message_id": str(message.id),
             "redactions": [{"type": f.type, "start": f.start, "end": f.end} for f in screened.findings],
             "flags": sorted(screened.flags),
+            **({"decision": admitted.decision} if admitted.decision else {}),
         },
     )
     if screened.flags & {"jailbreak", "prompt_injection", "vulnerability", "complaint"}:
@@ -364,26 +653,15 @@ async def _store_turn(
         elif event.kind == "completed":
             completed = event.data
 
-    reply_out: MessageOut | None = None
-    content = completed.get("content")
-    if content:
-        reply = await repository.add_message(
-            session, conversation_id=cid, role=MessageRole.assistant, content=redact(content).redacted
-        )
-        await append_event(
-            session,
-            kind="message.sent",
-            actor="agent",
-            conversation_id=cid,
-            payload={
-                "message_id": str(reply.id),
-                "in_reply_to": str(message.id),
-                "outcome": completed.get("outcome"),
-                "model_call_ids": [r.call_id for r in calls],
-            },
-        )
-        reply_out = MessageOut.model_validate(reply)
-    elif silent:
+    reply_out = await _store_reply(
+        session,
+        conversation_id=cid,
+        in_reply_to=message.id,
+        content=completed.get("content"),
+        outcome=completed.get("outcome"),
+        call_ids=[r.call_id for r in calls],
+    )
+    if reply_out is None and admitted.silent:
         await append_event(
             session,
             kind="agent.silent",
@@ -392,7 +670,9 @@ async def _store_turn(
             payload={"reason": "handed_off", "message_id": str(message.id)},
         )
 
-    kind = "silent" if silent else "reply"
+    kind: Literal["reply", "silent", "handoff", "confirmation_required"] = (
+        "silent" if admitted.silent else "reply"
+    )
     if handoff_effect is not None:
         await open_handoff(
             session,
@@ -405,10 +685,9 @@ async def _store_turn(
     elif confirmation is not None:
         conversation.status = ConversationStatus.awaiting_customer
         kind = "confirmation_required"
-    elif not silent and conversation.status == ConversationStatus.awaiting_customer:
+    elif not admitted.silent and conversation.status == ConversationStatus.awaiting_customer:
         conversation.status = ConversationStatus.active
     conversation.updated_at = utcnow()
-    conversation.busy_until = None
     await session.flush()
     result = TurnOut(
         conversation_id=cid,
@@ -420,6 +699,35 @@ async def _store_turn(
         confirmation=confirmation,
     )
     return result.model_dump(mode="json")
+
+
+async def _store_reply(
+    session: AsyncSession,
+    *,
+    conversation_id: uuid.UUID,
+    in_reply_to: uuid.UUID,
+    content: str | None,
+    outcome: str | None,
+    call_ids: list[str],
+) -> MessageOut | None:
+    if not content:
+        return None
+    reply = await repository.add_message(
+        session, conversation_id=conversation_id, role=MessageRole.assistant, content=redact(content).redacted
+    )
+    await append_event(
+        session,
+        kind="message.sent",
+        actor="agent",
+        conversation_id=conversation_id,
+        payload={
+            "message_id": str(reply.id),
+            "in_reply_to": str(in_reply_to),
+            "outcome": outcome,
+            "model_call_ids": call_ids,
+        },
+    )
+    return MessageOut.model_validate(reply)
 
 
 async def _record_complaint(
@@ -462,3 +770,228 @@ def _model_call_row(record: CallRecord, conversation_id: uuid.UUID) -> ModelCall
         detail=record.detail,
         created_at=record.created_at,
     )
+
+
+# --- 4. a turn that failed or was cut short --------------------------------------------------------------
+
+
+async def _settle_failed(services: TurnServices, admitted: Admitted) -> dict[str, Any] | None:
+    """After a turn failed in this process: keep what it cost; if the bank acted, tell the customer so
+    (the turn is stored from the record); otherwise forget the turn, so that a retry can do the work."""
+    cid = admitted.request.conversation_id
+    spent = services.drain_calls(str(cid))
+    if spent:  # the turn failed, but what it cost is still accounted for
+        async with transaction(services.factory) as session:
+            session.add_all(_model_call_row(r, cid) for r in spent)
+    journal = await _journal(services.factory, cid, admitted.message_id)
+    if journal is None:
+        return None
+    return await _settle(services, journal, reason="the turn failed")
+
+
+async def _journal(
+    factory: async_sessionmaker[AsyncSession], conversation_id: uuid.UUID, message_id: uuid.UUID | None = None
+) -> TurnJournal | None:
+    async with factory() as session:
+        journal = await session.get(TurnJournal, conversation_id)
+    if journal is None or (message_id is not None and journal.message_id != message_id):
+        return None
+    return journal
+
+
+async def recover_conversation(services: TurnServices, conversation_id: uuid.UUID) -> None:
+    """Settle the conversation's turn if its lease has run out (its process died or hung)."""
+    journal = await _journal(services.factory, conversation_id)
+    if journal is not None and journal.lease_until < utcnow():
+        await _settle(services, journal, reason="the process answering it stopped")
+
+
+async def recover_stale_turns(services: TurnServices, *, limit: int = 100) -> int:
+    """Settle every turn whose lease has run out; prune old admissions. Returns how many were settled."""
+    async with services.factory() as session:
+        stale = list(
+            (
+                await session.scalars(
+                    select(TurnJournal.conversation_id)
+                    .where(TurnJournal.lease_until < utcnow())
+                    .order_by(TurnJournal.lease_until)
+                    .limit(limit)
+                )
+            ).all()
+        )
+    for conversation_id in stale:
+        try:
+            await recover_conversation(services, conversation_id)
+        except Exception:
+            log.exception("could not recover the turn of conversation %s", conversation_id)
+    async with transaction(services.factory) as session:
+        await session.execute(
+            delete(TurnAdmission).where(TurnAdmission.admitted_at < utcnow() - ADMISSION_HISTORY)
+        )
+    return len(stale)
+
+
+async def _settle(services: TurnServices, journal: TurnJournal, *, reason: str) -> dict[str, Any] | None:
+    """Close a turn that will not finish normally, from the bank's record of what it did.
+
+    - It confirmed an action and the bank's log has it: the customer's yes and a reply saying what was done
+      are stored (with the consent the action recorded), and the agent's memory is made to agree.
+    - Otherwise nothing the bank did depends on it: the turn is forgotten (journal, idempotency claim and
+      admission), as any failed request, so the customer can simply retry.
+    Returns the stored turn's body, or ``None`` when it was forgotten.
+    """
+    action: dict[str, Any] | None = json.loads(journal.action) if journal.action else None
+    record: ActionResult | None = None
+    if action is not None:
+        async with services.factory() as session:
+            done = await session.scalar(
+                select(ToolAction).where(
+                    ToolAction.idempotency_key == f"{journal.customer_id}:{action.get('id')}"
+                )
+            )
+        if done is not None:
+            record = ActionResult(done.action, done.target_id, json.loads(done.outcome), replayed=True)
+    cid = journal.conversation_id
+    if record is None or action is None:
+        async with transaction(services.factory) as session:
+            gone = await session.execute(
+                delete(TurnJournal).where(
+                    TurnJournal.conversation_id == cid, TurnJournal.message_id == journal.message_id
+                )
+            )
+            assert isinstance(gone, CursorResult)
+            if gone.rowcount == 1:
+                await _release_claim(session, journal)
+                await session.execute(
+                    delete(TurnAdmission).where(
+                        TurnAdmission.customer_id == journal.customer_id,
+                        TurnAdmission.kind == "turn",
+                        TurnAdmission.admitted_at == journal.started_at,
+                    )
+                )
+        log.warning("conversation %s: a turn was abandoned (%s); nothing of it is kept", cid, reason)
+        return None
+
+    reply = await services.agent.recovered_reply(action, record)
+    await services.agent.close_pending(str(cid), reply)
+    staged = services.checkpoints.take(str(cid)) if services.checkpoints else None
+    request = TurnRequest(
+        customer_id=journal.customer_id,
+        conversation_id=cid,
+        content=journal.content,
+        idempotency_key=journal.idempotency_key,
+        kind="confirm" if journal.kind == "confirm" else "message",
+    )
+    screening = json.loads(journal.screening)
+    admitted = Admitted(
+        request=request,
+        message_id=journal.message_id,
+        started_at=journal.started_at,
+        screened=ScreenResult(
+            redacted=journal.content,
+            findings=[],
+            flags=frozenset(screening.get("flags", [])),
+            vulnerability=None,
+        ),
+        decision=journal.decision,
+        action=action,
+        silent=False,
+        variant="",
+        first_reply=False,
+        staff_notes=(),
+        tokens_used=0,
+        cost_usd_micros=0,
+    )
+    message = Message(
+        id=journal.message_id,
+        conversation_id=cid,
+        role=MessageRole.customer,
+        content=journal.content,
+        idempotency_key=journal.idempotency_key,
+        created_at=journal.started_at,
+    )
+    events = [
+        AgentEvent(
+            "step",
+            {
+                "node": "recovery",
+                "decision": "action_recorded",
+                "action_id": action.get("id"),
+                "reason": reason,
+            },
+        ),
+        AgentEvent("completed", {"content": reply, "outcome": "reply"}),
+    ]
+    try:
+        async with transaction(services.factory) as session:
+            if await session.get(TurnJournal, cid) is None:
+                return None  # another process settled it first
+            body = await _store_turn(session, admitted=admitted, message=message, events=events, calls=[])
+            if staged is not None and services.checkpoints is not None:
+                await services.checkpoints.store(session, staged)
+            await append_event(
+                session,
+                kind="turn.recovered",
+                actor="system",
+                conversation_id=cid,
+                payload={
+                    "message_id": str(journal.message_id),
+                    "action_id": action.get("id"),
+                    "reason": reason,
+                },
+            )
+            await _finish(session, admitted, body)
+    except Conflict:
+        return None
+    log.warning("conversation %s: a cut-short turn was settled from the bank's record (%s)", cid, reason)
+    return body
+
+
+async def _release_claim(session: AsyncSession, journal: TurnJournal) -> None:
+    if journal.idempotency_key is None or journal.idempotency_scope is None:
+        return
+    await session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.customer_id == journal.customer_id,
+            IdempotencyRecord.scope == journal.idempotency_scope,
+            IdempotencyRecord.key == journal.idempotency_key,
+            IdempotencyRecord.state == "in_flight",
+        )
+    )
+
+
+# --- the process's part: finishing its turns, settling other processes' -------------------------------
+
+
+async def drain_turns(services: TurnServices, *, timeout: float = 30.0) -> None:
+    """At shutdown: let running turns finish and store themselves (a turn still running after ``timeout``
+    is cancelled, and settled later from its journal row like a crash)."""
+    pending = [t for t in services.tasks if not t.done()]
+    if not pending:
+        return
+    _done, still = await asyncio.wait(pending, timeout=timeout)
+    for task in still:
+        task.cancel()
+    if still:
+        await asyncio.wait(still, timeout=5)
+
+
+@contextlib.asynccontextmanager
+async def turn_recovery(services: TurnServices) -> AsyncIterator[None]:
+    """Settle turns cut short by a process that died: once at start-up, then every lease period."""
+
+    async def sweep() -> None:
+        while True:
+            try:
+                await recover_stale_turns(services)
+            except Exception:
+                log.exception("the sweep for cut-short turns failed")
+            await asyncio.sleep(max(services.limits.lease.total_seconds(), 1.0))
+
+    task = asyncio.create_task(sweep())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

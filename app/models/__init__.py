@@ -8,6 +8,7 @@ from app.models.complaint import Complaint
 from app.models.conversation import Conversation
 from app.models.customer import Customer
 from app.models.dispute import Dispute
+from app.models.graph_checkpoint import GraphCheckpoint
 from app.models.handoff import Handoff
 from app.models.idempotency_record import IdempotencyRecord
 from app.models.message import Message
@@ -16,6 +17,7 @@ from app.models.payment import Payment
 from app.models.staff_user import StaffUser
 from app.models.tool_action import ToolAction
 from app.models.transaction import Transaction
+from app.models.turn_journal import TurnAdmission, TurnJournal
 
 __all__ = [
     "Account",
@@ -26,6 +28,7 @@ __all__ = [
     "Conversation",
     "Customer",
     "Dispute",
+    "GraphCheckpoint",
     "Handoff",
     "IdempotencyRecord",
     "Message",
@@ -34,4 +37,6 @@ __all__ = [
     "StaffUser",
     "ToolAction",
     "Transaction",
+    "TurnAdmission",
+    "TurnJournal",
 ]

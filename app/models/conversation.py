@@ -24,8 +24,6 @@ class Conversation(Base):
     variant: Mapped[str] = mapped_column(String(40), default="default")
     # Set when screening or compliance raised something an auditor should look at.
     flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    # A turn in progress holds the conversation until this time (one turn at a time, across processes).
-    busy_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     tokens_used: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     cost_usd_micros: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,281 @@
+"""The agent's checkpoints, stored in the turn's own transaction.
+
+LangGraph's own savers write a checkpoint (and pending writes) after every step of the graph, on their own
+connection, so a turn that failed, was cancelled or was killed half-way left its steps in the agent's memory
+while nothing of it was in the conversation record. This saver keeps what a running turn writes in memory
+(staged per conversation) and hands it to the app, which writes the newest checkpoint in the same
+transaction as the turn's messages and audit events: the turn is stored whole or not at all, and a failed
+turn leaves the previous checkpoint exactly as it was.
+
+Only the newest checkpoint of a thread is kept (the graph never reads older ones: the conversation record
+and the audit log are the history), with the pending writes that belong to it, which is where LangGraph
+keeps an interrupt such as a confirmation request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import (
+    WRITES_IDX_MAP,
+    BaseCheckpointSaver,
+    ChannelVersions,
+    Checkpoint,
+    CheckpointMetadata,
+    CheckpointTuple,
+    get_checkpoint_id,
+    get_checkpoint_metadata,
+)
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.models import GraphCheckpoint
+from app.models.base import utcnow
+
+# (task_id, channel, value, task_path), keyed by (task_id, index) as LangGraph's savers do.
+_Write = tuple[str, str, Any, str]
+
+
+@dataclass
+class StagedCheckpoint:
+    """What a running turn wrote for one thread: the newest checkpoint and its pending writes."""
+
+    thread_id: str
+    checkpoint: Checkpoint
+    metadata: CheckpointMetadata
+    parent_checkpoint_id: str | None
+    writes: dict[tuple[str, int], _Write] = field(default_factory=dict)
+
+    @property
+    def checkpoint_id(self) -> str:
+        return str(self.checkpoint["id"])
+
+
+class TurnScopedSaver(BaseCheckpointSaver[str]):
+    """A LangGraph checkpointer whose writes are staged in memory until the app stores the turn.
+
+    ``take(thread_id)`` hands the staged checkpoint to the caller, who writes it with ``store`` in its own
+    transaction; ``discard(thread_id)`` forgets it (the turn failed). Reads see the staged checkpoint of a
+    running turn, otherwise the stored one.
+    """
+
+    def __init__(self, factory: async_sessionmaker[AsyncSession]) -> None:
+        super().__init__()
+        self._factory = factory
+        self._staged: dict[str, StagedCheckpoint] = {}
+
+    # --- the app's side ----------------------------------------------------------------------------
+
+    def take(self, thread_id: str) -> StagedCheckpoint | None:
+        return self._staged.pop(thread_id, None)
+
+    def discard(self, thread_id: str) -> None:
+        self._staged.pop(thread_id, None)
+
+    async def store(self, session: AsyncSession, staged: StagedCheckpoint) -> None:
+        """Write ``staged`` as the thread's checkpoint, inside the caller's transaction."""
+        checkpoint_type, checkpoint_bytes = self.serde.dumps_typed(staged.checkpoint)
+        metadata_type, metadata_bytes = self.serde.dumps_typed(staged.metadata)
+        ordered = [staged.writes[k] for k in sorted(staged.writes, key=lambda k: (k[0], k[1]))]
+        writes_type, writes_bytes = self.serde.dumps_typed([list(w) for w in ordered])
+        row = await session.get(GraphCheckpoint, staged.thread_id)
+        if row is None:
+            row = GraphCheckpoint(thread_id=staged.thread_id)
+            session.add(row)
+        row.checkpoint_id = staged.checkpoint_id
+        row.parent_checkpoint_id = staged.parent_checkpoint_id
+        row.checkpoint_type = checkpoint_type
+        row.checkpoint = checkpoint_bytes
+        row.metadata_type = metadata_type
+        row.checkpoint_metadata = metadata_bytes
+        row.writes_type = writes_type
+        row.writes = writes_bytes
+        row.updated_at = utcnow()
+        await session.flush()
+
+    # --- loading ------------------------------------------------------------------------------------
+
+    async def _load(self, thread_id: str) -> StagedCheckpoint | None:
+        if thread_id in self._staged:
+            return self._staged[thread_id]
+        async with self._factory() as session:
+            row = await session.get(GraphCheckpoint, thread_id)
+            if row is None:
+                return None
+            checkpoint: Checkpoint = self.serde.loads_typed((row.checkpoint_type, row.checkpoint))
+            metadata: CheckpointMetadata = self.serde.loads_typed(
+                (row.metadata_type, row.checkpoint_metadata)
+            )
+            raw_writes: list[list[Any]] = self.serde.loads_typed((row.writes_type, row.writes))
+            parent = row.parent_checkpoint_id
+        writes: dict[tuple[str, int], _Write] = {}
+        for position, (task_id, channel, value, task_path) in enumerate(raw_writes):
+            writes[(str(task_id), WRITES_IDX_MAP.get(channel, position))] = (
+                str(task_id),
+                str(channel),
+                value,
+                str(task_path),
+            )
+        return StagedCheckpoint(thread_id, checkpoint, metadata, parent, writes)
+
+    def _tuple(self, staged: StagedCheckpoint, ns: str) -> CheckpointTuple:
+        ordered = [staged.writes[k] for k in sorted(staged.writes, key=lambda k: (k[0], k[1]))]
+        return CheckpointTuple(
+            config={
+                "configurable": {
+                    "thread_id": staged.thread_id,
+                    "checkpoint_ns": ns,
+                    "checkpoint_id": staged.checkpoint_id,
+                }
+            },
+            checkpoint=staged.checkpoint,
+            metadata=staged.metadata,
+            parent_config=(
+                {
+                    "configurable": {
+                        "thread_id": staged.thread_id,
+                        "checkpoint_ns": ns,
+                        "checkpoint_id": staged.parent_checkpoint_id,
+                    }
+                }
+                if staged.parent_checkpoint_id
+                else None
+            ),
+            pending_writes=[(task_id, channel, value) for task_id, channel, value, _ in ordered],
+        )
+
+    # --- BaseCheckpointSaver (async) ----------------------------------------------------------------
+
+    async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
+        configurable = config["configurable"]
+        thread_id = str(configurable["thread_id"])
+        ns = str(configurable.get("checkpoint_ns", ""))
+        if ns:  # the support graph has no subgraphs; a namespaced read has nothing stored
+            return None
+        staged = await self._load(thread_id)
+        if staged is None:
+            return None
+        wanted = get_checkpoint_id(config)
+        if wanted and wanted != staged.checkpoint_id:
+            return None  # only the newest checkpoint is kept
+        return self._tuple(staged, ns)
+
+    async def alist(
+        self,
+        config: RunnableConfig | None,
+        *,
+        filter: dict[str, Any] | None = None,
+        before: RunnableConfig | None = None,
+        limit: int | None = None,
+    ) -> AsyncIterator[CheckpointTuple]:
+        if config is None or before is not None or limit == 0:
+            return
+        found = await self.aget_tuple(config)
+        if found is not None and all(found.metadata.get(k) == v for k, v in (filter or {}).items()):
+            yield found
+
+    async def aput(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
+        thread_id = str(config["configurable"]["thread_id"])
+        ns = str(config["configurable"].get("checkpoint_ns", ""))
+        previous = await self._load(thread_id)
+        values: dict[str, Any] = dict(previous.checkpoint["channel_values"]) if previous else {}
+        given = checkpoint.get("channel_values", {})
+        for name in new_versions:
+            if name in given:
+                values[name] = given[name]
+            else:
+                values.pop(name, None)
+        for name, value in given.items():
+            values.setdefault(name, value)
+        versions = checkpoint.get("channel_versions", {})
+        full: Checkpoint = {
+            **checkpoint,
+            "channel_values": {k: v for k, v in values.items() if k in versions},
+        }
+        self._staged[thread_id] = StagedCheckpoint(
+            thread_id=thread_id,
+            checkpoint=full,
+            metadata=get_checkpoint_metadata(config, metadata),
+            parent_checkpoint_id=config["configurable"].get("checkpoint_id"),
+        )
+        return {
+            "configurable": {"thread_id": thread_id, "checkpoint_ns": ns, "checkpoint_id": checkpoint["id"]}
+        }
+
+    async def aput_writes(
+        self,
+        config: RunnableConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str = "",
+    ) -> None:
+        thread_id = str(config["configurable"]["thread_id"])
+        staged = await self._load(thread_id)
+        if staged is None or staged.checkpoint_id != config["configurable"].get("checkpoint_id"):
+            return  # writes for a checkpoint that is not the newest are never read again
+        if thread_id not in self._staged:  # first change in this turn: stage a copy of the stored one
+            staged = StagedCheckpoint(
+                staged.thread_id,
+                staged.checkpoint,
+                staged.metadata,
+                staged.parent_checkpoint_id,
+                dict(staged.writes),
+            )
+            self._staged[thread_id] = staged
+        for index, (channel, value) in enumerate(writes):
+            key = (task_id, WRITES_IDX_MAP.get(channel, index))
+            if key[1] >= 0 and key in staged.writes:
+                continue
+            staged.writes[key] = (task_id, channel, value, task_path)
+
+    async def adelete_thread(self, thread_id: str) -> None:
+        self._staged.pop(thread_id, None)
+        async with self._factory() as session, session.begin():
+            await session.execute(delete(GraphCheckpoint).where(GraphCheckpoint.thread_id == thread_id))
+
+    # --- sync API: the app only runs the graph asynchronously ---------------------------------------
+
+    def get_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
+        raise NotImplementedError("TurnScopedSaver is async only: use aget_tuple")
+
+    def list(
+        self,
+        config: RunnableConfig | None,
+        *,
+        filter: dict[str, Any] | None = None,
+        before: RunnableConfig | None = None,
+        limit: int | None = None,
+    ) -> Iterator[CheckpointTuple]:
+        raise NotImplementedError("TurnScopedSaver is async only: use alist")
+
+    def put(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
+        raise NotImplementedError("TurnScopedSaver is async only: use aput")
+
+    def put_writes(
+        self, config: RunnableConfig, writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = ""
+    ) -> None:
+        raise NotImplementedError("TurnScopedSaver is async only: use aput_writes")
+
+    def get_next_version(self, current: str | None, channel: None) -> str:
+        if current is None:
+            number = 0
+        elif isinstance(current, int):
+            number = current
+        else:
+            number = int(str(current).split(".")[0])
+        return f"{number + 1:032}.{0:016}"
