@@ -159,3 +159,70 @@ async def test_bad_tokens_get_401(client: httpx.AsyncClient, session: AsyncSessi
     assert r.headers["www-authenticate"] == "Bearer"
     if case == "expired":
         assert "expired" in r.json()["detail"]
+
+
+def _forge(claims: dict[str, object], secret: str = SECRET) -> dict[str, str]:
+    """A token signed with the right key but with claims of our choosing."""
+    import jwt
+
+    return {"Authorization": f"Bearer {jwt.encode(claims, secret, algorithm='HS256')}"}
+
+
+@pytest.mark.parametrize(
+    ("case", "fragment"),
+    [
+        ("no-audience", "invalid"),
+        ("foreign-audience", "invalid"),
+        ("staff-audience-on-a-customer-token", "invalid"),
+        ("hundred-year-expiry", "lifetime"),
+        ("a-week-long", "lifetime"),
+        ("issued-in-the-future", "future"),
+    ],
+)
+async def test_tokens_need_an_audience_and_a_bounded_lifetime(
+    client: httpx.AsyncClient, session: AsyncSession, case: str, fragment: str
+) -> None:
+    """Issue 11, finding 12: a token valid for 100 years, or without an audience, was accepted."""
+    customer = await make_customer(session)
+    now = int(datetime.now(UTC).timestamp())
+    claims: dict[str, object] = {
+        "iss": "bankdesk",
+        "sub": str(customer.id),
+        "kind": "customer",
+        "aud": "bankdesk:customer",
+        "iat": now,
+        "exp": now + 600,
+    }
+    if case == "no-audience":
+        del claims["aud"]
+    elif case == "foreign-audience":
+        claims["aud"] = "some-other-service"
+    elif case == "staff-audience-on-a-customer-token":
+        claims["aud"] = "bankdesk:staff"
+    elif case == "hundred-year-expiry":
+        claims["exp"] = now + 100 * 365 * 86400
+    elif case == "a-week-long":
+        claims["exp"] = now + 7 * 86400
+    elif case == "issued-in-the-future":
+        claims["iat"], claims["exp"] = now + 3600, now + 7200
+    # The same claims with a sane audience and lifetime are accepted: only the one change is refused.
+    ok = {**claims, "aud": "bankdesk:customer", "iat": now, "exp": now + 600}
+    assert (await client.get("/v1/conversations", headers=_forge(ok))).status_code == 200
+    r = await client.get("/v1/conversations", headers=_forge(claims))
+    assert r.status_code == 401, (case, r.text)
+    assert fragment in r.json()["detail"]
+
+
+def test_issued_tokens_carry_the_audience_of_their_kind_and_refuse_long_lifetimes() -> None:
+    import jwt
+
+    from app.auth.tokens import MAX_TOKEN_LIFETIME, decode_token
+
+    subject = uuid.uuid4()
+    for kind in ("customer", "staff"):
+        token = issue_token(SECRET, subject=subject, kind=kind, ttl=timedelta(hours=12))
+        assert jwt.decode(token, options={"verify_signature": False})["aud"] == f"bankdesk:{kind}"
+        assert decode_token(SECRET, token).kind == kind
+    assert timedelta(hours=12) <= MAX_TOKEN_LIFETIME <= timedelta(hours=24)
+    with pytest.raises(ValueError, match="lifetime"):
+        issue_token(SECRET, subject=subject, kind="customer", ttl=MAX_TOKEN_LIFETIME + timedelta(seconds=1))
