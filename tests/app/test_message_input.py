@@ -33,6 +33,17 @@ async def _counts(session: AsyncSession) -> tuple[int, int]:
         (b'{"content": "hi"', 400, "not valid JSON"),
         (b"not json at all", 400, "not valid JSON"),
         (b'{"content": "' + b"a" * 70_000 + b'"}', 413, "larger than"),
+        # Invisible only: zero-width space, joiners, word joiner, BOM, soft hyphen (issue 11, finding 12).
+        ('{"content": "\u200b\u200c\u200d\u2060\ufeff\u00ad"}'.encode(), 422, "invisible"),
+        (b'{"content": " \\u200b \\n\\u3164 \\ufe0f"}', 422, "invisible"),
+        # Control characters other than tab, newline and carriage return; DEL; C1.
+        (b'{"content": "ring \\u0007 the bell"}', 422, "control character U+0007"),
+        (b'{"content": "\\u001b[31mred"}', 422, "control character U+001B"),
+        (b'{"content": "del\\u007f"}', 422, "control character U+007F"),
+        (b'{"content": "next\\u0085line"}', 422, "control character U+0085"),
+        # Bidirectional overrides and isolates (Trojan Source).
+        (b'{"content": "pay \\u202eLIAME\\u202c now"}', 422, "bidirectional control U+202E"),
+        (b'{"content": "\\u2066abc\\u2069"}', 422, "bidirectional control U+2066"),
     ],
 )
 async def test_bad_message_bodies(
@@ -60,6 +71,27 @@ async def test_exactly_4000_characters_is_accepted(client: httpx.AsyncClient, se
     )
     assert r.status_code == 201
     assert r.json()["message"]["content"] == "é" * 4000
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "line one\nline two\r\n\tindented",
+        "I am \U0001f469\u200d\U0001f4bb a developer",  # an emoji sequence joined by ZWJ
+        "\u0645\u0631\u062d\u0628\u0627 what is my balance",  # right-to-left script without overrides
+        "caf\u00e9 \u2014 \u00a3200",
+    ],
+)
+async def test_ordinary_text_with_tabs_newlines_emoji_and_rtl_script_is_accepted(
+    client: httpx.AsyncClient, session: AsyncSession, content: str
+) -> None:
+    customer = await make_customer(session)
+    conversation = await make_conversation(session, customer=customer)
+    r = await client.post(
+        f"/v1/conversations/{conversation.id}/messages", json={"content": content}, headers=auth(customer)
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["message"]["content"] == content
 
 
 async def test_unknown_fields_on_create_conversation(
