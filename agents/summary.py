@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from agents.safety.redact import redact
+
 SUMMARY_SYSTEM = (
     "Summarise this bank support conversation for the member of staff taking it over. Use exactly four "
     "lines: 'Issue:', 'What was tried:', 'Customer sentiment:', 'Suggested next step:'. Be factual and "
@@ -49,7 +51,10 @@ def transcript_text(history: Sequence[Mapping[str, str]], *, limit: int = 20) ->
 
 
 def _clip(text: str, limit: int = 240) -> str:
-    text = " ".join(text.split())
+    # Redact before and after collapsing whitespace: collapsing must never turn digits spread over lines
+    # or long runs of spaces into a clean card number that staff then read.
+    text = " ".join(redact(text).redacted.split())
+    text = redact(text).redacted
     return text if len(text) <= limit else text[: limit - 3].rsplit(" ", 1)[0] + "..."
 
 
@@ -82,4 +87,4 @@ def extractive_summary(
         f"Customer sentiment: {sentiment(customer)}",
         f"Suggested next step: {step} (handoff reason: {reason})",
     ]
-    return "\n".join(lines)
+    return redact("\n".join(lines)).redacted

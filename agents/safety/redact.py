@@ -111,7 +111,7 @@ def _groups_in(text: str, start: int, end: int) -> list[list[_Group]]:
 
     Weak separators (dot, comma, slash) only join groups of three or more digits, so amounts ("1234.56"),
     dates ("12.03.2024"), expiry dates ("12/27") and short lists are not glued into card-length numbers;
-    an expiry date and an ISO date ("2024-03-12") are segments of their own.
+    an expiry date and an ISO date ("2024-03-12") are segments of their own; decimal numbers are dropped.
     """
     groups = [_Group(m.start(), m.end(), m.group()) for m in _GROUP.finditer(text, start, end)]
     breaks = {0}
@@ -130,7 +130,18 @@ def _groups_in(text: str, start: int, end: int) -> list[list[_Group]]:
         ):
             breaks.update({inside[0], inside[-1] + 1})
     cuts = sorted(b for b in breaks if b < len(groups))
-    return [groups[a:b] for a, b in zip(cuts, [*cuts[1:], len(groups)], strict=True)]
+    segments = [groups[a:b] for a, b in zip(cuts, [*cuts[1:], len(groups)], strict=True)]
+    return [segment for segment in segments if not _is_decimal(text, segment)]
+
+
+def _is_decimal(text: str, segment: list[_Group]) -> bool:
+    """A decimal number is no card: "1732800000.123456" (one bare point or comma between two groups), or
+    the fraction of "0.20930231772277638" on its own (a model's confidence in a JSON payload)."""
+    first = segment[0]
+    if len(segment) == 2 and text[first.end : segment[1].start] in (".", ","):
+        return True
+    after_point = first.start >= 2 and text[first.start - 1] in ".," and text[first.start - 2].isdigit()
+    return len(segment) == 1 and after_point
 
 
 def _card_spans(

@@ -53,7 +53,8 @@ async def open_handoff(
         conversation_id=conversation_id,
         reason=reason,
         priority=priority,
-        summary=summary,
+        # Whoever wrote it (a model or the extractive fallback), staff read this text: mask it here too.
+        summary=redact(summary).redacted,
         status=HandoffStatus.open,
         sla_due_at=now + SLA[priority],
         created_at=now,

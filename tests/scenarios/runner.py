@@ -36,6 +36,7 @@ from app.main import create_app
 from app.models import Card, Complaint, Dispute, Handoff, Message, ToolAction
 from tests.agents.models.replay import FAKE_KEYS
 from tests.factories import SECRET
+from tests.scenarios.pan_scan import stored_pans
 from tests.scenarios.providers import DownModelServer, ScriptedModelServer
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
@@ -404,6 +405,8 @@ async def _run_turns(
                 problems.append(f"turn {index}: a checkpoint holds a full card number")
         if isinstance(w.transport, ScriptedModelServer) and not w.transport.seen:
             problems.append("the provider was never called")
+        # Issue 11: whatever the scenario typed, no table (checkpoints included) holds a full card number.
+        problems.extend(f"after the scenario: {pan}" for pan in await stored_pans(w.session))
     return problems
 
 

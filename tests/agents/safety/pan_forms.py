@@ -47,7 +47,8 @@ STRONG_SEPARATORS = [
     "",
 ]
 # Separators that also appear in amounts and dates ("1,300.00", "12.03.2024", "12/27"): documented rule,
-# they join only groups of three or more digits.
+# they join only groups of three or more digits; a bare comma before exactly three digits is a thousands
+# separator, and one bare point or comma between just two groups is a decimal number.
 WEAK_SEPARATORS = [".", ". ", ", ", ",", " / ", "/", " , "]
 
 FULL_WIDTH = {str(d): chr(0xFF10 + d) for d in range(10)}
@@ -84,6 +85,11 @@ def written_pans(draw: st.DrawFn, pan: str) -> str:
     for previous, group, shown in zip(groups, groups[1:], shown_groups[1:], strict=False):
         weak_ok = len(previous) >= 3 and len(group) >= 3
         choices = STRONG_SEPARATORS + (WEAK_SEPARATORS if weak_ok else [])
+        if len(group) == 3:
+            choices = [c for c in choices if c != ","]  # "123,456": a thousands separator
+        if len(groups) == 2:
+            # Documented rule: one bare point or comma between two groups is a decimal number.
+            choices = [c for c in choices if c not in (".", ",")]
         parts.append(draw(st.sampled_from(choices)))
         parts.append(_wrap(draw, shown))
     text = "".join(parts)

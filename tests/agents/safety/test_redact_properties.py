@@ -29,14 +29,17 @@ def formatted(draw: st.DrawFn, pan: str) -> str:
     groups = [pan[a:b] for a, b in zip([0, *cuts], [*cuts, len(pan)], strict=True)]
     if "." in separator:
         # Documented rule: a dot only joins groups of three or more digits ("1234.56" is an amount,
-        # "12.03.2024" a date), so dotted PANs are drawn with groups of at least three digits.
+        # "12.03.2024" a date), so dotted PANs are drawn with groups of at least three digits; and one
+        # point between just two groups is a decimal number ("1732800000.123456"), so with three groups
+        # or more.
         groups = [pan[i : i + size] for i, size in _dotted_group_starts(draw, len(pan))]
     return separator.join(groups)
 
 
 def _dotted_group_starts(draw: st.DrawFn, length: int) -> list[tuple[int, int]]:
-    groups: list[tuple[int, int]] = []
-    position = 0
+    first = draw(st.integers(min_value=3, max_value=length - 6))
+    groups: list[tuple[int, int]] = [(0, first)]
+    position = first
     while length - position >= 6:
         size = draw(st.integers(min_value=3, max_value=length - position - 3))
         groups.append((position, size))

@@ -1,0 +1,88 @@
+"""The last line of defence for stored text: no flush writes a full card number, whatever the caller did.
+
+Redaction happens where text comes in (the screening step, staff replies, handoff summaries). This guard
+is there for the path someone forgets: a ``before_flush`` listener looks at every new object and every
+changed attribute of a dirty one, and refuses the flush when a text value (or a string inside a JSON
+value) holds a Luhn-valid card number of 12-19 digits in any of the forms the redactor recognises
+(``agents.safety.redact.contains_full_pan``, same normalisation). The error names the table and column,
+never the value.
+
+Binary columns (the LangGraph checkpoint) are not decoded here: only redacted text enters the graph, and
+the scenario tests scan those blobs. Rows written through Core (``insert()`` in the demo seed) do not go
+through the unit of work and are not seen by this listener.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, TypeVar
+
+from sqlalchemy import event, inspect
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
+
+from agents.safety.redact import contains_full_pan
+
+_F = TypeVar("_F", async_sessionmaker[AsyncSession], sessionmaker[Session], type[Session])
+
+
+class FullCardNumberRefused(ValueError):
+    """A flush would have stored a full card number."""
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def _offending_columns(obj: object, *, only_changed: bool) -> Iterable[str]:
+    state = inspect(obj)
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        values = history.added if only_changed else [*history.added, *history.unchanged]
+        if any(contains_full_pan(text) for value in values for text in _strings(value)):
+            yield attr.key
+
+
+def check_flush(session: Session) -> None:
+    """Raise FullCardNumberRefused when a new or changed value holds a full card number."""
+    for objects, only_changed in ((session.new, False), (session.dirty, True)):
+        for obj in objects:
+            columns = list(_offending_columns(obj, only_changed=only_changed))
+            if columns:
+                table = getattr(obj, "__tablename__", type(obj).__name__)
+                raise FullCardNumberRefused(
+                    f"refusing to store a full card number in {table}.{', '.join(columns)}; "
+                    "redact the text first (agents.safety.redact.redact)"
+                )
+
+
+def _before_flush(session: Session, _flush_context: Any, _instances: Any) -> None:
+    check_flush(session)
+
+
+def install_pan_guard(target: _F) -> _F:
+    """Register the guard on a session factory (async or sync) or a Session class; returns `target`.
+
+    An ``async_sessionmaker`` gets a sync ``sessionmaker`` of its own as its ``sync_session_class`` (the
+    way SQLAlchemy's asyncio documentation attaches session events), so other factories are unaffected.
+    Installing twice is harmless.
+    """
+    if isinstance(target, async_sessionmaker):
+        sync_class = target.kw.get("sync_session_class")
+        if not isinstance(sync_class, sessionmaker):
+            sync_class = sessionmaker(class_=sync_class or Session)
+            target.configure(sync_session_class=sync_class)
+        listen_on: Any = sync_class
+    else:
+        listen_on = target
+    if not event.contains(listen_on, "before_flush", _before_flush):
+        event.listen(listen_on, "before_flush", _before_flush)
+    return target

@@ -1,0 +1,138 @@
+"""Issue 11, finding 5: card numbers typed in odd forms are stored nowhere: not in messages, handoff or
+complaint summaries, nor in the LangGraph checkpoint; and a full card number written to any text column
+directly through a session is refused at flush."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agents.summary import extractive_summary
+from app.agent import AgentAssets
+from app.handoffs.service import open_handoff
+from app.models import Complaint, Handoff, Message
+from app.models.enums import HandoffPriority, MessageRole
+from app.models.pan_guard import FullCardNumberRefused
+from tests.agents.safety.pan_forms import any_luhn_run
+from tests.factories import make_conversation, make_customer, make_handoff
+from tests.scenarios.pan_scan import stored_pans
+from tests.scenarios.runner import SCENARIO_DAY, Scenario, world
+
+SPREAD_OUT = "my card is 4111    1111\n\n1111          1111 please help"
+
+
+def test_extractive_summary_never_collapses_a_spread_out_pan_into_a_clean_one() -> None:
+    history = [{"role": "customer", "content": SPREAD_OUT}, {"role": "assistant", "content": "One moment."}]
+    summary = extractive_summary(history, reason="customer asked for a person")
+    assert any_luhn_run(summary) is None, summary
+    assert "[card ending 1111]" in summary
+
+
+async def test_open_handoff_stores_a_redacted_summary(session: AsyncSession) -> None:
+    customer = await make_customer(session)
+    conversation = await make_conversation(session, customer=customer)
+    handoff = await open_handoff(
+        session,
+        conversation_id=conversation.id,
+        reason="customer asked for a person",
+        priority=HandoffPriority.normal,
+        summary="Issue: card ４１１１−１１１１−１１１１−１１１１ declined; cvv 123",
+    )
+    await session.commit()
+    stored = await session.scalar(select(Handoff.summary).where(Handoff.id == handoff.id))
+    assert stored is not None
+    assert any_luhn_run(stored) is None, stored
+    assert "[card ending 1111]" in stored
+    assert "123" not in stored
+
+
+@pytest.mark.parametrize(
+    "pan",
+    [
+        "4111 1111 1111 1111",
+        "4111\u200b1111\u200b1111\u200b1111",
+        "(4111) 1111 1111 1111",
+        "5000 0000 0009",
+        "\u2074\u00b9\u00b9\u00b9 \u00b9\u00b9\u00b9\u00b9 \u00b9\u00b9\u00b9\u00b9 \u00b9\u00b9\u00b9\u00b9",
+    ],
+)
+async def test_pan_guard_refuses_a_pan_in_any_text_column(session: AsyncSession, pan: str) -> None:
+    customer = await make_customer(session)
+    conversation = await make_conversation(session, customer=customer)
+    handoff = await make_handoff(session, conversation=conversation)
+    customer_id, conversation_id = customer.id, conversation.id
+
+    handoff.summary = f"customer said {pan}"
+    with pytest.raises(FullCardNumberRefused, match=r"handoff\.summary") as refused:
+        await session.flush()
+    assert "1111" not in str(refused.value)
+    assert "0009" not in str(refused.value)
+    await session.rollback()
+
+    session.add(
+        Complaint(
+            customer_id=customer_id,
+            conversation_id=conversation_id,
+            summary=f"charged twice on {pan}",
+            final_response_due=date(2027, 1, 1),
+        )
+    )
+    with pytest.raises(ValueError, match=r"complaint\.summary"):
+        await session.flush()
+    await session.rollback()
+
+    session.add(Message(conversation_id=conversation_id, role=MessageRole.customer, content=pan))
+    with pytest.raises(FullCardNumberRefused):
+        await session.commit()
+    await session.rollback()
+
+
+async def test_pan_guard_lets_redacted_text_and_lookalikes_through(session: AsyncSession) -> None:
+    customer = await make_customer(session)
+    conversation = await make_conversation(session, customer=customer)
+    handoff = await make_handoff(session, conversation=conversation)
+    handoff.summary = (
+        "card ending 4242, call +44 20 7946 0958, paid £1,234.56 on 12/03/2024 [card ending 1111]"
+    )
+    await session.commit()
+
+
+ODD_FORMS = [
+    "hi my card number is ４１１１\u3000１１１１\u3000１１１１\u3000１１１１, what's my balance",
+    "my card\n5500\n0000\n0000\n0004\nexp 12/27 123 what's my balance",
+    "card 4111\u200b1111\u200b1111\u200b1111 and the security number 4321 - is my card frozen?",
+    "is my card 3782\u2014822463\u201410005 blocked?",
+    "my maestro 5000 0000 0009 was declined",
+    "card +4111 1111 1111 1111 (4111) 1111 1111 1111 \u2074\u00b9\u00b9\u00b9 \u00b9\u00b9\u00b9\u00b9",
+    "IBAN GB82  WEST  1234  5698  7654  32 and sort code 20.00.00 account 12345678",
+]
+HANDED_OFF = (
+    "This is ridiculous, I've been charged twice on card 4111 / 1111 / 1111 / 1111 and nobody has fixed it. "
+    "I want to make a complaint."
+)
+
+
+async def test_pans_typed_in_odd_forms_are_stored_nowhere(
+    database_url: str, agent_assets: AgentAssets
+) -> None:
+    import time_machine
+
+    scenario = Scenario(name="pan-odd-forms", description="", customer=2, turns=[])
+    with time_machine.travel(SCENARIO_DAY, tick=True):
+        async with world(scenario, database_url=database_url, assets=agent_assets) as w:
+            url = f"/v1/conversations/{w.conversation_id}/messages"
+            for content in [*ODD_FORMS, HANDED_OFF]:
+                r = await w.client.post(url, json={"content": content}, headers=w.customer_headers)
+                assert r.status_code == 201, r.text
+            assert r.json()["kind"] == "handoff", r.json()
+            await w.session.rollback()
+            handoffs = (await w.session.scalars(select(Handoff))).all()
+            assert [h.summary for h in handoffs if "[card ending 1111]" in h.summary], handoffs
+            complaints = (await w.session.scalars(select(Complaint))).all()
+            assert complaints
+            await w.session.rollback()
+            found = await stored_pans(w.session)
+    assert found == [], [str(f) for f in found]
