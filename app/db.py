@@ -67,7 +67,9 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    from app.models.pan_guard import install_pan_guard  # the last line of defence against stored PANs
+
+    return install_pan_guard(async_sessionmaker(engine, expire_on_commit=False, autoflush=False))
 
 
 @asynccontextmanager
