@@ -167,8 +167,9 @@ class SqlBankingPort:
                 Transaction.booked_at < datetime.combine(until + timedelta(days=1), time.min, UTC)
             )
         if query.merchant:
-            needle = f"%{query.merchant.lower()}%"
-            stmt = stmt.where(or_(func.lower(Transaction.merchant).like(needle)))
+            # The customer's words are a substring, not a pattern: '%', '_' and the escape match literally.
+            literal = query.merchant.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            stmt = stmt.where(or_(func.lower(Transaction.merchant).like(f"%{literal}%", escape="\\")))
         amount = func.abs(Transaction.amount_minor)
         if query.min_amount_minor is not None:
             stmt = stmt.where(amount >= query.min_amount_minor)
