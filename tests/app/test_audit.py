@@ -143,7 +143,12 @@ async def test_export_streams_jsonl_and_csv(client: httpx.AsyncClient, session: 
     assert r.headers["content-type"].startswith("application/x-ndjson")
     lines = [json.loads(line) for line in r.text.splitlines()]
     assert len(lines) == total
-    assert all(lines[i]["hash"] == lines[i + 1]["prev_hash"] for i in range(total - 1))
+    chains: dict[str, list[dict[str, object]]] = {}
+    for line in lines:
+        chains.setdefault(line["chain_id"], []).append(line)
+    for chain in chains.values():
+        assert [e["chain_seq"] for e in chain] == list(range(1, len(chain) + 1))
+        assert all(chain[i]["hash"] == chain[i + 1]["prev_hash"] for i in range(len(chain) - 1))
 
     r = await client.get("/v1/audit/export?format=csv", headers=auth(auditor))
     assert r.headers["content-type"].startswith("text/csv")
