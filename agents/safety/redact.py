@@ -96,6 +96,15 @@ def _separator_breaks(separator: str, previous: str, current: str) -> bool:
     return separator == "," and len(current) == 3
 
 
+def _short_tail(groups: list[_Group], separators: list[str], k: int) -> bool:
+    """A short last group after two long ones or more, all with the same weak separator, belongs to them:
+    "4539, 5229, 8170, 6" and "5137.9515.4038.9664.4" are 13- and 17-digit card numbers, not a list."""
+    if k < 2 or len(groups[k].digits) >= 3 or (k + 1 < len(groups) and separators[k] == separators[k - 1]):
+        return False
+    same = separators[k - 1] == separators[k - 2]
+    return same and all(len(g.digits) >= 3 for g in groups[k - 2 : k])
+
+
 def _is_expiry(text: str, month: _Group, year: _Group) -> bool:
     separator = text[month.end : year.start].strip()
     return (
@@ -114,10 +123,13 @@ def _groups_in(text: str, start: int, end: int) -> list[list[_Group]]:
     an expiry date and an ISO date ("2024-03-12") are segments of their own; decimal numbers are dropped.
     """
     groups = [_Group(m.start(), m.end(), m.group()) for m in _GROUP.finditer(text, start, end)]
+    separators = [text[a.end : b.start] for a, b in zip(groups, groups[1:], strict=False)]
     breaks = {0}
     for k in range(1, len(groups)):
         previous, current = groups[k - 1], groups[k]
-        if _separator_breaks(text[previous.end : current.start], previous.digits, current.digits):
+        if _separator_breaks(separators[k - 1], previous.digits, current.digits) and not _short_tail(
+            groups, separators, k
+        ):
             breaks.add(k)
             if _is_expiry(text, previous, current):
                 breaks.add(k - 1)

@@ -169,3 +169,32 @@ def test_no_pan_written_in_any_form_survives(case: tuple[str, str]) -> None:
     assert not recoverable(result.redacted, pan), (text, result.redacted)
     assert not contains_full_pan(result.redacted), (text, result.redacted)
     assert redact(result.redacted).findings == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the number on the front is 4539, 5229, 8170, 6",
+        "is 6209.7116.5099.7367.21 blocked?",
+        "here: 6252 / 6614 / 0477 / 0981 / 4",
+    ],
+)
+def test_a_short_last_group_joins_long_ones_written_the_same_way(text: str) -> None:
+    result = redact(text)
+    assert [f.type for f in result.findings] == ["card_number"]
+    assert not contains_full_pan(result.redacted)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"confidence": 0.20930231772277638}',
+        "rate 0.9170153372013591",
+        "timestamp 1732800000.123456",
+        "order number 5000 0000 0009",
+        "reference 500000000009",
+    ],
+)
+def test_decimals_and_referenced_short_numbers_are_not_cards(text: str) -> None:
+    assert redact(text).findings == []
+    assert not contains_full_pan(text)
