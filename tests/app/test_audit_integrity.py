@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app import cli
+from app.agent import AgentAssets
 from app.audit.chain import GENESIS_HASH, canonical_json, chain_hash, event_body
 from app.audit.checkpoint import (
     CheckpointLog,
@@ -41,11 +42,11 @@ from app.audit.checkpoint import (
 from app.audit.endpoints import export
 from app.audit.service import append_event
 from app.config import Settings, get_settings
-from app.db import create_engine, create_sessionmaker
 from app.deps import StaffPrincipal
+from app.main import create_app
 from app.models import AuditEvent
 from app.models.enums import StaffRole
-from tests.factories import auth, make_staff
+from tests.factories import auth, make_customer, make_staff
 
 
 async def _events(
@@ -319,7 +320,12 @@ def app_role(database_url: str, backend: str, monkeypatch: pytest.MonkeyPatch) -
 
 
 async def test_the_app_role_can_append_but_not_tamper(
-    app_role: tuple[str, str], session_factory: async_sessionmaker[AsyncSession], capsys: Any
+    app_role: tuple[str, str],
+    session_factory: async_sessionmaker[AsyncSession],
+    session: AsyncSession,
+    settings: Settings,
+    agent_assets: AgentAssets,
+    capsys: Any,
 ) -> None:
     role, role_dsn = app_role
     await _a_log(session_factory)
@@ -327,19 +333,31 @@ async def test_the_app_role_can_append_but_not_tamper(
     assert await asyncio.to_thread(cli.main, ["db", "grant-app-role", "postgres"]) == 1  # superuser: refused
     assert "superuser" in capsys.readouterr().err
 
-    # The app, running as the role, appends to the log and writes other tables.
-    engine = create_engine(make_url(role_dsn).set(drivername="postgresql+psycopg").render_as_string(False))
-    try:
-        factory = create_sessionmaker(engine)
-        await _events(factory, uuid.uuid4(), ["conversation.created"])
-        async with factory() as s:
-            await s.execute(text("UPDATE staff_user SET full_name = full_name"))
-            await s.commit()
-    finally:
-        await engine.dispose()
+    # The app runs as the role: a customer's turn, the audit routes, and a signed checkpoint at shutdown.
+    customer = await make_customer(session)
+    auditor = await make_staff(session, role=StaffRole.auditor)
+    role_url = make_url(role_dsn).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    application = create_app(settings.model_copy(update={"database_url": role_url}), assets=agent_assets)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bankdesk.test") as as_app:
+            cid = (await as_app.post("/v1/conversations", headers=auth(customer))).json()["id"]
+            r = await as_app.post(
+                f"/v1/conversations/{cid}/messages",
+                json={"content": "what is my balance"},
+                headers=auth(customer),
+            )
+            assert r.status_code == 201, r.text
+            report = (await as_app.get("/v1/audit/verify", headers=auth(auditor))).json()
+            assert report["ok"] is True, report
+    state = json.loads(checkpoint_path(settings).read_bytes().splitlines()[-1])["checkpoint"]
+    assert cid in state["heads"]
+    turn_events = (await session.scalars(select(AuditEvent).where(AuditEvent.chain_id == cid))).all()
+    await session.commit()
+    assert len(turn_events) >= 3
 
     with psycopg.connect(role_dsn, autocommit=True) as conn:
-        assert conn.execute("SELECT count(*) FROM audit_event").fetchone() == (12,)
+        assert conn.execute("SELECT count(*) FROM audit_event").fetchone() == (11 + len(turn_events),)
         for statement, refusal in (
             ("UPDATE audit_event SET actor = 'x'", "permission denied"),
             ("DELETE FROM audit_event", "permission denied"),
