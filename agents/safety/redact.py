@@ -61,12 +61,12 @@ _WEAK_MARKS = frozenset(".,/")
 # ISO/IEC 7812: a card number (PAN) has 12 to 19 digits (Maestro issues 12-digit cards).
 CARD_MIN_DIGITS = 12
 CARD_MAX_DIGITS = 19
-# Numbers of any length that are never cards here: canonical UUIDs and long hexadecimal or base64 tokens
-# (hashes, keys), whose digit stretches would otherwise pass Luhn one time in ten.
+# Never cards: canonical UUIDs and hexadecimal tokens of 32 characters or more (hashes, ids). One hex
+# character in 1.6 is a digit, so a sha256 holds a 12-digit stretch about once in six, and such a stretch
+# passes Luhn one time in ten. (Random base64 almost never holds 12 digits in a row.)
 _OPAQUE_TOKEN = re.compile(
     r"(?<![0-9A-Za-z])(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-    r"|(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{32,}|(?=[0-9A-Za-z+/=_-]*[a-z])(?=[0-9A-Za-z+/=_-]*[A-Z])"
-    r"[0-9A-Za-z+/=_-]{40,})(?![0-9A-Za-z])"
+    r"|(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{32,})(?![0-9A-Za-z])"
 )
 # A short card-length number (12-15 digits) right after one of these words is a phone number or a
 # reference, not a card; 16 digits and more are always treated as a card.
