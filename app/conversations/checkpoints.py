@@ -57,23 +57,33 @@ class StagedCheckpoint:
 class TurnScopedSaver(BaseCheckpointSaver[str]):
     """A LangGraph checkpointer whose writes are staged in memory until the app stores the turn.
 
-    ``take(thread_id)`` hands the staged checkpoint to the caller, who writes it with ``store`` in its own
-    transaction; ``discard(thread_id)`` forgets it (the turn failed). Reads see the staged checkpoint of a
-    running turn, otherwise the stored one.
+    ``await take(thread_id)`` hands the staged checkpoint (with its pending writes) to the caller, who
+    writes it with ``store`` in its own transaction; ``discard(thread_id)`` forgets it (the turn failed).
+    Reads see what a running turn staged, otherwise what is stored. LangGraph may save a checkpoint's
+    pending writes before the checkpoint itself, so writes are staged by checkpoint id on their own.
     """
 
     def __init__(self, factory: async_sessionmaker[AsyncSession]) -> None:
         super().__init__()
         self._factory = factory
         self._staged: dict[str, StagedCheckpoint] = {}
+        self._writes: dict[tuple[str, str], dict[tuple[str, int], _Write]] = {}
 
     # --- the app's side ----------------------------------------------------------------------------
 
-    def take(self, thread_id: str) -> StagedCheckpoint | None:
-        return self._staged.pop(thread_id, None)
+    async def take(self, thread_id: str) -> StagedCheckpoint | None:
+        """What the running turn wrote for ``thread_id``, ready to ``store`` (and no longer staged)."""
+        staged = self._staged.get(thread_id)
+        if staged is None and not any(t == thread_id for t, _ in self._writes):
+            return None
+        current = await self._current(thread_id)
+        self.discard(thread_id)
+        return current
 
     def discard(self, thread_id: str) -> None:
         self._staged.pop(thread_id, None)
+        for key in [k for k in self._writes if k[0] == thread_id]:
+            del self._writes[key]
 
     async def store(self, session: AsyncSession, staged: StagedCheckpoint) -> None:
         """Write ``staged`` as the thread's checkpoint, inside the caller's transaction."""
@@ -98,9 +108,7 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
 
     # --- loading ------------------------------------------------------------------------------------
 
-    async def _load(self, thread_id: str) -> StagedCheckpoint | None:
-        if thread_id in self._staged:
-            return self._staged[thread_id]
+    async def _stored(self, thread_id: str) -> StagedCheckpoint | None:
         async with self._factory() as session:
             row = await session.get(GraphCheckpoint, thread_id)
             if row is None:
@@ -120,6 +128,26 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
                 str(task_path),
             )
         return StagedCheckpoint(thread_id, checkpoint, metadata, parent, writes)
+
+    async def _current(self, thread_id: str) -> StagedCheckpoint | None:
+        """The newest checkpoint of the thread (staged, else stored) with every pending write it has."""
+        staged = self._staged.get(thread_id)
+        base = staged if staged is not None else await self._stored(thread_id)
+        if base is None:
+            return None
+        writes = dict(base.writes)
+        for key, write in self._writes.get((thread_id, base.checkpoint_id), {}).items():
+            if key[1] >= 0 and key in writes:
+                continue
+            writes[key] = write
+        return StagedCheckpoint(
+            base.thread_id, base.checkpoint, base.metadata, base.parent_checkpoint_id, writes
+        )
+
+    async def _previous_values(self, thread_id: str) -> dict[str, Any]:
+        staged = self._staged.get(thread_id)
+        base = staged if staged is not None else await self._stored(thread_id)
+        return dict(base.checkpoint["channel_values"]) if base is not None else {}
 
     def _tuple(self, staged: StagedCheckpoint, ns: str) -> CheckpointTuple:
         ordered = [staged.writes[k] for k in sorted(staged.writes, key=lambda k: (k[0], k[1]))]
@@ -155,7 +183,7 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
         ns = str(configurable.get("checkpoint_ns", ""))
         if ns:  # the support graph has no subgraphs; a namespaced read has nothing stored
             return None
-        staged = await self._load(thread_id)
+        staged = await self._current(thread_id)
         if staged is None:
             return None
         wanted = get_checkpoint_id(config)
@@ -186,8 +214,7 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
     ) -> RunnableConfig:
         thread_id = str(config["configurable"]["thread_id"])
         ns = str(config["configurable"].get("checkpoint_ns", ""))
-        previous = await self._load(thread_id)
-        values: dict[str, Any] = dict(previous.checkpoint["channel_values"]) if previous else {}
+        values = await self._previous_values(thread_id)
         given = checkpoint.get("channel_values", {})
         for name in new_versions:
             if name in given:
@@ -219,26 +246,16 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
         task_path: str = "",
     ) -> None:
         thread_id = str(config["configurable"]["thread_id"])
-        staged = await self._load(thread_id)
-        if staged is None or staged.checkpoint_id != config["configurable"].get("checkpoint_id"):
-            return  # writes for a checkpoint that is not the newest are never read again
-        if thread_id not in self._staged:  # first change in this turn: stage a copy of the stored one
-            staged = StagedCheckpoint(
-                staged.thread_id,
-                staged.checkpoint,
-                staged.metadata,
-                staged.parent_checkpoint_id,
-                dict(staged.writes),
-            )
-            self._staged[thread_id] = staged
+        checkpoint_id = str(config["configurable"].get("checkpoint_id") or "")
+        staged = self._writes.setdefault((thread_id, checkpoint_id), {})
         for index, (channel, value) in enumerate(writes):
             key = (task_id, WRITES_IDX_MAP.get(channel, index))
-            if key[1] >= 0 and key in staged.writes:
+            if key[1] >= 0 and key in staged:
                 continue
-            staged.writes[key] = (task_id, channel, value, task_path)
+            staged[key] = (task_id, channel, value, task_path)
 
     async def adelete_thread(self, thread_id: str) -> None:
-        self._staged.pop(thread_id, None)
+        self.discard(thread_id)
         async with self._factory() as session, session.begin():
             await session.execute(delete(GraphCheckpoint).where(GraphCheckpoint.thread_id == thread_id))
 

@@ -460,7 +460,7 @@ async def _run_turn(
                 elif event.kind == "confirmation_required":
                     await emit(TurnEvent("agent.confirmation_required", _confirmation_view(event.data)))
         calls = services.drain_calls(str(cid))
-        staged = services.checkpoints.take(str(cid)) if services.checkpoints else None
+        staged = await services.checkpoints.take(str(cid)) if services.checkpoints else None
         async with transaction(services.factory) as session:
             body = await _store_turn(
                 session,
@@ -874,7 +874,7 @@ async def _settle(services: TurnServices, journal: TurnJournal, *, reason: str) 
 
     reply = await services.agent.recovered_reply(action, record)
     await services.agent.close_pending(str(cid), reply)
-    staged = services.checkpoints.take(str(cid)) if services.checkpoints else None
+    staged = await services.checkpoints.take(str(cid)) if services.checkpoints else None
     request = TurnRequest(
         customer_id=journal.customer_id,
         conversation_id=cid,

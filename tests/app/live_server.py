@@ -1,4 +1,5 @@
-"""A real Bankdesk server in a subprocess (uvicorn), for tests that crash it, cut its connections or restart it."""
+"""A real Bankdesk server in a subprocess (uvicorn), for tests that crash it, cut its connections or
+restart it."""
 
 from __future__ import annotations
 
@@ -86,3 +87,18 @@ class LiveServer:
             return self.log_path.read_text(errors="replace")[-chars:]
         except OSError:
             return ""
+
+
+def server_env(database_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of a test server on ``database_url`` (its audit checkpoints under ``tmp_path``)."""
+    from tests.factories import SECRET
+
+    return {
+        "BANKDESK_ENV": "test",
+        "BANKDESK_DATABASE_URL": database_url,
+        "BANKDESK_SECRET_KEY": SECRET,
+        "BANKDESK_RATE_LIMIT_PER_MINUTE": "1000",
+        "BANKDESK_CONVERSATIONS_PER_MINUTE": "1000",
+        "BANKDESK_AUDIT_CHECKPOINT_PATH": str(tmp_path / "checkpoints.jsonl"),
+        **extra,
+    }

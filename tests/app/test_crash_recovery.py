@@ -21,14 +21,15 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from app.audit.service import verify_chain
+from app.audit.checkpoint import verify_log
 from app.auth.tokens import issue_token
 from app.banking.seed import list_customers, seed_demo_bank
+from app.config import Settings
 from app.db import create_engine, create_sessionmaker
 from app.faults import POINTS
 from app.models import AuditEvent, Card, Message, ToolAction, TurnJournal
 from app.models.enums import CardStatus, MessageRole
-from tests.app.live_server import LiveServer
+from tests.app.live_server import LiveServer, server_env
 from tests.factories import SECRET
 
 RUNS = {"postgres": int(os.environ.get("BANKDESK_CRASH_RUNS", "20")), "sqlite": 3}
@@ -48,16 +49,12 @@ def crash_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def server(database_url: str, tmp_path: Path, crash_file: Path) -> Iterator[LiveServer]:
     live = LiveServer(
-        {
-            "BANKDESK_ENV": "test",
-            "BANKDESK_DATABASE_URL": database_url,
-            "BANKDESK_SECRET_KEY": SECRET,
-            "BANKDESK_CRASH_FILE": str(crash_file),
-            "BANKDESK_TURN_LEASE_SECONDS": "1",
-            "BANKDESK_RATE_LIMIT_PER_MINUTE": "1000",
-            "BANKDESK_CONVERSATIONS_PER_MINUTE": "1000",
-            "BANKDESK_AUDIT_CHECKPOINT_PATH": str(tmp_path / "checkpoints.jsonl"),
-        },
+        server_env(
+            database_url,
+            tmp_path,
+            BANKDESK_CRASH_FILE=str(crash_file),
+            BANKDESK_TURN_LEASE_SECONDS="1",
+        ),
         log_path=tmp_path / "server.log",
     )
     try:
@@ -87,7 +84,9 @@ def _ask_to_freeze(client: httpx.Client, headers: dict[str, str]) -> tuple[str, 
     return cid, str(body["confirmation"]["action_id"])
 
 
-def _confirm_until_answered(client: httpx.Client, cid: str, headers: dict[str, str], key: str) -> httpx.Response:
+def _confirm_until_answered(
+    client: httpx.Client, cid: str, headers: dict[str, str], key: str
+) -> httpx.Response:
     """Retry the same confirmation (same key) until the cut-short turn's lease has run out and it answers."""
     deadline = time.monotonic() + 30
     while True:
@@ -105,7 +104,7 @@ def _action_of(payload: dict[str, object]) -> object:
     return payload.get("action_id") or payload.get("idempotency_key")
 
 
-async def _bank_record(database_url: str, cid: str, action_id: str) -> dict[str, object]:
+async def _bank_record(database_url: str, cid: str, checkpoints: Path) -> dict[str, object]:
     engine = create_engine(database_url)
     try:
         async with create_sessionmaker(engine)() as s:
@@ -133,7 +132,10 @@ async def _bank_record(database_url: str, cid: str, action_id: str) -> dict[str,
                 for card_id in card_ids
             ]
             journals = await s.scalar(select(func.count()).select_from(TurnJournal))
-            verdict = await verify_chain(s)
+        settings = Settings(
+            env="test", database_url=database_url, secret_key=SECRET, audit_checkpoint_path=checkpoints
+        )
+        verdict = await verify_log(create_sessionmaker(engine), settings)
         return {
             "actions": [(a.action, a.idempotency_key.split(":", 1)[1]) for a in actions],
             "statuses": statuses,
@@ -141,6 +143,7 @@ async def _bank_record(database_url: str, cid: str, action_id: str) -> dict[str,
             "replies": list(replies),
             "journals": int(journals or 0),
             "chain_ok": verdict.ok,
+            "chain_problems": verdict.problems,
         }
     finally:
         await engine.dispose()
@@ -148,7 +151,7 @@ async def _bank_record(database_url: str, cid: str, action_id: str) -> dict[str,
 
 @pytest.mark.parametrize("point", POINTS)
 async def test_kill_9_at_each_step_of_a_confirmed_freeze(
-    point: str, backend: str, database_url: str, server: LiveServer, crash_file: Path
+    point: str, backend: str, database_url: str, server: LiveServer, crash_file: Path, tmp_path: Path
 ) -> None:
     runs = RUNS[backend]
     customers = await _customers(database_url, CUSTOMERS_PER_POINT)
@@ -173,7 +176,7 @@ async def test_kill_9_at_each_step_of_a_confirmed_freeze(
             assert retried.status_code == 201, (run, retried.text, server.log_tail())
             told = retried.json()["reply"]["content"]
             conversation = client.get(f"/v1/conversations/{cid}", headers=headers).json()
-        record = await _bank_record(database_url, cid, action_id)
+        record = await _bank_record(database_url, cid, tmp_path / "checkpoints.jsonl")
         # At most once, and here exactly once: the retry did it if the crash came before the tool.
         assert record["actions"] == [("freeze_card", action_id)], (run, record)
         assert record["statuses"] == [CardStatus.frozen], (run, record)

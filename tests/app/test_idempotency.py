@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
+from datetime import timedelta
 
 import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.conversations.idempotency import request_fingerprint
-from app.models import IdempotencyRecord, Message
+from app.models import Conversation, Customer, IdempotencyRecord, Message, TurnJournal
+from app.models.base import utcnow
 from tests.factories import auth, make_conversation, make_customer
 
 
@@ -46,9 +49,10 @@ async def test_same_key_other_body_is_422(client: httpx.AsyncClient, session: As
     assert await _message_count(session) == 2
 
 
-async def test_same_key_while_in_flight_is_409(client: httpx.AsyncClient, session: AsyncSession) -> None:
-    customer = await make_customer(session)
-    conversation = await make_conversation(session, customer=customer)
+async def _in_flight(
+    session: AsyncSession, customer: Customer, conversation: Conversation, *, lease_s: float
+) -> None:
+    """Another process admitted this key's turn (claim and journal row, as admission writes them)."""
     scope = f"conversation:{conversation.id}:messages"
     session.add(
         IdempotencyRecord(
@@ -59,7 +63,27 @@ async def test_same_key_while_in_flight_is_409(client: httpx.AsyncClient, sessio
             state="in_flight",
         )
     )
+    session.add(
+        TurnJournal(
+            conversation_id=conversation.id,
+            customer_id=customer.id,
+            message_id=uuid.uuid4(),
+            kind="message",
+            content="hello",
+            screening="{}",
+            idempotency_scope=scope,
+            idempotency_key="busy",
+            started_at=utcnow(),
+            lease_until=utcnow() + timedelta(seconds=lease_s),
+        )
+    )
     await session.commit()
+
+
+async def test_same_key_while_in_flight_is_409(client: httpx.AsyncClient, session: AsyncSession) -> None:
+    customer = await make_customer(session)
+    conversation = await make_conversation(session, customer=customer)
+    await _in_flight(session, customer, conversation, lease_s=60)
     r = await client.post(
         f"/v1/conversations/{conversation.id}/messages",
         json={"content": "hello"},
@@ -68,6 +92,23 @@ async def test_same_key_while_in_flight_is_409(client: httpx.AsyncClient, sessio
     assert r.status_code == 409
     assert "still being processed" in r.json()["detail"]
     assert await _message_count(session) == 0
+
+
+async def test_in_flight_key_of_a_dead_process_expires(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    """The process that claimed the key died mid-turn (its lease ran out): the retry does the work."""
+    customer = await make_customer(session)
+    conversation = await make_conversation(session, customer=customer)
+    await _in_flight(session, customer, conversation, lease_s=-1)
+    headers = {**auth(customer), "Idempotency-Key": "busy"}
+    url = f"/v1/conversations/{conversation.id}/messages"
+    r = await client.post(url, json={"content": "hello"}, headers=headers)
+    assert r.status_code == 201, r.text
+    assert await _message_count(session) == 2
+    again = await client.post(url, json={"content": "hello"}, headers=headers)
+    assert again.json() == r.json()
+    assert again.headers["idempotent-replay"] == "true"
 
 
 async def test_concurrent_duplicates_do_the_work_once(

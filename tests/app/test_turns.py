@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import uuid
+from dataclasses import replace
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -10,7 +13,8 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import AuditEvent, Message
+from app.models import AuditEvent, Message, TurnJournal
+from app.models.base import utcnow
 from app.models.enums import MessageRole
 from tests.factories import auth, make_conversation, make_customer
 
@@ -111,7 +115,8 @@ async def test_sse_failure_emits_error_event_and_keeps_nothing(
 async def test_rate_limit_returns_429_with_retry_after(
     client: httpx.AsyncClient, session: AsyncSession, app: FastAPI
 ) -> None:
-    app.state.settings.rate_limit_per_minute = 3
+    services = app.state.turn_services
+    services.limits = replace(services.limits, turns_per_minute=3)
     customer = await make_customer(session)
     conversation = await make_conversation(session, customer=customer)
     url = f"/v1/conversations/{conversation.id}/messages"
@@ -144,21 +149,33 @@ async def test_conversation_listing_and_detail(client: httpx.AsyncClient, sessio
 
 
 async def test_one_turn_at_a_time_per_conversation(client: httpx.AsyncClient, session: AsyncSession) -> None:
-    from datetime import timedelta
-
-    from app.models.base import utcnow
-
     customer = await make_customer(session)
     conversation = await make_conversation(session, customer=customer)
-    conversation.busy_until = utcnow() + timedelta(minutes=1)  # another process is answering
+    journal = TurnJournal(  # another process is answering
+        conversation_id=conversation.id,
+        customer_id=customer.id,
+        message_id=uuid.uuid4(),
+        kind="message",
+        content="what is my balance?",
+        screening="{}",
+        started_at=utcnow(),
+        lease_until=utcnow() + timedelta(minutes=1),
+    )
+    session.add(journal)
     await session.commit()
     url = f"/v1/conversations/{conversation.id}/messages"
     r = await client.post(url, json={"content": "hello"}, headers=auth(customer))
     assert r.status_code == 409
     assert "still being answered" in r.json()["detail"]
-    conversation.busy_until = utcnow() - timedelta(seconds=1)  # that process died: its lease has expired
+    journal.lease_until = utcnow() - timedelta(seconds=1)  # that process died: its lease has run out
     await session.commit()
     assert (await client.post(url, json={"content": "hello"}, headers=auth(customer))).status_code == 201
+    # The dead process's turn did nothing the bank must answer for: it is forgotten, not stored.
+    contents = (
+        await session.scalars(select(Message.content).where(Message.role == MessageRole.customer))
+    ).all()
+    assert contents == ["hello"]
+    assert (await session.scalars(select(TurnJournal.conversation_id))).all() == []
 
 
 async def test_failed_turn_keeps_nothing_but_what_it_cost(
