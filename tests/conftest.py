@@ -8,6 +8,7 @@ exercised as in production, and no test can see another test's rows.
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import uuid
@@ -48,6 +49,13 @@ def pg_execute(url: str, *statements: str) -> None:
     with psycopg.connect(pg_admin_dsn(url), autocommit=True) as conn:
         for statement in statements:
             conn.execute(statement)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every app a test starts signs its audit checkpoints into the test's own file with its own key."""
+    monkeypatch.setenv("BANKDESK_AUDIT_CHECKPOINT_PATH", str(tmp_path / "audit" / "checkpoints.jsonl"))
+    monkeypatch.setenv("BANKDESK_AUDIT_SIGNING_KEY", base64.b64encode(os.urandom(32)).decode("ascii"))
 
 
 @pytest.fixture(scope="session", params=_backends())

@@ -553,7 +553,10 @@ async def test_cli_checkpoint_and_verify(
     assert "refused" in capsys.readouterr().err
 
 
-def test_signing_key_is_generated_once_with_mode_0600(tmp_path: Path) -> None:
+def test_signing_key_is_generated_once_with_mode_0600(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("BANKDESK_AUDIT_SIGNING_KEY")
     settings = Settings(env="test", secret_key="x" * 40, var_dir=tmp_path)
     assert load_signing_key(settings, create=False) is None
     key = load_signing_key(settings, create=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import socket
@@ -22,6 +23,9 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
             "BANKDESK_ENV": "dev",
             "BANKDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}",
             "BANKDESK_SECRET_KEY": "cli-test-secret-0123456789abcdefghij",
+            # The app's signed audit checkpoints for this test's database, not the project's var/.
+            "BANKDESK_AUDIT_CHECKPOINT_PATH": str(tmp_path / "audit" / "checkpoints.jsonl"),
+            "BANKDESK_AUDIT_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode("ascii"),
             **extra,
         }
     )
