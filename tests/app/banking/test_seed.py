@@ -303,7 +303,14 @@ async def test_replace_reseeds_and_leaves_the_audit_log_alone(
     async with engine.begin() as conn:
         await conn.execute(
             insert(AuditEvent).values(
-                kind="test", actor="system", payload="{}", created_at=NOW, prev_hash="0" * 64, hash="a" * 64
+                kind="test",
+                actor="system",
+                payload="{}",
+                created_at=NOW,
+                prev_hash="0" * 64,
+                hash="a" * 64,
+                chain_id="system",
+                chain_seq=1,
             )
         )
     await seed_demo_bank(engine, customers=6, seed=1, now=NOW)
