@@ -35,7 +35,12 @@ def get_session_factory(request: Request) -> async_sessionmaker[AsyncSession]:
 async def get_session(
     factory: Annotated[async_sessionmaker[AsyncSession], Depends(get_session_factory)],
 ) -> AsyncIterator[AsyncSession]:
-    """The request's unit of work: committed if the endpoint succeeds, rolled back otherwise."""
+    """The request's unit of work: committed if the endpoint succeeds, rolled back otherwise.
+
+    Used as ``SessionDep``, scoped to the function: FastAPI runs the exit (the commit) after the endpoint
+    returns and before the response is sent, so a commit that fails answers 500, never a 2xx for rows
+    that were not stored. With the default request scope the exit ran after the response had gone.
+    """
     async with transaction(factory) as session:
         yield session
 
@@ -46,7 +51,7 @@ def get_agent(request: Request) -> TurnAgent:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 SessionFactoryDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_session_factory)]
 AgentDep = Annotated[TurnAgent, Depends(get_agent)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]

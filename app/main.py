@@ -93,7 +93,9 @@ def create_app(
     metrics = Metrics()
     app.state.settings = settings
     app.state.metrics = metrics
-    app.add_middleware(RequestMiddleware, metrics=metrics, max_body_bytes=MAX_BODY_BYTES)
+    app.add_middleware(
+        RequestMiddleware, metrics=metrics, max_body_bytes=MAX_BODY_BYTES, secret_key=settings.secret_key
+    )
     install_error_handlers(app)
     for router in (conversations_router, handoffs_router, audit_router, ops_router):
         app.include_router(router)

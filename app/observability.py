@@ -6,9 +6,35 @@ import time
 from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import problem
+from app.auth.tokens import decode_token
+from app.errors import Unauthorized, problem
+
+# Every label takes its value from a fixed set, so no request can add a time series: an invented method is
+# "other", a path no route matched is "unmatched", an unusual status is its class ("4xx").
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+STATUSES = frozenset(
+    {200, 201, 202, 204, 304, 400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 502, 503, 504}
+)
+# Routes under this prefix all need a token: a request body to them is not read without a valid one.
+AUTHENTICATED_PREFIX = "/v1/"
+
+
+def method_label(method: str) -> str:
+    return method if method in METHODS else "other"
+
+
+def route_label(scope: Scope) -> str:
+    template = getattr(scope.get("route"), "path", None)
+    return template if isinstance(template, str) else "unmatched"
+
+
+def status_label(status: int) -> str:
+    if status in STATUSES:
+        return str(status)
+    return f"{status // 100}xx" if 100 <= status < 600 else "other"
 
 
 @dataclass
@@ -18,7 +44,7 @@ class Metrics:
     def __post_init__(self) -> None:
         self.requests = Counter(
             "bankdesk_http_requests",
-            "HTTP requests by route template, method and status",
+            "HTTP requests by route template, method and status (each from a fixed set)",
             ["method", "route", "status"],
             registry=self.registry,
         )
@@ -39,44 +65,117 @@ class Metrics:
         )
 
 
+class _BodyTooLarge(Exception):
+    """Raised into the app from ``receive`` once the body passed the limit (the 413 is already sent)."""
+
+
+@dataclass
+class _Exchange:
+    status: int = 500
+    started: bool = False  # a response has begun (ours or the app's)
+    answered: bool = False  # the middleware answered; whatever the app sends afterwards is dropped
+
+
 class RequestMiddleware:
-    """Counts and times every request, and refuses bodies over ``max_body_bytes`` with 413.
+    """Counts and times every request, and guards request bodies without ever buffering them.
+
+    - A body declared (Content-Length) or found (counted as it arrives, whatever the transfer encoding)
+      to be over ``max_body_bytes`` gets 413 the moment the limit passes; the app's read fails and the
+      connection is closed rather than drained.
+    - A request with a body to ``/v1/*`` must carry a bearer token whose signature, audience, expiry and
+      lifetime verify before the app reads a byte of it; otherwise 401. (The endpoints still resolve the
+      token's subject and roles.)
 
     Pure ASGI (not BaseHTTPMiddleware) so Server-Sent Events stream through untouched.
     """
 
-    def __init__(self, app: ASGIApp, *, metrics: Metrics, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, metrics: Metrics, max_body_bytes: int, secret_key: str) -> None:
         self.app = app
         self.metrics = metrics
         self.max_body_bytes = max_body_bytes
+        self.secret_key = secret_key
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            response = problem(
-                413,
-                "Content Too Large",
-                f"The request body is larger than {self.max_body_bytes} bytes",
-                type_slug="too-large",
-            )
-            await response(scope, receive, send)
-            return
         started = time.perf_counter()
-        status = 500
+        exchange = _Exchange()
 
-        async def send_wrapper(message: Message) -> None:
-            nonlocal status
+        async def answer(response: JSONResponse) -> None:
+            exchange.answered = exchange.started = True
+            exchange.status = response.status_code
+            await response(scope, receive, send)
+
+        async def send_from_app(message: Message) -> None:
+            if exchange.answered:
+                return
             if message["type"] == "http.response.start":
-                status = int(message["status"])
+                exchange.started = True
+                exchange.status = int(message["status"])
             await send(message)
 
+        received = 0
+
+        async def receive_counted() -> Message:
+            nonlocal received
+            if exchange.answered:
+                raise _BodyTooLarge
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    if not exchange.started:
+                        await answer(self._too_large(scope))
+                    raise _BodyTooLarge
+            return message
+
         try:
-            await self.app(scope, receive, send_wrapper)
+            refusal = self._refusal(scope)
+            if refusal is not None:
+                await answer(refusal)
+                return
+            try:
+                await self.app(scope, receive_counted, send_from_app)
+            except _BodyTooLarge:
+                if not exchange.answered:
+                    raise
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", "unmatched")
-            self.metrics.requests.labels(scope["method"], template, str(status)).inc()
-            self.metrics.latency.labels(scope["method"], template).observe(time.perf_counter() - started)
+            method, route = method_label(scope["method"]), route_label(scope)
+            self.metrics.requests.labels(method, route, status_label(exchange.status)).inc()
+            self.metrics.latency.labels(method, route).observe(time.perf_counter() - started)
+
+    def _refusal(self, scope: Scope) -> JSONResponse | None:
+        """The answer to give before the app runs (and before any of the body is read), if any."""
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            return self._too_large(scope)
+        has_body = b"transfer-encoding" in headers or (declared is not None and declared not in (b"", b"0"))
+        if not has_body or not str(scope.get("path", "")).startswith(AUTHENTICATED_PREFIX):
+            return None
+        scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
+        try:
+            if scheme.lower() != "bearer" or not token.strip():
+                raise Unauthorized("A bearer token is required")
+            decode_token(self.secret_key, token.strip())
+        except Unauthorized as exc:
+            return problem(
+                401,
+                exc.title,
+                exc.detail,
+                type_slug=exc.type_slug,
+                instance=scope.get("path"),
+                headers={**exc.headers, "Connection": "close"},
+            )
+        return None
+
+    def _too_large(self, scope: Scope) -> JSONResponse:
+        return problem(
+            413,
+            "Content Too Large",
+            f"The request body is larger than {self.max_body_bytes} bytes",
+            type_slug="too-large",
+            instance=scope.get("path"),
+            headers={"Connection": "close"},
+        )

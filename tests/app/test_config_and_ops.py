@@ -157,7 +157,7 @@ async def test_health_ready_and_metrics(client: httpx.AsyncClient, session: Asyn
     assert "bankdesk_http_request_duration_seconds_bucket" in text
 
 
-async def test_readyz_reports_an_unreachable_database(agent_assets: object) -> None:
+async def test_readyz_reports_an_unreachable_database(agent_assets: object, tmp_path: Path) -> None:
     from collections.abc import AsyncIterator
 
     from agents.ports import AgentEvent, BankingPort, TurnInput
@@ -179,6 +179,7 @@ async def test_readyz_reports_an_unreachable_database(agent_assets: object) -> N
         env="test",
         secret_key="y" * 40,
         database_url="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1",
+        var_dir=tmp_path,  # the audit checkpoints it writes at start-up, never the project's var/
     )
     application = create_app(settings, agent=IdleAgent(), assets=agent_assets)  # type: ignore[arg-type]
     async with application.router.lifespan_context(application):
