@@ -211,23 +211,15 @@ def typed_card_numbers(text: str) -> list[re.Pattern[str]]:
 
 
 async def checkpoint_blobs_have_pan(w: World, typed: str) -> bool:
-    """Read the LangGraph checkpoint tables directly: does any stored value hold a card number the customer
+    """Read the agent's checkpoint table directly: does any stored value hold a card number the customer
     typed? (Searching for *any* Luhn-valid run would also match LangGraph's own random ids and versions.)"""
     patterns = typed_card_numbers(typed)
     assert patterns, "checkpoint_clean needs a turn that types a card number"
     s = w.session
     found = False
-    for table, column in (
-        ("checkpoints", "checkpoint"),
-        ("writes", "value"),
-        ("checkpoint_blobs", "blob"),
-        ("checkpoint_writes", "blob"),
-    ):
-        try:
-            rows = (await s.execute(text(f"SELECT {column} FROM {table}"))).all()  # noqa: S608
-        except Exception:
-            await s.rollback()
-            continue
+    for table, column in (("graph_checkpoint", "checkpoint"), ("graph_checkpoint", "writes")):
+        rows = (await s.execute(text(f"SELECT {column} FROM {table}"))).all()  # noqa: S608
+        assert rows, "checkpoint_clean: the conversation has no stored checkpoint to read"
         for (value,) in rows:
             if value is None:
                 continue
