@@ -20,7 +20,8 @@ def _database_url() -> str:
     return str(url) if url else get_settings().database_url
 
 
-# LangGraph's checkpointer creates and migrates its own tables in the same database at start-up.
+# Tables that LangGraph's own savers created at start-up before migration 0004 moved the agent's checkpoints
+# into graph_checkpoint: an upgraded database may still hold them; they are not the app's to manage.
 CHECKPOINT_TABLES = {
     "checkpoints",
     "checkpoint_blobs",
