@@ -60,6 +60,13 @@ from tests.factories import SECRET, make_conversation, make_handoff, make_staff
 ROLES = ["anonymous", "customer", *(r.value for r in StaffRole)]
 # Answers any route may give that the schema does not list on each operation: a body that is not
 # JSON at all (400), no or a bad token (401), the wrong role (403), a missing or foreign id (404).
+#
+# FAILING when written (2 Dec 2026, work tree on top of c3b04c9), answers the schema does not list:
+#   - POST /v1/conversations/{id}/messages with Accept: text/event-stream answers 200 (documented: 201);
+#   - POST /v1/conversations answers 429 when conversations are opened too fast (undocumented);
+#   - POST /v1/handoffs/{id}/claim|messages|return|resolve answer 409 on a handoff in the wrong
+#     state or held by someone else (undocumented).
+# Fix the app or its OpenAPI document, not this set.
 UNDOCUMENTED_OK = {400, 401, 403, 404}
 EXAMPLES_PER_OPERATION = 25
 REQUEST_TIMEOUT_S = 30
@@ -72,6 +79,17 @@ SCHEMATHESIS_CONFIG = SchemathesisConfig.from_dict(
         "request-timeout": REQUEST_TIMEOUT_S,
     }
 )
+# Requests that answered 500 before (found by this test on d58a671, 2 Dec 2026): sent as every role
+# on every run, whatever the generator draws. Auditor and supervisor reached the database with
+#   - an offset past 64-bit integers: OverflowError on SQLite ("Python int too large to convert to
+#     SQLite INTEGER", app/audit/repository.py), an out-of-range bigint on Postgres;
+#   - a from/to whose UTC value falls outside year 1..9999: OverflowError "date value out of range".
+REGRESSIONS: list[tuple[str, str, dict[str, str]]] = [
+    ("GET", "/v1/audit/conversations", {"offset": "99999999999999999999"}),
+    ("GET", "/v1/audit/conversations", {"offset": "9223372036854775808"}),
+    ("GET", "/v1/audit/conversations", {"from": "0001-01-01T00:00:00+14:00"}),
+    ("GET", "/v1/audit/conversations", {"to": "9999-12-31T23:59:59-14:00"}),
+]
 FUZZ_SETTINGS = settings(
     max_examples=EXAMPLES_PER_OPERATION,
     deadline=None,
@@ -246,19 +264,17 @@ def test_no_route_answers_with_a_server_error(api_schema: OpenApiSchema, seeded:
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 17, [op.label for op in operations]
 
-    def send(case: Case, data: st.DataObject) -> None:
+    def send(case: Case, *, stream: bool = False, idempotency_key: str | None = None) -> None:
         # Generated headers may carry an Authorization of their own; the role's token replaces it
         # (as nobody, a generated one stays: a garbage token is one more way of having none).
         headers = {k: v for k, v in (case.headers or {}).items() if not auth or k.lower() != "authorization"}
         headers.update(auth)
-        if "Idempotency-Key" in headers and data.draw(st.booleans()):
-            headers["Idempotency-Key"] = data.draw(st.sampled_from(IDEMPOTENCY_KEYS))
+        if "Idempotency-Key" in headers and idempotency_key is not None:
+            headers["Idempotency-Key"] = idempotency_key
         case.headers = headers
         # OpenAPI ignores a header parameter named Accept, so schemathesis never sends the one the
-        # turn routes declare; half the turns ask for the event stream here.
-        extra = {}
-        if case.operation.path.endswith(("/messages", "/confirm")) and data.draw(st.booleans()):
-            extra["Accept"] = "text/event-stream"
+        # turn routes declare; it goes with the call instead.
+        extra = {"Accept": "text/event-stream"} if stream else {}
         label = f"{case.operation.label} as {role}"
         tracebacks.records.clear()
         try:
@@ -290,12 +306,20 @@ def test_no_route_answers_with_a_server_error(api_schema: OpenApiSchema, seeded:
                 )
 
     try:
+        for method, path, query in REGRESSIONS:
+            send(api_schema[path][method].Case(query=query))
         for operation in operations:
+            turn = operation.path.endswith(("/messages", "/confirm"))
 
             @FUZZ_SETTINGS
-            @given(case=_cases(operation, seeded.ids), data=st.data())
-            def run(case: Case, data: st.DataObject) -> None:
-                send(case, data)
+            @given(
+                case=_cases(operation, seeded.ids),
+                # Half the turns ask for the event stream; keys from a small pool replay and clash.
+                stream=st.booleans() if turn else st.just(False),
+                idempotency_key=st.none() | st.sampled_from(IDEMPOTENCY_KEYS),
+            )
+            def run(case: Case, stream: bool, idempotency_key: str | None) -> None:
+                send(case, stream=stream, idempotency_key=idempotency_key)
 
             run()
     finally:
