@@ -47,7 +47,12 @@ def _services(request: Request) -> service.TurnServices:
     return services
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ConversationOut)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ConversationOut,
+    responses={429: {"description": "Too many new conversations; see Retry-After"}},
+)
 async def create_conversation(
     customer: CurrentCustomer, session: SessionDep, request: Request, body: ConversationCreate | None = None
 ) -> ConversationOut:

@@ -117,7 +117,8 @@ async def test_ab_variant_is_assigned_sticky_and_stored(
     for key, value in FAKE_KEYS.items():
         monkeypatch.setenv(key, value)
     server = ScriptedModelServer(intents=[])
-    async for client in _client(settings, agent_assets, "mixed.example", server):
+    roomy = settings.model_copy(update={"conversations_per_minute": 100})  # 40 new conversations at once
+    async for client in _client(roomy, agent_assets, "mixed.example", server):
         headers = _headers(customers[0]["id"])
         ids = [(await client.post("/v1/conversations", headers=headers)).json()["id"] for _ in range(40)]
     variants = {
