@@ -61,9 +61,8 @@ ROLES = ["anonymous", "customer", *(r.value for r in StaffRole)]
 # Answers any route may give that the schema does not list on each operation: a body that is not
 # JSON at all (400), no or a bad token (401), the wrong role (403), a missing or foreign id (404).
 #
-# FAILING when written (2 Dec 2026, work tree on top of c3b04c9), answers the schema does not list:
+# FAILING when written (2 Dec 2026, work tree on top of 5d97372), answers the schema does not list:
 #   - POST /v1/conversations/{id}/messages with Accept: text/event-stream answers 200 (documented: 201);
-#   - POST /v1/conversations answers 429 when conversations are opened too fast (undocumented);
 #   - POST /v1/handoffs/{id}/claim|messages|return|resolve answer 409 on a handoff in the wrong
 #     state or held by someone else (undocumented).
 # Fix the app or its OpenAPI document, not this set.
