@@ -45,6 +45,7 @@ EXPORT_COLUMNS = [
     "prev_hash",
     "hash",
 ]
+EXPORT_CHUNK_CHARS = 64 * 1024
 # Far beyond any real page; keeps the value inside a 64-bit OFFSET.
 MAX_OFFSET = 1_000_000_000
 
@@ -161,7 +162,12 @@ async def export(
                 else:
                     item["payload"] = json.dumps(item["payload"], separators=(",", ":"))
                     writer.writerow([item[c] for c in EXPORT_COLUMNS])
-            yield buffer.getvalue()
+                if buffer.tell() >= EXPORT_CHUNK_CHARS:
+                    yield buffer.getvalue()
+                    buffer.seek(0)
+                    buffer.truncate()
+            if buffer.tell():
+                yield buffer.getvalue()
 
     media = "application/x-ndjson" if format == "jsonl" else "text/csv"
     return StreamingResponse(

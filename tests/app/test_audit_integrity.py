@@ -566,3 +566,67 @@ def test_signing_key_is_generated_once_with_mode_0600(
     assert key is not None
     assert again is not None
     assert key.public_key().public_bytes_raw() == again.public_key().public_bytes_raw()
+
+
+async def test_export_clients_that_stop_reading_over_http_hold_no_connection(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession],
+    backend: str,
+    database_url: str,
+) -> None:
+    """The finding as reported: real HTTP clients that request the export and then never read."""
+    import socket
+
+    import uvicorn
+
+    async with session_factory() as s:  # ~2 MB of log, so a client that stops reading stalls the server
+        for i in range(300):
+            await append_event(s, kind="k", actor="a", payload={"i": i, "pad": "x" * 6000})
+        await s.commit()
+    auditor = await make_staff(session, role=StaffRole.auditor)
+    # Small socket buffers on both sides, so the kernel cannot absorb a whole export for a client.
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))
+    serving = asyncio.create_task(server.serve(sockets=[listener]))
+    writers: list[asyncio.StreamWriter] = []
+    try:
+        while not server.started:
+            await asyncio.sleep(0.02)
+        request = (
+            f"GET /v1/audit/export?format=jsonl HTTP/1.1\r\nHost: bankdesk.test\r\n"
+            f"Authorization: {auth(auditor)['Authorization']}\r\n\r\n"
+        ).encode()
+        for _ in range(16):
+            sock = socket.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.connect(("127.0.0.1", port))
+            reader, writer = await asyncio.open_connection(sock=sock)
+            writers.append(writer)
+            writer.write(request)
+            await writer.drain()
+            assert (await asyncio.wait_for(reader.read(1024), timeout=5)).startswith(b"HTTP/1.1 200")
+        # Every export reaches the point where it waits for its client, holding no connection.
+        for _ in range(100):
+            if app.state.engine.pool.checkedout() == 0:
+                break
+            await asyncio.sleep(0.1)
+        assert app.state.engine.pool.checkedout() == 0
+        if backend == "postgres":
+            assert await _idle_in_transaction(database_url) == 0
+        ready = await asyncio.wait_for(client.get("/readyz"), timeout=5)
+        assert ready.status_code == 200
+        listing = await asyncio.wait_for(
+            client.get("/v1/audit/conversations", headers=auth(auditor)), timeout=5
+        )
+        assert listing.status_code == 200
+    finally:
+        for writer in writers:
+            writer.transport.abort()
+        server.should_exit = True
+        await asyncio.wait_for(serving, timeout=10)
+        listener.close()
