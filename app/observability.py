@@ -69,6 +69,12 @@ class _BodyTooLarge(Exception):
     """Raised into the app from ``receive`` once the body passed the limit (the 413 is already sent)."""
 
 
+def _only_body_too_large(exc: BaseException) -> bool:
+    if isinstance(exc, BaseExceptionGroup):
+        return exc.split(_BodyTooLarge)[1] is None
+    return isinstance(exc, _BodyTooLarge)
+
+
 @dataclass
 class _Exchange:
     status: int = 500
@@ -120,7 +126,7 @@ class RequestMiddleware:
         async def receive_counted() -> Message:
             nonlocal received
             if exchange.answered:
-                raise _BodyTooLarge
+                return {"type": "http.disconnect"}  # the exchange is over as far as the app is concerned
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
@@ -137,8 +143,8 @@ class RequestMiddleware:
                 return
             try:
                 await self.app(scope, receive_counted, send_from_app)
-            except _BodyTooLarge:
-                if not exchange.answered:
+            except Exception as exc:
+                if not (exchange.answered and _only_body_too_large(exc)):
                     raise
         finally:
             method, route = method_label(scope["method"]), route_label(scope)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Request, status
 
@@ -13,6 +14,12 @@ from app.handoffs.schemas import HandoffList, HandoffOut, HandoffTransition, Sta
 from app.models.enums import HandoffStatus
 
 router = APIRouter(prefix="/v1/handoffs", tags=["handoffs"])
+_CLAIM_CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"description": "The handoff is not open (already claimed by someone else, returned or resolved)"}
+}
+_HOLDER_CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"description": "The handoff is not claimed, or another member of staff holds it"}
+}
 
 
 @router.get("", response_model=HandoffList)
@@ -24,7 +31,7 @@ async def list_handoffs(
     return HandoffList(items=[HandoffOut.model_validate(r) for r in rows])
 
 
-@router.post("/{handoff_id}/claim", response_model=HandoffOut)
+@router.post("/{handoff_id}/claim", response_model=HandoffOut, responses=_CLAIM_CONFLICT)
 async def claim(
     handoff_id: uuid.UUID, staff: SupportStaff, session: SessionDep, request: Request
 ) -> HandoffOut:
@@ -34,7 +41,12 @@ async def claim(
     return HandoffOut.model_validate(handoff)
 
 
-@router.post("/{handoff_id}/messages", response_model=StaffMessageOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/{handoff_id}/messages",
+    response_model=StaffMessageOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=_HOLDER_CONFLICT,
+)
 async def post_message(
     handoff_id: uuid.UUID, body: StaffMessageIn, staff: SupportStaff, session: SessionDep
 ) -> StaffMessageOut:
@@ -47,7 +59,7 @@ async def post_message(
     )
 
 
-@router.post("/{handoff_id}/return", response_model=HandoffTransition)
+@router.post("/{handoff_id}/return", response_model=HandoffTransition, responses=_HOLDER_CONFLICT)
 async def return_to_agent(
     handoff_id: uuid.UUID, staff: SupportStaff, session: SessionDep, request: Request
 ) -> HandoffTransition:
@@ -59,7 +71,7 @@ async def return_to_agent(
     )
 
 
-@router.post("/{handoff_id}/resolve", response_model=HandoffTransition)
+@router.post("/{handoff_id}/resolve", response_model=HandoffTransition, responses=_HOLDER_CONFLICT)
 async def resolve(
     handoff_id: uuid.UUID, staff: SupportStaff, session: SessionDep, request: Request
 ) -> HandoffTransition:
