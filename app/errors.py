@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -154,6 +155,21 @@ def install_error_handlers(app: FastAPI) -> None:
             instance=request.url.path,
             headers=dict(exc.headers) if exc.headers else None,
         )
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
+            log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
+            return problem(
+                503,
+                "Service Unavailable",
+                "The database is not reachable right now; nothing of this request was saved. Retry shortly.",
+                type_slug="unavailable",
+                instance=request.url.path,
+                headers={"Retry-After": "2"},
+            )
+        log.exception("database error on %s %s", request.method, request.url.path)
+        return problem(500, "Internal Server Error", "An unexpected error occurred", type_slug="internal")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

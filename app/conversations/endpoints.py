@@ -33,7 +33,11 @@ _SSE_DOC = (
     "`error`."
 )
 _TURN_RESPONSES: dict[int | str, dict[str, Any]] = {
-    201: {"content": {"text/event-stream": {"schema": {"type": "string"}}}},
+    200: {
+        "description": "With `Accept: text/event-stream`: the turn as Server-Sent Events",
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    },
+    503: {"description": "The database is not reachable; nothing was saved; see Retry-After"},
     409: {
         "description": "Same Idempotency-Key still in flight, or another turn of this conversation running"
     },

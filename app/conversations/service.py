@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agents.models.recording import CallRecord
@@ -72,6 +73,7 @@ _YES = re.compile(
     re.IGNORECASE,
 )
 _NO = re.compile(r"^\W*(no|n|nope|nah|don'?t|do not|cancel|stop|no,? thanks?( you)?)\W*$", re.IGNORECASE)
+SETTLE_RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 3.0, 5.0)  # about 12 s: a database restart
 ADMISSION_HISTORY = timedelta(hours=1)  # admissions older than this count for nothing and are pruned
 
 
@@ -781,12 +783,25 @@ async def _settle_failed(services: TurnServices, admitted: Admitted) -> dict[str
     cid = admitted.request.conversation_id
     spent = services.drain_calls(str(cid))
     if spent:  # the turn failed, but what it cost is still accounted for
-        async with transaction(services.factory) as session:
-            session.add_all(_model_call_row(r, cid) for r in spent)
-    journal = await _journal(services.factory, cid, admitted.message_id)
-    if journal is None:
-        return None
-    return await _settle(services, journal, reason="the turn failed")
+        try:
+            async with transaction(services.factory) as session:
+                session.add_all(_model_call_row(r, cid) for r in spent)
+        except DBAPIError:
+            log.warning("the model calls of a failed turn in %s could not be stored", cid, exc_info=True)
+    # The failure may be the database itself (a restart): keep trying for a while, so the customer's retry
+    # is not refused until the lease runs out. If it stays down, the lease and the sweep settle the turn.
+    for delay in (*SETTLE_RETRY_DELAYS, None):
+        try:
+            journal = await _journal(services.factory, cid, admitted.message_id)
+            if journal is None:
+                return None
+            return await _settle(services, journal, reason="the turn failed")
+        except DBAPIError:
+            if delay is None:
+                raise
+            log.warning("could not settle a failed turn in %s yet; retrying in %.1f s", cid, delay)
+            await asyncio.sleep(delay)
+    return None  # pragma: no cover - the loop returns or raises
 
 
 async def _journal(
