@@ -296,7 +296,13 @@ def cmd_token(args: argparse.Namespace) -> int:
     if not asyncio.run(_subject_exists(args.kind, subject)):
         print(f"bankdesk token: no {args.kind} with id {subject}", file=sys.stderr)
         return 1
+    from app.auth.tokens import MAX_TOKEN_LIFETIME
+
     ttl = timedelta(minutes=args.minutes or settings.token_ttl_minutes)
+    if ttl <= timedelta(0) or ttl > MAX_TOKEN_LIFETIME:
+        limit = int(MAX_TOKEN_LIFETIME.total_seconds() // 60)
+        print(f"bankdesk token: --minutes must be between 1 and {limit}", file=sys.stderr)
+        return 2
     print(issue_token(settings.secret_key, subject=subject, kind=args.kind, ttl=ttl))
     return 0
 
