@@ -21,7 +21,9 @@ from tests.agents.compliance.conftest import DATA_DIR, KB_DIR, MakeContext
 
 # Reference numbers that read as 13-19 digits are masked like card numbers: the rule masks any
 # card-length number, Luhn-valid or not, because a mistyped PAN is still a PAN.
-KNOWN_FALSE_POSITIVES = {"Your payment reference is 2025-06-03-00457."}
+# "Your payment reference is 2025-06-03-00457." was one until the redactor learnt that a date is no card
+# number (issue 11's normalising redactor); none is left.
+KNOWN_FALSE_POSITIVES: set[str] = set()
 TUNED_ON = ("development", "holdout_1", "holdout_2")
 
 
