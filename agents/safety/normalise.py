@@ -9,6 +9,7 @@ came from, so a finding in the normalised text replaces exactly the raw characte
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +20,8 @@ _INVISIBLE_CATEGORIES = frozenset({"Cf", "Mn", "Me"})
 # Dashes NFKC leaves alone: every "Pd" character, plus the minus signs and the hyphen bullet.
 _EXTRA_DASHES = frozenset("\u2212\u2043\u2796\u02d7\u207b\u208b")
 _LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+# Markup between digit groups ("<span>6011</span><span>2636</span>", pasted from a web page) is spacing.
+_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,60}>")
 
 
 @dataclass(frozen=True)
@@ -66,13 +69,33 @@ def _fold(char: str) -> str:
 
 
 def normalise(text: str) -> Normalised:
-    """Fold `text` for matching (see the module docstring); ASCII text comes back unchanged."""
+    """Fold `text` for matching (see the module docstring); ASCII text without markup comes back unchanged."""
     if text.isascii():
-        return Normalised(text, tuple(range(len(text))), len(text))
-    pieces: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        folded = char if char.isascii() else _fold(char)
-        pieces.append(folded)
-        origin.extend([index] * len(folded))
-    return Normalised("".join(pieces), tuple(origin), len(text))
+        folded, origin = text, list(range(len(text)))
+    else:
+        pieces: list[str] = []
+        origin = []
+        for index, char in enumerate(text):
+            piece = char if char.isascii() else _fold(char)
+            pieces.append(piece)
+            origin.extend([index] * len(piece))
+        folded = "".join(pieces)
+    if "<" in folded:
+        folded, origin = _untag(folded, origin)
+    return Normalised(folded, tuple(origin), len(text))
+
+
+def _untag(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """Each markup tag becomes one space (its origin the tag's first character)."""
+    out: list[str] = []
+    where: list[int] = []
+    last = 0
+    for tag in _TAG.finditer(text):
+        out.append(text[last : tag.start()])
+        where.extend(origin[last : tag.start()])
+        out.append(" ")
+        where.append(origin[tag.start()])
+        last = tag.end()
+    out.append(text[last:])
+    where.extend(origin[last:])
+    return "".join(out), where

@@ -51,12 +51,19 @@ class _Match:
 # Everything below runs on normalised text (agents.safety.normalise): ASCII digits, "-" for every dash,
 # no invisible characters. Digit groups are joined by any run of whitespace, dashes, slashes, commas, dots,
 # parentheses or underscores ("4111 / 1111", "4111, 1111", "(4111) 1111", "4111--1111", "4111\n1111").
-_DIGIT_RUN = re.compile(r"\d+(?:[\s\-/,.()_]+\d+)*")
+# Any other mark that is neither a letter nor a currency sign ("6244\\3058", "4861*8958", "6282;0959",
+# "3791|599179", "«2657»«4307»", "6011•2375", "card=4480+5434") separates groups too, as a weak mark.
+# Square brackets are not: they close the masks redaction writes ("[card ending 2034]"), and a mask
+# followed by digits must never read as a new number.
+_SEPARATOR = r"(?:[^\w£$€¥₹¢%&@\[\]]|_)"
+_DIGIT_RUN = re.compile(rf"\d+(?:{_SEPARATOR}+\d+)*")
 _GROUP = re.compile(r"\d+")
 # A separator with more punctuation than this ("4111 ---- .. 1111") is text, not spacing inside a number.
 _MAX_SEPARATOR_MARKS = 4
-# Punctuation that also writes amounts, dates and lists ("1,300.00", "12.03.2024", "12/27", "20, 50").
-_WEAK_MARKS = frozenset(".,/")
+# Marks that only ever space the groups of a number. Any other mark also writes amounts, dates, times and
+# lists ("1,300.00", "12.03.2024", "12/27", "20, 50", "10:30", "3;4") and is weak: it joins only groups of
+# three digits or more.
+_STRONG_MARKS = frozenset("-()_")
 
 # ISO/IEC 7812: a card number (PAN) has 12 to 19 digits (Maestro issues 12-digit cards).
 CARD_MIN_DIGITS = 12
@@ -90,7 +97,7 @@ def _separator_breaks(separator: str, previous: str, current: str) -> bool:
     marks = [c for c in separator if not c.isspace()]
     if len(marks) > _MAX_SEPARATOR_MARKS:
         return True
-    if _WEAK_MARKS.intersection(marks) and (len(previous) < 3 or len(current) < 3):
+    if any(m not in _STRONG_MARKS for m in marks) and (len(previous) < 3 or len(current) < 3):
         return True  # "1234.56", "12.03.2024", "12/27", "1, 2, 3"
     # "1,300" or "123,456": a thousands separator
     return separator == "," and len(current) == 3
@@ -102,7 +109,40 @@ def _short_tail(groups: list[_Group], separators: list[str], k: int) -> bool:
     if k < 2 or len(groups[k].digits) >= 3 or (k + 1 < len(groups) and separators[k] == separators[k - 1]):
         return False
     same = separators[k - 1] == separators[k - 2]
-    return same and all(len(g.digits) >= 3 for g in groups[k - 2 : k])
+    if same and all(len(g.digits) >= 3 for g in groups[k - 2 : k]):
+        return True
+    # "5865 9828-5369.08": a short group after a point, ending a run of three or more groups of four (the
+    # way cards are printed), is the card's last group, not the cents of an amount.
+    return (
+        k == len(groups) - 1
+        and k >= 3
+        and separators[k - 1] == "."
+        and all(len(g.digits) == 4 for g in groups[k - 3 : k])
+    )
+
+
+def _digit_by_digit(groups: list[_Group], separators: list[str]) -> set[int]:
+    """Indexes k whose group joins the one before it because both are single digits in a stretch of 12 or
+    more written the same way ("6,0,1,1,3,8,...", "3.5.4.9.9..."): a card read out one digit at a time."""
+    joined: set[int] = set()
+    k = 1
+    while k < len(groups):
+        if len(groups[k - 1].digits) != 1 or len(groups[k].digits) != 1:
+            k += 1
+            continue
+        end = k
+        while (
+            end + 1 < len(groups)
+            and len(groups[end + 1].digits) == 1
+            and separators[end] == separators[k - 1]
+        ):
+            end += 1
+        if end - k + 2 >= CARD_MIN_DIGITS and all(
+            separators[i] == separators[k - 1] for i in range(k - 1, end)
+        ):
+            joined.update(range(k, end + 1))
+        k = end + 1
+    return joined
 
 
 def _is_expiry(text: str, month: _Group, year: _Group) -> bool:
@@ -125,8 +165,11 @@ def _groups_in(text: str, start: int, end: int) -> list[list[_Group]]:
     groups = [_Group(m.start(), m.end(), m.group()) for m in _GROUP.finditer(text, start, end)]
     separators = [text[a.end : b.start] for a, b in zip(groups, groups[1:], strict=False)]
     breaks = {0}
+    spelt = _digit_by_digit(groups, separators)
     for k in range(1, len(groups)):
         previous, current = groups[k - 1], groups[k]
+        if k in spelt:
+            continue
         if _separator_breaks(separators[k - 1], previous.digits, current.digits) and not _short_tail(
             groups, separators, k
         ):
@@ -151,7 +194,10 @@ def _is_decimal(text: str, segment: list[_Group]) -> bool:
     the fraction of "0.20930231772277638" on its own (a model's confidence in a JSON payload)."""
     first = segment[0]
     if len(segment) == 2 and text[first.end : segment[1].start] in (".", ","):
-        return True
+        # "675985.5295932173468" is a card written with a point after its 6-digit issuer number: an amount
+        # has at most a few decimals, a timestamp or a ratio a longer or a tiny whole part.
+        whole, fraction = len(first.digits), len(segment[1].digits)
+        return not (4 <= whole <= 8 and fraction >= 4)
     after_point = first.start >= 2 and text[first.start - 1] in ".," and text[first.start - 2].isdigit()
     return len(segment) == 1 and after_point
 

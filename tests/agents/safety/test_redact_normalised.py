@@ -211,3 +211,63 @@ def test_hashes_and_uuids_are_not_cards(text: str) -> None:
     # The audit log's hashes and every table's ids go through the PAN guard on each flush.
     assert redact(text).findings == []
     assert not contains_full_pan(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a point after the 6-digit issuer number, not a decimal (failed before: read as one)
+        "the card is 453201.5112830366",
+        "cancel 601100.0000000004 please",
+        # groups of four and a short last group after a point, not an amount's cents (failed before)
+        "my card 6104 3321-8196.05 was taken",
+        "freeze 5133 8908-3863.70 now",
+    ],
+)
+def test_a_point_inside_a_card_number_is_a_separator(text: str) -> None:
+    result = redact(text)
+    assert [f.type for f in result.findings] == ["card_number"], result
+    assert not contains_full_pan(result.redacted)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["you paid 1234.56 twice", "fees 12.50 and 7.99", "rate 1.2345678901234", "epoch 1732800000.1234567"],
+)
+def test_amounts_and_ratios_with_points_stay(text: str) -> None:
+    assert redact(text).findings == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # other marks between the groups (each missed before)
+        "card 4526*0181*5908*3012 declined",
+        "it's 3766\\131860\\91399",
+        "number 6011;0996;0308;2468 please",
+        "62281|948219|935186",
+        "«4526»«0181»«5908»«3012» is mine",
+        "https://bank.example/activate?card=5190+9378+6579+7544&exp=0331",
+        "pasted <td>4526</td><td>0181</td><td>5908</td><td>3012</td>",
+        # read out one digit at a time
+        "my card 5,1,9,0,9,3,7,8,6,5,7,9,7,5,4,4 was swallowed",
+    ],
+)
+def test_any_mark_between_groups_and_digit_by_digit(text: str) -> None:
+    result = redact(text)
+    assert [f.type for f in result.findings] == ["card_number"], result
+    assert not contains_full_pan(result.redacted)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "meet at 10:30:45 on 12/11",
+        "pick 3;4;5 or 6",
+        "paid 12.50; 7.99; 100.00 and 3.45",
+        "see <b>page 12</b> of 30",
+        "[card ending 2034] 00000001112",
+    ],
+)
+def test_times_lists_markup_and_masks_stay(text: str) -> None:
+    assert not [f for f in redact(text).findings if f.type == "card_number"]
