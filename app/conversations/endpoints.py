@@ -32,10 +32,30 @@ _SSE_DOC = (
     "`agent.step`, `message.delta`, `agent.confirmation_required`, `message.completed` and, on failure, "
     "`error`."
 )
+# One Server-Sent Event: its name, its id (1, 2, ... within the stream) and its data as a JSON string.
+_SSE_EVENT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "event": {
+            "type": "string",
+            "enum": [
+                "message.created",
+                "agent.step",
+                "message.delta",
+                "agent.confirmation_required",
+                "message.completed",
+                "error",
+            ],
+        },
+        "id": {"type": "string"},
+        "data": {"type": "string", "contentMediaType": "application/json"},
+    },
+    "required": ["event", "data"],
+}
 _TURN_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "With `Accept: text/event-stream`: the turn as Server-Sent Events",
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "content": {"text/event-stream": {"schema": _SSE_EVENT}},
     },
     503: {"description": "The database is not reachable; nothing was saved; see Retry-After"},
     409: {
