@@ -61,9 +61,9 @@ ROLES = ["anonymous", "customer", *(r.value for r in StaffRole)]
 # Answers any route may give that the schema does not list on each operation: a body that is not
 # JSON at all (400), no or a bad token (401), the wrong role (403), a missing or foreign id (404).
 #
-# When written (2 Dec 2026) this failed on answers the schema did not list, since documented: a streamed turn's
-# 200 (and each of its events, as an object with event, id and data), 409 on the handoff routes, 429 on
-# POST /v1/conversations. Fix the app or its OpenAPI document, not this set.
+# When written (2 Dec 2026) this failed on answers the schema did not list, since documented: a streamed
+# turn's 200 (and each of its events, as an object with event, id and data), 409 on the handoff routes, 429
+# on POST /v1/conversations. Fix the app or its OpenAPI document, not this set.
 UNDOCUMENTED_OK = {400, 401, 403, 404}
 EXAMPLES_PER_OPERATION = 25
 REQUEST_TIMEOUT_S = 30
