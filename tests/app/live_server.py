@@ -8,7 +8,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -102,3 +104,27 @@ def server_env(database_url: str, tmp_path: Path, **extra: str) -> dict[str, str
         "BANKDESK_AUDIT_CHECKPOINT_PATH": str(tmp_path / "checkpoints.jsonl"),
         **extra,
     }
+
+
+@contextmanager
+def live_server(database_url: str, tmp_path: Path, **extra: str) -> Iterator[LiveServer]:
+    """A server (not yet started) on ``database_url``, stopped on the way out."""
+    live = LiveServer(server_env(database_url, tmp_path, **extra), log_path=tmp_path / "server.log")
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+async def seeded_customers(database_url: str, count: int, *, seed: int) -> list[uuid.UUID]:
+    """Seed the demo bank with ``count`` customers and return their ids."""
+    from app.banking.seed import list_customers, seed_demo_bank
+    from app.db import create_engine, create_sessionmaker
+
+    engine = create_engine(database_url)
+    try:
+        await seed_demo_bank(engine, customers=count, seed=seed)
+        async with create_sessionmaker(engine)() as s:
+            return [uuid.UUID(c["id"]) for c in await list_customers(s, limit=count)]
+    finally:
+        await engine.dispose()

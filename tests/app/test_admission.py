@@ -7,7 +7,6 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import timedelta
 
 import httpx
 import pytest
@@ -17,15 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agents.ports import AgentEvent, BankingPort, TurnInput
 from app.agent import AgentAssets
-from app.auth.tokens import issue_token
 from app.banking.ports import Consent, SqlBankingPort
-from app.banking.seed import list_customers, seed_demo_bank
 from app.config import Settings
 from app.db import create_engine, create_sessionmaker
 from app.main import create_app
 from app.models import AuditEvent, Card, Conversation, Message, ToolAction, TurnAdmission, TurnJournal
 from app.models.enums import CardStatus
-from tests.factories import SECRET, auth, make_conversation, make_customer
+from tests.app.test_confirmation import _seeded_customer
+from tests.factories import auth, make_conversation, make_customer
 
 
 async def _count(session: AsyncSession, model: type[object], *where: object) -> int:
@@ -136,13 +134,7 @@ async def test_creating_conversations_is_rate_limited(
 
 
 async def _seeded(database_url: str) -> tuple[uuid.UUID, dict[str, str]]:
-    engine = create_engine(database_url)
-    await seed_demo_bank(engine, customers=3, seed=7)
-    async with create_sessionmaker(engine)() as s:
-        customer_id = uuid.UUID((await list_customers(s, limit=1))[0]["id"])
-    await engine.dispose()
-    token = issue_token(SECRET, subject=customer_id, kind="customer", ttl=timedelta(hours=1))
-    return customer_id, {"Authorization": f"Bearer {token}"}
+    return await _seeded_customer(database_url)
 
 
 async def test_the_port_of_a_turn_refuses_an_action_without_the_customers_yes(

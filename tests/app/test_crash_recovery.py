@@ -23,13 +23,12 @@ from sqlalchemy import func, select
 
 from app.audit.checkpoint import verify_log
 from app.auth.tokens import issue_token
-from app.banking.seed import list_customers, seed_demo_bank
 from app.config import Settings
 from app.db import create_engine, create_sessionmaker
 from app.faults import POINTS
 from app.models import AuditEvent, Card, Message, ToolAction, TurnJournal
 from app.models.enums import CardStatus, MessageRole
-from tests.app.live_server import LiveServer, server_env
+from tests.app.live_server import LiveServer, live_server, seeded_customers
 from tests.factories import SECRET
 
 RUNS = {"postgres": int(os.environ.get("BANKDESK_CRASH_RUNS", "20")), "sqlite": 3}
@@ -48,29 +47,14 @@ def crash_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server(database_url: str, tmp_path: Path, crash_file: Path) -> Iterator[LiveServer]:
-    live = LiveServer(
-        server_env(
-            database_url,
-            tmp_path,
-            BANKDESK_CRASH_FILE=str(crash_file),
-            BANKDESK_TURN_LEASE_SECONDS="1",
-        ),
-        log_path=tmp_path / "server.log",
-    )
-    try:
+    with live_server(
+        database_url, tmp_path, BANKDESK_CRASH_FILE=str(crash_file), BANKDESK_TURN_LEASE_SECONDS="1"
+    ) as live:
         yield live
-    finally:
-        live.stop()
 
 
 async def _customers(database_url: str, count: int) -> list[uuid.UUID]:
-    engine = create_engine(database_url)
-    try:
-        await seed_demo_bank(engine, customers=count, seed=11)
-        async with create_sessionmaker(engine)() as s:
-            return [uuid.UUID(c["id"]) for c in await list_customers(s, limit=count)]
-    finally:
-        await engine.dispose()
+    return await seeded_customers(database_url, count, seed=11)
 
 
 def _ask_to_freeze(client: httpx.Client, headers: dict[str, str]) -> tuple[str, str]:

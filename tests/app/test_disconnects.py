@@ -21,31 +21,21 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth.tokens import issue_token
-from app.banking.seed import list_customers, seed_demo_bank
 from app.db import create_engine, create_sessionmaker
 from app.models import Card, GraphCheckpoint, IdempotencyRecord, ToolAction, TurnJournal
 from app.models.enums import CardStatus
-from tests.app.live_server import LiveServer, server_env
+from tests.app.live_server import LiveServer, live_server, seeded_customers
 from tests.factories import SECRET
 
 
 @pytest.fixture
 def server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
-    live = LiveServer(server_env(database_url, tmp_path), log_path=tmp_path / "server.log")
-    try:
+    with live_server(database_url, tmp_path) as live:
         yield live
-    finally:
-        live.stop()
 
 
 async def _customers(database_url: str, count: int) -> list[uuid.UUID]:
-    engine = create_engine(database_url)
-    try:
-        await seed_demo_bank(engine, customers=count, seed=5)
-        async with create_sessionmaker(engine)() as s:
-            return [uuid.UUID(c["id"]) for c in await list_customers(s, limit=count)]
-    finally:
-        await engine.dispose()
+    return await seeded_customers(database_url, count, seed=5)
 
 
 def _token(customer_id: uuid.UUID) -> str:
