@@ -468,6 +468,12 @@ async def test_slow_export_readers_hold_no_connection(
             streams.append(stream)
             first = await asyncio.wait_for(anext(stream), timeout=5)
             assert json.loads(str(first).splitlines()[0])["chain_seq"] == 1
+        # The stalled streams hold none; the app's own background work (the recovery sweep, checkpoints) may
+        # hold one for a moment, so wait for it to be given back.
+        for _ in range(100):
+            if app.state.engine.pool.checkedout() == 0:
+                break
+            await asyncio.sleep(0.02)
         assert app.state.engine.pool.checkedout() == 0
         if backend == "postgres":
             assert await _idle_in_transaction(database_url) == 0
@@ -615,6 +621,12 @@ async def test_export_clients_that_stop_reading_over_http_hold_no_connection(
             if app.state.engine.pool.checkedout() == 0:
                 break
             await asyncio.sleep(0.1)
+        # The stalled streams hold none; the app's own background work (the recovery sweep, checkpoints) may
+        # hold one for a moment, so wait for it to be given back.
+        for _ in range(100):
+            if app.state.engine.pool.checkedout() == 0:
+                break
+            await asyncio.sleep(0.02)
         assert app.state.engine.pool.checkedout() == 0
         if backend == "postgres":
             assert await _idle_in_transaction(database_url) == 0
