@@ -53,6 +53,9 @@ class StagedCheckpoint:
     def checkpoint_id(self) -> str:
         return str(self.checkpoint["id"])
 
+    def ordered_writes(self) -> list[_Write]:
+        return [self.writes[k] for k in sorted(self.writes)]
+
 
 class TurnScopedSaver(BaseCheckpointSaver[str]):
     """A LangGraph checkpointer whose writes are staged in memory until the app stores the turn.
@@ -89,7 +92,7 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
         """Write ``staged`` as the thread's checkpoint, inside the caller's transaction."""
         checkpoint_type, checkpoint_bytes = self.serde.dumps_typed(staged.checkpoint)
         metadata_type, metadata_bytes = self.serde.dumps_typed(staged.metadata)
-        ordered = [staged.writes[k] for k in sorted(staged.writes, key=lambda k: (k[0], k[1]))]
+        ordered = staged.ordered_writes()
         writes_type, writes_bytes = self.serde.dumps_typed([list(w) for w in ordered])
         row = await session.get(GraphCheckpoint, staged.thread_id)
         if row is None:
@@ -131,8 +134,7 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
 
     async def _current(self, thread_id: str) -> StagedCheckpoint | None:
         """The newest checkpoint of the thread (staged, else stored) with every pending write it has."""
-        staged = self._staged.get(thread_id)
-        base = staged if staged is not None else await self._stored(thread_id)
+        base = await self._base(thread_id)
         if base is None:
             return None
         writes = dict(base.writes)
@@ -144,13 +146,13 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
             base.thread_id, base.checkpoint, base.metadata, base.parent_checkpoint_id, writes
         )
 
-    async def _previous_values(self, thread_id: str) -> dict[str, Any]:
+    async def _base(self, thread_id: str) -> StagedCheckpoint | None:
+        """The newest checkpoint without its staged writes: this turn's, else the stored one."""
         staged = self._staged.get(thread_id)
-        base = staged if staged is not None else await self._stored(thread_id)
-        return dict(base.checkpoint["channel_values"]) if base is not None else {}
+        return staged if staged is not None else await self._stored(thread_id)
 
     def _tuple(self, staged: StagedCheckpoint, ns: str) -> CheckpointTuple:
-        ordered = [staged.writes[k] for k in sorted(staged.writes, key=lambda k: (k[0], k[1]))]
+        ordered = staged.ordered_writes()
         return CheckpointTuple(
             config={
                 "configurable": {
@@ -214,7 +216,8 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
     ) -> RunnableConfig:
         thread_id = str(config["configurable"]["thread_id"])
         ns = str(config["configurable"].get("checkpoint_ns", ""))
-        values = await self._previous_values(thread_id)
+        previous = await self._base(thread_id)
+        values: dict[str, Any] = dict(previous.checkpoint["channel_values"]) if previous else {}
         given = checkpoint.get("channel_values", {})
         for name in new_versions:
             if name in given:
