@@ -33,13 +33,15 @@ from app.auth.tokens import issue_token
 from app.banking.seed import list_customers, list_staff, seed_demo_bank
 from app.config import Settings
 from app.main import create_app
-from app.models import Card, Complaint, Dispute, Handoff, Message, ToolAction
+from app.models import Account, Card, Complaint, Dispute, Handoff, Message, ToolAction
 from tests.agents.models.replay import FAKE_KEYS
 from tests.factories import SECRET
 from tests.scenarios.pan_scan import stored_pans
 from tests.scenarios.providers import DownModelServer, ScriptedModelServer
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
+# Conversations written by an author who never read the agent's code; nobody tunes on them (bench/).
+HELDOUT_SCENARIOS = Path(__file__).resolve().parents[2] / "bench" / "data" / "scenarios_heldout"
 DOWN_CONFIG = (Path(__file__).parent / "providers_down.toml").read_text(encoding="utf-8")
 # The day every scenario runs on. The demo bank is seeded relative to "now" and the agent reads "last week"
 # or "last month" against the same clock, so which seeded payments fall in such a range depends on the
@@ -57,11 +59,12 @@ class Scenario:
     turns: list[dict[str, Any]]
     setup: dict[str, Any] = field(default_factory=dict)
     providers: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path) -> Scenario:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        unknown = set(data) - {"name", "description", "customer", "turns", "setup", "providers"}
+        unknown = set(data) - {"name", "description", "customer", "turns", "setup", "providers", "categories"}
         if unknown:
             raise ValueError(f"{path.name}: unknown keys {sorted(unknown)}")
         return cls(
@@ -71,11 +74,12 @@ class Scenario:
             turns=list(data["turns"]),
             setup=dict(data.get("setup") or {}),
             providers=list(data.get("providers") or []),
+            categories=[str(c) for c in _as_list(data.get("categories") or [])],
         )
 
 
-def load_scenarios() -> list[Scenario]:
-    return [Scenario.load(p) for p in sorted(SCENARIOS.glob("*.yaml"))]
+def load_scenarios(directory: Path = SCENARIOS) -> list[Scenario]:
+    return [Scenario.load(p) for p in sorted(directory.glob("*.yaml"))]
 
 
 @dataclass
@@ -87,6 +91,7 @@ class World:
     session: AsyncSession
     conversation_id: str
     transport: httpx2.AsyncBaseTransport | None
+    customer_id: uuid.UUID
 
 
 @asynccontextmanager
@@ -149,6 +154,7 @@ async def world(
                         session,
                         created.json()["id"],
                         transport,
+                        customer_id,
                     )
     finally:
         for key, value in saved.items():
@@ -193,6 +199,26 @@ async def _db_facts(w: World) -> dict[str, Any]:
         "disputes": await s.scalar(select(func.count(Dispute.id))),
         "messages": await s.scalar(select(func.count(Message.id)).where(Message.conversation_id == cid)),
         "card_statuses": sorted((await s.scalars(select(Card.status))).all()),
+        "cards": {
+            last4: str(status)
+            for last4, status in (
+                await s.execute(
+                    select(Card.last4, Card.status)
+                    .join(Account, Account.id == Card.account_id)
+                    .where(Account.customer_id == w.customer_id)
+                )
+            ).all()
+        },
+        "handoff_list": [
+            (str(priority), reason)
+            for priority, reason in (
+                await s.execute(
+                    select(Handoff.priority, Handoff.reason)
+                    .where(Handoff.conversation_id == cid)
+                    .order_by(Handoff.created_at)
+                )
+            ).all()
+        ],
     }
     await s.rollback()  # end the read: on SQLite every transaction holds the write lock
     return facts
@@ -250,7 +276,11 @@ EXPECTATIONS = {
     "flags",
     "compliance",
     "reply_contains",
+    "reply_contains_any",
     "reply_excludes",
+    "handoff_priority",
+    "handoff_reason",
+    "card_status",
     "message_excludes",
     "conversation_status",
     "actions",
@@ -328,6 +358,23 @@ def check_turn(
     for fragment in _as_list(expect.get("reply_contains", [])):
         if fragment.lower() not in reply.lower():
             fail("reply contains", fragment, reply)
+    if "reply_contains_any" in expect and not any(
+        f.lower() in reply.lower() for f in _as_list(expect["reply_contains_any"])
+    ):
+        fail("reply contains one of", expect["reply_contains_any"], reply)
+    new_handoffs = after["handoff_list"][len(before["handoff_list"]) :]
+    if "handoff_priority" in expect:
+        # The priority of the handoff this turn made (or, when it made none, of the conversation's newest).
+        got = (new_handoffs or after["handoff_list"] or [(None, None)])[-1][0]
+        if got != expect["handoff_priority"]:
+            fail("handoff priority", expect["handoff_priority"], got)
+    if "handoff_reason" in expect:
+        got = (new_handoffs or after["handoff_list"] or [(None, "")])[-1][1] or ""
+        if expect["handoff_reason"].lower() not in got.lower():
+            fail("handoff reason contains", expect["handoff_reason"], got)
+    for last4, status in (expect.get("card_status") or {}).items():
+        if after["cards"].get(str(last4)) != status:
+            fail(f"card ending {last4}", status, after["cards"].get(str(last4)))
     for fragment in _as_list(expect.get("reply_excludes", [])):
         if fragment.lower() in reply.lower():
             fail("reply excludes", fragment, reply)
