@@ -14,6 +14,13 @@ Planted cases other code relies on:
   rapid repeats) and an open dispute about one of them;
 - customer #3 lost a card; its replacement is ordered and dispatched but not delivered.
 
+Recurring payments are derived after everything else, from a separate RNG, so adding them changed no other
+row: one direct debit mandate per payee of the [bills] payments out of a current account (the latest
+collection, monthly, next one calendar month on), a monthly standing order where there is a monthly
+transfer to the Easy Saver (or a "STANDING ORDER" bill), and planted ones: customer #1 pays £50.00 pocket
+money to Oliver Lewis (next in 3 days) and has £850.00 rent to Greenway Lettings scheduled in 6 days;
+customer #5 has £200.00 rent to Trevor Leach scheduled in 10 days.
+
 Volume: about 25 transactions per customer over the 90 days (salary, rent or mortgage, direct debits,
 card spending, transfers), sized so that 100,000 customers load in well under two minutes.
 
@@ -30,13 +37,14 @@ generated in a worker thread one chunk ahead of the writer, and the whole seed i
 from __future__ import annotations
 
 import asyncio
+import calendar
 import math
 import random
 import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from faker import Faker
@@ -48,9 +56,12 @@ from app.models import (
     Base,
     Card,
     Customer,
+    DirectDebit,
     Dispute,
     Payment,
+    ScheduledPayment,
     StaffUser,
+    StandingOrder,
     Transaction,
 )
 
@@ -88,6 +99,12 @@ PAYMENT_COLUMNS = (
     "scheme", "status", "created_at", "expected_at",
 )
 DISPUTE_COLUMNS = ("id", "customer_id", "transaction_id", "reason", "status", "idempotency_key", "created_at")
+DIRECT_DEBIT_COLUMNS = (
+    "id", "account_id", "payee_name", "amount_minor", "currency", "frequency", "next_date", "reference",
+    "status", "created_at", "cancelled_at",
+)
+STANDING_ORDER_COLUMNS = DIRECT_DEBIT_COLUMNS
+SCHEDULED_PAYMENT_COLUMNS = tuple(c for c in DIRECT_DEBIT_COLUMNS if c != "frequency")
 STAFF_COLUMNS = ("id", "full_name", "email", "role", "created_at")
 # fmt: on
 
@@ -106,6 +123,9 @@ class SeedReport:
     disputes: int
     staff_users: int
     seconds: float
+    direct_debits: int = 0
+    standing_orders: int = 0
+    scheduled_payments: int = 0
 
     @property
     def rows(self) -> int:
@@ -117,6 +137,9 @@ class SeedReport:
             + self.payments
             + self.disputes
             + self.staff_users
+            + self.direct_debits
+            + self.standing_orders
+            + self.scheduled_payments
         )
 
     def counts(self) -> dict[str, int]:
@@ -128,6 +151,9 @@ class SeedReport:
             "payment": self.payments,
             "dispute": self.disputes,
             "staff_user": self.staff_users,
+            "direct_debit": self.direct_debits,
+            "standing_order": self.standing_orders,
+            "scheduled_payment": self.scheduled_payments,
         }
 
 
@@ -330,6 +356,9 @@ class _Batch:
     transactions: list[Row] = field(default_factory=list)
     payments: list[Row] = field(default_factory=list)
     disputes: list[Row] = field(default_factory=list)
+    direct_debits: list[Row] = field(default_factory=list)
+    standing_orders: list[Row] = field(default_factory=list)
+    scheduled_payments: list[Row] = field(default_factory=list)
 
 
 @dataclass
@@ -348,6 +377,8 @@ class _CustomerBuilder:
         self, *, seed: int, index: int, now: datetime, pools: _Pools, emails: dict[str, int]
     ) -> None:
         self.rng = _FastRandom(f"bankdesk-customer:{seed}:{index}")
+        # Recurring payments draw only from this one, so they leave every other row as it was.
+        self.recurring_rng = _FastRandom(f"bankdesk-recurring:{seed}:{index}")
         self.index = index
         self.now = now
         self.start = now - timedelta(days=WINDOW_DAYS)
@@ -442,6 +473,7 @@ class _CustomerBuilder:
         for acct, (kind, _currency) in zip(accounts, kinds, strict=True):
             batch.transactions.extend(acct.txns)
             self._settle_balance(batch, acct, kind)
+        self._recurring(batch, accounts)
 
     def _joined_at(self) -> datetime:
         # Strictly increasing with the index and bounded, so "created order" is customer #1 first
@@ -890,6 +922,85 @@ class _CustomerBuilder:
         )
         current.card_ids[0] = new_card
 
+    # -- recurring payments: derived from the rows above, drawing only from ``recurring_rng`` ------------
+
+    def _recurring_row(
+        self,
+        acct: _AccountState,
+        payee: str,
+        amount: int,
+        next_date: date,
+        reference: str,
+        created_at: datetime,
+        *,
+        frequency: str | None = "monthly",
+    ) -> Row:
+        head = (_new_id(self.recurring_rng), acct.id, payee, amount, acct.currency)
+        tail = (next_date, reference, "active", created_at, None)
+        return (*head, frequency, *tail) if frequency else (*head, *tail)
+
+    def _next_monthly(self, latest: datetime) -> date:
+        """One calendar month after ``latest``, stepped on by months while it is before the seed day."""
+        months = 1
+        while (upcoming := _add_months(latest.date(), months)) < self.now.date():
+            months += 1
+        return upcoming
+
+    def _recurring(self, batch: _Batch, accounts: list[_AccountState]) -> None:
+        rng = self.recurring_rng
+        today = self.now.date()
+        for acct in accounts:
+            if acct.kind != "current":
+                continue
+            latest: dict[str, Row] = {}
+            first: dict[str, datetime] = {}
+            for t in acct.txns:
+                regular = t[9] == "bills" or (t[9] == "transfers" and t[7] == "Northbank Easy Saver")
+                if not regular or t[3] >= 0 or t[10] == "reversed":
+                    continue
+                if t[7] not in latest or t[11] > latest[t[7]][11]:
+                    latest[t[7]] = t
+                first[t[7]] = min(first.get(t[7], t[11]), t[11])
+            for payee in sorted(latest):
+                t = latest[payee]
+                created = first[payee] - timedelta(days=7)
+                if t[9] == "bills" and not t[8].startswith("STANDING ORDER"):
+                    words = [w for w in payee.upper().split() if w[0].isalpha()]
+                    head = "".join(w[0] for w in words) if len(words) > 1 else "".join(words)[:4]
+                    reference = f"{head[:4] or 'DD'}-{rng.randrange(10_000):04d}"
+                    row = self._recurring_row(
+                        acct, payee, -t[3], self._next_monthly(t[11]), reference, created
+                    )
+                    batch.direct_debits.append(row)
+                else:
+                    reference = "EASY SAVER" if payee == "Northbank Easy Saver" else payee.upper()
+                    row = self._recurring_row(
+                        acct, payee, -t[3], self._next_monthly(t[11]), reference, created
+                    )
+                    batch.standing_orders.append(row)
+        current = accounts[0]
+        set_up = self.now - timedelta(days=14)
+        if self.index == 0:
+            pocket_money = self._recurring_row(
+                current, "Oliver Lewis", 5000, today + timedelta(days=3), "POCKET MONEY", set_up
+            )
+            batch.standing_orders.append(pocket_money)
+            rent = self._recurring_row(
+                current,
+                "Greenway Lettings",
+                85000,
+                today + timedelta(days=6),
+                "DEC RENT",
+                set_up,
+                frequency=None,
+            )
+            batch.scheduled_payments.append(rent)
+        elif self.index == 4:
+            rent = self._recurring_row(
+                current, "Trevor Leach", 20000, today + timedelta(days=10), "RENT", set_up, frequency=None
+            )
+            batch.scheduled_payments.append(rent)
+
     def _settle_balance(self, batch: _Batch, acct: _AccountState, kind: str) -> None:
         """Balance = the balance 90 days ago plus every non-reversed transaction of the window."""
         rng = self.rng
@@ -908,6 +1019,13 @@ class _CustomerBuilder:
                 return
 
 
+def _add_months(day: date, months: int) -> date:
+    """``day`` plus whole calendar months, on the month's last day when it is shorter (31 Jan -> 28 Feb)."""
+    years, month0 = divmod(day.month - 1 + months, 12)
+    year, month = day.year + years, month0 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
 # --- writing -------------------------------------------------------------------------------------
 
 
@@ -922,6 +1040,9 @@ _TABLES: tuple[tuple[str, Table, tuple[str, ...]], ...] = (
     ("transactions", _table(Transaction), TRANSACTION_COLUMNS),
     ("payments", _table(Payment), PAYMENT_COLUMNS),
     ("disputes", _table(Dispute), DISPUTE_COLUMNS),
+    ("direct_debits", _table(DirectDebit), DIRECT_DEBIT_COLUMNS),
+    ("standing_orders", _table(StandingOrder), STANDING_ORDER_COLUMNS),
+    ("scheduled_payments", _table(ScheduledPayment), SCHEDULED_PAYMENT_COLUMNS),
 )
 _COPY_BLOCK = 1 << 20
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -1098,7 +1219,7 @@ async def seed_demo_bank(
     started = time.perf_counter()
     pools = _Pools.build(seed)
     emails: dict[str, int] = {}
-    counts = dict.fromkeys(("customers", "accounts", "cards", "transactions", "payments", "disputes"), 0)
+    counts = dict.fromkeys((name for name, _table, _columns in _TABLES), 0)
     chunk = max(1, min(_CHUNK_CUSTOMERS, math.ceil(customers / 10)))
     bounds = [(first, min(first + chunk, customers)) for first in range(0, customers, chunk)]
 
@@ -1148,6 +1269,9 @@ async def seed_demo_bank(
         disputes=counts["disputes"],
         staff_users=len(staff),
         seconds=time.perf_counter() - started,
+        direct_debits=counts["direct_debits"],
+        standing_orders=counts["standing_orders"],
+        scheduled_payments=counts["scheduled_payments"],
     )
 
 

@@ -7,6 +7,7 @@ from app.models.card import Card
 from app.models.complaint import Complaint
 from app.models.conversation import Conversation
 from app.models.customer import Customer
+from app.models.direct_debit import DirectDebit
 from app.models.dispute import Dispute
 from app.models.graph_checkpoint import GraphCheckpoint
 from app.models.handoff import Handoff
@@ -14,7 +15,9 @@ from app.models.idempotency_record import IdempotencyRecord
 from app.models.message import Message
 from app.models.model_call import ModelCall
 from app.models.payment import Payment
+from app.models.scheduled_payment import ScheduledPayment
 from app.models.staff_user import StaffUser
+from app.models.standing_order import StandingOrder
 from app.models.tool_action import ToolAction
 from app.models.transaction import Transaction
 from app.models.turn_journal import TurnAdmission, TurnJournal
@@ -27,6 +30,7 @@ __all__ = [
     "Complaint",
     "Conversation",
     "Customer",
+    "DirectDebit",
     "Dispute",
     "GraphCheckpoint",
     "Handoff",
@@ -34,7 +38,9 @@ __all__ = [
     "Message",
     "ModelCall",
     "Payment",
+    "ScheduledPayment",
     "StaffUser",
+    "StandingOrder",
     "ToolAction",
     "Transaction",
     "TurnAdmission",

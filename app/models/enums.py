@@ -76,3 +76,17 @@ class StaffRole(StrEnum):
 class ComplaintStatus(StrEnum):
     open = "open"
     resolved = "resolved"
+
+
+class RecurringStatus(StrEnum):
+    """A direct debit mandate, standing order or scheduled payment: still to run, or cancelled."""
+
+    active = "active"
+    cancelled = "cancelled"
+
+
+class Frequency(StrEnum):
+    weekly = "weekly"
+    monthly = "monthly"
+    quarterly = "quarterly"
+    yearly = "yearly"
