@@ -146,6 +146,30 @@ class DisputeView:
     created_at: str
 
 
+RecurringKind = Literal["direct_debit", "standing_order", "scheduled_payment"]
+
+
+@dataclass(frozen=True)
+class RecurringPaymentView:
+    """A direct debit mandate, a standing order or a scheduled (future-dated, one-off) payment.
+
+    ``amount_minor`` is positive (what leaves the account; for a direct debit, the latest collection);
+    ``next_date`` is an ISO date; ``frequency`` is None for a scheduled payment; ``status`` is
+    ``active`` or ``cancelled``.
+    """
+
+    id: str
+    kind: RecurringKind
+    account_id: str
+    payee_name: str  # untrusted third-party text
+    amount_minor: int
+    currency: str
+    frequency: str | None
+    next_date: str
+    reference: str
+    status: str
+
+
 @dataclass(frozen=True)
 class ActionResult:
     """What a state-changing tool did. ``replayed`` is True when the idempotency key had already run."""
@@ -165,6 +189,7 @@ class TransactionQuery:
     min_amount_minor: int | None = None  # on the absolute amount
     max_amount_minor: int | None = None
     limit: int = 10
+    category: str | None = None  # exact, e.g. "salary"
 
 
 class BankingPort(Protocol):
@@ -182,6 +207,17 @@ class BankingPort(Protocol):
 
     async def list_disputes(self) -> list[DisputeView]: ...
 
+    # Recurring payments, soonest first; cancelled ones only when asked for.
+    async def list_direct_debits(self, *, include_cancelled: bool = False) -> list[RecurringPaymentView]: ...
+
+    async def list_standing_orders(
+        self, *, include_cancelled: bool = False
+    ) -> list[RecurringPaymentView]: ...
+
+    async def list_scheduled_payments(
+        self, *, include_cancelled: bool = False
+    ) -> list[RecurringPaymentView]: ...
+
     # State changes: each runs at most once per idempotency key (a retry returns the first result).
     async def freeze_card(self, card_id: str, *, idempotency_key: str) -> ActionResult: ...
 
@@ -193,4 +229,15 @@ class BankingPort(Protocol):
 
     async def open_dispute(
         self, transaction_id: str, *, reason: str, idempotency_key: str
+    ) -> ActionResult: ...
+
+    # Cancelling stops every future payment of it; a cancellation is never a dispute of a past payment.
+    async def cancel_direct_debit(self, direct_debit_id: str, *, idempotency_key: str) -> ActionResult: ...
+
+    async def cancel_standing_order(
+        self, standing_order_id: str, *, idempotency_key: str
+    ) -> ActionResult: ...
+
+    async def cancel_scheduled_payment(
+        self, scheduled_payment_id: str, *, idempotency_key: str
     ) -> ActionResult: ...

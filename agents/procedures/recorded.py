@@ -17,6 +17,7 @@ from agents.ports import (
     CardView,
     DisputeView,
     PaymentView,
+    RecurringPaymentView,
     TransactionQuery,
     TransactionView,
 )
@@ -56,6 +57,15 @@ class _RecordedActions:
     async def list_disputes(self) -> list[DisputeView]:
         return []
 
+    async def list_direct_debits(self, *, include_cancelled: bool = False) -> list[RecurringPaymentView]:
+        return []
+
+    async def list_standing_orders(self, *, include_cancelled: bool = False) -> list[RecurringPaymentView]:
+        return []
+
+    async def list_scheduled_payments(self, *, include_cancelled: bool = False) -> list[RecurringPaymentView]:
+        return []
+
     async def freeze_card(self, card_id: str, *, idempotency_key: str) -> ActionResult:
         return await self._replay()
 
@@ -66,6 +76,17 @@ class _RecordedActions:
         return await self._replay()
 
     async def open_dispute(self, transaction_id: str, *, reason: str, idempotency_key: str) -> ActionResult:
+        return await self._replay()
+
+    async def cancel_direct_debit(self, direct_debit_id: str, *, idempotency_key: str) -> ActionResult:
+        return await self._replay()
+
+    async def cancel_standing_order(self, standing_order_id: str, *, idempotency_key: str) -> ActionResult:
+        return await self._replay()
+
+    async def cancel_scheduled_payment(
+        self, scheduled_payment_id: str, *, idempotency_key: str
+    ) -> ActionResult:
         return await self._replay()
 
 

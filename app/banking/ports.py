@@ -26,15 +26,27 @@ from agents.ports import (
     DisputeView,
     NotFoundError,
     PaymentView,
+    RecurringKind,
+    RecurringPaymentView,
     TransactionQuery,
     TransactionView,
 )
 from app.audit.service import append_event
 from app.db import transaction
 from app.faults import crash_point
-from app.models import Account, Card, Dispute, Payment, ToolAction, Transaction
+from app.models import (
+    Account,
+    Card,
+    DirectDebit,
+    Dispute,
+    Payment,
+    ScheduledPayment,
+    StandingOrder,
+    ToolAction,
+    Transaction,
+)
 from app.models.base import utcnow
-from app.models.enums import CardStatus, DisputeStatus, TransactionStatus
+from app.models.enums import CardStatus, DisputeStatus, RecurringStatus, TransactionStatus
 
 MAX_TRANSACTIONS = 50
 
@@ -88,6 +100,36 @@ def _transaction_view(t: Transaction) -> TransactionView:
         booked_at=t.booked_at.isoformat(),
         original_amount_minor=t.original_amount_minor,
         original_currency=t.original_currency,
+    )
+
+
+Recurring = DirectDebit | StandingOrder | ScheduledPayment
+# What each kind is called where a customer (or a log reader) sees it.
+RECURRING_MODELS: dict[RecurringKind, type[Recurring]] = {
+    "direct_debit": DirectDebit,
+    "standing_order": StandingOrder,
+    "scheduled_payment": ScheduledPayment,
+}
+_RECURRING_LABELS: dict[RecurringKind, str] = {
+    "direct_debit": "direct debit",
+    "standing_order": "standing order",
+    "scheduled_payment": "scheduled payment",
+}
+
+
+def _recurring_view(row: Recurring, kind: RecurringKind) -> RecurringPaymentView:
+    frequency = row.frequency.value if not isinstance(row, ScheduledPayment) else None
+    return RecurringPaymentView(
+        id=str(row.id),
+        kind=kind,
+        account_id=str(row.account_id),
+        payee_name=row.payee_name,
+        amount_minor=row.amount_minor,
+        currency=row.currency,
+        frequency=frequency,
+        next_date=row.next_date.isoformat(),
+        reference=row.reference,
+        status=row.status.value,
     )
 
 
@@ -175,6 +217,8 @@ class SqlBankingPort:
             stmt = stmt.where(amount >= query.min_amount_minor)
         if query.max_amount_minor is not None:
             stmt = stmt.where(amount <= query.max_amount_minor)
+        if query.category is not None:
+            stmt = stmt.where(Transaction.category == query.category)
         limit = max(1, min(query.limit, MAX_TRANSACTIONS))
         stmt = stmt.order_by(Transaction.booked_at.desc(), Transaction.id).limit(limit)
         async with self._factory() as s:
@@ -237,6 +281,26 @@ class SqlBankingPort:
                 )
                 for d in rows
             ]
+
+    async def _list_recurring(
+        self, kind: RecurringKind, include_cancelled: bool
+    ) -> list[RecurringPaymentView]:
+        model = RECURRING_MODELS[kind]
+        stmt = select(model).where(model.account_id.in_(self._owned_accounts()))
+        if not include_cancelled:
+            stmt = stmt.where(model.status == RecurringStatus.active)
+        async with self._factory() as s:
+            rows = await s.scalars(stmt.order_by(model.next_date, model.payee_name, model.id))
+            return [_recurring_view(row, kind) for row in rows]
+
+    async def list_direct_debits(self, *, include_cancelled: bool = False) -> list[RecurringPaymentView]:
+        return await self._list_recurring("direct_debit", include_cancelled)
+
+    async def list_standing_orders(self, *, include_cancelled: bool = False) -> list[RecurringPaymentView]:
+        return await self._list_recurring("standing_order", include_cancelled)
+
+    async def list_scheduled_payments(self, *, include_cancelled: bool = False) -> list[RecurringPaymentView]:
+        return await self._list_recurring("scheduled_payment", include_cancelled)
 
     # --- state changes ---------------------------------------------------------------------------------
 
@@ -422,3 +486,51 @@ class SqlBankingPort:
             }
 
         return await self._run_action(idempotency_key, "open_dispute", transaction_id, effect)
+
+    async def _cancel_recurring(self, kind: RecurringKind, item_id: str, key: str) -> ActionResult:
+        """Cancel one of the customer's direct debits, standing orders or scheduled payments: nothing of it
+        is paid any more. Cancelling one already cancelled changes nothing (``already``)."""
+        model, label = RECURRING_MODELS[kind], _RECURRING_LABELS[kind]
+
+        async def effect(s: AsyncSession) -> dict[str, Any]:
+            rid = _uuid(item_id)
+            row = (
+                None
+                if rid is None
+                else await s.scalar(
+                    select(model)
+                    .where(model.id == rid, model.account_id.in_(self._owned_accounts()))
+                    .with_for_update()
+                )
+            )
+            if row is None:
+                raise NotFoundError(f"{label} not found")
+            facts = {
+                "kind": kind,
+                "payee_name": row.payee_name,
+                "amount_minor": row.amount_minor,
+                "currency": row.currency,
+                "next_date": row.next_date.isoformat(),
+                "reference": row.reference,
+            }
+            if row.status == RecurringStatus.cancelled:
+                return {"status": "cancelled", "already": True, **facts}
+            now = utcnow()
+            if kind == "scheduled_payment" and row.next_date < now.date():
+                raise ActionRefused(f"the {label} to {row.payee_name} has already been sent")
+            row.status = RecurringStatus.cancelled
+            row.cancelled_at = now
+            return {"status": "cancelled", "already": False, **facts}
+
+        return await self._run_action(key, f"cancel_{kind}", item_id, effect)
+
+    async def cancel_direct_debit(self, direct_debit_id: str, *, idempotency_key: str) -> ActionResult:
+        return await self._cancel_recurring("direct_debit", direct_debit_id, idempotency_key)
+
+    async def cancel_standing_order(self, standing_order_id: str, *, idempotency_key: str) -> ActionResult:
+        return await self._cancel_recurring("standing_order", standing_order_id, idempotency_key)
+
+    async def cancel_scheduled_payment(
+        self, scheduled_payment_id: str, *, idempotency_key: str
+    ) -> ActionResult:
+        return await self._cancel_recurring("scheduled_payment", scheduled_payment_id, idempotency_key)
