@@ -4,7 +4,7 @@
 screen ──► triage ──► route ──► procedure | kb_answer | smalltalk | out_of_scope | clarify
    │          │          └────► complaint | handoff
    │          └─► degraded (every provider of a tier failed)
-   └─► vulnerability | refuse | complaint | handoff (a person asked for, in any phrasing)
+   └─► vulnerability | refuse | foreign_language | complaint | handoff (a person asked for, in any phrasing)
 every draft ──► phrase ──► compliance ──► respond
                                ├─► handoff (blocked, or the flow asked for a person)
                                └─► ask_confirmation ──► confirm (interrupt: waits for yes/no)
@@ -32,6 +32,7 @@ from agents.nodes.answers import (
 )
 from agents.nodes.assist import assist
 from agents.nodes.compliance import compliance, phrase
+from agents.nodes.language import foreign_language
 from agents.nodes.procedure import ask_confirmation, confirm, execute_action, run_procedure
 from agents.nodes.respond import handoff, respond
 from agents.nodes.route import route
@@ -51,6 +52,7 @@ DRAFTING = {
     "vulnerability": "vulnerability",
     "refuse": "refuse",
     "degraded": "degraded",
+    "language": "foreign_language",
     "handoff": "phrase",  # no draft of its own: compliance still adds what the first reply must say
 }
 
@@ -92,6 +94,7 @@ def build_graph(
     g.add_node("vulnerability", vulnerability)
     g.add_node("refuse", refuse)
     g.add_node("degraded", degraded)
+    g.add_node("foreign_language", foreign_language)
     g.add_node("phrase", phrase)
     g.add_node("compliance", compliance)
     g.add_node("ask_confirmation", ask_confirmation)

@@ -17,9 +17,9 @@ from langgraph.runtime import Runtime
 from agents.context import AgentContext
 from agents.models.errors import TierUnavailable
 from agents.models.types import ChatMessage, ModelRequest
-from agents.nodes.common import BudgetExceeded, call_model, emit_step, take_call_ids
+from agents.nodes.common import BudgetExceeded, call_model, emit, emit_step, take_call_ids
 from agents.state import AgentState
-from agents.tools import ToolArgumentError, UnknownToolError, run_tool, to_tool_specs
+from agents.tools import ToolArgumentError, run_tool, to_tool_specs
 
 MAX_ROUNDS = 3
 ASSIST_SYSTEM = (
@@ -42,6 +42,8 @@ async def assist(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         else:
             messages.append(ChatMessage("assistant", content))
     tools = to_tool_specs(read_only_only=True)
+    offered = frozenset(t.name for t in tools)
+    refused: list[str] = []
     calls_log: list[dict[str, Any]] = []
     try:
         for _ in range(MAX_ROUNDS):
@@ -61,9 +63,16 @@ async def assist(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
             messages.append(ChatMessage("assistant", response.text, tool_calls=tuple(response.tool_calls)))
             for call in response.tool_calls:
                 try:
-                    result = await run_tool(call.name, ctx.banking, call.arguments, idempotency_key=None)
-                except (ToolArgumentError, UnknownToolError) as exc:
+                    result = await run_tool(
+                        call.name, ctx.banking, call.arguments, idempotency_key=None, offered=offered
+                    )
+                except ToolArgumentError as exc:
                     result = {"ok": False, "error": "bad_arguments", "message": str(exc)}
+                if result.get("error") == "not_available" and call.name not in refused:
+                    # Asking for a tool it was not offered is what an injected instruction looks like: the
+                    # conversation is flagged for staff (nothing ran).
+                    refused.append(call.name)
+                    emit({"type": "flag", "reasons": ["tool_not_offered"], "tool": call.name})
                 calls_log.append({"tool": call.name, "arguments": call.arguments, "result": result})
                 messages.append(ChatMessage("tool", json.dumps(result, default=str), tool_call_id=call.id))
     except (TierUnavailable, BudgetExceeded) as exc:

@@ -61,7 +61,9 @@ async def handoff(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         "handoff", priority, reason=reason, summary_source=source, model_call_ids=take_call_ids(runtime)
     )
     parts = [state.get("reply", "")] if state.get("reply") else [*state.get("notices", [])]
-    reply = "\n\n".join([p for p in parts if p] + [HANDOFF_NOTICE.get(priority, HANDOFF_NOTICE["normal"])])
+    # A flow may word the notice itself (agents.nodes.language: in the customer's language).
+    notice = request_info.get("notice") or HANDOFF_NOTICE.get(priority, HANDOFF_NOTICE["normal"])
+    reply = "\n\n".join([p for p in parts if p] + [notice])
     stream_text(reply)
     return {
         "history": [{"role": "assistant", "content": reply}],

@@ -13,6 +13,7 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.nodes.common import emit_step
+from agents.nodes.language import screen_language
 from agents.state import AgentState
 
 CARD_NOTICE = (
@@ -70,6 +71,11 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         update["pending_action"] = None
         notices.append(CANCELLED_NOTICE)
     flow = next((f for flag, f in FLOW_BY_FLAG if flag in flags), "")
+    if not flow:  # another language: after the safety flags, before the complaint and person rules
+        language = screen_language(text, screening, runtime.context.settings)
+        flow, text = language.flow, language.text
+        notices.extend([language.notice] if language.notice else [])
+        update["text"] = text
     if not flow and wants_human(text):
         flow = "handoff"
         update["handoff"] = {"reason": "customer asked for a person", "priority": "normal"}

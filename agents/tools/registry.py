@@ -8,7 +8,7 @@ caller (the graph, after the customer confirmed), never by the model: the key is
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -301,14 +301,22 @@ def validate_tool_call(name: str, args: Any) -> tuple[ToolDef, dict[str, Any]]:
 
 
 async def run_tool(
-    name: str, banking: BankingPort, args: Any, *, idempotency_key: str | None
+    name: str,
+    banking: BankingPort,
+    args: Any,
+    *,
+    idempotency_key: str | None,
+    offered: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """Check the arguments, run the tool for the port's customer and return a JSON-ready result.
 
-    A missing or foreign id gives ``{"ok": False, "error": "not_found", ...}``; an action the current
-    state does not allow gives ``{"ok": False, "error": "refused", ...}``. Bad arguments raise
-    ToolArgumentError (ToolRefused for an identity argument); a state-changing tool without
-    ``idempotency_key`` raises MissingIdempotencyKey before anything runs.
+    ``offered`` is the set of tool names the caller offered a model: a call to any other tool (a
+    state-changing one an injected instruction asks for, or a made-up name) runs nothing and gives
+    ``{"ok": False, "error": "not_available", ...}``. A missing or foreign id gives
+    ``{"ok": False, "error": "not_found", ...}``; an action the current state does not allow gives
+    ``{"ok": False, "error": "refused", ...}``. Bad arguments raise ToolArgumentError (ToolRefused for an
+    identity argument); a state-changing tool without ``idempotency_key`` raises MissingIdempotencyKey
+    before anything runs.
     """
     tool, checked = validate_tool_call(name, args)
     if not tool.read_only:
@@ -330,3 +338,14 @@ def to_tool_specs(read_only_only: bool = False) -> list[ToolSpec]:
         for t in TOOLS.values()
         if t.read_only or not read_only_only
     ]
+def not_available(name: str, offered: Collection[str]) -> dict[str, Any]:
+    """The result for a call to a tool the caller did not offer (or that does not exist): nothing ran."""
+    return {
+        "ok": False,
+        "error": "not_available",
+        "message": f"{name!r} is not available here; tools: {', '.join(sorted(offered)) or 'none'}",
+    }
+
+
+    if offered is not None and name not in offered:
+        return not_available(name, offered)
