@@ -13,6 +13,7 @@ from agents.context import AgentContext
 from agents.models.errors import TierUnavailable
 from agents.models.types import ChatMessage, ModelRequest
 from agents.nodes.common import BudgetExceeded, call_model, emit, emit_step, take_call_ids
+from agents.nodes.language import disclosure_text, phrase_instruction, reply_language
 from agents.state import AgentState
 
 PHRASE_SYSTEM = (
@@ -27,14 +28,22 @@ async def phrase(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     draft = state.get("draft", "")
     if not draft.strip():
         return {}
+    # A customer writing in another language gets the reply in it, from the mini tier (with a model only).
+    language = reply_language(state, runtime.context.settings)
+    system = (
+        PHRASE_SYSTEM
+        if language is None
+        else PHRASE_SYSTEM.replace("in British English", phrase_instruction(language))
+    )
     request = ModelRequest(
         task="reply",
-        messages=[ChatMessage("system", PHRASE_SYSTEM), ChatMessage("user", f"DRAFT:\n{draft}")],
-        inputs={"draft": draft, "kind": state.get("draft_kind", "answer")},
+        messages=[ChatMessage("system", system), ChatMessage("user", f"DRAFT:\n{draft}")],
+        inputs={"draft": draft, "kind": state.get("draft_kind", "answer"), "language": language or "en"},
         max_output_tokens=400,
     )
     try:
-        response = await call_model(runtime, state, tier="nano", node="phrase", request=request)
+        tier = "nano" if language is None else "mini"
+        response = await call_model(runtime, state, tier=tier, node="phrase", request=request)
         text = response.text.strip() or draft
         decision = "phrased" if text != draft else "as_drafted"
     except (TierUnavailable, BudgetExceeded) as exc:
@@ -53,6 +62,7 @@ async def compliance(state: AgentState, runtime: Runtime[AgentContext]) -> dict[
             first_reply=bool(state.get("first_reply")),
             is_complaint_ack=kind == "complaint_ack",
             ombudsman_text=ctx.kb.section("complaints", "Ombudsman"),
+            disclosure_text=disclosure_text(state, state.get("draft", "")),
         ),
     )
     findings = [{"rule": f.rule, "action": f.action, "detail": f.detail} for f in result.findings]

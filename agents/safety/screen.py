@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agents.safety.flags import VULNERABILITY, detect_flags, vulnerability_kind
+from agents.safety.language import detect_language
 from agents.safety.redact import Finding, redact
 
 
@@ -15,6 +16,8 @@ class ScreenResult:
     findings: list[Finding]
     flags: frozenset[str]
     vulnerability: str | None
+    language: str | None = None
+    """ISO 639-1 code of the customer's language ("en", "es", ...); None when too short to tell."""
 
 
 def screen(text: str) -> ScreenResult:
@@ -31,13 +34,15 @@ def screen(text: str) -> ScreenResult:
         findings=redaction.findings,
         flags=frozenset(flags),
         vulnerability=kind,
+        language=detect_language(text),
     )
 
 
 def to_json(result: ScreenResult) -> dict[str, Any]:
-    """The `bankdesk screen` line format: redacted text, findings with input offsets, sorted flags."""
+    """The `bankdesk screen` line format: redacted text, findings (input offsets), sorted flags, language."""
     return {
         "redacted": result.redacted,
         "findings": [{"type": f.type, "start": f.start, "end": f.end} for f in result.findings],
         "flags": sorted(result.flags),
+        "language": result.language,
     }

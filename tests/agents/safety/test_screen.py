@@ -25,6 +25,7 @@ def test_to_json_shape() -> None:
         "redacted": "cvv [CVV removed], worst service ever",
         "findings": [{"type": "cvv", "start": 4, "end": 7}],
         "flags": ["complaint"],
+        "language": None,  # too little to tell: "cvv", "worst service ever"
     }
     assert screen("What is my balance?").vulnerability is None
 
@@ -40,8 +41,9 @@ def test_cli_writes_one_json_object_per_input_line() -> None:
         "redacted": "card [card ending 1111]",
         "findings": [{"type": "card_number", "start": 5, "end": 24}],
         "flags": [],
+        "language": "en",
     }
-    assert objects[1] == {"redacted": "", "findings": [], "flags": []}
+    assert objects[1] == {"redacted": "", "findings": [], "flags": [], "language": None}
     assert objects[2]["flags"] == ["vulnerability"]
     assert objects[2]["redacted"] == "my husband passed away"
     assert objects[3]["findings"] == [{"type": "ssn", "start": 4, "end": 15}]

@@ -1,0 +1,218 @@
+"""Customers who write in another language (screening's ``language``: es, fr, de, pl, pt, it, nl).
+
+With a model configured (the mini tier is an LLM), nothing takes over: the turn runs as usual and ``phrase``
+asks the mini tier to write the reply in the customer's language. Offline (the local provider has no
+language but English), ``foreign_language`` answers in the customer's language that the assistant works in
+English and passes the conversation to a person straight away (decided: the customer may not read an
+English follow-up question, so asking "would you like a person?" would be one more turn they cannot use):
+priority urgent when the message says a card is lost or stolen or mentions fraud, otherwise normal.
+
+A message mixing another language with English is served in English from its English sentences (offline),
+with a one-line note in the customer's language; urgent cues or a request for a person in the other
+language win over that, as they would in English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agents.compliance.disclosure import DEFAULT_DISCLOSURE
+from agents.context import AgentContext, AgentSettings
+from agents.nodes.common import emit_step
+from agents.safety.language import (
+    FRAUD,
+    HUMAN,
+    NAMES,
+    URGENT_CUES,
+    detect_language,
+    foreign_cues,
+    is_foreign,
+    mixed_english_part,
+)
+from agents.state import AgentState
+
+FLOW = "language"
+
+
+@dataclass(frozen=True)
+class Wording:
+    disclosure: str
+    english_only: str
+    card_urgent: str
+    fraud_urgent: str
+    handoff_urgent: str
+    handoff_normal: str
+    mixed_note: str
+
+
+WORDING: dict[str, Wording] = {
+    "es": Wording(
+        disclosure="Soy el asistente de inteligencia artificial de Northbank, no una persona.",
+        english_only="Lo siento, de momento solo puedo atender en inglés.",
+        card_urgent="Como su tarjeta puede haberse perdido o haber sido robada, lo tratamos como urgente.",
+        fraud_urgent="Como puede tratarse de un fraude, lo tratamos como urgente.",
+        handoff_urgent="Paso su conversación ahora mismo, con prioridad, a una persona de nuestro equipo, "
+        "que le responderá aquí en breve.",
+        handoff_normal="Paso su conversación a una persona de nuestro equipo, que le responderá aquí lo "
+        "antes posible.",
+        mixed_note="Solo puedo atender en inglés, así que respondo a la parte de su mensaje escrita en "
+        "inglés; si lo prefiere, pida hablar con una persona.",
+    ),
+    "fr": Wording(
+        disclosure="Je suis l'assistant d'intelligence artificielle de Northbank, pas une personne.",
+        english_only="Désolé, pour l'instant je ne peux vous aider qu'en anglais.",
+        card_urgent="Comme votre carte a peut-être été perdue ou volée, nous traitons votre demande en "
+        "priorité.",
+        fraud_urgent="Comme il peut s'agir d'une fraude, nous traitons votre demande en priorité.",
+        handoff_urgent="Je transmets dès maintenant votre conversation à un conseiller de notre équipe, "
+        "qui vous répondra ici très rapidement.",
+        handoff_normal="Je transmets votre conversation à un conseiller de notre équipe, qui vous répondra "
+        "ici dès que possible.",
+        mixed_note="Je ne peux vous aider qu'en anglais : je réponds donc à la partie de votre message "
+        "écrite en anglais. Si vous préférez, demandez à parler à un conseiller.",
+    ),
+    "de": Wording(
+        disclosure="Ich bin der KI-Assistent der Northbank, kein Mensch.",
+        english_only="Leider kann ich Ihnen im Moment nur auf Englisch helfen.",
+        card_urgent="Da Ihre Karte verloren gegangen oder gestohlen worden sein könnte, behandeln wir das "
+        "als dringend.",
+        fraud_urgent="Da es sich um Betrug handeln könnte, behandeln wir das als dringend.",
+        handoff_urgent="Ich gebe Ihr Gespräch jetzt mit Vorrang an einen Mitarbeiter unseres Teams weiter, "
+        "der Ihnen hier in Kürze antwortet.",
+        handoff_normal="Ich gebe Ihr Gespräch an einen Mitarbeiter unseres Teams weiter, der Ihnen hier so "
+        "bald wie möglich antwortet.",
+        mixed_note="Ich kann nur auf Englisch helfen und antworte deshalb auf den englischen Teil Ihrer "
+        "Nachricht. Wenn Sie möchten, bitten Sie einfach um einen Mitarbeiter.",
+    ),
+    "pl": Wording(
+        disclosure="Jestem asystentem AI banku Northbank, a nie człowiekiem.",
+        english_only="Przepraszam, na razie mogę pomóc tylko po angielsku.",
+        card_urgent="Ponieważ karta mogła zostać zgubiona lub skradziona, traktujemy to jako pilne.",
+        fraud_urgent="Ponieważ może to być oszustwo, traktujemy to jako pilne.",
+        handoff_urgent="Przekazuję teraz rozmowę w pierwszej kolejności konsultantowi z naszego zespołu, "
+        "który wkrótce odpowie tutaj.",
+        handoff_normal="Przekazuję rozmowę konsultantowi z naszego zespołu, który odpowie tutaj tak szybko, "
+        "jak to możliwe.",
+        mixed_note="Mogę pomóc tylko po angielsku, więc odpowiadam na część wiadomości napisaną po "
+        "angielsku. W razie potrzeby można poprosić o rozmowę z konsultantem.",
+    ),
+    "pt": Wording(
+        disclosure="Sou o assistente de inteligência artificial do Northbank, não uma pessoa.",
+        english_only="Desculpe, de momento só consigo ajudar em inglês.",
+        card_urgent="Como o seu cartão pode ter sido perdido ou roubado, vamos tratar isto como urgente.",
+        fraud_urgent="Como pode ser uma fraude, vamos tratar isto como urgente.",
+        handoff_urgent="Vou passar agora a sua conversa, com prioridade, para um atendente do Northbank, "
+        "que responderá aqui em breve.",
+        handoff_normal="Vou passar a sua conversa para um atendente do Northbank, que responderá aqui assim "
+        "que possível.",
+        mixed_note="Só consigo ajudar em inglês, por isso respondo à parte da sua mensagem escrita em "
+        "inglês. Se preferir, peça para falar com um atendente.",
+    ),
+    "it": Wording(
+        disclosure="Sono l'assistente di intelligenza artificiale di Northbank, non una persona.",
+        english_only="Mi dispiace, al momento posso aiutarla solo in inglese.",
+        card_urgent="Poiché la sua carta potrebbe essere stata persa o rubata, trattiamo la richiesta come "
+        "urgente.",
+        fraud_urgent="Poiché potrebbe trattarsi di una frode, trattiamo la richiesta come urgente.",
+        handoff_urgent="Passo subito la conversazione, con priorità, a un operatore del nostro team, che le "
+        "risponderà qui a breve.",
+        handoff_normal="Passo la conversazione a un operatore del nostro team, che le risponderà qui il "
+        "prima possibile.",
+        mixed_note="Posso aiutarla solo in inglese, quindi rispondo alla parte del messaggio scritta in "
+        "inglese. Se preferisce, chieda di parlare con un operatore.",
+    ),
+    "nl": Wording(
+        disclosure="Ik ben de AI-assistent van Northbank, geen mens.",
+        english_only="Sorry, ik kan u op dit moment alleen in het Engels helpen.",
+        card_urgent="Omdat uw kaart mogelijk kwijt of gestolen is, behandelen we dit als dringend.",
+        fraud_urgent="Omdat het om fraude kan gaan, behandelen we dit als dringend.",
+        handoff_urgent="Ik geef uw gesprek nu met voorrang door aan een medewerker van ons team, die u hier "
+        "snel antwoordt.",
+        handoff_normal="Ik geef uw gesprek door aan een medewerker van ons team, die u hier zo snel "
+        "mogelijk antwoordt.",
+        mixed_note="Ik kan alleen in het Engels helpen, dus ik beantwoord het Engelse deel van uw bericht. "
+        "Vraag gerust naar een medewerker als u dat liever wilt.",
+    ),
+}
+
+
+def model_configured(settings: AgentSettings) -> bool:
+    """The mini tier is a real model (app/agent.py sets these only then); the local provider is English."""
+    return settings.llm_tools or settings.llm_review
+
+
+@dataclass(frozen=True)
+class LanguageScreen:
+    """What ``screen`` does about the message's language."""
+
+    flow: str
+    """``FLOW`` when ``foreign_language`` answers this turn, else "" (the usual rules decide)."""
+    text: str
+    """The text the turn works on: the English sentences of a mixed message, else the message."""
+    notice: str | None = None
+    """A one-line note in the customer's language, shown before the reply."""
+
+
+def screen_language(text: str, screening: dict[str, Any], settings: AgentSettings) -> LanguageScreen:
+    language = screening.get("language")
+    if not is_foreign(language) or language not in WORDING:
+        return LanguageScreen("", text)
+    cues = foreign_cues(text, language)
+    if model_configured(settings):
+        # The model reads the language itself; a request for a person stays a rule, as in English.
+        return LanguageScreen(FLOW if HUMAN in cues else "", text)
+    english = mixed_english_part(text)
+    if english and not cues:
+        return LanguageScreen("", english, WORDING[language].mixed_note)
+    return LanguageScreen(FLOW, text)
+
+
+async def foreign_language(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """Say, in the customer's language, that the assistant works in English, and hand off to a person."""
+    language = str((state.get("screening") or {}).get("language") or "")
+    wording = WORDING.get(language)
+    if wording is None:  # screen routes here only for a language in WORDING
+        raise ValueError(f"no wording for language {language!r}")
+    cues = foreign_cues(state.get("text", ""), language)
+    urgent = cues & URGENT_CUES
+    parts = [wording.english_only]
+    if urgent - {FRAUD}:
+        parts.append(wording.card_urgent)
+    elif urgent:
+        parts.append(wording.fraud_urgent)
+    priority = "urgent" if urgent else "normal"
+    reason = f"language: {language}" + (f" ({', '.join(sorted(cues))})" if cues else "")
+    emit_step("foreign_language", f"handoff_{priority}", language=language, cues=sorted(cues))
+    return {
+        "draft": " ".join(parts),
+        "draft_kind": "answer",
+        "handoff": {
+            "reason": reason,
+            "priority": priority,
+            "notice": wording.handoff_urgent if urgent else wording.handoff_normal,
+        },
+    }
+
+
+def reply_language(state: AgentState, settings: AgentSettings) -> str | None:
+    """The language ``phrase`` asks the mini tier to write in: the customer's, when a model is configured."""
+    language = (state.get("screening") or {}).get("language")
+    if is_foreign(language) and language in WORDING and model_configured(settings):
+        return str(language)
+    return None
+
+
+def phrase_instruction(language: str) -> str:
+    return f"in {NAMES[language]} (the customer's language; keep names, amounts and dates as given)"
+
+
+def disclosure_text(state: AgentState, draft: str) -> str:
+    """The AI disclosure for the first reply, in the language the reply is written in."""
+    language = (state.get("screening") or {}).get("language")
+    wording = WORDING.get(str(language))
+    if wording and (state.get("flow") == FLOW or detect_language(draft) == language):
+        return wording.disclosure
+    return DEFAULT_DISCLOSURE
