@@ -300,6 +300,15 @@ def validate_tool_call(name: str, args: Any) -> tuple[ToolDef, dict[str, Any]]:
     return tool, validate_arguments(name, tool.parameters, args)
 
 
+def not_available(name: str, offered: Collection[str]) -> dict[str, Any]:
+    """The result for a call to a tool the caller did not offer (or that does not exist): nothing ran."""
+    return {
+        "ok": False,
+        "error": "not_available",
+        "message": f"{name!r} is not available here; tools: {', '.join(sorted(offered)) or 'none'}",
+    }
+
+
 async def run_tool(
     name: str,
     banking: BankingPort,
@@ -318,6 +327,8 @@ async def run_tool(
     identity argument); a state-changing tool without ``idempotency_key`` raises MissingIdempotencyKey
     before anything runs.
     """
+    if offered is not None and name not in offered:
+        return not_available(name, offered)
     tool, checked = validate_tool_call(name, args)
     if not tool.read_only:
         if not idempotency_key:
@@ -338,14 +349,3 @@ def to_tool_specs(read_only_only: bool = False) -> list[ToolSpec]:
         for t in TOOLS.values()
         if t.read_only or not read_only_only
     ]
-def not_available(name: str, offered: Collection[str]) -> dict[str, Any]:
-    """The result for a call to a tool the caller did not offer (or that does not exist): nothing ran."""
-    return {
-        "ok": False,
-        "error": "not_available",
-        "message": f"{name!r} is not available here; tools: {', '.join(sorted(offered)) or 'none'}",
-    }
-
-
-    if offered is not None and name not in offered:
-        return not_available(name, offered)
