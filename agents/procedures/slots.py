@@ -8,6 +8,7 @@ not exist. Ids carried over in the slots are looked up again through the port, n
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 from agents.ports import AccountView, CardView, TransactionQuery, TransactionView
 from agents.procedures.context import Run
 from agents.procedures.dates import day_of, format_day
+from agents.procedures.duplicates import Duplicate, find_duplicates, mentions_duplicate
 from agents.procedures.money import format_money
 from agents.procedures.render import render
 from agents.procedures.spec import SlotSpec
@@ -39,6 +41,18 @@ SEARCH_LIMIT = 50
 # The status a card reaches through a procedure's tool: a card already there gets the "already" reply.
 TARGET_STATUS = {"freeze_card": "frozen", "unfreeze_card": "active"}
 _ACCOUNT_WORDS = {"current": "current account", "savings": "savings account", "credit": "credit card account"}
+
+
+_CURRENCY_WORDS = (
+    ("GBP", re.compile(r"\b(?:gbp|pounds? (?:account|one)|sterling)\b", re.IGNORECASE)),
+    ("EUR", re.compile(r"\b(?:eur|euros?)\b", re.IGNORECASE)),
+    ("USD", re.compile(r"\b(?:usd|dollars?)\b", re.IGNORECASE)),
+)
+
+
+def parse_currency(text: str) -> str | None:
+    """The currency a customer names an account by ("the euro one", "my GBP account")."""
+    return next((code for code, pattern in _CURRENCY_WORDS if pattern.search(text)), None)
 
 
 def _pick(items: list[T], ordinal: int | None) -> T | None:
@@ -176,11 +190,16 @@ async def resolve_account(run: Run, slot: SlotSpec) -> AccountView | None:
                 return chosen
             pool = listed or pool
         kind = parse_account_kind(rest)
+        currency = parse_currency(rest)
         if kind is not None:
             pool = [a for a in pool if a.kind == kind]
             if not pool:
                 raise run.stop("not_found", {"target": f"a {_ACCOUNT_WORDS[kind]}"})
-        elif not slot.required and not awaiting:
+        # "the euro one", "my dollar account": a currency narrows the accounts when it singles some out.
+        narrowed = [a for a in pool if a.currency == currency] if currency else []
+        if narrowed and len(narrowed) < len(pool):
+            pool = narrowed
+        elif kind is None and not slot.required and not awaiting:
             return None
     if len(pool) == 1:
         run.resolved(slot.name, pool[0].id)
@@ -330,12 +349,24 @@ async def resolve_transaction(run: Run, slot: SlotSpec) -> TransactionView:
             fresh = Filters(fresh.dates, fresh.amount, merchant)
     filters = stored.merged(fresh)
     run.params["filters"] = filters.to_json()
-    if filters.empty:
+    duplicate = bool(run.params.get("duplicate")) or mentions_duplicate(run.text)
+    if duplicate:
+        run.params["duplicate"] = True
+    if filters.empty and not duplicate:
         raise run.ask(slot.ask, slot=slot.name)
 
     found = await run.transactions(filters.query())
     money_out = [t for t in found if t.amount_minor < 0]
     fitting = [t for t in money_out if allowed(t)]
+    if duplicate:
+        # "Charged twice": the payment to dispute is the repeat of a same-merchant, same-amount pair.
+        repeats = [d for d in find_duplicates(found) if allowed(d.repeat)]
+        if len(repeats) == 1:
+            return _resolved_duplicate(run, slot, repeats[0])
+        if repeats:
+            fitting = [d.repeat for d in repeats]
+        elif filters.empty:
+            raise run.ask(slot.ask, slot=slot.name)
     if not fitting:
         if money_out:
             raise run.stop("wrong_status", transaction_facts(money_out[0]))
@@ -357,3 +388,14 @@ async def resolve_transaction(run: Run, slot: SlotSpec) -> TransactionView:
         else _choice_question(slot.ask, [transaction_line(t) for t in shown])
     )
     raise run.ask(text, slot=slot.name, candidates=[t.id for t in shown])
+
+
+def _resolved_duplicate(run: Run, slot: SlotSpec, found: Duplicate) -> TransactionView:
+    run.resolved(slot.name, found.repeat.id)
+    original = transaction_facts(found.original)
+    run.params["duplicate_of"] = {
+        "transaction_id": found.original.id,
+        "date": original["date"],
+        "amount": original["amount"],
+    }
+    return found.repeat

@@ -10,6 +10,10 @@ Conventions (documented because customers are vague):
 - A day or month without a year is the most recent one not after today.
 - "over £50" and "under £20" are strict (£50.01 and up, £19.99 and down); "at least" / "at most" are not.
 - A bare amount with a currency sign or pence ("£45.99", "45.99") is an exact amount.
+- An approximate amount ("about £40", "around 40 quid", "roughly", "approx", "~£40", "£40ish") matches
+  within a tolerance of 10 % or £5, whichever is larger (£35-£45 for "about £40", £540-£660 for "about
+  £600"): small slips of memory are a few pounds, big ones a tenth. "£40-odd" / "forty-odd" reads as the
+  customer does, from the number up to the next round figure (£40.00-£49.99; "£600-odd" £600-£699.99).
 """
 
 from __future__ import annotations
@@ -102,9 +106,14 @@ class AmountFilter:
     min_minor: int | None
     max_minor: int | None
     wording: str | None = None  # how the customer put it, e.g. "over" for a strict minimum
+    around_minor: int | None = None  # the figure an approximate amount was said as ("about £40")
 
     def describe(self, currency: str = "GBP") -> str:
         lo, hi = self.min_minor, self.max_minor
+        if self.wording == "about" and self.around_minor is not None:
+            return f"of about {format_money(self.around_minor, currency)}"
+        if self.wording == "odd" and self.around_minor is not None:
+            return f"of {format_money(self.around_minor, currency)}-odd"
         if self.wording == "over" and lo is not None:
             return f"over {format_money(lo - 1, currency)}"
         if self.wording == "under" and hi is not None:
@@ -377,8 +386,72 @@ def _is_marked(match: re.Match[str], tag: str) -> bool:
     return bool(match.group(f"cur{tag}") or match.group(f"word{tag}") or match.group(f"pence{tag}"))
 
 
+# An approximate amount is money even without a sign ("about 40", "40ish"): the hedge says it is a figure.
+_ABOUT_RE = re.compile(
+    r"(?:\b(?:about|around|roughly|approx(?:imately|\.)?|circa|nearly|almost|something\s+like"
+    r"|in\s+the\s+region\s+of|ca\.)\s+|~\s*)" + _money("a") + r"(?!\w|,\d)"
+    r"|(?<![\w.,])" + _money("b") + r"\s*(?:-\s*|\s)?(?P<ish>ish\b|or\s+so\b)",
+    re.IGNORECASE,
+)
+_ODD_RE = re.compile(r"(?<![\w.,])" + _money("a") + r"\s*-?\s*odd\b", re.IGNORECASE)
+_WORD_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+}
+_WORD_ODD_RE = re.compile(
+    r"\b(?:(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)|(?:a|one)\s+(?P<hundred>hundred))"
+    r"\s*-?\s*odd(?:\s+(?:pounds?|quid))?\b",
+    re.IGNORECASE,
+)
+_UNIT_AFTER_RE = re.compile(r"\s*(?:[a-z%:/]|-[a-z])", re.IGNORECASE)
+APPROX_SHARE = 0.10  # "about £600" is £540-£660
+APPROX_MIN_MINOR = 500  # ... and never narrower than ±£5 ("about £12" is £7-£17)
+
+
+def approximate(value_minor: int) -> AmountFilter:
+    """ "About ``value``": within 10 % or £5 of it, whichever is wider."""
+    margin = max(round(value_minor * APPROX_SHARE), APPROX_MIN_MINOR)
+    return AmountFilter(max(value_minor - margin, 0), value_minor + margin, "about", value_minor)
+
+
+def odd(value_minor: int) -> AmountFilter:
+    """ "``value``-odd": from the figure up to (not including) the next round one at its scale.
+
+    The scale is the figure's last non-zero digit: "40-odd" is £40-£49.99, "160-odd" £160-£169.99,
+    "600-odd" £600-£699.99.
+    """
+    units = value_minor // 100
+    step = 1
+    while units and units % (step * 10) == 0:
+        step *= 10
+    return AmountFilter(value_minor, value_minor + step * 100 - 1, "odd", value_minor)
+
+
+def _approximate_amount(text: str) -> tuple[AmountFilter | None, str]:
+    if m := _ODD_RE.search(text):
+        return odd(_minor(m, "a")), _blank(text, m)
+    if m := _WORD_ODD_RE.search(text):
+        value = 100 if m.group("hundred") else _WORD_TENS[m.group("tens").lower()]
+        return odd(value * 100), _blank(text, m)
+    for m in _ABOUT_RE.finditer(text):
+        tag = "a" if m.group("unitsa") else "b"
+        # "about 3 weeks ago", "around 5pm": a bare number followed by a word is not money.
+        if tag == "a" and not _is_marked(m, "a") and _UNIT_AFTER_RE.match(text, m.end()):
+            continue
+        return approximate(_minor(m, tag)), _blank(text, m)
+    return None, text
+
+
 def parse_amount(text: str) -> tuple[AmountFilter | None, str]:
-    """An amount filter ("over £50", "under 20", "between £10 and £30", "£45.99") and the rest of the text."""
+    """An amount filter ("over £50", "under 20", "between £10 and £30", "£45.99", "about £40", "£40-odd")
+    and the rest of the text."""
     if m := _BETWEEN_RE.search(text):
         lo, hi = _minor(m, "a"), _minor(m, "b")
         return AmountFilter(min(lo, hi), max(lo, hi)), _blank(text, m)
@@ -392,6 +465,9 @@ def parse_amount(text: str) -> tuple[AmountFilter | None, str]:
         if op in _INCLUSIVE_MAX_OPS:
             return AmountFilter(None, value), _blank(text, m)
         return AmountFilter(None, max(value - 1, 0), "under"), _blank(text, m)
+    found, rest = _approximate_amount(text)
+    if found is not None:
+        return found, rest
     for m in _EXACT_RE.finditer(text):
         if _is_marked(m, "a"):
             value = _minor(m, "a")

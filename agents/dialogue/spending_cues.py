@@ -1,0 +1,77 @@
+"""Deterministic cues for questions Banking77's intents do not have: totals, counts, the biggest payment,
+"my last N payments", spending since payday, and "can I afford ...".
+
+``spending_intent`` names the procedure ("spending" or "affordability") or returns None; it is checked
+in ``route`` before the triage model's intent, which would read these as a plain transaction list or a
+balance question. It stays out of the way of disputes ("charged twice", "I don't recognise"), of money
+worries ("I can't afford my rent" is a vulnerability cue, not a sum) and of questions about one pending
+or scheduled payment.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agents.procedures.queries import (
+    INCOME_CATEGORIES,
+    parse_aggregate,
+    parse_anchor,
+    parse_category,
+    parse_direction,
+    parse_last_n,
+)
+
+_AFFORD_RE = re.compile(
+    r"\b(?:can|could|would)\s+i\s+(?:\w+\s+)?afford\b|\bafford\s+(?:it|that|this|a|an|the|to)?\s*"
+    r"(?:£|€|\$|\d)|\benough\s+(?:money\s+)?(?:in\s+my\s+\w+(?:\s+account)?\s+)?(?:to\s+(?:pay|cover|buy)|for)\b"
+    r"|\bdo\s+i\s+have\s+enough\b|\bis\s+there\s+enough\b|\bwill\s+(?:£|€|\$)?\d[\d,.]*\s*(?:quid|pounds)?\s+"
+    r"(?:go|clear)\s+through\b",
+    re.IGNORECASE,
+)
+# Not a sum: a dispute, a worry, or a request about one payment.
+_NOT_SPENDING_RE = re.compile(
+    r"\b(?:twice|double|duplicate\w*|dispute\w*|refund\w*|recogni[sz]e|fraud\w*|not\s+me|wasn'?t\s+me"
+    r"|scam\w*|stolen|cancel\w*|freeze|block|can'?t\s+afford|cannot\s+afford|struggl\w+|debt|owe|owing"
+    r"|fees?|interest\s+rate|limits?)\b"
+    r"|\bhow\s+much\s+(?:does|do|is|are|will|would|should)\b(?!\s+i\b)[^?.!]*\b(?:cost|charge)",
+    re.IGNORECASE,
+)
+_MONEY_WORDS_RE = re.compile(
+    r"\b(?:spen[dt]|spending|paid|pay|payments?|purchases?|bought|transactions?|charges?|cost|went\s+(?:on|out)"
+    r"|go(?:ne)?\s+(?:on|out)|received|came\s+in|income|earned|outgoings?|withdrawals?|debits?|credits?"
+    r"|salary|wages|takings|expenses?|expenditure)\b",
+    re.IGNORECASE,
+)
+_SUM_RE = re.compile(r"\b(?:total|altogether|all\s+together|in\s+all|sum|add(?:ed)?\s+up)\b", re.IGNORECASE)
+_BALANCE_ONLY_RE = re.compile(
+    r"\bhow\s+much\s+(?:money\s+)?(?:is|do\s+i\s+have|have\s+i\s+got|'s)\s+(?:left\s+)?(?:in|on)\b",
+    re.IGNORECASE,
+)
+
+
+def spending_intent(text: str) -> str | None:
+    """ "affordability", "spending" or None for a customer message (already redacted)."""
+    if _NOT_SPENDING_RE.search(text):
+        return None
+    if _AFFORD_RE.search(text):
+        return "affordability"
+    if _BALANCE_ONLY_RE.search(text):
+        return None
+    anchor, rest = parse_anchor(text)
+    if anchor is not None:
+        return "spending"
+    limit, rest = parse_last_n(rest)
+    if limit is not None and limit > 1:
+        return "spending"
+    category, rest = parse_category(rest)
+    aggregate = parse_aggregate(rest)
+    if aggregate is None:
+        return None
+    # "How much did I get paid?" is the income procedure's, unless it asks for a sum over a period.
+    if (category in INCOME_CATEGORIES or (category is None and parse_direction(rest) == "in")) and not (
+        _SUM_RE.search(text)
+    ):
+        return None
+    if _MONEY_WORDS_RE.search(text) or category is not None:
+        return "spending"
+    return None

@@ -1,0 +1,60 @@
+"""Duplicate charges: the same amount to the same merchant twice within a few days.
+
+"They took £40-odd twice for the same order" names neither transaction exactly; what identifies the one to
+dispute is that it repeats an earlier one. The later of a pair is the duplicate (the first is the purchase
+the customer meant to make); with three identical charges, the second and third are both duplicates of
+the first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from agents.ports import TransactionView
+
+DUPLICATE_WINDOW = timedelta(days=3)
+_DUPLICATE_CUE_RE = re.compile(
+    r"\b(?:twice|double[- ]?(?:charged|charge|billed|debited|taken|payment)s?|charged\s+double"
+    r"|duplicate[ds]?|duplicated|two\s+times|same\s+(?:payment|charge|order|thing)\s+(?:again|twice)"
+    r"|(?:charged|billed|debited|taken|took)\s+(?:me\s+)?(?:it\s+)?(?:again|two\s+times)"
+    r"|double\s+(?:dip\w*|taken))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    original: TransactionView
+    repeat: TransactionView
+
+
+def mentions_duplicate(text: str) -> bool:
+    """ "charged twice", "double charge", "took it twice", "duplicate payment" ..."""
+    return bool(_DUPLICATE_CUE_RE.search(text))
+
+
+def _moment(t: TransactionView) -> datetime:
+    moment = datetime.fromisoformat(t.booked_at if len(t.booked_at) > 10 else t.booked_at + "T00:00:00")
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def find_duplicates(rows: list[TransactionView]) -> list[Duplicate]:
+    """Each money-out charge that repeats an earlier one (same merchant, currency and amount, within
+    ``DUPLICATE_WINDOW``), newest repeat first. Reversed charges are neither originals nor repeats."""
+    charges = sorted(
+        (t for t in rows if t.amount_minor < 0 and t.status != "reversed"), key=lambda t: (_moment(t), t.id)
+    )
+    found: list[Duplicate] = []
+    for i, later in enumerate(charges):
+        for earlier in charges[:i]:
+            if (
+                earlier.merchant.lower() == later.merchant.lower()
+                and earlier.amount_minor == later.amount_minor
+                and earlier.currency == later.currency
+                and _moment(later) - _moment(earlier) <= DUPLICATE_WINDOW
+            ):
+                found.append(Duplicate(original=earlier, repeat=later))
+                break
+    return sorted(found, key=lambda d: (_moment(d.repeat), d.repeat.id), reverse=True)

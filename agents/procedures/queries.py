@@ -1,0 +1,332 @@
+"""What a spending question asks for: an aggregate, "last N", a category, a period and a direction.
+
+Deterministic like ``textparse`` (which it builds on): each piece is blanked out of the text once read, so
+"since I got paid" is not read again as money received, nor "my last three payments" as a date.
+
+Conventions (documented because customers are vague):
+- Categories are the bank's own (``CATEGORIES``); everyday words map onto them ("takeaways", "food
+  delivery" and "restaurants" are eating_out, "supermarket" is groceries, "petrol" is transport).
+- "since I got paid", "since payday", "since my last salary" start just after the latest salary credit.
+- "last weekend" is the most recent Saturday and Sunday before this week; "this weekend" is the one
+  under way (or just gone, on a weekday).
+- A question without a period covers the last ``DEFAULT_DAYS`` days, and says so.
+- "spent", "paid", "payments" are money out (the default); "received", "came in", "income" money in.
+- Approximate amounts ("about £40", "£40-odd") are ``textparse.parse_amount``'s tolerance.
+
+No library does this better here: ``dateparser`` (not a dependency) reads single dates, not "since I got
+paid" or "last weekend" relative to a fixed scenario day, and would add a heavy dependency for little.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from agents.procedures.textparse import (
+    AmountFilter,
+    DateRange,
+    parse_amount,
+    parse_date_range,
+    parse_merchant,
+)
+
+Aggregate = Literal["total", "count", "max", "min", "list"]
+Direction = Literal["out", "in"]
+DEFAULT_DAYS = 90
+
+# The seeded bank's categories, and what customers call them. Longer phrases are tried first.
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "groceries": (
+        "food shopping",
+        "food shop",
+        "grocery shopping",
+        "groceries",
+        "grocery",
+        "supermarkets?",
+        "the big shop",
+    ),
+    "eating_out": (
+        "eating out",
+        "eat out",
+        "ate out",
+        "food deliver(?:y|ies)",
+        "take[- ]?aways?",
+        "take[- ]?outs?",
+        "restaurants?",
+        "dining out",
+        "dining",
+        "meals? out",
+        "cafes?",
+        "coffees?",
+        "pubs?",
+        "deliveries from just eat",
+    ),
+    "transport": (
+        "public transport",
+        "transport",
+        "travel",
+        "trains?",
+        "train tickets?",
+        "taxis?",
+        "cabs?",
+        "fuel",
+        "petrol",
+        "diesel",
+        "buses",
+        "bus fares?",
+        "commuting",
+        "commute",
+    ),
+    "shopping": ("online shopping", "shopping", "clothes", "clothing", "electronics"),
+    "entertainment": (
+        "entertainment",
+        "cinema",
+        "films?",
+        "movies?",
+        "streaming",
+        "games",
+        "gaming",
+        "days? out",
+        "going out",
+    ),
+    "bills": ("household bills", "utilities", "utility bills", "bills", "energy", "broadband"),
+    "cash": ("cash withdrawals?", "cash machines?", "atms?", "cash"),
+    "salary": ("salary", "salaries", "wages", "pay ?cheques?", "pay ?checks?"),
+    "transfers": ("bank transfers?", "transfers?", "money sent to people"),
+    "interest": ("interest",),
+}
+CATEGORY_LABELS = {
+    "groceries": "groceries",
+    "eating_out": "eating out",
+    "transport": "transport",
+    "shopping": "shopping",
+    "entertainment": "entertainment",
+    "bills": "bills",
+    "cash": "cash withdrawals",
+    "salary": "salary",
+    "transfers": "transfers",
+    "interest": "interest",
+}
+# Money in by nature: asked about, they are what came in.
+INCOME_CATEGORIES = frozenset({"salary", "interest"})
+
+_CATEGORY_RES = tuple(
+    (category, re.compile(rf"\b(?:{phrase})\b", re.IGNORECASE))
+    for category, phrases in CATEGORIES.items()
+    for phrase in phrases
+)
+
+_ANCHOR_RE = re.compile(
+    r"\b(?:since|after)\s+(?:i\s+(?:last\s+)?(?:got|was|get|received|had)\s+(?:my\s+)?(?:paid|salary|wages|pay)"
+    r"|(?:my\s+|the\s+)?(?:last\s+|latest\s+|most\s+recent\s+)?(?:pay\s?day|salary|wages|pay\s?cheque"
+    r"|pay\s?check|pay)(?:\s+(?:came|went|landed|arrived|was\s+paid|credit(?:ed)?|hit|dropped)(?:\s+in)?)?)",
+    re.IGNORECASE,
+)
+
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "a couple of": 2,
+    "couple of": 2,
+    "a few": 3,
+    "few": 3,
+}
+_THINGS = (
+    r"(?:card\s+)?(?:payments?|transactions?|purchases?|charges?|spends?|debits?|buys|things\s+i\s+(?:bought|paid\s+for)"
+    r"|outgoings?|deposits?|credits?)"
+)
+_LAST_N_RE = re.compile(
+    r"\b(?:last|latest|most\s+recent|previous|past|recent)\s+(?P<n>\d{1,3}|"
+    + "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in _NUMBER_WORDS), key=len, reverse=True))
+    + rf")\s+(?:(?:of\s+)?(?:my\s+)?)?{_THINGS}\b"
+    r"|\b(?P<single>(?:my|the)\s+(?:very\s+)?(?:last|latest|most\s+recent)\s+" + _THINGS + r")\b",
+    re.IGNORECASE,
+)
+MAX_LAST_N = 50
+
+_COUNT_RE = re.compile(
+    r"\bhow\s+many\b|\bhow\s+often\b|\bnumber\s+of\s+(?:times|payments|transactions|purchases)\b"
+    r"|\bcount\b",
+    re.IGNORECASE,
+)
+_MAX_RE = re.compile(
+    r"\b(?:biggest|largest|highest|most\s+expensive|priciest|costliest|dearest|largest|top)\b"
+    r"|\bmost\s+i(?:'ve|\s+have)?\s+(?:spent|paid)\b",
+    re.IGNORECASE,
+)
+_MIN_RE = re.compile(r"\b(?:smallest|cheapest|lowest|least\s+expensive|tiniest)\b", re.IGNORECASE)
+_TOTAL_RE = re.compile(
+    r"\b(?:total|totals|in\s+all|altogether|all\s+together|sum|summed|add(?:ed)?\s+up|adds\s+up|tot\s+up"
+    r"|how\s+much|what\s+(?:did|have|do)\s+i\s+(?:spend|spent|pay|paid|receive|received|get|got)"
+    r"|what\s+i(?:'ve|\s+have)?\s+(?:spent|paid|received)|what\s+have\s+i\s+spent|spending\s+on)\b",
+    re.IGNORECASE,
+)
+_IN_RE = re.compile(
+    r"\b(?:received|receive|receiving|came\s+in|come\s+in|coming\s+in|paid\s+in(?:to)?|credited|credits"
+    r"|income|earned|earnt|earn|money\s+in|deposits?|(?:got|get|getting)\s+paid|been\s+paid|paid\s+me|sent\s+me)\b",
+    re.IGNORECASE,
+)
+_WEEKEND_RE = re.compile(r"\b(?P<which>last|this|past|previous)\s+weekend\b", re.IGNORECASE)
+_YEAR_RE = re.compile(r"\b(?P<which>this|last)\s+year\b", re.IGNORECASE)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_SINCE_WEEKDAY_RE = re.compile(
+    r"\b(?:since|from)\s+(?:last\s+)?(?P<day>" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE
+)
+# A month named without "in" ("November takeaways", "what did October cost me"); not "may".
+_BARE_MONTH_RE = re.compile(
+    r"\b(?P<m>january|february|march|april|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b(?:\s+(?P<y>\d{4}))?",
+    re.IGNORECASE,
+)
+
+_SINCE_MONTH_RE = re.compile(
+    r"\b(?:since|from)\s+(?:the\s+(?:start|beginning)\s+of\s+)?(?P<m>"
+    r"january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b(?:\s+(?P<y>\d{4}))?(?!\s*\d)",
+    re.IGNORECASE,
+)
+# "Purchases" are things bought: money sent to people (transfers) is not one.
+_PURCHASE_RE = re.compile(r"\b(?:purchases?|bought|buys?|buying|shopping\s+trips?)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SpendingQuery:
+    aggregate: Aggregate
+    direction: Direction
+    limit: int | None = None  # "my last three payments"
+    category: str | None = None
+    dates: DateRange | None = None
+    anchor: str | None = None  # "salary": since the latest salary credit
+    amount: AmountFilter | None = None
+    merchant: str | None = None
+    purchases_only: bool = False  # "biggest purchase": transfers to people are not purchases
+
+
+def _blank(text: str, match: re.Match[str]) -> str:
+    return text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
+
+
+def parse_anchor(text: str) -> tuple[str | None, str]:
+    """ "salary" when the period starts at an event ("since I got paid", "since payday")."""
+    if m := _ANCHOR_RE.search(text):
+        return "salary", _blank(text, m)
+    return None, text
+
+
+def parse_last_n(text: str) -> tuple[int | None, str]:
+    """N of "my last three payments" (digits or words; "my last payment" is 1), capped at MAX_LAST_N."""
+    if m := _LAST_N_RE.search(text):
+        if m.group("single"):
+            return 1, _blank(text, m)
+        raw = " ".join(m.group("n").lower().split())
+        n = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+        return max(1, min(n, MAX_LAST_N)), _blank(text, m)
+    return None, text
+
+
+def parse_category(text: str) -> tuple[str | None, str]:
+    """The bank's category the text names ("takeaways" -> "eating_out"), and the rest of the text."""
+    best: tuple[int, str, re.Match[str]] | None = None
+    for category, pattern in _CATEGORY_RES:
+        if m := pattern.search(text):
+            # The longest phrase wins ("food shopping" is groceries, not shopping).
+            if best is None or len(m.group(0)) > best[0]:
+                best = (len(m.group(0)), category, m)
+    if best is None:
+        return None, text
+    return best[1], _blank(text, best[2])
+
+
+def parse_aggregate(text: str) -> Aggregate | None:
+    """What to compute: a count, the biggest or smallest, or a total (None: just list)."""
+    if _COUNT_RE.search(text):
+        return "count"
+    if _MAX_RE.search(text):
+        return "max"
+    if _MIN_RE.search(text):
+        return "min"
+    if _TOTAL_RE.search(text):
+        return "total"
+    return None
+
+
+def parse_direction(text: str) -> Direction:
+    return "in" if _IN_RE.search(text) else "out"
+
+
+def _weekend(which: str, today: date) -> DateRange:
+    saturday = today - timedelta(days=(today.weekday() - 5) % 7)  # the latest Saturday, today included
+    if which == "this":
+        return DateRange(saturday, min(saturday + timedelta(days=1), today))
+    if today.weekday() >= 5:  # on a weekend, "last weekend" is the one before
+        saturday -= timedelta(days=7)
+    return DateRange(saturday, saturday + timedelta(days=1))
+
+
+def parse_period(text: str, today: date) -> tuple[DateRange | None, str]:
+    """textparse's dates, plus weekends, weekdays, "this year" and months named without a preposition."""
+    if m := _WEEKEND_RE.search(text):
+        return _weekend(m.group("which").lower(), today), _blank(text, m)
+    if m := _SINCE_MONTH_RE.search(text):
+        year = f" {m.group('y')}" if m.group("y") else ""
+        month, _ = parse_date_range(f"in {m.group('m')}{year}", today)
+        if month is not None:
+            return DateRange(month.since, None), _blank(text, m)
+    dates, rest = parse_date_range(text, today)
+    if dates is not None:
+        return dates, rest
+    if m := _SINCE_WEEKDAY_RE.search(text):
+        back = (today.weekday() - _WEEKDAYS.index(m.group("day").lower())) % 7 or 7
+        return DateRange(today - timedelta(days=back), None), _blank(text, m)
+    if m := _YEAR_RE.search(text):
+        year = today.year if m.group("which").lower() == "this" else today.year - 1
+        return DateRange(date(year, 1, 1), min(date(year, 12, 31), today)), _blank(text, m)
+    if m := _BARE_MONTH_RE.search(text):
+        # Reuse textparse's month arithmetic by asking it about "in <month>".
+        year = f" {m.group('y')}" if m.group("y") else ""
+        found, _ = parse_date_range(f"in {m.group('m')}{year}", today)
+        if found is not None:
+            return found, _blank(text, m)
+    return None, text
+
+
+def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
+    """Everything a spending question says, and what is left (for a merchant named without "at")."""
+    anchor, rest = parse_anchor(text)
+    limit, rest = parse_last_n(rest)
+    dates, rest = (None, rest) if anchor else parse_period(rest, today)
+    amount, rest = parse_amount(rest)
+    category, rest = parse_category(rest)
+    aggregate = parse_aggregate(rest)
+    direction: Direction = "in" if category in INCOME_CATEGORIES else parse_direction(rest)
+    merchant = parse_merchant(rest)
+    if aggregate is None:
+        aggregate = "list" if limit is not None else "total"
+    return (
+        SpendingQuery(
+            aggregate=aggregate,
+            direction=direction,
+            limit=limit,
+            category=category,
+            dates=dates,
+            anchor=anchor,
+            amount=amount,
+            merchant=merchant,
+            purchases_only=bool(_PURCHASE_RE.search(text)),
+        ),
+        rest,
+    )

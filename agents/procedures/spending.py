@@ -1,0 +1,372 @@
+"""Totals, counts, the biggest or smallest payment, "my last N payments", and "can I afford it".
+
+Sums are integer minor units per currency, never floats. What is counted (documented, and said in the
+reply where it matters):
+- reversed transactions never count; pending ones do, and the reply says how many were pending;
+- money moved between the customer's own accounts ("Northbank Easy Saver" on the current account) is not
+  spending, unless the customer asks about transfers;
+- a question without a period covers the last ``DEFAULT_DAYS`` days;
+- "since I got paid" starts just after the latest salary credit, whose date and payer the reply names.
+
+Affordability is a plain comparison of the amount with the current account's balance (which already
+has pending payments taken off): "Yes" or "Not from your current account alone", with the figures, and
+never a recommendation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from agents.ports import AccountView, TransactionQuery, TransactionView
+from agents.procedures.context import Run
+from agents.procedures.dates import day_of, format_day
+from agents.procedures.money import format_money
+from agents.procedures.queries import (
+    CATEGORY_LABELS,
+    DEFAULT_DAYS,
+    SpendingQuery,
+    parse_spending,
+)
+from agents.procedures.results import Answer
+from agents.procedures.slots import account_label, known_merchant_in
+from agents.procedures.textparse import DateRange, parse_amount
+from agents.tools.views import clean_name
+
+PAGE = 50  # the port's largest page
+MAX_PAGES = 10  # 500 transactions: far more than a customer asks about in chat
+LINES_SHOWN = 10
+SALARY_LOOKBACK_DAYS = 62
+
+
+# --- reading everything in a period, page by page ------------------------------------------------------
+
+
+async def fetch_all(
+    run: Run, query: TransactionQuery, *, page: int = PAGE
+) -> tuple[list[TransactionView], bool]:
+    """Every transaction the query matches (newest first) and whether the list is complete.
+
+    The port returns at most ``PAGE`` rows, newest first; the next page ends on the oldest day seen
+    (inclusive), and rows already seen are skipped. A single day with more than a page of rows, or more
+    than ``MAX_PAGES`` pages, ends the reading early: the reply then says the figure is partial.
+    """
+    seen: dict[str, TransactionView] = {}
+    page_query = replace(query, limit=page)
+    for _ in range(MAX_PAGES):
+        rows = await run.transactions(page_query)
+        new = [t for t in rows if t.id not in seen]
+        seen.update((t.id, t) for t in new)
+        if len(rows) < page:
+            return _newest_first(seen.values()), True
+        if not new:
+            return _newest_first(seen.values()), False
+        oldest = min(day_of(t.booked_at) for t in rows)
+        page_query = replace(page_query, until=oldest.isoformat())
+    return _newest_first(seen.values()), False
+
+
+def _newest_first(rows: Iterable[TransactionView]) -> list[TransactionView]:
+    return sorted(rows, key=lambda t: (_moment(t.booked_at), t.id), reverse=True)
+
+
+def _moment(iso: str) -> datetime:
+    if len(iso) == 10:
+        return datetime.fromisoformat(iso + "T00:00:00+00:00")
+    moment = datetime.fromisoformat(iso)
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.now().astimezone().tzinfo)
+
+
+# --- what counts -----------------------------------------------------------------------------------------
+
+
+def _own_account_names(accounts: list[AccountView]) -> frozenset[str]:
+    """How the bank names the customer's own accounts on the other side of a transfer."""
+    return frozenset(f"northbank {a.name}".lower() for a in accounts)
+
+
+def _counts(t: TransactionView, q: SpendingQuery, own: frozenset[str]) -> bool:
+    if t.status == "reversed":
+        return False
+    if (t.amount_minor < 0) != (q.direction == "out"):
+        return False
+    if q.category is not None:
+        return t.category == q.category
+    if q.purchases_only and t.category == "transfers":
+        return False
+    # Moving money between one's own accounts is neither spending nor income.
+    return t.merchant.lower() not in own
+
+
+def _line(t: TransactionView) -> str:
+    status = "" if t.status == "posted" else f" ({t.status})"
+    amount = format_money(abs(t.amount_minor), t.currency)
+    return f"- {format_day(day_of(t.booked_at))}: {clean_name(t.merchant)}, {amount}{status}"
+
+
+def _sums(rows: list[TransactionView]) -> dict[str, int]:
+    sums: dict[str, int] = {}
+    for t in rows:
+        sums[t.currency] = sums.get(t.currency, 0) + abs(t.amount_minor)
+    return sums
+
+
+def _money_list(sums: dict[str, int]) -> str:
+    # GBP first, then other currencies alphabetically: never added together.
+    order = sorted(sums, key=lambda c: (c != "GBP", c))
+    return " and ".join(format_money(sums[c], c) for c in order)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _period_text(dates: DateRange | None, today: date) -> str:
+    if dates is None:
+        return ""
+    since, until = dates.since, dates.until
+    if since and until and since.day == 1 and since.year == until.year and since.month == until.month:
+        month_end = (since.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        if until == month_end:
+            return f" in {since:%B %Y}"
+        if until == today:
+            return f" in {since:%B %Y} so far"
+    if since and until and until == today and since != until:
+        return f" since {format_day(since)}"
+    return f" {dates.describe()}"
+
+
+def _what_text(q: SpendingQuery, merchant: str | None) -> str:
+    parts = []
+    if q.category:
+        label = CATEGORY_LABELS.get(q.category, q.category.replace("_", " "))
+        parts.append(f"from {label}" if q.direction == "in" else f"on {label}")
+    if merchant:
+        shown = merchant.title() if merchant.islower() else merchant
+        parts.append(f"from {shown}" if q.direction == "in" else f"at {shown}")
+    if q.amount:
+        parts.append(q.amount.describe())
+    return "".join(f" {p}" for p in parts)
+
+
+def _filter_facts(
+    q: SpendingQuery,
+    dates: DateRange | None,
+    merchant: str | None,
+    account: AccountView | None,
+) -> dict[str, Any]:
+    """The filters used, under the agreed keys, so a follow-up ("and in October?") can reuse them."""
+    return {
+        "aggregate": q.aggregate,
+        "direction": q.direction,
+        "category": q.category,
+        "date_from": dates.since.isoformat() if dates and dates.since else None,
+        "date_to": dates.until.isoformat() if dates and dates.until else None,
+        "amount_min": q.amount.min_minor if q.amount else None,
+        "amount_max": q.amount.max_minor if q.amount else None,
+        "merchant": merchant,
+        "limit": q.limit,
+        "account_id": account.id if account else None,
+        "anchor": q.anchor,
+    }
+
+
+async def _latest_salary(run: Run, account: AccountView | None) -> TransactionView | None:
+    since = run.today - timedelta(days=SALARY_LOOKBACK_DAYS)
+    rows, _complete = await fetch_all(
+        run,
+        TransactionQuery(
+            account_id=account.id if account else None, since=since.isoformat(), until=run.today.isoformat()
+        ),
+    )
+    salaries = [t for t in rows if t.category == "salary" and t.amount_minor > 0 and t.status != "reversed"]
+    return salaries[0] if salaries else None
+
+
+# --- the spending procedure ----------------------------------------------------------------------------
+
+
+async def spending(run: Run, slots: dict[str, Any]) -> Answer:
+    account: AccountView | None = slots.get("account")
+    q, rest = parse_spending(run.text, run.today)
+    merchant = q.merchant
+    if merchant is None and q.category is None:
+        merchant = await known_merchant_in(run, rest)
+    accounts = await run.accounts()
+    own = _own_account_names(accounts)
+
+    salary: TransactionView | None = None
+    dates = q.dates
+    if q.anchor == "salary":
+        salary = await _latest_salary(run, account)
+        if salary is None:
+            return run.answer("no_salary", _filter_facts(q, None, merchant, account))
+        dates = DateRange(day_of(salary.booked_at), run.today)
+    elif dates is None and q.aggregate != "list":
+        dates = DateRange(run.today - timedelta(days=DEFAULT_DAYS - 1), run.today)
+
+    query = TransactionQuery(
+        account_id=account.id if account else None,
+        since=dates.since.isoformat() if dates and dates.since else None,
+        until=dates.until.isoformat() if dates and dates.until else None,
+        merchant=merchant,
+        category=q.category,
+        min_amount_minor=q.amount.min_minor if q.amount else None,
+        max_amount_minor=q.amount.max_minor if q.amount else None,
+    )
+    rows, complete = await fetch_all(run, query)
+    counted = [t for t in rows if _counts(t, q, own)]
+    if salary is not None:
+        paid_at = _moment(salary.booked_at)
+        counted = [t for t in counted if _moment(t.booked_at) > paid_at]
+
+    period = _period_text(dates, run.today) if q.aggregate != "list" or q.dates else ""
+    if salary is not None:
+        period = (
+            f" since your salary of {format_money(salary.amount_minor, salary.currency)} from "
+            f"{clean_name(salary.merchant)} arrived on {format_day(day_of(salary.booked_at))}"
+        )
+    if account is not None:
+        period += f" on your {account_label(account)}"
+    what = _what_text(q, merchant)
+    noun = "payment" if q.direction == "out" else "payment in"
+    facts: dict[str, Any] = {
+        **_filter_facts(q, dates, merchant, account),
+        "what": what,
+        "period": period,
+        "kind": "payments" if q.direction == "out" else "payments in",
+        "partial": (
+            ""
+            if complete
+            else f"\n(There were too many transactions to read them all: this covers the most recent "
+            f"{len(rows)}.)"
+        ),
+    }
+    if salary is not None:
+        facts.update(salary_date=day_of(salary.booked_at).isoformat(), salary_transaction_id=salary.id)
+    if not counted:
+        return run.answer("none", facts)
+
+    if q.aggregate == "list":
+        shown = counted[: q.limit or LINES_SHOWN]
+        facts.update(
+            count=len(shown),
+            count_text=_plural(len(shown), noun) if len(shown) > 1 else noun,
+            are_is="is" if len(shown) == 1 else "are",
+            lines="\n".join(_line(t) for t in shown),
+            transaction_ids=[t.id for t in shown],
+            short=(
+                ""
+                if q.limit is None or len(shown) >= q.limit
+                else f" (there {'is' if len(shown) == 1 else 'are'} only {len(shown)})"
+            ),
+        )
+        return run.answer("last_n", facts)
+
+    if q.aggregate in ("max", "min"):
+        pick = max if q.aggregate == "max" else min
+        # Ties go to the most recent (rows are newest first and max/min keep the first).
+        chosen = pick(counted, key=lambda t: abs(t.amount_minor))
+        facts.update(
+            amount=format_money(abs(chosen.amount_minor), chosen.currency),
+            amount_minor=abs(chosen.amount_minor),
+            merchant_name=clean_name(chosen.merchant),
+            date=format_day(day_of(chosen.booked_at)),
+            status_note="" if chosen.status == "posted" else f" ({chosen.status})",
+            superlative="biggest" if q.aggregate == "max" else "smallest",
+            noun="purchase" if q.purchases_only else noun,
+            to_from="to" if q.direction == "out" else "from",
+            transaction_ids=[chosen.id],
+            count=len(counted),
+        )
+        return run.answer("extreme", facts)
+
+    sums = _sums(counted)
+    pending = [t for t in counted if t.status == "pending"]
+    pending_note = ""
+    if pending:
+        pending_note = (
+            f" This includes {_plural(len(pending), 'pending payment')} of {_money_list(_sums(pending))}."
+        )
+    more = len(counted) - LINES_SHOWN
+    facts.update(
+        total=_money_list(sums),
+        totals_minor=sums,
+        count=len(counted),
+        count_text=_plural(len(counted), noun),
+        verb="spent" if q.direction == "out" else "received",
+        pending_note=pending_note,
+        pending_count=len(pending),
+        lines="\n".join(_line(t) for t in counted[:LINES_SHOWN])
+        + (f"\n... and {_plural(more, 'more')}" if more > 0 else ""),
+        transaction_ids=[t.id for t in counted],
+    )
+    if q.aggregate == "count":
+        return run.answer("count", facts)
+    return run.answer("ok", facts)
+
+
+# --- affordability -------------------------------------------------------------------------------------
+
+
+def _currency_of(text: str) -> str:
+    lowered = text.lower()
+    if "€" in text or "euro" in lowered or "eur" in lowered.split():
+        return "EUR"
+    if "$" in text or "dollar" in lowered or "usd" in lowered.split():
+        return "USD"
+    return "GBP"
+
+
+async def _pending_out(run: Run, account: AccountView) -> int:
+    since = run.today - timedelta(days=30)
+    rows, _ = await fetch_all(run, TransactionQuery(account_id=account.id, since=since.isoformat()))
+    return sum(-t.amount_minor for t in rows if t.status == "pending" and t.amount_minor < 0)
+
+
+async def affordability(run: Run, slots: dict[str, Any]) -> Answer:
+    amount_filter, _rest = parse_amount(run.text)
+    if amount_filter is None:
+        raise run.ask(run.spec.replies["ask_amount"], slot="amount")
+    amount = amount_filter.around_minor or amount_filter.min_minor or amount_filter.max_minor or 0
+    currency = _currency_of(run.text)
+    accounts = await run.accounts()
+    chosen: AccountView | None = slots.get("account")
+    currents = [chosen] if chosen else [a for a in accounts if a.kind == "current" and a.currency == currency]
+    base: dict[str, Any] = {
+        "amount": format_money(amount, currency),
+        "amount_minor": amount,
+        "aggregate": "affordability",
+        "amount_min": amount_filter.min_minor,
+        "amount_max": amount_filter.max_minor,
+    }
+    if not currents:
+        return run.answer("no_account", {**base, "currency": currency, "account_id": None})
+    account = max(currents, key=lambda a: a.balance_minor)
+    balance = account.balance_minor
+    pending = await _pending_out(run, account)
+    facts: dict[str, Any] = {
+        **base,
+        "account_id": account.id,
+        "account": account_label(account),
+        "balance": format_money(balance, account.currency),
+        "balance_minor": balance,
+        "pending_note": (
+            f" Pending payments of {format_money(pending, account.currency)} are already taken off it."
+            if pending
+            else " There are no pending payments waiting to come off it."
+        ),
+    }
+    if amount <= balance:
+        facts["left"] = format_money(balance - amount, account.currency)
+        return run.answer("ok", facts)
+    others = [
+        a for a in accounts if a.id != account.id and a.currency == account.currency and a.kind == "savings"
+    ]
+    facts["short_by"] = format_money(amount - max(balance, 0), account.currency)
+    facts["others"] = "".join(
+        f" Your {account_label(a)} holds {format_money(a.balance_minor, a.currency)}." for a in others
+    )
+    return run.answer("short", facts)

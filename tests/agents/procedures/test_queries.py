@@ -1,0 +1,269 @@
+"""Parsing of spending questions, approximate amounts, duplicate charges and the spending cues.
+
+Each case here failed before issue 12: approximate amounts were read as exact ("£40-odd" as £40.00, so
+two £41.37 payments were never found), and totals, counts, "last N" and "since I got paid" had no parser.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from agents.dialogue.spending_cues import spending_intent
+from agents.ports import TransactionView
+from agents.procedures.duplicates import find_duplicates, mentions_duplicate
+from agents.procedures.queries import (
+    parse_aggregate,
+    parse_anchor,
+    parse_category,
+    parse_last_n,
+    parse_period,
+    parse_spending,
+)
+from agents.procedures.textparse import AmountFilter, DateRange, parse_amount
+
+SATURDAY = date(2026, 11, 28)  # the scenario day
+
+
+# --- approximate amounts -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("they took £40-odd twice for the same order", 4000, 4999),
+        ("forty-odd quid", 4000, 4999),
+        ("£160-odd", 16000, 16999),
+        ("£600-odd", 60000, 69999),
+        ("a hundred odd pounds", 10000, 19999),
+        ("about £40", 3500, 4500),  # ±£5 (10 % would be only ±£4)
+        ("around 40 quid", 3500, 4500),
+        ("roughly £12", 700, 1700),
+        ("approx. £162", 14580, 17820),  # ±10 % (£16.20 is more than £5)
+        ("~£600", 54000, 66000),
+        ("40ish", 3500, 4500),
+        ("£40 or so", 3500, 4500),
+        ("about £1,200", 108000, 132000),
+        ("something like £25, at Tesco", 2000, 3000),
+    ],
+)
+def test_approximate_amounts_have_a_tolerance(text: str, low: int, high: int) -> None:
+    found, rest = parse_amount(text)
+    assert found is not None
+    assert (found.min_minor, found.max_minor) == (low, high)
+    assert found.contains(-4137) == (low <= 4137 <= high)
+    assert rest != text  # the amount is consumed, so nothing reads it again
+
+
+def test_forty_odd_finds_41_37_but_an_exact_amount_does_not() -> None:
+    odd, _ = parse_amount("£40-odd")
+    exact, _ = parse_amount("£40")
+    assert odd is not None
+    assert odd.contains(-4137)
+    assert exact == AmountFilter(4000, 4000)
+    assert not exact.contains(-4137)
+
+
+@pytest.mark.parametrize("text", ["about 3 weeks ago", "around 5pm", "roughly 2 payments", "about 10:30"])
+def test_a_hedged_number_followed_by_a_unit_is_not_money(text: str) -> None:
+    assert parse_amount(text)[0] is None
+
+
+def test_approximate_amounts_describe_themselves_as_said() -> None:
+    assert parse_amount("about £40")[0] == AmountFilter(3500, 4500, "about", 4000)
+    assert (parse_amount("about £40")[0] or AmountFilter(None, None)).describe() == "of about £40.00"
+    assert (parse_amount("£40-odd")[0] or AmountFilter(None, None)).describe() == "of £40.00-odd"
+
+
+# --- spending questions ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "aggregate"),
+    [
+        ("what did I spend on takeaways in November in total", "total"),
+        ("how much did I spend at Tesco", "total"),
+        ("how many times did I pay Just Eat", "count"),
+        ("how often do I buy coffee", "count"),
+        ("biggest purchase this week", "max"),
+        ("what was my most expensive payment", "max"),
+        ("smallest payment in October", "min"),
+        ("show me some transactions", None),
+    ],
+)
+def test_aggregate(text: str, aggregate: str | None) -> None:
+    assert parse_aggregate(text) == aggregate
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        ("my last three payments", 3),
+        ("show my last 5 transactions", 5),
+        ("my most recent two purchases", 2),
+        ("the last couple of payments", 2),
+        ("my last payment", 1),
+        ("my last 500 transactions", 50),
+        ("payments in the last 3 days", None),  # a period, not a count
+    ],
+)
+def test_last_n(text: str, n: int | None) -> None:
+    assert parse_last_n(text)[0] == n
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("takeaways", "eating_out"),
+        ("food delivery", "eating_out"),
+        ("restaurants", "eating_out"),
+        ("food shopping", "groceries"),  # the longer phrase wins over "shopping"
+        ("the supermarket", "groceries"),
+        ("petrol", "transport"),
+        ("online shopping", "shopping"),
+        ("the cinema", "entertainment"),
+        ("utilities", "bills"),
+        ("cash withdrawals", "cash"),
+        ("my wages", "salary"),
+        ("transfers", "transfers"),
+        ("Tesco", None),
+    ],
+)
+def test_category_words_map_to_the_banks_categories(text: str, category: str | None) -> None:
+    assert parse_category(text)[0] == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["since I got paid", "since payday", "since my last salary", "since my salary came in", "since pay day"],
+)
+def test_periods_anchored_on_the_salary(text: str) -> None:
+    anchor, rest = parse_anchor(f"how much have I spent {text}?")
+    assert anchor == "salary"
+    assert "paid" not in rest
+    assert "salary" not in rest
+
+
+@pytest.mark.parametrize(
+    ("text", "since", "until"),
+    [
+        ("last weekend", date(2026, 11, 21), date(2026, 11, 22)),  # on a Saturday: the one before
+        ("this weekend", date(2026, 11, 28), date(2026, 11, 28)),
+        ("this week", date(2026, 11, 23), SATURDAY),
+        ("in October", date(2026, 10, 1), date(2026, 10, 31)),
+        ("what did November cost me", date(2026, 11, 1), SATURDAY),
+        ("since September", date(2026, 9, 1), None),
+        ("since Monday", date(2026, 11, 23), None),
+        ("this year", date(2026, 1, 1), SATURDAY),
+    ],
+)
+def test_periods(text: str, since: date, until: date | None) -> None:
+    assert parse_period(text, SATURDAY)[0] == DateRange(since, until)
+
+
+def test_last_weekend_on_a_weekday_is_the_one_just_gone() -> None:
+    wednesday = date(2026, 11, 25)
+    assert parse_period("last weekend", wednesday)[0] == DateRange(date(2026, 11, 21), date(2026, 11, 22))
+
+
+def test_a_whole_question() -> None:
+    query, _rest = parse_spending("what did I spend on takeaways in November in total", SATURDAY)
+    assert query.aggregate == "total"
+    assert query.category == "eating_out"
+    assert query.direction == "out"
+    assert query.dates == DateRange(date(2026, 11, 1), SATURDAY)
+    received, _ = parse_spending("how much salary did I receive since September", SATURDAY)
+    assert received.direction == "in"
+    assert received.category == "salary"
+    purchase, _ = parse_spending("biggest purchase this week", SATURDAY)
+    assert purchase.purchases_only
+    assert purchase.aggregate == "max"
+
+
+def test_since_i_got_paid_is_not_money_received() -> None:
+    query, _ = parse_spending("how much have I spent since I got paid", SATURDAY)
+    assert query.anchor == "salary"
+    assert query.direction == "out"
+    assert query.dates is None
+
+
+# --- cues --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "procedure"),
+    [
+        ("what did I spend on takeaways in November in total", "spending"),
+        ("biggest purchase this week", "spending"),
+        ("my last three payments", "spending"),
+        ("how much have I spent since I got paid", "spending"),
+        ("how many times did I pay Just Eat in October?", "spending"),
+        ("can I afford a £600 flight right now?", "affordability"),
+        ("do I have enough to pay my rent of £850", "affordability"),
+        ("what is my balance", None),
+        ("how much is in my savings account", None),
+        ("I was charged twice by Tesco", None),  # a dispute
+        ("they took £40-odd twice for the same order", None),
+        ("I can't afford my rent this month", None),  # a worry, not a sum
+        ("how much does a transfer abroad cost", None),  # a fee
+        ("how much do I owe on my credit card", None),
+        ("show me my recent transactions", None),
+        ("has my salary come in", None),
+        ("how much did I get paid this month", None),  # the income procedure's
+    ],
+)
+def test_spending_intent(text: str, procedure: str | None) -> None:
+    assert spending_intent(text) == procedure
+
+
+# --- duplicates --------------------------------------------------------------------------------------
+
+
+def _txn(n: int, merchant: str, amount: int, at: str, status: str = "posted") -> TransactionView:
+    return TransactionView(
+        id=f"t{n}",
+        account_id="a",
+        amount_minor=amount,
+        currency="GBP",
+        merchant=merchant,
+        description="",
+        category="shopping",
+        status=status,
+        booked_at=at,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "they took £40-odd twice",
+        "I was double charged",
+        "duplicate payment",
+        "charged me two times",
+        "double charge",
+    ],
+)
+def test_duplicate_cues(text: str) -> None:
+    assert mentions_duplicate(text)
+
+
+def test_the_repeat_of_a_same_merchant_same_amount_pair_within_days_is_the_duplicate() -> None:
+    rows = [
+        _txn(1, "Shop", -4137, "2026-11-20T10:00:00+00:00"),
+        _txn(2, "Shop", -4137, "2026-11-21T09:00:00+00:00"),
+        _txn(3, "Shop", -4137, "2026-11-30T09:00:00+00:00"),  # nine days later: a new purchase
+        _txn(4, "Other", -4137, "2026-11-20T10:05:00+00:00"),  # another merchant
+        _txn(5, "Shop", -4138, "2026-11-20T10:06:00+00:00"),  # another amount
+        _txn(6, "Shop", 4137, "2026-11-20T11:00:00+00:00"),  # a refund is not a charge
+    ]
+    found = find_duplicates(rows)
+    assert [(d.original.id, d.repeat.id) for d in found] == [("t1", "t2")]
+
+
+def test_a_reversed_charge_is_no_duplicate() -> None:
+    rows = [
+        _txn(1, "Shop", -4137, "2026-11-20T10:00:00+00:00"),
+        _txn(2, "Shop", -4137, "2026-11-20T10:01:00+00:00", status="reversed"),
+    ]
+    assert find_duplicates(rows) == []
