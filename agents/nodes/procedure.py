@@ -46,6 +46,7 @@ async def run_procedure(state: AgentState, runtime: Runtime[AgentContext]) -> di
         banking=ctx.banking,
         action_id=f"{ctx.conversation_id}:{uuid.uuid4().hex}",
         today=today,
+        kb=ctx.kb,
     )
     if isinstance(result, Ask):
         emit_step("procedure", "ask", procedure=name, slots=result.slots)
@@ -103,7 +104,13 @@ async def execute_action(state: AgentState, runtime: Runtime[AgentContext]) -> d
     intent = raw.pop("intent", None)
     action = PendingAction(**raw)
     confirmed = state.get("decision") == "yes"
-    result = await execute(action, confirmed=confirmed, banking=runtime.context.banking)
+    result = await execute(
+        action,
+        confirmed=confirmed,
+        banking=runtime.context.banking,
+        procedures=runtime.context.procedures,
+        kb=runtime.context.kb,
+    )
     emit_step(
         "execute",
         result.outcome,

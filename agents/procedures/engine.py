@@ -18,12 +18,12 @@ from agents.ports import BankingPort
 from agents.procedures.context import Run
 from agents.procedures.dates import add_working_days, day_of, format_day
 from agents.procedures.handlers import ACTION_BUILDERS, READ_HANDLERS, collect_params
-from agents.procedures.kbfacts import default_kb, delivery_terms
+from agents.procedures.kbfacts import delivery_terms
 from agents.procedures.money import format_money
 from agents.procedures.render import render
 from agents.procedures.results import Answer, Ask, Confirm, PendingAction, Stop, ToolCallLog
 from agents.procedures.slots import resolve_account, resolve_card, resolve_transaction
-from agents.procedures.spec import ProcedureSpec, default_procedures
+from agents.procedures.spec import ProcedureSpec
 from agents.tools.registry import run_tool
 from agents.tools.views import clean_name
 
@@ -52,13 +52,14 @@ async def plan(
     banking: BankingPort,
     action_id: str,
     today: date,
-    kb: KnowledgeBase | None = None,
+    kb: KnowledgeBase,
 ) -> Ask | Confirm | Answer:
     """One turn of ``spec``: a question, a confirmation request, or the answer.
 
     ``text`` is this turn's (redacted) customer message; ``slots`` is what earlier turns of the same
     procedure returned in ``Ask.slots`` (empty on the first turn). ``action_id`` becomes the pending
-    action's id and idempotency key. ``kb`` defaults to the shipped help centre.
+    action's id and idempotency key. ``kb`` is the deployment's help centre (the graph context's): the
+    engine has no copy of its own, so a bank's ``BANKDESK_KB_DIR`` is what replies quote.
     """
     if not supports(spec):
         raise UnsupportedProcedure(
@@ -70,7 +71,7 @@ async def plan(
         state=copy.deepcopy(dict(slots)),
         banking=banking,
         today=today,
-        kb=kb or default_kb(),
+        kb=kb,
     )
     try:
         collect_params(run)
@@ -120,8 +121,8 @@ async def execute(
     *,
     confirmed: bool,
     banking: BankingPort,
-    procedures: Mapping[str, ProcedureSpec] | None = None,
-    kb: KnowledgeBase | None = None,
+    procedures: Mapping[str, ProcedureSpec],
+    kb: KnowledgeBase,
 ) -> Answer:
     """Run the confirmed action once (``action.id`` is the idempotency key), or nothing if declined.
 
@@ -129,7 +130,7 @@ async def execute(
     answer's facts say ``replayed``. A card or transaction that is gone (or not the customer's) gives
     outcome ``not_found``; a state that forbids the action gives ``refused``.
     """
-    spec = (procedures or default_procedures())[action.procedure]
+    spec = procedures[action.procedure]
     facts: dict[str, Any] = {"procedure": spec.name, "summary": action.summary}
     if not confirmed:
         facts["outcome"] = "declined"
@@ -142,7 +143,7 @@ async def execute(
         outcome = "not_found" if result.get("error") == "not_found" else "refused"
         facts.update(target=_TARGETS.get(action.tool, "that card"), reason=str(result.get("message", "")))
     else:
-        facts.update(_after_action(action.tool, result, kb or default_kb()))
+        facts.update(_after_action(action.tool, result, kb))
         outcome = "already" if result.get("already") and "already" in spec.replies else "ok"
     facts["outcome"] = outcome
     return Answer(draft=render(spec.replies[outcome], facts), outcome=outcome, facts=facts, tool_calls=calls)

@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
-from agents.kb import KnowledgeBase, load_kb
+from agents.kb import KnowledgeBase
 
-DEFAULT_KB_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "kb"
 DELIVERY_SLUG = "card-delivery"
-
-
-@cache
-def default_kb() -> KnowledgeBase:
-    """The shipped help centre (``fixtures/kb``), loaded on first use."""
-    return load_kb(DEFAULT_KB_DIR)
 
 
 @dataclass(frozen=True)

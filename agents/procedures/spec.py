@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -188,12 +187,6 @@ def load_procedures(path: Path | None = None) -> dict[str, ProcedureSpec]:
         raise
     except (TypeError, AttributeError) as exc:  # YAML of an unexpected shape
         raise ProcedureSpecError(f"{path}: {exc}") from exc
-
-
-@cache
-def default_procedures() -> Mapping[str, ProcedureSpec]:
-    """The shipped procedures, loaded once (read lazily, never at import time)."""
-    return MappingProxyType(load_procedures())
 
 
 def procedure_for_intent(intent: str, procedures: Mapping[str, ProcedureSpec]) -> ProcedureSpec | None:

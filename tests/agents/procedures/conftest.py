@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from agents.kb import KnowledgeBase
-from agents.procedures.kbfacts import default_kb
 from agents.procedures.spec import ProcedureSpec, load_procedures
+from tests.agents.procedures.helpers import shipped_kb
 from tests.agents.procedures.seeded import Bank, seed_bank
 
 
@@ -21,4 +21,4 @@ def procedures() -> dict[str, ProcedureSpec]:
 
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
-    return default_kb()
+    return shipped_kb()

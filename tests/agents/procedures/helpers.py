@@ -5,13 +5,25 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import date
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+from agents.kb import KnowledgeBase, load_kb
 from agents.ports import BankingPort
 from agents.procedures.engine import Answer, Ask, Confirm, plan
 from agents.procedures.spec import ProcedureSpec
 from agents.tools import TOOLS
 from tests.agents.procedures.seeded import TODAY
+
+KB_DIR = Path(__file__).resolve().parents[3] / "fixtures" / "kb"
+
+
+@cache
+def shipped_kb() -> KnowledgeBase:
+    """The help centre the product ships (the engine itself is always handed one)."""
+    return load_kb(KB_DIR)
+
 
 INJECTED_FRAGMENTS = ("ignore your previous instructions", "41234567", "AMZN MKTP REF", "AI assistant")
 
@@ -23,9 +35,16 @@ async def turn(
     slots: dict[str, Any] | None = None,
     *,
     today: date = TODAY,
+    kb: KnowledgeBase | None = None,
 ) -> Ask | Confirm | Answer:
     result = await plan(
-        spec, text=text, slots=slots or {}, banking=banking, action_id=str(uuid.uuid4()), today=today
+        spec,
+        text=text,
+        slots=slots or {},
+        banking=banking,
+        action_id=str(uuid.uuid4()),
+        today=today,
+        kb=kb or shipped_kb(),
     )
     # Everything the graph will checkpoint must be JSON.
     if isinstance(result, Ask):

@@ -14,7 +14,7 @@ from agents.procedures.money import format_money
 from agents.procedures.spec import ProcedureSpec
 from app.banking.ports import SqlBankingPort
 from app.models import Dispute, ToolAction
-from tests.agents.procedures.helpers import INJECTED_FRAGMENTS, answer, ask, confirm, shown, turn
+from tests.agents.procedures.helpers import INJECTED_FRAGMENTS, answer, ask, confirm, shipped_kb, shown, turn
 from tests.agents.procedures.seeded import Bank
 
 Procs = dict[str, ProcedureSpec]
@@ -65,7 +65,9 @@ async def test_declined_confirmation_changes_nothing(bank: Bank, procedures: Pro
     port = bank.port(0)
     card = next(c for c in await port.list_cards() if c.status == "active")
     pending = confirm(await turn(procedures["freeze_card"], port, f"freeze the card ending {card.last4}"))
-    result = await execute(pending.action, confirmed=False, banking=port)
+    result = await execute(
+        pending.action, confirmed=False, banking=port, procedures=procedures, kb=shipped_kb()
+    )
     assert result.outcome == "declined"
     assert result.tool_calls == []
     assert (
@@ -80,7 +82,9 @@ async def test_executing_twice_changes_state_once(bank: Bank, procedures: Procs)
     port = bank.port(0)
     card = next(c for c in await port.list_cards() if c.status == "active")
     pending = confirm(await turn(procedures["freeze_card"], port, f"freeze my card ending {card.last4}"))
-    first = await execute(pending.action, confirmed=True, banking=port)
+    first = await execute(
+        pending.action, confirmed=True, banking=port, procedures=procedures, kb=shipped_kb()
+    )
     assert first.outcome == "ok"
     assert first.facts["replayed"] is False
     assert (
@@ -90,7 +94,9 @@ async def test_executing_twice_changes_state_once(bank: Bank, procedures: Procs)
     assert await _card_status(port, card.id) == "frozen"
     # Someone unfreezes the card meanwhile; a retried execute must not freeze it again.
     await port.unfreeze_card(card.id, idempotency_key="app-unfreeze")
-    retry = await execute(pending.action, confirmed=True, banking=port)
+    retry = await execute(
+        pending.action, confirmed=True, banking=port, procedures=procedures, kb=shipped_kb()
+    )
     assert retry.outcome == "ok"
     assert retry.facts["replayed"] is True
     assert await _card_status(port, card.id) == "active"
@@ -114,7 +120,7 @@ async def test_unfreeze_picks_the_only_frozen_card(bank: Bank, procedures: Procs
     await port.freeze_card(card.id, idempotency_key="setup")
     pending = confirm(await turn(procedures["unfreeze_card"], port, "unfreeze my card please"))
     assert pending.action.args == {"card_id": card.id}
-    done = await execute(pending.action, confirmed=True, banking=port)
+    done = await execute(pending.action, confirmed=True, banking=port, procedures=procedures, kb=shipped_kb())
     assert done.outcome == "ok"
     assert await _card_status(port, card.id) == "active"
     nothing = answer(await turn(procedures["unfreeze_card"], port, "unfreeze my card"))
@@ -156,7 +162,9 @@ async def test_foreign_card_ids_in_slots_or_actions_are_not_found(
         args={"card_id": theirs.id},
         summary="x",
     )
-    result = await execute(forged, confirmed=True, banking=bank.port(0))
+    result = await execute(
+        forged, confirmed=True, banking=bank.port(0), procedures=procedures, kb=shipped_kb()
+    )
     assert result.outcome == "not_found"
     assert await _card_status(bank.port(1), theirs.id) == "active"
 
@@ -172,7 +180,7 @@ async def test_report_stolen_cancels_and_orders_a_replacement(bank: Bank, proced
     assert pending.action.args == {"card_id": visa.id, "kind": "stolen"}
     assert "as stolen" in pending.prompt
     assert "cancels it permanently" in pending.prompt
-    done = await execute(pending.action, confirmed=True, banking=port)
+    done = await execute(pending.action, confirmed=True, banking=port, procedures=procedures, kb=shipped_kb())
     assert done.outcome == "ok"
     cards = await port.list_cards()
     assert next(c.status for c in cards if c.id == visa.id) == "stolen"
@@ -271,12 +279,12 @@ async def test_dispute_asks_what_to_look_for_then_finds_one(bank: Bank, procedur
     for fragment in INJECTED_FRAGMENTS:
         assert fragment.lower() not in second.prompt.lower()
 
-    done = await execute(second.action, confirmed=True, banking=port)
+    done = await execute(second.action, confirmed=True, banking=port, procedures=procedures, kb=shipped_kb())
     assert done.outcome == "ok"
     assert "£24.99 payment to Amazon" in done.draft
     for fragment in INJECTED_FRAGMENTS:
         assert fragment.lower() not in done.draft.lower()
-    again = await execute(second.action, confirmed=True, banking=port)
+    again = await execute(second.action, confirmed=True, banking=port, procedures=procedures, kb=shipped_kb())
     assert again.facts["replayed"] is True
     async with bank.factory() as session:
         assert (
