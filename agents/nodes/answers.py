@@ -11,6 +11,7 @@ from langgraph.runtime import Runtime
 from agents.context import AgentContext
 from agents.kb.intent_articles import INTENT_ARTICLES
 from agents.nodes.common import emit, emit_step
+from agents.procedures.dates import add_working_days
 from agents.state import AgentState
 
 KB_MIN_SCORE = 0.12
@@ -47,19 +48,11 @@ def _label(intent: str) -> str:
     return intent.replace("_", " ").replace("?", "").strip().lower()
 
 
-def add_business_days(start: date, days: int) -> date:
-    current = start
-    while days:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
-
-
 def final_response_due(received: date, *, payment_service: bool) -> date:
-    """The complaints rules: 15 business days for payment services, otherwise 8 weeks."""
+    """The complaints rules: 15 business days (bank holidays excluded) for payment services, otherwise 8
+    weeks."""
     if payment_service:
-        return add_business_days(received, PAYMENT_COMPLAINT_BUSINESS_DAYS)
+        return add_working_days(received, PAYMENT_COMPLAINT_BUSINESS_DAYS)
     return received + timedelta(weeks=COMPLAINT_WEEKS)
 
 

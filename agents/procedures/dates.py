@@ -1,8 +1,13 @@
-"""Dates as the customer reads them, and working-day arithmetic (weekends only; bank holidays ignored)."""
+"""Dates as the customer reads them, and working-day arithmetic (weekends and bank holidays in England and
+Wales, from the ``holidays`` package: the complaint final-response date is regulatory, so it must not be
+a hand-kept list)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
+from functools import cache
+
+import holidays
 
 
 def format_day(day: date) -> str:
@@ -20,12 +25,23 @@ def day_of(iso: str) -> date:
     return moment.astimezone(UTC).date()
 
 
+@cache
+def _bank_holidays() -> holidays.HolidayBase:
+    # England and Wales: the bank's jurisdiction. The calendar fills itself in year by year as asked.
+    return holidays.country_holidays("GB", subdiv="ENG")
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday and not a bank holiday in England and Wales (substitute days included)."""
+    return _bank_holidays().is_working_day(day)
+
+
 def add_working_days(start: date, days: int) -> date:
-    """The date ``days`` working days (Monday to Friday) after ``start``."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
+    """The date ``days`` working days after ``start`` (``start`` itself when ``days`` is 0).
+
+    ``add_working_days(date(2026, 12, 23), 2) == date(2026, 12, 29)``: Christmas Day and the Boxing Day
+    substitute (Mon 28th) are not working days.
+    """
+    if days <= 0:
+        return start
+    return _bank_holidays().get_nth_working_day(start, days)
