@@ -4,11 +4,16 @@
 screen ──► triage ──► route ──► procedure | kb_answer | smalltalk | out_of_scope | clarify
    │          │          └────► complaint | handoff
    │          └─► degraded (every provider of a tier failed)
-   └─► vulnerability | refuse | foreign_language | complaint | handoff (a person asked for, in any phrasing)
+   └─► scam | vulnerability | refuse | third_party | foreign_language | complaint | handoff (a person asked for, in any phrasing)
 every draft ──► phrase ──► compliance ──► respond
                                ├─► handoff (blocked, or the flow asked for a person)
-                               └─► ask_confirmation ──► confirm (interrupt: waits for yes/no)
-                                                           └─► execute ──► phrase ──► compliance ──► ...
+                               ├─► next_request ──► triage (the message's next request, answered in order)
+                               ├─► finish_deferred (a question or confirmation of an earlier request, asked last)
+                               ├─► remind (a new request answered while an action waits: the action is recalled)
+                               └─► ask_confirmation ──► confirm (interrupt: the customer's answer, read by the app)
+                                                           ├─► execute ──► phrase ──► compliance ──► ...
+                                                           ├─► reask (neither yes nor no) ──► phrase ──► ...
+                                                           └─► screen (a new request; the action keeps waiting)
 """
 
 from __future__ import annotations
@@ -27,11 +32,14 @@ from agents.nodes.answers import (
     kb_answer,
     out_of_scope,
     refuse,
+    scam,
     smalltalk,
+    third_party,
     vulnerability,
 )
 from agents.nodes.assist import assist
 from agents.nodes.compliance import compliance, phrase
+from agents.nodes.dialogue import finish_deferred, has_more, next_request, reask, remind
 from agents.nodes.language import foreign_language
 from agents.nodes.procedure import ask_confirmation, confirm, execute_action, run_procedure
 from agents.nodes.respond import handoff, respond
@@ -50,6 +58,8 @@ DRAFTING = {
     "assist": "assist",
     "complaint": "complaint",
     "vulnerability": "vulnerability",
+    "scam": "scam",
+    "third_party": "third_party",
     "refuse": "refuse",
     "degraded": "degraded",
     "language": "foreign_language",
@@ -72,9 +82,28 @@ def _after_route(state: AgentState) -> str:
 def _after_compliance(state: AgentState) -> str:
     if state.get("handoff"):
         return "handoff"
+    if has_more(state):
+        return "next_request"
+    if state.get("deferred"):
+        return "finish_deferred"
+    if state.get("draft_kind") == "confirmation" and state.get("pending_action"):
+        return "ask_confirmation"
+    if state.get("pending_action") and state.get("decision") == "other":
+        return "remind"
+    return "respond"
+
+
+def _after_deferred(state: AgentState) -> str:
     if state.get("draft_kind") == "confirmation" and state.get("pending_action"):
         return "ask_confirmation"
     return "respond"
+
+
+def _after_confirm(state: AgentState) -> str:
+    decision = state.get("decision")
+    if decision in ("yes", "no"):
+        return "execute"
+    return "reask" if decision == "unclear" else "screen"
 
 
 def build_graph(
@@ -92,6 +121,8 @@ def build_graph(
     g.add_node("assist", assist)
     g.add_node("complaint", complaint)
     g.add_node("vulnerability", vulnerability)
+    g.add_node("scam", scam)
+    g.add_node("third_party", third_party)
     g.add_node("refuse", refuse)
     g.add_node("degraded", degraded)
     g.add_node("foreign_language", foreign_language)
@@ -100,6 +131,10 @@ def build_graph(
     g.add_node("ask_confirmation", ask_confirmation)
     g.add_node("confirm", confirm)
     g.add_node("execute", execute_action)
+    g.add_node("next_request", next_request)
+    g.add_node("finish_deferred", finish_deferred)
+    g.add_node("reask", reask)
+    g.add_node("remind", remind)
     g.add_node("respond", respond)
     g.add_node("handoff", handoff)
 
@@ -112,9 +147,17 @@ def build_graph(
         if node != "phrase":
             g.add_edge(node, "phrase")
     g.add_edge("phrase", "compliance")
-    g.add_conditional_edges("compliance", _after_compliance, ["handoff", "ask_confirmation", "respond"])
+    g.add_conditional_edges(
+        "compliance",
+        _after_compliance,
+        ["handoff", "next_request", "finish_deferred", "ask_confirmation", "remind", "respond"],
+    )
+    g.add_edge("next_request", "triage")
+    g.add_conditional_edges("finish_deferred", _after_deferred, ["ask_confirmation", "respond"])
+    g.add_edge("remind", "ask_confirmation")
     g.add_edge("ask_confirmation", "confirm")
-    g.add_edge("confirm", "execute")
+    g.add_conditional_edges("confirm", _after_confirm, ["execute", "reask", "screen"])
+    g.add_edge("reask", "phrase")
     g.add_edge("execute", "phrase")
     g.add_edge("respond", END)
     g.add_edge("handoff", END)

@@ -68,16 +68,19 @@ class GraphAgent:
             yield event
 
     async def resume(self, turn: TurnInput, decision: str, banking: BankingPort) -> AsyncIterator[AgentEvent]:
-        command: Command[Any] = Command(
-            resume=decision,
-            update={
-                "first_reply": False,
-                "today": turn.today,
-                "tokens_used": turn.tokens_used,
-                "cost_usd_micros": turn.cost_usd_micros,
-                "history": [{"role": "customer", "content": turn.text}],
-            },
-        )
+        update: dict[str, Any] = {
+            "first_reply": False,
+            "today": turn.today,
+            "tokens_used": turn.tokens_used,
+            "cost_usd_micros": turn.cost_usd_micros,
+            # A new request typed while the action waits is handled from screen on, like any message.
+            "text": turn.text,
+            "screening": turn.screening,
+            "staff_notes": list(turn.staff_notes),
+        }
+        if decision != "other":
+            update["history"] = [{"role": "customer", "content": turn.text}]
+        command: Command[Any] = Command(resume=decision, update=update)
         async for event in self._run(command, turn, banking):
             yield event
 

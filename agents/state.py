@@ -27,7 +27,10 @@ class AgentState(TypedDict, total=False):
     procedure_intent: str | None  # the intent that started it
     slots: dict[str, Any]
     pending_action: dict[str, Any] | None  # a state change waiting for the customer's confirmation
-    decision: str | None  # the customer's answer to it: "yes" | "no"
+    decision: str | None  # the customer's answer to it: "yes" | "no" | "unclear" | "other" (a new request)
+    frame: dict[str, Any]  # the dialogue frame: last answered intent, its procedure, words and facts
+    cues: list[str]  # what the conversation has shown so far (urgent, scam, vulnerability kinds...)
+    later: list[dict[str, Any]]  # requests to take up once the waiting confirmation is answered
 
     # turn: working values
     triage: dict[str, Any]
@@ -38,3 +41,8 @@ class AgentState(TypedDict, total=False):
     handoff: dict[str, Any] | None  # {"reason": ..., "priority": ...}
     reply: str
     outcome: str  # "reply" | "confirmation_required" | "handoff"
+    queue: list[dict[str, Any]]  # the other requests of this message, answered in order: {"text": ...}
+    answered: list[str]  # approved replies to this message's earlier requests
+    deferred: dict[str, Any] | None  # an earlier request's question or confirmation, asked last
+    forced_intent: str | None  # this request's intent when the agent itself queued it (urgent plan)
+    urgent: str | None  # this request's urgent intent, when it carries one

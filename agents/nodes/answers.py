@@ -8,8 +8,10 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from agents.compliance.advice import advice_refusal, advice_requested
 from agents.context import AgentContext
-from agents.kb.intent_articles import INTENT_ARTICLES
+from agents.dialogue.descriptions import describe_intent
+from agents.nodes.care import Script, scam_script, support_script, third_party_script
 from agents.nodes.common import emit, emit_step
 from agents.procedures.dates import add_working_days
 from agents.state import AgentState
@@ -25,10 +27,11 @@ GREETING = (
     "payments, disputes, fees and limits, or a complaint. What can I do for you?"
 )
 THANKS = "You're welcome. Is there anything else I can help you with?"
+# Only for what the assistant cannot help with at all; a request for advice gets `advice_refusal` instead.
 OUT_OF_SCOPE = (
-    "I'm sorry, I can't help with that here: I can't give investment, legal or tax advice, or help with "
-    "things outside your Northbank banking. For free, impartial money guidance you can contact MoneyHelper "
-    "(www.moneyhelper.org.uk). Is there anything about your accounts, cards or payments I can help with?"
+    "I'm sorry, I can't help with that here. I can help with your Northbank accounts, cards or payments, "
+    "disputes, fees and limits, or put you in touch with a member of our team. Is there anything about your "
+    "accounts, cards or payments I can help with?"
 )
 REFUSAL = (
     "I can't help with that request. I can help with your Northbank accounts, cards, payments, disputes, "
@@ -44,10 +47,6 @@ KB_MISS = (
 )
 
 
-def _label(intent: str) -> str:
-    return intent.replace("_", " ").replace("?", "").strip().lower()
-
-
 def final_response_due(received: date, *, payment_service: bool) -> date:
     """The complaints rules: 15 business days (bank holidays excluded) for payment services, otherwise 8
     weeks."""
@@ -60,13 +59,24 @@ def _today(state: AgentState) -> date:
     return date.fromisoformat(state["today"]) if state.get("today") else date.today()
 
 
+def triage_intents(state: AgentState) -> list[tuple[str, float]]:
+    """Triage's best intent and its alternatives as (intent, probability) pairs, best first."""
+    tri = state.get("triage") or {}
+    pairs = [(tri.get("intent"), tri.get("confidence")), *[tuple(a)[:2] for a in tri.get("alternatives") or []]]
+    result: list[tuple[str, float]] = []
+    for intent, probability in pairs:
+        try:
+            result.append((str(intent), float(probability)))
+        except (TypeError, ValueError):
+            continue
+    return [(intent, p) for intent, p in result if intent and intent != "None"]
+
+
 async def kb_answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     kb, text = runtime.context.kb, state.get("text", "")
-    # Search the articles that answer the intent triage found first, then the whole help centre.
-    slugs = INTENT_ARTICLES.get((state.get("triage") or {}).get("intent", ""))
-    passages = kb.search(text, k=3, slugs=slugs) if slugs else []
-    if not passages or passages[0].score < KB_MIN_SCORE:
-        passages = kb.search(text, k=3, one_per_article=True)
+    # Sections are ranked on the customer's words, with triage's intents as a prior towards the articles
+    # and the section that answer them (agents/kb/retrieval.py); the best section is quoted whole.
+    passages = kb.search(text, k=3, intents=triage_intents(state))
     if not passages or passages[0].score < KB_MIN_SCORE:
         emit_step("kb_answer", "miss", top_score=passages[0].score if passages else 0.0)
         return {"draft": KB_MISS, "draft_kind": "answer"}
@@ -89,6 +99,17 @@ async def smalltalk(state: AgentState, runtime: Runtime[AgentContext]) -> dict[s
 
 
 async def out_of_scope(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """Refuse only what is refused: advice gets the advice refusal; an ordinary question the help centre
+    answers (a phone number, a limit, a double charge) gets that answer; anything else a polite decline."""
+    text = state.get("text", "")
+    asked = advice_requested(text)
+    if asked:
+        emit_step("out_of_scope", "decline_advice", advice=asked)
+        return {"draft": advice_refusal(asked), "draft_kind": "answer"}
+    answer = await kb_answer(state, runtime)
+    if answer.get("draft") != KB_MISS:
+        emit_step("out_of_scope", "answered_from_kb")
+        return answer
     emit_step("out_of_scope", "decline")
     return {"draft": OUT_OF_SCOPE, "draft_kind": "answer"}
 
@@ -100,17 +121,32 @@ async def refuse(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     return {"draft": REFUSAL, "draft_kind": "answer"}
 
 
+# Close calls only: an alternative far below the best guess is not worth offering.
+CLARIFY_MIN_SHARE = 0.1
+
+
 async def clarify(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """Not sure what the customer wants: offer at most two plausible readings, in their words, or neither."""
     tri = state.get("triage") or {}
-    options = [tri.get("intent")] + [a[0] for a in tri.get("alternatives", []) if a]
-    labels = [_label(str(o)) for o in options if o and o not in ("out_of_scope",)][:2]
-    if labels:
-        guess = " or ".join(f'"{label}"' for label in labels)
-        draft = f"I'm not sure I understood. Is your question about {guess}? Could you put it another way?"
+    options: list[str] = []
+    best = float(tri.get("confidence") or 0.0)
+    for option, share in [(tri.get("intent"), best), *[(a[0], a[1] if len(a) > 1 else 0.0) for a in tri.get("alternatives", []) if a]]:
+        try:
+            plausible = float(share) >= max(CLARIFY_MIN_SHARE, best / 4)
+        except (TypeError, ValueError):
+            plausible = False
+        described = describe_intent(str(option or ""))
+        if plausible and described and described not in options:
+            options.append(described)
+    options = options[:2]
+    if len(options) == 2:
+        draft = f"I want to make sure I help with the right thing: is it about {options[0]}, {options[1]}, or something else?"
+    elif options:
+        draft = f"I want to make sure I help with the right thing: is it about {options[0]}, or something else?"
     else:
-        draft = "I'm not sure I understood. Could you put it another way?"
+        draft = "I'm not sure I understood. Could you tell me a bit more about what you need?"
     draft += " You can also ask to speak to a person at any time."
-    emit_step("clarify", "ask_again", guesses=labels, streak=state.get("low_confidence_streak", 0))
+    emit_step("clarify", "ask_again", guesses=options, streak=state.get("low_confidence_streak", 0))
     return {"draft": draft, "draft_kind": "question"}
 
 
@@ -130,15 +166,29 @@ async def complaint(state: AgentState, runtime: Runtime[AgentContext]) -> dict[s
     }
 
 
+def _care(node: str, script: Script, draft_kind: str) -> dict[str, Any]:
+    emit_step(node, script.kind, kb_sections=list(script.sections), handoff=script.handoff)
+    return {"draft": script.draft, "draft_kind": draft_kind, "handoff": script.handoff}
+
+
 async def vulnerability(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """Support that fits the kind screening found (agents/nodes/care.py: scripts and priorities)."""
+    screening = state.get("screening") or {}
+    kind = screening.get("vulnerability")
+    third_party = "third_party" in screening.get("flags", [])
+    script = support_script(runtime.context.kb, kind, third_party=third_party)
+    return _care("vulnerability", script, "support")
+
+
+async def scam(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """A scam or coercion: a plain warning, the freeze offer, and an urgent handoff with reason "scam"."""
     kind = (state.get("screening") or {}).get("vulnerability")
-    heading = "Self-harm" if kind == "self_harm" else "Support message"
-    emit_step("vulnerability", kind or "support", kb_section=heading)
-    return {
-        "draft": runtime.context.kb.section("support-in-difficulty", heading),
-        "draft_kind": "support",
-        "handoff": {"reason": f"customer may be vulnerable ({kind or 'support'})", "priority": "urgent"},
-    }
+    return _care("scam", scam_script(runtime.context.kb, kind), "scam_warning")
+
+
+async def third_party(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """Someone asking about another person's account: what we can and cannot do; no data, no handoff."""
+    return _care("third_party", third_party_script(runtime.context.kb), "answer")
 
 
 async def degraded(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:

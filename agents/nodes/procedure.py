@@ -17,8 +17,10 @@ from langgraph.types import interrupt
 
 from agents.context import AgentContext
 from agents.nodes.common import emit_step
+from agents.nodes.dialogue import composed_reply
 from agents.nodes.route import FRAUD_INTENTS
 from agents.procedures.engine import Answer, Ask, Confirm, PendingAction, ToolCallLog, execute, plan
+from agents.procedures.textparse import parse_account_kind, parse_card_brand, parse_last4
 from agents.state import AgentState
 
 
@@ -32,6 +34,34 @@ def _fraud_handoff(intent: str | None) -> dict[str, str] | None:
     return None
 
 
+def _frame(state: AgentState, name: str, intent: str | None, text: str, facts: dict[str, Any]) -> dict[str, Any]:
+    """What a follow-up can refer to: the request just answered, its words and what the answer listed."""
+    lines = [ln[2:] for ln in str(facts.get("lines", "")).splitlines() if ln.startswith("- ")]
+    return {
+        "intent": intent,
+        "procedure": name,
+        "text": text,
+        "listed": lines[:10],
+        "oldest": facts.get("oldest"),
+    }
+
+
+async def _urgent_cards(state: AgentState, runtime: Runtime[AgentContext], slots: dict[str, Any]) -> list[str]:
+    """Urgent and no card named: freeze the active cards one at a time, the first now, the others next."""
+    if not state.get("urgent") or slots or parse_last4(state.get("text", ""))[0]:
+        return []
+    if parse_card_brand(state.get("text", "")) or parse_account_kind(state.get("text", "")):
+        return []
+    cards = [c for c in await runtime.context.banking.list_cards() if c.status == "active"]
+    if len(cards) < 2:
+        return []
+    # The card on a current account first: it is the one most often in use.
+    kinds = {a.id: a.kind for a in await runtime.context.banking.list_accounts()}
+    cards.sort(key=lambda c: kinds.get(c.account_id) != "current")
+    slots["card"] = cards[0].id
+    return [c.last4 for c in cards[1:]]
+
+
 async def run_procedure(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     ctx = runtime.context
     name = state.get("procedure") or ""
@@ -39,10 +69,12 @@ async def run_procedure(state: AgentState, runtime: Runtime[AgentContext]) -> di
     # The intent that started the procedure, not this turn's (an answer such as "2" has no intent of its own).
     intent = state.get("procedure_intent") or (state.get("triage") or {}).get("intent")
     today = date.fromisoformat(state["today"]) if state.get("today") else date.today()
+    slots = dict(state.get("slots") or {})
+    more_cards = await _urgent_cards(state, runtime, slots) if spec.name == "freeze_card" else []
     result = await plan(
         spec,
         text=state.get("text", ""),
-        slots=dict(state.get("slots") or {}),
+        slots=slots,
         banking=ctx.banking,
         action_id=f"{ctx.conversation_id}:{uuid.uuid4().hex}",
         today=today,
@@ -54,16 +86,26 @@ async def run_procedure(state: AgentState, runtime: Runtime[AgentContext]) -> di
     if isinstance(result, Confirm):
         action = asdict(result.action)
         action["intent"] = intent
+        action["prompt"] = result.prompt
         emit_step(
             "procedure", "confirm", procedure=name, action=action, tool_calls=_tool_log(result.tool_calls)
         )
-        return {
+        update: dict[str, Any] = {
             "draft": result.prompt,
             "draft_kind": "confirmation",
             "pending_action": action,
             "procedure": None,
             "slots": {},
         }
+        earlier = state.get("pending_action")
+        if earlier and earlier.get("id") != action["id"]:
+            # One confirmation at a time: the newer request replaces the one that was waiting.
+            update["notices"] = [*state.get("notices", []), f"I haven't {earlier.get('summary', 'made the earlier change')}."]
+        if more_cards:
+            later = [{"text": f"freeze my card ending {last4}", "intent": "freeze_card"} for last4 in more_cards]
+            update["later"] = [*later, *(state.get("later") or [])]
+            update["draft"] += " (I'll ask about your other card next.)" if len(more_cards) == 1 else " (I'll ask about your other cards next.)"
+        return update
     assert isinstance(result, Answer)
     emit_step(
         "procedure",
@@ -72,29 +114,45 @@ async def run_procedure(state: AgentState, runtime: Runtime[AgentContext]) -> di
         tool_calls=_tool_log(result.tool_calls),
         facts=result.facts,
     )
-    update: dict[str, Any] = {"draft": result.draft, "draft_kind": "answer", "procedure": None, "slots": {}}
+    update = {
+        "draft": result.draft,
+        "draft_kind": "answer",
+        "procedure": None,
+        "slots": {},
+        "frame": _frame(state, name, intent, state.get("text", ""), result.facts),
+    }
     handoff = _fraud_handoff(intent)
-    if handoff:
+    if handoff and not state.get("later") and not state.get("queue"):
         update["handoff"] = handoff
     return update
 
 
 async def confirm(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """Pause the graph until the customer answers yes or no (POST /v1/conversations/{id}/confirm)."""
+    """Pause the graph until the customer answers (POST /v1/conversations/{id}/confirm, or a typed message).
+
+    The app reads the answer (agents.dialogue.decision): ``yes`` and ``no`` go to ``execute``; ``unclear``
+    asks again; ``other`` is a new request, answered while the action keeps waiting.
+    """
     action = state.get("pending_action") or {}
-    decision = interrupt({"action": action, "prompt": state.get("reply", "")})
-    confirmed = str(decision).strip().lower() == "yes"
-    emit_step("confirm", "yes" if confirmed else "no", action_id=action.get("id"))
-    return {"decision": "yes" if confirmed else "no"}
+    decision = str(interrupt({"action": action, "prompt": state.get("reply", "")})).strip().lower()
+    if decision not in ("yes", "no", "unclear", "other"):
+        decision = "unclear"
+    emit_step("confirm", decision, action_id=action.get("id"))
+    return {"decision": decision}
 
 
 async def ask_confirmation(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """The approved confirmation question becomes the turn's reply; the graph then waits in ``confirm``."""
+    """The approved confirmation question (after this message's other answers) becomes the turn's reply; the
+    graph then waits in ``confirm``."""
+    reply = composed_reply(state, state.get("reply", ""))
     emit_step(
         "ask_confirmation", "awaiting_customer", action_id=(state.get("pending_action") or {}).get("id")
     )
     return {
-        "history": [{"role": "assistant", "content": state.get("reply", "")}],
+        "history": [{"role": "assistant", "content": reply}],
+        "reply": reply,
+        "answered": [],
+        "deferred": None,
         "outcome": "confirmation_required",
     }
 
@@ -102,6 +160,7 @@ async def ask_confirmation(state: AgentState, runtime: Runtime[AgentContext]) ->
 async def execute_action(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     raw = dict(state.get("pending_action") or {})
     intent = raw.pop("intent", None)
+    raw.pop("prompt", None)
     action = PendingAction(**raw)
     confirmed = state.get("decision") == "yes"
     result = await execute(
@@ -130,7 +189,8 @@ async def execute_action(state: AgentState, runtime: Runtime[AgentContext]) -> d
         "reply": "",
         "outcome": "reply",
     }
-    if confirmed:
+    # Possible fraud goes to a person once what was planned after the freeze (the dispute) is done.
+    if confirmed and not state.get("later"):
         handoff = _fraud_handoff(intent)
         if handoff:
             update["handoff"] = handoff

@@ -10,6 +10,7 @@ from agents.context import AgentContext
 from agents.models.errors import TierUnavailable
 from agents.models.types import ChatMessage, ModelRequest
 from agents.nodes.common import BudgetExceeded, call_model, emit, emit_step, stream_text, take_call_ids
+from agents.nodes.dialogue import composed_reply
 from agents.state import AgentState
 from agents.summary import SUMMARY_SYSTEM, extractive_summary, transcript_text
 
@@ -24,10 +25,16 @@ HANDOFF_NOTICE = {
 
 
 async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    reply = state.get("reply", "")
+    reply = composed_reply(state, state.get("reply", ""))
     stream_text(reply)
     emit_step("respond", "sent", characters=len(reply))
-    return {"history": [{"role": "assistant", "content": reply}], "outcome": "reply"}
+    return {
+        "history": [{"role": "assistant", "content": reply}],
+        "reply": reply,
+        "answered": [],
+        "deferred": None,
+        "outcome": "reply",
+    }
 
 
 async def handoff(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
@@ -60,7 +67,8 @@ async def handoff(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
     emit_step(
         "handoff", priority, reason=reason, summary_source=source, model_call_ids=take_call_ids(runtime)
     )
-    parts = [state.get("reply", "")] if state.get("reply") else [*state.get("notices", [])]
+    parts = [*(state.get("answered") or [])]
+    parts += [state.get("reply", "")] if state.get("reply") else [*state.get("notices", [])]
     # A flow may word the notice itself (agents.nodes.language: in the customer's language).
     notice = request_info.get("notice") or HANDOFF_NOTICE.get(priority, HANDOFF_NOTICE["normal"])
     reply = "\n\n".join([p for p in parts if p] + [notice])
@@ -73,4 +81,8 @@ async def handoff(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         "slots": {},
         "pending_action": None,
         "low_confidence_streak": 0,
+        "answered": [],
+        "deferred": None,
+        "queue": [],
+        "later": [],
     }

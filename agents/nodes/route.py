@@ -9,8 +9,14 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
+from agents.dialogue.cues import explicit_action, follow_up, status_question, urgent_intent
+from agents.dialogue.recurring_cues import recurring_intent
+from agents.dialogue.spending_cues import spending_intent
 from agents.nodes.common import emit_step
+from agents.nodes.screen import handoff_priority
 from agents.procedures.spec import procedure_for_intent
+from agents.procedures.slots import parse_currency
+from agents.procedures.textparse import parse_account_kind, parse_card_brand, parse_last4, parse_ordinal
 from agents.state import AgentState
 from agents.triage.routes import Route
 
@@ -60,41 +66,158 @@ def _answers_pending_question(state: AgentState, runtime: Runtime[AgentContext])
     return not (strong and other is not None)
 
 
+def _serve(intent: str, route_name: str, runtime: Runtime[AgentContext]) -> tuple[str, str, dict[str, Any]]:
+    """The flow (and procedure) that serves a confidently read intent."""
+    update: dict[str, Any] = {}
+    flow = FLOW_BY_INTENT.get(intent) or FLOW_BY_ROUTE.get(route_name, "out_of_scope")
+    why = f"{intent} -> {flow}"
+    # Procedures are data keyed by intent: one that serves this intent takes it, whatever the route.
+    spec = procedure_for_intent(intent, runtime.context.procedures)
+    if spec is not None and (flow in PROCEDURE_CAN_SERVE or route_name == ""):
+        flow, why = "procedure", f"{intent} -> procedure {spec.name}"
+        update.update(procedure=spec.name, procedure_intent=intent, slots={})
+    elif flow == "procedure":
+        flow, why = "kb_answer", f"{intent}: no procedure, answer from the knowledge base"
+    if flow == "handoff":
+        update["handoff"] = dict(
+            HANDOFF_BY_INTENT.get(intent, {"reason": f"routed: {intent}", "priority": "normal"})
+        )
+    return flow, why, update
+
+
+def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
+    """A follow-up continues the last answered request: same procedure, the new words first."""
+    frame = state.get("frame") or {}
+    found = follow_up(state.get("text", ""), frame)
+    if found is None:
+        return None
+    text = state.get("text", "")
+    procedure = str(frame["procedure"])
+    # The new words first; when they name the account or card themselves, they replace the old ones.
+    names_own = parse_account_kind(text) or parse_currency(text) or parse_last4(text)[0] or parse_card_brand(text)
+    merged = text if names_own else f"{text} {frame.get('text', '')}".strip()
+    extra: dict[str, Any] = {"text": merged}
+    if found.kind == "total":
+        procedure = "spending" if procedure in ("recent_transactions", "spending") else procedure
+        merged = f"how much in total {frame.get('text', '')}"
+        extra["text"] = merged
+    elif found.kind == "older" and frame.get("oldest"):
+        extra["slots"] = {"params": {"until": frame["oldest"]}}
+    elif found.kind == "pick":
+        ordinal = parse_ordinal(text)
+        listed = list(frame.get("listed") or [])
+        picked = listed[ordinal - 1] if ordinal and 0 < ordinal <= len(listed) else None
+        if ordinal == -1 and listed:
+            picked = listed[-1]
+        if picked is not None:
+            action = explicit_action(text)
+            if action == "dispute" or frame.get("procedure") == "dispute_transaction":
+                procedure = "dispute_transaction"
+            extra["text"] = f"{text} {picked}"
+    return procedure, found.kind, extra
+
+
 async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     tri = state.get("triage") or {}
     intent = tri.get("intent", "")
+    text = state.get("text", "")
     active = state.get("procedure")
+    procedures = runtime.context.procedures
     update: dict[str, Any] = {}
-    if active and _answers_pending_question(state, runtime):
+    status = status_question(text)
+    urgent = urgent_intent(text)
+    followed = _follow_up(state) if not active else None
+    forced = state.get("forced_intent")
+    if forced:
+        # A request the agent queued itself (the report or dispute planned after an urgent freeze).
+        flow, why, update = _serve(str(forced), "", runtime)
+        why = f"planned: {why}"
+    elif (recurring := recurring_intent(text)) and recurring in procedures and recurring != active:
+        # Recurring payments, income, cancellations: no Banking77 intent has these (recurring helper).
+        flow, why = "procedure", f"recurring cue -> {recurring}"
+        update.update(procedure=recurring, procedure_intent=recurring, slots={})
+    elif active and _answers_pending_question(state, runtime):
         # The customer is answering a question of the procedure under way.
         flow, why = "procedure", f"continue {active}"
+    elif status and status in procedures:
+        # A question about how things stand is answered, never turned into an offer to change them.
+        flow, why = "procedure", f"status question -> {status}"
+        update.update(procedure=status, procedure_intent=status, slots={})
+    elif urgent:
+        flow, why, update = _urgent_plan(state, urgent, intent, runtime)
+    elif followed is not None and followed[0] in procedures and not _new_topic(tri, followed[0], runtime):
+        procedure, kind, extra = followed
+        flow, why = "procedure", f"follow-up ({kind}) -> {procedure}"
+        update.update(procedure=procedure, procedure_intent=procedure, slots=extra.get("slots", {}))
+        update["text"] = extra["text"]
+    elif (money := spending_intent(text)) and money in procedures:
+        # Totals, counts, "last N", since payday, "can I afford": no Banking77 intent has these (money helper).
+        flow, why = "procedure", f"spending cue -> {money}"
+        update.update(procedure=money, procedure_intent=money, slots={})
     elif not tri.get("confident"):
         limit = runtime.context.settings.low_confidence_limit
         if state.get("low_confidence_streak", 0) >= limit:
             flow, why = "handoff", "repeated misunderstanding"
-            update["handoff"] = {"reason": f"{limit} turns in a row not understood", "priority": "normal"}
+            # The handoff takes the highest cue the conversation has shown (fraud, a scam, vulnerability).
+            update["handoff"] = {
+                "reason": f"{limit} turns in a row not understood",
+                "priority": handoff_priority(list(state.get("cues") or [])),
+            }
         elif runtime.context.settings.llm_tools:
             flow, why = "assist", "low confidence: the mini tier looks it up"
         else:
             flow, why = "clarify", "low confidence"
     else:
-        flow = FLOW_BY_INTENT.get(intent) or FLOW_BY_ROUTE.get(tri.get("route", ""), "out_of_scope")
-        why = f"{intent} -> {flow}"
-        # Procedures are data keyed by intent: one that serves this intent takes it, whatever the route.
-        spec = procedure_for_intent(intent, runtime.context.procedures)
-        if spec is not None and flow in PROCEDURE_CAN_SERVE:
-            flow, why = "procedure", f"{intent} -> procedure {spec.name}"
-            update["procedure"] = spec.name
-            update["procedure_intent"] = intent
-            update["slots"] = {}
-        elif flow == "procedure":
-            flow, why = "kb_answer", f"{intent}: no procedure, answer from the knowledge base"
-        if flow == "handoff":
-            update["handoff"] = dict(
-                HANDOFF_BY_INTENT.get(intent, {"reason": f"routed: {intent}", "priority": "normal"})
-            )
+        flow, why, update = _serve(intent, tri.get("route", ""), runtime)
+    if forced or status or urgent or followed is not None:
+        update.setdefault("low_confidence_streak", 0)  # understood from the conversation, not the model
     if flow != "procedure":
         update.setdefault("procedure", None)
     update["flow"] = flow
-    emit_step("route", flow, reason=why, intent=intent, urgent=bool(tri.get("urgent")))
+    emit_step("route", flow, reason=why, intent=intent, urgent=bool(tri.get("urgent") or urgent))
     return update
+
+
+def _new_topic(tri: dict[str, Any], procedure: str, runtime: Runtime[AgentContext]) -> bool:
+    """A confident intent served by another procedure starts a new topic, whatever the wording."""
+    if not tri.get("confident") or tri.get("confidence", 0.0) < runtime.context.settings.triage_threshold:
+        return False
+    spec = procedure_for_intent(str(tri.get("intent", "")), runtime.context.procedures)
+    return spec is not None and spec.name != procedure
+
+
+# Urgent intents the freeze comes first for; what follows the freeze, by intent.
+_AFTER_FREEZE = {
+    "lost_or_stolen_card": "lost_or_stolen_card",
+    "compromised_card": None,
+    "card_payment_not_recognised": "card_payment_not_recognised",
+    "cash_withdrawal_not_recognised": "cash_withdrawal_not_recognised",
+    "direct_debit_payment_not_recognised": "direct_debit_payment_not_recognised",
+}
+
+
+def _urgent_plan(
+    state: AgentState, urgent: str, intent: str, runtime: Runtime[AgentContext]
+) -> tuple[str, str, dict[str, Any]]:
+    """Urgent first: offer to freeze at once, then take up the report or the dispute.
+
+    An explicit request ("report it stolen", "dispute the Tesco payment") is served as asked; the freeze
+    offer comes first otherwise. Direct debits are not card payments: a direct debit the customer does not
+    recognise goes straight to its dispute.
+    """
+    action = explicit_action(state.get("text", ""))
+    text = state.get("text", "")
+    if action == "report" or urgent == "direct_debit_payment_not_recognised":
+        target = "report_lost_stolen" if action == "report" else urgent
+        flow, why, update = _serve(target, "", runtime)
+        return flow, f"urgent ({urgent}): as asked -> {update.get('procedure', flow)}", update
+    if action == "dispute":
+        flow, why, update = _serve(urgent, "", runtime)
+        return flow, f"urgent ({urgent}): dispute as asked", update
+    flow, why, update = _serve("freeze_card", "", runtime)
+    update["procedure_intent"] = urgent
+    update["urgent"] = urgent
+    after = _AFTER_FREEZE.get(urgent)
+    if after:
+        update["later"] = [{"text": text, "intent": after}, *(state.get("later") or [])]
+    return flow, f"urgent ({urgent}): offer to freeze first", update

@@ -7,12 +7,15 @@ a checkpoint; this node turns its result into decisions: notices, flags and the 
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
-from agents.nodes.common import emit_step
+from agents.dialogue.cues import split_requests, urgent_intent
+from agents.nodes.answers import final_response_due
+from agents.nodes.common import emit, emit_step
 from agents.nodes.language import screen_language
 from agents.state import AgentState
 
@@ -21,6 +24,10 @@ CARD_NOTICE = (
     "this conversation, and we will never ask for them."
 )
 CANCELLED_NOTICE = "I haven't made the change I asked you to confirm earlier."
+COMPLAINT_BESIDE = (
+    "I'm sorry about the trouble this has caused: I've recorded what you told me as a complaint, and our team "
+    "will follow it up with you."
+)
 
 # A request for a person is honoured in every phrasing, even with every model provider down, so it is a rule.
 _HUMAN = re.compile(
@@ -35,14 +42,27 @@ _HUMAN = re.compile(
 )
 _PII_TYPES = {"card_number", "cvv"}
 FLOW_BY_FLAG = (  # first match wins: safety before service
+    ("scam", "scam"),  # before vulnerability: a scam is also one (the scam node answers self-harm first)
     ("vulnerability", "vulnerability"),
     ("jailbreak", "refuse"),
     ("prompt_injection", "refuse"),
+    ("third_party", "third_party"),
 )
 
 
 def wants_human(text: str) -> bool:
     return bool(_HUMAN.search(text))
+
+
+def _cues(state: AgentState, flags: set[str], urgent: str | None, vulnerability: str | None) -> list[str]:
+    """What the conversation has shown so far: the handoff after repeated misunderstanding takes the highest."""
+    cues = list(state.get("cues") or [])
+    new = [f for f in sorted(flags) if f in ("scam", "vulnerability", "complaint", "third_party")]
+    if urgent:
+        new.append(f"urgent:{urgent}")
+    if vulnerability:
+        new.append(f"vulnerability:{vulnerability}")
+    return cues + [c for c in new if c not in cues]
 
 
 async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
@@ -55,6 +75,9 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         notices.append(CARD_NOTICE)
     history = [{"role": "staff", "content": note} for note in state.get("staff_notes", [])]
     history.append({"role": "customer", "content": text})
+    urgent = urgent_intent(text)
+    # A new request typed while an action waits for confirmation: answered, and the action keeps waiting.
+    answering_aside = bool(state.get("pending_action")) and state.get("decision") == "other"
     update: dict[str, Any] = {
         "history": history,
         "notices": notices,
@@ -65,9 +88,18 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         "outcome": "reply",
         "triage": {},
         "flow": "",
+        "queue": [],
+        "answered": [],
+        "deferred": None,
+        "forced_intent": None,
+        "urgent": None,
+        "cues": _cues(state, flags, urgent, screening.get("vulnerability")),
     }
-    if state.get("pending_action"):
-        # The customer wrote something instead of answering the confirmation: nothing is done.
+    if not answering_aside:
+        update["later"] = []
+    if state.get("pending_action") and not answering_aside:
+        # A new conversation run while an action waited (the app resumes the graph for every message while
+        # one waits, so this is a run that could not resume): nothing is done.
         update["pending_action"] = None
         notices.append(CANCELLED_NOTICE)
     flow = next((f for flag, f in FLOW_BY_FLAG if flag in flags), "")
@@ -76,14 +108,26 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         flow, text = language.flow, language.text
         notices.extend([language.notice] if language.notice else [])
         update["text"] = text
-    if not flow and wants_human(text):
-        flow = "handoff"
-        update["handoff"] = {"reason": "customer asked for a person", "priority": "normal"}
-    if not flow and "complaint" in flags:
+    complaint = "complaint" in flags
+    if not flow and complaint and urgent:
+        # Anger about a stolen card is recorded as a complaint beside the urgent flow, never instead of it.
+        _record_complaint(state, text)
+        notices.append(COMPLAINT_BESIDE)
+    elif not flow and complaint:
+        # A complaint is recorded whenever it is made, also when the same message asks for a person: the
+        # complaint flow hands off too.
         flow = "complaint"
+    elif not flow and wants_human(text):
+        flow = "handoff"
+        update["handoff"] = {"reason": "customer asked for a person", "priority": handoff_priority(update["cues"])}
     if flow:
         update["procedure"] = None
         update["slots"] = {}
+    else:
+        parts = split_requests(text)
+        if len(parts) > 1:
+            update["text"] = parts[0]
+            update["queue"] = [{"text": part} for part in parts[1:]]
     update["flow"] = flow
     emit_step(
         "screen",
@@ -91,5 +135,22 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         findings=[{"type": f.get("type"), "start": f.get("start"), "end": f.get("end")} for f in findings],
         flags=sorted(flags),
         vulnerability=screening.get("vulnerability"),
+        requests=1 + len(update["queue"]),
+        urgent=urgent,
     )
     return update
+
+
+def handoff_priority(cues: list[str]) -> str:
+    """The priority a person should give this conversation, from the highest cue it has shown."""
+    if any(c.startswith(("urgent:", "vulnerability")) or c == "scam" for c in cues):
+        return "urgent"
+    if "complaint" in cues:
+        return "high"
+    return "normal"
+
+
+def _record_complaint(state: AgentState, text: str) -> None:
+    received = date.fromisoformat(state["today"]) if state.get("today") else date.today()
+    due = final_response_due(received, payment_service=True)
+    emit({"type": "complaint", "summary": text[:1000], "final_response_due": due.isoformat()})

@@ -31,9 +31,15 @@ _SYSTEM = (
 )
 
 
-def triage_request(text: str, history: list[dict[str, str]]) -> ModelRequest:
+def triage_request(
+    text: str, history: list[dict[str, str]], frame: dict[str, Any] | None = None
+) -> ModelRequest:
     recent = "\n".join(f"{m['role']}: {m['content']}" for m in history[-6:-1])
-    user = f"Earlier in the conversation:\n{recent}\n\nMessage to classify:\n{text}" if recent else text
+    context = f"Earlier in the conversation:\n{recent}\n\n" if recent else ""
+    if frame and frame.get("intent"):
+        # The dialogue state: a follow-up ("and the savings one?") usually continues the last request.
+        context += f"The last request answered was: {frame['intent']} ({frame.get('text', '')})\n\n"
+    user = f"{context}Message to classify:\n{text}" if context else text
     return ModelRequest(
         task="triage",
         messages=[ChatMessage("system", _SYSTEM), ChatMessage("user", user)],
@@ -55,7 +61,22 @@ def _parse(data: dict[str, Any] | None) -> tuple[str, float, list[list[Any]]]:
 
 async def triage(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     settings = runtime.context.settings
-    request = triage_request(state.get("text", ""), state.get("history", []))
+    forced = state.get("forced_intent")
+    if forced in ROUTES:
+        # A request the agent queued itself (the report or dispute after an urgent freeze): no guessing.
+        info = route_for(forced)
+        result = {
+            "intent": forced,
+            "confidence": 1.0,
+            "alternatives": [],
+            "route": info.route.value,
+            "urgent": info.urgent,
+            "tier": "plan",
+            "confident": True,
+        }
+        emit_step("triage", forced, **result)
+        return {"triage": result, "low_confidence_streak": 0}
+    request = triage_request(state.get("text", ""), state.get("history", []), state.get("frame"))
     try:
         response = await call_model(runtime, state, tier="nano", node="triage", request=request)
         intent, confidence, alternatives = _parse(response.data)

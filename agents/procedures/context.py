@@ -13,13 +13,22 @@ from agents.ports import (
     CardView,
     DisputeView,
     PaymentView,
+    RecurringKind,
+    RecurringPaymentView,
     TransactionQuery,
     TransactionView,
 )
 from agents.procedures.render import render
 from agents.procedures.results import Answer, Ask, Stop, ToolCallLog
 from agents.procedures.spec import ProcedureSpec
-from agents.tools.views import account_dict, card_dict, dispute_dict, payment_dict, transaction_dict
+from agents.tools.views import (
+    account_dict,
+    card_dict,
+    dispute_dict,
+    payment_dict,
+    recurring_dict,
+    transaction_dict,
+)
 
 # Keys of the slots dict the engine owns, besides one key per slot name.
 AWAITING = "awaiting"
@@ -85,6 +94,17 @@ class Run:
     async def disputes(self) -> list[DisputeView]:
         found = await self.banking.list_disputes()
         self._log("list_disputes", {}, {"ok": True, "disputes": [dispute_dict(d) for d in found]})
+        return found
+
+    async def recurring(self, kind: RecurringKind) -> list[RecurringPaymentView]:
+        """The customer's active direct debits, standing orders or scheduled payments, soonest first."""
+        read = {
+            "direct_debit": self.banking.list_direct_debits,
+            "standing_order": self.banking.list_standing_orders,
+            "scheduled_payment": self.banking.list_scheduled_payments,
+        }[kind]
+        found = await read()
+        self._log(f"list_{kind}s", {}, {"ok": True, f"{kind}s": [recurring_dict(r) for r in found]})
         return found
 
     def _log(self, tool: str, arguments: dict[str, Any], result: dict[str, Any]) -> None:

@@ -17,9 +17,10 @@ from agents.kb import KnowledgeBase
 from agents.ports import BankingPort
 from agents.procedures.context import Run
 from agents.procedures.dates import add_working_days, day_of, format_day
-from agents.procedures.handlers import ACTION_BUILDERS, READ_HANDLERS, collect_params
+from agents.procedures.handlers import ACTION_BUILDERS, PROCEDURE_HANDLERS, READ_HANDLERS, collect_params
 from agents.procedures.kbfacts import delivery_terms
 from agents.procedures.money import format_money
+from agents.procedures.recurring import CANCEL_TOOLS, TARGETS, cancelled_facts
 from agents.procedures.render import render
 from agents.procedures.results import Answer, Ask, Confirm, PendingAction, Stop, ToolCallLog
 from agents.procedures.slots import resolve_account, resolve_card, resolve_transaction
@@ -30,7 +31,7 @@ from agents.tools.views import clean_name
 __all__ = ["Answer", "Ask", "Confirm", "PendingAction", "ToolCallLog", "execute", "plan", "supports"]
 
 RESOLVERS = {"card": resolve_card, "account": resolve_account, "transaction": resolve_transaction}
-_TARGETS = {"open_dispute": "that transaction"}
+_TARGETS = {"open_dispute": "that transaction", **TARGETS}
 
 
 class UnsupportedProcedure(LookupError):
@@ -41,6 +42,8 @@ def supports(spec: ProcedureSpec) -> bool:
     """Whether the engine can run ``spec`` (every shipped procedure can; a test checks it)."""
     if spec.state_changing:
         return spec.tool in ACTION_BUILDERS
+    if spec.name in PROCEDURE_HANDLERS:
+        return True
     return spec.tool in READ_HANDLERS and (spec.tool is not None or bool(spec.kb_slugs))
 
 
@@ -79,7 +82,8 @@ async def plan(
         for slot in spec.slots:
             resolved[slot.name] = await RESOLVERS[slot.kind](run, slot)
         if not spec.state_changing:
-            return await READ_HANDLERS[spec.tool](run, resolved)
+            handler = PROCEDURE_HANDLERS.get(spec.name) or READ_HANDLERS[spec.tool]
+            return await handler(run, resolved)
         built = await ACTION_BUILDERS[spec.tool or ""](run, resolved)
     except Stop as stop:
         return stop.result
@@ -113,6 +117,8 @@ def _after_action(tool: str, result: dict[str, Any], kb: KnowledgeBase) -> dict[
             merchant=clean_name(str(result["merchant"])),
             dispute_ref=str(result["dispute_id"])[:8].upper(),
         )
+    if tool in CANCEL_TOOLS:
+        facts.update(cancelled_facts(result))
     return facts
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from agents.ports import AccountView, CardView, PaymentView, TransactionView
@@ -17,7 +16,8 @@ from agents.procedures.context import Run
 from agents.procedures.dates import add_working_days, day_of, format_day
 from agents.procedures.kbfacts import delivery_terms
 from agents.procedures.money import format_money
-from agents.procedures.results import Answer
+from agents.procedures.recurring import cancel_recurring, recurring_payments
+from agents.procedures.results import ActionPlan, Answer
 from agents.procedures.slots import (
     Filters,
     account_label,
@@ -41,13 +41,6 @@ PAYMENTS_SHOWN = 5
 KB_MIN_SCORE = 0.05
 
 ReadHandler = Callable[[Run, dict[str, Any]], Awaitable[Answer]]
-
-
-@dataclass(frozen=True)
-class ActionPlan:
-    args: dict[str, Any]
-    facts: dict[str, Any]
-    summary: str
 
 
 ActionBuilder = Callable[[Run, dict[str, Any]], Awaitable[ActionPlan]]
@@ -333,6 +326,7 @@ READ_HANDLERS: dict[str | None, ReadHandler] = {
     "search_transactions": recent_transactions,
     "list_cards": card_arrival,
     "list_payments": payment_status,
+    "list_direct_debits": recurring_payments,
     None: kb_answer,
 }
 ACTION_BUILDERS: dict[str, ActionBuilder] = {
@@ -340,4 +334,7 @@ ACTION_BUILDERS: dict[str, ActionBuilder] = {
     "unfreeze_card": card_action,
     "report_card": report_card,
     "open_dispute": open_dispute,
+    "cancel_direct_debit": cancel_recurring,
+    "cancel_standing_order": cancel_recurring,
+    "cancel_scheduled_payment": cancel_recurring,
 }

@@ -27,6 +27,16 @@ class PendingAction:
 
 
 @dataclass(frozen=True)
+class ActionPlan:
+    """What a state-changing procedure would do: the tool's arguments, the facts for its confirmation
+    prompt, and a one-line summary of the action."""
+
+    args: dict[str, Any]
+    facts: dict[str, Any]
+    summary: str
+
+
+@dataclass(frozen=True)
 class Ask:
     """A question for the customer; ``slots`` (JSON-ready) goes back into ``plan`` with the answer."""
 

@@ -12,7 +12,15 @@ import re
 import unicodedata
 from typing import Any
 
-from agents.ports import AccountView, ActionResult, CardView, DisputeView, PaymentView, TransactionView
+from agents.ports import (
+    AccountView,
+    ActionResult,
+    CardView,
+    DisputeView,
+    PaymentView,
+    RecurringPaymentView,
+    TransactionView,
+)
 from agents.procedures.money import format_money
 
 MAX_NAME_CHARS = 48
@@ -105,8 +113,27 @@ def dispute_dict(d: DisputeView) -> dict[str, Any]:
     }
 
 
+def recurring_dict(r: RecurringPaymentView) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "account_id": r.account_id,
+        "payee_name": clean_name(r.payee_name),
+        "amount_minor": r.amount_minor,
+        "amount": format_money(r.amount_minor, r.currency),
+        "currency": r.currency,
+        "frequency": r.frequency,
+        "next_date": r.next_date,
+        "reference": clean_name(r.reference),
+        "status": r.status,
+    }
+
+
+_THIRD_PARTY_TEXT = frozenset({"merchant", "payee_name", "reference"})
+
+
 def action_dict(r: ActionResult) -> dict[str, Any]:
     outcome = {
-        k: clean_name(v) if k == "merchant" and isinstance(v, str) else v for k, v in r.outcome.items()
+        k: clean_name(v) if k in _THIRD_PARTY_TEXT and isinstance(v, str) else v for k, v in r.outcome.items()
     }
     return {"ok": True, "action": r.action, "target_id": r.target_id, "replayed": r.replayed, **outcome}

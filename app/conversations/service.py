@@ -23,7 +23,6 @@ import contextlib
 import json
 import logging
 import math
-import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from agents.dialogue.decision import read_decision
 from agents.models.recording import CallRecord
 from agents.ports import ActionResult, AgentEvent, TurnAgent, TurnInput
 from agents.safety.redact import redact
@@ -67,22 +67,8 @@ log = logging.getLogger(__name__)
 
 TurnKind = Literal["message", "confirm"]
 CONFIRM_WORDS = {"yes": "Yes, go ahead.", "no": "No, don't do that."}
-# A plain yes or no typed in chat while an action waits for confirmation answers it, like the confirm route.
-_YES = re.compile(
-    r"^\W*(yes|y|yeah|yep|yup|sure|ok|okay|confirm(ed)?|go ahead|please do|do it|yes,? please)\W*$",
-    re.IGNORECASE,
-)
-_NO = re.compile(r"^\W*(no|n|nope|nah|don'?t|do not|cancel|stop|no,? thanks?( you)?)\W*$", re.IGNORECASE)
 SETTLE_RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 3.0, 5.0)  # about 12 s: a database restart
 ADMISSION_HISTORY = timedelta(hours=1)  # admissions older than this count for nothing and are pruned
-
-
-def typed_decision(text: str) -> str | None:
-    if _YES.match(text):
-        return "yes"
-    if _NO.match(text):
-        return "no"
-    return None
 
 
 @dataclass(frozen=True)
@@ -233,13 +219,9 @@ async def admit(services: TurnServices, request: TurnRequest) -> idempotency.Rep
     """Every check that must answer before anything streams. On success the turn holds the conversation."""
     raw = CONFIRM_WORDS[request.content] if request.kind == "confirm" else request.content
     screened = screen(raw)
-    looks_like_answer = request.kind == "confirm" or typed_decision(raw) is not None
     for attempt in range(2):
-        pending = (
-            await services.agent.pending_confirmation(str(request.conversation_id))
-            if looks_like_answer
-            else None
-        )
+        # Any message may answer a waiting confirmation: the agent reads what it means (agents.dialogue).
+        pending = await services.agent.pending_confirmation(str(request.conversation_id))
         try:
             return await _admit_once(services, request, raw, screened, pending)
         except _StaleTurn:
@@ -305,7 +287,8 @@ async def _admit_once(
                 raise Conflict("Nothing in this conversation is waiting for your confirmation")
             decision = request.content
         elif awaiting and pending is not None:
-            decision = typed_decision(raw)
+            # yes / no / unclear (ask again) / other (a new request; the action keeps waiting).
+            decision = read_decision(raw).value
         action = dict(pending.get("action") or {}) if decision == "yes" and pending else None
         silent = conversation.status == ConversationStatus.handed_off and request.kind == "message"
 

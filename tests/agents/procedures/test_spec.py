@@ -27,6 +27,10 @@ REQUIRED = {
     "payment_status",
     "dispute_transaction",
     "fees_and_limits",
+    "recurring_payments",
+    "cancel_direct_debit",
+    "cancel_standing_order",
+    "cancel_scheduled_payment",
 }
 
 
@@ -40,6 +44,9 @@ def test_shipped_procedures_are_complete_and_runnable(procedures: dict[str, Proc
         "unfreeze_card",
         "report_lost_stolen",
         "dispute_transaction",
+        "cancel_direct_debit",
+        "cancel_standing_order",
+        "cancel_scheduled_payment",
     }
     assert procedures["fees_and_limits"].tool is None
 

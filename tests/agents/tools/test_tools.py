@@ -30,8 +30,19 @@ READ_ONLY = {
     "get_transaction",
     "list_payments",
     "list_disputes",
+    "list_direct_debits",
+    "list_standing_orders",
+    "list_scheduled_payments",
 }
-STATE_CHANGING = {"freeze_card", "unfreeze_card", "report_card", "open_dispute"}
+STATE_CHANGING = {
+    "freeze_card",
+    "unfreeze_card",
+    "report_card",
+    "open_dispute",
+    "cancel_direct_debit",
+    "cancel_standing_order",
+    "cancel_scheduled_payment",
+}
 
 
 def test_catalogue() -> None:

@@ -1,0 +1,237 @@
+"""Reading a message in its conversation: urgency, questions about state, follow-ups, several requests.
+
+Rules, not a model, because they must hold with every provider down and they are cheap: each is a small
+lexicon over normalised words, written against the ways customers actually put things (slang, typos) and
+tested with phrasings the triage model never saw. With a model configured the nano tier also sees the
+dialogue frame (agents.nodes.triage), so these rules are a floor, not a ceiling.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = text.replace("’", "'").replace("'", "")
+    text = re.sub(r"[^a-z0-9£$€\s]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# --- urgency ------------------------------------------------------------------------------------------
+
+_THING = r"(?:card|cards|wallet|purse|bag|handbag|backpack|rucksack|phone|mobile|debit card|credit card|visa|mastercard)"
+_STOLEN = re.compile(
+    r"\b(?:stolen|stole|steal|nicked|pinched|swiped|robbed|mugged|pickpocket\w*|snatched|nabbed|taken from me|"
+    r"someone took|somebody took|broke into my car|burgled|burglary)\b"
+)
+_LOST = re.compile(
+    rf"\b(?:lost|lose|losing|misplaced|cant find|cannot find|can not find|dropped|left (?:it|my {_THING})|"
+    rf"gone missing|went missing|is missing|has gone)\b.{{0,40}}\b{_THING}\b|\b{_THING}\b.{{0,30}}\b(?:lost|missing|gone)\b"
+)
+_COMPROMISED = re.compile(
+    r"\b(?:cloned|skimmed|skimmer|skimming|compromised|hacked|phished|someone (?:has|knows|got|used) my "
+    r"(?:card|details|pin)|(?:card )?details (?:were |have been |got )?(?:stolen|leaked)|gave (?:my|the) "
+    r"(?:card )?(?:details|number|pin|code) to|data breach)\b"
+)
+_UNRECOGNISED = re.compile(
+    r"\b(?:dont recognise|do not recognise|dont recognize|do not recognize|didnt recognise|dont know what|"
+    r"never heard of|not recognised|unrecognised|unrecognized|not mine|wasnt me|was not me|werent me|"
+    r"didnt make|didnt authorise|didnt authorize|not authorised|unauthorised|unauthorized|didnt buy|"
+    r"fraudulent|fraud|someone (?:has )?(?:used|using|spent|took money|taken money)|someone else used|"
+    r"money (?:has )?(?:gone|disappeared|missing) from|charges? i didnt|payments? i didnt|payments? i never)\b"
+)
+_MONEY_WORDS = re.compile(
+    r"\b(?:payment|payments|charge|charges|charged|transaction|transactions|debit|debits|withdrawal|"
+    r"withdrawals|spent|spending|money|taken|took|purchases?|bought|£|\$)"
+)
+_CASH = re.compile(r"\b(?:cash|atm|cash machine|withdrawal|withdrawn)\b")
+_DIRECT_DEBIT = re.compile(r"\bdirect debit\b")
+
+
+def urgent_intent(text: str) -> str | None:
+    """The urgent intent a message carries, in any wording: a lost, stolen or compromised card, or money
+    taken that the customer does not recognise. None when there is none."""
+    words = normalise(text)
+    if _COMPROMISED.search(words):
+        return "compromised_card"
+    stolen = _STOLEN.search(words)
+    if stolen and re.search(rf"\b{_THING}\b", words):
+        return "lost_or_stolen_card"
+    if _LOST.search(words):
+        return "lost_or_stolen_card"
+    if _UNRECOGNISED.search(words) and _MONEY_WORDS.search(words):
+        if _DIRECT_DEBIT.search(words):
+            return "direct_debit_payment_not_recognised"
+        if _CASH.search(words):
+            return "cash_withdrawal_not_recognised"
+        return "card_payment_not_recognised"
+    if stolen:
+        return "lost_or_stolen_card"
+    return None
+
+
+# An explicit request for one particular action: urgent handling must not replace it.
+_EXPLICIT_REPORT = re.compile(r"\b(?:report|cancel|replace|replacement|new card|send me a new)\b")
+_EXPLICIT_FREEZE = re.compile(r"\b(?:freeze|frozen|block|lock|stop|suspend)\b")
+_EXPLICIT_DISPUTE = re.compile(r"\b(?:dispute|refund|money back|chargeback|claim)\b")
+
+
+def explicit_action(text: str) -> str | None:
+    words = normalise(text)
+    if _EXPLICIT_FREEZE.search(words):
+        return "freeze"
+    if _EXPLICIT_REPORT.search(words):
+        return "report"
+    if _EXPLICIT_DISPUTE.search(words):
+        return "dispute"
+    return None
+
+
+# --- questions about state -----------------------------------------------------------------------------
+
+_QUESTION = re.compile(
+    r"^(?:(?:hi|hello|hey|ok|okay|so|and|just|quick question|please)\s+)*(?:is|isnt|are|arent|was|were|has|"
+    r"hasnt|have|havent|did|didnt|does|doesnt|do|will|whats|what is|what s|whats the|how is|hows|where is|"
+    r"wheres|any news|any update|any progress|can you (?:check|tell me|confirm|see) (?:if|whether|that|the)|"
+    r"could you (?:check|tell me|confirm|see) (?:if|whether|that|the)|check (?:if|whether)|"
+    r"(?:i want|i need|id like) to (?:know|check) (?:if|whether)|i wonder if|just checking|"
+    r"(?:is|are) (?:my|the))\b"
+)
+_CARD_STATE = re.compile(
+    r"\b(?:active|activated|frozen|froze|blocked|locked|working|work|works|still work|valid|cancelled|"
+    r"canceled|usable|switched on|on or off|status|freeze (?:work|go through|done)|went through|"
+    r"go through|done|sorted)\b"
+)
+_DISPUTE_STATE = re.compile(
+    r"\b(?:dispute|disputes|claim|chargeback|case)\b.{0,40}\b(?:status|progress|update|news|looked|"
+    r"looking|outcome|decided|resolved|open|opened|going|happening|moving|where)\b|\b(?:status|progress|"
+    r"update|news|outcome)\b.{0,30}\b(?:dispute|claim|chargeback|case)\b|\b(?:dispute|claim) (?:been|go)\b"
+)
+_CARD_WORD = re.compile(r"\b(?:card|cards|visa|mastercard|debit card|credit card)\b|\b(?:it|freeze)\b")
+_ACTION_REQUEST = re.compile(
+    r"\b(?:can|could|would|will) you (?:please )?(?:freeze|unfreeze|block|unblock|cancel|report|lock|unlock)\b|"
+    r"^(?:please )?(?:freeze|unfreeze|block|unblock|cancel|report|lock|unlock)\b|"
+    r"\b(?:i want|i need|id like|please) (?:to )?(?:freeze|unfreeze|block|unblock|cancel|report)\b"
+)
+
+
+def status_question(text: str) -> str | None:
+    """``card_status`` or ``dispute_status`` when the message asks how things stand, not for a change.
+
+    "Is my card still active?", "did the freeze work?", "any news on my dispute?" are questions; "can you
+    freeze my card?" is a request, and never read as a question here.
+    """
+    words = normalise(text)
+    if _ACTION_REQUEST.search(words):
+        return None
+    if _DISPUTE_STATE.search(words):
+        return "dispute_status"
+    asked = bool(_QUESTION.search(words)) or text.strip().endswith("?")
+    if asked and _CARD_STATE.search(words) and _CARD_WORD.search(words):
+        return "card_status"
+    return None
+
+
+# --- follow-ups ---------------------------------------------------------------------------------------
+
+_FOLLOW_UP = re.compile(
+    r"^(?:(?:ok|okay|right|thanks|cheers|great|cool|and|but|so|oh|hmm|also)\s+)*(?:and|what about|how about|"
+    r"same for|same with|same again|the same for|and for|and on|and in|and the|what about the|and my|"
+    r"and what about|now (?:the|my|for)|also (?:the|my|for)|any (?:older|earlier|more|others?|before)|"
+    r"older|earlier|more|before that|after that|the (?:other|previous|next|second|third|first|last|"
+    r"latest|one before)|that one|this one|that payment|that transaction|the one|how much (?:is|was) "
+    r"(?:that|it|this)|how much altogether|(?:and )?in total|altogether|total|sum|add (?:it|them) up|"
+    r"how many (?:is|was) that|show (?:me )?more|next page|keep going|go on|and then|what else)\b"
+)
+_OLDER = re.compile(r"\b(?:older|earlier|before that|before then|previous ones|further back|more|next page|keep going)\b")
+_TOTAL = re.compile(
+    r"\b(?:total|altogether|all together|in all|sum|add (?:it|them|those) up|how much (?:is|was|were) "
+    r"(?:that|it|this|those|them)|how much in)\b"
+)
+_ORDINAL_REF = re.compile(
+    r"\b(?:the )?(?:first|second|third|fourth|fifth|last|latest|1st|2nd|3rd|4th|5th|other) one\b|"
+    r"\bnumber [1-9]\b|^[1-9]$|\bthat (?:one|payment|transaction|charge)\b"
+)
+FOLLOW_UP_MAX_WORDS = 9
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    kind: str  # "older" | "total" | "pick" | "refine"
+
+
+def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
+    """Whether ``text`` continues the last answered request (the frame) rather than starting a new one."""
+    if not frame or not frame.get("procedure"):
+        return None
+    words = normalise(text)
+    if not words or len(words.split()) > FOLLOW_UP_MAX_WORDS:
+        return None
+    if _TOTAL.search(words) and frame.get("procedure") in ("recent_transactions", "spending"):
+        return FollowUp("total")
+    if _OLDER.search(words) and frame.get("procedure") in ("recent_transactions", "spending", "payment_status"):
+        return FollowUp("older")
+    if _ORDINAL_REF.search(words) and frame.get("listed"):
+        return FollowUp("pick")
+    if _FOLLOW_UP.search(words):
+        return FollowUp("refine")
+    return None
+
+
+# --- several requests in one message -------------------------------------------------------------------
+
+MAX_REQUESTS = 3
+_SPLIT = re.compile(
+    r"(?:[.?!;]+\s+|\s*,?\s+(?:and also|and then|and can you|and could you|and please|and|also|plus|then|"
+    r"as well as)\s+|\s*,\s+(?=(?:can|could|would|please|also|and|what|whats|how|tell|show|check|freeze|"
+    r"block|cancel|report)\b))",
+    re.IGNORECASE,
+)
+_REQUEST_START = re.compile(
+    r"^(?:(?:also|then|please|pls|and|can you|could you|would you|will you|can i|could i|i want to|"
+    r"i need to|id like to|i would like to|i also want to|i also need to|id also like to|"
+    r"just)\s+)*(?:tell|show|check|give|list|send|freeze|unfreeze|block|unblock|lock|cancel|report|"
+    r"dispute|stop|order|what|whats|how|hows|when|where|wheres|which|why|is|are|did|do|does|has|have|"
+    r"see|know|find|look|let me know|help|get|pay|explain|make a complaint|complain|speak|talk|put me|"
+    r"transfer me|connect me)\b",
+    re.IGNORECASE,
+)
+_MIN_PART_WORDS = 3
+
+
+def split_requests(text: str) -> list[str]:
+    """Up to three requests of one message, in order; the message itself when it holds one."""
+    pieces = [p.strip(" ,.") for p in _SPLIT.split(text) if p and p.strip(" ,.")]
+    if len(pieces) < 2:
+        return [text]
+    parts: list[str] = []
+    for piece in pieces:
+        words = normalise(piece)
+        starts_request = bool(_REQUEST_START.match(words))
+        if parts and starts_request and len(words.split()) >= _MIN_PART_WORDS:
+            parts.append(piece)
+        elif parts:
+            parts[-1] = f"{parts[-1]} {piece}" if not starts_request else f"{parts[-1]} and {piece}"
+        else:
+            parts.append(piece)
+    if len(parts) < 2 or not all(_has_request(p) for p in parts):
+        return [text]
+    if len(parts) > MAX_REQUESTS:
+        parts = [*parts[: MAX_REQUESTS - 1], " ".join(parts[MAX_REQUESTS - 1 :])]
+    return parts
+
+
+_ASKS = re.compile(
+    r"\b(?:freeze|unfreeze|block|unblock|cancel|report|dispute|show|tell|check|balance|transactions?|send|"
+    r"order|complain|speak|talk|person|human|how much|how many|when|where|what|why|is my|are my|did)\b"
+)
+
+
+def _has_request(part: str) -> bool:
+    """A part is a request of its own when it asks for something, not when it only tells ("I found it")."""
+    words = normalise(part)
+    return bool(_REQUEST_START.match(words) or _ASKS.search(words) or "?" in part or urgent_intent(part))

@@ -1,0 +1,131 @@
+"""What a customer's message means while a state change waits for their confirmation.
+
+``read_decision`` answers ``yes`` (go ahead), ``no`` (don't), ``unclear`` (a reply to the question that is
+neither: ask again) or ``other`` (a new request: answer it, and keep the action waiting). People agree in
+many ways ("go for it", "alright then", "sure thing, thanks", "👍"); a yes hedged with a no ("yes but not
+yet", "ok wait") is not a yes. Nothing here acts: the app records a yes as consent, then the graph acts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import StrEnum
+
+
+class Decision(StrEnum):
+    YES = "yes"
+    NO = "no"
+    UNCLEAR = "unclear"
+    OTHER = "other"
+
+
+# Whole phrases of agreement and refusal, matched on the normalised text (lower case, letters and spaces).
+_YES_PHRASES = (
+    r"y|ya|ye|yes|yess+|yea|yeah|yeh|yep|yup|aye|sure|sure thing|of course|ok|okay|okey|k|kk|alright|all right|"
+    r"right|fine|fine by me|fine go ahead|good|great|perfect|lovely|brilliant|cool|absolutely|definitely|"
+    r"certainly|indeed|correct|thats right|that is right|thats correct|that is correct|exactly|affirmative|"
+    r"go|go ahead|go on|go on then|go for it|go ahead please|please go ahead|do it|do it now|do that|do so|"
+    r"just do it|please do|please do it|please do that|yes do it|proceed|please proceed|confirm|confirmed|"
+    r"i confirm|agreed|i agree|sounds good|sounds great|that sounds good|makes sense|why not|lets do it|"
+    r"lets do that|lets go|yes please|yes thanks|yes thank you|please|please yes|yes go ahead|yes do that|"
+    r"yes please do|yes i do|yes i am|yes it is|yes thats right|yes go for it|by all means|please freeze it|"
+    r"freeze it|block it|cancel it|stop it|report it|dispute it|yes freeze it|yes block it|yes cancel it|"
+    r"yes report it|yes dispute it|yes freeze|yes block|yes cancel|yes report|i guess so|i suppose so|guess so|"
+    r"suppose so|i think so|yes i think so|go on then|that would be great|that would be good|please go on|"
+    r"can you do it|could you do it|can you do that|could you do that|please can you do it|si|oui|ja|tak|sim"
+)
+_NO_PHRASES = (
+    r"n|no|nope|nah|naw|no way|no thanks|no thank you|no ta|not now|not yet|not today|not really|dont|"
+    r"do not|dont do it|dont do that|do not do that|please dont|please do not|no dont|no please dont|"
+    r"no leave it|leave it|leave it for now|leave it please|never mind|nevermind|forget it|forget about it|"
+    r"cancel|cancel that|stop|hold on|hold off|wait|hang on|changed my mind|i changed my mind|ive changed my mind|"
+    r"i dont want that|i dont want to|no i dont|no i dont want that|absolutely not|definitely not|"
+    r"certainly not|of course not|negative|nein|non|nie|nao"
+)
+_YES = re.compile(rf"^(?:(?:oh|um|erm|hmm|well|ah|uh|and|so)\s+)*(?:{_YES_PHRASES})(?:\s+(?:{_YES_PHRASES}))*$")
+_NO = re.compile(rf"^(?:(?:oh|um|erm|hmm|well|ah|uh|and|so)\s+)*(?:{_NO_PHRASES})(?:\s+(?:{_NO_PHRASES}))*$")
+# Courtesies and fillers that do not change the answer: "sure thing, thanks", "yes mate", "go for it love".
+_TRAILING = re.compile(
+    r"\s+(?:thanks|thank you|thankyou|cheers|ta|mate|love|pal|then|now|please|pls|plz|asap|quickly|"
+    r"straight away|right away|right now|again|x+|lol|haha|for me|for now)$"
+)
+_LEADING_YES = re.compile(
+    rf"^(?:{_YES_PHRASES})\b(?!\s+(?:but|though|however|wait|hold|dont|not|no)\b)"
+)
+_LEADING_NO = re.compile(r"^(?:no|nope|nah|dont|do not|please dont|stop|wait|hold on|never mind|cancel)\b")
+_HEDGE = re.compile(
+    r"\b(?:but|though|however|wait|hold on|hang on|not sure|unsure|maybe|perhaps|dont know|idk|"
+    r"should i|would you|what if|what happens|what does|will it|does it|can i still|is it safe)\b"
+)
+_EMOJI_YES = ("👍", "✅", "👌", "✔", "🙏")
+_EMOJI_NO = ("👎", "❌", "✖", "🚫")
+# A sentence that asks for something else starts a new request rather than answering.
+_REQUEST = re.compile(
+    r"\b(?:what|whats|how|hows|when|where|wheres|why|which|who|show|tell|check|list|balance|transactions?|"
+    r"payments?|spent|spend|statement|dispute|freeze|unfreeze|report|cancel|block|order|send|transfer|"
+    r"card|account|savings|direct debit|standing order|complain|complaint|person|human|agent)\b"
+)
+_OTHER_MIN_WORDS = 4
+_PUZZLED = re.compile(
+    r"^(?:sorry|pardon|what|huh|eh|hm+|um+|i dont understand|i dont get it|what do you mean|how do you mean|"
+    r"what does that mean|which card|which one|explain|say again)$"
+)
+_QUESTION_START = re.compile(
+    r"^(?:what|whats|how|hows|when|where|wheres|why|which|who|show|tell|list|can you|could you|"
+    r"i want|i need|id like|i would like|also|actually)\b"
+)
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = text.replace("’", "'").replace("'", "")
+    text = re.sub(r"[^a-z\s]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _strip_trailing(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous, text = text, _TRAILING.sub("", text)
+    return text
+
+
+def read_decision(text: str) -> Decision:
+    """yes / no / unclear / other for a message typed while an action waits for confirmation."""
+    raw = text.strip()
+    if raw and all(ch in "".join(_EMOJI_YES) + " \ufe0f" for ch in raw):
+        return Decision.YES
+    if raw and all(ch in "".join(_EMOJI_NO) + " \ufe0f" for ch in raw):
+        return Decision.NO
+    words = _normalise(raw)
+    if not words:
+        return Decision.UNCLEAR
+    core = _strip_trailing(words)
+    if _NO.match(words) or _NO.match(core):
+        return Decision.NO
+    if _YES.match(words) or _YES.match(core):
+        return Decision.YES
+    first_sentence = _normalise(re.split(r"[.!?\n]", raw, maxsplit=1)[0])
+    rest_words = words[len(first_sentence) :].strip()
+    first_core = _strip_trailing(first_sentence)
+    # "Yes please. And what's my balance?" agrees; the question is answered once the action is done.
+    if first_core and _YES.match(first_core) and not _HEDGE.search(rest_words):
+        return Decision.YES
+    if first_core and _NO.match(first_core):
+        return Decision.NO
+    hedged = bool(_HEDGE.search(words))
+    if not hedged and _LEADING_YES.match(words) and not _REQUEST.search(words[len(words.split()[0]) :]):
+        return Decision.YES
+    if _LEADING_NO.match(words) and not _REQUEST.search(words):
+        return Decision.NO
+    if _PUZZLED.match(core) or hedged:
+        return Decision.UNCLEAR
+    if _QUESTION_START.match(words) and len(words.split()) >= 2:
+        return Decision.OTHER
+    if len(words.split()) >= _OTHER_MIN_WORDS and _REQUEST.search(words) and not hedged:
+        return Decision.OTHER
+    if "?" in raw and len(words.split()) >= _OTHER_MIN_WORDS and _REQUEST.search(words):
+        return Decision.OTHER
+    return Decision.UNCLEAR

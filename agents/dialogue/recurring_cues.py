@@ -1,0 +1,68 @@
+"""Deterministic cues for recurring payments, income and cancellations, which Banking77 has no intent for.
+
+``recurring_intent`` names the procedure or returns None:
+
+- ``cancel_direct_debit`` / ``cancel_standing_order`` / ``cancel_scheduled_payment``: a request to stop
+  one (the triage model reads "cancel my direct debit" as a direct debit not recognised, i.e. a dispute,
+  and "stop the scheduled payment" as a payment status question);
+- ``recurring_payments``: a question about direct debits, standing orders or scheduled payments;
+- ``income``: did the salary arrive, when was I last paid.
+
+It stays out of the way of disputes and fraud ("a direct debit I don't recognise", "refund", "charged
+twice"): those go to the dispute procedure as before. It is checked in ``route`` before the model's intent.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agents.dialogue.cues import normalise
+
+_CANCEL = re.compile(
+    r"\b(?:cancel\w*|stop\w*|end|terminate|remove|delete|get rid of|switch off|turn off|dont want|"
+    r"do not want|no longer (?:want|need)|dont need|do not need)\b"
+)
+_DIRECT_DEBIT = re.compile(r"\b(?:direct ?debits?|dds?|mandates?)\b")
+_STANDING_ORDER = re.compile(r"\bstanding ?orders?\b")
+_SCHEDULED = re.compile(
+    r"\b(?:scheduled|future dated|future|upcoming|one off|set up|due)\b.{0,30}\b(?:payments?|transfers?)\b|"
+    r"\b(?:payments?|transfers?)\b.{0,40}\b(?:(?:scheduled|next week|tomorrow|next month|due on|going out on|"
+    r"set up for)\b|on the \d)|\b(?:scheduled|future dated)\b"
+)
+_REGULAR = re.compile(r"\b(?:regular|recurring|repeating|monthly) (?:payments?|bills?|outgoings?|debits?)\b")
+# A dispute, fraud or a refund: not a cancellation, and not a question about what is set up.
+_DISPUTE = re.compile(
+    r"\b(?:dispute\w*|refund\w*|money back|chargeback|recogni[sz]e\w*|unrecogni[sz]ed|fraud\w*|"
+    r"unauthori[sz]ed|didnt authori[sz]e|not authori[sz]ed|wasnt me|not me|charged twice|twice|double|"
+    r"indemnity|scam\w*)\b"
+)
+_INCOME = re.compile(
+    r"\b(?:wages?|salary|salaries|pay ?cheque|paycheck|pay ?packet|payday|pay day)\b|"
+    r"\b(?:been|get|got|getting|was|were|be|am|i) (?:last )?paid\b|\blast paid\b|"
+    r"\bmy (?:pay|income)\b.{0,30}\b(?:arrive\w*|come in|came in|gone in|go in|landed|here|in yet)\b|"
+    r"\b(?:pension|benefits?|universal credit) (?:payment )?"
+    r"(?:arrive\w*|come in|came in|paid|gone in|land\w*)\b"
+)
+# "How much have I earned this year?" is a total (the money helper's spending procedure), not this one.
+_INCOME_TOTAL = re.compile(r"\b(?:total|altogether|in all|sum|add up|how much (?:have|did) i (?:earn|get))\b")
+
+
+def recurring_intent(text: str) -> str | None:
+    """The procedure a message about recurring payments, cancellations or income asks for, or None."""
+    words = normalise(text)
+    if not words or _DISPUTE.search(words):
+        return None
+    debit, order = _DIRECT_DEBIT.search(words), _STANDING_ORDER.search(words)
+    scheduled = _SCHEDULED.search(words)
+    if _CANCEL.search(words):
+        if debit and not order:
+            return "cancel_direct_debit"
+        if order and not debit:
+            return "cancel_standing_order"
+        if scheduled and not (debit or order):
+            return "cancel_scheduled_payment"
+    if debit or order or _REGULAR.search(words) or (scheduled and not _CANCEL.search(words)):
+        return "recurring_payments"
+    if _INCOME.search(words) and not _INCOME_TOTAL.search(words):
+        return "income"
+    return None

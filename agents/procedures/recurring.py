@@ -1,0 +1,259 @@
+"""Recurring payments and income: read procedures, and cancelling a direct debit, standing order or
+scheduled payment.
+
+A cancellation is its own confirmed action on the mandate, order or payment the customer names (payee,
+reference or amount; a numbered choice when several fit). It never becomes a dispute: disputing is about
+a payment already taken, cancelling about the ones still to come. Income is read from the salary credits
+already in the transactions.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from agents.ports import RecurringKind, RecurringPaymentView, TransactionQuery, TransactionView
+from agents.procedures.context import Run
+from agents.procedures.dates import day_of, format_day
+from agents.procedures.money import format_money
+from agents.procedures.render import render
+from agents.procedures.results import ActionPlan, Answer
+from agents.procedures.textparse import parse_amount, parse_ordinal
+from agents.tools.views import clean_name
+
+KINDS: tuple[RecurringKind, ...] = ("direct_debit", "standing_order", "scheduled_payment")
+LABELS: dict[RecurringKind, str] = {
+    "direct_debit": "direct debit",
+    "standing_order": "standing order",
+    "scheduled_payment": "scheduled payment",
+}
+CANCEL_TOOLS: dict[str, RecurringKind] = {f"cancel_{kind}": kind for kind in KINDS}
+ID_ARGUMENTS: dict[RecurringKind, str] = {kind: f"{kind}_id" for kind in KINDS}
+TARGETS = {tool: f"that {LABELS[kind]}" for tool, kind in CANCEL_TOOLS.items()}
+ITEM_SLOT = "item"
+MAX_CHOICES = 8
+INCOME_DAYS = 100
+LATE_AFTER_DAYS = 35
+INCOME_SHOWN = 3
+
+_KIND_WORDS: dict[RecurringKind, re.Pattern[str]] = {
+    "direct_debit": re.compile(r"\b(direct[\s-]?debits?|dds?|mandates?)\b"),
+    "standing_order": re.compile(r"\bstanding[\s-]?orders?\b"),
+    "scheduled_payment": re.compile(
+        r"\b(scheduled|future[\s-]?dated|upcoming|one[\s-]?off|set[\s-]?up)\b|\bnext (week|month)\b"
+    ),
+}
+# Words that say what the customer wants, not which payment: never taken for a payee's name.
+_NOT_A_NAME = frozenset(
+    """
+    a an the my your our me i i'm im it its this that these those one ones please can could would you will
+    want wanted need like to for from of on in at by and or with out off up about any all
+    cancel cancelling canceling cancellation stop stopping end ending terminate remove delete kill get rid
+    no longer don't dont do not want anymore any more
+    direct debit debits dd dds mandate mandates standing order orders scheduled schedule future dated
+    upcoming one-off oneoff set payment payments pay paying paid transfer transfers money regular
+    recurring monthly weekly next week month today tomorrow soon due going out
+    which what when how much show list see tell have got
+    """.split()
+)
+
+
+def item_facts(item: RecurringPaymentView) -> dict[str, Any]:
+    """What a reply or a confirmation says about a direct debit, standing order or scheduled payment."""
+    frequency = item.frequency or "one-off"
+    return {
+        "item_id": item.id,
+        "kind": LABELS[item.kind],
+        "payee": clean_name(item.payee_name),
+        "amount": format_money(item.amount_minor, item.currency),
+        "frequency": frequency,
+        "next_date": format_day(day_of(item.next_date)),
+        "reference": clean_name(item.reference),
+    }
+
+
+def item_line(item: RecurringPaymentView) -> str:
+    f = item_facts(item)
+    if item.kind == "direct_debit":
+        last = f"{f['amount']} {f['frequency']} (the latest collection)"
+        return f"{f['payee']}: {last}, next collection on {f['next_date']}"
+    if item.kind == "standing_order":
+        return (
+            f"{f['amount']} {f['frequency']} to {f['payee']} (reference {f['reference']}), "
+            f"next on {f['next_date']}"
+        )
+    return f"{f['amount']} to {f['payee']} (reference {f['reference']}) on {f['next_date']}"
+
+
+def cancelled_facts(result: dict[str, Any]) -> dict[str, Any]:
+    """Facts for the reply after a cancel tool ran (or replayed), from the tool's result."""
+    return {
+        "kind": LABELS.get(result.get("kind", "direct_debit"), "payment"),
+        "payee": clean_name(str(result.get("payee_name", ""))),
+        "amount": format_money(int(result.get("amount_minor", 0)), str(result.get("currency", "GBP"))),
+        "next_date": format_day(day_of(str(result["next_date"]))) if result.get("next_date") else "",
+        "reference": clean_name(str(result.get("reference", ""))),
+    }
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9][a-z0-9'&-]*", text.lower()))
+
+
+def _named_words(text: str) -> set[str]:
+    """The words that could name a payee or reference: what is left once the request words are gone."""
+    cleaned = text.lower()
+    for pattern in _KIND_WORDS.values():
+        cleaned = pattern.sub(" ", cleaned)
+    return {w for w in _words(cleaned) if w not in _NOT_A_NAME and len(w) >= 2 and not w.isdigit()}
+
+
+def _matches(item: RecurringPaymentView, named: set[str]) -> bool:
+    own = _words(f"{item.payee_name} {item.reference}")
+    return any(w in own for w in named if len(w) >= 3 or w in {"bt", "ee"})
+
+
+def kinds_asked(text: str) -> tuple[RecurringKind, ...]:
+    """Which of direct debits, standing orders and scheduled payments the text is about (all if none)."""
+    lowered = text.lower()
+    asked = tuple(kind for kind in KINDS if _KIND_WORDS[kind].search(lowered))
+    return asked or KINDS
+
+
+# --- read: what goes out regularly ----------------------------------------------------------------------
+
+
+async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
+    kinds = kinds_asked(run.text)
+    found = {kind: await run.recurring(kind) for kind in kinds}
+    what = " and ".join(f"{LABELS[k]}s" for k in kinds) if len(kinds) < len(KINDS) else "regular payments"
+    named = _named_words(run.text)
+    everything = [item for items in found.values() for item in items]
+    picked = [item for item in everything if _matches(item, named)]
+    if picked:
+        return run.answer(
+            "named",
+            {
+                "what": what,
+                "lines": "\n".join(f"- Your {LABELS[i.kind]}: {item_line(i)}" for i in picked),
+                "item_ids": [i.id for i in picked],
+            },
+        )
+    if not everything:
+        return run.answer("none", {"what": what})
+    sections = []
+    for kind in kinds:
+        if found[kind]:
+            lines = "\n".join(f"- {item_line(i)}" for i in found[kind])
+            sections.append(f"{LABELS[kind].capitalize()}s:\n{lines}")
+        elif len(kinds) > 1:
+            sections.append(f"{LABELS[kind].capitalize()}s: none")
+    return run.answer(
+        "ok",
+        {
+            "what": what,
+            "count": len(everything),
+            "lines": "\n".join(sections),
+            "item_ids": [i.id for i in everything],
+        },
+    )
+
+
+# --- read: money coming in --------------------------------------------------------------------------------
+
+
+def _credit_line(t: TransactionView) -> str:
+    pending = " (pending)" if t.status == "pending" else ""
+    amount = format_money(t.amount_minor, t.currency)
+    return f"{amount} from {clean_name(t.merchant)} on {format_day(day_of(t.booked_at))}{pending}"
+
+
+async def income(run: Run, slots: dict[str, Any]) -> Answer:
+    since = (run.today - timedelta(days=INCOME_DAYS)).isoformat()
+    salary = [
+        t
+        for t in await run.transactions(TransactionQuery(since=since, category="salary", limit=20))
+        if t.amount_minor > 0 and t.status != "reversed"
+    ]
+    if not salary:
+        credits = [
+            t
+            for t in await run.transactions(TransactionQuery(since=since, limit=50))
+            if t.amount_minor > 0 and t.status != "reversed" and not t.merchant.startswith("Northbank")
+        ]
+        lines = "\n".join(f"- {_credit_line(t)}" for t in credits[:INCOME_SHOWN])
+        return run.answer("none", {"lines": lines or "- none", "count": len(credits)})
+    latest = salary[0]
+    accounts = {a.id: a for a in await run.accounts()}
+    account = accounts.get(latest.account_id)
+    facts = {
+        "amount": format_money(latest.amount_minor, latest.currency),
+        "payer": clean_name(latest.merchant),
+        "date": format_day(day_of(latest.booked_at)),
+        "account": f"{account.name} ending {account.number_last4}" if account else "your account",
+        "pending_note": " It is still pending." if latest.status == "pending" else "",
+        "earlier": "; ".join(_credit_line(t) for t in salary[1:INCOME_SHOWN]) or "none in the last 3 months",
+        "transaction_ids": [t.id for t in salary],
+    }
+    if (run.today - day_of(latest.booked_at)).days > LATE_AFTER_DAYS:
+        return run.answer("late", facts)
+    return run.answer("ok", facts)
+
+
+# --- actions: cancel ---------------------------------------------------------------------------------------
+
+
+def _choose(run: Run, kind: RecurringKind, pool: list[RecurringPaymentView], intro: str) -> Exception:
+    shown = pool[:MAX_CHOICES]
+    lines = "\n".join(f"{n}. {item_line(i)}" for n, i in enumerate(shown, start=1))
+    question = render(run.spec.replies["choose"], {"intro": intro, "kind": LABELS[kind], "lines": lines})
+    return run.ask(question, slot=ITEM_SLOT, candidates=[i.id for i in shown])
+
+
+async def _resolve_item(run: Run, kind: RecurringKind) -> RecurringPaymentView:
+    items = await run.recurring(kind)
+    if known := run.state.get(ITEM_SLOT):
+        carried = next((i for i in items if i.id == known), None)
+        if carried is None:
+            raise run.stop("not_found", {"target": f"that {LABELS[kind]}"})
+        return carried
+    if not items:
+        raise run.stop("none")
+    pool = items
+    if run.awaiting(ITEM_SLOT) and run.candidates():
+        ids = run.candidates()
+        listed = sorted((i for i in items if i.id in ids), key=lambda i: ids.index(i.id))
+        ordinal = parse_ordinal(run.text)
+        if ordinal is not None:
+            position = len(listed) if ordinal == -1 else ordinal
+            if 1 <= position <= len(listed):
+                run.resolved(ITEM_SLOT, listed[position - 1].id)
+                return listed[position - 1]
+        pool = listed or items
+    named = _named_words(run.text)
+    intro = ""
+    picked = [i for i in pool if _matches(i, named)]
+    amount, _rest = parse_amount(run.text)
+    if amount is not None:
+        by_amount = [i for i in (picked or pool) if amount.contains(i.amount_minor)]
+        picked = by_amount or picked
+    if picked:
+        pool = picked
+    elif named:
+        intro = f'I couldn\'t find a {LABELS[kind]} matching "{" ".join(sorted(named))}". '
+    if len(pool) == 1 and not intro:
+        run.resolved(ITEM_SLOT, pool[0].id)
+        return pool[0]
+    raise _choose(run, kind, pool, intro)
+
+
+async def cancel_recurring(run: Run, slots: dict[str, Any]) -> ActionPlan:
+    kind = CANCEL_TOOLS[run.spec.tool or ""]
+    item = await _resolve_item(run, kind)
+    facts = item_facts(item)
+    return ActionPlan(
+        args={ID_ARGUMENTS[kind]: item.id},
+        facts=facts,
+        summary=f"cancel your {facts['kind']} to {facts['payee']} ({facts['amount']})",
+    )

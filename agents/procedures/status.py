@@ -1,0 +1,81 @@
+"""Questions about how things stand ("is my card still active?", "any news on my dispute?"), answered from
+the tools. A question is never turned into an offer to change anything: these procedures only read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.ports import CardView
+from agents.procedures.context import Run
+from agents.procedures.dates import day_of, format_day
+from agents.procedures.money import format_money
+from agents.procedures.results import Answer
+from agents.procedures.textparse import parse_card_brand, parse_last4
+from agents.tools.views import clean_name
+
+_CARD_STATUS_TEXT = {
+    "active": "active: it works for payments and cash withdrawals",
+    "frozen": "frozen: card payments and cash withdrawals are blocked until you unfreeze it",
+    "lost": "cancelled because it was reported lost",
+    "stolen": "cancelled because it was reported stolen",
+    "cancelled": "cancelled",
+}
+_DISPUTE_STATUS_TEXT = {
+    "open": "open: we have received it and will look into it",
+    "investigating": "being investigated",
+    "resolved": "resolved",
+    "rejected": "closed without a refund",
+    "closed": "closed",
+}
+
+
+def _card_line(card: CardView) -> str:
+    return f"your {card.brand} card ending {card.last4} is {_CARD_STATUS_TEXT.get(card.status, card.status)}"
+
+
+def _named_cards(run: Run, cards: list[CardView]) -> list[CardView]:
+    last4, rest = parse_last4(run.text)
+    if last4:
+        return [c for c in cards if c.last4 == last4]
+    brand = parse_card_brand(rest)
+    if brand:
+        return [c for c in cards if c.brand == brand]
+    return cards
+
+
+async def card_status(run: Run, slots: dict[str, Any]) -> Answer:
+    cards = await run.cards()
+    if not cards:
+        return run.answer("none")
+    named = _named_cards(run, cards)
+    if not named:
+        return run.answer("not_found", {"target": "that card"})
+    # Cancelled cards only matter when named; the cards in use answer "is my card active?".
+    shown = [c for c in named if c.status in ("active", "frozen")] or named
+    lines = [_card_line(c) for c in shown]
+    if len(lines) == 1:
+        text = lines[0][0].upper() + lines[0][1:] + "."
+    else:
+        text = "\n".join(f"- {line[0].upper()}{line[1:]}" for line in lines)
+    return run.answer(
+        "ok",
+        {"lines": text, "card_ids": [c.id for c in shown], "statuses": {c.last4: c.status for c in shown}},
+    )
+
+
+async def dispute_status(run: Run, slots: dict[str, Any]) -> Answer:
+    disputes = await run.disputes()
+    if not disputes:
+        return run.answer("none")
+    lines = []
+    for dispute in disputes:
+        txn = await run.banking.get_transaction(dispute.transaction_id)
+        what = (
+            f"the {format_money(abs(txn.amount_minor), txn.currency)} payment to {clean_name(txn.merchant)}"
+            if txn is not None
+            else "a payment"
+        )
+        opened = format_day(day_of(dispute.created_at))
+        status = _DISPUTE_STATUS_TEXT.get(dispute.status, dispute.status)
+        lines.append(f"- Your dispute about {what}, opened on {opened}, is {status}.")
+    return run.answer("ok", {"lines": "\n".join(lines), "count": len(disputes)})

@@ -1,0 +1,274 @@
+"""Recurring payments, income and cancellations, through the real SqlBankingPort on the scenario day."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from agents.dialogue.recurring_cues import recurring_intent
+from agents.kb import KnowledgeBase
+from agents.procedures.engine import execute
+from agents.procedures.recorded import recorded_reply
+from agents.procedures.spec import ProcedureSpec
+from app.banking.ports import SqlBankingPort
+from app.banking.seed import list_customers, seed_demo_bank
+from app.models import Dispute, ToolAction
+from tests.agents.procedures.helpers import answer, ask, confirm, turn
+
+Procs = dict[str, ProcedureSpec]
+NOW = datetime(2026, 11, 28, tzinfo=UTC)
+TODAY = NOW.date()
+
+
+@pytest.fixture
+async def ports(
+    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
+) -> list[SqlBankingPort]:
+    await seed_demo_bank(engine, customers=5, seed=7, now=NOW)
+    async with session_factory() as s:
+        ids = [uuid.UUID(row["id"]) for row in await list_customers(s, limit=5)]
+    return [SqlBankingPort(session_factory, customer_id=i) for i in ids]
+
+
+async def _count(factory: async_sessionmaker[AsyncSession], model: type) -> int:
+    async with factory() as s:
+        return int(await s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def _statuses(port: SqlBankingPort, kind: str) -> dict[str, str]:
+    """payee -> status of one customer's direct debits, standing orders or scheduled payments."""
+    listing = {
+        "direct_debit": port.list_direct_debits,
+        "standing_order": port.list_standing_orders,
+        "scheduled_payment": port.list_scheduled_payments,
+    }[kind]
+    return {r.payee_name: r.status for r in await listing(include_cancelled=True)}
+
+
+# --- reading -----------------------------------------------------------------------------------------------
+
+
+async def test_direct_debits_are_listed_with_their_own_amounts(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    spec = procedures["recurring_payments"]
+    listed = answer(await turn(spec, ports[0], "what direct debits do I have?", today=TODAY))
+    assert listed.outcome == "ok"
+    text = listed.draft
+    for expected in ("Sky: £38.27", "British Gas: £123.94", "Northbank Credit Card: £260.75", "5 Dec 2026"):
+        assert expected in text
+    assert "Oliver Lewis" not in text  # a standing order, not asked about
+    assert "Greenway" not in text
+    assert text.index("Sky") < text.index("British Gas")  # soonest first
+    assert [c.tool for c in listed.tool_calls] == ["list_direct_debits"]
+
+
+async def test_a_named_standing_order_gets_its_amount_not_a_one_off_payment(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    spec = procedures["recurring_payments"]
+    named = answer(await turn(spec, ports[0], "how much is the pocket money standing order?", today=TODAY))
+    assert named.outcome == "named"
+    assert "£50.00 monthly to Oliver Lewis (reference POCKET MONEY), next on 1 Dec 2026" in named.draft
+    assert "Easy Saver" not in named.draft
+    everything = answer(
+        await turn(spec, ports[0], "what regular payments go out of my account?", today=TODAY)
+    )
+    for expected in (
+        "Direct debits:",
+        "Standing orders:",
+        "Scheduled payments:",
+        "£850.00 to Greenway Lettings",
+    ):
+        assert expected in everything.draft
+
+
+async def test_no_scheduled_payments_says_so(ports: list[SqlBankingPort], procedures: Procs) -> None:
+    none = answer(
+        await turn(procedures["recurring_payments"], ports[1], "any scheduled payments?", today=TODAY)
+    )
+    assert none.outcome == "none"
+    assert none.draft == "You don't have any active scheduled payments at the moment."
+
+
+# --- cancelling -----------------------------------------------------------------------------------------
+
+
+async def test_cancel_a_named_direct_debit_once(
+    kb: KnowledgeBase,
+    ports: list[SqlBankingPort],
+    procedures: Procs,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    spec = procedures["cancel_direct_debit"]
+    asked = confirm(await turn(spec, ports[0], "cancel my Sky direct debit", today=TODAY))
+    assert asked.action.tool == "cancel_direct_debit"
+    assert asked.prompt.startswith("Shall I cancel your direct debit to Sky?")
+    for fact in ("£38.27", "monthly", "5 Dec 2026"):
+        assert fact in asked.prompt
+    assert await _statuses(ports[0], "direct_debit") == dict.fromkeys(
+        await _statuses(ports[0], "direct_debit"), "active"
+    )
+
+    done = await execute(asked.action, confirmed=True, banking=ports[0], procedures=procedures, kb=kb)
+    assert done.outcome == "ok"
+    assert done.draft.startswith("Done: your direct debit to Sky is cancelled")
+    assert "5 Dec 2026" in done.draft
+    again = await execute(
+        asked.action, confirmed=True, banking=ports[0], procedures=procedures, kb=kb
+    )  # a retried confirmation
+    assert again.facts["replayed"] is True
+    assert again.draft == done.draft
+    statuses = await _statuses(ports[0], "direct_debit")
+    assert statuses["Sky"] == "cancelled"
+    assert statuses["British Gas"] == "active"
+    assert await _count(session_factory, ToolAction) == 1
+    assert await _count(session_factory, Dispute) == 2  # the seeded ones: a cancellation is no dispute
+
+    gone = ask(await turn(spec, ports[0], "cancel my Sky direct debit", today=TODAY))  # no longer active
+    assert gone.question.startswith('I couldn\'t find a direct debit matching "sky"')
+    assert "1. British Gas" in gone.question
+
+
+async def test_an_ambiguous_cancellation_offers_a_numbered_choice(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    spec = procedures["cancel_direct_debit"]
+    question = ask(await turn(spec, ports[0], "I want to cancel a direct debit", today=TODAY))
+    assert question.question.startswith("Which direct debit would you like to cancel?")
+    assert "1. Sky: £38.27" in question.question
+    assert "2. British Gas: £123.94" in question.question
+    assert "3. Northbank Credit Card: £260.75" in question.question
+    picked = confirm(await turn(spec, ports[0], "2", question.slots, today=TODAY))
+    assert "direct debit to British Gas" in picked.prompt
+    by_name = confirm(await turn(spec, ports[0], "the credit card one", question.slots, today=TODAY))
+    assert "Northbank Credit Card" in by_name.prompt
+
+
+async def test_an_unknown_payee_is_said_and_the_choice_offered(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    question = ask(
+        await turn(procedures["cancel_direct_debit"], ports[0], "cancel my Netflix direct debit", today=TODAY)
+    )
+    assert question.question.startswith(
+        'I couldn\'t find a direct debit matching "netflix". Which direct debit'
+    )
+    assert "Sky" in question.question
+
+
+async def test_stop_the_pocket_money_standing_order(
+    kb: KnowledgeBase,
+    ports: list[SqlBankingPort],
+    procedures: Procs,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    spec = procedures["cancel_standing_order"]
+    asked = confirm(await turn(spec, ports[0], "stop the pocket money standing order", today=TODAY))
+    assert "£50.00 (monthly) to Oliver Lewis, reference POCKET MONEY" in asked.prompt
+    assert "1 Dec 2026" in asked.prompt
+    declined = await execute(asked.action, confirmed=False, banking=ports[0], procedures=procedures, kb=kb)
+    assert declined.draft.startswith("OK, I won't cancel your standing order to Oliver Lewis (£50.00).")
+    assert (await _statuses(ports[0], "standing_order"))["Oliver Lewis"] == "active"
+    done = await execute(asked.action, confirmed=True, banking=ports[0], procedures=procedures, kb=kb)
+    assert "standing order of £50.00 to Oliver Lewis is cancelled" in done.draft
+    assert (await _statuses(ports[0], "standing_order"))["Oliver Lewis"] == "cancelled"
+    assert (await _statuses(ports[0], "standing_order"))["Northbank Easy Saver"] == "active"
+
+
+async def test_cancel_the_rent_payment_next_week(
+    kb: KnowledgeBase,
+    ports: list[SqlBankingPort],
+    procedures: Procs,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    spec = procedures["cancel_scheduled_payment"]
+    asked = confirm(await turn(spec, ports[0], "cancel the rent payment next week", today=TODAY))
+    assert (
+        "the £850.00 payment to Greenway Lettings (reference DEC RENT) scheduled for 4 Dec 2026"
+        in asked.prompt
+    )
+    done = await execute(asked.action, confirmed=True, banking=ports[0], procedures=procedures, kb=kb)
+    assert done.draft == (
+        "Done: the £850.00 payment to Greenway Lettings scheduled for 4 Dec 2026 is cancelled "
+        "and won't be sent."
+    )
+    assert (await _statuses(ports[0], "scheduled_payment"))["Greenway Lettings"] == "cancelled"
+    assert (await _statuses(ports[4], "scheduled_payment"))["Trevor Leach"] == "active"
+    nothing = answer(await turn(spec, ports[1], "cancel my scheduled payment", today=TODAY))
+    assert nothing.draft == "You don't have any scheduled payments to cancel."
+
+
+async def test_another_customers_item_carried_in_the_slots_is_not_found(
+    kb: KnowledgeBase,
+    ports: list[SqlBankingPort],
+    procedures: Procs,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    sarah_rent = (await ports[4].list_scheduled_payments())[0]
+    spec = procedures["cancel_scheduled_payment"]
+    result = answer(await turn(spec, ports[0], "yes that one", {"item": sarah_rent.id}, today=TODAY))
+    assert result.outcome == "not_found"
+    forged = confirm(await turn(spec, ports[0], "cancel the rent payment next week", today=TODAY)).action
+    forged = type(forged)(**{**asdict(forged), "args": {"scheduled_payment_id": sarah_rent.id}})
+    refused = await execute(forged, confirmed=True, banking=ports[0], procedures=procedures, kb=kb)
+    assert refused.outcome == "not_found"
+    assert refused.draft == "I couldn't find that scheduled payment among your scheduled payments."
+    assert (await _statuses(ports[4], "scheduled_payment"))["Trevor Leach"] == "active"
+
+
+async def test_the_recovered_reply_after_a_crash_covers_cancellations(
+    ports: list[SqlBankingPort], procedures: Procs, kb: KnowledgeBase
+) -> None:
+    asked = confirm(
+        await turn(
+            procedures["cancel_direct_debit"], ports[0], "cancel the British Gas direct debit", today=TODAY
+        )
+    )
+    record = await ports[0].cancel_direct_debit(
+        asked.action.args["direct_debit_id"], idempotency_key=asked.action.id
+    )
+    action = asdict(asked.action)
+    done = await recorded_reply(action, record, procedures=procedures, kb=kb)
+    assert done.startswith("Done: your direct debit to British Gas is cancelled")
+    not_done = await recorded_reply(action, None, procedures=procedures, kb=kb)
+    assert "nothing has been changed" in not_done
+    assert "cancel your direct debit to British Gas" in not_done
+
+
+# --- which procedure a message goes to ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("cancel my Sky direct debit", "cancel_direct_debit"),
+        ("please stop my DD to Octopus", "cancel_direct_debit"),
+        ("I don't want the British Gas direct debit anymore", "cancel_direct_debit"),
+        ("stop the pocket money standing order", "cancel_standing_order"),
+        ("cancel the rent payment next week", "cancel_scheduled_payment"),
+        ("cancel the payment to Greenway Lettings on the 4th", "cancel_scheduled_payment"),
+        ("what direct debits do I have?", "recurring_payments"),
+        ("how much is my standing order to my son", "recurring_payments"),
+        ("what payments are scheduled", "recurring_payments"),
+        ("did my wages arrive?", "income"),
+        ("when was I last paid", "income"),
+        ("has my salary come in yet", "income"),
+        # disputes and fraud stay disputes; card actions and plain payments are not ours
+        ("I don't recognise this direct debit", None),
+        ("there's a direct debit I didn't authorise, I want my money back", None),
+        ("I want to dispute the Sky direct debit, it charged me twice", None),
+        ("cancel my card", None),
+        ("freeze my card", None),
+        ("how much did I spend on groceries", None),
+        ("what's the status of my payment to Greenway", None),
+        ("how much have I earned in total this year", None),
+    ],
+)
+def test_recurring_cues(text: str, expected: str | None) -> None:
+    assert recurring_intent(text) == expected
