@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from agents.compliance.advice import advice_requested
 from agents.safety.evaluation import (
     load_banking77_texts,
     load_dan_prompts,
@@ -24,6 +25,8 @@ from agents.safety.flags import (
     COMPLAINT,
     JAILBREAK,
     PROMPT_INJECTION,
+    SCAM,
+    THIRD_PARTY,
     VULNERABILITY,
     detect_flags,
     vulnerability_kind,
@@ -61,7 +64,16 @@ def attack_section(data: Path) -> dict[str, Any]:
 
 def banking77_section(data: Path) -> dict[str, Any]:
     texts = list(load_banking77_texts(data / "banking77" / "train.csv"))
-    counts = {JAILBREAK: 0, PROMPT_INJECTION: 0, COMPLAINT: 0, VULNERABILITY: 0, "attack": 0}
+    counts = {
+        JAILBREAK: 0,
+        PROMPT_INJECTION: 0,
+        COMPLAINT: 0,
+        VULNERABILITY: 0,
+        SCAM: 0,
+        THIRD_PARTY: 0,
+        "attack": 0,
+        "advice_request": 0,
+    }
     examples: dict[str, list[str]] = {"attack": [], VULNERABILITY: []}
     for text in texts:
         flags = detect_flags(text)
@@ -72,6 +84,8 @@ def banking77_section(data: Path) -> dict[str, Any]:
             examples["attack"].append(text)
         if VULNERABILITY in flags:
             examples[VULNERABILITY].append(f"{vulnerability_kind(text)}: {text}")
+        if advice_requested(text):
+            counts["advice_request"] += 1
     rates = {flag: count / len(texts) for flag, count in counts.items()}
     return {"n": len(texts), "counts": counts, "rates": rates, "examples": examples}
 
@@ -108,6 +122,31 @@ def cases_section(suffix: str) -> dict[str, Any]:
     }
 
 
+def care_section() -> dict[str, Any]:
+    """Issue 12: scam and third-party flags on fixtures/safety/scam_cases.txt (regression: see its README
+    for the unseen first-pass figures) and advice requests on fixtures/compliance/advice_requests.txt."""
+    cases = load_labelled_lines(ROOT / "fixtures" / "safety" / "scam_cases.txt")
+    scam = score((c.label in ("scam", "coercion"), SCAM in detect_flags(c.text)) for c in cases)
+    third = score((c.label == "third_party", THIRD_PARTY in detect_flags(c.text)) for c in cases)
+    kinds = {"scam": "fraud_victim", "coercion": "coercion"}
+    kind_right = sum(vulnerability_kind(c.text) == kinds[c.label] for c in cases if c.label in kinds)
+    advice = load_labelled_lines(ROOT / "fixtures" / "compliance" / "advice_requests.txt")
+    asked = score((a.label != "none", bool(advice_requested(a.text))) for a in advice)
+    errors = [
+        f"{c.label}: {c.text}"
+        for c in cases
+        if (c.label in ("scam", "coercion")) != (SCAM in detect_flags(c.text))
+        or (c.label == "third_party") != (THIRD_PARTY in detect_flags(c.text))
+    ]
+    return {
+        "scam": _scores(scam),
+        "third_party": _scores(third),
+        "scam_kind_accuracy": kind_right / max(1, sum(c.label in kinds for c in cases)),
+        "advice_request": _scores(asked),
+        "errors": errors,
+    }
+
+
 def _scores(s: Any) -> dict[str, Any]:
     return {
         "tp": s.true_positives,
@@ -138,6 +177,7 @@ def main() -> None:
         "attacks": attack_section(args.data),
         "banking77": banking77_section(args.data),
         "cases": cases_section("cases"),
+        "care": care_section(),
         "throughput": throughput_section(args.data),
     }
     out = ROOT / "bench" / "out"
@@ -168,6 +208,14 @@ def _print_table(report: dict[str, Any]) -> None:
             b["rates"][VULNERABILITY],
         ),
     ]
+    for flag in (SCAM, THIRD_PARTY, "advice_request"):
+        rows.append((f"banking77 rate: {flag}", f"{b['counts'][flag]}/{b['n']}", b["rates"][flag]))
+    care = report["care"]
+    for name in ("scam", "third_party", "advice_request"):
+        s = care[name]
+        rows.append((f"cases {name} precision", f"tp={s['tp']} fp={s['fp']}", s["precision"]))
+        rows.append((f"cases {name} recall", f"tp={s['tp']} fn={s['fn']}", s["recall"]))
+    rows.append(("cases scam kind accuracy", "", care["scam_kind_accuracy"]))
     for split in ("cases",):
         h = report[split]
         for name in ("complaint", "vulnerability", "attack"):

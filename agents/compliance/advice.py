@@ -184,3 +184,110 @@ def find_advice(draft: str) -> list[AdviceHit]:
                         hits[rule] = AdviceHit(rule, match.group().strip())
                         break
     return list(hits.values())
+
+
+# --------------------------------------------------------------------------- requests for advice
+# The other direction: is the *customer* asking for investment, legal or tax advice? Only such a request
+# gets the advice refusal; a question about a savings rate, a fee, a limit or a double charge is a banking
+# question and gets an answer (issue 12). A request needs both a topic and a request for an opinion
+# ("should I", "which", "best", "worth", "recommend", "advice"): "can I pay my tax bill by card?" asks
+# how, not what to do.
+_OPINION = (
+    r"(?:should|shall|ought|would you|do you (?:recommend|suggest|think|reckon)|would it be|is it (?:a )?"
+    r"(?:good|bad|wise|smart|sensible|safe|better|worth)|is (?:now|this) (?:a )?(?:good|right|bad)|which|"
+    r"what(?:'s| is| are) the best|best|worth|recommend\w*|suggest\w*|advi[cs]e|your (?:opinion|view)|"
+    r"what do you think|tips?|good idea|better (?:to|off|option))"
+)
+_ASK_INVESTMENT = tuple(
+    re.compile(p)
+    for p in (
+        r"\b(?:investment|financial|investing|stock|share|crypto|pension|isa) advice\b",
+        r"\b(?:should|shall|would you|do you recommend|is it (?:a )?(?:good|wise|smart|worth)|worth)\b.{0,40}"
+        rf"\b(?:{_INVEST}|buy(?:ing)?|sell(?:ing)?|put(?:ting)?|move|moving|stick|hold(?:ing)?)\b"
+        rf".{{0,40}}{_ASSET}",
+        rf"\b(?:should|shall) (?:i|we) (?:\w+ ){{0,2}}?{_INVEST}",
+        r"\bwhich (?:\w+ )?(?:funds?|stocks?|shares?|crypto\w*|coins?|etfs?|investments?|isas?|pensions?|"
+        r"bonds?)\b",
+        rf"\b(?:best|good|safest|smartest|better) (?:\w+ )?(?:investments?|way to {_INVEST}|place to "
+        r"(?:invest|put (?:my|our) (?:money|savings))|thing to do with (?:my|our) (?:money|savings|bonus|"
+        r"inheritance))",
+        r"\bis (?:it|now) (?:a )?(?:good|right|bad|smart|wise) (?:time|idea|moment) to (?:buy|sell|invest)\b",
+        rf"\bworth (?:investing|buying)\b|\b{_INVEST}.{{0,40}}\b(?:worth it|good idea|good bet)\b",
+        rf"{_ASSET}.{{0,30}}\b(?:a good (?:buy|bet|idea|investment)|going to (?:go up|rise|crash|fall)|will "
+        r"(?:go up|rise|crash|fall))",
+        r"\bwhat (?:should|shall) (?:i|we) do with (?:my|our|the) (?:[£$€]?[\d,.]+k? )?"
+        r"(?:money|savings|bonus|inheritance|lump sum|cash|pay ?out|windfall)\b",
+        rf"\b(?:recommend|suggest)\b.{{0,30}}{_ASSET}",
+        rf"{_ASSET}.{{0,20}}\b(?:should|shall) (?:i|we) (?:buy|sell|get|choose|pick)\b",
+        rf"\bbest (?:\w+ )?{_ASSET}",
+        rf"\b(?:will|is|are) {_ASSET}.{{0,20}}\b(?:crash|go up|rise|fall|recover|double|collapse)\b",
+    )
+)
+_ASK_TAX = tuple(
+    re.compile(p)
+    for p in (
+        r"\btax advice\b|\btax (?:tips?|loopholes?)\b",
+        r"(?<!how )\b(?:do|will|would|should|shall|must) (?:i|we) (?:have to |need to )?"
+        r"(?:pay|declare|report|owe)\b.{0,40}\b(?:tax|taxes|hmrc|capital gains|vat)\b",
+        r"\b(?:should|do) (?:i|we) (?:tell|inform|notify) (?:hmrc|the taxman|the tax office)\b",
+        r"\b(?:avoid|reduce|minimi[sz]e|lower|save on|cut) (?:my |our |paying )?(?:\w+ )?"
+        r"(?:tax|taxes|tax bill)\b",
+        r"\b(?:is|are) (?:it|this|that|my \w+|the \w+) (?:\w+ )?(?:taxable|tax[- ]free|tax[- ]deductible)\b",
+        r"\bhow (?:much )?(?:is|are|will|would) (?:\w+ ){0,4}?(?:taxed|tax do i (?:owe|pay))\b"
+        r"|\bhow much tax (?:do|will|should) (?:i|we)\b",
+        r"\b(?:help|do) (?:me )?with my tax return\b"
+        r"|\bself[- ]assessment\b.{0,30}\b(?:should|how do i|help)\b",
+    )
+)
+_ASK_LEGAL = tuple(
+    re.compile(p)
+    for p in (
+        r"\blegal (?:advice|opinion)\b",
+        r"\b(?:can|should|could|shall) (?:i|we) (?:sue|take (?:\w+ ){0,3}?to (?:the )?(?:small claims )?"
+        r"(?:court|tribunal)|take legal action|get a (?:lawyer|solicitor))\b",
+        r"\bhow (?:do|can) (?:i|we) (?:sue|take (?:\w+ ){0,3}?to court)\b",
+        r"\b(?:do (?:i|we) have|have (?:i|we) got|is there) a (?:legal |strong |good )?case\b",
+        r"\b(?:is|are) (?:it|this|that|they|he|she|my \w+) (?:\w+ )?(?:legal|illegal|lawful|unlawful|"
+        r"allowed by law|breaking the law)\b(?! (?:for you|for northbank|for the bank))",
+        r"\b(?:my|our) (?:legal|statutory) rights\b"
+        r"|\bwhat are my rights (?:if|as|when|under) (?:my )?"
+        r"(?:employer|landlord|tenant|ex|divorce|the will)",
+        r"\b(?:divorce|custody|tenancy|will|probate|employment|immigration|visa) (?:lawyer|solicitor|law)\b",
+        r"\bam i (?:legally )?allowed to\b.{0,30}\b(?:break|end|cancel|leave|terminate|withhold)\b.{0,30}"
+        r"\b(?:contract|tenancy|lease|agreement)\b",
+        r"\b(?:tenant|employment|employee|legal|statutory) rights\b"
+        r"|\bcontest (?:a|my|the) (?:parking )?(?:fine|ticket|penalty)\b"
+        r"|\b(?:write|make) (?:a|my) will\b|\bneed (?:a|to see a) (?:solicitor|lawyer)\b",
+    )
+)
+ADVICE_REQUESTS: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = (
+    (INVESTMENT, _ASK_INVESTMENT),
+    (TAX, _ASK_TAX),
+    (LEGAL, _ASK_LEGAL),
+)
+ADVICE_TOPIC_NAMES = {INVESTMENT: "investment", LEGAL: "legal", TAX: "tax"}
+ADVICE_SOURCES = {
+    INVESTMENT: "an independent financial adviser",
+    LEGAL: "a solicitor or Citizens Advice",
+    TAX: "HMRC or a qualified tax adviser",
+}
+
+
+def advice_requested(text: str) -> list[str]:
+    """The advice rules (investment_advice, legal_advice, tax_advice) the customer's message asks for."""
+    folded = normalise(text)
+    return [rule for rule, patterns in ADVICE_REQUESTS if any(p.search(folded) for p in patterns)]
+
+
+def advice_refusal(rules: list[str]) -> str:
+    """The refusal for a request for advice: only the topics asked about, where to get that advice, and what
+    the assistant can do instead."""
+    names = [ADVICE_TOPIC_NAMES[r] for r in rules if r in ADVICE_TOPIC_NAMES] or ["investment"]
+    sources = [ADVICE_SOURCES[r] for r in rules if r in ADVICE_SOURCES] or [ADVICE_SOURCES[INVESTMENT]]
+    topics = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    where = sources[0] if len(sources) == 1 else f"{', '.join(sources[:-1])} or {sources[-1]}"
+    return (
+        f"I'm sorry, I can't give {topics} advice. For that, please speak to {where}; MoneyHelper "
+        "(www.moneyhelper.org.uk) also offers free, impartial money guidance. I can tell you about "
+        "Northbank's own accounts, fees and limits, or help with your cards and payments."
+    )

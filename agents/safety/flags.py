@@ -1,4 +1,4 @@
-"""Screening flags: jailbreak, prompt injection, complaint and vulnerability cues.
+"""Screening flags: jailbreak, prompt injection, complaint, vulnerability, scam and third-party cues.
 
 Rules, not a model: every decision can be explained by the rule names `explain_flags` returns, and
 nothing is loaded at import beyond compiling patterns on first use.
@@ -19,9 +19,19 @@ JAILBREAK = "jailbreak"
 PROMPT_INJECTION = "prompt_injection"
 COMPLAINT = "complaint"
 VULNERABILITY = "vulnerability"
-ALL_FLAGS = frozenset({JAILBREAK, PROMPT_INJECTION, COMPLAINT, VULNERABILITY})
+SCAM = "scam"
+THIRD_PARTY = "third_party"
+ALL_FLAGS = frozenset({JAILBREAK, PROMPT_INJECTION, COMPLAINT, VULNERABILITY, SCAM, THIRD_PARTY})
 
 VULNERABILITY_KINDS = lexicon.VULNERABILITY_PRIORITY
+# Vulnerability kinds that are also a scam: money is being, or has been, taken by someone else.
+SCAM_KINDS = frozenset({"fraud_victim", "coercion"})
+# Fear and coercion are not complaints: with one of these cues, "awful", "upset" or "nobody helps" describe
+# the customer's situation, and only an explicit complaint ("I want to complain", the ombudsman) is one.
+_NOT_A_COMPLAINT_CUES = frozenset({"coercion", "distress:afraid", "distress:panic", "distress:crying"})
+_EXPLICIT_COMPLAINT_RULES = frozenset(
+    {"complain_word", "ombudsman", "escalate", "demand_refund_compensation"}
+)
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"'})
@@ -53,6 +63,7 @@ class _CompiledRules:
     complaint: tuple[tuple[str, re.Pattern[str]], ...]
     complaint_exclusions: tuple[re.Pattern[str], ...]
     vulnerability: dict[str, tuple[tuple[str, re.Pattern[str]], ...]]
+    third_party: tuple[tuple[str, re.Pattern[str]], ...]
 
 
 def _compile(rules: tuple[lexicon.Rule, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -67,6 +78,7 @@ def _rules() -> _CompiledRules:
         complaint=_compile(lexicon.COMPLAINT_RULES),
         complaint_exclusions=tuple(re.compile(p) for p in lexicon.COMPLAINT_EXCLUSIONS),
         vulnerability={kind: _compile(rules) for kind, rules in lexicon.VULNERABILITY_RULES.items()},
+        third_party=_compile(lexicon.THIRD_PARTY_RULES),
     )
 
 
@@ -109,12 +121,21 @@ def explain_flags(text: str) -> dict[str, list[str]]:
     for item in fired:
         flag, _, rule = item.partition(":")
         explanation.setdefault(flag, []).append(rule)
+    kinds = _vulnerability_rules(normalised)
+    vulnerability = [f"{kind}:{rule}" for kind, rules in kinds.items() for rule in rules]
     complaint = complaint_rules(normalised)
+    if complaint and (set(kinds) | set(vulnerability)) & _NOT_A_COMPLAINT_CUES:
+        complaint = [rule for rule in complaint if rule in _EXPLICIT_COMPLAINT_RULES]
     if complaint:
         explanation[COMPLAINT] = complaint
-    kinds = _vulnerability_rules(normalised)
-    if kinds:
-        explanation[VULNERABILITY] = [f"{kind}:{rule}" for kind, rules in kinds.items() for rule in rules]
+    if vulnerability:
+        explanation[VULNERABILITY] = vulnerability
+    scam = [f"{kind}:{rule}" for kind in sorted(SCAM_KINDS & set(kinds)) for rule in kinds[kind]]
+    if scam:
+        explanation[SCAM] = scam
+    third_party = _fired(_rules().third_party, normalised)
+    if third_party:
+        explanation[THIRD_PARTY] = third_party
     return explanation
 
 

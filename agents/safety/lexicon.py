@@ -418,7 +418,7 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
             r"\bexecutor of\b|\bdeath certificate\b|\bgrieving\b|\bgrief\b",
         ),
     ),
-    "illness": (
+    "health": (
         (
             "hospital",
             r"\b(?:i'm|i am|im|been|is|are|was|were|currently|still|stuck|taken|rushed|admitted) (?:in|into|to) (?:the )?"
@@ -457,7 +457,7 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
             r"\b(?:carer|caregiver) for\b|\bcaring for my\b|\blooking after my (?:sick|ill|dying|disabled)\b",
         ),
     ),
-    "hardship": (
+    "financial_difficulty": (
         (
             "cant_afford_essentials",
             r"\b(?:can't|cant|cannot|can not|couldn't|unable to|struggling to|struggle to) "
@@ -530,13 +530,343 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
             r"\b(?:i feel|feeling|i'm|i am|im|so|completely|totally|utterly) (?:so |completely |totally |utterly )?"
             r"(?:hopeless|helpless)\b|\bat breaking point\b|\bin a (?:real |terrible |bad )?state\b",
         ),
-        (
-            "coercion",
-            r"\b(?:forced|forcing|threaten(?:ed|ing)|making) me (?:to )?(?:send|transfer|pay|give)\b|"
-            r"\b(?:abusive|controlling) (?:partner|husband|wife|relationship)\b|\bdomestic (?:abuse|violence)\b",
-        ),
     ),
+    # fraud_victim, coercion and mistaken_block are added below their rules (scams and coercion also
+    # raise the `scam` flag: agents.safety.flags).
 }
 
-# The order decides which kind `vulnerability_kind` reports when several fire; self-harm always first.
-VULNERABILITY_PRIORITY = ("self_harm", "bereavement", "illness", "hardship", "distress")
+# --------------------------------------------------------------------------- scams and coercion
+# APP fraud (issue 12): someone is, or was, tricking the customer into moving money or handing over codes,
+# or someone the customer knows is controlling their money. A question about a suspicious message the
+# customer has not acted on ("is this email a scam?") is not a cue: it is a security question for the
+# help centre. Card payments for goods that never came are disputes (chargeback), not scams; goods paid
+# for by bank transfer are a purchase scam.
+# Someone the customer knows: a stranger using a stolen card is card fraud (the card procedures), not coercion.
+_KNOWN = (
+    rf"(?:{_FAMILY}|family|my ex|ex|carer|flatmate|housemate|lodger|neighbour|landlord|son-in-law|"
+    r"daughter-in-law|stepson|stepdaughter|stepfather|stepmother|in-laws)"
+)
+_PERSON = rf"(?:{_KNOWN}|he|she|they|someone|somebody)"
+_PERSON_NOT_THEY = rf"(?:{_KNOWN}|he|she|someone|somebody)"  # "they made me pay a fee" is about the bank
+_AUTHORITY = (
+    r"(?:(?:your|ur|the|northbank(?:'s)?|my) )?(?:bank|northbank|fraud (?:team|department|dept|prevention|squad|unit)|"
+    r"security (?:team|department)|security|police|policem[ae]n|policewoman|police officer|metropolitan police|"
+    r"met police|detective|officer|investigator|fraud investigator|"
+    r"(?:broadband|internet|phone|mobile|energy|electricity|gas|water) (?:provider|company|supplier)|tech(?:nical)? support|"
+    r"hmrc|tax office|inland revenue|scotland yard|national crime agency|action fraud|courier|"
+    r"microsoft|bt|amazon|apple|paypal|ofcom|dwp|customs|border force|home office)"
+)
+_CLAIM = (
+    r"(?:(?:call(?:ed|ing|s)?|rang|ring|phoned|phone call|texted|text(?: message)?|messaged|message|emailed|email|"
+    r"whatsapp|voicemail|someone|somebody|man|woman|guy|lady|bloke|caller|person|he|she|"
+    r"they|agent|officer|number) (?:\w+ ){0,3}?from|claim(?:ing|ed|s)? to be(?: from)?|pretend(?:ing|ed|s)? to be(?: from)?|posing as|impersonat\w+|"
+    r"said (?:he|she|they|it) (?:was|were|is|are|worked for|works for)(?: from)?|"
+    r"says? (?:he|she|they|it)(?:'s| is| are| was| were| works for)(?: from)?|"
+    r"saying (?:he|she|they|it) (?:was|were|is|are|worked for)(?: from)?|on behalf of)"
+)
+_MOVE_OR_CODE = (
+    r"(?:move|moving|moved|transfer|transferring|transferred|send|sending|sent|withdraw|withdrawing|withdrew|take out|"
+    r"taking out|took out|paid|pay|hand (?:it |them )?over|log(?:ged)? (?:in|into|on to|onto)|refund (?:me|you)|"
+    r"buy (?:gold|gift cards|vouchers|bitcoin|crypto)|gift cards?|install|download|(?:read|give|tell|share) "
+    r"(?:him |her |them )?(?:the |my |a )?(?:code|passcode|pin|otp)|codes?|passcode|otp|pin|safe account|"
+    r"new account|pay (?:today|now|immediately|the fine|a fine)|arrest\w*|courier)"
+)
+_CODE = (
+    r"(?:one[- ]time (?:pass)?codes?|one[- ]time passwords?|otps?|security codes?|verification codes?|"
+    r"authori[sz]ation codes?|confirmation codes?|(?:sms|text|texted) codes?|six[- ]digit codes?|6[- ]digit codes?|"
+    r"login details|log-?in details|online banking (?:details|password|login)|passcodes?|pins?|card details|"
+    r"the codes?|codes? (?:from|in|you|that|i got|i received|you sent|sent))"
+)
+_RECIPIENT = (
+    r"(?:him|her|them|someone|somebody|a stranger|the (?:man|woman|caller|person|guy|lady|scammers?|fraudsters?)|"
+    r"a (?:man|woman|caller|person|guy|lady|scammer|fraudster)|scammers?|fraudsters?)"
+)
+_SCAM_WORD = r"(?:scam(?:med|mers?|s)?|con(?:ned)?|fraudsters?|defrauded|duped|swindled|tricked)"
+
+SCAM_RULES: tuple[Rule, ...] = (
+    ("safe_account", r"\b(?:safe|safety|holding|protected|secure) accounts?\b(?! access)"),
+    (
+        "impersonation_instruction",
+        # Someone claiming to be the bank, the police or another authority, and an instruction to move
+        # money, hand over codes or install software, anywhere in the message.
+        rf"^(?=.*\b(?:{_CLAIM} {_AUTHORITY}|{_AUTHORITY}'? (?:who )?(?:\w+ )?(?:called|rang|phoned|texted|messaged|"
+        r"emailed|contacted|got in touch|on the phone|on the line))\b)"
+        rf"(?=.*\b{_MOVE_OR_CODE}\b)",
+    ),
+    (
+        "authority_told_me_to_move",
+        rf"\b{_AUTHORITY}\b(?: \w+){{0,4}}? (?:told|asked|wants|wanted|instructed|is telling|was telling|keeps telling|"
+        r"is asking|was asking|advised|is making|are making|needs|need|pressured|pressuring) (?:me|us|my \w+) "
+        r"(?:that (?:i|we) (?:need|have|must|should) )?(?:to )?(?:\w+ ){0,3}?(?:move|transfer|send|withdraw|take out|"
+        r"hand over|buy gold|buy gift cards)\b"
+        rf"|\b{_AUTHORITY}\b(?: \w+){{0,4}}? (?:said|says|saying) (?:that )?(?:i|we) (?:need|have|must|should|had) to "
+        r"(?:\w+ ){0,3}?(?:move|transfer|send|withdraw|take out|hand over)\b",
+    ),
+    (
+        "told_not_to_tell",
+        r"\b(?:told|asked|instructed|warned|made) (?:me|us|my \w+) (?:not to|to not|never to) (?:tell|speak|talk|"
+        r"mention|say|contact|call)\b|\b(?:don't|do not|not to) tell (?:the bank|anyone at the bank|the branch|"
+        r"your staff|my family|anyone) (?:what|why|the reason|it's for|it is for)\b",
+    ),
+    (
+        "remote_access",
+        r"\b(?:anydesk|any desk|teamviewer|team viewer|quick ?support|rustdesk|ultraviewer|"
+        r"remote (?:access|desktop|control)(?: app| software)?)\b"
+        r"|\b(?:let|letting|allowed|gave|give|given) (?:them|him|her|someone|somebody|the caller) (?:\w+ )?"
+        r"(?:onto|into|access to|control of|remote access to|log ?in to) (?:my|the) (?:computer|laptop|pc|phone|tablet|"
+        r"screen|device|mac)\b|\bshare (?:my|the) screen\b|\bscreen ?shar\w*",
+    ),
+    (
+        "shared_code",
+        rf"\b(?:gave|give|given|giving|read|reading|told|tell|telling|shared|sharing|sent|send|passed|"
+        rf"texted|handed)\b (?:out |over )?{_RECIPIENT} (?:my |the |a |your |that |this |all (?:my|the) )?{_CODE}"
+        rf"|\b(?:gave|given|giving|read out|read|told|shared|sharing|sent|passed|handed over|texted)\b "
+        rf"(?:out |over )?(?:my |the |a |your |that |this |all (?:my|the) )?{_CODE}.{{0,30}}"
+        rf"\b(?:to|with) (?:{_RECIPIENT}|the person|the caller|a caller|someone who|whoever)\b"
+        rf"|(?<!if )(?<!when )\b(?:someone|somebody|he|she|a man|a woman|the caller|a caller|the person|this person|"
+        rf"a guy|the guy|scammers?|fraudsters?)\b (?:\w+ ){{0,6}}?(?:asked|asking|asks|wants?|wanted|keeps asking|is asking|"
+        rf"was asking|needs?)\b (?:me )?(?:for|to (?:give|read|share|tell|send|confirm)(?: (?:him|her|them))?) "
+        rf"(?:my |the |a |your |that |this )?{_CODE}",
+    ),
+    (
+        "scammed",
+        r"\b(?:i|we|i've|we've|i have|we have|my (?:mum|dad|mother|father|gran|nan|husband|wife|partner)(?: has)?)"
+        r" (?:\w+ ){0,2}?(?:been|got|was|were|just been|probably been|possibly been|may have been|might have been)"
+        r" (?:\w+ )?(?:scammed|conned|defrauded|duped|swindled|tricked)\b"
+        r"|\b(?:i|we) think (?:i|we)(?:'ve| have)? (?:been|was|got) (?:scammed|conned|defrauded|duped|tricked)\b"
+        r"|\bvictim (?:of|to) (?:a |an )?(?:\w+ ){0,2}?(?:scam|con|scammers?|fraudsters?)\b"
+        r"|\b(?:lost|lose|losing) (?:\w+ ){0,3}?to (?:a |an )?(?:\w+ )?(?:scam|scammers?|fraudsters?|con|con artists?)\b|\bfell for (?:a |an |the )?(?:\w+ )?(?:scam|con)\b"
+        r"|\b(?:scammed|conned|defrauded|tricked|cheated) (?:me |us |my \w+ )?out of\b"
+        r"|\b(?:it|that|they|he|she|the (?:seller|website|site|company|caller|landlord|builder|broker|person|man|woman)) "
+        r"(?:was|were|turned out to be|must have been|was definitely) (?:a |an |all a |just a )?(?:scam|scammers?|"
+        r"fraudsters?|fake|con|con artists?)\b"
+        r"|\b(?:scammers?|fraudsters?|con artists?|conman|con men) (?:have|has|took|stole|got|emptied|called|rang|"
+        r"took|tricked|made|convinced)\b"
+        # A hacked account is a scam cue when money was moved out (unrecognised card payments are disputes).
+        r"|\b(?:hacked|taken over|got into|broke into|broken into)\b.{0,60}\b(?:transferred|moved|sent|emptied|"
+        r"took|taken|cleared|withdrew|drained|paid)\b.{0,20}(?:\b(?:money|savings|everything|\d+ pounds|out)\b|£\d)",
+    ),
+    (
+        "purchase_scam",
+        r"\b(?:paid|sent|transferred|bank transfer|deposit|paying)\b.{0,100}\b(?:seller|they|he|she|the "
+        r"(?:website|site|company|shop|landlord|builder|person|breeder|agent|trader|owner|host|advertiser)(?:'s)?)\b"
+        r"(?: (?:number|phone|website|site|listing|advert|ad|profile|account|page))?.{0,40}"
+        r"\b(?:disappeared|vanished|blocked me|has blocked me|stopped (?:replying|answering|responding)|ghosted|"
+        r"deleted (?:their|his|her|the) (?:account|profile|ad|advert|listing)|never (?:existed|sent|delivered|turned up|"
+        r"showed up)|won't (?:reply|answer|respond)|isn't (?:replying|answering|responding)|doesn't exist|"
+        r"(?:is|are|was|were) not (?:replying|answering|responding|real)|no longer (?:works|exists|answers)|"
+        r"(?:is|was|has been) (?:dead|deleted|disconnected|taken down)|gone offline)\b"
+        r"|\b(?:by|via|with a) bank transfer\b.{0,80}\bnever (?:arrived|came|turned up|showed up|got it|received)\b"
+        r"|\b(?:seller|breeder|landlord|trader)\b.{0,40}\b(?:disappeared|vanished|blocked me|ghosted me|doesn't exist|"
+        r"stopped (?:replying|answering|responding))\b",
+    ),
+    (
+        "romance_scam",
+        r"^(?=.*\b(?:met|talking to|chatting (?:to|with)|speaking to|seeing|dating|friends with)\b.{0,40}\b(?:online|on (?:a |an )?"
+        r"(?:dating (?:app|site|website)|tinder|hinge|bumble|facebook|instagram|whatsapp|snapchat|tiktok|telegram|"
+        r"the internet|social media|plenty of fish|match(?:\.com)?|a game)|dating (?:app|site|website))\b)"
+        r"(?=.*\b(?:send|sent|sending|transfer|lend|lent|loan|pay|paid|money|cash|gift cards?|bitcoin|crypto|flights?|visa|"
+        r"customs|hospital bills?)\b)"
+        r"|\b(?:online|internet) (?:boyfriend|girlfriend|partner|lover|fianc[eé]e?|husband|wife|friend)\b"
+        r"|\b(?:never|not yet|haven't) met (?:him|her|them) (?:in person|face to face|in real life|irl)\b",
+    ),
+    (
+        "investment_scam",
+        r"\b(?:broker|trader|trading platform|investment (?:platform|manager|company|firm|scheme|opportunity)|"
+        r"account manager|crypto (?:platform|exchange|investment|trader|broker)|forex (?:trader|broker|platform))\b"
+        r".{0,100}\b(?:can't|cannot|won't let me|unable to|not able to|wouldn't let me|doesn't let me) "
+        r"(?:\w+ )?withdraw\b"
+        r"|\bpay (?:a |an |the )?(?:\w+ )?(?:fee|tax|charge|commission) (?:to|before (?:i|we) can|so (?:i|we) can|"
+        r"to be able to) (?:withdraw|release|unlock|get (?:my|our|the) (?:money|funds|profits?|returns))\b"
+        r"|\b(?:more money|a fee|fees|tax|taxes|a deposit|commission) (?:before|so|until|to let) (?:i|we|me) "
+        r"(?:can |could )?(?:take|withdraw|get|release|access|cash out)\b"
+        r"|\b(?:promised|guaranteed)\b.{0,30}\b(?:\d+ ?%|returns?|profits?)\b.{0,40}\b(?:a|per|every|each) "
+        r"(?:day|week|month)\b",
+    ),
+    (
+        "changed_bank_details",
+        r"^(?=.*\b(?:new|changed|updated|different) (?:bank|account|payment|banking) details\b)"
+        r"(?=.*\b(?:wasn't (?:them|him|her|from)|not from (?:them|him|her)|never sent|didn't send|fake|hacked|scam\w*|"
+        r"spoof\w*|not (?:them|him|her)|says? (?:they|he|she) (?:never|didn't)|never (?:received|got) it)\b)",
+    ),
+    (
+        "family_impersonation",
+        rf"\b(?:pretending to be|claiming to be|said (?:it was|he was|she was|they were)|saying (?:it was|it's|he was|"
+        rf"she was|they were))\b (?:my|our) {_FAMILY}\b"
+        r"|\b(?:hi|hey|hello) (?:mum|mom|dad)\b.{0,80}\b(?:new (?:phone|number)|lost (?:my|her|his) phone|broke (?:my|her|his) phone)\b"
+        r"|\bnew (?:phone )?number\b.{0,80}\b(?:asked|asking|needs?|wanted) (?:me )?(?:for )?(?:money|to (?:send|pay|transfer))\b",
+    ),
+    (
+        "threat_of_arrest",
+        r"\b(?:or|otherwise|else|unless)\b.{0,40}\b(?:arrest(?:ed)?|jail|prison|deport(?:ed)?|prosecut\w+)\b"
+        r"|\b(?:arrest(?:ed)?|deport(?:ed)?|warrant for my arrest)\b.{0,40}\b(?:unless|if (?:i|we) (?:don't|do not))\b",
+    ),
+)
+
+COERCION_RULES: tuple[Rule, ...] = (
+    (
+        "takes_control",
+        rf"\b{_KNOWN}\b (?:\w+ ){{0,3}}?(?:takes?|took|has taken|keeps? taking|kept taking|keeps|kept|controls?|"
+        r"controlled|is controlling|has control of|won't give (?:me )?(?:back )?|won't return|refuses to (?:give|return)"
+        r"(?: me)?(?: back)?|confiscat\w+|hides?|hid|checks?|monitors?) (?:\w+ ){0,2}?(?:my|all (?:my|our|the)|our|"
+        r"whatever(?:'s| is) (?:left|in my account))(?: own)? ?(?:bank )?(?:cards?|pin|money|wages|salary|benefits|"
+        r"pension|savings|finances|bank account|accounts?|online banking|login|passwords?|banking app|app|"
+        r"statements)?\b(?! (?:for me|to help|while i)\b)"
+        r"|\b(?:he|she|they)\b (?:\w+ ){0,2}?(?:keeps|controls?|is controlling|has control of|won't give (?:me )?"
+        r"(?:back )?|won't return|refuses to (?:give|return)(?: me)?(?: back)?|confiscat\w+|hides?|hid|takes? all|"
+        r"has taken|took) (?:\w+ ){0,2}?(?:my|all (?:my|our)|our) (?:own )?(?:bank )?(?:cards?|pin|money|wages|salary|"
+        r"benefits|pension|savings|finances|online banking|login|passwords?)\b.{0,40}\b(?:won't|refuses|doesn't let|"
+        r"never|every|and (?:won't|doesn't|keeps)|back)\b",
+    ),
+    (
+        "not_allowed_own_money",
+        rf"\b{_PERSON}\b (?:\w+ ){{0,2}}?(?:won't let me|doesn't let me|does not let me|never lets me|stops me|"
+        r"forbids me|won't allow me|doesn't allow me)\b.{0,40}\b(?:money|account|card|spend|access|my own|bank|buy|"
+        r"wages|salary|benefits|pension)\b"
+        r"|\bi(?:'m| am) not allowed (?:to )?(?:have|keep|touch|spend|use|see) (?:my own|any (?:of )?(?:my )?)"
+        r"(?:money|cash|card|account|wages)?",
+    ),
+    (
+        "forced_to_pay",
+        r"\b(?:forced|forcing|forces|threaten(?:ed|ing|s)|pressur(?:ed|ing|es)|pressuri[sz](?:ed|ing)|bull(?:ied|ying)|"
+        r"blackmail(?:ed|ing)|coerc(?:ed|ing)|guilt[- ]trip(?:ped|ping)) me (?:in)?to (?:\w+ ){0,2}?(?:send|transfer|"
+        r"pay|give|withdraw|take out|hand over|sign|lend|move|borrow|open|get|apply)\b"
+        rf"|\b{_PERSON_NOT_THEY}\b (?:\w+ ){{0,3}}?(?:makes|made|making|keeps making|got) me (?:to )?(?:\w+ ){{0,2}}?"
+        r"(?:send|transfer|pay|give|withdraw|hand over|take out|lend|open|apply for|sign|borrow)\b"
+        r"|\bif (?:i|we) (?:don't|do not|won't|refuse to|say no|stop) (?:\w+ ){0,3}?(?:transfer|send|pay|give|hand over|"
+        r"withdraw|lend|money)\b.{0,60}\b(?:he|she|they)(?:'ll| will|'d| would| is going to|'s going to) (?:\w+ ){0,2}?"
+        r"(?:kick|throw|hurt|harm|hit|kill|beat|leave|tell|post|report|take the kids|make my life)\b"
+        r"|\b(?:he|she|they)(?:'ll| will|'d| would| is going to|'s going to) (?:\w+ ){0,2}?(?:kick|throw|hurt|harm|hit|"
+        r"kill|beat|leave) (?:me|us)\b.{0,30}\bif (?:i|we) (?:don't|do not|won't|refuse)\b"
+        rf"|\bpressur\w* (?:by|from) (?:my )?{_PERSON}\b.{{0,40}}\b(?:give|send|pay|transfer|lend|money|savings)\b",
+    ),
+    (
+        "threat_with_money",
+        r"^(?=.*\b(?:threat(?:en(?:ed|ing|s)?|s) (?:me|to (?:hurt|harm|kill|hit|beat|leave|kick|throw|tell|post|"
+        r"share|expose))|(?:he|she|they)(?:'ll| will| would|'d| is going to|'s going to) (?:hurt|harm|hit|kill|beat) "
+        r"me|scared of what (?:he|she|they)(?:'ll| will| might|'d| would)? ?(?:do|happen)|scared of what will "
+        r"happen|(?:scared|frightened|afraid|terrified|too scared) (?:to (?:go home|say no|refuse|tell (?:him|her|them|"
+        r"anyone))|of (?:him|her|them|my (?:\w+ )?(?:husband|wife|partner|boyfriend|girlfriend|son|daughter|ex|dad|"
+        r"father|mum|mother|brother|sister|grandson|granddaughter|carer)))|(?:he|she) (?:will|'ll|would|is going to) "
+        r"(?:\w+ )?(?:ask|find out|check|see) (?:where|what|how much|if) (?:the|my) money)\b)(?=.*(?:\b(?:money|send|sent|transfer\w*|pay|paid|cash|account|card|loan|savings|wages)\b|£\d))",
+    ),
+    (
+        "abuse",
+        r"\b(?:abusive|controlling|coercive|violent) (?:partner|husband|wife|relationship|boyfriend|girlfriend|ex|"
+        r"behaviou?r|father|mother|son|daughter|family)\b|\bdomestic (?:abuse|violence)\b|\bfinancial(?:ly)? "
+        r"abus\w+\b|\beconomic abuse\b|\bcoercive control\b",
+    ),
+    (
+        "credit_in_my_name",
+        r"\b(?:took|take|taken|taking|opened|open|got|applied for) (?:out )?(?:a |an |loads of )?(?:loans?|credit cards?|"
+        r"overdrafts?|credit|debts?|finance|mortgage|phone contracts?)s? (?:out )?in my name\b",
+    ),
+    (
+        "uses_my_money",
+        rf"\b{_KNOWN}\b.{{0,40}}\b(?:using|used|uses|spending|spent|taking|took|withdrawing|withdrew)\b.{{0,30}}"
+        r"\b(?:my|our) (?:card|money|account|savings|pension|benefits|wages)\b.{0,30}\b(?:without (?:my )?"
+        r"(?:permission|consent|knowledge|knowing|asking)|behind my back|won't stop|and (?:i )?can't stop (?:him|her|them)|"
+        r"all the time|every (?:week|month|day))\b"
+        rf"|\b{_KNOWN}\b.{{0,40}}\b(?:keeps?|kept) (?:on )?(?:taking|withdrawing|using|spending|draining|emptying) "
+        r"(?:\w+ ){0,2}?(?:money|cash|my \w+|from my)\b"
+        rf"|\b{_KNOWN}\b (?:still )?(?:has|has got|knows) (?:my|all my) (?:pin|passwords?|login|passcode|card)s?\b"
+        r".{0,40}\b(?:taking|takes|took|withdraw\w*|using|uses|spend\w*|won't give)\b"
+        rf"|\b{_KNOWN}\b.{{0,30}}\b(?:stealing|stole|steals|stolen|emptied|empties|emptying|draining|drained|"
+        r"cleared out|clearing out|helping (?:him|her|them)sel(?:f|ves) to)\b.{0,20}\b(?:my|our) (?:card|money|"
+        r"account|savings|pension|benefits|wages)\b",
+    ),
+)
+
+MISTAKEN_BLOCK_RULES: tuple[Rule, ...] = (
+    (
+        "blocked_by_mistake",
+        r"\b(?:you(?:'ve| have)?|your (?:\w+ )?(?:team|system|bank|app|checks)|northbank|the bank|was|were|been|got|"
+        r"is|are|has been|have been|gets|keeps getting|it's|it is)\b (?:\w+ ){0,2}?(?:blocked|froze|frozen|locked|"
+        r"suspended|stopped|restricted|closed|flagged)\b.{0,60}\b(?:by mistake|for no (?:good |apparent )?reason|wrongly|"
+        r"in error|by error|it was (?:me|mine)|(?:was|were|is|are) (?:a |an |all )?(?:genuine|mine|legit\w*)|"
+        r"i (?:had |'d |did )?(?:told|tell|warn|let) you|even though)\b"
+        r"|(?<!\bi )\b(?:wrongly|mistakenly|unfairly|wrongfully) (?:\w+ )?(?:blocked|froze|frozen|locked|suspended|"
+        r"closed|flagged)\b",
+    ),
+    (
+        "fraud_check_blocked",
+        r"\b(?:fraud|security) (?:team|system|checks?|department|alert|filter|people)\b.{0,40}\b(?:blocked|froze|frozen|"
+        r"stopped|locked|declined|flagged|suspended|put a (?:block|hold))\b",
+    ),
+    (
+        "stranded",
+        r"\b(?:stranded|stuck)\b.{0,60}\b(?:blocked|frozen|froze|locked|suspended|declin\w+|stopped working|"
+        r"not working|won't work|doesn't work|no money|no way to pay)\b"
+        r"|\b(?:blocked|frozen|froze|locked|suspended)\b.{0,60}\b(?:stranded|stuck (?:abroad|in|at|here|without))\b",
+    ),
+)
+
+# --------------------------------------------------------------------------- third party
+# Someone asking about, or acting on, another person's account. The account holder must contact us
+# themselves, or give the helper a third-party mandate or Power of Attorney. Money sent *to* someone
+# else's account, or a joint account ("our"), is the customer's own business and is not a cue.
+_OTHER = (
+    rf"(?:{_FAMILY}|client|neighbour|flatmate|housemate|tenant|lodger|employee|colleague|boss|employer|"
+    r"customer|patient|resident)"
+)
+_ACCOUNT_THING = (
+    r"(?:bank )?(?:account|accounts|balance|card|cards|transactions|statements?|pin|direct debits?|standing orders?|"
+    r"payments?|salary|wages|pension|savings|details|overdraft|loan|mortgage|banking|online banking|app|money|"
+    r"finances|spending|limit|passcode)"
+)
+THIRD_PARTY_RULES: tuple[Rule, ...] = (
+    (
+        "someone_elses_account",
+        # Fixed-width lookbehinds: "money into my friend's account" is a payment, not a third party.
+        rf"^(?!.*\b(?:joint|our)\b)(?=.*(?<!to )(?<!into )(?<!for )(?<!from )(?<!to my )(?<!into my )(?<!for my )"
+        rf"(?<!from my )(?<!to a )(?<!into a )(?<!to his )(?<!to her )\b{_OTHER}'s {_ACCOUNT_THING}\b(?! (?:to|into) me\b.{{0,15}}\b(?:arrive|arrived|come|came|through|landed|gone))"
+        rf"|.*\baccess to (?:my |a |his |her )?(?:\w+ )?{_OTHER}'s {_ACCOUNT_THING}\b)",
+    ),
+    (
+        "on_their_behalf",
+        rf"\bon (?:behalf of|(?:my|his|her|their) \w+'s behalf)\b (?:my |a |an |our )?(?:\w+ ){{0,2}}?(?:{_OTHER}|"
+        r"someone|somebody|relative)\b"
+        rf"|\b(?:speak|act|deal with (?:things|it)|talk to you|ask|call|calling|ringing|writing|messaging) "
+        rf"(?:for|on behalf of) (?:my )?(?:\w+ )?{_OTHER}\b(?! (?:as|to) (?:a )?(?:present|gift))"
+        rf"|\bi(?:'m| am) (?:her|his|their) (?:{_OTHER}|carer|attorney|representative|guardian|power of attorney)\b",
+    ),
+    (
+        "their_account",
+        rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:{_OTHER}|friend|someone|somebody|client|he|she|they)\b)(?=.*"
+        r"\b(?:check|see|look at|looking at|access|view|tell me|what's|what is|what are|know|find out|get into|manage|"
+        r"managing|sort out|query|change|reset|cancel|close|freeze|block|unfreeze|unblock|send me|read|help(?:ing)? "
+        r"(?:\w+ ){0,3}?with|use|using|in charge of|look after|looking after|run|take over)\b (?:[\w']+ ){0,10}?"
+        rf"(?<!to )(?<!into )(?<!in )(?<!reached )(?<!arrived )(?<!for )\b(?:her|his|their) (?:\w+ )?{_ACCOUNT_THING}\b)",
+    ),
+    (
+        "their_credentials",
+        rf"\b{_OTHER}\b (?:has |had )?(?:forgot(?:ten)?|lost|can't remember|cannot remember|can't find|blocked|"
+        r"locked|is locked out of|got locked out of|had) (?:his|her|their) (?:own )?(?:bank )?(?:pin|password|passcode|"
+        r"card|cards|login|log-?in|online banking|details|phone)\b(?! (?:stolen )?(?:and|so) (?:i|we) (?:need|want) "
+        r"(?:to )?(?:send|transfer|pay))",
+    ),
+    (
+        "for_them",
+        rf"^(?=.*\b{_OTHER}\b)(?=.*\b(?:check|freeze|block|cancel|unblock|unfreeze|reset|change|look|close|sort|"
+        r"see|manage|query|find out|access|stop)\b (?:\w+ ){0,4}?for (?:him|her|them)\b)",
+    ),
+)
+
+# A scam or coercion cue is also a vulnerability: the customer is at risk and needs a person now.
+VULNERABILITY_RULES["fraud_victim"] = SCAM_RULES
+VULNERABILITY_RULES["coercion"] = COERCION_RULES
+VULNERABILITY_RULES["mistaken_block"] = MISTAKEN_BLOCK_RULES
+
+# The order decides which kind `vulnerability_kind` reports when several fire; self-harm always first, then
+# the kinds where money or safety is at risk now (coercion, fraud), then the kinds that need their own script.
+VULNERABILITY_PRIORITY = (
+    "self_harm",
+    "coercion",
+    "fraud_victim",
+    "bereavement",
+    "health",
+    # A block's consequences ("I can't pay for anything") are not financial difficulty.
+    "mistaken_block",
+    "financial_difficulty",
+    "distress",
+)

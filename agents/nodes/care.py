@@ -1,0 +1,175 @@
+"""What the care flows say, and how urgently a person takes over: scams and coercion, someone asking about
+another person's account, and support that fits the customer's situation (issue 12).
+
+Pure functions from the knowledge base and the screened kind to a `Script`; the graph nodes that send them
+live in agents/nodes/answers.py. Wherever the help centre has the words, the script quotes them (so a bank
+edits the help centre, not this file); the sentences written here only frame them.
+
+Handoff priorities (documented in README "Customers who need support"):
+- urgent: self-harm, coercion, fraud (a scam under way or just happened), and general distress: a person now.
+- high: bereavement, health, financial difficulty and a card or account blocked by mistake: a person the
+  same day, before ordinary requests, but behind anyone whose money or safety is at risk right now.
+- none: a third party asking about someone else's account: we explain what can be done and hand nothing off.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agents.kb import KnowledgeBase
+
+SUPPORT = "support-in-difficulty"
+SCAM_REASON = "scam"
+SCAM_KINDS = frozenset({"fraud_victim", "coercion"})
+
+# Plain words first: what to stop doing, and what the bank never asks.
+SCAM_WARNING = (
+    "Please stop and don't send any more money or share any codes. We will never ask you to move money to "
+    "keep it safe, and we will never ask for your PIN, passcode or one-time codes. If someone says they are "
+    "from Northbank, the police or another organisation and asks you to do that, it is a scam: hang up or "
+    "stop replying."
+)
+COERCION_OPENING = (
+    "Thank you for telling us; it is not your fault. No one should take control of your money or make you "
+    "send it to them."
+)
+FREEZE_OFFER = (
+    "A member of our team will help you now. If you want your card stopped straight away, you can freeze it "
+    "in the app (Card > Freeze), or just ask and we'll freeze it for you."
+)
+MISTAKEN_BLOCK_OPENING = (
+    "I'm sorry your card or account has been blocked when you need it. If our fraud checks paused a payment, "
+    "you'll get a notification in the app asking you to confirm it was you. If your card is frozen, you can "
+    "unfreeze it in the app under Card > Freeze. A member of our team will look at the block with you."
+)
+THIRD_PARTY_OPENING = (
+    "Thank you for helping. I'm sorry, but I can't share or change anything on someone else's account, even "
+    "for a close family member, unless they have given you the authority to act for them. Here is what can "
+    "help:"
+)
+THIRD_PARTY_HOLDER = (
+    "They can contact us themselves in the app or in chat, and you can be with them while they do."
+)
+
+
+@dataclass(frozen=True)
+class Script:
+    """A draft and the handoff it needs (None: the assistant answers and keeps the conversation)."""
+
+    draft: str
+    kind: str
+    sections: tuple[str, ...]
+    priority: str | None
+    reason: str | None
+
+    @property
+    def handoff(self) -> dict[str, str] | None:
+        if self.priority is None:
+            return None
+        return {"reason": self.reason or "support", "priority": self.priority}
+
+
+# kind -> (help-centre sections quoted, priority). Self-harm, coercion and fraud always go to a person now.
+_SUPPORT_BY_KIND: dict[str, tuple[tuple[str, ...], str]] = {
+    "self_harm": (("Self-harm",), "urgent"),
+    "bereavement": (("Bereavement",), "high"),
+    "health": (("Illness and mental health",), "high"),
+    "financial_difficulty": (("Financial difficulty",), "high"),
+    "distress": (("Support message",), "urgent"),
+}
+_DEFAULT_SUPPORT: tuple[tuple[str, ...], str] = (("Support message",), "urgent")
+
+
+def _section(kb: KnowledgeBase, slug: str, heading: str) -> str:
+    return kb.section(slug, heading).strip()
+
+
+def _sentence_with(text: str, phrase: str) -> str | None:
+    """The first sentence of `text` that mentions `phrase` (case-insensitive), if any."""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if phrase.lower() in sentence.lower():
+            return sentence.strip()
+    return None
+
+
+def scam_script(kb: KnowledgeBase, kind: str | None) -> Script:
+    """A scam, or someone controlling the customer's money: a plain warning, the freeze offer, a person now.
+
+    `kind` is screening's vulnerability kind: coercion gets the help centre's domestic and financial abuse
+    text, anything else the scam warning and what to do if you have been scammed. Self-harm in the same
+    message is answered first.
+    """
+    parts: list[str] = []
+    sections: list[str] = []
+    if kind == "self_harm":
+        parts.append(_section(kb, SUPPORT, "Self-harm"))
+        sections.append(f"{SUPPORT}#Self-harm")
+    if kind == "coercion":
+        parts += [COERCION_OPENING, _section(kb, SUPPORT, "Domestic and financial abuse")]
+        sections.append(f"{SUPPORT}#Domestic and financial abuse")
+    else:
+        scammed = ("personal-details-and-security", "If you think you have been scammed")
+        parts += [SCAM_WARNING, _section(kb, *scammed)]
+        sections.append("#".join(scammed))
+    parts.append(FREEZE_OFFER)
+    return Script(
+        draft="\n\n".join(parts),
+        kind=kind if kind in SCAM_KINDS or kind == "self_harm" else "fraud_victim",
+        sections=tuple(sections),
+        priority="urgent",
+        reason=SCAM_REASON,
+    )
+
+
+def support_script(kb: KnowledgeBase, kind: str | None, *, third_party: bool = False) -> Script:
+    """Support that fits the customer's situation, quoted from the help centre, with the priority it needs.
+
+    With a third-party cue as well (someone caring for a relative who is ill), the help centre's words on a
+    third-party mandate or Power of Attorney follow.
+    """
+    if kind in SCAM_KINDS:
+        return scam_script(kb, kind)
+    if kind == "mistaken_block":
+        phone = _section(kb, "contact-and-opening-hours", "Phone")
+        return Script(
+            draft=f"{MISTAKEN_BLOCK_OPENING}\n\n{phone}",
+            kind=kind,
+            sections=("contact-and-opening-hours#Phone",),
+            priority="high",
+            reason="card or account blocked by mistake",
+        )
+    headings, priority = _SUPPORT_BY_KIND.get(kind or "", _DEFAULT_SUPPORT)
+    parts = [_section(kb, SUPPORT, heading) for heading in headings]
+    sections = [f"{SUPPORT}#{heading}" for heading in headings]
+    if third_party:
+        mandate = _sentence_with(_section(kb, SUPPORT, "Accessibility"), "Power of Attorney")
+        if mandate:
+            parts.append(mandate)
+            sections.append(f"{SUPPORT}#Accessibility")
+    return Script(
+        draft="\n\n".join(parts),
+        kind=kind or "support",
+        sections=tuple(sections),
+        priority=priority,
+        reason=f"customer may be vulnerable ({kind or 'support'})",
+    )
+
+
+def third_party_script(kb: KnowledgeBase) -> Script:
+    """Someone asking about another person's account: what the bank can and cannot do; no data, no handoff."""
+    points = [THIRD_PARTY_HOLDER]
+    sections: list[str] = []
+    phone = _sentence_with(_section(kb, "contact-and-opening-hours", "Phone"), "Call")
+    if phone:
+        points.append(f"By phone: {phone}")
+        sections.append("contact-and-opening-hours#Phone")
+    mandate = _sentence_with(_section(kb, SUPPORT, "Accessibility"), "Power of Attorney")
+    if mandate:
+        points.append(mandate)
+        sections.append(f"{SUPPORT}#Accessibility")
+    lost = _sentence_with(_section(kb, "contact-and-opening-hours", "Phone"), "24 hours")
+    if lost:
+        points.append(f"If their card is lost or stolen, they can freeze it in their app at once. {lost}")
+    draft = THIRD_PARTY_OPENING + "\n" + "\n".join(f"- {p}" for p in points)
+    return Script(draft=draft, kind="third_party", sections=tuple(sections), priority=None, reason=None)
