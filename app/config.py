@@ -20,6 +20,9 @@ PUBLISHED_SECRETS = frozenset(
 SECRET_FILE = "secret_key"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+# The longest message the API schema accepts at all; a deployment may set a lower max_message_chars.
+MESSAGE_CHARS_CEILING = 4000
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BANKDESK_", extra="ignore")
@@ -33,7 +36,8 @@ class Settings(BaseSettings):
     demo: bool | None = None
     token_ttl_minutes: int = Field(default=60 * 12, gt=0, le=24 * 60)  # tokens live at most 24 h
     rate_limit_per_minute: int = Field(default=30, gt=0)
-    max_message_chars: int = Field(default=4000, gt=0)
+    # Longer messages are refused (422). At most the request schema's ceiling, MESSAGE_CHARS_CEILING.
+    max_message_chars: int = Field(default=MESSAGE_CHARS_CEILING, gt=0, le=MESSAGE_CHARS_CEILING)
     var_dir: Path = PROJECT_ROOT / "var"
     kb_dir: Path = PROJECT_ROOT / "fixtures" / "kb"
     log_level: str = "INFO"

@@ -22,7 +22,8 @@ from app.conversations.schemas import (
     MessageOut,
     TurnOut,
 )
-from app.deps import CurrentCustomer, SessionDep
+from app.deps import CurrentCustomer, SessionDep, SettingsDep
+from app.errors import Unprocessable
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
@@ -181,6 +182,27 @@ async def _run_turn(request: Request, turn: service.TurnRequest, *, accept: str 
     )
 
 
+def _within_message_limit(content: str, limit: int) -> None:
+    """The deployment's limit (``BANKDESK_MAX_MESSAGE_CHARS``, at most the schema's ceiling): a longer message
+    is refused whole, before anything is stored, with the limit and its length so the client can split it.
+    Nothing is ever cut short silently."""
+    if len(content) <= limit:
+        return
+    raise Unprocessable(
+        f"body.content: String should have at most {limit} characters (this message has {len(content)}); "
+        "nothing was sent: please split it into shorter messages",
+        errors=[
+            {
+                "loc": ["body", "content"],
+                "msg": f"String should have at most {limit} characters",
+                "type": "string_too_long",
+            }
+        ],
+        max_length=limit,
+        length=len(content),
+    )
+
+
 @router.post(
     "/{conversation_id}/messages",
     status_code=status.HTTP_201_CREATED,
@@ -193,10 +215,12 @@ async def post_message(
     body: MessageIn,
     request: Request,
     customer: CurrentCustomer,
+    settings: SettingsDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:
     """Send a message and get the assistant's reply."""
+    _within_message_limit(body.content, settings.max_message_chars)
     if idempotency_key is not None:
         idempotency.validate_key(idempotency_key)
     turn = service.TurnRequest(

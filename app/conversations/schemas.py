@@ -9,9 +9,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.config import MESSAGE_CHARS_CEILING
 from app.models.enums import ConversationStatus, MessageRole
 
-MAX_MESSAGE_CHARS = 4000
+MAX_MESSAGE_CHARS = MESSAGE_CHARS_CEILING  # the deployment's own limit is Settings.max_message_chars
 # Bidirectional embeddings, overrides and isolates reorder how text is displayed (Trojan Source,
 # CVE-2021-42574): a staff member or auditor would read something other than what was stored.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.agent import AgentAssets
+from app.config import Settings
+from app.main import create_app
 from app.models import AuditEvent, Message
 from tests.factories import auth, make_conversation, make_customer
 
@@ -73,6 +79,41 @@ async def test_exactly_4000_characters_is_accepted(client: httpx.AsyncClient, se
     assert r.json()["message"]["content"] == "é" * 4000
 
 
+@pytest.fixture
+async def short_client(settings: Settings, agent_assets: AgentAssets) -> AsyncIterator[httpx.AsyncClient]:
+    """A deployment that allows 50 characters a message (BANKDESK_MAX_MESSAGE_CHARS=50)."""
+    app = create_app(settings.model_copy(update={"max_message_chars": 50}), assets=agent_assets)
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+            yield c
+
+
+async def test_the_deployments_message_limit_is_enforced_and_nothing_is_stored(
+    short_client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    customer = await make_customer(session)
+    conversation = await make_conversation(session, customer=customer)
+    url = f"/v1/conversations/{conversation.id}/messages"
+    before = await _counts(session)
+    r = await short_client.post(url, json={"content": "é" * 51}, headers=auth(customer))
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    problem = r.json()
+    assert "at most 50 characters (this message has 51)" in problem["detail"]
+    assert problem["max_length"] == 50
+    assert problem["length"] == 51
+    assert problem["errors"][0]["loc"] == ["body", "content"]
+    assert await _counts(session) == before
+    ok = await short_client.post(url, json={"content": "é" * 50}, headers=auth(customer))
+    assert ok.status_code == 201, ok.text
+    assert ok.json()["message"]["content"] == "é" * 50  # at the limit: kept whole
+
+
+def test_the_limit_cannot_exceed_what_the_schema_accepts(settings: Settings) -> None:
+    with pytest.raises(ValidationError, match="less than or equal to 4000"):
+        Settings(**{**settings.model_dump(), "max_message_chars": 4001})
+
+
 @pytest.mark.parametrize(
     "content",
     [
@@ -111,7 +152,6 @@ async def test_malformed_path_id_is_422(client: httpx.AsyncClient, session: Asyn
 async def test_agent_failure_rolls_back_the_whole_turn(
     settings: object, session: AsyncSession, agent_assets: object
 ) -> None:
-    from collections.abc import AsyncIterator
 
     from agents.ports import AgentEvent, BankingPort, TurnInput
     from app.config import Settings
