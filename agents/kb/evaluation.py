@@ -1,14 +1,16 @@
 """Retrieval accuracy on labelled questions: is an acceptable article first, or among the first three?
 
 Run ``python -m agents.kb.evaluation [KB_DIR] [BANKING77_CSV]`` to print the figures for the
-Banking77 training questions whose intent the knowledge base answers.
+Banking77 training questions whose intent the knowledge base answers. Section-level figures (is the
+one section that answers the question first?) come from ``measure_sections`` on a
+``question,slug,section`` CSV; ``bench/kb_sections_bench.py`` prints them.
 """
 
 from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +63,78 @@ def measure(kb: KnowledgeBase, questions: Iterable[LabelledQuestion]) -> Retriev
         top1=hits1 / total,
         top3=hits3 / total,
         per_intent_top1={intent: hit / n for intent, (hit, n) in sorted(per_intent.items())},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SectionQuestion:
+    text: str
+    slug: str
+    heading: str
+
+
+@dataclass(frozen=True, slots=True)
+class SectionMiss:
+    question: SectionQuestion
+    got: tuple[str, str] | None  # (slug, heading) ranked first, None when nothing was found
+
+
+@dataclass(frozen=True, slots=True)
+class SectionAccuracy:
+    questions: int
+    top1: float
+    top3: float
+    article_top1: float
+    misses: tuple[SectionMiss, ...]
+
+
+# (intent, probability) pairs for a question, best first: triage's answer, or nothing.
+IntentsFor = Callable[[str], Sequence[tuple[str, float]]]
+
+
+def read_section_questions(csv_path: Path, kb: KnowledgeBase | None = None) -> list[SectionQuestion]:
+    """Rows of a ``question,slug,section`` CSV; with ``kb``, every (slug, section) must exist in it."""
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is None or not {"question", "slug", "section"} <= set(reader.fieldnames):
+            raise ValueError(f"{csv_path}: needs the columns question, slug, section")
+        questions = [
+            SectionQuestion(
+                text=row["question"].strip(), slug=row["slug"].strip(), heading=row["section"].strip()
+            )
+            for row in reader
+            if row["question"] and row["question"].strip()
+        ]
+    if kb is not None:
+        for question in questions:
+            kb.section(question.slug, question.heading)  # KeyError naming the known sections
+    return questions
+
+
+def measure_sections(
+    kb: KnowledgeBase, questions: Iterable[SectionQuestion], intents_for: IntentsFor | None = None
+) -> SectionAccuracy:
+    """Top-1 and top-3 by section (heading within article), and top-1 by article, over ``questions``."""
+    total = hits1 = hits3 = article1 = 0
+    misses: list[SectionMiss] = []
+    for question in questions:
+        intents = intents_for(question.text) if intents_for is not None else ()
+        ranked = [(p.slug, p.heading) for p in kb.search(question.text, k=3, intents=intents)]
+        want = (question.slug, question.heading)
+        total += 1
+        hits1 += bool(ranked) and ranked[0] == want
+        hits3 += want in ranked
+        article1 += bool(ranked) and ranked[0][0] == question.slug
+        if not ranked or ranked[0] != want:
+            misses.append(SectionMiss(question=question, got=ranked[0] if ranked else None))
+    if total == 0:
+        raise ValueError("no labelled questions to measure")
+    return SectionAccuracy(
+        questions=total,
+        top1=hits1 / total,
+        top3=hits3 / total,
+        article_top1=article1 / total,
+        misses=tuple(misses),
     )
 
 

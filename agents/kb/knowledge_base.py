@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from agents.kb.articles import Article, Passage
-from agents.kb.parsing import KbFormatError, parse_article
+from agents.kb.parsing import KbFormatError, parse_article, parse_search_terms
 from agents.kb.retrieval import SectionIndex
+
+SEARCH_TERMS_FILE = "search_terms.yaml"
 
 
 class KnowledgeBase:
-    def __init__(self, articles: Iterable[Article]) -> None:
+    def __init__(
+        self, articles: Iterable[Article], search_terms: Mapping[tuple[str, str], str] | None = None
+    ) -> None:
+        """``search_terms`` maps ``(slug, heading)`` to customers' words for that section, for search only."""
         by_slug: dict[str, Article] = {}
         for article in articles:
             if article.slug in by_slug:
@@ -22,7 +27,10 @@ class KnowledgeBase:
         if not by_slug:
             raise ValueError("a knowledge base needs at least one article")
         self._by_slug = by_slug
-        self._index = SectionIndex(list(by_slug.values()))
+        for slug, heading in search_terms or {}:
+            if slug not in by_slug or heading not in {s.heading for s in by_slug[slug].sections}:
+                raise KeyError(f"search terms for a section that does not exist: {slug!r}, {heading!r}")
+        self._index = SectionIndex(list(by_slug.values()), search_terms)
 
     @property
     def articles(self) -> tuple[Article, ...]:
@@ -44,22 +52,35 @@ class KnowledgeBase:
         return self.article(slug).section(heading)
 
     def search(
-        self, query: str, k: int = 3, *, one_per_article: bool = False, slugs: Sequence[str] | None = None
+        self,
+        query: str,
+        k: int = 3,
+        *,
+        one_per_article: bool = False,
+        slugs: Sequence[str] | None = None,
+        intents: Sequence[tuple[str, float]] = (),
     ) -> list[Passage]:
-        """Up to ``k`` sections most similar to ``query``, best first; empty for a blank query.
+        """Up to ``k`` sections that best answer ``query``, best first; empty for a blank query.
 
         With ``one_per_article`` only the best section of each article is returned, which suits
-        offering the customer a choice between topics. ``slugs`` limits the search to those articles
-        (for example the ones that answer the intent triage found).
+        offering the customer a choice between topics. ``slugs`` limits the search to those articles.
+        ``intents`` are triage's ``(intent, probability)`` pairs, best first: a prior towards the
+        articles and the section that answer them (``agents.kb.intent_articles``).
         """
-        return self._index.search(query, k, one_per_article=one_per_article, slugs=slugs)
+        return self._index.search(query, k, one_per_article=one_per_article, slugs=slugs, intents=intents)
 
 
 def load_kb(path: Path) -> KnowledgeBase:
-    """Parse every ``*.md`` article in the directory ``path``; raises ``KbFormatError`` naming a bad file."""
+    """Parse every ``*.md`` article in the directory ``path``, and its ``search_terms.yaml`` if there is one.
+
+    Raises ``KbFormatError`` naming a bad file.
+    """
     if not path.is_dir():
         raise FileNotFoundError(f"knowledge base directory not found: {path}")
     files = sorted(path.glob("*.md"))
     if not files:
         raise FileNotFoundError(f"no *.md articles in knowledge base directory {path}")
-    return KnowledgeBase(parse_article(file) for file in files)
+    articles = [parse_article(file) for file in files]
+    terms_file = path / SEARCH_TERMS_FILE
+    terms = parse_search_terms(terms_file, articles) if terms_file.is_file() else None
+    return KnowledgeBase(articles, terms)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -99,3 +100,27 @@ def _parse_sections(path: Path, body: str) -> tuple[Section, ...]:
     if not sections:
         raise KbFormatError(path, "no '## ' sections")
     return tuple(sections)
+
+
+def parse_search_terms(path: Path, articles: Sequence[Article]) -> dict[tuple[str, str], str]:
+    """``search_terms.yaml``: slug -> section heading -> customers' words; every heading must exist."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise KbFormatError(path, f"not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise KbFormatError(path, "must be a YAML mapping of article slugs to sections")
+    headings = {article.slug: {s.heading for s in article.sections} for article in articles}
+    terms: dict[tuple[str, str], str] = {}
+    for slug, sections in raw.items():
+        if slug not in headings:
+            raise KbFormatError(path, f"no article with slug {slug!r}")
+        if not isinstance(sections, dict):
+            raise KbFormatError(path, f"{slug}: must map section headings to words")
+        for heading, words in sections.items():
+            if heading not in headings[slug]:
+                raise KbFormatError(path, f"{slug}: no section {heading!r}")
+            if not isinstance(words, str) or not words.strip():
+                raise KbFormatError(path, f"{slug}: {heading!r} needs a non-empty line of words")
+            terms[(slug, heading)] = words.strip()
+    return terms

@@ -1,31 +1,53 @@
-"""Lexical retrieval over article sections: TF-IDF on words and on character n-grams, blended.
+"""Section-level retrieval: BM25 over each help-centre section, its heading and customers' words for it.
 
-Character n-grams make the match forgiving of typos and word forms ("withdrawl", "topping up"),
-which customer messages are full of; word n-grams keep exact terms such as "chargeback" decisive.
-Each section is also scored against its whole article, so a short section inside the right
-article beats a long one elsewhere that happens to share a word.
+A question is answered by one section, so sections are what is ranked. Each section is scored by BM25
+(Okapi, ``bm25s``) on three fields, summed:
+
+- its text;
+- its heading with the customers' words for it (``fixtures/kb/search_terms.yaml``: "forgot my passcode",
+  "add card to apple pay"), weighed twice: a customer names what they want, the text explains it;
+- its whole article (title, tags and every section), weighed lightly, so a section inside the right
+  article beats one elsewhere that shares a word.
+
+Words are lower-cased, Snowball-stemmed (PyStemmer) and stripped of function words, but not of question
+words: "how long", "why" and "how do I" pick between sections such as "How long delivery takes" and
+"If your card has not arrived". The BM25 sum is mapped to [0, 1) by ``s / (s + SATURATION)``.
+
+The triage intent, when there is one, is a prior: the articles that answer it (``INTENT_ARTICLES``)
+and the section that answers it (``INTENT_SECTIONS``) gain in proportion to the intent's probability,
+for the top intents triage reports. The words still decide within and between articles: the prior
+moves close calls, it does not overrule a clear lexical match.
+
+Scores are in [0, 1] and deterministic; a query with no known word and no intent finds nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import bm25s  # type: ignore[import-untyped]
 import numpy as np
 import numpy.typing as npt
-from sklearn.feature_extraction.text import TfidfVectorizer
+import Stemmer  # type: ignore[import-not-found]
 
 from agents.kb.articles import Article, Passage
+from agents.kb.intent_articles import INTENT_ARTICLES, INTENT_SECTIONS
 
 # Longer messages are cut, not refused: the opening says what the customer wants, and the cap
-# bounds the cost of vectorising a pasted essay.
+# bounds the cost of tokenising a pasted essay.
 MAX_QUERY_CHARS = 2_000
 
-_WORD_WEIGHT = 0.3
-_SECTION_WEIGHT = 0.3
-# Inside an article the exact words decide which section answers ("abroad" -> the foreign-currency
-# section, not the one that merely shares "fee"), so the section score leans on words.
-_SECTION_WORD_WEIGHT = 0.6
+# Function words only: question words ("how", "why", "when", "long") and negations stay, because
+# section headings are written as answers to them ("what" goes: it opens nearly every question).
+STOPWORDS = frozenset(
+    "a am an and are as at be been being by could did do does for from get got had has have i i'm im if "
+    "in is it its just me my of on or our please so that the their them there this to was we were what "
+    "which will with would you your yours".split()
+)
+_WORD = re.compile(r"\w+")
+
 # Customers' words for what the help centre calls something else; appended to the query, never replacing it.
 SYNONYMS: dict[str, str] = {
     "abroad": "foreign",
@@ -37,8 +59,22 @@ SYNONYMS: dict[str, str] = {
     "cashpoint": "atm cash withdrawal",
     "hole in the wall": "atm cash withdrawal",
     "owe": "balance",
-    "wallet": "lost stolen",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class RankerWeights:
+    """How the signals add up; chosen on fixtures/kb/eval/dev_sections.csv (see bench/README.md)."""
+
+    terms: float = 2.0  # the heading + customers' words field, relative to the section text
+    article: float = 0.3  # the whole article's BM25, relative to the section text
+    saturation: float = 6.0  # BM25 sum s -> s / (s + saturation)
+    intent: float = 0.05  # the prior's weight against the lexical score (both in [0, 1])
+    intent_section: float = 1.0  # extra prior on the intent's own section, beyond its article's
+    second_article: float = 0.5  # prior on an intent's second article, against 1 for its first
+
+
+DEFAULT_WEIGHTS = RankerWeights()
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,46 +84,85 @@ class _Entry:
     text: str
 
 
+_STEMMER = Stemmer.Stemmer("english")
+
+
+def tokens(text: str) -> list[str]:
+    words = [word for word in _WORD.findall(text.lower()) if word not in STOPWORDS]
+    stems: list[str] = _STEMMER.stemWords(words)
+    return stems
+
+
 def expand(query: str) -> str:
     lowered = query.lower()
     extra = [words for phrase, words in SYNONYMS.items() if phrase in lowered]
     return f"{query} {' '.join(extra)}" if extra else query
 
 
+class _Field:
+    """One BM25 index over one document per row, scored for a tokenised query."""
+
+    def __init__(self, documents: Sequence[str], *, b: float) -> None:
+        self._bm25 = bm25s.BM25(k1=1.2, b=b)
+        self._bm25.index([tokens(doc) or ["\x00"] for doc in documents], show_progress=False)
+        self._vocabulary: dict[str, int] = self._bm25.vocab_dict
+        self._size = len(documents)
+
+    def scores(self, query_tokens: Sequence[str]) -> npt.NDArray[np.float64]:
+        known = [token for token in query_tokens if token in self._vocabulary]
+        if not known:
+            return np.zeros(self._size)
+        return np.asarray(self._bm25.get_scores(known), dtype=np.float64)
+
+
 class SectionIndex:
-    def __init__(self, articles: Sequence[Article]) -> None:
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        search_terms: Mapping[tuple[str, str], str] | None = None,
+        weights: RankerWeights = DEFAULT_WEIGHTS,
+    ) -> None:
+        terms = search_terms or {}
         self._articles = tuple(articles)
+        self._weights = weights
         self._entries = tuple(
             _Entry(article_index=i, heading=section.heading, text=section.text)
             for i, article in enumerate(self._articles)
             for section in article.sections
         )
         self._section_of_article = np.array([entry.article_index for entry in self._entries])
-        section_docs = [self._section_document(entry) for entry in self._entries]
-        article_docs = [self._article_document(article) for article in self._articles]
-        self._word = TfidfVectorizer(
-            lowercase=True, ngram_range=(1, 2), sublinear_tf=True, stop_words="english", dtype=np.float64
+        self._row = {
+            (self._articles[entry.article_index].slug, entry.heading): row
+            for row, entry in enumerate(self._entries)
+        }
+        self._article_row = {article.slug: i for i, article in enumerate(self._articles)}
+        self._text = _Field([entry.text for entry in self._entries], b=0.75)
+        # Headings and term lists are short and of similar length: little length normalisation.
+        self._terms = _Field(
+            [
+                f"{entry.heading} {terms.get((self._articles[entry.article_index].slug, entry.heading), '')}"
+                for entry in self._entries
+            ],
+            b=0.3,
         )
-        self._char = TfidfVectorizer(
-            lowercase=True, analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float64
-        )
-        self._word.fit(section_docs + article_docs)
-        self._char.fit(section_docs + article_docs)
-        self._section_word = self._word.transform(section_docs)
-        self._section_char = self._char.transform(section_docs)
-        self._article_word = self._word.transform(article_docs)
-        self._article_char = self._char.transform(article_docs)
+        self._article = _Field([_article_document(article) for article in self._articles], b=0.75)
 
     def search(
-        self, query: str, k: int, *, one_per_article: bool, slugs: Sequence[str] | None = None
+        self,
+        query: str,
+        k: int,
+        *,
+        one_per_article: bool,
+        slugs: Sequence[str] | None = None,
+        intents: Sequence[tuple[str, float]] = (),
     ) -> list[Passage]:
         query = " ".join(query[:MAX_QUERY_CHARS].split())
         if not query or k <= 0:
             return []
-        scores = self._scores(query)
+        scores = self.scores(query, intents)
         if slugs is not None:
-            allowed = {i for i, article in enumerate(self._articles) if article.slug in set(slugs)}
-            scores = np.where(np.isin(self._section_of_article, list(allowed)), scores, 0.0)
+            allowed = [self._article_row[slug] for slug in slugs if slug in self._article_row]
+            scores = np.where(np.isin(self._section_of_article, allowed), scores, 0.0)
         order = np.argsort(-scores, kind="stable")
         passages: list[Passage] = []
         seen_articles: set[int] = set()
@@ -100,33 +175,50 @@ class SectionIndex:
                 continue
             seen_articles.add(entry.article_index)
             article = self._articles[entry.article_index]
-            passage = Passage(
-                slug=article.slug, title=article.title, heading=entry.heading, text=entry.text, score=score
+            passages.append(
+                Passage(
+                    slug=article.slug,
+                    title=article.title,
+                    heading=entry.heading,
+                    text=entry.text,
+                    score=score,
+                )
             )
-            passages.append(passage)
         return passages
 
-    def _scores(self, query: str) -> npt.NDArray[np.float64]:
-        # Rows are L2-normalised by TfidfVectorizer, so dot products are cosine similarities.
-        query = expand(query)
-        word = self._word.transform([query])
-        char = self._char.transform([query])
-        section = (
-            _SECTION_WORD_WEIGHT * (self._section_word @ word.T).toarray().ravel()
-            + (1 - _SECTION_WORD_WEIGHT) * (self._section_char @ char.T).toarray().ravel()
+    def scores(self, query: str, intents: Sequence[tuple[str, float]] = ()) -> npt.NDArray[np.float64]:
+        """Each section's score in [0, 1] for ``query`` and triage's ``(intent, probability)`` pairs."""
+        w = self._weights
+        query_tokens = tokens(expand(query))
+        lexical = (
+            self._text.scores(query_tokens)
+            + w.terms * self._terms.scores(query_tokens)
+            + w.article * self._article.scores(query_tokens)[self._section_of_article]
         )
-        article = (
-            _WORD_WEIGHT * (self._article_word @ word.T).toarray().ravel()
-            + (1 - _WORD_WEIGHT) * (self._article_char @ char.T).toarray().ravel()
+        lexical = lexical / (lexical + w.saturation)
+        prior = self._prior(intents)
+        # The prior of one intent at probability 1 is at most 1 + intent_section: dividing keeps scores <= 1.
+        return np.asarray(
+            (lexical + w.intent * prior) / (1.0 + w.intent * (1.0 + w.intent_section)), dtype=np.float64
         )
-        blended = _SECTION_WEIGHT * section + (1 - _SECTION_WEIGHT) * article[self._section_of_article]
-        return np.asarray(blended, dtype=np.float64)
 
-    @staticmethod
-    def _section_document(entry: _Entry) -> str:
-        return f"{entry.heading}. {entry.heading}. {entry.text}"
+    def _prior(self, intents: Sequence[tuple[str, float]]) -> npt.NDArray[np.float64]:
+        w = self._weights
+        prior = np.zeros(len(self._entries))
+        total = 0.0
+        for intent, probability in intents:
+            p = min(max(float(probability), 0.0), 1.0 - total)
+            total += p
+            for rank, slug in enumerate(INTENT_ARTICLES.get(intent, ())):
+                if slug in self._article_row:
+                    share = 1.0 if rank == 0 else w.second_article
+                    prior[self._section_of_article == self._article_row[slug]] += p * share
+            section = INTENT_SECTIONS.get(intent)
+            if section is not None and section in self._row:
+                prior[self._row[section]] += p * w.intent_section
+        return prior
 
-    @staticmethod
-    def _article_document(article: Article) -> str:
-        sections = " ".join(f"{s.heading}. {s.text}" for s in article.sections)
-        return f"{article.title}. {article.title}. {'. '.join(article.tags)}. {sections}"
+
+def _article_document(article: Article) -> str:
+    sections = " ".join(f"{s.heading}. {s.text}" for s in article.sections)
+    return f"{article.title}. {'. '.join(article.tags)}. {sections}"

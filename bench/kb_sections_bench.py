@@ -1,0 +1,160 @@
+"""Help-centre answers at section level: is the one section that answers a question ranked first?
+
+    python bench/kb_sections_bench.py                 # dev set, and the held-out set if it is there
+    python bench/kb_sections_bench.py --misses        # also list the questions ranked wrongly
+    python bench/kb_sections_bench.py --no-triage     # without the triage model (no intent prior)
+
+Question sets (``question,slug,section``):
+- ``fixtures/kb/eval/dev_sections.csv``: written by the ranker's author and tuned on (optimistic);
+- ``bench/data/kb_sections_heldout.csv``: by someone who never read the ranker; measured, not tuned on.
+
+Rows printed per set:
+- ``before``: the TF-IDF section search as it was at BASELINE_COMMIT (loaded from git), first section of
+  ``kb.search(question)``;
+- ``before + intent``: the old kb_answer node: search the triage intent's articles, else everything;
+- ``ranker``: the BM25 section ranker alone, as ``kb.search(question)``;
+- ``ranker + intent``: the ranker with the light triage model's top intents as a prior (what kb_answer does).
+Triage is the cached light model (var/models; trained on first use, a few minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from agents.kb import KnowledgeBase, Passage, load_kb  # noqa: E402
+from agents.kb.evaluation import SectionQuestion, read_section_questions  # noqa: E402
+from agents.kb.intent_articles import INTENT_ARTICLES  # noqa: E402
+
+DEV = ROOT / "fixtures" / "kb" / "eval" / "dev_sections.csv"
+HELDOUT = ROOT / "bench" / "data" / "kb_sections_heldout.csv"
+# The last commit before section-level ranking: its agents/kb/retrieval.py is the "before" figure.
+BASELINE_COMMIT = "2ad8a16"
+OLD_KB_MIN_SCORE = 0.12  # the old kb_answer node's threshold for trusting the intent's articles
+
+Intents = Sequence[tuple[str, float]]
+Search = Callable[[str, Intents], list[tuple[str, str]]]
+
+
+def old_index(kb: KnowledgeBase) -> object:
+    source = subprocess.run(
+        ["git", "show", f"{BASELINE_COMMIT}:agents/kb/retrieval.py"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "old_retrieval.py"
+        path.write_text(source, encoding="utf-8")
+        spec = importlib.util.spec_from_file_location("old_retrieval", path)
+        assert spec is not None
+        assert spec.loader is not None
+        module: ModuleType = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+        spec.loader.exec_module(module)
+    return module.SectionIndex(list(kb.articles))
+
+
+def searches(kb: KnowledgeBase) -> dict[str, Search]:
+    old = old_index(kb)
+
+    def keys(passages: list[Passage]) -> list[tuple[str, str]]:
+        return [(p.slug, p.heading) for p in passages]
+
+    def before(text: str, intents: Intents) -> list[tuple[str, str]]:
+        return keys(old.search(text, 3, one_per_article=False))  # type: ignore[attr-defined]
+
+    def before_intent(text: str, intents: Intents) -> list[tuple[str, str]]:
+        slugs = INTENT_ARTICLES.get(intents[0][0]) if intents else None
+        passages = old.search(text, 3, one_per_article=False, slugs=slugs) if slugs else []  # type: ignore[attr-defined]
+        if not passages or passages[0].score < OLD_KB_MIN_SCORE:
+            passages = old.search(text, 3, one_per_article=True)  # type: ignore[attr-defined]
+        return keys(passages)
+
+    def ranker(text: str, intents: Intents) -> list[tuple[str, str]]:
+        return keys(kb.search(text, 3))
+
+    def ranker_intent(text: str, intents: Intents) -> list[tuple[str, str]]:
+        return keys(kb.search(text, 3, intents=intents))
+
+    return {
+        "before": before,
+        "before + intent": before_intent,
+        "ranker": ranker,
+        "ranker + intent": ranker_intent,
+    }
+
+
+def triage_intents(questions: list[SectionQuestion]) -> dict[str, Intents]:
+    from agents.triage.model import load_or_train
+
+    model = load_or_train(grade="light", cache_dir=ROOT / "var" / "models")
+    result: dict[str, Intents] = {}
+    for question in questions:
+        predicted = model.predict(question.text)
+        result[question.text] = [(predicted.intent, predicted.confidence), *predicted.alternatives]
+    return result
+
+
+def measure(
+    search: Search, questions: list[SectionQuestion], intents: dict[str, Intents], show_misses: bool
+) -> tuple[float, float, float, float]:
+    top1 = top3 = article1 = 0
+    started = time.perf_counter()
+    for question in questions:
+        ranked = search(question.text, intents.get(question.text, ()))
+        want = (question.slug, question.heading)
+        top1 += bool(ranked) and ranked[0] == want
+        top3 += want in ranked
+        article1 += bool(ranked) and ranked[0][0] == question.slug
+        if show_misses and (not ranked or ranked[0] != want):
+            got = f"{ranked[0][0]} / {ranked[0][1]}" if ranked else "nothing"
+            print(f"      miss: {question.text!r}: want {question.slug} / {question.heading}, got {got}")
+    elapsed_ms = (time.perf_counter() - started) * 1000 / len(questions)
+    n = len(questions)
+    return top1 / n, top3 / n, article1 / n, elapsed_ms
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--misses", action="store_true", help="list the questions ranked wrongly")
+    parser.add_argument("--no-triage", action="store_true", help="skip the rows that need the triage model")
+    parser.add_argument("--only", choices=["dev", "heldout"], help="measure one set")
+    args = parser.parse_args(argv)
+
+    kb = load_kb(ROOT / "fixtures" / "kb")
+    sets = {"dev": DEV, "heldout": HELDOUT}
+    if args.only:
+        sets = {args.only: sets[args.only]}
+    variants = searches(kb)
+    for name, path in sets.items():
+        if not path.is_file():
+            print(f"{name}: {path.relative_to(ROOT)} not found, skipped")
+            continue
+        questions = read_section_questions(path, kb)
+        intents = {} if args.no_triage else triage_intents(questions)
+        print(f"{name}: {len(questions)} questions ({path.relative_to(ROOT)})")
+        print(f"  {'':18} {'top-1':>6} {'top-3':>6} {'article':>8} {'ms/query':>9}")
+        for label, search in variants.items():
+            if args.no_triage and "intent" in label:
+                continue
+            top1, top3, article1, ms = measure(search, questions, intents, args.misses)
+            print(f"  {label:18} {top1:6.3f} {top3:6.3f} {article1:8.3f} {ms:9.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
