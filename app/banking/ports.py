@@ -12,7 +12,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -291,7 +291,8 @@ class SqlBankingPort:
             stmt = stmt.where(model.status == RecurringStatus.active)
         async with self._factory() as s:
             rows = await s.scalars(stmt.order_by(model.next_date, model.payee_name, model.id))
-            return [_recurring_view(row, kind) for row in rows]
+            # select() over a union of models is typed as the declarative base: each row is ``model``.
+            return [_recurring_view(cast(Recurring, row), kind) for row in rows]
 
     async def list_direct_debits(self, *, include_cancelled: bool = False) -> list[RecurringPaymentView]:
         return await self._list_recurring("direct_debit", include_cancelled)
@@ -494,14 +495,15 @@ class SqlBankingPort:
 
         async def effect(s: AsyncSession) -> dict[str, Any]:
             rid = _uuid(item_id)
-            row = (
+            row = cast(
+                Recurring | None,
                 None
                 if rid is None
                 else await s.scalar(
                     select(model)
                     .where(model.id == rid, model.account_id.in_(self._owned_accounts()))
                     .with_for_update()
-                )
+                ),
             )
             if row is None:
                 raise NotFoundError(f"{label} not found")
