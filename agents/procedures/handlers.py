@@ -26,6 +26,8 @@ from agents.procedures.slots import (
     parse_filters,
     transaction_facts,
 )
+from agents.procedures.spending import affordability, spending
+from agents.procedures.status import card_status, dispute_status
 from agents.procedures.textparse import (
     DEFAULT_DISPUTE_REASON,
     parse_amount,
@@ -312,9 +314,13 @@ async def open_dispute(run: Run, slots: dict[str, Any]) -> ActionPlan:
     if any(d.transaction_id == transaction.id and d.status in ("open", "investigating") for d in disputes):
         raise run.stop("already", facts)
     reason = str(run.params.get("reason") or DEFAULT_DISPUTE_REASON)
+    repeated = run.params.get("duplicate_of")
+    duplicate_note = ""
+    if isinstance(repeated, dict) and repeated.get("transaction_id") != transaction.id:
+        duplicate_note = f" (the repeat of the same {repeated.get('amount')} payment on {repeated.get('date')})"
     return ActionPlan(
         args={"transaction_id": transaction.id, "reason": reason},
-        facts={**facts, "reason": reason},
+        facts={**facts, "reason": reason, "duplicate_note": duplicate_note},
         summary=(
             f"open a dispute about the {facts['amount']} payment to {facts['merchant']} on {facts['date']}"
         ),
@@ -328,6 +334,14 @@ READ_HANDLERS: dict[str | None, ReadHandler] = {
     "list_payments": payment_status,
     "list_direct_debits": recurring_payments,
     None: kb_answer,
+}
+# Read procedures that share a tool with another (several read the cards or the transactions) are keyed by
+# the procedure's own name, which the engine looks up first.
+PROCEDURE_HANDLERS: dict[str, ReadHandler] = {
+    "card_status": card_status,
+    "dispute_status": dispute_status,
+    "spending": spending,
+    "affordability": affordability,
 }
 ACTION_BUILDERS: dict[str, ActionBuilder] = {
     "freeze_card": card_action,

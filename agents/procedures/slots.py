@@ -36,6 +36,7 @@ from agents.tools.views import clean_name
 T = TypeVar("T")
 # Merchants whose name is also an everyday word: matched only when named explicitly ("at Next").
 _COMMON_WORD_MERCHANTS = frozenset({"next", "apple", "boots", "sky", "shell", "cash withdrawal", "northbank"})
+_SENTENCE_MARKS_RE = re.compile(r"[?!;]|[.,](?=\s|$)")
 MAX_CHOICES = 8
 SEARCH_LIMIT = 50
 # The status a card reaches through a procedure's tool: a card already there gets the "already" reply.
@@ -291,7 +292,9 @@ def parse_filters(text: str, run: Run) -> tuple[Filters, str]:
 
 async def known_merchant_in(run: Run, text: str) -> str | None:
     """A merchant of the customer's recent transactions that the text names without "at"/"from"."""
-    lowered = f" {' '.join(text.lower().split())} "
+    # Sentence punctuation is not part of a name ("did I pay Luxe Watches Direct?").
+    words = _SENTENCE_MARKS_RE.sub(" ", text.lower()).split()
+    lowered = f" {' '.join(words)} "
     recent = await run.transactions(TransactionQuery(limit=SEARCH_LIMIT))
     names = sorted({t.merchant for t in recent}, key=len, reverse=True)
     for name in names:

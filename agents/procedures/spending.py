@@ -69,7 +69,8 @@ async def fetch_all(
 
 
 def _newest_first(rows: Iterable[TransactionView]) -> list[TransactionView]:
-    return sorted(rows, key=lambda t: (_moment(t.booked_at), t.id), reverse=True)
+    # The port's order: newest first, then by id.
+    return sorted(rows, key=lambda t: (-_moment(t.booked_at).timestamp(), t.id))
 
 
 def _moment(iso: str) -> datetime:
