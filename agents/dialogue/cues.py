@@ -103,7 +103,7 @@ _QUESTION = re.compile(
 )
 _CARD_STATE = re.compile(
     r"\b(?:active|activated|frozen|froze|blocked|locked|working|work|works|still work|valid|cancelled|"
-    r"canceled|usable|switched on|on or off|status|freeze (?:work|go through|done)|went through|"
+    r"canceled|usable|switched on|on or off|status|ok|okay|fine|alright|good to use|safe to use|freeze (?:work|go through|done)|went through|"
     r"go through|done|sorted)\b"
 )
 _DISPUTE_STATE = re.compile(
@@ -147,7 +147,10 @@ _FOLLOW_UP = re.compile(
     r"(?:that|it|this)|how much altogether|(?:and )?in total|altogether|total|sum|add (?:it|them) up|"
     r"how many (?:is|was) that|show (?:me )?more|next page|keep going|go on|and then|what else)\b"
 )
-_OLDER = re.compile(r"\b(?:older|earlier|before that|before then|previous ones|further back|more|next page|keep going)\b")
+_OLDER = re.compile(
+    r"\b(?:older|earlier|before (?:that|then|them|those|these)|previous ones|further back|more|next page|"
+    r"keep going)\b"
+)
 _TOTAL = re.compile(
     r"\b(?:total|altogether|all together|in all|sum|add (?:it|them|those) up|how much (?:is|was|were) "
     r"(?:that|it|this|those|them)|how much in)\b"
@@ -171,7 +174,7 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
     words = normalise(text)
     if not words or len(words.split()) > FOLLOW_UP_MAX_WORDS:
         return None
-    if _TOTAL.search(words) and frame.get("procedure") in ("recent_transactions", "spending"):
+    if _TOTAL.search(words):
         return FollowUp("total")
     if _OLDER.search(words) and frame.get("procedure") in ("recent_transactions", "spending", "payment_status"):
         return FollowUp("older")

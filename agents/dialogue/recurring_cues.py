@@ -43,8 +43,12 @@ _INCOME = re.compile(
     r"\b(?:pension|benefits?|universal credit) (?:payment )?"
     r"(?:arrive\w*|come in|came in|paid|gone in|land\w*)\b"
 )
-# "How much have I earned this year?" is a total (the money helper's spending procedure), not this one.
-_INCOME_TOTAL = re.compile(r"\b(?:total|altogether|in all|sum|add up|how much (?:have|did) i (?:earn|get))\b")
+# "How much have I earned this year?" is a total and "what have I spent since I got paid?" is spending (the
+# money helper's procedure), not this one.
+_INCOME_TOTAL = re.compile(
+    r"\b(?:total|altogether|in all|sum|add up|how much (?:have|did) i (?:earn|get)|spen[dt]|spending|bought|"
+    r"since (?:i (?:last )?(?:got|was|get) paid|payday|pay day|my (?:wages|salary|pay)))\b"
+)
 
 
 def recurring_intent(text: str) -> str | None:

@@ -43,6 +43,8 @@ def _frame(state: AgentState, name: str, intent: str | None, text: str, facts: d
         "text": text,
         "listed": lines[:10],
         "oldest": facts.get("oldest"),
+        # What the answer was about, so "the other one" can mean the rest.
+        "shown": list(facts.get("card_ids") or ([facts["account_id"]] if facts.get("account_id") else [])),
     }
 
 
@@ -189,6 +191,8 @@ async def execute_action(state: AgentState, runtime: Runtime[AgentContext]) -> d
         "reply": "",
         "outcome": "reply",
     }
+    # "now the credit card as well" continues the action just answered.
+    update["frame"] = {"intent": intent, "procedure": action.procedure, "text": "", "listed": [], "shown": []}
     # Possible fraud goes to a person once what was planned after the freeze (the dispute) is done.
     if confirmed and not state.get("later"):
         handoff = _fraud_handoff(intent)

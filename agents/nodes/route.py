@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -97,10 +98,13 @@ def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
     names_own = parse_account_kind(text) or parse_currency(text) or parse_last4(text)[0] or parse_card_brand(text)
     merged = text if names_own else f"{text} {frame.get('text', '')}".strip()
     extra: dict[str, Any] = {"text": merged}
+    if re.search(r"\bother\b", text, re.IGNORECASE) and frame.get("shown"):
+        # "the other card", "and the other one?": what was not shown last time.
+        extra["text"] = text
+        extra["slots"] = {"params": {"exclude": list(frame["shown"])}}
     if found.kind == "total":
-        procedure = "spending" if procedure in ("recent_transactions", "spending") else procedure
-        merged = f"how much in total {frame.get('text', '')}"
-        extra["text"] = merged
+        procedure = "spending"
+        extra["text"] = f"how much in total {text} {frame.get('text', '')}"
     elif found.kind == "older" and frame.get("oldest"):
         extra["slots"] = {"params": {"until": frame["oldest"]}}
     elif found.kind == "pick":
@@ -145,7 +149,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         update.update(procedure=status, procedure_intent=status, slots={})
     elif urgent:
         flow, why, update = _urgent_plan(state, urgent, intent, runtime)
-    elif followed is not None and followed[0] in procedures and not _new_topic(tri, followed[0], runtime):
+    elif followed is not None and followed[0] in procedures and not _new_topic(state, followed[0], runtime):
         procedure, kind, extra = followed
         flow, why = "procedure", f"follow-up ({kind}) -> {procedure}"
         update.update(procedure=procedure, procedure_intent=procedure, slots=extra.get("slots", {}))
@@ -178,8 +182,17 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     return update
 
 
-def _new_topic(tri: dict[str, Any], procedure: str, runtime: Runtime[AgentContext]) -> bool:
-    """A confident intent served by another procedure starts a new topic, whatever the wording."""
+_LEAD = re.compile(r"^\W*(?:and|what about|how about|same for|same with|now|also|ok and|what of)\b", re.IGNORECASE)
+LEAD_MAX_WORDS = 6
+
+
+def _new_topic(state: AgentState, procedure: str, runtime: Runtime[AgentContext]) -> bool:
+    """A confident intent served by another procedure starts a new topic, whatever the wording; a short
+    message that leads with "and", "what about", "now"... continues the last one whatever triage thought."""
+    text = state.get("text", "")
+    if _LEAD.search(text) and len(text.split()) <= LEAD_MAX_WORDS:
+        return False
+    tri = state.get("triage") or {}
     if not tri.get("confident") or tri.get("confidence", 0.0) < runtime.context.settings.triage_threshold:
         return False
     spec = procedure_for_intent(str(tri.get("intent", "")), runtime.context.procedures)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
 from typing import Any
 
 from agents.ports import AccountView, CardView, PaymentView, TransactionView
@@ -16,7 +17,7 @@ from agents.procedures.context import Run
 from agents.procedures.dates import add_working_days, day_of, format_day
 from agents.procedures.kbfacts import delivery_terms
 from agents.procedures.money import format_money
-from agents.procedures.recurring import cancel_recurring, recurring_payments
+from agents.procedures.recurring import cancel_recurring, income, recurring_payments
 from agents.procedures.results import ActionPlan, Answer
 from agents.procedures.slots import (
     Filters,
@@ -30,6 +31,7 @@ from agents.procedures.spending import affordability, spending
 from agents.procedures.status import card_status, dispute_status
 from agents.procedures.textparse import (
     DEFAULT_DISPUTE_REASON,
+    DateRange,
     parse_amount,
     parse_date_range,
     parse_dispute_reason,
@@ -69,7 +71,8 @@ def _balance(account: AccountView) -> tuple[str, str]:
 
 async def check_balance(run: Run, slots: dict[str, Any]) -> Answer:
     chosen: AccountView | None = slots.get("account")
-    accounts = [chosen] if chosen else await run.accounts()
+    excluded = set(run.params.get("exclude") or [])  # "and the other one?"
+    accounts = [chosen] if chosen else [a for a in await run.accounts() if a.id not in excluded]
     if not accounts:
         return run.answer("none")
     if len(accounts) == 1:
@@ -110,9 +113,12 @@ async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
         merchant = await known_merchant_in(run, rest)
         if merchant:
             filters = Filters(filters.dates, filters.amount, merchant)
-    found = await run.transactions(
-        filters.query(account_id=account.id if account else None, limit=RECENT_LIMIT)
-    )
+    if until := run.params.get("until"):
+        # "any older ones?": the transactions before the oldest one shown last time.
+        before = date.fromisoformat(until) - timedelta(days=1)
+        filters = Filters(DateRange(filters.dates.since if filters.dates else None, before), filters.amount, filters.merchant)
+    query = filters.query(account_id=account.id if account else None, limit=RECENT_LIMIT)
+    found = await run.transactions(query)
     described = filters.describe(account.currency if account else "GBP")
     if account is not None:
         described += f" on your {account_label(account)}"
@@ -129,6 +135,7 @@ async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
             "are_is": "is" if count == 1 else "are",
             "lines": "\n".join(_transaction_line(t) for t in found),
             "transaction_ids": [t.id for t in found],
+            "oldest": day_of(found[-1].booked_at).isoformat(),
         },
     )
 
@@ -342,6 +349,7 @@ PROCEDURE_HANDLERS: dict[str, ReadHandler] = {
     "dispute_status": dispute_status,
     "spending": spending,
     "affordability": affordability,
+    "income": income,
 }
 ACTION_BUILDERS: dict[str, ActionBuilder] = {
     "freeze_card": card_action,

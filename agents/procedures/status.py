@@ -33,13 +33,18 @@ def _card_line(card: CardView) -> str:
     return f"your {card.brand} card ending {card.last4} is {_CARD_STATUS_TEXT.get(card.status, card.status)}"
 
 
-def _named_cards(run: Run, cards: list[CardView]) -> list[CardView]:
+async def _named_cards(run: Run, cards: list[CardView]) -> list[CardView]:
     last4, rest = parse_last4(run.text)
     if last4:
         return [c for c in cards if c.last4 == last4]
     brand = parse_card_brand(rest)
     if brand:
         return [c for c in cards if c.brand == brand]
+    words = rest.lower()
+    kind = "credit" if "credit" in words else "current" if "debit" in words else None
+    if kind:
+        kinds = {a.id: a.kind for a in await run.accounts()}
+        return [c for c in cards if kinds.get(c.account_id) == kind]
     return cards
 
 
@@ -47,7 +52,8 @@ async def card_status(run: Run, slots: dict[str, Any]) -> Answer:
     cards = await run.cards()
     if not cards:
         return run.answer("none")
-    named = _named_cards(run, cards)
+    excluded = set(run.params.get("exclude") or [])
+    named = await _named_cards(run, [c for c in cards if c.id not in excluded] if excluded else cards)
     if not named:
         return run.answer("not_found", {"target": "that card"})
     # Cancelled cards only matter when named; the cards in use answer "is my card active?".

@@ -115,10 +115,16 @@ async def world(
         transport = DownModelServer()
     elif provider in ("openai", "anthropic"):
         assets = dataclasses.replace(assets, gateway_config=load_bundled_config(f"{provider}.example"))
-        intents = [
-            t["expect"]["intent"] for t in scenario.turns if "say" in t and "intent" in t.get("expect", {})
-        ]
-        transport = ScriptedModelServer(intents=[i if isinstance(i, str) else i[0] for i in intents])
+        # What the scripted model answers to each triage call, in order: a turn with several requests
+        # names one intent per request (model_intents).
+        intents: list[str] = []
+        for t in scenario.turns:
+            expect = t.get("expect", {})
+            if "say" in t and "model_intents" in expect:
+                intents += list(expect["model_intents"])
+            elif "say" in t and "intent" in expect:
+                intents.append(expect["intent"] if isinstance(expect["intent"], str) else expect["intent"][0])
+        transport = ScriptedModelServer(intents=intents)
     if "token_budget" in scenario.setup:
         settings_kwargs["conversation_token_budget"] = int(scenario.setup["token_budget"])
     settings = Settings(env="test", database_url=database_url, secret_key=SECRET, **settings_kwargs)
@@ -263,6 +269,7 @@ async def checkpoint_blobs_have_pan(w: World, typed: str) -> bool:
 
 EXPECTATIONS = {
     "status_code",
+    "model_intents",  # the scripted provider's answers (see world()); not a check
     "kind",
     "intent",
     "route",
