@@ -268,6 +268,7 @@ async def test_the_recovered_reply_after_a_crash_covers_cancellations(
         ("how much did I spend on groceries", None),
         ("what's the status of my payment to Greenway", None),
         ("how much have I earned in total this year", None),
+        ("how much have I spent since I got paid?", None),
     ],
 )
 def test_recurring_cues(text: str, expected: str | None) -> None:
