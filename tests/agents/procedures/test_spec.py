@@ -28,6 +28,7 @@ REQUIRED = {
     "dispute_transaction",
     "fees_and_limits",
     "recurring_payments",
+    "income",
     "cancel_direct_debit",
     "cancel_standing_order",
     "cancel_scheduled_payment",

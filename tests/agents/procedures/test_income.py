@@ -1,0 +1,41 @@
+"""Income: did the salary arrive, when was I last paid (the salary credits in the transactions)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from agents.procedures.spec import ProcedureSpec
+from app.banking.ports import SqlBankingPort
+from app.banking.seed import list_customers, seed_demo_bank
+from tests.agents.procedures.helpers import answer, turn
+
+Procs = dict[str, ProcedureSpec]
+NOW = datetime(2026, 11, 28, tzinfo=UTC)
+TODAY = NOW.date()
+
+
+@pytest.fixture
+async def ports(
+    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
+) -> list[SqlBankingPort]:
+    await seed_demo_bank(engine, customers=5, seed=7, now=NOW)
+    async with session_factory() as s:
+        ids = [uuid.UUID(row["id"]) for row in await list_customers(s, limit=5)]
+    return [SqlBankingPort(session_factory, customer_id=i) for i in ids]
+
+
+async def test_wages_arrived(ports: list[SqlBankingPort], procedures: Procs) -> None:
+    paid = answer(await turn(procedures["income"], ports[0], "did my wages arrive?", today=TODAY))
+    assert paid.outcome == "ok"
+    assert paid.draft.startswith(
+        "Your latest salary payment, £3,445.00 from Hancock Ltd, arrived on 24 Nov 2026 in your "
+        "Current Account ending 1954."
+    )
+    assert "25 Oct 2026" in paid.draft
+    late = answer(await turn(procedures["income"], ports[0], "have I been paid?", today=date(2027, 1, 10)))
+    assert late.outcome == "late"
+    assert "nothing from them has arrived since" in late.draft
