@@ -5,8 +5,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from enum import StrEnum
 from typing import Any, Literal, Protocol
 
 AgentEventKind = Literal["step", "delta", "effect", "completed", "confirmation_required", "error"]
@@ -32,23 +34,160 @@ class TurnInput:
     cost_usd_micros: int = 0
 
 
+# --- What a turn hands back: typed, so the app records it without re-reading the agent's dicts ----------
+
+
+class Flow(StrEnum):
+    """The graph's flows: where route (or screening) sent the turn."""
+
+    PROCEDURE = "procedure"
+    KB_ANSWER = "kb_answer"
+    SMALLTALK = "smalltalk"
+    OUT_OF_SCOPE = "out_of_scope"
+    CLARIFY = "clarify"
+    ASSIST = "assist"
+    COMPLAINT = "complaint"
+    VULNERABILITY = "vulnerability"
+    SCAM = "scam"
+    THIRD_PARTY = "third_party"
+    REFUSE = "refuse"
+    DEGRADED = "degraded"
+    LANGUAGE = "language"
+    HANDOFF = "handoff"
+
+
+class OutcomeKind(StrEnum):
+    """How the turn ended for the customer."""
+
+    REPLY = "reply"
+    HANDOFF = "handoff"
+    CONFIRMATION_REQUIRED = "confirmation_required"
+
+
+class Priority(StrEnum):
+    """How soon a person must pick up a handoff."""
+
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+
+
+@dataclass(frozen=True)
+class HandoffEffect:
+    """The conversation goes to a person: why, how soon, and the summary they read first."""
+
+    reason: str
+    priority: Priority
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class ComplaintEffect:
+    """A complaint to record, with the regulatory final-response date (working days, bank holidays out)."""
+
+    summary: str
+    final_response_due: date
+
+
+@dataclass(frozen=True)
+class FlagEffect:
+    """Something staff should look at (compliance block, a tool the model was not offered...).
+
+    ``detail`` is JSON for the audit log.
+    """
+
+    reasons: tuple[str, ...]
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ActionEffect:
+    """A confirmed action the agent ran (or the customer declined): ``outcome`` is ok, already, declined,
+    not_found or refused; ``replayed`` when the bank had already run that action id."""
+
+    action_id: str
+    procedure: str
+    tool: str
+    outcome: str
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class ConfirmationRequest:
+    """An action waiting for the customer's yes or no. ``action`` is the pending action as the agent
+    checkpointed it (opaque to the app: handed back on recovery)."""
+
+    action_id: str
+    procedure: str
+    summary: str
+    prompt: str
+    action: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TriageInfo:
+    intent: str
+    confidence: float
+    route: str
+
+
+Effect = HandoffEffect | ComplaintEffect | FlagEffect | ActionEffect
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    """Everything a turn asks the app to record, in one value (the ``completed`` event carries it)."""
+
+    reply: str | None
+    kind: OutcomeKind = OutcomeKind.REPLY
+    flow: Flow | None = None
+    triage: TriageInfo | None = None
+    handoff: HandoffEffect | None = None
+    complaints: tuple[ComplaintEffect, ...] = ()
+    flags: tuple[FlagEffect, ...] = ()
+    actions: tuple[ActionEffect, ...] = ()
+    confirmation: ConfirmationRequest | None = None
+
+
+def effect_json(effect: Effect) -> dict[str, Any]:
+    """An effect as JSON (for the audit log and the stream), tagged with its ``type``."""
+    tag = {HandoffEffect: "handoff", ComplaintEffect: "complaint", FlagEffect: "flag", ActionEffect: "action"}
+    data = asdict(effect)
+    if isinstance(effect, ComplaintEffect):
+        data["final_response_due"] = effect.final_response_due.isoformat()
+    if isinstance(effect, FlagEffect):
+        data = {"reasons": list(effect.reasons), **effect.detail}
+    return {"type": tag[type(effect)], **data}
+
+
 @dataclass(frozen=True)
 class AgentEvent:
     """What happens in a turn.
 
-    - ``step``: one graph step for the audit log (node, decision, model call ids, tool calls, findings)
-    - ``delta``: a piece of the approved reply text
-    - ``effect``: something the app must record: ``{"type": "handoff" | "complaint" | "flag", ...}``
-    - ``confirmation_required``: the turn waits for the customer's yes/no (``{"action": ..., "prompt": ...}``)
-    - ``completed``: ``{"content": str | None, "outcome": "reply" | "handoff" | "confirmation_required"}``
+    - ``step``: one graph step for the audit log (``data``: node, decision, model call ids, tool calls)
+    - ``delta``: a piece of the approved reply text (``data["text"]``)
+    - ``effect``: something the app must record, as it happens (``effect``; ``data`` is its JSON)
+    - ``confirmation_required``: the turn waits for the customer's yes/no (``confirmation``)
+    - ``completed``: the last event, with everything the app must record (``outcome``)
     """
 
     kind: AgentEventKind
     data: dict[str, Any] = field(default_factory=dict)
+    effect: Effect | None = None
+    confirmation: ConfirmationRequest | None = None
+    outcome: TurnOutcome | None = None
+
+    @classmethod
+    def of_effect(cls, effect: Effect) -> AgentEvent:
+        return cls("effect", effect_json(effect), effect=effect)
+
+    @classmethod
+    def completed(cls, outcome: TurnOutcome) -> AgentEvent:
+        return cls("completed", {"content": outcome.reply, "outcome": outcome.kind.value}, outcome=outcome)
 
 
 class TurnAgent(Protocol):
-    """Runs customer turns; each call yields events ending with one ``completed`` event."""
+    """Runs customer turns; each call yields events ending with one ``completed`` event (its TurnOutcome)."""
 
     def run_turn(self, turn: TurnInput, banking: BankingPort) -> AsyncIterator[AgentEvent]: ...
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
@@ -19,7 +20,23 @@ from agents.context import AgentContext, AgentSettings
 from agents.kb import KnowledgeBase
 from agents.models.gateway import Gateway
 from agents.nodes.respond import HANDOFF_NOTICE
-from agents.ports import ActionResult, AgentEvent, BankingPort, TurnInput
+from agents.ports import (
+    ActionEffect,
+    ActionResult,
+    AgentEvent,
+    BankingPort,
+    ComplaintEffect,
+    ConfirmationRequest,
+    Effect,
+    FlagEffect,
+    Flow,
+    HandoffEffect,
+    OutcomeKind,
+    Priority,
+    TriageInfo,
+    TurnInput,
+    TurnOutcome,
+)
 from agents.procedures.recorded import recorded_reply
 from agents.procedures.spec import ProcedureSpec
 from agents.summary import extractive_summary
@@ -122,6 +139,7 @@ class GraphAgent:
         config = self._config(turn.conversation_id)
         context = self._context(turn, banking)
         waiting: dict[str, Any] | None = None
+        effects: list[Effect] = []
         try:
             # durability="exit": one checkpoint per turn. The app stores it with the turn, so a checkpoint
             # per step would only cost time.
@@ -129,7 +147,12 @@ class GraphAgent:
                 graph_input, config, context=context, stream_mode=STREAM_MODES, durability="exit"
             ):
                 if mode == "custom":
-                    yield _custom_event(chunk)
+                    event = _custom_event(chunk)
+                    if event.effect is not None:
+                        effects.append(event.effect)
+                    elif event.kind == "step" and (action := _action_effect(event.data)) is not None:
+                        effects.append(action)
+                    yield event
                 elif isinstance(chunk, dict) and "__interrupt__" in chunk:
                     waiting = chunk["__interrupt__"][0].value
         except GraphRecursionError:
@@ -140,31 +163,40 @@ class GraphAgent:
                 "step",
                 {"node": "runner", "decision": "recursion_limit", "limit": self.settings.recursion_limit},
             )
-            yield AgentEvent(
-                "effect",
-                {
-                    "type": "handoff",
-                    "reason": "recursion limit reached",
-                    "priority": "normal",
-                    "summary": summary,
-                },
-            )
+            handoff = HandoffEffect("recursion limit reached", Priority.NORMAL, summary)
+            yield AgentEvent.of_effect(handoff)
             for piece in LOOP_MESSAGE.split(" "):
                 yield AgentEvent("delta", {"text": piece + " "})
-            yield AgentEvent("completed", {"content": LOOP_MESSAGE, "outcome": "handoff"})
+            effects.append(handoff)
+            yield AgentEvent.completed(
+                _outcome(LOOP_MESSAGE, OutcomeKind.HANDOFF, effects, flow=Flow.HANDOFF)
+            )
             return
+        values = (await self.graph.aget_state(config)).values
+        flow, triage = _flow(values.get("flow")), _triage(values.get("triage"))
         if waiting is not None:
-            prompt = str(waiting.get("prompt", ""))
-            for piece in prompt.split(" "):
+            confirmation = _confirmation(waiting)
+            for piece in confirmation.prompt.split(" "):
                 yield AgentEvent("delta", {"text": piece + " "})
-            yield AgentEvent("confirmation_required", waiting)
-            yield AgentEvent("completed", {"content": prompt, "outcome": "confirmation_required"})
+            yield AgentEvent("confirmation_required", dict(waiting), confirmation=confirmation)
+            yield AgentEvent.completed(
+                _outcome(
+                    confirmation.prompt,
+                    OutcomeKind.CONFIRMATION_REQUIRED,
+                    effects,
+                    flow=flow,
+                    triage=triage,
+                    confirmation=confirmation,
+                )
+            )
             return
-        snapshot = await self.graph.aget_state(config)
-        values = snapshot.values
-        yield AgentEvent(
-            "completed", {"content": values.get("reply") or None, "outcome": values.get("outcome", "reply")}
+        kind = OutcomeKind(values.get("outcome") or OutcomeKind.REPLY)
+        yield AgentEvent.completed(
+            _outcome(values.get("reply") or None, kind, effects, flow=flow, triage=triage)
         )
+
+
+# --- the graph's checkpointed dicts -> the typed seam (agents.ports) ------------------------------------
 
 
 def _custom_event(chunk: Any) -> AgentEvent:
@@ -174,4 +206,88 @@ def _custom_event(chunk: Any) -> AgentEvent:
         return AgentEvent("step", data)
     if kind == "delta":
         return AgentEvent("delta", data)
-    return AgentEvent("effect", {"type": kind, **data})
+    return AgentEvent.of_effect(_effect(kind, data))
+
+
+def _effect(kind: str, data: dict[str, Any]) -> Effect:
+    if kind == "handoff":
+        return HandoffEffect(
+            reason=str(data.get("reason") or "handoff"),
+            priority=Priority(data.get("priority") or Priority.NORMAL),
+            summary=str(data.get("summary") or ""),
+        )
+    if kind == "complaint":
+        return ComplaintEffect(
+            summary=str(data.get("summary") or ""),
+            final_response_due=date.fromisoformat(str(data["final_response_due"])),
+        )
+    if kind == "flag":
+        reasons = data.pop("reasons", ())
+        return FlagEffect(reasons=tuple(str(r) for r in reasons), detail=data)
+    # A node emitting an effect nobody records would be a silent loss: fail the turn loudly instead.
+    raise ValueError(f"unknown effect type {kind!r} emitted by the graph")
+
+
+_ACTION_OUTCOMES = frozenset({"ok", "already", "declined", "not_found", "refused"})
+
+
+def _action_effect(step: dict[str, Any]) -> ActionEffect | None:
+    """The execute node's step, as the action it ran (or the customer declined)."""
+    if step.get("node") != "execute" or step.get("decision") not in _ACTION_OUTCOMES:
+        return None
+    facts = step.get("facts") or {}
+    return ActionEffect(
+        action_id=str(step.get("action_id") or ""),
+        procedure=str(facts.get("procedure") or ""),
+        tool=str(step.get("tool") or ""),
+        outcome=str(step["decision"]),
+        replayed=bool(facts.get("replayed")),
+    )
+
+
+def _confirmation(waiting: dict[str, Any]) -> ConfirmationRequest:
+    action = dict(waiting.get("action") or {})
+    return ConfirmationRequest(
+        action_id=str(action.get("id") or ""),
+        procedure=str(action.get("procedure") or ""),
+        summary=str(action.get("summary") or ""),
+        prompt=str(waiting.get("prompt") or ""),
+        action=action,
+    )
+
+
+def _flow(value: Any) -> Flow | None:
+    return Flow(value) if value else None
+
+
+def _triage(value: Any) -> TriageInfo | None:
+    if not isinstance(value, dict) or not value.get("intent"):
+        return None
+    return TriageInfo(
+        intent=str(value["intent"]),
+        confidence=float(value.get("confidence") or 0.0),
+        route=str(value.get("route") or ""),
+    )
+
+
+def _outcome(
+    reply: str | None,
+    kind: OutcomeKind,
+    effects: list[Effect],
+    *,
+    flow: Flow | None = None,
+    triage: TriageInfo | None = None,
+    confirmation: ConfirmationRequest | None = None,
+) -> TurnOutcome:
+    handoffs = [e for e in effects if isinstance(e, HandoffEffect)]
+    return TurnOutcome(
+        reply=reply,
+        kind=kind,
+        flow=flow,
+        triage=triage,
+        handoff=handoffs[-1] if handoffs else None,
+        complaints=tuple(e for e in effects if isinstance(e, ComplaintEffect)),
+        flags=tuple(e for e in effects if isinstance(e, FlagEffect)),
+        actions=tuple(e for e in effects if isinstance(e, ActionEffect)),
+        confirmation=confirmation,
+    )

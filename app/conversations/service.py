@@ -26,7 +26,7 @@ import math
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import delete, func, select, update
@@ -36,7 +36,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agents.dialogue.decision import read_decision
 from agents.models.recording import CallRecord
-from agents.ports import ActionResult, AgentEvent, TurnAgent, TurnInput
+from agents.ports import (
+    ActionResult,
+    AgentEvent,
+    ComplaintEffect,
+    ConfirmationRequest,
+    OutcomeKind,
+    TurnAgent,
+    TurnInput,
+    TurnOutcome,
+    effect_json,
+)
 from agents.safety.redact import redact
 from agents.safety.screen import ScreenResult, screen, to_json
 from app.audit.service import append_event
@@ -442,8 +452,10 @@ async def _run_turn(
                     await emit(TurnEvent("agent.step", customer_step(event.data)))
                 elif event.kind == "delta":
                     await emit(TurnEvent("message.delta", event.data))
-                elif event.kind == "confirmation_required":
-                    await emit(TurnEvent("agent.confirmation_required", _confirmation_view(event.data)))
+                elif event.kind == "confirmation_required" and event.confirmation is not None:
+                    await emit(
+                        TurnEvent("agent.confirmation_required", _confirmation_view(event.confirmation))
+                    )
         calls = services.drain_calls(str(cid))
         staged = await services.checkpoints.take(str(cid)) if services.checkpoints else None
         async with transaction(services.factory) as session:
@@ -561,13 +573,12 @@ def customer_step(data: dict[str, Any]) -> dict[str, Any]:
     return {"node": data.get("node"), "decision": data.get("decision")}
 
 
-def _confirmation_view(data: dict[str, Any]) -> dict[str, Any]:
-    action = data.get("action") or {}
+def _confirmation_view(request: ConfirmationRequest) -> dict[str, Any]:
     return {
-        "action_id": action.get("id"),
-        "procedure": action.get("procedure"),
-        "summary": action.get("summary"),
-        "prompt": data.get("prompt"),
+        "action_id": request.action_id,
+        "procedure": request.procedure,
+        "summary": request.summary,
+        "prompt": request.prompt,
         "respond_with": 'POST /v1/conversations/{id}/confirm {"decision": "yes" | "no"}',
     }
 
@@ -608,42 +619,40 @@ async def _store_turn(
         conversation.tokens_used += record.input_tokens + record.output_tokens
         conversation.cost_usd_micros += record.cost_usd_micros
 
-    completed: dict[str, Any] = {}
-    confirmation: dict[str, Any] | None = None
     steps: list[dict[str, Any]] = []
-    handoff_effect: dict[str, Any] | None = None
+    outcome: TurnOutcome | None = None
     for event in events:
         if event.kind == "step":
             steps.append(customer_step(event.data))
             await append_event(
                 session, kind="agent.step", actor="agent", conversation_id=cid, payload=event.data
             )
-        elif event.kind == "effect":
-            effect_type = event.data.get("type")
-            if effect_type == "complaint":
-                await _record_complaint(session, conversation, event.data, message.created_at)
-            elif effect_type == "flag":
-                conversation.flagged = True
-                await append_event(
-                    session,
-                    kind="conversation.flagged",
-                    actor="agent",
-                    conversation_id=cid,
-                    payload=event.data,
-                )
-            elif effect_type == "handoff":
-                handoff_effect = event.data
-        elif event.kind == "confirmation_required":
-            confirmation = _confirmation_view(event.data)
         elif event.kind == "completed":
-            completed = event.data
+            outcome = event.outcome
+    if outcome is None:
+        if not admitted.silent:  # the TurnAgent contract: every turn ends with its outcome
+            raise RuntimeError("the agent's turn ended without a completed event carrying its outcome")
+        outcome = TurnOutcome(reply=None)
+
+    for complaint in outcome.complaints:
+        await _record_complaint(session, conversation, complaint, message.created_at)
+    for flag in outcome.flags:
+        conversation.flagged = True
+        await append_event(
+            session,
+            kind="conversation.flagged",
+            actor="agent",
+            conversation_id=cid,
+            payload=effect_json(flag),
+        )
+    confirmation = _confirmation_view(outcome.confirmation) if outcome.confirmation else None
 
     reply_out = await _store_reply(
         session,
         conversation_id=cid,
         in_reply_to=message.id,
-        content=completed.get("content"),
-        outcome=completed.get("outcome"),
+        content=outcome.reply,
+        outcome=outcome.kind.value,
         call_ids=[r.call_id for r in calls],
     )
     if reply_out is None and admitted.silent:
@@ -658,13 +667,13 @@ async def _store_turn(
     kind: Literal["reply", "silent", "handoff", "confirmation_required"] = (
         "silent" if admitted.silent else "reply"
     )
-    if handoff_effect is not None:
+    if outcome.handoff is not None:
         await open_handoff(
             session,
             conversation_id=cid,
-            reason=str(handoff_effect.get("reason", "handoff"))[:200],
-            priority=HandoffPriority(handoff_effect.get("priority", "normal")),
-            summary=str(handoff_effect.get("summary", "")),
+            reason=outcome.handoff.reason[:200],
+            priority=HandoffPriority(outcome.handoff.priority.value),
+            summary=outcome.handoff.summary,
         )
         kind = "handoff"
     elif confirmation is not None:
@@ -716,13 +725,13 @@ async def _store_reply(
 
 
 async def _record_complaint(
-    session: AsyncSession, conversation: Conversation, data: dict[str, Any], received_at: datetime
+    session: AsyncSession, conversation: Conversation, effect: ComplaintEffect, received_at: datetime
 ) -> None:
-    due = date.fromisoformat(str(data["final_response_due"]))
+    due = effect.final_response_due
     complaint = Complaint(
         customer_id=conversation.customer_id,
         conversation_id=conversation.id,
-        summary=str(data.get("summary", ""))[:2000],
+        summary=effect.summary[:2000],
         received_at=received_at,
         acknowledged_at=utcnow(),
         final_response_due=due,
@@ -918,7 +927,7 @@ async def _settle(services: TurnServices, journal: TurnJournal, *, reason: str) 
                 "reason": reason,
             },
         ),
-        AgentEvent("completed", {"content": reply, "outcome": "reply"}),
+        AgentEvent.completed(TurnOutcome(reply=reply, kind=OutcomeKind.REPLY)),
     ]
     try:
         async with transaction(services.factory) as session:

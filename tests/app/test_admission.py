@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agents.ports import AgentEvent, BankingPort, TurnInput
+from agents.ports import AgentEvent, BankingPort, TurnInput, TurnOutcome
 from app.agent import AgentAssets
 from app.banking.ports import Consent, SqlBankingPort
 from app.config import Settings
@@ -70,7 +70,7 @@ async def test_one_customer_cannot_hold_more_than_its_share_of_turns(
         async def run_turn(self, turn: TurnInput, banking: BankingPort) -> AsyncIterator[AgentEvent]:
             if turn.text != "quick":
                 await gate.wait()
-            yield AgentEvent("completed", {"content": f"echo: {turn.text}", "outcome": "reply"})
+            yield AgentEvent.completed(TurnOutcome(reply=f"echo: {turn.text}"))
 
         def resume(self, turn: TurnInput, decision: str, banking: BankingPort) -> AsyncIterator[AgentEvent]:
             return self.run_turn(turn, banking)

@@ -160,7 +160,7 @@ async def test_health_ready_and_metrics(client: httpx.AsyncClient, session: Asyn
 async def test_readyz_reports_an_unreachable_database(agent_assets: object, tmp_path: Path) -> None:
     from collections.abc import AsyncIterator
 
-    from agents.ports import AgentEvent, BankingPort, TurnInput
+    from agents.ports import AgentEvent, BankingPort, TurnInput, TurnOutcome
     from app.main import create_app
 
     class IdleAgent:
@@ -170,7 +170,7 @@ async def test_readyz_reports_an_unreachable_database(agent_assets: object, tmp_
             return None
 
         async def run_turn(self, turn: TurnInput, banking: BankingPort) -> AsyncIterator[AgentEvent]:
-            yield AgentEvent("completed", {"content": None})
+            yield AgentEvent.completed(TurnOutcome(reply=None))
 
         def resume(self, turn: TurnInput, decision: str, banking: BankingPort) -> AsyncIterator[AgentEvent]:
             return self.run_turn(turn, banking)

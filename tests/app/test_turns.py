@@ -203,3 +203,80 @@ async def test_failed_turn_keeps_nothing_but_what_it_cost(
     calls = (await session.scalars(select(ModelCall))).all()
     assert calls  # triage ran (and would have cost money on a paid provider) before the failure
     assert all(c.conversation_id == conversation.id and c.node == "triage" for c in calls)
+
+
+async def test_the_agents_typed_outcome_is_what_the_turn_stores(
+    settings: object, session: AsyncSession, agent_assets: object
+) -> None:
+    """The seam: a TurnOutcome (dates, enums, dataclasses) is recorded as given, nothing re-parsed."""
+    from collections.abc import AsyncIterator
+    from datetime import date
+
+    from agents.ports import (
+        AgentEvent,
+        BankingPort,
+        ComplaintEffect,
+        FlagEffect,
+        Flow,
+        HandoffEffect,
+        OutcomeKind,
+        Priority,
+        TurnInput,
+        TurnOutcome,
+    )
+    from app.config import Settings
+    from app.main import create_app
+    from app.models import Complaint, Conversation, Handoff
+    from app.models.enums import ConversationStatus, HandoffPriority
+
+    due = date(2027, 1, 7)
+
+    class TypedAgent:
+        async def pending_confirmation(self, conversation_id: str) -> None:
+            return None
+
+        def resume(self, turn: TurnInput, decision: str, banking: BankingPort) -> AsyncIterator[AgentEvent]:
+            return self.run_turn(turn, banking)
+
+        async def run_turn(self, turn: TurnInput, banking: BankingPort) -> AsyncIterator[AgentEvent]:
+            yield AgentEvent("step", {"node": "screen", "decision": "complaint"})
+            yield AgentEvent.completed(
+                TurnOutcome(
+                    reply="I've recorded your complaint and a colleague will pick this up.",
+                    kind=OutcomeKind.HANDOFF,
+                    flow=Flow.COMPLAINT,
+                    handoff=HandoffEffect("complaint and a person asked for", Priority.HIGH, "summary text"),
+                    complaints=(ComplaintEffect("the app charged me twice", due),),
+                    flags=(FlagEffect(("compliance_block",)),),
+                )
+            )
+
+    assert isinstance(settings, Settings)
+    application: FastAPI = create_app(settings, agent=TypedAgent(), assets=agent_assets)  # type: ignore[arg-type]
+    customer = await make_customer(session)
+    conversation = await make_conversation(session, customer=customer)
+    async with application.router.lifespan_context(application):
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=application), base_url="http://t"
+        ) as c:
+            r = await c.post(
+                f"/v1/conversations/{conversation.id}/messages",
+                json={"content": "I want to complain"},
+                headers=auth(customer),
+            )
+    assert r.status_code == 201, r.text
+    assert r.json()["kind"] == "handoff"
+    complaint = (await session.scalars(select(Complaint))).one()
+    assert complaint.final_response_due == due
+    assert complaint.summary == "the app charged me twice"
+    handoff = (await session.scalars(select(Handoff))).one()
+    assert handoff.priority == HandoffPriority.high
+    assert handoff.reason == "complaint and a person asked for"
+    stored = await session.get(Conversation, conversation.id)
+    assert stored is not None
+    await session.refresh(stored)
+    assert stored.flagged
+    assert stored.status == ConversationStatus.handed_off
+    kinds = (await session.scalars(select(AuditEvent.kind))).all()
+    assert "complaint.recorded" in kinds
+    assert "conversation.flagged" in kinds

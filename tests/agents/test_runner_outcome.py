@@ -1,0 +1,71 @@
+"""The runner turns the graph's checkpointed dicts into the typed seam the app records (agents.ports)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from langgraph.checkpoint.memory import InMemorySaver
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from agents.context import AgentSettings
+from agents.graph import DRAFTING, build_graph
+from agents.local import build_local_handlers
+from agents.models.factory import build_gateway
+from agents.models.recording import InMemoryRecorder
+from agents.ports import ComplaintEffect, Flow, HandoffEffect, OutcomeKind, Priority, TurnInput
+from agents.runner import GraphAgent
+from agents.safety.screen import screen, to_json
+from app.agent import AgentAssets
+from app.banking.ports import SqlBankingPort
+from app.banking.seed import list_customers, seed_demo_bank
+from app.db import create_sessionmaker
+
+
+def test_every_flow_of_the_graph_is_a_flow_of_the_seam() -> None:
+    assert {f.value for f in Flow} == set(DRAFTING)
+
+
+async def test_a_complaint_turn_ends_with_a_typed_outcome(
+    agent_assets: AgentAssets, engine: AsyncEngine
+) -> None:
+    await seed_demo_bank(engine, customers=1, seed=7)
+    factory = create_sessionmaker(engine)
+    async with factory() as s:
+        customer = (await list_customers(s, limit=1))[0]
+    port = SqlBankingPort(factory, customer_id=uuid.UUID(customer["id"]))
+    agent = GraphAgent(
+        graph=build_graph(InMemorySaver()),
+        gateway=build_gateway(
+            agent_assets.gateway_config,
+            recorder=InMemoryRecorder(),
+            local_handlers=build_local_handlers(agent_assets.triage),
+        ),
+        kb=agent_assets.kb,
+        procedures=agent_assets.procedures,
+        settings=AgentSettings(triage_threshold=agent_assets.threshold),
+    )
+    screened = screen("I want to make a formal complaint, and I want to speak to a manager")
+    turn = TurnInput(
+        conversation_id="c-typed",
+        customer_id=customer["id"],
+        text=screened.redacted,
+        screening=to_json(screened) | {"vulnerability": screened.vulnerability},
+        today="2026-12-14",
+    )
+    events = [e async for e in agent.run_turn(turn, port)]
+    outcome = events[-1].outcome
+    assert events[-1].kind == "completed"
+    assert outcome is not None
+    assert outcome.reply
+    assert isinstance(outcome.flow, Flow)
+    (complaint,) = outcome.complaints
+    assert isinstance(complaint, ComplaintEffect)
+    # A date, not an ISO string: 8 weeks from Mon 14 Dec 2026 (15 business days, bank holidays out, for
+    # payment services).
+    assert complaint.final_response_due in {date(2027, 2, 8), date(2027, 1, 7)}
+    if outcome.kind is OutcomeKind.HANDOFF:
+        assert isinstance(outcome.handoff, HandoffEffect)
+        assert isinstance(outcome.handoff.priority, Priority)
+    # What streamed as it happened is the same effect.
+    assert [e.effect for e in events if e.kind == "effect" and e.data["type"] == "complaint"] == [complaint]
