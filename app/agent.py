@@ -50,7 +50,7 @@ def load_assets(settings: Settings) -> AgentAssets:
     return AgentAssets(
         triage=triage,
         threshold=triage_config.threshold(settings.triage_grade),
-        kb=load_kb(settings.kb_dir),
+        kb=load_kb(settings.kb_dir, encoder=triage.encoder),
         procedures=load_procedures(),
         gateway_config=load_config(settings.models_config),
     )

@@ -3,6 +3,7 @@
     python bench/kb_sections_bench.py                 # dev set, and the held-out set if it is there
     python bench/kb_sections_bench.py --misses        # also list the questions ranked wrongly
     python bench/kb_sections_bench.py --no-triage     # without the triage model (no intent prior)
+    python bench/kb_sections_bench.py --embeddings    # also the MiniLM row (needs the [embeddings] extra)
 
 Question sets (``question,slug,section``):
 - ``fixtures/kb/eval/dev_sections.csv``: written by the ranker's author and tuned on (optimistic);
@@ -13,7 +14,8 @@ Rows printed per set:
   ``kb.search(question)``;
 - ``before + intent``: the old kb_answer node: search the triage intent's articles, else everything;
 - ``ranker``: the BM25 section ranker alone, as ``kb.search(question)``;
-- ``ranker + intent``: the ranker with the light triage model's top intents as a prior (what kb_answer does).
+- ``ranker + intent``: the ranker with the light triage model's top intents as a prior (what kb_answer does);
+- ``+ MiniLM``: the same with the MiniLM sentence vectors added (the embeddings grade's knowledge base).
 Triage is the cached light model (var/models; trained on first use, a few minutes).
 """
 
@@ -66,7 +68,7 @@ def old_index(kb: KnowledgeBase) -> object:
     return module.SectionIndex(list(kb.articles))
 
 
-def searches(kb: KnowledgeBase) -> dict[str, Search]:
+def searches(kb: KnowledgeBase, embedded: KnowledgeBase | None) -> dict[str, Search]:
     old = old_index(kb)
 
     def keys(passages: list[Passage]) -> list[tuple[str, str]]:
@@ -88,12 +90,19 @@ def searches(kb: KnowledgeBase) -> dict[str, Search]:
     def ranker_intent(text: str, intents: Intents) -> list[tuple[str, str]]:
         return keys(kb.search(text, 3, intents=intents))
 
-    return {
+    variants: dict[str, Search] = {
         "before": before,
         "before + intent": before_intent,
         "ranker": ranker,
         "ranker + intent": ranker_intent,
     }
+    if embedded is not None:
+
+        def minilm(text: str, intents: Intents) -> list[tuple[str, str]]:
+            return keys(embedded.search(text, 3, intents=intents))
+
+        variants["+ MiniLM"] = minilm
+    return variants
 
 
 def triage_intents(questions: list[SectionQuestion]) -> dict[str, Intents]:
@@ -133,13 +142,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--misses", action="store_true", help="list the questions ranked wrongly")
     parser.add_argument("--no-triage", action="store_true", help="skip the rows that need the triage model")
     parser.add_argument("--only", choices=["dev", "heldout"], help="measure one set")
+    parser.add_argument("--embeddings", action="store_true", help="also rank with MiniLM sentence vectors")
     args = parser.parse_args(argv)
 
     kb = load_kb(ROOT / "fixtures" / "kb")
     sets = {"dev": DEV, "heldout": HELDOUT}
     if args.only:
         sets = {args.only: sets[args.only]}
-    variants = searches(kb)
+    embedded = None
+    if args.embeddings:
+        from agents.triage.encoder import load_encoder
+
+        embedded = load_kb(ROOT / "fixtures" / "kb", encoder=load_encoder(threads=1))
+    variants = searches(kb, embedded)
     for name, path in sets.items():
         if not path.is_file():
             print(f"{name}: {path.relative_to(ROOT)} not found, skipped")
@@ -149,7 +164,7 @@ def main(argv: list[str]) -> int:
         print(f"{name}: {len(questions)} questions ({path.relative_to(ROOT)})")
         print(f"  {'':18} {'top-1':>6} {'top-3':>6} {'article':>8} {'ms/query':>9}")
         for label, search in variants.items():
-            if args.no_triage and "intent" in label:
+            if args.no_triage and label in ("before + intent", "ranker + intent", "+ MiniLM"):
                 continue
             top1, top3, article1, ms = measure(search, questions, intents, args.misses)
             print(f"  {label:18} {top1:6.3f} {top3:6.3f} {article1:8.3f} {ms:9.2f}")

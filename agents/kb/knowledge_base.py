@@ -8,15 +8,23 @@ from pathlib import Path
 from agents.kb.articles import Article, Passage
 from agents.kb.parsing import KbFormatError, parse_article, parse_search_terms
 from agents.kb.retrieval import SectionIndex
+from agents.triage.encoder import Encoder
 
 SEARCH_TERMS_FILE = "search_terms.yaml"
 
 
 class KnowledgeBase:
     def __init__(
-        self, articles: Iterable[Article], search_terms: Mapping[tuple[str, str], str] | None = None
+        self,
+        articles: Iterable[Article],
+        search_terms: Mapping[tuple[str, str], str] | None = None,
+        *,
+        encoder: Encoder | None = None,
     ) -> None:
-        """``search_terms`` maps ``(slug, heading)`` to customers' words for that section, for search only."""
+        """``search_terms`` maps ``(slug, heading)`` to customers' words for that section, for search only.
+
+        With an ``encoder`` (the MiniLM one of the embeddings grade) search also compares meanings.
+        """
         by_slug: dict[str, Article] = {}
         for article in articles:
             if article.slug in by_slug:
@@ -30,7 +38,7 @@ class KnowledgeBase:
         for slug, heading in search_terms or {}:
             if slug not in by_slug or heading not in {s.heading for s in by_slug[slug].sections}:
                 raise KeyError(f"search terms for a section that does not exist: {slug!r}, {heading!r}")
-        self._index = SectionIndex(list(by_slug.values()), search_terms)
+        self._index = SectionIndex(list(by_slug.values()), search_terms, encoder=encoder)
 
     @property
     def articles(self) -> tuple[Article, ...]:
@@ -70,7 +78,7 @@ class KnowledgeBase:
         return self._index.search(query, k, one_per_article=one_per_article, slugs=slugs, intents=intents)
 
 
-def load_kb(path: Path) -> KnowledgeBase:
+def load_kb(path: Path, *, encoder: Encoder | None = None) -> KnowledgeBase:
     """Parse every ``*.md`` article in the directory ``path``, and its ``search_terms.yaml`` if there is one.
 
     Raises ``KbFormatError`` naming a bad file.
@@ -83,4 +91,4 @@ def load_kb(path: Path) -> KnowledgeBase:
     articles = [parse_article(file) for file in files]
     terms_file = path / SEARCH_TERMS_FILE
     terms = parse_search_terms(terms_file, articles) if terms_file.is_file() else None
-    return KnowledgeBase(articles, terms)
+    return KnowledgeBase(articles, terms, encoder=encoder)

@@ -13,6 +13,11 @@ Words are lower-cased, Snowball-stemmed (PyStemmer) and stripped of function wor
 words: "how long", "why" and "how do I" pick between sections such as "How long delivery takes" and
 "If your card has not arrived". The BM25 sum is mapped to [0, 1) by ``s / (s + SATURATION)``.
 
+With the ``[embeddings]`` extra, the MiniLM sentence vector of the question is compared with that of
+each section's heading and customers' words, and the cosine (when positive) is added: it matches
+meaning where no word is shared ("my card got eaten" -> "The ATM kept your card"). The light path
+does without it.
+
 The triage intent, when there is one, is a prior: the articles that answer it (``INTENT_ARTICLES``)
 and the section that answers it (``INTENT_SECTIONS``) gain in proportion to the intent's probability,
 for the top intents triage reports. The words still decide within and between articles: the prior
@@ -34,6 +39,7 @@ import Stemmer  # type: ignore[import-not-found]
 
 from agents.kb.articles import Article, Passage
 from agents.kb.intent_articles import INTENT_ARTICLES, INTENT_SECTIONS
+from agents.triage.encoder import POOLED_LAYERS, Encoder
 
 # Longer messages are cut, not refused: the opening says what the customer wants, and the cap
 # bounds the cost of tokenising a pasted essay.
@@ -72,6 +78,7 @@ class RankerWeights:
     intent: float = 0.05  # the prior's weight against the lexical score (both in [0, 1])
     intent_section: float = 1.0  # extra prior on the intent's own section, beyond its article's
     second_article: float = 0.5  # prior on an intent's second article, against 1 for its first
+    embedding: float = 0.2  # MiniLM cosine of question and heading + customers' words (embeddings only)
 
 
 DEFAULT_WEIGHTS = RankerWeights()
@@ -121,6 +128,7 @@ class SectionIndex:
         articles: Sequence[Article],
         search_terms: Mapping[tuple[str, str], str] | None = None,
         weights: RankerWeights = DEFAULT_WEIGHTS,
+        encoder: Encoder | None = None,
     ) -> None:
         terms = search_terms or {}
         self._articles = tuple(articles)
@@ -137,14 +145,14 @@ class SectionIndex:
         }
         self._article_row = {article.slug: i for i, article in enumerate(self._articles)}
         self._text = _Field([entry.text for entry in self._entries], b=0.75)
+        headings = [
+            f"{entry.heading}. {terms.get((self._articles[entry.article_index].slug, entry.heading), '')}"
+            for entry in self._entries
+        ]
         # Headings and term lists are short and of similar length: little length normalisation.
-        self._terms = _Field(
-            [
-                f"{entry.heading} {terms.get((self._articles[entry.article_index].slug, entry.heading), '')}"
-                for entry in self._entries
-            ],
-            b=0.3,
-        )
+        self._terms = _Field(headings, b=0.3)
+        self._encoder = encoder
+        self._vectors = _sentence_vectors(encoder, headings) if encoder is not None else None
         self._article = _Field([_article_document(article) for article in self._articles], b=0.75)
 
     def search(
@@ -198,9 +206,13 @@ class SectionIndex:
         lexical = lexical / (lexical + w.saturation)
         prior = self._prior(intents)
         # The prior of one intent at probability 1 is at most 1 + intent_section: dividing keeps scores <= 1.
-        return np.asarray(
-            (lexical + w.intent * prior) / (1.0 + w.intent * (1.0 + w.intent_section)), dtype=np.float64
-        )
+        ceiling = 1.0 + w.intent * (1.0 + w.intent_section)
+        if self._encoder is not None and self._vectors is not None and np.any(lexical > 0.0):
+            # Only beside a known word: a cosine alone would rank every section for any text at all.
+            similarity = self._vectors @ _sentence_vectors(self._encoder, [query])[0]
+            lexical = lexical + w.embedding * np.maximum(similarity, 0.0)
+            ceiling += w.embedding
+        return np.asarray((lexical + w.intent * prior) / ceiling, dtype=np.float64)
 
     def _prior(self, intents: Sequence[tuple[str, float]]) -> npt.NDArray[np.float64]:
         w = self._weights
@@ -217,6 +229,15 @@ class SectionIndex:
             if section is not None and section in self._row:
                 prior[self._row[section]] += p * w.intent_section
         return prior
+
+
+def _sentence_vectors(encoder: Encoder, texts: list[str]) -> npt.NDArray[np.float64]:
+    """MiniLM's sentence-embedding layer (the last of the pooled layers the encoder returns), unit length."""
+    encoded = np.asarray(encoder.encode(texts), dtype=np.float64)
+    width = encoded.shape[1] // len(POOLED_LAYERS)
+    sentence = encoded[:, -width:]
+    norms = np.linalg.norm(sentence, axis=1, keepdims=True)
+    return np.asarray(sentence / np.where(norms == 0.0, 1.0, norms), dtype=np.float64)
 
 
 def _article_document(article: Article) -> str:

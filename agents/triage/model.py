@@ -62,6 +62,11 @@ class TriageModel:
         return self._fitted.classes
 
     @property
+    def encoder(self) -> Encoder | None:
+        """The embeddings grade's MiniLM encoder (the knowledge base shares it); None on the light grade."""
+        return self._encoder
+
+    @property
     def cv(self) -> dict[str, Any]:
         """Cross-validated figures recorded when the model was trained."""
         return dict(self._fitted.cv)

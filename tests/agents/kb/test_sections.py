@@ -150,3 +150,19 @@ def test_search_terms_decide_between_sections(tmp_path: Path) -> None:
 
     assert with_terms.search(question, k=1)[0].heading == "Forgotten app passcode"
     assert bare.search(question, k=1)[0].heading != "Forgotten app passcode"
+
+
+@pytest.mark.embeddings
+def test_minilm_vectors_keep_the_dev_target_and_the_confusable_pairs() -> None:
+    from agents.triage.encoder import load_encoder
+
+    kb = load_kb(KB_DIR, encoder=load_encoder(threads=1))
+    questions = read_section_questions(DEV_CSV, kb)
+
+    result = measure_sections(kb, questions)
+
+    assert result.top1 >= DEV_TARGET, [(m.question.text, m.got) for m in result.misses]
+    for question, slug, heading in CONFUSABLE:
+        top = kb.search(question, k=1)[0]
+        assert (top.slug, top.heading) == (slug, heading), question
+    assert kb.search("zzzqqxv") == []
