@@ -75,7 +75,7 @@ WORDS: dict[str, frozenset[str]] = {
         "dzien dobry czesc dziekuje prosze moja moje moj karta karte karty konto saldo chce chcialbym "
         "chcialabym rozmawiac z konsultantem konsultant osoba czlowiekiem zgubilem zgubilam zgubiona "
         "skradziona ukradziono ukradli oszustwo gdzie jest nowa dlaczego platnosc pomoc pieniadze nie "
-        "zablokowac mi sie jakie mam".split()
+        "zablokowac mi sie jakie mam jak tak czy ktory ktora tutaj na w ze przez rozmowe wiadomosc".split()
     ),
     "pt": frozenset(
         "ola obrigado obrigada bom dia boa tarde meu minha meus cartao conta saldo quero preciso falar com "
@@ -181,7 +181,7 @@ def _read(text: str) -> str | None:
         return ENGLISH if scores[best] >= MIN_SCORE / 2 else None
     # A foreign reading needs the word lists' support, or a long message lingua is sure of.
     sure = confidence.get(best, 0.0) >= 0.9 and len(words) >= 5
-    if scores[best] < MIN_SCORE or not (hits[best] or sure) or hits[best] < hits[ENGLISH]:
+    if scores[best] < MIN_SCORE or not (hits[best] or sure) or hits[best] <= hits[ENGLISH]:
         return None
     return best
 

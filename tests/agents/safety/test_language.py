@@ -41,7 +41,9 @@ def test_detects_short_banking_messages(text: str, language: str) -> None:
     assert detect_language(text) == language
 
 
-@pytest.mark.parametrize("text", ["ok", "hi", "yes", "Que?", "saldo", "cheers mate", "", "1234 5678", "👍"])
+@pytest.mark.parametrize(
+    "text", ["ok", "hi", "yes", "Que?", "saldo", "cheers mate", "", "1234 5678", "👍", "To Las Vegas."]
+)
 def test_too_short_or_shared_words_are_not_foreign(text: str) -> None:
     assert detect_language(text) in (None, "en")
 
