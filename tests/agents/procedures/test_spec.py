@@ -29,6 +29,8 @@ REQUIRED = {
     "fees_and_limits",
     "recurring_payments",
     "income",
+    "spending",
+    "affordability",
     "cancel_direct_debit",
     "cancel_standing_order",
     "cancel_scheduled_payment",
