@@ -53,6 +53,23 @@ THIRD_PARTY_HOLDER = (
 )
 
 
+# An out-of-scope question that is still about banking (a rate, a phone number, a limit, a charge) is
+# answered from the help centre; only one about something else gets the polite decline.
+_BANKING_TOPIC = re.compile(
+    r"\b(?:accounts?|cards?|debit|credit|pay|paid|paying|payments?|transfers?|balance|limits?|fees?|charges?|"
+    r"charged|interest|rates?|savings?|saver|overdraft|loans?|mortgage|statements?|bank|banking|northbank|"
+    r"branch(?:es)?|phone number|call you|contact you|ring you|opening hours|open on|atm|cash|pin|"
+    r"direct debits?|standing orders?|refunds?|disputes?|isas?|app|money|standard|plus|joint|"
+    r"currenc(?:y|ies)|exchange|apple pay|google pay|contactless|cheques?|deposits?|withdraw\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def banking_question(text: str) -> bool:
+    """Whether `text` is about banking at all (not whether the assistant can answer it)."""
+    return bool(_BANKING_TOPIC.search(text))
+
+
 @dataclass(frozen=True)
 class Script:
     """A draft and the handoff it needs (None: the assistant answers and keeps the conversation)."""

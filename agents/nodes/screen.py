@@ -47,6 +47,7 @@ FLOW_BY_FLAG = (  # first match wins: safety before service
     ("jailbreak", "refuse"),
     ("prompt_injection", "refuse"),
     ("third_party", "third_party"),
+    ("advice", "out_of_scope"),  # a request for advice gets the advice refusal, whatever triage would say
 )
 
 

@@ -1,4 +1,4 @@
-"""Screening flags: jailbreak, prompt injection, complaint, vulnerability, scam and third-party cues.
+"""Screening flags: jailbreak, prompt injection, complaint, vulnerability, scam, third-party and advice cues.
 
 Rules, not a model: every decision can be explained by the rule names `explain_flags` returns, and
 nothing is loaded at import beyond compiling patterns on first use.
@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+from agents.compliance.advice import advice_requested
 from agents.safety import lexicon
 
 JAILBREAK = "jailbreak"
@@ -21,7 +22,9 @@ COMPLAINT = "complaint"
 VULNERABILITY = "vulnerability"
 SCAM = "scam"
 THIRD_PARTY = "third_party"
-ALL_FLAGS = frozenset({JAILBREAK, PROMPT_INJECTION, COMPLAINT, VULNERABILITY, SCAM, THIRD_PARTY})
+# A request for investment, legal or tax advice: the advice refusal, whatever triage makes of the message.
+ADVICE = "advice"
+ALL_FLAGS = frozenset({JAILBREAK, PROMPT_INJECTION, COMPLAINT, VULNERABILITY, SCAM, THIRD_PARTY, ADVICE})
 
 VULNERABILITY_KINDS = lexicon.VULNERABILITY_PRIORITY
 # Vulnerability kinds that are also a scam: money is being, or has been, taken by someone else.
@@ -136,6 +139,9 @@ def explain_flags(text: str) -> dict[str, list[str]]:
     third_party = _fired(_rules().third_party, normalised)
     if third_party:
         explanation[THIRD_PARTY] = third_party
+    advice = advice_requested(normalised)
+    if advice:
+        explanation[ADVICE] = advice
     return explanation
 
 

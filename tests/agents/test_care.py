@@ -1,0 +1,231 @@
+"""The care flows (issue 12): the scripts quoted from the help centre, and the graph sending scams, third
+parties, vulnerability kinds and advice requests where they belong."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from agents.compliance.advice import LEGAL, TAX, advice_refusal
+from agents.context import AgentSettings
+from agents.graph import build_graph
+from agents.kb import KnowledgeBase, load_kb
+from agents.local import build_local_handlers
+from agents.models.factory import build_gateway
+from agents.models.recording import InMemoryRecorder
+from agents.nodes.care import (
+    SCAM_REASON,
+    banking_question,
+    scam_script,
+    support_script,
+    third_party_script,
+)
+from agents.ports import AgentEvent, TurnInput
+from agents.runner import GraphAgent
+from agents.safety.screen import screen, to_json
+from app.agent import AgentAssets
+from app.banking.ports import SqlBankingPort
+from app.banking.seed import list_customers, seed_demo_bank
+from app.db import create_sessionmaker
+
+KB_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "kb"
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_kb(KB_DIR)
+
+
+# --------------------------------------------------------------------------- scripts
+
+
+def test_scam_script_warns_offers_the_freeze_and_hands_off_urgently(kb: KnowledgeBase) -> None:
+    script = scam_script(kb, "fraud_victim")
+    assert "We will never ask you to move money to keep it safe" in script.draft
+    assert "0808 157 0192" in script.draft  # the help centre's "If you think you have been scammed"
+    assert "freeze" in script.draft.lower()
+    assert script.handoff == {"reason": SCAM_REASON, "priority": "urgent"}
+
+
+def test_coercion_gets_the_abuse_text_not_the_debt_script(kb: KnowledgeBase) -> None:
+    script = scam_script(kb, "coercion")
+    assert "not your fault" in script.draft
+    assert "0808 2000 247" in script.draft  # National Domestic Abuse Helpline, from the help centre
+    assert "StepChange" not in script.draft
+    assert script.handoff == {"reason": SCAM_REASON, "priority": "urgent"}
+
+
+def test_self_harm_in_a_scam_message_is_answered_first(kb: KnowledgeBase) -> None:
+    draft = scam_script(kb, "self_harm").draft
+    assert draft.index("116 123") < draft.index("We will never ask you to move money")
+
+
+@pytest.mark.parametrize(
+    ("kind", "contains", "excludes", "priority"),
+    [
+        ("bereavement", ["sorry for your loss", "death certificate"], ["StepChange", "Samaritans"], "high"),
+        ("health", ["Mind (0300 123 3393)"], ["StepChange"], "high"),
+        ("financial_difficulty", ["StepChange", "repayment plan"], ["Samaritans"], "high"),
+        (
+            "mistaken_block",
+            ["Card > Freeze", "+44 20 7946 0192", "confirm it was you"],
+            ["StepChange"],
+            "high",
+        ),
+        ("self_harm", ["116 123", "85258", "999"], ["StepChange"], "urgent"),
+        ("fraud_victim", ["move money to keep it safe"], ["StepChange"], "urgent"),
+        ("coercion", ["0808 2000 247"], ["StepChange"], "urgent"),
+        ("distress", ["Samaritans"], [], "urgent"),
+    ],
+)
+def test_each_kind_gets_its_own_script_and_priority(
+    kb: KnowledgeBase, kind: str, contains: list[str], excludes: list[str], priority: str
+) -> None:
+    script = support_script(kb, kind)
+    for text in contains:
+        assert text in script.draft
+    for text in excludes:
+        assert text not in script.draft
+    assert script.handoff is not None
+    assert script.handoff["priority"] == priority
+
+
+def test_a_carer_also_hears_about_a_mandate_or_power_of_attorney(kb: KnowledgeBase) -> None:
+    assert "Power of Attorney" in support_script(kb, "health", third_party=True).draft
+    assert "Power of Attorney" not in support_script(kb, "health").draft
+
+
+def test_third_party_script_explains_without_a_handoff(kb: KnowledgeBase) -> None:
+    script = third_party_script(kb)
+    assert script.handoff is None
+    assert "can't share or change anything on someone else's account" in script.draft
+    assert "third-party mandate or a Power of Attorney" in script.draft
+    assert "Samaritans" not in script.draft
+
+
+def test_advice_refusal_names_only_what_was_asked() -> None:
+    tax = advice_refusal([TAX])
+    assert "can't give tax advice" in tax
+    assert "HMRC" in tax
+    assert "investment" not in tax
+    assert "legal or tax advice" not in advice_refusal([LEGAL])
+
+
+@pytest.mark.parametrize(
+    ("text", "banking"),
+    [
+        ("What's the interest rate on the Easy Saver?", True),
+        ("what's your phone number?", True),
+        ("I've been charged twice", True),
+        ("what's the daily limit?", True),
+        ("who won the football last night", False),
+        ("what's the weather like in Paris tomorrow?", False),
+    ],
+)
+def test_banking_questions_are_told_apart_from_the_rest(text: str, banking: bool) -> None:
+    assert banking_question(text) is banking
+
+
+# --------------------------------------------------------------------------- through the graph
+
+
+async def _agent(assets: AgentAssets) -> GraphAgent:
+    gateway = build_gateway(
+        assets.gateway_config,
+        recorder=InMemoryRecorder(),
+        local_handlers=build_local_handlers(assets.triage),
+    )
+    return GraphAgent(
+        graph=build_graph(InMemorySaver()),
+        gateway=gateway,
+        kb=assets.kb,
+        procedures=assets.procedures,
+        settings=dataclasses.replace(AgentSettings(triage_threshold=assets.threshold)),
+    )
+
+
+async def _port(engine: AsyncEngine) -> SqlBankingPort:
+    await seed_demo_bank(engine, customers=1, seed=7)
+    factory = create_sessionmaker(engine)
+    async with factory() as s:
+        customer = (await list_customers(s, limit=1))[0]
+    return SqlBankingPort(factory, customer_id=uuid.UUID(customer["id"]))
+
+
+async def _run(assets: AgentAssets, engine: AsyncEngine, text: str) -> dict[str, Any]:
+    screened = screen(text)
+    turn = TurnInput(
+        conversation_id=f"c-{uuid.uuid4().hex[:8]}",
+        customer_id="unused-by-the-graph",
+        text=screened.redacted,
+        screening=to_json(screened) | {"vulnerability": screened.vulnerability},
+        today="2026-11-28",
+    )
+    events: list[AgentEvent] = [e async for e in (await _agent(assets)).run_turn(turn, await _port(engine))]
+    steps = [e.data for e in events if e.kind == "step"]
+    return {
+        "flow": steps[0]["decision"],
+        "nodes": [s["node"] for s in steps],
+        "handoffs": [e.data for e in events if e.kind == "effect" and e.data["type"] == "handoff"],
+        "complaints": [e.data for e in events if e.kind == "effect" and e.data["type"] == "complaint"],
+        "reply": events[-1].data.get("content", ""),
+    }
+
+
+async def test_safe_account_call_gets_the_warning_and_an_urgent_scam_handoff(
+    agent_assets: AgentAssets, engine: AsyncEngine
+) -> None:
+    run = await _run(
+        agent_assets,
+        engine,
+        "I'm scared, someone from your fraud team is on the phone: I must move my savings to a safe account",
+    )
+    assert run["flow"] == "scam"
+    assert [(h["reason"], h["priority"]) for h in run["handoffs"]] == [("scam", "urgent")]
+    assert run["complaints"] == []  # fear is not a complaint
+    assert "procedure" not in run["nodes"]
+    assert "move money to keep it safe" in run["reply"]
+
+
+async def test_a_relative_asking_gets_an_explanation_and_no_handoff(
+    agent_assets: AgentAssets, engine: AsyncEngine
+) -> None:
+    run = await _run(agent_assets, engine, "my mum asked me to check her account for her")
+    assert run["flow"] == "third_party"
+    assert run["handoffs"] == []
+    assert "procedure" not in run["nodes"]
+    assert "Samaritans" not in run["reply"]
+    assert "Power of Attorney" in run["reply"]
+
+
+async def test_bereavement_gets_condolences_at_high_priority(
+    agent_assets: AgentAssets, engine: AsyncEngine
+) -> None:
+    run = await _run(agent_assets, engine, "My wife passed away on Tuesday, what happens to her account?")
+    assert run["flow"] == "vulnerability"
+    assert [h["priority"] for h in run["handoffs"]] == ["high"]
+    assert "sorry for your loss" in run["reply"]
+    assert "StepChange" not in run["reply"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "refused"),
+    [
+        # triaged out of scope by the local model, but a banking question: answered from the help centre
+        ("which is better, standard or plus?", "£4.50 a month", False),
+        ("what's the weather like in Paris tomorrow?", "I can't help with that here", False),
+        ("should I buy bitcoin with my savings?", "can't give investment advice", True),
+    ],
+)
+async def test_the_advice_refusal_answers_only_requests_for_advice(
+    agent_assets: AgentAssets, engine: AsyncEngine, text: str, expected: str, refused: bool
+) -> None:
+    run = await _run(agent_assets, engine, text)
+    assert expected in run["reply"]
+    assert ("advice" in run["reply"]) is refused
