@@ -10,6 +10,10 @@
 
 It stays out of the way of disputes and fraud ("a direct debit I don't recognise", "refund", "charged
 twice"): those go to the dispute procedure as before. It is checked in ``route`` before the model's intent.
+
+Customers often do not know whether a payment is a direct debit, a standing order or a scheduled payment
+("stop paying Sky", "cancel the pocket money to Oliver"): ``cancel_by_payee`` reads the customer's own
+active ones through the port and names the kind whose payee or reference the request mentions.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from __future__ import annotations
 import re
 
 from agents.dialogue.cues import normalise
+from agents.ports import BankingPort, RecurringPaymentView
+from agents.procedures.recurring import matches_words, named_words
 
 _CANCEL = re.compile(
     r"\b(?:cancel\w*|stop\w*|end|terminate|remove|delete|get rid of|switch off|turn off|dont want|"
@@ -70,3 +76,28 @@ def recurring_intent(text: str) -> str | None:
     if _INCOME.search(words) and not _INCOME_TOTAL.search(words):
         return "income"
     return None
+
+
+# Things a customer cancels that are not a payment to someone: cards, accounts, disputes, a complaint.
+_OTHER_THINGS = re.compile(
+    r"\b(?:card|cards|account|accounts|overdraft|dispute|complaint|transfer i (?:just )?made|order from|"
+    r"subscription to (?:the )?app)\b"
+)
+
+
+async def cancel_by_payee(text: str, banking: BankingPort) -> str | None:
+    """The cancel procedure for a request that names a payee or reference but not the kind of payment:
+    the kind of the customer's one active direct debit, standing order or scheduled payment it names."""
+    words = normalise(text)
+    if not _CANCEL.search(words) or _DISPUTE.search(words) or _OTHER_THINGS.search(words):
+        return None
+    named = named_words(text)
+    if not named:
+        return None
+    found: list[RecurringPaymentView] = [
+        *await banking.list_direct_debits(),
+        *await banking.list_standing_orders(),
+        *await banking.list_scheduled_payments(),
+    ]
+    kinds = {item.kind for item in found if matches_words(item, named)}
+    return f"cancel_{kinds.pop()}" if len(kinds) == 1 else None

@@ -11,7 +11,7 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.dialogue.cues import explicit_action, follow_up, status_question, urgent_intent
-from agents.dialogue.recurring_cues import recurring_intent
+from agents.dialogue.recurring_cues import cancel_by_payee, recurring_intent
 from agents.dialogue.spending_cues import spending_intent
 from agents.nodes.common import emit_step
 from agents.nodes.screen import handoff_priority
@@ -136,7 +136,11 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # A request the agent queued itself (the report or dispute planned after an urgent freeze).
         flow, why, update = _serve(str(forced), "", runtime)
         why = f"planned: {why}"
-    elif (recurring := recurring_intent(text)) and recurring in procedures and recurring != active:
+    elif (
+        (recurring := recurring_intent(text) or await cancel_by_payee(text, runtime.context.banking))
+        and recurring in procedures
+        and recurring != active
+    ):
         # Recurring payments, income, cancellations: no Banking77 intent has these (recurring helper).
         flow, why = "procedure", f"recurring cue -> {recurring}"
         update.update(procedure=recurring, procedure_intent=recurring, slots={})

@@ -101,7 +101,7 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9][a-z0-9'&-]*", text.lower()))
 
 
-def _named_words(text: str) -> set[str]:
+def named_words(text: str) -> set[str]:
     """The words that could name a payee or reference: what is left once the request words are gone."""
     cleaned = text.lower()
     for pattern in _KIND_WORDS.values():
@@ -109,7 +109,7 @@ def _named_words(text: str) -> set[str]:
     return {w for w in _words(cleaned) if w not in _NOT_A_NAME and len(w) >= 2 and not w.isdigit()}
 
 
-def _matches(item: RecurringPaymentView, named: set[str]) -> bool:
+def matches_words(item: RecurringPaymentView, named: set[str]) -> bool:
     own = _words(f"{item.payee_name} {item.reference}")
     return any(w in own for w in named if len(w) >= 3 or w in {"bt", "ee"})
 
@@ -128,9 +128,9 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
     kinds = kinds_asked(run.text)
     found = {kind: await run.recurring(kind) for kind in kinds}
     what = " and ".join(f"{LABELS[k]}s" for k in kinds) if len(kinds) < len(KINDS) else "regular payments"
-    named = _named_words(run.text)
+    named = named_words(run.text)
     everything = [item for items in found.values() for item in items]
-    picked = [item for item in everything if _matches(item, named)]
+    picked = [item for item in everything if matches_words(item, named)]
     if picked:
         return run.answer(
             "named",
@@ -231,9 +231,9 @@ async def _resolve_item(run: Run, kind: RecurringKind) -> RecurringPaymentView:
                 run.resolved(ITEM_SLOT, listed[position - 1].id)
                 return listed[position - 1]
         pool = listed or items
-    named = _named_words(run.text)
+    named = named_words(run.text)
     intro = ""
-    picked = [i for i in pool if _matches(i, named)]
+    picked = [i for i in pool if matches_words(i, named)]
     amount, _rest = parse_amount(run.text)
     if amount is not None:
         by_amount = [i for i in (picked or pool) if amount.contains(i.amount_minor)]

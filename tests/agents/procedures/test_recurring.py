@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from agents.dialogue.recurring_cues import recurring_intent
+from agents.dialogue.recurring_cues import cancel_by_payee, recurring_intent
 from agents.kb import KnowledgeBase
 from agents.procedures.engine import execute
 from agents.procedures.recorded import recorded_reply
@@ -273,3 +273,16 @@ async def test_the_recovered_reply_after_a_crash_covers_cancellations(
 )
 def test_recurring_cues(text: str, expected: str | None) -> None:
     assert recurring_intent(text) == expected
+
+
+async def test_a_cancellation_naming_only_the_payee_finds_its_kind(ports: list[SqlBankingPort]) -> None:
+    jake, kathleen = ports[0], ports[1]
+    assert await cancel_by_payee("stop paying British Gas please", jake) == "cancel_direct_debit"
+    assert await cancel_by_payee("I'd like to stop the Easy Saver transfer", jake) == "cancel_standing_order"
+    assert await cancel_by_payee("cancel the Greenway Lettings payment", jake) == "cancel_scheduled_payment"
+    assert await cancel_by_payee("cancel the Greenway Lettings payment", kathleen) is None  # not hers
+    assert await cancel_by_payee("stop paying Virgin Media", kathleen) == "cancel_direct_debit"
+    assert await cancel_by_payee("cancel my card", jake) is None
+    assert await cancel_by_payee("cancel the payment to Hollie Ward", jake) is None  # a one-off transfer
+    assert await cancel_by_payee("what does British Gas charge me", jake) is None  # no request to stop
+    assert await cancel_by_payee("stop British Gas, I don't recognise it", jake) is None  # a dispute
