@@ -1,71 +1,112 @@
-"""Argument checking for tool calls against the small JSON-schema subset the tools use.
+"""Tool arguments as pydantic models: one definition gives the JSON schema offered to a model and the check
+of what the model sent back.
 
-Supported: an object with ``properties``, ``required`` and ``additionalProperties: false``; property
-types string (``enum``, ``minLength``, ``maxLength``, ``format: date``), integer (``minimum``,
-``maximum``; booleans and floats are not integers) and boolean. Anything else in a schema is a bug.
+Models are strict (``"10"`` is not an integer, ``true`` is not one either) and forbid unknown fields; an
+optional argument is declared ``X | Absent = None``: it may be left out, an explicit null is refused, and
+the schema offered shows only ``X``.
+Validation errors become one ToolArgumentError whose message tells the model what to fix.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import ErrorDetails
 
 
 class ToolArgumentError(ValueError):
     """The model's arguments do not fit the tool's schema; the message says how, for the model to retry."""
 
 
-def _check_string(tool: str, key: str, value: Any, rule: dict[str, Any]) -> None:
-    if not isinstance(value, str):
-        raise ToolArgumentError(f"{tool}: argument {key!r} must be a string, not {type(value).__name__}")
-    if "enum" in rule and value not in rule["enum"]:
-        raise ToolArgumentError(f"{tool}: argument {key!r} must be one of {rule['enum']}, not {value!r}")
-    if len(value) < rule.get("minLength", 0):
-        raise ToolArgumentError(f"{tool}: argument {key!r} must not be empty")
-    if "maxLength" in rule and len(value) > rule["maxLength"]:
-        raise ToolArgumentError(f"{tool}: argument {key!r} is longer than {rule['maxLength']} characters")
-    if rule.get("format") == "date":
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            raise ToolArgumentError(
-                f"{tool}: argument {key!r} must be a date as YYYY-MM-DD, not {value!r}"
-            ) from None
-        if len(value) != 10:
-            raise ToolArgumentError(f"{tool}: argument {key!r} must be a date as YYYY-MM-DD, not {value!r}")
+class ToolArgs(BaseModel):
+    """Base of every tool's arguments."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_null(cls, value: Any) -> Any:
+        # Optional arguments are left out, never null: the schema offered does not allow null either.
+        if value is None:
+            raise ValueError("must be left out rather than null")
+        return value
 
 
-def _check_integer(tool: str, key: str, value: Any, rule: dict[str, Any]) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ToolArgumentError(f"{tool}: argument {key!r} must be an integer, not {type(value).__name__}")
-    if "minimum" in rule and value < rule["minimum"]:
-        raise ToolArgumentError(f"{tool}: argument {key!r} must be at least {rule['minimum']}")
-    if "maximum" in rule and value > rule["maximum"]:
-        raise ToolArgumentError(f"{tool}: argument {key!r} must be at most {rule['maximum']}")
+def _iso_date(value: str) -> str:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be a date as YYYY-MM-DD") from None
+    if len(value) != 10:
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return value
 
 
-def validate_arguments(tool: str, schema: dict[str, Any], args: Any) -> dict[str, Any]:
-    """Return ``args`` as a plain dict if they fit ``schema``; raise ToolArgumentError otherwise."""
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+Absent = SkipJsonSchema[None]  # ``limit: Limit | Absent = None``: optional, and offered as just ``Limit``
+IsoDate = Annotated[str, AfterValidator(_iso_date), Field(json_schema_extra={"format": "date"})]
+
+
+def tool_schema(args: type[ToolArgs]) -> dict[str, Any]:
+    """The JSON schema offered to a model: an object with properties, required and no other keys."""
+    schema = args.model_json_schema()
+    schema.pop("title", None)
+    schema.pop("description", None)
+    for prop in schema.get("properties", {}).values():
+        prop.pop("title", None)
+        prop.pop("default", None)  # an absent argument is left to the tool; null is never accepted
+    schema.setdefault("properties", {})
+    schema["required"] = list(schema.get("required", []))
+    return schema
+
+
+def validate_arguments(tool: str, args_model: type[ToolArgs], args: Any) -> dict[str, Any]:
+    """The arguments the model gave (only those: defaults stay the handler's), checked against
+    ``args_model``; ToolArgumentError otherwise."""
     if not isinstance(args, dict):
         raise ToolArgumentError(f"{tool}: arguments must be a JSON object, not {type(args).__name__}")
-    properties: dict[str, dict[str, Any]] = schema.get("properties", {})
-    unknown = sorted(str(k) for k in args if k not in properties)
+    try:
+        checked = args_model.model_validate(args)
+    except ValidationError as exc:
+        raise ToolArgumentError(_message(tool, args_model, exc.errors())) from None
+    return checked.model_dump(exclude_unset=True)
+
+
+def _message(tool: str, args_model: type[ToolArgs], errors: list[ErrorDetails]) -> str:
+    unknown = sorted(str(e["loc"][0]) for e in errors if e["type"] == "extra_forbidden")
     if unknown:
-        allowed = ", ".join(sorted(properties)) or "none"
-        raise ToolArgumentError(f"{tool}: unknown argument(s) {unknown}; allowed: {allowed}")
-    missing = [k for k in schema.get("required", []) if k not in args]
+        allowed = ", ".join(sorted(args_model.model_fields)) or "none"
+        return f"{tool}: unknown argument(s) {unknown}; allowed: {allowed}"
+    missing = [str(e["loc"][0]) for e in errors if e["type"] == "missing"]
     if missing:
-        raise ToolArgumentError(f"{tool}: missing required argument(s) {missing}")
-    for key, value in args.items():
-        rule = properties[key]
-        kind = rule.get("type")
-        if kind == "string":
-            _check_string(tool, key, value, rule)
-        elif kind == "integer":
-            _check_integer(tool, key, value, rule)
-        elif kind == "boolean":
-            if not isinstance(value, bool):
-                raise ToolArgumentError(f"{tool}: argument {key!r} must be true or false")
-        else:
-            raise TypeError(f"{tool}: schema type {kind!r} of {key!r} is not supported")
-    return dict(args)
+        return f"{tool}: missing required argument(s) {missing}"
+    return "; ".join(_one(tool, e) for e in errors)
+
+
+def _one(tool: str, error: ErrorDetails) -> str:
+    key = str(error["loc"][0]) if error["loc"] else "?"
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    what = f"{tool}: argument {key!r}"
+    if kind.startswith("int_"):
+        return f"{what} must be an integer, not {type(value).__name__}"
+    if kind == "bool_type":
+        return f"{what} must be true or false"
+    if kind == "string_type":
+        return f"{what} must be a string, not {type(value).__name__}"
+    if kind == "string_too_short":
+        return f"{what} must not be empty" if ctx.get("min_length") == 1 else f"{what} is too short"
+    if kind == "string_too_long":
+        return f"{what} is longer than {ctx.get('max_length')} characters"
+    if kind == "greater_than_equal":
+        return f"{what} must be at least {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"{what} must be at most {ctx.get('le')}"
+    if kind in ("literal_error", "enum"):
+        return f"{what} must be one of {ctx.get('expected')}, not {value!r}"
+    if kind == "value_error":
+        problem = str(ctx.get("error", error["msg"]))
+        return f"{what} {problem}" if value is None else f"{what} {problem}, not {value!r}"
+    return f"{what}: {error['msg']}"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
+from pydantic import Field
 
 from agents.models.types import ToolSpec
 from agents.ports import TransactionQuery
@@ -21,6 +22,7 @@ from agents.tools import (
     to_tool_specs,
     validate_tool_call,
 )
+from agents.tools.schema import Absent, Id, ToolArgs, tool_schema, validate_arguments
 from tests.agents.procedures.seeded import Bank
 
 READ_ONLY = {
@@ -82,11 +84,42 @@ def test_tool_specs_for_the_gateway() -> None:
         ("get_transaction", {"transaction_id": 12}, ToolArgumentError, "must be a string"),
         ("report_card", {"card_id": "x", "kind": "burnt"}, ToolArgumentError, "one of"),
         ("list_cards", ["x"], ToolArgumentError, "JSON object"),
+        ("search_transactions", {"limit": None}, ToolArgumentError, "left out rather than null"),
+        ("search_transactions", {"since": "2026-2-1"}, ToolArgumentError, "YYYY-MM-DD"),
+        ("open_dispute", {"transaction_id": "t", "reason": "no"}, ToolArgumentError, "too short"),
+        ("list_direct_debits", {"include_cancelled": "yes"}, ToolArgumentError, "true or false"),
     ],
 )
 def test_argument_validation(name: str, args: Any, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         validate_tool_call(name, args)
+
+
+def test_one_pydantic_model_gives_the_schema_offered_and_the_check() -> None:
+    class HolidayArgs(ToolArgs):
+        card_id: Id
+        country: Annotated[str, Field(min_length=2, max_length=2)]
+        days: Annotated[int, Field(ge=1, le=90)] | Absent = None
+
+    schema = tool_schema(HolidayArgs)
+    assert schema == {
+        "type": "object",
+        "properties": {
+            "card_id": {"type": "string", "minLength": 1, "maxLength": 64},
+            "country": {"type": "string", "minLength": 2, "maxLength": 2},
+            "days": {"type": "integer", "minimum": 1, "maximum": 90},
+        },
+        "required": ["card_id", "country"],
+        "additionalProperties": False,
+    }
+    assert validate_arguments("travel", HolidayArgs, {"card_id": "c", "country": "FR"}) == {
+        "card_id": "c",
+        "country": "FR",
+    }  # an absent optional argument stays absent: the tool's own default applies
+    with pytest.raises(ToolArgumentError, match="'days' must be at most 90"):
+        validate_arguments("travel", HolidayArgs, {"card_id": "c", "country": "FR", "days": 91})
+    for tool in TOOLS.values():  # every shipped tool is defined the same way
+        assert tool.parameters == tool_schema(tool.args)
 
 
 def test_unknown_tool() -> None:
