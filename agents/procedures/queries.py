@@ -293,8 +293,8 @@ def parse_period(text: str, today: date) -> tuple[DateRange | None, str]:
         back = (today.weekday() - _WEEKDAYS.index(m.group("day").lower())) % 7 or 7
         return DateRange(today - timedelta(days=back), None), _blank(text, m)
     if m := _YEAR_RE.search(text):
-        year = today.year if m.group("which").lower() == "this" else today.year - 1
-        return DateRange(date(year, 1, 1), min(date(year, 12, 31), today)), _blank(text, m)
+        which = today.year if m.group("which").lower() == "this" else today.year - 1
+        return DateRange(date(which, 1, 1), min(date(which, 12, 31), today)), _blank(text, m)
     if m := _BARE_MONTH_RE.search(text):
         # Reuse textparse's month arithmetic by asking it about "in <month>".
         year = f" {m.group('y')}" if m.group("y") else ""
