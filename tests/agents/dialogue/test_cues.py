@@ -1,0 +1,133 @@
+"""Urgency, questions about state, follow-ups and several requests, read from the words."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.dialogue.cues import explicit_action, follow_up, split_requests, status_question, urgent_intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("my wallet got pinched", "lost_or_stolen_card"),
+        ("someone stole my bag, this is awful, block my card", "lost_or_stolen_card"),
+        ("mugged last night, they took my purse", "lost_or_stolen_card"),
+        ("cant find my card anywhere", "lost_or_stolen_card"),
+        ("I think my card was cloned at a petrol station", "compromised_card"),
+        ("card got skimmed at the atm", "compromised_card"),
+        ("three charges from a shop Ive never heard of", "card_payment_not_recognised"),
+        ("there is a payment i dont recognise", "card_payment_not_recognised"),
+        ("a cash withdrawal I didn't make", "cash_withdrawal_not_recognised"),
+        ("a direct debit I never set up and don't recognise", "direct_debit_payment_not_recognised"),
+    ],
+)
+def test_urgent_cues_in_any_wording(text: str, intent: str) -> None:
+    assert urgent_intent(text) == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's my balance",
+        "when will my new card arrive",
+        "I found my card, please unfreeze it",
+        "how do I change my PIN",
+        "show me my Tesco payments",
+        "I lost my temper with the app, it's so slow",
+    ],
+)
+def test_ordinary_requests_are_not_urgent(text: str) -> None:
+    assert urgent_intent(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("is my card still active?", "card_status"),
+        ("did the freeze work?", "card_status"),
+        ("is my visa blocked or something", "card_status"),
+        ("is my debit card ok to use?", "card_status"),
+        ("any news on my dispute", "dispute_status"),
+        ("what's the status of my claim", "dispute_status"),
+    ],
+)
+def test_questions_about_state(text: str, kind: str) -> None:
+    assert status_question(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["can you freeze my card?", "please unfreeze my card", "I want to block my card", "freeze my visa"],
+)
+def test_a_request_to_act_is_never_a_status_question(text: str) -> None:
+    assert status_question(text) is None
+
+
+def test_explicit_actions() -> None:
+    assert explicit_action("block my card") == "freeze"
+    assert explicit_action("please report it stolen") == "report"
+    assert explicit_action("I want my money back") == "dispute"
+    assert explicit_action("my wallet got pinched") is None
+
+
+LISTED = {"procedure": "recent_transactions", "listed": ["26 Nov: Trainline, £17.15", "21 Nov: Amazon, £24.99"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("any older ones?", "older"),
+        ("ok and the three before them", "older"),
+        ("how much is that altogether?", "total"),
+        ("the second one", "pick"),
+        ("and the joint account?", "refine"),
+        ("same for the dollar one?", "refine"),
+        ("what about October", "refine"),
+    ],
+)
+def test_follow_ups_against_the_frame(text: str, kind: str) -> None:
+    found = follow_up(text, LISTED)
+    assert found is not None and found.kind == kind
+
+
+def test_no_frame_no_follow_up_and_a_new_request_is_not_one() -> None:
+    assert follow_up("any older ones?", None) is None
+    assert follow_up("I want to report my card stolen because it was taken on the train", LISTED) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        (
+            "can you freeze my card and tell me what's left in savings",
+            ["can you freeze my card", "tell me what's left in savings"],
+        ),
+        ("what is my balance? also when will my card arrive", ["what is my balance", "also when will my card arrive"]),
+        (
+            "what's my balance, show me my last transactions and is my card still active?",
+            ["what's my balance", "show me my last transactions", "is my card still active?"],
+        ),
+    ],
+)
+def test_several_requests_in_one_message(text: str, parts: list[str]) -> None:
+    assert split_requests(text) == parts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "show me payments to Tesco and Sainsbury",
+        "my card was stolen and someone used it",
+        "I found it, please unfreeze my visa card",
+        "hello, can you check my balance",
+        "I bought shoes and a bag at Next",
+    ],
+)
+def test_one_request_stays_whole(text: str) -> None:
+    assert split_requests(text) == [text]
+
+
+def test_at_most_three_requests() -> None:
+    text = "what's my balance, show my transactions, is my card active and when does my card arrive"
+    assert len(split_requests(text)) == 3
