@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from agents.safety.evaluation import load_labelled_lines
 from agents.safety.language import detect_language, fold, foreign_cues, mixed_english_part
 from agents.safety.screen import screen, to_json
 
-BANKING77 = Path(__file__).resolve().parents[3] / "fixtures" / "banking77" / "train.csv"
+ROOT = Path(__file__).resolve().parents[3]
+BANKING77 = ROOT / "fixtures" / "banking77" / "train.csv"
 
 
 @pytest.mark.parametrize(
@@ -112,3 +114,12 @@ def test_screening_carries_the_language() -> None:
     assert screen("Me robaron la tarjeta 4111 1111 1111 1111").language == "es"
     assert to_json(screen("what is my balance"))["language"] == "en"
     assert to_json(screen("ok"))["language"] is None
+
+
+def test_labelled_cases() -> None:
+    """fixtures/safety/language_cases.txt (also measured by bench/language_bench.py)."""
+    cases = load_labelled_lines(ROOT / "fixtures" / "safety" / "language_cases.txt")
+    assert {c.label for c in cases} == {"en", "es", "fr", "de", "pl", "pt", "it", "nl"}
+    readings = [(c.label, detect_language(c.text), c.text) for c in cases]
+    # None ("too short to tell") is as good as "en": the message goes the English way.
+    assert [r for r in readings if r[1] != r[0] and not (r[0] == "en" and r[1] is None)] == []
