@@ -10,7 +10,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from agents.compliance.advice import INVESTMENT, LEGAL, TAX, find_advice
+from agents.compliance.advice import (
+    ADVICE_SOURCES,
+    ADVICE_TOPIC_NAMES,
+    INVESTMENT,
+    LEGAL,
+    TAX,
+    find_advice,
+)
 from agents.compliance.disclosure import DEFAULT_DISCLOSURE, discloses_ai
 from agents.compliance.leaks import find_leaks
 from agents.compliance.promises import find_promises, remove_promises
@@ -68,12 +75,8 @@ class ComplianceResult:
     findings: list[ComplianceFinding]
 
 
-_ADVICE_TOPICS = {INVESTMENT: "investment", LEGAL: "legal", TAX: "tax"}
-_ADVICE_SOURCES = {
-    INVESTMENT: "an independent financial adviser",
-    LEGAL: "a solicitor or Citizens Advice",
-    TAX: "HMRC or a qualified tax adviser",
-}
+_ADVICE_TOPICS = ADVICE_TOPIC_NAMES
+_ADVICE_SOURCES = ADVICE_SOURCES
 _LONG_DIGITS = re.compile(r"\d[\d \-]{3,}\d")
 
 
