@@ -99,44 +99,58 @@ _CUES: dict[str, dict[str, str]] = {
         LOST: r"\bperd(?:i|io|ido|ida|idos|idas|ieron)\b|\bextravi\w*",
         STOLEN: r"\brob(?:ad[oa]s?|aron|o|ar)\b|\bhurt(?:ad[oa]s?|aron|o)\b|\bme quitaron\b",
         FRAUD: r"\bfraud\w*|\bestaf\w*|\bno reconozco\b",
-        HUMAN: r"\bpersona\b|\bagente\b|\bhumano\b|\boperador\w*|\basesor\w*|\bhablar con alguien\b",
+        HUMAN: r"\b(?:hablar|habla|hable|comunicarme|pasarme|pasame|contactar|atienda)\b.{0,30}"
+        r"\b(?:persona|alguien|agente|humano|operador\w*|asesor\w*|ejecutivo)\b|\bpersona real\b"
+        r"|^\W*(?:un |una )?(?:agente|asesor|operador|persona|humano)\W*(?:por favor)?\W*$",
     },
     "fr": {
         LOST: r"\bperdu[es]{0,2}\b|\begare[es]{0,2}\b",
-        STOLEN: r"\bvole[es]{0,2}\b|\bvol de\b|\bdérob\w*|\bderob\w*",
+        STOLEN: r"\bvole[es]{0,2}\b|\bvol de\b|\bderob\w*",
         FRAUD: r"\bfraud\w*|\barnaqu\w*|\bescroqu\w*|\bne reconnais pas\b",
-        HUMAN: r"\bquelqu'?un\b|\bconseill(?:er|ere)s?\b|\bhumain\b|\bune personne\b|\bun agent\b"
-        r"|\boperat(?:eur|rice)\b",
+        HUMAN: r"\b(?:parler|discuter|passer|mettre|joindre|contacter)\b.{0,30}"
+        r"\b(?:quelqu'?un|conseill(?:er|ere)|humain|personne|agent|operat(?:eur|rice))\b|\bvrai humain\b"
+        r"|^\W*(?:un )?(?:conseiller|agent|humain)\W*(?:s'il vous plait)?\W*$",
     },
     "de": {
         LOST: r"\bverloren\b",
         STOLEN: r"\bgestohlen\b|\bgeklaut\b|\bdiebstahl\b",
         FRAUD: r"\bbetrug\w*|\bbetrueg\w*|\bnicht erkenne\b",
-        HUMAN: r"\bmitarbeiter(?:in)?\b|\bmenschen?\b|\bberater(?:in)?\b|\bkundenberater\w*|\bperson\b",
+        HUMAN: r"\b(?:mitarbeiter(?:in)?|menschen?|person|berater(?:in)?|kundenberater\w*|jemandem)\b.{0,30}"
+        r"\b(?:sprechen|reden|verbinden|chatten)\b"
+        r"|\b(?:sprechen|reden|verbinden|chatten)\b.{0,30}\b(?:mitarbeiter(?:in)?|menschen?|berater(?:in)?)\b"
+        r"|^\W*(?:mitarbeiter|berater)\W*(?:bitte)?\W*$",
     },
     "pl": {
         LOST: r"\bzgubi\w*|\bzagubi\w*",
         STOLEN: r"\bskradzion\w*|\bukradzion\w*|\bukradl\w*|\bukradli\b|\bkradziez\w*",
         FRAUD: r"\boszust\w*|\bwyludz\w*",
-        HUMAN: r"\bkonsultant\w*|\bczlowiek\w*|\bosob[aąey]\b|\bosoba\b|\bpracownik\w*|\bdoradc\w*",
+        HUMAN: r"\b(?:rozmaw\w*|porozmaw\w*|polacz\w*|przekaz\w*|kontakt\w*|mowic)\b.{0,30}"
+        r"\b(?:konsultant\w*|czlowiek\w*|pracownik\w*|doradc\w*|osob\w*)"
+        r"|\bz (?:prawdziwym |zywym )?czlowiekiem\b"
+        r"|^\W*konsultant\w*\W*(?:prosze)?\W*$",
     },
     "pt": {
         LOST: r"\bperd(?:i|eu|ido|ida|idos|idas)\b|\bextravi\w*",
         STOLEN: r"\broub(?:ad[oa]s?|aram|o|ou)\b|\bfurt(?:ad[oa]s?|aram|o)\b",
         FRAUD: r"\bfraud\w*|\bgolpe\b|\bnao reconheco\b",
-        HUMAN: r"\batendente\b|\bpessoa\b|\bhumano\b|\boperador\w*|\bfalar com alguem\b",
+        HUMAN: r"\b(?:falar|conversar|ligar|contactar|contatar|passe|passa|passar)\b.{0,30}"
+        r"\b(?:atendente|pessoa|humano|alguem|operador\w*|gerente|funcionario)\b|\batendimento humano\b"
+        r"|^\W*(?:um )?(?:atendente|humano|operador)\W*(?:por favor)?\W*$",
     },
     "it": {
         LOST: r"\bpers[oaie]\b|\bsmarrit\w*",
         STOLEN: r"\brubat[oaie]\b|\brubato\b|\bfurt(?:o|at[oaie])\b",
         FRAUD: r"\bfrod\w*|\btruff\w*|\bnon riconosco\b",
-        HUMAN: r"\boperat(?:ore|rice)\b|\bpersona\b|\bumano\b|\bconsulente\b|\bparlare con qualcuno\b",
+        HUMAN: r"\b(?:parlare|parlarne|passarmi|passami|contattare|mettermi in contatto)\b.{0,30}"
+        r"\b(?:operat(?:ore|rice)|persona|umano|qualcuno|consulente)\b"
+        r"|^\W*(?:un )?(?:operatore|consulente)\W*(?:per favore)?\W*$",
     },
     "nl": {
         LOST: r"\bkwijt\b|\bverloren\b",
         STOLEN: r"\bgestolen\b|\bdiefstal\b",
         FRAUD: r"\bfraude\b|\boplicht\w*",
-        HUMAN: r"\bmedewerker\b|\bmens\b|\bpersoon\b",
+        HUMAN: r"\b(?:medewerker|mens|persoon)\b.{0,20}\b(?:spreken|praten|chatten)\b"
+        r"|\b(?:spreken|praten|doorverbinden)\b.{0,25}\b(?:medewerker|mens|persoon)\b",
     },
 }
 

@@ -94,6 +94,15 @@ def test_a_message_in_one_language_has_no_english_part() -> None:
         ("è una frode", "it", {"fraud"}),
         ("vorrei parlare con un operatore", "it", {"human"}),
         ("qual è il mio saldo", "it", set()),
+        # a person mentioned is not a person asked for
+        ("quiero transferir dinero a otra persona", "es", set()),
+        ("quero transferir dinheiro para outra pessoa", "pt", set()),
+        ("una persona mi ha chiesto il codice", "it", set()),
+        ("personne ne répond au téléphone", "fr", set()),
+        ("ich möchte mit einem Menschen reden", "de", {"human"}),
+        ("agente, por favor", "es", {"human"}),
+        ("ik wil graag een medewerker spreken", "nl", {"human"}),
+        ("połącz mnie z konsultantem", "pl", {"human"}),
         ("¿cuál es mi saldo?", "es", set()),
     ],
 )
