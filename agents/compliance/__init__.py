@@ -1,6 +1,6 @@
 """The compliance check of outbound drafts: rule checks (always) and an optional LLM reviewer prompt."""
 
-from agents.compliance.review import REVIEW_SCHEMA, review_prompt
+from agents.compliance.review import REVIEW_SCHEMA, ReviewVerdict, review_prompt
 from agents.compliance.rules import (
     DEFAULT_DISCLOSURE,
     RULES,
@@ -13,6 +13,7 @@ from agents.compliance.rules import (
 __all__ = [
     "DEFAULT_DISCLOSURE",
     "REVIEW_SCHEMA",
+    "ReviewVerdict",
     "RULES",
     "ComplianceContext",
     "ComplianceFinding",

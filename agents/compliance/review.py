@@ -7,17 +7,19 @@ and a reviewer can only add caution (``revise`` or ``escalate``), never clear a 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
-REVIEW_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "verdict": {"type": "string", "enum": ["ok", "revise", "escalate"]},
-        "reasons": {"type": "array", "items": {"type": "string"}},
-    },
-    "required": ["verdict", "reasons"],
-    "additionalProperties": False,
-}
+from agents.models.structured import StructuredOutput, output_schema
+
+
+class ReviewVerdict(StructuredOutput):
+    """The reviewer's answer: the schema sent to the model and the check of its reply."""
+
+    verdict: Literal["ok", "revise", "escalate"]
+    reasons: list[str]
+
+
+REVIEW_SCHEMA: dict[str, Any] = output_schema(ReviewVerdict)
 
 _SYSTEM = """You review a reply that Northbank's AI support assistant is about to send to a customer.
 Judge only the draft, against the facts you are given. Answer with JSON matching the schema:

@@ -196,9 +196,9 @@ class Gateway:
     ) -> ModelResponse:
         entry = attempt.entry
         data = result.data
-        if request.response_schema is not None:
+        if request.response_model is not None:
             try:
-                data = parse_structured(result.text, result.data, request.response_schema)
+                data = parse_structured(result.text, result.data, request.response_model)
             except MalformedOutput as exc:
                 raise ProviderFailure(
                     Outcome.MALFORMED,

@@ -1,31 +1,49 @@
-"""Parse and check structured output against the request's JSON schema."""
+"""Structured output as pydantic models: one definition gives the JSON schema sent to the provider and the
+check of what came back.
+
+A model is strict (``"high"`` is not a number, ``true`` is not one either) and forbids unknown keys; an
+optional key is declared ``X | Absent = None`` so the schema sent shows only ``X``. A truncated, chatty or
+half-formed answer raises MalformedOutput, which makes the gateway fall back to the next provider.
+"""
 
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Any
 
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "object": (dict,),
-    "array": (list,),
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-    "null": (type(None),),
-}
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import ErrorDetails
+
+Absent = SkipJsonSchema[None]
 
 
 class MalformedOutput(ValueError):
     pass
 
 
-def parse_structured(text: str, data: dict[str, Any] | None, schema: dict[str, Any]) -> dict[str, Any]:
-    """The object the model produced, or MalformedOutput.
+class StructuredOutput(BaseModel):
+    """Base of every structured output a node asks a model for."""
 
-    Checks the top level only (required keys, property types, enums): enough to catch the truncated,
-    chatty or half-formed answers that make a fallback worthwhile, without a JSON-schema dependency.
-    """
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+@cache
+def output_schema(model: type[StructuredOutput]) -> dict[str, Any]:
+    """The JSON schema (an object, no other keys) sent to the provider; read-only: do not mutate."""
+    schema = model.model_json_schema()
+    schema.pop("title", None)
+    schema.pop("description", None)
+    for prop in schema.get("properties", {}).values():
+        prop.pop("title", None)
+        prop.pop("default", None)
+    schema["required"] = list(schema.get("required", []))
+    return schema
+
+
+def parse_structured(text: str, data: dict[str, Any] | None, model: type[StructuredOutput]) -> dict[str, Any]:
+    """The object the model produced (as JSON: the keys it gave), or MalformedOutput."""
     if data is None:
         try:
             parsed = json.loads(text)
@@ -34,27 +52,30 @@ def parse_structured(text: str, data: dict[str, Any] | None, schema: dict[str, A
         if not isinstance(parsed, dict):
             raise MalformedOutput(f"expected a JSON object, got {type(parsed).__name__}")
         data = parsed
-    missing = [key for key in schema.get("required", []) if key not in data]
+    try:
+        checked = model.model_validate(data)
+    except ValidationError as exc:
+        raise MalformedOutput(_problem(exc.errors())) from None
+    return checked.model_dump(mode="json", exclude_unset=True)
+
+
+_TYPE_NAMES = {"float": "number", "int": "integer", "string": "string", "bool": "boolean", "list": "array"}
+
+
+def _problem(errors: list[ErrorDetails]) -> str:
+    missing = [str(e["loc"][0]) for e in errors if e["type"] == "missing"]
     if missing:
-        raise MalformedOutput(f"missing required keys {missing}")
-    properties: dict[str, Any] = schema.get("properties", {})
-    for key, value in data.items():
-        spec = properties.get(key)
-        if spec is None:
-            if schema.get("additionalProperties") is False:
-                raise MalformedOutput(f"unexpected key {key!r}")
-            continue
-        _check_value(key, value, spec)
-    return data
-
-
-def _check_value(key: str, value: Any, spec: dict[str, Any]) -> None:
-    expected = spec.get("type")
-    names = [expected] if isinstance(expected, str) else list(expected or [])
-    if names:
-        allowed = tuple(t for name in names for t in _JSON_TYPES.get(name, (object,)))
-        is_bool_for_number = isinstance(value, bool) and "boolean" not in names
-        if not isinstance(value, allowed) or is_bool_for_number:
-            raise MalformedOutput(f"{key!r} should be {'/'.join(names)}, got {type(value).__name__}")
-    if "enum" in spec and value not in spec["enum"]:
-        raise MalformedOutput(f"{key!r} is {value!r}, not one of {spec['enum']}")
+        return f"missing required keys {missing}"
+    error = errors[0]
+    key = str(error["loc"][0]) if error["loc"] else "?"
+    kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return f"unexpected key {key!r}"
+    if kind.endswith("_type"):
+        expected = _TYPE_NAMES.get(kind.removesuffix("_type"), kind.removesuffix("_type"))
+        return f"{key!r} should be {expected}, got {type(value).__name__}"
+    if kind in ("literal_error", "enum"):
+        return f"{key!r} is {value!r}, not one of {ctx.get('expected')}"
+    if kind == "value_error":
+        return f"{key!r} is {value!r}: {ctx.get('error', error['msg'])}"
+    return f"{key!r}: {error['msg']}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from agents.models.structured import StructuredOutput, output_schema
+
 Role = Literal["system", "user", "assistant", "tool"]
 Task = str
 """What a request is for: "triage", "reply", "summary", "review", "tool_select", ... The local provider
@@ -46,8 +48,8 @@ class ModelRequest:
     messages: list[ChatMessage]
     inputs: dict[str, Any] = field(default_factory=dict)
     """Structured inputs for the local provider (e.g. {"text": ..., "facts": ...}); never sent to an API."""
-    response_schema: dict[str, Any] | None = None
-    """A JSON schema (type object) => structured output, parsed into ModelResponse.data."""
+    response_model: type[StructuredOutput] | None = None
+    """Structured output: the pydantic model whose schema is sent and which checks ModelResponse.data."""
     tools: list[ToolSpec] | None = None
     tool_choice: str = "auto"
     """"auto", "required", "none" or the name of one tool the model must call."""
@@ -55,14 +57,17 @@ class ModelRequest:
     temperature: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.response_schema is not None and self.tools:
+        if self.response_model is not None and self.tools:
             # Anthropic implements structured output as a forced tool, which would silently disable the
             # caller's own tools; two requests are clearer than one ambiguous one.
             raise ValueError("a request asks for structured output or for tool calls, not both")
-        if self.response_schema is not None and self.response_schema.get("type") != "object":
-            raise ValueError('response_schema must describe an object ({"type": "object", ...})')
         if self.max_output_tokens <= 0:
             raise ValueError("max_output_tokens must be positive")
+
+    @property
+    def response_schema(self) -> dict[str, Any] | None:
+        """The JSON schema (an object) of the structured output asked for, from ``response_model``."""
+        return output_schema(self.response_model) if self.response_model is not None else None
 
 
 @dataclass(frozen=True)

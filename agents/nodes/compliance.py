@@ -7,7 +7,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agents.compliance.review import REVIEW_SCHEMA, review_prompt
+from agents.compliance.review import ReviewVerdict, review_prompt
 from agents.compliance.rules import ComplianceContext, check_draft
 from agents.context import AgentContext
 from agents.models.errors import TierUnavailable
@@ -82,7 +82,7 @@ async def compliance(state: AgentState, runtime: Runtime[AgentContext]) -> dict[
                         for m in review_prompt(result.text, {})
                     ],
                     inputs={"draft": result.text},
-                    response_schema=REVIEW_SCHEMA,
+                    response_model=ReviewVerdict,
                     max_output_tokens=200,
                 ),
             )

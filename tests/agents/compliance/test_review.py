@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from agents.compliance import REVIEW_SCHEMA, review_prompt
+from agents.compliance import ReviewVerdict, review_prompt
 from agents.models.structured import MalformedOutput, parse_structured
 
 
@@ -30,7 +30,7 @@ def test_facts_serialise_deterministically() -> None:
 @pytest.mark.parametrize("verdict", ["ok", "revise", "escalate"])
 def test_schema_accepts_each_verdict(verdict: str) -> None:
     answer = json.dumps({"verdict": verdict, "reasons": []})
-    assert parse_structured(answer, None, REVIEW_SCHEMA)["verdict"] == verdict
+    assert parse_structured(answer, None, ReviewVerdict)["verdict"] == verdict
 
 
 @pytest.mark.parametrize(
@@ -39,4 +39,4 @@ def test_schema_accepts_each_verdict(verdict: str) -> None:
 )
 def test_schema_rejects_malformed_answers(answer: str) -> None:
     with pytest.raises(MalformedOutput):
-        parse_structured(answer, None, REVIEW_SCHEMA)
+        parse_structured(answer, None, ReviewVerdict)

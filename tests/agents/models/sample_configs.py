@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from agents.models.structured import StructuredOutput, output_schema
+
 LOCAL = (
     '{ provider = "local", model = "bankdesk-local", price_in_per_m = 0, price_out_per_m = 0, timeout_s = 5 }'
 )
@@ -43,16 +45,13 @@ def tiers(
     )
 
 
-TRIAGE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "intent": {"type": "string"},
-        "confidence": {"type": "number"},
-        "needs_human": {"type": "boolean"},
-    },
-    "required": ["intent", "confidence", "needs_human"],
-    "additionalProperties": False,
-}
+class TriageAnswer(StructuredOutput):
+    intent: str
+    confidence: float
+    needs_human: bool
+
+
+TRIAGE_SCHEMA: dict[str, Any] = output_schema(TriageAnswer)
 
 LIST_TRANSACTIONS = {
     "name": "list_transactions",

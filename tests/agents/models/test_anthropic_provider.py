@@ -23,6 +23,7 @@ from tests.agents.models.sample_configs import (
     ANTHROPIC_SONNET,
     LIST_TRANSACTIONS,
     TRIAGE_SCHEMA,
+    TriageAnswer,
     tiers,
 )
 
@@ -71,7 +72,7 @@ async def test_structured_output_is_a_forced_tool(
     replay_transport.queue(ANTHROPIC_HOST, recorded("anthropic/message_triage_structured.json"))
     gateway = make_gateway(CONFIG)
     request = ModelRequest(
-        task="triage", messages=[ChatMessage("user", "card not here")], response_schema=TRIAGE_SCHEMA
+        task="triage", messages=[ChatMessage("user", "card not here")], response_model=TriageAnswer
     )
 
     response = await gateway.call("nano", request, meta=META)
@@ -186,7 +187,7 @@ async def test_failures_map_to_outcomes(
 ) -> None:
     replay_transport.queue(ANTHROPIC_HOST, recorded(replay_name))
     gateway = make_gateway(CONFIG)
-    request = ModelRequest(task="triage", messages=[ChatMessage("user", "hi")], response_schema=TRIAGE_SCHEMA)
+    request = ModelRequest(task="triage", messages=[ChatMessage("user", "hi")], response_model=TriageAnswer)
 
     with pytest.raises(TierUnavailable):
         await gateway.call("nano", request, meta=META)  # haiku, no retries, no fallback
@@ -200,7 +201,7 @@ async def test_malformed_answer_is_still_billed(
 ) -> None:
     replay_transport.queue(ANTHROPIC_HOST, recorded("anthropic/message_malformed_structured.json"))
     gateway = make_gateway(CONFIG)
-    request = ModelRequest(task="triage", messages=[ChatMessage("user", "hi")], response_schema=TRIAGE_SCHEMA)
+    request = ModelRequest(task="triage", messages=[ChatMessage("user", "hi")], response_model=TriageAnswer)
 
     with pytest.raises(TierUnavailable):
         await gateway.call("nano", request, meta=META)

@@ -21,7 +21,7 @@ from agents.models.recording import InMemoryRecorder
 from tests.agents.models.conftest import GatewayFactory
 from tests.agents.models.fakes import FakeClock
 from tests.agents.models.replay import OPENAI_HOST, ReplayTransport, recorded
-from tests.agents.models.sample_configs import LOCAL, TRIAGE_SCHEMA, tiers
+from tests.agents.models.sample_configs import LOCAL, TriageAnswer, tiers
 
 META = CallMeta(conversation_id="conv-b", node="respond")
 OPENAI_NO_RETRY = (
@@ -160,7 +160,7 @@ async def test_malformed_output_does_not_open_the_breaker(
 ) -> None:
     replay_transport.queue(OPENAI_HOST, *[recorded("openai/chat_completion_malformed_json.json")] * 4)
     gateway = make_gateway(CONFIG, handlers={})
-    request = ModelRequest(task="triage", messages=[ChatMessage("user", "x")], response_schema=TRIAGE_SCHEMA)
+    request = ModelRequest(task="triage", messages=[ChatMessage("user", "x")], response_model=TriageAnswer)
 
     for _ in range(4):
         with pytest.raises(TierUnavailable):

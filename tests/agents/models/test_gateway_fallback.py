@@ -32,7 +32,7 @@ from tests.agents.models.sample_configs import (
     LOCAL,
     OPENAI_LARGE,
     OPENAI_NANO,
-    TRIAGE_SCHEMA,
+    TriageAnswer,
     tiers,
 )
 
@@ -46,7 +46,7 @@ def triage_request() -> ModelRequest:
         task="triage",
         messages=[ChatMessage("user", "my card never came")],
         inputs={"text": "my card never came"},
-        response_schema=TRIAGE_SCHEMA,
+        response_model=TriageAnswer,
     )
 
 

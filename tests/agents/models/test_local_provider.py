@@ -21,7 +21,7 @@ from agents.models.errors import ProviderFailure
 from agents.models.providers.base import CallOptions
 from agents.models.recording import InMemoryRecorder
 from tests.agents.models.conftest import GatewayFactory
-from tests.agents.models.sample_configs import LOCAL, TRIAGE_SCHEMA, tiers
+from tests.agents.models.sample_configs import LOCAL, TriageAnswer, tiers
 
 OPTIONS = CallOptions(model="bankdesk-local", timeout_s=5)
 META = CallMeta(conversation_id="conv-l", node="triage")
@@ -117,7 +117,7 @@ async def test_structured_local_result_is_checked_against_the_schema(
     gateway = make_gateway(
         tiers(nano=[LOCAL]), handlers={"triage": lambda r: LocalResult(data={"intent": "card_arrival"})}
     )
-    request = ModelRequest(task="triage", messages=[], response_schema=TRIAGE_SCHEMA)
+    request = ModelRequest(task="triage", messages=[], response_model=TriageAnswer)
 
     with pytest.raises(TierUnavailable):
         await gateway.call("nano", request, meta=META)

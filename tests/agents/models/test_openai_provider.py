@@ -24,6 +24,7 @@ from tests.agents.models.sample_configs import (
     OPENAI_MINI,
     OPENAI_NANO,
     TRIAGE_SCHEMA,
+    TriageAnswer,
     tiers,
 )
 
@@ -72,7 +73,7 @@ async def test_structured_output_uses_json_schema_and_is_parsed(
     replay_transport.queue(OPENAI_HOST, recorded("openai/chat_completion_triage_structured.json"))
     gateway = make_gateway(CONFIG)
     request = ModelRequest(
-        task="triage", messages=[ChatMessage("user", "card not here")], response_schema=TRIAGE_SCHEMA
+        task="triage", messages=[ChatMessage("user", "card not here")], response_model=TriageAnswer
     )
 
     response = await gateway.call("nano", request, meta=META)
@@ -190,7 +191,7 @@ async def test_failures_map_to_outcomes(
 ) -> None:
     replay_transport.queue(OPENAI_HOST, recorded(replay_name))
     gateway = make_gateway(CONFIG)
-    request = ModelRequest(task="triage", messages=[ChatMessage("user", "hi")], response_schema=TRIAGE_SCHEMA)
+    request = ModelRequest(task="triage", messages=[ChatMessage("user", "hi")], response_model=TriageAnswer)
 
     with pytest.raises(TierUnavailable):
         await gateway.call("large", request, meta=META)  # large: gpt-4.1, no retries, no fallback

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 import pytest
+from pydantic import Field
 
 from agents.models import ChatMessage, ModelRequest, ToolSpec
 from agents.models.pricing import cost_usd_micros
 from agents.models.providers.base import retry_after_seconds
-from agents.models.structured import MalformedOutput, parse_structured
-from tests.agents.models.sample_configs import TRIAGE_SCHEMA
+from agents.models.structured import MalformedOutput, StructuredOutput, parse_structured
+from tests.agents.models.sample_configs import TriageAnswer
 
 
 def test_cost_is_exact_integer_micro_dollars() -> None:
@@ -49,12 +51,10 @@ def test_cost_rounds_up_and_zero_is_zero() -> None:
 def test_request_rejects_schema_and_tools_together() -> None:
     tool = ToolSpec(name="t", description="d", parameters={"type": "object"})
     with pytest.raises(ValueError, match="not both"):
-        ModelRequest(task="triage", messages=[], response_schema=TRIAGE_SCHEMA, tools=[tool])
+        ModelRequest(task="triage", messages=[], response_model=TriageAnswer, tools=[tool])
 
 
-def test_request_rejects_non_object_schema_and_bad_limits() -> None:
-    with pytest.raises(ValueError, match="must describe an object"):
-        ModelRequest(task="triage", messages=[], response_schema={"type": "array"})
+def test_request_rejects_bad_limits() -> None:
     with pytest.raises(ValueError, match="must be positive"):
         ModelRequest(task="reply", messages=[], max_output_tokens=0)
     with pytest.raises(ValueError, match="tool_call_id"):
@@ -74,14 +74,16 @@ def test_request_rejects_non_object_schema_and_bad_limits() -> None:
 )
 def test_structured_output_problems_are_reported(text: str, problem: str) -> None:
     with pytest.raises(MalformedOutput, match=problem.replace("[", r"\[").replace("]", r"\]")):
-        parse_structured(text, None, TRIAGE_SCHEMA)
+        parse_structured(text, None, TriageAnswer)
 
 
 def test_structured_output_enum_and_valid_object() -> None:
-    schema = {"type": "object", "properties": {"verdict": {"type": "string", "enum": ["pass", "rewrite"]}}}
-    assert parse_structured('{"verdict": "pass"}', None, schema) == {"verdict": "pass"}
+    class Verdict(StructuredOutput):
+        verdict: Literal["pass", "rewrite"]
+
+    assert parse_structured('{"verdict": "pass"}', None, Verdict) == {"verdict": "pass"}
     with pytest.raises(MalformedOutput, match="not one of"):
-        parse_structured("", {"verdict": "maybe"}, schema)
+        parse_structured("", {"verdict": "maybe"}, Verdict)
 
 
 def test_retry_after_header_forms() -> None:
@@ -90,3 +92,23 @@ def test_retry_after_header_forms() -> None:
     assert retry_after_seconds({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0  # in the past
     assert retry_after_seconds({}) is None
     assert retry_after_seconds({"retry-after": "soon"}) is None
+
+
+def test_one_pydantic_model_gives_the_schema_sent_and_the_check_of_the_answer() -> None:
+    class Scored(StructuredOutput):
+        label: Literal["a", "b"]
+        score: float = Field(ge=0, le=1)
+
+    request = ModelRequest(task="triage", messages=[], response_model=Scored)
+    assert request.response_schema == {
+        "type": "object",
+        "properties": {
+            "label": {"type": "string", "enum": ["a", "b"]},
+            "score": {"type": "number", "minimum": 0, "maximum": 1},
+        },
+        "required": ["label", "score"],
+        "additionalProperties": False,
+    }
+    assert parse_structured('{"label": "a", "score": 1}', None, Scored) == {"label": "a", "score": 1.0}
+    with pytest.raises(MalformedOutput, match="'score'"):
+        parse_structured('{"label": "a", "score": 1.5}', None, Scored)  # the schema's maximum, checked
