@@ -23,12 +23,12 @@ from agents.models import (
     build_gateway,
     load_config,
 )
+from agents.models.structured import StructuredOutput
 
-SCHEMA = {
-    "type": "object",
-    "properties": {"intent": {"type": "string"}, "confidence": {"type": "number"}},
-    "required": ["intent", "confidence"],
-}
+
+class Triage(StructuredOutput):
+    intent: str
+    confidence: float
 
 
 def triage(request: ModelRequest) -> LocalResult:
@@ -45,7 +45,7 @@ async def run(calls: int) -> None:
     gateway = build_gateway(load_config(), recorder=recorder, local_handlers=handlers)
     meta = CallMeta(conversation_id="bench", node="triage", variant=None)
     triage_request = ModelRequest(
-        task="triage", messages=[ChatMessage("user", "my card has not arrived")], response_schema=SCHEMA
+        task="triage", messages=[ChatMessage("user", "my card has not arrived")], response_model=Triage
     )
     reply_request = ModelRequest(task="reply", messages=[ChatMessage("user", "my card has not arrived")])
 
