@@ -91,7 +91,20 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
         "days? out",
         "going out",
     ),
-    "bills": ("household bills", "utilities", "utility bills", "bills", "energy", "broadband"),
+    "bills": (
+        "household bills",
+        "utilities",
+        "utility bills",
+        "bills",
+        "energy",
+        "broadband",
+        "council tax",
+        "tv licen[cs]e",
+        "gas and electric(?:ity)?",
+        "electricity",
+        "phone bills?",
+        "insurance",
+    ),
     "cash": ("cash withdrawals?", "cash machines?", "atms?", "cash"),
     "salary": ("salary", "salaries", "wages", "pay ?cheques?", "pay ?checks?"),
     "transfers": ("bank transfers?", "transfers?", "money sent to people"),
@@ -111,6 +124,11 @@ CATEGORY_LABELS = {
 }
 # Money in by nature: asked about, they are what came in.
 INCOME_CATEGORIES = frozenset({"salary", "interest"})
+# Bills named by what they are for: the category plus the payees that bill it.
+BILL_KINDS: dict[str, tuple[re.Pattern[str], str]] = {
+    "mortgage": (re.compile(r"building society|mortgage|home loan", re.IGNORECASE), "your mortgage"),
+}
+_BILL_KIND_RE = re.compile(r"\b(?:my\s+|the\s+)?(?P<kind>mortgage)(?:\s+payments?)?\b", re.IGNORECASE)
 
 _CATEGORY_RES = tuple(
     (category, re.compile(rf"\b(?:{phrase})\b", re.IGNORECASE))
@@ -172,7 +190,8 @@ _MIN_RE = re.compile(r"\b(?:smallest|cheapest|lowest|least\s+expensive|tiniest)\
 _TOTAL_RE = re.compile(
     r"\b(?:total|totals|in\s+all|altogether|all\s+together|sum|summed|add(?:ed)?\s+up|adds\s+up|tot\s+up"
     r"|how\s+much|what\s+(?:did|have|do)\s+i\s+(?:spend|spent|pay|paid|receive|received|get|got)"
-    r"|what\s+i(?:'ve|\s+have)?\s+(?:spent|paid|received)|what\s+have\s+i\s+spent|spending\s+on)\b",
+    r"|what\s+i(?:'ve|\s+have)?\s+(?:spent|paid|received)|what\s+have\s+i\s+spent|spending\s+on"
+    r"|what\s+(?:did|have)\s+[\w\s']{1,40}?\s+cost|c[ao]me?\s+to|add(?:s|ed)?\s+up\s+to)\b",
     re.IGNORECASE,
 )
 _IN_RE = re.compile(
@@ -185,6 +204,21 @@ _YEAR_RE = re.compile(r"\b(?P<which>this|last)\s+year\b", re.IGNORECASE)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SINCE_WEEKDAY_RE = re.compile(
     r"\b(?:since|from)\s+(?:last\s+)?(?P<day>" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE
+)
+_MONTH_NAMES = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+)
+# "the first half of November", "the last week of October", "the second fortnight of September".
+_PART_OF_MONTH_RE = re.compile(
+    r"\b(?:the\s+)?(?P<part>first|second|last|final)\s+(?P<unit>half|week|fortnight)\s+of\s+(?P<m>"
+    + _MONTH_NAMES
+    + r")\b(?:\s+(?P<y>\d{4}))?",
+    re.IGNORECASE,
+)
+# "the month before October": what a follow-up ("and the month before?") adds to the earlier question.
+_MONTH_BEFORE_RE = re.compile(
+    r"\b(?:the\s+)?(?:month|one)\s+before(?:\s+that)?\b|\bthe\s+previous\s+month\b", re.IGNORECASE
 )
 # A month named without "in" ("November takeaways", "what did October cost me"); not "may".
 _BARE_MONTH_RE = re.compile(
@@ -214,6 +248,7 @@ class SpendingQuery:
     amount: AmountFilter | None = None
     merchant: str | None = None
     purchases_only: bool = False  # "biggest purchase": transfers to people are not purchases
+    bill_kind: str | None = None  # "mortgage": the bills whose payee is a building society or lender
 
 
 def _blank(text: str, match: re.Match[str]) -> str:
@@ -277,10 +312,41 @@ def _weekend(which: str, today: date) -> DateRange:
     return DateRange(saturday, saturday + timedelta(days=1))
 
 
+def _part_of_month(m: re.Match[str], today: date) -> DateRange | None:
+    year = f" {m.group('y')}" if m.group("y") else ""
+    month, _ = parse_date_range(f"in {m.group('m')}{year}", today)
+    if month is None or month.since is None:
+        return None
+    first = month.since
+    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    days = {"half": 15, "week": 7, "fortnight": 14}[m.group("unit").lower()]
+    if m.group("part").lower() == "first":
+        span = DateRange(first, first + timedelta(days=days - 1))
+    elif m.group("unit").lower() == "half":  # the second half: from the 16th to the month's end
+        span = DateRange(first + timedelta(days=days), last)
+    elif m.group("part").lower() == "second":
+        span = DateRange(first + timedelta(days=days), first + timedelta(days=2 * days - 1))
+    else:  # the last week or fortnight
+        span = DateRange(last - timedelta(days=days - 1), last)
+    if span.since is not None and span.since > today:
+        return None
+    return DateRange(span.since, min(span.until or today, today))
+
+
 def parse_period(text: str, today: date) -> tuple[DateRange | None, str]:
     """textparse's dates, plus weekends, weekdays, "this year" and months named without a preposition."""
     if m := _WEEKEND_RE.search(text):
         return _weekend(m.group("which").lower(), today), _blank(text, m)
+    if m := _PART_OF_MONTH_RE.search(text):
+        part = _part_of_month(m, today)
+        if part is not None:
+            return part, _blank(text, m)
+    if m := _MONTH_BEFORE_RE.search(text):
+        rest = _blank(text, m)
+        named, rest = parse_period(rest, today)
+        if named is not None and named.since is not None and named.since.day == 1:
+            end = named.since - timedelta(days=1)
+            return DateRange(end.replace(day=1), end), rest
     if m := _SINCE_MONTH_RE.search(text):
         year = f" {m.group('y')}" if m.group("y") else ""
         month, _ = parse_date_range(f"in {m.group('m')}{year}", today)
@@ -310,7 +376,12 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
     limit, rest = parse_last_n(rest)
     dates, rest = (None, rest) if anchor else parse_period(rest, today)
     amount, rest = parse_amount(rest)
+    bill_kind = None
+    if m := _BILL_KIND_RE.search(rest):
+        bill_kind, rest = m.group("kind").lower(), _blank(rest, m)
     category, rest = parse_category(rest)
+    if bill_kind is not None:
+        category = "bills"
     aggregate = parse_aggregate(rest)
     direction: Direction = "in" if category in INCOME_CATEGORIES else parse_direction(rest)
     merchant = parse_merchant(rest)
@@ -327,6 +398,7 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
             amount=amount,
             merchant=merchant,
             purchases_only=bool(_PURCHASE_RE.search(text)),
+            bill_kind=bill_kind,
         ),
         rest,
     )

@@ -36,6 +36,7 @@ from agents.tools.views import clean_name
 T = TypeVar("T")
 # Merchants whose name is also an everyday word: matched only when named explicitly ("at Next").
 _COMMON_WORD_MERCHANTS = frozenset({"next", "apple", "boots", "sky", "shell", "cash withdrawal", "northbank"})
+EVERYDAY_WORD_MERCHANTS = _COMMON_WORD_MERCHANTS - {"cash withdrawal", "northbank"}
 _SENTENCE_MARKS_RE = re.compile(r"[?!;]|[.,](?=\s|$)")
 MAX_CHOICES = 8
 SEARCH_LIMIT = 50

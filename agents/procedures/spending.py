@@ -15,6 +15,7 @@ never a recommendation.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -25,13 +26,14 @@ from agents.procedures.context import Run
 from agents.procedures.dates import day_of, format_day
 from agents.procedures.money import format_money
 from agents.procedures.queries import (
+    BILL_KINDS,
     CATEGORY_LABELS,
     DEFAULT_DAYS,
     SpendingQuery,
     parse_spending,
 )
 from agents.procedures.results import Answer
-from agents.procedures.slots import account_label, known_merchant_in
+from agents.procedures.slots import EVERYDAY_WORD_MERCHANTS, account_label, known_merchant_in
 from agents.procedures.textparse import DateRange, parse_amount
 from agents.tools.views import clean_name
 
@@ -93,6 +95,8 @@ def _counts(t: TransactionView, q: SpendingQuery, own: frozenset[str]) -> bool:
         return False
     if (t.amount_minor < 0) != (q.direction == "out"):
         return False
+    if q.bill_kind is not None and not BILL_KINDS[q.bill_kind][0].search(t.merchant):
+        return False
     if q.category is not None:
         return t.category == q.category
     if q.purchases_only and t.category == "transfers":
@@ -141,7 +145,9 @@ def _period_text(dates: DateRange | None, today: date) -> str:
 
 def _what_text(q: SpendingQuery, merchant: str | None) -> str:
     parts = []
-    if q.category:
+    if q.bill_kind:
+        parts.append(f"on {BILL_KINDS[q.bill_kind][1]}")
+    elif q.category:
         label = CATEGORY_LABELS.get(q.category, q.category.replace("_", " "))
         parts.append(f"from {label}" if q.direction == "in" else f"on {label}")
     if merchant:
@@ -186,6 +192,27 @@ async def _latest_salary(run: Run, account: AccountView | None) -> TransactionVi
     return salaries[0] if salaries else None
 
 
+# Merchants whose name is an everyday word ("Sky", "Apple", "Next") are taken as the merchant only where the
+# words around them make them one: "pay Apple", "to Sky", "my Sky payments", "Apple charges".
+_EVERYDAY_MERCHANT_RE = re.compile(
+    r"\b(?:pay|paid|paying|pays|to|at|from|by|with)\s+(?:the\s+)?(?P<a>[a-z&]+(?:\s+[a-z&]+)?)\b"
+    r"|\b(?P<b>[a-z&]+)\s+(?:payments?|charges?|bills?|subscriptions?|purchases?|transactions?|debits?)\b",
+    re.IGNORECASE,
+)
+
+
+async def _everyday_word_merchant(run: Run, text: str) -> str | None:
+    named = {(m.group("a") or m.group("b") or "").lower() for m in _EVERYDAY_MERCHANT_RE.finditer(text)}
+    named |= {n.split()[0] for n in named if " " in n}
+    if not named:
+        return None
+    recent = await run.transactions(TransactionQuery(limit=PAGE))
+    for merchant in sorted({t.merchant for t in recent}, key=len, reverse=True):
+        if merchant.lower() in EVERYDAY_WORD_MERCHANTS and merchant.lower() in named:
+            return merchant.lower()
+    return None
+
+
 # --- the spending procedure ----------------------------------------------------------------------------
 
 
@@ -194,12 +221,13 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
     q, rest = parse_spending(run.text, run.today)
     merchant = q.merchant
     if merchant is None and q.category is None:
-        merchant = await known_merchant_in(run, rest)
+        merchant = await known_merchant_in(run, rest) or await _everyday_word_merchant(run, rest)
     accounts = await run.accounts()
     own = _own_account_names(accounts)
 
     salary: TransactionView | None = None
     dates = q.dates
+    defaulted = False
     if q.anchor == "salary":
         salary = await _latest_salary(run, account)
         if salary is None:
@@ -207,6 +235,7 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         dates = DateRange(day_of(salary.booked_at), run.today)
     elif dates is None and q.aggregate != "list":
         dates = DateRange(run.today - timedelta(days=DEFAULT_DAYS - 1), run.today)
+        defaulted = True
 
     query = TransactionQuery(
         account_id=account.id if account else None,
@@ -224,6 +253,8 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         counted = [t for t in counted if _moment(t.booked_at) > paid_at]
 
     period = _period_text(dates, run.today) if q.aggregate != "list" or q.dates else ""
+    if defaulted and dates is not None and dates.since is not None:
+        period = f" in the last {DEFAULT_DAYS} days (since {format_day(dates.since)})"
     if salary is not None:
         period = (
             f" since your salary of {format_money(salary.amount_minor, salary.currency)} from "
@@ -301,7 +332,7 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         pending_note=pending_note,
         pending_count=len(pending),
         lines="\n".join(_line(t) for t in counted[:LINES_SHOWN])
-        + (f"\n... and {_plural(more, 'more')}" if more > 0 else ""),
+        + (f"\n... and {more} more" if more > 0 else ""),
         transaction_ids=[t.id for t in counted],
     )
     if q.aggregate == "count":

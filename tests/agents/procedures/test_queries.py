@@ -267,3 +267,37 @@ def test_a_reversed_charge_is_no_duplicate() -> None:
         _txn(2, "Shop", -4137, "2026-11-20T10:01:00+00:00", status="reversed"),
     ]
     assert find_duplicates(rows) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "since", "until"),
+    [
+        ("the first half of November", date(2026, 11, 1), date(2026, 11, 15)),
+        ("the second half of October", date(2026, 10, 16), date(2026, 10, 31)),
+        ("the last week of October", date(2026, 10, 25), date(2026, 10, 31)),
+        ("the first week of November", date(2026, 11, 1), date(2026, 11, 7)),
+        ("and the month before? groceries in October", date(2026, 9, 1), date(2026, 9, 30)),
+        ("the month before that, takeaways in November", date(2026, 10, 1), date(2026, 10, 31)),
+    ],
+)
+def test_parts_of_months_and_the_month_before(text: str, since: date, until: date) -> None:
+    assert parse_period(text, SATURDAY)[0] == DateRange(since, until)
+
+
+def test_the_mortgage_is_a_bill_paid_to_a_lender() -> None:
+    query, _ = parse_spending("what did my mortgage cost in October?", SATURDAY)
+    assert query.category == "bills"
+    assert query.bill_kind == "mortgage"
+    assert query.aggregate == "total"
+
+
+@pytest.mark.parametrize(
+    ("text", "procedure"),
+    [
+        ("what did my mortgage cost in October", "spending"),
+        ("what have my Sky payments come to", "spending"),
+        ("what does it cost to send money abroad", None),
+    ],
+)
+def test_spending_intent_for_costs(text: str, procedure: str | None) -> None:
+    assert spending_intent(text) == procedure

@@ -188,3 +188,26 @@ async def test_forty_odd_finds_the_payment_an_exact_forty_misses(bank: Bank, pro
         await turn(procedures["dispute_transaction"], port, "dispute the £40-odd Waitrose payment")
     )
     assert found.action.args["transaction_id"] == waitrose.id
+
+
+async def test_a_merchant_named_like_an_everyday_word_counts_where_it_is_paid(
+    bank: Bank, procedures: Procs
+) -> None:
+    apple = [t for t in _spent(await _all(bank, 1)) if t.merchant == "Apple"]
+    assert len(apple) >= 2
+    result = answer(await turn(procedures["spending"], bank.port(1), "how many times have I paid Apple?"))
+    assert result.facts["merchant"] == "apple"
+    assert result.facts["count"] == len(apple)
+    assert "in the last 90 days" in result.draft
+
+
+async def test_the_mortgage_is_the_lenders_bills_only(bank: Bank, procedures: Procs) -> None:
+    rows = [t for t in _spent(await _all(bank, 1)) if t.category == "bills"]
+    mortgage = [t for t in rows if "Building Society" in t.merchant]
+    assert mortgage
+    assert len(mortgage) < len(rows)
+    result = answer(
+        await turn(procedures["spending"], bank.port(1), "how much have my mortgage payments come to?")
+    )
+    assert sorted(result.facts["transaction_ids"]) == sorted(t.id for t in mortgage)
+    assert "on your mortgage" in result.draft
