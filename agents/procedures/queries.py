@@ -191,7 +191,9 @@ _TOTAL_RE = re.compile(
     r"\b(?:total|totals|in\s+all|altogether|all\s+together|sum|summed|add(?:ed)?\s+up|adds\s+up|tot\s+up"
     r"|how\s+much|what\s+(?:did|have|do)\s+i\s+(?:spend|spent|pay|paid|receive|received|get|got)"
     r"|what\s+i(?:'ve|\s+have)?\s+(?:spent|paid|received)|what\s+have\s+i\s+spent|spending\s+on"
-    r"|what\s+(?:did|have)\s+[\w\s']{1,40}?\s+cost|c[ao]me?\s+to|add(?:s|ed)?\s+up\s+to)\b",
+    r"|what\s+(?:did|have)\s+[\w\s']{1,40}?\s+cost|c[ao]me?\s+to|add(?:s|ed)?\s+up\s+to"
+    r"|(?:what|how\s+much)\s+(?:money\s+)?(?:went|has\s+gone|have\s+gone|left|came|has\s+come)\s+(?:out|in)"
+    r"|(?:my\s+)?(?:outgoings|money\s+out|money\s+in))\b",
     re.IGNORECASE,
 )
 _IN_RE = re.compile(
@@ -214,6 +216,12 @@ _PART_OF_MONTH_RE = re.compile(
     r"\b(?:the\s+)?(?P<part>first|second|last|final)\s+(?P<unit>half|week|fortnight)\s+of\s+(?P<m>"
     + _MONTH_NAMES
     + r")\b(?:\s+(?P<y>\d{4}))?",
+    re.IGNORECASE,
+)
+# "from September to November", "between October and November": whole months, the first one included.
+_MONTH_TO_MONTH_RE = re.compile(
+    r"\b(?:from|between)\s+(?:the\s+start\s+of\s+)?(?P<a>" + _MONTH_NAMES + r")\s+(?:to|and|until|till|-)\s+"
+    r"(?:the\s+end\s+of\s+)?(?P<b>" + _MONTH_NAMES + r")\b(?:\s+(?P<y>\d{4}))?(?!\s*\d)",
     re.IGNORECASE,
 )
 # "the month before October": what a follow-up ("and the month before?") adds to the earlier question.
@@ -337,6 +345,14 @@ def parse_period(text: str, today: date) -> tuple[DateRange | None, str]:
     """textparse's dates, plus weekends, weekdays, "this year" and months named without a preposition."""
     if m := _WEEKEND_RE.search(text):
         return _weekend(m.group("which").lower(), today), _blank(text, m)
+    if m := _MONTH_TO_MONTH_RE.search(text):
+        first, _ = parse_date_range(f"in {m.group('a')}", today)
+        last, _ = parse_date_range(f"in {m.group('b')}{' ' + m.group('y') if m.group('y') else ''}", today)
+        if first and last and first.since and last.until:
+            since = (
+                first.since if first.since <= last.since else first.since.replace(year=first.since.year - 1)
+            )
+            return DateRange(since, last.until), _blank(text, m)
     if m := _PART_OF_MONTH_RE.search(text):
         part = _part_of_month(m, today)
         if part is not None:

@@ -301,3 +301,23 @@ def test_the_mortgage_is_a_bill_paid_to_a_lender() -> None:
 )
 def test_spending_intent_for_costs(text: str, procedure: str | None) -> None:
     assert spending_intent(text) == procedure
+
+
+@pytest.mark.parametrize(
+    ("text", "since", "until"),
+    [
+        ("from September to November", date(2026, 9, 1), SATURDAY),
+        ("between September and October", date(2026, 9, 1), date(2026, 10, 31)),
+        ("from December to February", date(2025, 12, 1), date(2026, 2, 28)),
+    ],
+)
+def test_ranges_of_whole_months(text: str, since: date, until: date) -> None:
+    assert parse_period(text, SATURDAY)[0] == DateRange(since, until)
+
+
+@pytest.mark.parametrize(
+    "text", ["what went out in the first half of November", "what were my outgoings in October"]
+)
+def test_money_out_phrasings_are_totals(text: str) -> None:
+    assert parse_aggregate(text) == "total"
+    assert spending_intent(text) == "spending"

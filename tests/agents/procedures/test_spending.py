@@ -10,7 +10,7 @@ from agents.procedures.dates import day_of
 from agents.procedures.money import format_money
 from agents.procedures.spec import ProcedureSpec
 from agents.procedures.spending import fetch_all
-from tests.agents.procedures.helpers import answer, confirm, turn
+from tests.agents.procedures.helpers import answer, ask, confirm, turn
 from tests.agents.procedures.seeded import Bank
 
 Procs = dict[str, ProcedureSpec]
@@ -211,3 +211,26 @@ async def test_the_mortgage_is_the_lenders_bills_only(bank: Bank, procedures: Pr
     )
     assert sorted(result.facts["transaction_ids"]) == sorted(t.id for t in mortgage)
     assert "on your mortgage" in result.draft
+
+
+async def test_affordability_without_an_amount_asks_for_it_then_answers(
+    bank: Bank, procedures: Procs
+) -> None:
+    port = bank.port(0)
+    spec = procedures["affordability"]
+    question = ask(await turn(spec, port, "can I afford it?"))
+    assert "How much" in question.question
+    current = next(a for a in await port.list_accounts() if a.kind == "current")
+    result = answer(await turn(spec, port, "it's £25", question.slots))
+    assert result.draft.startswith("Yes")
+    assert format_money(current.balance_minor - 2500, "GBP") in result.draft
+
+
+async def test_a_range_of_months(bank: Bank, procedures: Procs) -> None:
+    rows = _spent(await _all(bank, 0))
+    autumn = [t for t in rows if date(2025, 9, 1) <= day_of(t.booked_at) <= date(2025, 10, 31)]
+    result = answer(
+        await turn(procedures["spending"], bank.port(0), "what went out from September to October?")
+    )
+    assert (result.facts["date_from"], result.facts["date_to"]) == ("2025-09-01", "2025-10-31")
+    assert result.facts["totals_minor"]["GBP"] == sum(-t.amount_minor for t in autumn)
