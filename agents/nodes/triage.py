@@ -74,10 +74,10 @@ def _parse(data: dict[str, Any] | None) -> tuple[str, float, list[list[Any]]]:
 async def triage(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     settings = runtime.context.settings
     forced = state.get("forced_intent")
-    if forced in ROUTES:
+    if forced is not None and forced in ROUTES:
         # A request the agent queued itself (the report or dispute after an urgent freeze): no guessing.
         info = route_for(forced)
-        result = {
+        result: dict[str, Any] = {
             "intent": forced,
             "confidence": 1.0,
             "alternatives": [],
