@@ -19,10 +19,13 @@ active ones through the port and names the kind whose payee or reference the req
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from agents.dialogue.cues import normalise
 from agents.ports import BankingPort, RecurringPaymentView
 from agents.procedures.recurring import matches_words, named_words
+from agents.procedures.textparse import parse_ordinal
 
 _CANCEL = re.compile(
     r"\b(?:cancel\w*|stop\w*|end|terminate|remove|delete|get rid of|switch off|turn off|dont want|"
@@ -101,3 +104,32 @@ async def cancel_by_payee(text: str, banking: BankingPort) -> str | None:
     ]
     kinds = {item.kind for item in found if matches_words(item, named)}
     return f"cancel_{kinds.pop()}" if len(kinds) == 1 else None
+
+
+_DAY = re.compile(r"\b\d{1,2} [A-Z][a-z]{2} \d{4}\b")
+
+
+async def recurring_request(
+    text: str, frame: Mapping[str, Any], banking: BankingPort
+) -> tuple[str, str] | None:
+    """The recurring procedure a message asks for and the words it runs on, or None.
+
+    Besides ``recurring_intent`` and ``cancel_by_payee``: "cancel the second one" right after a list of
+    recurring payments (the dialogue frame's ``listed`` lines) cancels the one listed there.
+    """
+    if intent := recurring_intent(text):
+        return intent, text
+    if kind := await cancel_by_payee(text, banking):
+        return kind, text
+    listed = [str(line) for line in frame.get("listed") or []]
+    if frame.get("procedure") != "recurring_payments" or not listed or not _CANCEL.search(normalise(text)):
+        return None
+    ordinal = parse_ordinal(text)
+    if ordinal is None or not (ordinal == -1 or 1 <= ordinal <= len(listed)):
+        return None
+    # The listed line names payee, amount and reference; its dates could name another ("4 Dec", "DEC RENT").
+    picked = _DAY.sub(" ", listed[ordinal if ordinal == -1 else ordinal - 1])
+    merged = f"{text} {picked}"
+    if kind := await cancel_by_payee(merged, banking):
+        return kind, merged
+    return None

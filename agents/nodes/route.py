@@ -11,7 +11,7 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.dialogue.cues import explicit_action, follow_up, status_question, urgent_intent
-from agents.dialogue.recurring_cues import cancel_by_payee, recurring_intent
+from agents.dialogue.recurring_cues import recurring_request
 from agents.dialogue.spending_cues import spending_intent
 from agents.nodes.common import emit_step
 from agents.nodes.screen import handoff_priority
@@ -137,13 +137,13 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         flow, why, update = _serve(str(forced), "", runtime)
         why = f"planned: {why}"
     elif (
-        (recurring := recurring_intent(text) or await cancel_by_payee(text, runtime.context.banking))
-        and recurring in procedures
-        and recurring != active
+        (recurring := await recurring_request(text, state.get("frame") or {}, runtime.context.banking))
+        and recurring[0] != active
+        and recurring[0] in procedures
     ):
         # Recurring payments, income, cancellations: no Banking77 intent has these (recurring helper).
-        flow, why = "procedure", f"recurring cue -> {recurring}"
-        update.update(procedure=recurring, procedure_intent=recurring, slots={})
+        flow, why = "procedure", f"recurring cue -> {recurring[0]}"
+        update.update(procedure=recurring[0], procedure_intent=recurring[0], slots={}, text=recurring[1])
     elif active and _answers_pending_question(state, runtime):
         # The customer is answering a question of the procedure under way.
         flow, why = "procedure", f"continue {active}"
@@ -175,6 +175,9 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
             flow, why = "assist", "low confidence: the mini tier looks it up"
         else:
             flow, why = "clarify", "low confidence"
+    elif intent == "lost_or_stolen_phone" and not urgent:
+        # "What's your phone number?" is not a lost phone: without a word of loss or theft, the help centre.
+        flow, why = "kb_answer", "lost_or_stolen_phone without a cue of loss: answer from the help centre"
     else:
         flow, why, update = _serve(intent, tri.get("route", ""), runtime)
     if forced or status or urgent or followed is not None:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from agents.dialogue.recurring_cues import cancel_by_payee, recurring_intent
+from agents.dialogue.recurring_cues import cancel_by_payee, recurring_intent, recurring_request
 from agents.kb import KnowledgeBase
 from agents.procedures.engine import execute
 from agents.procedures.recorded import recorded_reply
@@ -286,3 +286,21 @@ async def test_a_cancellation_naming_only_the_payee_finds_its_kind(ports: list[S
     assert await cancel_by_payee("cancel the payment to Hollie Ward", jake) is None  # a one-off transfer
     assert await cancel_by_payee("what does British Gas charge me", jake) is None  # no request to stop
     assert await cancel_by_payee("stop British Gas, I don't recognise it", jake) is None  # a dispute
+
+
+async def test_cancel_the_second_one_after_a_listing(ports: list[SqlBankingPort], procedures: Procs) -> None:
+    listed = answer(await turn(procedures["recurring_payments"], ports[0], "my direct debits?", today=TODAY))
+    lines = [line[2:] for line in listed.draft.splitlines() if line.startswith("- ")]
+    frame = {"procedure": "recurring_payments", "listed": lines}
+    found = await recurring_request("cancel the second one", frame, ports[0])
+    assert found is not None
+    procedure, text = found
+    assert procedure == "cancel_direct_debit"
+    asked = confirm(await turn(procedures[procedure], ports[0], text, today=TODAY))
+    assert asked.prompt.startswith("Shall I cancel your direct debit to British Gas?")
+    assert await recurring_request("cancel the ninth one", frame, ports[0]) is None
+    assert (
+        await recurring_request("cancel the second one", {"procedure": "recent_transactions"}, ports[0])
+        is None
+    )
+    assert await recurring_request("what's my balance", frame, ports[0]) is None
