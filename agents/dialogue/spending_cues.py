@@ -42,6 +42,13 @@ _MONEY_WORDS_RE = re.compile(
     r"|salary|wages|takings|expenses?|expenditure)\b",
     re.IGNORECASE,
 )
+_LISTED_RE = re.compile(
+    r"\b(?:payments|transactions|purchases|withdrawals|spending|spent|spend)\b", re.IGNORECASE
+)
+_HOW_TO_RE = re.compile(
+    r"\b(?:can|could|may)\s+i\b|\bhow\s+(?:do|can|would|should)\s+i\b|\bhow\s+to\b|\bwhy\b|\bwhen\b",
+    re.IGNORECASE,
+)
 _SUM_RE = re.compile(r"\b(?:total|altogether|all\s+together|in\s+all|sum|add(?:ed)?\s+up)\b", re.IGNORECASE)
 _BALANCE_ONLY_RE = re.compile(
     r"\bhow\s+much\s+(?:money\s+)?(?:is|do\s+i\s+have|have\s+i\s+got|'s)\s+(?:left\s+)?(?:in|on)\b",
@@ -66,6 +73,9 @@ def spending_intent(text: str) -> str | None:
     category, rest = parse_category(rest)
     aggregate = parse_aggregate(rest)
     if aggregate is None:
+        # "Show me my takeaway payments": a category's payments, which a plain transaction list can't filter.
+        if category is not None and _LISTED_RE.search(text) and not _HOW_TO_RE.search(text):
+            return "spending"
         return None
     # "How much did I get paid?" is the income procedure's, unless it asks for a sum over a period.
     if (category in INCOME_CATEGORIES or (category is None and parse_direction(rest) == "in")) and not (

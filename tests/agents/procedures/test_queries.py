@@ -321,3 +321,18 @@ def test_ranges_of_whole_months(text: str, since: date, until: date) -> None:
 def test_money_out_phrasings_are_totals(text: str) -> None:
     assert parse_aggregate(text) == "total"
     assert spending_intent(text) == "spending"
+
+
+@pytest.mark.parametrize(
+    ("text", "procedure"),
+    [
+        ("show me my takeaway payments", "spending"),  # a category a plain list can't filter
+        ("list my grocery transactions in October", "spending"),
+        ("show me my cash withdrawals", "spending"),
+        ("can I pay bills with my card", None),
+        ("why was my transfer declined", None),
+        ("show me my recent transactions", None),
+    ],
+)
+def test_spending_intent_for_a_category_listing(text: str, procedure: str | None) -> None:
+    assert spending_intent(text) == procedure
