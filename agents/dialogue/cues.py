@@ -41,6 +41,7 @@ _UNRECOGNISED = re.compile(
     r"\b(?:dont recognise|do not recognise|dont recognize|do not recognize|didnt recognise|dont know what|"
     r"never heard of|not recognised|unrecognised|unrecognized|not mine|wasnt me|was not me|werent me|"
     r"didnt make|didnt authorise|didnt authorize|not authorised|unauthorised|unauthorized|didnt buy|"
+    r"were not me|not me|i didnt do|i never made|never made|never authorised|never authorized|"
     r"fraudulent|fraud|someone (?:has )?(?:used|using|spent|took money|taken money)|someone else used|"
     r"money (?:has )?(?:gone|disappeared|missing) from|charges? i didnt|payments? i didnt|payments? i never)\b"
 )
@@ -72,6 +73,29 @@ def urgent_intent(text: str) -> str | None:
     if stolen:
         return "lost_or_stolen_card"
     return None
+
+
+_CALLER = re.compile(
+    r"\b(?:call|called|calling|phoned|telephoned|phone call|rang|ringing|on the phone|texted|text|message|email|bloke|"
+    r"man|woman|guy|someone|somebody|officer|they)\b"
+)
+_CLAIMS = re.compile(
+    r"\b(?:says?|said|saying|claim\w*|pretend\w*|told me|telling me|asked me|asking me|wants?|wanted|needs?|"
+    r"insist\w*)\b.{0,40}\b(?:from (?:the |your |northbank|my bank)|fraud team|security team|police|"
+    r"officer|hmrc|bank|code|pin|move (?:my |the |all )?(?:money|savings|funds)|transfer (?:my |the |all )?"
+    r"(?:money|savings|funds))"
+)
+
+
+def impersonation_scam(text: str) -> bool:
+    """Someone on the phone, by text or at the door claiming to be the bank or the police and asking for
+    codes or for money to be moved: an impersonation scam, whatever the exact words."""
+    words = normalise(text)
+    if not _CALLER.search(words) or not _CLAIMS.search(words):
+        return False
+    wants = re.search(r"\b(?:code|pin|passcode|password|move|transfer|send|safe|withdraw|card details|number)\b", words)
+    claims = re.search(r"\b(?:northbank|bank|fraud team|security team|police|officer|hmrc)\b", words)
+    return bool(wants and claims)
 
 
 # An explicit request for one particular action: urgent handling must not replace it.
@@ -109,7 +133,8 @@ _CARD_STATE = re.compile(
 _DISPUTE_STATE = re.compile(
     r"\b(?:dispute|disputes|claim|chargeback|case)\b.{0,40}\b(?:status|progress|update|news|looked|"
     r"looking|outcome|decided|resolved|open|opened|going|happening|moving|where)\b|\b(?:status|progress|"
-    r"update|news|outcome)\b.{0,30}\b(?:dispute|claim|chargeback|case)\b|\b(?:dispute|claim) (?:been|go)\b"
+    r"update|news|outcome|looked (?:at|into)|looking (?:at|into)|heard (?:back|anything)|dealt with|"
+    r"sorted)\b.{0,30}\b(?:dispute|claim|chargeback|case)\b|\b(?:dispute|claim) (?:been|go)\b"
 )
 _CARD_WORD = re.compile(r"\b(?:card|cards|visa|mastercard|debit card|credit card)\b|\b(?:it|freeze)\b")
 _ACTION_REQUEST = re.compile(
@@ -191,7 +216,7 @@ MAX_REQUESTS = 3
 _SPLIT = re.compile(
     r"(?:[.?!;]+\s+|\s*,?\s+(?:and also|and then|and can you|and could you|and please|and|also|plus|then|"
     r"as well as)\s+|\s*,\s+(?=(?:can|could|would|please|also|and|what|whats|how|tell|show|check|freeze|"
-    r"block|cancel|report)\b))",
+    r"block|cancel|report|did|does|do|is|are|has|have|when|where|why)\b))",
     re.IGNORECASE,
 )
 _REQUEST_START = re.compile(
@@ -204,6 +229,10 @@ _REQUEST_START = re.compile(
     re.IGNORECASE,
 )
 _MIN_PART_WORDS = 3
+# "I lost my card, please report it": a request about what was just said is the same request.
+_REFERS_BACK = re.compile(
+    r"\b(?:it|them|that one|this one|the card|a new one|another one|a replacement)\b(?!\s+(?:is|was|has|had))"
+)
 
 
 def split_requests(text: str) -> list[str]:
@@ -215,12 +244,16 @@ def split_requests(text: str) -> list[str]:
     for piece in pieces:
         words = normalise(piece)
         starts_request = bool(_REQUEST_START.match(words))
-        if parts and starts_request and len(words.split()) >= _MIN_PART_WORDS:
+        refers_back = bool(_REFERS_BACK.search(words))
+        if parts and starts_request and len(words.split()) >= _MIN_PART_WORDS and not refers_back:
             parts.append(piece)
         elif parts:
             parts[-1] = f"{parts[-1]} {piece}" if not starts_request else f"{parts[-1]} and {piece}"
         else:
             parts.append(piece)
+    while len(parts) > 1 and not _has_request(parts[0]):
+        # "hi, 3 things." is an opening, not a request: it belongs with what follows.
+        parts[:2] = [f"{parts[0]} {parts[1]}"]
     if len(parts) < 2 or not all(_has_request(p) for p in parts):
         return [text]
     if len(parts) > MAX_REQUESTS:
@@ -238,3 +271,12 @@ def _has_request(part: str) -> bool:
     """A part is a request of its own when it asks for something, not when it only tells ("I found it")."""
     words = normalise(part)
     return bool(_REQUEST_START.match(words) or _ASKS.search(words) or "?" in part or urgent_intent(part))
+
+
+def requests_after_answer(text: str) -> list[str]:
+    """The requests that follow a yes or no in the same message ("Yes please. And what's my balance?")."""
+    pieces = re.split(r"(?<=[.!?\n])\s+|,\s+(?=(?:and|also|what|whats|how|can|could|tell|show)\b)", text.strip(), maxsplit=1)
+    if len(pieces) < 2 or not pieces[1].strip():
+        return []
+    rest = re.sub(r"^(?:and|also|then|plus)\s+", "", pieces[1].strip(), flags=re.IGNORECASE)
+    return split_requests(rest) if _has_request(rest) else []

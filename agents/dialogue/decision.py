@@ -107,7 +107,7 @@ def read_decision(text: str) -> Decision:
         return Decision.NO
     if _YES.match(words) or _YES.match(core):
         return Decision.YES
-    first_sentence = _normalise(re.split(r"[.!?\n]", raw, maxsplit=1)[0])
+    first_sentence = _normalise(re.split(r"[.!?\n]|,(?=\s*(?:and|also|what|how|can|could)\b)", raw, maxsplit=1)[0])
     rest_words = words[len(first_sentence) :].strip()
     first_core = _strip_trailing(first_sentence)
     # "Yes please. And what's my balance?" agrees; the question is answered once the action is done.

@@ -16,6 +16,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from agents.context import AgentContext
+from agents.dialogue.cues import requests_after_answer
 from agents.nodes.common import emit_step
 from agents.nodes.dialogue import composed_reply
 from agents.nodes.route import FRAUD_INTENTS
@@ -140,7 +141,16 @@ async def confirm(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
     if decision not in ("yes", "no", "unclear", "other"):
         decision = "unclear"
     emit_step("confirm", decision, action_id=action.get("id"))
-    return {"decision": decision}
+    update: dict[str, Any] = {"decision": decision}
+    if decision == "no" and state.get("later"):
+        # "No, I've found it": a declined freeze takes the planned report of a lost card with it.
+        update["later"] = [r for r in state.get("later") or [] if r.get("intent") != "lost_or_stolen_card"]
+    if decision in ("yes", "no"):
+        # "Yes please. And what's my balance?": the answer first, then the rest of the message.
+        rest = requests_after_answer(state.get("text", ""))
+        if rest:
+            update["queue"] = [{"text": part} for part in rest]
+    return update
 
 
 async def ask_confirmation(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
-from agents.dialogue.cues import split_requests, urgent_intent
+from agents.dialogue.cues import impersonation_scam, split_requests, urgent_intent
 from agents.nodes.answers import final_response_due
 from agents.nodes.common import emit, emit_step
 from agents.nodes.language import screen_language
@@ -24,6 +24,11 @@ CARD_NOTICE = (
     "this conversation, and we will never ask for them."
 )
 CANCELLED_NOTICE = "I haven't made the change I asked you to confirm earlier."
+SCAM_NOTICE = (
+    "Please don't send any more money or share any codes: we will never ask you to move money to keep it "
+    "safe, or for a code by phone or text."
+)
+CARE_NOTICE = "I'm sorry this has happened. Let's make your card safe first, then a member of our team will help."
 COMPLAINT_BESIDE = (
     "I'm sorry about the trouble this has caused: I've recorded what you told me as a complaint, and our team "
     "will follow it up with you."
@@ -104,6 +109,14 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         update["pending_action"] = None
         notices.append(CANCELLED_NOTICE)
     flow = next((f for flag, f in FLOW_BY_FLAG if flag in flags), "")
+    if not flow and impersonation_scam(text):
+        flow = "scam"  # a caller claiming to be the bank or the police, asking for codes or money
+    if flow in ("scam", "vulnerability") and urgent and screening.get("vulnerability") != "self_harm":
+        # A card at risk (details given away, payments not recognised) is frozen first; the person the
+        # scam or the customer's distress calls for takes over once the freeze has been answered.
+        notices.append(SCAM_NOTICE if flow == "scam" else CARE_NOTICE)
+        update["cues"] = [*update["cues"], "scam" if flow == "scam" else "vulnerability:distress"]
+        flow = ""
     if not flow:  # another language: after the safety flags, before the complaint and person rules
         language = screen_language(text, screening, runtime.context.settings)
         flow, text = language.flow, language.text
@@ -142,11 +155,17 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     return update
 
 
+# Cues that put a person on the conversation at once (the care scripts use the same priorities).
+URGENT_CUES = frozenset(
+    {"scam", "vulnerability:self_harm", "vulnerability:coercion", "vulnerability:fraud_victim", "vulnerability:distress"}
+)
+
+
 def handoff_priority(cues: list[str]) -> str:
     """The priority a person should give this conversation, from the highest cue it has shown."""
-    if any(c.startswith(("urgent:", "vulnerability")) or c == "scam" for c in cues):
+    if any(c.startswith("urgent:") or c in URGENT_CUES for c in cues):
         return "urgent"
-    if "complaint" in cues:
+    if "complaint" in cues or any(c.startswith("vulnerability") for c in cues):
         return "high"
     return "normal"
 

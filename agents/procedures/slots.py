@@ -146,6 +146,11 @@ async def resolve_card(run: Run, slot: SlotSpec) -> CardView | None:
             pool = matching
         elif not slot.required and not awaiting:
             return None
+        if (currency := parse_currency(rest)) is not None:
+            # "my euro card": the card on the account in that currency, when that singles some out.
+            in_currency = {a.id for a in await run.accounts() if a.currency == currency}
+            narrowed = [c for c in pool if c.account_id in in_currency]
+            pool = narrowed if narrowed and len(narrowed) < len(pool) else pool
 
     if len(pool) == 1:
         run.resolved(slot.name, pool[0].id)

@@ -50,7 +50,10 @@ async def _ask_to_report_lost(
     cid = (await client.post("/v1/conversations", headers=headers)).json()["id"]
     body = (
         await client.post(
-            f"/v1/conversations/{cid}/messages", json={"content": "I lost my card"}, headers=headers
+            # Asked for in so many words: a lost card on its own is offered a freeze first (issue 12).
+            f"/v1/conversations/{cid}/messages",
+            json={"content": "I lost my card, please report it lost"},
+            headers=headers,
         )
     ).json()
     if body["kind"] != "confirmation_required":  # the customer has several cards: pick the first

@@ -34,6 +34,8 @@ REQUIRED = {
     "cancel_direct_debit",
     "cancel_standing_order",
     "cancel_scheduled_payment",
+    "card_status",
+    "dispute_status",
 }
 
 
