@@ -39,7 +39,7 @@ _NOT_SPENDING_RE = re.compile(
 _MONEY_WORDS_RE = re.compile(
     r"\b(?:spen[dt]|spending|paid|pay|payments?|purchases?|bought|transactions?|charges?|cost|went\s+(?:on|out)"
     r"|go(?:ne)?\s+(?:on|out)|received|came\s+in|income|earned|outgoings?|withdrawals?|debits?|credits?"
-    r"|salary|wages|takings|expenses?|expenditure)\b",
+    r"|salary|wages|takings|expenses?|expenditure|mortgage|bills?|charged|billed|debited|took|taken)\b",
     re.IGNORECASE,
 )
 _LISTED_RE = re.compile(

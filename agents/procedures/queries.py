@@ -224,6 +224,27 @@ _MONTH_TO_MONTH_RE = re.compile(
     r"(?:the\s+end\s+of\s+)?(?P<b>" + _MONTH_NAMES + r")\b(?:\s+(?P<y>\d{4}))?(?!\s*\d)",
     re.IGNORECASE,
 )
+# "between the 1st and 15th of November", "1st-15th Nov": days of one month.
+_DAYS_OF_MONTH_RE = re.compile(
+    r"\b(?:(?:between|from)\s+)?(?:the\s+)?(?P<a>\d{1,2})(?:st|nd|rd|th)?\s*(?:and|to|until|till|-|–)\s*"
+    r"(?:the\s+)?(?P<b>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>"
+    + _MONTH_NAMES
+    + r")\b(?:\s+(?P<y>\d{4}))?",
+    re.IGNORECASE,
+)
+# "the first two weeks of November", "the last 3 weeks of October".
+_WEEKS_OF_MONTH_RE = re.compile(
+    r"\b(?:the\s+)?(?P<part>first|last)\s+(?P<n>two|three|2|3)\s+weeks\s+of\s+(?P<m>" + _MONTH_NAMES + r")\b"
+    r"(?:\s+(?P<y>\d{4}))?",
+    re.IGNORECASE,
+)
+# "early November" (1st-10th), "late October" / "the end of October" (21st to the end).
+_EARLY_LATE_RE = re.compile(
+    r"\b(?P<when>early|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of)\s+(?P<m>"
+    + _MONTH_NAMES
+    + r")\b(?:\s+(?P<y>\d{4}))?",
+    re.IGNORECASE,
+)
 # "the month before October": what a follow-up ("and the month before?") adds to the earlier question.
 _MONTH_BEFORE_RE = re.compile(
     r"\b(?:the\s+)?(?:month|one)\s+before(?:\s+that)?\b|\bthe\s+previous\s+month\b", re.IGNORECASE
@@ -320,6 +341,15 @@ def _weekend(which: str, today: date) -> DateRange:
     return DateRange(saturday, saturday + timedelta(days=1))
 
 
+def _month_of(m: re.Match[str], today: date) -> DateRange | None:
+    year = f" {m.group('y')}" if m.group("y") else ""
+    return parse_date_range(f"in {m.group('m')}{year}", today)[0]
+
+
+def _month_end(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
 def _part_of_month(m: re.Match[str], today: date) -> DateRange | None:
     year = f" {m.group('y')}" if m.group("y") else ""
     month, _ = parse_date_range(f"in {m.group('m')}{year}", today)
@@ -353,6 +383,34 @@ def parse_period(text: str, today: date) -> tuple[DateRange | None, str]:
                 first.since if first.since <= last.since else first.since.replace(year=first.since.year - 1)
             )
             return DateRange(since, last.until), _blank(text, m)
+    if m := _DAYS_OF_MONTH_RE.search(text):
+        month = _month_of(m, today)
+        if month is not None and month.since is not None:
+            lo, hi = sorted((int(m.group("a")), int(m.group("b"))))
+            last = _month_end(month.since)
+            if 1 <= lo and hi <= last.day:
+                since = month.since.replace(day=lo)
+                return DateRange(since, min(month.since.replace(day=hi), today)), _blank(text, m)
+    if m := _WEEKS_OF_MONTH_RE.search(text):
+        month = _month_of(m, today)
+        if month is not None and month.since is not None:
+            days = 7 * {"two": 2, "three": 3}.get(m.group("n").lower(), 0) or 7 * int(m.group("n"))
+            end = _month_end(month.since)
+            if m.group("part").lower() == "first":
+                span = DateRange(month.since, month.since + timedelta(days=days - 1))
+            else:
+                span = DateRange(end - timedelta(days=days - 1), end)
+            return DateRange(span.since, min(span.until or today, today)), _blank(text, m)
+    if m := _EARLY_LATE_RE.search(text):
+        month = _month_of(m, today)
+        if month is not None and month.since is not None:
+            end = _month_end(month.since)
+            if m.group("when").lower() in ("late", "the end of"):
+                span = DateRange(month.since.replace(day=21), end)
+            else:
+                span = DateRange(month.since, month.since.replace(day=10))
+            if span.since is not None and span.since <= today:
+                return DateRange(span.since, min(span.until or today, today)), _blank(text, m)
     if m := _PART_OF_MONTH_RE.search(text):
         part = _part_of_month(m, today)
         if part is not None:

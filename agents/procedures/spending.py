@@ -196,7 +196,8 @@ async def _latest_salary(run: Run, account: AccountView | None) -> TransactionVi
 # words around them make them one: "pay Apple", "to Sky", "my Sky payments", "Apple charges".
 _EVERYDAY_MERCHANT_RE = re.compile(
     r"\b(?:pay|paid|paying|pays|to|at|from|by|with)\s+(?:the\s+)?(?P<a>[a-z&]+(?:\s+[a-z&]+)?)\b"
-    r"|\b(?P<b>[a-z&]+)\s+(?:payments?|charges?|bills?|subscriptions?|purchases?|transactions?|debits?)\b",
+    r"|\b(?P<b>[a-z&]+)\s+(?:payments?|charges?|bills?|subscriptions?|purchases?|transactions?|debits?"
+    r"|charged|billed|debited|took|taken|has\s+(?:charged|taken|billed))\b",
     re.IGNORECASE,
 )
 

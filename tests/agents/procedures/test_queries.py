@@ -336,3 +336,24 @@ def test_money_out_phrasings_are_totals(text: str) -> None:
 )
 def test_spending_intent_for_a_category_listing(text: str, procedure: str | None) -> None:
     assert spending_intent(text) == procedure
+
+
+@pytest.mark.parametrize(
+    ("text", "since", "until"),
+    [
+        ("between the 1st and 15th of November", date(2026, 11, 1), date(2026, 11, 15)),
+        ("1st-15th November", date(2026, 11, 1), date(2026, 11, 15)),
+        ("the first two weeks of November", date(2026, 11, 1), date(2026, 11, 14)),
+        ("early November", date(2026, 11, 1), date(2026, 11, 10)),
+        ("the end of October", date(2026, 10, 21), date(2026, 10, 31)),
+    ],
+)
+def test_days_and_weeks_of_a_month(text: str, since: date, until: date) -> None:
+    assert parse_period(text, SATURDAY)[0] == DateRange(since, until)
+
+
+@pytest.mark.parametrize(
+    "text", ["how much was my mortgage in October?", "how many times has Apple charged me?"]
+)
+def test_spending_intent_for_bills_and_charges(text: str) -> None:
+    assert spending_intent(text) == "spending"
