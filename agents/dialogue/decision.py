@@ -107,6 +107,9 @@ def read_decision(text: str) -> Decision:
         return Decision.NO
     if _YES.match(words) or _YES.match(core):
         return Decision.YES
+    first_clause = _strip_trailing(_normalise(re.split(r"[,;:.!?\n]", raw, maxsplit=1)[0]))
+    if first_clause and _NO.match(first_clause):
+        return Decision.NO  # "no, I need the card today"
     first_sentence = _normalise(re.split(r"[.!?\n]|,(?=\s*(?:and|also|what|how|can|could)\b)", raw, maxsplit=1)[0])
     rest_words = words[len(first_sentence) :].strip()
     first_core = _strip_trailing(first_sentence)

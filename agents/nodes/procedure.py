@@ -20,7 +20,9 @@ from agents.dialogue.cues import requests_after_answer
 from agents.nodes.common import emit_step
 from agents.nodes.dialogue import composed_reply
 from agents.nodes.route import FRAUD_INTENTS
-from agents.procedures.engine import Answer, Ask, Confirm, PendingAction, ToolCallLog, execute, plan
+from agents.nodes.screen import handoff_priority
+from agents.procedures.engine import Answer, Ask, Confirm, ToolCallLog, execute, plan
+from agents.procedures.recorded import pending_action
 from agents.procedures.textparse import parse_account_kind, parse_card_brand, parse_last4
 from agents.state import AgentState
 
@@ -90,6 +92,7 @@ async def run_procedure(state: AgentState, runtime: Runtime[AgentContext]) -> di
         action = asdict(result.action)
         action["intent"] = intent
         action["prompt"] = result.prompt
+        action["request"] = state.get("text", "")
         emit_step(
             "procedure", "confirm", procedure=name, action=action, tool_calls=_tool_log(result.tool_calls)
         )
@@ -171,9 +174,8 @@ async def ask_confirmation(state: AgentState, runtime: Runtime[AgentContext]) ->
 
 async def execute_action(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     raw = dict(state.get("pending_action") or {})
-    intent = raw.pop("intent", None)
-    raw.pop("prompt", None)
-    action = PendingAction(**raw)
+    intent = raw.get("intent")
+    action = pending_action(raw)
     confirmed = state.get("decision") == "yes"
     result = await execute(
         action,
@@ -203,9 +205,22 @@ async def execute_action(state: AgentState, runtime: Runtime[AgentContext]) -> d
     }
     # "now the credit card as well" continues the action just answered.
     update["frame"] = {"intent": intent, "procedure": action.procedure, "text": "", "listed": [], "shown": []}
-    # Possible fraud goes to a person once what was planned after the freeze (the dispute) is done.
-    if confirmed and not state.get("later"):
-        handoff = _fraud_handoff(intent)
+    if not state.get("later") and not state.get("queue"):
+        # Possible fraud goes to a person, urgently, once the card is safe: they go through the payments
+        # and the dispute with the customer. A scam or distress seen in the conversation likewise.
+        handoff = (_fraud_handoff(intent) if confirmed else None) or _cue_handoff(state)
         if handoff:
             update["handoff"] = handoff
+    if not confirmed and intent in FRAUD_INTENTS and intent != "compromised_card" and raw.get("request"):
+        # Freeze declined: the payments the customer does not recognise are still taken up.
+        update["later"] = [{"text": raw["request"], "intent": intent}, *(state.get("later") or [])]
     return update
+
+
+def _cue_handoff(state: AgentState) -> dict[str, str] | None:
+    cues = list(state.get("cues") or [])
+    if "scam" in cues:
+        return {"reason": "scam", "priority": "urgent"}
+    if handoff_priority(cues) == "urgent" and any(c.startswith("vulnerability") for c in cues):
+        return {"reason": "customer may be vulnerable", "priority": "urgent"}
+    return None

@@ -224,9 +224,10 @@ def _new_topic(state: AgentState, procedure: str, runtime: Runtime[AgentContext]
 _AFTER_FREEZE = {
     "lost_or_stolen_card": "lost_or_stolen_card",
     "compromised_card": None,
-    "card_payment_not_recognised": "card_payment_not_recognised",
-    "cash_withdrawal_not_recognised": "cash_withdrawal_not_recognised",
-    "direct_debit_payment_not_recognised": "direct_debit_payment_not_recognised",
+    # Payments not recognised: once the card is frozen a person takes over urgently (agents.nodes.procedure);
+    # declined, the dispute is taken up.
+    "card_payment_not_recognised": None,
+    "cash_withdrawal_not_recognised": None,
 }
 
 
