@@ -32,7 +32,7 @@ from agents.procedures.textparse import (
     parse_merchant,
 )
 
-Aggregate = Literal["total", "count", "max", "min", "list"]
+Aggregate = Literal["total", "count", "max", "min", "list", "latest"]
 Direction = Literal["out", "in"]
 DEFAULT_DAYS = 90
 
@@ -262,6 +262,14 @@ _SINCE_MONTH_RE = re.compile(
     r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b(?:\s+(?P<y>\d{4}))?(?!\s*\d)",
     re.IGNORECASE,
 )
+_WHAT_IT_COSTS_RE = re.compile(
+    r"\bhow\s+much\s+(?:is|are|'s)\s+(?:my|the|our)\b|\b(?:each|every|per|a)\s+month\b|\bmonthly\b",
+    re.IGNORECASE,
+)
+_SUM_WORDS_RE = re.compile(
+    r"\b(?:total|altogether|all\s+together|in\s+all|sum|add(?:ed)?\s+up|so\s+far|spent|spend)\b",
+    re.IGNORECASE,
+)
 # "Purchases" are things bought: money sent to people (transfers) is not one.
 _PURCHASE_RE = re.compile(r"\b(?:purchases?|bought|buys?|buying|shopping\s+trips?)\b", re.IGNORECASE)
 
@@ -461,6 +469,16 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
     merchant = parse_merchant(rest)
     if aggregate is None:
         aggregate = "list" if limit is not None else "total"
+    if (
+        aggregate == "total"
+        and dates is None
+        and anchor is None
+        and limit is None
+        and _WHAT_IT_COSTS_RE.search(text)
+        and not _SUM_WORDS_RE.search(text)
+    ):
+        # "How much is my mortgage?": what one payment is, the latest to each payee, not a sum over months.
+        aggregate = "latest"
     return (
         SpendingQuery(
             aggregate=aggregate,

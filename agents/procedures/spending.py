@@ -282,6 +282,22 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
     if not counted:
         return run.answer("none", facts)
 
+    if q.aggregate == "latest":
+        latest: dict[str, TransactionView] = {}
+        for t in counted:  # newest first: the first row of each payee is its latest payment
+            latest.setdefault(t.merchant.lower(), t)
+        shown = list(latest.values())
+        facts.update(
+            count=len(shown),
+            lines="\n".join(_line(t) for t in shown),
+            transaction_ids=[t.id for t in shown],
+            each=" to each payee" if len(shown) > 1 else "",
+            are_is="is" if len(shown) == 1 else "are",
+            payment_text="payment" if len(shown) == 1 else "payments",
+            days=DEFAULT_DAYS,
+        )
+        return run.answer("latest", facts)
+
     if q.aggregate == "list":
         shown = counted[: q.limit or LINES_SHOWN]
         facts.update(

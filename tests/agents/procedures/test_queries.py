@@ -357,3 +357,16 @@ def test_days_and_weeks_of_a_month(text: str, since: date, until: date) -> None:
 )
 def test_spending_intent_for_bills_and_charges(text: str) -> None:
     assert spending_intent(text) == "spending"
+
+
+@pytest.mark.parametrize(
+    ("text", "aggregate"),
+    [
+        ("how much is my mortgage?", "latest"),
+        ("how much do I pay Sky each month", "latest"),
+        ("how much have I paid Sky in total", "total"),
+        ("how much was my mortgage in October", "total"),
+    ],
+)
+def test_what_one_payment_costs_is_not_a_sum(text: str, aggregate: str) -> None:
+    assert parse_spending(text, SATURDAY)[0].aggregate == aggregate

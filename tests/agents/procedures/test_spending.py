@@ -234,3 +234,13 @@ async def test_a_range_of_months(bank: Bank, procedures: Procs) -> None:
     )
     assert (result.facts["date_from"], result.facts["date_to"]) == ("2025-09-01", "2025-10-31")
     assert result.facts["totals_minor"]["GBP"] == sum(-t.amount_minor for t in autumn)
+
+
+async def test_how_much_is_my_mortgage_is_the_latest_payment_not_a_sum(bank: Bank, procedures: Procs) -> None:
+    mortgage = [t for t in _spent(await _all(bank, 1)) if "Building Society" in t.merchant]
+    assert len(mortgage) > 1
+    result = answer(await turn(procedures["spending"], bank.port(1), "how much is my mortgage?"))
+    assert result.outcome == "latest"
+    assert result.facts["transaction_ids"] == [mortgage[0].id]
+    assert format_money(-mortgage[0].amount_minor, "GBP") in result.draft
+    assert format_money(-sum(t.amount_minor for t in mortgage), "GBP") not in result.draft
