@@ -38,6 +38,12 @@ _SCHEDULED = re.compile(
     r"\b(?:payments?|transfers?)\b.{0,40}\b(?:(?:scheduled|next week|tomorrow|next month|due on|going out on|"
     r"set up for)\b|on the \d)|\b(?:scheduled|future dated)\b"
 )
+# Money going out in a period ahead: what is set up to be paid, not what was spent.
+_GOING_OUT_AHEAD = re.compile(
+    r"\b(?:going out|go out|goes out|coming out|come out|comes out|due|leaving|be taken|get taken|to pay)\b"
+    r".{0,40}\b(?:tomorrow|this week|next week|next month|rest of the month|next \d{1,3} days|"
+    r"before (?:the end of the month|payday))\b"
+)
 _REGULAR = re.compile(r"\b(?:regular|recurring|repeating|monthly) (?:payments?|bills?|outgoings?|debits?)\b")
 # A dispute, fraud or a refund: not a cancellation, and not a question about what is set up.
 _DISPUTE = re.compile(
@@ -74,7 +80,8 @@ def recurring_intent(text: str) -> str | None:
             return "cancel_standing_order"
         if scheduled and not (debit or order):
             return "cancel_scheduled_payment"
-    if debit or order or _REGULAR.search(words) or (scheduled and not _CANCEL.search(words)):
+    ahead = _GOING_OUT_AHEAD.search(words)
+    if debit or order or _REGULAR.search(words) or ((scheduled or ahead) and not _CANCEL.search(words)):
         return "recurring_payments"
     if _INCOME.search(words) and not _INCOME_TOTAL.search(words):
         return "income"

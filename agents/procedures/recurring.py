@@ -9,8 +9,10 @@ already in the transactions.
 
 from __future__ import annotations
 
+import calendar
 import re
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from agents.ports import RecurringKind, RecurringPaymentView, TransactionQuery, TransactionView
@@ -40,9 +42,7 @@ INCOME_SHOWN = 3
 _KIND_WORDS: dict[RecurringKind, re.Pattern[str]] = {
     "direct_debit": re.compile(r"\b(direct[\s-]?debits?|dds?|mandates?)\b"),
     "standing_order": re.compile(r"\bstanding[\s-]?orders?\b"),
-    "scheduled_payment": re.compile(
-        r"\b(scheduled|future[\s-]?dated|upcoming|one[\s-]?off|set[\s-]?up)\b|\bnext (week|month)\b"
-    ),
+    "scheduled_payment": re.compile(r"\b(scheduled|future[\s-]?dated|one[\s-]?off)\b"),
 }
 # Words that say what the customer wants, not which payment: never taken for a payee's name.
 _NOT_A_NAME = frozenset(
@@ -114,6 +114,58 @@ def matches_words(item: RecurringPaymentView, named: set[str]) -> bool:
     return any(w in own for w in named if len(w) >= 3 or w in {"bt", "ee"})
 
 
+@dataclass(frozen=True)
+class Upcoming:
+    """A period ahead that a question about payments to come names ("next week", "in December")."""
+
+    since: date
+    until: date
+    words: str
+
+    def contains(self, iso_day: str) -> bool:
+        return self.since <= day_of(iso_day) <= self.until
+
+
+_MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): n for n, name in enumerate(calendar.month_abbr) if name})
+_UPCOMING = re.compile(
+    r"\b(?P<words>tomorrow|this week|next week|this month|rest of the month|next month|"
+    r"(?:in )?the next (?P<days>\d{1,3}) days|before the end of the month|"
+    r"in (?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r"))\b",
+    re.IGNORECASE,
+)
+
+
+def parse_upcoming(text: str, today: date) -> Upcoming | None:
+    """The period ahead the text names, or None (past periods are the transaction procedures' business)."""
+    m = _UPCOMING.search(text)
+    if m is None:
+        return None
+    words = m.group("words").lower()
+    monday = today - timedelta(days=today.weekday())
+    last_of_month = today.replace(day=calendar.monthrange(today.year, today.month)[1])
+    if words == "tomorrow":
+        since = until = today + timedelta(days=1)
+    elif words == "this week":
+        since, until = today, monday + timedelta(days=6)
+    elif words == "next week":
+        since, until = monday + timedelta(days=7), monday + timedelta(days=13)
+    elif words in ("this month", "rest of the month", "before the end of the month"):
+        since, until = today, last_of_month
+    elif words == "next month":
+        since = last_of_month + timedelta(days=1)
+        until = since.replace(day=calendar.monthrange(since.year, since.month)[1])
+    elif m.group("days"):
+        since, until = today, today + timedelta(days=int(m.group("days")))
+    else:
+        month = _MONTHS[m.group("month").lower()]
+        words = f"in {calendar.month_name[month]}"
+        year = today.year if month >= today.month else today.year + 1
+        since = max(today, date(year, month, 1))
+        until = date(year, month, calendar.monthrange(year, month)[1])
+    return Upcoming(since, until, words)
+
+
 def kinds_asked(text: str) -> tuple[RecurringKind, ...]:
     """Which of direct debits, standing orders and scheduled payments the text is about (all if none)."""
     lowered = text.lower()
@@ -128,6 +180,9 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
     kinds = kinds_asked(run.text)
     found = {kind: await run.recurring(kind) for kind in kinds}
     what = " and ".join(f"{LABELS[k]}s" for k in kinds) if len(kinds) < len(KINDS) else "regular payments"
+    if (period := parse_upcoming(run.text, run.today)) is not None:
+        found = {kind: [i for i in items if period.contains(i.next_date)] for kind, items in found.items()}
+        what += f" due {period.words} ({format_day(period.since)} to {format_day(period.until)})"
     named = named_words(run.text)
     everything = [item for items in found.values() for item in items]
     picked = [item for item in everything if matches_words(item, named)]
@@ -238,6 +293,9 @@ async def _resolve_item(run: Run, kind: RecurringKind) -> RecurringPaymentView:
     if amount is not None:
         by_amount = [i for i in (picked or pool) if amount.contains(i.amount_minor)]
         picked = by_amount or picked
+    if (period := parse_upcoming(run.text, run.today)) is not None:
+        in_period = [i for i in (picked or pool) if period.contains(i.next_date)]
+        picked = in_period or picked
     if picked:
         pool = picked
     elif named:

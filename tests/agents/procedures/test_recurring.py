@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +14,7 @@ from agents.dialogue.recurring_cues import cancel_by_payee, recurring_intent, re
 from agents.kb import KnowledgeBase
 from agents.procedures.engine import execute
 from agents.procedures.recorded import recorded_reply
+from agents.procedures.recurring import Upcoming, parse_upcoming
 from agents.procedures.spec import ProcedureSpec
 from app.banking.ports import SqlBankingPort
 from app.banking.seed import list_customers, seed_demo_bank
@@ -269,6 +270,8 @@ async def test_the_recovered_reply_after_a_crash_covers_cancellations(
         ("what's the status of my payment to Greenway", None),
         ("how much have I earned in total this year", None),
         ("how much have I spent since I got paid?", None),
+        ("what's going out next week?", "recurring_payments"),
+        ("how much did I spend last week", None),
     ],
 )
 def test_recurring_cues(text: str, expected: str | None) -> None:
@@ -304,3 +307,35 @@ async def test_cancel_the_second_one_after_a_listing(ports: list[SqlBankingPort]
         is None
     )
     assert await recurring_request("what's my balance", frame, ports[0]) is None
+
+
+async def test_what_goes_out_next_week(ports: list[SqlBankingPort], procedures: Procs) -> None:
+    spec = procedures["recurring_payments"]
+    week = answer(await turn(spec, ports[0], "what's going out next week?", today=TODAY))
+    assert "due next week (30 Nov 2026 to 6 Dec 2026)" in week.draft
+    for due in ("Oliver Lewis", "Greenway Lettings", "Sky: £38.27", "Northbank Easy Saver"):
+        assert due in week.draft
+    assert "British Gas" not in week.draft  # 13 Dec
+    assert "Northbank Credit Card" not in week.draft  # 14 Dec
+    tomorrow = answer(await turn(spec, ports[0], "any direct debits tomorrow?", today=TODAY))
+    assert tomorrow.outcome == "none"
+    assert tomorrow.draft.startswith("You don't have any active direct debits due tomorrow (29 Nov 2026")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("what is going out next week", Upcoming(date(2026, 11, 30), date(2026, 12, 6), "next week")),
+        ("anything due tomorrow", Upcoming(date(2026, 11, 29), date(2026, 11, 29), "tomorrow")),
+        ("what comes out in December", Upcoming(date(2026, 12, 1), date(2026, 12, 31), "in December")),
+        ("and in march?", Upcoming(date(2027, 3, 1), date(2027, 3, 31), "in March")),  # the next March
+        ("in the next 10 days", Upcoming(date(2026, 11, 28), date(2026, 12, 8), "in the next 10 days")),
+        (
+            "before the end of the month",
+            Upcoming(date(2026, 11, 28), date(2026, 11, 30), "before the end of the month"),
+        ),
+        ("what went out last week", None),
+    ],
+)
+def test_parse_upcoming(text: str, expected: Upcoming | None) -> None:
+    assert parse_upcoming(text, TODAY) == expected
