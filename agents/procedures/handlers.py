@@ -23,6 +23,7 @@ from agents.procedures.slots import (
     Filters,
     account_label,
     card_facts,
+    everyday_word_merchant,
     known_merchant_in,
     parse_filters,
     transaction_facts,
@@ -110,7 +111,7 @@ async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
     account: AccountView | None = slots.get("account")
     filters, rest = parse_filters(run.text, run)
     if filters.merchant is None:
-        merchant = await known_merchant_in(run, rest)
+        merchant = await known_merchant_in(run, rest) or await everyday_word_merchant(run, rest)
         if merchant:
             filters = Filters(filters.dates, filters.amount, merchant)
     if until := run.params.get("until"):
@@ -324,7 +325,8 @@ async def open_dispute(run: Run, slots: dict[str, Any]) -> ActionPlan:
     repeated = run.params.get("duplicate_of")
     duplicate_note = ""
     if isinstance(repeated, dict) and repeated.get("transaction_id") != transaction.id:
-        duplicate_note = f" (the repeat of the same {repeated.get('amount')} payment on {repeated.get('date')})"
+        earlier = f"{repeated.get('amount')} payment on {repeated.get('date')}"
+        duplicate_note = f" (the repeat of the same {earlier})"
     return ActionPlan(
         args={"transaction_id": transaction.id, "reason": reason},
         facts={**facts, "reason": reason, "duplicate_note": duplicate_note},

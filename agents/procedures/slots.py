@@ -311,6 +311,29 @@ async def known_merchant_in(run: Run, text: str) -> str | None:
     return None
 
 
+# Merchants whose name is an everyday word ("Sky", "Apple", "Next") are taken as the merchant only where the
+# words around them make them one: "pay Apple", "to Sky", "my Sky payments", "Apple charges".
+_EVERYDAY_MERCHANT_RE = re.compile(
+    r"\b(?:pay|paid|paying|pays|to|at|from|by|with)\s+(?:the\s+)?(?P<a>[a-z&]+(?:\s+[a-z&]+)?)\b"
+    r"|\b(?P<b>[a-z&]+)\s+(?:payments?|charges?|bills?|subscriptions?|purchases?|transactions?|debits?"
+    r"|charged|billed|debited|took|taken|has\s+(?:charged|taken|billed))\b",
+    re.IGNORECASE,
+)
+
+
+async def everyday_word_merchant(run: Run, text: str) -> str | None:
+    """A merchant named like an everyday word ("Sky") where the words around it make it a payee."""
+    named = {(m.group("a") or m.group("b") or "").lower() for m in _EVERYDAY_MERCHANT_RE.finditer(text)}
+    named |= {n.split()[0] for n in named if " " in n}
+    if not named:
+        return None
+    recent = await run.transactions(TransactionQuery(limit=SEARCH_LIMIT))
+    for merchant in sorted({t.merchant for t in recent}, key=len, reverse=True):
+        if merchant.lower() in EVERYDAY_WORD_MERCHANTS and merchant.lower() in named:
+            return merchant.lower()
+    return None
+
+
 def transaction_facts(t: TransactionView) -> dict[str, Any]:
     return {
         "transaction_id": t.id,

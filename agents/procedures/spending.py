@@ -15,7 +15,6 @@ never a recommendation.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -33,7 +32,7 @@ from agents.procedures.queries import (
     parse_spending,
 )
 from agents.procedures.results import Answer
-from agents.procedures.slots import EVERYDAY_WORD_MERCHANTS, account_label, known_merchant_in
+from agents.procedures.slots import account_label, everyday_word_merchant, known_merchant_in
 from agents.procedures.textparse import DateRange, parse_amount
 from agents.tools.views import clean_name
 
@@ -192,28 +191,6 @@ async def _latest_salary(run: Run, account: AccountView | None) -> TransactionVi
     return salaries[0] if salaries else None
 
 
-# Merchants whose name is an everyday word ("Sky", "Apple", "Next") are taken as the merchant only where the
-# words around them make them one: "pay Apple", "to Sky", "my Sky payments", "Apple charges".
-_EVERYDAY_MERCHANT_RE = re.compile(
-    r"\b(?:pay|paid|paying|pays|to|at|from|by|with)\s+(?:the\s+)?(?P<a>[a-z&]+(?:\s+[a-z&]+)?)\b"
-    r"|\b(?P<b>[a-z&]+)\s+(?:payments?|charges?|bills?|subscriptions?|purchases?|transactions?|debits?"
-    r"|charged|billed|debited|took|taken|has\s+(?:charged|taken|billed))\b",
-    re.IGNORECASE,
-)
-
-
-async def _everyday_word_merchant(run: Run, text: str) -> str | None:
-    named = {(m.group("a") or m.group("b") or "").lower() for m in _EVERYDAY_MERCHANT_RE.finditer(text)}
-    named |= {n.split()[0] for n in named if " " in n}
-    if not named:
-        return None
-    recent = await run.transactions(TransactionQuery(limit=PAGE))
-    for merchant in sorted({t.merchant for t in recent}, key=len, reverse=True):
-        if merchant.lower() in EVERYDAY_WORD_MERCHANTS and merchant.lower() in named:
-            return merchant.lower()
-    return None
-
-
 # --- the spending procedure ----------------------------------------------------------------------------
 
 
@@ -222,7 +199,7 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
     q, rest = parse_spending(run.text, run.today)
     merchant = q.merchant
     if merchant is None and q.category is None:
-        merchant = await known_merchant_in(run, rest) or await _everyday_word_merchant(run, rest)
+        merchant = await known_merchant_in(run, rest) or await everyday_word_merchant(run, rest)
     accounts = await run.accounts()
     own = _own_account_names(accounts)
 
