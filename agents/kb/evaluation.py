@@ -9,12 +9,13 @@ one section that answers the question first?) come from ``measure_sections`` on 
 from __future__ import annotations
 
 import csv
+import hashlib
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from agents.kb.intent_articles import INTENT_ARTICLES
+from agents.kb.intent_articles import INTENT_ARTICLES, INTENT_SECTIONS
 from agents.kb.knowledge_base import KnowledgeBase, load_kb
 
 
@@ -136,6 +137,27 @@ def measure_sections(
         article_top1=article1 / total,
         misses=tuple(misses),
     )
+
+
+def held_out(text: str, share: int = 5) -> bool:
+    """Whether a labelled question falls in the held-out 1/``share`` of a split by a hash of its text."""
+    return int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) % share == 0
+
+
+def banking77_section_split(
+    rows: Iterable[tuple[str, str]],
+) -> tuple[list[tuple[str, str]], list[SectionQuestion]]:
+    """Labelled ``(text, intent)`` rows split 80/20 by a hash of the text: the 80% to search among, and
+    the 20% whose intent one section answers (``INTENT_SECTIONS``) as section questions to measure."""
+    kept: list[tuple[str, str]] = []
+    measured: list[SectionQuestion] = []
+    for text, intent in rows:
+        if not held_out(text):
+            kept.append((text, intent))
+        elif intent in INTENT_SECTIONS:
+            slug, heading = INTENT_SECTIONS[intent]
+            measured.append(SectionQuestion(text=text, slug=slug, heading=heading))
+    return kept, measured
 
 
 def main(argv: list[str]) -> int:

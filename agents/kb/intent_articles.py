@@ -142,6 +142,8 @@ INTENT_SECTIONS: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
         "exchange_via_app": ("exchange-rates-and-currencies", "Exchanging money in the app"),
         "failed_transfer": ("declined-payments", "Failed transfers"),
         "fiat_currency_support": ("exchange-rates-and-currencies", "Currencies we support"),
+        # Banking77 files questions about the PIN of a newly delivered card here ("where can I find my PIN?").
+        "get_physical_card": ("pin", "See your PIN"),
         "get_disposable_virtual_card": ("virtual-and-spare-cards", "Disposable cards"),
         "getting_spare_card": ("virtual-and-spare-cards", "Physical and spare cards"),
         "getting_virtual_card": ("virtual-and-spare-cards", "Virtual card"),

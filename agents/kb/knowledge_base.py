@@ -6,8 +6,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from agents.kb.articles import Article, Passage
+from agents.kb.intent_articles import INTENT_SECTIONS
 from agents.kb.parsing import KbFormatError, parse_article, parse_search_terms
-from agents.kb.retrieval import SectionIndex
+from agents.kb.retrieval import DEFAULT_WEIGHTS, RankerWeights, SectionIndex
+from agents.triage.data import read_labelled_csv, training_paths
 from agents.triage.encoder import Encoder
 
 SEARCH_TERMS_FILE = "search_terms.yaml"
@@ -20,10 +22,14 @@ class KnowledgeBase:
         search_terms: Mapping[tuple[str, str], str] | None = None,
         *,
         encoder: Encoder | None = None,
+        examples: Sequence[tuple[str, tuple[str, str]]] = (),
+        weights: RankerWeights = DEFAULT_WEIGHTS,
     ) -> None:
         """``search_terms`` maps ``(slug, heading)`` to customers' words for that section, for search only.
 
         With an ``encoder`` (the MiniLM one of the embeddings grade) search also compares meanings.
+        ``examples`` are customers' questions labelled with the ``(slug, heading)`` that answers each
+        (``section_examples``): search also looks for the closest of them.
         """
         by_slug: dict[str, Article] = {}
         for article in articles:
@@ -38,7 +44,9 @@ class KnowledgeBase:
         for slug, heading in search_terms or {}:
             if slug not in by_slug or heading not in {s.heading for s in by_slug[slug].sections}:
                 raise KeyError(f"search terms for a section that does not exist: {slug!r}, {heading!r}")
-        self._index = SectionIndex(list(by_slug.values()), search_terms, encoder=encoder)
+        self._index = SectionIndex(
+            list(by_slug.values()), search_terms, weights, encoder=encoder, examples=examples
+        )
 
     @property
     def articles(self) -> tuple[Article, ...]:
@@ -78,8 +86,20 @@ class KnowledgeBase:
         return self._index.search(query, k, one_per_article=one_per_article, slugs=slugs, intents=intents)
 
 
-def load_kb(path: Path, *, encoder: Encoder | None = None) -> KnowledgeBase:
+def section_examples(rows: Iterable[tuple[str, str]]) -> list[tuple[str, tuple[str, str]]]:
+    """``(text, intent)`` rows whose intent one section answers (``INTENT_SECTIONS``), labelled with it."""
+    return [
+        (text, INTENT_SECTIONS[intent.strip()]) for text, intent in rows if intent.strip() in INTENT_SECTIONS
+    ]
+
+
+def load_kb(
+    path: Path, *, encoder: Encoder | None = None, examples: Iterable[tuple[str, str]] | None = None
+) -> KnowledgeBase:
     """Parse every ``*.md`` article in the directory ``path``, and its ``search_terms.yaml`` if there is one.
+
+    ``examples`` are labelled ``(question, intent)`` rows, by default the triage training files
+    (Banking77 and Bankdesk's own): those whose intent one section answers are searched for the closest.
 
     Raises ``KbFormatError`` naming a bad file.
     """
@@ -91,4 +111,7 @@ def load_kb(path: Path, *, encoder: Encoder | None = None) -> KnowledgeBase:
     articles = [parse_article(file) for file in files]
     terms_file = path / SEARCH_TERMS_FILE
     terms = parse_search_terms(terms_file, articles) if terms_file.is_file() else None
-    return KnowledgeBase(articles, terms, encoder=encoder)
+    if examples is None:
+        examples = (row for file in training_paths() for row in read_labelled_csv(file))
+    labelled = section_examples(examples)
+    return KnowledgeBase(articles, terms, encoder=encoder, examples=labelled)

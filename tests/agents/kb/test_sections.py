@@ -9,13 +9,16 @@ from pathlib import Path
 import pytest
 
 from agents.kb import KbFormatError, KnowledgeBase, load_kb
-from agents.kb.evaluation import measure_sections, read_section_questions
+from agents.kb.evaluation import banking77_section_split, measure_sections, read_section_questions
 from agents.kb.intent_articles import INTENT_ARTICLES, INTENT_SECTIONS
+from agents.triage.data import read_labelled_csv
 
-from .conftest import KB_DIR
+from .conftest import BANKING77_DIR, KB_DIR
 
 DEV_CSV = KB_DIR / "eval" / "dev_sections.csv"
 DEV_TARGET = 0.85
+DEV2_CSV = KB_DIR / "eval" / "dev2_sections.csv"
+DEV2_FLOOR = 0.72
 
 # Same article or same words, different answer: the sections customers were being sent to wrongly.
 CONFUSABLE: list[tuple[str, str, str]] = [
@@ -141,15 +144,58 @@ def test_search_terms_for_a_missing_section_are_refused(tmp_path: Path, terms: s
 def test_search_terms_decide_between_sections(tmp_path: Path) -> None:
     # "log in" is not in the passcode section's text; it is in the customers' words for it.
     question = "I can't log in"
-    with_terms = load_kb(_copy_kb(tmp_path, (KB_DIR / "search_terms.yaml").read_text(encoding="utf-8")))
+    # Without labelled customer questions, whose passcode_forgotten ones say "log in" too.
+    terms = (KB_DIR / "search_terms.yaml").read_text(encoding="utf-8")
+    with_terms = load_kb(_copy_kb(tmp_path, terms), examples=[])
     folder = tmp_path / "bare"
     folder.mkdir()
     for article in KB_DIR.glob("*.md"):
         (folder / article.name).write_text(article.read_text(encoding="utf-8"), encoding="utf-8")
-    bare = load_kb(folder)
+    bare = load_kb(folder, examples=[])
 
     assert with_terms.search(question, k=1)[0].heading == "Forgotten app passcode"
     assert bare.search(question, k=1)[0].heading != "Forgotten app passcode"
+
+
+def test_second_dev_set_top1_section_accuracy_keeps_its_floor(kb: KnowledgeBase) -> None:
+    # fixtures/kb/eval/dev2_sections.csv was written before the labelled customer questions were added and
+    # only weights were chosen on it. Without triage's intents: 0.686 before them, 0.723 after (with the
+    # intents, as kb_answer ranks: 0.708 -> 0.766; bench/README.md).
+    questions = read_section_questions(DEV2_CSV, kb)
+    assert len(questions) >= 100
+
+    result = measure_sections(kb, questions)
+
+    assert result.top1 >= DEV2_FLOOR, [(m.question.text, m.question.heading, m.got) for m in result.misses]
+
+
+def test_labelled_customer_questions_generalise_to_unseen_banking77_questions() -> None:
+    # Search among 80% of Banking77, measure on the other 20%: the gain must come from wording the
+    # customers share, not from finding the very question.
+    rows = read_labelled_csv(BANKING77_DIR / "train.csv")
+    kept, measured = banking77_section_split(rows)
+    without = measure_sections(load_kb(KB_DIR, examples=[]), measured)
+    with_examples = measure_sections(load_kb(KB_DIR, examples=kept), measured)
+
+    assert len(measured) > 1000
+    assert not {q.text for q in measured} & {text for text, _ in kept}
+    assert with_examples.top1 >= without.top1 + 0.15, (without.top1, with_examples.top1)
+
+
+def test_a_customers_wording_no_article_uses_finds_its_section() -> None:
+    # "won't let me top up" is in no article and no customers' phrase; Banking77 says it many ways.
+    question = "the app won't let me top up with my card"
+    with_examples = load_kb(KB_DIR).search(question, k=1)[0]
+    without = load_kb(KB_DIR, examples=[]).search(question, k=1)[0]
+
+    assert (with_examples.slug, with_examples.heading) == ("top-ups", "A top-up failed or was reverted")
+    assert without.heading != "A top-up failed or was reverted"
+
+
+def test_examples_naming_a_missing_section_are_ignored() -> None:
+    kb = load_kb(KB_DIR, examples=[("where is my pin", "no_such_intent")])
+
+    assert kb.search("where is my pin", k=1)[0].heading == "See your PIN"
 
 
 @pytest.mark.embeddings
