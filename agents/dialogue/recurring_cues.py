@@ -28,8 +28,8 @@ from agents.procedures.recurring import matches_words, named_words
 from agents.procedures.textparse import parse_ordinal
 
 _CANCEL = re.compile(
-    r"\b(?:cancel\w*|stop\w*|end|terminate|remove|delete|get rid of|switch off|turn off|dont want|"
-    r"do not want|no longer (?:want|need)|dont need|do not need)\b"
+    r"\b(?:can(?:c[ae]l+|cle|el)\w*|stop\w*|end|terminate|remove|delete|get rid of|switch off|turn off|"
+    r"dont want|do not want|no longer (?:want|need)|dont need|do not need)\b"
 )
 _DIRECT_DEBIT = re.compile(r"\b(?:direct ?debits?|dds?|mandates?)\b")
 _STANDING_ORDER = re.compile(r"\bstanding ?orders?\b")

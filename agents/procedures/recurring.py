@@ -49,7 +49,8 @@ _NOT_A_NAME = frozenset(
     """
     a an the my your our me i i'm im it its this that these those one ones please can could would you will
     want wanted need like to for from of on in at by and or with out off up about any all
-    cancel cancelling canceling cancellation stop stopping end ending terminate remove delete kill get rid
+    cancel cancelling canceling cancellation cancle cancell canel stop stopping end ending terminate remove
+    delete kill get rid pls plz
     no longer don't dont do not want anymore any more
     direct debit debits dd dds mandate mandates standing order orders scheduled schedule future dated
     upcoming one-off oneoff set payment payments pay paying paid transfer transfers money regular

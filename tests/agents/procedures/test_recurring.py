@@ -252,6 +252,7 @@ async def test_the_recovered_reply_after_a_crash_covers_cancellations(
         ("please stop my DD to Octopus", "cancel_direct_debit"),
         ("I don't want the British Gas direct debit anymore", "cancel_direct_debit"),
         ("stop the pocket money standing order", "cancel_standing_order"),
+        ("cancle my standing order pls", "cancel_standing_order"),  # typed in a hurry
         ("cancel the rent payment next week", "cancel_scheduled_payment"),
         ("cancel the payment to Greenway Lettings on the 4th", "cancel_scheduled_payment"),
         ("what direct debits do I have?", "recurring_payments"),
@@ -285,6 +286,7 @@ async def test_a_cancellation_naming_only_the_payee_finds_its_kind(ports: list[S
     assert await cancel_by_payee("cancel the Greenway Lettings payment", jake) == "cancel_scheduled_payment"
     assert await cancel_by_payee("cancel the Greenway Lettings payment", kathleen) is None  # not hers
     assert await cancel_by_payee("stop paying Virgin Media", kathleen) == "cancel_direct_debit"
+    assert await cancel_by_payee("cancell the Virgin Media one plz", kathleen) == "cancel_direct_debit"
     assert await cancel_by_payee("cancel my card", jake) is None
     assert await cancel_by_payee("cancel the payment to Hollie Ward", jake) is None  # a one-off transfer
     assert await cancel_by_payee("what does British Gas charge me", jake) is None  # no request to stop
