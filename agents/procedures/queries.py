@@ -386,7 +386,7 @@ def parse_period(text: str, today: date) -> tuple[DateRange | None, str]:
     if m := _MONTH_TO_MONTH_RE.search(text):
         first, _ = parse_date_range(f"in {m.group('a')}", today)
         last, _ = parse_date_range(f"in {m.group('b')}{' ' + m.group('y') if m.group('y') else ''}", today)
-        if first and last and first.since and last.until:
+        if first and last and first.since and last.since and last.until:
             since = (
                 first.since if first.since <= last.since else first.since.replace(year=first.since.year - 1)
             )
@@ -395,8 +395,7 @@ def parse_period(text: str, today: date) -> tuple[DateRange | None, str]:
         month = _month_of(m, today)
         if month is not None and month.since is not None:
             lo, hi = sorted((int(m.group("a")), int(m.group("b"))))
-            last = _month_end(month.since)
-            if 1 <= lo and hi <= last.day:
+            if 1 <= lo and hi <= _month_end(month.since).day:
                 since = month.since.replace(day=lo)
                 return DateRange(since, min(month.since.replace(day=hi), today)), _blank(text, m)
     if m := _WEEKS_OF_MONTH_RE.search(text):
