@@ -42,7 +42,7 @@ _UNRECOGNISED = re.compile(
     r"never heard of|not recognised|unrecognised|unrecognized|not mine|wasnt me|was not me|werent me|"
     r"didnt make|didnt authorise|didnt authorize|not authorised|unauthorised|unauthorized|didnt buy|"
     r"were not me|not me|i didnt do|i never made|never made|never authorised|never authorized|"
-    r"fraudulent|fraud|someone (?:has )?(?:used|using|spent|took money|taken money)|someone else used|"
+    r"fraudulent|fraud(?! (?:team|department|squad|unit|line))|someone (?:has )?(?:used|using|spent|took money|taken money)|someone else used|"
     r"money (?:has )?(?:gone|disappeared|missing) from|charges? i didnt|payments? i didnt|payments? i never)\b"
 )
 _MONEY_WORDS = re.compile(
@@ -144,6 +144,13 @@ _ACTION_REQUEST = re.compile(
 )
 
 
+_PAYMENT_STATE = re.compile(
+    r"\b(?:payment|transfer|money|rent|bank transfer)\b.{0,40}\b(?:gone through|go through|went through|"
+    r"arrived|arrive|reached|got there|received|left|gone out|go out|been sent|sent yet|pending|cleared|landed|"
+    r"status|bounced|failed)\b"
+)
+
+
 def status_question(text: str) -> str | None:
     """``card_status`` or ``dispute_status`` when the message asks how things stand, not for a change.
 
@@ -155,6 +162,9 @@ def status_question(text: str) -> str | None:
         return None
     if _DISPUTE_STATE.search(words):
         return "dispute_status"
+    if (_QUESTION.search(words) or text.strip().endswith("?")) and _PAYMENT_STATE.search(words):
+        if not re.search(r"\b(?:card|direct debit|standing order|salary|wages|pay day|payday)\b", words):
+            return "payment_status"
     asked = bool(_QUESTION.search(words)) or text.strip().endswith("?")
     if asked and _CARD_STATE.search(words) and _CARD_WORD.search(words):
         return "card_status"
@@ -231,7 +241,7 @@ _REQUEST_START = re.compile(
 _MIN_PART_WORDS = 3
 # "I lost my card, please report it": a request about what was just said is the same request.
 _REFERS_BACK = re.compile(
-    r"\b(?:it|them|that one|this one|the card|a new one|another one|a replacement)\b(?!\s+(?:is|was|has|had))"
+    r"\b(?:it|them|that one|this one|a new one|another one|a replacement)\b(?!\s+(?:is|was|has|had))"
 )
 
 

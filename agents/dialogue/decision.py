@@ -67,6 +67,7 @@ _REQUEST = re.compile(
     r"card|account|savings|direct debit|standing order|complain|complaint|person|human|agent)\b"
 )
 _OTHER_MIN_WORDS = 4
+_WAIT = frozenset({"wait", "hold on", "hang on", "hold off", "one sec", "one second", "just a sec"})
 _PUZZLED = re.compile(
     r"^(?:sorry|pardon|what|huh|eh|hm+|um+|i dont understand|i dont get it|what do you mean|how do you mean|"
     r"what does that mean|which card|which one|explain|say again)$"
@@ -108,7 +109,10 @@ def read_decision(text: str) -> Decision:
     if _YES.match(words) or _YES.match(core):
         return Decision.YES
     first_clause = _strip_trailing(_normalise(re.split(r"[,;:.!?\n]", raw, maxsplit=1)[0]))
-    if first_clause and _NO.match(first_clause):
+    rest_of_message = words[len(first_clause) :].strip()
+    if first_clause in _WAIT and _QUESTION_START.search(rest_of_message):
+        return Decision.OTHER  # "hang on, how much is it again?": answered, and the action keeps waiting
+    if first_clause and _NO.match(first_clause) and first_clause not in _WAIT:
         return Decision.NO  # "no, I need the card today"
     first_sentence = _normalise(re.split(r"[.!?\n]|,(?=\s*(?:and|also|what|how|can|could)\b)", raw, maxsplit=1)[0])
     rest_words = words[len(first_sentence) :].strip()

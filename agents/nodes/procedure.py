@@ -53,7 +53,8 @@ def _frame(state: AgentState, name: str, intent: str | None, text: str, facts: d
 
 async def _urgent_cards(state: AgentState, runtime: Runtime[AgentContext], slots: dict[str, Any]) -> list[str]:
     """Urgent and no card named: freeze the active cards one at a time, the first now, the others next."""
-    if not state.get("urgent") or slots or parse_last4(state.get("text", ""))[0]:
+    # Only a lost or stolen wallet takes every card with it; payments not recognised are on one card.
+    if state.get("urgent") != "lost_or_stolen_card" or slots or parse_last4(state.get("text", ""))[0]:
         return []
     if parse_card_brand(state.get("text", "")) or parse_account_kind(state.get("text", "")):
         return []

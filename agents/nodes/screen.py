@@ -28,7 +28,9 @@ SCAM_NOTICE = (
     "Please don't send any more money or share any codes: we will never ask you to move money to keep it "
     "safe, or for a code by phone or text."
 )
-CARE_NOTICE = "I'm sorry this has happened. Let's make your card safe first, then a member of our team will help."
+CARE_NOTICE = (
+    "I'm sorry this has happened. Let's make your card safe first, then a member of our team will help."
+)
 COMPLAINT_BESIDE = (
     "I'm sorry about the trouble this has caused: I've recorded what you told me as a complaint, and our team "
     "will follow it up with you."
@@ -111,7 +113,11 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     flow = next((f for flag, f in FLOW_BY_FLAG if flag in flags), "")
     if not flow and impersonation_scam(text):
         flow = "scam"  # a caller claiming to be the bank or the police, asking for codes or money
-    if flow in ("scam", "vulnerability") and urgent and screening.get("vulnerability") != "self_harm":
+    if (
+        flow in ("scam", "vulnerability")
+        and card_at_risk(text, urgent)
+        and screening.get("vulnerability") != "self_harm"
+    ):
         # A card at risk (details given away, payments not recognised) is frozen first; the person the
         # scam or the customer's distress calls for takes over once the freeze has been answered.
         notices.append(SCAM_NOTICE if flow == "scam" else CARE_NOTICE)
@@ -133,7 +139,10 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         flow = "complaint"
     elif not flow and wants_human(text):
         flow = "handoff"
-        update["handoff"] = {"reason": "customer asked for a person", "priority": handoff_priority(update["cues"])}
+        update["handoff"] = {
+            "reason": "customer asked for a person",
+            "priority": handoff_priority(update["cues"]),
+        }
     if flow:
         update["procedure"] = None
         update["slots"] = {}
@@ -157,8 +166,26 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
 
 # Cues that put a person on the conversation at once (the care scripts use the same priorities).
 URGENT_CUES = frozenset(
-    {"scam", "vulnerability:self_harm", "vulnerability:coercion", "vulnerability:fraud_victim", "vulnerability:distress"}
+    {
+        "scam",
+        "vulnerability:self_harm",
+        "vulnerability:coercion",
+        "vulnerability:fraud_victim",
+        "vulnerability:distress",
+    }
 )
+
+
+def card_at_risk(text: str, urgent: str | None) -> bool:
+    """A card to freeze now: lost or stolen, its details given away, or payments on it not recognised (an
+    account "compromised" by a caller's story is a scam to stop, not a card to freeze)."""
+    if urgent is None:
+        return False
+    if urgent != "compromised_card":
+        return True
+    return bool(
+        re.search(r"\b(?:card|cards|cvv|security code|3 digits|three digits|long number)\b", text, re.I)
+    )
 
 
 def handoff_priority(cues: list[str]) -> str:
