@@ -94,7 +94,11 @@ def section_examples(rows: Iterable[tuple[str, str]]) -> list[tuple[str, tuple[s
 
 
 def load_kb(
-    path: Path, *, encoder: Encoder | None = None, examples: Iterable[tuple[str, str]] | None = None
+    path: Path,
+    *,
+    encoder: Encoder | None = None,
+    examples: Iterable[tuple[str, str]] | None = None,
+    weights: RankerWeights = DEFAULT_WEIGHTS,
 ) -> KnowledgeBase:
     """Parse every ``*.md`` article in the directory ``path``, and its ``search_terms.yaml`` if there is one.
 
@@ -114,4 +118,4 @@ def load_kb(
     if examples is None:
         examples = (row for file in training_paths() for row in read_labelled_csv(file))
     labelled = section_examples(examples)
-    return KnowledgeBase(articles, terms, encoder=encoder, examples=labelled)
+    return KnowledgeBase(articles, terms, encoder=encoder, examples=labelled, weights=weights)
