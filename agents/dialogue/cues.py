@@ -180,7 +180,8 @@ _FOLLOW_UP = re.compile(
     r"older|earlier|more|before that|after that|the (?:other|previous|next|second|third|first|last|"
     r"latest|one before)|that one|this one|that payment|that transaction|the one|how much (?:is|was) "
     r"(?:that|it|this)|how much altogether|(?:and )?in total|altogether|total|sum|add (?:it|them) up|"
-    r"how many (?:is|was) that|show (?:me )?more|next page|keep going|go on|and then|what else)\b"
+    r"how many (?:is|was) that|show (?:me )?more|next page|keep going|go on|and then|what else|do the same|"
+    r"same thing|same again|likewise|(?:do|same|that) (?:for|with|to) (?:my|the) other)\b"
 )
 _OLDER = re.compile(
     r"\b(?:older|earlier|before (?:that|then|them|those|these)|previous ones|further back|more|next page|"

@@ -205,7 +205,8 @@ async def execute_action(state: AgentState, runtime: Runtime[AgentContext]) -> d
         "outcome": "reply",
     }
     # "now the credit card as well" continues the action just answered.
-    update["frame"] = {"intent": intent, "procedure": action.procedure, "text": "", "listed": [], "shown": []}
+    acted_on = [str(v) for k, v in action.args.items() if k.endswith("_id")]
+    update["frame"] = {"intent": intent, "procedure": action.procedure, "text": "", "listed": [], "shown": acted_on}
     if not state.get("later") and not state.get("queue"):
         # Possible fraud goes to a person, urgently, once the card is safe: they go through the payments
         # and the dispute with the customer. A scam or distress seen in the conversation likewise.

@@ -91,6 +91,9 @@ def _status_problem(run: Run, card: CardView) -> Exception:
 
 async def resolve_card(run: Run, slot: SlotSpec) -> CardView | None:
     cards = await run.cards()
+    if excluded := set(run.params.get("exclude") or []):
+        # "the other card": not the one the last answer was about (when another is left).
+        cards = [c for c in cards if c.id not in excluded] or cards
 
     def allowed(card: CardView) -> bool:
         return not slot.statuses or card.status in slot.statuses
