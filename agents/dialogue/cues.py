@@ -122,6 +122,7 @@ _QUESTION = re.compile(
     r"hasnt|have|havent|did|didnt|does|doesnt|do|will|whats|what is|what s|whats the|how is|hows|where is|"
     r"wheres|any news|any update|any progress|can you (?:check|tell me|confirm|see) (?:if|whether|that|the)|"
     r"could you (?:check|tell me|confirm|see) (?:if|whether|that|the)|check (?:if|whether)|"
+    r"(?:also |and )?(?:tell me|let me know|see) (?:if|whether)|whether|"
     r"(?:i want|i need|id like) to (?:know|check) (?:if|whether)|i wonder if|just checking|"
     r"(?:is|are) (?:my|the))\b"
 )
@@ -225,7 +226,7 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
 
 MAX_REQUESTS = 3
 _SPLIT = re.compile(
-    r"(?:[.?!;]+\s+|\s*,?\s+(?:and also|and then|and can you|and could you|and please|and|also|plus|then|"
+    r"(?:[.?!;]+\s+|\s+[+&]\s+|\s*,?\s+(?:and also|and then|and can you|and could you|and please|and|also|plus|then|"
     r"as well as)\s+|\s*,\s+(?=(?:can|could|would|please|also|and|what|whats|how|tell|show|check|freeze|"
     r"block|cancel|report|did|does|do|is|are|has|have|when|where|why)\b))",
     re.IGNORECASE,
@@ -233,7 +234,7 @@ _SPLIT = re.compile(
 _REQUEST_START = re.compile(
     r"^(?:(?:also|then|please|pls|and|can you|could you|would you|will you|can i|could i|i want to|"
     r"i need to|id like to|i would like to|i also want to|i also need to|id also like to|"
-    r"just)\s+)*(?:tell|show|check|give|list|send|freeze|unfreeze|block|unblock|lock|cancel|report|"
+    r"just)\s+)*(?:tell|show|check|give|list|send|whether|my|freeze|unfreeze|block|unblock|lock|cancel|report|"
     r"dispute|stop|order|what|whats|how|hows|when|where|wheres|which|why|is|are|did|do|does|has|have|"
     r"see|know|find|look|let me know|help|get|pay|explain|make a complaint|complain|speak|talk|put me|"
     r"transfer me|connect me)\b",
@@ -274,7 +275,8 @@ def split_requests(text: str) -> list[str]:
 
 _ASKS = re.compile(
     r"\b(?:freeze|unfreeze|block|unblock|cancel|report|dispute|show|tell|check|balance|transactions?|send|"
-    r"order|complain|speak|talk|person|human|how much|how many|when|where|what|why|is my|are my|did)\b"
+    r"order|complain|speak|talk|person|human|how much|how many|when|where|what|whats|hows|wheres|why|is my|"
+    r"are my|did|whether|savings|account|direct debits?|standing orders?|payments?|spent|spend|owe|card)\b"
 )
 
 

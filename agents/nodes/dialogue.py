@@ -77,6 +77,7 @@ async def next_request(state: AgentState, runtime: Runtime[AgentContext]) -> dic
     nxt = queue.pop(0)
     update.update(turn_reset(str(nxt.get("text", ""))))
     update["forced_intent"] = nxt.get("intent")
+    update["first_reply"] = False  # the disclosure opens the message once, not every answer in it
     update["queue"] = queue
     update["answered"] = answered
     if not waits:
