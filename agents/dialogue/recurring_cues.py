@@ -44,6 +44,11 @@ _GOING_OUT_AHEAD = re.compile(
     r".{0,40}\b(?:tomorrow|this week|next week|next month|rest of the month|next \d{1,3} days|"
     r"before (?:the end of the month|payday))\b"
 )
+# "When is my next mortgage payment due?": the next one of something set up to go out.
+_NEXT_DUE = re.compile(
+    r"\bnext (?:\w+ ){0,3}(?:payment|collection|instalment|bill|one)\b.{0,40}\b(?:due|come out|comes out|"
+    r"go out|goes out|taken|leave|leaves|collected)\b|\bwhen (?:is|does|will) (?:my|the) next\b"
+)
 _REGULAR = re.compile(r"\b(?:regular|recurring|repeating|monthly) (?:payments?|bills?|outgoings?|debits?)\b")
 # A dispute, fraud or a refund: not a cancellation, and not a question about what is set up.
 _DISPUTE = re.compile(
@@ -80,7 +85,7 @@ def recurring_intent(text: str) -> str | None:
             return "cancel_standing_order"
         if scheduled and not (debit or order):
             return "cancel_scheduled_payment"
-    ahead = _GOING_OUT_AHEAD.search(words)
+    ahead = (_GOING_OUT_AHEAD.search(words) or _NEXT_DUE.search(words)) and not _INCOME.search(words)
     if debit or order or _REGULAR.search(words) or ((scheduled or ahead) and not _CANCEL.search(words)):
         return "recurring_payments"
     if _INCOME.search(words) and not _INCOME_TOTAL.search(words):

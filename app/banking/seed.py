@@ -965,9 +965,9 @@ class _CustomerBuilder:
                 t = latest[payee]
                 created = first[payee] - timedelta(days=7)
                 if t[9] == "bills" and not t[8].startswith("STANDING ORDER"):
-                    words = [w for w in payee.upper().split() if w[0].isalpha()]
-                    head = "".join(w[0] for w in words) if len(words) > 1 else "".join(words)[:4]
-                    reference = f"{head[:4] or 'DD'}-{rng.randrange(10_000):04d}"
+                    # What the bank statement calls it ("NATIONWIDE BS MORTGAGE"), so "my mortgage" finds it.
+                    stem = " ".join(w for w in t[8].split() if w not in ("DIRECT", "DEBIT"))
+                    reference = f"{stem[:24] or payee.upper()[:24]} {rng.randrange(10_000):04d}"
                     row = self._recurring_row(
                         acct, payee, -t[3], self._next_monthly(t[11]), reference, created
                     )

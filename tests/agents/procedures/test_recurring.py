@@ -272,6 +272,9 @@ async def test_the_recovered_reply_after_a_crash_covers_cancellations(
         ("how much have I earned in total this year", None),
         ("how much have I spent since I got paid?", None),
         ("what's going out next week?", "recurring_payments"),
+        ("when is my next British Gas payment due?", "recurring_payments"),
+        ("when is my next payday?", "income"),
+        ("how much is my mortgage?", None),  # the latest payments to it: spending's
         ("how much did I spend last week", None),
     ],
 )
@@ -341,3 +344,14 @@ async def test_what_goes_out_next_week(ports: list[SqlBankingPort], procedures: 
 )
 def test_parse_upcoming(text: str, expected: Upcoming | None) -> None:
     assert parse_upcoming(text, TODAY) == expected
+
+
+async def test_a_direct_debit_named_by_what_it_pays(ports: list[SqlBankingPort], procedures: Procs) -> None:
+    """The mandate's reference is what the statement calls it, so "my mortgage" finds the building society."""
+    kathleen = ports[1]
+    spec = procedures["recurring_payments"]
+    named = answer(await turn(spec, kathleen, "when is my next mortgage payment due?", today=TODAY))
+    assert named.outcome == "named"
+    assert "Nationwide Building Society: £1,041.75 monthly" in named.draft
+    assert "30 Nov 2026" in named.draft
+    assert "Virgin Media" not in named.draft
