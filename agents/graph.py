@@ -4,16 +4,17 @@
 screen ──► triage ──► route ──► procedure | kb_answer | smalltalk | out_of_scope | clarify
    │          │          └────► complaint | handoff
    │          └─► degraded (every provider of a tier failed)
-   └─► scam | vulnerability | refuse | third_party | foreign_language | complaint | handoff (a person asked for, in any phrasing)
+   └─► scam | vulnerability | refuse | third_party | foreign_language | complaint
+       | handoff (a person asked for, in any phrasing)
 every draft ──► phrase ──► compliance ──► respond
                                ├─► handoff (blocked, or the flow asked for a person)
                                ├─► next_request ──► triage (the message's next request, answered in order)
-                               ├─► finish_deferred (a question or confirmation of an earlier request, asked last)
-                               ├─► remind (a new request answered while an action waits: the action is recalled)
-                               └─► ask_confirmation ──► confirm (interrupt: the customer's answer, read by the app)
+                               ├─► finish_deferred (an earlier request's question or confirmation, asked last)
+                               ├─► remind (a new request answered while an action waits; it is recalled)
+                               └─► ask_confirmation ──► confirm (interrupt: the answer, read by the app)
                                                            ├─► execute ──► phrase ──► compliance ──► ...
                                                            ├─► reask (neither yes nor no) ──► phrase ──► ...
-                                                           └─► screen (a new request; the action keeps waiting)
+                                                           └─► screen (a new request; the action waits)
 """
 
 from __future__ import annotations

@@ -34,7 +34,11 @@ def _template(directory: Path) -> Path:
     path = directory / "template.db"
     env = {**os.environ, "BANKDESK_DATABASE_URL": f"sqlite+aiosqlite:///{path}"}
     subprocess.run(
-        [sys.executable, "-m", "alembic", "upgrade", "head"], env=env, cwd=ROOT, check=True, capture_output=True
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     return path
 

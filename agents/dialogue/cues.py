@@ -23,14 +23,19 @@ def normalise(text: str) -> str:
 
 # --- urgency ------------------------------------------------------------------------------------------
 
-_THING = r"(?:card|cards|wallet|purse|bag|handbag|backpack|rucksack|phone|mobile|debit card|credit card|visa|mastercard)"
+_THING = (
+    r"(?:card|cards|wallet|purse|bag|handbag|backpack|rucksack|phone|mobile|debit card|credit card|visa|"
+    r"mastercard)"
+)
 _STOLEN = re.compile(
-    r"\b(?:stolen|stole|steal|nicked|pinched|swiped|robbed|mugged|pickpocket\w*|snatched|nabbed|taken from me|"
+    r"\b(?:stolen|stole|steal|nicked|pinched|swiped|robbed|mugged|pickpocket\w*|snatched|nabbed|"
+    r"taken from me|"
     r"someone took|somebody took|broke into my car|burgled|burglary)\b"
 )
 _LOST = re.compile(
     rf"\b(?:lost|lose|losing|misplaced|cant find|cannot find|can not find|dropped|left (?:it|my {_THING})|"
-    rf"gone missing|went missing|is missing|has gone)\b.{{0,40}}\b{_THING}\b|\b{_THING}\b.{{0,30}}\b(?:lost|missing|gone)\b"
+    rf"gone missing|went missing|is missing|has gone)\b.{{0,40}}\b{_THING}\b|\b{_THING}\b.{{0,30}}\b(?:lost|"
+    rf"missing|gone)\b"
 )
 _COMPROMISED = re.compile(
     r"\b(?:cloned|skimmed|skimmer|skimming|compromised|hacked|phished|someone (?:has|knows|got|used) my "
@@ -42,8 +47,10 @@ _UNRECOGNISED = re.compile(
     r"never heard of|not recognised|unrecognised|unrecognized|not mine|wasnt me|was not me|werent me|"
     r"didnt make|didnt authorise|didnt authorize|not authorised|unauthorised|unauthorized|didnt buy|"
     r"were not me|not me|i didnt do|i never made|never made|never authorised|never authorized|"
-    r"fraudulent|fraud(?! (?:team|department|squad|unit|line))|someone (?:has )?(?:used|using|spent|took money|taken money)|someone else used|"
-    r"money (?:has )?(?:gone|disappeared|missing) from|charges? i didnt|payments? i didnt|payments? i never)\b"
+    r"fraudulent|fraud(?! (?:team|department|squad|unit|line))|someone (?:has )?(?:used|using|spent|"
+    r"took money|taken money)|someone else used|"
+    r"money (?:has )?(?:gone|disappeared|missing) from|charges? i didnt|payments? i didnt|"
+    r"payments? i never)\b"
 )
 _MONEY_WORDS = re.compile(
     r"\b(?:payment|payments|charge|charges|charged|transaction|transactions|debit|debits|withdrawal|"
@@ -76,7 +83,8 @@ def urgent_intent(text: str) -> str | None:
 
 
 _CALLER = re.compile(
-    r"\b(?:call|called|calling|phoned|telephoned|phone call|rang|ringing|on the phone|texted|text|message|email|bloke|"
+    r"\b(?:call|called|calling|phoned|telephoned|phone call|rang|ringing|on the phone|texted|text|message|"
+    r"email|bloke|"
     r"man|woman|guy|someone|somebody|officer|they)\b"
 )
 _CLAIMS = re.compile(
@@ -93,7 +101,9 @@ def impersonation_scam(text: str) -> bool:
     words = normalise(text)
     if not _CALLER.search(words) or not _CLAIMS.search(words):
         return False
-    wants = re.search(r"\b(?:code|pin|passcode|password|move|transfer|send|safe|withdraw|card details|number)\b", words)
+    wants = re.search(
+        r"\b(?:code|pin|passcode|password|move|transfer|send|safe|withdraw|card details|number)\b", words
+    )
     claims = re.search(r"\b(?:northbank|bank|fraud team|security team|police|officer|hmrc)\b", words)
     return bool(wants and claims)
 
@@ -128,7 +138,8 @@ _QUESTION = re.compile(
 )
 _CARD_STATE = re.compile(
     r"\b(?:active|activated|frozen|froze|blocked|locked|working|work|works|still work|valid|cancelled|"
-    r"canceled|usable|switched on|on or off|status|ok|okay|fine|alright|good to use|safe to use|freeze (?:work|go through|done)|went through|"
+    r"canceled|usable|switched on|on or off|status|ok|okay|fine|alright|good to use|safe to use|"
+    r"freeze (?:work|go through|done)|went through|"
     r"go through|done|sorted)\b"
 )
 _DISPUTE_STATE = re.compile(
@@ -139,7 +150,8 @@ _DISPUTE_STATE = re.compile(
 )
 _CARD_WORD = re.compile(r"\b(?:card|cards|visa|mastercard|debit card|credit card)\b|\b(?:it|freeze)\b")
 _ACTION_REQUEST = re.compile(
-    r"\b(?:can|could|would|will) you (?:please )?(?:freeze|unfreeze|block|unblock|cancel|report|lock|unlock)\b|"
+    r"\b(?:can|could|would|will) you (?:please )?(?:freeze|unfreeze|block|unblock|cancel|report|lock|"
+    r"unlock)\b|"
     r"^(?:please )?(?:freeze|unfreeze|block|unblock|cancel|report|lock|unlock)\b|"
     r"\b(?:i want|i need|id like|please) (?:to )?(?:freeze|unfreeze|block|unblock|cancel|report)\b"
 )
@@ -147,7 +159,8 @@ _ACTION_REQUEST = re.compile(
 
 _PAYMENT_STATE = re.compile(
     r"\b(?:payment|transfer|money|rent|bank transfer)\b.{0,40}\b(?:gone through|go through|went through|"
-    r"arrived|arrive|reached|got there|received|left|gone out|go out|been sent|sent yet|pending|cleared|landed|"
+    r"arrived|arrive|reached|got there|received|left|gone out|go out|been sent|sent yet|pending|cleared|"
+    r"landed|"
     r"status|bounced|failed)\b"
 )
 
@@ -213,7 +226,11 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         return None
     if _TOTAL.search(words):
         return FollowUp("total")
-    if _OLDER.search(words) and frame.get("procedure") in ("recent_transactions", "spending", "payment_status"):
+    if _OLDER.search(words) and frame.get("procedure") in (
+        "recent_transactions",
+        "spending",
+        "payment_status",
+    ):
         return FollowUp("older")
     if _ORDINAL_REF.search(words) and frame.get("listed"):
         return FollowUp("pick")
@@ -226,7 +243,8 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
 
 MAX_REQUESTS = 3
 _SPLIT = re.compile(
-    r"(?:[.?!;]+\s+|\s+[+&]\s+|\s*,?\s+(?:and also|and then|and can you|and could you|and please|and|also|plus|then|"
+    r"(?:[.?!;]+\s+|\s+[+&]\s+|\s*,?\s+(?:and also|and then|and can you|and could you|and please|and|also|"
+    r"plus|then|"
     r"as well as)\s+|\s*,\s+(?=(?:can|could|would|please|also|and|what|whats|how|tell|show|check|freeze|"
     r"block|cancel|report|did|does|do|is|are|has|have|when|where|why)\b))",
     re.IGNORECASE,
@@ -234,7 +252,8 @@ _SPLIT = re.compile(
 _REQUEST_START = re.compile(
     r"^(?:(?:also|then|please|pls|and|can you|could you|would you|will you|can i|could i|i want to|"
     r"i need to|id like to|i would like to|i also want to|i also need to|id also like to|"
-    r"just)\s+)*(?:tell|show|check|give|list|send|whether|my|freeze|unfreeze|block|unblock|lock|cancel|report|"
+    r"just)\s+)*(?:tell|show|check|give|list|send|whether|my|freeze|unfreeze|block|unblock|lock|cancel|"
+    r"report|"
     r"dispute|stop|order|what|whats|how|hows|when|where|wheres|which|why|is|are|did|do|does|has|have|"
     r"see|know|find|look|let me know|help|get|pay|explain|make a complaint|complain|speak|talk|put me|"
     r"transfer me|connect me)\b",
@@ -288,7 +307,9 @@ def _has_request(part: str) -> bool:
 
 def requests_after_answer(text: str) -> list[str]:
     """The requests that follow a yes or no in the same message ("Yes please. And what's my balance?")."""
-    pieces = re.split(r"(?<=[.!?\n])\s+|,\s+(?=(?:and|also|what|whats|how|can|could|tell|show)\b)", text.strip(), maxsplit=1)
+    pieces = re.split(
+        r"(?<=[.!?\n])\s+|,\s+(?=(?:and|also|what|whats|how|can|could|tell|show)\b)", text.strip(), maxsplit=1
+    )
     if len(pieces) < 2 or not pieces[1].strip():
         return []
     rest = re.sub(r"^(?:and|also|then|plus)\s+", "", pieces[1].strip(), flags=re.IGNORECASE)

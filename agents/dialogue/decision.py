@@ -22,7 +22,8 @@ class Decision(StrEnum):
 
 # Whole phrases of agreement and refusal, matched on the normalised text (lower case, letters and spaces).
 _YES_PHRASES = (
-    r"y|ya|ye|yes|yess+|yea|yeah|yeh|yep|yup|aye|sure|sure thing|of course|ok|okay|okey|k|kk|alright|all right|"
+    r"y|ya|ye|yes|yess+|yea|yeah|yeh|yep|yup|aye|sure|sure thing|of course|ok|okay|okey|k|kk|alright|"
+    r"all right|"
     r"right|fine|fine by me|fine go ahead|good|great|perfect|lovely|brilliant|cool|absolutely|definitely|"
     r"certainly|indeed|correct|thats right|that is right|thats correct|that is correct|exactly|affirmative|"
     r"go|go ahead|go on|go on then|go for it|go ahead please|please go ahead|do it|do it now|do that|do so|"
@@ -31,7 +32,8 @@ _YES_PHRASES = (
     r"lets do that|lets go|yes please|yes thanks|yes thank you|please|please yes|yes go ahead|yes do that|"
     r"yes please do|yes i do|yes i am|yes it is|yes thats right|yes go for it|by all means|please freeze it|"
     r"freeze it|block it|cancel it|stop it|report it|dispute it|yes freeze it|yes block it|yes cancel it|"
-    r"yes report it|yes dispute it|yes freeze|yes block|yes cancel|yes report|i guess so|i suppose so|guess so|"
+    r"yes report it|yes dispute it|yes freeze|yes block|yes cancel|yes report|i guess so|i suppose so|"
+    r"guess so|"
     r"suppose so|i think so|yes i think so|go on then|that would be great|that would be good|please go on|"
     r"can you do it|could you do it|can you do that|could you do that|please can you do it|si|oui|ja|tak|sim"
 )
@@ -39,20 +41,21 @@ _NO_PHRASES = (
     r"n|no|nope|nah|naw|no way|no thanks|no thank you|no ta|not now|not yet|not today|not really|dont|"
     r"do not|dont do it|dont do that|do not do that|please dont|please do not|no dont|no please dont|"
     r"no leave it|leave it|leave it for now|leave it please|never mind|nevermind|forget it|forget about it|"
-    r"cancel|cancel that|stop|hold on|hold off|wait|hang on|changed my mind|i changed my mind|ive changed my mind|"
+    r"cancel|cancel that|stop|hold on|hold off|wait|hang on|changed my mind|i changed my mind|"
+    r"ive changed my mind|"
     r"i dont want that|i dont want to|no i dont|no i dont want that|absolutely not|definitely not|"
     r"certainly not|of course not|negative|nein|non|nie|nao"
 )
-_YES = re.compile(rf"^(?:(?:oh|um|erm|hmm|well|ah|uh|and|so)\s+)*(?:{_YES_PHRASES})(?:\s+(?:{_YES_PHRASES}))*$")
+_YES = re.compile(
+    rf"^(?:(?:oh|um|erm|hmm|well|ah|uh|and|so)\s+)*(?:{_YES_PHRASES})(?:\s+(?:{_YES_PHRASES}))*$"
+)
 _NO = re.compile(rf"^(?:(?:oh|um|erm|hmm|well|ah|uh|and|so)\s+)*(?:{_NO_PHRASES})(?:\s+(?:{_NO_PHRASES}))*$")
 # Courtesies and fillers that do not change the answer: "sure thing, thanks", "yes mate", "go for it love".
 _TRAILING = re.compile(
     r"\s+(?:thanks|thank you|thankyou|cheers|ta|mate|love|pal|then|now|please|pls|plz|asap|quickly|"
     r"straight away|right away|right now|again|x+|lol|haha|for me|for now)$"
 )
-_LEADING_YES = re.compile(
-    rf"^(?:{_YES_PHRASES})\b(?!\s+(?:but|though|however|wait|hold|dont|not|no)\b)"
-)
+_LEADING_YES = re.compile(rf"^(?:{_YES_PHRASES})\b(?!\s+(?:but|though|however|wait|hold|dont|not|no)\b)")
 _LEADING_NO = re.compile(r"^(?:no|nope|nah|dont|do not|please dont|stop|wait|hold on|never mind|cancel)\b")
 _HEDGE = re.compile(
     r"\b(?:but|though|however|wait|hold on|hang on|not sure|unsure|maybe|perhaps|dont know|idk|"
@@ -114,7 +117,9 @@ def read_decision(text: str) -> Decision:
         return Decision.OTHER  # "hang on, how much is it again?": answered, and the action keeps waiting
     if first_clause and _NO.match(first_clause) and first_clause not in _WAIT:
         return Decision.NO  # "no, I need the card today"
-    first_sentence = _normalise(re.split(r"[.!?\n]|,(?=\s*(?:and|also|what|how|can|could)\b)", raw, maxsplit=1)[0])
+    first_sentence = _normalise(
+        re.split(r"[.!?\n]|,(?=\s*(?:and|also|what|how|can|could)\b)", raw, maxsplit=1)[0]
+    )
     rest_words = words[len(first_sentence) :].strip()
     first_core = _strip_trailing(first_sentence)
     # "Yes please. And what's my balance?" agrees; the question is answered once the action is done.

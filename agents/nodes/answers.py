@@ -140,7 +140,10 @@ async def clarify(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
     tri = state.get("triage") or {}
     options: list[str] = []
     best = float(tri.get("confidence") or 0.0)
-    for option, share in [(tri.get("intent"), best), *[(a[0], a[1] if len(a) > 1 else 0.0) for a in tri.get("alternatives", []) if a]]:
+    for option, share in [
+        (tri.get("intent"), best),
+        *[(a[0], a[1] if len(a) > 1 else 0.0) for a in tri.get("alternatives", []) if a],
+    ]:
         try:
             plausible = float(share) >= max(CLARIFY_MIN_SHARE, best / 4)
         except (TypeError, ValueError):
@@ -150,9 +153,14 @@ async def clarify(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
             options.append(described)
     options = options[:2]
     if len(options) == 2:
-        draft = f"I want to make sure I help with the right thing: is it about {options[0]}, {options[1]}, or something else?"
+        draft = (
+            "I want to make sure I help with the right thing: "
+            f"is it about {options[0]}, {options[1]}, or something else?"
+        )
     elif options:
-        draft = f"I want to make sure I help with the right thing: is it about {options[0]}, or something else?"
+        draft = (
+            f"I want to make sure I help with the right thing: is it about {options[0]}, or something else?"
+        )
     else:
         draft = "I'm not sure I understood. Could you tell me a bit more about what you need?"
     draft += " You can also ask to speak to a person at any time."

@@ -83,7 +83,9 @@ async def next_request(state: AgentState, runtime: Runtime[AgentContext]) -> dic
     if not waits:
         update["procedure"] = None
         update["slots"] = {}
-    emit_step("next_request", "continue", remaining=len(queue), deferred=bool(update.get("deferred") or deferred))
+    emit_step(
+        "next_request", "continue", remaining=len(queue), deferred=bool(update.get("deferred") or deferred)
+    )
     return update
 
 
@@ -132,7 +134,9 @@ def composed_reply(state: AgentState, reply: str) -> str:
 async def reask(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """The answer to a confirmation was neither yes nor no: ask again, in full."""
     action = state.get("pending_action") or {}
-    prompt = str(action.get("prompt") or f"Shall I {action.get('summary', 'go ahead')}? Please reply yes or no.")
+    prompt = str(
+        action.get("prompt") or f"Shall I {action.get('summary', 'go ahead')}? Please reply yes or no."
+    )
     emit_step("reask", "ask_again", action_id=action.get("id"))
     return {"draft": f"{UNCLEAR} {NOTHING_DONE_YET} {prompt}", "draft_kind": "confirmation", "decision": None}
 
@@ -140,7 +144,9 @@ async def reask(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
 async def remind(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """The customer asked something else while an action waited: answer, then recall the action."""
     action = state.get("pending_action") or {}
-    prompt = str(action.get("prompt") or f"Shall I {action.get('summary', 'go ahead')}? Please reply yes or no.")
+    prompt = str(
+        action.get("prompt") or f"Shall I {action.get('summary', 'go ahead')}? Please reply yes or no."
+    )
     emit_step("remind", "still_waiting", action_id=action.get("id"))
     reply = composed_reply(state, state.get("reply", ""))
     return {

@@ -37,7 +37,9 @@ def _fraud_handoff(intent: str | None) -> dict[str, str] | None:
     return None
 
 
-def _frame(state: AgentState, name: str, intent: str | None, text: str, facts: dict[str, Any]) -> dict[str, Any]:
+def _frame(
+    state: AgentState, name: str, intent: str | None, text: str, facts: dict[str, Any]
+) -> dict[str, Any]:
     """What a follow-up can refer to: the request just answered, its words and what the answer listed."""
     lines = [ln[2:] for ln in str(facts.get("lines", "")).splitlines() if ln.startswith("- ")]
     return {
@@ -51,7 +53,9 @@ def _frame(state: AgentState, name: str, intent: str | None, text: str, facts: d
     }
 
 
-async def _urgent_cards(state: AgentState, runtime: Runtime[AgentContext], slots: dict[str, Any]) -> list[str]:
+async def _urgent_cards(
+    state: AgentState, runtime: Runtime[AgentContext], slots: dict[str, Any]
+) -> list[str]:
     """Urgent and no card named: freeze the active cards one at a time, the first now, the others next."""
     # Only a lost or stolen wallet takes every card with it; payments not recognised are on one card.
     if state.get("urgent") != "lost_or_stolen_card" or slots or parse_last4(state.get("text", ""))[0]:
@@ -107,11 +111,20 @@ async def run_procedure(state: AgentState, runtime: Runtime[AgentContext]) -> di
         earlier = state.get("pending_action")
         if earlier and earlier.get("id") != action["id"]:
             # One confirmation at a time: the newer request replaces the one that was waiting.
-            update["notices"] = [*state.get("notices", []), f"I haven't {earlier.get('summary', 'made the earlier change')}."]
+            update["notices"] = [
+                *state.get("notices", []),
+                f"I haven't {earlier.get('summary', 'made the earlier change')}.",
+            ]
         if more_cards:
-            later = [{"text": f"freeze my card ending {last4}", "intent": "freeze_card"} for last4 in more_cards]
+            later = [
+                {"text": f"freeze my card ending {last4}", "intent": "freeze_card"} for last4 in more_cards
+            ]
             update["later"] = [*later, *(state.get("later") or [])]
-            update["draft"] += " (I'll ask about your other card next.)" if len(more_cards) == 1 else " (I'll ask about your other cards next.)"
+            update["draft"] += (
+                " (I'll ask about your other card next.)"
+                if len(more_cards) == 1
+                else " (I'll ask about your other cards next.)"
+            )
         return update
     assert isinstance(result, Answer)
     emit_step(
@@ -206,7 +219,13 @@ async def execute_action(state: AgentState, runtime: Runtime[AgentContext]) -> d
     }
     # "now the credit card as well" continues the action just answered.
     acted_on = [str(v) for k, v in action.args.items() if k.endswith("_id")]
-    update["frame"] = {"intent": intent, "procedure": action.procedure, "text": "", "listed": [], "shown": acted_on}
+    update["frame"] = {
+        "intent": intent,
+        "procedure": action.procedure,
+        "text": "",
+        "listed": [],
+        "shown": acted_on,
+    }
     if not state.get("later") and not state.get("queue"):
         # Possible fraud goes to a person, urgently, once the card is safe: they go through the payments
         # and the dispute with the customer. A scam or distress seen in the conversation likewise.

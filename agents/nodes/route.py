@@ -15,8 +15,8 @@ from agents.dialogue.recurring_cues import recurring_request
 from agents.dialogue.spending_cues import spending_intent
 from agents.nodes.common import emit_step
 from agents.nodes.screen import handoff_priority
-from agents.procedures.spec import procedure_for_intent
 from agents.procedures.slots import parse_currency
+from agents.procedures.spec import procedure_for_intent
 from agents.procedures.textparse import parse_account_kind, parse_card_brand, parse_last4, parse_ordinal
 from agents.state import AgentState
 from agents.triage.routes import Route
@@ -95,7 +95,9 @@ def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
     text = state.get("text", "")
     procedure = str(frame["procedure"])
     # The new words first; when they name the account or card themselves, they replace the old ones.
-    names_own = parse_account_kind(text) or parse_currency(text) or parse_last4(text)[0] or parse_card_brand(text)
+    names_own = (
+        parse_account_kind(text) or parse_currency(text) or parse_last4(text)[0] or parse_card_brand(text)
+    )
     merged = text if names_own else f"{text} {frame.get('text', '')}".strip()
     extra: dict[str, Any] = {"text": merged}
     if re.search(r"\bother\b", text, re.IGNORECASE) and frame.get("shown"):
@@ -159,7 +161,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         update.update(procedure=procedure, procedure_intent=procedure, slots=extra.get("slots", {}))
         update["text"] = extra["text"]
     elif (money := spending_intent(text)) and money in procedures:
-        # Totals, counts, "last N", since payday, "can I afford": no Banking77 intent has these (money helper).
+        # Totals, counts, "last N", since payday, "can I afford": no Banking77 intent has these.
         flow, why = "procedure", f"spending cue -> {money}"
         update.update(procedure=money, procedure_intent=money, slots={})
     elif not tri.get("confident"):
@@ -193,7 +195,9 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     return update
 
 
-_LEAD = re.compile(r"^\W*(?:and|what about|how about|same for|same with|now|also|ok and|what of)\b", re.IGNORECASE)
+_LEAD = re.compile(
+    r"^\W*(?:and|what about|how about|same for|same with|now|also|ok and|what of)\b", re.IGNORECASE
+)
 LEAD_MAX_WORDS = 6
 
 

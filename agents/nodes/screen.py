@@ -32,8 +32,8 @@ CARE_NOTICE = (
     "I'm sorry this has happened. Let's make your card safe first, then a member of our team will help."
 )
 COMPLAINT_BESIDE = (
-    "I'm sorry about the trouble this has caused: I've recorded what you told me as a complaint, and our team "
-    "will follow it up with you."
+    "I'm sorry about the trouble this has caused: I've recorded what you told me as a complaint, and our "
+    "team will follow it up with you."
 )
 
 # A request for a person is honoured in every phrasing, even with every model provider down, so it is a rule.
@@ -63,7 +63,7 @@ def wants_human(text: str) -> bool:
 
 
 def _cues(state: AgentState, flags: set[str], urgent: str | None, vulnerability: str | None) -> list[str]:
-    """What the conversation has shown so far: the handoff after repeated misunderstanding takes the highest."""
+    """What the conversation has shown so far (a later handoff takes the highest priority among them)."""
     cues = list(state.get("cues") or [])
     new = [f for f in sorted(flags) if f in ("scam", "vulnerability", "complaint", "third_party")]
     if urgent:

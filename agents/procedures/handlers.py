@@ -117,7 +117,11 @@ async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
     if until := run.params.get("until"):
         # "any older ones?": the transactions before the oldest one shown last time.
         before = date.fromisoformat(until) - timedelta(days=1)
-        filters = Filters(DateRange(filters.dates.since if filters.dates else None, before), filters.amount, filters.merchant)
+        filters = Filters(
+            DateRange(filters.dates.since if filters.dates else None, before),
+            filters.amount,
+            filters.merchant,
+        )
     query = filters.query(account_id=account.id if account else None, limit=RECENT_LIMIT)
     found = await run.transactions(query)
     described = filters.describe(account.currency if account else "GBP")

@@ -71,7 +71,10 @@ def test_explicit_actions() -> None:
     assert explicit_action("my wallet got pinched") is None
 
 
-LISTED = {"procedure": "recent_transactions", "listed": ["26 Nov: Trainline, £17.15", "21 Nov: Amazon, £24.99"]}
+LISTED = {
+    "procedure": "recent_transactions",
+    "listed": ["26 Nov: Trainline, £17.15", "21 Nov: Amazon, £24.99"],
+}
 
 
 @pytest.mark.parametrize(
@@ -88,7 +91,8 @@ LISTED = {"procedure": "recent_transactions", "listed": ["26 Nov: Trainline, £1
 )
 def test_follow_ups_against_the_frame(text: str, kind: str) -> None:
     found = follow_up(text, LISTED)
-    assert found is not None and found.kind == kind
+    assert found is not None
+    assert found.kind == kind
 
 
 def test_no_frame_no_follow_up_and_a_new_request_is_not_one() -> None:
@@ -103,7 +107,10 @@ def test_no_frame_no_follow_up_and_a_new_request_is_not_one() -> None:
             "can you freeze my card and tell me what's left in savings",
             ["can you freeze my card", "tell me what's left in savings"],
         ),
-        ("what is my balance? also when will my card arrive", ["what is my balance", "also when will my card arrive"]),
+        (
+            "what is my balance? also when will my card arrive",
+            ["what is my balance", "also when will my card arrive"],
+        ),
         (
             "what's my balance, show me my last transactions and is my card still active?",
             ["what's my balance", "show me my last transactions", "is my card still active?"],
