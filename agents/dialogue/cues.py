@@ -243,7 +243,7 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
 
 MAX_REQUESTS = 3
 _SPLIT = re.compile(
-    r"(?:[.?!;]+\s+|\s+[+&]\s+|\s*,?\s+(?:and also|and then|and can you|and could you|and please|and|also|"
+    r"(?:[.?!;]+\s+|\s*,?\s+(?:and also|and then|and can you|and could you|and please|and|also|"
     r"plus|then|"
     r"as well as)\s+|\s*,\s+(?=(?:can|could|would|please|also|and|what|whats|how|tell|show|check|freeze|"
     r"block|cancel|report|did|does|do|is|are|has|have|when|where|why)\b))",
@@ -252,7 +252,7 @@ _SPLIT = re.compile(
 _REQUEST_START = re.compile(
     r"^(?:(?:also|then|please|pls|and|can you|could you|would you|will you|can i|could i|i want to|"
     r"i need to|id like to|i would like to|i also want to|i also need to|id also like to|"
-    r"just)\s+)*(?:tell|show|check|give|list|send|whether|my|freeze|unfreeze|block|unblock|lock|cancel|"
+    r"just)\s+)*(?:tell|show|check|give|list|send|whether|freeze|unfreeze|block|unblock|lock|cancel|"
     r"report|"
     r"dispute|stop|order|what|whats|how|hows|when|where|wheres|which|why|is|are|did|do|does|has|have|"
     r"see|know|find|look|let me know|help|get|pay|explain|make a complaint|complain|speak|talk|put me|"
@@ -266,8 +266,16 @@ _REFERS_BACK = re.compile(
 )
 
 
+_LISTED = re.compile(r"\s+[+&]\s+|\s*\n+\s*|\s*;\s*")
+
+
 def split_requests(text: str) -> list[str]:
     """Up to three requests of one message, in order; the message itself when it holds one."""
+    listed = [p.strip() for p in _LISTED.split(text) if p.strip()]
+    if len(listed) > 1 and all(len(p.split()) >= 2 for p in listed):
+        # Requests the customer set out as a list ("my balance + my last transactions", one per line).
+        parts = [q for p in listed for q in split_requests(p)]
+        return [*parts[: MAX_REQUESTS - 1], " ".join(parts[MAX_REQUESTS - 1 :])] if len(parts) > 3 else parts
     pieces = [p.strip(" ,.") for p in _SPLIT.split(text) if p and p.strip(" ,.")]
     if len(pieces) < 2:
         return [text]
