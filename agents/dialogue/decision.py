@@ -47,9 +47,11 @@ _NO_PHRASES = (
     r"certainly not|of course not|negative|nein|non|nie|nao"
 )
 _YES = re.compile(
-    rf"^(?:(?:oh|um|erm|hmm|well|ah|uh|and|so)\s+)*(?:{_YES_PHRASES})(?:\s+(?:{_YES_PHRASES}))*$"
+    rf"^(?:(?:oh|um|erm|hmm|well|ah|uh|and|so|actually|ok|okay|sorry)\s+)*(?:{_YES_PHRASES})(?:\s+(?:{_YES_PHRASES}))*$"
 )
-_NO = re.compile(rf"^(?:(?:oh|um|erm|hmm|well|ah|uh|and|so)\s+)*(?:{_NO_PHRASES})(?:\s+(?:{_NO_PHRASES}))*$")
+_NO = re.compile(
+    rf"^(?:(?:oh|um|erm|hmm|well|ah|uh|and|so|actually|ok|okay|sorry)\s+)*(?:{_NO_PHRASES})(?:\s+(?:{_NO_PHRASES}))*$"
+)
 # Courtesies and fillers that do not change the answer: "sure thing, thanks", "yes mate", "go for it love".
 _TRAILING = re.compile(
     r"\s+(?:thanks|thank you|thankyou|cheers|ta|mate|love|pal|then|now|please|pls|plz|asap|quickly|"
@@ -77,7 +79,7 @@ _PUZZLED = re.compile(
 )
 _QUESTION_START = re.compile(
     r"^(?:what|whats|how|hows|when|where|wheres|why|which|who|show|tell|list|can you|could you|"
-    r"i want|i need|id like|i would like|also|actually)\b"
+    r"i want|i need|id like|i would like|also)\b"
 )
 
 
