@@ -56,11 +56,13 @@ def _frame(
 async def _urgent_cards(
     state: AgentState, runtime: Runtime[AgentContext], slots: dict[str, Any]
 ) -> list[str]:
-    """Urgent and no card named: freeze the active cards one at a time, the first now, the others next."""
-    # Only a lost or stolen wallet takes every card with it; payments not recognised are on one card.
-    if state.get("urgent") != "lost_or_stolen_card" or slots or parse_last4(state.get("text", ""))[0]:
+    """Urgent and no card named: no "which card?" first. A lost or stolen wallet takes every card with it,
+    so all are frozen one at a time (the others are returned, to ask next); payments not recognised or card
+    details given away are on one card, most likely the debit card, which is offered."""
+    text = state.get("text", "")
+    if not state.get("urgent") or slots or parse_last4(text)[0]:
         return []
-    if parse_card_brand(state.get("text", "")) or parse_account_kind(state.get("text", "")):
+    if parse_card_brand(text) or parse_account_kind(text):
         return []
     cards = [c for c in await runtime.context.banking.list_cards() if c.status == "active"]
     if len(cards) < 2:
@@ -69,6 +71,8 @@ async def _urgent_cards(
     kinds = {a.id: a.kind for a in await runtime.context.banking.list_accounts()}
     cards.sort(key=lambda c: kinds.get(c.account_id) != "current")
     slots["card"] = cards[0].id
+    if state.get("urgent") != "lost_or_stolen_card":
+        return []
     return [c.last4 for c in cards[1:]]
 
 
