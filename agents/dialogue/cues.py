@@ -195,7 +195,9 @@ _FOLLOW_UP = re.compile(
     r"latest|one before)|that one|this one|that payment|that transaction|the one|how much (?:is|was) "
     r"(?:that|it|this)|how much altogether|(?:and )?in total|altogether|total|sum|add (?:it|them) up|"
     r"how many (?:is|was) that|show (?:me )?more|next page|keep going|go on|and then|what else|do the same|"
-    r"same thing|same again|likewise|(?:do|same|that) (?:for|with|to) (?:my|the) other)\b"
+    r"same thing|same again|likewise|which (?:is|was|one is|one was) the (?:biggest|largest|smallest|highest|"
+    r"lowest|most expensive|cheapest)|(?:the )?(?:biggest|largest|smallest|most expensive|"
+    r"cheapest)(?: one)?|(?:do|same|that) (?:for|with|to) (?:my|the) other)\b"
 )
 _OLDER = re.compile(
     r"\b(?:older|earlier|before (?:that|then|them|those|these)|previous ones|further back|more|next page|"
@@ -203,8 +205,11 @@ _OLDER = re.compile(
 )
 _TOTAL = re.compile(
     r"\b(?:total|altogether|all together|in all|sum|add (?:it|them|those) up|how much (?:is|was|were) "
-    r"(?:that|it|this|those|them)|how much in)\b"
+    r"(?:that|it|this|those|them)|how much in|(?:does|do|did)? ?(?:that|it|this|those|they) (?:come|comes|"
+    r"came|"
+    r"add|adds|added) (?:to|up)|tot (?:it|them|that) up)\b"
 )
+_EXTREME = re.compile(r"\b(?:biggest|largest|smallest|most expensive|cheapest|highest|lowest)\b")
 _ORDINAL_REF = re.compile(
     r"\b(?:the )?(?:first|second|third|fourth|fifth|last|latest|1st|2nd|3rd|4th|5th|other) one\b|"
     r"\bnumber [1-9]\b|^[1-9]$|\bthat (?:one|payment|transaction|charge)\b"
@@ -234,7 +239,7 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         return FollowUp("older")
     if _ORDINAL_REF.search(words) and frame.get("listed"):
         return FollowUp("pick")
-    if _FOLLOW_UP.search(words):
+    if _FOLLOW_UP.search(words) or _EXTREME.search(words):
         return FollowUp("refine")
     return None
 

@@ -32,7 +32,9 @@ _AFFORD_RE = re.compile(
 _NOT_SPENDING_RE = re.compile(
     r"\b(?:twice|double|duplicate\w*|dispute\w*|refund\w*|recogni[sz]e|fraud\w*|not\s+me|wasn'?t\s+me"
     r"|scam\w*|stolen|cancel\w*|freeze|block|can'?t\s+afford|cannot\s+afford|struggl\w+|debt|owe|owing"
-    r"|fees?|interest\s+rate|limits?)\b"
+    r"|fees?|interest\s+rate|limits?|abroad|overseas|atm|cash\s+machine|cashpoint)\b"
+    # "the most cash I can take out in a day" is a limit, "how much to take money out abroad" a fee
+    r"|\b(?:most|max\w*)\b.{0,30}\b(?:can|could)\s+i\b|\b(?:can|could)\s+i\s+(?:take|get|draw)\s+out\b"
     r"|\bhow\s+much\s+(?:does|do|is|are|will|would|should)\b(?!\s+i\b)[^?.!]*\b(?:cost|charge)",
     re.IGNORECASE,
 )

@@ -7,9 +7,11 @@ interrupt, resumable from another request or process) and runs once per action i
 
 from __future__ import annotations
 
+import contextlib
+import re
 import uuid
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -37,6 +39,17 @@ def _fraud_handoff(intent: str | None) -> dict[str, str] | None:
     return None
 
 
+def _oldest_listed(lines: list[str]) -> str | None:
+    """The earliest day a listing shows ("- 16 Nov 2026: Virgin Media, -£56.59"), as an ISO date."""
+    days = []
+    for line in lines:
+        found = re.search(r"\b(\d{1,2} [A-Z][a-z]{2} \d{4})\b", line)
+        if found:
+            with contextlib.suppress(ValueError):
+                days.append(datetime.strptime(found.group(1), "%d %b %Y").date())
+    return min(days).isoformat() if days else None
+
+
 def _frame(
     state: AgentState, name: str, intent: str | None, text: str, facts: dict[str, Any]
 ) -> dict[str, Any]:
@@ -47,7 +60,7 @@ def _frame(
         "procedure": name,
         "text": text,
         "listed": lines[:10],
-        "oldest": facts.get("oldest"),
+        "oldest": facts.get("oldest") or _oldest_listed(lines),
         # What the answer was about, so "the other one" can mean the rest.
         "shown": list(facts.get("card_ids") or ([facts["account_id"]] if facts.get("account_id") else [])),
     }

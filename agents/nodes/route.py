@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
-from agents.dialogue.cues import explicit_action, follow_up, status_question, urgent_intent
+from agents.dialogue.cues import FollowUp, explicit_action, follow_up, status_question, urgent_intent
 from agents.dialogue.recurring_cues import recurring_request
 from agents.dialogue.spending_cues import spending_intent
 from agents.nodes.common import emit_step
 from agents.nodes.screen import handoff_priority
 from agents.procedures.slots import parse_currency
 from agents.procedures.spec import procedure_for_intent
-from agents.procedures.textparse import parse_account_kind, parse_card_brand, parse_last4, parse_ordinal
+from agents.procedures.textparse import (
+    parse_account_kind,
+    parse_amount,
+    parse_card_brand,
+    parse_date_range,
+    parse_last4,
+    parse_ordinal,
+)
 from agents.state import AgentState
 from agents.triage.routes import Route
 
@@ -86,19 +94,45 @@ def _serve(intent: str, route_name: str, runtime: Runtime[AgentContext]) -> tupl
     return flow, why, update
 
 
+TERSE_WORDS = 3
+_PERIOD = re.compile(
+    r"\b(?:in |during |for |since |from )?(?:january|february|march|april|may|june|july|august|september|"
+    r"october|"
+    r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|(?:this|last|past) (?:week|month|"
+    r"weekend|year)|yesterday|today)\b",
+    re.IGNORECASE,
+)
+
+
+def _without_replaced(old: str, new: str, today: date) -> str:
+    """The earlier request's words minus what the follow-up replaces ("and September?" replaces October)."""
+    if parse_date_range(new, today)[0] is not None or _PERIOD.search(new):
+        old = _PERIOD.sub(" ", parse_date_range(old, today)[1])
+    if parse_amount(new)[0] is not None:
+        old = parse_amount(old)[1]
+    return old
+
+
 def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
     """A follow-up continues the last answered request: same procedure, the new words first."""
     frame = state.get("frame") or {}
-    found = follow_up(state.get("text", ""), frame)
-    if found is None:
-        return None
     text = state.get("text", "")
-    procedure = str(frame["procedure"])
+    today = date.fromisoformat(state["today"]) if state.get("today") else date.today()
     # The new words first; when they name the account or card themselves, they replace the old ones.
     names_own = (
         parse_account_kind(text) or parse_currency(text) or parse_last4(text)[0] or parse_card_brand(text)
     )
-    merged = text if names_own else f"{text} {frame.get('text', '')}".strip()
+    found = follow_up(text, frame)
+    if found is None and frame.get("procedure") and len(text.split()) <= TERSE_WORDS:
+        # "savings?", "october", "the visa": a bare name continues the last request.
+        if names_own or parse_date_range(text, today)[0] is not None:
+            found = FollowUp("refine")
+    if found is None:
+        return None
+    procedure = str(frame["procedure"])
+    merged = (
+        text if names_own else f"{text} {_without_replaced(str(frame.get('text', '')), text, today)}".strip()
+    )
     extra: dict[str, Any] = {"text": merged}
     if re.search(r"\bother\b", text, re.IGNORECASE) and frame.get("shown"):
         # "the other card", "and the other one?": what was not shown last time.
@@ -108,6 +142,10 @@ def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
         procedure = "spending"
         extra["text"] = f"how much in total {text} {frame.get('text', '')}"
     elif found.kind == "older" and frame.get("oldest"):
+        # "any older ones?", "and the one before that?": the transactions before the oldest one shown.
+        if procedure == "spending":
+            procedure = "recent_transactions"
+        extra["text"] = f"{text} {_PERIOD.sub(' ', str(frame.get('text', '')))}"
         extra["slots"] = {"params": {"until": frame["oldest"]}}
     elif found.kind == "pick":
         ordinal = parse_ordinal(text)
