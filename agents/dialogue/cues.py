@@ -47,6 +47,7 @@ _UNRECOGNISED = re.compile(
     r"never heard of|not recognised|unrecognised|unrecognized|not mine|wasnt me|was not me|werent me|"
     r"didnt make|didnt authorise|didnt authorize|not authorised|unauthorised|unauthorized|didnt buy|"
     r"were not me|not me|i didnt do|i never made|never made|never authorised|never authorized|"
+    r"never bought|never ordered|never paid for|didnt order|did not order|"
     r"fraudulent|fraud(?! (?:team|department|squad|unit|line))|someone (?:has )?(?:used|using|spent|"
     r"took money|taken money)|someone else used|"
     r"money (?:has )?(?:gone|disappeared|missing) from|charges? i didnt|payments? i didnt|"
@@ -209,6 +210,10 @@ _TOTAL = re.compile(
     r"came|"
     r"add|adds|added) (?:to|up)|tot (?:it|them|that) up)\b"
 )
+_NARROW = re.compile(
+    r"^(?:(?:ok|and|but|so|now)\s+)*(?:only|just) (?:the|those|them|ones|show|over|under|above|below|from|at|"
+    r"in|on)\b|\b(?:the )?ones? (?:over|under|above|below|more than|less than|bigger than|from|at)\b"
+)
 _EXTREME = re.compile(r"\b(?:biggest|largest|smallest|most expensive|cheapest|highest|lowest)\b")
 _ORDINAL_REF = re.compile(
     r"\b(?:the )?(?:first|second|third|fourth|fifth|last|latest|1st|2nd|3rd|4th|5th|other) one\b|"
@@ -239,7 +244,7 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         return FollowUp("older")
     if _ORDINAL_REF.search(words) and frame.get("listed"):
         return FollowUp("pick")
-    if _FOLLOW_UP.search(words) or _EXTREME.search(words):
+    if _FOLLOW_UP.search(words) or _EXTREME.search(words) or _NARROW.search(words):
         return FollowUp("refine")
     return None
 

@@ -58,7 +58,9 @@ _DISPUTE = re.compile(
 )
 _INCOME = re.compile(
     r"\b(?:wages?|salary|salaries|pay ?cheque|paycheck|pay ?packet|payday|pay day)\b|"
-    r"\b(?:been|get|got|getting|was|were|be|am|i) (?:last )?paid\b|\blast paid\b|"
+    # "when was I last paid", "have I been paid" ("how much have I paid British Gas" is spending)
+    r"\b(?:been|get|got|getting|was|were|be|am) (?:last )?paid\b|\blast paid\b|"
+    r"\b(?:was|were) i (?:last )?paid\b|\b(?:have|has) i been paid\b|"
     r"\bmy (?:pay|income)\b.{0,30}\b(?:arrive\w*|come in|came in|gone in|go in|landed|here|in yet)\b|"
     r"\b(?:pension|benefits?|universal credit) (?:payment )?"
     r"(?:arrive\w*|come in|came in|paid|gone in|land\w*)\b"

@@ -25,6 +25,7 @@ from agents.nodes.route import FRAUD_INTENTS
 from agents.nodes.screen import handoff_priority
 from agents.procedures.engine import Answer, Ask, Confirm, ToolCallLog, execute, plan
 from agents.procedures.recorded import pending_action
+from agents.procedures.slots import parse_currency
 from agents.procedures.textparse import parse_account_kind, parse_card_brand, parse_last4
 from agents.state import AgentState
 
@@ -75,8 +76,8 @@ async def _urgent_cards(
     text = state.get("text", "")
     if not state.get("urgent") or slots or parse_last4(text)[0]:
         return []
-    if parse_card_brand(text) or parse_account_kind(text):
-        return []
+    if parse_card_brand(text) or parse_account_kind(text) or parse_currency(text):
+        return []  # the card named ("my euro card") is the one the resolver finds
     cards = [c for c in await runtime.context.banking.list_cards() if c.status == "active"]
     if len(cards) < 2:
         return []

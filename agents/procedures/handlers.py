@@ -214,10 +214,10 @@ def _status_text(p: PaymentView) -> str:
     if p.status == "completed":
         return f"completed{f', arrived on {expected}' if expected else ''}"
     if p.status == "pending":
-        return f"scheduled{f' to be sent on {expected}' if expected else ''}"
+        return f"pending: not sent yet, scheduled{f' to be sent on {expected}' if expected else ''}"
     if p.status == "processing":
         by = f" and expected by {expected}" if expected else ""
-        return f"being processed: it is held for a security check{by}"
+        return f"processing: not arrived yet, it is held for a security check{by}"
     if p.status == "failed":
         return "failed, so the money was not sent"
     if p.status == "returned":
