@@ -43,7 +43,8 @@ _COMPROMISED = re.compile(
     r"(?:card )?(?:details|number|pin|code) to|data breach)\b"
 )
 _UNRECOGNISED = re.compile(
-    r"\b(?:dont recognise|do not recognise|dont recognize|do not recognize|didnt recognise|dont know what|"
+    r"\b(?:dont recognise|do not recognise|dont recognize|do not recognize|didnt recognise|"
+    r"dont know what (?:this|that|these|those|it) (?:is|are|was|were|payment|charge)|"
     r"never heard of|not recognised|unrecognised|unrecognized|not mine|wasnt me|was not me|werent me|"
     r"didnt make|didnt authorise|didnt authorize|not authorised|unauthorised|unauthorized|didnt buy|"
     r"were not me|not me|i didnt do|i never made|never made|never authorised|never authorized|"
@@ -107,6 +108,10 @@ def impersonation_scam(text: str) -> bool:
     )
     claims = re.search(r"\b(?:northbank|bank|fraud team|security team|police|officer|hmrc)\b", words)
     return bool(wants and claims)
+
+
+def was_stolen(text: str) -> bool:
+    return bool(_STOLEN.search(normalise(text)))
 
 
 # An explicit request for one particular action: urgent handling must not replace it.
@@ -214,6 +219,7 @@ _NARROW = re.compile(
     r"^(?:(?:ok|and|but|so|now)\s+)*(?:only|just) (?:the|those|them|ones|show|over|under|above|below|from|at|"
     r"in|on)\b|\b(?:the )?ones? (?:over|under|above|below|more than|less than|bigger than|from|at)\b"
 )
+_THE_X_ONE = re.compile(r"\bthe [a-z]+(?: [a-z]+)? (?:one|payment|debit|bill)\b")
 _EXTREME = re.compile(r"\b(?:biggest|largest|smallest|most expensive|cheapest|highest|lowest)\b")
 _ORDINAL_REF = re.compile(
     r"\b(?:the )?(?:first|second|third|fourth|fifth|last|latest|1st|2nd|3rd|4th|5th|other) one\b|"
@@ -244,7 +250,12 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         return FollowUp("older")
     if _ORDINAL_REF.search(words) and frame.get("listed"):
         return FollowUp("pick")
-    if _FOLLOW_UP.search(words) or _EXTREME.search(words) or _NARROW.search(words):
+    if (
+        _FOLLOW_UP.search(words)
+        or _EXTREME.search(words)
+        or _NARROW.search(words)
+        or _THE_X_ONE.search(words)
+    ):
         return FollowUp("refine")
     return None
 
@@ -272,7 +283,8 @@ _REQUEST_START = re.compile(
 _MIN_PART_WORDS = 3
 # "I lost my card, please report it": a request about what was just said is the same request.
 _REFERS_BACK = re.compile(
-    r"\b(?:it|them|that one|this one|a new one|another one|a replacement)\b(?!\s+(?:is|was|has|had))"
+    r"(?<!\bat )(?<!\bof )(?<!\babout )\b(?:it|them|that one|this one|a new one|another one|a replacement)\b"
+    r"(?!\s+(?:is|was|has|had))"
 )
 
 
@@ -332,3 +344,33 @@ def requests_after_answer(text: str) -> list[str]:
         return []
     rest = re.sub(r"^(?:and|also|then|plus)\s+", "", pieces[1].strip(), flags=re.IGNORECASE)
     return split_requests(rest) if _has_request(rest) else []
+
+
+# --- the words of a request, tidied for reading (the transcript keeps what the customer wrote) -------------
+
+_GREETING = re.compile(
+    r"^\s*(?:hi+|hiya|hello|hey+|heya|yo|morning|evening|afternoon|good (?:morning|afternoon|evening)|"
+    r"alright|dear (?:sir|madam|sir or madam|northbank))(?:\s+(?:there|team|northbank|all))?\s*[,.!:;-]*\s+",
+    re.IGNORECASE,
+)
+_SHORTHAND = (
+    (re.compile(r"\bacc(?:t|nt)?\b", re.IGNORECASE), "account"),
+    (re.compile(r"\b(?:pls|plz|plse)\b", re.IGNORECASE), "please"),
+    (re.compile(r"\brn\b", re.IGNORECASE), "right now"),
+    (re.compile(r"\bur\b", re.IGNORECASE), "your"),
+    (re.compile(r"\bu\b", re.IGNORECASE), "you"),
+    (re.compile(r"^\s*n\s+(?=the|my|what|how)", re.IGNORECASE), "and "),
+    (re.compile(r"\bthx\b|\bty\b", re.IGNORECASE), "thanks"),
+)
+MIN_WORDS_AFTER_GREETING = 2
+
+
+def tidy_request(text: str) -> str:
+    """'hiya whats in my current acc rn' -> 'whats in my current account right now': a greeting in front of a
+    request does not make it small talk, and texting shorthand reads as the words it stands for."""
+    stripped = _GREETING.sub("", text, count=1)
+    if stripped != text and len(stripped.split()) >= MIN_WORDS_AFTER_GREETING:
+        text = stripped
+    for pattern, words in _SHORTHAND:
+        text = pattern.sub(words, text)
+    return text

@@ -11,7 +11,14 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
-from agents.dialogue.cues import FollowUp, explicit_action, follow_up, status_question, urgent_intent
+from agents.dialogue.cues import (
+    FollowUp,
+    explicit_action,
+    follow_up,
+    status_question,
+    urgent_intent,
+    was_stolen,
+)
 from agents.dialogue.recurring_cues import recurring_request
 from agents.dialogue.spending_cues import spending_intent
 from agents.nodes.common import emit_step
@@ -295,6 +302,9 @@ def _urgent_plan(
     update["procedure_intent"] = urgent
     update["urgent"] = urgent
     after = _AFTER_FREEZE.get(urgent)
+    if after == "lost_or_stolen_card" and action == "freeze" and not was_stolen(text):
+        # "Can't find my card, please freeze it": freezing is what was asked; it may well turn up.
+        after = None
     if after:
         update["later"] = [{"text": text, "intent": after}, *(state.get("later") or [])]
     return flow, f"urgent ({urgent}): offer to freeze first", update

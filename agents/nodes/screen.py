@@ -13,7 +13,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
-from agents.dialogue.cues import impersonation_scam, split_requests, urgent_intent
+from agents.dialogue.cues import impersonation_scam, split_requests, tidy_request, urgent_intent
 from agents.nodes.answers import final_response_due
 from agents.nodes.common import emit, emit_step
 from agents.nodes.language import screen_language
@@ -116,7 +116,8 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     if (
         flow in ("scam", "vulnerability")
         and card_at_risk(text, urgent)
-        and screening.get("vulnerability") != "self_harm"
+        # fear about the card itself; bereavement, illness or money worries keep their own support
+        and screening.get("vulnerability") in (None, "distress", "fraud_victim")
     ):
         # A card at risk (details given away, payments not recognised) is frozen first; the person the
         # scam or the customer's distress calls for takes over once the freeze has been answered.
@@ -147,6 +148,8 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         update["procedure"] = None
         update["slots"] = {}
     else:
+        text = tidy_request(text)
+        update["text"] = text
         parts = split_requests(text)
         if len(parts) > 1:
             update["text"] = parts[0]

@@ -108,6 +108,11 @@ async def resolve_card(run: Run, slot: SlotSpec) -> CardView | None:
 
     awaiting = run.awaiting(slot.name)
     last4, rest = parse_last4(run.text, bare_allowed=awaiting)
+    if last4 is None:
+        # "freeze 2547": four bare digits that are the last four of one of the customer's own cards.
+        owned = {c.last4 for c in cards}
+        bare = re.findall(r"(?<![\d£$€.,])\b\d{4}\b(?![.,]\d)", run.text)
+        last4 = next((d for d in bare if d in owned), None)
     if last4 is not None:
         named = [c for c in cards if c.last4 == last4]
         if not named:
