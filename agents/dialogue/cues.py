@@ -296,8 +296,10 @@ def split_requests(text: str) -> list[str]:
     listed = [p.strip() for p in _LISTED.split(text) if p.strip()]
     if len(listed) > 1 and all(len(p.split()) >= 2 for p in listed):
         # Requests the customer set out as a list ("my balance + my last transactions", one per line).
-        parts = [q for p in listed for q in split_requests(p)]
-        return [*parts[: MAX_REQUESTS - 1], " ".join(parts[MAX_REQUESTS - 1 :])] if len(parts) > 3 else parts
+        each = [q for p in listed for q in split_requests(p)]
+        if len(each) > MAX_REQUESTS:
+            return [*each[: MAX_REQUESTS - 1], " ".join(each[MAX_REQUESTS - 1 :])]
+        return each
     pieces = [p.strip(" ,.") for p in _SPLIT.split(text) if p and p.strip(" ,.")]
     if len(pieces) < 2:
         return [text]
