@@ -211,9 +211,8 @@ _OLDER = re.compile(
 )
 _TOTAL = re.compile(
     r"\b(?:total|altogether|all together|in all|sum|add (?:it|them|those) up|how much (?:is|was|were) "
-    r"(?:that|it|this|those|them)|how much in|(?:does|do|did)? ?(?:that|it|this|those|they) (?:come|comes|"
-    r"came|"
-    r"add|adds|added) (?:to|up)|tot (?:it|them|that) up)\b"
+    r"(?:that|it|this|those|them)|how much in|(?:does|do|did)? ?(?:that|it|this|those|they) "
+    r"(?:come|comes|came|add|adds|added) (?:to|up)|tot (?:it|them|that) up)\b"
 )
 _NARROW = re.compile(
     r"^(?:(?:ok|and|but|so|now)\s+)*(?:only|just) (?:the|those|them|ones|show|over|under|above|below|from|at|"

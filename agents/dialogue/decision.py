@@ -9,8 +9,9 @@ yet", "ok wait") is not a yes. Nothing here acts: the app records a yes as conse
 from __future__ import annotations
 
 import re
-import unicodedata
 from enum import StrEnum
+
+from agents.dialogue.cues import normalise
 
 
 class Decision(StrEnum):
@@ -46,12 +47,9 @@ _NO_PHRASES = (
     r"i dont want that|i dont want to|no i dont|no i dont want that|absolutely not|definitely not|"
     r"certainly not|of course not|negative|nein|non|nie|nao"
 )
-_YES = re.compile(
-    rf"^(?:(?:oh|um|erm|hmm|well|ah|uh|and|so|actually|ok|okay|sorry)\s+)*(?:{_YES_PHRASES})(?:\s+(?:{_YES_PHRASES}))*$"
-)
-_NO = re.compile(
-    rf"^(?:(?:oh|um|erm|hmm|well|ah|uh|and|so|actually|ok|okay|sorry)\s+)*(?:{_NO_PHRASES})(?:\s+(?:{_NO_PHRASES}))*$"
-)
+_FILLER = r"(?:(?:oh|um|erm|hmm|well|ah|uh|and|so|actually|ok|okay|sorry)\s+)*"
+_YES = re.compile(rf"^{_FILLER}(?:{_YES_PHRASES})(?:\s+(?:{_YES_PHRASES}))*$")
+_NO = re.compile(rf"^{_FILLER}(?:{_NO_PHRASES})(?:\s+(?:{_NO_PHRASES}))*$")
 # Courtesies and fillers that do not change the answer: "sure thing, thanks", "yes mate", "go for it love".
 _TRAILING = re.compile(
     r"\s+(?:thanks|thank you|thankyou|cheers|ta|mate|love|pal|then|now|please|pls|plz|asap|quickly|"
@@ -84,11 +82,8 @@ _QUESTION_START = re.compile(
 
 
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = text.replace("’", "'").replace("'", "")
-    text = re.sub(r"[^a-z\s]", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    """Words only: agreement and refusal are read from letters (digits and signs are not an answer)."""
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z\s]", " ", normalise(text))).strip()
 
 
 def _strip_trailing(text: str) -> str:

@@ -18,7 +18,7 @@ from agents.nodes.care import (
     support_script,
     third_party_script,
 )
-from agents.nodes.common import emit, emit_step
+from agents.nodes.common import emit, emit_step, today_of
 from agents.procedures.dates import add_working_days
 from agents.state import AgentState
 
@@ -65,8 +65,13 @@ def final_response_due(received: date, *, payment_service: bool) -> date:
     return received + timedelta(weeks=COMPLAINT_WEEKS)
 
 
-def _today(state: AgentState) -> date:
-    return date.fromisoformat(state["today"]) if state.get("today") else date.today()
+def record_complaint(state: AgentState, *, payment_service: bool, words: str | None = None) -> date:
+    """Emit the complaint effect for the customer's words (this turn's by default), with its final-response
+    date; return the date."""
+    due = final_response_due(today_of(state), payment_service=payment_service)
+    summary = state.get("text", "") if words is None else words
+    emit({"type": "complaint", "summary": summary[:1000], "final_response_due": due.isoformat()})
+    return due
 
 
 def triage_intents(state: AgentState) -> list[tuple[str, float]]:
@@ -169,12 +174,8 @@ async def clarify(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
 
 
 async def complaint(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    received = _today(state)
     route = (state.get("triage") or {}).get("route")
-    due = final_response_due(received, payment_service=route in PAYMENT_ROUTES)
-    emit(
-        {"type": "complaint", "summary": state.get("text", "")[:1000], "final_response_due": due.isoformat()}
-    )
+    due = record_complaint(state, payment_service=route in PAYMENT_ROUTES)
     emit_step("complaint", "recorded", final_response_due=due.isoformat())
     ack = runtime.context.kb.section("complaints", "Acknowledgement")
     return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from langgraph.config import get_stream_writer
@@ -15,6 +16,11 @@ from agents.state import AgentState
 
 class BudgetExceeded(RuntimeError):
     """The conversation has used its token or cost budget: a person takes over."""
+
+
+def today_of(state: AgentState) -> date:
+    """The turn's day, from the app's clock (``state["today"]``)."""
+    return date.fromisoformat(state["today"]) if state.get("today") else date.today()
 
 
 def emit(event: dict[str, Any]) -> None:

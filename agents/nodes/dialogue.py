@@ -131,12 +131,16 @@ def composed_reply(state: AgentState, reply: str) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
+def _prompt(action: dict[str, Any]) -> str:
+    """The waiting action's own confirmation question (older checkpoints carry only its summary)."""
+    summary = action.get("summary", "go ahead")
+    return str(action.get("prompt") or f"Shall I {summary}? Please reply yes or no.")
+
+
 async def reask(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """The answer to a confirmation was neither yes nor no: ask again, in full."""
     action = state.get("pending_action") or {}
-    prompt = str(
-        action.get("prompt") or f"Shall I {action.get('summary', 'go ahead')}? Please reply yes or no."
-    )
+    prompt = _prompt(action)
     emit_step("reask", "ask_again", action_id=action.get("id"))
     return {"draft": f"{UNCLEAR} {NOTHING_DONE_YET} {prompt}", "draft_kind": "confirmation", "decision": None}
 
@@ -144,9 +148,7 @@ async def reask(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
 async def remind(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """The customer asked something else while an action waited: answer, then recall the action."""
     action = state.get("pending_action") or {}
-    prompt = str(
-        action.get("prompt") or f"Shall I {action.get('summary', 'go ahead')}? Please reply yes or no."
-    )
+    prompt = _prompt(action)
     emit_step("remind", "still_waiting", action_id=action.get("id"))
     reply = composed_reply(state, state.get("reply", ""))
     return {

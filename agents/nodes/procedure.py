@@ -11,7 +11,7 @@ import contextlib
 import re
 import uuid
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -19,7 +19,7 @@ from langgraph.types import interrupt
 
 from agents.context import AgentContext
 from agents.dialogue.cues import requests_after_answer
-from agents.nodes.common import emit_step
+from agents.nodes.common import emit_step, today_of
 from agents.nodes.dialogue import composed_reply
 from agents.nodes.route import FRAUD_INTENTS
 from agents.nodes.screen import handoff_priority
@@ -96,7 +96,7 @@ async def run_procedure(state: AgentState, runtime: Runtime[AgentContext]) -> di
     spec = ctx.procedures[name]
     # The intent that started the procedure, not this turn's (an answer such as "2" has no intent of its own).
     intent = state.get("procedure_intent") or (state.get("triage") or {}).get("intent")
-    today = date.fromisoformat(state["today"]) if state.get("today") else date.today()
+    today = today_of(state)
     slots = dict(state.get("slots") or {})
     more_cards = await _urgent_cards(state, runtime, slots) if spec.name == "freeze_card" else []
     result = await plan(

@@ -21,7 +21,7 @@ from agents.dialogue.cues import (
 )
 from agents.dialogue.recurring_cues import recurring_request
 from agents.dialogue.spending_cues import spending_intent
-from agents.nodes.common import emit_step
+from agents.nodes.common import emit_step, today_of
 from agents.nodes.screen import handoff_priority
 from agents.procedures.slots import parse_currency
 from agents.procedures.spec import procedure_for_intent
@@ -124,7 +124,7 @@ def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
     """A follow-up continues the last answered request: same procedure, the new words first."""
     frame = state.get("frame") or {}
     text = state.get("text", "")
-    today = date.fromisoformat(state["today"]) if state.get("today") else date.today()
+    today = today_of(state)
     # The new words first; when they name the account or card themselves, they replace the old ones.
     names_own = (
         parse_account_kind(text) or parse_currency(text) or parse_last4(text)[0] or parse_card_brand(text)

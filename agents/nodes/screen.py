@@ -7,15 +7,14 @@ a checkpoint; this node turns its result into decisions: notices, flags and the 
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.dialogue.cues import impersonation_scam, split_requests, tidy_request, urgent_intent
-from agents.nodes.answers import final_response_due
-from agents.nodes.common import emit, emit_step
+from agents.nodes.answers import record_complaint
+from agents.nodes.common import emit_step
 from agents.nodes.language import screen_language
 from agents.state import AgentState
 
@@ -132,7 +131,7 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     complaint = "complaint" in flags
     if not flow and complaint and urgent:
         # Anger about a stolen card is recorded as a complaint beside the urgent flow, never instead of it.
-        _record_complaint(state, text)
+        record_complaint(state, payment_service=True, words=text)
         notices.append(COMPLAINT_BESIDE)
     elif not flow and complaint:
         # A complaint is recorded whenever it is made, also when the same message asks for a person: the
@@ -198,9 +197,3 @@ def handoff_priority(cues: list[str]) -> str:
     if "complaint" in cues or any(c.startswith("vulnerability") for c in cues):
         return "high"
     return "normal"
-
-
-def _record_complaint(state: AgentState, text: str) -> None:
-    received = date.fromisoformat(state["today"]) if state.get("today") else date.today()
-    due = final_response_due(received, payment_service=True)
-    emit({"type": "complaint", "summary": text[:1000], "final_response_due": due.isoformat()})
