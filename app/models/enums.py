@@ -67,6 +67,26 @@ class HandoffPriority(StrEnum):
     normal = "normal"
 
 
+class HandoffNoteKind(StrEnum):
+    """A staff note on a handoff: ``private`` is for staff only; ``for_assistant`` was written on returning
+    the conversation and the assistant reads it on its next turn. The customer sees neither."""
+
+    private = "private"
+    for_assistant = "for_assistant"
+
+
+class ResolutionCode(StrEnum):
+    """Why a member of staff closed a handoff as resolved (reported on; a bank may extend the list)."""
+
+    answered = "answered"  # the customer's question was answered
+    action_taken = "action_taken"  # staff changed something for the customer
+    complaint_recorded = "complaint_recorded"  # recorded and passed to complaint handling
+    referred = "referred"  # passed to a specialist team (bereavement, lending, collections...)
+    fraud_case_opened = "fraud_case_opened"
+    customer_unreachable = "customer_unreachable"  # the customer stopped replying
+    duplicate = "duplicate"  # the same matter is handled in another conversation
+
+
 class StaffRole(StrEnum):
     agent = "agent"
     supervisor = "supervisor"
