@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.support.hours import DEFAULT_HOLIDAYS, DEFAULT_HOURS, DEFAULT_TIMEZONE, SupportHours, load_hours
+
 # Signing keys this project has published (its old built-in default, docker-compose.yml's example): anyone
 # could mint any token with them, so they are refused in every environment.
 PUBLISHED_SECRETS = frozenset(
@@ -58,6 +60,20 @@ class Settings(BaseSettings):
     audit_signing_key_file: Path | None = None
     audit_checkpoint_path: Path | None = None  # default var_dir/audit/checkpoints.jsonl
     audit_checkpoint_seconds: float = Field(default=30, ge=0)  # 0: no periodic checkpoints
+    # When people answer handed-off conversations (app/support/hours.py): a weekly timetable, its time
+    # zone, and the holidays-package calendar whose public holidays are closed ("" for none).
+    support_hours: str = DEFAULT_HOURS
+    support_timezone: str = DEFAULT_TIMEZONE
+    support_holidays: str = DEFAULT_HOLIDAYS
+
+    @model_validator(mode="after")
+    def _support_hours_valid(self) -> Settings:
+        SupportHours.from_settings(self.support_hours, self.support_timezone, self.support_holidays)
+        return self
+
+    def hours(self) -> SupportHours:
+        """The support team's timetable (validated when the settings were read)."""
+        return load_hours(self.support_hours, self.support_timezone, self.support_holidays)
 
     @model_validator(mode="after")
     def _signing_secret(self) -> Settings:
