@@ -654,6 +654,7 @@ async def _store_turn(
         content=outcome.reply,
         outcome=outcome.kind.value,
         call_ids=[r.call_id for r in calls],
+        confirmation=confirmation if outcome.handoff is None else None,
     )
     if reply_out is None and admitted.silent:
         await append_event(
@@ -703,6 +704,7 @@ async def _store_reply(
     content: str | None,
     outcome: str | None,
     call_ids: list[str],
+    confirmation: dict[str, Any] | None = None,
 ) -> MessageOut | None:
     if not content:
         return None
@@ -719,9 +721,20 @@ async def _store_reply(
             "in_reply_to": str(in_reply_to),
             "outcome": outcome,
             "model_call_ids": call_ids,
+            # What the reply asks the customer to confirm: the widget's Yes / No buttons read it here.
+            **({"confirmation": _confirmation_record(confirmation)} if confirmation else {}),
         },
     )
     return MessageOut.model_validate(reply)
+
+
+def _confirmation_record(view: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "action_id": view["action_id"],
+        "procedure": view["procedure"],
+        "summary": redact(str(view["summary"])).redacted,
+        "prompt": redact(str(view["prompt"])).redacted,
+    }
 
 
 async def _record_complaint(
