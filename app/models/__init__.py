@@ -11,6 +11,7 @@ from app.models.direct_debit import DirectDebit
 from app.models.dispute import Dispute
 from app.models.graph_checkpoint import GraphCheckpoint
 from app.models.handoff import Handoff
+from app.models.handoff_note import HandoffNote
 from app.models.idempotency_record import IdempotencyRecord
 from app.models.message import Message
 from app.models.model_call import ModelCall
@@ -34,6 +35,7 @@ __all__ = [
     "Dispute",
     "GraphCheckpoint",
     "Handoff",
+    "HandoffNote",
     "IdempotencyRecord",
     "Message",
     "ModelCall",

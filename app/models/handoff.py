@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models._types import str_enum
 from app.models.base import Base, UTCDateTime, new_id, utcnow
-from app.models.enums import HandoffPriority, HandoffStatus
+from app.models.enums import HandoffPriority, HandoffStatus, ResolutionCode
 
 
 class Handoff(Base):
@@ -32,3 +32,7 @@ class Handoff(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Set when staff resolve it; null while open, claimed, or when returned to the assistant.
+    resolution: Mapped[ResolutionCode | None] = mapped_column(
+        str_enum(ResolutionCode, "handoff_resolution"), nullable=True
+    )
