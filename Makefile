@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test venv install-run install-test lint
+.PHONY: run test venv install-run install-test lint browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,13 @@ $(BIN)/python:
 install-run: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 
-install-test: $(BIN)/python
+install-test: $(BIN)/python browser-deps
 	$(BIN)/python -m pip install --quiet -e '.[dev,embeddings]'
+
+# The browser tests drive Debian's Chromium (never a downloaded browser build) and inject axe-core from npm.
+browser-deps:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+	@test -f var/npm/node_modules/axe-core/axe.min.js || npm install --silent --no-audit --no-fund --prefix var/npm axe-core@4.11
 
 run: install-run
 	$(BIN)/bankdesk up

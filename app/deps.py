@@ -16,6 +16,7 @@ from app.auth.tokens import decode_token
 from app.config import Settings
 from app.db import transaction
 from app.errors import Forbidden, Unauthorized
+from app.events.bus import EventBus
 from app.models import Customer, StaffUser
 from app.models.enums import StaffRole
 
@@ -45,6 +46,11 @@ async def get_session(
         yield session
 
 
+def get_events(request: Request) -> EventBus:
+    events: EventBus = request.app.state.events
+    return events
+
+
 def get_agent(request: Request) -> TurnAgent:
     agent: TurnAgent = request.app.state.agent
     return agent
@@ -54,6 +60,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 SessionFactoryDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_session_factory)]
 AgentDep = Annotated[TurnAgent, Depends(get_agent)]
+EventsDep = Annotated[EventBus, Depends(get_events)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 

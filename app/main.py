@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import httpx2
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from agents.models.variants import assign_variant
 from agents.ports import TurnAgent
@@ -18,10 +19,15 @@ from app.config import Settings, get_settings
 from app.conversations.endpoints import router as conversations_router
 from app.conversations.service import TurnLimits, TurnServices, drain_turns, turn_recovery
 from app.db import create_engine, create_sessionmaker
+from app.demo.endpoints import router as demo_router
 from app.errors import install_error_handlers
+from app.events.bus import event_bus
 from app.handoffs.endpoints import router as handoffs_router
 from app.observability import Metrics, RequestMiddleware
 from app.ops.endpoints import router as ops_router
+from app.web.pages import router as pages_router
+from app.web.security import SecurityHeadersMiddleware
+from app.web.templating import STATIC_DIR
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -44,6 +50,8 @@ def create_app(
         app.state.session_factory = create_sessionmaker(engine)
         async with AsyncExitStack() as stack:
             stack.push_async_callback(engine.dispose)
+            # Wakes the live pages' streams (LISTEN/NOTIFY on Postgres, in-process on SQLite).
+            app.state.events = await stack.enter_async_context(event_bus(engine.url))
             # Signed audit checkpoints every few seconds and at shutdown (before the engine goes).
             from app.audit.checkpoint import periodic_checkpoints
 
@@ -75,6 +83,7 @@ def create_app(
                 metrics=app.state.metrics,
                 drain_calls=app.state.drain_calls,
                 checkpoints=checkpoints,
+                events=app.state.events,
                 limits=limits,
             )
             app.state.turn_services = services
@@ -96,7 +105,16 @@ def create_app(
     app.add_middleware(
         RequestMiddleware, metrics=metrics, max_body_bytes=MAX_BODY_BYTES, secret_key=settings.secret_key
     )
+    app.add_middleware(SecurityHeadersMiddleware)
     install_error_handlers(app)
-    for router in (conversations_router, handoffs_router, audit_router, ops_router):
+    for router in (
+        conversations_router,
+        handoffs_router,
+        audit_router,
+        ops_router,
+        demo_router,
+        pages_router,
+    ):
         app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -56,6 +56,7 @@ from app.conversations.checkpoints import TurnScopedSaver
 from app.conversations.schemas import MessageOut, TurnOut
 from app.db import transaction
 from app.errors import Conflict, RateLimited
+from app.events.bus import HANDOFFS_TOPIC, EventBus, conversation_topic
 from app.faults import crash_point
 from app.handoffs.service import open_handoff
 from app.models import (
@@ -124,7 +125,20 @@ class TurnServices:
     drain_calls: Callable[[str], list[CallRecord]]
     checkpoints: TurnScopedSaver | None = None
     limits: TurnLimits = field(default_factory=TurnLimits)
+    events: EventBus | None = None  # wakes the live pages once a turn's transaction commits
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+
+
+async def _wake(
+    services: TurnServices, session: AsyncSession, conversation_id: uuid.UUID, *, handoff: bool = False
+) -> None:
+    """The conversation's stream (and, for a new handoff, the staff queue) hears of this transaction's
+    changes once it commits."""
+    if services.events is None:
+        return
+    await services.events.notify(session, conversation_topic(conversation_id))
+    if handoff:
+        await services.events.notify(session, HANDOFFS_TOPIC)
 
 
 @dataclass(frozen=True)
@@ -330,6 +344,7 @@ async def _admit_once(
             )
         )
         first_reply, staff_notes = await _turn_context(session, conversation.id)
+        await _wake(services, session, conversation.id)  # a turn is running: the widget shows typing
         await session.flush()
         return Admitted(
             request=request,
@@ -466,6 +481,7 @@ async def _run_turn(
                 events=events,
                 calls=calls,
             )
+            await _wake(services, session, cid, handoff=body["kind"] == "handoff")
             if staged is not None and services.checkpoints is not None:
                 await services.checkpoints.store(session, staged)
             await _finish(session, admitted, body)
@@ -881,6 +897,7 @@ async def _settle(services: TurnServices, journal: TurnJournal, *, reason: str) 
             )
             assert isinstance(gone, CursorResult)
             if gone.rowcount == 1:
+                await _wake(services, session, cid)  # the turn is gone: the widget stops showing typing
                 await _release_claim(session, journal)
                 await session.execute(
                     delete(TurnAdmission).where(
@@ -947,6 +964,7 @@ async def _settle(services: TurnServices, journal: TurnJournal, *, reason: str) 
             if await session.get(TurnJournal, cid) is None:
                 return None  # another process settled it first
             body = await _store_turn(session, admitted=admitted, message=message, events=events, calls=[])
+            await _wake(services, session, cid)
             if staged is not None and services.checkpoints is not None:
                 await services.checkpoints.store(session, staged)
             await append_event(
