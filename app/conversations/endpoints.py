@@ -10,8 +10,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, status
 from fastapi.responses import JSONResponse, StreamingResponse
+from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from app.conversations import idempotency, repository, service
+from app.conversations import events, idempotency, repository, service
 from app.conversations.schemas import (
     ConfirmIn,
     ConversationCreate,
@@ -22,8 +23,9 @@ from app.conversations.schemas import (
     MessageOut,
     TurnOut,
 )
-from app.deps import CurrentCustomer, SessionDep, SettingsDep
+from app.deps import CurrentCustomer, EventsDep, SessionDep, SessionFactoryDep, SettingsDep
 from app.errors import Unprocessable
+from app.web.sse import last_event_id, sse
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
@@ -111,6 +113,74 @@ async def get_conversation(
         **ConversationOut.model_validate(conversation).model_dump(),
         messages=[MessageOut.model_validate(m) for m in messages],
     )
+
+
+_EVENTS_DOC = """The conversation as it happens, as Server-Sent Events (read with `fetch`, with the token).
+
+- `message` (id: position): `{id, role: customer|assistant|staff, content, created_at, confirmation}`;
+  `confirmation` is `{action_id, procedure, summary, prompt}` when the assistant asks for a yes or no
+  (answer with `POST .../confirm`, or in words), else `null`.
+- `status` (id: position): `{status: handed_off|claimed|returned|resolved, at}`; `handed_off` adds
+  `queue_position` (1 = next; `null` once taken) and `hours` (as `GET /v1/support/hours`, at the time of the
+  handoff: whether a person is working, and when they are back).
+- `typing` (no id): `{active}`: a reply is being written.
+
+Without `Last-Event-ID` the whole conversation is sent first; with it, exactly what came after that id.
+Ids are the conversation's audit-chain positions: in commit order, so nothing is missed or repeated."""
+_EVENT_STREAM: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The conversation's events as Server-Sent Events",
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    },
+    404: {"description": "No such conversation of yours"},
+    422: {"description": "Last-Event-ID is not an id of this stream"},
+}
+
+
+def _resume_after(value: str | None, head: int) -> int:
+    if value is None:
+        return 0
+    if not value.isdigit() or int(value) > head:
+        raise Unprocessable(
+            "Last-Event-ID must be the id of an event this stream sent (a whole number, at most "
+            f"{head}); reconnect without it to receive the whole conversation"
+        )
+    return int(value)
+
+
+@router.get(
+    "/{conversation_id}/events",
+    response_class=EventSourceResponse,
+    responses=_EVENT_STREAM,
+    description=_EVENTS_DOC,
+)
+async def conversation_events(
+    conversation_id: uuid.UUID,
+    request: Request,
+    customer: CurrentCustomer,
+    factory: SessionFactoryDep,
+    bus: EventsDep,
+    settings: SettingsDep,
+) -> EventSourceResponse:
+    """Follow one of your conversations live: messages, handoff status and typing."""
+    async with factory() as session:
+        await repository.get_owned_conversation(
+            session, conversation_id=conversation_id, customer_id=customer.id
+        )
+        head = await events.head_position(session, conversation_id)
+    after = _resume_after(last_event_id(request), head)
+
+    async def stream() -> AsyncIterator[ServerSentEvent]:
+        async for event in events.customer_events(
+            factory, bus, conversation_id=conversation_id, after=after, hours=settings.hours()
+        ):
+            yield ServerSentEvent(
+                data=json.dumps(event.data, separators=(",", ":")),
+                event=event.name,
+                id=None if event.id is None else str(event.id),
+            )
+
+    return sse(stream())
 
 
 def _sse(event_id: int, name: str, data: dict[str, Any]) -> bytes:
