@@ -25,6 +25,7 @@ from app.events.bus import event_bus
 from app.handoffs.endpoints import router as handoffs_router
 from app.observability import Metrics, RequestMiddleware
 from app.ops.endpoints import router as ops_router
+from app.review.endpoints import router as review_router
 from app.support.endpoints import router as support_router
 from app.web.pages import router as pages_router
 from app.web.security import SecurityHeadersMiddleware
@@ -112,6 +113,7 @@ def create_app(
         conversations_router,
         handoffs_router,
         audit_router,
+        review_router,
         ops_router,
         support_router,
         demo_router,

@@ -2,35 +2,35 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from app.audit import repository
+from app.audit.charts import Series, bar_chart, column_chart, usd
 from app.audit.checkpoint import verify_log
+from app.audit.exporting import CsvBuffer, export_conversations
+from app.audit.metrics import compute
+from app.audit.periods import PeriodQuery, bucket_label
 from app.audit.schemas import (
     AuditConversationList,
-    AuditConversationOut,
     AuditEventOut,
+    AuditFacets,
     AuditTranscript,
     ChainReport,
-    ModelCallOut,
+    ConversationChainReport,
+    ConversationFilters,
+    Metrics,
 )
-from app.audit.service import events_for_conversation, iter_event_pages, read_heads
+from app.audit.service import iter_event_pages, read_heads, verify_conversation
+from app.audit.trace import conversation_rows, load_transcript
 from app.config import Settings
-from app.conversations.repository import list_messages
-from app.conversations.schemas import MessageOut
 from app.deps import Auditor, SessionDep, SessionFactoryDep
-from app.errors import Unprocessable
-from app.models import Conversation
-from app.models.enums import ConversationStatus
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 EXPORT_COLUMNS = [
@@ -50,70 +50,121 @@ EXPORT_CHUNK_CHARS = 64 * 1024
 MAX_OFFSET = 1_000_000_000
 
 
-def _conversation_out(conversation: Conversation, handed_off: bool) -> AuditConversationOut:
-    return AuditConversationOut(
-        id=conversation.id,
-        status=conversation.status,
-        created_at=conversation.created_at,
-        updated_at=conversation.updated_at,
-        customer_id=conversation.customer_id,
-        variant=conversation.variant,
-        flagged=conversation.flagged,
-        handed_off=handed_off,
-    )
-
-
 @router.get("/conversations", response_model=AuditConversationList)
 async def list_conversations(
     auditor: Auditor,
     session: SessionDep,
-    customer_id: uuid.UUID | None = None,
-    created_from: Annotated[datetime | None, Query(alias="from")] = None,
-    created_to: Annotated[datetime | None, Query(alias="to")] = None,
-    status: ConversationStatus | None = None,
-    flagged: bool | None = None,
-    handed_off: bool | None = None,
+    filters: Annotated[ConversationFilters, Query()],
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> AuditConversationList:
-    """Search conversations by customer, dates (`from` inclusive, `to` exclusive), status and flags."""
-    for value in (created_from, created_to):
-        if value is not None and value.tzinfo is None:
-            raise Unprocessable("from/to must carry a timezone, e.g. 2026-11-01T00:00:00Z")
-        if value is not None:
-            try:
-                value.astimezone(UTC)
-            except OverflowError:
-                raise Unprocessable("from/to is outside the representable range of dates in UTC") from None
-    rows = await repository.search_conversations(
-        session,
-        customer_id=customer_id,
-        created_from=created_from,
-        created_to=created_to,
-        status=status,
-        flagged=flagged,
-        handed_off=handed_off,
-        limit=limit,
-        offset=offset,
+    """Search conversations: customer, dates, status, intent, route, flag, compliance finding, variant."""
+    rows, total = await repository.search_conversations(session, filters, limit=limit, offset=offset)
+    return AuditConversationList(
+        items=await conversation_rows(session, rows), total=total, limit=limit, offset=offset
     )
-    return AuditConversationList(items=[_conversation_out(c, h) for c, h in rows])
+
+
+@router.get(
+    "/conversations/export",
+    responses={200: {"content": {"application/x-ndjson": {}, "text/csv": {}}}},
+    response_class=StreamingResponse,
+)
+async def export_filtered(
+    auditor: Auditor,
+    factory: SessionFactoryDep,
+    filters: Annotated[ConversationFilters, Query()],
+    format: Literal["jsonl", "csv"] = "jsonl",
+) -> StreamingResponse:
+    """Stream the filtered conversations: JSON lines (one transcript with its step trace per line) or CSV
+    (one row per message; cells that a spreadsheet would read as a formula are neutralised)."""
+    media = "application/x-ndjson" if format == "jsonl" else "text/csv"
+    return StreamingResponse(
+        export_conversations(factory, filters, format),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="bankdesk-conversations.{format}"'},
+    )
+
+
+@router.get("/facets", response_model=AuditFacets)
+async def facets(auditor: Auditor, session: SessionDep) -> AuditFacets:
+    """The values the filters take: intents, flows, flags, compliance rules and the variants in use."""
+    return await repository.facets(session)
 
 
 @router.get("/conversations/{conversation_id}", response_model=AuditTranscript)
 async def get_transcript(
     conversation_id: uuid.UUID, auditor: Auditor, session: SessionDep
 ) -> AuditTranscript:
-    """A transcript with every audit event (in chain order) and every model call of the conversation."""
-    conversation, handed_off = await repository.get_conversation(session, conversation_id)
-    messages = await list_messages(session, conversation_id=conversation_id)
-    events = await events_for_conversation(session, conversation_id)
-    calls = await repository.model_calls(session, conversation_id)
-    return AuditTranscript(
-        conversation=_conversation_out(conversation, handed_off),
-        messages=[MessageOut.model_validate(m) for m in messages],
-        events=[AuditEventOut.model_validate(e) for e in events],
-        model_calls=[ModelCallOut.model_validate(c) for c in calls],
+    """A transcript with every audit event (in chain order), every model call and the step trace by turn."""
+    return await load_transcript(session, conversation_id)
+
+
+@router.get("/conversations/{conversation_id}/verify", response_model=ConversationChainReport)
+async def verify_conversation_chain(
+    conversation_id: uuid.UUID, auditor: Auditor, session: SessionDep
+) -> ConversationChainReport:
+    """Recompute this conversation's hash chain from its first event."""
+    await repository.get_conversation(session, conversation_id)
+    checked, problems = await verify_conversation(session, conversation_id)
+    return ConversationChainReport(
+        conversation_id=conversation_id, ok=not problems, checked=checked, problems=problems
     )
+
+
+@router.get("/metrics", response_model=Metrics)
+async def metrics(auditor: Auditor, session: SessionDep, period: Annotated[PeriodQuery, Query()]) -> Metrics:
+    """Conversations, resolution without handoff, handoff rate, complaints, cost by variant and by tier."""
+    start, end = period.resolve()
+    return await compute(session, start=start, end=end, bucket=period.bucket)
+
+
+class Chart(StrEnum):
+    volume = "volume"
+    cost_by_variant = "cost-by-variant"
+    cost_by_tier = "cost-by-tier"
+
+
+SVG_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}, "description": "An SVG image"}
+}
+
+
+def svg_response(body: str) -> Response:
+    return Response(body, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+@router.get("/metrics/{chart}.svg", response_class=Response, responses=SVG_RESPONSE)
+async def metrics_chart(
+    chart: Chart, auditor: Auditor, session: SessionDep, period: Annotated[PeriodQuery, Query()]
+) -> Response:
+    """One of the metrics as a small SVG chart (labels escaped; no script, no external reference)."""
+    start, end = period.resolve()
+    m = await compute(session, start=start, end=end, bucket=period.bucket)
+    if chart is Chart.volume:
+        labels = [bucket_label(p.start, period.bucket) for p in m.series]
+        body = column_chart(
+            "Conversations",
+            labels,
+            [
+                Series("Resolved without handoff", [p.resolved_without_handoff for p in m.series]),
+                Series("Handed off", [p.handed_off for p in m.series]),
+                Series("No customer message", [p.conversations - p.engaged for p in m.series]),
+            ],
+        )
+    elif chart is Chart.cost_by_variant:
+        body = bar_chart(
+            "Cost per conversation by variant",
+            [(v.variant, v.cost_per_conversation_usd_micros) for v in m.by_variant],
+            fmt=usd,
+        )
+    else:
+        body = bar_chart(
+            "Cost per conversation by model tier",
+            [(t.tier, t.cost_per_conversation_usd_micros) for t in m.by_tier],
+            fmt=usd,
+        )
+    return svg_response(body)
 
 
 @router.get("/verify", response_model=ChainReport)
@@ -146,28 +197,24 @@ async def export(
     async def rows() -> AsyncIterator[str]:
         # Each page is read in its own short transaction, closed before its rows are sent: a client
         # that reads slowly (or never) holds no connection and no transaction.
+        out = CsvBuffer()
         if format == "csv":
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerow(EXPORT_COLUMNS)
-            yield buffer.getvalue()
+            out.row(EXPORT_COLUMNS)
+            yield out.take()
         heads = await read_heads(factory)
         async for page in iter_event_pages(factory, upto=heads):
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
+            lines: list[str] = []
             for event in page:
                 item = AuditEventOut.model_validate(event).model_dump(mode="json")
                 if format == "jsonl":
-                    buffer.write(json.dumps(item, separators=(",", ":")) + "\n")
+                    lines.append(json.dumps(item, separators=(",", ":")) + "\n")
                 else:
                     item["payload"] = json.dumps(item["payload"], separators=(",", ":"))
-                    writer.writerow([item[c] for c in EXPORT_COLUMNS])
-                if buffer.tell() >= EXPORT_CHUNK_CHARS:
-                    yield buffer.getvalue()
-                    buffer.seek(0)
-                    buffer.truncate()
-            if buffer.tell():
-                yield buffer.getvalue()
+                    out.row(item[c] for c in EXPORT_COLUMNS)
+                    if len(out) >= EXPORT_CHUNK_CHARS:
+                        lines.append(out.take())
+            lines.append(out.take())
+            yield "".join(lines)
 
     media = "application/x-ndjson" if format == "jsonl" else "text/csv"
     return StreamingResponse(

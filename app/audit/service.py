@@ -244,3 +244,25 @@ def capped(problems: Iterable[str], limit: int = MAX_PROBLEMS) -> list[str]:
     if len(items) <= limit:
         return items
     return [*items[:limit], f"... and {len(items) - limit} more"]
+
+
+async def verify_conversation(session: AsyncSession, conversation_id: uuid.UUID) -> tuple[int, list[str]]:
+    """Recompute one conversation's chain from genesis: how many events, and what does not follow.
+
+    Events cut from the end of a chain leave no gap here; the signed checkpoints (``verify_log``) catch that.
+    """
+    rows = await session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.chain_id == chain_id_for(conversation_id))
+        .order_by(AuditEvent.chain_seq)
+    )
+    prev_seq, prev_hash = 0, GENESIS_HASH
+    checked = 0
+    problems: list[str] = []
+    for event in rows:
+        problem = link_problem(event, prev_seq, prev_hash)
+        if problem is not None:
+            problems.append(problem)
+        prev_seq, prev_hash = event.chain_seq, event.hash
+        checked += 1
+    return checked, capped(problems)

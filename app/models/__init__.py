@@ -16,6 +16,7 @@ from app.models.idempotency_record import IdempotencyRecord
 from app.models.message import Message
 from app.models.model_call import ModelCall
 from app.models.payment import Payment
+from app.models.review import ReviewFinding, ReviewItem, ReviewSample, ReviewScore
 from app.models.scheduled_payment import ScheduledPayment
 from app.models.staff_user import StaffUser
 from app.models.standing_order import StandingOrder
@@ -40,6 +41,10 @@ __all__ = [
     "Message",
     "ModelCall",
     "Payment",
+    "ReviewFinding",
+    "ReviewItem",
+    "ReviewSample",
+    "ReviewScore",
     "ScheduledPayment",
     "StaffUser",
     "StandingOrder",
