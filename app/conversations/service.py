@@ -58,7 +58,7 @@ from app.db import transaction
 from app.errors import Conflict, RateLimited
 from app.events.bus import HANDOFFS_TOPIC, EventBus, conversation_topic
 from app.faults import crash_point
-from app.handoffs.service import open_handoff
+from app.handoffs.service import notes_for_assistant, open_handoff
 from app.models import (
     Complaint,
     Conversation,
@@ -363,20 +363,24 @@ async def _admit_once(
 
 
 async def _turn_context(session: AsyncSession, conversation_id: uuid.UUID) -> tuple[bool, list[str]]:
-    """Whether the agent has replied before, and what staff wrote since its last reply."""
+    """Whether the agent has replied before, and what staff wrote since its last reply: their messages to
+    the customer and the note they left for the assistant when they returned the conversation, in order."""
     last_reply = await session.scalar(
         select(Message.created_at)
         .where(Message.conversation_id == conversation_id, Message.role == MessageRole.assistant)
         .order_by(Message.created_at.desc())
         .limit(1)
     )
-    staff_query = select(Message.content).where(
+    staff_query = select(Message.created_at, Message.content).where(
         Message.conversation_id == conversation_id, Message.role == MessageRole.staff
     )
     if last_reply is not None:
         staff_query = staff_query.where(Message.created_at > last_reply)
-    staff_notes = list((await session.scalars(staff_query.order_by(Message.created_at))).all())
-    return last_reply is None, staff_notes
+    written = [
+        (at, text) for at, text in (await session.execute(staff_query.order_by(Message.created_at))).all()
+    ]
+    written += await notes_for_assistant(session, conversation_id=conversation_id, since=last_reply)
+    return last_reply is None, [text for _at, text in sorted(written, key=lambda item: item[0])]
 
 
 # --- 2. run ----------------------------------------------------------------------------------------------
