@@ -295,7 +295,7 @@ async def test_a_write_whose_commit_fails_answers_an_error_and_stores_nothing(
         "claim": (f"/v1/handoffs/{handoff.id}/claim", None, agent),
         "staff-message": (f"/v1/handoffs/{handoff.id}/messages", {"content": "Hello from the bank"}, agent),
         "return": (f"/v1/handoffs/{handoff.id}/return", None, agent),
-        "resolve": (f"/v1/handoffs/{handoff.id}/resolve", None, agent),
+        "resolve": (f"/v1/handoffs/{handoff.id}/resolve", {"reason_code": "answered"}, agent),
     }
     path, body, who = requests[route]
     headers = auth(who)
