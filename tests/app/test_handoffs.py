@@ -49,7 +49,10 @@ async def test_queue_claim_reply_return_and_resolve(client: httpx.AsyncClient, s
 
     # A returned handoff cannot be claimed again or resolved.
     assert (await client.post(f"/v1/handoffs/{handoff.id}/claim", headers=auth(agent))).status_code == 409
-    assert (await client.post(f"/v1/handoffs/{handoff.id}/resolve", headers=auth(agent))).status_code == 409
+    r = await client.post(
+        f"/v1/handoffs/{handoff.id}/resolve", json={"reason_code": "answered"}, headers=auth(agent)
+    )
+    assert r.status_code == 409
 
 
 async def test_resolve_closes_conversation_and_others_cannot_take_over(
@@ -67,7 +70,9 @@ async def test_resolve_closes_conversation_and_others_cannot_take_over(
     r = await client.post(f"/v1/handoffs/{handoff.id}/messages", json={"content": "x"}, headers=auth(second))
     assert r.status_code == 409
     # A supervisor may step in.
-    r = await client.post(f"/v1/handoffs/{handoff.id}/resolve", headers=auth(supervisor))
+    r = await client.post(
+        f"/v1/handoffs/{handoff.id}/resolve", json={"reason_code": "answered"}, headers=auth(supervisor)
+    )
     assert r.status_code == 200
     assert r.json()["handoff"]["status"] == "resolved"
     assert r.json()["conversation_status"] == "resolved"
