@@ -14,6 +14,7 @@ through the unit of work and are not seen by this listener.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -28,6 +29,13 @@ _F = TypeVar("_F", async_sessionmaker[AsyncSession], sessionmaker[Session], type
 
 class FullCardNumberRefused(ValueError):
     """A flush would have stored a full card number."""
+
+
+# The Session classes the listener is registered on (a sessionmaker listens through its own `class_`).
+# Not `event.contains`: SQLAlchemy keys that registry on id() of the object passed to `listen` and keeps
+# the key after a sessionmaker is garbage-collected, so a new sessionmaker allocated at a dead one's address
+# looked guarded, was skipped, and its sessions stored card numbers. A weak set forgets dead classes.
+_GUARDED: weakref.WeakSet[type[Session]] = weakref.WeakSet()
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -80,9 +88,12 @@ def install_pan_guard(target: _F) -> _F:
         if not isinstance(sync_class, sessionmaker):
             sync_class = sessionmaker(class_=sync_class or Session)
             target.configure(sync_session_class=sync_class)
-        listen_on: Any = sync_class
+        session_class = sync_class.class_
+    elif isinstance(target, sessionmaker):
+        session_class = target.class_
     else:
-        listen_on = target
-    if not event.contains(listen_on, "before_flush", _before_flush):
-        event.listen(listen_on, "before_flush", _before_flush)
+        session_class = target
+    if session_class not in _GUARDED:
+        event.listen(session_class, "before_flush", _before_flush)
+        _GUARDED.add(session_class)
     return target

@@ -8,12 +8,13 @@ from datetime import date
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from agents.summary import extractive_summary
+from app import db
 from app.agent import AgentAssets
 from app.handoffs.service import open_handoff
-from app.models import Complaint, Handoff, Message
+from app.models import Complaint, Customer, Handoff, Message
 from app.models.enums import HandoffPriority, MessageRole
 from app.models.pan_guard import FullCardNumberRefused
 from tests.agents.safety.pan_forms import any_luhn_run
@@ -88,6 +89,22 @@ async def test_pan_guard_refuses_a_pan_in_any_text_column(session: AsyncSession,
     with pytest.raises(FullCardNumberRefused):
         await session.commit()
     await session.rollback()
+
+
+async def test_every_new_session_factory_is_guarded_even_at_a_discarded_ones_address(
+    engine: AsyncEngine,
+) -> None:
+    """A process makes session factories and drops them (every test, every CLI command); a new one is
+    often allocated at the address of a dropped one. The guard once asked SQLAlchemy's `event.contains`
+    whether it was installed already, and that registry is keyed on id() and never forgets a dead
+    factory's id, so such a factory was left unguarded (a CI run stored a PAN in handoff.summary)."""
+    for _ in range(50):
+        factory = db.create_sessionmaker(engine)
+        async with factory() as session:
+            session.add(Customer(full_name="4111 1111 1111 1111", email="a@example.test", phone="+44 1"))
+            with pytest.raises(FullCardNumberRefused, match=r"customer\.full_name"):
+                await session.flush()
+        del factory, session  # free the factory now, so the next one can take its address
 
 
 async def test_pan_guard_lets_redacted_text_and_lookalikes_through(session: AsyncSession) -> None:
