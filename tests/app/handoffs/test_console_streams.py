@@ -1,0 +1,217 @@
+"""The staff pages' live views: the queue stream and one handoff's stream are database snapshots, woken by
+the event bus (in-process on SQLite, LISTEN/NOTIFY across processes on Postgres), resumable by id."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
+from sse_starlette import ServerSentEvent
+
+from app.agent import AgentAssets
+from app.config import Settings
+from app.deps import StaffPrincipal
+from app.handoffs import stream
+from app.main import create_app
+from app.models import StaffUser
+from app.models.enums import HandoffPriority, StaffRole
+from tests.factories import auth, make_conversation, make_customer, make_handoff, make_staff
+
+WAKE = 5.0  # seconds: a woken reader answers far sooner; the poll fallback is 15 s
+
+
+def principal(staff: StaffUser) -> StaffPrincipal:
+    return StaffPrincipal(id=staff.id, full_name=staff.full_name, role=staff.role)
+
+
+async def _next(events: AsyncIterator[ServerSentEvent], timeout: float = WAKE) -> ServerSentEvent:
+    return await asyncio.wait_for(anext(events), timeout)
+
+
+def _items(event: ServerSentEvent) -> list[dict[str, Any]]:
+    assert event.event == "queue"
+    data = json.loads(str(event.data))
+    assert "now" in data
+    items: list[dict[str, Any]] = data["items"]
+    return items
+
+
+async def test_queue_stream_sends_a_snapshot_then_every_change_and_resumes_by_id(
+    app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    customer = await make_customer(session)
+    agent = await make_staff(session, role=StaffRole.agent, name="Alex First")
+    other = await make_staff(session, role=StaffRole.agent, name="Bo Second")
+    first = await make_handoff(session, conversation=await make_conversation(session, customer=customer))
+    factory, bus = app.state.session_factory, app.state.events
+
+    events = stream.queue_events(factory, bus, viewer=principal(agent), last_id=None)
+    try:
+        snapshot = await _next(events)
+        assert [i["id"] for i in _items(snapshot)] == [str(first.id)]
+
+        # A new handoff (opened by a customer's turn) arrives at once.
+        started = time.monotonic()
+        cid = (await client.post("/v1/conversations", headers=auth(customer))).json()["id"]
+        r = await client.post(
+            f"/v1/conversations/{cid}/messages",
+            json={"content": "I want to speak to a person"},
+            headers=auth(customer),
+        )
+        assert r.json()["kind"] == "handoff"
+        arrived = await _next(events)
+        assert time.monotonic() - started < WAKE
+        assert len(_items(arrived)) == 2
+        second_id = next(i["id"] for i in _items(arrived) if i["id"] != str(first.id))
+
+        # Someone else claims it: it leaves this agent's queue.
+        assert (await client.post(f"/v1/handoffs/{second_id}/claim", headers=auth(other))).status_code == 200
+        after_claim = await _next(events)
+        assert [i["id"] for i in _items(after_claim)] == [str(first.id)]
+        assert after_claim.id != arrived.id
+    finally:
+        await events.aclose()
+
+    # Reconnecting with the last id sends nothing until the queue changes...
+    resumed = stream.queue_events(factory, bus, viewer=principal(agent), last_id=after_claim.id)
+    try:
+        pending = asyncio.ensure_future(anext(resumed))
+        await asyncio.sleep(0.5)
+        assert not pending.done()
+        # ...then the change, once.
+        assert (await client.post(f"/v1/handoffs/{first.id}/claim", headers=auth(agent))).status_code == 200
+        change = await asyncio.wait_for(pending, WAKE)
+        [mine] = _items(change)
+        assert (mine["id"], mine["status"], mine["assignee_name"]) == (str(first.id), "claimed", "Alex First")
+    finally:
+        await resumed.aclose()
+
+
+async def test_a_supervisors_stream_shows_the_team_and_a_note_or_reassignment_wakes_it(
+    app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    customer = await make_customer(session)
+    agent = await make_staff(session, role=StaffRole.agent, name="Alex First")
+    supervisor = await make_staff(session, role=StaffRole.supervisor, name="Sue Pervisor")
+    handoff = await make_handoff(
+        session,
+        conversation=await make_conversation(session, customer=customer),
+        priority=HandoffPriority.urgent,
+    )
+    assert (await client.post(f"/v1/handoffs/{handoff.id}/claim", headers=auth(agent))).status_code == 200
+    events = stream.queue_events(
+        app.state.session_factory, app.state.events, viewer=principal(supervisor), last_id=None
+    )
+    try:
+        [item] = _items(await _next(events))
+        assert (item["status"], item["assignee_name"]) == ("claimed", "Alex First")
+        r = await client.post(
+            f"/v1/handoffs/{handoff.id}/assign",
+            json={"assignee_id": str(supervisor.id)},
+            headers=auth(supervisor),
+        )
+        assert r.status_code == 200
+        [item] = _items(await _next(events))
+        assert item["assignee_name"] == "Sue Pervisor"
+    finally:
+        await events.aclose()
+
+
+async def test_handoff_stream_follows_the_conversation_and_says_when_it_is_gone(
+    app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    customer = await make_customer(session)
+    agent = await make_staff(session, role=StaffRole.agent, name="Alex First")
+    supervisor = await make_staff(session, role=StaffRole.supervisor)
+    other = await make_staff(session, role=StaffRole.agent)
+    cid = (await client.post("/v1/conversations", headers=auth(customer))).json()["id"]
+    url = f"/v1/conversations/{cid}/messages"
+    r = await client.post(url, json={"content": "I want to speak to a person"}, headers=auth(customer))
+    hid = next(
+        i["id"]
+        for i in (await client.get("/v1/handoffs", headers=auth(agent))).json()["items"]
+        if i["conversation_id"] == cid
+    )
+    assert (await client.post(f"/v1/handoffs/{hid}/claim", headers=auth(agent))).status_code == 200
+    detail = (await client.get(f"/v1/handoffs/{hid}", headers=auth(agent))).json()
+    events = stream.detail_events(
+        app.state.session_factory,
+        app.state.events,
+        viewer=principal(agent),
+        handoff_id=uuid.UUID(hid),
+        conversation_id=uuid.UUID(cid),
+        last_id=detail["version"],
+    )
+    try:
+        # Resumed at the version the page has: nothing is sent again.
+        pending = asyncio.ensure_future(anext(events))
+        await asyncio.sleep(0.5)
+        assert not pending.done()
+        # The customer writes while staff hold it: the new message arrives (the assistant stays silent).
+        r = await client.post(url, json={"content": "are you there?"}, headers=auth(customer))
+        assert r.json()["kind"] == "silent"
+        event = await asyncio.wait_for(pending, WAKE)
+        # A turn is stored in one transaction, but the page may first see its "typing" moment: read on.
+        body = json.loads(str(event.data))
+        while body["transcript"][-1]["content"] != "are you there?":
+            event = await _next(events)
+            body = json.loads(str(event.data))
+        assert event.event == "handoff"
+        assert event.id == body["version"]
+        assert body["transcript"][-1]["role"] == "customer"
+        # A supervisor gives it to someone else: this agent's view ends with a reason.
+        r = await client.post(
+            f"/v1/handoffs/{hid}/assign", json={"assignee_id": str(other.id)}, headers=auth(supervisor)
+        )
+        assert r.status_code == 200
+        gone = await _next(events)
+        while gone.event != "gone":
+            gone = await _next(events)
+        assert "holds this handoff" in json.loads(str(gone.data))["detail"]
+        with pytest.raises(StopAsyncIteration):
+            await _next(events)
+    finally:
+        await events.aclose()
+
+
+# --- across processes (Postgres LISTEN/NOTIFY) ----------------------------------------------------------
+
+
+@pytest.fixture
+async def second_app(settings: Settings, agent_assets: AgentAssets, backend: str) -> AsyncIterator[FastAPI]:
+    """Another app on the same database: its own engine, its own LISTEN connection (another process's)."""
+    if backend != "postgres":
+        pytest.skip("several app processes share a database only on Postgres")
+    application = create_app(settings, assets=agent_assets)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+async def test_a_write_in_one_process_wakes_the_queue_stream_of_another(
+    app: FastAPI, second_app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    customer = await make_customer(session)
+    agent = await make_staff(session, role=StaffRole.agent)
+    handoff = await make_handoff(session, conversation=await make_conversation(session, customer=customer))
+    assert second_app.state.events is not app.state.events
+    events = stream.queue_events(
+        second_app.state.session_factory, second_app.state.events, viewer=principal(agent), last_id=None
+    )
+    try:
+        [item] = _items(await _next(events))
+        assert item["status"] == "open"
+        started = time.monotonic()
+        assert (await client.post(f"/v1/handoffs/{handoff.id}/claim", headers=auth(agent))).status_code == 200
+        [item] = _items(await _next(events))
+        assert item["status"] == "claimed"
+        assert time.monotonic() - started < WAKE  # woken by NOTIFY, not by the 15 s poll
+    finally:
+        await events.aclose()
