@@ -3,13 +3,14 @@
 **Event ids are the audit chain's positions.** Every change a customer can see is written with an audit
 event in the same transaction: their message (``message.received`` / ``confirmation.received``), the
 assistant's reply (``message.sent``, carrying any confirmation it asks for), a staff reply
-(``message.staff``) and the handoff's changes (``handoff.opened`` / ``claimed`` / ``returned`` /
-``resolved``). The conversation's chain numbers its events 1, 2, 3 ... (``audit_event.chain_seq``), and
-``app.audit.service.append_event`` takes the chain's lock (Postgres: a transaction-scoped advisory lock;
-SQLite: the single writer) before reading the head, holding it until commit. So position *n + 1* can only
-be written after the transaction holding *n* committed: the positions are in commit order and a reader
-never sees *n + 1* before *n*. That makes ``chain_seq`` a resume point with no gap and no repeat: a reader
-that sent everything up to *n* asks for ``chain_seq > n`` and gets exactly the rest, from any process.
+(``message.staff``) and the handoff's changes (``handoff.opened`` / ``claimed`` / ``reassigned`` /
+``returned`` / ``resolved``). The conversation's chain numbers its events 1, 2, 3 ...
+(``audit_event.chain_seq``), and ``app.audit.service.append_event`` takes the chain's lock (Postgres: a
+transaction-scoped advisory lock; SQLite: the single writer) before reading the head, and holds it until
+commit. So position *n + 1* can only be written after the transaction holding *n* committed: positions
+are in commit order and a reader never sees *n + 1* before *n*. That makes ``chain_seq`` a resume point
+with no gap and no repeat: a reader that sent everything up to *n* asks for ``chain_seq > n`` and gets
+exactly the rest, from any process.
 (The global ``audit_event.seq`` would not do: Postgres hands out sequence values before commit, so a
 lower ``seq`` can become visible after a higher one.)
 
@@ -166,14 +167,11 @@ async def read_events(
                 continue
             confirmation = _confirmation(payload) if message.role == MessageRole.assistant else None
             events.append(CustomerEvent("message", _message_data(message, confirmation), row.chain_seq))
-        elif row.kind in _STATUS_KINDS:
-            events.append(
-                CustomerEvent(
-                    "status",
-                    await _status_data(session, _STATUS_KINDS[row.kind], row, payload, hours),
-                    row.chain_seq,
-                )
-            )
+        elif row.kind in _STATUS_KINDS or row.kind == "handoff.reassigned":
+            # A supervisor's reassignment: to someone (a person has it) or back to the open queue.
+            status = _STATUS_KINDS.get(row.kind) or ("claimed" if payload.get("to") else "waiting")
+            data = await _status_data(session, status, row, payload, hours)
+            events.append(CustomerEvent("status", data, row.chain_seq))
     return events, rows[-1].chain_seq, len(rows) >= limit
 
 
