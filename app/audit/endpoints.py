@@ -24,7 +24,8 @@ from app.audit.schemas import (
     AuditTranscript,
     ChainReport,
     ConversationChainReport,
-    ConversationFilters,
+    ConversationExport,
+    ConversationSearch,
     Metrics,
 )
 from app.audit.service import iter_event_pages, read_heads, verify_conversation
@@ -54,14 +55,14 @@ MAX_OFFSET = 1_000_000_000
 async def list_conversations(
     auditor: Auditor,
     session: SessionDep,
-    filters: Annotated[ConversationFilters, Query()],
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    query: Annotated[ConversationSearch, Query()],
 ) -> AuditConversationList:
     """Search conversations: customer, dates, status, intent, route, flag, compliance finding, variant."""
-    rows, total = await repository.search_conversations(session, filters, limit=limit, offset=offset)
+    rows, total = await repository.search_conversations(
+        session, query, limit=query.limit, offset=query.offset
+    )
     return AuditConversationList(
-        items=await conversation_rows(session, rows), total=total, limit=limit, offset=offset
+        items=await conversation_rows(session, rows), total=total, limit=query.limit, offset=query.offset
     )
 
 
@@ -73,16 +74,15 @@ async def list_conversations(
 async def export_filtered(
     auditor: Auditor,
     factory: SessionFactoryDep,
-    filters: Annotated[ConversationFilters, Query()],
-    format: Literal["jsonl", "csv"] = "jsonl",
+    query: Annotated[ConversationExport, Query()],
 ) -> StreamingResponse:
     """Stream the filtered conversations: JSON lines (one transcript with its step trace per line) or CSV
     (one row per message; cells that a spreadsheet would read as a formula are neutralised)."""
-    media = "application/x-ndjson" if format == "jsonl" else "text/csv"
+    media = "application/x-ndjson" if query.format == "jsonl" else "text/csv"
     return StreamingResponse(
-        export_conversations(factory, filters, format),
+        export_conversations(factory, query, query.format),
         media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="bankdesk-conversations.{format}"'},
+        headers={"Content-Disposition": f'attachment; filename="bankdesk-conversations.{query.format}"'},
     )
 
 

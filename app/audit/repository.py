@@ -232,6 +232,8 @@ class Signals:
     confidences: list[float] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
     compliance: set[str] = field(default_factory=set)
+    """Compliance outcomes other than "pass" (rewrite, block)."""
+    compliance_rules: set[str] = field(default_factory=set)
     handed_off: bool = False
     complaint: bool = False
 
@@ -292,6 +294,10 @@ async def signals(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.
                 decision = data.get("decision")
                 if isinstance(decision, str) and decision != "pass":
                     s.compliance.add(decision)
+                findings = data.get("findings")
+                for finding in findings if isinstance(findings, list) else []:
+                    if isinstance(finding, dict) and isinstance(finding.get("rule"), str):
+                        s.compliance_rules.add(finding["rule"])
         handed = await session.execute(
             select(Handoff.conversation_id, Handoff.reason).where(Handoff.conversation_id.in_(batch))
         )

@@ -108,6 +108,15 @@ class AuditEventOut(BaseModel):
         return value
 
 
+class ConversationSearch(ConversationFilters):
+    limit: int = Field(default=100, ge=1, le=500)
+    offset: int = Field(default=0, ge=0, le=1_000_000_000)
+
+
+class ConversationExport(ConversationFilters):
+    format: Literal["jsonl", "csv"] = "jsonl"
+
+
 class AuditConversationOut(ConversationOut):
     customer_id: uuid.UUID
     variant: str

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 from fastapi.responses import Response, StreamingResponse
@@ -26,8 +26,9 @@ from app.review.schemas import (
     FindingIn,
     FindingList,
     FindingOut,
-    FindingsQuery,
+    FindingsSearch,
     FindingsTrend,
+    ReviewExport,
     RiskWeights,
     SampleIn,
     SampleList,
@@ -120,9 +121,7 @@ async def record_finding(body: FindingIn, auditor: Auditor, session: SessionDep)
 async def list_findings(
     auditor: Auditor,
     session: SessionDep,
-    query: Annotated[FindingsQuery, Query()],
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
+    query: Annotated[FindingsSearch, Query()],
 ) -> FindingList:
     """Findings, newest first, by date range, criterion, severity or conversation."""
     rows, total = await repository.find_findings(
@@ -132,8 +131,8 @@ async def list_findings(
         criterion=query.criterion,
         severity=query.severity,
         conversation_id=query.conversation_id,
-        limit=limit,
-        offset=offset,
+        limit=query.limit,
+        offset=query.offset,
     )
     return FindingList(items=await service.findings_out(session, list(rows)), total=total)
 
@@ -178,15 +177,14 @@ async def conversation_review(
 async def export(
     auditor: Auditor,
     factory: SessionFactoryDep,
-    period: Annotated[FindingsQuery, Query()],
-    format: Literal["jsonl", "csv"] = "jsonl",
+    query: Annotated[ReviewExport, Query()],
 ) -> StreamingResponse:
     """Scores and findings (oldest first) as JSON lines or CSV (formula-like cells neutralised)."""
 
     async def body() -> AsyncIterator[str]:
         async with factory() as session:
-            records = await service.export_records_between(session, period)
-        if format == "jsonl":
+            records = await service.export_records_between(session, query)
+        if query.format == "jsonl":
             yield "".join(json.dumps(r, separators=(",", ":"), ensure_ascii=False) + "\n" for r in records)
             return
         out = CsvBuffer()
@@ -195,9 +193,9 @@ async def export(
             out.row(r.get(c, "") for c in EXPORT_COLUMNS)
         yield out.take()
 
-    media = "application/x-ndjson" if format == "jsonl" else "text/csv"
+    media = "application/x-ndjson" if query.format == "jsonl" else "text/csv"
     return StreamingResponse(
         body(),
         media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="bankdesk-review.{format}"'},
+        headers={"Content-Disposition": f'attachment; filename="bankdesk-review.{query.format}"'},
     )

@@ -29,6 +29,8 @@ RISK_POINTS: Mapping[str, int] = {
     "compliance_rewrite": 1,
 }
 LOW_CONFIDENCE_BELOW = 0.6
+# Rewrites every conversation gets (the AI disclosure added to a first reply) say nothing about risk.
+ROUTINE_RULES = frozenset({"ai_disclosure"})
 
 
 def risk(signals: Signals) -> tuple[int, list[str]]:
@@ -38,7 +40,10 @@ def risk(signals: Signals) -> tuple[int, list[str]]:
         reasons.append("handoff")
     if signals.confidences and min(signals.confidences) < LOW_CONFIDENCE_BELOW:
         reasons.append("low_confidence")
-    reasons.extend(f"compliance_{c}" for c in sorted(signals.compliance) if f"compliance_{c}" in RISK_POINTS)
+    if "block" in signals.compliance:
+        reasons.append("compliance_block")
+    elif "rewrite" in signals.compliance and signals.compliance_rules - ROUTINE_RULES:
+        reasons.append("compliance_rewrite")
     return BASE_WEIGHT + sum(RISK_POINTS[r] for r in reasons), reasons
 
 

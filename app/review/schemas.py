@@ -168,6 +168,15 @@ class FindingsQuery(BaseModel):
         return aware_utc(value)
 
 
+class FindingsSearch(FindingsQuery):
+    limit: int = Field(default=100, ge=1, le=500)
+    offset: int = Field(default=0, ge=0, le=1_000_000_000)
+
+
+class ReviewExport(FindingsQuery):
+    format: Literal["jsonl", "csv"] = "jsonl"
+
+
 class TrendPoint(BaseModel):
     start: datetime
     counts: dict[str, int] = Field(description="Findings per severity (low, medium, high)")
