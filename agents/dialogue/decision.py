@@ -9,7 +9,12 @@ yet", "ok wait") is not a yes. Nothing here acts: the app records a yes as conse
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
+from functools import cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from agents.dialogue.cues import normalise
 
@@ -36,7 +41,9 @@ _YES_PHRASES = (
     r"yes report it|yes dispute it|yes freeze|yes block|yes cancel|yes report|i guess so|i suppose so|"
     r"guess so|"
     r"suppose so|i think so|yes i think so|go on then|that would be great|that would be good|please go on|"
-    r"can you do it|could you do it|can you do that|could you do that|please can you do it|si|oui|ja|tak|sim"
+    r"can you do it|could you do it|can you do that|could you do that|please can you do it|thats it|"
+    r"thats the one|that one|yes that one|that would be (?:great|good|lovely|brilliant|perfect|helpful|"
+    r"wonderful|fantastic|kind|ideal)|si|oui|ja|tak|sim"
 )
 _NO_PHRASES = (
     r"n|no|nope|nah|naw|no way|no thanks|no thank you|no ta|not now|not yet|not today|not really|dont|"
@@ -52,8 +59,8 @@ _YES = re.compile(rf"^{_FILLER}(?:{_YES_PHRASES})(?:\s+(?:{_YES_PHRASES}))*$")
 _NO = re.compile(rf"^{_FILLER}(?:{_NO_PHRASES})(?:\s+(?:{_NO_PHRASES}))*$")
 # Courtesies and fillers that do not change the answer: "sure thing, thanks", "yes mate", "go for it love".
 _TRAILING = re.compile(
-    r"\s+(?:thanks|thank you|thankyou|cheers|ta|mate|love|pal|then|now|please|pls|plz|asap|quickly|"
-    r"straight away|right away|right now|again|x+|lol|haha|for me|for now)$"
+    r"\s+(?:thanks|thank you|thankyou|cheers|ta|mate|love|pal|dear|then|now|please|pls|plz|asap|quickly|"
+    r"straight away|right away|right now|again|x+|lol|haha|for me|for now|(?:ever )?so much|very much)$"
 )
 _LEADING_YES = re.compile(rf"^(?:{_YES_PHRASES})\b(?!\s+(?:but|though|however|wait|hold|dont|not|no)\b)")
 _LEADING_NO = re.compile(r"^(?:no|nope|nah|dont|do not|please dont|stop|wait|hold on|never mind|cancel)\b")
@@ -81,6 +88,111 @@ _QUESTION_START = re.compile(
 )
 
 
+# The action named again after a yes ("yes please unfreeze it", "sure, go ahead and freeze it"). A bare
+# "cancel" or "stop" is a no, so those two count only with what they act on.
+_RESTATED = re.compile(
+    r"\b(?:and |then |so )?(?:please |just |go ahead and |do )?"
+    r"(?:(?:un)?(?:freeze|block|lock)|report|dispute|"
+    r"(?:cancel|stop|turn) (?:it|that|them|this|the card|my card|the payment|the direct debit|the standing "
+    r"order)(?: (?:back )?(?:on|off))?)\b(?: (?:it|that|them|this|the card|my card))?(?: (?:back )?on)?"
+)
+_NEGATION = re.compile(r"\b(?:no|not|dont|never|nope|nah|wait|hold|hang|stop|cancel|but|though)\b")
+# A question put before the answer ("wait, before that, how much is in my account?") is a new request.
+_ASIDE = re.compile(
+    r"^(?:(?:wait|hold on|hang on|hold up|one sec|one second|just a sec|a sec|a second|before that|"
+    r"before you do (?:that|it)|before you do|first|actually|sorry|quick question|oh|um|erm)\s+)+"
+)
+_ASIDE_QUESTION = re.compile(
+    r"^(?:what|whats|how|hows|when|where|wheres|why|which|who|is|are|does|do|did|will|can you|could you|"
+    r"can i|show|tell|list|check)\b"
+)
+
+
+def _phrase_words(*patterns: str) -> set[str]:
+    return {w for p in patterns for alt in p.split("|") for w in re.findall(r"[a-z]+", alt)}
+
+
+# Words of the answers above, with the side they speak for: a typo is corrected only towards words that
+# all speak for one side, so a correction never turns a no into a yes or the other way round.
+_YES_WORDS = _phrase_words(_YES_PHRASES)
+_NO_WORDS = _phrase_words(_NO_PHRASES)
+_OTHER_WORDS = (
+    _phrase_words(_FILLER, _TRAILING.pattern, _RESTATED.pattern, "unfreeze|unblock|unlock")
+    - _YES_WORDS
+    - _NO_WORDS
+)
+_VOCABULARY = sorted(_YES_WORDS | _NO_WORDS | _OTHER_WORDS)
+_VOWELS = re.compile(r"(?<=.)[aeiou]")
+
+
+def _side(word: str) -> str:
+    return "yes" if word not in _NO_WORDS else "no" if word not in _YES_WORDS else "both"
+
+
+def _skeleton(word: str) -> str:
+    """Texting drops vowels ("yh", "pls", "thnks", "dnt"): the first letter, then the consonants."""
+    return _VOWELS.sub("", word)
+
+
+_BY_SKELETON: dict[str, list[str]] = {}
+for _word in _VOCABULARY:
+    if len(_word) > 2:
+        _BY_SKELETON.setdefault(_skeleton(_word), []).append(_word)
+
+
+def _one_side(candidates: Iterable[str]) -> str | None:
+    words = sorted(candidates)
+    return words[0] if words and len({_side(w) for w in words}) == 1 else None
+
+
+FUZZY_MIN_LETTERS = 5  # shorter words are too often other real words ("done", "sore", "note")
+FUZZY_TWO_EDITS_LETTERS = 8
+SWAP_MIN_LETTERS = 3
+
+
+@cache
+def _corrected_word(word: str) -> str:
+    """The answer word a typed word stands for (itself when it is one, or when nothing is close enough)."""
+    if word in _VOCABULARY:
+        return word
+    squeezed = re.sub(r"(.)\1+", r"\1", word)  # "noo", "nopee", "pleeease"
+    if squeezed in _VOCABULARY:
+        return squeezed
+    if re.fullmatch(r"[^aeiou]+", word[1:] or "a") and len(word) >= 2:
+        found = _one_side(_BY_SKELETON.get(word, []))
+        if found:
+            return found
+    if len(word) >= FUZZY_MIN_LETTERS:
+        # Damerau-Levenshtein (optimal string alignment): a swapped pair of letters counts as one typo.
+        limit = 2 if len(word) >= FUZZY_TWO_EDITS_LETTERS else 1
+        matches = process.extract(word, _VOCABULARY, scorer=OSA.distance, score_cutoff=limit, limit=None)
+        if matches:
+            best = min(score for _, score, _ in matches)
+            found = _one_side(m for m, score, _ in matches if score == best)
+            if found:
+                return found
+    elif len(word) >= SWAP_MIN_LETTERS:
+        # Three or four letters: only two letters swapped ("oaky", "yeha", "nwo"), never another spelling.
+        swapped = [v for v in _VOCABULARY if sorted(v) == sorted(word) and OSA.distance(word, v) == 1]
+        found = _one_side(swapped)
+        if found:
+            return found
+    return word
+
+
+def _corrected(words: str) -> str:
+    return " ".join(_corrected_word(w) for w in words.split())
+
+
+def _without_restated_action(words: str) -> str | None:
+    """A leading yes with the action named again, reduced to the yes ("yes please unfreeze it" -> "yes
+    please"); None when the message holds a negation or is not a yes followed by the action."""
+    if _NEGATION.search(words) or not _LEADING_YES.match(words):
+        return None
+    reduced = re.sub(r"\s+", " ", _RESTATED.sub(" ", words)).strip()
+    return reduced if reduced != words else None
+
+
 def _normalise(text: str) -> str:
     """Words only: agreement and refusal are read from letters (digits and signs are not an answer)."""
     return re.sub(r"\s+", " ", re.sub(r"[^a-z\s]", " ", normalise(text))).strip()
@@ -95,6 +207,20 @@ def _strip_trailing(text: str) -> str:
 
 def read_decision(text: str) -> Decision:
     """yes / no / unclear / other for a message typed while an action waits for confirmation."""
+    decision = _read(text)
+    if decision is Decision.UNCLEAR:
+        # Typed in a hurry ("yh go ahaed", "absolutley", "noo"): read again with the words corrected. Only an
+        # otherwise unclear message is, so a new request is never bent into an answer.
+        words = _normalise(text)
+        fixed = _corrected(words)
+        if fixed != words:
+            again = _read(fixed)
+            if again in (Decision.YES, Decision.NO):
+                return again
+    return decision
+
+
+def _read(text: str) -> Decision:
     raw = text.strip()
     if raw and all(ch in "".join(_EMOJI_YES) + " \ufe0f" for ch in raw):
         return Decision.YES
@@ -112,6 +238,9 @@ def read_decision(text: str) -> Decision:
     rest_of_message = words[len(first_clause) :].strip()
     if first_clause in _WAIT and _QUESTION_START.search(rest_of_message):
         return Decision.OTHER  # "hang on, how much is it again?": answered, and the action keeps waiting
+    aside = _ASIDE.match(words)
+    if aside and _ASIDE_QUESTION.match(words[aside.end() :]):
+        return Decision.OTHER  # "wait before that how much is in my account": the same, unpunctuated
     if first_clause and _NO.match(first_clause) and first_clause not in _WAIT:
         return Decision.NO  # "no, I need the card today"
     first_sentence = _normalise(
@@ -125,6 +254,9 @@ def read_decision(text: str) -> Decision:
     if first_core and _NO.match(first_core):
         return Decision.NO
     hedged = bool(_HEDGE.search(words))
+    reduced = _without_restated_action(core)
+    if reduced is not None and (not reduced or _YES.match(_strip_trailing(reduced))):
+        return Decision.YES  # "yes please unfreeze it", "yep that's it, cancel it"
     if not hedged and _LEADING_YES.match(words) and not _REQUEST.search(words[len(words.split()[0]) :]):
         return Decision.YES
     if _LEADING_NO.match(words) and not _REQUEST.search(words):

@@ -74,3 +74,58 @@ def test_a_new_request_is_not_an_answer(text: str) -> None:
 def test_a_hedged_yes_is_never_a_yes() -> None:
     for text in ("yes but not yet", "ok wait", "sure, but what happens to my direct debits?", "yes hold on"):
         assert read_decision(text) is not Decision.YES, text
+
+
+# Typed in a hurry: typos, dropped vowels and stretched letters are still a yes or a no. Only a message that
+# would otherwise be unclear is read again with its words corrected, so a new request is never bent into one.
+@pytest.mark.parametrize(
+    "text",
+    ["yh go ahaed", "yh", "absolutley", "defintely", "certianly please", "proceeed", "oaky", "plese do"],
+)
+def test_a_yes_with_typos_confirms(text: str) -> None:
+    assert read_decision(text) is Decision.YES
+
+
+@pytest.mark.parametrize("text", ["noo", "nopee", "no thnks", "dnt do it", "leave it for nwo"])
+def test_a_no_with_typos_declines(text: str) -> None:
+    assert read_decision(text) is Decision.NO
+
+
+@pytest.mark.parametrize("text", ["done", "sore", "note", "yes but wiat", "whats my blance"])
+def test_typo_correction_never_invents_an_answer(text: str) -> None:
+    assert read_decision(text) not in (Decision.YES, Decision.NO)
+
+
+# Agreement that restates the action ("yes please unfreeze it", "that's it, cancel it") is still agreement.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yes please unfreeze it",
+        "yep thats it, cancel it",
+        "sure, go ahead and freeze it",
+        "yes please block",
+        "That would be lovely, thank you ever so much dear.",
+        "ok lock it then",
+    ],
+)
+def test_agreement_that_restates_the_action_confirms(text: str) -> None:
+    assert read_decision(text) is Decision.YES
+
+
+@pytest.mark.parametrize("text", ["no dont cancel it", "please dont freeze it", "no, unfreeze it"])
+def test_a_restated_action_after_a_no_is_not_a_yes(text: str) -> None:
+    assert read_decision(text) is not Decision.YES
+
+
+# "Wait, before that, how much is in my account": a question put first is answered, the action keeps waiting.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wait before that how much is in my account",
+        "hang on whats my balance",
+        "hold on a sec how much do i have in savings",
+        "one sec, what happens to my direct debits if you freeze it",
+    ],
+)
+def test_a_question_after_wait_is_a_new_request(text: str) -> None:
+    assert read_decision(text) is Decision.OTHER
