@@ -15,7 +15,7 @@ exactly the rest, from any process.
 lower ``seq`` can become visible after a higher one.)
 
 Only the kinds above are mapped, field by field, to what the customer may read; everything else in the
-chain (the agent's steps, tool calls, flags, staff notes, reassignments) is skipped, so a new internal
+chain (the agent's steps, tool calls, flags, staff notes, who was assigned) is skipped, so a new internal
 event kind never leaks by default. A skipped position is not sent, so after a reconnect it is read again
 and skipped again: cheap, and still exact.
 

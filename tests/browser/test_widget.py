@@ -29,7 +29,7 @@ PAYLOADS = Path("/work/shared/data/attacks/payloads")
 if not PAYLOADS.exists():  # a checkout beside ../shared
     PAYLOADS = Path(__file__).resolve().parents[3] / "shared" / "data" / "attacks" / "payloads"
 
-Shoot = Callable[[Page, str], Awaitable[Path]]
+Shoot = Callable[..., Awaitable[Path]]
 Axe = Callable[[Page], Awaitable[list[dict[str, Any]]]]
 W = "#bankdesk-chat"  # the widget's host element; Playwright's CSS locators pierce its open shadow root
 
@@ -100,7 +100,7 @@ async def test_lost_card_confirmed_with_the_button_shows_the_replacement_date(
     yes = widget(page, ".bdw-yes")
     await expect(yes).to_be_visible()
     await expect(widget(page, ".bdw-confirm")).to_have_attribute("aria-label", re.compile(r"^Confirm: \S"))
-    await shoot(page, "widget-confirmation")
+    await shoot(page, "widget-confirmation", full_page=False)
 
     await yes.click()
     done = widget(page, ".bdw-msg--assistant").last
@@ -108,7 +108,7 @@ async def test_lost_card_confirmed_with_the_button_shows_the_replacement_date(
     await expect(done).to_contain_text("should arrive by")
     await expect(widget(page, ".bdw-confirm")).to_have_count(0)
     await expect(widget(page, ".bdw-msg--customer").last).to_contain_text("Yes")
-    await shoot(page, "widget-lost-card-done")
+    await shoot(page, "widget-lost-card-done", full_page=False)
     await assert_no_duplicates(page)
     found.assert_clean()
 
@@ -134,7 +134,7 @@ async def test_reload_keeps_the_conversation(
     assert await assert_no_duplicates(page) == before
     assert await widget(page, ".bdw-msg .bdw-text").all_inner_texts() == texts
     await expect(page.locator("#nb-name")).to_be_visible()
-    await shoot(page, "widget-after-reload")
+    await shoot(page, "widget-after-reload", full_page=False)
 
     # The conversation goes on where it was: the next message lands in the same conversation.
     await say_and_wait(page, "thanks")
@@ -183,7 +183,7 @@ async def test_a_dropped_stream_resumes_without_duplicates(
     for text in ("First reply while you were away.", "Second reply while you were away."):
         r = agent.post(f"/v1/handoffs/{handoff_id}/messages", json={"content": text})
         assert r.status_code == 201, r.text
-    await shoot(page, "widget-offline")
+    await shoot(page, "widget-offline", full_page=False)
     assert await widget(page, ".bdw-msg--staff").count() == 0
 
     await context.set_offline(False)
@@ -200,7 +200,7 @@ async def test_a_dropped_stream_resumes_without_duplicates(
     await expect(staff).to_have_count(3)
     assert len(await assert_no_duplicates(page)) == len(ids) + 1
     agent.close()
-    await shoot(page, "widget-resumed")
+    await shoot(page, "widget-resumed", full_page=False)
     found.assert_clean()
 
 
@@ -218,7 +218,7 @@ async def test_handoff_outside_hours_then_staff_reply_and_return(
     away = widget(page, ".bdw-notice", has_text="away right now")
     await expect(away).to_contain_text("A person will reply when we're back")
     await expect(widget(page, ".bdw-notice", has_text="Our opening hours")).to_contain_text("09:00–17:00")
-    await shoot(page, "widget-handoff-after-hours")
+    await shoot(page, "widget-handoff-after-hours", full_page=False)
 
     agent, handoff_id = _staff_take_over(server, conversation_id)
     await expect(widget(page, ".bdw-notice", has_text="has joined")).to_be_visible()
@@ -239,7 +239,7 @@ async def test_handoff_outside_hours_then_staff_reply_and_return(
     before = await replies(page)
     await say_and_wait(page, "what's my balance?")
     await expect(widget(page, ".bdw-msg--assistant, .bdw-msg--staff")).to_have_count(before + 1)
-    await shoot(page, "widget-returned")
+    await shoot(page, "widget-returned", full_page=False)
     await assert_no_duplicates(page)
     found.assert_clean()
 
@@ -306,32 +306,176 @@ async def _nothing_ran(page: Page) -> None:
 async def test_attack_payloads_render_as_text_and_never_execute(
     live_server: Server, new_context: NewContext, guard: Callable[[Page], Guard], shoot: Shoot
 ) -> None:
-    page = await (await new_context()).new_page()
-    found = guard(page)
-    customer_id = await sign_in(page, live_server, 5)
-    payloads = _payloads()
-    for payload in payloads:
-        await say_and_wait(page, payload)
-    customer_texts = await widget(page, ".bdw-msg--customer .bdw-text").all_inner_texts()
-    # What was typed is shown as typed (the server stores it as text; only card numbers would be masked).
-    assert [t.strip() for t in customer_texts] == [p.strip() for p in payloads]
-    await _nothing_ran(page)
-    await shoot(page, "widget-attack-payloads")
-
-    # The same payloads as merchants' names, read back by the assistant in a transaction listing.
+    # Payloads as merchants' names, read back by the assistant in a transaction listing.
     merchant_attacks = [
         "<img src=x onerror=alert(1)>",
         "<script>alert('merchant')</script>",
         "[Refund](javascript:alert(1)) **Shop**",
         "![x](https://evil.example/pixel.png)",
     ]
-    await _seed_merchant(live_server, customer_id, merchant_attacks)
-    await widget(page, ".bdw-close").click()  # a fresh look: the history loads from the API
-    await page.reload()
-    await widget(page, ".bdw-launcher").click()
-    last = await say_and_wait(page, "show my recent transactions")
-    listing = await last.inner_text()
-    assert "<img src=x onerror=alert(1)>" in listing or "onerror" in listing, listing
+    await _seed_merchant(live_server, live_server.customer(5)["id"], merchant_attacks)
+    page = await (await new_context()).new_page()
+    found = guard(page)
+    await sign_in(page, live_server, 5)
+    listing = await (await say_and_wait(page, "show my recent transactions")).inner_text()
+    assert "onerror" in listing, listing
     await _nothing_ran(page)
-    await shoot(page, "widget-merchant-attack")
+    await shoot(page, "widget-merchant-attack", full_page=False)
+
+    # Every payload typed as a message.
+    payloads = _payloads()
+    for payload in payloads:
+        await say_and_wait(page, payload)
+    customer_texts = await widget(page, ".bdw-msg--customer .bdw-text").all_inner_texts()
+    # What was typed is shown as typed (the server stores it as text; only card numbers would be masked).
+    assert [t.strip() for t in customer_texts[1:]] == [p.strip() for p in payloads]
+    await _nothing_ran(page)
+    await shoot(page, "widget-attack-payloads", full_page=False)
+
+    # And again when the whole history is loaded from the API after a reload.
+    shown = await widget(page, ".bdw-log [data-id]").count()
+    await page.reload()
+    await expect(widget(page, ".bdw-log [data-id]")).to_have_count(shown)
+    await _nothing_ran(page)
+    await assert_no_duplicates(page)
     found.assert_clean()
+
+
+# --- 6. keyboard only, 375 px wide, axe --------------------------------------------------------------------
+
+FOCUSED = """() => {
+    let node = document.activeElement;
+    while (node && node.shadowRoot && node.shadowRoot.activeElement) node = node.shadowRoot.activeElement;
+    return node ? (node.id || node.className || node.tagName) : null;
+}"""
+
+
+async def tab_to(page: Page, target: str, *, back: bool = False, limit: int = 25) -> None:
+    """Press Tab (or Shift+Tab) until the focused element's id or class contains ``target``."""
+    seen = []
+    for _ in range(limit):
+        await page.keyboard.press("Shift+Tab" if back else "Tab")
+        focused = await page.evaluate(FOCUSED)
+        seen.append(focused)
+        if focused and target in focused:
+            return
+    raise AssertionError(f"{target} not reached by keyboard; focus went {seen}")
+
+
+async def no_violations(page: Page, axe: Axe) -> None:
+    violations = await axe(page)
+    assert violations == [], json.dumps(violations, indent=1)
+
+
+def without_axe_noise(found: Guard) -> Guard:
+    """axe's own probes set inline styles, which the page's CSP refuses and logs; those console errors are
+    not the page's (the other tests, which run no axe, hold the widget to a clean console)."""
+    found.console_errors = [e for e in found.console_errors if not e.startswith("Applying inline style")]
+    return found
+
+
+async def test_keyboard_only_at_375px_with_no_serious_accessibility_violations(
+    live_server: Server,
+    new_context: NewContext,
+    guard: Callable[[Page], Guard],
+    shoot: Shoot,
+    axe: Axe,
+) -> None:
+    page = await (await new_context(viewport={"width": 375, "height": 740})).new_page()
+    found = guard(page)
+    await page.goto(live_server.url + "/")
+    await expect(page.locator("#nb-customer option").first).to_have_attribute("value", re.compile(r"\S"))
+    await no_violations(page, axe)
+    await shoot(page, "widget-375-closed", full_page=False)
+
+    # Sign in with the keyboard (the demo bank's login); the chat opens with the focus in its input.
+    await tab_to(page, "nb-customer")
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Enter")
+    await expect(widget(page, ".bdw-panel")).to_be_visible()
+    await expect(widget(page, ".bdw-input")).to_be_focused()
+    box = await widget(page, ".bdw-panel").bounding_box()
+    assert box is not None
+    assert box["width"] <= 375
+    assert box["x"] >= 0
+
+    await page.keyboard.type("I lost my card, please report it lost")
+    await page.keyboard.press("Enter")
+    await expect(widget(page, ".bdw-msg--assistant")).to_have_count(1, timeout=30_000)
+    if not await widget(page, ".bdw-yes").count():
+        await page.keyboard.type("1")
+        await page.keyboard.press("Enter")
+    await expect(widget(page, ".bdw-yes")).to_be_visible(timeout=30_000)
+    await no_violations(page, axe)
+    await shoot(page, "widget-375-confirmation", full_page=False)
+
+    # The Yes button is reachable backwards from the input, and Enter presses it.
+    await tab_to(page, "bdw-yes", back=True, limit=6)
+    await page.keyboard.press("Enter")
+    await expect(widget(page, ".bdw-msg--assistant").last).to_contain_text("should arrive by", timeout=30_000)
+    await expect(widget(page, ".bdw-input")).to_be_focused()
+    # A screen reader was told.
+    await expect(widget(page, "[aria-live=polite]")).to_contain_text("Assistant: Done")
+
+    # Escape closes and gives the focus back to the launcher; Enter opens again, focus in the input.
+    await page.keyboard.press("Escape")
+    await expect(widget(page, ".bdw-panel")).to_be_hidden()
+    await expect(widget(page, ".bdw-launcher")).to_be_focused()
+    await expect(widget(page, ".bdw-launcher")).to_have_attribute("aria-expanded", "false")
+    await page.keyboard.press("Enter")
+    await expect(widget(page, ".bdw-input")).to_be_focused()
+    await tab_to(page, "bdw-send")
+    assert await page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    await no_violations(page, axe)
+    await shoot(page, "widget-375-done", full_page=False)
+    without_axe_noise(found).assert_clean()
+
+
+# --- 7. the Markdown subset ------------------------------------------------------------------------------
+
+LINK = '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>'
+MARKDOWN_CASES = [
+    ("**Done**: card ****1234 and ****5678", "<p><strong>Done</strong>: card ****1234 and ****5678</p>"),
+    (
+        "- one\n- two\n\n1. first\n2. second",
+        "<ul><li>one</li><li>two</li></ul>" + "<ol><li>first</li><li>second</li></ol>",
+    ),
+    ("3) third\n4) fourth", '<ol start="3"><li>third</li><li>fourth</li></ol>'),
+    ("Paid -£56.59\nthen more", "<p>Paid -£56.59<br>then more</p>"),
+    ("-£5 is not an item", "<p>-£5 is not an item</p>"),
+    ("<b>hi</b> <script>x()</script>", "<p>&lt;b&gt;hi&lt;/b&gt; &lt;script&gt;x()&lt;/script&gt;</p>"),
+    ("[bad](javascript:alert`1`)", "<p>bad</p>"),
+    ("[bad](JaVaScRiPt:alert`1`)", "<p>bad</p>"),
+    ("[bad](data:text/html;base64,PHNjcmlwdD4=)", "<p>bad</p>"),
+    ("[bad](https://evil.example/login)", "<p>bad</p>"),
+    ("[bad](//evil.example/login)", "<p>bad</p>"),
+    ("[bad](https://user:pw@evil.example/)", "<p>bad</p>"),
+    ("![pixel](https://evil.example/p.png)", "<p>pixel</p>"),
+    ("![own](/static/widget.css)", "<p>own</p>"),
+    (
+        "[Help](https://help.northbank.example/cards)",
+        "<p>" + LINK.format("https://help.northbank.example/cards", "Help") + "</p>",
+    ),
+    (
+        "[Cards](/help/cards)",
+        "<p>" + LINK.format("{origin}/help/cards", "Cards") + "</p>",
+    ),
+]
+
+
+async def test_markdown_subset_builds_only_safe_nodes(live_server: Server, new_context: NewContext) -> None:
+    page = await (await new_context()).new_page()
+    await page.goto(live_server.url + "/")
+    rendered: list[str] = await page.evaluate(
+        """async (cases) => {
+            const { renderMarkdown } = await import('/static/markdown.js');
+            return cases.map((text) => {
+                const box = document.createElement('div');
+                box.append(renderMarkdown(text, { linkOrigins: ['https://help.northbank.example'] }));
+                return box.innerHTML;
+            });
+        }""",
+        [text for text, _ in MARKDOWN_CASES],
+    )
+    expected = [html.replace("{origin}", live_server.url) for _, html in MARKDOWN_CASES]
+    assert rendered == expected

@@ -75,6 +75,27 @@ function friendlyError(error) {
   return "You seem to be offline. Check your connection and try again.";
 }
 
+// A speech bubble, drawn as SVG nodes (no font or image to load).
+function chatIcon() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  for (const [name, value] of Object.entries({
+    viewBox: "0 0 24 24",
+    width: "20",
+    height: "20",
+    "aria-hidden": "true",
+    focusable: "false",
+    class: "bdw-launcher-icon",
+  })) {
+    svg.setAttribute(name, value);
+  }
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H10l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z");
+  path.setAttribute("fill", "currentColor");
+  svg.append(path);
+  return svg;
+}
+
 class ChatWidget {
   constructor() {
     this.conversationId = sessionStorage.getItem(KEY_CONVERSATION);
@@ -101,12 +122,12 @@ class ChatWidget {
     this.launcher = el(
       "button",
       { type: "button", class: "bdw-launcher", "aria-expanded": "false", "aria-controls": "bdw-panel" },
-      el("span", { class: "bdw-launcher-icon", "aria-hidden": "true" }, "💬"),
+      chatIcon(),
       el("span", {}, "Chat with us"),
     );
     this.launcher.addEventListener("click", () => this.open());
 
-    this.log = el("ol", { class: "bdw-log", "aria-label": "Conversation", tabindex: "-1" });
+    this.log = el("ol", { class: "bdw-log", "aria-label": "Conversation" });
     this.intro = el(
       "li",
       { class: "bdw-intro" },
@@ -188,7 +209,8 @@ class ChatWidget {
         this.closeButton,
       ),
       this.banner,
-      el("div", { class: "bdw-body" }, this.log, this.typing),
+      // Focusable, so the history can be scrolled with the keyboard.
+      el("div", { class: "bdw-body", tabindex: "0", role: "region", "aria-label": "Messages" }, this.log, this.typing),
       this.signinNote,
       this.form,
       this.announcer,
@@ -502,10 +524,11 @@ class ChatWidget {
     else if (status.status === "returned") text = "You're back with the AI assistant.";
     else if (status.status === "resolved") text = "Our team has closed this conversation. Write again any time.";
     else return;
-    this.notice(text, "status", { live });
+    const lines = [text];
     if (status.status === "handed_off" && status.hours && !status.hours.open_now) {
-      this.notice(`Our opening hours: ${status.hours.summary}.`, "status", { live });
+      lines.push(`Our opening hours: ${status.hours.summary}.`);
     }
+    this.notice(lines, "status", { live });
   }
 
   handoffText(status) {
@@ -530,10 +553,11 @@ class ChatWidget {
   }
 
   notice(text, kind, { live = true } = {}) {
-    const node = el("li", { class: `bdw-notice bdw-notice--${kind}` }, el("p", {}, text));
+    const lines = Array.isArray(text) ? text : [text];
+    const node = el("li", { class: `bdw-notice bdw-notice--${kind}` }, ...lines.map((line) => el("p", {}, line)));
     const firstPending = this.pending.length ? this.pending[0].node : null;
     this.log.insertBefore(node, firstPending);
-    if (live) this.announce(text);
+    if (live) this.announce(lines.join(" "));
     this.scrollDown();
   }
 
