@@ -121,7 +121,7 @@ _EVENTS_DOC = """The conversation as it happens, as Server-Sent Events (read wit
   `confirmation` is `{action_id, procedure, summary, prompt}` when the assistant asks for a yes or no
   (answer with `POST .../confirm`, or in words), else `null`.
 - `status` (id: position): `{status: handed_off|claimed|waiting|returned|resolved, at}` (`waiting`: back in
-  the queue after a reassignment); `handed_off` adds
+  the queue after a reassignment); `handed_off` and `waiting` add
   `queue_position` (1 = next; `null` once taken) and `hours` (as `GET /v1/support/hours`, at the time of the
   handoff: whether a person is working, and when they are back).
 - `typing` (no id): `{active}`: a reply is being written.

@@ -179,8 +179,8 @@ async def _status_data(
     session: AsyncSession, status: str, row: AuditEvent, payload: dict[str, Any], hours: SupportHours
 ) -> dict[str, Any]:
     data: dict[str, Any] = {"status": status, "at": row.created_at.isoformat()}
-    if status == "handed_off":
-        # The hours as they stood when the handoff opened: a reload the next day tells the same story.
+    if status in ("handed_off", "waiting"):
+        # The hours as they stood at the time: a reload the next day tells the same story.
         data["hours"] = SupportHoursOut.at(hours, row.created_at).model_dump(mode="json")
         handoff = None
         if payload.get("handoff_id"):

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from unittest.mock import ANY
 
 import httpx
 import pytest
@@ -175,6 +176,11 @@ async def opened(
         yield EventReader(r)
 
 
+async def _all(client: httpx.AsyncClient, conversation_id: object, customer: Customer) -> list[Event]:
+    async with opened(client, conversation_id, auth(customer)) as reader:
+        return await reader.until("typing")
+
+
 def messages(events: list[Event]) -> list[Event]:
     return [e for e in events if e.name == "message"]
 
@@ -256,6 +262,7 @@ async def test_handoff_claim_staff_reply_and_return_arrive_live(
 ) -> None:
     customer = await make_customer(session)
     staff = await make_staff(session, role=StaffRole.agent)
+    supervisor = await make_staff(session, role=StaffRole.supervisor, name="Sue Pervisor")
     conversation = await make_conversation(session, customer=customer)
     # Another customer's handoff, more urgent, is ahead in the queue.
     await make_handoff(
@@ -289,9 +296,33 @@ async def test_handoff_claim_staff_reply_and_return_arrive_live(
         assert reply.data["content"] == "Hello, this is Sam from the card team."
         assert reply.data["id"] == r.json()["message"]["id"]
 
+        # A supervisor puts it back in the queue, then gives it to someone: the customer hears both.
+        r = await client.post(
+            f"/v1/handoffs/{handoff.id}/assign", json={"assignee_id": None}, headers=auth(supervisor)
+        )
+        assert r.status_code == 200, r.text
+        waiting = (await reader.until("status")).pop().data
+        assert waiting["status"] == "waiting"
+        assert waiting["queue_position"] == 2
+        r = await client.post(
+            f"/v1/handoffs/{handoff.id}/assign", json={"assignee_id": str(staff.id)}, headers=auth(supervisor)
+        )
+        assert r.status_code == 200, r.text
+        assert (await reader.until("status")).pop().data == {"status": "claimed", "at": ANY}
+
         r = await client.post(f"/v1/handoffs/{handoff.id}/return", headers=auth(staff))
         assert r.status_code == 200
         assert (await reader.until("status")).pop().data["status"] == "returned"
+    # Nothing about who was assigned, or the staff's own notes, reaches the customer.
+    everything = await _all(stream_client, conversation.id, customer)
+    assert [e.data["status"] for e in everything if e.name == "status"] == [
+        "handed_off",
+        "claimed",
+        "waiting",
+        "claimed",
+        "returned",
+    ]
+    assert str(staff.id) not in json.dumps([e.data for e in everything])
 
 
 async def test_internal_events_never_reach_the_customer(

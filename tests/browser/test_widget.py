@@ -123,7 +123,7 @@ async def test_reload_keeps_the_conversation(
     found = guard(page)
     await sign_in(page, live_server, 2)
     await say_and_wait(page, "What is my balance?")
-    await say_and_wait(page, "and when do you open?")
+    await say_and_wait(page, "What are your opening hours?")
     before = await assert_no_duplicates(page)
     assert len(before) == 4
     texts = await widget(page, ".bdw-msg .bdw-text").all_inner_texts()

@@ -520,7 +520,10 @@ class ChatWidget {
     let text;
     if (status.status === "handed_off") text = this.handoffText(status);
     else if (status.status === "claimed") text = "A member of our team has joined the conversation.";
-    else if (status.status === "waiting") text = "You're in the queue for the next available person.";
+    else if (status.status === "waiting") {
+      const place = status.queue_position ? ` You're number ${status.queue_position}.` : "";
+      text = `You're in the queue for the next available person.${place}`;
+    }
     else if (status.status === "returned") text = "You're back with the AI assistant.";
     else if (status.status === "resolved") text = "Our team has closed this conversation. Write again any time.";
     else return;
