@@ -80,6 +80,13 @@ async def queue_stream(
     return sse(stream.queue_events(factory, events, viewer=staff, last_id=last_event_id(request)))
 
 
+@router.get("/me", response_model=StaffOut)
+async def whoami(staff: HandoffReader) -> StaffOut:
+    """The signed-in member of staff (from the token): the console shows the name and offers what the
+    role may do."""
+    return StaffOut(id=staff.id, full_name=staff.full_name, role=staff.role.value)
+
+
 @router.get("/staff", response_model=StaffList)
 async def list_support_staff(staff: SupportStaff, session: SessionDep) -> StaffList:
     """Agents and supervisors, for assigning a handoff."""

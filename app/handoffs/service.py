@@ -113,7 +113,7 @@ async def _viewable(session: AsyncSession, handoff_id: uuid.UUID, staff: StaffPr
         raise NotFound("Handoff not found")
     if not may_view(handoff, staff):
         holder = await _staff_name(session, handoff.assignee_id)
-        raise Forbidden(f"{holder} holds this handoff; only they or a supervisor can open it")
+        raise Forbidden(f"{holder} holds this handoff; only they or a supervisor can open it.")
     return handoff
 
 
@@ -178,10 +178,10 @@ async def _get(session: AsyncSession, handoff_id: uuid.UUID) -> Handoff:
 async def _require_holder(session: AsyncSession, handoff: Handoff, staff: StaffPrincipal) -> None:
     if handoff.status != HandoffStatus.claimed:
         hint = "claim it first" if handoff.status == HandoffStatus.open else "it is closed"
-        raise Conflict(f"The handoff is {handoff.status.value}; {hint}")
+        raise Conflict(f"The handoff is {handoff.status.value}; {hint}.")
     if handoff.assignee_id != staff.id and staff.role != StaffRole.supervisor:
         holder = await _staff_name(session, handoff.assignee_id)
-        raise Conflict(f"{holder} holds this handoff; only they or a supervisor can act on it")
+        raise Conflict(f"{holder} holds this handoff; only they or a supervisor can act on it.")
 
 
 async def claim(session: AsyncSession, *, handoff_id: uuid.UUID, staff: StaffPrincipal) -> Handoff:
@@ -194,12 +194,12 @@ async def claim(session: AsyncSession, *, handoff_id: uuid.UUID, staff: StaffPri
         holder = await _staff_name(session, handoff.assignee_id)
         when = f" at {handoff.claimed_at:%H:%M} UTC" if handoff.claimed_at else ""
         raise Conflict(
-            f"{holder} claimed this handoff first{when}; it is no longer in the open queue",
+            f"{holder} claimed this handoff first{when}; it is no longer in the open queue.",
             assignee_id=str(handoff.assignee_id),
             assignee_name=holder,
         )
     if handoff.status != HandoffStatus.open:
-        raise Conflict(f"The handoff is {handoff.status.value} and cannot be claimed")
+        raise Conflict(f"The handoff is {handoff.status.value} and cannot be claimed.")
     handoff.status = HandoffStatus.claimed
     handoff.assignee_id = staff.id
     handoff.claimed_at = utcnow()
@@ -274,7 +274,7 @@ async def add_note(
     handoff = await _get(session, handoff_id)
     if not may_view(handoff, staff):
         holder = await _staff_name(session, handoff.assignee_id)
-        raise Forbidden(f"{holder} holds this handoff; only they or a supervisor can add notes")
+        raise Forbidden(f"{holder} holds this handoff; only they or a supervisor can add notes.")
     note = await _add_note(
         session, handoff=handoff, staff=staff, kind=HandoffNoteKind.private, content=content
     )
@@ -365,11 +365,11 @@ async def reassign(
 ) -> Handoff:
     """A supervisor gives an active handoff to a member of support staff, or back to the open queue."""
     if supervisor.role != StaffRole.supervisor:
-        raise Forbidden("Only a supervisor can reassign a handoff")
+        raise Forbidden("Only a supervisor can reassign a handoff.")
     handoff = await _get(session, handoff_id)
     if handoff.status not in ACTIVE:
         raise Conflict(
-            f"The handoff is {handoff.status.value}; only open or claimed handoffs can be reassigned"
+            f"The handoff is {handoff.status.value}; only open or claimed handoffs can be reassigned."
         )
     if assignee_id is not None:
         assignee = await session.get(StaffUser, assignee_id)

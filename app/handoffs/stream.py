@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sse_starlette import ServerSentEvent
@@ -34,7 +34,7 @@ async def queue_events(
     *,
     viewer: StaffPrincipal,
     last_id: str | None,
-) -> AsyncIterator[ServerSentEvent]:
+) -> AsyncGenerator[ServerSentEvent]:
     """``queue`` events: ``{"items": [...], "now": ...}``; ``now`` (the server's clock) is not in the id."""
     sent = last_id
     async with events.subscribe(HANDOFFS_TOPIC) as subscription:
@@ -57,7 +57,7 @@ async def detail_events(
     handoff_id: uuid.UUID,
     conversation_id: uuid.UUID,
     last_id: str | None,
-) -> AsyncIterator[ServerSentEvent]:
+) -> AsyncGenerator[ServerSentEvent]:
     """``handoff`` events carry the whole detail (as ``GET /v1/handoffs/{id}``); ``gone`` ends the stream
     when the viewer may no longer see it (a supervisor gave it to someone else)."""
     sent = last_id

@@ -1,0 +1,224 @@
+// The staff handoff console: sign-in, the live queue, and the selected handoff (console-handoff.js).
+//
+// Everything shown comes from the JSON API and is inserted as text (el() and textContent), never as HTML.
+// The token is kept in this tab's sessionStorage and sent as a bearer header: no cookie, no CSRF.
+
+import { api, clearToken, el, getToken, openStream, setToken } from "./api.js";
+import { setServerNow, slaState, STATUS_LABEL, tickCountdowns, words } from "./console-format.js";
+import { HandoffView } from "./console-handoff.js";
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  signin: $("bd-signin"),
+  signinError: $("bd-signin-error"),
+  demoForm: $("bd-demo-form"),
+  demoPerson: $("bd-demo-person"),
+  tokenForm: $("bd-token-form"),
+  token: $("bd-token"),
+  workspace: $("bd-workspace"),
+  who: $("bd-who"),
+  whoName: $("bd-who-name"),
+  signout: $("bd-signout"),
+  conn: $("bd-conn"),
+  queueTitle: $("bd-queue-title"),
+  queueCount: $("bd-queue-count"),
+  queueScope: $("bd-queue-scope"),
+  queueList: $("bd-queue-list"),
+  queueEmpty: $("bd-queue-empty"),
+  announce: $("bd-announce"),
+};
+
+const state = {
+  me: null,
+  queue: [],
+  seen: null, // ids of handoffs already announced (null until the first snapshot)
+  stream: null,
+  selected: null,
+};
+
+// One polite live region for the whole page; the same text twice is still announced.
+export function announce(text) {
+  ui.announce.textContent = "";
+  window.setTimeout(() => {
+    ui.announce.textContent = text;
+  }, 50);
+}
+
+const view = new HandoffView($("bd-handoff"), {
+  announce,
+  me: () => state.me,
+  onClosed: () => {
+    state.selected = null;
+    renderQueue();
+  },
+});
+
+// --- sign-in ---------------------------------------------------------------------------------------------
+
+function showSignin(message) {
+  ui.signin.hidden = false;
+  ui.workspace.hidden = true;
+  ui.who.hidden = true;
+  ui.conn.hidden = true;
+  ui.signinError.hidden = !message;
+  ui.signinError.textContent = message || "";
+  if (ui.demoForm) loadDemoStaff();
+}
+
+async function loadDemoStaff() {
+  try {
+    const people = await api("/v1/demo/people");
+    const roleOrder = { agent: 0, supervisor: 1, auditor: 2 };
+    const staff = [...people.staff].sort((a, b) => roleOrder[a.role] - roleOrder[b.role]);
+    ui.demoPerson.replaceChildren(
+      ...staff.map((person) => el("option", { value: person.id }, `${person.full_name} (${person.role})`)),
+    );
+  } catch (error) {
+    ui.demoPerson.replaceChildren(el("option", { value: "" }, "Demo sign-in is not available"));
+  }
+}
+
+async function signIn(token) {
+  setToken("staff", token);
+  try {
+    state.me = await api("/v1/handoffs/me", { kind: "staff" });
+  } catch (error) {
+    clearToken("staff");
+    const why = error.status === 403 ? "This token is not a staff token." : error.detail || error.message;
+    showSignin(`Could not sign in: ${why}`);
+    return;
+  }
+  ui.signin.hidden = true;
+  ui.workspace.hidden = false;
+  ui.who.hidden = false;
+  ui.whoName.textContent = `${state.me.full_name} · ${state.me.role}`;
+  ui.queueScope.textContent =
+    state.me.role === "agent"
+      ? "Waiting handoffs and the ones you hold, most urgent first."
+      : "The whole team's open and claimed handoffs, most urgent first.";
+  startQueue();
+  ui.queueTitle.focus();
+}
+
+function signOut() {
+  if (state.stream) state.stream.close();
+  state.stream = null;
+  view.close({ silent: true });
+  state.me = null;
+  state.queue = [];
+  state.seen = null;
+  clearToken("staff");
+  showSignin("You are signed out.");
+  (ui.demoPerson || ui.token).focus();
+}
+
+ui.demoForm?.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (!ui.demoPerson.value) return;
+  try {
+    const issued = await api(`/v1/demo/tokens/${encodeURIComponent(ui.demoPerson.value)}`, { method: "POST" });
+    await signIn(issued.token);
+  } catch (error) {
+    showSignin(`Could not sign in: ${error.detail || error.message}`);
+  }
+});
+
+ui.tokenForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const token = ui.token.value.trim();
+  ui.token.value = "";
+  if (token) await signIn(token);
+});
+
+ui.signout.addEventListener("click", signOut);
+
+// --- the queue -------------------------------------------------------------------------------------------
+
+function setConnection(status) {
+  ui.conn.hidden = false;
+  const text = {
+    open: "Live",
+    retrying: "Reconnecting…",
+    closed: "Offline",
+    denied: "Signed out",
+  }[status];
+  ui.conn.textContent = text || status;
+  ui.conn.dataset.state = status;
+}
+
+function startQueue() {
+  if (state.stream) state.stream.close();
+  state.seen = null;
+  state.stream = openStream("/v1/handoffs/stream", {
+    kind: "staff",
+    onEvent: (ev) => {
+      if (ev.event !== "queue") return;
+      setServerNow(ev.data.now);
+      updateQueue(ev.data.items);
+    },
+    onState: (status, code) => {
+      setConnection(status);
+      if (status === "denied") showSignin(code === 401 ? "Your sign-in has expired. Please sign in again." : "");
+    },
+  });
+}
+
+function updateQueue(items) {
+  const fresh = state.seen === null ? [] : items.filter((h) => !state.seen.has(h.id) && h.status === "open");
+  state.seen = new Set([...(state.seen || []), ...items.map((h) => h.id)]);
+  state.queue = items;
+  renderQueue();
+  for (const handoff of fresh) {
+    announce(`New ${handoff.priority} handoff: ${handoff.customer_name || "a customer"}, ${words(handoff.reason)}.`);
+  }
+}
+
+function queueItem(handoff) {
+  const selected = state.selected === handoff.id;
+  const holder =
+    handoff.status === "claimed"
+      ? handoff.assignee_id === state.me?.id
+        ? "You hold it"
+        : `Held by ${handoff.assignee_name || "someone"}`
+      : STATUS_LABEL[handoff.status] || handoff.status;
+  const sla = slaState(handoff.sla_due_at);
+  const button = el(
+    "button",
+    {
+      type: "button",
+      class: "bd-queue__item",
+      "aria-current": selected ? "true" : null,
+      dataset: { id: handoff.id },
+      onclick: () => select(handoff.id),
+    },
+    el("span", { class: `bd-badge bd-badge--${handoff.priority}` }, handoff.priority),
+    el("span", { class: "bd-queue__who" }, handoff.customer_name || "Customer"),
+    el("span", { class: "bd-queue__reason" }, words(handoff.reason)),
+    el("span", { class: "bd-queue__meta" },
+      el("span", { class: "bd-sla", dataset: { due: handoff.sla_due_at, level: sla.level } }, sla.text),
+      el("span", { class: "bd-queue__holder" }, holder),
+    ),
+  );
+  return el("li", {}, button);
+}
+
+function renderQueue() {
+  const focused = document.activeElement?.closest?.(".bd-queue__item")?.dataset.id;
+  ui.queueList.replaceChildren(...state.queue.map(queueItem));
+  ui.queueEmpty.hidden = state.queue.length > 0;
+  ui.queueCount.textContent = `(${state.queue.length})`;
+  if (focused) ui.queueList.querySelector(`[data-id="${CSS.escape(focused)}"]`)?.focus();
+}
+
+function select(id) {
+  state.selected = id;
+  renderQueue();
+  view.open(id);
+}
+
+// --- start -----------------------------------------------------------------------------------------------
+
+window.setInterval(() => tickCountdowns(), 1000);
+const token = getToken("staff");
+if (token) signIn(token);
+else showSignin("");
