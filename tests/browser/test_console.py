@@ -143,7 +143,9 @@ async def hand_off_and_handle(
     # The new handoff arrives in the console's queue without a reload, and is announced.
     await expect(queue_item(staff_page, customer["full_name"])).to_be_visible(timeout=LIVE)
     await expect(staff_page.locator("#bd-announce")).to_contain_text(customer["full_name"], timeout=LIVE)
-    await expect(queue_item(staff_page, customer["full_name"]).locator(".bd-sla")).to_contain_text("due in")
+    countdown = queue_item(staff_page, customer["full_name"]).locator(".bd-sla")
+    await expect(countdown).to_contain_text("due in")
+    await expect(countdown).not_to_have_text(await countdown.inner_text(), timeout=3_000)  # it ticks
     await open_handoff(staff_page, customer["full_name"])
     await expect(staff_page.locator(".bd-msg--customer").first).to_contain_text("speak to a person")
     await expect(staff_page.locator(".bd-trace").first).to_contain_text("Outcome")

@@ -16,11 +16,12 @@ function span(ms) {
   const hours = Math.floor(totalSeconds / 3600);
   const minutes = Math.floor((totalSeconds % 3600) / 60);
   const seconds = totalSeconds % 60;
-  if (hours) return `${hours} h ${String(minutes).padStart(2, "0")} min`;
-  return `${minutes}:${String(seconds).padStart(2, "0")}`;
+  const ss = String(seconds).padStart(2, "0");
+  if (hours) return `${hours}:${String(minutes).padStart(2, "0")}:${ss}`;
+  return `${minutes}:${ss}`;
 }
 
-// "due in 12:34" / "overdue by 3:05", and whether it is overdue or close (under five minutes).
+// "due in 3:59:12" / "due in 12:34" / "overdue by 3:05", and whether it is overdue or close (< 5 min).
 export function slaState(dueIso) {
   const left = Date.parse(dueIso) - serverNow();
   if (left < 0) return { text: `overdue by ${span(left)}`, level: "overdue" };

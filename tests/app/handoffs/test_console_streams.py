@@ -215,3 +215,95 @@ async def test_a_write_in_one_process_wakes_the_queue_stream_of_another(
         assert time.monotonic() - started < WAKE  # woken by NOTIFY, not by the 15 s poll
     finally:
         await events.aclose()
+
+
+# --- over HTTP ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def stream_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    from tests.app.test_customer_events import StreamingASGITransport
+
+    async with httpx.AsyncClient(transport=StreamingASGITransport(app), base_url="http://bankdesk.test") as c:
+        yield c
+
+
+async def test_the_stream_routes_answer_sse_resume_by_id_and_refuse_before_streaming(
+    client: httpx.AsyncClient, stream_client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    from tests.app.test_customer_events import EventReader
+
+    customer = await make_customer(session)
+    agent = await make_staff(session, role=StaffRole.agent, name="Alex First")
+    other = await make_staff(session, role=StaffRole.agent)
+    handoff = await make_handoff(session, conversation=await make_conversation(session, customer=customer))
+
+    async with stream_client.stream("GET", "/v1/handoffs/stream", headers=auth(agent)) as r:
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("text/event-stream")
+        assert r.headers["cache-control"] == "no-store"
+        first = await EventReader(r).next(WAKE)
+    assert first.name == "queue"
+    assert [i["id"] for i in first.data["items"]] == [str(handoff.id)]
+    assert first.id
+
+    # A page that reconnects with the id it has sees nothing until the queue changes, then the change.
+    headers = auth(agent) | {"Last-Event-ID": str(first.id)}
+    async with stream_client.stream("GET", "/v1/handoffs/stream", headers=headers) as r:
+        reader = EventReader(r)
+        pending = asyncio.ensure_future(reader.next(WAKE))
+        await asyncio.sleep(0.5)
+        assert not pending.done()
+        assert (await client.post(f"/v1/handoffs/{handoff.id}/claim", headers=auth(agent))).status_code == 200
+        changed = await pending
+    assert changed.data["items"][0]["assignee_name"] == "Alex First"
+
+    async with stream_client.stream("GET", f"/v1/handoffs/{handoff.id}/stream", headers=auth(agent)) as r:
+        assert r.status_code == 200
+        detail = await EventReader(r).next(WAKE)
+    assert detail.name == "handoff"
+    assert detail.id == detail.data["version"]
+    assert detail.data["handoff"]["status"] == "claimed"
+
+    # Refusals are plain problem answers, before any stream starts.
+    for url, who, code in (
+        (f"/v1/handoffs/{handoff.id}/stream", other, 403),
+        (f"/v1/handoffs/{uuid.uuid4()}/stream", agent, 404),
+        ("/v1/handoffs/stream", customer, 403),
+    ):
+        async with stream_client.stream("GET", url, headers=auth(who)) as r:
+            assert r.status_code == code, url
+            assert r.headers["content-type"].startswith("application/problem+json")
+    async with stream_client.stream("GET", "/v1/handoffs/stream") as r:
+        assert r.status_code == 401
+
+
+async def test_notes_never_reach_the_customers_stream(
+    app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    from app.conversations.events import read_events
+
+    customer = await make_customer(session)
+    agent = await make_staff(session, role=StaffRole.agent)
+    conversation = await make_conversation(session, customer=customer)
+    handoff = await make_handoff(session, conversation=conversation)
+    url = f"/v1/handoffs/{handoff.id}"
+    assert (await client.post(f"{url}/claim", headers=auth(agent))).status_code == 200
+    r = await client.post(
+        f"{url}/messages", json={"content": "A reply the customer reads"}, headers=auth(agent)
+    )
+    assert r.status_code == 201
+    r = await client.post(f"{url}/notes", json={"content": "PRIVATE-NOTE-TEXT"}, headers=auth(agent))
+    assert r.status_code == 201
+    r = await client.post(f"{url}/return", json={"note": "NOTE-FOR-THE-ASSISTANT"}, headers=auth(agent))
+    assert r.status_code == 200
+
+    async with app.state.session_factory() as reading:
+        events, _last, _full = await read_events(
+            reading, conversation_id=conversation.id, after=0, hours=app.state.settings.hours()
+        )
+    seen = json.dumps([e.data for e in events])
+    assert "A reply the customer reads" in seen
+    assert "PRIVATE-NOTE-TEXT" not in seen
+    assert "NOTE-FOR-THE-ASSISTANT" not in seen
+    assert [e.data["status"] for e in events if e.name == "status"][-1] == "returned"
