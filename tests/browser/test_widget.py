@@ -199,8 +199,19 @@ async def test_a_dropped_stream_resumes_without_duplicates(
     r = agent.post(f"/v1/handoffs/{handoff_id}/messages", json={"content": "Back online?"})
     await expect(staff).to_have_count(3)
     assert len(await assert_no_duplicates(page)) == len(ids) + 1
-    agent.close()
     await shoot(page, "widget-resumed", full_page=False)
+
+    # Staff close it; the customer's next question starts a new conversation below the old one.
+    r = agent.post(f"/v1/handoffs/{handoff_id}/resolve", json={"reason_code": "answered"})
+    assert r.status_code == 200, r.text
+    agent.close()
+    await expect(widget(page, ".bdw-notice", has_text="closed this conversation")).to_be_visible()
+    await say_and_wait(page, "one more thing: what's my balance?")
+    await expect(widget(page, ".bdw-msg--assistant").last).to_contain_text("balance")
+    fresh = await page.evaluate("() => sessionStorage.getItem('bankdesk.widget.conversation')")
+    assert fresh not in (None, conversation_id)
+    await expect(staff).to_have_count(3)
+    await assert_no_duplicates(page)
     found.assert_clean()
 
 
@@ -232,6 +243,15 @@ async def test_handoff_outside_hours_then_staff_reply_and_return(
     await expect(staff.locator(".bdw-who")).to_have_text("Northbank team")
     # The screen reader hears it.
     await expect(widget(page, "[aria-live=polite]")).to_contain_text("Northbank team: Hello")
+    # With the chat closed, the launcher counts what came in.
+    await widget(page, ".bdw-close").click()
+    r = agent.post(f"/v1/handoffs/{handoff_id}/messages", json={"content": "Are you still there?"})
+    assert r.status_code == 201
+    await expect(widget(page, ".bdw-badge")).to_have_text("1, 1 new message")
+    await shoot(page, "widget-unread-badge", full_page=False)
+    await widget(page, ".bdw-launcher").click()
+    await expect(widget(page, ".bdw-badge")).to_be_hidden()
+    await expect(staff).to_have_count(2)
 
     assert agent.post(f"/v1/handoffs/{handoff_id}/return", json={}).status_code == 200
     await expect(widget(page, ".bdw-notice", has_text="back with the AI assistant")).to_be_visible()
@@ -479,3 +499,31 @@ async def test_markdown_subset_builds_only_safe_nodes(live_server: Server, new_c
     )
     expected = [html.replace("{origin}", live_server.url) for _, html in MARKDOWN_CASES]
     assert rendered == expected
+
+
+# --- 8. two app processes on one Postgres database ---------------------------------------------------------
+
+
+async def test_staff_reply_written_through_another_process_arrives_live(
+    pg_live_servers: tuple[Server, Server],
+    new_context: NewContext,
+    guard: Callable[[Page], Guard],
+    shoot: Shoot,
+) -> None:
+    """The widget's stream is served by one process; staff write through the other (LISTEN/NOTIFY)."""
+    widget_server, console_server = pg_live_servers
+    page = await (await new_context()).new_page()
+    found = guard(page)
+    await sign_in(page, widget_server, 1)
+    conversation_id = await _ask_for_a_person(page)
+    agent, handoff_id = _staff_take_over(console_server, conversation_id)
+    await expect(widget(page, ".bdw-notice", has_text="has joined")).to_be_visible()
+    r = agent.post(f"/v1/handoffs/{handoff_id}/messages", json={"content": "Hello from the other process."})
+    assert r.status_code == 201, r.text
+    await expect(widget(page, ".bdw-msg--staff")).to_have_text(re.compile("Hello from the other process."))
+    assert agent.post(f"/v1/handoffs/{handoff_id}/return", json={}).status_code == 200
+    await expect(widget(page, ".bdw-notice", has_text="back with the AI assistant")).to_be_visible()
+    agent.close()
+    await assert_no_duplicates(page)
+    await shoot(page, "widget-two-processes", full_page=False)
+    found.assert_clean()

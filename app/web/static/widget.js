@@ -125,6 +125,9 @@ class ChatWidget {
       chatIcon(),
       el("span", {}, "Chat with us"),
     );
+    this.unread = 0;
+    this.badge = el("span", { class: "bdw-badge", hidden: true });
+    this.launcher.append(this.badge);
     this.launcher.addEventListener("click", () => this.open());
 
     this.log = el("ol", { class: "bdw-log", "aria-label": "Conversation" });
@@ -229,6 +232,7 @@ class ChatWidget {
   // --- open / close, sign in / out --------------------------------------------------------------------
 
   open() {
+    this.setUnread(0);
     this.panel.hidden = false;
     this.launcher.hidden = true;
     this.launcher.setAttribute("aria-expanded", "true");
@@ -349,7 +353,14 @@ class ChatWidget {
 
   async ensureConversation() {
     if (this.conversationId && this.status !== "resolved") return this.conversationId;
-    if (this.conversationId) this.forgetConversation(); // resolved: a new question starts a new one
+    if (this.conversationId) {
+      // Closed by our team: a new question starts a new conversation below the old one.
+      if (this.stream) this.stream.close();
+      this.stream = null;
+      this.conversationId = null;
+      this.status = "active";
+      this.statuses.clear();
+    }
     const created = await api(url("v1/conversations"), { method: "POST", kind: "customer" });
     this.conversationId = created.id;
     sessionStorage.setItem(KEY_CONVERSATION, created.id);
@@ -469,6 +480,7 @@ class ChatWidget {
     if (live && message.role !== "customer") {
       const who = message.role === "staff" ? `${BANK} team` : "Assistant";
       this.announce(`${who}: ${message.content}`);
+      if (this.panel.hidden) this.setUnread(this.unread + 1);
     }
     this.scrollDown();
   }
@@ -568,6 +580,16 @@ class ChatWidget {
     const line = el("p", {}, text.length > 400 ? `${text.slice(0, 400)}…` : text);
     this.announcer.append(line);
     while (this.announcer.childElementCount > 3) this.announcer.firstElementChild.remove();
+  }
+
+  // While the chat is closed, the launcher counts the replies that came in (and says so to screen readers).
+  setUnread(count) {
+    this.unread = count;
+    this.badge.hidden = count === 0;
+    this.badge.replaceChildren(
+      el("span", { "aria-hidden": "true" }, String(count)),
+      el("span", { class: "bdw-sr" }, count === 1 ? ", 1 new message" : `, ${count} new messages`),
+    );
   }
 
   setLocalTyping(on) {
