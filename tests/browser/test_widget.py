@@ -6,6 +6,7 @@ and keyboard-only use at 375 px with axe-core."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import uuid
@@ -16,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.async_api import Locator, Page, expect
+from playwright.async_api import Locator, Page, Route, expect
 from sqlalchemy import select
 
 from app.db import create_engine, create_sessionmaker
@@ -124,8 +125,20 @@ async def test_reload_keeps_the_conversation(
     await sign_in(page, live_server, 2)
     await say_and_wait(page, "What is my balance?")
     await say_and_wait(page, "What are your opening hours?")
+
+    # While the answer is on its way (held back here), the typing indicator shows, for eyes and ears.
+    async def slow(route: Route) -> None:
+        await asyncio.sleep(1.5)
+        await route.continue_()
+
+    await page.route("**/messages", slow)
+    await say(page, "What is my balance?")
+    await expect(widget(page, ".bdw-typing")).to_be_visible()
+    await expect(widget(page, "[role=status]")).to_have_text("The assistant is typing…")
+    await expect(widget(page, ".bdw-typing")).to_be_hidden(timeout=30_000)
+    await page.unroute("**/messages")
     before = await assert_no_duplicates(page)
-    assert len(before) == 4
+    assert len(before) == 6
     texts = await widget(page, ".bdw-msg .bdw-text").all_inner_texts()
 
     await page.reload()
@@ -138,7 +151,7 @@ async def test_reload_keeps_the_conversation(
 
     # The conversation goes on where it was: the next message lands in the same conversation.
     await say_and_wait(page, "thanks")
-    assert len(await assert_no_duplicates(page)) == 6
+    assert len(await assert_no_duplicates(page)) == 8
     found.assert_clean()
 
 
@@ -481,6 +494,29 @@ MARKDOWN_CASES = [
         "<p>" + LINK.format("{origin}/help/cards", "Cards") + "</p>",
     ),
 ]
+
+
+async def test_a_host_page_hands_over_the_token_by_event(
+    live_server: Server, new_context: NewContext, guard: Callable[[Page], Guard]
+) -> None:
+    page = await (await new_context()).new_page()
+    found = guard(page)
+    await page.goto(live_server.url + "/")
+    await widget(page, ".bdw-launcher").click()
+    await expect(widget(page, ".bdw-signin")).to_be_visible()  # nobody signed in: nothing to send with
+    await expect(widget(page, ".bdw-input")).to_be_disabled()
+    token = live_server.token(live_server.customer(2)["id"])
+    await page.evaluate(
+        "(token) => document.dispatchEvent(new CustomEvent('bankdesk:token', {detail: {token}}))", token
+    )
+    await expect(widget(page, ".bdw-signin")).to_be_hidden()
+    await say_and_wait(page, "hello")
+    assert token not in page.url
+    await page.evaluate("() => document.dispatchEvent(new CustomEvent('bankdesk:token', {detail: {}}))")
+    await expect(widget(page, ".bdw-signin")).to_be_visible()
+    await expect(widget(page, ".bdw-log [data-id]")).to_have_count(0)
+    assert await page.evaluate("() => sessionStorage.getItem('bankdesk.token.customer')") is None
+    found.assert_clean()
 
 
 async def test_markdown_subset_builds_only_safe_nodes(live_server: Server, new_context: NewContext) -> None:
