@@ -21,6 +21,7 @@ MUTED = "#475569"
 GRID = "#cbd5e1"
 # Tailwind 700s: each at least 4.5:1 on white, and told apart by the legend's words, not by colour alone.
 COLOURS = ("#15803d", "#b45309", "#1d4ed8", "#b91c1c", "#475569", "#7e22ce")
+GREEN, AMBER, BLUE, RED, SLATE = COLOURS[:5]
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 MAX_LABEL = 28
 
@@ -35,6 +36,8 @@ def clean(text: object, limit: int = MAX_LABEL) -> str:
 class Series:
     name: str
     values: Sequence[int]
+    colour: str | None = None
+    """One of ``COLOURS`` by default, in series order; give one where the colour carries meaning."""
 
 
 class _Svg:
@@ -54,7 +57,7 @@ class _Svg:
         ET.SubElement(self.root, "title", {"id": "chart-title"}).text = clean(title, 200)
         ET.SubElement(self.root, "desc", {"id": "chart-desc"}).text = clean(description, 2000)
         ET.SubElement(self.root, "rect", {"width": "100%", "height": "100%", "fill": "#ffffff"})
-        self.text(12, 22, title, size=14, weight="600", limit=80)
+        self.text(12, 24, title, size=16, weight="600", limit=80)
 
     def text(
         self,
@@ -63,7 +66,7 @@ class _Svg:
         value: object,
         *,
         anchor: str = "start",
-        size: int = 11,
+        size: int = 12,
         fill: str = TEXT,
         weight: str | None = None,
         limit: int = MAX_LABEL,
@@ -101,13 +104,13 @@ class _Svg:
             {"x1": f"{x1:.1f}", "y1": f"{y1:.1f}", "x2": f"{x2:.1f}", "y2": f"{y2:.1f}", "stroke": stroke},
         )
 
-    def legend(self, names: Sequence[str], y: float) -> None:
+    def legend(self, entries: Sequence[tuple[str, str]], y: float) -> None:
         x = 12.0
-        for i, name in enumerate(names):
-            self.rect(x, y - 9, 10, 10, COLOURS[i % len(COLOURS)])
+        for name, colour in entries:
+            self.rect(x, y - 10, 11, 11, colour)
             label = clean(name)
-            self.text(x + 14, y, label, fill=TEXT)
-            x += 24 + 6.5 * len(label)
+            self.text(x + 15, y, label, fill=TEXT, size=12)
+            x += 28 + 6.6 * len(label)
 
     def render(self) -> str:
         return ET.tostring(self.root, encoding="unicode", xml_declaration=False)
@@ -129,8 +132,8 @@ def column_chart(
     series: Sequence[Series],
     *,
     fmt: Callable[[int], str] = str,
-    width: int = 520,
-    height: int = 240,
+    width: int = 480,
+    height: int = 250,
 ) -> str:
     """Stacked columns, one per label (a date bucket), with a legend and a y axis from zero."""
     totals = [sum(s.values[i] for s in series) for i in range(len(labels))]
@@ -139,19 +142,21 @@ def column_chart(
         for i, label in enumerate(labels)
     )
     svg = _Svg(width, height, title, description or "No data in this range")
-    svg.legend([s.name for s in series], 42)
-    left, right, top, bottom = 56.0, width - 12.0, 56.0, height - 30.0
+    colours = [s.colour or COLOURS[k % len(COLOURS)] for k, s in enumerate(series)]
+    svg.legend([(s.name, c) for s, c in zip(series, colours, strict=True)], 46)
+    left, right, top, bottom = 48.0, width - 12.0, 64.0, height - 30.0
     if not labels or not any(totals):
         svg.text(width / 2, (top + bottom) / 2, "No data in this range", anchor="middle", fill=MUTED, size=12)
         return svg.render()
     peak = _nice_max(max(totals))
-    for fraction in (0.0, 0.5, 1.0):
-        y = bottom - (bottom - top) * fraction
+    ticks = (0, peak // 2, peak) if peak % 2 == 0 else (0, peak)
+    for tick in ticks:
+        y = bottom - (bottom - top) * tick / peak
         svg.line(left, y, right, y)
-        svg.text(left - 6, y + 4, fmt(round(peak * fraction)), anchor="end", fill=MUTED, limit=12)
+        svg.text(left - 6, y + 4, fmt(tick), anchor="end", fill=MUTED, limit=12)
     slot = (right - left) / len(labels)
     bar = max(2.0, min(36.0, slot * 0.7))
-    every = max(1, round(len(labels) / 8))
+    every = max(1, -(-len(labels) // 6))
     for i, label in enumerate(labels):
         x = left + slot * i + (slot - bar) / 2
         y = bottom
@@ -159,7 +164,7 @@ def column_chart(
             h = (bottom - top) * s.values[i] / peak
             y -= h
             if h > 0:
-                svg.rect(x, y, bar, h, COLOURS[k % len(COLOURS)], f"{label}: {s.name} {fmt(s.values[i])}")
+                svg.rect(x, y, bar, h, colours[k], f"{label}: {s.name} {fmt(s.values[i])}")
         if i % every == 0:
             svg.text(x + bar / 2, bottom + 16, label, anchor="middle", fill=MUTED, limit=12)
     return svg.render()
@@ -170,22 +175,23 @@ def bar_chart(
     rows: Sequence[tuple[str, int]],
     *,
     fmt: Callable[[int], str] = str,
-    width: int = 520,
+    width: int = 480,
 ) -> str:
     """Horizontal bars, one per row, each with its value written beside it."""
-    height = 56 + 28 * max(1, len(rows)) + 12
+    height = 48 + 30 * max(1, len(rows)) + 14
     description = "; ".join(f"{name}: {fmt(value)}" for name, value in rows)
     svg = _Svg(width, height, title, description or "No data in this range")
     if not rows:
         svg.text(width / 2, 64, "No data in this range", anchor="middle", fill=MUTED, size=12)
         return svg.render()
-    left, right = 150.0, width - 96.0
+    left, right = 140.0, width - 96.0
     peak = max(max(v for _, v in rows), 1)
     for i, (name, value) in enumerate(rows):
-        y = 44 + 28 * i
-        svg.text(left - 8, y + 15, name, anchor="end", limit=22)
-        svg.rect(left, y + 3, (right - left) * value / peak, 18, COLOURS[2], f"{name}: {fmt(value)}")
-        svg.text(left + (right - left) * value / peak + 6, y + 16, fmt(value), limit=16)
+        y = 44 + 30 * i
+        svg.text(left - 8, y + 16, name, anchor="end", limit=20)
+        svg.line(left, y + 2, left, y + 24, stroke=SLATE)
+        svg.rect(left, y + 4, (right - left) * value / peak, 18, BLUE, f"{name}: {fmt(value)}")
+        svg.text(left + (right - left) * value / peak + 6, y + 17, fmt(value), limit=16)
     return svg.render()
 
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from app.audit import repository
-from app.audit.charts import Series, bar_chart, column_chart, usd
+from app.audit.charts import AMBER, GREEN, SLATE, Series, bar_chart, column_chart, usd
 from app.audit.checkpoint import verify_log
 from app.audit.exporting import CsvBuffer, export_conversations
 from app.audit.metrics import compute
@@ -21,6 +21,7 @@ from app.audit.schemas import (
     AuditConversationList,
     AuditEventOut,
     AuditFacets,
+    AuditorOut,
     AuditTranscript,
     ChainReport,
     ConversationChainReport,
@@ -86,6 +87,12 @@ async def export_filtered(
     )
 
 
+@router.get("/me", response_model=AuditorOut)
+async def me(auditor: Auditor) -> AuditorOut:
+    """Who the token belongs to (auditors and supervisors)."""
+    return AuditorOut(id=auditor.id, full_name=auditor.full_name, role=auditor.role)
+
+
 @router.get("/facets", response_model=AuditFacets)
 async def facets(auditor: Auditor, session: SessionDep) -> AuditFacets:
     """The values the filters take: intents, flows, flags, compliance rules and the variants in use."""
@@ -147,9 +154,9 @@ async def metrics_chart(
             "Conversations",
             labels,
             [
-                Series("Resolved without handoff", [p.resolved_without_handoff for p in m.series]),
-                Series("Handed off", [p.handed_off for p in m.series]),
-                Series("No customer message", [p.conversations - p.engaged for p in m.series]),
+                Series("Resolved without handoff", [p.resolved_without_handoff for p in m.series], GREEN),
+                Series("Handed off", [p.handed_off for p in m.series], AMBER),
+                Series("No customer message", [p.conversations - p.engaged for p in m.series], SLATE),
             ],
         )
     elif chart is Chart.cost_by_variant:

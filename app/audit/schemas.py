@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.conversations.schemas import ConversationOut, MessageOut, check_text
-from app.models.enums import ConversationStatus, HandoffPriority, HandoffStatus
+from app.models.enums import ConversationStatus, HandoffPriority, HandoffStatus, StaffRole
 
 # Names the agent writes into the audit log (intents, flows, compliance rules, variants): lower-case words.
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$"
@@ -307,6 +307,12 @@ class ChainReport(BaseModel):
     problems: list[str] = []
     checkpoints_verified: int = 0
     checkpoint: dict[str, Any] | None = None
+
+
+class AuditorOut(BaseModel):
+    id: uuid.UUID
+    full_name: str
+    role: StaffRole
 
 
 class AuditFacets(BaseModel):

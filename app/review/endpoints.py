@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from fastapi.responses import Response, StreamingResponse
 
-from app.audit.charts import Series, column_chart
+from app.audit.charts import AMBER, BLUE, RED, Series, column_chart
 from app.audit.endpoints import SVG_RESPONSE, svg_response
 from app.audit.exporting import CsvBuffer
 from app.audit.periods import PeriodQuery, bucket_label
@@ -155,8 +155,12 @@ async def findings_chart(
     trend = await service.findings_trend(session, start=start, end=end, bucket=period.bucket)
     labels = [bucket_label(p.start, period.bucket) for p in trend.points]
     series = [
-        Series(f"{severity.value.capitalize()} severity", [p.counts[severity.value] for p in trend.points])
-        for severity in (Severity.high, Severity.medium, Severity.low)
+        Series(
+            f"{severity.value.capitalize()} severity",
+            [p.counts[severity.value] for p in trend.points],
+            colour,
+        )
+        for severity, colour in ((Severity.high, RED), (Severity.medium, AMBER), (Severity.low, BLUE))
     ]
     return svg_response(column_chart("Review findings", labels, series))
 
