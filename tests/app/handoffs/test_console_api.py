@@ -206,6 +206,32 @@ async def test_two_staff_claiming_at_once_one_wins_the_other_is_told_who(
     assert (await client.post(f"/v1/handoffs/{handoff.id}/claim", headers=auth(holder))).status_code == 200
 
 
+async def test_claims_wait_on_the_row_lock_then_only_the_first_wins(
+    client: httpx.AsyncClient, session: AsyncSession, backend: str
+) -> None:
+    """Postgres: while another transaction holds the handoff's row, both claims wait at the lock (they do not
+    read it as open and both win); when it is released, one claims and the other is refused."""
+    if backend != "postgres":
+        pytest.skip("row locks are a Postgres matter (SQLite has one writer at a time)")
+    customer = await make_customer(session)
+    first = await make_staff(session, role=StaffRole.agent, name="Alex First")
+    second = await make_staff(session, role=StaffRole.agent, name="Bo Second")
+    handoff = await make_handoff(session, conversation=await make_conversation(session, customer=customer))
+    await session.execute(select(Handoff.id).where(Handoff.id == handoff.id).with_for_update())
+    claims = [
+        asyncio.ensure_future(client.post(f"/v1/handoffs/{handoff.id}/claim", headers=auth(who)))
+        for who in (first, second)
+    ]
+    await asyncio.sleep(0.5)
+    assert not any(c.done() for c in claims)  # both are waiting for the row
+    await session.commit()
+    responses = await asyncio.gather(*claims)
+    assert sorted(r.status_code for r in responses) == [200, 409]
+    loser = next(r for r in responses if r.status_code == 409).json()
+    winner = next(r for r in responses if r.status_code == 200).json()
+    assert loser["detail"].startswith(f"{winner['assignee_name']} claimed this handoff first")
+
+
 # --- the detail --------------------------------------------------------------------------------------------
 
 
