@@ -6,8 +6,10 @@ import json
 import logging
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import jwt
 from fastapi import APIRouter, Header, Request, status
 from fastapi.responses import JSONResponse, StreamingResponse
 from sse_starlette import EventSourceResponse, ServerSentEvent
@@ -23,7 +25,7 @@ from app.conversations.schemas import (
     MessageOut,
     TurnOut,
 )
-from app.deps import CurrentCustomer, EventsDep, SessionDep, SessionFactoryDep, SettingsDep
+from app.deps import Credentials, CurrentCustomer, EventsDep, SessionDep, SessionFactoryDep, SettingsDep
 from app.errors import Unprocessable
 from app.web.sse import last_event_id, sse
 
@@ -159,11 +161,17 @@ async def conversation_events(
     conversation_id: uuid.UUID,
     request: Request,
     customer: CurrentCustomer,
+    credentials: Credentials,
     factory: SessionFactoryDep,
     bus: EventsDep,
     settings: SettingsDep,
 ) -> EventSourceResponse:
     """Follow one of your conversations live: messages, handoff status and typing."""
+    # The stream ends when the token does (verified above): a reconnect then needs a valid token.
+    assert credentials is not None
+    expires = datetime.fromtimestamp(
+        int(jwt.decode(credentials.credentials, options={"verify_signature": False})["exp"]), UTC
+    )
     async with factory() as session:
         await repository.get_owned_conversation(
             session, conversation_id=conversation_id, customer_id=customer.id
@@ -173,7 +181,7 @@ async def conversation_events(
 
     async def stream() -> AsyncIterator[ServerSentEvent]:
         async for event in events.customer_events(
-            factory, bus, conversation_id=conversation_id, after=after, hours=settings.hours()
+            factory, bus, conversation_id=conversation_id, after=after, hours=settings.hours(), until=expires
         ):
             yield ServerSentEvent(
                 data=json.dumps(event.data, separators=(",", ":")),

@@ -32,6 +32,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
@@ -196,16 +197,18 @@ async def customer_events(
     conversation_id: uuid.UUID,
     after: int,
     hours: SupportHours,
+    until: datetime | None = None,
     poll_seconds: float = POLL_SECONDS,
 ) -> AsyncIterator[CustomerEvent]:
-    """Every customer-visible event after ``after``, then each new one as it commits, forever.
+    """Every customer-visible event after ``after``, then each new one as it commits, until ``until``
+    (the reader's token expires; the client reconnects with a fresh one).
 
     Each read is a short transaction, closed before anything is yielded, so a slow client holds no
     connection. ``typing`` is sent whenever the turn's running state differs from what was last sent.
     """
     typing: bool | None = None
     async with bus.subscribe(conversation_topic(conversation_id)) as wake:
-        while True:
+        while until is None or utcnow() < until:
             async with factory() as session:
                 events, after, full = await read_events(
                     session, conversation_id=conversation_id, after=after, hours=hours
@@ -219,4 +222,5 @@ async def customer_events(
                 typing = running
                 yield CustomerEvent("typing", {"active": running})
             if not full:
-                await wake.wait(poll_seconds)
+                left = poll_seconds if until is None else (until - utcnow()).total_seconds()
+                await wake.wait(max(min(poll_seconds, left), 0.0))

@@ -30,7 +30,15 @@ from app.main import create_app
 from app.models import Customer, TurnJournal
 from app.models.base import utcnow
 from app.models.enums import HandoffPriority, StaffRole
-from tests.factories import SECRET, auth, make_conversation, make_customer, make_handoff, make_staff
+from tests.factories import (
+    SECRET,
+    auth,
+    make_conversation,
+    make_customer,
+    make_handoff,
+    make_staff,
+    token_for,
+)
 
 WAIT = 10.0  # seconds: far above a wake-up, far below the stream's 15 s poll
 
@@ -474,3 +482,18 @@ async def test_handoff_event_says_whether_a_person_is_working(
             assert hours["open_now"] is False
             assert hours["next_open_at"] is None
             assert hours["weekly"] == []
+
+
+async def test_the_stream_ends_when_the_token_expires(
+    stream_client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    customer = await make_customer(session)
+    conversation = await make_conversation(session, customer=customer)
+    headers = {"Authorization": f"Bearer {token_for(customer, ttl=timedelta(seconds=2))}"}
+    async with opened(stream_client, conversation.id, headers) as reader:
+        assert (await reader.next()).name == "typing"
+        with pytest.raises(StopAsyncIteration):
+            await reader.next(timeout=WAIT)  # the server closed the stream; a reconnect needs a new token
+    await asyncio.sleep(1.5)
+    r = await stream_client.get(f"/v1/conversations/{conversation.id}/events", headers=headers)
+    assert r.status_code == 401
