@@ -231,7 +231,8 @@ class ChatWidget {
 
   // --- open / close, sign in / out --------------------------------------------------------------------
 
-  open() {
+  // `focus: false` when the chat reopens itself after a reload: the page's focus is left where it is.
+  open({ focus = true } = {}) {
     this.setUnread(0);
     this.panel.hidden = false;
     this.launcher.hidden = true;
@@ -240,7 +241,7 @@ class ChatWidget {
     this.refreshSignIn();
     this.connect();
     this.scrollDown();
-    this.input.focus();
+    if (focus) this.input.focus();
   }
 
   close() {
@@ -633,5 +634,6 @@ document.addEventListener("bankdesk:token", (event) => {
   else widget.signOut();
 });
 widget.refreshSignIn();
-if (data.open === "true" || sessionStorage.getItem(KEY_OPEN)) widget.open();
+if (data.open === "true" || sessionStorage.getItem(KEY_OPEN)) widget.open({ focus: false });
+else widget.connect(); // a conversation in progress keeps listening, so the launcher can count replies
 document.dispatchEvent(new CustomEvent("bankdesk:ready"));
