@@ -225,12 +225,25 @@ class _ServerTracebacks(logging.Handler):
             self.records.append(self.format(record))
 
 
+# Live streams (a conversation's events, the staff queue, a handoff) never end on their own: a client
+# reads them until it hangs up. Schemathesis reads a response to its end, so each would cost the whole
+# request timeout; their refusals (bad Last-Event-ID, foreign ids, wrong role, expired token) are tested
+# in tests/app/test_customer_events.py and tests/app/handoffs/.
+ENDLESS_STREAMS = ("/events", "/stream")
+
+
+def _endless(operation: APIOperation) -> bool:
+    return operation.method.upper() == "GET" and operation.path.endswith(ENDLESS_STREAMS)
+
+
 def _cases(operation: APIOperation, known_ids: dict[str, list[str]]) -> st.SearchStrategy[Case]:
     """Valid and invalid requests, most of them on ids that exist."""
     names = [p.name for p in operation.path_parameters]
     positive, negative = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
     branches = [operation.as_strategy(positive), operation.as_strategy(negative)]
-    if names:
+    # Ids seeded below; other path parameters (an enum such as a chart's name, the id of a review sample)
+    # are left to the generator, whose valid values reach the route's own branches.
+    if names and all(name in known_ids for name in names):
         ids = st.fixed_dictionaries({name: st.sampled_from(known_ids[name]) for name in names})
         # Valid requests on existing ids are the ones that reach the agent and the state changes.
         for mode in positive, positive, negative:
@@ -258,7 +271,8 @@ def test_no_route_answers_with_a_server_error(api_schema: OpenApiSchema, seeded:
     logging.getLogger().addHandler(tracebacks)
     failures: dict[tuple[str, str, int], str] = {}
     statuses: Counter[tuple[str, int]] = Counter()
-    operations = [result.ok() for result in api_schema.get_all_operations()]
+    every = [result.ok() for result in api_schema.get_all_operations()]
+    operations = [op for op in every if not _endless(op)]
     assert len(operations) >= 17, [op.label for op in operations]
 
     def send(case: Case, *, stream: bool = False, idempotency_key: str | None = None) -> None:
