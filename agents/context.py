@@ -35,5 +35,7 @@ class AgentContext:
     kb: KnowledgeBase
     procedures: dict[str, ProcedureSpec]
     settings: AgentSettings
+    support_hours: str = ""  # TurnInput.support_hours
+    support_open_now: bool = True
     call_ids: list[str] = field(default_factory=list)
     scratch: dict[str, Any] = field(default_factory=dict)

@@ -32,6 +32,10 @@ class TurnInput:
     today: str = ""
     tokens_used: int = 0
     cost_usd_micros: int = 0
+    # When people answer handed-off conversations, in words, and whether they are working now (the app's
+    # support-hours settings); empty: the handoff notice gives no hours.
+    support_hours: str = ""
+    support_open_now: bool = True
 
 
 # --- What a turn hands back: typed, so the app records it without re-reading the agent's dicts ----------

@@ -69,6 +69,8 @@ class GraphAgent:
             kb=self.kb,
             procedures=self.procedures,
             settings=self.settings,
+            support_hours=turn.support_hours,
+            support_open_now=turn.support_open_now,
         )
 
     async def run_turn(self, turn: TurnInput, banking: BankingPort) -> AsyncIterator[AgentEvent]:

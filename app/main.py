@@ -86,6 +86,7 @@ def create_app(
                 drain_calls=app.state.drain_calls,
                 checkpoints=checkpoints,
                 events=app.state.events,
+                hours=settings.hours(),
                 limits=limits,
             )
             app.state.turn_services = services

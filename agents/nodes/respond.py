@@ -24,6 +24,24 @@ HANDOFF_NOTICE = {
 }
 
 
+def handoff_notice(priority: str, *, hours: str = "", open_now: bool = True) -> str:
+    """What the customer is told when a person takes over: the team's real hours when the app gave them,
+    and that nobody is working right now when that is so."""
+    if not hours:
+        return HANDOFF_NOTICE.get(priority, HANDOFF_NOTICE["normal"])
+    if not open_now:
+        return (
+            "I'm passing this conversation to a member of our team. Nobody from the team is working right "
+            f"now; they'll reply here when they're back. Our team's hours: {hours}."
+        )
+    if priority in ("urgent", "high"):
+        return HANDOFF_NOTICE[priority]
+    return (
+        "I'm passing this conversation to a member of our team. They'll reply here as soon as they can; "
+        f"our team's hours: {hours}."
+    )
+
+
 async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     reply = composed_reply(state, state.get("reply", ""))
     stream_text(reply)
@@ -70,7 +88,9 @@ async def handoff(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
     parts = [*(state.get("answered") or [])]
     parts += [state.get("reply", "")] if state.get("reply") else [*state.get("notices", [])]
     # A flow may word the notice itself (agents.nodes.language: in the customer's language).
-    notice = request_info.get("notice") or HANDOFF_NOTICE.get(priority, HANDOFF_NOTICE["normal"])
+    notice = request_info.get("notice") or handoff_notice(
+        priority, hours=runtime.context.support_hours, open_now=runtime.context.support_open_now
+    )
     reply = "\n\n".join([p for p in parts if p] + [notice])
     stream_text(reply)
     return {

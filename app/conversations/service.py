@@ -73,6 +73,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.enums import ConversationStatus, HandoffPriority, MessageRole
 from app.observability import Metrics
+from app.support.hours import SupportHours
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +127,14 @@ class TurnServices:
     checkpoints: TurnScopedSaver | None = None
     limits: TurnLimits = field(default_factory=TurnLimits)
     events: EventBus | None = None  # wakes the live pages once a turn's transaction commits
+    hours: SupportHours | None = None  # the support team's timetable, for the handoff notice
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+
+
+def _support_hours(services: TurnServices, at: datetime) -> dict[str, Any]:
+    if services.hours is None:
+        return {}
+    return {"support_hours": services.hours.summary(), "support_open_now": services.hours.status(at).open_now}
 
 
 async def _wake(
@@ -552,6 +560,7 @@ async def _agent_events(services: TurnServices, admitted: Admitted) -> AsyncIter
         today=admitted.started_at.date().isoformat(),
         tokens_used=admitted.tokens_used,
         cost_usd_micros=admitted.cost_usd_micros,
+        **_support_hours(services, admitted.started_at),
     )
     stream = (
         services.agent.resume(turn, admitted.decision, port)
