@@ -74,7 +74,8 @@ _EMOJI_NO = ("👎", "❌", "✖", "🚫")
 _REQUEST = re.compile(
     r"\b(?:what|whats|how|hows|when|where|wheres|why|which|who|show|tell|check|list|balance|transactions?|"
     r"payments?|spent|spend|statement|dispute|freeze|unfreeze|report|cancel|block|order|send|transfer|"
-    r"card|account|savings|direct debit|standing order|complain|complaint|person|human|agent)\b"
+    r"card|account|savings|direct debit|standing order|complain|complaint|person|human|agent|talk|speak|"
+    r"someone|somebody)\b"
 )
 _OTHER_MIN_WORDS = 4
 _WAIT = frozenset({"wait", "hold on", "hang on", "hold off", "one sec", "one second", "just a sec"})
@@ -83,7 +84,8 @@ _PUZZLED = re.compile(
     r"what does that mean|which card|which one|explain|say again)$"
 )
 _QUESTION_START = re.compile(
-    r"^(?:what|whats|how|hows|when|where|wheres|why|which|who|show|tell|list|can you|could you|"
+    r"^(?:what|whats|how|hows|when|where|wheres|why|which|who|show|tell|list|can you|could you|can i|could i|"
+    r"may i|"
     r"i want|i need|id like|i would like|also)\b"
 )
 

@@ -125,6 +125,8 @@ def test_a_restated_action_after_a_no_is_not_a_yes(text: str) -> None:
         "hang on whats my balance",
         "hold on a sec how much do i have in savings",
         "one sec, what happens to my direct debits if you freeze it",
+        "can i talk to someone about it please",
+        "could I speak to somebody first",
     ],
 )
 def test_a_question_after_wait_is_a_new_request(text: str) -> None:
