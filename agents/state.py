@@ -46,3 +46,4 @@ class AgentState(TypedDict, total=False):
     deferred: dict[str, Any] | None  # an earlier request's question or confirmation, asked last
     forced_intent: str | None  # this request's intent when the agent itself queued it (urgent plan)
     urgent: str | None  # this request's urgent intent, when it carries one
+    complaint_recorded: bool  # a complaint was recorded for this message (one per message, however put)

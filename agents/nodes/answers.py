@@ -65,6 +65,9 @@ def final_response_due(received: date, *, payment_service: bool) -> date:
     return received + timedelta(weeks=COMPLAINT_WEEKS)
 
 
+COMPLAINT_ALREADY = "I've recorded your complaint, and a member of our team will take it up with you."
+
+
 def record_complaint(state: AgentState, *, payment_service: bool, words: str | None = None) -> date:
     """Emit the complaint effect for the customer's words (this turn's by default), with its final-response
     date; return the date."""
@@ -175,14 +178,17 @@ async def clarify(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
 
 async def complaint(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     route = (state.get("triage") or {}).get("route")
+    handoff = {"reason": "complaint", "priority": "high"}
+    if state.get("complaint_recorded"):
+        # "...never heard of this company, I'm fed up. I want to make a complaint": the complaint was recorded
+        # beside the urgent request earlier in this message (and said so). One message, one complaint; the
+        # urgent request keeps its place, and its own handoff follows it.
+        emit_step("complaint", "already_recorded")
+        return {"draft": "", "draft_kind": "answer"}
     due = record_complaint(state, payment_service=route in PAYMENT_ROUTES)
     emit_step("complaint", "recorded", final_response_due=due.isoformat())
     ack = runtime.context.kb.section("complaints", "Acknowledgement")
-    return {
-        "draft": ack,
-        "draft_kind": "complaint_ack",
-        "handoff": {"reason": "complaint", "priority": "high"},
-    }
+    return {"draft": ack, "draft_kind": "complaint_ack", "handoff": handoff, "complaint_recorded": True}
 
 
 def _care(node: str, script: Script, draft_kind: str) -> dict[str, Any]:

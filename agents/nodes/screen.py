@@ -100,6 +100,7 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         "deferred": None,
         "forced_intent": None,
         "urgent": None,
+        "complaint_recorded": False,
         "cues": _cues(state, flags, urgent, screening.get("vulnerability")),
     }
     if not answering_aside:
@@ -132,6 +133,7 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     if not flow and complaint and urgent:
         # Anger about a stolen card is recorded as a complaint beside the urgent flow, never instead of it.
         record_complaint(state, payment_service=True, words=text)
+        update["complaint_recorded"] = True
         notices.append(COMPLAINT_BESIDE)
     elif not flow and complaint:
         # A complaint is recorded whenever it is made, also when the same message asks for a person: the
