@@ -47,9 +47,16 @@ _GOING_OUT_AHEAD = re.compile(
 # "When is my next mortgage payment due?": the next one of something set up to go out.
 _NEXT_DUE = re.compile(
     r"\bnext (?:\w+ ){0,3}(?:payment|collection|instalment|bill|one)\b.{0,40}\b(?:due|come out|comes out|"
-    r"go out|goes out|taken|leave|leaves|collected)\b|\bwhen (?:is|does|will) (?:my|the) next\b"
+    r"go out|goes out|taken|leave|leaves|collected)\b|\bwhen (?:is|does|will) (?:my|the) next\b|"
+    # "when does it come out next" (after the payment was named): the next date of the one just shown
+    r"\bwhen (?:is|does|will) (?:it|that|that one|this one) (?:next )?(?:come out|go out|due|be taken|get "
+    r"taken|leave|be collected)\b"
 )
-_REGULAR = re.compile(r"\b(?:regular|recurring|repeating|monthly) (?:payments?|bills?|outgoings?|debits?)\b")
+_REGULAR = re.compile(
+    r"\b(?:regular|recurring|repeating|monthly) (?:payments?|bills?|outgoings?|debits?)\b|"
+    # "how much is my mortgage payment each month": what is set up to go out every month
+    r"\b(?:mortgage|rent|payments?|bills?|subscriptions?)\b.{0,20}\b(?:each|every|a|per) (?:month|week)\b"
+)
 # A dispute, fraud or a refund: not a cancellation, and not a question about what is set up.
 _DISPUTE = re.compile(
     r"\b(?:dispute\w*|refund\w*|money back|chargeback|recogni[sz]e\w*|unrecogni[sz]ed|fraud\w*|"
@@ -120,6 +127,7 @@ async def cancel_by_payee(text: str, banking: BankingPort) -> str | None:
     return f"cancel_{kinds.pop()}" if len(kinds) == 1 else None
 
 
+_PRONOUN = re.compile(r"\b(?:it|that|that one|this one)\b")
 _DAY = re.compile(r"\b\d{1,2} [A-Z][a-z]{2} \d{4}\b")
 
 
@@ -132,6 +140,13 @@ async def recurring_request(
     recurring payments (the dialogue frame's ``listed`` lines) cancels the one listed there.
     """
     if intent := recurring_intent(text):
+        if (
+            intent == "recurring_payments"
+            and frame.get("procedure") == "recurring_payments"
+            and _PRONOUN.search(normalise(text))
+        ):
+            # "when does it come out next" right after the mortgage was shown: the same payment.
+            return intent, f"{text} {frame.get('text', '')}".strip()
         return intent, text
     if kind := await cancel_by_payee(text, banking):
         return kind, text
