@@ -33,7 +33,8 @@ _STOLEN = re.compile(
     r"someone took|somebody took|broke into my car|burgled|burglary)\b"
 )
 _LOST = re.compile(
-    rf"\b(?:lost|lose|losing|misplaced|cant find|cannot find|can not find|dropped|left (?:it|my {_THING})|"
+    rf"\b(?:lost|lose|losing|misplaced|misplace|mislaid|mislay|cant find|cannot find|can not find|dropped|"
+    rf"left (?:it|my {_THING})|"
     rf"gone missing|went missing|is missing|has gone)\b.{{0,40}}\b{_THING}\b|\b{_THING}\b.{{0,30}}\b(?:lost|"
     rf"missing|gone)\b"
 )
@@ -54,6 +55,21 @@ _UNRECOGNISED = re.compile(
     r"money (?:has )?(?:gone|disappeared|missing) from|charges? i didnt|payments? i didnt|"
     r"payments? i never)\b"
 )
+# Card or bank details given away where the customer now suspects a scam (a fake parcel text, a dodgy site).
+_DISCLOSED = re.compile(
+    r"\b(?:put|putting|typed|entered|filled in|keyed|gave|given|shared|sent|handed over|read out|told "
+    r"(?:them|him|her))\b.{0,15}\b(?:(?:card|bank) (?:details|number|info|information)|pin|cvv|security code|"
+    r"long number)\b"
+)
+_SCAM_CONTEXT = re.compile(
+    r"\b(?:fake|scam|scammed|scammer|scammers|dodgy|phishing|phished|bogus|not real|wasnt real|isnt real|"
+    r"suspicious|fraud|fraudulent|fraudster|fraudsters|conned|turned out|fell for|too good to be true)\b"
+)
+# Someone using the card as it happens ("someone is using my card right now").
+_IN_USE = re.compile(
+    r"\b(?:someone|somebody)s?(?: (?:is|has|been|keeps|still|just))* (?:used|using|spent|spending)\b"
+    r".{0,12}\b(?:card|debit card|credit card|visa|mastercard|account)\b"
+)
 _MONEY_WORDS = re.compile(
     r"\b(?:payment|payments|charge|charges|charged|transaction|transactions|debit|debits|withdrawal|"
     r"withdrawals|spent|spending|money|taken|took|purchases?|bought|£|\$)"
@@ -66,13 +82,15 @@ def urgent_intent(text: str) -> str | None:
     """The urgent intent a message carries, in any wording: a lost, stolen or compromised card, or money
     taken that the customer does not recognise. None when there is none."""
     words = normalise(text)
-    if _COMPROMISED.search(words):
+    if _COMPROMISED.search(words) or (_DISCLOSED.search(words) and _SCAM_CONTEXT.search(words)):
         return "compromised_card"
     stolen = _STOLEN.search(words)
     if stolen and re.search(rf"\b{_THING}\b", words):
         return "lost_or_stolen_card"
     if _LOST.search(words):
         return "lost_or_stolen_card"
+    if _IN_USE.search(words):
+        return "card_payment_not_recognised"
     if _UNRECOGNISED.search(words) and _MONEY_WORDS.search(words):
         if _DIRECT_DEBIT.search(words):
             return "direct_debit_payment_not_recognised"
@@ -163,11 +181,36 @@ _ACTION_REQUEST = re.compile(
 )
 
 
+_CARD_VERB = {"freeze": "freeze_card", "block": "freeze_card", "lock": "freeze_card"}
+
+
+def requested_card_action(text: str) -> str | None:
+    """``freeze_card`` or ``unfreeze_card`` when the message plainly asks for it ("can u freeze it just till
+    monday", "block that one please, I left it on the bus"): what was asked is served, whatever else the
+    message says about why. Reporting and cancelling are left to triage (a card or a direct debit?)."""
+    words = normalise(text)
+    found = _ACTION_REQUEST.search(words)
+    if not found:
+        return None
+    verb = re.search(r"\b(un)?(freeze|block|lock)\b", found.group(0))
+    if not verb:
+        return None
+    return "unfreeze_card" if verb.group(1) else _CARD_VERB[verb.group(2)]
+
+
 _PAYMENT_STATE = re.compile(
     r"\b(?:payment|transfer|money|rent|bank transfer)\b.{0,40}\b(?:gone through|go through|went through|"
     r"arrived|arrive|reached|got there|received|left|gone out|go out|been sent|sent yet|pending|cleared|"
     r"landed|"
     r"status|bounced|failed)\b"
+)
+
+
+# Which cards the customer holds: answered from their cards (the card status lists each one).
+_CARD_LIST = re.compile(
+    r"\b(?:what|which|how many)\b.{0,15}\bcards?\b.{0,25}\b(?:i|ive)\b.{0,12}\b(?:have|hold|got)\b|"
+    r"\bwhich (?:card|one) is which\b|\b(?:which|what) cards? (?:are|is) mine\b|"
+    r"\b(?:list|show)(?: me)?(?: all)? my cards\b|\bwhat (?:are )?my cards\b"
 )
 
 
@@ -185,6 +228,8 @@ def status_question(text: str) -> str | None:
     if (_QUESTION.search(words) or text.strip().endswith("?")) and _PAYMENT_STATE.search(words):
         if not re.search(r"\b(?:card|direct debit|standing order|salary|wages|pay day|payday)\b", words):
             return "payment_status"
+    if _CARD_LIST.search(words):
+        return "card_status"
     asked = bool(_QUESTION.search(words)) or text.strip().endswith("?")
     if asked and _CARD_STATE.search(words) and _CARD_WORD.search(words):
         return "card_status"
@@ -225,6 +270,12 @@ _ORDINAL_REF = re.compile(
     r"\bnumber [1-9]\b|^[1-9]$|\bthat (?:one|payment|transaction|charge)\b"
 )
 FOLLOW_UP_MAX_WORDS = 9
+# "Actually do the same for the mastercard too, both were in the same wallet": the same action again, however
+# long the reason that follows.
+_SAME_AGAIN = re.compile(
+    r"^(?:(?:ok|okay|right|and|actually|also|now|please|oh|can you|could you|would you)\s+)*(?:do the same|"
+    r"same (?:for|with|again|thing)|the same (?:for|with|again)|likewise)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -237,6 +288,8 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
     if not frame or not frame.get("procedure"):
         return None
     words = normalise(text)
+    if words and _SAME_AGAIN.search(words):
+        return FollowUp("refine")
     if not words or len(words.split()) > FOLLOW_UP_MAX_WORDS:
         return None
     if _TOTAL.search(words):
@@ -287,6 +340,12 @@ _REFERS_BACK = re.compile(
 )
 
 
+# What "it" may stand for inside the same request ("freeze my card, I can't find it").
+_ANTECEDENT = re.compile(
+    rf"\b(?:{_THING}|account|payment|transfer|direct debit|standing order|savings|balance)\b"
+)
+
+
 _LISTED = re.compile(r"\s+[+&]\s+|\s*\n+\s*|\s*;\s*")
 
 
@@ -306,7 +365,8 @@ def split_requests(text: str) -> list[str]:
     for piece in pieces:
         words = normalise(piece)
         starts_request = bool(_REQUEST_START.match(words))
-        refers_back = bool(_REFERS_BACK.search(words))
+        pronoun = _REFERS_BACK.search(words)
+        refers_back = bool(pronoun) and not _ANTECEDENT.search(words[: pronoun.start() if pronoun else 0])
         if parts and starts_request and len(words.split()) >= _MIN_PART_WORDS and not refers_back:
             parts.append(piece)
         elif parts:

@@ -15,6 +15,7 @@ from agents.dialogue.cues import (
     FollowUp,
     explicit_action,
     follow_up,
+    requested_card_action,
     status_question,
     urgent_intent,
     was_stolen,
@@ -200,6 +201,12 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         update.update(procedure=status, procedure_intent=status, slots={})
     elif urgent:
         flow, why, update = _urgent_plan(state, urgent, intent, runtime)
+    elif (asked := requested_card_action(text)) and asked in procedures:
+        # "ok can you freeze it, I don't trust my flatmate": the action asked for in plain words is offered
+        # (and confirmed), rather than a clarifying question about the reason given with it.
+        flow, why, update = _serve(asked, "", runtime)
+        why = f"asked in words: {why}"
+        update["low_confidence_streak"] = 0
     elif followed is not None and followed[0] in procedures and not _new_topic(state, followed[0], runtime):
         procedure, kind, extra = followed
         flow, why = "procedure", f"follow-up ({kind}) -> {procedure}"

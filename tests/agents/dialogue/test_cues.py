@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from agents.dialogue.cues import explicit_action, follow_up, split_requests, status_question, urgent_intent
+from agents.dialogue.cues import (
+    explicit_action,
+    follow_up,
+    requested_card_action,
+    split_requests,
+    status_question,
+    urgent_intent,
+)
 
 
 @pytest.mark.parametrize(
@@ -115,6 +122,11 @@ def test_no_frame_no_follow_up_and_a_new_request_is_not_one() -> None:
             "what's my balance, show me my last transactions and is my card still active?",
             ["what's my balance", "show me my last transactions", "is my card still active?"],
         ),
+        (
+            # "it" has its noun in its own request: it does not refer back to the balance
+            "whats my savings balance and then block my visa, i cant find it",
+            ["whats my savings balance", "block my visa, i cant find it"],
+        ),
     ],
 )
 def test_several_requests_in_one_message(text: str, parts: list[str]) -> None:
@@ -138,3 +150,64 @@ def test_one_request_stays_whole(text: str) -> None:
 def test_at_most_three_requests() -> None:
     text = "what's my balance, show my transactions, is my card active and when does my card arrive"
     assert len(split_requests(text)) == 3
+
+
+# Held-out set 6 showed these wordings of urgency missed: use in progress, details typed into a fake page or
+# text, a card mislaid. Variants, not the held-out sentences.
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("help someone is spending on my card as we speak", "card_payment_not_recognised"),
+        ("somebody's been using my debit card online, loads of notifications", "card_payment_not_recognised"),
+        (
+            "i entered my card number on a dodgy website selling trainers, think it was a scam",
+            "compromised_card",
+        ),
+        ("typed my card details into a fake royal mail page", "compromised_card"),
+        ("I seem to have mislaid my bank card", "lost_or_stolen_card"),
+    ],
+)
+def test_urgent_cues_in_new_wordings(text: str, intent: str) -> None:
+    assert urgent_intent(text) == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do I put my card details into apple pay",
+        "can I enter my card number on the website to pay my bill",
+        "what happens if I give my card details to a shop over the phone",
+    ],
+)
+def test_giving_card_details_without_a_scam_is_not_urgent(text: str) -> None:
+    assert urgent_intent(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what cards have I got with you", "which card is which", "how many cards do i have", "list my cards"],
+)
+def test_asking_which_cards_they_hold_is_a_card_status_question(text: str) -> None:
+    assert status_question(text) == "card_status"
+
+
+@pytest.mark.parametrize(
+    ("text", "procedure"),
+    [
+        ("ok can you freeze it till monday, I dont trust my flatmate", "freeze_card"),
+        ("block that one please, I left it on the bus", "freeze_card"),
+        ("could you unlock my card now", "unfreeze_card"),
+        ("what happens if I freeze my card", None),
+        ("can you report it stolen", None),  # reporting cancels the card: triage and the report procedure
+    ],
+)
+def test_a_card_action_asked_in_plain_words(text: str, procedure: str | None) -> None:
+    assert requested_card_action(text) == procedure
+
+
+def test_the_same_action_again_is_a_follow_up_however_long_the_reason() -> None:
+    frozen = {"procedure": "freeze_card", "listed": [], "shown": ["card-1"]}
+    text = "oh and could you do the same with my other card as well, both were in my coat that got nicked"
+    found = follow_up(text, frozen)
+    assert found is not None
+    assert found.kind == "refine"
