@@ -24,8 +24,8 @@ from playwright.async_api import BrowserContext, Locator, Page, expect
 from sqlalchemy import select
 
 from app.db import create_engine, create_sessionmaker
-from app.models import Account, Dispute, Transaction
-from app.models.enums import DisputeStatus, TransactionStatus
+from app.models import Account, Dispute, Handoff, Transaction
+from app.models.enums import DisputeStatus, HandoffPriority, TransactionStatus
 from tests.browser.conftest import Guard, NewContext, Server
 
 PAYLOADS_DIR = Path("/work/shared/data/attacks/payloads")
@@ -102,11 +102,20 @@ async def claim(page: Page) -> None:
     await expect(page.locator(".bd-handoff__status")).to_contain_text("held by you")
 
 
+async def refused(page: Page) -> str:
+    """The console's error message, if it shows one (for the assertion message of a failed step)."""
+    alert = page.locator("#bd-handoff-body [role=alert]")
+    return await alert.first.inner_text() if await alert.count() else ""
+
+
 async def staff_replies(page: Page, text: str) -> None:
     before = await page.locator(".bd-msg--staff").count()
     await page.fill("#bd-reply-text", text)
     await page.get_by_role("button", name="Send reply").click()
-    await expect(page.locator(".bd-msg--staff")).to_have_count(before + 1)
+    try:
+        await expect(page.locator(".bd-msg--staff")).to_have_count(before + 1, timeout=LIVE)
+    except AssertionError as exc:
+        raise AssertionError(f"reply not shown; the console says: {await refused(page)!r}") from exc
     await expect(page.locator("#bd-reply-text")).to_have_value("")
 
 
@@ -114,7 +123,11 @@ async def staff_notes(page: Page, text: str) -> None:
     before = await page.locator(".bd-note").count()
     await page.fill("#bd-note-text", text)
     await page.get_by_role("button", name="Add note").click()
-    await expect(page.locator(".bd-note")).to_have_count(before + 1)
+    try:
+        await expect(page.locator(".bd-note")).to_have_count(before + 1, timeout=LIVE)
+    except AssertionError as exc:
+        raise AssertionError(f"note not shown; the console says: {await refused(page)!r}") from exc
+    await expect(page.locator("#bd-note-text")).to_have_value("")
 
 
 async def return_to_assistant(page: Page, note: str) -> None:
@@ -243,6 +256,73 @@ async def test_a_second_member_of_staff_is_told_who_claimed_first(
     await expect(first.locator(".bd-handoff__status")).to_contain_text("held by you")
     for g in found:
         g.assert_clean()
+
+
+async def set_priority(server: Server, conversation_id: str, priority: str, due_in: timedelta) -> None:
+    """Make a handoff urgent or overdue (as if it had waited), straight in the database."""
+    engine = create_engine(server.live.env["BANKDESK_DATABASE_URL"])
+    try:
+        async with create_sessionmaker(engine)() as session:
+            handoff = await session.scalar(
+                select(Handoff).where(Handoff.conversation_id == uuid.UUID(conversation_id))
+            )
+            assert handoff is not None
+            handoff.priority = HandoffPriority(priority)
+            handoff.sla_due_at = datetime.now(UTC) + due_in
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def test_a_supervisor_sees_the_team_queue_and_reassigns(
+    live_server: Server, new_context: NewContext, guard: Callable[[Page], Guard], shoot: Shoot
+) -> None:
+    customers = [live_server.customer(n) for n in (1, 2, 3)]
+    conversations = []
+    for customer in customers:
+        with live_server.client(customer["id"]) as client:
+            cid = client.post("/v1/conversations").json()["id"]
+            r = client.post(f"/v1/conversations/{cid}/messages", json={"content": "can I talk to a person?"})
+            assert r.json()["kind"] == "handoff", r.text
+            conversations.append(cid)
+    await set_priority(live_server, conversations[1], "urgent", timedelta(minutes=-3))  # overdue
+    await set_priority(live_server, conversations[2], "high", timedelta(minutes=40))
+    agents = [s for s in live_server.people()["staff"] if s["role"] == "agent"][:2]
+    with live_server.client(agents[0]["id"]) as client:
+        hid = next(
+            h["id"]
+            for h in client.get("/v1/handoffs").json()["items"]
+            if h["conversation_id"] == conversations[0]
+        )
+        assert client.post(f"/v1/handoffs/{hid}/claim").status_code == 200
+
+    page = await (await new_context()).new_page()
+    found = guard(page)
+    await staff_signs_in(page, live_server, role="supervisor")
+    items = page.locator(".bd-queue__item")
+    await expect(items).to_have_count(3)
+    # Most urgent first: the overdue urgent one, the high one, then the normal one (claimed by an agent).
+    await expect(items.nth(0)).to_contain_text(customers[1]["full_name"])
+    await expect(items.nth(0).locator(".bd-sla")).to_contain_text("overdue by")
+    await expect(items.nth(1)).to_contain_text(customers[2]["full_name"])
+    await expect(items.nth(2)).to_contain_text(f"Held by {agents[0]['full_name']}")
+    await shoot(page, "console-team-queue", full_page=False)
+
+    await open_handoff(page, customers[0]["full_name"])
+    await page.locator("summary", has_text="Reassign").click()
+    await page.select_option("#bd-assign-to", agents[1]["id"])
+    await page.get_by_role("button", name="Assign").click()
+    await expect(page.locator(".bd-handoff__status")).to_contain_text(f"held by {agents[1]['full_name']}")
+    await expect(items.nth(2)).to_contain_text(f"Held by {agents[1]['full_name']}", timeout=LIVE)
+    await expect(page.locator("#bd-announce")).to_contain_text(f"Assigned to {agents[1]['full_name']}")
+    with live_server.client(agents[1]["id"]) as client:
+        mine = [h for h in client.get("/v1/handoffs").json()["items"] if h["assignee_id"] == agents[1]["id"]]
+    assert [h["conversation_id"] for h in mine] == [conversations[0]]
+    # On a narrow screen the columns stack, with nothing wider than the window.
+    await page.set_viewport_size({"width": 720, "height": 900})
+    assert await page.evaluate("() => document.documentElement.scrollWidth") <= 720
+    await shoot(page, "console-narrow")
+    found.assert_clean()
 
 
 # --- (c) attack payloads -----------------------------------------------------------------------------------

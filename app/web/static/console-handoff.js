@@ -438,6 +438,12 @@ export class HandoffView {
 
   // --- actions ---------------------------------------------------------------------------------------
 
+  // Back to ``target`` after an action, unless the user has already moved on to something else.
+  keepFocusIn(form, target) {
+    const active = document.activeElement;
+    if (!active || active === document.body || form.contains(active)) target.focus();
+  }
+
   async submit(event, action) {
     event.preventDefault();
     const button = event.target.querySelector("button[type=submit]");
@@ -501,7 +507,7 @@ export class HandoffView {
     if (done) {
       this.refs.replyText.value = "";
       this.announce("Reply sent to the customer.");
-      this.refs.replyText.focus();
+      this.keepFocusIn(this.refs.reply, this.refs.replyText);
     }
   }
 
@@ -512,7 +518,7 @@ export class HandoffView {
     if (done) {
       this.refs.noteText.value = "";
       this.announce("Note added.");
-      this.refs.noteText.focus();
+      this.keepFocusIn(this.refs.noteForm, this.refs.noteText);
     }
   }
 

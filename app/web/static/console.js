@@ -188,7 +188,7 @@ function queueItem(handoff) {
       type: "button",
       class: "bd-queue__item",
       "aria-current": selected ? "true" : null,
-      dataset: { id: handoff.id },
+      dataset: { id: handoff.id, priority: handoff.priority },
       onclick: () => select(handoff.id),
     },
     el("span", { class: `bd-badge bd-badge--${handoff.priority}` }, handoff.priority),
