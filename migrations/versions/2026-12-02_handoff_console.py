@@ -69,7 +69,10 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["handoff_id"], ["handoff.id"], name=op.f("fk_handoff_note_handoff_id_handoff"), ondelete="CASCADE"
+            ["handoff_id"],
+            ["handoff.id"],
+            name=op.f("fk_handoff_note_handoff_id_handoff"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_handoff_note")),
     )
