@@ -81,7 +81,9 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_item")),
-        sa.UniqueConstraint("sample_id", "conversation_id", name=op.f("uq_review_item_sample_id_conversation_id")),
+        sa.UniqueConstraint(
+            "sample_id", "conversation_id", name=op.f("uq_review_item_sample_id_conversation_id")
+        ),
     )
     op.create_index(op.f("ix_review_item_sample_id"), "review_item", ["sample_id"])
     op.create_index(op.f("ix_review_item_conversation_id"), "review_item", ["conversation_id"])
@@ -96,7 +98,10 @@ def upgrade() -> None:
         sa.Column("created_at", UTC_DATETIME, nullable=False),
         _conversation_fk("review_score"),
         sa.ForeignKeyConstraint(
-            ["item_id"], ["review_item.id"], name=op.f("fk_review_score_item_id_review_item"), ondelete="CASCADE"
+            ["item_id"],
+            ["review_item.id"],
+            name=op.f("fk_review_score_item_id_review_item"),
+            ondelete="CASCADE",
         ),
         _staff_fk("review_score", "scored_by_id"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_score")),
@@ -116,10 +121,16 @@ def upgrade() -> None:
         sa.Column("created_at", UTC_DATETIME, nullable=False),
         _conversation_fk("review_finding"),
         sa.ForeignKeyConstraint(
-            ["message_id"], ["message.id"], name=op.f("fk_review_finding_message_id_message"), ondelete="CASCADE"
+            ["message_id"],
+            ["message.id"],
+            name=op.f("fk_review_finding_message_id_message"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["item_id"], ["review_item.id"], name=op.f("fk_review_finding_item_id_review_item"), ondelete="SET NULL"
+            ["item_id"],
+            ["review_item.id"],
+            name=op.f("fk_review_finding_item_id_review_item"),
+            ondelete="SET NULL",
         ),
         _staff_fk("review_finding", "created_by_id"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_finding")),
