@@ -68,7 +68,7 @@ export class Review {
         "ul",
         { class: "bd-audit__samples" },
         body.items.map((s) => {
-          const open = el("button", { type: "button", class: "bd-secondary" }, `${words(s.method)} sample of ${s.size}, ${when(s.created_at)}`);
+          const open = el("button", { type: "button", class: "bd-secondary" }, `${s.method === "risk" ? "Risk-weighted" : "Random"} sample (up to ${s.size}), ${when(s.created_at)}`);
           open.addEventListener("click", () => this.openSample(s.id, { focus: true }));
           return el("li", {}, open, el("span", { class: "bd-audit__muted" }, ` ${s.scored} scored · seed ${s.seed} · by ${s.created_by_name || "?"}`));
         }),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import httpx
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Conversation
@@ -149,3 +150,40 @@ async def test_agents_and_customers_cannot_search(client: httpx.AsyncClient, ses
         ):
             r = await client.get(path, headers=auth(who))
             assert r.status_code == 403, (path, r.text)
+
+
+async def test_a_row_that_is_not_json_does_not_break_search(
+    client: httpx.AsyncClient, session: AsyncSession, backend: str
+) -> None:
+    """Someone with the database password rewrites a payload into something that is not JSON: search and the
+    transcript still answer (the row just no longer matches), and the chain check names the row."""
+    auditor = await make_staff(session, role=StaffRole.auditor)
+    customer = await make_customer(session)
+    cid = await chat(client, auth(customer), "where is my new card?")
+    if backend == "postgres":
+        await session.execute(text("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only"))
+    else:
+        await session.execute(text("DROP TRIGGER audit_event_no_update"))
+    await session.execute(
+        text(
+            "UPDATE audit_event SET payload = '{not json' WHERE conversation_id = :c AND kind = 'agent.step'"
+        ),
+        {"c": uuid.UUID(cid) if backend == "postgres" else uuid.UUID(cid).hex},
+    )
+    await session.commit()
+    h = auth(auditor)
+    for params in (
+        {"intent": "card_arrival"},
+        {"route": "procedure"},
+        {"compliance": "any"},
+        {"flag": "scam"},
+    ):
+        r = await client.get("/v1/audit/conversations", params=params, headers=h)
+        assert r.status_code == 200, (params, r.text)
+        assert r.json()["items"] == []
+    r = await client.get(f"/v1/audit/conversations/{cid}", headers=h)
+    assert r.status_code == 200
+    assert r.json()["turns"][0]["triage"] == []
+    report = (await client.get(f"/v1/audit/conversations/{cid}/verify", headers=h)).json()
+    assert report["ok"] is False
+    assert any("not valid JSON" in p for p in report["problems"])
