@@ -10,6 +10,7 @@ from sse_starlette import EventSourceResponse
 
 from app.conversations.schemas import MessageOut
 from app.deps import (
+    Credentials,
     EventsDep,
     HandoffReader,
     SessionDep,
@@ -72,12 +73,19 @@ async def list_handoffs(
 
 @router.get("/stream", responses=_STREAM, response_class=EventSourceResponse)
 async def queue_stream(
-    staff: HandoffReader, factory: SessionFactoryDep, events: EventsDep, request: Request
+    staff: HandoffReader,
+    credentials: Credentials,
+    factory: SessionFactoryDep,
+    events: EventsDep,
+    request: Request,
 ) -> EventSourceResponse:
     """The queue as Server-Sent Events: a `queue` event with the whole queue (as `GET /v1/handoffs` shows
-    it to you) now and after every change. The event id fingerprints the queue: reconnect with
-    `Last-Event-ID` and nothing is sent until the queue differs from what you last saw."""
-    return sse(stream.queue_events(factory, events, viewer=staff, last_id=last_event_id(request)))
+    it to you) now and after every change, until your token expires. The event id fingerprints the queue:
+    reconnect with `Last-Event-ID` and nothing is sent until the queue differs from what you last saw."""
+    until = stream.token_expiry(credentials.credentials) if credentials else None
+    return sse(
+        stream.queue_events(factory, events, viewer=staff, last_id=last_event_id(request), until=until)
+    )
 
 
 @router.get("/me", response_model=StaffOut)
@@ -105,13 +113,14 @@ async def get_handoff(handoff_id: uuid.UUID, staff: HandoffReader, session: Sess
 async def handoff_stream(
     handoff_id: uuid.UUID,
     staff: HandoffReader,
+    credentials: Credentials,
     factory: SessionFactoryDep,
     events: EventsDep,
     request: Request,
 ) -> EventSourceResponse:
     """One handoff as Server-Sent Events: a `handoff` event with the whole detail now and whenever it
     changes (a customer message, a reply, a note, a claim, `conversation.typing`...); `gone` when you may no
-    longer see it. The id fingerprints the detail, as in the queue stream."""
+    longer see it. The id fingerprints the detail, as in the queue stream; it ends when your token does."""
     async with factory() as session:  # 404 / 403 as a plain answer, before the stream starts
         first = await service.detail(session, handoff_id=handoff_id, viewer=staff)
     return sse(
@@ -122,6 +131,7 @@ async def handoff_stream(
             handoff_id=handoff_id,
             conversation_id=first.conversation.id,
             last_id=last_event_id(request),
+            until=stream.token_expiry(credentials.credentials) if credentials else None,
         )
     )
 

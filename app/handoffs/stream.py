@@ -6,7 +6,7 @@ Both are snapshots read from the database, never deltas held in memory: on every
 The event id is a fingerprint of the snapshot (``service.version_of``): the same state has the same id in
 every process, so a page that reconnects with ``Last-Event-ID`` gets nothing until something changed, and
 never misses a change, whichever process serves it. The subscription is taken before the first read, so a
-commit between a read and the wait still wakes the reader.
+commit between a read and the wait still wakes the reader. A stream ends when the reader's token expires.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
 
+import jwt
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sse_starlette import ServerSentEvent
 
@@ -28,12 +30,26 @@ from app.models.base import utcnow
 POLL_SECONDS = 15.0  # a lost wake-up costs at most this long
 
 
+def token_expiry(token: str) -> datetime:
+    """When a token (already verified by the route's dependency) runs out: the stream ends then, and the
+    page's reconnect needs a valid token."""
+    return datetime.fromtimestamp(int(jwt.decode(token, options={"verify_signature": False})["exp"]), UTC)
+
+
+def _wait_for(until: datetime | None) -> float:
+    """How long to wait for a wake-up: the poll interval, or less when the reader's token ends sooner."""
+    if until is None:
+        return POLL_SECONDS
+    return min(POLL_SECONDS, (until - utcnow()).total_seconds())
+
+
 async def queue_events(
     factory: async_sessionmaker[AsyncSession],
     events: EventBus,
     *,
     viewer: StaffPrincipal,
     last_id: str | None,
+    until: datetime | None = None,
 ) -> AsyncGenerator[ServerSentEvent]:
     """``queue`` events: ``{"items": [...], "now": ...}``; ``now`` (the server's clock) is not in the id."""
     sent = last_id
@@ -46,7 +62,9 @@ async def queue_events(
                 data = items.model_dump(mode="json") | {"now": utcnow().isoformat()}
                 yield ServerSentEvent(id=version, event="queue", data=json.dumps(data))
                 sent = version
-            await subscription.wait(POLL_SECONDS)
+            if (wait := _wait_for(until)) <= 0:
+                return
+            await subscription.wait(wait)
 
 
 async def detail_events(
@@ -57,6 +75,7 @@ async def detail_events(
     handoff_id: uuid.UUID,
     conversation_id: uuid.UUID,
     last_id: str | None,
+    until: datetime | None = None,
 ) -> AsyncGenerator[ServerSentEvent]:
     """``handoff`` events carry the whole detail (as ``GET /v1/handoffs/{id}``); ``gone`` ends the stream
     when the viewer may no longer see it (a supervisor gave it to someone else)."""
@@ -72,4 +91,6 @@ async def detail_events(
             if body.version != sent:
                 yield ServerSentEvent(id=body.version, event="handoff", data=body.model_dump_json())
                 sent = body.version
-            await subscription.wait(POLL_SECONDS)
+            if (wait := _wait_for(until)) <= 0:
+                return
+            await subscription.wait(wait)

@@ -8,6 +8,7 @@ import json
 import time
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -180,6 +181,33 @@ async def test_handoff_stream_follows_the_conversation_and_says_when_it_is_gone(
             await _next(events)
     finally:
         await events.aclose()
+
+
+async def test_a_stream_ends_when_the_readers_token_expires(
+    app: FastAPI, stream_client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    from app.auth.tokens import issue_token
+    from tests.app.test_customer_events import EventReader
+    from tests.factories import SECRET
+
+    agent = await make_staff(session, role=StaffRole.agent)
+    token = issue_token(SECRET, subject=agent.id, kind="staff", ttl=timedelta(seconds=2))
+    started = time.monotonic()
+    async with stream_client.stream(
+        "GET", "/v1/handoffs/stream", headers={"Authorization": f"Bearer {token}"}
+    ) as r:
+        assert r.status_code == 200
+        reader = EventReader(r)
+        assert (await reader.next(WAKE)).name == "queue"
+        with pytest.raises(StopAsyncIteration):
+            await reader.next(WAKE)  # the response ends, without waiting for the 15 s poll
+    assert time.monotonic() - started < WAKE
+    # ...and the page's reconnect is refused.
+    await asyncio.sleep(1.1)
+    async with stream_client.stream(
+        "GET", "/v1/handoffs/stream", headers={"Authorization": f"Bearer {token}"}
+    ) as r:
+        assert r.status_code == 401
 
 
 # --- across processes (Postgres LISTEN/NOTIFY) ----------------------------------------------------------
