@@ -214,6 +214,15 @@ _CARD_LIST = re.compile(
 )
 
 
+_WHAT_IS_THIS = re.compile(
+    r"\bwhat(?:s| is| was|'s) (?:this|that) (?:[\w']+ ){0,3}?(?:payment|charge|transaction|debit)\b"
+)
+_NOT_MINE = re.compile(
+    r"\b(?:recogni[sz]e|never (?:made|bought|ordered|authori[sz]ed)|did ?n[o']?t (?:make|buy|order|authori)|"
+    r"not me|wasn'?t me|fraud\w*|stolen|scam\w*|twice|double)\b"
+)
+
+
 def status_question(text: str) -> str | None:
     """``card_status`` or ``dispute_status`` when the message asks how things stand, not for a change.
 
@@ -230,6 +239,8 @@ def status_question(text: str) -> str | None:
             return "payment_status"
     if _CARD_LIST.search(words):
         return "card_status"
+    if _WHAT_IS_THIS.search(words) and not _NOT_MINE.search(words):
+        return "recent_transactions"  # "what's this amazon payment on the 21st?": look it up, offer nothing
     asked = bool(_QUESTION.search(words)) or text.strip().endswith("?")
     if asked and _CARD_STATE.search(words) and _CARD_WORD.search(words):
         return "card_status"

@@ -52,7 +52,10 @@ _NO_PHRASES = (
     r"cancel|cancel that|stop|hold on|hold off|wait|hang on|changed my mind|i changed my mind|"
     r"ive changed my mind|"
     r"i dont want that|i dont want to|no i dont|no i dont want that|absolutely not|definitely not|"
-    r"certainly not|of course not|negative|nein|non|nie|nao"
+    r"certainly not|of course not|negative|nein|non|nie|nao|"
+    # "no, I'm ok thanks": declining an offer (of a person, say) politely
+    r"i m ok|im ok|i m fine|im fine|i m good|im good|i m alright|im alright|all good|no need|thats all|"
+    r"thats all i needed|thats everything"
 )
 _FILLER = r"(?:(?:oh|um|erm|hmm|well|ah|uh|and|so|actually|ok|okay|sorry)\s+)*"
 _YES = re.compile(rf"^{_FILLER}(?:{_YES_PHRASES})(?:\s+(?:{_YES_PHRASES}))*$")

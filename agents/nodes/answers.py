@@ -3,6 +3,7 @@ complaints and customers who need support. Wording is grounded in the knowledge 
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,9 +12,12 @@ from langgraph.runtime import Runtime
 from agents.compliance.advice import advice_refusal, advice_requested
 from agents.context import AgentContext
 from agents.dialogue.descriptions import describe_intent
+from agents.dialogue.support_cues import scam_received_only
 from agents.nodes.care import (
+    OFFER_PERSON,
     Script,
     banking_question,
+    scam_received_script,
     scam_script,
     support_script,
     third_party_script,
@@ -42,6 +46,10 @@ OUT_OF_SCOPE = (
     "I'm sorry, I can't help with that here. I can help with your Northbank accounts, cards or payments, "
     "disputes, fees and limits, or put you in touch with a member of our team. Is there anything about your "
     "accounts, cards or payments I can help with?"
+)
+PIN_REFUSAL = (
+    "I'm sorry, I can't tell you your PIN: no one at Northbank can see it or give it out, in chat or by "
+    "phone, and we will never ask you for it."
 )
 REFUSAL = (
     "I can't help with that request. I can help with your Northbank accounts, cards, payments, disputes, "
@@ -134,6 +142,11 @@ async def out_of_scope(state: AgentState, runtime: Runtime[AgentContext]) -> dic
 
 async def refuse(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     flags = sorted(set((state.get("screening") or {}).get("flags", [])) & {"jailbreak", "prompt_injection"})
+    if not flags:
+        # Asked to read out their PIN: refused politely, with what they can do themselves.
+        see = runtime.context.kb.section("pin", "See your PIN").strip()
+        emit_step("refuse", "pin", kb_sections=["pin#See your PIN"])
+        return {"draft": f"{PIN_REFUSAL}\n\n{see}", "draft_kind": "answer"}
     emit({"type": "flag", "reasons": flags})
     emit_step("refuse", "refuse", flags=flags)
     return {"draft": REFUSAL, "draft_kind": "answer"}
@@ -186,28 +199,91 @@ async def complaint(state: AgentState, runtime: Runtime[AgentContext]) -> dict[s
         emit_step("complaint", "already_recorded")
         return {"draft": "", "draft_kind": "answer"}
     due = record_complaint(state, payment_service=route in PAYMENT_ROUTES)
-    emit_step("complaint", "recorded", final_response_due=due.isoformat())
     ack = runtime.context.kb.section("complaints", "Acknowledgement")
-    return {"draft": ack, "draft_kind": "complaint_ack", "handoff": handoff, "complaint_recorded": True}
+    update: dict[str, Any] = {"draft": ack, "draft_kind": "complaint_ack", "complaint_recorded": True}
+    if _asks_for_person(state):
+        update["handoff"] = handoff
+    else:
+        # The complaint is recorded either way; a person is offered, not imposed (the customer may only want
+        # it on record, or their question answered).
+        update.update(offer_person(state, runtime, handoff))
+    emit_step("complaint", "recorded", final_response_due=due.isoformat(), offered=not update.get("handoff"))
+    return update
+
+
+HANDOFF_OFFER = "handoff_offer"
+HANDOFF_TOOL = "handoff"
+
+
+def _asks_for_person(state: AgentState) -> bool:
+    from agents.nodes.screen import wants_human  # screen imports this module
+
+    return wants_human(state.get("text", ""))
+
+
+def offer_person(
+    state: AgentState, runtime: Runtime[AgentContext], handoff: dict[str, str]
+) -> dict[str, Any]:
+    """Offer a person, asked last in the reply: a pending action whose yes hands off at `handoff`'s priority
+    (typed or the widget's Yes button, like any confirmation) and whose no keeps the assistant."""
+    if state.get("deferred") or state.get("pending_action"):
+        return {}  # one question per reply: something else already waits for the customer's answer
+    action = {
+        "id": f"{runtime.context.conversation_id}:{uuid.uuid4().hex}",
+        "procedure": HANDOFF_OFFER,
+        "tool": HANDOFF_TOOL,
+        "args": dict(handoff),
+        "summary": "passed this conversation to a member of our team",
+        "prompt": OFFER_PERSON,
+        "intent": HANDOFF_OFFER,
+        "request": state.get("text", ""),
+    }
+    return {
+        "deferred": {
+            "reply": OFFER_PERSON,
+            "kind": "confirmation",
+            "procedure": None,
+            "procedure_intent": None,
+            "slots": {},
+            "pending_action": action,
+        }
+    }
+
+
+def is_handoff_offer(action: dict[str, Any] | None) -> bool:
+    return bool(action) and (action or {}).get("procedure") == HANDOFF_OFFER
 
 
 def _care(node: str, script: Script, draft_kind: str) -> dict[str, Any]:
-    emit_step(node, script.kind, kb_sections=list(script.sections), handoff=script.handoff)
+    emit_step(
+        node, script.kind, kb_sections=list(script.sections), handoff=script.handoff, offer=script.offer
+    )
     return {"draft": script.draft, "draft_kind": draft_kind, "handoff": script.handoff}
 
 
 async def vulnerability(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """Support that fits the kind screening found (agents/nodes/care.py: scripts and priorities)."""
+    if is_handoff_offer((state.get("deferred") or {}).get("pending_action")):
+        # A later request of a message whose support was given (and a person offered) already: once is enough.
+        emit_step("vulnerability", "already_supported")
+        return {"draft": "", "draft_kind": "answer"}
     screening = state.get("screening") or {}
     kind = screening.get("vulnerability")
     third_party = "third_party" in screening.get("flags", [])
     script = support_script(runtime.context.kb, kind, third_party=third_party)
-    return _care("vulnerability", script, "support")
+    update = _care("vulnerability", script, "support")
+    if script.offer and script.handoff and not _asks_for_person(state):
+        update["handoff"] = None
+        update.update(offer_person(state, runtime, script.handoff))
+    return update
 
 
 async def scam(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """A scam or coercion: a plain warning, the freeze offer, and an urgent handoff with reason "scam"."""
+    """A scam or coercion: a plain warning, the freeze offer, and an urgent handoff with reason "scam".
+    A scam message the customer only received (not clicked, nothing paid or given) gets the warning alone."""
     kind = (state.get("screening") or {}).get("vulnerability")
+    if kind not in ("coercion", "self_harm") and scam_received_only(state.get("text", "")):
+        return _care("scam", scam_received_script(runtime.context.kb), "answer")
     return _care("scam", scam_script(runtime.context.kb, kind), "scam_warning")
 
 

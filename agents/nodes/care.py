@@ -9,6 +9,8 @@ Handoff priorities (documented in README "Customers who need support"):
 - urgent: self-harm, coercion, fraud (a scam under way or just happened), and general distress: a person now.
 - high: bereavement, health, financial difficulty and a card or account blocked by mistake: a person the
   same day, before ordinary requests, but behind anyone whose money or safety is at risk right now.
+  Bereavement, health and financial difficulty (and a complaint) are *offered* a person (``offer``): the
+  customer's yes hands off at this priority, a no keeps the conversation with the assistant.
 - none: a third party asking about someone else's account: we explain what can be done and hand nothing off.
 """
 
@@ -79,6 +81,8 @@ class Script:
     sections: tuple[str, ...]
     priority: str | None
     reason: str | None
+    # True: a person is offered (the customer's yes hands off at `priority`), not handed off at once.
+    offer: bool = False
 
     @property
     def handoff(self) -> dict[str, str] | None:
@@ -96,6 +100,19 @@ _SUPPORT_BY_KIND: dict[str, tuple[tuple[str, ...], str]] = {
     "distress": (("Support message",), "urgent"),
 }
 _DEFAULT_SUPPORT: tuple[tuple[str, ...], str] = (("Support message",), "urgent")
+# Support the customer may not want a person for (they may only want their question answered): offered.
+OFFERED_KINDS = frozenset({"bereavement", "health", "financial_difficulty"})
+OFFER_PERSON = "Would you like me to pass this to a member of our team?"
+SCAM_RECEIVED_OPENING = (
+    "That message has the signs of a scam: a threat or a deadline, and a link asking you to pay or give your "
+    "details. We will never text or email you a link asking for your card details, your PIN or a one-time "
+    "code. Don't click the link or reply to it; if you haven't given any details or paid, nothing has been "
+    "taken."
+)
+SCAM_REPORT = (
+    "You can report a scam text for free by forwarding it to 7726, and a scam email to "
+    "report@phishing.gov.uk. Then delete it."
+)
 
 
 def _section(kb: KnowledgeBase, slug: str, heading: str) -> str:
@@ -170,6 +187,19 @@ def support_script(kb: KnowledgeBase, kind: str | None, *, third_party: bool = F
         sections=tuple(sections),
         priority=priority,
         reason=f"customer may be vulnerable ({kind or 'support'})",
+        offer=kind in OFFERED_KINDS,
+    )
+
+
+def scam_received_script(kb: KnowledgeBase) -> Script:
+    """A scam message the customer only received and did not act on: a plain warning and how to report it.
+    Nothing is at risk, so nothing is frozen and no one is handed the conversation."""
+    return Script(
+        draft=f"{SCAM_RECEIVED_OPENING}\n\n{SCAM_REPORT}",
+        kind="scam_received",
+        sections=(),
+        priority=None,
+        reason=None,
     )
 
 

@@ -19,6 +19,7 @@ from langgraph.types import interrupt
 
 from agents.context import AgentContext
 from agents.dialogue.cues import requests_after_answer
+from agents.nodes.answers import is_handoff_offer
 from agents.nodes.common import emit_step, today_of
 from agents.nodes.dialogue import composed_reply
 from agents.nodes.route import FRAUD_INTENTS
@@ -204,8 +205,36 @@ async def ask_confirmation(state: AgentState, runtime: Runtime[AgentContext]) ->
     }
 
 
+OFFER_DECLINED = "Of course. I'm here if there's anything else I can help with."
+OFFER_DECLINED_COMPLAINT = (
+    "Of course. Your complaint is on record, and we will send you our response in writing. I'm here if "
+    "there's anything else I can help with."
+)
+
+
+def _answer_offer(state: AgentState, raw: dict[str, Any]) -> dict[str, Any]:
+    """The customer's answer to the offer of a person: yes hands off at the case's priority, no keeps the
+    conversation with the assistant. Nothing is done at the bank either way."""
+    accepted = state.get("decision") == "yes"
+    handoff = dict(raw.get("args") or {}) if accepted else None
+    emit_step("execute", "offer_accepted" if accepted else "offer_declined", action_id=raw.get("id"))
+    declined = OFFER_DECLINED_COMPLAINT if "complaint" in (state.get("cues") or []) else OFFER_DECLINED
+    return {
+        "draft": "" if accepted else declined,
+        "draft_kind": "answer",
+        "pending_action": None,
+        "decision": None,
+        "notices": [],
+        "handoff": handoff,
+        "reply": "",
+        "outcome": "reply",
+    }
+
+
 async def execute_action(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     raw = dict(state.get("pending_action") or {})
+    if is_handoff_offer(raw):
+        return _answer_offer(state, raw)
     intent = raw.get("intent")
     action = pending_action(raw)
     confirmed = state.get("decision") == "yes"

@@ -13,7 +13,16 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.dialogue.cues import impersonation_scam, split_requests, tidy_request, urgent_intent
-from agents.nodes.answers import record_complaint
+from agents.dialogue.support_cues import (
+    concrete_requests,
+    gave_card_details,
+    pin_requested,
+    request_intent,
+    scam_message,
+    scam_received_only,
+)
+from agents.nodes.answers import is_handoff_offer, record_complaint
+from agents.nodes.care import OFFERED_KINDS
 from agents.nodes.common import emit_step
 from agents.nodes.language import screen_language
 from agents.state import AgentState
@@ -26,6 +35,11 @@ CANCELLED_NOTICE = "I haven't made the change I asked you to confirm earlier."
 SCAM_NOTICE = (
     "Please don't send any more money or share any codes: we will never ask you to move money to keep it "
     "safe, or for a code by phone or text."
+)
+PHISHED_NOTICE = (
+    "That message was a scam (phishing): please don't enter anything more on that site, reply to it or send "
+    "any money. Whoever sent it may now have your card details, so let's freeze your card first; then a "
+    "member of our team will help."
 )
 CARE_NOTICE = (
     "I'm sorry this has happened. Let's make your card safe first, then a member of our team will help."
@@ -85,6 +99,10 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     urgent = urgent_intent(text)
     # A new request typed while an action waits for confirmation: answered, and the action keeps waiting.
     answering_aside = bool(state.get("pending_action")) and state.get("decision") == "other"
+    if answering_aside and is_handoff_offer(state.get("pending_action")):
+        # Asking something else instead of answering the offer of a person: the offer simply lapses.
+        answering_aside = False
+        state = {**state, "pending_action": None}
     update: dict[str, Any] = {
         "history": history,
         "notices": notices,
@@ -105,7 +123,9 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     }
     if not answering_aside:
         update["later"] = []
-    if state.get("pending_action") and not answering_aside:
+    if not answering_aside and is_handoff_offer(state.get("pending_action")):
+        update["pending_action"] = None
+    elif state.get("pending_action") and not answering_aside:
         # A new conversation run while an action waited (the app resumes the graph for every message while
         # one waits, so this is a run that could not resume): nothing is done.
         update["pending_action"] = None
@@ -113,6 +133,28 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     flow = next((f for flag, f in FLOW_BY_FLAG if flag in flags), "")
     if not flow and impersonation_scam(text):
         flow = "scam"  # a caller claiming to be the bank or the police, asking for codes or money
+    whole = False
+    previous = next(
+        (h.get("content", "") for h in reversed(state.get("history") or []) if h.get("role") == "customer"),
+        "",
+    )
+    if flow in ("", "refuse", "out_of_scope") and pin_requested(text, previous):
+        flow = "refuse"  # "tell me my PIN": nobody can; the refusal says what the customer can do
+    elif (scam_message(text) and gave_card_details(text) and flow != "vulnerability") or (
+        flow == "scam" and gave_card_details(text) and not urgent
+    ):
+        # Card details typed into a scam link: the card is frozen first (with their yes), then a person.
+        flow, urgent = "", "compromised_card"
+        update["urgent"] = urgent
+        notices.append(PHISHED_NOTICE)
+        update["cues"] = [*_cues(state, flags - {"complaint"}, urgent, None), "scam"]
+        flags.discard("complaint")
+        whole = True  # "...typed in my card details. is my money safe?" is one request: the card, now
+    elif (flow == "scam" or (not flow and scam_message(text))) and scam_received_only(text):
+        # A scam text or call only received: a warning and how to report it; nothing at risk, no person.
+        flow = "scam"
+        update["cues"] = _cues(state, flags - {"scam", "vulnerability", "complaint"}, urgent, None)
+        flags.discard("complaint")
     if (
         flow in ("scam", "vulnerability")
         and card_at_risk(text, urgent)
@@ -145,13 +187,19 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
             "reason": "customer asked for a person",
             "priority": handoff_priority(update["cues"]),
         }
+    if flow == "complaint" or (flow == "vulnerability" and screening.get("vulnerability") in OFFERED_KINDS):
+        # "Lost my mum last month... has the mortgage gone out yet?": the question is answered too, after
+        # the support text (the offer of a person is asked last).
+        update["queue"] = [
+            {"text": request, "intent": request_intent(request)} for request in concrete_requests(text)
+        ]
     if flow:
         update["procedure"] = None
         update["slots"] = {}
     else:
         text = tidy_request(text)
         update["text"] = text
-        parts = split_requests(text)
+        parts = [text] if whole else split_requests(text)
         if len(parts) > 1:
             update["text"] = parts[0]
             update["queue"] = [{"text": part} for part in parts[1:]]

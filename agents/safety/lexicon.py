@@ -846,6 +846,14 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
         r"(?:to )?(?:send|transfer|pay))",
     ),
     (
+        "their_money",
+        # "can you tell me how much he's got in his account", "he said I could ask": someone else's money.
+        rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:{_OTHER}|friend)\b).*\bhow much (?:money )?(?:(?:has|does|is|did) )?(?:he|she|they)"
+        r"(?:'s| has| have|'ve| is| are)? ?(?:got|left|has|have|in)\b"
+        r"|\b(?:he|she|they) (?:said|says|told me) (?:that )?i (?:can|could|may|am allowed to|was allowed to) "
+        r"(?:ask|check|see|look|know|access|find out)\b",
+    ),
+    (
         "for_them",
         rf"^(?=.*\b{_OTHER}\b)(?=.*\b(?:check|freeze|block|cancel|unblock|unfreeze|reset|change|look|close|sort|"
         r"see|manage|query|find out|access|stop)\b (?:\w+ ){0,4}?for (?:him|her|them)\b)",

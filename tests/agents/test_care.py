@@ -204,13 +204,16 @@ async def test_a_relative_asking_gets_an_explanation_and_no_handoff(
     assert "Power of Attorney" in run["reply"]
 
 
-async def test_bereavement_gets_condolences_at_high_priority(
+async def test_bereavement_gets_condolences_and_the_offer_of_a_person(
     agent_assets: AgentAssets, engine: AsyncEngine
 ) -> None:
+    # Lead's decision (2 Dec): bereavement, health, financial difficulty and complaints offer a person; the
+    # customer's yes hands off at high priority (scenario vulnerable-bereavement), a no keeps the assistant.
     run = await _run(agent_assets, engine, "My wife passed away on Tuesday, what happens to her account?")
     assert run["flow"] == "vulnerability"
-    assert [h["priority"] for h in run["handoffs"]] == ["high"]
+    assert run["handoffs"] == []
     assert "sorry for your loss" in run["reply"]
+    assert run["reply"].endswith("Would you like me to pass this to a member of our team?")
     assert "StepChange" not in run["reply"]
 
 

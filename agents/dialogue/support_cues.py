@@ -1,0 +1,136 @@
+"""Cues for the support flows: the concrete request that comes with a complaint or a hard time, and a scam
+message the customer only received.
+
+A customer who is grieving or angry often asks something concrete in the same breath ("lost my mum last
+month... has the mortgage gone out yet?"). The support text does not answer that, so the sentences that ask
+for something the bank's data answers are picked out here and answered in the same reply.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Things the customer's own data answers: a payment, a bill, money in or out, a card on its way.
+_OBJECT = re.compile(
+    r"(?:£\s?\d|\b(?:payments?|paid|pay|mortgage|rent|balance|money|wages?|salary|direct debits?|"
+    r"standing orders?|bills?|transfers?|card|account|refund|instalment|loan)\b)",
+    re.IGNORECASE,
+)
+_QUESTION = re.compile(
+    r"(?:\?\s*$|^\W*(?:has|have|did|does|do|is|was|when|what|whats|where|wheres|how|can you|could you|will)"
+    r"\b)",
+    re.IGNORECASE,
+)
+_FAILED = re.compile(
+    r"\b(?:failed|bounced|came back|come back|was returned|got returned|rejected|didn'?t go (?:out|through)|"
+    r"did not go (?:out|through)|(?:still )?not (?:here|arrived|come)|hasn'?t (?:arrived|come|gone out))\b",
+    re.IGNORECASE,
+)
+# A sentence about the complaint itself or the customer's feelings asks nothing the data answers.
+_ABOUT_THE_COMPLAINT = re.compile(
+    r"\b(?:complain\w*|complaint|on record|fuming|furious|disgust\w*|ridiculous|unacceptable|"
+    r"nobody told me|no one told me|pass(?:ed)? around)\b",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\s*[\n;]\s*")
+
+
+_CLAUSE = re.compile(
+    r",\s*|\s+(?:and |but )?(?:now|this is|i want|i'd like|id like|nobody told me|no one told me)\b",
+    re.IGNORECASE,
+)
+
+
+_CARD_ON_ITS_WAY = re.compile(
+    r"\bcard\b.{0,60}\b(?:not (?:here|arrived|come)|hasn'?t (?:arrived|come)|still (?:waiting|not))",
+    re.IGNORECASE,
+)
+
+
+def request_intent(clause: str) -> str | None:
+    """The intent a support message's request plainly has (a failed payment, a card not arrived), so that it
+    is answered rather than asked about; None leaves it to triage."""
+    if _CARD_ON_ITS_WAY.search(clause):
+        return "card_arrival"
+    if _FAILED.search(clause) and not re.search(r"\bcard\b", clause, re.IGNORECASE):
+        return "failed_transfer"
+    return None
+
+
+def concrete_requests(text: str) -> list[str]:
+    """The clauses of `text` that ask about a payment, a balance or a card (at most two), in order."""
+    found: list[str] = []
+    for sentence in _SENTENCE.split(text):
+        # "the rent to debra failed and now she's threatening to evict me": the failed payment is the
+        # request; what followed from it (and the complaint itself) is not.
+        for clause in _CLAUSE.split(sentence):
+            clause = clause.strip(" ,.")
+            if not clause or not _OBJECT.search(clause) or _ABOUT_THE_COMPLAINT.search(clause):
+                continue
+            if _QUESTION.search(clause) or _FAILED.search(clause):
+                found.append(clause)
+                break
+    return found[:2]
+
+
+# A scam text, email or call the customer received: what it was, and whether they acted on it.
+_RECEIVED = re.compile(
+    r"\b(?:(?:got|had|received|getting|keep getting)\b.{0,30}\b(?:text|message|sms|email|e-mail|call|"
+    r"voicemail|whatsapp)|(?:text|message|email|call)s? (?:from|saying|claiming|about))\b",
+    re.IGNORECASE,
+)
+_ACTED = re.compile(
+    r"\b(?:(?:typed|put|entered|gave|given|filled|sent|shared|told them)\b.{0,30}\b(?:card|details|number|"
+    r"pin|code|password|passcode|cvv|security)|(?:paid|clicked|tapped|pressed|opened)\b(?! nothing)"
+    r"|moved (?:my )?(?:money|savings)|transferred)\b",
+    re.IGNORECASE,
+)
+_NOT_ACTED = re.compile(
+    r"\b(?:(?:havent|haven't|have not|didnt|didn't|did not|not) (?:clicked|opened|tapped|replied|paid|"
+    r"done anything|given|sent|pressed|responded)|ignored it|deleted it)\b",
+    re.IGNORECASE,
+)
+
+
+def scam_received_only(text: str) -> bool:
+    """A scam message the customer received and did not act on (a fake HMRC or parcel text, not clicked)."""
+    if not _RECEIVED.search(text):
+        return False
+    return bool(_NOT_ACTED.search(text)) or not _ACTED.search(text)
+
+
+_SCAM_WORDS = re.compile(
+    r"\b(?:link|parcel|delivery|courier|hmrc|tax|refund|prize|won|fine|toll|verify|suspended|police|court|"
+    r"arrest\w*|legit|genuine|real|scam\w*|phishing|dodgy|suspicious|fake)\b",
+    re.IGNORECASE,
+)
+_GAVE_CARD = re.compile(
+    r"\b(?:typed|put|entered|gave|given|filled|sent|shared)\b.{0,30}\b(?:card|cvv|security code|long number)",
+    re.IGNORECASE,
+)
+
+
+def scam_message(text: str) -> bool:
+    """A text, email or call the customer received that looks like a scam (or that they ask about)."""
+    return bool(_RECEIVED.search(text) and _SCAM_WORDS.search(text))
+
+
+def gave_card_details(text: str) -> bool:
+    """The customer typed or gave their card details to it."""
+    return bool(_GAVE_CARD.search(text))
+
+
+_PIN_ASKED = re.compile(
+    r"\b(?:tell|give|send|read|say|remind)\b(?: me| us)?(?: out)?\b.{0,15}\b(?:my |the |our )?pin\b"
+    r"|\bwhat(?:'s|s| is) (?:my|the) (?:card )?pin\b"
+    r"|\bpin\b.{0,40}\b(?:tell me|what it is|read it)",
+    re.IGNORECASE,
+)
+_READ_IT_OUT = re.compile(r"\b(?:read it|tell me it|tell me what it is|just tell me|say it)\b", re.IGNORECASE)
+
+
+def pin_requested(text: str, previous: str = "") -> bool:
+    """The customer asks to be told their PIN (also "just read it out" right after asking for it)."""
+    if _PIN_ASKED.search(text):
+        return True
+    return bool(previous and _PIN_ASKED.search(previous) and _READ_IT_OUT.search(text))

@@ -1,0 +1,88 @@
+"""Support cues: the concrete request beside a complaint or a hard time, scam messages only received, and a
+request to be told the PIN."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.dialogue.decision import Decision, read_decision
+from agents.dialogue.support_cues import (
+    concrete_requests,
+    gave_card_details,
+    pin_requested,
+    request_intent,
+    scam_message,
+    scam_received_only,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "my nan died in october. has the council tax payment gone out this month?",
+            ["has the council tax payment gone out this month?"],
+        ),
+        (
+            "so angry. the transfer to my landlord bounced and now he wants a fee. log a complaint",
+            ["the transfer to my landlord bounced"],
+        ),
+        (
+            "i want to complain, my new card is still not here after two weeks",
+            ["my new card is still not here after two weeks"],
+        ),
+        ("my husband died and i don't know what to do", []),
+        ("i've been made redundant and the rent comes out friday", []),
+        ("i want to complain about the rude staff in the branch", []),
+    ],
+)
+def test_concrete_requests_are_the_clauses_the_data_answers(text: str, expected: list[str]) -> None:
+    assert concrete_requests(text) == expected
+
+
+def test_the_request_intent_answers_rather_than_asks() -> None:
+    assert request_intent("my new card is still not here") == "card_arrival"
+    assert request_intent("the transfer to my landlord bounced") == "failed_transfer"
+    assert request_intent("has the mortgage gone out?") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "received_only"),
+    [
+        ("got a text saying i owe a toll fine, pay on the link today. havent clicked it", True),
+        ("had an email about a tax refund, is it real?", True),
+        ("got a text about a parcel and paid the fee on the link", False),
+        ("received a message from 'hmrc', clicked it and entered my card details", False),
+    ],
+)
+def test_a_scam_message_only_received(text: str, received_only: bool) -> None:
+    assert scam_message(text)
+    assert scam_received_only(text) is received_only
+
+
+def test_card_details_given_to_a_scam() -> None:
+    assert gave_card_details("clicked the link and typed in my card number")
+    assert not gave_card_details("clicked the link but closed it straight away")
+
+
+@pytest.mark.parametrize(
+    ("text", "previous", "asked"),
+    [
+        ("can you tell me my pin", "", True),
+        ("what's my pin?", "", True),
+        ("forgot my pin, can you tell me what it is", "", True),
+        ("just read it out", "please tell me my pin", True),
+        ("just read it out", "what's my balance", False),
+        ("how do I change my pin?", "", False),
+        ("my pin is blocked", "", False),
+    ],
+)
+def test_pin_requested(text: str, previous: str, asked: bool) -> None:
+    assert pin_requested(text, previous) is asked
+
+
+@pytest.mark.parametrize(
+    "text", ["no i'm ok thanks, just needed to check that", "I'm fine thanks", "no need"]
+)
+def test_declining_an_offer_politely_is_a_no(text: str) -> None:
+    assert read_decision(text) is Decision.NO
