@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from agents.dialogue.cues import normalise
+from agents.dialogue.cues import normalise, urgent_intent
 from agents.ports import BankingPort, RecurringPaymentView
 from agents.procedures.recurring import matches_words, named_words
 from agents.procedures.textparse import parse_ordinal
@@ -42,7 +42,9 @@ _SCHEDULED = re.compile(
 _GOING_OUT_AHEAD = re.compile(
     r"\b(?:going out|go out|goes out|coming out|come out|comes out|due|leaving|be taken|get taken|to pay)\b"
     r".{0,40}\b(?:tomorrow|this week|next week|next month|rest of the month|next \d{1,3} days|"
-    r"before (?:the end of the month|payday))\b"
+    r"before (?:the end of the month|payday)|"
+    # "between now and the 5th", "before the 5th of December", "by the 10th"
+    r"(?:between now and|before|by|until|till|up to) (?:the )?\d{1,2}(?:st|nd|rd|th)?)\b"
 )
 # "When is my next mortgage payment due?": the next one of something set up to go out.
 _NEXT_DUE = re.compile(
@@ -127,6 +129,48 @@ async def cancel_by_payee(text: str, banking: BankingPort) -> str | None:
     return f"cancel_{kinds.pop()}" if len(kinds) == 1 else None
 
 
+# "When does Sky come out", "when's the rent to Greenway going", "how much is my BT bill": when or how
+# much one of the customer's own recurring payments goes out, asked by its payee or reference. Questions
+# about what already went out (a total, "did", "since", "gone up") are the transaction procedures'.
+_WHEN_OR_HOW_MUCH = re.compile(
+    r"\b(?:when|whens|what day|what date|which day|how much|due|next|bill|come out|go out|goes out|comes out|"
+    r"going out|coming out|taking|take|be taken)\b"
+)
+_ALREADY_WENT = re.compile(
+    r"\b(?:did|went|was|were|had|has|have|since|total|altogether|in all|spent|spend|spending|so far|gone|"
+    r"last (?:\w+ )?(?:weeks?|months?|year)|ago|this month|last month|in (?:january|february|march|april|may|"
+    r"june|july|august|september|october|november|december))\b"
+)
+# Words that name the bank's own products, not a payee: "when will my new card arrive" is not the direct
+# debit to Northbank Credit Card.
+_GENERIC_PAYEE_WORDS = frozenset(
+    "card cards credit debit account accounts northbank easy saver savings new".split()
+)
+# A follow-up that names one of the payments just listed ("which of those is the rent").
+FOLLOW_UP_WORDS = 10
+
+
+async def recurring_by_payee(text: str, frame: Mapping[str, Any], banking: BankingPort) -> bool:
+    """Whether the message asks when or how much one of the customer's own direct debits, standing orders
+    or scheduled payments goes out, naming its payee or reference (or picks one right after a list of
+    them)."""
+    words = normalise(text)
+    if not words or _DISPUTE.search(words) or _CANCEL.search(words) or urgent_intent(text):
+        return False
+    continues = frame.get("procedure") == "recurring_payments" and len(words.split()) <= FOLLOW_UP_WORDS
+    if not continues and (not _WHEN_OR_HOW_MUCH.search(words) or _ALREADY_WENT.search(words)):
+        return False
+    named = named_words(text) - _GENERIC_PAYEE_WORDS
+    if not named:
+        return False
+    found: list[RecurringPaymentView] = [
+        *await banking.list_direct_debits(),
+        *await banking.list_standing_orders(),
+        *await banking.list_scheduled_payments(),
+    ]
+    return any(matches_words(item, named) for item in found)
+
+
 _PRONOUN = re.compile(r"\b(?:it|that|that one|this one)\b")
 _DAY = re.compile(r"\b\d{1,2} [A-Z][a-z]{2} \d{4}\b")
 
@@ -150,6 +194,8 @@ async def recurring_request(
         return intent, text
     if kind := await cancel_by_payee(text, banking):
         return kind, text
+    if await recurring_by_payee(text, frame, banking):
+        return "recurring_payments", text
     listed = [str(line) for line in frame.get("listed") or []]
     if frame.get("procedure") != "recurring_payments" or not listed or not _CANCEL.search(normalise(text)):
         return None

@@ -11,6 +11,8 @@ or scheduled payment.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from agents.procedures.queries import (
     INCOME_CATEGORIES,
@@ -20,11 +22,13 @@ from agents.procedures.queries import (
     parse_direction,
     parse_last_n,
 )
+from agents.procedures.textparse import parse_amount
 
 _AFFORD_RE = re.compile(
     r"\b(?:can|could|would)\s+i\s+(?:\w+\s+)?afford\b|\bafford\s+(?:it|that|this|a|an|the|to)?\s*"
-    r"(?:£|€|\$|\d)|\benough\s+(?:money\s+)?(?:in\s+my\s+\w+(?:\s+account)?\s+)?(?:to\s+(?:pay|cover|buy)|for)\b"
-    r"|\bdo\s+i\s+have\s+enough\b|\bis\s+there\s+enough\b|\bwill\s+(?:£|€|\$)?\d[\d,.]*\s*(?:quid|pounds)?\s+"
+    r"(?:£|€|\$|\d)|\benough\s+(?:money\s+)?(?:(?:in|on)\s+(?:my\s+\w+(?:\s+account)?|there|it|the\s+account)\s+)?"
+    r"(?:to\s+(?:pay|cover|buy)|for)\b"
+    r"|\bdo\s+i\s+have\s+enough\b|\bhave\s+i\s+got\s+enough\b|\bis\s+there\s+enough\b|\bwill\s+(?:£|€|\$)?\d[\d,.]*\s*(?:quid|pounds)?\s+"
     r"(?:go|clear)\s+through\b",
     re.IGNORECASE,
 )
@@ -41,7 +45,9 @@ _NOT_SPENDING_RE = re.compile(
 _MONEY_WORDS_RE = re.compile(
     r"\b(?:spen[dt]|spending|paid|pay|payments?|purchases?|bought|transactions?|charges?|cost|went\s+(?:on|out)"
     r"|go(?:ne)?\s+(?:on|out)|received|came\s+in|income|earned|outgoings?|withdrawals?|debits?|credits?"
-    r"|salary|wages|takings|expenses?|expenditure|mortgage|bills?|charged|billed|debited|took|taken)\b",
+    r"|salary|wages|takings|expenses?|expenditure|mortgage|bills?|charged|billed|debited|took|taken"
+    # "how much has Netflix had off me"
+    r"|had\s+(?:off|from|out\s+of)\s+(?:me|my)|off\s+me)\b",
     re.IGNORECASE,
 )
 _LISTED_RE = re.compile(
@@ -74,6 +80,8 @@ def spending_intent(text: str) -> str | None:
         return "spending"
     category, rest = parse_category(rest)
     aggregate = parse_aggregate(rest)
+    if aggregate == "in_out":
+        return "spending"
     if aggregate is None:
         # "Show me my takeaway payments": a category's payments, which a plain transaction list can't filter.
         if category is not None and _LISTED_RE.search(text) and not _HOW_TO_RE.search(text):
@@ -87,3 +95,21 @@ def spending_intent(text: str) -> str | None:
     if _MONEY_WORDS_RE.search(text) or category is not None:
         return "spending"
     return None
+
+
+_REFERS_BACK_RE = re.compile(
+    r"\b(?:it|that|this|that one|this one|them|the payment|the bill)\b", re.IGNORECASE
+)
+_MONEY_IN_LINE_RE = re.compile(r"[£€$]\d[\d,]*(?:\.\d{2})?")
+
+
+def referred_amount(text: str, frame: Mapping[str, Any]) -> str | None:
+    """The amount "is there enough to cover it" means: the one payment the last answer showed, or None.
+
+    Only when the message names no amount of its own and the last answer listed exactly one line with an
+    amount (a list of several would make "it" a guess).
+    """
+    if parse_amount(text)[0] is not None or not _REFERS_BACK_RE.search(text):
+        return None
+    amounts = [m.group(0) for line in frame.get("listed") or [] if (m := _MONEY_IN_LINE_RE.search(str(line)))]
+    return amounts[0] if len(amounts) == 1 else None

@@ -21,12 +21,13 @@ from agents.dialogue.cues import (
     was_stolen,
 )
 from agents.dialogue.recurring_cues import recurring_request
-from agents.dialogue.spending_cues import spending_intent
+from agents.dialogue.spending_cues import referred_amount, spending_intent
 from agents.nodes.common import emit_step, today_of
 from agents.nodes.screen import handoff_priority
 from agents.procedures.slots import parse_currency
 from agents.procedures.spec import procedure_for_intent
 from agents.procedures.textparse import (
+    names_only_last4,
     parse_account_kind,
     parse_amount,
     parse_card_brand,
@@ -131,8 +132,13 @@ def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
         parse_account_kind(text) or parse_currency(text) or parse_last4(text)[0] or parse_card_brand(text)
     )
     found = follow_up(text, frame)
-    if found is None and frame.get("procedure") and len(text.split()) <= TERSE_WORDS:
-        # "savings?", "october", "the visa": a bare name continues the last request.
+    if (
+        found is None
+        and frame.get("procedure")
+        and (len(text.split()) <= TERSE_WORDS or names_only_last4(text))
+    ):
+        # "savings?", "october", "the visa", "it was the one ending 2547": a bare name continues the last
+        # request.
         if names_own or parse_date_range(text, today)[0] is not None:
             found = FollowUp("refine")
     if found is None:
@@ -177,7 +183,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     procedures = runtime.context.procedures
     update: dict[str, Any] = {}
     status = status_question(text)
-    urgent = urgent_intent(text) or state.get("urgent")  # screen's: card details typed into a scam link
+    urgent = urgent_intent(text)
     followed = _follow_up(state) if not active else None
     forced = state.get("forced_intent")
     if forced:
@@ -216,6 +222,8 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # Totals, counts, "last N", since payday, "can I afford": no Banking77 intent has these.
         flow, why = "procedure", f"spending cue -> {money}"
         update.update(procedure=money, procedure_intent=money, slots={})
+        if money == "affordability" and (owed := referred_amount(text, state.get("frame") or {})):
+            update["text"] = f"{text} ({owed})"  # "enough to cover it": the payment just shown
     elif not tri.get("confident"):
         limit = runtime.context.settings.low_confidence_limit
         if state.get("low_confidence_streak", 0) >= limit:

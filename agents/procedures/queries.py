@@ -32,7 +32,7 @@ from agents.procedures.textparse import (
     parse_merchant,
 )
 
-Aggregate = Literal["total", "count", "max", "min", "list", "latest"]
+Aggregate = Literal["total", "count", "max", "min", "list", "latest", "in_out"]
 Direction = Literal["out", "in"]
 DEFAULT_DAYS = 90
 
@@ -193,7 +193,9 @@ _TOTAL_RE = re.compile(
     r"|what\s+i(?:'ve|\s+have)?\s+(?:spent|paid|received)|what\s+have\s+i\s+spent|spending\s+on"
     r"|what\s+(?:did|have)\s+[\w\s']{1,40}?\s+cost|c[ao]me?\s+to|add(?:s|ed)?\s+up\s+to"
     r"|(?:what|how\s+much)\s+(?:money\s+)?(?:went|has\s+gone|have\s+gone|left|came|has\s+come)\s+(?:out|in)"
-    r"|(?:my\s+)?(?:outgoings|money\s+out|money\s+in))\b",
+    r"|(?:my\s+)?(?:outgoings|money\s+out|money\s+in)|overall"
+    # "what's my M&S spend been this month", "what's the Tesco spending so far"
+    r"|what(?:s|'s|\s+is|\s+has|\s+was)\s+(?:my|the|our)\s+(?:[\w&'.-]+\s+){0,3}?(?:spend|spending|outgoings))\b",
     re.IGNORECASE,
 )
 _IN_RE = re.compile(
@@ -323,8 +325,21 @@ def parse_category(text: str) -> tuple[str | None, str]:
     return best[1], _blank(text, best[2])
 
 
+# "money in vs out last month", "what came in and what went out", "my incomings and outgoings": both sums.
+IN_VS_OUT_RE = re.compile(
+    r"\b(?:money\s+|what\s+)?(?:came|come|comes|coming|went|go|goes|gone|going|money)\s+in\b.{0,25}?"
+    r"\b(?:vs\.?|versus|v|and|against|compared\s+(?:to|with))\s+(?:what\s+|money\s+|how\s+much\s+)?"
+    r"(?:went|go(?:es|ne)?|going|came|come|money)?\s*out\b"
+    r"|\bins\s+and\s+outs\b|\bincomings?\s+(?:and|vs\.?|versus)\s+outgoings?\b"
+    r"|\bin\s+(?:vs\.?|versus)\s+out\b",
+    re.IGNORECASE,
+)
+
+
 def parse_aggregate(text: str) -> Aggregate | None:
-    """What to compute: a count, the biggest or smallest, or a total (None: just list)."""
+    """What to compute: both sums, a count, the biggest or smallest, or a total (None: just list)."""
+    if IN_VS_OUT_RE.search(text):
+        return "in_out"
     if _COUNT_RE.search(text):
         return "count"
     if _MAX_RE.search(text):
@@ -379,10 +394,31 @@ def _part_of_month(m: re.Match[str], today: date) -> DateRange | None:
     return DateRange(span.since, min(span.until or today, today))
 
 
+# "over Sept, Oct and Nov", "in September and October": the whole months, first to last.
+_MONTH_LIST_RE = re.compile(
+    r"\b(?P<a>" + _MONTH_NAMES + r")(?:\s*,\s*(?:" + _MONTH_NAMES + r"))*\s*(?:,\s*)?(?:and|&|\+)\s+"
+    r"(?P<b>" + _MONTH_NAMES + r")\b(?:\s+(?P<y>\d{4}))?(?!\s*\d)",
+    re.IGNORECASE,
+)
+
+
+def _months_span(first_name: str, last_name: str, year: str | None, today: date) -> DateRange | None:
+    """From the first day of one month to the last of another (the first taken in the year before when it
+    comes later in the calendar: "November to January")."""
+    first, _ = parse_date_range(f"in {first_name}", today)
+    last, _ = parse_date_range(f"in {last_name}{' ' + year if year else ''}", today)
+    if not (first and last and first.since and last.since and last.until):
+        return None
+    since = first.since if first.since <= last.since else first.since.replace(year=first.since.year - 1)
+    return DateRange(since, last.until)
+
+
 def parse_period(text: str, today: date) -> tuple[DateRange | None, str]:
     """textparse's dates, plus weekends, weekdays, "this year" and months named without a preposition."""
     if m := _WEEKEND_RE.search(text):
         return _weekend(m.group("which").lower(), today), _blank(text, m)
+    if (m := _MONTH_LIST_RE.search(text)) and (span := _months_span(m["a"], m["b"], m["y"], today)):
+        return span, _blank(text, m)
     if m := _MONTH_TO_MONTH_RE.search(text):
         first, _ = parse_date_range(f"in {m.group('a')}", today)
         last, _ = parse_date_range(f"in {m.group('b')}{' ' + m.group('y') if m.group('y') else ''}", today)
@@ -391,6 +427,12 @@ def parse_period(text: str, today: date) -> tuple[DateRange | None, str]:
                 first.since if first.since <= last.since else first.since.replace(year=first.since.year - 1)
             )
             return DateRange(since, last.until), _blank(text, m)
+    # "since the start of September" before "the start of September" (its first ten days) is read alone.
+    if m := _SINCE_MONTH_RE.search(text):
+        year = f" {m.group('y')}" if m.group("y") else ""
+        month, _ = parse_date_range(f"in {m.group('m')}{year}", today)
+        if month is not None:
+            return DateRange(month.since, None), _blank(text, m)
     if m := _DAYS_OF_MONTH_RE.search(text):
         month = _month_of(m, today)
         if month is not None and month.since is not None:
@@ -428,11 +470,6 @@ def parse_period(text: str, today: date) -> tuple[DateRange | None, str]:
         if named is not None and named.since is not None and named.since.day == 1:
             end = named.since - timedelta(days=1)
             return DateRange(end.replace(day=1), end), rest
-    if m := _SINCE_MONTH_RE.search(text):
-        year = f" {m.group('y')}" if m.group("y") else ""
-        month, _ = parse_date_range(f"in {m.group('m')}{year}", today)
-        if month is not None:
-            return DateRange(month.since, None), _blank(text, m)
     dates, rest = parse_date_range(text, today)
     if dates is not None:
         return dates, rest
@@ -464,6 +501,11 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
     if bill_kind is not None:
         category = "bills"
     aggregate = parse_aggregate(rest)
+    if m := IN_VS_OUT_RE.search(rest):
+        rest = _blank(rest, m)  # "in vs out" names no shop
+        if category is not None:
+            # "how much of that was bills" after money in vs out: the bills' own sum.
+            aggregate = parse_aggregate(rest)
     direction: Direction = "in" if category in INCOME_CATEGORIES else parse_direction(rest)
     merchant = parse_merchant(rest)
     if aggregate is None:

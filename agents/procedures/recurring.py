@@ -137,8 +137,38 @@ _UPCOMING = re.compile(
 )
 
 
+# "between now and the 5th of December", "before the 5th", "by the 10th": from today to a day ahead.
+_UP_TO_DAY = re.compile(
+    r"\b(?P<word>between now and|before|by|until|till|up to)\s+(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+    r"(?:\s+(?:of\s+)?(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r"))?\b",
+    re.IGNORECASE,
+)
+
+
+def _up_to_day(m: re.Match[str], today: date) -> Upcoming | None:
+    day = int(m.group("day"))
+    if m.group("month"):
+        month = _MONTHS[m.group("month").lower()]
+        year = today.year if month >= today.month else today.year + 1
+    else:  # "the 5th" is the next 5th to come
+        month, year = (today.month, today.year) if day > today.day else (today.month % 12 + 1, today.year)
+        if month == 1 and today.month == 12:
+            year += 1
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    until = date(year, month, day)
+    # "before the 5th" leaves the 5th out; "between now and", "by", "until" take it in.
+    if m.group("word").lower() == "before":
+        until -= timedelta(days=1)
+    if until < today:
+        return None
+    return Upcoming(today, until, f"{m.group('word').lower()} {format_day(date(year, month, day))}")
+
+
 def parse_upcoming(text: str, today: date) -> Upcoming | None:
     """The period ahead the text names, or None (past periods are the transaction procedures' business)."""
+    if (bound := _UP_TO_DAY.search(text)) is not None and (ahead := _up_to_day(bound, today)) is not None:
+        return ahead
     m = _UPCOMING.search(text)
     if m is None:
         return None

@@ -311,11 +311,18 @@ async def known_merchant_in(run: Run, text: str) -> str | None:
     lowered = f" {' '.join(words)} "
     recent = await run.transactions(TransactionQuery(limit=SEARCH_LIMIT))
     names = sorted({t.merchant for t in recent}, key=len, reverse=True)
+    spaced = lowered.replace("'s ", " ").replace(",", " ")
     for name in names:
         if name.lower() in _COMMON_WORD_MERCHANTS:
             continue
-        if len(name) >= 3 and f" {name.lower()} " in lowered.replace("'s ", " ").replace(",", " "):
+        if len(name) >= 3 and f" {name.lower()} " in spaced:
             return name.lower()
+    for name in names:
+        # A brand's initials stand for the whole name ("M&S" is "M&S Simply Food"); the search matches on
+        # part of the name, so the initials are enough.
+        first = name.lower().split()[0]
+        if "&" in first and len(first) >= 3 and f" {first} " in spaced:
+            return first
     return None
 
 
@@ -323,7 +330,7 @@ async def known_merchant_in(run: Run, text: str) -> str | None:
 # words around them make them one: "pay Apple", "to Sky", "my Sky payments", "Apple charges".
 _EVERYDAY_MERCHANT_RE = re.compile(
     r"\b(?:pay|paid|paying|pays|to|at|from|by|with)\s+(?:the\s+)?(?P<a>[a-z&]+(?:\s+[a-z&]+)?)\b"
-    r"|\b(?P<b>[a-z&]+)\s+(?:payments?|charges?|bills?|subscriptions?|purchases?|transactions?|debits?"
+    r"|\b(?P<b>[a-z&]+)\s+(?:payments?|charges?|bills?|subscriptions?|purchases?|transactions?|debits?|spend|spending"
     r"|charged|billed|debited|took|taken|has\s+(?:charged|taken|billed))\b",
     re.IGNORECASE,
 )

@@ -124,7 +124,11 @@ def _money_list(sums: dict[str, int]) -> str:
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    if n == 1:
+        return f"{n} {word}"
+    if word.endswith(" in"):  # "payment in" -> "payments in"
+        return f"{n} {word[:-3]}s in"
+    return f"{n} {word}s"
 
 
 def _period_text(dates: DateRange | None, today: date) -> str:
@@ -256,8 +260,11 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
     }
     if salary is not None:
         facts.update(salary_date=day_of(salary.booked_at).isoformat(), salary_transaction_id=salary.id)
-    if not counted:
+    if not counted and q.aggregate != "in_out":
         return run.answer("none", facts)
+
+    if q.aggregate == "in_out":
+        return _in_and_out(run, q, rows, own, facts)
 
     if q.aggregate == "latest":
         latest: dict[str, TransactionView] = {}
@@ -332,6 +339,37 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
     if q.aggregate == "count":
         return run.answer("count", facts)
     return run.answer("ok", facts)
+
+
+def _in_and_out(
+    run: Run,
+    q: SpendingQuery,
+    rows: list[TransactionView],
+    own: frozenset[str],
+    facts: dict[str, Any],
+) -> Answer:
+    """Money in beside money out over one period ("money in vs out last month"), each summed by currency;
+    transfers between the customer's own accounts are neither."""
+    came_in = [t for t in rows if _counts(t, replace(q, direction="in"), own)]
+    went_out = [t for t in rows if _counts(t, replace(q, direction="out"), own)]
+    sums_in, sums_out = _sums(came_in), _sums(went_out)
+    net = ""
+    if set(sums_in) | set(sums_out) == {"GBP"} or (not sums_in and not sums_out):
+        difference = sums_in.get("GBP", 0) - sums_out.get("GBP", 0)
+        more = "in than out" if difference >= 0 else "out than in"
+        net = f" That is {format_money(abs(difference), 'GBP')} more {more}."
+    facts.update(
+        aggregate="in_out",
+        money_in=_money_list(sums_in) or format_money(0, "GBP"),
+        money_out=_money_list(sums_out) or format_money(0, "GBP"),
+        totals_in_minor=sums_in,
+        totals_out_minor=sums_out,
+        in_count=_plural(len(came_in), "payment"),
+        out_count=_plural(len(went_out), "payment"),
+        net=net,
+        transaction_ids=[t.id for t in [*came_in, *went_out]],
+    )
+    return run.answer("in_out", facts)
 
 
 # --- affordability -------------------------------------------------------------------------------------

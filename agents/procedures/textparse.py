@@ -283,6 +283,24 @@ def parse_last4(text: str, *, bare_allowed: bool = False) -> tuple[str | None, s
     return None, text
 
 
+# Words that only point at a card or account ("it was the one ending 2547", "i meant my card ending 0363").
+_POINTING_WORDS = frozenset(
+    """
+    it its was is i im mean meant the one my card account that this sorry no oh ok okay yeah yes its
+    ending ends in with number last digits four on of actually just
+    """.split()
+)
+
+
+def names_only_last4(text: str) -> bool:
+    """Whether the message does nothing but name a card or account by its last four digits: an answer
+    that narrows the last request, however many words it takes to say so."""
+    last4, rest = parse_last4(text)
+    if last4 is None:
+        return False
+    return all(word in _POINTING_WORDS for word in re.findall(r"[a-z]+", rest.lower().replace("'", "")))
+
+
 _ACCOUNT_KINDS = (
     ("savings", re.compile(r"\b(?:savings?|saver|easy\s+saver)\b", re.IGNORECASE)),
     ("credit", re.compile(r"\bcredit(?:\s+card)?\b", re.IGNORECASE)),
@@ -493,7 +511,7 @@ _NOT_MERCHANT_WORDS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec shop shops store stores online uk abroad app
     which who what when where why how i'm is was were be been are am did didn't do don't does have has had
     not no yes can could would should will there here so but because as if just only also too very
-    really again still yet already that
+    really again still yet already that across altogether overall together vs versus
     """.split()
 )
 
