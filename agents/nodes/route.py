@@ -183,7 +183,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     procedures = runtime.context.procedures
     update: dict[str, Any] = {}
     status = status_question(text)
-    urgent = urgent_intent(text)
+    urgent = urgent_intent(text) or state.get("urgent")  # screen's: card details typed into a scam link
     followed = _follow_up(state) if not active else None
     forced = state.get("forced_intent")
     if forced:
