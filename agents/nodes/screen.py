@@ -51,7 +51,10 @@ COMPLAINT_BESIDE = (
 
 # A request for a person is honoured in every phrasing, even with every model provider down, so it is a rule.
 _HUMAN = re.compile(
-    r"\b(?:(?:speak|talk|chat|connect|put|transfer|pass)\w*\b.{0,30}\b"
+    # "connect", "put", "transfer", "pass" only with whom or what is passed ("transfer me to an advisor");
+    # "how long does a transfer take to reach someone" is about money.
+    r"\b(?:(?:speak|talk|chat|(?:connect|put|transfer|pass)\w*\s+(?:me|us|this|it|through|my call)\b)"
+    r"\w*\b.{0,30}\b"
     r"(?:human|person|someone|somebody|agent|advis[eo]r|representative|operator|staff|people|colleague|manager)"
     r"|real (?:person|human|people)|human (?:being|agent|please)|live (?:agent|person|chat)"
     r"|customer (?:service|support) (?:agent|rep|representative|person)"

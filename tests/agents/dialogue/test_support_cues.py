@@ -14,6 +14,7 @@ from agents.dialogue.support_cues import (
     scam_message,
     scam_received_only,
 )
+from agents.nodes.screen import wants_human
 
 
 @pytest.mark.parametrize(
@@ -86,3 +87,18 @@ def test_pin_requested(text: str, previous: str, asked: bool) -> None:
 )
 def test_declining_an_offer_politely_is_a_no(text: str) -> None:
     assert read_decision(text) is Decision.NO
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("transfer me to an advisor", True),
+        ("yes put me through to someone", True),
+        ("can I speak to a person", True),
+        ("pass this to someone please", True),
+        ("how long does a normal bank transfer take to reach someone", False),
+        ("I want to transfer money to someone", False),
+    ],
+)
+def test_a_person_asked_for_not_a_transfer_to_someone(text: str, asked: bool) -> None:
+    assert wants_human(text) is asked
