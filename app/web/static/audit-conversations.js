@@ -115,7 +115,13 @@ export class ConversationSearch {
     const rows = items.map((c) => {
       const open = el(
         "button",
-        { type: "button", class: "bd-audit__open", "aria-current": c.id === this.selected ? "true" : "false", "data-id": c.id },
+        {
+          type: "button",
+          class: "bd-audit__open",
+          "aria-current": c.id === this.selected ? "true" : "false",
+          "aria-label": `Open the conversation with ${c.customer_name || c.customer_id} started ${when(c.created_at)}`,
+          "data-id": c.id,
+        },
         c.customer_name || c.customer_id,
       );
       open.addEventListener("click", () => {

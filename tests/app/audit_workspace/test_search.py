@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 
 import httpx
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import Conversation
+from app.models import Conversation, Handoff
 from app.models.enums import StaffRole
 from tests.app.audit_workspace.helpers import chat
 from tests.factories import auth, make_conversation, make_customer, make_staff
@@ -25,6 +25,7 @@ async def test_filters_by_what_the_agent_logged(client: httpx.AsyncClient, sessi
     scam = await chat(
         client, auth(bob), "Someone from the bank phoned and told me to move my money to a safe account"
     )
+    person = await chat(client, auth(bob), "I'd like to speak to a person please")
     vulnerable = await chat(
         client, auth(bob), "I've just been diagnosed with cancer and I'm really struggling to cope"
     )
@@ -33,7 +34,7 @@ async def test_filters_by_what_the_agent_logged(client: httpx.AsyncClient, sessi
     assert row is not None
     row.variant = "frontier-b"
     await session.commit()
-    everyone = {card, injected, jailbreak, complaint, scam, vulnerable, str(empty.id)}
+    everyone = {card, injected, jailbreak, complaint, scam, vulnerable, person, str(empty.id)}
 
     async def ids(**params: str) -> set[str]:
         r = await client.get("/v1/audit/conversations", params=params, headers=auth(auditor))
@@ -52,7 +53,14 @@ async def test_filters_by_what_the_agent_logged(client: httpx.AsyncClient, sessi
     assert await ids(flag="complaint") == {complaint}
     assert await ids(flag="scam") == {scam}
     assert await ids(flag="vulnerability") == {scam, vulnerable}
-    assert await ids(handed_off="true") == {complaint, scam, vulnerable}
+    # Which conversations the agent hands off at once is its business (an explicit request for a person
+    # always is); the filter must agree with the handoff rows, whatever they are.
+    handed = {str(c) for c in (await session.scalars(select(Handoff.conversation_id))).all()}
+    await session.commit()  # ends the read (SQLite: its write lock) without expiring the rows above
+    assert person in handed
+    assert await ids(handed_off="true") == handed
+    assert await ids(handed_off="false") == everyone - handed
+    assert person in await ids(route="handoff")
     # The first reply of every conversation gets the AI disclosure added: a rewrite by rule ai_disclosure.
     assert card in await ids(compliance_rule="ai_disclosure")
     assert await ids(compliance_rule="promised_outcome") == set()
