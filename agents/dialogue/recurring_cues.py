@@ -158,7 +158,7 @@ async def recurring_by_payee(text: str, frame: Mapping[str, Any], banking: Banki
     if not words or _DISPUTE.search(words) or _CANCEL.search(words) or urgent_intent(text):
         return False
     continues = frame.get("procedure") == "recurring_payments" and len(words.split()) <= FOLLOW_UP_WORDS
-    if not continues and (not _WHEN_OR_HOW_MUCH.search(words) or _ALREADY_WENT.search(words)):
+    if _ALREADY_WENT.search(words) or not (continues or _WHEN_OR_HOW_MUCH.search(words)):
         return False
     named = named_words(text) - _GENERIC_PAYEE_WORDS
     if not named:
@@ -171,6 +171,29 @@ async def recurring_by_payee(text: str, frame: Mapping[str, Any], banking: Banki
     return any(matches_words(item, named) for item in found)
 
 
+# "has it gone up at all", "is that more than usual": how the payment just shown has changed over time.
+_CHANGED = re.compile(
+    r"\b(?:gone up|go up|went up|gone down|go down|went down|increase\w*|decrease\w*|changed?|risen|rise|"
+    r"more than (?:before|usual|last time)|always (?:the same|been)|same every)\b"
+)
+HISTORY_PAYMENTS = 6
+
+
+async def _history_of_shown(frame: Mapping[str, Any], banking: BankingPort) -> str | None:
+    """The words for the spending procedure that list the recent payments to the one recurring payment the
+    last answer was about, or None when it was about several or none."""
+    named = named_words(str(frame.get("text", ""))) - _GENERIC_PAYEE_WORDS
+    found: list[RecurringPaymentView] = [
+        *await banking.list_direct_debits(),
+        *await banking.list_standing_orders(),
+        *await banking.list_scheduled_payments(),
+    ]
+    payees = {item.payee_name for item in found if matches_words(item, named)}
+    if len(payees) != 1:
+        return None
+    return f"my last {HISTORY_PAYMENTS} payments at {payees.pop()}"
+
+
 _PRONOUN = re.compile(r"\b(?:it|that|that one|this one)\b")
 _DAY = re.compile(r"\b\d{1,2} [A-Z][a-z]{2} \d{4}\b")
 
@@ -178,7 +201,8 @@ _DAY = re.compile(r"\b\d{1,2} [A-Z][a-z]{2} \d{4}\b")
 async def recurring_request(
     text: str, frame: Mapping[str, Any], banking: BankingPort
 ) -> tuple[str, str] | None:
-    """The recurring procedure a message asks for and the words it runs on, or None.
+    """The recurring procedure a message asks for and the words it runs on, or None (or the spending
+    procedure, for how a payment just shown has changed).
 
     Besides ``recurring_intent`` and ``cancel_by_payee``: "cancel the second one" right after a list of
     recurring payments (the dialogue frame's ``listed`` lines) cancels the one listed there.
@@ -194,6 +218,10 @@ async def recurring_request(
         return intent, text
     if kind := await cancel_by_payee(text, banking):
         return kind, text
+    if frame.get("procedure") == "recurring_payments" and _CHANGED.search(normalise(text)):
+        # "has it gone up?" right after one payment was shown: its last few payments, from the transactions.
+        if history := await _history_of_shown(frame, banking):
+            return "spending", history
     if await recurring_by_payee(text, frame, banking):
         return "recurring_payments", text
     listed = [str(line) for line in frame.get("listed") or []]

@@ -330,8 +330,8 @@ async def known_merchant_in(run: Run, text: str) -> str | None:
 # words around them make them one: "pay Apple", "to Sky", "my Sky payments", "Apple charges".
 _EVERYDAY_MERCHANT_RE = re.compile(
     r"\b(?:pay|paid|paying|pays|to|at|from|by|with)\s+(?:the\s+)?(?P<a>[a-z&]+(?:\s+[a-z&]+)?)\b"
-    r"|\b(?P<b>[a-z&]+)\s+(?:payments?|charges?|bills?|subscriptions?|purchases?|transactions?|debits?|spend|spending"
-    r"|charged|billed|debited|took|taken|has\s+(?:charged|taken|billed))\b",
+    r"|\b(?P<b>[a-z&]+)\s+(?:payments?|charges?|bills?|subscriptions?|purchases?|transactions?|debits?"
+    r"|spend|spending|charged|billed|debited|took|taken|had\s+off|has\s+(?:charged|taken|billed|had))\b",
     re.IGNORECASE,
 )
 

@@ -154,7 +154,9 @@ def _what_text(q: SpendingQuery, merchant: str | None) -> str:
         label = CATEGORY_LABELS.get(q.category, q.category.replace("_", " "))
         parts.append(f"from {label}" if q.direction == "in" else f"on {label}")
     if merchant:
-        shown = merchant.title() if merchant.islower() else merchant
+        shown = merchant
+        if merchant.islower():  # as typed: "bt" is BT, "netflix" is Netflix
+            shown = merchant.upper() if len(merchant) <= 3 else merchant.title()
         parts.append(f"from {shown}" if q.direction == "in" else f"at {shown}")
     if q.amount:
         parts.append(q.amount.describe())
