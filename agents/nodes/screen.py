@@ -74,8 +74,15 @@ FLOW_BY_FLAG = (  # first match wins: safety before service
 )
 
 
+# "What time can I talk to a person on Saturday?" asks for the opening hours, not for a person now.
+_WHEN_CAN_I = re.compile(
+    r"^\W*(?:what time|what times|when|what hours|which days|what days)\b(?!.{0,40}\b(?:now|today|asap)\b)",
+    re.IGNORECASE,
+)
+
+
 def wants_human(text: str) -> bool:
-    return bool(_HUMAN.search(text))
+    return bool(_HUMAN.search(text)) and not _WHEN_CAN_I.search(text)
 
 
 def _cues(state: AgentState, flags: set[str], urgent: str | None, vulnerability: str | None) -> list[str]:

@@ -102,3 +102,9 @@ def test_declining_an_offer_politely_is_a_no(text: str) -> None:
 )
 def test_a_person_asked_for_not_a_transfer_to_someone(text: str, asked: bool) -> None:
     assert wants_human(text) is asked
+
+
+def test_asking_when_a_person_is_available_is_not_asking_for_one_now() -> None:
+    assert not wants_human("what time can i talk to an actual human on saturday")
+    assert not wants_human("when can I speak to someone?")
+    assert wants_human("can I speak to someone now")
