@@ -130,6 +130,9 @@ HANDED_OFF = (
     "This is ridiculous, I've been charged twice on card 4111 / 1111 / 1111 / 1111 and nobody has fixed it. "
     "I want to make a complaint."
 )
+# A complaint is offered a person (issue 12); the customer's yes hands the conversation over, with the card
+# number of the complaint in the handoff's summary if redaction failed.
+ACCEPTS_A_PERSON = "yes please"
 
 
 async def test_pans_typed_in_odd_forms_are_stored_nowhere(
@@ -141,12 +144,12 @@ async def test_pans_typed_in_odd_forms_are_stored_nowhere(
     with time_machine.travel(SCENARIO_DAY, tick=True):
         async with world(scenario, database_url=database_url, assets=agent_assets) as w:
             url = f"/v1/conversations/{w.conversation_id}/messages"
-            for content in [*ODD_FORMS, HANDED_OFF]:
+            for content in [*ODD_FORMS, HANDED_OFF, ACCEPTS_A_PERSON]:
                 r = await w.client.post(url, json={"content": content}, headers=w.customer_headers)
                 assert r.status_code == 201, r.text
             await w.session.rollback()
             handoffs = (await w.session.scalars(select(Handoff))).all()
-            assert handoffs, "the complaint hands the conversation to a person"
+            assert handoffs, "the complaint, once the customer accepts a person, hands the conversation over"
             await w.session.rollback()
             found = await stored_pans(w.session)
     assert found == [], [str(f) for f in found]
