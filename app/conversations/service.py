@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agents.dialogue.decision import read_decision
@@ -974,8 +974,15 @@ async def _settle(services: TurnServices, journal: TurnJournal, *, reason: str) 
     ]
     try:
         async with transaction(services.factory) as session:
-            if await session.get(TurnJournal, cid) is None:
-                return None  # another process settled it first
+            # The sweep and a customer's retry (in this process or another) may settle the same turn at
+            # once: the row lock makes the second wait for the first, then find the journal row gone.
+            held = await session.scalar(
+                select(TurnJournal.message_id)
+                .where(TurnJournal.conversation_id == cid, TurnJournal.message_id == journal.message_id)
+                .with_for_update()
+            )
+            if held is None:
+                return None  # another settler stored it first
             body = await _store_turn(session, admitted=admitted, message=message, events=events, calls=[])
             await _wake(services, session, cid)
             if staged is not None and services.checkpoints is not None:
@@ -994,6 +1001,12 @@ async def _settle(services: TurnServices, journal: TurnJournal, *, reason: str) 
             await _finish(session, admitted, body)
     except Conflict:
         return None
+    except IntegrityError:
+        # SQLite has no row locks: two settlers both read the row, and the second one's insert of the same
+        # customer message fails. The first one's turn stands.
+        if await _journal(services.factory, cid, journal.message_id) is None:
+            return None
+        raise
     log.warning("conversation %s: a cut-short turn was settled from the bank's record (%s)", cid, reason)
     return body
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,12 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.agent import AgentAssets
 from app.auth.tokens import issue_token
-from app.banking.ports import SqlBankingPort
+from app.banking.ports import Consent, SqlBankingPort
 from app.banking.seed import list_customers, seed_demo_bank
 from app.config import Settings
+from app.conversations import idempotency, service
 from app.db import create_engine, create_sessionmaker
 from app.main import create_app
-from app.models import Card, ToolAction
+from app.models import AuditEvent, Card, IdempotencyRecord, Message, ToolAction, TurnJournal
+from app.models.base import utcnow
 from app.models.enums import CardStatus
 from tests.factories import SECRET
 
@@ -177,3 +181,92 @@ async def test_confirm_without_pending_action_is_409(
     other = await make_customer(session, name="Other")
     r = await client.post(f"/v1/conversations/{cid}/confirm", json={"decision": "yes"}, headers=auth(other))
     assert r.status_code == 404
+
+
+async def test_a_cut_short_turn_settled_by_two_at_once_is_stored_once(
+    settings: Settings, agent_assets: AgentAssets, session: AsyncSession, database_url: str
+) -> None:
+    """A process died after the bank froze the card and before the turn was stored. The sweep and the
+    customer's retry (here both at once, as they met in CI) each settle it: it is stored exactly once, and
+    the retry is answered with what the bank did, never a 500."""
+    customer_id, headers = await _seeded_customer(database_url)
+    application = create_app(settings, assets=agent_assets)
+    async with application.router.lifespan_context(application):
+        services: service.TurnServices = application.state.turn_services
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=application), base_url="http://t"
+        ) as client:
+            cid, asked = await _ask_to_report_lost(client, headers)
+            conversation_id = uuid.UUID(cid)
+            pending = await services.agent.pending_confirmation(cid)
+            assert pending is not None
+            action = dict(pending["action"])
+            # The dead process's turn: its journal row (lease run out), its idempotency claim, and the
+            # action it ran with the customer's consent, committed.
+            message_id = uuid.uuid4()
+            key = "confirm-after-crash"
+            scope = f"conversation:{cid}:confirm"
+            async with services.factory() as s:
+                s.add(
+                    IdempotencyRecord(
+                        customer_id=customer_id,
+                        scope=scope,
+                        key=key,
+                        request_hash=idempotency.request_fingerprint(scope, "yes"),
+                        state="in_flight",
+                    )
+                )
+                s.add(
+                    TurnJournal(
+                        conversation_id=conversation_id,
+                        customer_id=customer_id,
+                        message_id=message_id,
+                        kind="confirm",
+                        content="Yes, go ahead.",
+                        screening="{}",
+                        idempotency_scope=scope,
+                        idempotency_key=key,
+                        action=json.dumps(action),
+                        decision="yes",
+                        started_at=utcnow() - timedelta(seconds=40),
+                        lease_until=utcnow() - timedelta(seconds=5),
+                    )
+                )
+                await s.commit()
+            port = SqlBankingPort(
+                services.factory,
+                customer_id=customer_id,
+                conversation_id=conversation_id,
+                consent=Consent(str(action["id"]), message_id, "Yes, go ahead.", "confirm"),
+                require_consent=True,
+            )
+            cards = [c for c in await port.list_cards() if c.status == "active"]
+            await port.report_card(cards[0].id, kind="lost", idempotency_key=str(action["id"]))
+
+            settled = await asyncio.gather(
+                service.recover_conversation(services, conversation_id),
+                service.recover_stale_turns(services),
+                service.recover_conversation(services, conversation_id),
+            )
+            assert settled[1] == 1  # the sweep saw the stale turn
+            retried = await client.post(
+                f"/v1/conversations/{cid}/confirm",
+                json={"decision": "yes"},
+                headers={**headers, "Idempotency-Key": key},
+            )
+            assert retried.status_code == 201, retried.text
+            assert "reported lost" in retried.json()["reply"]["content"]
+    stored = (
+        await session.scalars(select(Message.id).where(Message.conversation_id == conversation_id))
+    ).all()
+    recovered = await session.scalar(
+        select(func.count(AuditEvent.seq)).where(
+            AuditEvent.conversation_id == conversation_id, AuditEvent.kind == "turn.recovered"
+        )
+    )
+    journals = await session.scalar(select(func.count()).select_from(TurnJournal))
+    await session.rollback()
+    assert stored.count(message_id) == 1
+    assert recovered == 1
+    assert journals == 0
+    assert await _actions(session) == 1
