@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,8 +19,10 @@ from agents.triage.model import TriageModel
 
 
 def build_local_handlers(triage_model: TriageModel) -> Mapping[str, LocalHandler]:
-    def triage(request: ModelRequest) -> LocalResult:
-        result = triage_model.predict(str(request.inputs.get("text", "")))
+    async def triage(request: ModelRequest) -> LocalResult:
+        # The model's inference is CPU work (milliseconds, tens at the first call or on a long message): in a
+        # worker thread it cannot stall the other conversations streaming on this event loop.
+        result = await asyncio.to_thread(triage_model.predict, str(request.inputs.get("text", "")))
         data: dict[str, Any] = {
             "intent": result.intent,
             "confidence": result.confidence,

@@ -15,7 +15,7 @@ from agents.context import AgentSettings
 from agents.graph import build_graph
 from agents.kb import KnowledgeBase, load_kb
 from agents.local import build_local_handlers
-from agents.models.factory import build_gateway
+from agents.models.factory import build_gateway, with_simulated_latency
 from agents.models.gateway import Gateway
 from agents.models.gateway_config import GatewayConfig, load_config
 from agents.models.recording import CallRecord
@@ -44,7 +44,7 @@ def load_assets(settings: Settings) -> AgentAssets:
     triage_config = load_triage_config()
     triage = load_or_train(
         grade=settings.triage_grade,
-        cache_dir=settings.var_dir / "models",
+        cache_dir=settings.model_cache_dir,
         progress=lambda line: log.info("triage: %s", line),
     )
     return AgentAssets(
@@ -52,7 +52,9 @@ def load_assets(settings: Settings) -> AgentAssets:
         threshold=triage_config.threshold(settings.triage_grade),
         kb=load_kb(settings.kb_dir, encoder=triage.encoder),
         procedures=load_procedures(),
-        gateway_config=load_config(settings.models_config),
+        gateway_config=with_simulated_latency(
+            load_config(settings.models_config), settings.simulated_latency_ms
+        ),
     )
 
 

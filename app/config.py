@@ -41,12 +41,18 @@ class Settings(BaseSettings):
     # Longer messages are refused (422). At most the request schema's ceiling, MESSAGE_CHARS_CEILING.
     max_message_chars: int = Field(default=MESSAGE_CHARS_CEILING, gt=0, le=MESSAGE_CHARS_CEILING)
     var_dir: Path = PROJECT_ROOT / "var"
+    # The trained triage model's cache; unset: var_dir/models. A container image trains into its own
+    # directory at build time (docker-compose.yml): a volume mounted on var_dir cannot hide it or keep a
+    # stale one.
+    models_dir: Path | None = None
     kb_dir: Path = PROJECT_ROOT / "fixtures" / "kb"
     log_level: str = "INFO"
     # The agent
     triage_grade: Literal["light", "embeddings"] = "light"
     triage_clarify_threshold: float = Field(default=0.45, ge=0, le=1)
     models_config: Path = PROJECT_ROOT / "agents" / "models" / "config" / "default.toml"
+    # Set: every local provider in models_config sleeps this long per model call (load tests, bench/).
+    simulated_latency_ms: float | None = Field(default=None, ge=0)
     conversation_token_budget: int = Field(default=60_000, gt=0)
     conversation_cost_budget_usd_micros: int = Field(default=2_000_000, gt=0)
     agent_recursion_limit: int = Field(default=40, ge=10)
@@ -54,6 +60,12 @@ class Settings(BaseSettings):
     concurrent_turns_per_customer: int = Field(default=2, gt=0)
     conversations_per_minute: int = Field(default=10, gt=0)
     turn_lease_seconds: float = Field(default=30, gt=0)  # a dead process's turn is recovered after this
+    # Postgres connection pool per process. A turn holds a connection only for its short transactions
+    # (admit, banking reads, lease renewals, store), never while the model runs; but 1,000 turns admitted
+    # at once queue on the pool, and a wait past db_pool_timeout_seconds fails the request (503).
+    db_pool_size: int = Field(default=10, gt=0)
+    db_max_overflow: int = Field(default=20, ge=0)
+    db_pool_timeout_seconds: float = Field(default=30, gt=0)
     # Signed audit checkpoints (app/audit/checkpoint.py). Key: base64 of a raw 32-byte Ed25519 private
     # key, or a file holding it; neither set: generated under var_dir/audit/signing.key on first use.
     audit_signing_key: str | None = Field(default=None, repr=False)
@@ -97,6 +109,10 @@ class Settings(BaseSettings):
     @property
     def demo_enabled(self) -> bool:
         return self.env == "dev" if self.demo is None else self.demo
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.models_dir or self.var_dir / "models"
 
     @property
     def is_sqlite(self) -> bool:

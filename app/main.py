@@ -6,10 +6,13 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
+from typing import Any
 
 import httpx2
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import QueuePool
 
 from agents.models.variants import assign_variant
 from agents.ports import TurnAgent
@@ -23,7 +26,7 @@ from app.demo.endpoints import router as demo_router
 from app.errors import install_error_handlers
 from app.events.bus import event_bus
 from app.handoffs.endpoints import router as handoffs_router
-from app.observability import Metrics, RequestMiddleware
+from app.observability import Metrics, RequestMiddleware, event_loop_lag_monitor
 from app.ops.endpoints import router as ops_router
 from app.review.endpoints import router as review_router
 from app.support.endpoints import router as support_router
@@ -32,6 +35,23 @@ from app.web.security import SecurityHeadersMiddleware
 from app.web.templating import STATIC_DIR
 
 MAX_BODY_BYTES = 64 * 1024
+
+
+def _pool_options(settings: Settings) -> dict[str, Any]:
+    if settings.is_sqlite:
+        return {}
+    return {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout_seconds,
+    }
+
+
+def _watch_pool(metrics: Metrics, engine: AsyncEngine, settings: Settings) -> None:
+    pool = engine.sync_engine.pool
+    if isinstance(pool, QueuePool):
+        metrics.db_pool_in_use.set_function(pool.checkedout)
+        metrics.db_pool_size.set(pool.size() + settings.db_max_overflow)
 
 
 def create_app(
@@ -47,11 +67,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, **_pool_options(settings))
         app.state.engine = engine
         app.state.session_factory = create_sessionmaker(engine)
         async with AsyncExitStack() as stack:
             stack.push_async_callback(engine.dispose)
+            await stack.enter_async_context(event_loop_lag_monitor(app.state.metrics))
+            _watch_pool(app.state.metrics, engine, settings)
             # Wakes the live pages' streams (LISTEN/NOTIFY on Postgres, in-process on SQLite).
             app.state.events = await stack.enter_async_context(event_bus(engine.url))
             # Signed audit checkpoints every few seconds and at shutdown (before the engine goes).

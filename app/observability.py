@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -63,6 +67,58 @@ class Metrics:
         self.handoffs = Counter(
             "bankdesk_handoffs", "Handoff lifecycle events by action", ["action"], registry=self.registry
         )
+        self.loop_lag = Histogram(
+            "bankdesk_event_loop_lag_seconds",
+            "How late the event loop woke a task that slept a fixed interval: time every stream waited",
+            buckets=LAG_BUCKETS,
+            registry=self.registry,
+        )
+        self.loop_lag_max = Gauge(
+            "bankdesk_event_loop_lag_max_seconds",
+            "The largest event-loop lag seen since the process started",
+            registry=self.registry,
+        )
+        self.db_pool_in_use = Gauge(
+            "bankdesk_db_pool_connections_in_use",
+            "Database connections checked out of this process's pool",
+            registry=self.registry,
+        )
+        self.db_pool_size = Gauge(
+            "bankdesk_db_pool_connections_max",
+            "The most connections this process's pool opens (pool size + overflow)",
+            registry=self.registry,
+        )
+
+
+# From 1 ms (noise) to 10 s (a stalled process): the loop's lag is every stream's extra latency.
+LAG_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+LAG_INTERVAL_S = 0.1
+
+
+@asynccontextmanager
+async def event_loop_lag_monitor(metrics: Metrics, interval: float = LAG_INTERVAL_S) -> AsyncIterator[None]:
+    """Measure the running loop's lag while the block runs: a task sleeps ``interval`` and records how much
+    later than asked it woke. Anything that blocks the loop (CPU work, a synchronous call) shows up here."""
+
+    async def watch() -> None:
+        loop = asyncio.get_running_loop()
+        worst = 0.0
+        while True:
+            asked = loop.time() + interval
+            await asyncio.sleep(interval)
+            lag = max(0.0, loop.time() - asked)
+            metrics.loop_lag.observe(lag)
+            if lag > worst:
+                worst = lag
+                metrics.loop_lag_max.set(lag)
+
+    task = asyncio.get_running_loop().create_task(watch(), name="event-loop-lag")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 class _BodyTooLarge(Exception):

@@ -48,6 +48,22 @@ def build_gateway(
     return Gateway(config, providers, recorder=recorder, clock=clock, sleep=sleep, now=now)
 
 
+def with_simulated_latency(config: GatewayConfig, latency_ms: float | None) -> GatewayConfig:
+    """The config with every local provider sleeping ``latency_ms`` per call (None: unchanged).
+
+    For load tests: the environment sets it (BANKDESK_SIMULATED_LATENCY_MS) without editing the TOML.
+    """
+    if latency_ms is None:
+        return config
+    if latency_ms < 0:
+        raise GatewayConfigError("simulated latency cannot be negative")
+    providers = {
+        name: p.model_copy(update={"simulated_latency_ms": float(latency_ms)}) if p.kind == "local" else p
+        for name, p in config.providers.items()
+    }
+    return config.model_copy(update={"providers": providers})
+
+
 def _provider(
     settings: ProviderSettings,
     env: Mapping[str, str],
