@@ -312,7 +312,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     settings = _settings()
     grade = args.grade or settings.triage_grade
-    return eval_command(args.csv, as_json=args.json, grade=grade, cache_dir=settings.var_dir / "models")
+    return eval_command(args.csv, as_json=args.json, grade=grade, cache_dir=settings.model_cache_dir)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -321,7 +321,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.static_vectors:
         return static_vectors_command()
     settings = _settings()
-    return train_command(args.grade or settings.triage_grade, cache_dir=settings.var_dir / "models")
+    return train_command(args.grade or settings.triage_grade, cache_dir=settings.model_cache_dir)
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
