@@ -310,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any]] = []
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     try:
         for backend in backends:
             with contextlib.ExitStack() as stack:
@@ -327,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
+            # The machine may be shared: a 1-minute load average above its CPUs means other work competed.
+            "load_avg_1min_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         },
         "settings": {k: v for k, v in vars(args).items() if k != "out"},
         "seconds": round(time.perf_counter() - started, 1),
