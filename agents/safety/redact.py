@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from agents.safety.checksums import iban_is_valid, luhn_is_valid
-from agents.safety.normalise import Normalised, normalise
+from agents.safety.normalise import Normalised, fold, normalise
 
 PII_TYPES = ("card_number", "cvv", "iban", "uk_account", "ssn")
 
@@ -267,8 +267,12 @@ def _without_opaque_tokens(text: str) -> str:
 def _card_matches(text: str, *, require_luhn: bool, label: Callable[[str], str]) -> Iterator[_Match]:
     searchable = _without_opaque_tokens(text)
     for run in _DIGIT_RUN.finditer(searchable):
-        before = searchable[: run.start()].rstrip("( ")
-        after_plus = before.endswith("+")
+        if sum(c.isdigit() for c in run.group()) < CARD_MIN_DIGITS:
+            continue  # too few digits in the whole run for any card
+        k = run.start()  # is the run after a "+" (spaces and an opening parenthesis between them)?
+        while k > 0 and searchable[k - 1] in "( ":
+            k -= 1
+        after_plus = k > 0 and searchable[k - 1] == "+"
         for segment in _groups_in(searchable, run.start(), run.end()):
             plus = after_plus and segment[0].start == run.start()
             for start, end, digits in _card_spans(
@@ -523,7 +527,9 @@ def redact(text: str) -> Redaction:
 def contains_full_pan(text: str) -> bool:
     """True when any Luhn-valid 12-19 digit card number is present, written in any of the forms `redact`
     recognises (same normalisation, same separators): the stores' last line of defence."""
-    folded = normalise(text).text
+    if text.isascii() and sum(c.isdigit() for c in text) < CARD_MIN_DIGITS:
+        return False  # ASCII text folds to itself (less any markup): fewer digits than a card has
+    folded = fold(text)
     return any(True for _ in _card_matches(folded, require_luhn=True, label=_stored_label("card")))
 
 

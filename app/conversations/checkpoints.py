@@ -71,19 +71,31 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
         self._factory = factory
         self._staged: dict[str, StagedCheckpoint] = {}
         self._writes: dict[tuple[str, str], dict[tuple[str, int], _Write]] = {}
+        # Threads with a turn running in this process, and the stored checkpoint that turn read: the turn
+        # holds the conversation's lease, so nobody else can store a newer one until it ends (take/discard).
+        self._running: dict[str, StagedCheckpoint | None] = {}
+        self._running_threads: set[str] = set()
 
     # --- the app's side ----------------------------------------------------------------------------
+
+    def begin(self, thread_id: str) -> None:
+        """A turn of ``thread_id`` starts in this process: the stored checkpoint is read once for it."""
+        self._running.pop(thread_id, None)
+        self._running_threads.add(thread_id)
 
     async def take(self, thread_id: str) -> StagedCheckpoint | None:
         """What the running turn wrote for ``thread_id``, ready to ``store`` (and no longer staged)."""
         staged = self._staged.get(thread_id)
         if staged is None and not any(t == thread_id for t, _ in self._writes):
+            self.discard(thread_id)
             return None
         current = await self._current(thread_id)
         self.discard(thread_id)
         return current
 
     def discard(self, thread_id: str) -> None:
+        self._running_threads.discard(thread_id)
+        self._running.pop(thread_id, None)
         self._staged.pop(thread_id, None)
         for key in [k for k in self._writes if k[0] == thread_id]:
             del self._writes[key]
@@ -112,6 +124,14 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
     # --- loading ------------------------------------------------------------------------------------
 
     async def _stored(self, thread_id: str) -> StagedCheckpoint | None:
+        if thread_id in self._running:
+            return self._running[thread_id]
+        stored = await self._read(thread_id)
+        if thread_id in self._running_threads:
+            self._running[thread_id] = stored
+        return stored
+
+    async def _read(self, thread_id: str) -> StagedCheckpoint | None:
         async with self._factory() as session:
             row = await session.get(GraphCheckpoint, thread_id)
             if row is None:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agents.safety.redact import contains_full_pan
 from app.errors import NotFound
 from app.models import Conversation, Message
+from app.models.base import new_id, utcnow
 from app.models.enums import MessageRole
 
 
@@ -60,14 +61,15 @@ async def add_message(
     if contains_full_pan(content):
         raise ValueError("refusing to store a message that contains a full card number")
     message = Message(
+        id=new_id(),
         conversation_id=conversation_id,
         role=role,
         content=content,
         author_staff_id=author_staff_id,
         idempotency_key=idempotency_key,
+        created_at=utcnow(),
     )
-    session.add(message)
-    await session.flush()
+    session.add(message)  # written with the unit of work's next flush, in the order it was added
     return message
 
 

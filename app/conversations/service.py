@@ -473,6 +473,8 @@ async def _run_turn(
         await emit(TurnEvent("message.created", MessageOut.model_validate(message).model_dump(mode="json")))
         events: list[AgentEvent] = []
         if not admitted.silent:
+            if services.checkpoints is not None:
+                services.checkpoints.begin(str(cid))
             async for event in _agent_events(services, admitted):
                 events.append(event)
                 if event.kind == "step":
@@ -627,7 +629,6 @@ async def _store_turn(
     cid = conversation.id
     screened = admitted.screened
     session.add(message)
-    await session.flush()
     await append_event(
         session,
         kind="message.received" if request.kind == "message" else "confirmation.received",

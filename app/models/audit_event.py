@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, UTCDateTime, utcnow
+from app.models.base import MACHINE_MADE, Base, UTCDateTime, utcnow
 
 
 class AuditEvent(Base):
@@ -30,7 +30,9 @@ class AuditEvent(Base):
     actor: Mapped[str] = mapped_column(String(80))
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
-    chain_id: Mapped[str] = mapped_column(String(64))
+    # Made by the app from fixed-format values (hex digests, a UUID or "system"), never from anyone's text:
+    # the card-number guard does not read them (``app.models.pan_guard``).
+    prev_hash: Mapped[str] = mapped_column(String(64), info=MACHINE_MADE)
+    hash: Mapped[str] = mapped_column(String(64), unique=True, info=MACHINE_MADE)
+    chain_id: Mapped[str] = mapped_column(String(64), info=MACHINE_MADE)
     chain_seq: Mapped[int] = mapped_column(BigInteger)

@@ -18,6 +18,11 @@ NAMING_CONVENTION = {
 }
 
 
+# Column info for text the app makes itself in a fixed format (hex digests, UUIDs): no customer or staff
+# text can reach it, so the card-number guard (app.models.pan_guard) skips it.
+MACHINE_MADE: dict[str, object] = {"machine_made": True}
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event, inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Mapper, Session, sessionmaker
 
 from agents.safety.redact import contains_full_pan
 
@@ -36,6 +36,8 @@ class FullCardNumberRefused(ValueError):
 # the key after a sessionmaker is garbage-collected, so a new sessionmaker allocated at a dead one's address
 # looked guarded, was skipped, and its sessions stored card numbers. A weak set forgets dead classes.
 _GUARDED: weakref.WeakSet[type[Session]] = weakref.WeakSet()
+# The attribute keys the guard reads, worked out once per mapper.
+_KEYS: weakref.WeakKeyDictionary[Mapper[Any], tuple[str, ...]] = weakref.WeakKeyDictionary()
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -50,13 +52,26 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
+def _guarded_keys(mapper: Mapper[Any]) -> tuple[str, ...]:
+    """The mapper's column attributes that may hold someone's text (all but ``MACHINE_MADE`` columns)."""
+    keys = _KEYS.get(mapper)
+    if keys is None:
+        keys = tuple(
+            attr.key
+            for attr in mapper.column_attrs
+            if not any(column.info.get("machine_made") for column in attr.columns)
+        )
+        _KEYS[mapper] = keys
+    return keys
+
+
 def _offending_columns(obj: object, *, only_changed: bool) -> Iterable[str]:
     state = inspect(obj)
-    for attr in state.mapper.column_attrs:
-        history = state.attrs[attr.key].history
+    for key in _guarded_keys(state.mapper):
+        history = state.attrs[key].history
         values = history.added if only_changed else [*history.added, *history.unchanged]
         if any(contains_full_pan(text) for value in values for text in _strings(value)):
-            yield attr.key
+            yield key
 
 
 def check_flush(session: Session) -> None:

@@ -13,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from agents.summary import extractive_summary
 from app import db
 from app.agent import AgentAssets
+from app.audit.service import append_event
 from app.handoffs.service import open_handoff
-from app.models import Complaint, Customer, Handoff, Message
+from app.models import AuditEvent, Complaint, Customer, Handoff, Message
 from app.models.enums import HandoffPriority, MessageRole
 from app.models.pan_guard import FullCardNumberRefused
 from tests.agents.safety.pan_forms import any_luhn_run
@@ -105,6 +106,21 @@ async def test_every_new_session_factory_is_guarded_even_at_a_discarded_ones_add
             with pytest.raises(FullCardNumberRefused, match=r"customer\.full_name"):
                 await session.flush()
         del factory, session  # free the factory now, so the next one can take its address
+
+
+async def test_pan_guard_reads_audit_payloads_but_not_the_chains_own_digests(session: AsyncSession) -> None:
+    """The guard skips only columns the app fills itself in a fixed format (``MACHINE_MADE``: an event's
+    hash, previous hash and chain id); an event's payload, which quotes what people wrote, is still read."""
+    conversation = await make_conversation(session, customer=await make_customer(session))
+    await append_event(
+        session, kind="k", actor="a", payload={"said": "4111 1111 1111 1111"}, conversation_id=conversation.id
+    )
+    with pytest.raises(FullCardNumberRefused, match=r"audit_event\.payload"):
+        await session.flush()
+    await session.rollback()
+
+    skipped = {c.name for c in AuditEvent.__table__.columns if c.info.get("machine_made")}
+    assert skipped == {"hash", "prev_hash", "chain_id"}
 
 
 async def test_pan_guard_lets_redacted_text_and_lookalikes_through(session: AsyncSession) -> None:

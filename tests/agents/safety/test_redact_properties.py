@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agents.safety.checksums import luhn_check_digit
+from agents.safety.normalise import fold, normalise
 from agents.safety.redact import contains_full_pan, redact
 
 SEPARATORS = ["", " ", "-", ".", "  ", " - ", "\u00a0"]
@@ -80,3 +81,21 @@ def test_no_luhn_valid_pan_survives_redaction(case: tuple[str, int, int]) -> Non
 def test_contains_full_pan_sees_every_embedded_pan(case: tuple[str, int, int]) -> None:
     text, _, _ = case
     assert contains_full_pan(text)
+
+
+# Any text at all, weighted towards what folding changes: wide and other-script digits, invisible marks,
+# dashes, odd spaces, markup.
+any_text = st.text(
+    alphabet=st.one_of(
+        st.characters(),
+        st.sampled_from(list("0123456789 -<>/span\u200b\u00ad\u2014\u2212\u3000\uff11\u0661\u00b9\u2074\n")),
+    ),
+    max_size=80,
+)
+
+
+@given(any_text)
+@settings(max_examples=400)
+def test_fold_is_the_text_that_normalise_gives(text: str) -> None:
+    """The guard's fast path (no offsets map) folds exactly as the redactor's normalisation does."""
+    assert fold(text) == normalise(text).text
