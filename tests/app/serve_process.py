@@ -20,14 +20,24 @@ class BankdeskServe(LiveServer):
     """``bankdesk serve --host 127.0.0.1 --port P [--workers N]``; ``start()`` waits for /readyz."""
 
     def __init__(
-        self, env: Mapping[str, str], *, log_path: Path, workers: int = 1, port: int | None = None
+        self,
+        env: Mapping[str, str],
+        *,
+        log_path: Path,
+        workers: int = 1,
+        port: int | None = None,
+        argv: list[str] | None = None,
     ) -> None:
+        """``argv``: run exactly this command instead (it must serve on ``port``)."""
         super().__init__(env, log_path=log_path)
         self.workers = workers
         if port is not None:
             self.port = port
+        self.argv = argv
 
     def command(self) -> list[str]:
+        if self.argv is not None:
+            return self.argv
         return [str(BANKDESK), "serve", "--host", "127.0.0.1", "--port", str(self.port)] + (
             ["--workers", str(self.workers)] if self.workers != 1 else []
         )
