@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import json
 import logging
 import math
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -80,6 +81,7 @@ log = logging.getLogger(__name__)
 TurnKind = Literal["message", "confirm"]
 CONFIRM_WORDS = {"yes": "Yes, go ahead.", "no": "No, don't do that."}
 SETTLE_RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 3.0, 5.0)  # about 12 s: a database restart
+SCREEN_INLINE_CHARS = 500  # longer messages are screened in a thread, off the event loop
 ADMISSION_HISTORY = timedelta(hours=1)  # admissions older than this count for nothing and are pruned
 
 
@@ -171,7 +173,32 @@ class _StaleTurn(Exception):
     """The conversation's journal row belongs to a turn whose process stopped: recover it, then admit."""
 
 
+class _NeedPending(Exception):
+    """The conversation waits on the customer's answer: read what the agent is waiting on, then admit."""
+
+
+class _Unread(enum.Enum):
+    UNREAD = "unread"
+
+
+UNREAD = _Unread.UNREAD  # the agent's pending confirmation has not been read for this admission
+
+
 # --- conversations ---------------------------------------------------------------------------------------
+
+
+async def _commit_without_waiting_for_disk(session: AsyncSession) -> None:
+    """Postgres: this transaction's commit does not wait for its WAL to reach the disk.
+
+    For the turn's admission and lease renewals only: they promise nothing durable. The turn's record is
+    stored by a later, normally committed transaction (and a confirmed action by the banking port's), and
+    Postgres writes its WAL in order, so that commit makes the admission durable too. If the database
+    itself crashes in between (a window of at most ``wal_writer_delay``), the admission is lost, the turn
+    cannot be stored (its lease row is gone) and the customer is told to retry: nothing half-done is kept.
+    The floor this saves is one disk flush per turn (measured: bench/README.md, issue 14).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
 
 async def _lock_customer(session: AsyncSession, customer_id: uuid.UUID) -> None:
@@ -250,19 +277,26 @@ async def create_conversation(
 async def admit(services: TurnServices, request: TurnRequest) -> idempotency.Replay | Admitted:
     """Every check that must answer before anything streams. On success the turn holds the conversation."""
     raw = CONFIRM_WORDS[request.content] if request.kind == "confirm" else request.content
-    screened = screen(raw)
-    for attempt in range(2):
-        # Any message may answer a waiting confirmation: the agent reads what it means (agents.dialogue).
-        pending = await services.agent.pending_confirmation(str(request.conversation_id))
+    # Screening a long message takes long enough (a 4,000-character one: over 100 ms) to stall every other
+    # stream of the process, so it runs in a thread; a short one costs less than the hop.
+    screened = screen(raw) if len(raw) <= SCREEN_INLINE_CHARS else await asyncio.to_thread(screen, raw)
+    pending: dict[str, Any] | None | _Unread = UNREAD
+    recovered = False
+    while True:
         try:
             return await _admit_once(services, request, raw, screened, pending)
+        except _NeedPending:
+            # Any message may answer a waiting confirmation: the agent reads what it means
+            # (agents.dialogue). Read only when the conversation waits on one (most turns do not).
+            pending = await services.agent.pending_confirmation(str(request.conversation_id))
         except _StaleTurn:
-            if attempt:
+            if recovered:
                 raise Conflict(
                     "Another message in this conversation is still being answered; retry shortly"
                 ) from None
+            recovered = True
             await recover_conversation(services, request.conversation_id)
-    raise AssertionError("unreachable")  # pragma: no cover
+            pending = UNREAD
 
 
 async def _admit_once(
@@ -270,11 +304,12 @@ async def _admit_once(
     request: TurnRequest,
     raw: str,
     screened: ScreenResult,
-    pending: dict[str, Any] | None,
+    pending: dict[str, Any] | None | _Unread,
 ) -> idempotency.Replay | Admitted:
     limits = services.limits
     now = utcnow()
     async with transaction(services.factory) as session:
+        await _commit_without_waiting_for_disk(session)
         await _lock_customer(session, request.customer_id)
         conversation = await repository.get_owned_conversation(
             session, conversation_id=request.conversation_id, customer_id=request.customer_id
@@ -313,6 +348,10 @@ async def _admit_once(
             raise RateLimited(1, "Too many messages are being answered at once; retry in a moment")
 
         awaiting = conversation.status == ConversationStatus.awaiting_customer
+        if awaiting and pending is UNREAD:
+            raise _NeedPending
+        if not awaiting or pending is UNREAD:
+            pending = None
         decision: str | None = None
         if request.kind == "confirm":
             if not awaiting or pending is None:
@@ -442,6 +481,7 @@ async def _heartbeat(services: TurnServices, admitted: Admitted) -> None:
         await asyncio.sleep(max(lease.total_seconds() / 3, 0.05))
         try:
             async with transaction(services.factory) as session:
+                await _commit_without_waiting_for_disk(session)
                 await session.execute(
                     update(TurnJournal)
                     .where(
