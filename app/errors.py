@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -170,6 +171,20 @@ def install_error_handlers(app: FastAPI) -> None:
             )
         log.exception("database error on %s %s", request.method, request.url.path)
         return problem(500, "Internal Server Error", "An unexpected error occurred", type_slug="internal")
+
+    @app.exception_handler(PoolTimeout)
+    async def _busy(request: Request, exc: PoolTimeout) -> JSONResponse:
+        # Every database connection of this process stayed busy for the whole pool timeout: the process is
+        # overloaded. The request never got a connection, so nothing of it was written.
+        log.warning("no database connection free on %s %s: %s", request.method, request.url.path, exc)
+        return problem(
+            503,
+            "Service Unavailable",
+            "The service is busy right now; nothing of this request was saved. Retry shortly.",
+            type_slug="busy",
+            instance=request.url.path,
+            headers={"Retry-After": "2"},
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

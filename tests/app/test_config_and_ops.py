@@ -10,9 +10,13 @@ from pathlib import Path
 import httpx
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.agent import AgentAssets
 from app.config import Settings
+from app.main import create_app
+from app.models import Conversation
 from tests.factories import auth, make_customer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -211,3 +215,33 @@ async def test_openapi_documents_every_route(client: httpx.AsyncClient) -> None:
     assert "text/event-stream" in str(
         paths["/v1/conversations/{conversation_id}/messages"]["post"]["responses"]
     )
+
+
+async def test_a_process_out_of_database_connections_answers_503_and_saves_nothing(
+    backend: str, settings: Settings, agent_assets: AgentAssets, session: AsyncSession
+) -> None:
+    """Overload (every pooled connection busy past the pool timeout) is a clear, retryable 503, not a 500,
+    and the request that could not get a connection wrote nothing."""
+    if backend == "sqlite":
+        pytest.skip("the connection pool's limits are set for Postgres (SQLite has one writer in any case)")
+    customer = await make_customer(session)
+    await session.commit()
+    headers = auth(customer)
+    tight = settings.model_copy(
+        update={"db_pool_size": 1, "db_max_overflow": 0, "db_pool_timeout_seconds": 0.5}
+    )
+    application = create_app(tight, assets=agent_assets)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            engine = application.state.engine
+            async with engine.connect():  # a slow request holds the only connection
+                busy = await client.post("/v1/conversations", headers=headers)
+            assert busy.status_code == 503, busy.text
+            assert busy.headers["Retry-After"] == "2"
+            assert busy.json()["type"].endswith("/busy")
+            count = await session.scalar(select(func.count()).select_from(Conversation))
+            await session.rollback()
+            assert count == 0
+            again = await client.post("/v1/conversations", headers=headers)
+            assert again.status_code == 201, again.text
