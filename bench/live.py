@@ -177,9 +177,11 @@ def start_server(
     return server
 
 
-def bankdesk_serve_argv() -> list[str]:
-    """``bankdesk serve``: uvicorn, one worker, the settings' log level (info: access log on)."""
-    return [str(BIN / "bankdesk"), "serve", "--host", "127.0.0.1", "--port", "{port}", "--workers", "1"]
+def bankdesk_serve_argv(workers: int = 1) -> list[str]:
+    """``bankdesk serve``: uvicorn, one worker unless told, the settings' log level (info: access log on)."""
+    return [
+        str(BIN / "bankdesk"), "serve", "--host", "127.0.0.1", "--port", "{port}", "--workers", str(workers)
+    ]  # fmt: skip
 
 
 def floor_serve_argv() -> list[str]:

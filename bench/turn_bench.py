@@ -98,7 +98,9 @@ def bench_backend(
     ids = live.prepare_bankdesk(env, customers=needed, seed=args.seed)
     console.print(f"  seeded in {time.perf_counter() - started:.1f} s")
     floor_url = live.scratch_database(stack, backend, "floor", work)
-    bank = live.start_server(stack, "bankdesk", live.bankdesk_serve_argv(), env, work / "bankdesk.log")
+    bank = live.start_server(
+        stack, "bankdesk", live.bankdesk_serve_argv(args.workers), env, work / "bankdesk.log"
+    )
     floor = live.start_server(
         stack,
         "floor",
@@ -131,7 +133,14 @@ def bench_backend(
                     label=f"{backend} {app}",
                     progress=not args.no_progress,
                 )
+                flame = (
+                    _flame_graph(stack, server.pid, args.flame / f"flame_{backend}_c{c}.svg")
+                    if args.flame is not None and app == "bankdesk" and c == max(args.levels)
+                    else None
+                )
                 result = await run_load(config, pool, meter=ProcessMeter(server.pid))
+                if flame is not None:
+                    _stop_flame_graph(flame)
                 rows.append(_row(backend, app, result))
                 _print_line(rows[-1])
 
@@ -141,6 +150,28 @@ def bench_backend(
     if bank.proc.returncode not in (0, -signal.SIGTERM, None):  # uvicorn re-raises the SIGTERM it handled
         console.print(f"[red]bankdesk exited with {bank.proc.returncode}[/]\n{bank.log_tail()}")
     return rows
+
+
+def _flame_graph(stack: contextlib.ExitStack, pid: int, svg: Path) -> subprocess.Popen[bytes]:
+    """py-spy samples the server (and its workers) while the level runs; SIGINT makes it write the SVG."""
+    svg.parent.mkdir(parents=True, exist_ok=True)
+    spy = subprocess.Popen(
+        [str(live.BIN / "py-spy"), "record", "--pid", str(pid), "--subprocesses", "--rate", "200",
+         "--format", "flamegraph", "--output", str(svg)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    stack.callback(spy.kill)
+    time.sleep(1.0)  # attached before the first turn
+    return spy
+
+
+def _stop_flame_graph(spy: subprocess.Popen[bytes]) -> None:
+    spy.send_signal(signal.SIGINT)
+    try:
+        spy.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        spy.kill()
 
 
 def _row(backend: str, app: str, r: LoadResult) -> dict[str, Any]:
@@ -299,6 +330,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--out", type=Path, default=OUT)
     p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--workers", type=int, default=1, help="bankdesk serve --workers (default 1)")
+    p.add_argument(
+        "--flame",
+        type=Path,
+        default=None,
+        help="write py-spy flame graphs (SVG) of Bankdesk at the highest level into this folder",
+    )
     args = p.parse_args(argv)
     if args.quick:
         args.turns, args.warmup = 60, 5
