@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,6 +13,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth.tokens import decode_token
+from app.background import running
 from app.errors import Unauthorized, problem
 
 # Every label takes its value from a fixed set, so no request can add a time series: an invented method is
@@ -112,13 +112,8 @@ async def event_loop_lag_monitor(metrics: Metrics, interval: float = LAG_INTERVA
                 worst = lag
                 metrics.loop_lag_max.set(lag)
 
-    task = asyncio.get_running_loop().create_task(watch(), name="event-loop-lag")
-    try:
+    async with running(watch(), name="event-loop-lag"):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 class _BodyTooLarge(Exception):

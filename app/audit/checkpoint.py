@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import fcntl
 import hashlib
 import json
@@ -44,6 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.audit.chain import GENESIS_HASH, ChainVerdict, canonical_json
 from app.audit.service import Head, capped, describe_chain, link_problem, read_chains, read_heads, scan_chains
+from app.background import running
 from app.config import Settings
 from app.models.base import utcnow
 
@@ -447,11 +447,8 @@ async def periodic_checkpoints(
             await asyncio.sleep(settings.audit_checkpoint_seconds)
             await _checkpoint_quietly(log, factory)
 
-    task = asyncio.create_task(loop(), name="audit-checkpoints")
     try:
-        yield log
+        async with running(loop(), name="audit-checkpoints"):
+            yield log
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
         await _checkpoint_quietly(log, factory)

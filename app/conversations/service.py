@@ -51,6 +51,7 @@ from agents.ports import (
 from agents.safety.redact import redact
 from agents.safety.screen import ScreenResult, screen, to_json
 from app.audit.service import append_event
+from app.background import running
 from app.banking.ports import Consent, SqlBankingPort
 from app.conversations import idempotency, repository
 from app.conversations.checkpoints import TurnScopedSaver
@@ -1093,10 +1094,5 @@ async def turn_recovery(services: TurnServices) -> AsyncIterator[None]:
                 log.exception("the sweep for cut-short turns failed")
             await asyncio.sleep(max(services.limits.lease.total_seconds(), 1.0))
 
-    task = asyncio.create_task(sweep())
-    try:
+    async with running(sweep(), name="turn-recovery"):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
