@@ -29,6 +29,7 @@ commit between the read and the wait still wakes it, and it re-reads after a tim
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.events.bus import EventBus, conversation_topic
@@ -47,6 +49,9 @@ from app.support.schemas import SupportHoursOut
 
 PAGE = 200
 POLL_SECONDS = 15.0  # a lost wake-up costs at most this long
+BUSY_RETRY_SECONDS = 1.0  # after no database connection was free for the pool's timeout
+
+log = logging.getLogger(__name__)
 
 _MESSAGE_KINDS = frozenset({"message.received", "confirmation.received", "message.sent", "message.staff"})
 _STATUS_KINDS = {
@@ -209,13 +214,21 @@ async def customer_events(
     typing: bool | None = None
     async with bus.subscribe(conversation_topic(conversation_id)) as wake:
         while until is None or utcnow() < until:
-            async with factory() as session:
-                events, after, full = await read_events(
-                    session, conversation_id=conversation_id, after=after, hours=hours
-                )
-                # Read after the rows: a turn that commits in between shows as "not typing" one read
-                # before its messages, never as "typing" after them.
-                running = await turn_running(session, conversation_id)
+            try:
+                async with factory() as session:
+                    events, after, full = await read_events(
+                        session, conversation_id=conversation_id, after=after, hours=hours
+                    )
+                    # Read after the rows: a turn that commits in between shows as "not typing" one read
+                    # before its messages, never as "typing" after them.
+                    running = await turn_running(session, conversation_id)
+            except PoolTimeout:
+                # The process is overloaded and no connection was free: the stream is not cut (that
+                # would make every open widget reconnect at once, adding load); nothing was read, so
+                # the same position is read again after a pause.
+                log.warning("event stream of %s: no database connection free; reading again", conversation_id)
+                await wake.wait(BUSY_RETRY_SECONDS)
+                continue
             for event in events:
                 yield event
             if running != typing:

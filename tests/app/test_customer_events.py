@@ -24,12 +24,14 @@ from app.audit.service import append_event
 from app.auth.tokens import issue_token
 from app.banking.seed import list_customers, seed_demo_bank
 from app.config import Settings
+from app.conversations.events import customer_events
 from app.db import create_engine, create_sessionmaker
-from app.events.bus import EventBus, conversation_topic
+from app.events.bus import EventBus, InProcessBus, conversation_topic
 from app.main import create_app
 from app.models import Customer, TurnJournal
 from app.models.base import utcnow
 from app.models.enums import HandoffPriority, StaffRole
+from app.support.hours import load_hours
 from tests.factories import (
     SECRET,
     auth,
@@ -497,3 +499,32 @@ async def test_the_stream_ends_when_the_token_expires(
     await asyncio.sleep(1.5)
     r = await stream_client.get(f"/v1/conversations/{conversation.id}/events", headers=headers)
     assert r.status_code == 401
+
+
+async def test_an_open_stream_rides_out_a_process_with_no_free_connection(
+    backend: str, database_url: str, session: AsyncSession
+) -> None:
+    """Overload (every pooled connection busy past the pool timeout) must not cut the customers' open
+    streams: each would reconnect at once and add load. The stream waits, reads again, and goes on."""
+    if backend == "sqlite":
+        pytest.skip("the connection pool's limits are set for Postgres (SQLite has one writer in any case)")
+    customer = await make_customer(session)
+    conversation = await make_conversation(session, customer=customer)
+    await session.commit()
+    engine = create_engine(database_url, pool_size=1, max_overflow=0, pool_timeout=0.2)
+    try:
+        factory = create_sessionmaker(engine)
+        hours = load_hours("Mon-Fri 08:00-20:00", "Europe/London", "")
+        stream = customer_events(
+            factory, InProcessBus(), conversation_id=conversation.id, after=0, hours=hours, poll_seconds=0.1
+        )
+        async with engine.connect():  # a slow request holds the only connection past the timeout
+            first = asyncio.ensure_future(anext(stream))
+            await asyncio.sleep(0.8)
+            assert not first.done()  # still waiting, not failed
+        event = await asyncio.wait_for(first, timeout=5)
+        assert event.name == "typing"
+        assert event.data == {"active": False}
+        await stream.aclose()
+    finally:
+        await engine.dispose()
