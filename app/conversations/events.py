@@ -48,7 +48,10 @@ from app.support.hours import SupportHours
 from app.support.schemas import SupportHoursOut
 
 PAGE = 200
-POLL_SECONDS = 15.0  # a lost wake-up costs at most this long
+# A lost wake-up costs at most this long. Wake-ups are lost only when a Postgres LISTEN connection drops,
+# and its reconnection wakes every reader anyway; each open widget re-reads this often when idle, so with
+# 1,000 open it is 1,000 / POLL_SECONDS reads a second (15 s cost 13 % of a core in bench/slow_conversations).
+POLL_SECONDS = 60.0
 BUSY_RETRY_SECONDS = 1.0  # after no database connection was free for the pool's timeout
 
 log = logging.getLogger(__name__)
