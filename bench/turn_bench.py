@@ -157,7 +157,7 @@ def _flame_graph(stack: contextlib.ExitStack, pid: int, svg: Path) -> subprocess
     svg.parent.mkdir(parents=True, exist_ok=True)
     spy = subprocess.Popen(
         [str(live.BIN / "py-spy"), "record", "--pid", str(pid), "--subprocesses", "--rate", "200",
-         "--format", "flamegraph", "--output", str(svg)],
+         "--format", "flamegraph", "--nonblocking", "--output", str(svg)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
