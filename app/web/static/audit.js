@@ -5,25 +5,16 @@
 // is inserted as text (el() / textContent); charts arrive as SVG images (data: URLs), never as markup. The
 // token is kept in this tab's sessionStorage and sent as a bearer header: no cookie, so no CSRF.
 
-import { api, clearToken, el, getToken, setToken } from "./api.js";
+import { api } from "./api.js";
 import { ConversationSearch } from "./audit-conversations.js";
 import { MetricsView } from "./audit-metrics.js";
 import { Review } from "./audit-review.js";
 import { TranscriptView } from "./audit-trace.js";
+import { staffSignin } from "./staff-signin.js";
 import { KIND, problemText } from "./audit-util.js";
 
 const $ = (id) => document.getElementById(id);
 const ui = {
-  signin: $("bd-signin"),
-  signinError: $("bd-signin-error"),
-  demoForm: $("bd-demo-form"),
-  demoPerson: $("bd-demo-person"),
-  tokenForm: $("bd-token-form"),
-  token: $("bd-token"),
-  workspace: $("bd-workspace"),
-  who: $("bd-who"),
-  whoName: $("bd-who-name"),
-  signout: $("bd-signout"),
   chain: $("bd-chain"),
   announce: $("bd-announce"),
 };
@@ -148,83 +139,28 @@ async function verifyLog() {
 
 // --- sign-in -------------------------------------------------------------------------------------------
 
-function showSignin(message) {
-  ui.signin.hidden = false;
-  ui.workspace.hidden = true;
-  ui.who.hidden = true;
-  ui.chain.hidden = true;
-  ui.signinError.hidden = !message;
-  ui.signinError.textContent = message || "";
-  if (ui.demoForm) loadDemoStaff();
-}
-
-async function loadDemoStaff() {
-  try {
-    const people = await api("/v1/demo/people");
-    const allowed = people.staff.filter((p) => p.role === "auditor" || p.role === "supervisor");
-    allowed.sort((a, b) => (a.role === b.role ? a.full_name.localeCompare(b.full_name) : a.role === "auditor" ? -1 : 1));
-    ui.demoPerson.replaceChildren(
-      ...allowed.map((person) => el("option", { value: person.id }, `${person.full_name} (${person.role})`)),
-    );
-  } catch (error) {
-    ui.demoPerson.replaceChildren(el("option", { value: "" }, "Demo sign-in is not available"));
-  }
-}
-
-async function signIn(token) {
-  setToken(KIND, token);
-  let me;
-  try {
-    me = await api("/v1/audit/me", { kind: KIND });
-  } catch (error) {
-    clearToken(KIND);
-    const why = error.status === 403 ? "this workspace is for auditors and supervisors." : problemText(error);
-    showSignin(`Could not sign in: ${why}`);
-    return;
-  }
-  ui.signin.hidden = true;
-  ui.workspace.hidden = false;
-  ui.who.hidden = false;
-  ui.whoName.textContent = `${me.full_name} · ${me.role}`;
-  loaded.clear();
-  select("conversations");
-  verifyLog();
-  try {
-    await search.loadFacets();
-  } catch (error) {
-    announce(`Could not load the filter values: ${problemText(error)}`);
-  }
-  await search.search();
-  $("bd-filters-title").setAttribute("tabindex", "-1");
-  $("bd-filters-title").focus();
-}
-
-function signOut() {
-  clearToken(KIND);
-  showSignin("You are signed out.");
-  (ui.demoPerson || ui.token).focus();
-}
-
-ui.demoForm?.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  if (!ui.demoPerson.value) return;
-  try {
-    const issued = await api(`/v1/demo/tokens/${encodeURIComponent(ui.demoPerson.value)}`, { method: "POST" });
-    await signIn(issued.token);
-  } catch (error) {
-    showSignin(`Could not sign in: ${problemText(error)}`);
-  }
+const signin = staffSignin({
+  me: "/v1/audit/me",
+  offer: (staff) =>
+    staff
+      .filter((p) => p.role === "auditor" || p.role === "supervisor")
+      .sort((a, b) => (a.role === b.role ? a.full_name.localeCompare(b.full_name) : a.role === "auditor" ? -1 : 1)),
+  refused: (error) =>
+    error.status === 403 ? "this workspace is for auditors and supervisors." : problemText(error),
+  hide: [ui.chain],
+  onSignedIn: async () => {
+    loaded.clear();
+    select("conversations");
+    verifyLog();
+    try {
+      await search.loadFacets();
+    } catch (error) {
+      announce(`Could not load the filter values: ${problemText(error)}`);
+    }
+    await search.search();
+    $("bd-filters-title").setAttribute("tabindex", "-1");
+    $("bd-filters-title").focus();
+  },
 });
 
-ui.tokenForm.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const token = ui.token.value.trim();
-  ui.token.value = "";
-  if (token) await signIn(token);
-});
-
-ui.signout.addEventListener("click", signOut);
-
-const saved = getToken(KIND);
-if (saved) signIn(saved);
-else showSignin();
+signin.start();

@@ -3,22 +3,13 @@
 // Everything shown comes from the JSON API and is inserted as text (el() and textContent), never as HTML.
 // The token is kept in this tab's sessionStorage and sent as a bearer header: no cookie, no CSRF.
 
-import { api, clearToken, el, getToken, openStream, setToken } from "./api.js";
+import { el, openStream } from "./api.js";
 import { setServerNow, slaState, STATUS_LABEL, tickCountdowns, words } from "./console-format.js";
 import { HandoffView } from "./console-handoff.js";
+import { staffSignin } from "./staff-signin.js";
 
 const $ = (id) => document.getElementById(id);
 const ui = {
-  signin: $("bd-signin"),
-  signinError: $("bd-signin-error"),
-  demoForm: $("bd-demo-form"),
-  demoPerson: $("bd-demo-person"),
-  tokenForm: $("bd-token-form"),
-  token: $("bd-token"),
-  workspace: $("bd-workspace"),
-  who: $("bd-who"),
-  whoName: $("bd-who-name"),
-  signout: $("bd-signout"),
   conn: $("bd-conn"),
   queueTitle: $("bd-queue-title"),
   queueCount: $("bd-queue-count"),
@@ -55,82 +46,33 @@ const view = new HandoffView($("bd-handoff"), {
 
 // --- sign-in ---------------------------------------------------------------------------------------------
 
-function showSignin(message) {
-  ui.signin.hidden = false;
-  ui.workspace.hidden = true;
-  ui.who.hidden = true;
-  ui.conn.hidden = true;
-  ui.signinError.hidden = !message;
-  ui.signinError.textContent = message || "";
-  if (ui.demoForm) loadDemoStaff();
-}
-
-async function loadDemoStaff() {
-  try {
-    const people = await api("/v1/demo/people");
+const signin = staffSignin({
+  me: "/v1/handoffs/me",
+  offer: (staff) => {
     const roleOrder = { agent: 0, supervisor: 1, auditor: 2 };
-    const staff = [...people.staff].sort((a, b) => roleOrder[a.role] - roleOrder[b.role]);
-    ui.demoPerson.replaceChildren(
-      ...staff.map((person) => el("option", { value: person.id }, `${person.full_name} (${person.role})`)),
-    );
-  } catch (error) {
-    ui.demoPerson.replaceChildren(el("option", { value: "" }, "Demo sign-in is not available"));
-  }
-}
-
-async function signIn(token) {
-  setToken("staff", token);
-  try {
-    state.me = await api("/v1/handoffs/me", { kind: "staff" });
-  } catch (error) {
-    clearToken("staff");
-    const why = error.status === 403 ? "This token is not a staff token." : error.detail || error.message;
-    showSignin(`Could not sign in: ${why}`);
-    return;
-  }
-  ui.signin.hidden = true;
-  ui.workspace.hidden = false;
-  ui.who.hidden = false;
-  ui.whoName.textContent = `${state.me.full_name} · ${state.me.role}`;
-  ui.queueScope.textContent =
-    state.me.role === "agent"
-      ? "Waiting handoffs and the ones you hold, most urgent first."
-      : "The whole team's open and claimed handoffs, most urgent first.";
-  startQueue();
-  ui.queueTitle.focus();
-}
-
-function signOut() {
-  if (state.stream) state.stream.close();
-  state.stream = null;
-  view.close({ silent: true });
-  state.me = null;
-  state.queue = [];
-  state.seen = null;
-  clearToken("staff");
-  showSignin("You are signed out.");
-  (ui.demoPerson || ui.token).focus();
-}
-
-ui.demoForm?.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  if (!ui.demoPerson.value) return;
-  try {
-    const issued = await api(`/v1/demo/tokens/${encodeURIComponent(ui.demoPerson.value)}`, { method: "POST" });
-    await signIn(issued.token);
-  } catch (error) {
-    showSignin(`Could not sign in: ${error.detail || error.message}`);
-  }
+    return [...staff].sort((a, b) => roleOrder[a.role] - roleOrder[b.role]);
+  },
+  refused: (error) =>
+    error.status === 403 ? "This token is not a staff token." : error.detail || error.message,
+  hide: [ui.conn],
+  onSignedIn: (me) => {
+    state.me = me;
+    ui.queueScope.textContent =
+      me.role === "agent"
+        ? "Waiting handoffs and the ones you hold, most urgent first."
+        : "The whole team's open and claimed handoffs, most urgent first.";
+    startQueue();
+    ui.queueTitle.focus();
+  },
+  onSignedOut: () => {
+    if (state.stream) state.stream.close();
+    state.stream = null;
+    view.close({ silent: true });
+    state.me = null;
+    state.queue = [];
+    state.seen = null;
+  },
 });
-
-ui.tokenForm.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const token = ui.token.value.trim();
-  ui.token.value = "";
-  if (token) await signIn(token);
-});
-
-ui.signout.addEventListener("click", signOut);
 
 // --- the queue -------------------------------------------------------------------------------------------
 
@@ -158,7 +100,7 @@ function startQueue() {
     },
     onState: (status, code) => {
       setConnection(status);
-      if (status === "denied") showSignin(code === 401 ? "Your sign-in has expired. Please sign in again." : "");
+      if (status === "denied") signin.show(code === 401 ? "Your sign-in has expired. Please sign in again." : "");
     },
   });
 }
@@ -219,6 +161,4 @@ function select(id) {
 // --- start -----------------------------------------------------------------------------------------------
 
 window.setInterval(() => tickCountdowns(), 1000);
-const token = getToken("staff");
-if (token) signIn(token);
-else showSignin("");
+signin.start();
