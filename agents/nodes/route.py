@@ -34,6 +34,7 @@ from agents.procedures.textparse import (
     parse_date_range,
     parse_last4,
     parse_ordinal,
+    parse_report_kind,
 )
 from agents.state import AgentState
 from agents.triage.routes import Route
@@ -74,13 +75,34 @@ FLOW_BY_INTENT: Mapping[str, str] = MappingProxyType({"vulnerability": "vulnerab
 SHORT_ANSWER_WORDS = 4
 
 
+def _names_an_answer(text: str, today: date) -> bool:
+    """The words name something a procedure's question asks for: a card, an account, a position in a list,
+    an amount, a date, a currency, lost or stolen ("2", "the visa one", "ending 4321", "savings", "£24")."""
+    return bool(
+        parse_last4(text, bare_allowed=True)[0]
+        or parse_card_brand(text)
+        or parse_account_kind(text)
+        or parse_ordinal(text)
+        or parse_currency(text)
+        or parse_amount(text)[0]
+        or parse_date_range(text, today)[0]
+        or parse_report_kind(text)
+    )
+
+
 def _answers_pending_question(state: AgentState, runtime: Runtime[AgentContext]) -> bool:
-    """A short reply ("2", "the visa one", "ending 4321") answers the question; a clear new request not."""
+    """A short reply ("2", "the visa one", "ending 4321") answers the question; a clear new request does
+    not, however short ("whats my balance", "show recent transactions" while the agent asks which card)."""
     tri = state.get("triage") or {}
-    if len(state.get("text", "").split()) <= SHORT_ANSWER_WORDS:
-        return True
+    text = state.get("text", "")
+    active = state.get("procedure")
     strong = tri.get("confidence", 0.0) >= runtime.context.settings.triage_threshold
     other = procedure_for_intent(tri.get("intent", ""), runtime.context.procedures)
+    new_request = (strong and other is not None and other.name != active) or (
+        requested_card_action(text) not in (None, active)
+    )
+    if len(text.split()) <= SHORT_ANSWER_WORDS:
+        return not (new_request and not _names_an_answer(text, today_of(state)))
     return not (strong and other is not None)
 
 
