@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from agents.safety.checksums import luhn_check_digit, luhn_is_valid
@@ -59,6 +60,9 @@ ARABIC_INDIC = {str(d): chr(0x0660 + d) for d in range(10)}
 DIGIT_STYLES = [{}, FULL_WIDTH, SUPERSCRIPT, ARABIC_INDIC]
 
 _RUN = re.compile(r"\d+")
+_SEPARATED_RUN = re.compile(r"\d+(?:[\s\-/,.()+_]+\d+)*")
+_DECIMAL = re.compile(r"\d+[.,]\d+")  # one bare point or comma between just two groups
+_THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")  # a bare comma before exactly three digits
 
 
 @st.composite
@@ -93,6 +97,11 @@ def written_pans(draw: st.DrawFn, pan: str) -> str:
         parts.append(draw(st.sampled_from(choices)))
         parts.append(_wrap(draw, shown))
     text = "".join(parts)
+    # Separators that fold away (invisible marks, "") join their groups, so the documented rules above hold
+    # for the groups as they read after folding too: "100.000\u200b000008" reads "100.000000008", a decimal.
+    for run in _SEPARATED_RUN.finditer(normalise(text).text):
+        assume(not _DECIMAL.fullmatch(run.group()))
+        assume(not _THOUSANDS.search(run.group()))
     # A leading '+' (a phone's country code is 1-3 digits, so a first group of four or more).
     if len(groups[0]) >= 4 and draw(st.booleans()):
         text = "+" + text
