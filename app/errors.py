@@ -104,18 +104,6 @@ def _jsonable_errors(errors: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _retry_later(request: Request, why: str, *, type_slug: str) -> JSONResponse:
-    """503 with Retry-After, for a request refused before anything of it was written."""
-    return problem(
-        503,
-        "Service Unavailable",
-        f"{why}; nothing of this request was saved. Retry shortly.",
-        type_slug=type_slug,
-        instance=request.url.path,
-        headers={"Retry-After": "2"},
-    )
-
-
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
@@ -173,7 +161,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
         if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
             log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
-            return _retry_later(request, "The database is not reachable right now", type_slug="unavailable")
+            return problem(
+                503,
+                "Service Unavailable",
+                "The database is not reachable right now; nothing of this request was saved. Retry shortly.",
+                type_slug="unavailable",
+                instance=request.url.path,
+                headers={"Retry-After": "2"},
+            )
         log.exception("database error on %s %s", request.method, request.url.path)
         return problem(500, "Internal Server Error", "An unexpected error occurred", type_slug="internal")
 
@@ -182,7 +177,14 @@ def install_error_handlers(app: FastAPI) -> None:
         # Every database connection of this process stayed busy for the whole pool timeout: the process is
         # overloaded. The request never got a connection, so nothing of it was written.
         log.warning("no database connection free on %s %s: %s", request.method, request.url.path, exc)
-        return _retry_later(request, "The service is busy right now", type_slug="busy")
+        return problem(
+            503,
+            "Service Unavailable",
+            "The service is busy right now; nothing of this request was saved. Retry shortly.",
+            type_slug="busy",
+            instance=request.url.path,
+            headers={"Retry-After": "2"},
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

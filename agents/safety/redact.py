@@ -527,6 +527,8 @@ def redact(text: str) -> Redaction:
 def contains_full_pan(text: str) -> bool:
     """True when any Luhn-valid 12-19 digit card number is present, written in any of the forms `redact`
     recognises (same normalisation, same separators): the stores' last line of defence."""
+    if text.isascii() and sum(c.isdigit() for c in text) < CARD_MIN_DIGITS:
+        return False  # ASCII text folds to itself (less any markup): fewer digits than a card has
     folded = fold(text)
     return any(True for _ in _card_matches(folded, require_luhn=True, label=_stored_label("card")))
 

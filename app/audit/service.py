@@ -35,12 +35,16 @@ async def _lock_chain(session: AsyncSession, chain_id: str) -> None:
         await session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:c, 0))"), {"c": chain_id})
 
 
-_HEADS = "audit_chain_heads"  # session.info: (the transaction, the heads of the chains it holds)
+_HEADS = "audit_chain_heads"  # session.info: the chains this transaction holds, and their heads
 
 
-async def _held_heads(session: AsyncSession) -> dict[str, tuple[int, str]]:
-    """The chains this transaction has locked, each with its head (position, hash) as this transaction
-    left it. Keyed by the transaction, so a committed or rolled-back one never lends its heads to the next."""
+async def _chain_head(session: AsyncSession, chain_id: str) -> tuple[int, str]:
+    """The chain's next position and previous hash, locking the chain on the transaction's first append.
+
+    The transaction holds the chain's lock until it ends, so the head it read stays the head: later appends
+    in the same transaction take it from ``session.info`` instead of locking and reading again. The cache
+    is keyed by the transaction, so a rolled-back or committed transaction never lends its heads to the next.
+    """
     await session.connection()  # begins the transaction if none is open yet, so it has an identity
     transaction = session.sync_session.get_transaction()
     held = session.info.get(_HEADS)
@@ -48,21 +52,18 @@ async def _held_heads(session: AsyncSession) -> dict[str, tuple[int, str]]:
         held = (transaction, {})
         session.info[_HEADS] = held
     heads: dict[str, tuple[int, str]] = held[1]
-    return heads
-
-
-async def _lock_and_read_head(session: AsyncSession, chain_id: str) -> tuple[int, str]:
-    """Lock the chain for the rest of the transaction and read its head: (0, genesis) for a new chain."""
-    await _lock_chain(session, chain_id)
-    head = (
-        await session.execute(
-            select(AuditEvent.chain_seq, AuditEvent.hash)
-            .where(AuditEvent.chain_id == chain_id)
-            .order_by(AuditEvent.chain_seq.desc())
-            .limit(1)
-        )
-    ).first()
-    return (int(head[0]), str(head[1])) if head else (0, GENESIS_HASH)
+    if chain_id not in heads:
+        await _lock_chain(session, chain_id)
+        head = (
+            await session.execute(
+                select(AuditEvent.chain_seq, AuditEvent.hash)
+                .where(AuditEvent.chain_id == chain_id)
+                .order_by(AuditEvent.chain_seq.desc())
+                .limit(1)
+            )
+        ).first()
+        heads[chain_id] = (int(head[0]), str(head[1])) if head else (0, GENESIS_HASH)
+    return heads[chain_id]
 
 
 async def append_event(
@@ -77,10 +78,7 @@ async def append_event(
     flush (the caller's commit at the latest), together with the other rows of the unit of work: a turn's
     events cost one lock, one read of the head and one batched INSERT, not one round trip each."""
     chain_id = chain_id_for(conversation_id)
-    heads = await _held_heads(session)
-    if chain_id not in heads:  # the transaction's first event on this chain; it holds the lock from now on
-        heads[chain_id] = await _lock_and_read_head(session, chain_id)
-    last_seq, prev_hash = heads[chain_id]
+    last_seq, prev_hash = await _chain_head(session, chain_id)
     chain_seq = last_seq + 1
     payload_json = canonical_json(payload)
     created_at = utcnow()
@@ -105,7 +103,7 @@ async def append_event(
         hash=chain_hash(prev_hash, body),
     )
     session.add(event)
-    heads[chain_id] = (chain_seq, event.hash)
+    session.info[_HEADS][1][chain_id] = (chain_seq, event.hash)
     return event
 
 
