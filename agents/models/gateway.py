@@ -309,6 +309,7 @@ class Gateway:
                 variant=run.meta.variant,
                 created_at=started_at,
                 detail=detail,
+                escalation=run.meta.escalation,
             )
         )
         run.attempts.append(Attempt(call_id, entry.provider, entry.model, outcome, detail))

@@ -1,4 +1,5 @@
-"""The gateway configuration (TOML): providers, tiers of ordered fallback entries, A/B variants."""
+"""The gateway configuration (TOML): providers, tiers of ordered fallback entries, A/B variants, and the
+escalation policy (agents.models.escalation)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from agents.models.errors import GatewayConfigError
+from agents.models.escalation import EscalationPolicy
 
 ProviderKind = Literal["local", "openai", "anthropic"]
 KNOWN_KINDS: tuple[ProviderKind, ...] = ("local", "openai", "anthropic")
@@ -74,6 +76,8 @@ class GatewayConfig(_Strict):
     providers: dict[str, ProviderSettings] = Field(default_factory=dict)
     tiers: dict[str, list[TierEntry]]
     variants: dict[str, VariantSettings] = Field(default_factory=dict)
+    escalation: EscalationPolicy = Field(default_factory=EscalationPolicy)
+    """Which tier each model step starts on and when a turn moves up; the defaults are the graph's own."""
 
     @model_validator(mode="before")
     @classmethod

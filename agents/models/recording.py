@@ -36,6 +36,9 @@ class CallRecord:
     """Timezone-aware UTC start of the attempt."""
     detail: str | None = None
     """Why a failed attempt failed (exception summary); None on success."""
+    escalation: str | None = None
+    """The escalation rule (agents.models.escalation) that moved this call up a tier; None for a step's
+    starting tier."""
 
 
 class CallRecorder(Protocol):

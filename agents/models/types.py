@@ -89,6 +89,8 @@ class CallMeta:
     conversation_id: str | None
     node: str
     variant: str | None = None
+    escalation: str | None = None
+    """The escalation rule that moved this call up a tier (None: the step's starting tier)."""
 
 
 @dataclass(frozen=True)

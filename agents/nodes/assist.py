@@ -18,6 +18,7 @@ from agents.context import AgentContext
 from agents.models.errors import TierUnavailable
 from agents.models.types import ChatMessage, ModelRequest
 from agents.nodes.common import BudgetExceeded, call_model, emit, emit_step, take_call_ids
+from agents.nodes.escalation import assist_tier
 from agents.state import AgentState
 from agents.tools import ToolArgumentError, run_tool, to_tool_specs
 
@@ -50,7 +51,9 @@ async def assist(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
             request = ModelRequest(
                 task="tool_select", messages=list(messages), tools=tools, max_output_tokens=400
             )
-            response = await call_model(runtime, state, tier="mini", node="assist", request=request)
+            response = await call_model(
+                runtime, state, tier=assist_tier(runtime), node="assist", request=request
+            )
             if not response.tool_calls:
                 draft = response.text.strip()
                 emit_step(

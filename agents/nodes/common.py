@@ -33,15 +33,27 @@ def emit_step(node: str, decision: str, **data: Any) -> None:
 
 
 async def call_model(
-    runtime: Runtime[AgentContext], state: AgentState, *, tier: str, node: str, request: ModelRequest
+    runtime: Runtime[AgentContext],
+    state: AgentState,
+    *,
+    tier: str,
+    node: str,
+    request: ModelRequest,
+    escalation: str | None = None,
 ) -> ModelResponse:
-    """Call a tier through the gateway, refusing once the conversation's budget is spent."""
+    """Call a tier through the gateway, refusing once the conversation's budget is spent.
+
+    ``escalation`` names the rule (agents.models.escalation) that moved the call above the step's starting
+    tier; it is recorded with the call.
+    """
     ctx = runtime.context
     spent_tokens = state.get("tokens_used", 0) + ctx.scratch.get("tokens", 0)
     spent_cost = state.get("cost_usd_micros", 0) + ctx.scratch.get("cost", 0)
     if spent_tokens >= ctx.settings.token_budget or spent_cost >= ctx.settings.cost_budget_usd_micros:
         raise BudgetExceeded(f"budget spent: {spent_tokens} tokens, {spent_cost} micro-USD")
-    meta = CallMeta(conversation_id=ctx.conversation_id, node=node, variant=ctx.variant)
+    meta = CallMeta(
+        conversation_id=ctx.conversation_id, node=node, variant=ctx.variant, escalation=escalation
+    )
     response = await ctx.gateway.call(tier, request, meta=meta)
     ctx.call_ids.append(response.call_id)
     used = response.input_tokens + response.output_tokens

@@ -13,6 +13,7 @@ from agents.context import AgentContext
 from agents.models.errors import TierUnavailable
 from agents.models.types import ChatMessage, ModelRequest
 from agents.nodes.common import BudgetExceeded, call_model, emit, emit_step, take_call_ids
+from agents.nodes.escalation import phrase_tier, review_tier
 from agents.nodes.language import disclosure_text, phrase_instruction, reply_language
 from agents.state import AgentState
 
@@ -42,8 +43,10 @@ async def phrase(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         max_output_tokens=400,
     )
     try:
-        tier = "nano" if language is None else "mini"
-        response = await call_model(runtime, state, tier=tier, node="phrase", request=request)
+        tier, rule = phrase_tier(runtime, state, language)
+        response = await call_model(
+            runtime, state, tier=tier, node="phrase", request=request, escalation=rule
+        )
         text = response.text.strip() or draft
         decision = "phrased" if text != draft else "as_drafted"
     except (TierUnavailable, BudgetExceeded) as exc:
@@ -70,10 +73,12 @@ async def compliance(state: AgentState, runtime: Runtime[AgentContext]) -> dict[
     review: dict[str, Any] | None = None
     if ctx.settings.llm_review and outcome != "block":
         try:
+            tier, rule = review_tier(runtime, outcome)
             response = await call_model(
                 runtime,
                 state,
-                tier="mini",
+                tier=tier,
+                escalation=rule,
                 node="compliance",
                 request=ModelRequest(
                     task="review",

@@ -11,6 +11,7 @@ from agents.models.errors import TierUnavailable
 from agents.models.types import ChatMessage, ModelRequest
 from agents.nodes.common import BudgetExceeded, call_model, emit, emit_step, stream_text, take_call_ids
 from agents.nodes.dialogue import composed_reply
+from agents.nodes.escalation import summary_tier
 from agents.state import AgentState
 from agents.summary import SUMMARY_SYSTEM, extractive_summary, transcript_text
 
@@ -64,7 +65,7 @@ async def handoff(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         response = await call_model(
             runtime,
             state,
-            tier="large",
+            tier=summary_tier(runtime),
             node="handoff",
             request=ModelRequest(
                 task="summary",

@@ -1,4 +1,5 @@
-"""triage: what does the customer want, and how sure are we? Nano tier first; below the threshold, mini."""
+"""triage: what does the customer want, and how sure are we? Nano tier first; below the threshold, mini
+(the tiers and thresholds are the models config's escalation policy: agents.nodes.escalation)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from agents.models.errors import TierUnavailable
 from agents.models.structured import Absent, StructuredOutput, output_schema
 from agents.models.types import ChatMessage, ModelRequest
 from agents.nodes.common import BudgetExceeded, call_model, emit_step, take_call_ids
+from agents.nodes.escalation import low_confidence_ladder, second_clarification_tier, triage_start
 from agents.state import AgentState
 from agents.triage.routes import ROUTES, route_for
 
@@ -89,16 +91,34 @@ async def triage(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         emit_step("triage", forced, **result)
         return {"triage": result, "low_confidence_streak": 0}
     request = triage_request(state.get("text", ""), state.get("history", []), state.get("frame"))
+    escalations: list[str] = []
     try:
-        response = await call_model(runtime, state, tier="nano", node="triage", request=request)
+        tier = triage_start(runtime)
+        response = await call_model(runtime, state, tier=tier, node="triage", request=request)
         intent, confidence, alternatives = _parse(response.data)
-        tier = "nano"
-        if confidence < settings.triage_threshold:
-            escalated = await call_model(runtime, state, tier="mini", node="triage", request=request)
+        # The escalation policy (models config): up the ladder while unsure, and once more before asking
+        # a customer a second time what they meant.
+        ladder, threshold = low_confidence_ladder(runtime, tier)
+        steps = [(t, "low_confidence") for t in ladder]
+        while steps and confidence < threshold:
+            tier, rule = steps.pop(0)
+            escalated = await call_model(
+                runtime, state, tier=tier, node="triage", request=request, escalation=rule
+            )
+            escalations.append(rule)
             e_intent, e_conf, e_alts = _parse(escalated.data)
             if e_conf >= confidence:
                 intent, confidence, alternatives = e_intent, e_conf, e_alts or alternatives
-            tier = "mini"
+        if (higher := second_clarification_tier(runtime, state, tier, confidence)) is not None:
+            rule = "second_clarification"
+            escalated = await call_model(
+                runtime, state, tier=higher, node="triage", request=request, escalation=rule
+            )
+            escalations.append(rule)
+            tier = higher
+            e_intent, e_conf, e_alts = _parse(escalated.data)
+            if e_conf >= confidence:
+                intent, confidence, alternatives = e_intent, e_conf, e_alts or alternatives
     except TierUnavailable as exc:
         emit_step("triage", "degraded", error=str(exc), model_call_ids=take_call_ids(runtime))
         return {"flow": "degraded", "triage": {}}
@@ -119,6 +139,8 @@ async def triage(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         "tier": tier,
         "confident": confident,
     }
+    if escalations:
+        result["escalations"] = escalations
     streak = 0 if confident else state.get("low_confidence_streak", 0) + 1
     emit_step("triage", intent, **result, model_call_ids=take_call_ids(runtime))
     return {"triage": result, "low_confidence_streak": streak}
