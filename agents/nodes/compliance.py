@@ -7,6 +7,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from agents.compliance.faithfulness import check_rewording
 from agents.compliance.review import ReviewVerdict, review_prompt
 from agents.compliance.rules import ComplianceContext, check_draft
 from agents.context import AgentContext
@@ -42,6 +43,7 @@ async def phrase(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         inputs={"draft": draft, "kind": state.get("draft_kind", "answer"), "language": language or "en"},
         max_output_tokens=400,
     )
+    unfaithful: dict[str, Any] = {}
     try:
         tier, rule = phrase_tier(runtime, state, language)
         response = await call_model(
@@ -49,9 +51,15 @@ async def phrase(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         )
         text = response.text.strip() or draft
         decision = "phrased" if text != draft else "as_drafted"
+        check = check_rewording(draft, text, prompt=system, same_language=language is None)
+        if text != draft and not check.faithful:
+            # The grounded draft is what the bank's data says: a rewording that lost or invented a figure,
+            # dropped the question or echoed the prompt is not sent (the step's `faithfulness` says why).
+            unfaithful = {"faithfulness": list(check.problems), "rejected": text[:500]}
+            text, decision = draft, "faithfulness_fallback"
     except (TierUnavailable, BudgetExceeded) as exc:
         text, decision = draft, f"as_drafted ({type(exc).__name__})"
-    emit_step("phrase", decision, model_call_ids=take_call_ids(runtime))
+    emit_step("phrase", decision, **unfaithful, model_call_ids=take_call_ids(runtime))
     return {"draft": text}
 
 
