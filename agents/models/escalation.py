@@ -55,21 +55,34 @@ class LowConfidenceRule(_Strict):
     to: Tier = "mini"
 
 
-class Rule(_Strict):
+class ComplianceRewriteRule(_Strict):
+    """The rule checks had to rewrite the draft: the model review of the rewritten reply runs on ``to``."""
+
     enabled: bool = False
-    to: Tier
+    to: Tier = "large"
+
+
+class FrustratedRule(_Strict):
+    """The customer reads as frustrated (or the turn was screened as a complaint): phrasing runs on ``to``."""
+
+    enabled: bool = False
+    to: Tier = "mini"
+
+
+class SecondClarificationRule(_Strict):
+    """The previous turn was not understood and this one is not either: before a second clarification (or
+    the handoff that follows it), triage asks ``to``."""
+
+    enabled: bool = False
+    to: Tier = "large"
 
 
 class EscalationPolicy(_Strict):
     start: StepTiers = Field(default_factory=StepTiers)
     low_confidence: LowConfidenceRule = Field(default_factory=LowConfidenceRule)
-    compliance_rewrite: Rule = Field(default_factory=lambda: Rule(to="large"))
-    """The rule checks had to rewrite the draft: the model review of the rewritten reply runs on ``to``."""
-    frustrated: Rule = Field(default_factory=lambda: Rule(to="mini"))
-    """The customer reads as frustrated (or the turn was screened as a complaint): phrasing runs on ``to``."""
-    second_clarification: Rule = Field(default_factory=lambda: Rule(to="large"))
-    """The previous turn was not understood and this one is not either: before a second clarification
-    (or the handoff that follows it), triage asks ``to``."""
+    compliance_rewrite: ComplianceRewriteRule = Field(default_factory=ComplianceRewriteRule)
+    frustrated: FrustratedRule = Field(default_factory=FrustratedRule)
+    second_clarification: SecondClarificationRule = Field(default_factory=SecondClarificationRule)
 
     @model_validator(mode="after")
     def _rules_move_up(self) -> EscalationPolicy:
@@ -80,7 +93,7 @@ class EscalationPolicy(_Strict):
             ("frustrated", "phrase"),
             ("second_clarification", "triage"),
         ):
-            rule: LowConfidenceRule | Rule = getattr(self, name)
+            rule = getattr(self, name)
             start: str = getattr(self.start, step)
             if rule.enabled and rank(rule.to) <= rank(start):
                 problems.append(
