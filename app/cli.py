@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from app.config import Settings, get_settings
@@ -315,6 +316,62 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return eval_command(args.csv, as_json=args.json, grade=grade, cache_dir=settings.model_cache_dir)
 
 
+def cmd_evaluation(args: argparse.Namespace) -> int:
+    """`bankdesk eval scenarios|compare|replay|traffic`: each lives in its own module of app/evaluation/."""
+    import importlib
+
+    module = importlib.import_module(f"app.evaluation.{args.what}")
+    code: int = module.command(args)
+    return code
+
+
+def _add_evaluation_parsers(eval_sub: Any) -> None:
+    s = eval_sub.add_parser(
+        "scenarios",
+        help="run the conversation scenarios K times against a model configuration; report.md/json and plots",
+    )
+    s.add_argument("--models", type=Path, default=None, help="models config TOML (default: the bundled one)")
+    s.add_argument("--k", type=int, default=1, help="runs per scenario (pass^k needs every run to pass)")
+    s.add_argument("--tag", action="append", default=[], help="only scenarios in this category (repeatable)")
+    s.add_argument("--dir", type=Path, default=None, help="a folder of scenario files (default: the suite)")
+    s.add_argument("--out", type=Path, default=Path("eval-out/scenarios"), help="where the report goes")
+    s.set_defaults(func=cmd_evaluation)
+
+    c = eval_sub.add_parser(
+        "compare", help="the same scenarios under two model configurations, side by side; gates a change"
+    )
+    c.add_argument("a", type=Path, help="configuration A (models TOML)")
+    c.add_argument("b", type=Path, help="configuration B (models TOML)")
+    c.add_argument("--k", type=int, default=1)
+    c.add_argument("--tag", action="append", default=[])
+    c.add_argument("--dir", type=Path, default=None)
+    c.add_argument(
+        "--max-drop",
+        type=float,
+        default=0.02,
+        help="exit 1 when B's pass rate is more than this below A's (a fraction; default 0.02)",
+    )
+    c.add_argument("--out", type=Path, default=Path("eval-out/compare"))
+    c.set_defaults(func=cmd_evaluation)
+
+    r = eval_sub.add_parser(
+        "replay",
+        help="replay stored conversations under another configuration, tools answered from the record",
+    )
+    r.add_argument("--since", required=True, help="first day (YYYY-MM-DD) of stored conversations to replay")
+    r.add_argument("--until", default=None, help="last day (YYYY-MM-DD), inclusive (default: today)")
+    r.add_argument("--models", type=Path, required=True, help="configuration B (models TOML)")
+    r.add_argument("--limit", type=int, default=None, help="at most this many conversations")
+    r.add_argument("--out", type=Path, default=Path("eval-out/replay"))
+    r.set_defaults(func=cmd_evaluation)
+
+    t = eval_sub.add_parser("traffic", help="the A/B view of real traffic per model variant")
+    t.add_argument("--since", required=True, help="first day (YYYY-MM-DD)")
+    t.add_argument("--until", default=None, help="last day (YYYY-MM-DD), inclusive (default: today)")
+    t.add_argument("--out", type=Path, default=Path("eval-out/traffic"))
+    t.set_defaults(func=cmd_evaluation)
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from agents.triage.cli import static_vectors_command, train_command
 
@@ -398,6 +455,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--json", action="store_true", help="print one JSON object")
     t.add_argument("--grade", choices=["light", "embeddings"], default=None)
     t.set_defaults(func=cmd_eval)
+    _add_evaluation_parsers(eval_sub)
 
     p = sub.add_parser("train", help="train (or load from cache) the triage model")
     p.add_argument("--grade", choices=["light", "embeddings"], default=None)
