@@ -15,12 +15,15 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
+from agents.dialogue.cues import impersonation_scam, urgent_intent
+from agents.dialogue.support_cues import scam_message
 from agents.models.errors import TierUnavailable
 from agents.models.types import ChatMessage, ModelRequest
 from agents.nodes.common import BudgetExceeded, call_model, emit, emit_step, take_call_ids
 from agents.nodes.escalation import assist_tier
 from agents.state import AgentState
 from agents.tools import ToolArgumentError, run_tool, to_tool_specs
+from agents.triage.routes import ROUTES
 
 MAX_ROUNDS = 3
 ASSIST_SYSTEM = (
@@ -33,8 +36,36 @@ ASSIST_SYSTEM = (
 )
 
 
+def urgent_turn(state: AgentState) -> str | None:
+    """Why this turn is urgent (a lost, stolen or compromised card, payments not recognised, a scam, a
+    customer at risk), or None. Urgent turns never go to free-form assist: a small or confused model there
+    answers with something invented and no freeze offer, which is the worst answer to "my purse got
+    pinched". Read from the wording, from screen, and from triage's best guess even when it was unsure."""
+    text = state.get("text", "")
+    tri = state.get("triage") or {}
+    intent = str(tri.get("intent", ""))
+    if cue := urgent_intent(text) or state.get("urgent"):
+        return str(cue)
+    if intent in ROUTES and ROUTES[intent].urgent:
+        return intent
+    if impersonation_scam(text) or scam_message(text):
+        return "scam"
+    return None
+
+
 async def assist(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     ctx = runtime.context
+    if held := urgent_turn(state):
+        # route keeps urgent turns away from here; should one arrive all the same, a person takes it.
+        emit_step("assist", "held_back_urgent", urgent=held)
+        return {
+            "draft": _URGENT,
+            "draft_kind": "answer",
+            "handoff": {
+                "reason": f"urgent request ({held}) not for the assisting model",
+                "priority": "urgent",
+            },
+        }
     messages = [ChatMessage("system", ASSIST_SYSTEM)]
     for turn in state.get("history", [])[-8:]:
         content = turn.get("content", "")
@@ -91,6 +122,10 @@ async def assist(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     return {"draft": _FALLBACK, "draft_kind": "question"}
 
 
+_URGENT = (
+    "If your card is lost or stolen, or you don't recognise a payment, you can freeze the card at once "
+    "in the app, or ask me to freeze it."
+)
 _FALLBACK = (
     "I'm not sure I understood. Could you put it another way? "
     "You can also ask to speak to a person at any time."

@@ -22,6 +22,7 @@ from agents.dialogue.cues import (
 )
 from agents.dialogue.recurring_cues import recurring_request
 from agents.dialogue.spending_cues import referred_amount, spending_intent
+from agents.nodes.assist import urgent_turn
 from agents.nodes.common import emit_step, today_of
 from agents.nodes.screen import handoff_priority
 from agents.procedures.slots import parse_currency
@@ -255,6 +256,14 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
                 "reason": f"{limit} turns in a row not understood",
                 "priority": handoff_priority(list(state.get("cues") or [])),
             }
+        elif runtime.context.settings.llm_tools and (held := urgent_turn(state)):
+            # Never to free-form assist: a card at risk is offered the freeze (confirmed first), anything
+            # else urgent is asked back rather than guessed at.
+            if held in _AFTER_FREEZE or held == "direct_debit_payment_not_recognised":
+                flow, why, update = _urgent_plan(state, held, intent, runtime)
+                why = f"low confidence, {why}"
+            else:
+                flow, why = "clarify", f"low confidence, urgent ({held}): not for the assisting model"
         elif runtime.context.settings.llm_tools:
             flow, why = "assist", "low confidence: the mini tier looks it up"
         elif _help_centre_answers(text, runtime):
