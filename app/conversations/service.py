@@ -846,6 +846,7 @@ def _model_call_row(record: CallRecord, conversation_id: uuid.UUID) -> ModelCall
         latency_ms=record.latency_ms,
         outcome=record.outcome.value,
         detail=record.detail,
+        escalation=record.escalation,
         created_at=record.created_at,
     )
 

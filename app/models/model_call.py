@@ -31,4 +31,6 @@ class ModelCall(Base):
     latency_ms: Mapped[float] = mapped_column(Float)
     outcome: Mapped[str] = mapped_column(String(20))
     detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The escalation rule (models config [escalation]) that moved this call up a tier; None on the step's own.
+    escalation: Mapped[str | None] = mapped_column(String(40), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
