@@ -22,6 +22,7 @@ from app.evaluation.suite import (
     relative,
     run_suite,
     select_scenarios,
+    source_version,
     summarise,
 )
 
@@ -47,6 +48,7 @@ def command(args: argparse.Namespace) -> int:
         + f" --max-drop {args.max_drop} --out {args.out}"
     )
     report["generated_at"] = now_utc()
+    report["source"] = source_version()
     written = write_report(report, args.out)
     lines = ["A " + headline(summaries[0]), "B " + headline(summaries[1]), report["verdict"]]
     lines.append("report: " + ", ".join(str(p) for p in written))
@@ -153,7 +155,7 @@ def markdown(r: Mapping[str, Any]) -> str:
     lines = [
         "# Comparing two model configurations",
         "",
-        f"`{r['command']}` — {r['generated_at']}.",
+        f"`{r['command']}` — {r['generated_at']}, code at {r.get('source', 'unknown')}.",
         "",
         f"A = `{a['configuration']['label']}`, B = `{b['configuration']['label']}`; "
         f"{a['scenarios']} scenarios × {r['k']} runs each, every run on a freshly seeded bank.",

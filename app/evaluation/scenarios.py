@@ -20,6 +20,7 @@ from app.evaluation.suite import (
     relative,
     run_suite,
     select_scenarios,
+    source_version,
     summarise,
 )
 
@@ -36,6 +37,7 @@ def command(args: argparse.Namespace) -> int:
     summary = summarise(run)
     summary["command"] = _command_line(args)
     summary["generated_at"] = now_utc()
+    summary["source"] = source_version()
     written = write_report(summary, args.out)
     sys.stdout.write(headline(summary) + "\n")
     sys.stdout.write("report: " + ", ".join(str(p) for p in written) + "\n")
@@ -109,7 +111,8 @@ def markdown(s: Mapping[str, Any]) -> str:
     lines = [
         f"# Scenario evaluation: {s['configuration']['label']}",
         "",
-        f"`{s['command']}` — {s['generated_at']}, {s['wall_time_s']:.0f} s wall time.",
+        f"`{s['command']}` — {s['generated_at']}, code at {s.get('source', 'unknown')}, "
+        f"{s['wall_time_s']:.0f} s wall time.",
         "",
         f"{s['scenarios']} scenarios × {k} runs = {s['conversations']} conversations, each on a freshly "
         "seeded bank, judged on the replies and on the bank's final state (cards frozen, disputes opened, "

@@ -61,12 +61,26 @@ api_key_env = "OPENAI_API_KEY"
 [providers.anthropic]
 api_key_env = "ANTHROPIC_API_KEY"
 
-[tiers]
-nano = [{ provider = "openai", model = "gpt-5.4-nano", price_in_per_m = 0.2, price_out_per_m = 1.25,
-          timeout_s = 2 }]
-mini = [{ provider = "anthropic", model = "claude-haiku-4-5", price_in_per_m = 1, price_out_per_m = 5,
-          timeout_s = 2 }]
-large = [{ provider = "openai", model = "gpt-4.1", price_in_per_m = 2, price_out_per_m = 8, timeout_s = 2 }]
+[[tiers.nano]]
+provider = "openai"
+model = "gpt-5.4-nano"
+price_in_per_m = 0.2
+price_out_per_m = 1.25
+timeout_s = 2
+
+[[tiers.mini]]
+provider = "anthropic"
+model = "claude-haiku-4-5"
+price_in_per_m = 1
+price_out_per_m = 5
+timeout_s = 2
+
+[[tiers.large]]
+provider = "openai"
+model = "gpt-4.1"
+price_in_per_m = 2
+price_out_per_m = 8
+timeout_s = 2
 """
 # The outage transport answers before any request leaves the process; the SDKs only need a key to exist.
 PLACEHOLDER_KEYS = {"OPENAI_API_KEY": "sk-outage-drill", "ANTHROPIC_API_KEY": "sk-ant-outage-drill"}
@@ -445,6 +459,28 @@ def _run_json(o: RunOutcome) -> dict[str, Any]:
 
 def latencies_of(summary: Mapping[str, Any]) -> list[float]:
     return [ms for r in summary["scenario_results"] for o in r["runs"] for ms in o["turn_latency_ms"]]
+
+
+def source_version() -> str:
+    """The commit the agent's code came from, and whether app/ or agents/ had uncommitted changes."""
+    import subprocess
+
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), "status", "--porcelain", "--", "app", "agents"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"{head} with uncommitted changes in app/ or agents/" if dirty else head
 
 
 def now_utc() -> str:

@@ -115,14 +115,21 @@ def test_scenarios_report_counts_what_happened(tmp_path: Path) -> None:
 
 
 def test_tag_selects_the_scenarios_of_a_category(tmp_path: Path) -> None:
-    folder = _scenario_dir(tmp_path, "freeze-card-confirmed", "human-request-agent-please")
+    folder = _scenario_dir(tmp_path, "freeze-card-confirmed", "human-request-agent-please", "providers-down")
     out = tmp_path / "out"
 
-    assert main(["eval", "scenarios", "--dir", str(folder), "--tag", "handoff", "--out", str(out)]) == 0
+    argv = ["eval", "scenarios", "--dir", str(folder), "--tag", "handoff", "--tag", "providers"]
+    assert main([*argv, "--out", str(out)]) == 0
 
     report = _report(out)
-    assert [r["scenario"] for r in report["scenario_results"]] == ["human-request-agent-please"]
-    assert list(report["categories"]) == ["handoff"]
+    names = [r["scenario"] for r in report["scenario_results"]]
+    assert names == ["human-request-agent-please", "providers-down"]
+    assert list(report["categories"]) == ["handoff", "providers"]
+    # The outage drill: every remote call answered 500, and the agent degraded as the scenario expects.
+    assert report["pass_rate"] == 1.0
+    drill = report["scenario_results"][1]["runs"][0]
+    assert drill["model_calls"] > 0
+    assert report["model_calls"]["failed"] == drill["model_calls"]
 
 
 def test_compare_gates_a_configuration_that_does_worse(tmp_path: Path) -> None:
