@@ -61,6 +61,10 @@ from app.evaluation.stored import (
 )
 
 FIELDS = ("intent", "route", "action", "handoff", "compliance", "reply_chars", "cost_usd_micros")
+# Nodes every turn passes through, or that the fields below read on their own: not part of the route.
+NOT_ROUTE = frozenset(
+    {"triage", "screen", "route", "confirm", "procedure", "execute", "compliance", "phrase", "respond"}
+)
 DECISIVE = ("intent", "route", "action", "handoff")  # a change here means the conversation would diverge
 
 
@@ -174,10 +178,17 @@ def facts_of(
     compliance: list[str] = []
     for step in steps:
         node = step.get("node")
-        if node == "triage" and step.get("intent"):
-            intents.append(str(step["intent"]))
-        elif node == "route":
-            route.append(str(step.get("decision")))
+        if node == "triage":
+            # No intent: the model was not asked or did not answer (e.g. "degraded").
+            intents.append(str(step["intent"]) if step.get("intent") else f"({step.get('decision')})")
+        elif node == "screen":
+            if step.get("decision") != "triage":  # screening itself chose the flow (refuse, scam...)
+                route.append(f"screen:{step.get('decision')}")
+        elif node not in NOT_ROUTE:  # a flow's own node: degraded, handoff, complaint, clarify...
+            route.append(f"{node}:{step.get('decision')}")
+        if node == "route":
+            if step.get("decision") != "procedure":  # a procedure is named by its own step
+                route.append(str(step.get("decision")))
         elif node == "confirm":
             route.append(f"confirm:{step.get('decision')}")
         elif node == "procedure":
@@ -498,6 +509,8 @@ def print_table(report: ReplayReport) -> None:
             *(_cell(t, n) for n in FIELDS),
         )
     console = Console()
+    if not console.is_terminal:  # a file or a pipe: wide enough for the table
+        console = Console(width=160)
     console.print(table)
     console.print(
         f"{s['compared']} of {s['turns']} turns compared; changed: "

@@ -395,6 +395,8 @@ def print_table(report: TrafficReport) -> None:
         sys.stdout.write(render_markdown(report))
         return
     console = Console()
+    if not console.is_terminal:  # a file or a pipe: wide enough for the table
+        console = Console(width=160)
     table = Table(title=f"Traffic per variant ({report.window}); control: {report.control}")
     for column in (
         "variant",
