@@ -200,9 +200,10 @@ class Gateway:
             try:
                 data = parse_structured(result.text, result.data, request.response_model)
             except MalformedOutput as exc:
+                via = f" ({result.note})" if result.note else ""
                 raise ProviderFailure(
                     Outcome.MALFORMED,
-                    f"structured output: {exc}",
+                    f"structured output: {exc}{via}",
                     input_tokens=result.input_tokens,
                     output_tokens=result.output_tokens,
                 ) from exc
@@ -217,6 +218,7 @@ class Gateway:
             latency_ms,
             input_tokens=result.input_tokens,
             output_tokens=result.output_tokens,
+            detail=result.note,
         )
         return ModelResponse(
             text=result.text,

@@ -35,7 +35,8 @@ class CallRecord:
     created_at: datetime
     """Timezone-aware UTC start of the attempt."""
     detail: str | None = None
-    """Why a failed attempt failed (exception summary); None on success."""
+    """Why a failed attempt failed (exception summary); on success None, or a note on how the answer was
+    obtained (e.g. structured output through JSON mode, the server having rejected a JSON schema)."""
     escalation: str | None = None
     """The escalation rule (agents.models.escalation) that moved this call up a tier; None for a step's
     starting tier."""

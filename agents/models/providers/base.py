@@ -28,6 +28,10 @@ class ProviderResult:
     data: dict[str, Any] | None = None
     """Already-structured output (Anthropic forced tool, local handlers); else parsed from text."""
     tool_calls: list[ToolCall] = field(default_factory=list)
+    note: str | None = None
+    """How the answer was obtained when that is worth recording on a successful call (e.g. structured
+    output through JSON mode because the server rejected a JSON schema); the gateway stores it as the
+    call's detail."""
 
 
 ProviderChunk = TextDelta | ProviderResult

@@ -1,9 +1,27 @@
 """OpenAI Chat Completions through the official SDK; also any OpenAI-compatible server (vLLM, Ollama,
-llama.cpp) via base_url."""
+llama.cpp) via base_url.
+
+Structured output: servers differ in what they accept. OpenAI and vLLM take ``response_format``
+``json_schema``; llama.cpp's server (llama-cpp-python) answers it with a 500 but takes ``json_object`` (and
+constrains the answer with a grammar built from a ``schema`` key there); some servers take neither. The first
+structured call for a model finds out, trying in order:
+
+1. ``json_schema``: the schema as OpenAI's structured-output parameter;
+2. ``json_object``: JSON mode, with the schema in the system message (and as ``schema``, which llama.cpp
+   turns into a grammar and other servers ignore);
+3. ``prompt``: no response_format at all, the schema in the system message only.
+
+A mode counts as unsupported when the server rejects the request that carries it (HTTP 400, 422, 500 or
+501 with a message that names the response format or the schema). The mode that worked is kept per model
+for the life of the provider, logged once, and named in the call's record (``ProviderResult.note``)
+whenever it is not ``json_schema``. Whatever the mode, the gateway still validates the answer with
+pydantic, and a malformed answer falls back to the next provider.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -23,6 +41,15 @@ from agents.models.providers.sdk_errors import (
 from agents.models.recording import Outcome
 from agents.models.types import ChatMessage, ModelRequest, TextDelta, ToolCall
 
+log = logging.getLogger(__name__)
+
+StructuredMode = Literal["json_schema", "json_object", "prompt"]
+STRUCTURED_MODES: tuple[StructuredMode, ...] = ("json_schema", "json_object", "prompt")
+# A server that does not support a response_format says so with one of these statuses (llama.cpp: a 500)
+# and names what it refused; a 400 about something else (a prompt too long for the context) is not that.
+_REJECTING_STATUSES = frozenset({400, 422, 500, 501})
+_FORMAT_WORDS = ("response_format", "json_schema", "json_object", "schema")
+
 
 class OpenAIProvider:
     def __init__(
@@ -39,14 +66,60 @@ class OpenAIProvider:
             api_key=api_key, base_url=base_url, max_retries=0, http_client=self._http
         )
         self._max_tokens_field = max_tokens_field
+        self._structured_modes: dict[str, StructuredMode] = {}
+        """model -> the structured-output mode found to work (absent: not yet found out)."""
+
+    def structured_mode(self, model: str) -> StructuredMode | None:
+        """The structured-output mode detected for `model`, or None before its first structured call."""
+        return self._structured_modes.get(model)
 
     async def complete(self, request: ModelRequest, options: CallOptions) -> ProviderResult:
+        if request.response_schema is None:
+            completion = await self._create(self._params(request, options), options)
+            return self._result(completion)
+        known = self._structured_modes.get(options.model)
+        modes = (known,) if known else STRUCTURED_MODES
+        rejected: list[str] = []
+        for mode in modes:
+            try:
+                completion = await self._create(self._params(request, options, mode), options)
+            except _Rejected as exc:
+                if known or mode == modes[-1]:
+                    raise exc.failure from exc.__cause__
+                rejected.append(f"{mode} rejected ({exc.failure.detail[:160]})")
+                continue
+            if not known:
+                self._structured_modes[options.model] = mode
+                if rejected:
+                    log.warning(
+                        "structured output for model %r: %s; using %s from now on",
+                        options.model,
+                        "; ".join(rejected),
+                        mode,
+                    )
+            note = None
+            if mode != "json_schema":
+                note = f"structured output via {mode}"
+                if rejected:
+                    note += f" (detected: {'; '.join(rejected)})"
+            return self._result(completion, note=note)
+        raise AssertionError("unreachable: the last mode either answers or raises")
+
+    async def _create(self, params: dict[str, Any], options: CallOptions) -> ChatCompletion:
         try:
             completion: ChatCompletion = await self._client.chat.completions.create(
-                **self._params(request, options), timeout=options.timeout_s
+                **params, timeout=options.timeout_s
             )
+        except openai.APIStatusError as exc:
+            failure = _failure(exc)
+            if "response_format" in params and _rejects_format(exc):
+                raise _Rejected(failure) from exc
+            raise failure from exc
         except openai.APIError as exc:
             raise _failure(exc) from exc
+        return completion
+
+    def _result(self, completion: ChatCompletion, *, note: str | None = None) -> ProviderResult:
         if not completion.choices:
             raise ProviderFailure(Outcome.MALFORMED, "completion without choices")
         message = completion.choices[0].message
@@ -63,6 +136,7 @@ class OpenAIProvider:
             input_tokens=input_tokens,
             output_tokens=output_tokens,
             model=completion.model,
+            note=note,
         )
 
     async def stream(self, request: ModelRequest, options: CallOptions) -> ChunkStream:
@@ -72,8 +146,10 @@ class OpenAIProvider:
         model = options.model
         finished = False
         try:
+            # Streams use the structured mode already found out (detection happens on complete()).
+            mode = self._structured_modes.get(options.model, "json_schema")
             chunks = await self._client.chat.completions.create(
-                **self._params(request, options),
+                **self._params(request, options, mode),
                 stream=True,
                 stream_options={"include_usage": True},
                 timeout=options.timeout_s,
@@ -106,25 +182,33 @@ class OpenAIProvider:
     async def aclose(self) -> None:
         await self._client.close()
 
-    def _params(self, request: ModelRequest, options: CallOptions) -> dict[str, Any]:
+    def _params(
+        self, request: ModelRequest, options: CallOptions, mode: StructuredMode = "json_schema"
+    ) -> dict[str, Any]:
+        schema = request.response_schema
+        messages = [_message(m) for m in request.messages]
+        if schema is not None and mode != "json_schema":
+            messages = _with_schema_instruction(messages, schema)
         params: dict[str, Any] = {
             "model": options.model,
-            "messages": [_message(m) for m in request.messages],
+            "messages": messages,
             self._max_tokens_field: request.max_output_tokens,
         }
         if options.send_temperature:
             params["temperature"] = request.temperature
         if options.reasoning_effort:
             params["reasoning_effort"] = options.reasoning_effort
-        if request.response_schema is not None:
+        if schema is not None and mode == "json_object":
+            params["response_format"] = {"type": "json_object", "schema": schema}
+        elif schema is not None and mode == "json_schema":
             params["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {
                     "name": request.task,
-                    "schema": request.response_schema,
+                    "schema": schema,
                     # Strict mode demands additionalProperties: false and every property required;
                     # only claim it when the schema is written that way.
-                    "strict": request.response_schema.get("additionalProperties") is False,
+                    "strict": schema.get("additionalProperties") is False,
                 },
             }
         if request.tools:
@@ -137,6 +221,31 @@ class OpenAIProvider:
             ]
             params["tool_choice"] = _tool_choice(request.tool_choice)
         return params
+
+
+class _Rejected(Exception):
+    """The server refused a request for its response_format: try the next structured-output mode."""
+
+    def __init__(self, failure: ProviderFailure) -> None:
+        super().__init__(failure.detail)
+        self.failure = failure
+
+
+def _rejects_format(exc: openai.APIStatusError) -> bool:
+    message = str(exc.message).lower()
+    return exc.status_code in _REJECTING_STATUSES and any(word in message for word in _FORMAT_WORDS)
+
+
+def _with_schema_instruction(messages: list[dict[str, Any]], schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The messages with the JSON schema stated in the system message (JSON mode carries no schema)."""
+    instruction = (
+        "Answer with one JSON object only, no other text, that matches this JSON schema:\n"
+        + json.dumps(schema, separators=(",", ":"))
+    )
+    if messages and messages[0]["role"] in ("system", "developer"):
+        first = {**messages[0], "content": f"{messages[0]['content']}\n\n{instruction}"}
+        return [first, *messages[1:]]
+    return [{"role": "system", "content": instruction}, *messages]
 
 
 @dataclass
