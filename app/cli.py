@@ -363,6 +363,7 @@ def _add_evaluation_parsers(eval_sub: Any) -> None:
     r.add_argument("--models", type=Path, required=True, help="configuration B (models TOML)")
     r.add_argument("--limit", type=int, default=None, help="at most this many conversations")
     r.add_argument("--out", type=Path, default=Path("eval-out/replay"))
+    r.add_argument("--recorded-only", action="store_true", help="unrecorded reads: tool not recorded")
     r.set_defaults(func=cmd_evaluation)
 
     t = eval_sub.add_parser("traffic", help="the A/B view of real traffic per model variant")

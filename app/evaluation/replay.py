@@ -31,6 +31,7 @@ from typing import Any
 
 import httpx2
 from langgraph.checkpoint.memory import InMemorySaver
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agents.context import AgentSettings
 from agents.dialogue.decision import read_decision
@@ -45,6 +46,7 @@ from agents.ports import AgentEvent, OutcomeKind, TurnInput, TurnOutcome
 from agents.runner import GraphAgent
 from agents.safety.screen import screen, to_json
 from app.agent import AgentAssets, load_assets
+from app.banking.ports import SqlBankingPort
 from app.config import Settings, get_settings
 from app.db import create_engine, create_sessionmaker
 from app.evaluation.progress import progress_bar
@@ -137,6 +139,7 @@ class ReplayReport:
             "changed": {name: sum(name in t.changed for t in compared) for name in FIELDS},
             "turns_with_any_change": sum(bool(t.changed) for t in compared),
             "turns_after_divergence": sum(t.after_divergence for t in self.turns),
+            "turns_with_live_reads": sum("live read:" in t.note for t in self.turns),
             "cost_usd_micros": {
                 "recorded": sum(t.recorded.cost_usd_micros for t in compared if t.recorded),
                 "replayed": sum(t.replayed.cost_usd_micros for t in compared if t.replayed),
@@ -229,6 +232,8 @@ class Replayer:
     recorder: InMemoryRecorder
     config: GatewayConfig
     settings: Settings
+    # Unrecorded reads go to the bank's live data (read-only) through it; None: they are "tool not recorded".
+    factory: async_sessionmaker[AsyncSession] | None = None
 
     async def aclose(self) -> None:
         await self.agent.gateway.aclose()
@@ -295,7 +300,12 @@ async def _replay_turn(
         support_hours=hours.summary(),
         support_open_now=hours.status(turn.at).open_now,
     )
-    port = ReplayBankingPort(conversation, turn)
+    live = (
+        None
+        if replayer.factory is None
+        else SqlBankingPort(replayer.factory, customer_id=conversation.customer_id, require_consent=True)
+    )
+    port = ReplayBankingPort(conversation, turn, live=live)
     pending = await agent.pending_confirmation(cid)
     if pending is not None:
         decision = (
@@ -317,6 +327,8 @@ async def _replay_turn(
         status, note = "error", f"{type(exc).__name__}: {exc}"
     if turn.kind == "confirm" and pending is None:
         note = (note + "; " if note else "") + "B was not waiting for a confirmation here"
+    if port.live_reads:
+        note = (note + "; " if note else "") + "live read: " + ", ".join(dict.fromkeys(port.live_reads))
     if port.borrowed:
         note = (note + "; " if note else "") + "read from another turn: " + ", ".join(port.borrowed)
     return status, note, steps, outcome, replayer.recorder.records[before:], port
@@ -340,6 +352,7 @@ async def replay(
     assets: AgentAssets | None = None,
     http_transport: httpx2.AsyncBaseTransport | None = None,
     show_progress: bool = False,
+    recorded_only: bool = False,
 ) -> ReplayReport:
     """Replay the stored conversations of the window under ``models``. Raises WindowError /
     GatewayConfigError on bad input, before anything runs."""
@@ -352,6 +365,7 @@ async def replay(
     replayer = build_replayer(settings, assets, config, http_transport=http_transport)
     engine = create_engine(settings.database_url)
     factory = create_sessionmaker(engine)
+    replayer.factory = None if recorded_only else factory
     stored: list[tuple[StoredConversation, dict[str, list[StoredCall]]]] = []
     try:
         async with factory() as session:
@@ -457,11 +471,13 @@ def render_markdown(report: ReplayReport) -> str:
         f"- Conversations: {s['conversations']}; turns: {s['turns']}; compared: {s['compared']}; "
         f"by status: {', '.join(f'{k} {v}' for k, v in sorted(s['by_status'].items()))}",
         f"- Turns with any change: {s['turns_with_any_change']}; turns after a divergence: "
-        f"{s['turns_after_divergence']}",
+        f"{s['turns_after_divergence']}; turns with a read the audit log did not record, answered from "
+        f"live data: {s['turns_with_live_reads']}",
         f"- Model cost (µ$): recorded {s['cost_usd_micros']['recorded']}, "
         f"under B {s['cost_usd_micros']['replayed']}",
         "",
-        "Tool results come from what each turn recorded; nothing was written and no action was run. "
+        "Tool results come from what each turn recorded (a read recorded nowhere: from live data, read-only, "
+        "marked in the notes); nothing was written and no action was run. "
         "`=`: the same as recorded; `A → B` otherwise.",
         "",
         "## Turns changed, per field",
@@ -541,6 +557,7 @@ def command(args: argparse.Namespace) -> int:
                 until=args.until,
                 limit=args.limit,
                 show_progress=True,
+                recorded_only=bool(getattr(args, "recorded_only", False)),
             )
         )
     except (WindowError, GatewayConfigError) as exc:

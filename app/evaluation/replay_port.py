@@ -3,9 +3,11 @@ and nothing is ever written.
 
 - A read is answered from the same tool's recorded result in the turn being replayed (same arguments where
   the tool takes any); failing that, from the nearest other turn of the same conversation (the data as it
-  was that day). A read recorded nowhere in the conversation raises ``ToolNotRecorded``: the replay of that
-  turn stops and the report says "tool not recorded". Live data is never read, so a replay neither sees
-  today's balances nor touches the bank's tables.
+  was that day). The audit log records the tool calls a step makes, not every read a procedure makes
+  through the port, so some reads are recorded nowhere. Those are answered from the bank's live data when
+  the port has a ``live`` one (read-only: plain SELECTs in sessions that are never committed; it shows the
+  data as it is now, not as it was, and the report marks each such turn "live read: ..."), or else raise
+  ``ToolNotRecorded``: the replay of that turn stops and the report says "tool not recorded".
 - A state change is never run. When the original turn ran the same action on the same target, its recorded
   result is handed back (so the rest of the turn can be compared); otherwise the port answers
   ``ActionRefused`` ("not run in a replay"). Either way the request is logged in ``writes`` and reported as
@@ -14,6 +16,7 @@ and nothing is ever written.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
@@ -21,6 +24,7 @@ from agents.ports import (
     AccountView,
     ActionRefused,
     ActionResult,
+    BankingPort,
     CardView,
     DisputeView,
     PaymentView,
@@ -66,7 +70,20 @@ class ReplayBankingPort:
     conversation: StoredConversation
     turn: StoredTurn
     writes: list[ProposedWrite] = field(default_factory=list)
+    live: BankingPort | None = None  # only its reads are ever called
     borrowed: list[str] = field(default_factory=list)  # reads answered from another turn of the conversation
+    live_reads: list[str] = field(default_factory=list)  # reads answered from today's data
+
+    async def _or_live(
+        self, tool: str, recorded: Callable[[], V], live: Callable[[BankingPort], Awaitable[V]]
+    ) -> V:
+        try:
+            return recorded()
+        except ToolNotRecorded:
+            if self.live is None:
+                raise
+            self.live_reads.append(tool)
+            return await live(self.live)
 
     def _turns_nearest_first(self) -> list[StoredTurn]:
         others = [t for t in self.conversation.turns if t is not self.turn]
@@ -88,12 +105,20 @@ class ReplayBankingPort:
     # --- reads ------------------------------------------------------------------------------------
 
     async def list_accounts(self) -> list[AccountView]:
-        return [_view(AccountView, a) for a in self._recorded("list_accounts").get("accounts", [])]
+        return await self._or_live(
+            "list_accounts",
+            lambda: [_view(AccountView, a) for a in self._recorded("list_accounts").get("accounts", [])],
+            lambda port: port.list_accounts(),
+        )
 
     async def list_cards(self) -> list[CardView]:
-        return [_view(CardView, c) for c in self._recorded("list_cards").get("cards", [])]
+        return await self._or_live(
+            "list_cards",
+            lambda: [_view(CardView, c) for c in self._recorded("list_cards").get("cards", [])],
+            lambda port: port.list_cards(),
+        )
 
-    async def find_transactions(self, query: TransactionQuery) -> list[TransactionView]:
+    def _recorded_transactions(self, query: TransactionQuery) -> list[TransactionView]:
         arguments = {
             "account_id": query.account_id,
             "since": query.since,
@@ -112,29 +137,64 @@ class ReplayBankingPort:
             )
         return [_view(TransactionView, t) for t in found.get("transactions", [])]
 
-    async def get_transaction(self, transaction_id: str) -> TransactionView | None:
-        found = self._recorded("get_transaction", {"transaction_id": transaction_id})
-        transaction = found.get("transaction")
+    async def find_transactions(self, query: TransactionQuery) -> list[TransactionView]:
+        return await self._or_live(
+            "search_transactions",
+            lambda: self._recorded_transactions(query),
+            lambda p: p.find_transactions(query),
+        )
+
+    def _recorded_transaction(self, transaction_id: str) -> TransactionView | None:
+        transaction = self._recorded("get_transaction", {"transaction_id": transaction_id}).get("transaction")
         return _view(TransactionView, transaction) if isinstance(transaction, dict) else None
 
+    async def get_transaction(self, transaction_id: str) -> TransactionView | None:
+        return await self._or_live(
+            "get_transaction",
+            lambda: self._recorded_transaction(transaction_id),
+            lambda port: port.get_transaction(transaction_id),
+        )
+
     async def list_payments(self, *, limit: int = 10) -> list[PaymentView]:
-        return [_view(PaymentView, p) for p in self._recorded("list_payments").get("payments", [])][:limit]
+        return await self._or_live(
+            "list_payments",
+            lambda: [_view(PaymentView, p) for p in self._recorded("list_payments").get("payments", [])][
+                :limit
+            ],
+            lambda port: port.list_payments(limit=limit),
+        )
 
     async def list_disputes(self) -> list[DisputeView]:
-        return [_view(DisputeView, d) for d in self._recorded("list_disputes").get("disputes", [])]
+        return await self._or_live(
+            "list_disputes",
+            lambda: [_view(DisputeView, d) for d in self._recorded("list_disputes").get("disputes", [])],
+            lambda port: port.list_disputes(),
+        )
 
-    async def _recurring(self, tool: str, key: str, include_cancelled: bool) -> list[RecurringPaymentView]:
+    def _recurring(self, tool: str, key: str, include_cancelled: bool) -> list[RecurringPaymentView]:
         rows = [_view(RecurringPaymentView, r) for r in self._recorded(tool).get(key, [])]
         return rows if include_cancelled else [r for r in rows if r.status != "cancelled"]
 
     async def list_direct_debits(self, *, include_cancelled: bool = False) -> list[RecurringPaymentView]:
-        return await self._recurring("list_direct_debits", "direct_debits", include_cancelled)
+        return await self._or_live(
+            "list_direct_debits",
+            lambda: self._recurring("list_direct_debits", "direct_debits", include_cancelled),
+            lambda port: port.list_direct_debits(include_cancelled=include_cancelled),
+        )
 
     async def list_standing_orders(self, *, include_cancelled: bool = False) -> list[RecurringPaymentView]:
-        return await self._recurring("list_standing_orders", "standing_orders", include_cancelled)
+        return await self._or_live(
+            "list_standing_orders",
+            lambda: self._recurring("list_standing_orders", "standing_orders", include_cancelled),
+            lambda port: port.list_standing_orders(include_cancelled=include_cancelled),
+        )
 
     async def list_scheduled_payments(self, *, include_cancelled: bool = False) -> list[RecurringPaymentView]:
-        return await self._recurring("list_scheduled_payments", "scheduled_payments", include_cancelled)
+        return await self._or_live(
+            "list_scheduled_payments",
+            lambda: self._recurring("list_scheduled_payments", "scheduled_payments", include_cancelled),
+            lambda port: port.list_scheduled_payments(include_cancelled=include_cancelled),
+        )
 
     # --- writes: never run ------------------------------------------------------------------------
 

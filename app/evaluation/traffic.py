@@ -77,9 +77,9 @@ class Difference:
     metric: str
     variant: str
     control: str
-    value: float  # variant minus control
-    ci_low: float
-    ci_high: float
+    value: float | None  # variant minus control
+    ci_low: float | None  # None: an arm has fewer than two observations, no interval
+    ci_high: float | None
     test: str
     p_value: float | None
     too_small: bool
@@ -177,10 +177,12 @@ def summarise(name: str, facts: Sequence[ConversationFacts]) -> VariantStats:
 
 def _bootstrap(
     a: Sequence[float], b: Sequence[float], statistic: Callable[[Any], Any]
-) -> tuple[float, float, float]:
+) -> tuple[float, float | None, float | None]:
     """``statistic(a) - statistic(b)`` and its percentile bootstrap interval (fixed seed: reproducible)."""
     x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     value = float(statistic(x) - statistic(y))
+    if len(x) < 2 or len(y) < 2:
+        return value, None, None
     if np.ptp(x) == 0 and np.ptp(y) == 0:  # nothing varies: the difference is exact
         return value, value, value
     with warnings.catch_warnings():
@@ -223,8 +225,7 @@ def compare_values(
     note: str = "",
 ) -> Difference:
     if not a or not b:
-        nan = float("nan")
-        return Difference(metric, variant, control, nan, nan, nan, "mann_whitney_u", None, True, "no data")
+        return Difference(metric, variant, control, None, None, None, "mann_whitney_u", None, True, "no data")
     value, low, high = _bootstrap(a, b, statistic)
     if np.ptp(np.concatenate([a, b])) == 0:
         p: float | None = 1.0  # every value equal: no difference to test

@@ -29,6 +29,8 @@ from app.cli import main
 from app.config import Settings, get_settings
 from app.db import create_engine, create_sessionmaker
 from app.evaluation import replay as replay_module
+from app.evaluation.stored import parse_window
+from app.evaluation.traffic import ConversationFacts, analyse
 from app.main import create_app
 from app.models import Base, Card
 from tests.factories import SECRET
@@ -229,7 +231,10 @@ async def test_traffic_counts_each_variant_and_tests_the_differences(
     customers = await _customers(database_url, 4)
     driven: dict[str, dict[str, int]] = {}
     async with served(settings, assets) as client:
-        for i in range(10):
+        # Ids are random: go on until each arm has a few conversations (ten at least, thirty at most).
+        for i in range(30):
+            if i >= 10 and all(arm["conversations"] >= 3 for arm in driven.values()) and len(driven) == 2:
+                break
             headers = customers[i % len(customers)][1]
             cid = (await client.post("/v1/conversations", headers=headers)).json()["id"]
             variant = assign_variant(cid, config)
@@ -242,7 +247,7 @@ async def test_traffic_counts_each_variant_and_tests_the_differences(
                 body = await _say(client, cid, headers, text)
                 arm["turns"] += 1
             arm["handoffs"] += body["kind"] == "handoff"
-    assert set(driven) == {"control", "treatment"}  # the salt splits ten conversations both ways
+    assert set(driven) == {"control", "treatment"}
 
     out = tmp_path / "traffic"
     assert await _run("eval", "traffic", "--since", TODAY, "--until", TODAY, "--out", str(out)) == 0
@@ -267,8 +272,9 @@ async def test_traffic_counts_each_variant_and_tests_the_differences(
         assert d["control"] == "control"
         assert d["too_small"] is True
         assert d["significant"] is False
-        assert d["ci_low"] <= d["value"] + 1e-9
-        assert d["value"] <= d["ci_high"] + 1e-9
+        if d["ci_low"] is not None:  # None only when an arm has a single observation
+            assert d["ci_low"] <= d["value"] + 1e-9
+            assert d["value"] <= d["ci_high"] + 1e-9
         assert d["p_value"] is None or 0.0 <= d["p_value"] <= 1.0
     handoff = next(d for d in differences if d["metric"] == "handoff_rate")
     expected = by_name["treatment"]["handoff_rate"] - by_name["control"]["handoff_rate"]
@@ -307,3 +313,31 @@ def test_a_models_file_that_is_not_a_configuration_gives_exit_2(
     broken.write_text("[tiers\n")
     assert main(["eval", "replay", "--since", TODAY, "--models", str(broken)]) == 2
     assert "not valid TOML" in capsys.readouterr().err
+
+
+def _facts(variant: str, n: int, handoffs: int, latency_ms: float) -> list[ConversationFacts]:
+    return [
+        ConversationFacts(variant, 2, True, i < handoffs, False, 1000 * (i % 3), [latency_ms, latency_ms + i])
+        for i in range(n)
+    ]
+
+
+def test_a_clear_difference_on_enough_conversations_is_significant_and_a_tiny_arm_is_not() -> None:
+    window = parse_window("2026-12-01", "2026-12-02")
+    report = analyse([*_facts("control", 200, 20, 100.0), *_facts("b", 200, 100, 400.0)], window)
+    by_metric = {d.metric: d for d in report.differences}
+    handoff = by_metric["handoff_rate"]
+    assert handoff.value == pytest.approx(0.4)
+    assert handoff.ci_low is not None
+    assert handoff.ci_high is not None
+    assert 0.3 < handoff.ci_low < 0.4 < handoff.ci_high < 0.5
+    assert handoff.significant()
+    assert by_metric["turn_latency_p50_ms"].significant()
+    assert not by_metric["cost_per_conversation_usd"].significant()  # the same costs in both arms
+
+    tiny = analyse([*_facts("control", 1, 1, 100.0), *_facts("b", 1, 0, 100.0)], window)
+    for d in tiny.differences:
+        assert d.too_small
+        assert not d.significant()
+        if d.metric != "turn_latency_p50_ms":  # one conversation an arm: no interval (latency has two turns)
+            assert d.ci_low is None
