@@ -43,8 +43,9 @@ def cost_against_pass_rate(summaries: Sequence[Mapping[str, Any]], path: Path) -
     ax.set_ylim(0, 105)
     costs = [s["cost_usd_per_1000_conversations"] for s in summaries]
     if max(costs) == 0:
-        ax.set_xlim(-1, 1)
-        ax.text(0.02, 0.03, "every model call cost 0 (local provider)", transform=ax.transAxes, fontsize=8)
+        ax.set_xlim(-0.05, 1)
+        note = "every model call cost 0 by the pricing table"
+        ax.text(0.02, 0.03, note, transform=ax.transAxes, fontsize=8)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="lower right")
     ax.set_title("Cost against pass rate per configuration", fontsize=10)
@@ -78,8 +79,8 @@ def latency_distribution(summaries: Sequence[Mapping[str, Any]], path: Path) -> 
         ax.set_xscale("log")
     ax.set_xlabel("customer turn latency (ms, log scale)")
     ax.set_ylabel("turns")
-    ax.legend(fontsize=7)
-    ax.set_title("Turn latency", fontsize=10)
+    ax.legend(fontsize=7, loc="upper left", framealpha=0.6)
+    ax.set_title("Customer turn latency", fontsize=10)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
