@@ -127,6 +127,9 @@ def markdown(s: Mapping[str, Any]) -> str:
         f"| handoff rate (conversations ending with a handoff) | {_pct(s['handoff_rate'])} |",
         f"| model calls per conversation | {s['model_calls']['per_conversation']:.2f} "
         f"({s['model_calls']['failed']} of {s['model_calls']['total']} calls failed) |",
+        "| escalations per rule (calls moved up a tier, models config [escalation]) | "
+        + (", ".join(f"{r} {n}" for r, n in s["model_calls"].get("escalations", {}).items()) or "none")
+        + " |",
         f"| cost per conversation | ${s['cost_usd_per_conversation']:.6f} "
         f"(${s['cost_usd_per_1000_conversations']:.4f} per 1,000) |",
         f"| turn latency p50 / p95 / max | {lat['p50']} / {lat['p95']} / {lat['max']} ms "
@@ -143,7 +146,12 @@ def markdown(s: Mapping[str, Any]) -> str:
             "tokens are still counted as the gateway recorded them.",
             "",
         ]
+    lines += ["## Model calls per step", "", "| step | tier | calls | calls / conv. |", "|---|---|---:|---:|"]
+    for key, count in s["model_calls"]["per_step"].items():
+        step, _, tier = key.partition("@")
+        lines.append(f"| {step} | {tier} | {count} | {count / s['conversations']:.2f} |")
     lines += [
+        "",
         "## By category",
         "",
         f"| category | scenarios | pass rate | pass^{k} |",
