@@ -435,6 +435,8 @@ class CallFigures:
     cost_usd_micros: int
     latency_ms: float
     outcome: str
+    escalation: str | None = None
+    """The models config's escalation rule that moved the call up a tier (None: the step's own tier)."""
 
 
 @dataclass
@@ -559,6 +561,7 @@ async def _final_state(w: World, outcome: RunOutcome) -> None:
             cost_usd_micros=r.cost_usd_micros,
             latency_ms=r.latency_ms,
             outcome=r.outcome,
+            escalation=r.escalation,
         )
         for r in rows
     ]

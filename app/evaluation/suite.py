@@ -20,7 +20,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -410,6 +410,7 @@ def summarise(run: ConfigRun) -> dict[str, Any]:
             "output_tokens": sum(c.output_tokens for c in calls),
             "per_tier": tiers,
             "per_step": dict(sorted(nodes.items())),
+            "escalations": dict(sorted(Counter(c.escalation for c in calls if c.escalation).items())),
         },
         "cost_usd_total": cost_total / 1_000_000,
         "cost_usd_per_conversation": cost_total / 1_000_000 / conversations,
