@@ -127,7 +127,12 @@ class ReplayReport:
     turns: list[TurnComparison]
 
     def summary(self) -> dict[str, Any]:
-        compared = [t for t in self.turns if t.recorded is not None and t.replayed is not None]
+        # Only turns B ran to their end; one stopped by an unrecorded read or an error counts by its status.
+        compared = [
+            t
+            for t in self.turns
+            if t.status == "replayed" and t.recorded is not None and t.replayed is not None
+        ]
         statuses: dict[str, int] = {}
         for t in self.turns:
             statuses[t.status] = statuses.get(t.status, 0) + 1
