@@ -223,6 +223,20 @@ _NOT_MINE = re.compile(
 )
 
 
+# Where a new or replacement card is: a delivery question, never a report of a lost card.
+_CARD_DELIVERY = re.compile(
+    r"\b(?:replacement|replacment|new card|new one|new debit card|new credit card|spare card|card)\b.{0,30}"
+    r"\b(?:sent|posted|dispatched|sent out|arrive\w*|delivered|on (?:its|the) way|in the post|shipped|"
+    r"turned up|come|coming|got here|here yet)\b|"
+    r"\bwhere(?:s| is| has)?\b.{0,12}\b(?:my|the) (?:new|replacement|replacment|spare)(?: \w+)?(?: card)?\b|"
+    r"\b(?:still )?(?:waiting|waited) (?:for|on) (?:my|the|a) (?:new |replacement )?card\b"
+)
+_NOT_DELIVERY = re.compile(
+    r"\b(?:payment|payments|transfer|money|refund|lost|stolen|nicked|pinched|cant find|freeze|block|pin|"
+    r"spending|spent|used|using|alerts?|charges?|charged|transactions?|shops?)\b"
+)
+
+
 def status_question(text: str) -> str | None:
     """``card_status`` or ``dispute_status`` when the message asks how things stand, not for a change.
 
@@ -237,6 +251,8 @@ def status_question(text: str) -> str | None:
     if (_QUESTION.search(words) or text.strip().endswith("?")) and _PAYMENT_STATE.search(words):
         if not re.search(r"\b(?:card|direct debit|standing order|salary|wages|pay day|payday)\b", words):
             return "payment_status"
+    if _CARD_DELIVERY.search(words) and not _NOT_DELIVERY.search(words) and not urgent_intent(text):
+        return "card_arrival"  # "has my replacement been sent", "where's my new card"
     if _CARD_LIST.search(words):
         return "card_status"
     if _WHAT_IS_THIS.search(words) and not _NOT_MINE.search(words):
@@ -256,7 +272,8 @@ _FOLLOW_UP = re.compile(
     r"older|earlier|more|before that|after that|the (?:other|previous|next|second|third|first|last|"
     r"latest|one before)|that one|this one|that payment|that transaction|the one|how much (?:is|was) "
     r"(?:that|it|this)|how much altogether|(?:and )?in total|altogether|total|sum|add (?:it|them) up|"
-    r"how many (?:is|was) that|show (?:me )?more|next page|keep going|go on|and then|what else|do the same|"
+    r"how many (?:is|was|were|are) (?:that|those|there|them)|show (?:me )?more|next page|keep going|go on|"
+    r"and then|what else|do the same|"
     r"same thing|same again|likewise|which (?:is|was|one is|one was) the (?:biggest|largest|smallest|highest|"
     r"lowest|most expensive|cheapest)|(?:the )?(?:biggest|largest|smallest|most expensive|"
     r"cheapest)(?: one)?|(?:do|same|that) (?:for|with|to) (?:my|the) other)\b"
@@ -266,7 +283,8 @@ _OLDER = re.compile(
     r"keep going)\b"
 )
 _TOTAL = re.compile(
-    r"\b(?:total|altogether|all together|in all|sum|add (?:it|them|those) up|how much (?:is|was|were) "
+    r"\b(?:total|altogether|all together|in all|sum|add (?:it|them|those) up|how many (?:is|was|were|are) "
+    r"(?:that|those|there|them)|how much (?:is|was|were) "
     r"(?:that|it|this|those|them)|how much in|(?:does|do|did)? ?(?:that|it|this|those|they) "
     r"(?:come|comes|came|add|adds|added) (?:to|up)|tot (?:it|them|that) up)\b"
 )
@@ -338,7 +356,7 @@ _REQUEST_START = re.compile(
     r"i need to|id like to|i would like to|i also want to|i also need to|id also like to|"
     r"just)\s+)*(?:tell|show|check|give|list|send|whether|freeze|unfreeze|block|unblock|lock|cancel|"
     r"report|"
-    r"dispute|stop|order|what|whats|how|hows|when|where|wheres|which|why|is|are|did|do|does|has|have|"
+    r"dispute|stop|order|what|whats|how|hows|when|whens|where|wheres|which|why|is|are|did|do|does|has|have|"
     r"see|know|find|look|let me know|help|get|pay|explain|make a complaint|complain|speak|talk|put me|"
     r"transfer me|connect me)\b",
     re.IGNORECASE,

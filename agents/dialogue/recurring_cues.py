@@ -42,6 +42,8 @@ _SCHEDULED = re.compile(
 _GOING_OUT_AHEAD = re.compile(
     r"\b(?:going out|go out|goes out|coming out|come out|comes out|due|leaving|be taken|get taken|to pay)\b"
     r".{0,40}\b(?:tomorrow|this week|next week|next month|rest of the month|next \d{1,3} days|"
+    r"in (?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|"
+    r"mar|apr|jun|jul|aug|sept?|oct|nov|dec)|"
     r"before (?:the end of the month|payday)|"
     # "between now and the 5th", "before the 5th of December", "by the 10th"
     r"(?:between now and|before|by|until|till|up to) (?:the )?\d{1,2}(?:st|nd|rd|th)?)\b"
@@ -57,7 +59,11 @@ _NEXT_DUE = re.compile(
 _REGULAR = re.compile(
     r"\b(?:regular|recurring|repeating|monthly) (?:payments?|bills?|outgoings?|debits?)\b|"
     # "how much is my mortgage payment each month": what is set up to go out every month
-    r"\b(?:mortgage|rent|payments?|bills?|subscriptions?)\b.{0,20}\b(?:each|every|a|per) (?:month|week)\b"
+    r"\b(?:mortgage|rent|payments?|bills?|subscriptions?)\b.{0,20}\b(?:each|every|a|per) (?:month|week)\b|"
+    # "what comes out every month", "what goes out monthly", "my monthly outgoings"
+    r"\b(?:comes? out|goes? out|going out|coming out|leaves?|leaving|gets? taken|taken out|paid out)\b.{0,25}"
+    r"\b(?:(?:each|every|a|per) (?:month|week)|monthly|weekly|regularly)\b|"
+    r"\b(?:monthly|regular|fixed) (?:outgoings|commitments|costs|bills)\b|\boutgoings\b"
 )
 # A dispute, fraud or a refund: not a cancellation, and not a question about what is set up.
 _DISPUTE = re.compile(

@@ -40,6 +40,12 @@ def _this_request(state: AgentState) -> dict[str, Any]:
     return {"text": state.get("text", ""), "intent": state.get("forced_intent")}
 
 
+def _already_said(reply: str, answered: list[str]) -> bool:
+    """This answer was already given for an earlier request of the message (it may follow the disclosure
+    the first answer opens with)."""
+    return any(earlier.strip().endswith(reply.strip()) for earlier in answered if reply.strip())
+
+
 def has_more(state: AgentState) -> bool:
     if state.get("queue"):
         return True
@@ -68,7 +74,9 @@ async def next_request(state: AgentState, runtime: Runtime[AgentContext]) -> dic
         # One question or confirmation per reply: this request waits for the next turn.
         update["later"] = [*(state.get("later") or []), _this_request(state)]
         update["pending_action"] = deferred.get("pending_action") if deferred else None
-    elif reply:
+    elif reply and not _already_said(reply, answered):
+        # Two requests of one message with the same answer ("what I spent at Tesco and how much in total")
+        # are answered once.
         answered.append(reply)
     queue = list(state.get("queue") or [])
     if not queue:
@@ -111,7 +119,7 @@ async def finish_deferred(state: AgentState, runtime: Runtime[AgentContext]) -> 
     if state.get("draft_kind") in ("confirmation", "question"):
         # This request also needed an answer from the customer: it waits for the next turn.
         update["later"] = [*(state.get("later") or []), _this_request(state)]
-    elif state.get("reply"):
+    elif state.get("reply") and not _already_said(state.get("reply", ""), answered):
         answered.append(state.get("reply", ""))
     update["reply"] = "\n\n".join([*answered, str(deferred.get("reply", ""))]).strip()
     update["answered"] = []
@@ -124,7 +132,7 @@ def composed_reply(state: AgentState, reply: str) -> str:
     """This message's earlier answers, then ``reply`` (and a deferred question or confirmation last)."""
     parts = [*(state.get("answered") or [])]
     deferred = state.get("deferred") or {}
-    if reply:
+    if reply and not _already_said(reply, parts):
         parts.append(reply)
     if deferred.get("reply") and deferred.get("reply") != reply:
         parts.append(str(deferred["reply"]))

@@ -25,6 +25,8 @@ from agents.dialogue.spending_cues import referred_amount, spending_intent
 from agents.nodes.assist import urgent_turn
 from agents.nodes.common import emit_step, today_of
 from agents.nodes.screen import handoff_priority
+from agents.ports import TransactionQuery
+from agents.procedures.queries import parse_category
 from agents.procedures.slots import parse_currency
 from agents.procedures.spec import procedure_for_intent
 from agents.procedures.textparse import (
@@ -34,6 +36,7 @@ from agents.procedures.textparse import (
     parse_card_brand,
     parse_date_range,
     parse_last4,
+    parse_merchant,
     parse_ordinal,
     parse_report_kind,
 )
@@ -142,7 +145,70 @@ def _without_replaced(old: str, new: str, today: date) -> str:
         old = _PERIOD.sub(" ", parse_date_range(old, today)[1])
     if parse_amount(new)[0] is not None:
         old = parse_amount(old)[1]
+    if parse_category(new)[0] is not None:
+        # "and transport?" after groceries: the new category replaces every one the request named.
+        while (found := parse_category(old))[0] is not None:
+            old = found[1]
+    if (merchant := parse_merchant(parse_amount(parse_date_range(old, today)[1])[1])) and (
+        other := _other_merchant(new, today)
+    ):
+        # "and amazon?" after "how much did I spend at tesco": the same question about another shop.
+        old = re.sub(rf"\b{re.escape(merchant)}\b", other, old, flags=re.IGNORECASE)
     return old
+
+
+_IT_ACCOUNT = re.compile(
+    r"\b(?:on|in|of|from|for|into|with) (?:it|that|that one|this one|that account|this account|there)\b|"
+    r"\b(?:its|it's|that account's) balance\b|\b(?:that|this) account\b",
+    re.IGNORECASE,
+)
+
+
+def _account_referred_to(text: str, frame: dict[str, Any]) -> str | None:
+    """The account the last answer was about, in words a procedure reads ("ending 0475", "EUR account"),
+    when the message points back at it ("on it", "that account") without naming one of its own."""
+    if (
+        not _IT_ACCOUNT.search(text)
+        or parse_last4(text)[0]
+        or parse_account_kind(text)
+        or parse_currency(text)
+    ):
+        return None
+    old = str(frame.get("text", ""))
+    if last4 := parse_last4(old)[0]:
+        return f"the account ending {last4}"
+    if currency := parse_currency(old):
+        return f"my {currency} account"
+    if kind := parse_account_kind(old):
+        return f"my {kind} account"
+    return None
+
+
+# Words of a short follow-up that are not a shop's name ("and in october?", "what about the other one").
+_NOT_A_SHOP = frozenset(
+    """
+    and what about how same for with the my in on at of to from over under this that it them those these ones
+    one other another more older earlier before after then too also please thanks thank ok okay cheers so now
+    card cards account accounts total altogether much many is was were do did any show me then biggest
+    smallest largest last latest first second third there payments payment spending spend spent
+    """.split()
+)
+_SHOP_WORDS_MAX = 3
+
+
+def _other_merchant(new: str, today: date) -> str | None:
+    """The shop a short follow-up names on its own ("and amazon?", "what about trainline last week")."""
+    if named := parse_merchant(parse_amount(parse_date_range(new, today)[1])[1]):
+        return named
+    if not _LEAD.search(new) or parse_account_kind(new) or parse_currency(new) or parse_card_brand(new):
+        return None
+    rest = parse_category(parse_amount(parse_date_range(new, today)[1])[1])
+    if rest[0] is not None:
+        return None
+    words = [w for w in re.findall(r"[a-z0-9&']+", rest[1].lower()) if w not in _NOT_A_SHOP]
+    if not words or len(words) > _SHOP_WORDS_MAX or any(w.isdigit() for w in words):
+        return None
+    return " ".join(words)
 
 
 def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
@@ -175,7 +241,10 @@ def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
         # "the other card", "and the other one?": what was not shown last time.
         extra["text"] = text
         extra["slots"] = {"params": {"exclude": list(frame["shown"])}}
-    if found.kind == "total":
+    if found.kind == "total" and procedure == "recurring_payments":
+        # "what's the total of those" after a list of direct debits: their sum, not a month's spending.
+        extra["text"] = f"how much in total {frame.get('text', '')}"
+    elif found.kind == "total":
         procedure = "spending"
         extra["text"] = f"how much in total {text} {frame.get('text', '')}"
     elif found.kind == "older" and frame.get("oldest"):
@@ -194,6 +263,9 @@ def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
             action = explicit_action(text)
             if action == "dispute" or frame.get("procedure") == "dispute_transaction":
                 procedure = "dispute_transaction"
+            elif procedure == "spending":
+                # "the second one" after a total: that payment itself, not a total of one payment.
+                procedure = "recent_transactions"
             extra["text"] = f"{text} {picked}"
     return procedure, found.kind, extra
 
@@ -209,6 +281,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     urgent = urgent_intent(text) or state.get("urgent")  # screen's: card details typed into a scam link
     followed = _follow_up(state) if not active else None
     forced = state.get("forced_intent")
+    strong = tri.get("confidence", 0.0) >= runtime.context.settings.triage_threshold
     if forced:
         # A request the agent queued itself (the report or dispute planned after an urgent freeze).
         flow, why, update = _serve(str(forced), "", runtime)
@@ -247,6 +320,34 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         update.update(procedure=money, procedure_intent=money, slots={})
         if money == "affordability" and (owed := referred_amount(text, state.get("frame") or {})):
             update["text"] = f"{text} ({owed})"  # "enough to cover it": the payment just shown
+    elif (
+        (not tri.get("confident") or (intent == "payment_status" and not strong))
+        and "recent_transactions" in procedures
+        and _GONE_OUT.search(text)
+        and not status
+    ):
+        # "can I see what's gone out lately": the latest transactions, not a clarifying question.
+        flow, why = "procedure", "money gone out lately -> recent_transactions"
+        update.update(procedure="recent_transactions", procedure_intent="recent_transactions", slots={})
+        update["low_confidence_streak"] = 0
+    elif (
+        (not tri.get("confident") or (intent == "payment_status" and not strong))
+        and "recent_transactions" in procedures
+        and await _names_own_merchant(text, runtime)
+    ):
+        # "payments to amazon", "anything from deliveroo lately?": a merchant of the customer's own card
+        # transactions, named with words of paying, is a search of those transactions (a bank transfer's
+        # status is asked with its payee's name, which is not a card merchant).
+        flow, why = "procedure", "names a merchant of the customer's transactions -> recent_transactions"
+        update.update(procedure="recent_transactions", procedure_intent="recent_transactions", slots={})
+        update["low_confidence_streak"] = 0
+        # "payments to X" reads as the merchant X, as "payments at X" does.
+        update["text"] = re.sub(
+            r"\b(?P<what>payments?|transactions?|charges?|purchases?|spending|paid)\s+(?:to|on)\s+",
+            r"\g<what> at ",
+            text,
+            flags=re.IGNORECASE,
+        )
     elif not tri.get("confident"):
         limit = runtime.context.settings.low_confidence_limit
         if state.get("low_confidence_streak", 0) >= limit:
@@ -279,6 +380,9 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         flow, why, update = _serve(intent, tri.get("route", ""), runtime)
     if forced or status or urgent or followed is not None:
         update.setdefault("low_confidence_streak", 0)  # understood from the conversation, not the model
+    if flow == "procedure" and (account := _account_referred_to(text, state.get("frame") or {})):
+        # "what's the balance on it" right after the euro account's payments: that account.
+        update["text"] = f"{update.get('text', text)} ({account})"
     if flow != "procedure":
         update.setdefault("procedure", None)
     update["flow"] = flow
@@ -290,6 +394,48 @@ _LEAD = re.compile(
     r"^\W*(?:and|what about|how about|same for|same with|now|also|ok and|what of)\b", re.IGNORECASE
 )
 LEAD_MAX_WORDS = 6
+
+
+_PAYING_WORDS = re.compile(
+    r"\b(?:pay|paid|paying|payments?|charges?|charged|transactions?|spent|spend|spending|bought|orders?|"
+    r"debits?|taken|took|anything|bills?)\b",
+    re.IGNORECASE,
+)
+_MERCHANT_SCAN = 50
+_GONE_OUT = re.compile(
+    r"\b(?:what(?:'s|s| has| have)?|anything|everything|stuff)\s+(?:\w+\s+){0,2}?(?:gone out|went out|"
+    r"come out|came out|left my account|left the account|been taken|been paid out|come off|came off)\b",
+    re.IGNORECASE,
+)
+_MERCHANT_LIST = re.compile(
+    r"^\W*(?:(?:show|list|find|see|check)\s+(?:me\s+)?)?(?:my\s+|all\s+|any\s+|the\s+)?(?:card\s+)?"
+    r"(?:payments?|transactions?|charges?|purchases?|spending)\s+(?:to|at|from|with|on)\s+"
+    r"[a-z0-9&'. ]{2,30}\W*$",
+    re.IGNORECASE,
+)
+
+
+async def _names_own_merchant(text: str, runtime: Runtime[AgentContext]) -> bool:
+    """Whether the message names, with a word of paying, a merchant in the customer's latest transactions
+    (names of three letters or more, matched as whole words)."""
+    if not _PAYING_WORDS.search(text) or urgent_intent(text):
+        return False
+    if _MERCHANT_LIST.search(text):
+        return True  # "payments to amazon": a search, whether or not there are any to find
+    recent = await runtime.context.banking.find_transactions(TransactionQuery(limit=_MERCHANT_SCAN))
+    lowered = f" {' '.join(re.sub(r'[^a-z0-9&]+', ' ', text.lower()).split())} "
+    for merchant in {t.merchant for t in recent if t.amount_minor < 0}:
+        name = " ".join(re.sub(r"[^a-z0-9&]+", " ", merchant.lower()).split())
+        first = name.split()[0] if name else ""
+        if len(name) >= 3 and f" {name} " in lowered:
+            return True
+        if len(first) >= 4 and first not in _GENERIC_FIRST_WORDS and f" {first} " in lowered:
+            return True
+    return False
+
+
+# First words of merchants' names that are everyday words, not a name ("The Gym Group", "National Trust").
+_GENERIC_FIRST_WORDS = frozenset({"the", "national", "british", "northbank", "cash", "card", "next", "post"})
 
 
 # A help-centre section this close to the question answers it even when triage is unsure (the sections of

@@ -217,6 +217,8 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
     named = named_words(run.text)
     everything = [item for items in found.values() for item in items]
     picked = [item for item in everything if matches_words(item, named)]
+    if asks_total(run.text) and everything and (len(picked) != 1):
+        return _total(run, picked or everything, what, period)
     if picked:
         return run.answer(
             "named",
@@ -244,6 +246,77 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
             "item_ids": [i.id for i in everything],
         },
     )
+
+
+# "How much do my direct debits come to each month", "what's the total of those": a sum, not the list.
+_TOTAL_WORDS = re.compile(
+    r"\b(?:total|totals|altogether|all together|in all|sum|add(?:s|ed)? up|tot (?:it|them|that) up|"
+    r"come to|comes to|coming to|combined|how much (?:do|does|are|is|will) .{0,40}\b(?:each|every|a|per) "
+    r"(?:month|week|year))\b",
+    re.IGNORECASE,
+)
+# What one payment of each frequency is worth in a month, as a fraction (weeks: 52 a year).
+_PER_MONTH: dict[str | None, tuple[int, int]] = {
+    "weekly": (52, 12),
+    "monthly": (1, 1),
+    "quarterly": (1, 3),
+    "yearly": (1, 12),
+}
+
+
+def asks_total(text: str) -> bool:
+    return bool(_TOTAL_WORDS.search(text))
+
+
+def _total(run: Run, items: list[RecurringPaymentView], what: str, period: Upcoming | None) -> Answer:
+    """The sum of the regular payments asked about: what falls due in the period named, or (with no period)
+    what the direct debits and standing orders come to in a month, one-off scheduled payments set apart."""
+    lines = "\n".join(f"- {LABELS[i.kind].capitalize()}: {item_line(i)}" for i in items)
+    if period is not None:
+        sums: dict[str, int] = {}
+        for i in items:
+            sums[i.currency] = sums.get(i.currency, 0) + i.amount_minor
+        return run.answer(
+            "total_period",
+            {
+                "what": what,
+                "total": _money_list(sums),
+                "count": len(items),
+                "lines": lines,
+                "item_ids": [i.id for i in items],
+            },
+        )
+    regular = [i for i in items if i.frequency in _PER_MONTH]
+    one_off = [i for i in items if i.frequency not in _PER_MONTH]
+    monthly: dict[str, int] = {}
+    for i in regular:
+        times, per = _PER_MONTH[i.frequency]
+        monthly[i.currency] = monthly.get(i.currency, 0) + round(i.amount_minor * times / per)
+    note = ""
+    if any(i.frequency != "monthly" for i in regular):
+        note = " (weekly, quarterly and yearly payments counted at their monthly rate)"
+    if one_off:
+        once: dict[str, int] = {}
+        for i in one_off:
+            once[i.currency] = once.get(i.currency, 0) + i.amount_minor
+        plural = "s" if len(one_off) != 1 else ""
+        once_total = _money_list(once)
+        note += f". On top of that, {len(one_off)} one-off scheduled payment{plural} of {once_total} in all"
+    return run.answer(
+        "total_monthly",
+        {
+            "what": what,
+            "total": _money_list(monthly) if monthly else format_money(0, "GBP"),
+            "count": len(regular),
+            "note": note,
+            "lines": lines,
+            "item_ids": [i.id for i in items],
+        },
+    )
+
+
+def _money_list(sums: dict[str, int]) -> str:
+    return " and ".join(format_money(v, c) for c, v in sorted(sums.items(), key=lambda kv: kv[0] != "GBP"))
 
 
 # --- read: money coming in --------------------------------------------------------------------------------

@@ -52,6 +52,15 @@ _CURRENCY_WORDS = (
 )
 
 
+_JOINT_RE = re.compile(r"\bjoint\b", re.IGNORECASE)
+# A currency naming an account ("the dollar one", "my euro account"), not a payment made in it.
+_CURRENCY_ACCOUNT_RE = re.compile(
+    r"\b(?:gbp|sterling|pounds?|eur|euros?|usd|dollars?)\s+(?:one|account|acc|acct|balance|wallet)\b",
+    re.IGNORECASE,
+)
+_CURRENCY_NAMES = {"GBP": "pounds", "EUR": "euros", "USD": "dollars"}
+
+
 def parse_currency(text: str) -> str | None:
     """The currency a customer names an account by ("the euro one", "my GBP account")."""
     return next((code for code, pattern in _CURRENCY_WORDS if pattern.search(text)), None)
@@ -206,6 +215,15 @@ async def resolve_account(run: Run, slot: SlotSpec) -> AccountView | None:
             pool = listed or pool
         kind = parse_account_kind(rest)
         currency = parse_currency(rest)
+        if _JOINT_RE.search(rest):
+            # "and the joint account?": only a joint account answers it, and saying there is none beats
+            # showing the same account again.
+            pool = [a for a in pool if "joint" in a.name.lower()]
+            if not pool:
+                raise run.stop("not_found", {"target": "a joint account"})
+        if currency and _CURRENCY_ACCOUNT_RE.search(rest) and not any(a.currency == currency for a in pool):
+            # "same for the dollar one?" from a customer without a dollar account.
+            raise run.stop("not_found", {"target": f"an account in {_CURRENCY_NAMES[currency]}"})
         if kind is not None:
             pool = [a for a in pool if a.kind == kind]
             if not pool:

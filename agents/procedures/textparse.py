@@ -7,7 +7,8 @@ consumes part of the text returns the remaining text with its match blanked out,
 Conventions (documented because customers are vague):
 - "last week" is the previous Monday-to-Sunday week; "this week" runs from Monday to today;
   "last N days" (and "past week" = 7 days) ends today and includes it.
-- A day or month without a year is the most recent one not after today.
+- A day or month without a year is the most recent one not after today, unless the sentence is about money
+  still to go out ("going out in December", "due on the 3rd of January"): then it is the coming one.
 - "over £50" and "under £20" are strict (£50.01 and up, £19.99 and down); "at least" / "at most" are not.
 - A bare amount with a currency sign or pence ("£45.99", "45.99") is an exact amount.
 - An approximate amount ("about £40", "around 40 quid", "roughly", "approx", "~£40", "£40ish") matches
@@ -70,6 +71,15 @@ _BARE_DAY_RE = re.compile(rf"\b{_A}\b")
 _MONTH_RE = re.compile(
     rf"\b(?:in|during|for|from|of|over)\s+(?:the\s+month\s+of\s+)?{_MONTH.format(name='m')}"
     r"(?:\s+(?P<y>\d{4}))?\b"
+)
+_SINCE_MONTH_RE = re.compile(
+    rf"\b(?:since|from)\s+(?:the\s+(?:start|beginning)\s+of\s+)?{_MONTH.format(name='m')}\b(?!\s+\d)"
+)
+# A full month name standing alone ("december spending", "last october"); "may" and "march" are too often
+# other words to be read bare.
+_BARE_MONTH_RE = re.compile(
+    r"\b(?P<last>last\s+|this\s+past\s+)?(?P<m>january|february|april|june|july|august|september|october|"
+    r"november|december)(?:\s+(?P<y>\d{4}))?\b(?!\s+\d)"
 )
 _LAST_N_RE = re.compile(
     r"\b(?:last|past|previous)\s+(?P<n>\d{1,3}|a|one|two|three|four|six)\s+(?P<unit>day|week|month)s?\b"
@@ -179,7 +189,26 @@ def _date_from(match: re.Match[str], tag: str, today: date) -> date | None:
     return None
 
 
-def _month_range(month: int, year: int | None, today: date) -> DateRange:
+# A sentence about money still to go out ("going out in December", "what's due in January"): a month named
+# without a year is the coming one, not the one a year ago.
+_FUTURE_RE = re.compile(
+    r"\b(?:going out|go out|goes out|coming out|comes out|come out|going to|gonna|will|\w+'ll|due|"
+    r"scheduled|upcoming|coming up|next|leaving|leave|be taken|get taken|set up to|planned|expected|"
+    r"expecting)\b",
+    re.IGNORECASE,
+)
+# ... and one plainly about the past ("what did I spend in December") keeps the most recent past month.
+_PAST_RE = re.compile(
+    r"\b(?:did|was|were|went|spent|paid|had|bought|happened|took|taken out|came out|gone|last)\b",
+    re.IGNORECASE,
+)
+
+
+def _month_range(month: int, year: int | None, today: date, *, ahead: bool = False) -> DateRange:
+    """A named month: the most recent one not after today, or (``ahead``) the coming one."""
+    if year is None and ahead and month != today.month:
+        year = today.year if month > today.month else today.year + 1
+        return DateRange(date(year, month, 1), date(year, month, monthrange(year, month)[1]))
     if year is None:
         year = today.year if month <= today.month else today.year - 1
     last = date(year, month, monthrange(year, month)[1])
@@ -223,6 +252,8 @@ def parse_date_range(text: str, today: date) -> tuple[DateRange | None, str]:
             return DateRange(min(start, end), max(start, end)), _blank(text, m)
     if m := _SINCE_RE.search(lowered):
         day = _date_from(m, "a", today)
+        if day is not None and m.group("word") == "on" and not m.group("y1_a") and not m.group("y2_a"):
+            day = _day_ahead(day, today, lowered)
         if day is not None:
             word = m.group("word")
             found = {
@@ -243,12 +274,41 @@ def parse_date_range(text: str, today: date) -> tuple[DateRange | None, str]:
     if m := _RELATIVE_RE.search(lowered):
         return _relative(m.group("what"), today), _blank(text, m)
     if m := _MONTH_RE.search(lowered):
-        return _month_range(_MONTHS[m.group("m")[:3]], _year(m.group("y")), today), _blank(text, m)
+        month = _MONTHS[m.group("m")[:3]]
+        return _month_range(month, _year(m.group("y")), today, ahead=_about_ahead(lowered, month, today)), (
+            _blank(text, m)
+        )
+    if m := _SINCE_MONTH_RE.search(lowered):
+        # "since October": from the first of the most recent October to today.
+        start = _month_range(_MONTHS[m.group("m")[:3]], None, today).since
+        return DateRange(start, today), _blank(text, m)
+    if m := _BARE_MONTH_RE.search(lowered):
+        # "December spending", "what went out last december": a month name with no preposition.
+        month = _MONTHS[m.group("m")[:3]]
+        ahead = not m.group("last") and _about_ahead(lowered, month, today)
+        return _month_range(month, _year(m.group("y")), today, ahead=ahead), _blank(text, m)
     if m := _BARE_DAY_RE.search(lowered):
         day = _date_from(m, "a", today)
+        if day is not None and not m.group("y1_a") and not m.group("y2_a") and not m.group("iso_a"):
+            day = _day_ahead(day, today, lowered)
         if day is not None:
             return DateRange(day, day), _blank(text, m)
     return None, text
+
+
+def _day_ahead(day: date, today: date, lowered: str) -> date:
+    """A day named without a year in a sentence about money still to go out is the coming one."""
+    if day < today and _FUTURE_RE.search(lowered) and not _PAST_RE.search(lowered):
+        return _safe_date(day.year + 1, day.month, day.day) or day
+    return day
+
+
+def _about_ahead(lowered: str, month: int, today: date) -> bool:
+    """Whether a month named without a year means the coming one: the sentence is about money still to go
+    out (otherwise it is the most recent such month not after today)."""
+    if month == today.month:
+        return False
+    return bool(_FUTURE_RE.search(lowered)) and not _PAST_RE.search(lowered)
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -406,12 +466,12 @@ def _is_marked(match: re.Match[str], tag: str) -> bool:
 
 # An approximate amount is money even without a sign ("about 40", "40ish"): the hedge says it is a figure.
 _ABOUT_RE = re.compile(
-    r"(?:\b(?:about|around|roughly|approx(?:imately|\.)?|circa|nearly|almost|something\s+like"
-    r"|in\s+the\s+region\s+of|ca\.)\s+|~\s*)" + _money("a") + r"(?!\w|,\d)"
-    r"|(?<![\w.,])" + _money("b") + r"\s*(?:-\s*|\s)?(?P<ish>ish\b|or\s+so\b)",
+    r"(?:\b(?:about|around|round\s+about|roughly|approx(?:imately|\.)?|circa|nearly|almost|something\s+like"
+    r"|in\s+the\s+region\s+of|close\s+to|give\s+or\s+take|ca\.)\s+|~\s*)" + _money("a") + r"(?!\w|,\d)"
+    r"|(?<![\w.,])" + _money("b") + r"\s*(?:-\s*|\s)?(?P<ish>ish\b|or\s+so\b|or\s+thereabouts\b)",
     re.IGNORECASE,
 )
-_ODD_RE = re.compile(r"(?<![\w.,])" + _money("a") + r"\s*-?\s*odd\b", re.IGNORECASE)
+_ODD_RE = re.compile(r"(?<![\w.,])" + _money("a") + r"\s*-?\s*(?:odd|something)\b", re.IGNORECASE)
 _WORD_TENS = {
     "twenty": 20,
     "thirty": 30,
@@ -452,6 +512,72 @@ def odd(value_minor: int) -> AmountFilter:
     return AmountFilter(value_minor, value_minor + step * 100 - 1, "odd", value_minor)
 
 
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen"
+).split()
+_SPELLED = (
+    r"(?:(?P<hundreds>a|one|two|three|four|five|six|seven|eight|nine)\s+hundred(?:\s+and)?\s*)?"
+    r"(?:(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?P<unit>one|two|three|four|five|six|"
+    r"seven|eight|nine))?|(?P<teen>ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
+    r"nineteen|five|six|seven|eight|nine))?"
+)
+# A spelled-out amount is money when a hedge comes before it or a money word after it ("about thirty
+# quid", "roughly a hundred", "fifty-ish"); slang names its own figure ("a tenner", "a couple of grand").
+_SPELLED_MONEY_RE = re.compile(
+    r"(?P<hedge>\b(?:about|around|roughly|approx(?:imately)?|nearly|almost|close\s+to|something\s+like|"
+    r"give\s+or\s+take)\s+)?\b"
+    + _SPELLED
+    + r"(?P<after>\s*(?:pounds?|quid|-?\s*ish\b|or\s+so\b|-?\s*odd\b))?",
+    re.IGNORECASE,
+)
+_SLANG_RE = re.compile(
+    r"\b(?:a|one)\s+(?P<slang>fiver|tenner|score|ton|grand|monkey)\b|\b(?P<n>\d+|a\s+couple\s+of|two|three|"
+    r"four|five)\s+grand\b",
+    re.IGNORECASE,
+)
+_SLANG = {"fiver": 5, "tenner": 10, "score": 20, "ton": 100, "grand": 1000, "monkey": 500}
+
+
+def _spelled_value(m: re.Match[str]) -> int | None:
+    groups = m.groupdict()
+    value = 0
+    if groups["hundreds"]:
+        value += 100 * (
+            1 if groups["hundreds"].lower() in ("a", "one") else _UNITS.index(groups["hundreds"].lower())
+        )
+    if groups["tens"]:
+        value += _WORD_TENS[groups["tens"].lower()]
+        if groups["unit"]:
+            value += _UNITS.index(groups["unit"].lower())
+    elif groups["teen"]:
+        value += _UNITS.index(groups["teen"].lower())
+    return value or None
+
+
+def spell_amounts(text: str) -> str:
+    """Spelled-out and slang amounts written as figures ("about thirty quid" -> "about 30 quid", "a tenner"
+    -> "£10"), so the amount parsers read them; a number word that is not money is left alone."""
+
+    def slang(m: re.Match[str]) -> str:
+        if m.group("slang"):
+            return f"£{_SLANG[m.group('slang').lower()]}"
+        raw = m.group("n").lower()
+        count = int(raw) if raw.isdigit() else {"two": 2, "three": 3, "four": 4, "five": 5}.get(raw, 2)
+        return f"£{count * 1000}"
+
+    def spelled(m: re.Match[str]) -> str:
+        if not (m.group("hedge") or m.group("after")) or not m.group(0).strip():
+            return m.group(0)
+        value = _spelled_value(m)
+        if value is None:
+            return m.group(0)
+        after = m.group("after") or ""
+        return f"{m.group('hedge') or ''}{value}{after}"
+
+    return _SPELLED_MONEY_RE.sub(spelled, _SLANG_RE.sub(slang, text))
+
+
 def _approximate_amount(text: str) -> tuple[AmountFilter | None, str]:
     if m := _ODD_RE.search(text):
         return odd(_minor(m, "a")), _blank(text, m)
@@ -470,6 +596,7 @@ def _approximate_amount(text: str) -> tuple[AmountFilter | None, str]:
 def parse_amount(text: str) -> tuple[AmountFilter | None, str]:
     """An amount filter ("over £50", "under 20", "between £10 and £30", "£45.99", "about £40", "£40-odd")
     and the rest of the text."""
+    text = spell_amounts(text)
     if m := _BETWEEN_RE.search(text):
         lo, hi = _minor(m, "a"), _minor(m, "b")
         return AmountFilter(min(lo, hi), max(lo, hi)), _blank(text, m)

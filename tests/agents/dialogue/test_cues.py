@@ -211,3 +211,47 @@ def test_the_same_action_again_is_a_follow_up_however_long_the_reason() -> None:
     found = follow_up(text, frozen)
     assert found is not None
     assert found.kind == "refine"
+
+
+# Issue 12: where a new or replacement card is, is a question about its delivery, never a report.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "has my replacement been sent",
+        "where's my new card?",
+        "is the new one on its way",
+        "still waiting for my new card",
+        "has the replacement card been posted yet",
+    ],
+)
+def test_where_is_my_new_card_is_a_delivery_question(text: str) -> None:
+    assert status_question(text) == "card_arrival"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "has my payment been sent",
+        "i lost my card",
+        "send me a new card",
+        "can I get a new card",
+        "somebody's been spending on my card, alerts keep coming from shops abroad",
+    ],
+)
+def test_not_a_card_delivery_question(text: str) -> None:
+    assert status_question(text) != "card_arrival"
+
+
+def test_a_request_starting_whens_after_a_comma_is_a_request_of_its_own() -> None:
+    assert split_requests("block my visa, also when's my rent going out") == [
+        "block my visa",
+        "when's my rent going out",
+    ]
+
+
+@pytest.mark.parametrize("text", ["how many was that", "how many were there", "how many is that altogether"])
+def test_a_count_of_what_was_listed_is_a_total(text: str) -> None:
+    frame: dict[str, object] = {"procedure": "recent_transactions"}
+    found = follow_up(text, frame)
+    assert found is not None
+    assert found.kind == "total"

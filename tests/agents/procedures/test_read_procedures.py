@@ -327,3 +327,29 @@ async def test_ambiguous_account_asks_then_the_answer_resolves_it(bank: Bank, pr
     assert first.slots["awaiting"] == "account"
     second = answer(await turn(spec, port, "the second one", first.slots))
     assert second.facts["account_id"] == accounts[1].id
+
+
+# Issue 12: an account the customer does not hold is said to be missing, not answered with another one.
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("and the joint account?", "a joint account"),
+        ("what's the balance on the dollar one", "an account in dollars"),
+        ("my usd account balance", "an account in dollars"),
+    ],
+)
+async def test_an_account_the_customer_does_not_hold_is_not_found(
+    bank: Bank, procedures: Procs, text: str, target: str
+) -> None:
+    port = bank.port(0)
+    assert all(a.currency == "GBP" and "joint" not in a.name.lower() for a in await port.list_accounts())
+    for name in ("check_balance", "recent_transactions"):
+        result = answer(await turn(procedures[name], port, text))
+        assert result.outcome == "not_found"
+        assert target in result.draft
+
+
+async def test_a_payment_in_dollars_is_not_an_account_in_dollars(bank: Bank, procedures: Procs) -> None:
+    port = bank.port(0)
+    result = answer(await turn(procedures["recent_transactions"], port, "show my payments in dollars"))
+    assert result.outcome != "not_found"

@@ -276,6 +276,12 @@ async def test_the_recovered_reply_after_a_crash_covers_cancellations(
         ("when is my next payday?", "income"),
         ("how much is my mortgage?", None),  # the latest payments to it: spending's
         ("how much did I spend last week", None),
+        # issue 12: what goes out regularly, in everyday words
+        ("what comes out every month", "recurring_payments"),
+        ("what goes out of my account monthly?", "recurring_payments"),
+        ("my monthly outgoings please", "recurring_payments"),
+        ("what's going out in December", "recurring_payments"),
+        ("how much did I spend each month", None),
     ],
 )
 def test_recurring_cues(text: str, expected: str | None) -> None:
@@ -355,3 +361,37 @@ async def test_a_direct_debit_named_by_what_it_pays(ports: list[SqlBankingPort],
     assert "Nationwide Building Society: £1,041.75 monthly" in named.draft
     assert "30 Nov 2026" in named.draft
     assert "Virgin Media" not in named.draft
+
+
+# Issue 12: "how much do my direct debits come to each month" is a sum, not the list.
+async def test_direct_debits_total_a_month(ports: list[SqlBankingPort], procedures: Procs) -> None:
+    spec = procedures["recurring_payments"]
+    total = answer(
+        await turn(spec, ports[0], "how much do my direct debits come to each month?", today=TODAY)
+    )
+    assert total.outcome == "total_monthly"
+    # Sky £38.27 + British Gas £123.94 + Northbank Credit Card £260.75
+    assert "come to £422.96 a month in total, over 3 payments" in total.draft
+    listed = answer(await turn(spec, ports[0], "what direct debits do I have?", today=TODAY))
+    assert listed.outcome == "ok"
+
+
+async def test_everything_due_in_a_coming_month_totals(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    spec = procedures["recurring_payments"]
+    total = answer(await turn(spec, ports[0], "what's the total going out in December?", today=TODAY))
+    assert total.outcome == "total_period"
+    # 3 direct debits (£422.96), 2 standing orders (£405.00) and the £850.00 rent, all due in December 2026
+    assert "come to £1,677.96 in total, over 6 payments" in total.draft
+    assert "1 Dec 2026 to 31 Dec 2026" in total.draft
+
+
+async def test_the_regular_total_sets_one_off_payments_apart(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    spec = procedures["recurring_payments"]
+    total = answer(await turn(spec, ports[0], "what do all my regular payments add up to", today=TODAY))
+    assert total.outcome == "total_monthly"
+    assert "come to £827.96 a month in total, over 5 payments" in total.draft
+    assert "1 one-off scheduled payment of £850.00" in total.draft

@@ -162,3 +162,55 @@ def test_kinds_brands_and_reasons() -> None:
     assert parse_dispute_reason("I don't recognise this") == "I do not recognise this payment"
     assert parse_dispute_reason("the parcel never arrived") == "Goods or services not received"
     assert parse_dispute_reason("dispute it") is None
+
+
+# Issue 12: months and days said without a year, in a sentence about money still to go out, are the coming
+# ones; said about the past they stay the most recent (TODAY is 20 Nov 2025).
+@pytest.mark.parametrize(
+    ("text", "since", "until"),
+    [
+        ("what's going out in December", date(2025, 12, 1), date(2025, 12, 31)),
+        ("is the rent due in January", date(2026, 1, 1), date(2026, 1, 31)),
+        ("what did I spend in December", date(2024, 12, 1), date(2024, 12, 31)),
+        ("back in October", date(2025, 10, 1), date(2025, 10, 31)),
+        ("since October", date(2025, 10, 1), TODAY),
+        ("my september spending", date(2025, 9, 1), date(2025, 9, 30)),
+        ("last december", date(2024, 12, 1), date(2024, 12, 31)),
+        ("the payment going out on 3 December", date(2025, 12, 3), date(2025, 12, 3)),
+        ("the payment I made on 3 December", date(2024, 12, 3), date(2024, 12, 3)),
+    ],
+)
+def test_month_without_a_year_follows_the_tense(text: str, since: date, until: date) -> None:
+    found, _rest = parse_date_range(text, TODAY)
+    assert found == DateRange(since, until)
+
+
+def test_a_reference_word_is_not_a_month() -> None:
+    assert parse_date_range("cancel the DEC RENT one", TODAY)[0] is None
+
+
+# Issue 12: vague amounts search a range, however they are said.
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("about thirty quid", 2500, 3500),
+        ("roughly a hundred", 9000, 11000),
+        ("around a hundred and fifty pounds", 13500, 16500),
+        ("fifty-ish", 4500, 5500),
+        ("a tenner or so", 500, 1500),
+        ("close to £60", 5400, 6600),
+        ("give or take £20", 1500, 2500),
+        ("£30-something", 3000, 3999),
+        ("forty odd", 4000, 4999),
+        ("about twenty-five quid", 2000, 3000),
+    ],
+)
+def test_vague_amounts_are_ranges(text: str, low: int, high: int) -> None:
+    found, _rest = parse_amount(text)
+    assert found is not None
+    assert (found.min_minor, found.max_minor) == (low, high)
+
+
+@pytest.mark.parametrize("text", ["the second one", "three payments", "one of them", "show me five"])
+def test_number_words_that_are_not_money(text: str) -> None:
+    assert parse_amount(text)[0] is None

@@ -1,0 +1,55 @@
+"""A short follow-up replaces what it names in the last request and keeps the rest (issue 12)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from agents.nodes.route import _account_referred_to, _without_replaced
+
+TODAY = date(2026, 11, 28)
+
+
+def _merged(old: str, new: str) -> str:
+    return " ".join(_without_replaced(old, new, TODAY).split())
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kept", "gone"),
+    [
+        ("how much did i spend at tesco", "and amazon?", "at amazon", "tesco"),
+        ("how much did i spend at tesco", "what about trainline last week", "at trainline", "tesco"),
+        # the shop named twice in an earlier merged request is replaced everywhere
+        ("and amazon? how much did i spend at amazon", "and lidl?", "at lidl", "amazon"),
+        ("how much did I spend on groceries in November", "and transport", "in november", "groceries"),
+        ("what have i spent this month", "and last month?", "what have i spent", "this month"),
+    ],
+)
+def test_the_follow_up_replaces_what_it_names(old: str, new: str, kept: str, gone: str) -> None:
+    merged = _merged(old, new).lower()
+    assert kept in merged
+    assert gone not in merged
+
+
+@pytest.mark.parametrize(
+    "new", ["and in october?", "and the other one?", "any older ones?", "how many was that"]
+)
+def test_a_follow_up_naming_no_shop_keeps_the_shop(new: str) -> None:
+    assert "tesco" in _merged("how much did i spend at tesco", new)
+
+
+@pytest.mark.parametrize(
+    ("frame_text", "text", "account"),
+    [
+        ("same for the euro one?", "what's the balance on it", "my EUR account"),
+        ("show payments on my savings", "how much is in that account", "my savings account"),
+        ("transactions on the account ending 0475", "and the balance of it?", "the account ending 0475"),
+    ],
+)
+def test_it_means_the_account_just_shown(frame_text: str, text: str, account: str) -> None:
+    assert _account_referred_to(text, {"text": frame_text}) == account
+
+
+def test_a_message_naming_its_own_account_keeps_it() -> None:
+    assert _account_referred_to("what's the balance on my savings", {"text": "the euro one"}) is None
