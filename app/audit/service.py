@@ -13,12 +13,13 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.audit.chain import GENESIS_HASH, SYSTEM_CHAIN, canonical_json, chain_hash, chain_id_for, event_body
 from app.models import AuditEvent
 from app.models.base import utcnow
+from app.models.pan_guard import refuse_full_pans
 
 PAGE_SIZE = 500
 MAX_PROBLEMS = 50
@@ -105,6 +106,61 @@ async def append_event(
     session.add(event)
     session.info[_HEADS][1][chain_id] = (chain_seq, event.hash)
     return event
+
+
+async def append_events(
+    session: AsyncSession,
+    *,
+    conversation_id: uuid.UUID | None,
+    events: Sequence[tuple[str, str, dict[str, Any]]],
+) -> None:
+    """Add several events (kind, actor, payload), in order, to one chain in the caller's transaction, written
+    at once in one INSERT through Core (no ORM objects): a customer turn's events. Their payloads are
+    checked for card numbers as a flush would check them (``app.models.pan_guard``).
+
+    Events added with ``append_event`` and not yet flushed are flushed first, so the log's ``seq`` keeps
+    each chain's order.
+    """
+    if not events:
+        return
+    if any(isinstance(obj, AuditEvent) for obj in session.new):
+        await session.flush()
+    chain_id = chain_id_for(conversation_id)
+    last_seq, prev_hash = await _chain_head(session, chain_id)
+    rows: list[dict[str, Any]] = []
+    for kind, actor, payload in events:
+        last_seq += 1
+        payload_json = canonical_json(payload)
+        created_at = utcnow()
+        body = event_body(
+            chain_id=chain_id,
+            chain_seq=last_seq,
+            conversation_id=conversation_id,
+            kind=kind,
+            actor=actor,
+            payload=payload_json,
+            created_at=created_at,
+        )
+        digest = chain_hash(prev_hash, body)
+        rows.append(
+            {
+                "chain_id": chain_id,
+                "chain_seq": last_seq,
+                "conversation_id": conversation_id,
+                "kind": kind,
+                "actor": actor,
+                "payload": payload_json,
+                "created_at": created_at,
+                "prev_hash": prev_hash,
+                "hash": digest,
+            }
+        )
+        prev_hash = digest
+    table = AuditEvent.__table__
+    assert isinstance(table, Table)
+    refuse_full_pans(table, rows)
+    await session.execute(insert(table), rows)
+    session.info[_HEADS][1][chain_id] = (last_seq, prev_hash)
 
 
 async def events_for_conversation(session: AsyncSession, conversation_id: uuid.UUID) -> Sequence[AuditEvent]:

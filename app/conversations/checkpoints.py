@@ -14,9 +14,10 @@ keeps an interrupt such as a confirmation request.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import (
@@ -29,11 +30,33 @@ from langgraph.checkpoint.base import (
     get_checkpoint_id,
     get_checkpoint_metadata,
 )
-from sqlalchemy import delete
+from sqlalchemy import Row, Table, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.models import GraphCheckpoint
 from app.models.base import utcnow
+
+_TABLE = cast(Table, GraphCheckpoint.__table__)
+# What a turn reads of its thread's stored checkpoint (also read by admission, in its one statement).
+STORED = (
+    _TABLE.c.checkpoint_id,
+    _TABLE.c.parent_checkpoint_id,
+    _TABLE.c.checkpoint_type,
+    _TABLE.c.checkpoint,
+    _TABLE.c.metadata_type,
+    _TABLE.c.metadata,
+    _TABLE.c.writes_type,
+    _TABLE.c.writes,
+)
+
+
+class Unread(enum.Enum):
+    UNREAD = "unread"
+
+
+UNREAD = Unread.UNREAD
 
 # (task_id, channel, value, task_path), keyed by (task_id, index) as LangGraph's savers do.
 _Write = tuple[str, str, Any, str]
@@ -78,10 +101,16 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
 
     # --- the app's side ----------------------------------------------------------------------------
 
-    def begin(self, thread_id: str) -> None:
-        """A turn of ``thread_id`` starts in this process: the stored checkpoint is read once for it."""
+    def begin(self, thread_id: str, stored: Row[Any] | None | Unread = UNREAD) -> None:
+        """A turn of ``thread_id`` starts in this process: the stored checkpoint is read once for it.
+
+        ``stored``: the thread's stored row (columns ``STORED``, or None when it has none) if the caller
+        already read it in the transaction that admitted the turn; then it is not read again.
+        """
         self._running.pop(thread_id, None)
         self._running_threads.add(thread_id)
+        if not isinstance(stored, Unread):
+            self._running[thread_id] = None if stored is None else self._from_row(thread_id, stored)
 
     async def take(self, thread_id: str) -> StagedCheckpoint | None:
         """What the running turn wrote for ``thread_id``, ready to ``store`` (and no longer staged)."""
@@ -106,20 +135,27 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
         metadata_type, metadata_bytes = self.serde.dumps_typed(staged.metadata)
         ordered = staged.ordered_writes()
         writes_type, writes_bytes = self.serde.dumps_typed([list(w) for w in ordered])
-        row = await session.get(GraphCheckpoint, staged.thread_id)
-        if row is None:
-            row = GraphCheckpoint(thread_id=staged.thread_id)
-            session.add(row)
-        row.checkpoint_id = staged.checkpoint_id
-        row.parent_checkpoint_id = staged.parent_checkpoint_id
-        row.checkpoint_type = checkpoint_type
-        row.checkpoint = checkpoint_bytes
-        row.metadata_type = metadata_type
-        row.checkpoint_metadata = metadata_bytes
-        row.writes_type = writes_type
-        row.writes = writes_bytes
-        row.updated_at = utcnow()
-        await session.flush()
+        values = {
+            "thread_id": staged.thread_id,
+            "checkpoint_id": staged.checkpoint_id,
+            "parent_checkpoint_id": staged.parent_checkpoint_id,
+            "checkpoint_type": checkpoint_type,
+            "checkpoint": checkpoint_bytes,
+            "metadata_type": metadata_type,
+            "metadata": metadata_bytes,
+            "writes_type": writes_type,
+            "writes": writes_bytes,
+            "updated_at": utcnow(),
+        }
+        # One statement, insert or replace: the turn holds the conversation's lease, so no other writer.
+        dialect = session.get_bind().dialect.name
+        upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(_TABLE).values(values)
+        await session.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[_TABLE.c.thread_id],
+                set_={k: upsert.excluded[k] for k in values if k != "thread_id"},
+            )
+        )
 
     # --- loading ------------------------------------------------------------------------------------
 
@@ -133,15 +169,16 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
 
     async def _read(self, thread_id: str) -> StagedCheckpoint | None:
         async with self._factory() as session:
-            row = await session.get(GraphCheckpoint, thread_id)
-            if row is None:
-                return None
-            checkpoint: Checkpoint = self.serde.loads_typed((row.checkpoint_type, row.checkpoint))
-            metadata: CheckpointMetadata = self.serde.loads_typed(
-                (row.metadata_type, row.checkpoint_metadata)
-            )
-            raw_writes: list[list[Any]] = self.serde.loads_typed((row.writes_type, row.writes))
-            parent = row.parent_checkpoint_id
+            row = (await session.execute(select(*STORED).where(_TABLE.c.thread_id == thread_id))).first()
+        return None if row is None else self._from_row(thread_id, row)
+
+    def _from_row(self, thread_id: str, row: Any) -> StagedCheckpoint | None:
+        if row.checkpoint_id is None:  # an outer join that found nothing
+            return None
+        checkpoint: Checkpoint = self.serde.loads_typed((row.checkpoint_type, row.checkpoint))
+        metadata: CheckpointMetadata = self.serde.loads_typed((row.metadata_type, row.metadata))
+        raw_writes: list[list[Any]] = self.serde.loads_typed((row.writes_type, row.writes))
+        parent = row.parent_checkpoint_id
         writes: dict[tuple[str, int], _Write] = {}
         for position, (task_id, channel, value, task_path) in enumerate(raw_writes):
             writes[(str(task_id), WRITES_IDX_MAP.get(channel, position))] = (

@@ -14,11 +14,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import Conflict, Unprocessable
 from app.models import IdempotencyRecord
+from app.models.pan_guard import refuse_full_pans
 
 MAX_KEY_LENGTH = 100
 
@@ -51,7 +53,17 @@ async def existing(
     )
 
 
-def verdict(record: IdempotencyRecord, fingerprint: str) -> Replay:
+@dataclass(frozen=True)
+class Claim:
+    """A stored Idempotency-Key: in flight (its turn is running) or completed with its answer."""
+
+    state: str
+    request_hash: str
+    status_code: int | None
+    response_body: str | None
+
+
+def verdict(record: Claim | IdempotencyRecord, fingerprint: str) -> Replay:
     if record.request_hash != fingerprint:
         raise Unprocessable("This Idempotency-Key was already used with a different request body")
     if record.state != "completed" or record.status_code is None or record.response_body is None:
@@ -68,11 +80,21 @@ async def complete(
     status_code: int,
     body: dict[str, Any],
 ) -> None:
-    """Store the response inside the request's own unit of work."""
-    record = await existing(session, customer_id=customer_id, scope=scope, key=key)
-    if record is None:
+    """Store the response inside the request's own unit of work (one UPDATE of the claim)."""
+    response = json.dumps(body, default=str)
+    table = IdempotencyRecord.__table__
+    assert isinstance(table, Table)
+    refuse_full_pans(table, [{"response_body": response}])
+    stored = await session.execute(
+        update(IdempotencyRecord)
+        .where(
+            IdempotencyRecord.customer_id == customer_id,
+            IdempotencyRecord.scope == scope,
+            IdempotencyRecord.key == key,
+        )
+        .values(state="completed", status_code=status_code, response_body=response)
+        .execution_options(synchronize_session=False)
+    )
+    assert isinstance(stored, CursorResult)
+    if stored.rowcount != 1:
         raise RuntimeError("idempotency claim vanished before completion")
-    record.state = "completed"
-    record.status_code = status_code
-    record.response_body = json.dumps(body, default=str)
-    await session.flush()

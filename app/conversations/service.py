@@ -27,10 +27,10 @@ import math
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import Row, Table, case, delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -40,7 +40,6 @@ from agents.models.recording import CallRecord
 from agents.ports import (
     ActionResult,
     AgentEvent,
-    ComplaintEffect,
     ConfirmationRequest,
     OutcomeKind,
     TurnAgent,
@@ -50,14 +49,17 @@ from agents.ports import (
 )
 from agents.safety.redact import redact
 from agents.safety.screen import ScreenResult, screen, to_json
-from app.audit.service import append_event
+from app.audit.service import append_event, append_events
 from app.background import running
 from app.banking.ports import Consent, SqlBankingPort
-from app.conversations import idempotency, repository
+from app.conversations import idempotency
+from app.conversations.checkpoints import STORED as STORED_CHECKPOINT
+from app.conversations.checkpoints import UNREAD as UNREAD_CHECKPOINT
 from app.conversations.checkpoints import TurnScopedSaver
+from app.conversations.checkpoints import Unread as _UnreadCheckpoint
 from app.conversations.schemas import MessageOut, TurnOut
 from app.db import transaction
-from app.errors import Conflict, RateLimited
+from app.errors import Conflict, NotFound, RateLimited
 from app.events.bus import HANDOFFS_TOPIC, EventBus, conversation_topic
 from app.faults import crash_point
 from app.handoffs.service import notes_for_assistant, open_handoff
@@ -65,6 +67,8 @@ from app.models import (
     Complaint,
     Conversation,
     Customer,
+    GraphCheckpoint,
+    HandoffNote,
     IdempotencyRecord,
     Message,
     ModelCall,
@@ -72,8 +76,9 @@ from app.models import (
     TurnAdmission,
     TurnJournal,
 )
-from app.models.base import utcnow
-from app.models.enums import ConversationStatus, HandoffPriority, MessageRole
+from app.models.base import Base, utcnow
+from app.models.enums import ConversationStatus, HandoffNoteKind, HandoffPriority, MessageRole
+from app.models.pan_guard import refuse_full_pans
 from app.observability import Metrics
 from app.support.hours import SupportHours
 
@@ -168,6 +173,8 @@ class Admitted:
     staff_notes: tuple[str, ...]
     tokens_used: int
     cost_usd_micros: int
+    # The agent's stored checkpoint as admission read it (so the turn does not read it again), if it did.
+    checkpoint: Row[Any] | _UnreadCheckpoint = UNREAD_CHECKPOINT
 
 
 class _StaleTurn(Exception):
@@ -202,11 +209,18 @@ async def _commit_without_waiting_for_disk(session: AsyncSession) -> None:
         await session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
 
-async def _lock_customer(session: AsyncSession, customer_id: uuid.UUID) -> None:
-    """Serialise one customer's admissions (Postgres row lock; SQLite's single writer does it already)."""
-    await session.scalar(
-        select(Customer.id).where(Customer.id == customer_id).with_for_update(key_share=True)
-    )
+async def _lock_customer(
+    session: AsyncSession, customer_id: uuid.UUID, *, without_waiting_for_disk: bool = False
+) -> None:
+    """Serialise one customer's admissions (Postgres row lock; SQLite's single writer does it already).
+
+    ``without_waiting_for_disk``: also what ``_commit_without_waiting_for_disk`` does, in the same statement
+    on Postgres (``set_config(..., is_local => true)`` is ``SET LOCAL``): one round trip instead of two.
+    """
+    query = select(Customer.id)
+    if without_waiting_for_disk and session.get_bind().dialect.name == "postgresql":
+        query = select(Customer.id, func.set_config("synchronous_commit", "off", True))
+    await session.execute(query.where(Customer.id == customer_id).with_for_update(key_share=True))
 
 
 async def _admissions_since(
@@ -300,6 +314,117 @@ async def admit(services: TurnServices, request: TurnRequest) -> idempotency.Rep
             pending = UNREAD
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What admission reads about the conversation, its customer and the request, in one statement."""
+
+    status: ConversationStatus
+    variant: str
+    tokens_used: int
+    cost_usd_micros: int
+    lease_until: datetime | None  # the running turn's lease (the journal row), if a turn is running
+    claim: idempotency.Claim | None  # this request's Idempotency-Key, if it was seen before
+    admitted: int  # turns admitted for the customer in the last minute
+    oldest_admitted: datetime | None
+    running: int  # the customer's turns running now (live leases), across conversations
+    last_reply: datetime | None  # the agent's newest reply in the conversation
+    staff_involved: bool  # staff ever wrote in it or left a note for the assistant
+    checkpoint: Row[Any] | _UnreadCheckpoint  # the agent's stored checkpoint (a row of STORED_CHECKPOINT)
+
+
+async def _admission_facts(
+    session: AsyncSession, request: TurnRequest, now: datetime, *, with_checkpoint: bool
+) -> _Facts:
+    """Everything admission decides on, read in one round trip after the customer's lock is held (so the
+    counts include every admission committed before it)."""
+    conv, journal, claim = Conversation.__table__, TurnJournal.__table__, IdempotencyRecord.__table__
+    since = now - timedelta(minutes=1)
+    admissions = (TurnAdmission.customer_id == request.customer_id) & (TurnAdmission.kind == "turn")
+    admissions &= TurnAdmission.admitted_at >= since
+    last_reply = (
+        select(func.max(Message.created_at))
+        .where(Message.conversation_id == conv.c.id, Message.role == MessageRole.assistant)
+        .scalar_subquery()
+    )
+    staff = exists().where(Message.conversation_id == conv.c.id, Message.role == MessageRole.staff)
+    notes = exists().where(
+        HandoffNote.conversation_id == conv.c.id, HandoffNote.kind == HandoffNoteKind.for_assistant
+    )
+    running = (
+        select(func.count())
+        .select_from(TurnJournal)
+        .where(TurnJournal.customer_id == request.customer_id, TurnJournal.lease_until >= now)
+        .scalar_subquery()
+    )
+    joined = conv.outerjoin(journal, journal.c.conversation_id == conv.c.id)
+    columns: list[Any] = [
+        conv.c.status,
+        conv.c.variant,
+        conv.c.tokens_used,
+        conv.c.cost_usd_micros,
+        journal.c.lease_until,
+        select(func.count()).where(admissions).scalar_subquery().label("admitted"),
+        select(func.min(TurnAdmission.admitted_at)).where(admissions).scalar_subquery().label("oldest"),
+        running.label("running"),
+        last_reply.label("last_reply"),
+        or_(staff, notes).label("staff_involved"),
+    ]
+    key = request.idempotency_key
+    if key is not None:
+        joined = joined.outerjoin(
+            claim,
+            (claim.c.customer_id == request.customer_id)
+            & (claim.c.scope == request.scope)
+            & (claim.c.key == key),
+        )
+        columns += [claim.c.state, claim.c.request_hash, claim.c.status_code, claim.c.response_body]
+    if with_checkpoint:
+        # The agent's stored memory, for the turn about to run: nobody else can store a newer one while
+        # the turn holds the conversation's lease, which this transaction takes.
+        checkpoint = GraphCheckpoint.__table__
+        joined = joined.outerjoin(checkpoint, checkpoint.c.thread_id == str(request.conversation_id))
+        columns += list(STORED_CHECKPOINT)
+    query = (
+        select(*columns)
+        .select_from(joined)
+        .where(conv.c.id == request.conversation_id, conv.c.customer_id == request.customer_id)
+    )
+    row = (await session.execute(query)).first()
+    if row is None:
+        raise NotFound("Conversation not found")
+    found = None
+    if key is not None and row.state is not None:
+        found = idempotency.Claim(
+            state=row.state,
+            request_hash=row.request_hash,
+            status_code=row.status_code,
+            response_body=row.response_body,
+        )
+    return _Facts(
+        status=ConversationStatus(row.status),
+        variant=row.variant,
+        tokens_used=int(row.tokens_used),
+        cost_usd_micros=int(row.cost_usd_micros),
+        lease_until=_aware(row.lease_until),
+        claim=found,
+        admitted=int(row.admitted or 0),
+        oldest_admitted=_aware(row.oldest),
+        running=int(row.running or 0),
+        last_reply=_aware(row.last_reply),
+        staff_involved=bool(row.staff_involved),
+        checkpoint=row if with_checkpoint else UNREAD_CHECKPOINT,
+    )
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """A timestamp read outside a typed column (subqueries): SQLite gives it back as naive or as text."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 async def _admit_once(
     services: TurnServices,
     request: TurnRequest,
@@ -310,45 +435,32 @@ async def _admit_once(
     limits = services.limits
     now = utcnow()
     async with transaction(services.factory) as session:
-        await _commit_without_waiting_for_disk(session)
-        await _lock_customer(session, request.customer_id)
-        conversation = await repository.get_owned_conversation(
-            session, conversation_id=request.conversation_id, customer_id=request.customer_id
+        await _lock_customer(session, request.customer_id, without_waiting_for_disk=True)
+        facts = await _admission_facts(
+            session, request, now, with_checkpoint=services.checkpoints is not None
         )
-        journal = await session.get(TurnJournal, conversation.id)
-        if request.idempotency_key is not None:
-            record = await idempotency.existing(
-                session, customer_id=request.customer_id, scope=request.scope, key=request.idempotency_key
-            )
-            if record is not None:
-                if record.state == "in_flight" and journal is None:
-                    await session.delete(record)  # a claim whose turn is gone: a retry may do the work
-                    await session.flush()
-                else:
-                    if journal is not None and journal.lease_until < now and record.state == "in_flight":
-                        raise _StaleTurn
-                    return idempotency.verdict(record, request.fingerprint)
-        if journal is not None:
-            if journal.lease_until < now:
+        lease_until = facts.lease_until
+        if request.idempotency_key is not None and facts.claim is not None:
+            if facts.claim.state == "in_flight" and lease_until is None:
+                # A claim whose turn is gone: a retry may do the work.
+                await _delete_claim(session, request.customer_id, request.scope, request.idempotency_key)
+            else:
+                if lease_until is not None and lease_until < now and facts.claim.state == "in_flight":
+                    raise _StaleTurn
+                return idempotency.verdict(facts.claim, request.fingerprint)
+        if lease_until is not None:
+            if lease_until < now:
                 raise _StaleTurn
             raise Conflict("Another message in this conversation is still being answered; retry shortly")
-        await _admit_within(
-            session,
-            customer_id=request.customer_id,
-            kind="turn",
-            per_minute=limits.turns_per_minute,
-            what="messages",
-            now=now,
-        )
-        running = await session.scalar(
-            select(func.count())
-            .select_from(TurnJournal)
-            .where(TurnJournal.customer_id == request.customer_id, TurnJournal.lease_until >= now)
-        )
-        if int(running or 0) >= limits.concurrent_turns:
+        if facts.admitted >= limits.turns_per_minute:
+            oldest = facts.oldest_admitted
+            wait = 60.0 if oldest is None else (oldest + timedelta(minutes=1) - now).total_seconds()
+            retry = max(1, math.ceil(wait))
+            raise RateLimited(retry, f"Too many messages; retry after {retry} s")
+        if facts.running >= limits.concurrent_turns:
             raise RateLimited(1, "Too many messages are being answered at once; retry in a moment")
 
-        awaiting = conversation.status == ConversationStatus.awaiting_customer
+        awaiting = facts.status == ConversationStatus.awaiting_customer
         if awaiting and pending is UNREAD:
             raise _NeedPending
         if not awaiting or pending is UNREAD:
@@ -362,38 +474,51 @@ async def _admit_once(
             # yes / no / unclear (ask again) / other (a new request; the action keeps waiting).
             decision = read_decision(raw).value
         action = dict(pending.get("action") or {}) if decision == "yes" and pending else None
-        silent = conversation.status == ConversationStatus.handed_off and request.kind == "message"
+        silent = facts.status == ConversationStatus.handed_off and request.kind == "message"
 
         message_id = uuid.uuid4()
-        if request.idempotency_key is not None:
-            session.add(
-                IdempotencyRecord(
-                    customer_id=request.customer_id,
-                    scope=request.scope,
-                    key=request.idempotency_key,
-                    request_hash=request.fingerprint,
-                    state="in_flight",
-                )
-            )
-        session.add(
-            TurnJournal(
-                conversation_id=conversation.id,
-                customer_id=request.customer_id,
-                message_id=message_id,
-                kind=request.kind,
-                content=screened.redacted,
-                screening=json.dumps(to_json(screened)),
-                idempotency_scope=request.scope if request.idempotency_key else None,
-                idempotency_key=request.idempotency_key,
-                action=json.dumps(action) if action else None,
-                decision=decision,
-                started_at=now,
-                lease_until=now + limits.lease,
-            )
+        await _insert_rows(
+            session, TurnAdmission, [{"customer_id": request.customer_id, "kind": "turn", "admitted_at": now}]
         )
-        first_reply, staff_notes = await _turn_context(session, conversation.id)
-        await _wake(services, session, conversation.id)  # a turn is running: the widget shows typing
-        await session.flush()
+        if request.idempotency_key is not None:
+            await _insert_rows(
+                session,
+                IdempotencyRecord,
+                [
+                    {
+                        "customer_id": request.customer_id,
+                        "scope": request.scope,
+                        "key": request.idempotency_key,
+                        "request_hash": request.fingerprint,
+                        "state": "in_flight",
+                    }
+                ],
+            )
+        await _insert_rows(
+            session,
+            TurnJournal,
+            [
+                {
+                    "conversation_id": request.conversation_id,
+                    "customer_id": request.customer_id,
+                    "message_id": message_id,
+                    "kind": request.kind,
+                    "content": screened.redacted,
+                    "screening": json.dumps(to_json(screened)),
+                    "idempotency_scope": request.scope if request.idempotency_key else None,
+                    "idempotency_key": request.idempotency_key,
+                    "action": json.dumps(action) if action else None,
+                    "decision": decision,
+                    "started_at": now,
+                    "lease_until": now + limits.lease,
+                }
+            ],
+        )
+        if facts.staff_involved:
+            first_reply, staff_notes = await _turn_context(session, request.conversation_id, facts.last_reply)
+        else:
+            first_reply, staff_notes = facts.last_reply is None, []
+        await _wake(services, session, request.conversation_id)  # a turn is running: the widget shows typing
         return Admitted(
             request=request,
             message_id=message_id,
@@ -402,23 +527,30 @@ async def _admit_once(
             decision=decision,
             action=action,
             silent=silent,
-            variant=conversation.variant,
+            variant=facts.variant,
             first_reply=first_reply,
             staff_notes=tuple(staff_notes),
-            tokens_used=conversation.tokens_used,
-            cost_usd_micros=conversation.cost_usd_micros,
+            tokens_used=facts.tokens_used,
+            cost_usd_micros=facts.cost_usd_micros,
+            checkpoint=facts.checkpoint,
         )
 
 
-async def _turn_context(session: AsyncSession, conversation_id: uuid.UUID) -> tuple[bool, list[str]]:
+async def _delete_claim(session: AsyncSession, customer_id: uuid.UUID, scope: str, key: str) -> None:
+    await session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.customer_id == customer_id,
+            IdempotencyRecord.scope == scope,
+            IdempotencyRecord.key == key,
+        )
+    )
+
+
+async def _turn_context(
+    session: AsyncSession, conversation_id: uuid.UUID, last_reply: datetime | None
+) -> tuple[bool, list[str]]:
     """Whether the agent has replied before, and what staff wrote since its last reply: their messages to
     the customer and the note they left for the assistant when they returned the conversation, in order."""
-    last_reply = await session.scalar(
-        select(Message.created_at)
-        .where(Message.conversation_id == conversation_id, Message.role == MessageRole.assistant)
-        .order_by(Message.created_at.desc())
-        .limit(1)
-    )
     staff_query = select(Message.created_at, Message.content).where(
         Message.conversation_id == conversation_id, Message.role == MessageRole.staff
     )
@@ -515,7 +647,7 @@ async def _run_turn(
         events: list[AgentEvent] = []
         if not admitted.silent:
             if services.checkpoints is not None:
-                services.checkpoints.begin(str(cid))
+                services.checkpoints.begin(str(cid), admitted.checkpoint)
             async for event in _agent_events(services, admitted):
                 events.append(event)
                 if event.kind == "step":
@@ -663,41 +795,34 @@ async def _store_turn(
     events: list[AgentEvent],
     calls: list[CallRecord],
 ) -> dict[str, Any]:
+    """Write the turn: its messages, complaints, model calls and audit events through Core (a statement a
+    table, every text checked for card numbers as a flush would), the conversation's counters and status in
+    one UPDATE, and the handoff if the agent asked for one."""
     request = admitted.request
-    conversation = await repository.get_owned_conversation(
-        session, conversation_id=request.conversation_id, customer_id=request.customer_id
-    )
-    cid = conversation.id
+    cid = request.conversation_id
     screened = admitted.screened
-    session.add(message)
-    await append_event(
-        session,
-        kind="message.received" if request.kind == "message" else "confirmation.received",
-        actor=f"customer:{request.customer_id}",
-        conversation_id=cid,
-        payload={
-            "message_id": str(message.id),
-            "redactions": [{"type": f.type, "start": f.start, "end": f.end} for f in screened.findings],
-            "flags": sorted(screened.flags),
-            **({"decision": admitted.decision} if admitted.decision else {}),
-        },
-    )
-    if screened.flags & {"jailbreak", "prompt_injection", "vulnerability", "complaint"}:
-        conversation.flagged = True
-
-    for record in calls:
-        session.add(_model_call_row(record, cid))
-        conversation.tokens_used += record.input_tokens + record.output_tokens
-        conversation.cost_usd_micros += record.cost_usd_micros
+    audit: list[tuple[str, str, dict[str, Any]]] = [
+        (
+            "message.received" if request.kind == "message" else "confirmation.received",
+            f"customer:{request.customer_id}",
+            {
+                "message_id": str(message.id),
+                "redactions": [{"type": f.type, "start": f.start, "end": f.end} for f in screened.findings],
+                "flags": sorted(screened.flags),
+                **({"decision": admitted.decision} if admitted.decision else {}),
+            },
+        )
+    ]
+    flagged = bool(screened.flags & {"jailbreak", "prompt_injection", "vulnerability", "complaint"})
+    tokens = sum(r.input_tokens + r.output_tokens for r in calls)
+    cost = sum(r.cost_usd_micros for r in calls)
 
     steps: list[dict[str, Any]] = []
     outcome: TurnOutcome | None = None
     for event in events:
         if event.kind == "step":
             steps.append(customer_step(event.data))
-            await append_event(
-                session, kind="agent.step", actor="agent", conversation_id=cid, payload=event.data
-            )
+            audit.append(("agent.step", "agent", event.data))
         elif event.kind == "completed":
             outcome = event.outcome
     if outcome is None:
@@ -705,36 +830,118 @@ async def _store_turn(
             raise RuntimeError("the agent's turn ended without a completed event carrying its outcome")
         outcome = TurnOutcome(reply=None)
 
-    for complaint in outcome.complaints:
-        await _record_complaint(session, conversation, complaint, message.created_at)
-    for flag in outcome.flags:
-        conversation.flagged = True
-        await append_event(
-            session,
-            kind="conversation.flagged",
-            actor="agent",
-            conversation_id=cid,
-            payload=effect_json(flag),
+    complaints: list[dict[str, Any]] = []
+    for effect in outcome.complaints:
+        complaint_id = uuid.uuid4()
+        complaints.append(
+            {
+                "id": complaint_id,
+                "customer_id": request.customer_id,
+                "conversation_id": cid,
+                "summary": effect.summary[:2000],
+                "received_at": message.created_at,
+                "acknowledged_at": utcnow(),
+                "final_response_due": effect.final_response_due,
+            }
         )
+        audit.append(
+            (
+                "complaint.recorded",
+                "agent",
+                {
+                    "complaint_id": str(complaint_id),
+                    "final_response_due": effect.final_response_due.isoformat(),
+                },
+            )
+        )
+    for flag in outcome.flags:
+        flagged = True
+        audit.append(("conversation.flagged", "agent", effect_json(flag)))
     confirmation = _confirmation_view(outcome.confirmation) if outcome.confirmation else None
 
-    reply_out = await _store_reply(
-        session,
-        conversation_id=cid,
-        in_reply_to=message.id,
-        content=outcome.reply,
-        outcome=outcome.kind.value,
-        call_ids=[r.call_id for r in calls],
-        confirmation=confirmation if outcome.handoff is None else None,
-    )
-    if reply_out is None and admitted.silent:
-        await append_event(
-            session,
-            kind="agent.silent",
-            actor="agent",
-            conversation_id=cid,
-            payload={"reason": "handed_off", "message_id": str(message.id)},
+    messages = [
+        {
+            "id": message.id,
+            "conversation_id": cid,
+            "role": MessageRole.customer,
+            "content": message.content,
+            "author_staff_id": None,
+            "idempotency_key": message.idempotency_key,
+            "created_at": message.created_at,
+        }
+    ]
+    reply_out: MessageOut | None = None
+    if outcome.reply:
+        reply_out = MessageOut(
+            id=uuid.uuid4(),
+            role=MessageRole.assistant,
+            content=redact(outcome.reply).redacted,
+            created_at=utcnow(),
         )
+        messages.append(
+            {
+                "id": reply_out.id,
+                "conversation_id": cid,
+                "role": MessageRole.assistant,
+                "content": reply_out.content,
+                "author_staff_id": None,
+                "idempotency_key": None,
+                "created_at": reply_out.created_at,
+            }
+        )
+        shown = confirmation if outcome.handoff is None else None
+        audit.append(
+            (
+                "message.sent",
+                "agent",
+                {
+                    "message_id": str(reply_out.id),
+                    "in_reply_to": str(message.id),
+                    "outcome": outcome.kind.value,
+                    "model_call_ids": [r.call_id for r in calls],
+                    # What the reply asks the customer to confirm: the widget's Yes / No buttons read it here.
+                    **({"confirmation": _confirmation_record(shown)} if shown else {}),
+                },
+            )
+        )
+    elif admitted.silent:
+        audit.append(("agent.silent", "agent", {"reason": "handed_off", "message_id": str(message.id)}))
+
+    # The conversation first: it is the row the turn belongs to (and a conversation that is gone fails
+    # the turn before anything else is written).
+    status_now = Conversation.status
+    if outcome.handoff is not None:
+        new_status: Any = status_now  # open_handoff below sets it
+    elif confirmation is not None:
+        new_status = ConversationStatus.awaiting_customer
+    elif not admitted.silent:
+        new_status = case(
+            (status_now == ConversationStatus.awaiting_customer, ConversationStatus.active),
+            else_=status_now,
+        )
+    else:
+        new_status = status_now
+    values: dict[str, Any] = {"status": new_status, "updated_at": utcnow()}
+    if tokens or cost:
+        values["tokens_used"] = Conversation.tokens_used + tokens
+        values["cost_usd_micros"] = Conversation.cost_usd_micros + cost
+    if flagged:
+        values["flagged"] = True
+    status = await session.scalar(
+        update(Conversation)
+        .where(Conversation.id == cid, Conversation.customer_id == request.customer_id)
+        .values(values)
+        .returning(Conversation.status)
+        .execution_options(synchronize_session=False)
+    )
+    if status is None:
+        raise NotFound("Conversation not found")
+    await _insert_rows(session, Message, messages)
+    if complaints:
+        await _insert_rows(session, Complaint, complaints)
+    if calls:
+        await _insert_rows(session, ModelCall, [_model_call_row(r, cid) for r in calls])
+    await append_events(session, conversation_id=cid, events=audit)
 
     kind: Literal["reply", "silent", "handoff", "confirmation_required"] = (
         "silent" if admitted.silent else "reply"
@@ -747,18 +954,17 @@ async def _store_turn(
             priority=HandoffPriority(outcome.handoff.priority.value),
             summary=outcome.handoff.summary,
         )
+        await session.flush()
+        status = ConversationStatus.handed_off
         kind = "handoff"
     elif confirmation is not None:
-        conversation.status = ConversationStatus.awaiting_customer
         kind = "confirmation_required"
-    elif not admitted.silent and conversation.status == ConversationStatus.awaiting_customer:
-        conversation.status = ConversationStatus.active
-    conversation.updated_at = utcnow()
-    await session.flush()
     result = TurnOut(
         conversation_id=cid,
-        status=conversation.status,
-        message=MessageOut.model_validate(message),
+        status=ConversationStatus(status),
+        message=MessageOut(
+            id=message.id, role=MessageRole.customer, content=message.content, created_at=message.created_at
+        ),
         reply=reply_out,
         steps=steps,
         kind=kind,
@@ -767,36 +973,12 @@ async def _store_turn(
     return result.model_dump(mode="json")
 
 
-async def _store_reply(
-    session: AsyncSession,
-    *,
-    conversation_id: uuid.UUID,
-    in_reply_to: uuid.UUID,
-    content: str | None,
-    outcome: str | None,
-    call_ids: list[str],
-    confirmation: dict[str, Any] | None = None,
-) -> MessageOut | None:
-    if not content:
-        return None
-    reply = await repository.add_message(
-        session, conversation_id=conversation_id, role=MessageRole.assistant, content=redact(content).redacted
-    )
-    await append_event(
-        session,
-        kind="message.sent",
-        actor="agent",
-        conversation_id=conversation_id,
-        payload={
-            "message_id": str(reply.id),
-            "in_reply_to": str(in_reply_to),
-            "outcome": outcome,
-            "model_call_ids": call_ids,
-            # What the reply asks the customer to confirm: the widget's Yes / No buttons read it here.
-            **({"confirmation": _confirmation_record(confirmation)} if confirmation else {}),
-        },
-    )
-    return MessageOut.model_validate(reply)
+async def _insert_rows(session: AsyncSession, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    """Rows of one table in one statement through Core, refused like a flush if a text holds a card number."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    refuse_full_pans(table, rows)
+    await session.execute(insert(table), rows)
 
 
 def _confirmation_record(view: dict[str, Any]) -> dict[str, Any]:
@@ -808,47 +990,25 @@ def _confirmation_record(view: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def _record_complaint(
-    session: AsyncSession, conversation: Conversation, effect: ComplaintEffect, received_at: datetime
-) -> None:
-    due = effect.final_response_due
-    complaint = Complaint(
-        customer_id=conversation.customer_id,
-        conversation_id=conversation.id,
-        summary=effect.summary[:2000],
-        received_at=received_at,
-        acknowledged_at=utcnow(),
-        final_response_due=due,
-    )
-    session.add(complaint)
-    await session.flush()
-    await append_event(
-        session,
-        kind="complaint.recorded",
-        actor="agent",
-        conversation_id=conversation.id,
-        payload={"complaint_id": str(complaint.id), "final_response_due": due.isoformat()},
-    )
-
-
-def _model_call_row(record: CallRecord, conversation_id: uuid.UUID) -> ModelCall:
-    return ModelCall(
-        call_id=record.call_id,
-        conversation_id=conversation_id,
-        node=record.node,
-        tier=record.tier,
-        provider=record.provider,
-        model=record.model,
-        variant=record.variant,
-        input_tokens=record.input_tokens,
-        output_tokens=record.output_tokens,
-        cost_usd_micros=record.cost_usd_micros,
-        latency_ms=record.latency_ms,
-        outcome=record.outcome.value,
-        detail=record.detail,
-        escalation=record.escalation,
-        created_at=record.created_at,
-    )
+def _model_call_row(record: CallRecord, conversation_id: uuid.UUID) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "call_id": record.call_id,
+        "conversation_id": conversation_id,
+        "node": record.node,
+        "tier": record.tier,
+        "provider": record.provider,
+        "model": record.model,
+        "variant": record.variant,
+        "input_tokens": record.input_tokens,
+        "output_tokens": record.output_tokens,
+        "cost_usd_micros": record.cost_usd_micros,
+        "latency_ms": record.latency_ms,
+        "outcome": record.outcome.value,
+        "detail": record.detail,
+        "escalation": record.escalation,
+        "created_at": record.created_at,
+    }
 
 
 # --- 4. a turn that failed or was cut short --------------------------------------------------------------
@@ -862,7 +1022,7 @@ async def _settle_failed(services: TurnServices, admitted: Admitted) -> dict[str
     if spent:  # the turn failed, but what it cost is still accounted for
         try:
             async with transaction(services.factory) as session:
-                session.add_all(_model_call_row(r, cid) for r in spent)
+                await _insert_rows(session, ModelCall, [_model_call_row(r, cid) for r in spent])
         except DBAPIError:
             log.warning("the model calls of a failed turn in %s could not be stored", cid, exc_info=True)
     # The failure may be the database itself (a restart): keep trying for a while, so the customer's retry

@@ -9,16 +9,17 @@ never the value.
 
 Binary columns (the LangGraph checkpoint) are not decoded here: only redacted text enters the graph, and
 the scenario tests scan those blobs. Rows written through Core (``insert()`` in the demo seed) do not go
-through the unit of work and are not seen by this listener.
+through the unit of work and are not seen by this listener: code that writes people's text through Core
+(the turn's hot path, ``app.conversations.service``) calls ``refuse_full_pans`` on its rows, the same check.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
-from sqlalchemy import event, inspect
+from sqlalchemy import Table, event, inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapper, Session, sessionmaker
 
@@ -63,6 +64,31 @@ def _guarded_keys(mapper: Mapper[Any]) -> tuple[str, ...]:
         )
         _KEYS[mapper] = keys
     return keys
+
+
+# The column names of a table the guard reads, worked out once per table.
+_TABLE_COLUMNS: weakref.WeakKeyDictionary[Table, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+def refuse_full_pans(table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+    """The guard for rows written through Core (``insert(table)`` / ``update(table).values``): raise
+    FullCardNumberRefused when a text value of a column people's words can reach holds a full card number.
+    ``rows`` are keyed by column name."""
+    columns = _TABLE_COLUMNS.get(table)
+    if columns is None:
+        columns = frozenset(c.name for c in table.columns if not c.info.get("machine_made"))
+        _TABLE_COLUMNS[table] = columns
+    for row in rows:
+        offending = [
+            name
+            for name, value in row.items()
+            if name in columns and any(contains_full_pan(text) for text in _strings(value))
+        ]
+        if offending:
+            raise FullCardNumberRefused(
+                f"refusing to store a full card number in {table.name}.{', '.join(offending)}; "
+                "redact the text first (agents.safety.redact.redact)"
+            )
 
 
 def _offending_columns(obj: object, *, only_changed: bool) -> Iterable[str]:

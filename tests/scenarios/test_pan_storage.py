@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from agents.summary import extractive_summary
 from app import db
 from app.agent import AgentAssets
-from app.audit.service import append_event
+from app.audit.service import append_event, append_events
 from app.handoffs.service import open_handoff
 from app.models import AuditEvent, Complaint, Customer, Handoff, Message
 from app.models.enums import HandoffPriority, MessageRole
-from app.models.pan_guard import FullCardNumberRefused
+from app.models.pan_guard import FullCardNumberRefused, refuse_full_pans
 from tests.agents.safety.pan_forms import any_luhn_run
 from tests.factories import make_conversation, make_customer, make_handoff
 from tests.scenarios.pan_scan import stored_pans
@@ -169,3 +169,26 @@ async def test_pans_typed_in_odd_forms_are_stored_nowhere(
             await w.session.rollback()
             found = await stored_pans(w.session)
     assert found == [], [str(f) for f in found]
+
+
+async def test_rows_a_turn_writes_through_core_are_refused_like_a_flush(session: AsyncSession) -> None:
+    """A customer turn writes its messages, audit events and idempotency answer through Core (issue 14),
+    where no flush listener runs: the same check refuses a full card number there, and writes nothing."""
+    conversation = await make_conversation(session, customer=await make_customer(session))
+    with pytest.raises(FullCardNumberRefused, match=r"audit_event\.payload"):
+        await append_events(
+            session,
+            conversation_id=conversation.id,
+            events=[("k", "a", {"said": "fine"}), ("k", "a", {"said": "4111 1111 1111 1111"})],
+        )
+    assert (
+        await session.scalar(select(AuditEvent.seq).where(AuditEvent.conversation_id == conversation.id))
+        is None
+    )
+    with pytest.raises(FullCardNumberRefused, match=r"message\.content"):
+        refuse_full_pans(
+            Message.__table__,  # type: ignore[arg-type]
+            [{"content": "ok"}, {"content": "pay 5000 0000 0009 now", "role": MessageRole.customer}],
+        )
+    refuse_full_pans(AuditEvent.__table__, [{"hash": "4111111111111111", "payload": "{}"}])  # type: ignore[arg-type]
+    await session.rollback()

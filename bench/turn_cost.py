@@ -1,0 +1,199 @@
+"""CPU and SQL statements per customer turn, in one process: the steering figures of issue 14.
+
+Usage: .venv/bin/python -m bench.turn_cost [--backends sqlite,postgres] [--turns 100] [--statements]
+[--profile DIR]
+
+Wall-clock figures on a shared machine are noisy; what a turn costs in CPU and in round trips to the
+database is much less so, and is what decides the throughput of one process. For each backend a fresh
+database is migrated and seeded (as ``bench.turn_bench`` does), then the app is built in this process
+(``app.main.create_app``, production settings, local provider) and driven through its ASGI interface by one
+client playing the read-only 5-turn conversations of ``bench.loadgen`` (one customer per conversation), one
+turn at a time. After ``--warmup`` turns it counts, over ``--turns`` turns:
+
+- CPU: this process's CPU seconds (``time.process_time``: every thread, so aiosqlite's too) per turn, the
+  conversation POSTs included (as the load generator's server CPU does); the client's share is the small
+  cost of httpx's ASGI transport;
+- statements: every statement the app's engines send (a SQLAlchemy ``before_cursor_execute`` listener),
+  per turn, and with ``--statements`` the most frequent ones;
+- with ``--profile DIR``: cProfile's tables of the measured turns, by own and by cumulative time
+  (DIR/turn_cost_<backend>.txt); deterministic profiling slows the turn down, so read its shares.
+
+There is no uvicorn here (its HTTP parsing is the same for Bankdesk and the floor): compare these figures
+with each other (before/after a change, run back to back), not with ``turn_bench``'s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from bench import live
+from bench.loadgen import SCRIPTS, customer_tokens
+
+OUT = live.ROOT / "bench" / "out"
+
+
+class StatementCounter:
+    def __init__(self) -> None:
+        self.on = False
+        self.count = 0
+        self.texts: Counter[str] = Counter()
+
+    def __call__(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if self.on:
+            self.count += 1
+            self.texts[_shape(statement)] += 1
+
+
+def _shape(statement: str) -> str:
+    text = re.sub(r"\s+", " ", statement).strip()
+    text = re.sub(r"\(\s*(\$\d+|\?|%\(\w+\)s)(\s*,\s*(\$\d+|\?|%\(\w+\)s))*\s*\)", "(...)", text)
+    return text[:160]
+
+
+async def _play(
+    app: Any, tokens: list[str], *, warmup: int, turns: int, counter: StatementCounter, profile: Path | None
+) -> dict[str, Any]:
+    transport = httpx.ASGITransport(app=app)
+    customers = iter(tokens)
+    played = 0
+    cpu_start = wall_start = 0.0
+    profiler: Any = None
+    kinds: Counter[str] = Counter()
+    async with httpx.AsyncClient(transport=transport, base_url="http://bankdesk", timeout=60) as client:
+        conversation = 0
+        while played < warmup + turns:
+            headers = {"Authorization": f"Bearer {next(customers)}"}
+            created = await client.post("/v1/conversations", headers=headers)
+            created.raise_for_status()
+            cid = created.json()["id"]
+            for text in SCRIPTS[conversation % len(SCRIPTS)][:5]:
+                if played == warmup:
+                    counter.on = True
+                    counter.count = 0
+                    counter.texts.clear()
+                    if profile is not None:
+                        import cProfile
+
+                        profiler = cProfile.Profile()
+                        profiler.enable()
+                    cpu_start, wall_start = time.process_time(), time.perf_counter()
+                if played == warmup + turns:
+                    break
+                reply = await client.post(
+                    f"/v1/conversations/{cid}/messages", headers=headers, json={"content": text}
+                )
+                if reply.status_code != 201:
+                    raise RuntimeError(f"turn failed: {reply.status_code} {reply.text[:500]}")
+                if played >= warmup:
+                    kinds[reply.json()["kind"]] += 1
+                played += 1
+            conversation += 1
+    cpu, wall = time.process_time() - cpu_start, time.perf_counter() - wall_start
+    counter.on = False
+    report: str | None = None
+    if profiler is not None:
+        import io
+        import pstats
+
+        profiler.disable()
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("tottime").print_stats(60)
+        stats.sort_stats("cumulative").print_stats(120)
+        stats.print_callers("__instancecheck__")
+        report = out.getvalue()
+    return {
+        "turns": turns,
+        "cpu_ms_per_turn": 1000 * cpu / turns,
+        "wall_ms_per_turn": 1000 * wall / turns,
+        "statements_per_turn": counter.count / turns,
+        "kinds": dict(kinds),
+        "top_statements": [(n / turns, s) for s, n in counter.texts.most_common(40)],
+        "profile": report,
+    }
+
+
+def run_backend(backend: str, args: argparse.Namespace, stack: contextlib.ExitStack) -> dict[str, Any]:
+    work = live.scratch_dir(stack, f"turn-cost-{backend}-")
+    secret = live.new_secret()
+    url = live.scratch_database(stack, backend, "turncost", work)
+    env = live.bankdesk_env(url, work / "var", secret, BANKDESK_AUDIT_CHECKPOINT_SECONDS="0")
+    needed = (args.turns + args.warmup) // 5 + 3
+    ids = live.prepare_bankdesk(env, customers=needed, seed=args.seed)
+    tokens = [c.token for c in customer_tokens(secret, ids)]
+    os.environ.update({k: v for k, v in env.items() if k.startswith("BANKDESK_")})
+
+    from app.config import Settings
+    from app.main import create_app
+
+    counter = StatementCounter()
+    event.listen(Engine, "before_cursor_execute", counter)
+    try:
+        app = create_app(Settings())
+
+        async def go() -> dict[str, Any]:
+            async with app.router.lifespan_context(app):
+                return await _play(
+                    app,
+                    tokens,
+                    warmup=args.warmup,
+                    turns=args.turns,
+                    counter=counter,
+                    profile=args.profile,
+                )
+
+        result = asyncio.run(go())
+    finally:
+        event.remove(Engine, "before_cursor_execute", counter)
+    if args.profile is not None and result["profile"]:
+        args.profile.mkdir(parents=True, exist_ok=True)
+        (args.profile / f"turn_cost_{backend}.txt").write_text(result["profile"])
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--backends", default="sqlite,postgres")
+    p.add_argument("--turns", type=int, default=100, help="measured turns per backend (default 100)")
+    p.add_argument("--warmup", type=int, default=10)
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--statements", action="store_true", help="print the most frequent statements")
+    p.add_argument("--profile", type=Path, default=None, help="write cProfile's tables here")
+    p.add_argument("--json", type=Path, default=None, help="write the figures here")
+    args = p.parse_args(argv)
+    live.sigterm_as_interrupt()
+    results: dict[str, Any] = {}
+    for backend in args.backends.split(","):
+        with contextlib.ExitStack() as stack:
+            r = run_backend(backend, args, stack)
+        results[backend] = {k: v for k, v in r.items() if k != "profile"}
+        print(
+            f"{backend:<9} CPU {r['cpu_ms_per_turn']:6.1f} ms/turn  "
+            f"wall {r['wall_ms_per_turn']:6.1f} ms/turn  "
+            f"statements {r['statements_per_turn']:5.1f}/turn  kinds {r['kinds']}",
+            flush=True,
+        )
+        if args.statements:
+            for n, s in r["top_statements"]:
+                print(f"   {n:5.2f}  {s}")
+    if args.json is not None:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
