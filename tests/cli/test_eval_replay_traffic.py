@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agents.models.gateway_config import loads_config
 from agents.models.variants import assign_variant
+from agents.ports import ActionRefused
 from app.agent import AgentAssets
 from app.audit.service import scan_chains
 from app.auth.tokens import issue_token
@@ -29,7 +30,8 @@ from app.cli import main
 from app.config import Settings, get_settings
 from app.db import create_engine, create_sessionmaker
 from app.evaluation import replay as replay_module
-from app.evaluation.stored import parse_window
+from app.evaluation.replay_port import ReplayBankingPort, ToolNotRecorded
+from app.evaluation.stored import StoredConversation, StoredTurn, parse_window
 from app.evaluation.traffic import ConversationFacts, analyse
 from app.main import create_app
 from app.models import Base, Card
@@ -341,3 +343,52 @@ def test_a_clear_difference_on_enough_conversations_is_significant_and_a_tiny_ar
         assert not d.significant()
         if d.metric != "turn_latency_p50_ms":  # one conversation an arm: no interval (latency has two turns)
             assert d.ci_low is None
+
+
+def _stored(*tool_calls: dict[str, Any]) -> tuple[StoredConversation, StoredTurn]:
+    turn = StoredTurn(
+        index=0,
+        message_id="m",
+        text="freeze my card",
+        kind="message",
+        decision=None,
+        at=datetime.now(UTC),
+        steps=[{"node": "procedure", "tool_calls": list(tool_calls)}],
+    )
+    conversation = StoredConversation(uuid.uuid4(), uuid.uuid4(), "default", datetime.now(UTC), 0, [turn])
+    return conversation, turn
+
+
+async def test_the_replay_port_answers_from_the_record_and_never_acts() -> None:
+    card = {
+        "id": "c1",
+        "account_id": "a1",
+        "brand": "Visa",
+        "last4": "1234",
+        "status": "active",
+        "expiry": "01/30",
+        "dispatched_at": None,
+        "delivered_at": None,
+        "replacement_ordered_at": None,
+    }
+    frozen = {"ok": True, "action": "freeze_card", "target_id": "c1", "replayed": False, "status": "frozen"}
+    port = ReplayBankingPort(
+        *_stored(
+            {"tool": "list_cards", "arguments": {}, "result": {"ok": True, "cards": [card]}},
+            {"tool": "freeze_card", "arguments": {"card_id": "c1"}, "result": frozen},
+        )
+    )
+    assert [c.last4 for c in await port.list_cards()] == ["1234"]
+    # The action the original turn ran: its recorded result, nothing run.
+    done = await port.freeze_card("c1", idempotency_key="k")
+    assert done.outcome == {"status": "frozen"}
+    # One it did not run: refused, and reported as proposed.
+    with pytest.raises(ActionRefused, match="replay"):
+        await port.report_card("c1", kind="lost", idempotency_key="k2")
+    assert [(w.tool, w.answered) for w in port.writes] == [
+        ("freeze_card", "recorded"),
+        ("report_card", "refused"),
+    ]
+    # A read recorded nowhere and no live data: the turn cannot be replayed faithfully.
+    with pytest.raises(ToolNotRecorded, match="list_accounts"):
+        await port.list_accounts()
