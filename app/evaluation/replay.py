@@ -12,6 +12,10 @@ not stored: B builds its memory from its own replies to the same customer messag
 first one whose intent, route, action or handoff changed is marked ``after_divergence``: from there on
 the customer would probably have written something else.
 
+A conversation runs under B's variant of the same name when B declares one, else under B's base tiers.
+What staff wrote to the customer after a handoff is not passed to B (turns while a person had the
+conversation were not answered by the agent and are reported as ``silent``).
+
 Nothing is written: the database is only read (the session is never committed), model calls are counted
 in memory, and the graph's memory lives in memory.
 """
