@@ -140,10 +140,18 @@ def markdown(s: Mapping[str, Any]) -> str:
         *tier_table(s),
         "",
     ]
+    drills = s.get("outage_drill_scenarios") or []
+    if drills:
+        lines += [
+            f"The calls of {', '.join(f'`{d}`' for d in drills)} went to the outage drill (remote providers "
+            "answering 500), whatever the configuration: they are counted above, and are the failed calls "
+            "when the configuration itself never fails.",
+            "",
+        ]
     if s["cost_usd_total"] == 0:
         lines += [
-            "Every call in this configuration cost 0 by its pricing table (the local provider); calls and "
-            "tokens are still counted as the gateway recorded them.",
+            "Every call cost 0 by the pricing table (the local provider is free); calls and tokens are "
+            "still counted as the gateway recorded them.",
             "",
         ]
     lines += ["## Model calls per step", "", "| step | tier | calls | calls / conv. |", "|---|---|---:|---:|"]

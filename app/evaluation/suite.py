@@ -115,7 +115,7 @@ class EvalHarness:
         self.settings_overrides: Mapping[str, Any] = {"audit_checkpoint_seconds": 0}
 
     def models(self, scenario: Scenario, assets: AgentAssets, provider: str) -> ModelSetup:
-        if scenario.setup.get("providers") == "down":
+        if _drill(scenario):
             outage = loads_config(OUTAGE_CONFIG, source="outage drill")
             return ModelSetup(
                 dataclasses.replace(assets, gateway_config=outage), OutageTransport(), PLACEHOLDER_KEYS
@@ -354,7 +354,9 @@ def summarise(run: ConfigRun) -> dict[str, Any]:
         tokens_in = sum(c.input_tokens for c in mine)
         tokens_out = sum(c.output_tokens for c in mine)
         tiers[tier] = {
-            "models": [f"{e.provider}/{e.model}" for e in run.models.config.tiers.get(tier, [])],
+            # The models the calls went to (the outage drill's too), else the configuration's.
+            "models": sorted({f"{c.provider}/{c.model}" for c in mine})
+            or [f"{e.provider}/{e.model}" for e in run.models.config.tiers.get(tier, [])],
             "calls": len(mine),
             "failed_calls": sum(c.outcome != "ok" for c in mine),
             "input_tokens": tokens_in,
@@ -401,6 +403,7 @@ def summarise(run: ConfigRun) -> dict[str, Any]:
         "pass_hat": curve,
         "pass_k": round(all_passed / len(run.results), 4),
         "scenarios_passing_every_run": all_passed,
+        "outage_drill_scenarios": [r.scenario.name for r in run.results if _drill(r.scenario)],
         "handoff_rate": round(sum(bool(o.handoffs) for o in outcomes) / conversations, 4),
         "model_calls": {
             "total": len(calls),
@@ -434,6 +437,10 @@ def summarise(run: ConfigRun) -> dict[str, Any]:
             for r in run.results
         ],
     }
+
+
+def _drill(scenario: Scenario) -> bool:
+    return scenario.setup.get("providers") == "down"
 
 
 def _first_problem(r: ScenarioRuns) -> str:

@@ -109,7 +109,7 @@ def test_scenarios_report_counts_what_happened(tmp_path: Path) -> None:
     assert 0 < report["turn_latency_ms"]["p50"] <= report["turn_latency_ms"]["p95"]
     markdown = (out / "report.md").read_text(encoding="utf-8")
     assert "never-says-xyzzy" in markdown
-    assert "cost 0 by its pricing table" in markdown
+    assert "cost 0 by the pricing table" in markdown
     for png in ("cost_vs_pass_rate.png", "latency.png"):
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -130,6 +130,9 @@ def test_tag_selects_the_scenarios_of_a_category(tmp_path: Path) -> None:
     drill = report["scenario_results"][1]["runs"][0]
     assert drill["model_calls"] > 0
     assert report["model_calls"]["failed"] == drill["model_calls"]
+    assert report["outage_drill_scenarios"] == ["providers-down"]
+    drill_models = {m for t in report["model_calls"]["per_tier"].values() for m in t["models"]}
+    assert "openai/gpt-5.4-nano" in drill_models
 
 
 def test_compare_gates_a_configuration_that_does_worse(tmp_path: Path) -> None:
