@@ -237,6 +237,13 @@ _NOT_DELIVERY = re.compile(
 )
 
 
+_DID_YOU_ACT = re.compile(
+    r"^(?:(?:so|ok|okay|and|right|just to check)\s+)*(?:did|have|has|was|is) (?:you|it|that|the card|my card|"
+    r"the (?:visa|mastercard)|my (?:visa|mastercard)) (?:been |got |get |actually |really )?(?:block|blocked|"
+    r"freeze|froze|frozen|lock|locked|stop|stopped|unfreeze|unfrozen|unblock|unblocked)\b"
+)
+
+
 def status_question(text: str) -> str | None:
     """``card_status`` or ``dispute_status`` when the message asks how things stand, not for a change.
 
@@ -260,6 +267,8 @@ def status_question(text: str) -> str | None:
     asked = bool(_QUESTION.search(words)) or text.strip().endswith("?")
     if asked and _CARD_STATE.search(words) and _CARD_WORD.search(words):
         return "card_status"
+    if _DID_YOU_ACT.search(words) and not re.search(r"\bpin\b", words):
+        return "card_status"  # "did you block it?", "have you frozen my card": what was done, not a redo
     return None
 
 

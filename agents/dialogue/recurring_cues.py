@@ -24,7 +24,7 @@ from typing import Any
 
 from agents.dialogue.cues import normalise, urgent_intent
 from agents.ports import BankingPort, RecurringPaymentView
-from agents.procedures.recurring import matches_words, named_words
+from agents.procedures.recurring import kinds_asked, matches_words, named_words
 from agents.procedures.textparse import parse_ordinal
 
 _CANCEL = re.compile(
@@ -78,7 +78,11 @@ _INCOME = re.compile(
     r"\b(?:was|were) i (?:last )?paid\b|\b(?:have|has) i been paid\b|"
     r"\bmy (?:pay|income)\b.{0,30}\b(?:arrive\w*|come in|came in|gone in|go in|landed|here|in yet)\b|"
     r"\b(?:pension|benefits?|universal credit) (?:payment )?"
-    r"(?:arrive\w*|come in|came in|paid|gone in|land\w*)\b"
+    r"(?:arrive\w*|come in|came in|paid|gone in|land\w*)\b|"
+    # "did the money from work go in", "hows my pension, has it come in"
+    r"\b(?:money|pay|payment|wages?) from (?:work|my (?:job|work|employer|boss))\b|"
+    r"\b(?:pension|benefits?|universal credit|pip|child benefit)\b.{0,25}\b(?:come in|came in|gone in|go in|"
+    r"went in|arrived?|landed|been paid)\b"
 )
 # "How much have I earned this year?" is a total and "what have I spent since I got paid?" is spending (the
 # money helper's procedure), not this one.
@@ -234,11 +238,17 @@ async def recurring_request(
     if frame.get("procedure") != "recurring_payments" or not listed or not _CANCEL.search(normalise(text)):
         return None
     ordinal = parse_ordinal(text)
+    if ordinal is None and len(listed) == 1 and _PRONOUN.search(normalise(text)):
+        ordinal = 1  # "cancel that one" right after one payment was shown
     if ordinal is None or not (ordinal == -1 or 1 <= ordinal <= len(listed)):
         return None
     # The listed line names payee, amount and reference; its dates could name another ("4 Dec", "DEC RENT").
     picked = _DAY.sub(" ", listed[ordinal if ordinal == -1 else ordinal - 1])
     merged = f"{text} {picked}"
+    # The kind is the one the line or the request that listed it names ("Your standing order: ...").
+    for words in (picked, str(frame.get("text", ""))):
+        if len(kinds := kinds_asked(words)) == 1:
+            return f"cancel_{kinds[0]}", merged
     if kind := await cancel_by_payee(merged, banking):
         return kind, merged
     return None

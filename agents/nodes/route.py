@@ -267,6 +267,9 @@ def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
                 # "the second one" after a total: that payment itself, not a total of one payment.
                 procedure = "recent_transactions"
             extra["text"] = f"{text} {picked}"
+            if procedure == "recurring_payments":
+                # The listed line names no kind: the request that listed it does ("my standing orders").
+                extra["text"] = f"{text} {picked} ({frame.get('text', '')})"
     return procedure, found.kind, extra
 
 

@@ -171,7 +171,11 @@ _LAST_N_RE = re.compile(
     r"\b(?:last|latest|most\s+recent|previous|past|recent)\s+(?P<n>\d{1,3}|"
     + "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in _NUMBER_WORDS), key=len, reverse=True))
     + rf")\s+(?:(?:of\s+)?(?:my\s+)?)?{_THINGS}\b"
-    r"|\b(?P<single>(?:my|the)\s+(?:very\s+)?(?:last|latest|most\s+recent)\s+" + _THINGS + r")\b",
+    r"|\b(?P<single>(?:my|the)\s+(?:very\s+)?(?:last|latest|most\s+recent)\s+" + _THINGS + r")\b"
+    # "show me the last five", "just the latest 3 please": the things are the ones being talked about
+    r"|\b(?:the|my)\s+(?:last|latest|most\s+recent)\s+(?P<bare>\d{1,2}|"
+    + "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in _NUMBER_WORDS), key=len, reverse=True))
+    + r")(?:\s+(?:ones?|of\s+them))?(?:\s+(?:please|pls|thanks))?\W*$",
     re.IGNORECASE,
 )
 MAX_LAST_N = 50
@@ -306,8 +310,10 @@ def parse_last_n(text: str) -> tuple[int | None, str]:
     if m := _LAST_N_RE.search(text):
         if m.group("single"):
             return 1, _blank(text, m)
-        raw = " ".join(m.group("n").lower().split())
+        raw = " ".join((m.group("n") or m.group("bare")).lower().split())
         n = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+        if m.group("bare") and n < 2:
+            return None, text  # "the last one" picks from a list; it does not ask for one payment
         return max(1, min(n, MAX_LAST_N)), _blank(text, m)
     return None, text
 

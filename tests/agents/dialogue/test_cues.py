@@ -255,3 +255,15 @@ def test_a_count_of_what_was_listed_is_a_total(text: str) -> None:
     found = follow_up(text, frame)
     assert found is not None
     assert found.kind == "total"
+
+
+@pytest.mark.parametrize(
+    "text", ["did you block it?", "have you frozen my card", "has it been blocked", "was the card frozen"]
+)
+def test_asking_whether_it_was_done_is_a_status_question(text: str) -> None:
+    assert status_question(text) == "card_status"
+
+
+@pytest.mark.parametrize("text", ["did you block my pin", "can you block it", "block it"])
+def test_not_asking_whether_it_was_done(text: str) -> None:
+    assert status_question(text) != "card_status"

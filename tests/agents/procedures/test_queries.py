@@ -106,6 +106,10 @@ def test_aggregate(text: str, aggregate: str | None) -> None:
         ("my last payment", 1),
         ("my last 500 transactions", 50),
         ("payments in the last 3 days", None),  # a period, not a count
+        # issue 12: the things counted are the ones being talked about
+        ("show me the last five", 5),
+        ("just the latest 3 please", 3),
+        ("the last one", None),  # a pick from a list, not a count
     ],
 )
 def test_last_n(text: str, n: int | None) -> None:

@@ -282,6 +282,8 @@ async def test_the_recovered_reply_after_a_crash_covers_cancellations(
         ("my monthly outgoings please", "recurring_payments"),
         ("what's going out in December", "recurring_payments"),
         ("how much did I spend each month", None),
+        ("did the money from work go in", "income"),
+        ("hows my pension, has it come in", "income"),
     ],
 )
 def test_recurring_cues(text: str, expected: str | None) -> None:
@@ -395,3 +397,19 @@ async def test_the_regular_total_sets_one_off_payments_apart(
     assert total.outcome == "total_monthly"
     assert "come to £827.96 a month in total, over 5 payments" in total.draft
     assert "1 one-off scheduled payment of £850.00" in total.draft
+
+
+async def test_cancel_that_one_after_one_was_picked_from_a_list(ports: list[SqlBankingPort]) -> None:
+    frame = {
+        "procedure": "recurring_payments",
+        "text": "the second one (i want to see my standing orders)",
+        "listed": [
+            "Your standing order: £355.00 monthly to Northbank Easy Saver (reference EASY SAVER), "
+            "next on 6 Dec 2026"
+        ],
+    }
+    found = await recurring_request("cancel that one", frame, ports[0])
+    assert found is not None
+    assert found[0] == "cancel_standing_order"
+    assert "EASY SAVER" in found[1]
+    assert await recurring_request("cancel that one", {**frame, "listed": []}, ports[0]) is None
