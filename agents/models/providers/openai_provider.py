@@ -31,6 +31,7 @@ from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from agents.models.errors import ProviderFailure
 from agents.models.providers.base import CallOptions, ChunkStream, ProviderResult
+from agents.models.providers.local import count_tokens
 from agents.models.providers.sdk_errors import (
     connection_failure,
     failure_from_status,
@@ -144,7 +145,7 @@ class OpenAIProvider:
         calls: dict[int, _PendingCall] = {}
         input_tokens = output_tokens = 0
         model = options.model
-        finished = False
+        finished = usage_seen = False
         try:
             # Streams use the structured mode already found out (detection happens on complete()).
             mode = self._structured_modes.get(options.model, "json_schema")
@@ -158,6 +159,7 @@ class OpenAIProvider:
                 async for chunk in chunks:
                     model = chunk.model or model
                     if chunk.usage is not None:  # the last chunk, with empty choices
+                        usage_seen = True
                         input_tokens = chunk.usage.prompt_tokens
                         output_tokens = chunk.usage.completion_tokens
                     finished = finished or any(c.finish_reason for c in chunk.choices)
@@ -171,12 +173,20 @@ class OpenAIProvider:
             raise (mid_stream_failure(exc) or exc) from exc
         if not finished:
             raise truncated_stream()
+        note = None
+        if not usage_seen:
+            # llama.cpp's server ignores stream_options.include_usage: count roughly rather than record a
+            # free call, so budgets and dashboards still see it, and say so on the call's record.
+            input_tokens = sum(count_tokens(m.content) for m in request.messages)
+            output_tokens = count_tokens("".join(text))
+            note = "usage estimated: the server sent none with its stream"
         yield ProviderResult(
             text="".join(text),
             tool_calls=_parse_calls(list(calls.values()), input_tokens, output_tokens),
             input_tokens=input_tokens,
             output_tokens=output_tokens,
             model=model,
+            note=note,
         )
 
     async def aclose(self) -> None:

@@ -153,8 +153,11 @@ async def test_a_streamed_completion(gateway: Gateway, recorder: InMemoryRecorde
     assert completed.provider == "smollm2"
     assert len(deltas) > 1  # token by token, not one block
     assert "".join(deltas) == completed.text
-    assert completed.output_tokens > 0  # usage from the stream's last chunk
+    # llama.cpp sends no usage in a stream (it ignores stream_options.include_usage): counted, and said so.
+    assert completed.output_tokens > 0
+    assert completed.input_tokens > 0
     assert recorder.outcomes() == [("smollm2", Outcome.OK)]
+    assert recorder.records[0].detail == "usage estimated: the server sent none with its stream"
 
 
 async def test_a_timeout_falls_back_to_the_next_provider(
