@@ -82,9 +82,49 @@ _BARE_MONTH_RE = re.compile(
     r"november|december)(?:\s+(?P<y>\d{4}))?\b(?!\s+\d)"
 )
 _LAST_N_RE = re.compile(
-    r"\b(?:last|past|previous)\s+(?P<n>\d{1,3}|a|one|two|three|four|six)\s+(?P<unit>day|week|month)s?\b"
+    r"\b(?:last|past|previous)\s+(?P<n>\d{1,3}|a|one|two|three|four|five|six|a\s+couple\s+of|couple\s+of|"
+    r"a\s+few|few|several)\s+(?P<unit>day|week|month)s?\b"
 )
-_WORD_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "six": 6}
+_WORD_NUMBERS = {
+    "a": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "a couple of": 2,
+    "couple of": 2,
+    "a few": 3,
+    "few": 3,
+    "several": 5,
+}
+_DAY_BEFORE_YESTERDAY_RE = re.compile(r"\b(?:the\s+)?day\s+before\s+yesterday\b")
+_THIS_YEAR_RE = re.compile(
+    r"\b(?:this\s+year|so\s+far\s+this\s+year|since\s+(?:the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year|"
+    r"january\s+1st|new\s+year))\b"
+)
+_START_OF_MONTH_RE = re.compile(r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+month\b")
+_WEEKEND_RE = re.compile(r"\b(?P<last>last\s+)?(?:over\s+|at\s+|on\s+)?(?:the\s+)?weekend\b")
+_WEEKS_AGO_RE = re.compile(r"\b(?P<n>\d|a|one|two|three|four)\s+(?P<unit>week|day)s?\s+ago\b")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_RE = re.compile(
+    r"\b(?P<word>on|last|this\s+past|since|before)?\s*(?P<day>" + "|".join(_WEEKDAYS) + r")s?\b"
+)
+# "on the 13th", "since the 1st", "between the 10th and the 20th": a day of a month the sentence leaves out.
+_DAY_ONLY = (
+    r"(?:the\s+)?(?P<{name}>\d{{1,2}})(?:st|nd|rd|th)\b"
+    r"(?!\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))"
+)
+_DAY_ONLY_RANGE_RE = re.compile(
+    r"\b(?:between|from)\s+"
+    + _DAY_ONLY.format(name="a")
+    + r"\s+(?:and|to|until|till|-)\s+"
+    + _DAY_ONLY.format(name="b")
+)
+_DAY_ONLY_RE = re.compile(
+    r"\b(?P<word>on|since|from|after|before|until|till)?\s*" + _DAY_ONLY.format(name="a")
+)
 _RELATIVE_RE = re.compile(
     r"\b(?P<what>today|yesterday|this\s+week|last\s+week|past\s+week|this\s+month|last\s+month"
     r"|past\s+month|last\s+fortnight|past\s+fortnight)\b"
@@ -267,10 +307,27 @@ def parse_date_range(text: str, today: date) -> tuple[DateRange | None, str]:
             }[word]
             return found, _blank(text, m)
     if m := _LAST_N_RE.search(lowered):
-        raw = m.group("n")
+        raw = " ".join(m.group("n").split())
         n = int(raw) if raw.isdigit() else _WORD_NUMBERS[raw]
         days = {"day": n, "week": 7 * n, "month": 30 * n}[m.group("unit")]
         return DateRange(today - timedelta(days=max(days, 1) - 1), today), _blank(text, m)
+    if m := _DAY_BEFORE_YESTERDAY_RE.search(lowered):
+        day = today - timedelta(days=2)
+        return DateRange(day, day), _blank(text, m)
+    if m := _START_OF_MONTH_RE.search(lowered):
+        return DateRange(today.replace(day=1), None), _blank(text, m)
+    if m := _THIS_YEAR_RE.search(lowered):
+        return DateRange(date(today.year, 1, 1), today), _blank(text, m)
+    if (m := _BARE_DAY_RE.search(lowered)) and (m.group("d1_a") or m.group("d2_a")):
+        # "the 3rd of December", "1st december": a day, not the month it is in.
+        day = _date_from(m, "a", today)
+        if day is not None and not m.group("y1_a") and not m.group("y2_a"):
+            day = _day_ahead(day, today, lowered)
+        if day is not None:
+            return DateRange(day, day), _blank(text, m)
+    if loose := _loose_day(lowered, today):
+        (first, last) = loose[1]
+        return loose[0], text[:first] + " " * (last - first) + text[last:]
     if m := _RELATIVE_RE.search(lowered):
         return _relative(m.group("what"), today), _blank(text, m)
     if m := _MONTH_RE.search(lowered):
@@ -281,7 +338,7 @@ def parse_date_range(text: str, today: date) -> tuple[DateRange | None, str]:
     if m := _SINCE_MONTH_RE.search(lowered):
         # "since October": from the first of the most recent October to today.
         start = _month_range(_MONTHS[m.group("m")[:3]], None, today).since
-        return DateRange(start, today), _blank(text, m)
+        return DateRange(start, None), _blank(text, m)
     if m := _BARE_MONTH_RE.search(lowered):
         # "December spending", "what went out last december": a month name with no preposition.
         month = _MONTHS[m.group("m")[:3]]
@@ -294,6 +351,71 @@ def parse_date_range(text: str, today: date) -> tuple[DateRange | None, str]:
         if day is not None:
             return DateRange(day, day), _blank(text, m)
     return None, text
+
+
+def _recent_day_of_month(day: int, today: date, lowered: str) -> date | None:
+    """The most recent ``day`` of a month not after today (the coming one in a sentence about the future)."""
+    year, month = today.year, today.month
+    if _FUTURE_RE.search(lowered) and not _PAST_RE.search(lowered):
+        # "the payment going out on the 3rd": the next 3rd to come.
+        for _ in range(3):
+            found = _safe_date(year, month, day)
+            if found is not None and found >= today:
+                return found
+            month, year = (month + 1, year) if month < 12 else (1, year + 1)
+        return None
+    for _ in range(3):
+        found = _safe_date(year, month, day)
+        if found is not None and found <= today:
+            return _day_ahead(found, today, lowered) if found < today else found
+        month, year = (month - 1, year) if month > 1 else (12, year - 1)
+    return None
+
+
+def _loose_day(lowered: str, today: date) -> tuple[DateRange, tuple[int, int]] | None:
+    """Weekends, weekdays, "two weeks ago" and days of the month named without a month."""
+    if m := _DAY_ONLY_RANGE_RE.search(lowered):
+        a = _recent_day_of_month(int(m.group("a")), today, lowered)
+        b = _recent_day_of_month(int(m.group("b")), today, lowered)
+        if a and b:
+            return DateRange(min(a, b), max(a, b)), m.span()
+    if m := _DAY_ONLY_RE.search(lowered):
+        day = _recent_day_of_month(int(m.group("a")), today, lowered)
+        if day is not None:
+            word = m.group("word") or "on"
+            found = {
+                "on": DateRange(day, day),
+                "since": DateRange(day, None),
+                "from": DateRange(day, None),
+                "after": DateRange(day + timedelta(days=1), None),
+                "before": DateRange(None, day - timedelta(days=1)),
+                "until": DateRange(None, day),
+                "till": DateRange(None, day),
+            }[word]
+            return found, m.span()
+    if m := _WEEKEND_RE.search(lowered):
+        saturday = today - timedelta(days=(today.weekday() - 5) % 7)
+        if m.group("last") and today.weekday() >= 5:
+            saturday -= timedelta(days=7)  # "last weekend" on a weekend is the one before
+        return DateRange(saturday, min(saturday + timedelta(days=1), today)), m.span()
+    if m := _WEEKS_AGO_RE.search(lowered):
+        raw = m.group("n")
+        n = int(raw) if raw.isdigit() else _WORD_NUMBERS[raw]
+        if m.group("unit") == "day":
+            day = today - timedelta(days=n)
+            return DateRange(day, day), m.span()
+        monday = today - timedelta(days=today.weekday()) - timedelta(days=7 * n)
+        return DateRange(monday, monday + timedelta(days=6)), m.span()
+    if m := _WEEKDAY_RE.search(lowered):
+        back = (today.weekday() - _WEEKDAYS.index(m.group("day"))) % 7 or 7
+        day = today - timedelta(days=back)
+        word = " ".join((m.group("word") or "on").split())
+        if word == "since":
+            return DateRange(day, None), m.span()
+        if word == "before":
+            return DateRange(None, day - timedelta(days=1)), m.span()
+        return DateRange(day, day), m.span()
+    return None
 
 
 def _day_ahead(day: date, today: date, lowered: str) -> date:

@@ -173,7 +173,7 @@ def test_kinds_brands_and_reasons() -> None:
         ("is the rent due in January", date(2026, 1, 1), date(2026, 1, 31)),
         ("what did I spend in December", date(2024, 12, 1), date(2024, 12, 31)),
         ("back in October", date(2025, 10, 1), date(2025, 10, 31)),
-        ("since October", date(2025, 10, 1), TODAY),
+        ("since October", date(2025, 10, 1), None),
         ("my september spending", date(2025, 9, 1), date(2025, 9, 30)),
         ("last december", date(2024, 12, 1), date(2024, 12, 31)),
         ("the payment going out on 3 December", date(2025, 12, 3), date(2025, 12, 3)),
@@ -214,3 +214,27 @@ def test_vague_amounts_are_ranges(text: str, low: int, high: int) -> None:
 @pytest.mark.parametrize("text", ["the second one", "three payments", "one of them", "show me five"])
 def test_number_words_that_are_not_money(text: str) -> None:
     assert parse_amount(text)[0] is None
+
+
+# Issue 12: everyday dates without a month or a year (TODAY is Thursday 20 Nov 2025).
+@pytest.mark.parametrize(
+    ("text", "since", "until"),
+    [
+        ("what did I pay on the 13th", date(2025, 11, 13), date(2025, 11, 13)),
+        ("anything on the 21st?", date(2025, 10, 21), date(2025, 10, 21)),
+        ("between the 10th and the 20th", date(2025, 11, 10), date(2025, 11, 20)),
+        ("since the 1st", date(2025, 11, 1), None),
+        ("the payment going out on the 3rd", date(2025, 12, 3), date(2025, 12, 3)),
+        ("the day before yesterday", date(2025, 11, 18), date(2025, 11, 18)),
+        ("payments last weekend", date(2025, 11, 15), date(2025, 11, 16)),
+        ("on monday", date(2025, 11, 17), date(2025, 11, 17)),
+        ("two weeks ago", date(2025, 11, 3), date(2025, 11, 9)),
+        ("over the last couple of weeks", date(2025, 11, 7), TODAY),
+        ("this year", date(2025, 1, 1), TODAY),
+        ("the 3rd of december", date(2024, 12, 3), date(2024, 12, 3)),
+        ("december 3rd", date(2024, 12, 3), date(2024, 12, 3)),
+    ],
+)
+def test_everyday_dates(text: str, since: date | None, until: date | None) -> None:
+    found, _rest = parse_date_range(text, TODAY)
+    assert found == DateRange(since, until)
