@@ -276,6 +276,7 @@ def status_question(text: str) -> str | None:
 
 _FOLLOW_UP = re.compile(
     r"^(?:(?:ok|okay|right|thanks|cheers|great|cool|and|but|so|oh|hmm|also)\s+)*(?:and|what about|how about|"
+    r"compared (?:to|with)|versus|vs|"
     r"same for|same with|same again|the same for|and for|and on|and in|and the|what about the|and my|"
     r"and what about|now (?:the|my|for)|also (?:the|my|for)|any (?:older|earlier|more|others?|before)|"
     r"older|earlier|more|before that|after that|the (?:other|previous|next|second|third|first|last|"
@@ -289,7 +290,7 @@ _FOLLOW_UP = re.compile(
 )
 _OLDER = re.compile(
     r"\b(?:older|earlier|before (?:that|then|them|those|these)|previous ones|further back|more|next page|"
-    r"keep going)\b"
+    r"keep going|the (?:month|week|year) before|previous (?:month|week|year))\b"
 )
 _TOTAL = re.compile(
     r"\b(?:total|altogether|all together|in all|sum|add (?:it|them|those) up|how many (?:is|was|were|are) "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any
 
@@ -26,7 +26,8 @@ from agents.nodes.assist import urgent_turn
 from agents.nodes.common import emit_step, today_of
 from agents.nodes.screen import handoff_priority
 from agents.ports import TransactionQuery
-from agents.procedures.queries import parse_category
+from agents.procedures.dates import format_day
+from agents.procedures.queries import parse_category, parse_period
 from agents.procedures.slots import parse_currency
 from agents.procedures.spec import procedure_for_intent
 from agents.procedures.textparse import (
@@ -211,6 +212,30 @@ def _other_merchant(new: str, today: date) -> str | None:
     return " ".join(words)
 
 
+_PERIOD_BEFORE = re.compile(
+    r"\b(?:the|a)\s+(?P<unit>month|week|year)\s+before\b|\b(?:the\s+)?previous\s+(?P<unit2>month|week|year)\b",
+    re.IGNORECASE,
+)
+
+
+def _period_before(text: str, old: str, today: date) -> str | None:
+    """ "the month before" a request about a period: the period just before it, in words the procedures read
+    ("from 1 September 2026 to 30 September 2026"), or None when the last request named no period."""
+    m = _PERIOD_BEFORE.search(text)
+    shown, _ = parse_period(old, today)
+    if m is None or shown is None or shown.since is None:
+        return None
+    unit = (m.group("unit") or m.group("unit2")).lower()
+    if unit == "month":
+        end = shown.since - timedelta(days=1)
+        start = end.replace(day=1)
+    else:
+        length = 7 if unit == "week" else 365
+        end = shown.since - timedelta(days=1)
+        start = shown.since - timedelta(days=length)
+    return f"from {format_day(start)} to {format_day(end)}"
+
+
 def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
     """A follow-up continues the last answered request: same procedure, the new words first."""
     frame = state.get("frame") or {}
@@ -247,6 +272,9 @@ def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
     elif found.kind == "total":
         procedure = "spending"
         extra["text"] = f"how much in total {text} {frame.get('text', '')}"
+    elif found.kind == "older" and (earlier := _period_before(text, str(frame.get("text", "")), today)):
+        # "and the month before that?" after last month's total: the same question a period earlier.
+        extra["text"] = f"{earlier} {_PERIOD.sub(' ', parse_period(str(frame.get('text', '')), today)[1])}"
     elif found.kind == "older" and frame.get("oldest"):
         # "any older ones?", "and the one before that?": the transactions before the oldest one shown.
         if procedure == "spending":
@@ -397,6 +425,7 @@ _LEAD = re.compile(
     r"^\W*(?:and|what about|how about|same for|same with|now|also|ok and|what of)\b", re.IGNORECASE
 )
 LEAD_MAX_WORDS = 6
+_MONEY_READS = frozenset({"recent_transactions", "spending"})
 
 
 _PAYING_WORDS = re.compile(
@@ -461,6 +490,8 @@ def _new_topic(state: AgentState, procedure: str, runtime: Runtime[AgentContext]
     if not tri.get("confident") or tri.get("confidence", 0.0) < runtime.context.settings.triage_threshold:
         return False
     spec = procedure_for_intent(str(tri.get("intent", "")), runtime.context.procedures)
+    if spec is not None and {spec.name, procedure} <= _MONEY_READS and len(text.split()) <= LEAD_MAX_WORDS:
+        return False  # "compared to this month?" after a total: the model reads any period as a listing
     return spec is not None and spec.name != procedure
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from agents.nodes.route import _account_referred_to, _without_replaced
+from agents.nodes.route import _account_referred_to, _period_before, _without_replaced
 
 TODAY = date(2026, 11, 28)
 
@@ -53,3 +53,19 @@ def test_it_means_the_account_just_shown(frame_text: str, text: str, account: st
 
 def test_a_message_naming_its_own_account_keeps_it() -> None:
     assert _account_referred_to("what's the balance on my savings", {"text": "the euro one"}) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "words"),
+    [
+        ("and the month before that", "how much did i spend last month", "from 1 Sep 2026 to 30 Sep 2026"),
+        ("and the week before?", "what did i spend on groceries last week", "from 9 Nov 2026 to 15 Nov 2026"),
+        ("the previous month?", "what did I spend in October", "from 1 Sep 2026 to 30 Sep 2026"),
+    ],
+)
+def test_the_period_before_the_one_just_answered(text: str, old: str, words: str) -> None:
+    assert _period_before(text, old, TODAY) == words
+
+
+def test_no_period_before_a_request_without_one() -> None:
+    assert _period_before("and the month before that", "how much did i spend at tesco", TODAY) is None
