@@ -209,7 +209,7 @@ class OpenAIProvider:
         if options.reasoning_effort:
             params["reasoning_effort"] = options.reasoning_effort
         if schema is not None and mode == "json_object":
-            params["response_format"] = {"type": "json_object", "schema": schema}
+            params["response_format"] = {"type": "json_object", "schema": _grammar_schema(schema)}
         elif schema is not None and mode == "json_schema":
             params["response_format"] = {
                 "type": "json_schema",
@@ -244,6 +244,16 @@ class _Rejected(Exception):
 def _rejects_format(exc: openai.APIStatusError) -> bool:
     message = str(exc.message).lower()
     return exc.status_code in _REJECTING_STATUSES and any(word in message for word in _FORMAT_WORDS)
+
+
+def _grammar_schema(schema: Any) -> Any:
+    """The schema without empty ``items`` ({}: any item), on which llama.cpp's schema-to-grammar converter
+    fails (KeyError 'prefixItems') and silently constrains nothing but "some JSON"; the same meaning."""
+    if isinstance(schema, dict):
+        return {k: _grammar_schema(v) for k, v in schema.items() if not (k == "items" and v == {})}
+    if isinstance(schema, list):
+        return [_grammar_schema(v) for v in schema]
+    return schema
 
 
 def _with_schema_instruction(messages: list[dict[str, Any]], schema: dict[str, Any]) -> list[dict[str, Any]]:

@@ -151,3 +151,18 @@ async def test_an_ordinary_server_error_is_not_taken_for_an_unsupported_format(
         "json_schema",
     ]
     assert recorder.records[-1].detail is None
+
+
+def test_json_mode_sends_a_schema_llama_cpp_can_turn_into_a_grammar() -> None:
+    # list[Any] gives "items": {}, on which llama-cpp-python's converter fails and falls back to any JSON.
+    from agents.models.providers.openai_provider import _grammar_schema
+    from agents.nodes.triage import TRIAGE_SCHEMA as REAL_TRIAGE_SCHEMA
+
+    assert REAL_TRIAGE_SCHEMA["properties"]["alternatives"]["items"] == {}
+    sent = _grammar_schema(REAL_TRIAGE_SCHEMA)
+    assert sent["properties"]["alternatives"] == {
+        "description": "next most likely [intent, probability] pairs",
+        "type": "array",
+    }
+    assert sent["properties"]["intent"] == REAL_TRIAGE_SCHEMA["properties"]["intent"]
+    assert REAL_TRIAGE_SCHEMA["properties"]["alternatives"]["items"] == {}  # the cached schema is untouched
