@@ -160,6 +160,20 @@ _GENERIC_PAYEE_WORDS = frozenset(
 FOLLOW_UP_WORDS = 10
 
 
+async def names_recurring(text: str, banking: BankingPort) -> bool:
+    """Whether the message names one of the customer's own direct debits, standing orders or scheduled
+    payments by its payee or reference ("has the rent gone out yet" with a scheduled "DEC RENT")."""
+    named = named_words(text) - _GENERIC_PAYEE_WORDS
+    if not named:
+        return False
+    found: list[RecurringPaymentView] = [
+        *await banking.list_direct_debits(),
+        *await banking.list_standing_orders(),
+        *await banking.list_scheduled_payments(),
+    ]
+    return any(matches_words(item, named) for item in found)
+
+
 async def recurring_by_payee(text: str, frame: Mapping[str, Any], banking: BankingPort) -> bool:
     """Whether the message asks when or how much one of the customer's own direct debits, standing orders
     or scheduled payments goes out, naming its payee or reference (or picks one right after a list of
@@ -204,6 +218,7 @@ async def _history_of_shown(frame: Mapping[str, Any], banking: BankingPort) -> s
     return f"my last {HISTORY_PAYMENTS} payments at {payees.pop()}"
 
 
+_NEXT_ONE = re.compile(r"\b(?:next one|next|the one before|one before|before that)\b")
 _PRONOUN = re.compile(r"\b(?:it|that|that one|this one)\b")
 _DAY = re.compile(r"\b\d{1,2} [A-Z][a-z]{2} \d{4}\b")
 
@@ -217,6 +232,9 @@ async def recurring_request(
     Besides ``recurring_intent`` and ``cancel_by_payee``: "cancel the second one" right after a list of
     recurring payments (the dialogue frame's ``listed`` lines) cancels the one listed there.
     """
+    if frame.get("procedure") == "income" and _NEXT_ONE.search(normalise(text)):
+        # "when's the next one due" right after the salary was shown: the next salary, not every bill.
+        return "income", f"{text} (my salary)"
     if intent := recurring_intent(text):
         if (
             intent == "recurring_payments"

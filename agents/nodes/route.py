@@ -20,7 +20,7 @@ from agents.dialogue.cues import (
     urgent_intent,
     was_stolen,
 )
-from agents.dialogue.recurring_cues import recurring_request
+from agents.dialogue.recurring_cues import names_recurring, recurring_request
 from agents.dialogue.spending_cues import referred_amount, spending_intent
 from agents.nodes.assist import urgent_turn
 from agents.nodes.common import emit_step, today_of
@@ -328,6 +328,14 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     elif active and _answers_pending_question(state, runtime):
         # The customer is answering a question of the procedure under way.
         flow, why = "procedure", f"continue {active}"
+    elif (
+        status == "payment_status"
+        and "recurring_payments" in procedures
+        and await names_recurring(text, runtime.context.banking)
+    ):
+        # "has the rent gone out yet" when the rent is a scheduled payment or standing order: its next date.
+        flow, why = "procedure", "status of a recurring payment -> recurring_payments"
+        update.update(procedure="recurring_payments", procedure_intent="recurring_payments", slots={})
     elif status and status in procedures:
         # A question about how things stand is answered, never turned into an offer to change them.
         flow, why = "procedure", f"status question -> {status}"

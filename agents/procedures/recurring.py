@@ -252,7 +252,7 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
 _TOTAL_WORDS = re.compile(
     r"\b(?:total|totals|altogether|all together|in all|sum|add(?:s|ed)? up|tot (?:it|them|that) up|"
     r"come to|comes to|coming to|combined|how much (?:do|does|are|is|will) .{0,40}\b(?:each|every|a|per) "
-    r"(?:month|week|year))\b",
+    r"(?:month|week|year)|(?:more|less) than .{0,15}\b(?:a|per|each|every) month)\b",
     re.IGNORECASE,
 )
 # What one payment of each frequency is worth in a month, as a fraction (weeks: 52 a year).
@@ -328,6 +328,23 @@ def _credit_line(t: TransactionView) -> str:
     return f"{amount} from {clean_name(t.merchant)} on {format_day(day_of(t.booked_at))}{pending}"
 
 
+MONTHLY_GAP_DAYS = (25, 35)
+
+
+def _next_expected(salary: list[TransactionView], today: date) -> str:
+    """When the next salary would come if it keeps to the monthly rhythm of the last ones ("" otherwise)."""
+    days = [day_of(t.booked_at) for t in salary[:INCOME_SHOWN]]
+    gaps = [(a - b).days for a, b in zip(days, days[1:], strict=False)]
+    if len(gaps) < 1 or not all(MONTHLY_GAP_DAYS[0] <= g <= MONTHLY_GAP_DAYS[1] for g in gaps):
+        return ""
+    latest = days[0]
+    month, year = (latest.month + 1, latest.year) if latest.month < 12 else (1, latest.year + 1)
+    expected = date(year, month, min(latest.day, calendar.monthrange(year, month)[1]))
+    if expected < today:
+        return ""
+    return f" Going by the last ones, the next would be expected around {format_day(expected)}."
+
+
 async def income(run: Run, slots: dict[str, Any]) -> Answer:
     since = (run.today - timedelta(days=INCOME_DAYS)).isoformat()
     salary = [
@@ -354,6 +371,7 @@ async def income(run: Run, slots: dict[str, Any]) -> Answer:
         "pending_note": " It is still pending." if latest.status == "pending" else "",
         "earlier": "; ".join(_credit_line(t) for t in salary[1:INCOME_SHOWN]) or "none in the last 3 months",
         "transaction_ids": [t.id for t in salary],
+        "next_note": _next_expected(salary, run.today),
     }
     if (run.today - day_of(latest.booked_at)).days > LATE_AFTER_DAYS:
         return run.answer("late", facts)

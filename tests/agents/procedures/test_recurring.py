@@ -10,7 +10,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from agents.dialogue.recurring_cues import cancel_by_payee, recurring_intent, recurring_request
+from agents.dialogue.recurring_cues import (
+    cancel_by_payee,
+    names_recurring,
+    recurring_intent,
+    recurring_request,
+)
 from agents.kb import KnowledgeBase
 from agents.procedures.engine import execute
 from agents.procedures.recorded import recorded_reply
@@ -413,3 +418,25 @@ async def test_cancel_that_one_after_one_was_picked_from_a_list(ports: list[SqlB
     assert found[0] == "cancel_standing_order"
     assert "EASY SAVER" in found[1]
     assert await recurring_request("cancel that one", {**frame, "listed": []}, ports[0]) is None
+
+
+async def test_when_the_next_salary_is_expected(ports: list[SqlBankingPort], procedures: Procs) -> None:
+    spec = procedures["income"]
+    paid = answer(await turn(spec, ports[0], "when's my next payday?", today=TODAY))
+    assert paid.outcome == "ok"
+    # salary on 24 Nov, 25 Oct and 25 Sep: monthly, so the next is expected around 24 Dec
+    assert "the next would be expected around 24 Dec 2026" in paid.draft
+
+
+async def test_next_one_after_the_salary_was_shown_is_the_salary(ports: list[SqlBankingPort]) -> None:
+    frame = {"procedure": "income", "text": "has my salary come in", "listed": []}
+    found = await recurring_request("when's the next one due", frame, ports[0])
+    assert found is not None
+    assert found[0] == "income"
+    alone = await recurring_request("when's the next one due", {}, ports[0])
+    assert alone is None or alone[0] != "income"
+
+
+async def test_a_recurring_payment_named_by_its_reference(ports: list[SqlBankingPort]) -> None:
+    assert await names_recurring("has the rent gone out yet", ports[0])  # the scheduled "DEC RENT"
+    assert not await names_recurring("has my payment to hollie ward gone through", ports[0])
