@@ -248,7 +248,10 @@ async def test_a_cut_short_turn_settled_by_two_at_once_is_stored_once(
                 service.recover_stale_turns(services),
                 service.recover_conversation(services, conversation_id),
             )
-            assert settled[1] == 1  # the sweep saw the stale turn
+            # The sweep lists stale turns first and settles them after: on Postgres a racing
+            # recover_conversation may have settled this one before the sweep's listing (count 0) or
+            # after it (count 1). Either way the turn must be stored exactly once (checked below).
+            assert settled[1] in (0, 1)
             retried = await client.post(
                 f"/v1/conversations/{cid}/confirm",
                 json={"decision": "yes"},
