@@ -70,7 +70,23 @@ def _parse(data: dict[str, Any] | None) -> tuple[str, float, list[list[Any]]]:
         confidence = min(1.0, max(0.0, float(data.get("confidence", 0.0))))
     except (TypeError, ValueError):
         confidence = 0.0
-    return str(data["intent"]), confidence, list(data.get("alternatives") or [])
+    return str(data["intent"]), confidence, _pairs(data.get("alternatives"))
+
+
+def _pairs(alternatives: Any) -> list[list[Any]]:
+    """The [intent, probability] pairs among a model's alternatives; anything else is dropped (a small model
+    in JSON mode writes ["card_arrival"] or a bare string, which the steps after triage cannot read)."""
+    pairs: list[list[Any]] = []
+    for item in alternatives if isinstance(alternatives, list) else []:
+        if (
+            isinstance(item, list)
+            and len(item) == 2
+            and item[0] in ROUTES
+            and isinstance(item[1], int | float)
+            and not isinstance(item[1], bool)
+        ):
+            pairs.append([item[0], float(item[1])])
+    return pairs
 
 
 async def triage(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:

@@ -150,3 +150,24 @@ async def test_an_urgent_turn_triage_was_unsure_of_is_offered_the_freeze_not_fre
 )
 def test_urgent_turn(state: dict[str, Any], expected: str | None) -> None:
     assert urgent_turn(state) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("alternatives", "kept"),
+    [
+        (
+            [["card_arrival", 0.2], ["lost_or_stolen_card", 0.1]],
+            [["card_arrival", 0.2], ["lost_or_stolen_card", 0.1]],
+        ),
+        # What SmolLM2-135M wrote in JSON mode: a bare intent, a string, an unknown intent, a boolean.
+        ([["card_arrival"], "lost_or_stolen_card", ["made_up", 0.3], ["card_arrival", True]], []),
+        ("card_arrival", []),
+    ],
+)
+def test_triage_keeps_only_readable_alternatives(alternatives: Any, kept: list[list[Any]]) -> None:
+    from agents.nodes.triage import _parse
+
+    intent, confidence, pairs = _parse(
+        {"intent": "check_balance", "confidence": 0.4, "alternatives": alternatives}
+    )
+    assert (intent, confidence, pairs) == ("check_balance", 0.4, kept)
