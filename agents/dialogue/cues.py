@@ -237,6 +237,10 @@ _NOT_DELIVERY = re.compile(
 )
 
 
+_ACCOUNT_STATE = re.compile(
+    r"\b(?:is|has|was|are)\s+(?:my|the|our)\s+(?:\w+\s+)?(?:account|accounts)\s+(?:still\s+|been\s+|now\s+)*"
+    r"(?:frozen|blocked|locked|suspended|restricted|on hold)\b"
+)
 _DID_YOU_ACT = re.compile(
     r"^(?:(?:so|ok|okay|and|right|just to check)\s+)*(?:did|have|has|was|is) (?:you|it|that|the card|my card|"
     r"the (?:visa|mastercard)|my (?:visa|mastercard)) (?:been |got |get |actually |really )?(?:block|blocked|"
@@ -267,6 +271,8 @@ def status_question(text: str) -> str | None:
     asked = bool(_QUESTION.search(words)) or text.strip().endswith("?")
     if asked and _CARD_STATE.search(words) and _CARD_WORD.search(words):
         return "card_status"
+    if _ACCOUNT_STATE.search(words):
+        return "card_status"  # "is my account frozen?": cards are what is frozen; their state answers it
     if _DID_YOU_ACT.search(words) and not re.search(r"\bpin\b", words):
         return "card_status"  # "did you block it?", "have you frozen my card": what was done, not a redo
     return None

@@ -267,3 +267,8 @@ def test_asking_whether_it_was_done_is_a_status_question(text: str) -> None:
 @pytest.mark.parametrize("text", ["did you block my pin", "can you block it", "block it"])
 def test_not_asking_whether_it_was_done(text: str) -> None:
     assert status_question(text) != "card_status"
+
+
+@pytest.mark.parametrize("text", ["is my account frozen", "has my current account been blocked?"])
+def test_whether_the_account_is_frozen_is_a_status_question(text: str) -> None:
+    assert status_question(text) == "card_status"
