@@ -141,7 +141,12 @@ async def test_english_messages_are_untouched(agent_assets: AgentAssets, engine:
     assert not any(s["node"] == "foreign_language" for s in steps)
 
 
-SPANISH_REPLY = "Su saldo está en la aplicación. Puedo ayudarle con sus tarjetas y pagos."
+# A faithful translation of the draft (a clarifying question): a reworded reply that drops the draft's
+# question is replaced by the draft itself (agents/compliance/faithfulness.py), translation or not.
+SPANISH_REPLY = (
+    "No estoy seguro de haberle entendido. ¿Podría decirlo de otra manera? "
+    "También puede pedir hablar con una persona."
+)
 
 
 async def test_with_a_model_the_mini_tier_answers_in_the_customers_language(
