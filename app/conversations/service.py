@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import hashlib
 import json
 import logging
 import math
@@ -114,6 +115,19 @@ class TurnRequest:
     @property
     def fingerprint(self) -> str:
         return idempotency.request_fingerprint(self.scope, self.content)
+
+    @property
+    def message_key(self) -> str | None:
+        """What the stored customer message carries for the unique (conversation, key) backstop.
+
+        Idempotency-Keys are per scope (a conversation's messages, its confirmations), so the same key may
+        rightly be used once in each: the raw key on both messages collided in that unique constraint and
+        answered 500 (found by the API fuzz test). The key is stored scoped and hashed instead: the same
+        request retried gets the same value, a confirmation and a message never do.
+        """
+        if self.idempotency_key is None:
+            return None
+        return hashlib.sha256(f"{self.scope}\n{self.idempotency_key}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -638,7 +652,7 @@ async def _run_turn(
         conversation_id=cid,
         role=MessageRole.customer,
         content=admitted.screened.redacted,
-        idempotency_key=request.idempotency_key,
+        idempotency_key=request.message_key,
         created_at=admitted.started_at,
     )
     heartbeat = asyncio.create_task(_heartbeat(services, admitted))
@@ -1160,7 +1174,7 @@ async def _settle(services: TurnServices, journal: TurnJournal, *, reason: str) 
         conversation_id=cid,
         role=MessageRole.customer,
         content=journal.content,
-        idempotency_key=journal.idempotency_key,
+        idempotency_key=request.message_key,
         created_at=journal.started_at,
     )
     events = [

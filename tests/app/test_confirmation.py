@@ -273,3 +273,36 @@ async def test_a_cut_short_turn_settled_by_two_at_once_is_stored_once(
     assert recovered == 1
     assert journals == 0
     assert await _actions(session) == 1
+
+
+async def test_one_idempotency_key_for_the_question_and_its_answer_is_two_requests(
+    settings: Settings, agent_assets: AgentAssets, session: AsyncSession, database_url: str
+) -> None:
+    """Idempotency-Keys are per scope (a conversation's messages, its confirmations): a client that reuses its
+    message's key for the confirmation that follows gets both done. Found by the API fuzz test: both stored
+    customer messages carried the raw key, and the second broke the unique (conversation, key) constraint
+    with a 500 after the agent had run."""
+    customer_id, headers = await _seeded_customer(database_url)
+    before = await _statuses(session, customer_id)
+    async with running_app(settings, agent_assets) as client:
+        cid = (await client.post("/v1/conversations", headers=headers)).json()["id"]
+        keyed = {**headers, "Idempotency-Key": "same-key"}
+        asked = await client.post(
+            f"/v1/conversations/{cid}/messages",
+            json={"content": "I lost my card, please report it lost"},
+            headers=keyed,
+        )
+        assert asked.status_code == 201, asked.text
+        if asked.json()["kind"] != "confirmation_required":  # several cards: pick the first (new key)
+            picked = await client.post(
+                f"/v1/conversations/{cid}/messages", json={"content": "1"}, headers=headers
+            )
+            assert picked.json()["kind"] == "confirmation_required", picked.text
+        declined = await client.post(
+            f"/v1/conversations/{cid}/confirm", json={"decision": "no"}, headers=keyed
+        )
+        assert declined.status_code == 201, declined.text
+        again = await client.post(f"/v1/conversations/{cid}/confirm", json={"decision": "no"}, headers=keyed)
+        assert again.json() == declined.json()  # the confirmation's own retry is still a replay
+    assert await _statuses(session, customer_id) == before
+    assert await _actions(session) == 0
