@@ -76,6 +76,21 @@ def _uses_llm(config: GatewayConfig, tier: str) -> bool:
     return bool(entries) and entries[0].provider != "local"
 
 
+def build_agent_settings(settings: Settings, assets: AgentAssets, config: GatewayConfig) -> AgentSettings:
+    """The agent's settings for a models configuration: the app's and `bankdesk eval replay`'s alike, so a
+    replay runs the agent exactly as the app would under that configuration."""
+    return AgentSettings(
+        triage_threshold=assets.threshold,
+        clarify_threshold=settings.triage_clarify_threshold,
+        token_budget=settings.conversation_token_budget,
+        cost_budget_usd_micros=settings.conversation_cost_budget_usd_micros,
+        recursion_limit=settings.agent_recursion_limit,
+        llm_review=_uses_llm(config, "mini"),
+        llm_phrasing=_uses_llm(config, "nano"),
+        llm_tools=_uses_llm(config, "mini"),
+    )
+
+
 @dataclass
 class AgentRuntime:
     agent: GraphAgent
@@ -100,16 +115,7 @@ async def agent_runtime(
         local_handlers=build_local_handlers(assets.triage),
         http_transport=http_transport,
     )
-    agent_settings = AgentSettings(
-        triage_threshold=assets.threshold,
-        clarify_threshold=settings.triage_clarify_threshold,
-        token_budget=settings.conversation_token_budget,
-        cost_budget_usd_micros=settings.conversation_cost_budget_usd_micros,
-        recursion_limit=settings.agent_recursion_limit,
-        llm_review=_uses_llm(assets.gateway_config, "mini"),
-        llm_phrasing=_uses_llm(assets.gateway_config, "nano"),
-        llm_tools=_uses_llm(assets.gateway_config, "mini"),
-    )
+    agent_settings = build_agent_settings(settings, assets, assets.gateway_config)
     saver = TurnScopedSaver(factory)
     try:
         agent = GraphAgent(

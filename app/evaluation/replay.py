@@ -37,7 +37,6 @@ import httpx2
 from langgraph.checkpoint.memory import InMemorySaver
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from agents.context import AgentSettings
 from agents.dialogue.decision import read_decision
 from agents.graph import build_graph
 from agents.local import build_local_handlers
@@ -49,7 +48,7 @@ from agents.models.variants import DEFAULT_VARIANT
 from agents.ports import AgentEvent, OutcomeKind, TurnInput, TurnOutcome
 from agents.runner import GraphAgent
 from agents.safety.screen import screen, to_json
-from app.agent import AgentAssets, load_assets
+from app.agent import AgentAssets, build_agent_settings, load_assets
 from app.banking.ports import SqlBankingPort
 from app.config import Settings, get_settings
 from app.db import create_engine, create_sessionmaker
@@ -230,11 +229,6 @@ def facts_of(
 # --- the agent under configuration B --------------------------------------------------------------
 
 
-def _uses_llm(config: GatewayConfig, tier: str) -> bool:
-    entries = config.tiers.get(tier, [])
-    return bool(entries) and entries[0].provider != "local"
-
-
 @dataclass
 class Replayer:
     agent: GraphAgent
@@ -263,16 +257,7 @@ def build_replayer(
         local_handlers=build_local_handlers(assets.triage),
         http_transport=http_transport,
     )
-    agent_settings = AgentSettings(
-        triage_threshold=assets.threshold,
-        clarify_threshold=settings.triage_clarify_threshold,
-        token_budget=settings.conversation_token_budget,
-        cost_budget_usd_micros=settings.conversation_cost_budget_usd_micros,
-        recursion_limit=settings.agent_recursion_limit,
-        llm_review=_uses_llm(config, "mini"),
-        llm_phrasing=_uses_llm(config, "nano"),
-        llm_tools=_uses_llm(config, "mini"),
-    )
+    agent_settings = build_agent_settings(settings, assets, config)
     agent = GraphAgent(
         graph=build_graph(InMemorySaver()),
         gateway=gateway,
