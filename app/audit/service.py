@@ -80,31 +80,10 @@ async def append_event(
     events cost one lock, one read of the head and one batched INSERT, not one round trip each."""
     chain_id = chain_id_for(conversation_id)
     last_seq, prev_hash = await _chain_head(session, chain_id)
-    chain_seq = last_seq + 1
-    payload_json = canonical_json(payload)
-    created_at = utcnow()
-    body = event_body(
-        chain_id=chain_id,
-        chain_seq=chain_seq,
-        conversation_id=conversation_id,
-        kind=kind,
-        actor=actor,
-        payload=payload_json,
-        created_at=created_at,
-    )
-    event = AuditEvent(
-        chain_id=chain_id,
-        chain_seq=chain_seq,
-        conversation_id=conversation_id,
-        kind=kind,
-        actor=actor,
-        payload=payload_json,
-        created_at=created_at,
-        prev_hash=prev_hash,
-        hash=chain_hash(prev_hash, body),
-    )
+    row = _chained_row(chain_id, last_seq + 1, prev_hash, conversation_id, kind, actor, payload)
+    event = AuditEvent(**row)
     session.add(event)
-    session.info[_HEADS][1][chain_id] = (chain_seq, event.hash)
+    _move_head(session, chain_id, event.chain_seq, event.hash)
     return event
 
 
@@ -130,37 +109,53 @@ async def append_events(
     rows: list[dict[str, Any]] = []
     for kind, actor, payload in events:
         last_seq += 1
-        payload_json = canonical_json(payload)
-        created_at = utcnow()
-        body = event_body(
-            chain_id=chain_id,
-            chain_seq=last_seq,
-            conversation_id=conversation_id,
-            kind=kind,
-            actor=actor,
-            payload=payload_json,
-            created_at=created_at,
-        )
-        digest = chain_hash(prev_hash, body)
-        rows.append(
-            {
-                "chain_id": chain_id,
-                "chain_seq": last_seq,
-                "conversation_id": conversation_id,
-                "kind": kind,
-                "actor": actor,
-                "payload": payload_json,
-                "created_at": created_at,
-                "prev_hash": prev_hash,
-                "hash": digest,
-            }
-        )
-        prev_hash = digest
+        row = _chained_row(chain_id, last_seq, prev_hash, conversation_id, kind, actor, payload)
+        rows.append(row)
+        prev_hash = row["hash"]
     table = AuditEvent.__table__
     assert isinstance(table, Table)
     refuse_full_pans(table, rows)
     await session.execute(insert(table), rows)
-    session.info[_HEADS][1][chain_id] = (last_seq, prev_hash)
+    _move_head(session, chain_id, last_seq, prev_hash)
+
+
+def _chained_row(
+    chain_id: str,
+    chain_seq: int,
+    prev_hash: str,
+    conversation_id: uuid.UUID | None,
+    kind: str,
+    actor: str,
+    payload: dict[str, Any],
+) -> dict[str, Any]:
+    """The columns of the event at ``chain_seq`` of a chain whose previous event's hash is ``prev_hash``."""
+    payload_json = canonical_json(payload)
+    created_at = utcnow()
+    body = event_body(
+        chain_id=chain_id,
+        chain_seq=chain_seq,
+        conversation_id=conversation_id,
+        kind=kind,
+        actor=actor,
+        payload=payload_json,
+        created_at=created_at,
+    )
+    return {
+        "chain_id": chain_id,
+        "chain_seq": chain_seq,
+        "conversation_id": conversation_id,
+        "kind": kind,
+        "actor": actor,
+        "payload": payload_json,
+        "created_at": created_at,
+        "prev_hash": prev_hash,
+        "hash": chain_hash(prev_hash, body),
+    }
+
+
+def _move_head(session: AsyncSession, chain_id: str, chain_seq: int, digest: str) -> None:
+    """Record the chain's new head among those this transaction holds (read by ``_chain_head``)."""
+    session.info[_HEADS][1][chain_id] = (chain_seq, digest)
 
 
 async def events_for_conversation(session: AsyncSession, conversation_id: uuid.UUID) -> Sequence[AuditEvent]:
