@@ -16,7 +16,7 @@ through the unit of work and are not seen by this listener: code that writes peo
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, event, inspect
@@ -85,10 +85,7 @@ def refuse_full_pans(table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
             if name in columns and any(contains_full_pan(text) for text in _strings(value))
         ]
         if offending:
-            raise FullCardNumberRefused(
-                f"refusing to store a full card number in {table.name}.{', '.join(offending)}; "
-                "redact the text first (agents.safety.redact.redact)"
-            )
+            raise _refused(table.name, offending)
 
 
 def _offending_columns(obj: object, *, only_changed: bool) -> Iterable[str]:
@@ -106,11 +103,15 @@ def check_flush(session: Session) -> None:
         for obj in objects:
             columns = list(_offending_columns(obj, only_changed=only_changed))
             if columns:
-                table = getattr(obj, "__tablename__", type(obj).__name__)
-                raise FullCardNumberRefused(
-                    f"refusing to store a full card number in {table}.{', '.join(columns)}; "
-                    "redact the text first (agents.safety.redact.redact)"
-                )
+                raise _refused(getattr(obj, "__tablename__", type(obj).__name__), columns)
+
+
+def _refused(table: str, columns: Sequence[str]) -> FullCardNumberRefused:
+    """The one refusal both guards raise (ORM flush and Core rows): it names the table and columns."""
+    return FullCardNumberRefused(
+        f"refusing to store a full card number in {table}.{', '.join(columns)}; "
+        "redact the text first (agents.safety.redact.redact)"
+    )
 
 
 def _before_flush(session: Session, _flush_context: Any, _instances: Any) -> None:
