@@ -13,7 +13,8 @@ the step, the tier, the escalation rule, the request the graph built, the answer
    what it switches on for a real LLM (the mini-tier compliance review of every reply, read-only tool
    assist for what triage cannot place, replies phrased in the customer's language) while the answers still
    come from the local handlers. These are the prompts the graph builds under openai.example.toml or
-   anthropic.example.toml, whose [escalation] policy is the default one.
+   anthropic.example.toml, under their [escalation] policy (triage starts on the free embedded model and
+   climbs to nano, then mini, only while unsure).
 3. ``all_large``: as 2, with every step starting on the large tier (and no low-confidence escalation, since
    there is no tier above it): "every step on the large model".
 
@@ -93,7 +94,23 @@ ALL_LARGE = COUNTING + (
     'review = "large"\nassist = "large"\nsummary = "large"\n'
     "[escalation.low_confidence]\nenabled = false\n"
 )
-RUNS = {"default": None, "tiered": COUNTING, "all_large": ALL_LARGE}
+
+
+def _example_escalation() -> str:
+    """The [escalation] tables of the OpenAI and Anthropic example files (the same policy in both): the
+    tiered run is priced under the policy those files ship with."""
+    texts = {}
+    for vendor in ("openai", "anthropic"):
+        text = (ROOT / "agents" / "models" / "config" / f"{vendor}.example.toml").read_text(encoding="utf-8")
+        texts[vendor] = text[text.index("\n[escalation") :] if "\n[escalation" in text else ""
+    policies = {v: load_bundled_config(f"{v}.example").escalation for v in texts}
+    if policies["openai"] != policies["anthropic"]:
+        raise SystemExit("the example files' escalation policies differ: price them in separate runs")
+    return texts["openai"]
+
+
+TIERED = COUNTING + _example_escalation()
+RUNS = {"default": None, "tiered": TIERED, "all_large": ALL_LARGE}
 
 
 @dataclass

@@ -3,7 +3,7 @@
 Read from the ``[escalation]`` table of the models config (agents/models/config/*.toml). Every field has a
 default, and the defaults are exactly what the graph did before the policy was data:
 
-- triage starts on nano; below the triage model's calibrated confidence it asks mini once
+- triage starts on nano (or on the free embedded model, ``start.triage = "embedded"``); below the triage model's calibrated confidence it asks mini once
   (rule ``low_confidence``);
 - phrasing runs on nano (mini when the reply goes out in another language), the compliance review on mini,
   the read-only tool assistant on mini, the handoff summary on large;
@@ -19,10 +19,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-LADDER: tuple[str, ...] = ("nano", "mini", "large")
-"""The tiers in order of capability (and price): escalation only ever moves up this ladder."""
+LADDER: tuple[str, ...] = ("embedded", "nano", "mini", "large")
+"""The tiers in order of capability (and price): escalation only ever moves up this ladder. ``embedded`` is
+the in-process triage model (the ``local`` provider: no network, no cost); only triage may start on it, and
+a config that starts triage there gets the tier without declaring it (agents.models.gateway_config)."""
 
+EMBEDDED = "embedded"
 Tier = Literal["nano", "mini", "large"]
+TriageTier = Literal["embedded", "nano", "mini", "large"]
 RuleName = Literal["low_confidence", "compliance_rewrite", "frustrated", "second_clarification"]
 RULES: tuple[RuleName, ...] = ("low_confidence", "compliance_rewrite", "frustrated", "second_clarification")
 
@@ -34,7 +38,9 @@ class _Strict(BaseModel):
 class StepTiers(_Strict):
     """The tier each model step starts on, before any rule moves it up."""
 
-    triage: Tier = "nano"
+    triage: TriageTier = "nano"
+    """``embedded``: the embedded triage model decides what it is sure of, and the low_confidence rule sends
+    the rest up to the LLM tiers, so a configured LLM is only paid for the turns the cheap model cannot place."""
     phrase: Tier = "nano"
     phrase_translated: Tier = "mini"
     """The phrase step when the reply goes out in the customer's (non-English) language."""

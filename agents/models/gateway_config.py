@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from agents.models.errors import GatewayConfigError
-from agents.models.escalation import EscalationPolicy
+from agents.models.escalation import EMBEDDED, EscalationPolicy
 
 ProviderKind = Literal["local", "openai", "anthropic"]
 KNOWN_KINDS: tuple[ProviderKind, ...] = ("local", "openai", "anthropic")
@@ -86,6 +86,7 @@ class GatewayConfig(_Strict):
         if not isinstance(raw, Mapping):
             return raw
         data = dict(raw)
+        _add_embedded_tier(data)
         providers = {name: dict(section) for name, section in dict(data.get("providers") or {}).items()}
         for name, section in providers.items():
             if "kind" not in section and name in KNOWN_KINDS:
@@ -144,6 +145,27 @@ class GatewayConfig(_Strict):
                 if label not in labels:
                     labels.append(label)
         return used
+
+
+EMBEDDED_ENTRY: dict[str, Any] = {
+    "provider": "local",
+    "model": "bankdesk-local",
+    "price_in_per_m": 0,
+    "price_out_per_m": 0,
+    "timeout_s": 5.0,
+}
+"""The `embedded` tier when a config starts triage on it without declaring it: the in-process model, free."""
+
+
+def _add_embedded_tier(data: dict[str, Any]) -> None:
+    """A config whose triage starts on `embedded` gets that tier (the local provider) unless it declares one."""
+    escalation = data.get("escalation")
+    start = escalation.get("start") if isinstance(escalation, Mapping) else None
+    if not isinstance(start, Mapping) or start.get("triage") != EMBEDDED:
+        return
+    tiers = dict(data.get("tiers") or {})
+    tiers.setdefault(EMBEDDED, [dict(EMBEDDED_ENTRY)])
+    data["tiers"] = tiers
 
 
 def _raw_entries(data: Mapping[str, Any]) -> list[Any]:

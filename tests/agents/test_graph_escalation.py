@@ -205,3 +205,25 @@ async def test_step_tiers_come_from_the_config(agent_assets: AgentAssets, engine
     assert _calls(recorder, "phrase") == [("large", None)]
     assert _calls(recorder, "handoff") == [("mini", None)]
     assert _escalated(recorder) == []
+
+
+async def test_triage_on_the_embedded_model_pays_for_the_llm_only_when_unsure(
+    agent_assets: AgentAssets, engine: AsyncEngine
+) -> None:
+    """start.triage = "embedded" (the paid example files): the in-process model decides what it is sure of;
+    an unsure turn climbs nano, then mini, each call recorded as the low_confidence rule."""
+    agent, recorder = await _agent(agent_assets, '[escalation.start]\ntriage = "embedded"\n')
+    port = await _port(engine)
+
+    events = await _say(agent, port, CONFIDENT, "c-embedded")
+    assert _calls(recorder, "triage") == [("embedded", None)]
+    assert _step(events, "triage")["tier"] == "embedded"
+    assert [r.provider for r in recorder.records if r.node == "triage"] == ["local"]
+
+    recorder.records.clear()
+    await _say(agent, port, UNSURE, "c-embedded-unsure")
+    assert _calls(recorder, "triage") == [
+        ("embedded", None),
+        ("nano", "low_confidence"),
+        ("mini", "low_confidence"),
+    ]

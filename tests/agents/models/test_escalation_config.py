@@ -20,10 +20,17 @@ def _with(escalation: str) -> str:
     return DEFAULT_TOML + "\n" + escalation
 
 
+# The example files for a paid LLM start triage on the free embedded model; the rest keep the defaults.
+EMBEDDED_TRIAGE = {"openai.example", "anthropic.example"}
+
+
 @pytest.mark.parametrize("name", BUNDLED_CONFIGS)
 def test_bundled_configs_keep_the_graphs_own_tiers(name: str) -> None:
     policy = load_bundled_config(name).escalation
 
+    if name in EMBEDDED_TRIAGE:
+        assert policy.start.triage == "embedded"
+        policy = policy.model_copy(update={"start": policy.start.model_copy(update={"triage": "nano"})})
     assert policy == EscalationPolicy()
     assert (policy.start.triage, policy.start.phrase, policy.start.review, policy.start.summary) == (
         "nano",
@@ -80,6 +87,8 @@ to = "large"
         ('[escalation.low_confidence]\nbelow = "high"\n', "escalation.low_confidence.below"),
         ('[escalation.frustrated]\nenabled = true\nto = "huge"\n', "escalation.frustrated.to"),
         ('[escalation.start]\ntriage = "xl"\n', "escalation.start.triage"),
+        ('[escalation.start]\nphrase = "embedded"\n', "escalation.start.phrase"),
+        ('[escalation.low_confidence]\nto = "embedded"\n', "escalation.low_confidence.to"),
         ('[escalation.low_confidence]\nto = "nano"\n', "low_confidence.to: 'nano' is not above"),
         (
             '[escalation.start]\nphrase = "mini"\n[escalation.frustrated]\nenabled = true\n',
@@ -108,3 +117,22 @@ def test_tiers_above() -> None:
     assert tiers_above("nano", "large") == ["mini", "large"]
     assert tiers_above("nano", "mini") == ["mini"]
     assert tiers_above("mini", "mini") == []
+    assert tiers_above("embedded", "mini") == ["nano", "mini"]
+
+
+def test_triage_on_the_embedded_model_gets_a_free_local_tier_without_declaring_it() -> None:
+    config = loads_config(_with('[escalation.start]\ntriage = "embedded"\n'))
+
+    [entry] = config.tiers["embedded"]
+    assert (entry.provider, entry.price_in_per_m, entry.price_out_per_m) == ("local", 0, 0)
+    assert config.providers["local"].kind == "local"
+    assert "embedded" not in loads_config(DEFAULT_TOML).tiers  # only when triage starts there
+
+
+def test_a_declared_embedded_tier_is_kept() -> None:
+    toml = _with('[escalation.start]\ntriage = "embedded"\n').replace(
+        "[tiers]",
+        '[tiers]\nembedded = [{ provider = "local", model = "mine", price_in_per_m = 0, price_out_per_m = 0 }]',
+    )
+
+    assert [e.model for e in loads_config(toml).tiers["embedded"]] == ["mine"]
