@@ -11,7 +11,6 @@ from agents.context import AgentSettings
 from agents.graph import build_graph
 from agents.local import build_local_handlers
 from agents.models.factory import build_gateway
-from agents.models.gateway_config import load_bundled_config
 from agents.models.recording import InMemoryRecorder
 from agents.ports import TurnInput
 from agents.runner import GraphAgent
@@ -20,7 +19,7 @@ from app.banking.ports import SqlBankingPort
 from app.banking.seed import list_customers, seed_demo_bank
 from app.db import create_sessionmaker
 from tests.agents.models.replay import FAKE_KEYS
-from tests.scenarios.providers import ScriptedModelServer
+from tests.scenarios.providers import ScriptedModelServer, model_triaged
 
 
 async def test_a_tool_the_model_was_not_offered_is_refused_recorded_and_runs_nothing(
@@ -37,7 +36,7 @@ async def test_a_tool_the_model_was_not_offered_is_refused_recorded_and_runs_not
         intents=["check_balance"], confidence=0.2, tool=("freeze_card", {"card_id": card.id})
     )
     gateway = build_gateway(
-        load_bundled_config("openai.example"),
+        model_triaged("openai.example"),
         recorder=InMemoryRecorder(),
         local_handlers=build_local_handlers(agent_assets.triage),
         env=FAKE_KEYS,

@@ -16,7 +16,6 @@ from agents.context import AgentSettings
 from agents.graph import build_graph
 from agents.local import build_local_handlers
 from agents.models.factory import build_gateway
-from agents.models.gateway_config import load_bundled_config
 from agents.models.recording import InMemoryRecorder
 from agents.nodes.assist import urgent_turn
 from agents.ports import AgentEvent, TurnInput
@@ -26,7 +25,7 @@ from app.banking.ports import SqlBankingPort
 from app.banking.seed import list_customers, seed_demo_bank
 from app.db import create_sessionmaker
 from tests.agents.models.replay import FAKE_KEYS
-from tests.scenarios.providers import ScriptedModelServer
+from tests.scenarios.providers import ScriptedModelServer, model_triaged
 
 
 class RewordingServer(ScriptedModelServer):
@@ -54,7 +53,7 @@ async def run_turn(
         customer = (await list_customers(s, limit=1))[0]
     port = SqlBankingPort(factory, customer_id=uuid.UUID(customer["id"]))
     gateway = build_gateway(
-        load_bundled_config("openai.example"),
+        model_triaged("openai.example"),
         recorder=InMemoryRecorder(),
         local_handlers=build_local_handlers(agent_assets.triage),
         env=FAKE_KEYS,

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agents.models.gateway_config import load_bundled_config
+from agents.models.gateway_config import GatewayConfig, load_bundled_config
 from app.agent import AgentAssets
 from app.auth.tokens import issue_token
 from app.banking.seed import list_customers, seed_demo_bank
@@ -23,7 +23,7 @@ from app.main import create_app
 from app.models import AuditEvent, Conversation, ModelCall
 from tests.agents.models.replay import FAKE_KEYS
 from tests.factories import SECRET
-from tests.scenarios.providers import ScriptedModelServer
+from tests.scenarios.providers import ScriptedModelServer, model_triaged
 
 
 @pytest.fixture
@@ -42,11 +42,11 @@ def _headers(customer_id: str) -> dict[str, str]:
 
 
 async def _client(
-    settings: Settings, assets: AgentAssets, config: str, transport: ScriptedModelServer
+    settings: Settings, assets: AgentAssets, config: GatewayConfig, transport: ScriptedModelServer
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(
         settings,
-        assets=dataclasses.replace(assets, gateway_config=load_bundled_config(config)),
+        assets=dataclasses.replace(assets, gateway_config=config),
         http_transport=transport,
     )
     async with app.router.lifespan_context(app):
@@ -71,7 +71,7 @@ async def test_mini_tier_answers_with_read_only_tools_for_the_signed_in_customer
     me, other = customers[0], customers[1]
     # The model even tries to name another customer: the tool layer refuses identity arguments.
     server = ScriptedModelServer(intents=["check_balance"], confidence=0.2, tool=("list_accounts", {}))
-    async for client in _client(settings, agent_assets, config, server):
+    async for client in _client(settings, agent_assets, model_triaged(config), server):
         headers = _headers(me["id"])
         cid = (await client.post("/v1/conversations", headers=headers)).json()["id"]
         r = await client.post(
@@ -107,6 +107,49 @@ async def test_mini_tier_answers_with_read_only_tools_for_the_signed_in_customer
     await session.rollback()
 
 
+@pytest.mark.parametrize("config", ["openai.example", "anthropic.example"])
+async def test_the_example_files_pay_for_triage_only_when_the_embedded_model_is_unsure(
+    config: str,
+    settings: Settings,
+    agent_assets: AgentAssets,
+    customers: list[dict[str, str]],
+    session: AsyncSession,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As shipped, the example files start triage on the embedded model: a turn it is sure of sends no
+    triage request to the vendor and costs nothing; an unsure one is classified by the vendor's nano model,
+    recorded as the low_confidence rule."""
+    for key, value in FAKE_KEYS.items():
+        monkeypatch.setenv(key, value)
+    vendor = config.split(".")[0]
+    server = ScriptedModelServer(intents=["check_balance"] * 4)
+    async for client in _client(settings, agent_assets, load_bundled_config(config), server):
+        headers = _headers(customers[0]["id"])
+        cid = (await client.post("/v1/conversations", headers=headers)).json()["id"]
+        sure = await client.post(
+            f"/v1/conversations/{cid}/messages", json={"content": "what's my balance"}, headers=headers
+        )
+        assert sure.status_code == 201, sure.text
+        assert "triage" not in {task for _, task in server.seen}
+        unsure = await client.post(
+            f"/v1/conversations/{cid}/messages", json={"content": "hmm not sure"}, headers=headers
+        )
+        assert unsure.status_code == 201, unsure.text
+    assert "triage" in {task for _, task in server.seen}
+    calls = (
+        await session.scalars(
+            select(ModelCall)
+            .where(ModelCall.conversation_id == uuid.UUID(cid), ModelCall.node == "triage")
+            .order_by(ModelCall.created_at)
+        )
+    ).all()
+    triage = [(c.tier, c.provider, c.escalation, c.cost_usd_micros > 0) for c in calls]
+    await session.rollback()
+    assert triage[0] == ("embedded", "local", None, False)  # the sure turn: one free call
+    assert ("embedded", "local", None, False) in triage[1:]  # the unsure turn starts there too
+    assert ("nano", vendor, "low_confidence", True) in triage
+
+
 async def test_ab_variant_is_assigned_sticky_and_stored(
     settings: Settings,
     agent_assets: AgentAssets,
@@ -118,7 +161,7 @@ async def test_ab_variant_is_assigned_sticky_and_stored(
         monkeypatch.setenv(key, value)
     server = ScriptedModelServer(intents=[])
     roomy = settings.model_copy(update={"conversations_per_minute": 100})  # 40 new conversations at once
-    async for client in _client(roomy, agent_assets, "mixed.example", server):
+    async for client in _client(roomy, agent_assets, load_bundled_config("mixed.example"), server):
         headers = _headers(customers[0]["id"])
         ids = [(await client.post("/v1/conversations", headers=headers)).json()["id"] for _ in range(40)]
     variants = {

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx2
 
+from agents.models.gateway_config import GatewayConfig, load_bundled_config
 from tests.agents.models.replay import recorded
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "providers"
@@ -22,6 +23,15 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "providers"
 def _load(name: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((FIXTURES / name).read_text())
     return data
+
+
+def model_triaged(name: str) -> GatewayConfig:
+    """A bundled config with triage starting on nano: the scripted model, not the embedded one, classifies
+    every turn (the example files start triage on the embedded model, which would decide the turns it is
+    sure of before the scripted server is asked)."""
+    config = load_bundled_config(name)
+    start = config.escalation.start.model_copy(update={"triage": "nano"})
+    return config.model_copy(update={"escalation": config.escalation.model_copy(update={"start": start})})
 
 
 def _task_of(system: str) -> str:
