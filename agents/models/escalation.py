@@ -3,7 +3,8 @@
 Read from the ``[escalation]`` table of the models config (agents/models/config/*.toml). Every field has a
 default, and the defaults are exactly what the graph did before the policy was data:
 
-- triage starts on nano (or on the free embedded model, ``start.triage = "embedded"``); below the triage model's calibrated confidence it asks mini once
+- triage starts on nano (or on the free embedded model, ``start.triage = "embedded"``); below the triage
+  model's calibrated confidence it asks mini once
   (rule ``low_confidence``);
 - phrasing runs on nano (mini when the reply goes out in another language), the compliance review on mini,
   the read-only tool assistant on mini, the handoff summary on large;
@@ -40,7 +41,8 @@ class StepTiers(_Strict):
 
     triage: TriageTier = "nano"
     """``embedded``: the embedded triage model decides what it is sure of, and the low_confidence rule sends
-    the rest up to the LLM tiers, so a configured LLM is only paid for the turns the cheap model cannot place."""
+    the rest up to the LLM tiers, so a configured LLM is paid only for the turns the free model cannot
+    place."""
     phrase: Tier = "nano"
     phrase_translated: Tier = "mini"
     """The phrase step when the reply goes out in the customer's (non-English) language."""

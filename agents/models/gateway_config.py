@@ -158,7 +158,7 @@ EMBEDDED_ENTRY: dict[str, Any] = {
 
 
 def _add_embedded_tier(data: dict[str, Any]) -> None:
-    """A config whose triage starts on `embedded` gets that tier (the local provider) unless it declares one."""
+    """A config whose triage starts on `embedded` gets that tier (the local provider), unless it has one."""
     escalation = data.get("escalation")
     start = escalation.get("start") if isinstance(escalation, Mapping) else None
     if not isinstance(start, Mapping) or start.get("triage") != EMBEDDED:

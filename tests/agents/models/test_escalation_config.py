@@ -132,7 +132,8 @@ def test_triage_on_the_embedded_model_gets_a_free_local_tier_without_declaring_i
 def test_a_declared_embedded_tier_is_kept() -> None:
     toml = _with('[escalation.start]\ntriage = "embedded"\n').replace(
         "[tiers]",
-        '[tiers]\nembedded = [{ provider = "local", model = "mine", price_in_per_m = 0, price_out_per_m = 0 }]',
+        '[tiers]\nembedded = [{ provider = "local", model = "mine", price_in_per_m = 0, '
+        "price_out_per_m = 0 }]",
     )
 
     assert [e.model for e in loads_config(toml).tiers["embedded"]] == ["mine"]
