@@ -20,7 +20,7 @@ def _with(escalation: str) -> str:
     return DEFAULT_TOML + "\n" + escalation
 
 
-# The example files for a paid LLM start triage on the free embedded model; the rest keep the defaults.
+# The example files for a paid LLM carry a cheaper policy (triage on the free embedded model, review on nano).
 EMBEDDED_TRIAGE = {"openai.example", "anthropic.example"}
 
 
@@ -29,8 +29,11 @@ def test_bundled_configs_keep_the_graphs_own_tiers(name: str) -> None:
     policy = load_bundled_config(name).escalation
 
     if name in EMBEDDED_TRIAGE:
-        assert policy.start.triage == "embedded"
-        policy = policy.model_copy(update={"start": policy.start.model_copy(update={"triage": "nano"})})
+        assert (policy.start.triage, policy.start.review) == ("embedded", "nano")
+        assert policy.low_confidence.to == "nano"
+        assert (policy.second_clarification.enabled, policy.second_clarification.to) == (True, "mini")
+        assert (policy.compliance_rewrite.enabled, policy.compliance_rewrite.to) == (True, "mini")
+        return
     assert policy == EscalationPolicy()
     assert (policy.start.triage, policy.start.phrase, policy.start.review, policy.start.summary) == (
         "nano",
