@@ -263,6 +263,8 @@ class TransactionView:
     booked_at: str
     original_amount_minor: int | None = None
     original_currency: str | None = None
+    by_card: bool = False
+    """Paid with one of the customer's cards (not a direct debit, standing order or transfer)."""
 
 
 @dataclass(frozen=True)

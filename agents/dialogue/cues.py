@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from agents.dialogue.spelling import correct_spelling
+
 
 def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
@@ -34,6 +36,7 @@ _STOLEN = re.compile(
 )
 _LOST = re.compile(
     rf"\b(?:lost|lose|losing|misplaced|misplace|mislaid|mislay|cant find|cannot find|can not find|dropped|"
+    rf"(?:am|is|are) not find(?:ing)?|not finding|couldnt find|unable to find|"
     rf"left (?:it|my {_THING})|"
     rf"gone missing|went missing|is missing|has gone)\b.{{0,40}}\b{_THING}\b|\b{_THING}\b.{{0,30}}\b(?:lost|"
     rf"missing|gone)\b"
@@ -431,7 +434,8 @@ def split_requests(text: str) -> list[str]:
 _ASKS = re.compile(
     r"\b(?:freeze|unfreeze|block|unblock|cancel|report|dispute|show|tell|check|balance|transactions?|send|"
     r"order|complain|speak|talk|person|human|how much|how many|when|where|what|whats|hows|wheres|why|is my|"
-    r"are my|did|whether|savings|account|direct debits?|standing orders?|payments?|spent|spend|owe|card)\b"
+    r"are my|did|whether|savings|account|direct debits?|standing orders?|payments?|spent|spend|owe|card|"
+    r"gone through|go through|gone out|gone in|arrived|has the|has my|have i|have my)\b"
 )
 
 
@@ -454,6 +458,14 @@ def requests_after_answer(text: str) -> list[str]:
 
 # --- the words of a request, tidied for reading (the transcript keeps what the customer wrote) -------------
 
+# "two things - ...", "quick q:": an announcement of what follows, not a request of its own.
+_PREAMBLE = re.compile(
+    r"^\s*(?:(?:i have |ive got |got |just )?"
+    r"(?:two|2|three|3|a couple of|couple of|a few|few|some|quick|a quick)\s+"
+    r"(?:things|questions|qs|q|queries|bits)|quick (?:question|q))\b(?:\s+(?:please|pls|for you|today))?\s*"
+    r"[-:,.!]+\s*",
+    re.IGNORECASE,
+)
 _GREETING = re.compile(
     r"^\s*(?:hi+|hiya|hello|hey+|heya|yo|morning|evening|afternoon|good (?:morning|afternoon|evening)|"
     r"alright|dear (?:sir|madam|sir or madam|northbank))(?:\s+(?:there|team|northbank|all))?\s*[,.!:;-]*\s+",
@@ -477,6 +489,9 @@ def tidy_request(text: str) -> str:
     stripped = _GREETING.sub("", text, count=1)
     if stripped != text and len(stripped.split()) >= MIN_WORDS_AFTER_GREETING:
         text = stripped
+    stripped = _PREAMBLE.sub("", text, count=1)
+    if stripped != text and len(stripped.split()) >= MIN_WORDS_AFTER_GREETING:
+        text = stripped
     for pattern, words in _SHORTHAND:
         text = pattern.sub(words, text)
-    return text
+    return correct_spelling(text)

@@ -92,6 +92,17 @@ _INCOME_TOTAL = re.compile(
 )
 
 
+# "Did my Virgin Media direct debit get cancelled?", "is the gym one still active?": how one stands, asked;
+# answered from the list, never turned into an offer to cancel it.
+_STILL_ON = re.compile(
+    r"^(?:(?:so|ok|okay|and|right|just to check|hi|hello|quick question)\s+)*"
+    r"(?:did|has|have|was|were|is|are)\b(?!.{0,60}\b(?:can you|could you|please|pls)\b).{0,60}\b"
+    r"(?:(?:get|got|been|gone|actually|really|already)\s+)*"
+    r"(?:cancell?ed|canceled|stopped|ended|removed|still (?:on|active|live|running|going|set up|there|"
+    r"in place|coming out|going out|being taken))\b"
+)
+
+
 def recurring_intent(text: str) -> str | None:
     """The procedure a message about recurring payments, cancellations or income asks for, or None."""
     words = normalise(text)
@@ -99,6 +110,8 @@ def recurring_intent(text: str) -> str | None:
         return None
     debit, order = _DIRECT_DEBIT.search(words), _STANDING_ORDER.search(words)
     scheduled = _SCHEDULED.search(words)
+    if (debit or order or scheduled) and _STILL_ON.search(words):
+        return "recurring_payments"
     if _CANCEL.search(words):
         if debit and not order:
             return "cancel_direct_debit"
@@ -244,11 +257,17 @@ async def recurring_request(
             # "when does it come out next" right after the mortgage was shown: the same payment.
             return intent, f"{text} {frame.get('text', '')}".strip()
         return intent, text
+    if _STILL_ON.search(normalise(text)) and await names_recurring(text, banking):
+        return "recurring_payments", text  # "did the Netflix get cancelled?": how it stands
     if kind := await cancel_by_payee(text, banking):
         return kind, text
     if frame.get("procedure") == "recurring_payments" and _CHANGED.search(normalise(text)):
         # "has it gone up?" right after one payment was shown: its last few payments, from the transactions.
         if history := await _history_of_shown(frame, banking):
+            return "spending", history
+    if _CHANGED.search(normalise(text)) and not _CANCEL.search(normalise(text)):
+        # "has sky gone up?? they take more every month": the payments to the one it names, over time.
+        if history := await _history_of_shown({"text": text}, banking):
             return "spending", history
     if await recurring_by_payee(text, frame, banking):
         return "recurring_payments", text

@@ -68,6 +68,25 @@ def _frame(
     }
 
 
+_SAFE_CARD = re.compile(
+    r"\b(?:the|my|our)\s+(?P<which>[a-z]+(?:\s+card)?)\s+(?:one|card)?\s*(?:is|was|s|'s)\s+(?:still\s+|safe\s+)?"
+    r"(?:at home|at work|safe|fine|ok|okay|with me|in my (?:drawer|other bag|desk|pocket|car)|not in it|"
+    r"wasnt in it|was not in it|indoors|in the house)\b"
+    r"|\bi (?:still )?(?:have|ve got|got) (?:the|my) (?P<which2>[a-z]+) (?:one|card)\b",
+    re.IGNORECASE,
+)
+
+
+def _describes(word: str, card: Any, account: Any) -> bool:
+    """Whether the customer's word for a card ("euro", "credit", "visa") fits this card."""
+    word = word.replace(" card", "").strip()
+    if (currency := parse_currency(word)) and account is not None:
+        return bool(account.currency == currency)
+    if (kind := parse_account_kind(word)) and account is not None:
+        return bool(account.kind == kind)
+    return bool(word) and word.lower() in card.brand.lower()
+
+
 async def _urgent_cards(
     state: AgentState, runtime: Runtime[AgentContext], slots: dict[str, Any]
 ) -> list[str]:
@@ -77,13 +96,22 @@ async def _urgent_cards(
     text = state.get("text", "")
     if not state.get("urgent") or slots or parse_last4(text)[0]:
         return []
-    if parse_card_brand(text) or parse_account_kind(text) or parse_currency(text):
-        return []  # the card named ("my euro card") is the one the resolver finds
+    # "the euro one is at home": a card the customer still has is named to be left out, not to be frozen.
+    safe = [m.group("which") or m.group("which2") for m in _SAFE_CARD.finditer(text)]
     cards = [c for c in await runtime.context.banking.list_cards() if c.status == "active"]
+    accounts = {a.id: a for a in await runtime.context.banking.list_accounts()}
+    if safe:
+        kept = [c for c in cards if not any(_describes(w, c, accounts.get(c.account_id)) for w in safe)]
+        if len(kept) == 1:
+            slots["card"] = kept[0].id
+            return []
+    named = _SAFE_CARD.sub(" ", text)
+    if parse_card_brand(named) or parse_account_kind(named) or parse_currency(named):
+        return []  # the card named ("my euro card") is the one the resolver finds
     if len(cards) < 2:
         return []
     # The card on a current account first: it is the one most often in use.
-    kinds = {a.id: a.kind for a in await runtime.context.banking.list_accounts()}
+    kinds = {a_id: a.kind for a_id, a in accounts.items()}
     cards.sort(key=lambda c: kinds.get(c.account_id) != "current")
     slots["card"] = cards[0].id
     if state.get("urgent") != "lost_or_stolen_card":

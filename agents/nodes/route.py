@@ -140,6 +140,20 @@ _PERIOD = re.compile(
 )
 
 
+_SPENT_ON = re.compile(
+    r"\b(?:spen[dt]|spending|paid|pay|paying)\s+on\s+(?:the\s+)?(?P<name>[a-z0-9&][\w&'.-]*)", re.I
+)
+
+
+def _spent_on(text: str) -> str | None:
+    """The shop in "what did I spend on trainline" (no "at"), unless the word is a category or a period."""
+    m = _SPENT_ON.search(text)
+    if m is None or parse_category(m.group("name"))[0] is not None:
+        return None
+    name = m.group("name").lower()
+    return None if name in _NOT_A_SHOP or parse_merchant(f"at {name}") is None else name
+
+
 def _without_replaced(old: str, new: str, today: date) -> str:
     """The earlier request's words minus what the follow-up replaces ("and September?" replaces October)."""
     if parse_date_range(new, today)[0] is not None or _PERIOD.search(new):
@@ -150,7 +164,8 @@ def _without_replaced(old: str, new: str, today: date) -> str:
         # "and transport?" after groceries: the new category replaces every one the request named.
         while (found := parse_category(old))[0] is not None:
             old = found[1]
-    if (merchant := parse_merchant(parse_amount(parse_date_range(old, today)[1])[1])) and (
+    bare_old = parse_amount(parse_date_range(old, today)[1])[1]
+    if (merchant := parse_merchant(bare_old) or _spent_on(bare_old)) and (
         other := _other_merchant(new, today)
     ):
         # "and amazon?" after "how much did I spend at tesco": the same question about another shop.

@@ -12,7 +12,13 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
-from agents.dialogue.cues import impersonation_scam, split_requests, tidy_request, urgent_intent
+from agents.dialogue.cues import (
+    impersonation_scam,
+    requested_card_action,
+    split_requests,
+    tidy_request,
+    urgent_intent,
+)
 from agents.dialogue.support_cues import (
     concrete_requests,
     gave_card_details,
@@ -141,6 +147,10 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         update["pending_action"] = None
         notices.append(CANCELLED_NOTICE)
     flow = next((f for flag, f in FLOW_BY_FLAG if flag in flags), "")
+    if flow == "vulnerability" and "third_party" in flags and screening.get("vulnerability") in THEIRS:
+        # "she says she can't afford the kids' stuff": the hardship is the other person's; the request is
+        # about someone else's account.
+        flow = "third_party"
     if not flow and impersonation_scam(text):
         flow = "scam"  # a caller claiming to be the bank or the police, asking for codes or money
     whole = False
@@ -165,11 +175,15 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         flow = "scam"
         update["cues"] = _cues(state, flags - {"scam", "vulnerability", "complaint"}, urgent, None)
         flags.discard("complaint")
-    if (
-        flow in ("scam", "vulnerability")
-        and card_at_risk(text, urgent)
+    kind = screening.get("vulnerability")
+    if flow in ("scam", "vulnerability") and (
         # fear about the card itself; bereavement, illness or money worries keep their own support
-        and screening.get("vulnerability") in (None, "distress", "fraud_victim")
+        (card_at_risk(text, urgent) and kind in (None, "distress", "fraud_victim"))
+        # "my partner has been using my card... can you freeze it": the freeze they ask for comes first
+        or (
+            requested_card_action(text) == "freeze_card"
+            and kind in (None, "distress", "fraud_victim", "coercion")
+        )
     ):
         # A card at risk (details given away, payments not recognised) is frozen first; the person the
         # scam or the customer's distress calls for takes over once the freeze has been answered.
@@ -224,6 +238,10 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         urgent=urgent,
     )
     return update
+
+
+# Hardship that, in a message about someone else's account, is most likely theirs ("she can't afford it").
+THEIRS = frozenset({"financial_difficulty", "health"})
 
 
 # Cues that put a person on the conversation at once (the care scripts use the same priorities).

@@ -278,6 +278,12 @@ _SUM_WORDS_RE = re.compile(
 )
 # "Purchases" are things bought: money sent to people (transfers) is not one.
 _PURCHASE_RE = re.compile(r"\b(?:purchases?|bought|buys?|buying|shopping\s+trips?)\b", re.IGNORECASE)
+# "what have I paid for on my card", "card spending": card payments only, not debits or transfers.
+_ON_CARD_RE = re.compile(
+    r"\b(?:on|with|using|by) (?:my |the |me )?(?:debit |credit |bank )?card\b|\bcard (?:spend|spending|"
+    r"payments?|purchases?|transactions?)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -291,6 +297,7 @@ class SpendingQuery:
     amount: AmountFilter | None = None
     merchant: str | None = None
     purchases_only: bool = False  # "biggest purchase": transfers to people are not purchases
+    card_only: bool = False  # "on my card": what was paid with a card
     bill_kind: str | None = None  # "mortgage": the bills whose payee is a building society or lender
 
 
@@ -537,6 +544,7 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
             amount=amount,
             merchant=merchant,
             purchases_only=bool(_PURCHASE_RE.search(text)),
+            card_only=bool(_ON_CARD_RE.search(text)),
             bill_kind=bill_kind,
         ),
         rest,

@@ -96,6 +96,8 @@ def _counts(t: TransactionView, q: SpendingQuery, own: frozenset[str]) -> bool:
         return False
     if q.bill_kind is not None and not BILL_KINDS[q.bill_kind][0].search(t.merchant):
         return False
+    if q.card_only and not t.by_card:
+        return False
     if q.category is not None:
         return t.category == q.category
     if q.purchases_only and t.category == "transfers":
@@ -311,7 +313,7 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
             date=format_day(day_of(chosen.booked_at)),
             status_note="" if chosen.status == "posted" else f" ({chosen.status})",
             superlative="biggest" if q.aggregate == "max" else "smallest",
-            noun="purchase" if q.purchases_only else noun,
+            noun="purchase" if q.purchases_only else ("card payment" if q.card_only else noun),
             to_from="to" if q.direction == "out" else "from",
             transaction_ids=[chosen.id],
             count=len(counted),

@@ -384,7 +384,11 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
         (
             "make_it_stop",
             r"\b(?:want|need) (?:it all|everything|the pain|this pain|it) to (?:stop|end)\b(?:.{0,15}"
-            r"(?:permanently|for good|forever))?|\bmake (?:it|the pain) (?:all )?stop\b|\bend (?:the|my) pain\b",
+            r"(?:permanently|for good|forever))?"
+            # "can you make it stop for now? not cancel": a card to pause, asked of the bank
+            r"|(?<!can you )(?<!could you )(?<!would you )(?<!will you )\bmake (?:it|the pain) "
+            r"(?:all )?stop\b(?! for now| for the moment| for a while| temporarily| until| till| working| being used)"
+            r"|\bend (?:the|my) pain\b",
         ),
         (
             "means",
@@ -857,6 +861,22 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
         "for_them",
         rf"^(?=.*\b{_OTHER}\b)(?=.*\b(?:check|freeze|block|cancel|unblock|unfreeze|reset|change|look|close|sort|"
         r"see|manage|query|find out|access|stop)\b (?:\w+ ){0,4}?for (?:him|her|them)\b)",
+    ),
+    (
+        "their_bank_details",
+        # "my mate banks with you... give me his sort code and account number": another customer's details.
+        rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:{_OTHER}|mate|pal|ex|someone|somebody)\b)(?=.*\b(?:give|send|tell|"
+        r"text|email|read|find|look up|get|check|confirm)\b (?:me )?(?:what )?(?:\w+ ){0,2}?(?:his|her|their) "
+        r"(?:full )?(?:sort code|account number|account no|account details|bank details|details|iban|balance|"
+        r"wages|salary|pension|benefits)\b)",
+    ),
+    (
+        "banks_with_you",
+        # "my ex wife banks with you as well, can you check if her wages have gone in"
+        rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:my )?(?:{_OTHER}|mate|pal|ex)\b.{{0,60}}\b(?:banks? with you|"
+        r"(?:is|are) (?:also |a |with you )*(?:customers?|with you)|has an account with you)\b)"
+        r"(?=.*\b(?:check|tell|give|see|look|find out|confirm|let me know)\b.{0,60}\b(?:his|her|their|he|she|"
+        r"they)\b)",
     ),
 )
 

@@ -100,6 +100,7 @@ def _transaction_view(t: Transaction) -> TransactionView:
         booked_at=t.booked_at.isoformat(),
         original_amount_minor=t.original_amount_minor,
         original_currency=t.original_currency,
+        by_card=t.card_id is not None,
     )
 
 
