@@ -12,12 +12,14 @@ from typing import Any
 from langgraph.checkpoint.memory import InMemorySaver
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from agents.compliance.rules import ComplianceContext, check_draft
 from agents.context import AgentSettings
 from agents.graph import build_graph
 from agents.local import build_local_handlers
 from agents.models.factory import build_gateway
 from agents.models.gateway_config import loads_config
 from agents.models.recording import CallRecord, InMemoryRecorder
+from agents.nodes.compliance import escalating_outcome
 from agents.ports import AgentEvent, TurnInput
 from agents.runner import GraphAgent
 from agents.safety.screen import screen, to_json
@@ -144,15 +146,31 @@ async def test_compliance_rewrite_moves_the_review_up(agent_assets: AgentAssets,
     agent, recorder = await _agent(agent_assets, toml, llm_review=True)
     port = await _port(engine)
 
-    # The first reply must carry the AI disclosure: the rule checks rewrite it in.
+    # The first reply must carry the AI disclosure: the rule checks add it, a routine rewrite that does
+    # not move the review up.
     events = await _say(agent, port, CONFIDENT, "c-rewrite", first=True)
     assert _step(events, "compliance")["decision"] == "rewrite"
-    assert _calls(recorder, "compliance") == [("large", "compliance_rewrite")]
+    assert _calls(recorder, "compliance") == [("mini", None)]
 
     recorder.records.clear()
     events = await _say(agent, port, CONFIDENT, "c-rewrite")  # nothing to rewrite now
     assert _step(events, "compliance")["decision"] == "pass"
     assert _calls(recorder, "compliance") == [("mini", None)]
+
+
+def test_a_draft_the_rules_corrected_is_a_rewrite_for_the_policy_and_a_routine_addition_is_not() -> None:
+    context = ComplianceContext(first_reply=True, is_complaint_ack=False, ombudsman_text="")
+    # A full card number masked: corrected.
+    masked = check_draft("I'm Northbank's AI assistant. Your card 4111 1111 1111 1111 is frozen.", context)
+    assert escalating_outcome(masked) == "rewrite"
+    # A promise removed: corrected.
+    promised = check_draft("I'm Northbank's AI assistant. You will definitely get your money back.", context)
+    assert promised.outcome == "rewrite"
+    assert escalating_outcome(promised) == "rewrite"
+    # Only the AI disclosure added: routine.
+    disclosed = check_draft("Your balance is £10.00.", context)
+    assert disclosed.outcome == "rewrite"
+    assert escalating_outcome(disclosed) == "pass"
 
 
 async def test_frustrated_customer_gets_a_higher_tier_phrasing(
