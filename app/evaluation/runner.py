@@ -16,10 +16,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -146,6 +147,7 @@ async def world(
     scenario: Scenario, *, database_url: str, assets: AgentAssets, harness: Harness, provider: str = "local"
 ) -> AsyncIterator[World]:
     engine = db.create_engine(database_url)
+    stack = ExitStack()
     try:
         await seed_demo_bank(engine, customers=5, seed=7)
         factory = db.create_sessionmaker(engine)
@@ -161,6 +163,11 @@ async def world(
         if "token_budget" in scenario.setup:
             settings_kwargs["conversation_token_budget"] = int(scenario.setup["token_budget"])
         secret = harness.secret
+        # The run's database is thrown away: its signed audit checkpoints go with it, never into the
+        # operator's own checkpoint log (var/audit), which would then refuse the real database.
+        scratch = tempfile.TemporaryDirectory(prefix="bankdesk-eval-")
+        stack.callback(scratch.cleanup)
+        settings_kwargs.setdefault("audit_checkpoint_path", Path(scratch.name) / "checkpoints.jsonl")
         settings = Settings(env="test", database_url=database_url, secret_key=secret, **settings_kwargs)
         with _environment(models.env):
             app = create_app(settings, assets=models.assets, http_transport=models.transport)
@@ -194,6 +201,7 @@ async def world(
                             customer_id,
                         )
     finally:
+        stack.close()
         await engine.dispose()
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app.agent import AgentAssets
@@ -33,3 +35,18 @@ async def test_scenario_on_recorded_providers(
 ) -> None:
     problems = await run(scenario, database_url=database_url, assets=agent_assets, provider=provider)
     assert not problems, f"{scenario.name} on {provider}\n" + "\n".join(problems)
+
+
+async def test_a_scenario_run_leaves_the_operators_audit_checkpoints_alone(
+    database_url: str, agent_assets: AgentAssets, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An evaluation's bank is thrown away after the run: had its signed checkpoints gone into the install's
+    own log (var/audit/checkpoints.jsonl), the real database would afterwards fail verification against
+    conversations it never had."""
+    monkeypatch.setenv("BANKDESK_VAR_DIR", str(tmp_path))
+    scenario = next(s for s in ALL if not s.providers and not s.setup)
+
+    problems = await run(scenario, database_url=database_url, assets=agent_assets)
+
+    assert not problems
+    assert not (tmp_path / "audit" / "checkpoints.jsonl").exists()
