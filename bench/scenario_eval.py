@@ -43,6 +43,10 @@ def _template(directory: Path) -> Path:
     return path
 
 
+WIDTH = int(os.environ.get("BANKDESK_FAILURE_WIDTH", "300"))
+"""How much of each failed expectation --show-failures prints."""
+
+
 async def evaluate(scenarios: list[Scenario], *, show_failures: bool) -> dict[str, list[bool]]:
     assets = load_assets(Settings(env="test", secret_key=SECRET))
     results: dict[str, list[bool]] = defaultdict(list)
@@ -63,7 +67,7 @@ async def evaluate(scenarios: list[Scenario], *, show_failures: bool) -> dict[st
             print(f"[{index}/{len(scenarios)} {elapsed:5.0f}s] {mark} {scenario.name}", file=sys.stderr)
             if show_failures and problems:
                 for line in problems:
-                    print(f"      {line[:300]}", file=sys.stderr)
+                    print(f"      {line[:WIDTH]}", file=sys.stderr)
     return results
 
 

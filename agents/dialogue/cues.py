@@ -53,6 +53,9 @@ _UNRECOGNISED = re.compile(
     r"didnt make|didnt authorise|didnt authorize|not authorised|unauthorised|unauthorized|didnt buy|"
     r"were not me|not me|i didnt do|i never made|never made|never authorised|never authorized|"
     r"never bought|never ordered|never paid for|didnt order|did not order|"
+    # "a text saying my debit card was used at a petrol station in Glasgow. I'm in Bristol"
+    r"(?:text|message|alert|notification|email)s? (?:saying|says|said|that) (?:my )?(?:\w+ )?card "
+    r"(?:was|has been|had been|is being|just got) used|"
     r"fraudulent|fraud(?! (?:team|department|squad|unit|line))|someone (?:has )?(?:used|using|spent|"
     r"took money|taken money)|someone else used|"
     r"money (?:has )?(?:gone|disappeared|missing) from|charges? i didnt|payments? i didnt|"
@@ -381,6 +384,11 @@ _REQUEST_START = re.compile(
     re.IGNORECASE,
 )
 _MIN_PART_WORDS = 3
+# "...and I need to stop myself": the reason for the request before it, not a request of its own.
+_ABOUT_MYSELF = re.compile(
+    r"^(?:(?:and|but|so|because|cos)\s+)*(?:i (?:need|want|have|got) to |i must |to )?(?:stop|help|control|"
+    r"sort) (?:myself|me)\b"
+)
 # "I lost my card, please report it": a request about what was just said is the same request.
 _REFERS_BACK = re.compile(
     r"(?<!\bat )(?<!\bof )(?<!\babout )\b(?:it|them|that one|this one|a new one|another one|a replacement)\b"
@@ -412,7 +420,7 @@ def split_requests(text: str) -> list[str]:
     parts: list[str] = []
     for piece in pieces:
         words = normalise(piece)
-        starts_request = bool(_REQUEST_START.match(words))
+        starts_request = bool(_REQUEST_START.match(words)) and not _ABOUT_MYSELF.match(words)
         pronoun = _REFERS_BACK.search(words)
         refers_back = bool(pronoun) and not _ANTECEDENT.search(words[: pronoun.start() if pronoun else 0])
         if parts and starts_request and len(words.split()) >= _MIN_PART_WORDS and not refers_back:

@@ -20,15 +20,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from agents.dialogue.cues import normalise, urgent_intent
-from agents.ports import BankingPort, RecurringPaymentView
+from agents.ports import BankingPort, RecurringPaymentView, TransactionQuery
 from agents.procedures.recurring import kinds_asked, matches_words, named_words
 from agents.procedures.textparse import parse_ordinal
 
 _CANCEL = re.compile(
-    r"\b(?:can(?:c[ae]l+|cle|el)\w*|stop\w*|end|terminate|remove|delete|get rid of|switch off|turn off|"
+    r"\b(?:can(?:c[ae]l+|cle|el)\w*|stop\w*|end(?! of\b)(?<!the end)|terminate|remove|delete|get rid of|"
+    r"switch off|turn off|"
     r"dont want|do not want|no longer (?:want|need)|dont need|do not need)\b"
 )
 _DIRECT_DEBIT = re.compile(r"\b(?:direct ?debits?|dds?|mandates?)\b")
@@ -50,7 +52,8 @@ _GOING_OUT_AHEAD = re.compile(
 )
 # "When is my next mortgage payment due?": the next one of something set up to go out.
 _NEXT_DUE = re.compile(
-    r"\bnext (?:\w+ ){0,3}(?:payment|collection|instalment|bill|one)\b.{0,40}\b(?:due|come out|comes out|"
+    r"\bnext (?:\w+ ){0,3}(?:payment|collection|instalment|bill|one|transfer|standing order|direct debit)\b"
+    r".{0,40}\b(?:due|come out|comes out|"
     r"go out|goes out|taken|leave|leaves|collected)\b|\bwhen (?:is|does|will) (?:my|the) next\b|"
     # "when does it come out next" (after the payment was named): the next date of the one just shown
     r"\bwhen (?:is|does|will) (?:it|that|that one|this one) (?:next )?(?:come out|go out|due|be taken|get "
@@ -289,3 +292,41 @@ async def recurring_request(
     if kind := await cancel_by_payee(merged, banking):
         return kind, merged
     return None
+
+
+# "has BT taken their money this month or not", "has the mortgage gone out yet?": did this month's
+# collection of one of the customer's own recurring payments happen.
+_GONE_OUT = re.compile(
+    r"\b(?:has|have|did|is|was)\b.{0,40}\b(?:gone out|come out|went out|came out|been taken|"
+    r"taken (?:their|the|its|my)? ?(?:money|payment|cash)?|took (?:their|the|its|my)? ?(?:money|payment)|"
+    r"been paid|been collected|collected|left (?:my|the) account|gone through)\b"
+)
+
+
+async def gone_out_request(text: str, today: date, banking: BankingPort) -> tuple[str, str] | None:
+    """For "has <payee> gone out this month": the spending procedure over this month's payments to it when
+    there is one, else the recurring payment itself (its next date says when it will), or None."""
+    words = normalise(text)
+    if not words or not _GONE_OUT.search(words) or _DISPUTE.search(words) or _CANCEL.search(words):
+        return None
+    named = named_words(text) - _GENERIC_PAYEE_WORDS
+    if not named:
+        return None
+    found = [
+        item
+        for item in [*await banking.list_direct_debits(), *await banking.list_standing_orders()]
+        if matches_words(item, named)
+    ]
+    payees = {item.payee_name for item in found}
+    if len(payees) != 1:
+        return None
+    payee = payees.pop()
+    since = today.replace(day=1).isoformat()
+    paid = [
+        t
+        for t in await banking.find_transactions(TransactionQuery(merchant=payee, since=since, limit=5))
+        if t.amount_minor < 0 and t.status != "reversed"
+    ]
+    if paid:
+        return "spending", f"my payments at {payee} this month"
+    return "recurring_payments", f"{text} ({payee})"

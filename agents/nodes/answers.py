@@ -261,6 +261,15 @@ def _care(node: str, script: Script, draft_kind: str) -> dict[str, Any]:
     return {"draft": script.draft, "draft_kind": draft_kind, "handoff": script.handoff}
 
 
+_CARD_STATE = {
+    "active": "active (not frozen or blocked)",
+    "frozen": "frozen",
+    "lost": "cancelled (reported lost)",
+    "stolen": "cancelled (reported stolen)",
+    "cancelled": "cancelled",
+}
+
+
 async def vulnerability(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """Support that fits the kind screening found (agents/nodes/care.py: scripts and priorities)."""
     if is_handoff_offer((state.get("deferred") or {}).get("pending_action")):
@@ -272,6 +281,14 @@ async def vulnerability(state: AgentState, runtime: Runtime[AgentContext]) -> di
     third_party = "third_party" in screening.get("flags", [])
     script = support_script(runtime.context.kb, kind, third_party=third_party)
     update = _care("vulnerability", script, "support")
+    if kind == "mistaken_block":
+        # "declined abroad, have you blocked it??": how the cards stand on our side comes first.
+        cards = await runtime.context.banking.list_cards()
+        states = [
+            f"your {c.brand} card ending {c.last4} is {_CARD_STATE.get(c.status, c.status)}" for c in cards
+        ]
+        if states:
+            update["draft"] = f"On our side, {'; '.join(states)}.\n\n{update['draft']}"
     if script.offer and script.handoff and not _asks_for_person(state):
         update["handoff"] = None
         update.update(offer_person(state, runtime, script.handoff))

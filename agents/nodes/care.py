@@ -43,7 +43,7 @@ FREEZE_OFFER = (
 MISTAKEN_BLOCK_OPENING = (
     "I'm sorry your card or account has been blocked when you need it. If our fraud checks paused a payment, "
     "you'll get a notification in the app asking you to confirm it was you. If your card is frozen, you can "
-    "unfreeze it in the app under Card > Freeze. A member of our team will look at the block with you."
+    "unfreeze it in the app under Card > Freeze. A member of our team can look at the block with you."
 )
 THIRD_PARTY_OPENING = (
     "Thank you for helping. I'm sorry, but I can't share or change anything on someone else's account, even "
@@ -102,6 +102,11 @@ _SUPPORT_BY_KIND: dict[str, tuple[tuple[str, ...], str]] = {
 _DEFAULT_SUPPORT: tuple[tuple[str, ...], str] = (("Support message",), "urgent")
 # Support the customer may not want a person for (they may only want their question answered): offered.
 OFFERED_KINDS = frozenset({"bereavement", "health", "financial_difficulty"})
+# What a person would say first, before the help centre's words (bereavement's section opens with its own).
+_OPENING_BY_KIND = {
+    "health": "I'm so sorry you're going through this, and thank you for telling us.",
+    "financial_difficulty": "I'm sorry things are hard at the moment, and thank you for telling us.",
+}
 OFFER_PERSON = "Would you like me to pass this to a member of our team?"
 SCAM_RECEIVED_OPENING = (
     "That message has the signs of a scam: a threat or a deadline, and a link asking you to pay or give your "
@@ -175,6 +180,8 @@ def support_script(kb: KnowledgeBase, kind: str | None, *, third_party: bool = F
         )
     headings, priority = _SUPPORT_BY_KIND.get(kind or "", _DEFAULT_SUPPORT)
     parts = [_section(kb, SUPPORT, heading) for heading in headings]
+    if opening := _OPENING_BY_KIND.get(kind or ""):
+        parts.insert(0, opening)
     sections = [f"{SUPPORT}#{heading}" for heading in headings]
     if third_party:
         mandate = _sentence_with(_section(kb, SUPPORT, "Accessibility"), "Power of Attorney")

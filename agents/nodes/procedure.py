@@ -57,6 +57,8 @@ def _frame(
 ) -> dict[str, Any]:
     """What a follow-up can refer to: the request just answered, its words and what the answer listed."""
     lines = [ln[2:] for ln in str(facts.get("lines", "")).splitlines() if ln.startswith("- ")]
+    figure = _figure(facts, lines)
+    earlier = list((state.get("frame") or {}).get("figures") or []) if figure else []
     return {
         "intent": intent,
         "procedure": name,
@@ -65,14 +67,39 @@ def _frame(
         "oldest": facts.get("oldest") or _oldest_listed(lines),
         # What the answer was about, so "the other one" can mean the rest.
         "shown": list(facts.get("card_ids") or ([facts["account_id"]] if facts.get("account_id") else [])),
+        # The single amounts of this answer and the ones just before it, for "how much is that altogether?"
+        "figures": [*earlier, figure][-FIGURES_KEPT:] if figure else [],
     }
+
+
+FIGURES_KEPT = 3
+_LINE_MONEY = re.compile(r"(?P<label>[^:,£€$]+?)[:,] -?(?P<cur>[£€$])(?P<amount>[\d,]+\.\d{2})")
+_CURRENCY_OF = {"£": "GBP", "€": "EUR", "$": "USD"}
+
+
+def _figure(facts: dict[str, Any], lines: list[str]) -> list[Any] | None:
+    """[label, minor units, currency] when the answer came to one amount: a total in one currency, or a
+    single payment listed; None otherwise."""
+    if facts.get("outcome") == "sum_of_figures":
+        return None
+    totals = facts.get("totals_minor")
+    if isinstance(totals, dict) and len(totals) == 1 and facts.get("outcome") == "ok":
+        ((currency, minor),) = totals.items()
+        label = str(facts.get("what") or "").strip().removeprefix("at ").strip() or "that"
+        return [label, int(minor), currency]
+    if len(lines) == 1 and (m := _LINE_MONEY.search(lines[0])):
+        minor = round(float(m.group("amount").replace(",", "")) * 100)
+        label = re.sub(r"^\d{1,2} [A-Z][a-z]{2} \d{4}$", "", m.group("label").strip()) or "that"
+        return [label, minor, _CURRENCY_OF[m.group("cur")]]
+    return None
 
 
 _SAFE_CARD = re.compile(
     r"\b(?:the|my|our)\s+(?P<which>[a-z]+(?:\s+card)?)\s+(?:one|card)?\s*(?:is|was|s|'s)\s+(?:still\s+|safe\s+)?"
     r"(?:at home|at work|safe|fine|ok|okay|with me|in my (?:drawer|other bag|desk|pocket|car)|not in it|"
     r"wasnt in it|was not in it|indoors|in the house)\b"
-    r"|\bi (?:still )?(?:have|ve got|got) (?:the|my) (?P<which2>[a-z]+) (?:one|card)\b",
+    r"|\bi (?:still )?(?:have|ve got|got) (?:the|my) (?P<which2>[a-z]+) (?:one|card)\b"
+    r"|\bnot (?:the|my) (?P<which3>[a-z]+) (?:one|card)\b",
     re.IGNORECASE,
 )
 
@@ -97,7 +124,7 @@ async def _urgent_cards(
     if not state.get("urgent") or slots or parse_last4(text)[0]:
         return []
     # "the euro one is at home": a card the customer still has is named to be left out, not to be frozen.
-    safe = [m.group("which") or m.group("which2") for m in _SAFE_CARD.finditer(text)]
+    safe = [m.group("which") or m.group("which2") or m.group("which3") for m in _SAFE_CARD.finditer(text)]
     cards = [c for c in await runtime.context.banking.list_cards() if c.status == "active"]
     accounts = {a.id: a for a in await runtime.context.banking.list_accounts()}
     if safe:

@@ -20,7 +20,7 @@ from agents.dialogue.cues import (
     urgent_intent,
     was_stolen,
 )
-from agents.dialogue.recurring_cues import names_recurring, recurring_request
+from agents.dialogue.recurring_cues import gone_out_request, names_recurring, recurring_request
 from agents.dialogue.spending_cues import referred_amount, spending_intent
 from agents.nodes.assist import urgent_turn
 from agents.nodes.common import emit_step, today_of
@@ -154,7 +154,21 @@ def _spent_on(text: str) -> str | None:
     return None if name in _NOT_A_SHOP or parse_merchant(f"at {name}") is None else name
 
 
-def _without_replaced(old: str, new: str, today: date) -> str:
+_ASKS_FOR_NUMBER = re.compile(
+    r"\b(?:what(?:s|'s| is)|whats|give me|send me|can i (?:have|get)|need) (?:your|ur|the|a) "
+    r"(?:phone |telephone |contact |helpline |customer service )?(?:number|no)\b"
+    r"|\bnumber (?:to|i can) (?:call|ring|phone)\b",
+    re.IGNORECASE,
+)
+
+
+def _listed_shop(listed: list[str]) -> str | None:
+    """The one shop every line of the last answer was about ("30 Sep 2026: Wagamama, -£32.43")."""
+    names = {m.group(1).strip().lower() for line in listed if (m := re.match(r"^[^:]+: ([^,]+),", line))}
+    return names.pop() if len(names) == 1 else None
+
+
+def _without_replaced(old: str, new: str, today: date, listed: list[str] | None = None) -> str:
     """The earlier request's words minus what the follow-up replaces ("and September?" replaces October)."""
     if parse_date_range(new, today)[0] is not None or _PERIOD.search(new):
         old = _PERIOD.sub(" ", parse_date_range(old, today)[1])
@@ -165,9 +179,12 @@ def _without_replaced(old: str, new: str, today: date) -> str:
         while (found := parse_category(old))[0] is not None:
             old = found[1]
     bare_old = parse_amount(parse_date_range(old, today)[1])[1]
-    if (merchant := parse_merchant(bare_old) or _spent_on(bare_old)) and (
-        other := _other_merchant(new, today)
+    if not (merchant := parse_merchant(bare_old) or _spent_on(bare_old)) and (
+        shop := _listed_shop(listed or [])
     ):
+        # "how much was that wagamama in september", then "and the odeon?": the shop the answer was about.
+        merchant = next((w for w in shop.split() if re.search(rf"\b{re.escape(w)}\b", old, re.I)), None)
+    if merchant and (other := _other_merchant(new, today)):
         # "and amazon?" after "how much did I spend at tesco": the same question about another shop.
         old = re.sub(rf"\b{re.escape(merchant)}\b", other, old, flags=re.IGNORECASE)
     return old
@@ -273,9 +290,8 @@ def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
     if found is None:
         return None
     procedure = str(frame["procedure"])
-    merged = (
-        text if names_own else f"{text} {_without_replaced(str(frame.get('text', '')), text, today)}".strip()
-    )
+    old = _without_replaced(str(frame.get("text", "")), text, today, list(frame.get("listed") or []))
+    merged = text if names_own else f"{text} {old}".strip()
     extra: dict[str, Any] = {"text": merged}
     if re.search(r"\bother\b", text, re.IGNORECASE) and frame.get("shown"):
         # "the other card", "and the other one?": what was not shown last time.
@@ -284,6 +300,10 @@ def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
     if found.kind == "total" and procedure == "recurring_payments":
         # "what's the total of those" after a list of direct debits: their sum, not a month's spending.
         extra["text"] = f"how much in total {frame.get('text', '')}"
+    elif found.kind == "total" and len(figures := list(frame.get("figures") or [])) >= 2:
+        # "how much is that altogether?" right after two single amounts (Trainline, then Uber): their sum.
+        procedure = "spending"
+        extra["slots"] = {"params": {"figures": figures}}
     elif found.kind == "total":
         procedure = "spending"
         extra["text"] = f"how much in total {text} {frame.get('text', '')}"
@@ -332,6 +352,12 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # A request the agent queued itself (the report or dispute planned after an urgent freeze).
         flow, why, update = _serve(str(forced), "", runtime)
         why = f"planned: {why}"
+    elif (gone := await gone_out_request(text, today_of(state), runtime.context.banking)) and gone[
+        0
+    ] in procedures:
+        # "has BT taken their money this month?": this month's payment to it, or when it is due.
+        flow, why = "procedure", f"has it gone out -> {gone[0]}"
+        update.update(procedure=gone[0], procedure_intent=gone[0], slots={}, text=gone[1])
     elif (
         (recurring := await recurring_request(text, state.get("frame") or {}, runtime.context.banking))
         and recurring[0] != active
@@ -427,6 +453,9 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
             flow, why = "kb_answer", "low confidence, but a help-centre section matches well"
         else:
             flow, why = "clarify", "low confidence"
+    elif intent == "human_request" and _ASKS_FOR_NUMBER.search(text):
+        # "what's your phone number, I'd rather ring someone": the number is the answer, not a handoff here.
+        flow, why = "kb_answer", "asks for the bank's phone number: answer from the help centre"
     elif intent == "lost_or_stolen_phone" and not urgent:
         # "What's your phone number?" is not a lost phone: without a word of loss or theft, the help centre.
         flow, why = "kb_answer", "lost_or_stolen_phone without a cue of loss: answer from the help centre"
@@ -507,6 +536,9 @@ def _new_topic(state: AgentState, procedure: str, runtime: Runtime[AgentContext]
     """A confident intent served by another procedure starts a new topic, whatever the wording; a short
     message that leads with "and", "what about", "now"... continues the last one whatever triage thought."""
     text = state.get("text", "")
+    if procedure not in _MONEY_READS and spending_intent(text) and len(text.split()) > LEAD_MAX_WORDS:
+        # "balance? and what did john lewis charge me in october": a question about a shop of its own.
+        return True
     if _LEAD.search(text) and len(text.split()) <= LEAD_MAX_WORDS:
         return False
     tri = state.get("triage") or {}

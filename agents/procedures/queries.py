@@ -196,6 +196,9 @@ _TOTAL_RE = re.compile(
     r"|how\s+much|what\s+(?:did|have|do)\s+i\s+(?:spend|spent|pay|paid|receive|received|get|got)"
     r"|what\s+i(?:'ve|\s+have)?\s+(?:spent|paid|received)|what\s+have\s+i\s+spent|spending\s+on"
     r"|what\s+(?:did|have)\s+[\w\s']{1,40}?\s+cost|c[ao]me?\s+to|add(?:s|ed)?\s+up\s+to"
+    # "what did ticketmaster take off me", "what has BT charged me", "what have they had off me"
+    r"|what\s+(?:did|have|has)\s+[\w\s'&.-]{1,40}?\s+(?:take|taken|took|charge|charged|had|have)"
+    r"\s+(?:off|from|out\s+of)?\s*(?:me|my)\b"
     r"|(?:what|how\s+much)\s+(?:money\s+)?(?:went|has\s+gone|have\s+gone|left|came|has\s+come)\s+(?:out|in)"
     r"|(?:my\s+)?(?:outgoings|money\s+out|money\s+in)|overall"
     # "what's my M&S spend been this month", "what's the Tesco spending so far"
@@ -204,7 +207,8 @@ _TOTAL_RE = re.compile(
 )
 _IN_RE = re.compile(
     r"\b(?:received|receive|receiving|came\s+in|come\s+in|coming\s+in|paid\s+in(?:to)?|credited|credits"
-    r"|income|earned|earnt|earn|money\s+in|deposits?|(?:got|get|getting)\s+paid|been\s+paid|paid\s+me|sent\s+me)\b",
+    r"|income|earned|earnt|earn|money\s+in|deposits?|(?:got|get|getting)\s+paid|been\s+paid|paid\s+me|sent\s+me"
+    r"|pay\s+me|pays\s+me|paying\s+me|send\s+me|sends\s+me|refunded\s+me)\b",
     re.IGNORECASE,
 )
 _WEEKEND_RE = re.compile(r"\b(?P<which>last|this|past|previous)\s+weekend\b", re.IGNORECASE)
@@ -263,7 +267,7 @@ _BARE_MONTH_RE = re.compile(
 )
 
 _SINCE_MONTH_RE = re.compile(
-    r"\b(?:since|from)\s+(?:the\s+(?:start|beginning)\s+of\s+)?(?P<m>"
+    r"\b(?:since|from)\s+(?:the\s+(?:start|beginning)\s+of\s+|(?P<end>the\s+end\s+of\s+))?(?P<m>"
     r"january|february|march|april|may|june|july|august|september|october|november|december"
     r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b(?:\s+(?P<y>\d{4}))?(?!\s*\d)",
     re.IGNORECASE,
@@ -444,6 +448,9 @@ def parse_period(text: str, today: date) -> tuple[DateRange | None, str]:
     if m := _SINCE_MONTH_RE.search(text):
         year = f" {m.group('y')}" if m.group("y") else ""
         month, _ = parse_date_range(f"in {m.group('m')}{year}", today)
+        if month is not None and month.since is not None and m.group("end"):
+            # "since the end of August": from its last day on (a payment made "at the end of August" counts)
+            return DateRange(_month_end(month.since), None), _blank(text, m)
         if month is not None:
             return DateRange(month.since, None), _blank(text, m)
     if m := _DAYS_OF_MONTH_RE.search(text):

@@ -78,13 +78,18 @@ def item_line(item: RecurringPaymentView) -> str:
     f = item_facts(item)
     if item.kind == "direct_debit":
         last = f"{f['amount']} {f['frequency']} (the latest collection)"
-        return f"{f['payee']}: {last}, next collection on {f['next_date']}"
+        return f"{f['payee']}: {last}, next collection on {f['next_date']}{_state(item)}"
     if item.kind == "standing_order":
         return (
             f"{f['amount']} {f['frequency']} to {f['payee']} (reference {f['reference']}), "
-            f"next on {f['next_date']}"
+            f"next on {f['next_date']}{_state(item)}"
         )
     return f"{f['amount']} to {f['payee']} (reference {f['reference']}) on {f['next_date']}"
+
+
+def _state(item: RecurringPaymentView) -> str:
+    """ "(still active)": whether it is still set up is often the question ("did it get cancelled?")."""
+    return " (still active)" if item.status == "active" else f" ({item.status})"
 
 
 def cancelled_facts(result: dict[str, Any]) -> dict[str, Any]:

@@ -203,6 +203,16 @@ async def _latest_salary(run: Run, account: AccountView | None) -> TransactionVi
 
 
 async def spending(run: Run, slots: dict[str, Any]) -> Answer:
+    if figures := run.params.get("figures"):
+        # "how much is that altogether?" after two answers in a row (Trainline, then Uber): their sum.
+        sums: dict[str, int] = {}
+        for _label, minor, currency in figures:
+            sums[currency] = sums.get(currency, 0) + int(minor)
+        parts = [f"{label} {format_money(int(minor), currency)}" for label, minor, currency in figures]
+        return run.answer(
+            "sum_of_figures",
+            {"total": _money_list(sums), "totals_minor": sums, "parts": " and ".join(parts)},
+        )
     account: AccountView | None = slots.get("account")
     q, rest = parse_spending(run.text, run.today)
     merchant = q.merchant

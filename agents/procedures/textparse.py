@@ -745,7 +745,7 @@ def parse_amount(text: str) -> tuple[AmountFilter | None, str]:
 # --- merchants -------------------------------------------------------------------------------------
 
 _MERCHANT_RE = re.compile(
-    r"\b(?:at|from|with|in)\s+(?:the\s+)?(?P<name>[A-Za-z0-9&][\w&'+.\-]*(?:\s+[A-Za-z&][\w&'+.\-]*){0,3})",
+    r"\b(?:at|from|with|in|paid|pay|paying)\s+(?:the\s+)?(?P<name>[A-Za-z0-9&][\w&'+.\-]*(?:\s+[A-Za-z&][\w&'+.\-]*){0,3})",
     re.IGNORECASE,
 )
 _NOT_MERCHANT_WORDS = frozenset(
@@ -761,7 +761,7 @@ _NOT_MERCHANT_WORDS = frozenset(
     which who what when where why how i'm is was were be been are am did didn't do don't does have has had
     not no yes can could would should will there here so but because as if just only also too very
     really again still yet already that across altogether overall together vs versus to into in at from
-    with by via onto
+    with by via onto off out back cash money bills bill rent extra interest them him her us
     """.split()
 )
 

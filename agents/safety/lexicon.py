@@ -665,6 +665,28 @@ SCAM_RULES: tuple[Rule, ...] = (
         r"stopped (?:replying|answering|responding))\b",
     ),
     (
+        "advance_fee_purchase",
+        # A seller asking for more money before sending what was bought ("'pet courier insurance' before he
+        # sends it"), a "job" that wants money to unlock tasks or commission.
+        r"\b(?:seller|breeder|they|he|she|the (?:courier|delivery (?:company|firm)|shipping company))\b.{0,40}"
+        r"\b(?:wants?|asking|asked|asks|needs?|says? i (?:need|have|must))\b.{0,40}\b(?:for|as) (?:a |an |the |some )?"
+        r"['\"]?(?:(?:pet |delivery |courier |shipping |transport |vaccination |customs |release |insurance |"
+        r"refundable )+(?:insurance|fee|fees|charge|deposit|costs?|tax))\b"
+        r"|\b(?:job|task|tasks|work)\b.{0,60}\b(?:liking|like|rate|rating|review\w*|follow\w*)\b.{0,40}"
+        r"\b(?:videos?|posts?|apps?|products?|hotels?)\b"
+        r"|\b(?:top up|pay|deposit|send)\b.{0,30}\bto (?:unlock|release|access|upgrade|get) (?:the )?(?:next|more|"
+        r"my|your)? ?(?:batch|tasks?|level|commission|earnings|wages|salary|payout)\b",
+    ),
+    (
+        "money_mule",
+        # "let 2k land in my account and send it on to his mate, I keep £200": moving money for someone else.
+        r"\b(?:let|have|receive|take|accept|put)\b.{0,30}\b(?:land|go|come|arrive|paid|be paid|sent)?\s*"
+        r"(?:in|into|through) (?:my|your) (?:bank )?account\b.{0,60}\b(?:send|transfer|pass|move|forward|pay)\w* "
+        r"(?:it |them |the (?:money|rest|cash) )?(?:on|back|out)?\b.{0,60}\b(?:keep|get|earn|make|paid)\b"
+        r"|\b(?:money mule|muling|mule account|use my account to (?:move|receive|send))\b"
+        r"|\b(?:keep|get) (?:£|€|\$)?\d+\w*\b.{0,40}\bfor (?:letting|passing|moving|sending|receiving)\b",
+    ),
+    (
         "romance_scam",
         r"^(?=.*\b(?:met|talking to|chatting (?:to|with)|speaking to|seeing|dating|friends with)\b.{0,40}\b(?:online|on (?:a |an )?"
         r"(?:dating (?:app|site|website)|tinder|hinge|bumble|facebook|instagram|whatsapp|snapchat|tiktok|telegram|"
@@ -803,6 +825,16 @@ MISTAKEN_BLOCK_RULES: tuple[Rule, ...] = (
         r"not working|won't work|doesn't work|no money|no way to pay)\b"
         r"|\b(?:blocked|frozen|froze|locked|suspended)\b.{0,60}\b(?:stranded|stuck (?:abroad|in|at|here|without))\b",
     ),
+    (
+        "declined_away_from_home",
+        # "im in malaga and my card just got declined at the hotel. have u blocked it?? no other way to pay"
+        r"^(?=.*\b(?:declined|refused|rejected|stopped working|not working|won't work|doesn't work)\b)"
+        r"(?=.*\b(?:have|did|has) (?:you|u|ya|the bank|northbank) (?:\w+ )?(?:blocked|froze|frozen|locked|stopped|"
+        r"suspended|cancell?ed)\b)"
+        r"(?=.*\b(?:abroad|holiday|hotel|airport|overseas|no other way to pay|no (?:other )?money|only card|stranded|"
+        r"stuck|in (?:spain|france|italy|portugal|greece|turkey|the us|america|dubai|[a-z]+ (?:on|for) (?:holiday|"
+        r"work))|i'?m in [a-z]+)\b)",
+    ),
 )
 
 # --------------------------------------------------------------------------- third party
@@ -869,6 +901,13 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
         r"text|email|read|find|look up|get|check|confirm)\b (?:me )?(?:what )?(?:\w+ ){0,2}?(?:his|her|their) "
         r"(?:full )?(?:sort code|account number|account no|account details|bank details|details|iban|balance|"
         r"wages|salary|pension|benefits)\b)",
+    ),
+    (
+        "their_figures",
+        # "my girlfriend wants to know how much her sky bill is and what's in her account"
+        rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:{_OTHER}|mate|pal|ex)\b)(?=.*(?:\bwhat(?:s|'s| is) in (?:his|her|"
+        r"their) (?:\w+ )?(?:account|accounts|savings|current account)\b|\bhow much (?:is |was |are )?(?:his|her|"
+        r"their) (?:\w+ )?(?:bill|bills|balance|overdraft|mortgage|rent|wages|salary|pension)\b))",
     ),
     (
         "banks_with_you",
