@@ -300,6 +300,10 @@ _FOLLOW_UP = re.compile(
     r"lowest|most expensive|cheapest)|(?:the )?(?:biggest|largest|smallest|most expensive|"
     r"cheapest)(?: one)?|(?:do|same|that) (?:for|with|to) (?:my|the) other)\b"
 )
+_BOTH = re.compile(
+    r"\b(?:both (?:of them |of those |of em )?(?:together|combined|added up|in total)|the two (?:of them )?"
+    r"(?:together|combined)|(?:all|both) together|altogether|combined|in total)\b"
+)
 _OLDER = re.compile(
     r"\b(?:older|earlier|before (?:that|then|them|those|these)|previous ones|further back|more|next page|"
     r"keep going|the (?:month|week|year) before|previous (?:month|week|year))\b"
@@ -341,6 +345,8 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
     words = normalise(text)
     if words and _SAME_AGAIN.search(words):
         return FollowUp("refine")
+    if len(frame.get("figures") or []) >= 2 and _BOTH.search(words):  # type: ignore[arg-type]
+        return FollowUp("total")  # "so what did my birthday cost me, both of them together"
     if not words or len(words.split()) > FOLLOW_UP_MAX_WORDS:
         return None
     if _TOTAL.search(words):

@@ -297,13 +297,13 @@ def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
         # "the other card", "and the other one?": what was not shown last time.
         extra["text"] = text
         extra["slots"] = {"params": {"exclude": list(frame["shown"])}}
-    if found.kind == "total" and procedure == "recurring_payments":
-        # "what's the total of those" after a list of direct debits: their sum, not a month's spending.
-        extra["text"] = f"how much in total {frame.get('text', '')}"
-    elif found.kind == "total" and len(figures := list(frame.get("figures") or [])) >= 2:
+    if found.kind == "total" and len(figures := list(frame.get("figures") or [])) >= 2:
         # "how much is that altogether?" right after two single amounts (Trainline, then Uber): their sum.
         procedure = "spending"
         extra["slots"] = {"params": {"figures": figures}}
+    elif found.kind == "total" and procedure == "recurring_payments":
+        # "what's the total of those" after a list of direct debits: their sum, not a month's spending.
+        extra["text"] = f"how much in total {frame.get('text', '')}"
     elif found.kind == "total":
         procedure = "spending"
         extra["text"] = f"how much in total {text} {frame.get('text', '')}"
