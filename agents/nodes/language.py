@@ -23,6 +23,7 @@ from agents.compliance.disclosure import DEFAULT_DISCLOSURE
 from agents.context import AgentContext, AgentSettings
 from agents.nodes.common import emit_step
 from agents.safety.language import (
+    BALANCE,
     FRAUD,
     HUMAN,
     NAMES,
@@ -46,6 +47,8 @@ class Wording:
     handoff_urgent: str
     handoff_normal: str
     mixed_note: str
+    balance_note: str
+    """Before the balances answered offline for a message in this language that asks only for them."""
 
 
 WORDING: dict[str, Wording] = {
@@ -60,6 +63,10 @@ WORDING: dict[str, Wording] = {
         "antes posible.",
         mixed_note="Solo puedo atender en inglés, así que respondo a la parte de su mensaje escrita en "
         "inglés; si lo prefiere, pida hablar con una persona.",
+        balance_note=(
+            "Solo puedo ayudarle en inglés, pero aquí tiene su saldo; si lo prefiere, pida hablar con una"
+            " persona."
+        ),
     ),
     "fr": Wording(
         disclosure="Je suis l'assistant d'intelligence artificielle de Northbank, pas une personne.",
@@ -73,6 +80,10 @@ WORDING: dict[str, Wording] = {
         "ici dès que possible.",
         mixed_note="Je ne peux vous aider qu'en anglais : je réponds donc à la partie de votre message "
         "écrite en anglais. Si vous préférez, demandez à parler à un conseiller.",
+        balance_note=(
+            "Je ne peux vous aider qu'en anglais, mais voici votre solde ; si vous le souhaitez, demandez"
+            " à parler à un conseiller."
+        ),
     ),
     "de": Wording(
         disclosure="Ich bin der KI-Assistent der Northbank, kein Mensch.",
@@ -86,6 +97,10 @@ WORDING: dict[str, Wording] = {
         "bald wie möglich antwortet.",
         mixed_note="Ich kann nur auf Englisch helfen und antworte deshalb auf den englischen Teil Ihrer "
         "Nachricht. Wenn Sie möchten, bitten Sie einfach um einen Mitarbeiter.",
+        balance_note=(
+            "Ich kann Ihnen nur auf Englisch helfen, aber hier ist Ihr Kontostand; wenn Sie möchten, "
+            "bitten Sie um ein Gespräch mit einem Mitarbeiter."
+        ),
     ),
     "pl": Wording(
         disclosure="Jestem asystentem AI banku Northbank, a nie człowiekiem.",
@@ -98,6 +113,10 @@ WORDING: dict[str, Wording] = {
         "jak to możliwe.",
         mixed_note="Mogę pomóc tylko po angielsku, więc odpowiadam na część wiadomości napisaną po "
         "angielsku. W razie potrzeby można poprosić o rozmowę z konsultantem.",
+        balance_note=(
+            "Mogę pomóc tylko po angielsku, ale oto saldo Twojego konta; jeśli wolisz, poproś o rozmowę z"
+            " konsultantem."
+        ),
     ),
     "pt": Wording(
         disclosure="Sou o assistente de inteligência artificial do Northbank, não uma pessoa.",
@@ -110,6 +129,10 @@ WORDING: dict[str, Wording] = {
         "que possível.",
         mixed_note="Só consigo ajudar em inglês, por isso respondo à parte da sua mensagem escrita em "
         "inglês. Se preferir, peça para falar com um atendente.",
+        balance_note=(
+            "Só consigo ajudar em inglês, mas aqui está o seu saldo; se preferir, peça para falar com uma"
+            " pessoa."
+        ),
     ),
     "it": Wording(
         disclosure="Sono l'assistente di intelligenza artificiale di Northbank, non una persona.",
@@ -123,6 +146,10 @@ WORDING: dict[str, Wording] = {
         "prima possibile.",
         mixed_note="Posso aiutarla solo in inglese, quindi rispondo alla parte del messaggio scritta in "
         "inglese. Se preferisce, chieda di parlare con un operatore.",
+        balance_note=(
+            "Posso aiutarla solo in inglese, ma ecco il suo saldo; se preferisce, chieda di parlare con "
+            "una persona."
+        ),
     ),
     "nl": Wording(
         disclosure="Ik ben de AI-assistent van Northbank, geen mens.",
@@ -135,6 +162,10 @@ WORDING: dict[str, Wording] = {
         "mogelijk antwoordt.",
         mixed_note="Ik kan alleen in het Engels helpen, dus ik beantwoord het Engelse deel van uw bericht. "
         "Vraag gerust naar een medewerker als u dat liever wilt.",
+        balance_note=(
+            "Ik kan u alleen in het Engels helpen, maar hier is uw saldo; als u wilt, vraag dan om een "
+            "medewerker."
+        ),
     ),
 }
 
@@ -165,7 +196,11 @@ def screen_language(text: str, screening: dict[str, Any], settings: AgentSetting
         # The model reads the language itself; a request for a person stays a rule, as in English.
         return LanguageScreen(FLOW if HUMAN in cues else "", text)
     english = mixed_english_part(text)
-    if english and not cues:
+    if cues == {BALANCE}:
+        # "wie viel Geld habe ich auf meinem Girokonto?": the figures need no translation; a note in the
+        # customer's language says the assistant works in English and a person can be asked for.
+        return LanguageScreen("", "what is my balance", WORDING[language].balance_note)
+    if english and not cues - {BALANCE}:
         return LanguageScreen("", english, WORDING[language].mixed_note)
     return LanguageScreen(FLOW, text)
 

@@ -37,7 +37,7 @@ NAMES = {
     "nl": "Dutch",
 }
 
-LOST, STOLEN, FRAUD, HUMAN = "lost", "stolen", "fraud", "human"
+LOST, STOLEN, FRAUD, HUMAN, BALANCE = "lost", "stolen", "fraud", "human", "balance"
 URGENT_CUES = frozenset({LOST, STOLEN, FRAUD})
 
 # Fewer letters than this and no word from a list: too short to tell.
@@ -96,6 +96,7 @@ WORDS: dict[str, frozenset[str]] = {
 # Urgent cues per language, on accent-folded lower-case text.
 _CUES: dict[str, dict[str, str]] = {
     "es": {
+        BALANCE: r"\bsaldo\b|\bcuanto (?:dinero |plata )?(?:tengo|me queda|hay)\b",
         LOST: r"\bperd(?:i|io|ido|ida|idos|idas|ieron)\b|\bextravi\w*",
         STOLEN: r"\brob(?:ad[oa]s?|aron|o|ar)\b|\bhurt(?:ad[oa]s?|aron|o)\b|\bme quitaron\b",
         FRAUD: r"\bfraud\w*|\bestaf\w*|\bno reconozco\b",
@@ -104,6 +105,8 @@ _CUES: dict[str, dict[str, str]] = {
         r"|^\W*(?:un |una )?(?:agente|asesor|operador|persona|humano)\W*(?:por favor)?\W*$",
     },
     "fr": {
+        BALANCE: r"\bsolde\b|\bcombien (?:d'argent |d argent )?(?:j'ai|j ai|ai-je|ai je|il me reste|"
+        r"me reste-t-il)\b",
         LOST: r"\bperdu[es]{0,2}\b|\begare[es]{0,2}\b",
         STOLEN: r"\bvole[es]{0,2}\b|\bvol de\b|\bderob\w*",
         FRAUD: r"\bfraud\w*|\barnaqu\w*|\bescroqu\w*|\bne reconnais pas\b",
@@ -112,6 +115,7 @@ _CUES: dict[str, dict[str, str]] = {
         r"|^\W*(?:un )?(?:conseiller|agent|humain)\W*(?:s'il vous plait)?\W*$",
     },
     "de": {
+        BALANCE: r"\bkontostand\b|\bguthaben\b|\bwie ?viel (?:geld )?(?:habe ich|hab ich|ist auf)\b",
         LOST: r"\bverloren\b",
         STOLEN: r"\bgestohlen\b|\bgeklaut\b|\bdiebstahl\b",
         FRAUD: r"\bbetrug\w*|\bbetrueg\w*|\bnicht erkenne\b",
@@ -121,6 +125,8 @@ _CUES: dict[str, dict[str, str]] = {
         r"|^\W*(?:mitarbeiter|berater)\W*(?:bitte)?\W*$",
     },
     "pl": {
+        BALANCE: r"\bsaldo\b|\bstan (?:mojego )?konta\b|\bile (?:mam|jest)\b.{0,20}\b(?:kasy|pieniedzy|"
+        r"na koncie|srodkow)\b",
         LOST: r"\bzgubi\w*|\bzagubi\w*",
         STOLEN: r"\bskradzion\w*|\bukradzion\w*|\bukradl\w*|\bukradli\b|\bkradziez\w*",
         FRAUD: r"\boszust\w*|\bwyludz\w*",
@@ -130,6 +136,7 @@ _CUES: dict[str, dict[str, str]] = {
         r"|^\W*konsultant\w*\W*(?:prosze)?\W*$",
     },
     "pt": {
+        BALANCE: r"\bsaldo\b|\bquanto (?:dinheiro )?(?:tenho|me resta|ha na)\b",
         LOST: r"\bperd(?:i|eu|ido|ida|idos|idas)\b|\bextravi\w*",
         STOLEN: r"\broub(?:ad[oa]s?|aram|o|ou)\b|\bfurt(?:ad[oa]s?|aram|o)\b",
         FRAUD: r"\bfraud\w*|\bgolpe\b|\bnao reconheco\b",
@@ -138,6 +145,7 @@ _CUES: dict[str, dict[str, str]] = {
         r"|^\W*(?:um )?(?:atendente|humano|operador)\W*(?:por favor)?\W*$",
     },
     "it": {
+        BALANCE: r"\bsaldo\b|\bquant[oi] (?:soldi )?(?:ho|mi resta|c'e)\b",
         LOST: r"\bpers[oaie]\b|\bsmarrit\w*",
         STOLEN: r"\brubat[oaie]\b|\brubato\b|\bfurt(?:o|at[oaie])\b",
         FRAUD: r"\bfrod\w*|\btruff\w*|\bnon riconosco\b",
@@ -146,6 +154,7 @@ _CUES: dict[str, dict[str, str]] = {
         r"|^\W*(?:un )?(?:operatore|consulente)\W*(?:per favore)?\W*$",
     },
     "nl": {
+        BALANCE: r"\bsaldo\b|\bhoeveel (?:geld )?(?:heb ik|staat er)\b",
         LOST: r"\bkwijt\b|\bverloren\b",
         STOLEN: r"\bgestolen\b|\bdiefstal\b",
         FRAUD: r"\bfraude\b|\boplicht\w*",

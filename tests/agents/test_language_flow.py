@@ -78,7 +78,7 @@ def _reply(events: list[AgentEvent]) -> str:
         ("Bonjour, je voudrais parler à un conseiller s'il vous plaît", "fr", "normal"),
         ("Ich habe meine Karte verloren", "de", "urgent"),
         ("Nie rozpoznaję tej transakcji, to oszustwo", "pl", "urgent"),
-        ("Qual é o saldo da minha conta?", "pt", "normal"),
+        ("Quero mudar a minha morada, por favor", "pt", "normal"),
         ("Dove si trova la mia nuova carta?", "it", "normal"),
     ],
 )
@@ -191,3 +191,27 @@ def test_each_wording_reads_as_its_own_language() -> None:
             wording.disclosure,
         ):
             assert detect_language(text) == language, text
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Hallo, wie viel Geld habe ich auf meinem Girokonto?", "de"),
+        ("Bonjour, quel est mon solde ?", "fr"),
+        ("Qual é o saldo da minha conta?", "pt"),
+    ],
+)
+async def test_offline_a_foreign_request_for_the_balance_is_answered_with_the_figures(
+    agent_assets: AgentAssets, engine: AsyncEngine, text: str, language: str
+) -> None:
+    """The figures need no translation: the balances are given, after a note in the customer's language
+    that the assistant works in English and a person can be asked for; nobody is handed the conversation."""
+    port = await _port(engine)
+    events = await _run(_agent(agent_assets), text, port)
+
+    assert _handoffs(events) == []
+    reply = _reply(events)
+    assert WORDING[language].balance_note in reply
+    accounts = await port.list_accounts()
+    assert accounts
+    assert all(a.number_last4 in reply for a in accounts)

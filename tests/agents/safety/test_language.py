@@ -93,7 +93,7 @@ def test_a_message_in_one_language_has_no_english_part() -> None:
         ("mi hanno rubato la carta", "it", {"stolen"}),
         ("è una frode", "it", {"fraud"}),
         ("vorrei parlare con un operatore", "it", {"human"}),
-        ("qual è il mio saldo", "it", set()),
+        ("qual è il mio saldo", "it", {"balance"}),
         # a person mentioned is not a person asked for
         ("quiero transferir dinero a otra persona", "es", set()),
         ("quero transferir dinheiro para outra pessoa", "pt", set()),
@@ -103,7 +103,10 @@ def test_a_message_in_one_language_has_no_english_part() -> None:
         ("agente, por favor", "es", {"human"}),
         ("ik wil graag een medewerker spreken", "nl", {"human"}),
         ("połącz mnie z konsultantem", "pl", {"human"}),
-        ("¿cuál es mi saldo?", "es", set()),
+        ("¿cuál es mi saldo?", "es", {"balance"}),
+        ("wie viel Geld habe ich auf meinem Girokonto?", "de", {"balance"}),
+        ("ile mam kasy na koncie?", "pl", {"balance"}),
+        ("zgubiłam kartę, jakie mam saldo?", "pl", {"lost", "balance"}),
     ],
 )
 def test_urgent_cues_in_each_language(text: str, language: str, cues: set[str]) -> None:
