@@ -304,6 +304,11 @@ _BOTH = re.compile(
     r"\b(?:both (?:of them |of those |of em )?(?:together|combined|added up|in total)|the two (?:of them )?"
     r"(?:together|combined)|(?:all|both) together|altogether|combined|in total)\b"
 )
+_ONE_THING = frozenset({"payment_status", "dispute_status"})
+_ABOUT_IT = re.compile(
+    r"\b(?:when|what date|which date|what day|which day|how much|what amount|the amount|how long|status|"
+    r"come back|came back|bounced|returned|refunded)\b"
+)
 _OLDER = re.compile(
     r"\b(?:older|earlier|before (?:that|then|them|those|these)|previous ones|further back|more|next page|"
     r"keep going|the (?:month|week|year) before|previous (?:month|week|year))\b"
@@ -349,6 +354,10 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         return FollowUp("total")  # "so what did my birthday cost me, both of them together"
     if not words or len(words.split()) > FOLLOW_UP_MAX_WORDS:
         return None
+    if frame.get("procedure") in _ONE_THING and _ABOUT_IT.search(words):
+        # "how much was that payment again?", "what date did the money come back?" after a payment or a
+        # dispute: the same one again, not a total.
+        return FollowUp("refine")
     if _TOTAL.search(words):
         return FollowUp("total")
     if _OLDER.search(words) and frame.get("procedure") in (
@@ -509,3 +518,17 @@ def tidy_request(text: str) -> str:
     for pattern, words in _SHORTHAND:
         text = pattern.sub(words, text)
     return correct_spelling(text)
+
+
+# "what's your phone number, I'd rather ring someone", "what number do I call?": the number is the answer.
+_ASKS_FOR_NUMBER = re.compile(
+    r"\b(?:what(?:s|'s| is)|whats|give me|send me|can i (?:have|get)|could i (?:have|get)|need) "
+    r"(?:your|ur|the|a) (?:phone |telephone |contact |helpline |customer service )?(?:number|no)\b"
+    r"|\b(?:what|which) (?:phone )?number (?:do|should|can|could) i (?:call|ring|phone|dial|use)\b"
+    r"|\bnumber (?:to|i can) (?:call|ring|phone)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_number(text: str) -> bool:
+    return bool(_ASKS_FOR_NUMBER.search(text))

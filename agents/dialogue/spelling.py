@@ -28,7 +28,7 @@ TARGETS: frozenset[str] = frozenset(
         "contactless replacement stolen missing complaint complain limit limits interest"
     ).split()
 )
-MIN_LENGTH = 5
+MIN_LENGTH = 4
 _WORD = re.compile(r"[A-Za-z]+")
 
 

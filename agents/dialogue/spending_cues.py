@@ -47,7 +47,7 @@ _MONEY_WORDS_RE = re.compile(
     r"|go(?:ne)?\s+(?:on|out)|received|came\s+in|income|earned|outgoings?|withdrawals?|debits?|credits?"
     r"|salary|wages|takings|expenses?|expenditure|mortgage|bills?|charged|billed|debited|took|taken"
     # "how much has Netflix had off me"
-    r"|had\s+(?:off|from|out\s+of)\s+(?:me|my)|off\s+me)\b",
+    r"|had\s+(?:off|from|out\s+of)\s+(?:me|my)|off\s+me|put\s+on\s+(?:my|the)\s+(?:\w+\s+)?card)\b",
     re.IGNORECASE,
 )
 _LISTED_RE = re.compile(

@@ -3,6 +3,7 @@ complaints and customers who need support. Wording is grounded in the knowledge 
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, timedelta
 from typing import Any
@@ -201,6 +202,10 @@ async def complaint(state: AgentState, runtime: Runtime[AgentContext]) -> dict[s
     due = record_complaint(state, payment_service=route in PAYMENT_ROUTES)
     ack = runtime.context.kb.section("complaints", "Acknowledgement")
     update: dict[str, Any] = {"draft": ack, "draft_kind": "complaint_ack", "complaint_recorded": True}
+    if topic := complaint_topic(state.get("text", "")):
+        # "my rent to Debra failed... I want this logged", then "how much was that payment again?": the
+        # follow-up continues the payment or dispute the complaint was about.
+        update["frame"] = {"intent": topic, "procedure": topic, "text": state.get("text", ""), "listed": []}
     if _asks_for_person(state):
         update["handoff"] = handoff
     else:
@@ -209,6 +214,23 @@ async def complaint(state: AgentState, runtime: Runtime[AgentContext]) -> dict[s
         update.update(offer_person(state, runtime, handoff))
     emit_step("complaint", "recorded", final_response_due=due.isoformat(), offered=not update.get("handoff"))
     return update
+
+
+_DISPUTE_WORDS = re.compile(r"\b(?:dispute|disputed|chargeback|claim)\b", re.IGNORECASE)
+_PAYMENT_WORDS = re.compile(
+    r"\b(?:paid|pay|sent|send|transfer\w*|payment|rent|standing order|bounced|failed|returned|came back)\b",
+    re.IGNORECASE,
+)
+
+
+def complaint_topic(text: str) -> str | None:
+    """The read procedure a complaint is about, for the questions that follow it: a dispute, a payment the
+    customer made, or None."""
+    if _DISPUTE_WORDS.search(text):
+        return "dispute_status"
+    if _PAYMENT_WORDS.search(text):
+        return "payment_status"
+    return None
 
 
 HANDOFF_OFFER = "handoff_offer"

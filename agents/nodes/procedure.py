@@ -95,9 +95,11 @@ def _figure(facts: dict[str, Any], lines: list[str]) -> list[Any] | None:
 
 
 _SAFE_CARD = re.compile(
-    r"\b(?:the|my|our)\s+(?P<which>[a-z]+(?:\s+card)?)\s+(?:one|card)?\s*(?:is|was|s|'s)\s+(?:still\s+|safe\s+)?"
-    r"(?:at home|at work|safe|fine|ok|okay|with me|in my (?:drawer|other bag|desk|pocket|car)|not in it|"
-    r"wasnt in it|was not in it|indoors|in the house)\b"
+    r"\b(?:(?:the|my|our)\s+)?(?P<which>euro|eur|dollar|usd|gbp|sterling|pound|credit|debit|visa|mastercard|"
+    r"amex|savings|business|joint|travel|other)\s+(?:one|card)?\s*(?:is|was|s|'s|’s)\s+(?:still\s+|safe\s+)?"
+    r"(?:[\w']+\s+){0,3}?"
+    r"(?:at home|at work|safe|fine|ok|okay|with me|in (?:my|the) (?:drawer|other bag|desk|pocket|car|safe)|"
+    r"not in it|wasnt in it|was not in it|indoors|in the house)\b"
     r"|\bi (?:still )?(?:have|ve got|got) (?:the|my) (?P<which2>[a-z]+) (?:one|card)\b"
     r"|\bnot (?:the|my) (?P<which3>[a-z]+) (?:one|card)\b",
     re.IGNORECASE,

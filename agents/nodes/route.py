@@ -13,6 +13,7 @@ from langgraph.runtime import Runtime
 from agents.context import AgentContext
 from agents.dialogue.cues import (
     FollowUp,
+    asks_for_number,
     explicit_action,
     follow_up,
     requested_card_action,
@@ -152,14 +153,6 @@ def _spent_on(text: str) -> str | None:
         return None
     name = m.group("name").lower()
     return None if name in _NOT_A_SHOP or parse_merchant(f"at {name}") is None else name
-
-
-_ASKS_FOR_NUMBER = re.compile(
-    r"\b(?:what(?:s|'s| is)|whats|give me|send me|can i (?:have|get)|need) (?:your|ur|the|a) "
-    r"(?:phone |telephone |contact |helpline |customer service )?(?:number|no)\b"
-    r"|\bnumber (?:to|i can) (?:call|ring|phone)\b",
-    re.IGNORECASE,
-)
 
 
 def _listed_shop(listed: list[str]) -> str | None:
@@ -453,7 +446,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
             flow, why = "kb_answer", "low confidence, but a help-centre section matches well"
         else:
             flow, why = "clarify", "low confidence"
-    elif intent == "human_request" and _ASKS_FOR_NUMBER.search(text):
+    elif intent == "human_request" and asks_for_number(text):
         # "what's your phone number, I'd rather ring someone": the number is the answer, not a handoff here.
         flow, why = "kb_answer", "asks for the bank's phone number: answer from the help centre"
     elif intent == "lost_or_stolen_phone" and not urgent:

@@ -13,6 +13,7 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.dialogue.cues import (
+    asks_for_number,
     impersonation_scam,
     requested_card_action,
     split_requests,
@@ -115,7 +116,8 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     urgent = urgent_intent(text)
     # A new request typed while an action waits for confirmation: answered, and the action keeps waiting.
     answering_aside = bool(state.get("pending_action")) and state.get("decision") == "other"
-    if answering_aside and is_handoff_offer(state.get("pending_action")):
+    lapsed = answering_aside and is_handoff_offer(state.get("pending_action"))
+    if lapsed:
         # Asking something else instead of answering the offer of a person: the offer simply lapses.
         answering_aside = False
         state = {**state, "pending_action": None}
@@ -139,6 +141,9 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     }
     if not answering_aside:
         update["later"] = []
+    if lapsed:
+        update["pending_action"] = None
+        update["decision"] = None
     if not answering_aside and is_handoff_offer(state.get("pending_action")):
         update["pending_action"] = None
     elif state.get("pending_action") and not answering_aside:
@@ -205,7 +210,7 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         # A complaint is recorded whenever it is made, also when the same message asks for a person: the
         # complaint flow hands off too.
         flow = "complaint"
-    elif not flow and wants_human(text):
+    elif not flow and wants_human(text) and not asks_for_number(text):
         flow = "handoff"
         update["handoff"] = {
             "reason": "customer asked for a person",

@@ -267,7 +267,7 @@ _BARE_MONTH_RE = re.compile(
 )
 
 _SINCE_MONTH_RE = re.compile(
-    r"\b(?:since|from)\s+(?:the\s+(?:start|beginning)\s+of\s+|(?P<end>the\s+end\s+of\s+))?(?P<m>"
+    r"\b(?:since|from)\s+(?:the\s+(?:start|beginning)\s+of\s+|(?P<end>(?:the\s+)?end\s+of\s+))?(?P<m>"
     r"january|february|march|april|may|june|july|august|september|october|november|december"
     r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b(?:\s+(?P<y>\d{4}))?(?!\s*\d)",
     re.IGNORECASE,

@@ -745,7 +745,7 @@ def parse_amount(text: str) -> tuple[AmountFilter | None, str]:
 # --- merchants -------------------------------------------------------------------------------------
 
 _MERCHANT_RE = re.compile(
-    r"\b(?:at|from|with|in|paid|pay|paying)\s+(?:the\s+)?(?P<name>[A-Za-z0-9&][\w&'+.\-]*(?:\s+[A-Za-z&][\w&'+.\-]*){0,3})",
+    r"\b(?:at|from|with|in|(?:paid|pay|paying)(?:\s+to)?)\s+(?:the\s+)?(?P<name>[A-Za-z0-9&][\w&'+.\-]*(?:\s+[A-Za-z&][\w&'+.\-]*){0,3})",
     re.IGNORECASE,
 )
 _NOT_MERCHANT_WORDS = frozenset(
