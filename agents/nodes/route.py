@@ -155,6 +155,11 @@ def _spent_on(text: str) -> str | None:
     return None if name in _NOT_A_SHOP or parse_merchant(f"at {name}") is None else name
 
 
+_EXTREME_WORDS = re.compile(
+    r"\b(?:biggest|largest|smallest|most expensive|cheapest|highest|lowest|priciest|dearest)\b", re.IGNORECASE
+)
+
+
 def _listed_shop(listed: list[str]) -> str | None:
     """The one shop every line of the last answer was about ("30 Sep 2026: Wagamama, -£32.43")."""
     names = {m.group(1).strip().lower() for line in listed if (m := re.match(r"^[^:]+: ([^,]+),", line))}
@@ -299,7 +304,9 @@ def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
         extra["text"] = f"how much in total {frame.get('text', '')}"
     elif found.kind == "total":
         procedure = "spending"
-        extra["text"] = f"how much in total {text} {frame.get('text', '')}"
+        # "and how much altogether?" after "the biggest...": the same filter, summed, not the biggest again
+        earlier_words = _EXTREME_WORDS.sub(" ", str(frame.get("text", "")))
+        extra["text"] = f"how much in total {text} {earlier_words}"
     elif found.kind == "older" and (earlier := _period_before(text, str(frame.get("text", "")), today)):
         # "and the month before that?" after last month's total: the same question a period earlier.
         extra["text"] = f"{earlier} {_PERIOD.sub(' ', parse_period(str(frame.get('text', '')), today)[1])}"
