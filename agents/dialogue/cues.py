@@ -32,7 +32,8 @@ _THING = (
 _STOLEN = re.compile(
     r"\b(?:stolen|stole|steal|nicked|pinched|swiped|robbed|mugged|pickpocket\w*|snatched|nabbed|"
     r"taken from me|"
-    r"someone took|somebody took|broke into my car|burgled|burglary)\b"
+    r"someone took|somebody took|broke into my car|burgled|burglary|broken into|"
+    r"smashed (?:my|the) (?:car )?windows?)\b"
 )
 _LOST = re.compile(
     rf"\b(?:lost|lose|losing|misplaced|misplace|mislaid|mislay|cant find|cannot find|can not find|dropped|"
@@ -462,9 +463,18 @@ _ASKS = re.compile(
 )
 
 
+# "I'd rather pay my credit card off myself from now on": why, before the request; not one of its own.
+_PREFERENCE = re.compile(
+    r"^(?:(?:so|ok|okay|well|basically|honestly)\s+)*(?:id rather|i would rather|id prefer|i would prefer|"
+    r"i prefer|im going to|i am going to|im gonna|i will|ill be|i want to start|from now on)\b"
+)
+
+
 def _has_request(part: str) -> bool:
     """A part is a request of its own when it asks for something, not when it only tells ("I found it")."""
     words = normalise(part)
+    if _PREFERENCE.match(words) and "?" not in part:
+        return False
     return bool(_REQUEST_START.match(words) or _ASKS.search(words) or "?" in part or urgent_intent(part))
 
 
@@ -532,3 +542,18 @@ _ASKS_FOR_NUMBER = re.compile(
 
 def asks_for_number(text: str) -> bool:
     return bool(_ASKS_FOR_NUMBER.search(text))
+
+
+# "can you dispute it", "please raise a dispute for me": the dispute asked for in plain words.
+_DISPUTE_REQUEST = re.compile(
+    r"\b(?:can|could|would|will) you (?:please )?"
+    r"(?:(?:raise|open|start|file|log|lodge|put in|make) (?:a |an )?)?dispute\b"
+    r"|\bdispute (?:it|this|that|them|the (?:payment|charge|transaction|order))\b"
+    r"|\b(?:raise|open|start|file|lodge) (?:a |an )?(?:dispute|chargeback)\b"
+    r"|\bi (?:want|need|would like|d like) to dispute\b"
+)
+
+
+def requested_dispute(text: str) -> bool:
+    words = normalise(text)
+    return bool(_DISPUTE_REQUEST.search(words)) and not status_question(text)

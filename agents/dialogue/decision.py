@@ -55,7 +55,11 @@ _NO_PHRASES = (
     r"certainly not|of course not|negative|nein|non|nie|nao|"
     # "no, I'm ok thanks": declining an offer (of a person, say) politely
     r"i m ok|im ok|i m fine|im fine|i m good|im good|i m alright|im alright|all good|no need|thats all|"
-    r"thats all i needed|thats everything"
+    r"thats all i needed|thats everything|"
+    # "hmm actually hold off on that, I'll email them first": not now, nothing done
+    r"let me think|let me think about it|ill think about it|i will think about it|ill leave it|"
+    r"ill sort it myself|ill do it myself|not just yet|leave it a while|leave it for a bit|hold fire|"
+    r"dont bother|no dont bother"
 )
 _FILLER = r"(?:(?:oh|um|erm|hmm|well|ah|uh|and|so|actually|ok|okay|sorry)\s+)*"
 _YES = re.compile(rf"^{_FILLER}(?:{_YES_PHRASES})(?:\s+(?:{_YES_PHRASES}))*$")
@@ -63,7 +67,8 @@ _NO = re.compile(rf"^{_FILLER}(?:{_NO_PHRASES})(?:\s+(?:{_NO_PHRASES}))*$")
 # Courtesies and fillers that do not change the answer: "sure thing, thanks", "yes mate", "go for it love".
 _TRAILING = re.compile(
     r"\s+(?:thanks|thank you|thankyou|cheers|ta|mate|love|pal|dear|then|now|please|pls|plz|asap|quickly|"
-    r"straight away|right away|right now|again|x+|lol|haha|for me|for now|(?:ever )?so much|very much)$"
+    r"straight away|right away|right now|again|x+|lol|haha|for me|for now|(?:ever )?so much|very much|"
+    r"on that|on it|on this|for the moment|for a bit|for a while|for today)$"
 )
 _LEADING_YES = re.compile(rf"^(?:{_YES_PHRASES})\b(?!\s+(?:but|though|however|wait|hold|dont|not|no)\b)")
 _LEADING_NO = re.compile(r"^(?:no|nope|nah|dont|do not|please dont|stop|wait|hold on|never mind|cancel)\b")

@@ -34,7 +34,11 @@ _CANCEL = re.compile(
     r"dont want|do not want|no longer (?:want|need)|dont need|do not need)\b"
 )
 _DIRECT_DEBIT = re.compile(r"\b(?:direct ?debits?|dds?|mandates?)\b")
-_STANDING_ORDER = re.compile(r"\bstanding ?orders?\b")
+# "the monthly transfer to my savings" is what customers call a standing order.
+_STANDING_ORDER = re.compile(
+    r"\bstanding ?orders?\b|\b(?:monthly|weekly|regular|automatic|recurring) (?:transfer|payment|top ?up)s? "
+    r"(?:to|into|in to|for)\b"
+)
 _SCHEDULED = re.compile(
     r"\b(?:scheduled|future dated|future|upcoming|one off|set up|due)\b.{0,30}\b(?:payments?|transfers?)\b|"
     r"\b(?:payments?|transfers?)\b.{0,40}\b(?:(?:scheduled|next week|tomorrow|next month|due on|going out on|"
@@ -329,4 +333,4 @@ async def gone_out_request(text: str, today: date, banking: BankingPort) -> tupl
     ]
     if paid:
         return "spending", f"my payments at {payee} this month"
-    return "recurring_payments", f"{text} ({payee})"
+    return "recurring_payments", f"my payments to {payee}"

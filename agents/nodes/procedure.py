@@ -96,18 +96,26 @@ def _figure(facts: dict[str, Any], lines: list[str]) -> list[Any] | None:
 
 _SAFE_CARD = re.compile(
     r"\b(?:(?:the|my|our)\s+)?(?P<which>euro|eur|dollar|usd|gbp|sterling|pound|credit|debit|visa|mastercard|"
-    r"amex|savings|business|joint|travel|other)\s+(?:one|card)?\s*(?:is|was|s|'s|’s)\s+(?:still\s+|safe\s+)?"
-    r"(?:[\w']+\s+){0,3}?"
-    r"(?:at home|at work|safe|fine|ok|okay|with me|in (?:my|the) (?:drawer|other bag|desk|pocket|car|safe)|"
-    r"not in it|wasnt in it|was not in it|indoors|in the house)\b"
+    r"amex|savings|business|joint|travel|other)\s+(?:one|card|cards)?\s*(?:"
+    r"(?:is|was|are|s|'s|’s)\s+(?:still\s+|safe\s+)?(?:[\w']+\s+){0,3}?"
+    r"(?:at home|safe|fine|ok|okay|with me|on me|in (?:my|the) (?:drawer|other bag|desk|safe)|"
+    r"not in it|wasnt in it|was not in it|indoors|in the house)"
+    r"|(?:still\s+)?(?:with me|on me))\b"
     r"|\bi (?:still )?(?:have|ve got|got) (?:the|my) (?P<which2>[a-z]+) (?:one|card)\b"
     r"|\bnot (?:the|my) (?P<which3>[a-z]+) (?:one|card)\b",
     re.IGNORECASE,
 )
 
 
-def _describes(word: str, card: Any, account: Any) -> bool:
-    """Whether the customer's word for a card ("euro", "credit", "visa") fits this card."""
+def _describes(word: str, card: Any, account: Any, *, loose: bool = False) -> bool:
+    """Whether the customer's word for a card ("euro", "credit", "visa") fits this card; ``loose``: whether
+    a phrase names it (its currency, kind or brand anywhere in it)."""
+    if loose:
+        if (currency := parse_currency(word)) and account is not None:
+            return bool(account.currency == currency)
+        if (brand := parse_card_brand(word)) is not None:
+            return bool(str(brand).lower() in card.brand.lower())
+        return False
     word = word.replace(" card", "").strip()
     if (currency := parse_currency(word)) and account is not None:
         return bool(account.currency == currency)
@@ -123,17 +131,23 @@ async def _urgent_cards(
     so all are frozen one at a time (the others are returned, to ask next); payments not recognised or card
     details given away are on one card, most likely the debit card, which is offered."""
     text = state.get("text", "")
-    if not state.get("urgent") or slots or parse_last4(text)[0]:
+    if slots or parse_last4(text)[0]:
         return []
-    # "the euro one is at home": a card the customer still has is named to be left out, not to be frozen.
+    # "the euro one is at home", "debit cards on me": a card the customer still has is named to be left out,
+    # not to be frozen; the card named elsewhere in the message ("my euro card was in the pocket") is the one.
     safe = [m.group("which") or m.group("which2") or m.group("which3") for m in _SAFE_CARD.finditer(text)]
-    cards = [c for c in await runtime.context.banking.list_cards() if c.status == "active"]
-    accounts = {a.id: a for a in await runtime.context.banking.list_accounts()}
+    if safe or state.get("urgent"):
+        cards = [c for c in await runtime.context.banking.list_cards() if c.status == "active"]
+        accounts = {a.id: a for a in await runtime.context.banking.list_accounts()}
     if safe:
         kept = [c for c in cards if not any(_describes(w, c, accounts.get(c.account_id)) for w in safe)]
-        if len(kept) == 1:
-            slots["card"] = kept[0].id
+        named_words = _SAFE_CARD.sub(" ", text)
+        chosen = [c for c in kept if _describes(named_words, c, accounts.get(c.account_id), loose=True)]
+        if len(kept) == 1 or len(chosen) == 1:
+            slots["card"] = (kept if len(kept) == 1 else chosen)[0].id
             return []
+    if not state.get("urgent"):
+        return []
     named = _SAFE_CARD.sub(" ", text)
     if parse_card_brand(named) or parse_account_kind(named) or parse_currency(named):
         return []  # the card named ("my euro card") is the one the resolver finds

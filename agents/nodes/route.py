@@ -17,6 +17,7 @@ from agents.dialogue.cues import (
     explicit_action,
     follow_up,
     requested_card_action,
+    requested_dispute,
     status_question,
     urgent_intent,
     was_stolen,
@@ -383,6 +384,12 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         update.update(procedure=status, procedure_intent=status, slots={})
     elif urgent:
         flow, why, update = _urgent_plan(state, urgent, intent, runtime)
+    elif requested_dispute(text) and "dispute_transaction" in procedures and not active:
+        # "...it never turned up and they won't answer. can you dispute it": the dispute, offered (and
+        # confirmed), rather than the help centre's page about disputes.
+        flow, why, update = _serve("dispute_transaction", "", runtime)
+        why = f"dispute asked in words: {why}"
+        update["low_confidence_streak"] = 0
     elif (asked := requested_card_action(text)) and asked in procedures:
         # "ok can you freeze it, I don't trust my flatmate": the action asked for in plain words is offered
         # (and confirmed), rather than a clarifying question about the reason given with it.

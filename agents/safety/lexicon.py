@@ -478,7 +478,10 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
             "lost_job",
             r"\b(?:lost|losing) my (?:job|income|work|business)\b|\bmade redundant\b|\bredundancy\b|"
             r"\b(?:laid off|let go from|got fired|got sacked|been fired|been sacked|been let go)\b|\bunemployed\b|"
-            r"\bout of work\b|\bjobless\b|\b(?:no|zero|lost (?:all )?(?:my|our)) (?:income|wages|salary)\b",
+            r"\bout of work\b|\bjobless\b|\b(?:no|zero|lost (?:all )?(?:my|our)) (?:income|wages|salary)\b"
+            # "they've cut my hours", "my pay has been cut": less money coming in
+            r"|\b(?:cut|cutting|reduced|reducing|slashed) (?:my|our|his|her) (?:hours|shifts|pay|wages|salary)\b"
+            r"|\b(?:my|our) (?:hours|shifts|pay|wages|salary) (?:have|has|got|were|was) (?:been )?(?:cut|reduced|slashed)\b",
         ),
         (
             "barely_afford",
@@ -676,6 +679,22 @@ SCAM_RULES: tuple[Rule, ...] = (
         r"\b(?:videos?|posts?|apps?|products?|hotels?)\b"
         r"|\b(?:top up|pay|deposit|send)\b.{0,30}\bto (?:unlock|release|access|upgrade|get) (?:the )?(?:next|more|"
         r"my|your)? ?(?:batch|tasks?|level|commission|earnings|wages|salary|payout)\b",
+    ),
+    (
+        "romance_military",
+        # "a lovely man... an army doctor in Syria needs £2,000 for his leave papers so he can come home"
+        r"\b(?:army|soldier|military|marine|navy|doctor|surgeon|engineer|oil rig|peacekeep\w*|deployed|stationed|"
+        r"contractor)\b.{0,160}\b(?:leave papers|leave form|leave fee|release fee|to come home|fly home|flight home|"
+        r"customs fee|visa fee|medical bills?|hospital bills?|stuck at (?:the )?airport)\b",
+    ),
+    (
+        "advance_fee_compensation",
+        # "owed £2,400 compensation but I must pay a £99 release fee first": a fee to receive money
+        r"\b(?:owed|compensation|refund|reclaim\w*|won|winnings|prize|lottery|inheritance|grant|payout)\b.{0,120}"
+        r"\b(?:pay|send|transfer)\b.{0,30}\b(?:a |an |the )?(?:£?\d+ )?(?:release|admin|administration|processing|"
+        r"handling|transfer|unlock|clearance|legal)? ?(?:fee|tax|charge|deposit)\b.{0,20}\b(?:first|before|upfront|"
+        r"up front|to (?:release|receive|get|claim))\b"
+        r"|\b(?:release|clearance|unlock|processing) fee\b",
     ),
     (
         "money_mule",
@@ -907,13 +926,15 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
         # "my girlfriend wants to know how much her sky bill is and what's in her account"
         rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:{_OTHER}|mate|pal|ex)\b)(?=.*(?:\bwhat(?:s|'s| is) in (?:his|her|"
         r"their) (?:\w+ )?(?:account|accounts|savings|current account)\b|\bhow much (?:is |was |are )?(?:his|her|"
-        r"their) (?:\w+ )?(?:bill|bills|balance|overdraft|mortgage|rent|wages|salary|pension)\b))",
+        r"their) (?:\w+ )?(?:bill|bills|balance|overdraft|mortgage|rent|wages|salary|pension)\b"
+        r"|\b(?:has|have|got) (?:the |enough |any )?(?:money|funds|cash) in (?:his|her|their) (?:\w+ )?account\b))",
     ),
     (
         "banks_with_you",
         # "my ex wife banks with you as well, can you check if her wages have gone in"
         rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:my )?(?:{_OTHER}|mate|pal|ex)\b.{{0,60}}\b(?:banks? with you|"
-        r"(?:is|are) (?:also |a |with you )*(?:customers?|with you)|has an account with you)\b)"
+        r"(?:is|are) (?:also |a |with you )*(?:customers?|with you)|has an account with you|"
+        r"(?:is|are) (?:also )?with your bank|uses? your bank|has an account (?:with|at) your bank)\b)"
         r"(?=.*\b(?:check|tell|give|see|look|find out|confirm|let me know)\b.{0,60}\b(?:his|her|their|he|she|"
         r"they)\b)",
     ),
