@@ -42,7 +42,8 @@ _YES_PHRASES = (
     r"guess so|"
     r"suppose so|i think so|yes i think so|go on then|that would be great|that would be good|please go on|"
     r"can you do it|could you do it|can you do that|could you do that|please can you do it|thats it|"
-    r"thats the one|that one|yes that one|that would be (?:great|good|lovely|brilliant|perfect|helpful|"
+    r"thats the one|that one|yes that one|crack on|crack on then|get on with it|on you go|sort it|"
+    r"sort it out|sort it now|that would be (?:great|good|lovely|brilliant|perfect|helpful|"
     r"wonderful|fantastic|kind|ideal)|si|oui|ja|tak|sim"
 )
 _NO_PHRASES = (
@@ -61,7 +62,7 @@ _NO_PHRASES = (
     r"ill sort it myself|ill do it myself|not just yet|leave it a while|leave it for a bit|hold fire|"
     r"dont bother|no dont bother"
 )
-_FILLER = r"(?:(?:oh|um|erm|hmm|well|ah|uh|and|so|actually|ok|okay|sorry)\s+)*"
+_FILLER = r"(?:(?:oh|um|erm|hmm|well|ah|uh|and|so|actually|ok|okay|sorry|cheers|thanks|ta|right)\s+)*"
 _YES = re.compile(rf"^{_FILLER}(?:{_YES_PHRASES})(?:\s+(?:{_YES_PHRASES}))*$")
 _NO = re.compile(rf"^{_FILLER}(?:{_NO_PHRASES})(?:\s+(?:{_NO_PHRASES}))*$")
 # Courtesies and fillers that do not change the answer: "sure thing, thanks", "yes mate", "go for it love".

@@ -40,7 +40,7 @@ DEFAULT_DAYS = 90
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "groceries": (
         "food shopping",
-        "food shop",
+        "food shops?",
         "grocery shopping",
         "groceries",
         "grocery",
@@ -175,7 +175,11 @@ _LAST_N_RE = re.compile(
     # "show me the last five", "just the latest 3 please": the things are the ones being talked about
     r"|\b(?:the|my)\s+(?:last|latest|most\s+recent)\s+(?P<bare>\d{1,2}|"
     + "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in _NUMBER_WORDS), key=len, reverse=True))
-    + r")(?:\s+(?:ones?|of\s+them))?(?:\s+(?:please|pls|thanks))?\W*$",
+    + r")(?:\s+(?:ones?|of\s+them))?(?:\s+(?:please|pls|thanks))?\W*$"
+    # "my last three food shops": the number only, so the category after it is still read
+    r"|\b(?:last|latest|most\s+recent)\s+(?P<lead>\d{1,2}|"
+    + "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in _NUMBER_WORDS), key=len, reverse=True))
+    + r")(?=\s+(?:[a-z]+\s+)?(?:shops|shopping\s+trips|orders|bills|top\s*ups)\b)",
     re.IGNORECASE,
 )
 MAX_LAST_N = 50
@@ -321,7 +325,7 @@ def parse_last_n(text: str) -> tuple[int | None, str]:
     if m := _LAST_N_RE.search(text):
         if m.group("single"):
             return 1, _blank(text, m)
-        raw = " ".join((m.group("n") or m.group("bare")).lower().split())
+        raw = " ".join((m.group("n") or m.group("bare") or m.group("lead")).lower().split())
         n = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
         if m.group("bare") and n < 2:
             return None, text  # "the last one" picks from a list; it does not ask for one payment

@@ -117,6 +117,9 @@ def named_words(text: str) -> set[str]:
 
 def matches_words(item: RecurringPaymentView, named: set[str]) -> bool:
     own = _words(f"{item.payee_name} {item.reference}")
+    if own & {"saver", "savings", "isa"}:
+        # "the transfer to my savings" is the one to the Easy Saver
+        own |= {"saver", "savings", "saving", "isa"}
     return any(w in own for w in named if len(w) >= 3 or w in {"bt", "ee"})
 
 

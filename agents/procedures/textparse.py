@@ -761,7 +761,8 @@ _NOT_MERCHANT_WORDS = frozenset(
     which who what when where why how i'm is was were be been are am did didn't do don't does have has had
     not no yes can could would should will there here so but because as if just only also too very
     really again still yet already that across altogether overall together vs versus to into in at from
-    with by via onto off out back cash money bills bill rent extra interest them him her us
+    with by via onto off out back cash money bills bill rent extra interest them him her us end start
+    beginning middle
     """.split()
 )
 
