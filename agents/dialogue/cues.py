@@ -26,8 +26,8 @@ def normalise(text: str) -> str:
 # --- urgency ------------------------------------------------------------------------------------------
 
 _THING = (
-    r"(?:card|cards|wallet|purse|bag|handbag|backpack|rucksack|phone|mobile|debit card|credit card|visa|"
-    r"mastercard)"
+    r"(?:card|cards|wallet|purse|bag|handbag|backpack|rucksack|phone|mobile|debit card|credit card|bank card|"
+    r"visa|mastercard)"
 )
 _STOLEN = re.compile(
     r"\b(?:stolen|stole|steal|nicked|pinched|swiped|robbed|mugged|pickpocket\w*|snatched|nabbed|"
@@ -39,13 +39,18 @@ _LOST = re.compile(
     rf"\b(?:lost|lose|losing|misplaced|misplace|mislaid|mislay|cant find|cannot find|can not find|dropped|"
     rf"(?:am|is|are) not find(?:ing)?|not finding|couldnt find|unable to find|"
     rf"left (?:it|my {_THING})|"
-    rf"gone missing|went missing|is missing|has gone)\b.{{0,40}}\b{_THING}\b|\b{_THING}\b.{{0,30}}\b(?:lost|"
-    rf"missing|gone)\b"
+    rf"gone missing|went missing|is missing|has gone)\b.{{0,40}}\b{_THING}\b|"
+    # "left my bank card on the back seat of a taxi": left somewhere it could be taken
+    rf"\bleft (?:my|the) {_THING}\b.{{0,60}}\b(?:taxi|cab|uber|bus|train|tube|pub|bar|restaurant|shop|cafe|"
+    rf"gym|cinema|club|hotel|airport|somewhere|behind|on the (?:table|counter|seat))\b|"
+    rf"\b{_THING}\b.{{0,30}}\b(?:lost|missing|gone)\b"
 )
 _COMPROMISED = re.compile(
     r"\b(?:cloned|skimmed|skimmer|skimming|compromised|hacked|phished|someone (?:has|knows|got|used) my "
     r"(?:card|details|pin)|(?:card )?details (?:were |have been |got )?(?:stolen|leaked)|gave (?:my|the) "
-    r"(?:card )?(?:details|number|pin|code) to|data breach)\b"
+    r"(?:card )?(?:details|number|pin|code) to|data breach|"
+    r"(?:took|taken|take|got|snapped) (?:a )?(?:photo|picture|pic|photos|pictures|screenshot)s? of "
+    r"(?:my|the) (?:\w+ )?card|photographed (?:my|the) (?:\w+ )?card|copied (?:my|the) (?:\w+ )?card)\b"
 )
 _UNRECOGNISED = re.compile(
     r"\b(?:dont recognise|do not recognise|dont recognize|do not recognize|didnt recognise|"
@@ -249,9 +254,11 @@ _ACCOUNT_STATE = re.compile(
     r"(?:frozen|blocked|locked|suspended|restricted|on hold)\b"
 )
 _DID_YOU_ACT = re.compile(
-    r"^(?:(?:so|ok|okay|and|right|just to check)\s+)*(?:did|have|has|was|is) (?:you|it|that|the card|my card|"
-    r"the (?:visa|mastercard)|my (?:visa|mastercard)) (?:been |got |get |actually |really )?(?:block|blocked|"
-    r"freeze|froze|frozen|lock|locked|stop|stopped|unfreeze|unfrozen|unblock|unblocked)\b"
+    r"\b(?:have|did) i (?:\w+ )?(?:frozen|froze|freeze|blocked|block|locked|lock)\b"
+    r"|^(?:(?:so|ok|okay|and|right|just to check)\s+)*(?:did|have|has|was|is) "
+    r"(?:you|it|that|the card|my card|the (?:visa|mastercard)|my (?:visa|mastercard)) "
+    r"(?:been |got |get |actually |really )?(?:block|blocked|freeze|froze|frozen|lock|locked|stop|stopped|"
+    r"unfreeze|unfrozen|unblock|unblocked)\b"
 )
 
 

@@ -62,17 +62,22 @@ _NO_PHRASES = (
     r"ill sort it myself|ill do it myself|not just yet|leave it a while|leave it for a bit|hold fire|"
     r"dont bother|no dont bother"
 )
-_FILLER = r"(?:(?:oh|um|erm|hmm|well|ah|uh|and|so|actually|ok|okay|sorry|cheers|thanks|ta|right)\s+)*"
+_FILLER = (
+    r"(?:(?:oh|um|erm|hmm|hm|mm|mmm|well|ah|uh|and|so|actually|ok|okay|sorry|cheers|thanks|ta|right)\s+)*"
+)
 _YES = re.compile(rf"^{_FILLER}(?:{_YES_PHRASES})(?:\s+(?:{_YES_PHRASES}))*$")
 _NO = re.compile(rf"^{_FILLER}(?:{_NO_PHRASES})(?:\s+(?:{_NO_PHRASES}))*$")
 # Courtesies and fillers that do not change the answer: "sure thing, thanks", "yes mate", "go for it love".
 _TRAILING = re.compile(
     r"\s+(?:thanks|thank you|thankyou|cheers|ta|mate|love|pal|dear|then|now|please|pls|plz|asap|quickly|"
     r"straight away|right away|right now|again|x+|lol|haha|for me|for now|(?:ever )?so much|very much|"
-    r"on that|on it|on this|for the moment|for a bit|for a while|for today)$"
+    r"on that|on it|on this|for the moment|for a bit|for a while|for today|actually)$"
 )
 _LEADING_YES = re.compile(rf"^(?:{_YES_PHRASES})\b(?!\s+(?:but|though|however|wait|hold|dont|not|no)\b)")
-_LEADING_NO = re.compile(r"^(?:no|nope|nah|dont|do not|please dont|stop|wait|hold on|never mind|cancel)\b")
+_LEADING_NO = re.compile(
+    r"^(?:(?:mm|mmm|hmm|hm|um|erm|oh|ah|well|actually|sorry)\s+)*"
+    r"(?:no|nope|nah|dont|do not|please dont|stop|wait|hold on|never mind|cancel)\b"
+)
 _HEDGE = re.compile(
     r"\b(?:but|though|however|wait|hold on|hang on|not sure|unsure|maybe|perhaps|dont know|idk|"
     r"should i|would you|what if|what happens|what does|will it|does it|can i still|is it safe)\b"

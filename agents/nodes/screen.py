@@ -40,8 +40,8 @@ CARD_NOTICE = (
 )
 CANCELLED_NOTICE = "I haven't made the change I asked you to confirm earlier."
 SCAM_NOTICE = (
-    "Please don't send any more money or share any codes: we will never ask you to move money to keep it "
-    "safe, or for a code by phone or text."
+    "This has the signs of a scam. Please don't send any more money or share any codes: we will never ask "
+    "you to move money to keep it safe, or for a code by phone or text."
 )
 PHISHED_NOTICE = (
     "That message was a scam (phishing): please don't enter anything more on that site, reply to it or send "

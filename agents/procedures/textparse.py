@@ -762,7 +762,7 @@ _NOT_MERCHANT_WORDS = frozenset(
     not no yes can could would should will there here so but because as if just only also too very
     really again still yet already that across altogether overall together vs versus to into in at from
     with by via onto off out back cash money bills bill rent extra interest them him her us end start
-    beginning middle
+    beginning middle actually really even ever go gone went going come came
     """.split()
 )
 

@@ -328,7 +328,8 @@ COMPLAINT_RULES: tuple[Rule, ...] = (
 _FAMILY = (
     r"(?:husband|wife|partner|spouse|mum|mom|mother|dad|father|son|daughter|child|baby|brother|sister|"
     r"grandmother|grandfather|grandma|grandpa|gran|granny|nan|nana|fianc[eé]e?|parents?|boyfriend|girlfriend|"
-    r"uncle|aunt|auntie|mum and dad|mom and dad|best friend|friend|relative|loved one|family member)"
+    r"uncle|aunt|auntie|mum and dad|mom and dad|best friend|friend|relative|loved one|family member|grandad|"
+    r"granddad|grandson|granddaughter|grandchild|nephew|niece|cousin|stepdad|stepmum|stepson|stepdaughter)"
 )
 VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
     "self_harm": (
@@ -928,6 +929,13 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
         r"their) (?:\w+ )?(?:account|accounts|savings|current account)\b|\bhow much (?:is |was |are )?(?:his|her|"
         r"their) (?:\w+ )?(?:bill|bills|balance|overdraft|mortgage|rent|wages|salary|pension)\b"
         r"|\b(?:has|have|got) (?:the |enough |any )?(?:money|funds|cash) in (?:his|her|their) (?:\w+ )?account\b))",
+    ),
+    (
+        "asked_me_to_check",
+        # "Sarah from work asked me to check if her mortgage went out": someone else's account, by proxy
+        r"\b(?:asked|wants|wanted|told) me to (?:check|see|find out|look at|look into|ask|confirm)\b.{0,50}"
+        r"\b(?:her|his|their)\b (?:\w+ )?(?:account|accounts|balance|mortgage|wages|salary|pension|rent|bills?|"
+        r"card|payment|payments|savings|overdraft|loan|direct debits?|money)\b",
     ),
     (
         "banks_with_you",

@@ -225,8 +225,11 @@ class SqlBankingPort:
             )
         if query.merchant:
             # The customer's words are a substring, not a pattern: '%', '_' and the escape match literally.
-            literal = query.merchant.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            stmt = stmt.where(or_(func.lower(Transaction.merchant).like(f"%{literal}%", escape="\\")))
+            # "sainsburys" finds "Sainsbury's": apostrophes are left out on both sides.
+            words = query.merchant.lower().replace("'", "").replace("’", "")
+            literal = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            name = func.replace(func.lower(Transaction.merchant), "'", "")
+            stmt = stmt.where(or_(name.like(f"%{literal}%", escape="\\")))
         amount = func.abs(Transaction.amount_minor)
         if query.min_amount_minor is not None:
             stmt = stmt.where(amount >= query.min_amount_minor)
