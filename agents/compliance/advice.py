@@ -201,6 +201,10 @@ _OPINION = (
 _ASK_INVESTMENT = tuple(
     re.compile(p)
     for p in (
+        # "overpay the mortgage or put it in stocks and shares? which will make me more money?"
+        r"\b(?:should|shall|would) (?:i|we)\b.{0,80}\b(?:stocks and shares|shares|stocks|funds?|invest\w*|"
+        r"crypto|bitcoin|pension|isa)\b.{0,80}\b(?:or|vs|versus|instead)\b"
+        r"|\bwhich (?:one )?(?:will|would) (?:make|earn|get) (?:me|us) (?:more|the most) (?:money|return)",
         r"\b(?:investment|financial|investing|stock|share|crypto|pension|isa) advice\b",
         r"\b(?:should|shall|would you|do you recommend|is it (?:a )?(?:good|wise|smart|worth)|worth)\b.{0,40}"
         rf"\b(?:{_INVEST}|buy(?:ing)?|sell(?:ing)?|put(?:ting)?|move|moving|stick|hold(?:ing)?)\b"

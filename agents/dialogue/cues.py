@@ -407,6 +407,12 @@ _REQUEST_START = re.compile(
     re.IGNORECASE,
 )
 _MIN_PART_WORDS = 3
+# "...at the pub and when I went back it was gone": a clause of the story, not a question.
+_SUBORDINATE = re.compile(
+    r"^(?:when|while|after|before|because|as|since|once) (?:i|we|he|she|they) (?:went|came|got back|was|were|"
+    r"realised|realized|noticed|checked|looked|tried|arrived|woke|left|returned|opened|logged|got home|"
+    r"got there)\b"
+)
 # "...and I need to stop myself": the reason for the request before it, not a request of its own.
 _ABOUT_MYSELF = re.compile(
     r"^(?:(?:and|but|so|because|cos)\s+)*(?:i (?:need|want|have|got) to |i must |to )?(?:stop|help|control|"
@@ -443,7 +449,11 @@ def split_requests(text: str) -> list[str]:
     parts: list[str] = []
     for piece in pieces:
         words = normalise(piece)
-        starts_request = bool(_REQUEST_START.match(words)) and not _ABOUT_MYSELF.match(words)
+        starts_request = (
+            bool(_REQUEST_START.match(words))
+            and not _ABOUT_MYSELF.match(words)
+            and not _SUBORDINATE.match(words)
+        )
         pronoun = _REFERS_BACK.search(words)
         refers_back = bool(pronoun) and not _ANTECEDENT.search(words[: pronoun.start() if pronoun else 0])
         if parts and starts_request and len(words.split()) >= _MIN_PART_WORDS and not refers_back:
@@ -477,9 +487,15 @@ _PREFERENCE = re.compile(
 )
 
 
+# "The euro one is in my drawer at home": a statement about the request before it.
+_STATEMENT = re.compile(r"^(?:the|my|our) (?:\w+ ){0,3}(?:is|was|are|were|s)\b(?! (?:it|there|my|the)\b)")
+
+
 def _has_request(part: str) -> bool:
     """A part is a request of its own when it asks for something, not when it only tells ("I found it")."""
     words = normalise(part)
+    if _STATEMENT.match(words) and "?" not in part and not urgent_intent(part):
+        return False
     if _PREFERENCE.match(words) and "?" not in part:
         return False
     return bool(_REQUEST_START.match(words) or _ASKS.search(words) or "?" in part or urgent_intent(part))
