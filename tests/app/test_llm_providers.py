@@ -36,6 +36,13 @@ async def customers(database_url: str) -> list[dict[str, str]]:
     return rows
 
 
+@pytest.fixture
+def vendor_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The API keys the example files name (placeholders: the scripted server answers, not the vendors)."""
+    for key, value in FAKE_KEYS.items():
+        monkeypatch.setenv(key, value)
+
+
 def _headers(customer_id: str) -> dict[str, str]:
     token = issue_token(SECRET, subject=uuid.UUID(customer_id), kind="customer", ttl=timedelta(hours=1))
     return {"Authorization": f"Bearer {token}"}
@@ -64,10 +71,8 @@ async def test_mini_tier_answers_with_read_only_tools_for_the_signed_in_customer
     agent_assets: AgentAssets,
     customers: list[dict[str, str]],
     session: AsyncSession,
-    monkeypatch: pytest.MonkeyPatch,
+    vendor_keys: None,
 ) -> None:
-    for key, value in FAKE_KEYS.items():
-        monkeypatch.setenv(key, value)
     me, other = customers[0], customers[1]
     # The model even tries to name another customer: the tool layer refuses identity arguments.
     server = ScriptedModelServer(intents=["check_balance"], confidence=0.2, tool=("list_accounts", {}))
@@ -114,13 +119,11 @@ async def test_the_example_files_pay_for_triage_only_when_the_embedded_model_is_
     agent_assets: AgentAssets,
     customers: list[dict[str, str]],
     session: AsyncSession,
-    monkeypatch: pytest.MonkeyPatch,
+    vendor_keys: None,
 ) -> None:
     """As shipped, the example files start triage on the embedded model: a turn it is sure of sends no
     triage request to the vendor and costs nothing; an unsure one is classified by the vendor's nano model,
     recorded as the low_confidence rule."""
-    for key, value in FAKE_KEYS.items():
-        monkeypatch.setenv(key, value)
     vendor = config.split(".")[0]
     server = ScriptedModelServer(intents=["check_balance"] * 4)
     async for client in _client(settings, agent_assets, load_bundled_config(config), server):
@@ -155,10 +158,8 @@ async def test_ab_variant_is_assigned_sticky_and_stored(
     agent_assets: AgentAssets,
     customers: list[dict[str, str]],
     session: AsyncSession,
-    monkeypatch: pytest.MonkeyPatch,
+    vendor_keys: None,
 ) -> None:
-    for key, value in FAKE_KEYS.items():
-        monkeypatch.setenv(key, value)
     server = ScriptedModelServer(intents=[])
     roomy = settings.model_copy(update={"conversations_per_minute": 100})  # 40 new conversations at once
     async for client in _client(roomy, agent_assets, load_bundled_config("mixed.example"), server):
