@@ -75,6 +75,9 @@ async def auditor_signs_in(page: Page, server: Server) -> dict[str, Any]:
     await page.click("#bd-demo-form button[type=submit]")
     await expect(page.locator("#bd-who-name")).to_contain_text(auditor["full_name"])
     await expect(page.locator("#bd-chain")).to_contain_text("Audit log verified", timeout=30_000)
+    # Signing in ends with the first search and focus on the filters' heading; a test that moves focus before
+    # then (a loaded machine makes the search late) would have it taken back.
+    await expect(page.locator("#bd-filters-title")).to_be_focused(timeout=30_000)
     return auditor
 
 
