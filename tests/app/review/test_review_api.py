@@ -272,3 +272,20 @@ async def test_review_export_neutralises_notes(client: httpx.AsyncClient, sessio
     assert lines[1]["note"] == note  # JSON keeps the text exactly
     only = (await client.get("/v1/review/export", params={"severity": "medium"}, headers=h)).text.splitlines()
     assert [json.loads(line)["record"] for line in only] == ["finding"]
+
+
+async def test_a_seed_that_reads_as_a_card_number_is_a_clear_422_not_a_500(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    """Found by the API fuzzer: a 14-digit seed went into the audit log, where it read as a card number and
+    the card-number guard refused the row (a 500). Seeds are at most 10 digits, like the ones drawn here."""
+    auditor = await make_staff(session, role=StaffRole.auditor, name="Ann Auditor")
+
+    r = await client.post(
+        "/v1/review/samples",
+        json={"method": "random", "size": 2, "seed": 15402752104126, "filters": {"status": "handed_off"}},
+        headers=auth(auditor),
+    )
+
+    assert r.status_code == 422, r.text
+    assert "seed" in r.text
