@@ -141,6 +141,15 @@ _OTHER_THINGS = re.compile(
 )
 
 
+async def own_recurring(banking: BankingPort) -> list[RecurringPaymentView]:
+    """The customer's direct debits, standing orders and scheduled payments, in that order."""
+    return [
+        *await banking.list_direct_debits(),
+        *await banking.list_standing_orders(),
+        *await banking.list_scheduled_payments(),
+    ]
+
+
 async def cancel_by_payee(text: str, banking: BankingPort) -> str | None:
     """The cancel procedure for a request that names a payee or reference but not the kind of payment:
     the kind of the customer's one active direct debit, standing order or scheduled payment it names."""
@@ -150,11 +159,7 @@ async def cancel_by_payee(text: str, banking: BankingPort) -> str | None:
     named = named_words(text)
     if not named:
         return None
-    found: list[RecurringPaymentView] = [
-        *await banking.list_direct_debits(),
-        *await banking.list_standing_orders(),
-        *await banking.list_scheduled_payments(),
-    ]
+    found: list[RecurringPaymentView] = await own_recurring(banking)
     kinds = {item.kind for item in found if matches_words(item, named)}
     return f"cancel_{kinds.pop()}" if len(kinds) == 1 else None
 
@@ -186,11 +191,7 @@ async def names_recurring(text: str, banking: BankingPort) -> bool:
     named = named_words(text) - _GENERIC_PAYEE_WORDS
     if not named:
         return False
-    found: list[RecurringPaymentView] = [
-        *await banking.list_direct_debits(),
-        *await banking.list_standing_orders(),
-        *await banking.list_scheduled_payments(),
-    ]
+    found: list[RecurringPaymentView] = await own_recurring(banking)
     return any(matches_words(item, named) for item in found)
 
 
@@ -207,11 +208,7 @@ async def recurring_by_payee(text: str, frame: Mapping[str, Any], banking: Banki
     named = named_words(text) - _GENERIC_PAYEE_WORDS
     if not named:
         return False
-    found: list[RecurringPaymentView] = [
-        *await banking.list_direct_debits(),
-        *await banking.list_standing_orders(),
-        *await banking.list_scheduled_payments(),
-    ]
+    found: list[RecurringPaymentView] = await own_recurring(banking)
     return any(matches_words(item, named) for item in found)
 
 
@@ -227,11 +224,7 @@ async def _history_of_shown(frame: Mapping[str, Any], banking: BankingPort) -> s
     """The words for the spending procedure that list the recent payments to the one recurring payment the
     last answer was about, or None when it was about several or none."""
     named = named_words(str(frame.get("text", ""))) - _GENERIC_PAYEE_WORDS
-    found: list[RecurringPaymentView] = [
-        *await banking.list_direct_debits(),
-        *await banking.list_standing_orders(),
-        *await banking.list_scheduled_payments(),
-    ]
+    found: list[RecurringPaymentView] = await own_recurring(banking)
     payees = {item.payee_name for item in found if matches_words(item, named)}
     if len(payees) != 1:
         return None
