@@ -422,6 +422,12 @@ _ABOUT_MYSELF = re.compile(
 _REFERS_BACK = re.compile(
     r"(?<!\bat )(?<!\bof )(?<!\babout )\b(?:it|them|that one|this one|a new one|another one|a replacement)\b"
     r"(?!\s+(?:is|was|has|had))"
+    # "...a card payment for 18.95 as well. can you dispute that": "that" ending the request is the thing
+    # just described.
+    r"|\b(?:dispute|challenge|contest|refund|freeze|block|cancel|stop|report) (?:that|this|those)"
+    r"(?: (?:for me|please|pls|too|as well))?$"
+    # "...never turned up, 29.16. can you get my money back": the money of the story just told.
+    r"|\b(?:get|claim|want) (?:me )?(?:my|the|our) (?:money|cash) back(?: (?:for me|please|pls))?$"
 )
 
 
@@ -567,13 +573,17 @@ def asks_for_number(text: str) -> bool:
     return bool(_ASKS_FOR_NUMBER.search(text))
 
 
-# "can you dispute it", "please raise a dispute for me": the dispute asked for in plain words.
+# "can you dispute it", "please raise a dispute for me", "can you challenge it", "can you get my money
+# back": the dispute asked for in plain words.
+_DISPUTE_VERB = r"(?:dispute|challenge|contest|chargeback|charge back)"
 _DISPUTE_REQUEST = re.compile(
-    r"\b(?:can|could|would|will) you (?:please )?"
-    r"(?:(?:raise|open|start|file|log|lodge|put in|make) (?:a |an )?)?dispute\b"
-    r"|\bdispute (?:it|this|that|them|the (?:payment|charge|transaction|order))\b"
+    r"\b(?:can|could|would|will) (?:you|i|we) (?:please )?(?:help me )?"
+    rf"(?:(?:(?:raise|open|start|file|log|lodge|put in|make) (?:a |an )?)?{_DISPUTE_VERB}\b"
+    r"|(?:get|claim|win) (?:me )?(?:my|the|our|me) (?:money|cash) back\b"
+    r"|(?:get|claim) (?:it|that|this|them) (?:back|refunded)\b)"
+    rf"|\b{_DISPUTE_VERB} (?:it|this|that|them|the (?:payment|charge|transaction|order))\b"
     r"|\b(?:raise|open|start|file|lodge) (?:a |an )?(?:dispute|chargeback)\b"
-    r"|\bi (?:want|need|would like|d like) to dispute\b"
+    rf"|\bi (?:want|need|would like|d like) to {_DISPUTE_VERB}\b"
 )
 
 
