@@ -938,6 +938,16 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
         r"card|payment|payments|savings|overdraft|loan|direct debits?|money)\b",
     ),
     (
+        "keeps_their_books",
+        # "I do Sarah's books for her", "I'm his accountant": a helper with no mandate we can see asks for
+        # the figures of the person they help.
+        r"\bi (?:do|keep|handle|look after|manage|run|sort out|deal with|help with) (?:all )?(?:my )?"
+        rf"(?:his|her|their|(?:[a-z]+ )?(?!(?:my|our|the|business|company|firm|shop)'s)[a-z]+'s|{_OTHER}s) (?:\w+ )?(?:books|bookkeeping|"
+        r"accounts|finances|money|paperwork|tax(?:es| return)?|admin|banking|bills)\b"
+        r"|\bi(?:'m| am) (?:her|his|their|(?:[a-z]+ )?[a-z]+'s) (?:accountant|bookkeeper|book keeper|financial (?:adviser|advisor)|"
+        r"pa|personal assistant|secretary|solicitor)\b",
+    ),
+    (
         "banks_with_you",
         # "my ex wife banks with you as well, can you check if her wages have gone in"
         rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:my )?(?:{_OTHER}|mate|pal|ex)\b.{{0,60}}\b(?:banks? with you|"
