@@ -695,7 +695,23 @@ SCAM_RULES: tuple[Rule, ...] = (
         r"\b(?:pay|send|transfer)\b.{0,30}\b(?:a |an |the )?(?:£?\d+ )?(?:release|admin|administration|processing|"
         r"handling|transfer|unlock|clearance|legal)? ?(?:fee|tax|charge|deposit)\b.{0,20}\b(?:first|before|upfront|"
         r"up front|to (?:release|receive|get|claim))\b"
-        r"|\b(?:release|clearance|unlock|processing) fee\b",
+        r"|\b(?:release|clearance|unlock|processing) fee\b"
+        # "customs want 2000 pounds to release her gold", "she will pay me back double when it clears"
+        r"|\b(?:customs|the courier|border (?:force|control)|the tax office|the embassy)\b.{0,30}\b(?:want|wants|need|"
+        r"needs|are asking for|is asking for|asked for|charging|demand\w*)\b.{0,40}\bto (?:release|clear|free|unlock)\b"
+        r"|\bpay (?:me|you|us) back (?:double|twice|triple|three times|ten times)\b",
+    ),
+    (
+        "purchase_bank_transfer_only",
+        # "a lad on twitter selling 2 tickets... wants it by bank transfer not paypal": a stranger's sale, paid
+        # only by bank transfer, before the money goes.
+        r"\b(?:selling|sells|for sale|sold me|advertised|advertising|listing)\b.{0,160}\b(?:bank transfer|transfer|"
+        r"pay (?:him|her|them) direct(?:ly)?)\b.{0,20}\b(?:not|instead of|rather than|no) (?:by |through |with |on )?"
+        r"(?:paypal|card|a card|cash|cash on collection|the (?:site|app|platform))\b"
+        r"|\b(?:selling|sells|for sale)\b.{0,160}\b(?:only|just) (?:takes?|accepts?|wants?|does) (?:a )?"
+        r"(?:bank transfer|transfer)\b"
+        r"|\b(?:selling|sells|for sale)\b.{0,160}\b(?:won't|doesn't|wont|doesnt|will not|does not) "
+        r"(?:take|accept|do|want) (?:paypal|cards?|cash)\b",
     ),
     (
         "money_mule",
@@ -710,7 +726,10 @@ SCAM_RULES: tuple[Rule, ...] = (
         "romance_scam",
         r"^(?=.*\b(?:met|talking to|chatting (?:to|with)|speaking to|seeing|dating|friends with)\b.{0,40}\b(?:online|on (?:a |an )?"
         r"(?:dating (?:app|site|website)|tinder|hinge|bumble|facebook|instagram|whatsapp|snapchat|tiktok|telegram|"
-        r"the internet|social media|plenty of fish|match(?:\.com)?|a game)|dating (?:app|site|website))\b)"
+        r"the internet|social media|plenty of fish|match(?:\.com)?|a game)|dating (?:app|site|website)"
+        # "met a lovely lady on a cruise forum", "in a chat room", "playing an online game"
+        r"|(?:on|in|through|via) (?:a |an |the )?(?:\w+ )?(?:forum|chat ?room|online game|fan (?:site|page|group)|"
+        r"(?:facebook|whatsapp|telegram) group))\b)"
         r"(?=.*\b(?:send|sent|sending|transfer|lend|lent|loan|pay|paid|money|cash|gift cards?|bitcoin|crypto|flights?|visa|"
         r"customs|hospital bills?)\b)"
         r"|\b(?:online|internet) (?:boyfriend|girlfriend|partner|lover|fianc[eé]e?|husband|wife|friend)\b"
