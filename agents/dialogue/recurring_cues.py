@@ -217,6 +217,13 @@ _CHANGED = re.compile(
     r"\b(?:gone up|go up|went up|gone down|go down|went down|increase\w*|decrease\w*|changed?|risen|rise|"
     r"more than (?:before|usual|last time)|always (?:the same|been)|same every)\b"
 )
+# The stronger cues of a changed amount: "change" alone is too often "change the date".
+_AMOUNT_CHANGED = re.compile(
+    r"\b(?:gone up|go up|went up|goes up|gone down|go down|went down|increased?|decreased?|risen|"
+    r"more than (?:before|usual|last time)|(?:the )?same (?:every|each) (?:month|time|week)|"
+    r"always (?:the same|been)|vary|varies|different (?:amount|each|every)|same amount|"
+    r"put (?:it|the price|their prices?) up)\b"
+)
 HISTORY_PAYMENTS = 6
 
 
@@ -228,7 +235,7 @@ async def _history_of_shown(frame: Mapping[str, Any], banking: BankingPort) -> s
     payees = {item.payee_name for item in found if matches_words(item, named)}
     if len(payees) != 1:
         return None
-    return f"my last {HISTORY_PAYMENTS} payments at {payees.pop()}"
+    return f"my last {HISTORY_PAYMENTS} payments at {payees.pop()} (has the amount changed?)"
 
 
 _NEXT_ONE = re.compile(r"\b(?:next one|next|the one before|one before|before that)\b")
@@ -248,6 +255,12 @@ async def recurring_request(
     if frame.get("procedure") == "income" and _NEXT_ONE.search(normalise(text)):
         # "when's the next one due" right after the salary was shown: the next salary, not every bill.
         return "income", f"{text} (my salary)"
+    words = normalise(text)
+    if _AMOUNT_CHANGED.search(words) and not _CANCEL.search(words):
+        # "has my octopus direct debit gone up?", "is the mortgage the same every month": the payments to
+        # the one it names, over time (before the list of mandates, which only shows the latest amount).
+        if history := await _history_of_shown({"text": text}, banking):
+            return "spending", history
     if intent := recurring_intent(text):
         if (
             intent == "recurring_payments"

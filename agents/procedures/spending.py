@@ -15,6 +15,7 @@ never a recommendation.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -110,6 +111,34 @@ def _line(t: TransactionView) -> str:
     status = "" if t.status == "posted" else f" ({t.status})"
     amount = format_money(abs(t.amount_minor), t.currency)
     return f"- {format_day(day_of(t.booked_at))}: {clean_name(t.merchant)}, {amount}{status}"
+
+
+# "has it gone up?", "(has the amount changed?)" added by the recurring cues: the trend is the answer.
+_ASKS_CHANGE = re.compile(
+    r"\b(?:gone up|went up|gone down|went down|increased?|decreased?|risen|changed?|the same|same amount|"
+    r"vary|varies)\b"
+)
+
+
+def _trend(shown: list[TransactionView]) -> str:
+    """For several payments to one payee (newest first): whether the amount stayed the same, so "has it gone
+    up?" and "is it the same every month?" get their answer, not only the list."""
+    payees = {t.merchant.lower() for t in shown}
+    if len(shown) < 2 or len(payees) != 1 or len({t.currency for t in shown}) != 1:
+        return ""
+    newest, oldest = shown[0], shown[-1]
+    if len({abs(t.amount_minor) for t in shown}) == 1:
+        amount = format_money(abs(newest.amount_minor), newest.currency)
+        return f"\nAll {len(shown)} were the same amount, {amount}: it hasn't changed in that time."
+    before = format_money(abs(oldest.amount_minor), oldest.currency)
+    now = format_money(abs(newest.amount_minor), newest.currency)
+    direction = "gone up" if abs(newest.amount_minor) > abs(oldest.amount_minor) else "gone down"
+    if abs(newest.amount_minor) == abs(oldest.amount_minor):
+        return f"\nThe amount has varied; the latest, {now}, is the same as the oldest shown."
+    return (
+        f"\nThe amount has {direction}: {before} on {format_day(day_of(oldest.booked_at))}, "
+        f"{now} on {format_day(day_of(newest.booked_at))}."
+    )
 
 
 def _sums(rows: list[TransactionView]) -> dict[str, int]:
@@ -309,6 +338,7 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
                 if q.limit is None or len(shown) >= q.limit
                 else f" (there {'is' if len(shown) == 1 else 'are'} only {len(shown)})"
             ),
+            trend=_trend(shown) if _ASKS_CHANGE.search(run.text.lower()) else "",
         )
         return run.answer("last_n", facts)
 
