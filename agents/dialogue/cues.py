@@ -173,7 +173,9 @@ _QUESTION = re.compile(
     r"(?:is|are) (?:my|the))\b"
 )
 _CARD_STATE = re.compile(
-    r"\b(?:active|activated|frozen|froze|blocked|locked|working|work|works|still work|valid|cancelled|"
+    # "signed off work", "at work": the job, not whether the card works.
+    r"\b(?:active|activated|frozen|froze|blocked|locked|working|(?<!off )(?<!at )(?<!from )(?<!to )(?<!of )"
+    r"(?<!for )work|works|still work|valid|cancelled|"
     r"canceled|usable|switched on|on or off|status|ok|okay|fine|alright|good to use|safe to use|"
     r"freeze (?:work|go through|done)|went through|"
     r"go through|done|sorted)\b"

@@ -25,8 +25,10 @@ from typing import Any
 
 from agents.dialogue.cues import normalise, urgent_intent
 from agents.ports import BankingPort, RecurringPaymentView, TransactionQuery
+from agents.procedures.money import format_money
 from agents.procedures.recurring import kinds_asked, matches_words, named_words
 from agents.procedures.textparse import parse_ordinal
+from agents.tools.views import clean_name
 
 _CANCEL = re.compile(
     r"\b(?:can(?:c[ae]l+|cle|el)\w*|stop\w*|end(?! of\b)(?<!the end)|terminate|remove|delete|get rid of|"
@@ -236,6 +238,23 @@ async def _history_of_shown(frame: Mapping[str, Any], banking: BankingPort) -> s
     if len(payees) != 1:
         return None
     return f"my last {HISTORY_PAYMENTS} payments at {payees.pop()} (has the amount changed?)"
+
+
+async def named_recurring_amount(text: str, banking: BankingPort) -> str | None:
+    """The amount of the one regular payment the message names ("enough for the mortgage on Monday"), with its
+    payee, or None when it names none or several."""
+    named = named_words(text) - _GENERIC_PAYEE_WORDS
+    if not named:
+        return None
+    found = [
+        item
+        for item in await own_recurring(banking)
+        if item.status == "active" and matches_words(item, named)
+    ]
+    if len({item.payee_name for item in found}) != 1:
+        return None
+    item = found[0]
+    return f"{format_money(item.amount_minor, item.currency)} to {clean_name(item.payee_name)}"
 
 
 _NEXT_ONE = re.compile(r"\b(?:next one|next|the one before|one before|before that)\b")

@@ -22,7 +22,12 @@ from agents.dialogue.cues import (
     urgent_intent,
     was_stolen,
 )
-from agents.dialogue.recurring_cues import gone_out_request, names_recurring, recurring_request
+from agents.dialogue.recurring_cues import (
+    gone_out_request,
+    named_recurring_amount,
+    names_recurring,
+    recurring_request,
+)
 from agents.dialogue.spending_cues import referred_amount, spending_intent
 from agents.nodes.assist import urgent_turn
 from agents.nodes.common import emit_step, today_of
@@ -360,7 +365,8 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         flow, why = "procedure", f"has it gone out -> {gone[0]}"
         update.update(procedure=gone[0], procedure_intent=gone[0], slots={}, text=gone[1])
     elif (
-        (recurring := await recurring_request(text, state.get("frame") or {}, runtime.context.banking))
+        spending_intent(text) != "affordability"  # "enough for the tv licence coming out?": checked below
+        and (recurring := await recurring_request(text, state.get("frame") or {}, runtime.context.banking))
         and recurring[0] != active
         and recurring[0] in procedures
     ):
@@ -407,6 +413,12 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         update.update(procedure=money, procedure_intent=money, slots={})
         if money == "affordability" and (owed := referred_amount(text, state.get("frame") or {})):
             update["text"] = f"{text} ({owed})"  # "enough to cover it": the payment just shown
+        elif (
+            money == "affordability"
+            and parse_amount(text)[0] is None
+            and (owed := await named_recurring_amount(text, runtime.context.banking))
+        ):
+            update["text"] = f"{text} ({owed})"  # "enough for the mortgage on Monday": its amount
     elif (
         (not tri.get("confident") or (intent == "payment_status" and not strong))
         and "recent_transactions" in procedures
