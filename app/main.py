@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import QueuePool
+from threadpoolctl import threadpool_limits
 
 from agents.models.variants import assign_variant
 from agents.ports import TurnAgent
@@ -81,6 +82,9 @@ def create_app(
 
             await stack.enter_async_context(periodic_checkpoints(settings, app.state.session_factory))
             loaded = assets if assets is not None else await asyncio.to_thread(load_assets, settings)
+            # A turn's linear algebra is tiny (one triage vector); OpenBLAS's extra threads would spin-wait
+            # after every call and burned more CPU than the turn itself (bench/README.md, 3 Dec).
+            threadpool_limits(limits=1, user_api="blas")
             app.state.assign_variant = lambda cid: assign_variant(cid, loaded.gateway_config)
             limits = TurnLimits(
                 turns_per_minute=settings.rate_limit_per_minute,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 import pytest
 
@@ -55,3 +56,22 @@ def test_the_simulated_latency_setting_reaches_the_local_provider(monkeypatch: p
     assert load_assets(settings).gateway_config.providers["local"].simulated_latency_ms == 2000
     monkeypatch.delenv("BANKDESK_SIMULATED_LATENCY_MS")
     assert Settings(env="test", secret_key=SECRET).simulated_latency_ms is None
+
+
+async def test_a_served_app_runs_blas_on_one_thread(settings: Any, agent_assets: Any) -> None:
+    """OpenBLAS's spare threads spin-wait after each call: with them a turn cost about twice its CPU."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from app.main import create_app
+
+    def blas_threads() -> set[int]:
+        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+    before = threadpool_limits(limits=2, user_api="blas")
+    try:
+        assert blas_threads() == {2}
+        application = create_app(settings, assets=agent_assets)
+        async with application.router.lifespan_context(application):
+            assert blas_threads() == {1}
+    finally:
+        before.restore_original_limits()
