@@ -26,6 +26,7 @@ from typing import Any
 from agents.dialogue.cues import normalise, urgent_intent
 from agents.ports import BankingPort, RecurringPaymentView, TransactionQuery
 from agents.procedures.money import format_money
+from agents.procedures.queries import parse_period
 from agents.procedures.recurring import kinds_asked, matches_words, named_words
 from agents.procedures.textparse import parse_ordinal
 from agents.tools.views import clean_name
@@ -183,6 +184,10 @@ _ALREADY_WENT = re.compile(
 _GENERIC_PAYEE_WORDS = frozenset(
     "card cards credit debit account accounts northbank easy saver savings new".split()
 )
+# "my monthly transfer into savings": savings named as where a regular payment goes, not as an account.
+_INTO_SAVINGS = re.compile(
+    r"\b(?:transfer|payment|standing order|top ?up)s? (?:in)?to (?:my |the )?(?:savings|saver)\b"
+)
 # A follow-up that names one of the payments just listed ("which of those is the rent").
 FOLLOW_UP_WORDS = 10
 
@@ -328,8 +333,23 @@ async def recurring_request(
 _GONE_OUT = re.compile(
     r"\b(?:has|have|did|is|was)\b.{0,40}\b(?:gone out|come out|went out|came out|been taken|"
     r"taken (?:their|the|its|my)? ?(?:money|payment|cash)?|took (?:their|the|its|my)? ?(?:money|payment)|"
-    r"been paid|been collected|collected|left (?:my|the) account|gone through)\b"
+    r"been paid|been collected|collected|left (?:my|the) account|gone through|go through|went through|"
+    r"go out|come off|gone off)\b"
 )
+
+
+def _named_period(text: str, today: date) -> tuple[str, str, str] | None:
+    """The words, first and last ISO day of a past period the message names ("in October", "last month"),
+    or None (this month is the default)."""
+    period, rest = parse_period(text, today)
+    if period is None or period.since is None or period.since >= today.replace(day=1):
+        return None
+    start = next((i for i, (a, b) in enumerate(zip(text, rest, strict=False)) if a != b), None)
+    if start is None or len(rest) != len(text):
+        return None
+    end = len(text) - next(i for i, (a, b) in enumerate(zip(text[::-1], rest[::-1], strict=False)) if a != b)
+    until = period.until or today
+    return text[start:end].strip(), period.since.isoformat(), until.isoformat()
 
 
 async def gone_out_request(text: str, today: date, banking: BankingPort) -> tuple[str, str] | None:
@@ -339,6 +359,8 @@ async def gone_out_request(text: str, today: date, banking: BankingPort) -> tupl
     if not words or not _GONE_OUT.search(words) or _DISPUTE.search(words) or _CANCEL.search(words):
         return None
     named = named_words(text) - _GENERIC_PAYEE_WORDS
+    if _INTO_SAVINGS.search(words):
+        named.add("savings")  # "did my monthly transfer into savings go through": the one to the saver
     if not named:
         return None
     found = [
@@ -350,12 +372,21 @@ async def gone_out_request(text: str, today: date, banking: BankingPort) -> tupl
     if len(payees) != 1:
         return None
     payee = payees.pop()
-    since = today.replace(day=1).isoformat()
+    words, since, until = "this month", today.replace(day=1).isoformat(), None
+    if past := _named_period(text, today):
+        # "did the savings transfer go through in October": that month's payment, not this month's.
+        words, since, until = past
+    query = TransactionQuery(merchant=payee, since=since, until=until, limit=5)
     paid = [
-        t
-        for t in await banking.find_transactions(TransactionQuery(merchant=payee, since=since, limit=5))
-        if t.amount_minor < 0 and t.status != "reversed"
+        t for t in await banking.find_transactions(query) if t.amount_minor < 0 and t.status != "reversed"
     ]
     if paid:
-        return "spending", f"my payments at {payee} this month"
+        if any(item.kind == "standing_order" for item in found):
+            # "Northbank Easy Saver" would read as the account to search: the account it is paid from is.
+            last4 = {a.id: a.number_last4 for a in await banking.list_accounts()}.get(found[0].account_id)
+            if last4:
+                words = f"{words} from my account ending {last4}"
+            # A transfer to one's own savings is not spending (totals leave those out): the payment itself.
+            return "recent_transactions", f"my payments at {payee} {words}"
+        return "spending", f"my payments at {payee} {words}"
     return "recurring_payments", f"my payments to {payee}"

@@ -219,10 +219,19 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
     kinds = kinds_asked(run.text)
     found = {kind: await run.recurring(kind) for kind in kinds}
     what = " and ".join(f"{LABELS[k]}s" for k in kinds) if len(kinds) < len(KINDS) else "regular payments"
-    if (period := parse_upcoming(run.text, run.today)) is not None:
+    named = named_words(run.text)
+    period = parse_upcoming(run.text, run.today)
+    if period is not None and any(
+        matches_words(i, named) and not period.contains(i.next_date)
+        for items in found.values()
+        for i in items
+    ):
+        # "Is the Nationwide direct debit still active? Need to be sure before the 27th": the date is the
+        # customer's deadline, not a filter that would hide the very payment they name.
+        period = None
+    if period is not None:
         found = {kind: [i for i in items if period.contains(i.next_date)] for kind, items in found.items()}
         what += f" due {period.words} ({format_day(period.since)} to {format_day(period.until)})"
-    named = named_words(run.text)
     everything = [item for items in found.values() for item in items]
     picked = [item for item in everything if matches_words(item, named)]
     if asks_total(run.text) and everything and (len(picked) != 1):
