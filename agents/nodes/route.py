@@ -228,8 +228,10 @@ _NOT_A_SHOP = frozenset(
     one other another more older earlier before after then too also please thanks thank ok okay cheers so now
     card cards account accounts total altogether much many is was were do did any show me then biggest
     smallest largest last latest first second third there payments payment spending spend spent
+    place shop store restaurant joint spot
     """.split()
 )
+# "and that trattoria place?": the kind of venue is not part of the shop's name.
 _SHOP_WORDS_MAX = 3
 
 
