@@ -25,7 +25,15 @@ from app.conversations.schemas import (
     MessageOut,
     TurnOut,
 )
-from app.deps import Credentials, CurrentCustomer, EventsDep, SessionDep, SessionFactoryDep, SettingsDep
+from app.deps import (
+    Credentials,
+    CurrentCustomer,
+    EventsDep,
+    SessionDep,
+    SessionFactoryDep,
+    SettingsDep,
+    TurnCustomer,
+)
 from app.errors import Unprocessable
 from app.web.sse import last_event_id, sse
 
@@ -293,7 +301,7 @@ async def post_message(
     conversation_id: uuid.UUID,
     body: MessageIn,
     request: Request,
-    customer: CurrentCustomer,
+    customer: TurnCustomer,
     settings: SettingsDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
     accept: Annotated[str | None, Header()] = None,
@@ -325,7 +333,7 @@ async def confirm(
     conversation_id: uuid.UUID,
     body: ConfirmIn,
     request: Request,
-    customer: CurrentCustomer,
+    customer: TurnCustomer,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:

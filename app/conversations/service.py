@@ -60,7 +60,7 @@ from app.conversations.checkpoints import TurnScopedSaver
 from app.conversations.checkpoints import Unread as _UnreadCheckpoint
 from app.conversations.schemas import MessageOut, TurnOut
 from app.db import transaction
-from app.errors import Conflict, NotFound, RateLimited
+from app.errors import Conflict, NotFound, RateLimited, Unauthorized
 from app.events.bus import HANDOFFS_TOPIC, EventBus, conversation_topic
 from app.faults import crash_point
 from app.handoffs.service import notes_for_assistant, open_handoff
@@ -234,7 +234,9 @@ async def _lock_customer(
     query = select(Customer.id)
     if without_waiting_for_disk and session.get_bind().dialect.name == "postgresql":
         query = select(Customer.id, func.set_config("synchronous_commit", "off", True))
-    await session.execute(query.where(Customer.id == customer_id).with_for_update(key_share=True))
+    locked = await session.execute(query.where(Customer.id == customer_id).with_for_update(key_share=True))
+    if locked.first() is None:  # the turn routes verify the token only: the row is checked here
+        raise Unauthorized("The token's subject no longer exists")
 
 
 async def _admissions_since(

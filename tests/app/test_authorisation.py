@@ -226,3 +226,34 @@ def test_issued_tokens_carry_the_audience_of_their_kind_and_refuse_long_lifetime
     assert timedelta(hours=12) <= MAX_TOKEN_LIFETIME <= timedelta(hours=24)
     with pytest.raises(ValueError, match="lifetime"):
         issue_token(SECRET, subject=subject, kind="customer", ttl=MAX_TOKEN_LIFETIME + timedelta(seconds=1))
+
+
+async def test_a_valid_token_for_a_customer_who_no_longer_exists_cannot_start_a_turn(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    """The turn routes check the token's signature only and leave the customer's row to admission (one round
+    trip fewer a turn): a signed token whose subject is gone must still be refused there, storing nothing."""
+    from sqlalchemy import func, select
+
+    from app.models import Message, TurnAdmission
+
+    owner = await make_customer(session, name="Owner")
+    conversation = await make_conversation(session, customer=owner)
+    owner_headers, conversation_id = auth(owner), conversation.id
+    ghost = issue_token(SECRET, subject=uuid.uuid4(), kind="customer", ttl=timedelta(minutes=5))
+    headers = {"Authorization": f"Bearer {ghost}"}
+    for path, body in (("messages", {"content": "what's my balance?"}), ("confirm", {"decision": "yes"})):
+        r = await client.post(f"/v1/conversations/{conversation_id}/{path}", json=body, headers=headers)
+        assert r.status_code == 401, (path, r.text)
+        assert r.json()["detail"] == "The token's subject no longer exists"
+    staff = await make_staff(session, role=StaffRole.agent)
+    r = await client.post(f"/v1/conversations/{conversation_id}/messages", json=body, headers=auth(staff))
+    assert r.status_code == 403
+    assert await session.scalar(select(func.count()).select_from(Message)) == 0
+    assert await session.scalar(select(func.count()).select_from(TurnAdmission)) == 0
+    await session.rollback()  # SQLite: the test's read must not hold the write lock the turn needs
+    # The owner's own token still works.
+    r = await client.post(
+        f"/v1/conversations/{conversation_id}/messages", json={"content": "balance?"}, headers=owner_headers
+    )
+    assert r.status_code == 201, r.text
