@@ -261,6 +261,10 @@ _DID_YOU_ACT = re.compile(
     r"(?:you|it|that|the card|my card|the (?:visa|mastercard)|my (?:visa|mastercard)) "
     r"(?:been |got |get |actually |really )?(?:block|blocked|freeze|froze|frozen|lock|locked|stop|stopped|"
     r"unfreeze|unfrozen|unblock|unblocked)\b"
+    # "...refused in a bar last night, bit mortifying tbh. did you block it?": the question ending a story.
+    r"|\b(?:did|have|has) (?:you|u|ya|northbank|the bank) (?:guys )?"
+    r"(?:block|blocked|freeze|froze|frozen|lock|locked) "
+    r"(?:it|my card|the card|my (?:visa|mastercard|debit card|credit card))$"
 )
 
 
@@ -428,6 +432,10 @@ _REFERS_BACK = re.compile(
     # just described.
     r"|\b(?:dispute|challenge|contest|refund|freeze|block|cancel|stop|report) (?:that|this|those)"
     r"(?: (?:for me|please|pls|too|as well))?$"
+    # "...it said the name doesn't match. What does that mean?": a question about what was just said.
+    r"|^(?:so |and |but )?(?:what (?:does|did|do) (?:that|this) mean|"
+    r"why (?:is|was|did|does|would) (?:that|this)|how come|"
+    r"(?:is|was) (?:that|this) (?:normal|right|ok|okay|safe|a problem|bad|a scam|usual))\b"
     # "...never turned up, 29.16. can you get my money back": the money of the story just told.
     r"|\b(?:get|claim|want) (?:me )?(?:my|the|our) (?:money|cash) back(?: (?:for me|please|pls))?$"
 )

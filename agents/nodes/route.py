@@ -472,6 +472,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
             # "what's the most cash I can take out in a day": a question the help centre answers well is
             # answered, rather than asked back.
             flow, why = "kb_answer", "low confidence, but a help-centre section matches well"
+            update["low_confidence_streak"] = 0  # answered: not a turn the agent failed to understand
         else:
             flow, why = "clarify", "low confidence"
     elif intent == "human_request" and asks_for_number(text):

@@ -441,7 +441,10 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
         (
             "mental_health",
             r"\b(?:mental health|depression|depressed|anxiety disorder|bipolar|ptsd|schizophrenia|"
-            r"eating disorder|severe anxiety|panic disorder|mental illness)\b",
+            r"eating disorder|severe anxiety|panic disorder|mental illness)\b"
+            # "i get really bad anxiety on the phone, like panic attacks": a condition the customer lives with
+            r"|\b(?:i (?:get|have|suffer (?:from|with)|struggle with|live with)|gives? me|(?:i'm|i am|im) prone to) "
+            r"(?:really |very |quite |bad |severe |terrible |awful |crippling )*(?:anxiety|panic attacks?)\b",
         ),
         (
             "disability",
@@ -519,7 +522,8 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
         ),
         (
             "panic",
-            r"\bpanick(?:ing|ed)\b|\bpanic attacks?\b|\bin (?:a )?(?:total |complete )?panic\b|\bfreaking out\b",
+            r"\bpanick(?:ing|ed)\b|(?<!\blike )(?<!\bget )(?<!\bhave )(?<!\bfrom )(?<!\bwith )\bpanic attacks?\b"
+            r"|\bin (?:a )?(?:total |complete )?panic\b|\bfreaking out\b",
         ),
         (
             "afraid",
@@ -870,9 +874,10 @@ MISTAKEN_BLOCK_RULES: tuple[Rule, ...] = (
         r"^(?=.*\b(?:declined|refused|rejected|stopped working|not working|won't work|doesn't work)\b)"
         r"(?=.*\b(?:have|did|has) (?:you|u|ya|the bank|northbank) (?:\w+ )?(?:blocked|froze|frozen|locked|stopped|"
         r"suspended|cancell?ed)\b)"
-        r"(?=.*\b(?:abroad|holiday|hotel|airport|overseas|no other way to pay|no (?:other )?money|only card|stranded|"
-        r"stuck|in (?:spain|france|italy|portugal|greece|turkey|the us|america|dubai|[a-z]+ (?:on|for) (?:holiday|"
-        r"work))|i'?m in [a-z]+)\b)",
+        # Being abroad alone is not it ("im in lisbon... declined, was so embarrassing. have you blocked it??" is a
+        # question about the card's state, answered with it): being left without a way to pay is.
+        r"(?=.*\b(?:no other way to pay|no (?:other )?(?:money|cash|card)|only card|stranded|stuck|can't pay for|"
+        r"cannot pay for|can't get home|cannot get home)\b)",
     ),
 )
 
