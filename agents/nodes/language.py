@@ -33,6 +33,7 @@ from agents.safety.language import (
     is_foreign,
     mixed_english_part,
 )
+from agents.safety.spending_words import spending_in_english
 from agents.state import AgentState
 
 FLOW = "language"
@@ -49,6 +50,8 @@ class Wording:
     mixed_note: str
     balance_note: str
     """Before the balances answered offline for a message in this language that asks only for them."""
+    spending_note: str
+    """Before a spending total answered offline for a spending question in this language."""
 
 
 WORDING: dict[str, Wording] = {
@@ -67,6 +70,10 @@ WORDING: dict[str, Wording] = {
             "Solo puedo ayudarle en inglés, pero aquí tiene su saldo; si lo prefiere, pida hablar con una"
             " persona."
         ),
+        spending_note=(
+            "Solo puedo ayudarle en inglés, pero aquí tiene lo que ha gastado; si lo prefiere, pida hablar"
+            " con una persona."
+        ),
     ),
     "fr": Wording(
         disclosure="Je suis l'assistant d'intelligence artificielle de Northbank, pas une personne.",
@@ -83,6 +90,10 @@ WORDING: dict[str, Wording] = {
         balance_note=(
             "Je ne peux vous aider qu'en anglais, mais voici votre solde ; si vous le souhaitez, demandez"
             " à parler à un conseiller."
+        ),
+        spending_note=(
+            "Je ne peux vous aider qu'en anglais, mais voici ce que vous avez dépensé ; si vous le"
+            " souhaitez, demandez à parler à un conseiller."
         ),
     ),
     "de": Wording(
@@ -101,6 +112,10 @@ WORDING: dict[str, Wording] = {
             "Ich kann Ihnen nur auf Englisch helfen, aber hier ist Ihr Kontostand; wenn Sie möchten, "
             "bitten Sie um ein Gespräch mit einem Mitarbeiter."
         ),
+        spending_note=(
+            "Ich kann Ihnen nur auf Englisch helfen, aber hier sind Ihre Ausgaben; wenn Sie möchten, bitten"
+            " Sie um ein Gespräch mit einem Mitarbeiter."
+        ),
     ),
     "pl": Wording(
         disclosure="Jestem asystentem AI banku Northbank, a nie człowiekiem.",
@@ -117,6 +132,10 @@ WORDING: dict[str, Wording] = {
             "Mogę pomóc tylko po angielsku, ale oto saldo Twojego konta; jeśli wolisz, poproś o rozmowę z"
             " konsultantem."
         ),
+        spending_note=(
+            "Mogę pomóc tylko po angielsku, ale oto Twoje wydatki; jeśli wolisz, poproś o rozmowę z"
+            " konsultantem."
+        ),
     ),
     "pt": Wording(
         disclosure="Sou o assistente de inteligência artificial do Northbank, não uma pessoa.",
@@ -131,6 +150,10 @@ WORDING: dict[str, Wording] = {
         "inglês. Se preferir, peça para falar com um atendente.",
         balance_note=(
             "Só consigo ajudar em inglês, mas aqui está o seu saldo; se preferir, peça para falar com uma"
+            " pessoa."
+        ),
+        spending_note=(
+            "Só consigo ajudar em inglês, mas aqui está o que gastou; se preferir, peça para falar com uma"
             " pessoa."
         ),
     ),
@@ -150,6 +173,10 @@ WORDING: dict[str, Wording] = {
             "Posso aiutarla solo in inglese, ma ecco il suo saldo; se preferisce, chieda di parlare con "
             "una persona."
         ),
+        spending_note=(
+            "Posso aiutarla solo in inglese, ma ecco quanto ha speso; se preferisce, chieda di parlare con"
+            " una persona."
+        ),
     ),
     "nl": Wording(
         disclosure="Ik ben de AI-assistent van Northbank, geen mens.",
@@ -165,6 +192,10 @@ WORDING: dict[str, Wording] = {
         balance_note=(
             "Ik kan u alleen in het Engels helpen, maar hier is uw saldo; als u wilt, vraag dan om een "
             "medewerker."
+        ),
+        spending_note=(
+            "Ik kan u alleen in het Engels helpen, maar hier zijn uw uitgaven; als u wilt, vraag dan om een"
+            " medewerker."
         ),
     ),
 }
@@ -196,6 +227,10 @@ def screen_language(text: str, screening: dict[str, Any], settings: AgentSetting
         # The model reads the language itself; a request for a person stays a rule, as in English.
         return LanguageScreen(FLOW if HUMAN in cues else "", text)
     english = mixed_english_part(text)
+    if not cues - {BALANCE} and (spent := spending_in_english(text, language)):
+        # "combien j'ai dépensé chez Aldi depuis septembre ?": a spending total, not the balance ("combien
+        # j'ai" alone would be); the figures need no translation.
+        return LanguageScreen("", spent, WORDING[language].spending_note)
     if cues == {BALANCE}:
         # "wie viel Geld habe ich auf meinem Girokonto?": the figures need no translation; a note in the
         # customer's language says the assistant works in English and a person can be asked for.
