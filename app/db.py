@@ -5,6 +5,7 @@ The request (or the CLI command) owns the transaction: services only flush.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -63,7 +64,32 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(_AUTOCOMMIT_READS):
+            return  # a single read: SQLite runs it in its own snapshot, without the write lock
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+_AUTOCOMMIT_READS = "bankdesk_autocommit_reads"
+_READ_ENGINES: weakref.WeakKeyDictionary[Any, AsyncEngine] = weakref.WeakKeyDictionary()
+
+
+def read_engine(engine: AsyncEngine) -> AsyncEngine:
+    """The same engine and pool for single-statement reads outside a transaction.
+
+    A read that is one statement needs no transaction of its own: each statement sees what was committed
+    when it started, as it did in a transaction of its own. On Postgres the connection is in autocommit (a
+    client-side switch in psycopg: no BEGIN and no ROLLBACK round trip); on SQLite the read does not take the
+    write lock (``BEGIN IMMEDIATE``) every transaction takes, so it no longer queues behind writers. Never
+    for writes or for reads that must agree with each other.
+    """
+    derived = _READ_ENGINES.get(engine.sync_engine)
+    if derived is None:
+        if engine.dialect.name == "postgresql":
+            derived = engine.execution_options(isolation_level="AUTOCOMMIT")
+        else:
+            derived = engine.execution_options(**{_AUTOCOMMIT_READS: True})
+        _READ_ENGINES[engine.sync_engine] = derived
+    return derived
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

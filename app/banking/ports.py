@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from agents.ports import (
     AccountView,
@@ -32,7 +32,7 @@ from agents.ports import (
     TransactionView,
 )
 from app.audit.service import append_event
-from app.db import transaction
+from app.db import read_engine, transaction
 from app.faults import crash_point
 from app.models import (
     Account,
@@ -62,7 +62,7 @@ def _uuid(value: str) -> uuid.UUID | None:
         return None
 
 
-def _account_view(a: Account) -> AccountView:
+def _account_view(a: Any) -> AccountView:
     return AccountView(
         id=str(a.id),
         kind=a.kind.value,
@@ -73,7 +73,7 @@ def _account_view(a: Account) -> AccountView:
     )
 
 
-def _card_view(c: Card) -> CardView:
+def _card_view(c: Any) -> CardView:
     return CardView(
         id=str(c.id),
         account_id=str(c.account_id),
@@ -87,7 +87,7 @@ def _card_view(c: Card) -> CardView:
     )
 
 
-def _transaction_view(t: Transaction) -> TransactionView:
+def _transaction_view(t: Any) -> TransactionView:
     return TransactionView(
         id=str(t.id),
         account_id=str(t.account_id),
@@ -118,8 +118,14 @@ _RECURRING_LABELS: dict[RecurringKind, str] = {
 }
 
 
-def _recurring_view(row: Recurring, kind: RecurringKind) -> RecurringPaymentView:
-    frequency = row.frequency.value if not isinstance(row, ScheduledPayment) else None
+def _columns(model: type[Any]) -> list[Any]:
+    """Every mapped column of ``model`` under its attribute name: a Core row that reads like the object."""
+    return [getattr(model, name).label(name) for name in model.__mapper__.column_attrs.keys()]
+
+
+def _recurring_view(row: Any, kind: RecurringKind) -> RecurringPaymentView:
+    """``row``: a stored direct debit, standing order or scheduled payment (an object or a Core row)."""
+    frequency = row.frequency.value if kind != "scheduled_payment" else None
     return RecurringPaymentView(
         id=str(row.id),
         kind=kind,
@@ -183,6 +189,8 @@ class SqlBankingPort:
         require_consent: bool = False,
     ) -> None:
         self._factory = factory
+        bind = factory.kw.get("bind")
+        self._reads = read_engine(bind) if isinstance(bind, AsyncEngine) else None
         self._customer_id = customer_id
         self._conversation_id = conversation_id
         self._consent = consent
@@ -193,24 +201,33 @@ class SqlBankingPort:
     def _owned_accounts(self) -> Select[uuid.UUID]:
         return select(Account.id).where(Account.customer_id == self._customer_id)
 
+    async def _rows(self, stmt: Select[Any]) -> list[Any]:
+        """One read: a Core statement on a connection outside any transaction (``app.db.read_engine``), its
+        rows read by column name as the views read an ORM object's attributes (no ORM objects built)."""
+        if self._reads is None:  # a session factory bound to no engine (not the app's)
+            async with self._factory() as s:
+                return list((await s.execute(stmt)).all())
+        async with self._reads.connect() as connection:
+            return list((await connection.execute(stmt)).all())
+
     async def list_accounts(self) -> list[AccountView]:
-        async with self._factory() as s:
-            rows = await s.scalars(
-                select(Account)
-                .where(Account.customer_id == self._customer_id)
-                .order_by(Account.opened_at, Account.id)
-            )
-            return [_account_view(a) for a in rows]
+        rows = await self._rows(
+            select(*_columns(Account))
+            .where(Account.customer_id == self._customer_id)
+            .order_by(Account.opened_at, Account.id)
+        )
+        return [_account_view(a) for a in rows]
 
     async def list_cards(self) -> list[CardView]:
-        async with self._factory() as s:
-            rows = await s.scalars(
-                select(Card).where(Card.customer_id == self._customer_id).order_by(Card.issued_at, Card.id)
-            )
-            return [_card_view(c) for c in rows]
+        rows = await self._rows(
+            select(*_columns(Card))
+            .where(Card.customer_id == self._customer_id)
+            .order_by(Card.issued_at, Card.id)
+        )
+        return [_card_view(c) for c in rows]
 
     async def find_transactions(self, query: TransactionQuery) -> list[TransactionView]:
-        stmt = select(Transaction).where(Transaction.account_id.in_(self._owned_accounts()))
+        stmt = select(*_columns(Transaction)).where(Transaction.account_id.in_(self._owned_accounts()))
         if query.account_id is not None:
             account_id = _uuid(query.account_id)
             if account_id is None:
@@ -239,8 +256,7 @@ class SqlBankingPort:
             stmt = stmt.where(Transaction.category == query.category)
         limit = max(1, min(query.limit, MAX_TRANSACTIONS))
         stmt = stmt.order_by(Transaction.booked_at.desc(), Transaction.id).limit(limit)
-        async with self._factory() as s:
-            return [_transaction_view(t) for t in await s.scalars(stmt)]
+        return [_transaction_view(t) for t in await self._rows(stmt)]
 
     async def _owned_transaction(self, s: AsyncSession, transaction_id: str) -> Transaction | None:
         tid = _uuid(transaction_id)
@@ -258,59 +274,55 @@ class SqlBankingPort:
             return _transaction_view(t) if t else None
 
     async def list_payments(self, *, limit: int = 10) -> list[PaymentView]:
-        async with self._factory() as s:
-            rows = await s.scalars(
-                select(Payment)
-                .where(Payment.account_id.in_(self._owned_accounts()))
-                .order_by(Payment.created_at.desc(), Payment.id)
-                .limit(max(1, min(limit, MAX_TRANSACTIONS)))
+        rows = await self._rows(
+            select(*_columns(Payment))
+            .where(Payment.account_id.in_(self._owned_accounts()))
+            .order_by(Payment.created_at.desc(), Payment.id)
+            .limit(max(1, min(limit, MAX_TRANSACTIONS)))
+        )
+        return [
+            PaymentView(
+                id=str(p.id),
+                account_id=str(p.account_id),
+                payee_name=p.payee_name,
+                payee_account_last4=p.payee_account_last4,
+                amount_minor=p.amount_minor,
+                currency=p.currency,
+                reference=p.reference,
+                scheme=p.scheme,
+                status=p.status.value,
+                created_at=p.created_at.isoformat(),
+                expected_at=_iso(p.expected_at),
             )
-            return [
-                PaymentView(
-                    id=str(p.id),
-                    account_id=str(p.account_id),
-                    payee_name=p.payee_name,
-                    payee_account_last4=p.payee_account_last4,
-                    amount_minor=p.amount_minor,
-                    currency=p.currency,
-                    reference=p.reference,
-                    scheme=p.scheme,
-                    status=p.status.value,
-                    created_at=p.created_at.isoformat(),
-                    expected_at=_iso(p.expected_at),
-                )
-                for p in rows
-            ]
+            for p in rows
+        ]
 
     async def list_disputes(self) -> list[DisputeView]:
-        async with self._factory() as s:
-            rows = await s.scalars(
-                select(Dispute)
-                .where(Dispute.customer_id == self._customer_id)
-                .order_by(Dispute.created_at.desc())
+        rows = await self._rows(
+            select(*_columns(Dispute))
+            .where(Dispute.customer_id == self._customer_id)
+            .order_by(Dispute.created_at.desc())
+        )
+        return [
+            DisputeView(
+                id=str(d.id),
+                transaction_id=str(d.transaction_id),
+                reason=d.reason,
+                status=d.status.value,
+                created_at=d.created_at.isoformat(),
             )
-            return [
-                DisputeView(
-                    id=str(d.id),
-                    transaction_id=str(d.transaction_id),
-                    reason=d.reason,
-                    status=d.status.value,
-                    created_at=d.created_at.isoformat(),
-                )
-                for d in rows
-            ]
+            for d in rows
+        ]
 
     async def _list_recurring(
         self, kind: RecurringKind, include_cancelled: bool
     ) -> list[RecurringPaymentView]:
         model = RECURRING_MODELS[kind]
-        stmt = select(model).where(model.account_id.in_(self._owned_accounts()))
+        stmt = select(*_columns(model)).where(model.account_id.in_(self._owned_accounts()))
         if not include_cancelled:
             stmt = stmt.where(model.status == RecurringStatus.active)
-        async with self._factory() as s:
-            rows = await s.scalars(stmt.order_by(model.next_date, model.payee_name, model.id))
-            # select() over a union of models is typed as the declarative base: each row is ``model``.
-            return [_recurring_view(cast(Recurring, row), kind) for row in rows]
+        rows = await self._rows(stmt.order_by(model.next_date, model.payee_name, model.id))
+        return [_recurring_view(row, kind) for row in rows]
 
     async def list_direct_debits(self, *, include_cancelled: bool = False) -> list[RecurringPaymentView]:
         return await self._list_recurring("direct_debit", include_cancelled)

@@ -1,0 +1,96 @@
+"""SqlBankingPort's reads run outside a transaction (``app.db.read_engine``): they must see what the views
+saw before, never wait for a writer on SQLite, and leave the pooled connection as they found it."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from agents.ports import TransactionQuery
+from app.banking.ports import SqlBankingPort
+from app.banking.seed import list_customers, seed_demo_bank
+from app.models import Account, Card, Transaction
+
+NOW = datetime(2026, 11, 28, tzinfo=UTC)
+
+
+@pytest.fixture
+async def customer(engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]) -> uuid.UUID:
+    await seed_demo_bank(engine, customers=3, seed=7, now=NOW)
+    async with session_factory() as s:
+        return uuid.UUID((await list_customers(s, limit=1))[0]["id"])
+
+
+async def test_reads_match_the_stored_rows(
+    session_factory: async_sessionmaker[AsyncSession], customer: uuid.UUID
+) -> None:
+    port = SqlBankingPort(session_factory, customer_id=customer)
+    accounts = await port.list_accounts()
+    cards = await port.list_cards()
+    found = await port.find_transactions(TransactionQuery(limit=50))
+    async with session_factory() as s:
+        stored = list(await s.scalars(select(Account).where(Account.customer_id == customer)))
+        stored_cards = list(await s.scalars(select(Card).where(Card.customer_id == customer)))
+        newest = await s.scalar(
+            select(Transaction)
+            .where(Transaction.account_id.in_([a.id for a in stored]))
+            .order_by(Transaction.booked_at.desc(), Transaction.id)
+            .limit(1)
+        )
+    assert {(a.id, a.balance_minor, a.kind) for a in accounts} == {
+        (str(a.id), a.balance_minor, a.kind.value) for a in stored
+    }
+    assert {(c.last4, c.status) for c in cards} == {(c.last4, c.status.value) for c in stored_cards}
+    assert newest is not None
+    assert found[0].id == str(newest.id)
+    assert found[0].booked_at == newest.booked_at.isoformat()
+    assert found[0].status == newest.status.value
+
+
+async def test_a_read_sees_a_change_committed_after_an_earlier_read(
+    session_factory: async_sessionmaker[AsyncSession], customer: uuid.UUID
+) -> None:
+    port = SqlBankingPort(session_factory, customer_id=customer)
+    before = (await port.list_accounts())[0]
+    async with session_factory() as s:
+        await s.execute(
+            update(Account)
+            .where(Account.id == uuid.UUID(before.id))
+            .values(balance_minor=before.balance_minor + 1)
+        )
+        await s.commit()
+    assert (await port.list_accounts())[0].balance_minor == before.balance_minor + 1
+
+
+async def test_a_transaction_after_a_read_still_rolls_back(
+    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession], customer: uuid.UUID
+) -> None:
+    """The read's connection goes back to the pool out of autocommit: a later unit of work on it (used one
+    at a time, the pool hands the same connection back) is a transaction again, and a rollback undoes it."""
+    port = SqlBankingPort(session_factory, customer_id=customer)
+    for _ in range(3):
+        await port.list_cards()
+    async with session_factory() as s:
+        total = await s.scalar(select(func.sum(Account.balance_minor)))
+        await s.execute(update(Account).values(balance_minor=Account.balance_minor + 100))
+        await s.rollback()
+    async with session_factory() as s:
+        assert await s.scalar(select(func.sum(Account.balance_minor))) == total
+
+
+async def test_a_read_does_not_wait_for_a_writer(
+    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession], customer: uuid.UUID
+) -> None:
+    """Every SQLite transaction takes the write lock up front (``BEGIN IMMEDIATE``); a single read need not
+    queue behind one (before, it waited up to the 30 s busy timeout). Postgres readers never wait anyway."""
+    port = SqlBankingPort(session_factory, customer_id=customer)
+    async with engine.connect() as writer:  # BEGIN IMMEDIATE: holds the write lock until it ends
+        await writer.execute(text("UPDATE account SET balance_minor = balance_minor"))
+        accounts = await asyncio.wait_for(port.list_accounts(), timeout=5)
+        await writer.rollback()
+    assert accounts
