@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import functools
 import hashlib
 import json
 import logging
@@ -31,7 +32,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Row, Table, case, delete, exists, func, insert, or_, select, text, update
+from sqlalchemy import (
+    BindParameter,
+    Row,
+    Select,
+    Table,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -348,15 +364,14 @@ class _Facts:
     checkpoint: Row[Any] | _UnreadCheckpoint  # the agent's stored checkpoint (a row of STORED_CHECKPOINT)
 
 
-async def _admission_facts(
-    session: AsyncSession, request: TurnRequest, now: datetime, *, with_checkpoint: bool
-) -> _Facts:
-    """Everything admission decides on, read in one round trip after the customer's lock is held (so the
-    counts include every admission committed before it)."""
+@functools.cache
+def _facts_query(with_key: bool, with_checkpoint: bool) -> Select[Any]:
+    """Admission's one statement, built once per shape with bound parameters (customer_id, conversation_id,
+    thread_id, since, now, scope, key): building it anew for every turn cost more than running it."""
     conv, journal, claim = Conversation.__table__, TurnJournal.__table__, IdempotencyRecord.__table__
-    since = now - timedelta(minutes=1)
-    admissions = (TurnAdmission.customer_id == request.customer_id) & (TurnAdmission.kind == "turn")
-    admissions &= TurnAdmission.admitted_at >= since
+    customer_id: BindParameter[uuid.UUID] = bindparam("customer_id")
+    admissions = (TurnAdmission.customer_id == customer_id) & (TurnAdmission.kind == "turn")
+    admissions &= TurnAdmission.admitted_at >= bindparam("since")
     last_reply = (
         select(func.max(Message.created_at))
         .where(Message.conversation_id == conv.c.id, Message.role == MessageRole.assistant)
@@ -369,7 +384,7 @@ async def _admission_facts(
     running = (
         select(func.count())
         .select_from(TurnJournal)
-        .where(TurnJournal.customer_id == request.customer_id, TurnJournal.lease_until >= now)
+        .where(TurnJournal.customer_id == customer_id, TurnJournal.lease_until >= bindparam("now"))
         .scalar_subquery()
     )
     joined = conv.outerjoin(journal, journal.c.conversation_id == conv.c.id)
@@ -385,27 +400,45 @@ async def _admission_facts(
         last_reply.label("last_reply"),
         or_(staff, notes).label("staff_involved"),
     ]
-    key = request.idempotency_key
-    if key is not None:
+    if with_key:
         joined = joined.outerjoin(
             claim,
-            (claim.c.customer_id == request.customer_id)
-            & (claim.c.scope == request.scope)
-            & (claim.c.key == key),
+            (claim.c.customer_id == customer_id)
+            & (claim.c.scope == bindparam("scope"))
+            & (claim.c.key == bindparam("key")),
         )
         columns += [claim.c.state, claim.c.request_hash, claim.c.status_code, claim.c.response_body]
     if with_checkpoint:
         # The agent's stored memory, for the turn about to run: nobody else can store a newer one while
         # the turn holds the conversation's lease, which this transaction takes.
         checkpoint = GraphCheckpoint.__table__
-        joined = joined.outerjoin(checkpoint, checkpoint.c.thread_id == str(request.conversation_id))
+        joined = joined.outerjoin(checkpoint, checkpoint.c.thread_id == bindparam("thread_id"))
         columns += list(STORED_CHECKPOINT)
-    query = (
+    return (
         select(*columns)
         .select_from(joined)
-        .where(conv.c.id == request.conversation_id, conv.c.customer_id == request.customer_id)
+        .where(conv.c.id == bindparam("conversation_id"), conv.c.customer_id == customer_id)
     )
-    row = (await session.execute(query)).first()
+
+
+async def _admission_facts(
+    session: AsyncSession, request: TurnRequest, now: datetime, *, with_checkpoint: bool
+) -> _Facts:
+    """Everything admission decides on, read in one round trip after the customer's lock is held (so the
+    counts include every admission committed before it)."""
+    key = request.idempotency_key
+    query = _facts_query(key is not None, with_checkpoint)
+    params: dict[str, Any] = {
+        "customer_id": request.customer_id,
+        "conversation_id": request.conversation_id,
+        "since": now - timedelta(minutes=1),
+        "now": now,
+    }
+    if key is not None:
+        params |= {"scope": request.scope, "key": key}
+    if with_checkpoint:
+        params["thread_id"] = str(request.conversation_id)
+    row = (await session.execute(query, params)).first()
     if row is None:
         raise NotFound("Conversation not found")
     found = None
