@@ -35,6 +35,46 @@ _STOLEN = re.compile(
     r"someone took|somebody took|broke into my car|burgled|burglary|broken into|"
     r"smashed (?:my|the) (?:car )?windows?)\b"
 )
+# Taken by someone, said with the thing taken: "grabbed my purse off the seat", "ran off with my bag", "my
+# 14 yr old has taken my card" (never "the machine took my card" or "money taken from my card").
+_TAKEN = re.compile(
+    rf"\b(?:grabbed|grabbing|snatched|snatching|took|taken|taking|nicking|pinching|swiping|stealing|"
+    rf"ran off with|run off with|running off with|made off with|walked off with|legged it with|"
+    rf"went off with|gone off with)\b (?:my|the|our|his|her|me) (?:\w+ ){{0,2}}{_THING}\b"
+)
+_MONEY_TAKEN = re.compile(
+    r"\b(?:money|cash|£|payment|amount|fee|charge)\b.{0,20}\btaken (?:from|off|out of)\b"
+)
+_MACHINE_TOOK = re.compile(
+    r"\b(?:atm|cash machine|cashpoint|machine|hole in the wall)s? (?:\w+ )?"
+    r"(?:took|taken|has taken|kept|ate)\b"
+)
+# Post or mail going missing from the letterbox while a card is on its way: the card in the post is at risk.
+_POST_STOLEN = re.compile(
+    r"\b(?:(?:nicking|nicked|stealing|stolen|steal|stole|taking|pinching|pinched|going through|raiding|"
+    r"tampering with|tampered with|rifling through)\b (?:the |our |my |peoples |people s )?"
+    r"(?:post|mail|letters|letterbox(?:es)?|mailbox(?:es)?|post ?box(?:es)?)|"
+    r"(?:post|mail|letters|letterbox(?:es)?|mailbox(?:es)?)\b (?:has |have |had |is |are |was |were )?"
+    r"(?:been |being |getting |got |keeps |kept )?(?:stolen|nicked|taken|pinched|tampered with|raided|"
+    r"broken into|opened|going missing|gone missing|went missing|disappearing|disappeared|missing))\b"
+)
+# A child or someone at home spending on the card without permission: unauthorised use to stop now.
+_HOUSEHOLD = (
+    r"(?:son|daughter|kid|kids|child|children|teenager|teen|boy|girl|lad|grandson|granddaughter|nephew|niece|"
+    r"stepson|stepdaughter|\d+ ?(?:yr|yrs|year|years) old|little one)"
+)
+_HOUSEHOLD_TOOK = re.compile(
+    rf"\b{_HOUSEHOLD}\b (?:\w+ ){{0,3}}(?:taken|took|nicked|pinched|swiped|grabbed|nabbed|"
+    rf"helped (?:him|her|them)self to) (?:my|our) (?:\w+ ){{0,2}}"
+    rf"(?:card|cards|debit card|credit card|bank card|visa|mastercard)\b"
+)
+_HOUSEHOLD_SPENDING = re.compile(
+    rf"\b{_HOUSEHOLD}\b.{{0,60}}\b(?:using|used|been using|spending|spent|buying|bought|paying for|"
+    rf"paid for|putting)\b.{{0,60}}\b(?:without (?:asking|permission|my permission|telling me|me knowing)|"
+    rf"behind my back|didnt ask|never asked|not allowed|all night|on his games|on her games|"
+    rf"on (?:his|her|the) (?:xbox|playstation|ps4|ps5|switch|ipad|tablet|phone|games?)|in ?game|"
+    rf"fortnite|roblox|minecraft|stop)"
+)
 _LOST = re.compile(
     rf"\b(?:lost|lose|losing|misplaced|misplace|mislaid|mislay|cant find|cannot find|can not find|dropped|"
     rf"(?:am|is|are) not find(?:ing)?|not finding|couldnt find|unable to find|"
@@ -90,14 +130,36 @@ _CASH = re.compile(r"\b(?:cash|atm|cash machine|withdrawal|withdrawn)\b")
 _DIRECT_DEBIT = re.compile(r"\bdirect debit\b")
 
 
+_SELF = frozenset({"i", "ive", "we", "weve", "id"})
+
+
+def _taken_by_someone(words: str) -> bool:
+    """A thing of the customer's taken by someone else ("he grabbed my bag"), not by the customer ("I took my
+    card out of my wallet") or a machine, and not money taken from the card."""
+    if _MACHINE_TOOK.search(words) or _MONEY_TAKEN.search(words):
+        return False
+    for match in _TAKEN.finditer(words):
+        before = words[: match.start()].split()[-3:]
+        if not _SELF.intersection(before):
+            return True
+    return False
+
+
 def urgent_intent(text: str) -> str | None:
     """The urgent intent a message carries, in any wording: a lost, stolen or compromised card, or money
     taken that the customer does not recognise. None when there is none."""
     words = normalise(text)
     if _COMPROMISED.search(words) or (_DISCLOSED.search(words) and _SCAM_CONTEXT.search(words)):
         return "compromised_card"
-    stolen = _STOLEN.search(words)
+    if (_HOUSEHOLD_TOOK.search(words) or _HOUSEHOLD_SPENDING.search(words)) and re.search(
+        rf"\b{_THING}\b|\baccount\b", words
+    ):
+        # A child using the card without asking: stop the spending now, then a person sorts out the rest.
+        return "card_payment_not_recognised"
+    stolen = _STOLEN.search(words) or _taken_by_someone(words)
     if stolen and re.search(rf"\b{_THING}\b", words):
+        return "lost_or_stolen_card"
+    if _POST_STOLEN.search(words) and re.search(r"\bcards?\b", words):
         return "lost_or_stolen_card"
     if _LOST.search(words):
         return "lost_or_stolen_card"
@@ -141,7 +203,8 @@ def impersonation_scam(text: str) -> bool:
 
 
 def was_stolen(text: str) -> bool:
-    return bool(_STOLEN.search(normalise(text)))
+    words = normalise(text)
+    return bool(_STOLEN.search(words) or _taken_by_someone(words))
 
 
 # An explicit request for one particular action: urgent handling must not replace it.
@@ -450,6 +513,15 @@ _ANTECEDENT = re.compile(
 _LISTED = re.compile(r"\s+[+&]\s+|\s*\n+\s*|\s*;\s*")
 
 
+# "...my bank card was in it. what do i do": a plea for guidance about the story just told, not a request.
+_PLEA = re.compile(
+    r"^(?:(?:so|and|ok|okay|right|please|pls|help)\s+)*(?:what (?:do|should|can|shall|would) (?:i|we) do|"
+    r"what do (?:i|we) do now|what now|what happens now|what (?:are|is) (?:my|the) options?|"
+    r"what should happen now|help me|please help|help|(?:i )?dont know what to do|(?:i )?need help)"
+    r"(?:\s+(?:now|next|please|pls|here|about it|about this))*$"
+)
+
+
 def split_requests(text: str) -> list[str]:
     """Up to three requests of one message, in order; the message itself when it holds one."""
     listed = [p.strip() for p in _LISTED.split(text) if p.strip()]
@@ -472,6 +544,7 @@ def split_requests(text: str) -> list[str]:
         )
         pronoun = _REFERS_BACK.search(words)
         refers_back = bool(pronoun) and not _ANTECEDENT.search(words[: pronoun.start() if pronoun else 0])
+        refers_back = refers_back or bool(_PLEA.match(words))
         if parts and starts_request and len(words.split()) >= _MIN_PART_WORDS and not refers_back:
             parts.append(piece)
         elif parts:
@@ -481,6 +554,11 @@ def split_requests(text: str) -> list[str]:
     while len(parts) > 1 and not _has_request(parts[0]):
         # "hi, 3 things." is an opening, not a request: it belongs with what follows.
         parts[:2] = [f"{parts[0]} {parts[1]}"]
+    for index in range(len(parts) - 1, 0, -1):
+        # "...someone's been nicking post from the letterboxes. can you stop the new card": the freeze asked
+        # for is the one the story calls for, one request with it (not a second freeze after the first).
+        if explicit_action(parts[index]) == "freeze" and urgent_intent(parts[index - 1]):
+            parts[index - 1 : index + 1] = [f"{parts[index - 1]} {parts[index]}"]
     if len(parts) < 2 or not all(_has_request(p) for p in parts):
         return [text]
     if len(parts) > MAX_REQUESTS:

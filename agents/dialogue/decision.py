@@ -44,7 +44,7 @@ _YES_PHRASES = (
     r"can you do it|could you do it|can you do that|could you do that|please can you do it|thats it|"
     r"thats the one|that one|yes that one|crack on|crack on then|get on with it|on you go|sort it|"
     r"sort it out|sort it now|that would be (?:great|good|lovely|brilliant|perfect|helpful|"
-    r"wonderful|fantastic|kind|ideal)|si|oui|ja|tak|sim"
+    r"wonderful|fantastic|kind|ideal)|sound|spot on|bang on|nice one|ace|deffo|defo|si|oui|ja|tak|sim"
 )
 _NO_PHRASES = (
     r"n|no|nope|nah|naw|no way|no thanks|no thank you|no ta|not now|not yet|not today|not really|dont|"
@@ -71,7 +71,8 @@ _NO = re.compile(rf"^{_FILLER}(?:{_NO_PHRASES})(?:\s+(?:{_NO_PHRASES}))*$")
 _TRAILING = re.compile(
     r"\s+(?:thanks|thank you|thankyou|cheers|ta|mate|love|pal|dear|then|now|please|pls|plz|asap|quickly|"
     r"straight away|right away|right now|again|x+|lol|haha|for me|for now|(?:ever )?so much|very much|"
-    r"on that|on it|on this|for the moment|for a bit|for a while|for today|actually)$"
+    r"on that|on it|on this|for the moment|for a bit|for a while|for today|actually|quick|fast|sharpish|"
+    r"pronto|immediately|urgently|as soon as possible|as quick as you can|as fast as you can)$"
 )
 _LEADING_YES = re.compile(rf"^(?:{_YES_PHRASES})\b(?!\s+(?:but|though|however|wait|hold|dont|not|no)\b)")
 _LEADING_NO = re.compile(

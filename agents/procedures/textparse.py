@@ -787,7 +787,12 @@ def parse_merchant(text: str) -> str | None:
 
 # --- lost or stolen, dispute reasons ---------------------------------------------------------------
 
-_STOLEN_RE = re.compile(r"\b(?:stolen|stole|steal|theft|thief|robbed|mugged|pickpocket\w*|snatched)\b", re.I)
+_STOLEN_RE = re.compile(
+    r"\b(?:stolen|stole|steal|theft|thief|robbed|mugged|pickpocket\w*|snatch\w*|nicked|pinched|grabbed|"
+    r"burgl\w*|(?:ran|run|made|walked) off with|(?:someone|somebody|he|she|they)(?:'?s| has| had| have)? "
+    r"(?:just )?(?:took|taken|grabbed) my)\b",
+    re.I,
+)
 _LOST_RE = re.compile(r"\b(?:lost|lose|losing|misplaced|can'?t\s+find|cannot\s+find|dropped|missing)\b", re.I)
 
 

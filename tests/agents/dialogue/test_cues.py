@@ -272,3 +272,41 @@ def test_not_asking_whether_it_was_done(text: str) -> None:
 @pytest.mark.parametrize("text", ["is my account frozen", "has my current account been blocked?"])
 def test_whether_the_account_is_frozen_is_a_status_question(text: str) -> None:
     assert status_question(text) == "card_status"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("some bloke grabbed my wallet at the bus stop and legged it", "lost_or_stolen_card"),
+        ("a guy on a scooter ran off with my handbag, cards and all", "lost_or_stolen_card"),
+        ("post keeps going missing in our flats and my new card never came, stop it", "lost_or_stolen_card"),
+        ("my son took my credit card and bought skins on his xbox", "card_payment_not_recognised"),
+        ("my 12 year old spent on my card on his ipad without asking", "card_payment_not_recognised"),
+    ],
+)
+def test_taken_by_someone_is_urgent(text: str, intent: str) -> None:
+    assert urgent_intent(text) == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I took my card out of my wallet to check the number",
+        "the cash machine took my card",
+        "£20 was taken from my card twice",
+        "my son used my card to buy me a present, I said he could",
+        "has my post been sent out",
+    ],
+)
+def test_taken_without_a_thief_is_not_urgent(text: str) -> None:
+    assert urgent_intent(text) is None
+
+
+def test_a_plea_for_guidance_stays_with_the_story() -> None:
+    text = "someone just took my purse on the tube, my card was in it. what do I do"
+    assert split_requests(text) == [text]
+
+
+def test_a_freeze_asked_after_the_story_is_one_request() -> None:
+    text = "someone has been stealing post from our letterboxes and my new card hasn't come. can you stop it"
+    assert split_requests(text) == [text]

@@ -27,6 +27,10 @@ YES = [
     "YES!!!",
     "okay",
     "please do",
+    "block it quick",
+    "yes do it as fast as you can",
+    "sound, go ahead",
+    "spot on, cheers",
 ]
 NO = [
     "no",
