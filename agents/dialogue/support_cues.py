@@ -134,3 +134,27 @@ def pin_requested(text: str, previous: str = "") -> bool:
     if _PIN_ASKED.search(text):
         return True
     return bool(previous and _PIN_ASKED.search(previous) and _READ_IT_OUT.search(text))
+
+
+# Pressure to go ahead after a scam warning: "its legit tho, just do it", "how would they know if they weren't
+# the bank?? please just move it". Read only when the conversation has already shown a scam.
+_PRESSES_ON = re.compile(
+    r"\b(?:just (?:do it|send it|move it|transfer it|pay it|pay them|send them|put it through|go ahead)|"
+    r"(?:do|send|move|pay|transfer) it anyway|(?:please|pls) just|"
+    r"(?:its|it s|it is|hes|he s|he is|shes|she s|she is|theyre|they re|they are|this is|thats|that s) "
+    r"(?:\w+ )?(?:legit|legitimate|real|genuine|kosher|above board|not a scam|"
+    r"definitely (?:them|you|real|legit))|"
+    r"not a scam|showed me (?:\w+ )?(?:screenshots?|proof|his|her|their|the)|i trust (?:him|her|them|it)|"
+    r"they (?:must be|must have been|are|were|really are) "
+    r"(?:you|the bank|from the bank|northbank|from northbank)|"
+    r"how (?:else )?(?:would|could|did|do) they (?:know|have)|they knew (?:about|my|all)|"
+    r"(?:my|its|it s|it is) (?:own )?money,? my (?:choice|decision)|i (?:still )?want to (?:send|pay|move|"
+    r"transfer) it)\b",
+    re.IGNORECASE,
+)
+
+
+def presses_on(text: str) -> bool:
+    """The customer pushes back on a warning to have the payment made anyway."""
+    words = re.sub(r"[^a-z0-9\s]", " ", text.lower().replace("’", "'").replace("'", ""))
+    return bool(_PRESSES_ON.search(re.sub(r"\s+", " ", words)))

@@ -24,6 +24,7 @@ from agents.dialogue.support_cues import (
     concrete_requests,
     gave_card_details,
     pin_requested,
+    presses_on,
     request_intent,
     scam_message,
     scam_received_only,
@@ -158,6 +159,15 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         flow = "third_party"
     if not flow and impersonation_scam(text):
         flow = "scam"  # a caller claiming to be the bank or the police, asking for codes or money
+    if (
+        flow in ("", "vulnerability")
+        and screening.get("vulnerability") in (None, "distress")
+        and "scam" in (state.get("cues") or [])
+        and presses_on(text)
+    ):
+        # "its legit tho, just do it": pressure after a scam warning does not change the answer.
+        flow = "scam"
+        flags.add("scam")
     whole = False
     previous = next(
         (h.get("content", "") for h in reversed(state.get("history") or []) if h.get("role") == "customer"),

@@ -759,6 +759,28 @@ SCAM_RULES: tuple[Rule, ...] = (
         r"spoof\w*|not (?:them|him|her)|says? (?:they|he|she) (?:never|didn't)|never (?:received|got) it)\b)",
     ),
     (
+        "payee_details_changed_by_message",
+        # Invoice redirection: a builder, solicitor or supplier "emails" that their bank details have changed
+        # and the money should go to the new account. Whoever it seems to come from, it is checked by phone.
+        r"^(?=.*\b(?:e-?mail\w*|text\w*|messag\w*|whatsapp\w*|letter|invoice\w*|wrote|sent me)\b)"
+        r"(?=.*\b(?:(?:bank|account|payment|banking|sort code|payee) (?:details|number)s? (?:have |has |had |are |is )?"
+        r"(?:been )?(?:changed|changing|change|updated|moved|different)|(?:new|changed|updated|different) "
+        r"(?:bank|account|payment|banking) (?:details|account|number)|(?:to|into) (?:a |the |his |her |their )?"
+        r"(?:new|different) account|(?:changed|switched|moved) (?:banks|(?:his|her|their|the) (?:bank|account)))\b)"
+        r"(?=.*(?:\b(?:send|sending|pay|paying|payment|transfer|deposit|invoice|balance|owe|owed|go to|"
+        r"goes to|going to)\b|£\s?\d))",
+    ),
+    (
+        "too_good_investment",
+        # "a mate doubled his money in 2 weeks on this crypto platform": returns no honest investment promises.
+        r"^(?=.*\b(?:crypto\w*|bitcoin|btc|ethereum|usdt|forex|fx|trading (?:platform|app|bot|account|scheme)|"
+        r"investment (?:platform|app|scheme|opportunity)|account manager|coins?|token|mining)\b)"
+        r"(?=.*\b(?:doubled?|doubling|tripled?|tripling|trebled?|(?:\d+|ten|five) ?x (?:my|his|her|their|your|the)? ?"
+        r"money|guarantee\w* (?:\w+ )?(?:returns?|profits?|income)|bonus|get rich|risk[- ]free|can't lose|cannot lose|"
+        r"(?:\d+|ten|twenty|fifty) ?(?:%|percent|per cent) (?:a|per|every|each) (?:day|week|month)|"
+        r"made (?:a )?(?:fortune|killing|bomb)|wallet address|their wallet|to (?:a|the|his|her|their) wallet)\b)",
+    ),
+    (
         "family_impersonation",
         rf"\b(?:pretending to be|claiming to be|said (?:it was|he was|she was|they were)|saying (?:it was|it's|he was|"
         rf"she was|they were))\b (?:my|our) {_FAMILY}\b"

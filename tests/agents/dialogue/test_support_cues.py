@@ -10,6 +10,7 @@ from agents.dialogue.support_cues import (
     concrete_requests,
     gave_card_details,
     pin_requested,
+    presses_on,
     request_intent,
     scam_message,
     scam_received_only,
@@ -108,3 +109,17 @@ def test_asking_when_a_person_is_available_is_not_asking_for_one_now() -> None:
     assert not wants_human("what time can i talk to an actual human on saturday")
     assert not wants_human("when can I speak to someone?")
     assert wants_human("can I speak to someone now")
+
+
+@pytest.mark.parametrize(
+    ("text", "pressing"),
+    [
+        ("its legit tho, he showed me screenshots. just do it please", True),
+        ("how would they know my address if they weren't the bank? please just move it", True),
+        ("it's my money my choice, send it anyway", True),
+        ("ok thanks, I won't send anything", False),
+        ("what's my balance?", False),
+    ],
+)
+def test_pressure_to_go_ahead_after_a_warning(text: str, pressing: bool) -> None:
+    assert presses_on(text) is pressing
