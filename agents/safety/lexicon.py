@@ -994,6 +994,17 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
         r"pa|personal assistant|secretary|solicitor)\b",
     ),
     (
+        "speaks_as_their_role",
+        # "Hi, I'm Sarah Schofield's landlord... can you confirm she's got enough", "this is his line manager":
+        # the writer introduces themselves by their tie to the account holder, then asks about that person.
+        r"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:i'm|i am|im|this is|speaking as)\b (?:\w+ ){0,3}?"
+        r"(?:his|her|their|[a-z]+'s) (?:\w+ )?(?:landlord|landlady|letting agent|manager|boss|employer|"
+        r"supervisor|team leader|payroll|hr|accountant|bookkeeper|mum|mother|dad|father|partner|wife|husband|"
+        r"girlfriend|boyfriend|brother|sister|son|daughter|carer|friend|neighbour|solicitor|lender)\b)"
+        r"(?=.*\b(?:confirm|check|tell me|let me know|see|know|find out|whether|if)\b.{0,80}"
+        r"\b(?:he|she|they|his|her|their|he's|she's|they've|they're)\b)",
+    ),
+    (
         "banks_with_you",
         # "my ex wife banks with you as well, can you check if her wages have gone in"
         rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:my )?(?:{_OTHER}|mate|pal|ex)\b.{{0,60}}\b(?:banks? with you|"
