@@ -225,6 +225,18 @@ _ASK_INVESTMENT = tuple(
         rf"{_ASSET}.{{0,20}}\b(?:should|shall) (?:i|we) (?:buy|sell|get|choose|pick)\b",
         rf"\bbest (?:\w+ )?{_ASSET}",
         rf"\b(?:will|is|are) {_ASSET}.{{0,20}}\b(?:crash|go up|rise|fall|recover|double|collapse)\b",
+        # Which mortgage or borrowing to choose is financial advice too: "should I fix for 2 years or 5?",
+        # "is a tracker better than a fixed rate?", "should we overpay the mortgage or save?"
+        r"\b(?:should|shall|would you|do you (?:recommend|suggest|think)|is it (?:better|best|wise|smarter)|"
+        r"better (?:to|off)|which)\b.{0,60}\b(?:fix|fixed|fixing|tracker|variable|remortgag\w*|overpay\w*|"
+        r"interest.only|repayment mortgage)\b.{0,60}(?:\b(?:or|vs|versus|than|instead)\b|\?)",
+        r"\b(?:fix|fixed|fixing)\b.{0,20}\b(?:\d+|two|three|five|ten) (?:years? |yrs? )?(?:or|vs|versus) "
+        r"(?:\d+|two|three|five|ten)\b",
+        r"\b(?:tracker|fixed(?: rate)?|variable(?: rate)?|interest.only|repayment mortgage)\b.{0,30}"
+        r"\b(?:better|best|safer|cheaper|wiser|smarter)\b.{0,30}\b(?:than|or|for (?:me|us))\b",
+        r"\b(?:should|shall) (?:i|we) (?:\w+ ){0,3}?(?:fix|remortgage|overpay|pay off|pay down|switch|"
+        r"take out|get) (?:\w+ ){0,3}?(?:mortgage|mortgages|fixed rate|tracker|mortgage deal|loan)\b.{0,40}"
+        r"\b(?:or|instead|rather)\b",
     )
 )
 _ASK_TAX = tuple(

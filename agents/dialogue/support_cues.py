@@ -123,7 +123,12 @@ def gave_card_details(text: str) -> bool:
 _PIN_ASKED = re.compile(
     r"\b(?:tell|give|send|read|say|remind)\b(?: me| us)?(?: out)?\b.{0,15}\b(?:my |the |our )?pin\b"
     r"|\bwhat(?:'s|s| is) (?:my|the) (?:card )?pin\b"
-    r"|\bpin\b.{0,40}\b(?:tell me|what it is|read it)",
+    r"|\bpin\b.{0,40}\b(?:tell me|what it is|read it)"
+    # "I've forgotten my PIN and I'm at the till in Tesco, can you just tell me it in here": the PIN itself,
+    # asked for further on (never "tell me how to reset it").
+    r"|\bpin\b.{0,120}\b(?:tell me (?:it|what it is|what (?:it|my pin) (?:is|was))|tell it (?:to )?me|"
+    r"give me it|give it (?:to )?me|send (?:me )?it|(?:type|write|put) it (?:in|here|in here|out)|"
+    r"read it out|remind me (?:of it|what it is)|let me know what it is)\b",
     re.IGNORECASE,
 )
 _READ_IT_OUT = re.compile(r"\b(?:read it|tell me it|tell me what it is|just tell me|say it)\b", re.IGNORECASE)

@@ -123,3 +123,15 @@ def test_asking_when_a_person_is_available_is_not_asking_for_one_now() -> None:
 )
 def test_pressure_to_go_ahead_after_a_warning(text: str, pressing: bool) -> None:
     assert presses_on(text) is pressing
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("I've forgotten my PIN and I'm at the till, can you just tell me it in here quickly", True),
+        ("my pin has gone out of my head at the pump, could you send me it please", True),
+        ("my pin is blocked after three tries, what do I do", False),
+    ],
+)
+def test_the_pin_asked_for_later_in_the_message(text: str, asked: bool) -> None:
+    assert pin_requested(text) is asked

@@ -1,0 +1,34 @@
+"""Which mortgage or borrowing to choose is a request for financial advice; facts about the customer's own
+mortgage are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.compliance.advice import advice_requested
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my deal ends in june, should we fix for two years or five?",
+        "is a tracker better than a fixed rate for us?",
+        "should I overpay the mortgage or put the money in savings",
+        "do you think I should remortgage now or wait till rates drop?",
+    ],
+)
+def test_choosing_a_mortgage_is_advice(text: str) -> None:
+    assert advice_requested(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "when is my mortgage payment due",
+        "how much was my mortgage payment last month?",
+        "my fixed rate ends in march, what happens then",
+        "can I overpay my mortgage?",
+    ],
+)
+def test_questions_about_my_own_mortgage_are_not_advice(text: str) -> None:
+    assert not advice_requested(text)
