@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import dataclasses
 import json
+import os
 import re
 import sys
 import time
@@ -205,7 +206,17 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return asyncio.run(_seed(_settings(), args.customers, args.seed, args.replace, args.if_empty))
 
 
+def _one_native_thread_each() -> None:
+    """Before numpy and scipy load in a serving process (and its workers, which inherit the environment):
+    one thread for OpenBLAS and OpenMP. A turn's linear algebra is one tiny triage call, after which spare
+    BLAS threads spin-wait: they cost more CPU than the rest of the turn (bench/README.md, 3 Dec). An
+    operator's own setting wins."""
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    _one_native_thread_each()
     import uvicorn
 
     settings = _settings()
@@ -222,6 +233,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_up(args: argparse.Namespace) -> int:
     """Migrate, seed the demo bank if the database is empty and demo mode is on, then serve."""
+    _one_native_thread_each()
     settings = _settings()
     cmd_db(argparse.Namespace(action="upgrade", revision="head"))
     if settings.demo_enabled:
