@@ -12,7 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agents.ports import TurnAgent
-from app.auth.tokens import decode_token
+from app.auth.tokens import TokenClaims, decode_token
 from app.config import Settings
 from app.db import transaction
 from app.errors import Forbidden, Unauthorized
@@ -79,14 +79,19 @@ class StaffPrincipal:
     role: StaffRole
 
 
+def _claims(credentials: HTTPAuthorizationCredentials | None, settings: Settings) -> TokenClaims:
+    """The bearer token's verified claims (``Unauthorized`` when it is missing or invalid)."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("A bearer token is required")
+    return decode_token(settings.secret_key, credentials.credentials)
+
+
 async def _principal_row(
     credentials: HTTPAuthorizationCredentials | None,
     settings: Settings,
     factory: async_sessionmaker[AsyncSession],
 ) -> Customer | StaffUser:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized("A bearer token is required")
-    claims = decode_token(settings.secret_key, credentials.credentials)
+    claims = _claims(credentials, settings)
     async with factory() as session:
         row: Customer | StaffUser | None = (
             await session.get(Customer, claims.subject)
@@ -133,9 +138,7 @@ async def token_customer(
     """For the turn routes only: the token is verified here, and the customer's row is read (and locked) by
     the turn's admission, which refuses a subject that no longer exists exactly as ``current_customer``
     does. One database session and round trip fewer a turn (bench/README.md, issue 14)."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized("A bearer token is required")
-    claims = decode_token(settings.secret_key, credentials.credentials)
+    claims = _claims(credentials, settings)
     if claims.kind != "customer":
         raise Forbidden("This route is for customers")
     return TokenCustomer(id=claims.subject)

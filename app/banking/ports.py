@@ -7,6 +7,7 @@ call to a core-banking system would) keyed by an idempotency key, and write thei
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid
@@ -118,9 +119,10 @@ _RECURRING_LABELS: dict[RecurringKind, str] = {
 }
 
 
-def _columns(model: type[Any]) -> list[Any]:
+@functools.cache
+def _columns(model: type[Any]) -> tuple[Any, ...]:
     """Every mapped column of ``model`` under its attribute name: a Core row that reads like the object."""
-    return [getattr(model, name).label(name) for name in model.__mapper__.column_attrs.keys()]
+    return tuple(getattr(model, name).label(name) for name in model.__mapper__.column_attrs.keys())
 
 
 def _recurring_view(row: Any, kind: RecurringKind) -> RecurringPaymentView:
