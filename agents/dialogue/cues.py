@@ -407,6 +407,13 @@ _ORDINAL_REF = re.compile(
     r"\bnumber [1-9]\b|^[1-9]$|\bthat (?:one|payment|transaction|charge)\b"
 )
 FOLLOW_UP_MAX_WORDS = 9
+# A question about the payee just shown, by pronoun: "have they had", "did it take", "paid them".
+_PAYEE_PRONOUN = re.compile(
+    r"\b(?:have|did|has|had|do|does) (?:they|it) (?:\w+ )?(?:had|take|taken|took|charge|charged|bill|billed|"
+    r"cost|come to)\b|\b(?:they|theyve|theyd|it) (?:have |has )?(?:had|taken|took|charged|billed) "
+    r"(?:off |from )?(?:me|us)\b|\b(?:paid|given|sent) (?:them|it)\b|\b(?:off|from|to) them\b"
+)
+PRONOUN_FOLLOW_UP_MAX_WORDS = 16
 # "Actually do the same for the mastercard too, both were in the same wallet": the same action again, however
 # long the reason that follows.
 _SAME_AGAIN = re.compile(
@@ -429,6 +436,15 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         return FollowUp("refine")
     if len(frame.get("figures") or []) >= 2 and _BOTH.search(words):  # type: ignore[arg-type]
         return FollowUp("total")  # "so what did my birthday cost me, both of them together"
+    if (
+        words
+        and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
+        and frame.get("procedure") in ("recent_transactions", "spending")
+        and _PAYEE_PRONOUN.search(words)
+    ):
+        # "ok and how much have they had off me altogether since september then" after British Gas's
+        # payments: "they" is the payee just shown, however long the question.
+        return FollowUp("total" if _TOTAL.search(words) else "refine")
     if not words or len(words.split()) > FOLLOW_UP_MAX_WORDS:
         return None
     if frame.get("procedure") in _ONE_THING and _ABOUT_IT.search(words):

@@ -61,10 +61,17 @@ def _frame(
     lines = [ln[2:] for ln in str(facts.get("lines", "")).splitlines() if ln.startswith("- ")]
     figure = _figure(facts, lines)
     earlier = list((state.get("frame") or {}).get("figures") or []) if figure else []
+    said = next(
+        (h.get("content", "") for h in reversed(state.get("history") or []) if h.get("role") == "customer"),
+        text,
+    )
     return {
         "intent": intent,
         "procedure": name,
         "text": text,
+        # The customer's own words, when the request was reworded for its procedure ("last month" stays
+        # here for "and the month before?" after the payments to a biller were listed over time).
+        "said": said,
         "listed": lines[:10],
         "oldest": facts.get("oldest") or _oldest_listed(lines),
         # What the answer was about, so "the other one" can mean the rest.

@@ -22,6 +22,7 @@ from agents.dialogue.cues import (
     urgent_intent,
     was_stolen,
 )
+from agents.dialogue.payment_cues import asks_payment_status
 from agents.dialogue.recurring_cues import (
     gone_out_request,
     named_recurring_amount,
@@ -172,8 +173,14 @@ def _listed_shop(listed: list[str]) -> str | None:
     return names.pop() if len(names) == 1 else None
 
 
-def _without_replaced(old: str, new: str, today: date, listed: list[str] | None = None) -> str:
-    """The earlier request's words minus what the follow-up replaces ("and September?" replaces October)."""
+def _without_replaced(
+    old: str, new: str, today: date, listed: list[str] | None = None, named_shop: str | None = None
+) -> str:
+    """The earlier request's words minus what the follow-up replaces ("and September?" replaces October).
+
+    ``named_shop`` is a shop of the customer's own payments that the follow-up names however it is worded
+    ("oh and that wagamama we had, when was that").
+    """
     if parse_date_range(new, today)[0] is not None or _PERIOD.search(new):
         old = _PERIOD.sub(" ", parse_date_range(old, today)[1])
     if parse_amount(new)[0] is not None:
@@ -188,9 +195,15 @@ def _without_replaced(old: str, new: str, today: date, listed: list[str] | None 
     ):
         # "how much was that wagamama in september", then "and the odeon?": the shop the answer was about.
         merchant = next((w for w in shop.split() if re.search(rf"\b{re.escape(w)}\b", old, re.I)), None)
-    if merchant and (other := _other_merchant(new, today)):
+    other = _other_merchant(new, today) or named_shop
+    if merchant and other:
         # "and amazon?" after "how much did I spend at tesco": the same question about another shop.
         old = re.sub(rf"\b{re.escape(merchant)}\b", other, old, flags=re.IGNORECASE)
+    elif other and named_shop and parse_category(old)[0] is not None:
+        # "and that wagamama?" after a question about the cinema (a category): the shop replaces it.
+        while (found := parse_category(old))[0] is not None:
+            old = found[1]
+        old = f"{old} at {other}"
     return old
 
 
@@ -274,7 +287,7 @@ def _period_before(text: str, old: str, today: date) -> str | None:
     return f"from {format_day(start)} to {format_day(end)}"
 
 
-def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
+def _follow_up(state: AgentState, named_shop: str | None = None) -> tuple[str, str, dict[str, Any]] | None:
     """A follow-up continues the last answered request: same procedure, the new words first."""
     frame = state.get("frame") or {}
     text = state.get("text", "")
@@ -296,7 +309,9 @@ def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
     if found is None:
         return None
     procedure = str(frame["procedure"])
-    old = _without_replaced(str(frame.get("text", "")), text, today, list(frame.get("listed") or []))
+    old = _without_replaced(
+        str(frame.get("text", "")), text, today, list(frame.get("listed") or []), named_shop
+    )
     merged = text if names_own else f"{text} {old}".strip()
     extra: dict[str, Any] = {"text": merged}
     if re.search(r"\bother\b", text, re.IGNORECASE) and frame.get("shown"):
@@ -315,8 +330,12 @@ def _follow_up(state: AgentState) -> tuple[str, str, dict[str, Any]] | None:
         # "and how much altogether?" after "the biggest...": the same filter, summed, not the biggest again
         earlier_words = _EXTREME_WORDS.sub(" ", str(frame.get("text", "")))
         extra["text"] = f"how much in total {text} {earlier_words}"
-    elif found.kind == "older" and (earlier := _period_before(text, str(frame.get("text", "")), today)):
-        # "and the month before that?" after last month's total: the same question a period earlier.
+    elif found.kind == "older" and (
+        earlier := _period_before(text, str(frame.get("text", "")), today)
+        or _period_before(text, str(frame.get("said", "")), today)
+    ):
+        # "and the month before that?" after last month's total: the same question a period earlier (the
+        # period read from the customer's own words when the request was reworded without it).
         extra["text"] = f"{earlier} {_PERIOD.sub(' ', parse_period(str(frame.get('text', '')), today)[1])}"
     elif found.kind == "older" and frame.get("oldest"):
         # "any older ones?", "and the one before that?": the transactions before the oldest one shown.
@@ -353,7 +372,11 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     update: dict[str, Any] = {}
     status = status_question(text)
     urgent = urgent_intent(text) or state.get("urgent")  # screen's: card details typed into a scam link
-    followed = _follow_up(state) if not active else None
+    followed = (
+        _follow_up(state, await _own_merchant_named(text, state.get("frame") or {}, runtime))
+        if not active
+        else None
+    )
     forced = state.get("forced_intent")
     strong = tri.get("confidence", 0.0) >= runtime.context.settings.triage_threshold
     if forced:
@@ -386,6 +409,16 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # "has the rent gone out yet" when the rent is a scheduled payment or standing order: its next date.
         flow, why = "procedure", "status of a recurring payment -> recurring_payments"
         update.update(procedure="recurring_payments", procedure_intent="recurring_payments", slots={})
+    elif (
+        status in (None, "card_status", "payment_status")
+        and "payment_status" in procedures
+        and await asks_payment_status(text, runtime.context.banking)
+    ):
+        # "did the 630 I sent Hollie go through?": a payment of the customer's own records, named by payee or
+        # amount, is answered from those records (processing, pending, failed), not as a card's status.
+        flow, why = "procedure", "asks how one of the customer's payments stands -> payment_status"
+        update.update(procedure="payment_status", procedure_intent="payment_status", slots={})
+        status = "payment_status"
     elif status and status in procedures:
         # A question about how things stand is answered, never turned into an offer to change them.
         flow, why = "procedure", f"status question -> {status}"
@@ -540,6 +573,25 @@ async def _names_own_merchant(text: str, runtime: Runtime[AgentContext]) -> bool
     return False
 
 
+async def _own_merchant_named(text: str, frame: dict[str, Any], runtime: Runtime[AgentContext]) -> str | None:
+    """The shop of the customer's own card payments that a short follow-up of a money question names in
+    any wording ("oh and that wagamama we had, when was that"): its full name or its distinctive first
+    word, lower case. None outside such a follow-up."""
+    if frame.get("procedure") not in _MONEY_READS or len(text.split()) > FOLLOW_UP_SHOP_WORDS:
+        return None
+    recent = await runtime.context.banking.find_transactions(TransactionQuery(limit=_MERCHANT_SCAN))
+    lowered = f" {' '.join(re.sub(r'[^a-z0-9&]+', ' ', text.lower()).split())} "
+    for merchant in sorted({t.merchant for t in recent if t.amount_minor < 0}, key=len, reverse=True):
+        name = " ".join(re.sub(r"[^a-z0-9&]+", " ", merchant.lower()).split())
+        first = name.split()[0] if name else ""
+        if len(name) >= 3 and f" {name} " in lowered and name not in _NOT_A_SHOP:
+            return name
+        if len(first) >= 4 and first not in _GENERIC_FIRST_WORDS and f" {first} " in lowered:
+            return first
+    return None
+
+
+FOLLOW_UP_SHOP_WORDS = 12
 # First words of merchants' names that are everyday words, not a name ("The Gym Group", "National Trust").
 _GENERIC_FIRST_WORDS = frozenset({"the", "national", "british", "northbank", "cash", "card", "next", "post"})
 

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
 
-from agents.ports import AccountView, CardView, PaymentView, TransactionView
+from agents.ports import AccountView, CardView, PaymentView, TransactionQuery, TransactionView
 from agents.procedures.context import Run
 from agents.procedures.dates import add_working_days, day_of, format_day
 from agents.procedures.kbfacts import delivery_terms
@@ -209,7 +209,7 @@ _PAYEE_STOPWORDS = frozenset(
 _PAYEE_RE = re.compile(r"\bto\s+(?P<name>[A-Za-z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")
 
 
-def _status_text(p: PaymentView) -> str:
+def _status_text(p: PaymentView, returned_on: str | None = None) -> str:
     expected = format_day(day_of(p.expected_at)) if p.expected_at else None
     if p.status == "completed":
         return f"completed{f', arrived on {expected}' if expected else ''}"
@@ -221,15 +221,33 @@ def _status_text(p: PaymentView) -> str:
     if p.status == "failed":
         return "failed, so the money was not sent"
     if p.status == "returned":
-        return "returned to your account by the recipient's bank"
+        back = f", credited back on {returned_on}" if returned_on else ""
+        return f"returned to your account by the recipient's bank{back}"
     return p.status
 
 
-def _payment_line(p: PaymentView) -> str:
+def _payment_line(p: PaymentView, returned_on: str | None = None) -> str:
     amount = format_money(p.amount_minor, p.currency)
     made = format_day(day_of(p.created_at))
     payee, reference = clean_name(p.payee_name), clean_name(p.reference)
-    return f"- {amount} to {payee} (reference {reference}), made on {made}: {_status_text(p)}."
+    return f"- {amount} to {payee} (reference {reference}), made on {made}: {_status_text(p, returned_on)}."
+
+
+async def _returned_on(run: Run, p: PaymentView) -> str | None:
+    """The day the money of a returned payment came back: the first credit of the same amount from the
+    payee into the same account on or after the payment ("when did it come back?")."""
+    found = await run.banking.find_transactions(
+        TransactionQuery(
+            account_id=p.account_id,
+            since=day_of(p.created_at).isoformat(),
+            min_amount_minor=p.amount_minor,
+            max_amount_minor=p.amount_minor,
+            limit=20,
+        )
+    )
+    payee = p.payee_name.lower()
+    credits = [t for t in found if t.amount_minor > 0 and payee in f"{t.merchant} {t.description}".lower()]
+    return format_day(day_of(min(credits, key=lambda t: t.booked_at).booked_at)) if credits else None
 
 
 def _names_payee(words: set[str], payee: str) -> bool:
@@ -265,7 +283,12 @@ async def payment_status(run: Run, slots: dict[str, Any]) -> Answer:
             "filters": described,
             "count": len(shown),
             "count_text": "payment" if len(shown) == 1 else f"{len(shown)} most recent payments",
-            "lines": "\n".join(_payment_line(p) for p in shown),
+            "lines": "\n".join(
+                [
+                    _payment_line(p, await _returned_on(run, p) if p.status == "returned" else None)
+                    for p in shown
+                ]
+            ),
             "payment_ids": [p.id for p in shown],
             "statuses": [p.status for p in shown],
         },

@@ -763,6 +763,7 @@ _NOT_MERCHANT_WORDS = frozenset(
     really again still yet already that across altogether overall together vs versus to into in at from
     with by via onto off out back cash money bills bill rent extra interest them him her us end start
     beginning middle actually really even ever go gone went going come came
+    sometime sometimes around about roughly approximately lately recently earlier later maybe probably
     """.split()
 )
 

@@ -225,6 +225,8 @@ COMPLAINT_EXCLUSIONS: tuple[str, ...] = (
     r"\bworst[- ]case\b",
     r"\bi(?:'ve| have)? (?:made|make|did) (?:a |such a )?(?:terrible|awful|stupid|silly|horrible) (?:mistake|error|typo)\b",
     r"\bnot (?:that |too )?(?:bad|terrible|awful)\b",
+    # A hedge about the customer's own memory ("think they've put it up again but I could be wrong").
+    r"\b(?:i )?(?:could|might|may) (?:well )?be wrong\b|\b(?:if|unless) i(?:'m|m| am) wrong\b",
 )
 COMPLAINT_RULES: tuple[Rule, ...] = (
     ("complain_word", r"\bcomplain(?:t|ts|ing|ed)?\b"),

@@ -1,0 +1,67 @@
+"""Whether a message asks how one of the customer's own payments stands ("did the 630 I sent Hollie go
+through?", "has the £555 to Diana left my account yet?", "did my 470 to joanne go?").
+
+The question is read against the customer's payment records: it names the payee (a word of the payee's
+name) or the exact amount of one of them, and asks whether it went, arrived, left or bounced. Such a
+question is answered from the records (processing, pending with the day it is sent, failed, returned);
+it is never turned into a card's status or an offer to act.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agents.dialogue.cues import normalise, urgent_intent
+from agents.ports import BankingPort, PaymentView
+
+# Words of whether a payment went: "go through", "left my account", "arrived", "has it gone", "bounced".
+_WENT = re.compile(
+    r"\b(?:gone through|go through|went through|get through|got through|gone|go|went|left|leave|arrived?|"
+    r"reached|received|got (?:it|there|the money)|landed|cleared|been sent|sent (?:yet|ok|okay|properly)|"
+    r"bounced|failed|come back|came back|been paid|paid out)\b"
+)
+_ASKS = re.compile(
+    r"\b(?:did|didnt|has|hasnt|have|havent|is|was|wasnt|whats happened|what happened|where is|wheres|"
+    r"any sign|check|not received|never got|hasnt got|havent got|not got|says? (?:she|he|they) (?:hasnt|"
+    r"havent|never|didnt))\b"
+)
+# A change asked for, a dispute or a payment not made by the customer: not a status question.
+_NOT_STATUS = re.compile(
+    r"\b(?:cancel\w*|stop|dispute|refund|recogni[sz]e|fraud\w*|scam\w*|send (?:it )?again|resend|"
+    r"pay (?:it|them|her|him) again|make a payment|set up a)\b"
+)
+_PAYEE_NOISE = frozenset(
+    "the and for from with mrs miss ltd limited bank account payment money rent loan".split()
+)
+_AMOUNT = re.compile(r"(?<![\d.,])£?(\d{1,3}(?:,\d{3})*|\d+)(?:\.(\d{2}))?(?![\d.,])")
+PAYMENTS_READ = 20
+
+
+def _amounts(words: str) -> set[int]:
+    """Whole amounts and amounts with pence the message names, in minor units."""
+    found: set[int] = set()
+    for m in _AMOUNT.finditer(words):
+        pounds = int(m.group(1).replace(",", ""))
+        found.add(pounds * 100 + int(m.group(2) or 0))
+    return found
+
+
+def _names(payment: PaymentView, words: set[str], amounts: set[int]) -> bool:
+    payee = {w for w in re.findall(r"[a-z]+", payment.payee_name.lower()) if len(w) >= 3}
+    return bool((payee - _PAYEE_NOISE) & words) or payment.amount_minor in amounts
+
+
+async def asks_payment_status(text: str, banking: BankingPort) -> bool:
+    """Whether the message asks whether one of the customer's own payments (named by payee or amount)
+    went through, left, arrived or bounced."""
+    raw = text.lower().replace("’", "'")
+    words = normalise(text)
+    if not _WENT.search(words) or _NOT_STATUS.search(words) or urgent_intent(text):
+        return False
+    if not (_ASKS.search(words) or text.strip().endswith("?")):
+        return False
+    # Amounts are read before normalising, so that "£555.00" keeps its pence and "1,200" its thousands.
+    amounts = _amounts(re.sub(r"[^\d£.,\s]", " ", raw))
+    payments = await banking.list_payments(limit=PAYMENTS_READ)
+    vocabulary = set(words.split())
+    return any(_names(p, vocabulary, amounts) for p in payments)
