@@ -515,8 +515,19 @@ _REFERS_BACK = re.compile(
     r"|^(?:so |and |but )?(?:what (?:does|did|do) (?:that|this) mean|"
     r"why (?:is|was|did|does|would) (?:that|this)|how come|"
     r"(?:is|was) (?:that|this) (?:normal|right|ok|okay|safe|a problem|bad|a scam|usual))\b"
+    # "how much are my wages and when did the last lot come in", "...and when's the next one": the same
+    # thing again, not a request of its own.
+    r"|^(?:so |and )?(?:when|what day|what date|how much)\b.{0,25}\bthe (?:last|latest|next|previous|"
+    r"first) (?:lot|one)\b"
     # "...never turned up, 29.16. can you get my money back": the money of the story just told.
     r"|\b(?:get|claim|want) (?:me )?(?:my|the|our) (?:money|cash) back(?: (?:for me|please|pls))?$"
+)
+
+
+# "...and while I'm here, when did netflix last come out": an aside before the next request, not part of it.
+_ASIDE = re.compile(
+    r"^(?:(?:and|also|oh|plus|btw|by the way|while (?:im|i am|youre|you are) (?:here|at it|on)|"
+    r"whilst (?:im|i am) (?:here|at it)|one more thing|another thing|on another note|one other thing)\s+)+"
 )
 
 
@@ -552,7 +563,7 @@ def split_requests(text: str) -> list[str]:
         return [text]
     parts: list[str] = []
     for piece in pieces:
-        words = normalise(piece)
+        words = _ASIDE.sub("", normalise(piece))
         starts_request = (
             bool(_REQUEST_START.match(words))
             and not _ABOUT_MYSELF.match(words)
@@ -601,10 +612,18 @@ _PREFERENCE = re.compile(
 _STATEMENT = re.compile(r"^(?:the|my|our) (?:\w+ ){0,3}(?:is|was|are|were|s)\b(?! (?:it|there|my|the)\b)")
 
 
+# "the euro account is showing a minus in the app. whats the actual balance on it": the statement leads to a
+# question.
+_ASKED_AFTER = re.compile(
+    r"\b(?:whats|what is|how much|how many|when (?:did|is|was|does)|can you|could you|tell me|show me)\b"
+)
+
+
 def _has_request(part: str) -> bool:
     """A part is a request of its own when it asks for something, not when it only tells ("I found it")."""
     words = normalise(part)
-    if _STATEMENT.match(words) and "?" not in part and not urgent_intent(part):
+    told = _STATEMENT.match(words) and "?" not in part and not _ASKED_AFTER.search(words)
+    if told and not urgent_intent(part):
         return False
     if _PREFERENCE.match(words) and "?" not in part:
         return False

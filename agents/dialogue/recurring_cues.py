@@ -40,7 +40,13 @@ _DIRECT_DEBIT = re.compile(r"\b(?:direct ?debits?|dds?|mandates?)\b")
 # "the monthly transfer to my savings" is what customers call a standing order.
 _STANDING_ORDER = re.compile(
     r"\bstanding ?orders?\b|\b(?:monthly|weekly|regular|automatic|recurring) (?:transfer|payment|top ?up)s? "
-    r"(?:to|into|in to|for)\b"
+    r"(?:to|into|in to|for)\b|"
+    # "how much goes into my savings automatically every month": money moved to savings on a schedule.
+    r"\b(?:go|goes|going|gets? (?:put|moved|paid)|put|moved|paid|transferr?ed|sent) (?:in)?to (?:my |the )?"
+    r"(?:savings?|saver|isa|savings account)\b.{0,20}\b(?:automatic\w*|each (?:month|week)|"
+    r"every (?:month|week)|monthly|weekly|regularly|a month|a week|per month)\b|"
+    r"\b(?:automatic\w*|each (?:month|week)|every (?:month|week)|monthly|weekly|regularly)\b.{0,20}"
+    r"\b(?:go|goes|going|put|moved|paid|transferr?ed|sent) (?:in)?to (?:my |the )?(?:savings?|saver|isa)\b"
 )
 _SCHEDULED = re.compile(
     r"\b(?:scheduled|future dated|future|upcoming|one off|set up|due)\b.{0,30}\b(?:payments?|transfers?)\b|"
@@ -87,6 +93,8 @@ _INCOME = re.compile(
     r"\b(?:been|get|got|getting|was|were|be|am) (?:last )?paid\b|\blast paid\b|"
     r"\b(?:was|were) i (?:last )?paid\b|\b(?:have|has) i been paid\b|"
     r"\bmy (?:pay|income)\b.{0,30}\b(?:arrive\w*|come in|came in|gone in|go in|landed|here|in yet)\b|"
+    # "what's my pay each month": the salary, not spending at a shop called "each"
+    r"\bmy (?:monthly )?(?:pay|income|take ?home(?: pay)?)\b.{0,12}\b(?:each|every|a|per) (?:month|week)\b|"
     r"\b(?:pension|benefits?|universal credit) (?:payment )?"
     r"(?:arrive\w*|come in|came in|paid|gone in|land\w*)\b|"
     # "did the money from work go in", "hows my pension, has it come in"
