@@ -333,14 +333,23 @@ def parse_last_n(text: str) -> tuple[int | None, str]:
     return None, text
 
 
+# "everything that went out, bills and all", "including bills": a category named as part of everything, not
+# a filter.
+_INCLUDED_BEFORE = re.compile(r"(?:\beverything\W+|\b(?:including|incl|inc|plus)\W+)$", re.IGNORECASE)
+_INCLUDED_AFTER = re.compile(r"\W*(?:and all|included|and everything|as well)\b", re.IGNORECASE)
+
+
 def parse_category(text: str) -> tuple[str | None, str]:
     """The bank's category the text names ("takeaways" -> "eating_out"), and the rest of the text."""
     best: tuple[int, str, re.Match[str]] | None = None
     for category, pattern in _CATEGORY_RES:
-        if m := pattern.search(text):
-            # The longest phrase wins ("food shopping" is groceries, not shopping).
-            if best is None or len(m.group(0)) > best[0]:
-                best = (len(m.group(0)), category, m)
+        if not (m := pattern.search(text)):
+            continue
+        if _INCLUDED_AFTER.match(text[m.end() :]) or _INCLUDED_BEFORE.search(text[: m.start()]):
+            continue  # "bills and all": part of everything, not a filter
+        # The longest phrase wins ("food shopping" is groceries, not shopping).
+        if best is None or len(m.group(0)) > best[0]:
+            best = (len(m.group(0)), category, m)
     if best is None:
         return None, text
     return best[1], _blank(text, best[2])
