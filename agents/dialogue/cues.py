@@ -131,6 +131,14 @@ _DIRECT_DEBIT = re.compile(r"\bdirect debit\b")
 
 
 _SELF = frozenset({"i", "ive", "we", "weve", "id"})
+# A loss already reported: the card is cancelled and a new one is coming.
+_ALREADY_REPORTED = re.compile(
+    r"\b(?:already |i |ive |i have |i had |we )(?:reported|cancelled|canceled) (?:it|the card|my card|them)\b"
+    r"(?! to (?:the )?(?:police|cops))"
+    r"|\b(?:didnt|did not) report (?:it|the card|my card) (?:til|till|until)\b"
+    r"|\b(?:new|replacement) (?:one|card) (?:is |s )?"
+    r"(?:on (?:its|the) way|in the post|coming|already ordered)\b"
+)
 
 
 def _taken_by_someone(words: str) -> bool:
@@ -156,6 +164,10 @@ def urgent_intent(text: str) -> str | None:
     ):
         # A child using the card without asking: stop the spending now, then a person sorts out the rest.
         return "card_payment_not_recognised"
+    if _ALREADY_REPORTED.search(words) and (_LOST.search(words) or _STOLEN.search(words)):
+        # "lost my card on the 18th but reported it tuesday, new one on its way": that card is already
+        # cancelled, nothing is left to freeze; what follows (a payment to dispute) is the request.
+        return None
     stolen = _STOLEN.search(words) or _taken_by_someone(words)
     if stolen and re.search(rf"\b{_THING}\b", words):
         return "lost_or_stolen_card"
@@ -239,7 +251,8 @@ _CARD_STATE = re.compile(
     # "signed off work", "at work": the job, not whether the card works.
     r"\b(?:active|activated|frozen|froze|blocked|locked|working|(?<!off )(?<!at )(?<!from )(?<!to )(?<!of )"
     r"(?<!for )work|works|still work|valid|cancelled|"
-    r"canceled|usable|switched on|on or off|status|ok|okay|fine|alright|good to use|safe to use|"
+    r"canceled|stopped|deactivated|usable|switched on|on or off|status|ok|okay|fine|alright|good to use|"
+    r"safe to use|"
     r"freeze (?:work|go through|done)|went through|"
     r"go through|done|sorted)\b"
 )
@@ -248,6 +261,9 @@ _DISPUTE_STATE = re.compile(
     r"looking|outcome|decided|resolved|open|opened|going|happening|moving|where)\b|\b(?:status|progress|"
     r"update|news|outcome|looked (?:at|into)|looking (?:at|into)|heard (?:back|anything)|dealt with|"
     r"sorted)\b.{0,30}\b(?:dispute|claim|chargeback|case)\b|\b(?:dispute|claim) (?:been|go)\b"
+    # "whats happening with the pret refund thing i reported": a refund already asked for is a dispute.
+    r"|\b(?:happening|update|news|progress|going on)\b.{0,40}\b(?:refund|money back)\b.{0,30}"
+    r"\b(?:i|we) (?:reported|raised|logged|claimed|disputed|put in|asked (?:for|about))\b"
 )
 _CARD_WORD = re.compile(r"\b(?:card|cards|visa|mastercard|debit card|credit card)\b|\b(?:it|freeze)\b")
 _ACTION_REQUEST = re.compile(
@@ -310,7 +326,11 @@ _CARD_DELIVERY = re.compile(
 )
 _NOT_DELIVERY = re.compile(
     r"\b(?:payment|payments|transfer|money|refund|lost|stolen|nicked|pinched|cant find|freeze|block|pin|"
-    r"spending|spent|used|using|alerts?|charges?|charged|transactions?|shops?)\b"
+    r"spending|spent|used|using|alerts?|charges?|charged|transactions?|shops?|missing|wasnt me|dispute|"
+    r"get (?:that|it|my money) back)\b"
+    # "my previous card turned up in a coat pocket": the old card found, not the new one delivered
+    r"|\b(?:previous|old) (?:\w+ )?(?:card|one) (?:has )?(?:turned up|showed up|was found)\b"
+    r"|\bfound (?:my|the) (?:old|previous)\b"
 )
 
 
@@ -329,6 +349,9 @@ _DID_YOU_ACT = re.compile(
     r"(?:block|blocked|freeze|froze|frozen|lock|locked) "
     r"(?:it|my card|the card|my (?:visa|mastercard|debit card|credit card))$"
 )
+
+
+_SENTENCES = re.compile(r"[^.?!]+[.?!]*")
 
 
 def status_question(text: str) -> str | None:
@@ -352,7 +375,25 @@ def status_question(text: str) -> str | None:
     if _WHAT_IS_THIS.search(words) and not _NOT_MINE.search(words):
         return "recent_transactions"  # "what's this amazon payment on the 21st?": look it up, offer nothing
     asked = bool(_QUESTION.search(words)) or text.strip().endswith("?")
-    if asked and _CARD_STATE.search(words) and _CARD_WORD.search(words):
+    if (
+        asked
+        and _CARD_STATE.search(words)
+        and _CARD_WORD.search(words)
+        # "I cancelled my membership... could you get it back?": a dispute asked for, not the card's state.
+        and not _DISPUTE_REQUEST.search(words)
+    ):
+        return "card_status"
+    sentences = [normalise(part) for part in _SENTENCES.findall(text)]
+    if (
+        not urgent_intent(text)
+        and not any(_ACTION_REQUEST.search(part) for part in sentences)
+        and any(
+            _QUESTION.search(part) and _CARD_STATE.search(part) and _CARD_WORD.search(words)
+            for part in sentences
+        )
+    ):
+        # "found my old card down the sofa. is it definitely stopped now? dont change anything": a question
+        # about the card in the middle of the message is still a question.
         return "card_status"
     if _ACCOUNT_STATE.search(words):
         return "card_status"  # "is my account frozen?": cards are what is frozen; their state answers it
@@ -414,6 +455,12 @@ _PAYEE_PRONOUN = re.compile(
     r"(?:off |from )?(?:me|us)\b|\b(?:paid|given|sent) (?:them|it)\b|\b(?:off|from|to) them\b"
 )
 PRONOUN_FOLLOW_UP_MAX_WORDS = 16
+_SINCE_THEN = re.compile(r"\bsince(?: then| that| that one| that time)?$|\bafter that(?: one)?$")
+_EVERY_TIME = re.compile(
+    r"\b(?:is|was|does|do|are|has)\s+(?:that|it|this|they|those|he|she)\b.{0,30}?"
+    r"\b(?:(?:every|each|a)\s+(?:month|week|year)|monthly|weekly|yearly|regular(?:ly)?|recurring|"
+    r"a subscription|always)\b"
+)
 # "Actually do the same for the mastercard too, both were in the same wallet": the same action again, however
 # long the reason that follows.
 _SAME_AGAIN = re.compile(
@@ -451,6 +498,11 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         # "how much was that payment again?", "what date did the money come back?" after a payment or a
         # dispute: the same one again, not a total.
         return FollowUp("refine")
+    if frame.get("procedure") in ("recent_transactions", "spending"):
+        if _SINCE_THEN.search(words):
+            return FollowUp("since")  # "anything else gone on it since?": from the end of that period on
+        if _EVERY_TIME.search(words):
+            return FollowUp("history")  # "is that every month then": the same payments over a longer time
     if _TOTAL.search(words):
         return FollowUp("total")
     if _OLDER.search(words) and frame.get("procedure") in (
@@ -521,6 +573,8 @@ _REFERS_BACK = re.compile(
     r"first) (?:lot|one)\b"
     # "...never turned up, 29.16. can you get my money back": the money of the story just told.
     r"|\b(?:get|claim|want) (?:me )?(?:my|the|our) (?:money|cash) back(?: (?:for me|please|pls))?$"
+    # "...an uber on it for about 14 that wasnt me. can i get that back?": the payment just described.
+    r"|\b(?:get|claim|have) (?:that|this|those|them) (?:back|refunded)(?: (?:for me|please|pls))?$"
 )
 
 

@@ -44,7 +44,10 @@ _YES_PHRASES = (
     r"can you do it|could you do it|can you do that|could you do that|please can you do it|thats it|"
     r"thats the one|that one|yes that one|crack on|crack on then|get on with it|on you go|sort it|"
     r"sort it out|sort it now|that would be (?:great|good|lovely|brilliant|perfect|helpful|"
-    r"wonderful|fantastic|kind|ideal)|sound|spot on|bang on|nice one|ace|deffo|defo|si|oui|ja|tak|sim"
+    r"wonderful|fantastic|kind|ideal)|sound|spot on|bang on|nice one|ace|deffo|defo|si|oui|ja|tak|sim|"
+    # "If you could, that would be lovely, thank you dear": a polite yes
+    r"if you could|if you can|if you would|if you dont mind|if you wouldnt mind|if thats ok|if thats okay|"
+    r"if you would be so kind|please if you can|please if you could"
 )
 _NO_PHRASES = (
     r"n|no|nope|nah|naw|no way|no thanks|no thank you|no ta|not now|not yet|not today|not really|dont|"
@@ -60,10 +63,14 @@ _NO_PHRASES = (
     # "hmm actually hold off on that, I'll email them first": not now, nothing done
     r"let me think|let me think about it|ill think about it|i will think about it|ill leave it|"
     r"ill sort it myself|ill do it myself|not just yet|leave it a while|leave it for a bit|hold fire|"
-    r"dont bother|no dont bother"
+    r"dont bother|no dont bother|"
+    # "on second thoughts no, leave it on": the card (or the payment) stays as it is
+    r"leave it on|keep it on|leave it as it is|leave it active|keep it active|leave it running|keep it going|"
+    r"ive had second thoughts|second thoughts|on second thoughts|on second thought"
 )
 _FILLER = (
-    r"(?:(?:oh|um|erm|hmm|hm|mm|mmm|well|ah|uh|and|so|actually|ok|okay|sorry|cheers|thanks|ta|right)\s+)*"
+    r"(?:(?:oh|um|erm|hmm|hm|mm|mmm|well|ah|uh|and|so|actually|ok|okay|sorry|cheers|thanks|ta|right|"
+    r"on second thoughts?|on reflection|come to think of it|thinking about it)\s+)*"
 )
 _YES = re.compile(rf"^{_FILLER}(?:{_YES_PHRASES})(?:\s+(?:{_YES_PHRASES}))*$")
 _NO = re.compile(rf"^{_FILLER}(?:{_NO_PHRASES})(?:\s+(?:{_NO_PHRASES}))*$")

@@ -66,6 +66,8 @@ _BALANCE_ONLY_RE = re.compile(
 
 def spending_intent(text: str) -> str | None:
     """ "affordability", "spending" or None for a customer message (already redacted)."""
+    if _WHEN_LAST_RE.search(text) and parse_category(text)[0] is not None:
+        return "spending"  # "when did I last use a cashpoint": the latest of that kind
     if _NOT_SPENDING_RE.search(text):
         return None
     if _AFFORD_RE.search(text):
@@ -88,13 +90,21 @@ def spending_intent(text: str) -> str | None:
             return "spending"
         return None
     # "How much did I get paid?" is the income procedure's, unless it asks for a sum over a period.
-    if (category in INCOME_CATEGORIES or (category is None and parse_direction(rest) == "in")) and not (
+    if (category in _PAY_CATEGORIES or (category is None and parse_direction(rest) == "in")) and not (
         _SUM_RE.search(text)
     ):
         return None
     if _MONEY_WORDS_RE.search(text) or category is not None:
         return "spending"
     return None
+
+
+_WHEN_LAST_RE = re.compile(
+    r"\bwhen\s+(?:did|was)\s+i\s+last\s+(?:use|used|go|went|visit|get|got|take|took|pay|paid|withdraw)\b",
+    re.IGNORECASE,
+)
+# The income procedure answers about pay; interest and other credits are sums and latest ones of a category.
+_PAY_CATEGORIES = INCOME_CATEGORIES - {"interest"}
 
 
 _REFERS_BACK_RE = re.compile(

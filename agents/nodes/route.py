@@ -49,6 +49,7 @@ from agents.procedures.textparse import (
     parse_ordinal,
     parse_report_kind,
 )
+from agents.safety.lexicon import COMPLAINT_PROCESS_QUESTION
 from agents.state import AgentState
 from agents.triage.routes import Route
 
@@ -214,6 +215,12 @@ _IT_ACCOUNT = re.compile(
 )
 
 
+def _past_period(text: str, today: date) -> bool:
+    """The message names a period that is over ("in October", "last month"): a payment already due."""
+    found = parse_date_range(text, today)[0]
+    return found is not None and found.until is not None and found.until < today.replace(day=1)
+
+
 def _account_referred_to(text: str, frame: dict[str, Any]) -> str | None:
     """The account the last answer was about, in words a procedure reads ("ending 0475", "EUR account"),
     when the message points back at it ("on it", "that account") without naming one of its own."""
@@ -287,6 +294,14 @@ def _period_before(text: str, old: str, today: date) -> str | None:
     return f"from {format_day(start)} to {format_day(end)}"
 
 
+def _period_after(old: str, today: date) -> str | None:
+    """ "since then" after a request about a period that is over: from the day after it to today."""
+    shown, _ = parse_period(old, today)
+    if shown is None or shown.until is None or shown.until >= today:
+        return None
+    return f"from {format_day(shown.until + timedelta(days=1))} to {format_day(today)}"
+
+
 def _follow_up(state: AgentState, named_shop: str | None = None) -> tuple[str, str, dict[str, Any]] | None:
     """A follow-up continues the last answered request: same procedure, the new words first."""
     frame = state.get("frame") or {}
@@ -330,6 +345,14 @@ def _follow_up(state: AgentState, named_shop: str | None = None) -> tuple[str, s
         # "and how much altogether?" after "the biggest...": the same filter, summed, not the biggest again
         earlier_words = _EXTREME_WORDS.sub(" ", str(frame.get("text", "")))
         extra["text"] = f"how much in total {text} {earlier_words}"
+    elif found.kind == "since" and (after := _period_after(str(frame.get("text", "")), today)):
+        # "anything else gone on it since?" after September's payments: from October to today.
+        extra["text"] = f"{after} {_PERIOD.sub(' ', parse_period(str(frame.get('text', '')), today)[1])}"
+        if procedure == "spending":
+            procedure = "recent_transactions"
+    elif found.kind == "history":
+        # "is that every month then" after this month's Apple charge: the same payments, any month.
+        extra["text"] = _PERIOD.sub(" ", parse_period(str(frame.get("text", "")), today)[1])
     elif found.kind == "older" and (
         earlier := _period_before(text, str(frame.get("text", "")), today)
         or _period_before(text, str(frame.get("said", "")), today)
@@ -404,6 +427,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     elif (
         status == "payment_status"
         and "recurring_payments" in procedures
+        and not _past_period(text, today_of(state))  # "did the rent go through in October": that payment
         and await names_recurring(text, runtime.context.banking)
     ):
         # "has the rent gone out yet" when the rent is a scheduled payment or standing order: its next date.
@@ -442,6 +466,22 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         flow, why = "procedure", f"follow-up ({kind}) -> {procedure}"
         update.update(procedure=procedure, procedure_intent=procedure, slots=extra.get("slots", {}))
         update["text"] = extra["text"]
+        if kind == "history":
+            # The longer listing takes in the amount just shown: "altogether" then is its total, not both.
+            update["frame"] = {**(state.get("frame") or {}), "figures": []}
+    elif _EXCHANGED.search(text) and "recent_transactions" in procedures:
+        # "how much did I change into euros in September": the exchanges themselves (money moved between
+        # the customer's own accounts is never spending, so a total of spending cannot show it).
+        flow, why = "procedure", "currency exchanged -> recent_transactions at the exchange"
+        update.update(procedure="recent_transactions", procedure_intent="recent_transactions", slots={})
+        period = parse_date_range(text, today_of(state))[0]
+        days = (
+            f" from {format_day(period.since)} to {format_day(period.until)}"
+            if period and period.since and period.until
+            else ""
+        )
+        update["text"] = f"payments at {_EXCHANGE_MERCHANT}{days}"
+        update["low_confidence_streak"] = 0
     elif (money := spending_intent(text)) and money in procedures:
         # Totals, counts, "last N", since payday, "can I afford": no Banking77 intent has these.
         flow, why = "procedure", f"spending cue -> {money}"
@@ -482,6 +522,10 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
             text,
             flags=re.IGNORECASE,
         )
+    elif _COMPLAINT_PROCESS.search(text):
+        # "how long do you take to sort a complaint out": the help centre's timescales, not a new complaint.
+        flow, why = "kb_answer", "a question about how complaints are handled: answer from the help centre"
+        update["low_confidence_streak"] = 0
     elif not tri.get("confident"):
         limit = runtime.context.settings.low_confidence_limit
         if state.get("low_confidence_streak", 0) >= limit:
@@ -528,10 +572,22 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     return update
 
 
+_EXCHANGED = re.compile(
+    r"\b(?:change|changed|changing|exchange|exchanged|convert|converted|swap|swapped|move|moved)\b"
+    r"[\w\s£€$.,]{0,30}\b(?:in)?to (?:euros?|eur|dollars?|usd|pounds|gbp|sterling)\b",
+    re.IGNORECASE,
+)
+_EXCHANGE_MERCHANT = "Northbank Exchange"
+_COMPLAINT_PROCESS = re.compile(COMPLAINT_PROCESS_QUESTION, re.IGNORECASE)
 _LEAD = re.compile(
     r"^\W*(?:and|what about|how about|same for|same with|now|also|ok and|what of)\b", re.IGNORECASE
 )
 LEAD_MAX_WORDS = 6
+_OWN_QUESTION = re.compile(
+    r"^\W*(?:and|also|ok and|plus)\s+(?:what(?:'s|s| is| are)|how (?:much|many) (?:is|are|do|have)|"
+    r"when (?:is|does|did)|is|are|can|could|do|does|did|has|have)\b",
+    re.IGNORECASE,
+)
 _MONEY_READS = frozenset({"recent_transactions", "spending"})
 
 
@@ -613,9 +669,14 @@ def _new_topic(state: AgentState, procedure: str, runtime: Runtime[AgentContext]
     if procedure not in _MONEY_READS and spending_intent(text) and len(text.split()) > LEAD_MAX_WORDS:
         # "balance? and what did john lewis charge me in october": a question about a shop of its own.
         return True
+    tri = state.get("triage") or {}
+    if _OWN_QUESTION.search(text) and tri.get("confidence", 0.0) >= runtime.context.settings.triage_threshold:
+        # "is my card working? and whats my balance": "and" joins a question of its own, not a follow-up.
+        spec = procedure_for_intent(str(tri.get("intent", "")), runtime.context.procedures)
+        if spec is not None and spec.name != procedure:
+            return True
     if _LEAD.search(text) and len(text.split()) <= LEAD_MAX_WORDS:
         return False
-    tri = state.get("triage") or {}
     if not tri.get("confident") or tri.get("confidence", 0.0) < runtime.context.settings.triage_threshold:
         return False
     spec = procedure_for_intent(str(tri.get("intent", "")), runtime.context.procedures)

@@ -105,7 +105,7 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
         "phone bills?",
         "insurance",
     ),
-    "cash": ("cash withdrawals?", "cash machines?", "atms?", "cash"),
+    "cash": ("cash withdrawals?", "cash machines?", "atms?", "cash ?points?", "hole in the wall", "cash"),
     "salary": ("salary", "salaries", "wages", "pay ?cheques?", "pay ?checks?"),
     "transfers": ("bank transfers?", "transfers?", "money sent to people"),
     "interest": ("interest",),
@@ -278,6 +278,10 @@ _SINCE_MONTH_RE = re.compile(
 )
 _WHAT_IT_COSTS_RE = re.compile(
     r"\bhow\s+much\s+(?:is|are|'s)\s+(?:my|the|our)\b|\b(?:each|every|per|a)\s+month\b|\bmonthly\b",
+    re.IGNORECASE,
+)
+_LAST_TIME_RE = re.compile(
+    r"\b(?:last time|the last one|most recent(?:ly)?|latest)\b|\bwhen\s+(?:did|was)\s+i\s+last\b",
     re.IGNORECASE,
 )
 _SUM_WORDS_RE = re.compile(
@@ -552,6 +556,9 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
         and not _SUM_WORDS_RE.search(text)
     ):
         # "How much is my mortgage?": what one payment is, the latest to each payee, not a sum over months.
+        aggregate = "latest"
+    if aggregate == "total" and dates is None and limit is None and _LAST_TIME_RE.search(text):
+        # "how much interest did my savings pay last time?": the latest one, not a sum.
         aggregate = "latest"
     return (
         SpendingQuery(

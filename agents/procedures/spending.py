@@ -247,6 +247,15 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
     merchant = q.merchant
     if merchant is None and q.category is None:
         merchant = await known_merchant_in(run, rest) or await everyday_word_merchant(run, rest)
+    elif (
+        merchant is None
+        and q.category is not None
+        and (named := await known_merchant_in(run, run.text))
+        and re.search(rf"\b(?:spen[dt]|spending|paid|pay|paying)\s+on\s+{re.escape(named)}\b", run.text, re.I)
+    ):
+        # "spent on trainline this month? always on a train": the shop the spending is on beats a category
+        # word said in passing (but "on entertainment, netflix and gigs" stays the category).
+        merchant, q = named, replace(q, category=None)
     accounts = await run.accounts()
     own = _own_account_names(accounts)
 

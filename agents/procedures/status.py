@@ -3,6 +3,7 @@ the tools. A question is never turned into an offer to change anything: these pr
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agents.ports import CardView
@@ -27,6 +28,14 @@ _DISPUTE_STATUS_TEXT = {
     "rejected": "closed without a refund",
     "closed": "closed",
 }
+
+
+_OLD_CARD = re.compile(
+    r"\b(?:old|previous|lost|stolen|cancelled|canceled|missing)\s+(?:\w+\s+)?card\b"
+    r"|\bcard\b.{0,30}\b(?:i|we) (?:had |have )?(?:lost|reported|cancelled|canceled)\b"
+    r"|\bthe one (?:i|we) (?:lost|reported)\b",
+    re.IGNORECASE,
+)
 
 
 def _card_line(card: CardView) -> str:
@@ -57,7 +66,11 @@ async def card_status(run: Run, slots: dict[str, Any]) -> Answer:
     if not named:
         return run.answer("not_found", {"target": "that card"})
     # Cancelled cards only matter when named; the cards in use answer "is my card active?".
-    shown = [c for c in named if c.status in ("active", "frozen")] or named
+    in_use = [c for c in named if c.status in ("active", "frozen")]
+    shown = in_use or named
+    if _OLD_CARD.search(run.text) and (old := [c for c in named if c not in in_use]):
+        # "found my old card down the sofa, is it definitely stopped?": the card they lost, then the new one.
+        shown = old + in_use
     lines = [_card_line(c) for c in shown]
     if len(lines) == 1:
         text = lines[0][0].upper() + lines[0][1:] + "."

@@ -276,8 +276,25 @@ def _relative(what: str, today: date) -> DateRange:
     return ranges[what]
 
 
+_DAY_SHIFT_RE = re.compile(r"\bthe (?:next )?day (after|before)(?: (?:that|it|then))?\b")
+
+
 def parse_date_range(text: str, today: date) -> tuple[DateRange | None, str]:
     """The date range the text asks about (or None) and the text with it blanked out."""
+    found, rest = _date_range(text, today)
+    if (
+        found is not None
+        and found.since is not None
+        and found.since == found.until
+        and (shift := _DAY_SHIFT_RE.search(rest.lower()))
+    ):
+        # "lost it on the 18th ... a payment the day after that": the 19th.
+        day = found.since + timedelta(days=1 if shift.group(1) == "after" else -1)
+        return DateRange(day, day), _blank(rest, shift)
+    return found, rest
+
+
+def _date_range(text: str, today: date) -> tuple[DateRange | None, str]:
     lowered = text.lower()
     if m := _SHARED_MONTH_RE.search(lowered):
         month = _MONTHS[m.group("mb")[:3]]
@@ -655,7 +672,7 @@ _SPELLED_MONEY_RE = re.compile(
 )
 _SLANG_RE = re.compile(
     r"\b(?:a|one)\s+(?P<slang>fiver|tenner|score|ton|grand|monkey)\b|\b(?P<n>\d+|a\s+couple\s+of|two|three|"
-    r"four|five)\s+grand\b",
+    r"four|five)\s+grand\b|(?<![\w.,£$€])£?(?P<k>\d{1,3})k\b",
     re.IGNORECASE,
 )
 _SLANG = {"fiver": 5, "tenner": 10, "score": 20, "ton": 100, "grand": 1000, "monkey": 500}
@@ -684,6 +701,8 @@ def spell_amounts(text: str) -> str:
     def slang(m: re.Match[str]) -> str:
         if m.group("slang"):
             return f"£{_SLANG[m.group('slang').lower()]}"
+        if m.group("k"):
+            return f"£{int(m.group('k')) * 1000}"  # "a 5k deposit", "£10k"
         raw = m.group("n").lower()
         count = int(raw) if raw.isdigit() else {"two": 2, "three": 3, "four": 4, "five": 5}.get(raw, 2)
         return f"£{count * 1000}"
@@ -764,6 +783,7 @@ _NOT_MERCHANT_WORDS = frozenset(
     with by via onto off out back cash money bills bill rent extra interest them him her us end start
     beginning middle actually really even ever go gone went going come came
     sometime sometimes around about roughly approximately lately recently earlier later maybe probably
+    summer winter spring autumn christmas easter holidays holiday weekend weekends afternoon
     """.split()
 )
 

@@ -219,6 +219,15 @@ SQUASHED_JAILBREAK = ("doanythingnow", "developermode", "jailbreak", "danmode")
 
 # --------------------------------------------------------------------------- complaint
 # Any expression of dissatisfaction; a complaint also fires on angry messages, by design.
+# "how long do you lot take to sort a complaint out?", "when will I hear back about my complaint?": a question
+# about how complaints are handled is answered (the help centre's timescales), not recorded as another one.
+COMPLAINT_PROCESS_QUESTION = (
+    r"\b(?:how long|how many (?:days|weeks)|how quickly|how soon|what(?:'s| is)? the timescale)\b"
+    r"[^.!?]{0,50}\bcomplaints?\b(?:[^.!?]{0,20}\b(?:take|out|sorted|dealt with|resolved|answered))?"
+    r"|\bwhen (?:will|do|should|can) i (?:hear|get (?:a |an )?(?:reply|answer|response))\b[^.!?]{0,30}"
+    r"\bcomplaints?\b"
+    r"|\bcomplaints? (?:usually |normally |generally )?(?:take|takes)\b"
+)
 COMPLAINT_EXCLUSIONS: tuple[str, ...] = (
     r"\bno complaints?\b",
     r"\bnot (?:complaining|a complaint)\b",
@@ -227,6 +236,7 @@ COMPLAINT_EXCLUSIONS: tuple[str, ...] = (
     r"\bnot (?:that |too )?(?:bad|terrible|awful)\b",
     # A hedge about the customer's own memory ("think they've put it up again but I could be wrong").
     r"\b(?:i )?(?:could|might|may) (?:well )?be wrong\b|\b(?:if|unless) i(?:'m|m| am) wrong\b",
+    COMPLAINT_PROCESS_QUESTION,
 )
 COMPLAINT_RULES: tuple[Rule, ...] = (
     ("complain_word", r"\bcomplain(?:t|ts|ing|ed)?\b"),

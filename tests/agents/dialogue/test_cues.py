@@ -310,3 +310,60 @@ def test_a_plea_for_guidance_stays_with_the_story() -> None:
 def test_a_freeze_asked_after_the_story_is_one_request() -> None:
     text = "someone has been stealing post from our letterboxes and my new card hasn't come. can you stop it"
     assert split_requests(text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lost my bag on the 3rd, already reported it and the replacement is on its way",
+        "dropped my card somewhere but I didnt report it till friday, the new card is in the post",
+    ],
+)
+def test_a_loss_already_reported_is_not_urgent(text: str) -> None:
+    assert urgent_intent(text) is None
+
+
+def test_a_theft_reported_to_the_police_is_still_urgent() -> None:
+    assert (
+        urgent_intent("someone stole my card, I already reported it to the police") == "lost_or_stolen_card"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my previous card turned up in a coat pocket. is that one cancelled now? not asking for anything",
+        "found my old card in the car lol. is it definitely stopped? dont change anything",
+    ],
+)
+def test_a_card_question_inside_a_story_is_a_status_question(text: str) -> None:
+    assert status_question(text) == "card_status"
+
+
+def test_a_story_with_an_action_in_it_is_not_a_status_question() -> None:
+    assert status_question("I lost my card. Is that ok? freeze it") is None
+
+
+def test_asking_for_money_back_is_not_a_card_status_question() -> None:
+    text = "I cancelled the gym in the spring but they still took £20 in October. Could you get it back?"
+    assert status_question(text) is None
+
+
+def test_news_of_a_refund_already_reported_is_a_dispute_status_question() -> None:
+    assert status_question("any news on the watch refund thing I reported?") == "dispute_status"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("anything else gone on it since?", "since"),
+        ("any since then", "since"),
+        ("is that every month then", "history"),
+        ("does it come out each month?", "history"),
+    ],
+)
+def test_since_and_every_month_follow_a_listing(text: str, kind: str) -> None:
+    frame = {"procedure": "spending", "text": "what did apple charge me in september"}
+    found = follow_up(text, frame)
+    assert found is not None
+    assert found.kind == kind

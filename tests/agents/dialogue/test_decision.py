@@ -135,3 +135,26 @@ def test_a_restated_action_after_a_no_is_not_a_yes(text: str) -> None:
 )
 def test_a_question_after_wait_is_a_new_request(text: str) -> None:
     assert read_decision(text) is Decision.OTHER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on second thoughts no, I might need it next week. leave it on",
+        "hmm on reflection, keep it on",
+        "second thoughts, leave it as it is",
+    ],
+)
+def test_second_thoughts_decline(text: str) -> None:
+    assert read_decision(text) is Decision.NO
+
+
+@pytest.mark.parametrize(
+    "text", ["If you could, that would be lovely, thank you dear", "if you wouldn't mind, thanks"]
+)
+def test_a_polite_if_you_could_confirms(text: str) -> None:
+    assert read_decision(text) is Decision.YES
+
+
+def test_if_you_could_with_a_request_is_a_new_request() -> None:
+    assert read_decision("if you could tell me my balance first") is Decision.OTHER

@@ -238,3 +238,26 @@ def test_number_words_that_are_not_money(text: str) -> None:
 def test_everyday_dates(text: str, since: date | None, until: date | None) -> None:
     found, _rest = parse_date_range(text, TODAY)
     assert found == DateRange(since, until)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("lost it on the 12th, and there's a payment the day after that I didn't make", date(2025, 11, 13)),
+        ("a charge on 12 November, or maybe the day before", date(2025, 11, 11)),
+    ],
+)
+def test_the_day_after_a_date_is_the_next_day(text: str, day: date) -> None:
+    assert parse_date_range(text, TODAY)[0] == DateRange(day, day)
+
+
+@pytest.mark.parametrize(("text", "minor"), [("a 5k deposit", 500_000), ("about £12k", 1_200_000)])
+def test_thousands_written_with_k(text: str, minor: int) -> None:
+    found = parse_amount(text)[0]
+    assert found is not None
+    assert minor in (found.min_minor, found.max_minor, found.around_minor)
+
+
+@pytest.mark.parametrize("text", ["in the summer", "over the spring", "at christmas"])
+def test_a_season_is_not_a_merchant(text: str) -> None:
+    assert parse_merchant(text) is None
