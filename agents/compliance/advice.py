@@ -234,6 +234,16 @@ _ASK_INVESTMENT = tuple(
         r"(?:\d+|two|three|five|ten)\b",
         r"\b(?:tracker|fixed(?: rate)?|variable(?: rate)?|interest.only|repayment mortgage)\b.{0,30}"
         r"\b(?:better|best|safer|cheaper|wiser|smarter)\b.{0,30}\b(?:than|or|for (?:me|us))\b",
+        # "should I use my savings to pay a chunk off the mortgage or keep a rainy day fund?": what to do
+        # with one's own money between options is a personal recommendation.
+        r"\b(?:should|shall) (?:i|we)\b.{0,60}\b(?:savings|money|bonus|inheritance|lump sum|cash|pay "
+        r"?out|windfall|"
+        r"pension|isa)\b.{0,80}\b(?:or|instead of|rather than)\b.{0,40}\b(?:keep\w*|sav\w*|leave|leaving|"
+        r"invest\w*|"
+        r"put\w*|pay\w*|spend\w*|use|using|hold\w*|overpay\w*|clear\w*|emergency fund|rainy day)\b"
+        r"|\bwhat would you do\b.{0,40}\b(?:with (?:my|the|our|that|this) (?:money|savings|cash|bonus|"
+        r"inheritance)|"
+        r"if you were me|in my (?:shoes|position))\b",
         r"\b(?:should|shall) (?:i|we) (?:\w+ ){0,3}?(?:fix|remortgage|overpay|pay off|pay down|switch|"
         r"take out|get) (?:\w+ ){0,3}?(?:mortgage|mortgages|fixed rate|tracker|mortgage deal|loan)\b.{0,40}"
         r"\b(?:or|instead|rather)\b",

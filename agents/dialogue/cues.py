@@ -105,7 +105,11 @@ _UNRECOGNISED = re.compile(
     r"fraudulent|fraud(?! (?:team|department|squad|unit|line))|someone (?:has )?(?:used|using|spent|"
     r"took money|taken money)|someone else used|"
     r"money (?:has )?(?:gone|disappeared|missing) from|charges? i didnt|payments? i didnt|"
-    r"payments? i never)\b"
+    r"payments? i never|"
+    # "never been to america", "didnt book anything": the customer could not have made them
+    r"never (?:ever )?been (?:to|in|near) (?!(?:the |a |your |my )?(?:bank|branch))|"
+    r"never (?:visited|booked)|didnt book|"
+    r"nothing to do with me)\b"
 )
 # Card or bank details given away where the customer now suspects a scam (a fake parcel text, a dodgy site).
 _DISCLOSED = re.compile(
@@ -270,11 +274,23 @@ _ACTION_REQUEST = re.compile(
     r"\b(?:can|could|would|will) you (?:please )?(?:freeze|unfreeze|block|unblock|cancel|report|lock|"
     r"unlock)\b|"
     r"^(?:please )?(?:freeze|unfreeze|block|unblock|cancel|report|lock|unlock)\b|"
-    r"\b(?:i want|i need|id like|please) (?:to )?(?:freeze|unfreeze|block|unblock|cancel|report)\b"
+    r"\b(?:i want|i need|id like|please) (?:to )?(?:freeze|unfreeze|block|unblock|cancel|report)\b|"
+    # "stop the card right now please", "kill my card asap": stopping a card now is freezing it.
+    r"(?<!if i )(?<!if you )(?<!how do i )(?<!how to )(?<!can i )"
+    r"\b(?:stop|kill|block|freeze|lock|disable|deactivate) (?:the|my|this|that) (?:\w+ )?card\b"
+    r"(?= (?:right now|now|immediately|asap|straight away|straightaway|at once|please|pls|before)\b)"
 )
 
 
-_CARD_VERB = {"freeze": "freeze_card", "block": "freeze_card", "lock": "freeze_card"}
+_CARD_VERB = {
+    "freeze": "freeze_card",
+    "block": "freeze_card",
+    "lock": "freeze_card",
+    "stop": "freeze_card",
+    "kill": "freeze_card",
+    "disable": "freeze_card",
+    "deactivate": "freeze_card",
+}
 
 
 def requested_card_action(text: str) -> str | None:
@@ -285,7 +301,7 @@ def requested_card_action(text: str) -> str | None:
     found = _ACTION_REQUEST.search(words)
     if not found:
         return None
-    verb = re.search(r"\b(un)?(freeze|block|lock)\b", found.group(0))
+    verb = re.search(r"\b(un)?(freeze|block|lock|stop|kill|disable|deactivate)\b", found.group(0))
     if not verb:
         return None
     return "unfreeze_card" if verb.group(1) else _CARD_VERB[verb.group(2)]

@@ -229,6 +229,9 @@ def _strip_trailing(text: str) -> str:
     return text
 
 
+_TRAILING_OFF = re.compile(r"^\s*[\w']+(?:\s+[\w']+)?\s*(?:\.{2,}|\u2026)")
+
+
 def read_decision(text: str) -> Decision:
     """yes / no / unclear / other for a message typed while an action waits for confirmation."""
     decision = _read(text)
@@ -272,6 +275,10 @@ def _read(text: str) -> Decision:
     )
     rest_words = words[len(first_sentence) :].strip()
     first_core = _strip_trailing(first_sentence)
+    if _TRAILING_OFF.match(raw) and _QUESTION_START.match(rest_words):
+        # "ok... how much do i actually owe on it": an "ok" that trails off acknowledges what was said and
+        # moves on to a question; it does not take up the offer.
+        return Decision.OTHER
     # "Yes please. And what's my balance?" agrees; the question is answered once the action is done.
     if first_core and _YES.match(first_core) and not _HEDGE.search(rest_words):
         return Decision.YES

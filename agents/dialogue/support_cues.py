@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from agents.safety.flags import explain_flags
+
 # Things the customer's own data answers: a payment, a bill, money in or out, a card on its way.
 _OBJECT = re.compile(
     r"(?:£\s?\d|\b(?:payments?|paid|pay|mortgage|rent|balance|money|wages?|salary|direct debits?|"
@@ -63,14 +65,20 @@ def concrete_requests(text: str) -> list[str]:
     for sentence in _SENTENCE.split(text):
         # "the rent to debra failed and now she's threatening to evict me": the failed payment is the
         # request; what followed from it (and the complaint itself) is not.
-        for clause in _CLAUSE.split(sentence):
-            clause = clause.strip(" ,.")
+        clauses = [c.strip(" ,.") for c in _CLAUSE.split(sentence)]
+        for index, clause in enumerate(clauses):
             if not clause or not _OBJECT.search(clause) or _ABOUT_THE_COMPLAINT.search(clause):
                 continue
             if _QUESTION.search(clause) or _FAILED.search(clause):
-                found.append(clause)
+                # "is there enough to pay for the funeral, its about £4000": an amount said after the
+                # question belongs to it.
+                amount = next((c for c in clauses[index + 1 :] if _AMOUNT.search(c)), None)
+                found.append(f"{clause}, {amount}" if amount and not _AMOUNT.search(clause) else clause)
                 break
     return found[:2]
+
+
+_AMOUNT = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s?(?:k|grand|pounds|quid|euros?|dollars)\b", re.IGNORECASE)
 
 
 # A scam text, email or call the customer received: what it was, and whether they acted on it.
@@ -163,3 +171,51 @@ def presses_on(text: str) -> bool:
     """The customer pushes back on a warning to have the payment made anyway."""
     words = re.sub(r"[^a-z0-9\s]", " ", text.lower().replace("’", "'").replace("'", ""))
     return bool(_PRESSES_ON.search(re.sub(r"\s+", " ", words)))
+
+
+# A document from the bank that would say something untrue: "a letter saying I earn 60k, I'm on 57 so just
+# round it up", "edit my statement so the overdraft doesn't show". Refused, whatever it is for (issue 12:
+# refusals only for what they refuse; this one is refused in every wording).
+_DOCUMENT = re.compile(
+    r"\b(?:letter|statements?|reference|payslips?|documents?|paperwork|proof of (?:income|funds|earnings|"
+    r"salary)|"
+    r"confirmation of (?:income|salary|earnings|funds)|(?:mortgage |my )?(?:broker|lender|landlord|"
+    r"letting agent|"
+    r"application|underwriter))\b",
+    re.IGNORECASE,
+)
+_UNTRUE = re.compile(
+    r"\b(?:round(?:ing|ed)? (?:it |that |this |them |my \w+ )?up|bump(?:ing|ed)? (?:it |that |my \w+ )?up|"
+    r"inflat\w+|exaggerat\w+|fudg\w+|fake|faked|forge|forged|falsif\w+|doctor(?:ed)? (?:it|my|the)|"
+    r"pretend\w*|"
+    r"make (?:it )?(?:up|look (?:bigger|higher|better))|made up|(?:isn't|is not|not) (?:quite |strictly |"
+    r"exactly )?true|"
+    r"basically the same|near enough|close enough|more than (?:i|it|they) (?:really|actually)|higher "
+    r"than (?:i|it) "
+    r"(?:really|actually)|backdat\w+|(?:remove|delete|hide|leave out|leave off|take off|edit out|cut "
+    r"out) (?:\w+ ){0,4}?"
+    r"(?:from|off|on) (?:my |the )?statements?|(?:edit|change|alter|tweak|adjust|photoshop) (?:my |the "
+    r")?(?:bank )?"
+    r"(?:statements?|payslips?|balance|figures?|numbers?))\b",
+    re.IGNORECASE,
+)
+
+
+def misstatement_requested(text: str) -> bool:
+    """The customer asks the bank for a document (a letter, a statement, a reference) that would not be "
+    "true."""
+    return bool(_DOCUMENT.search(text) and _UNTRUE.search(text))
+
+
+# The purchase-scam rules of screening that fire before any money has gone (agents.safety.lexicon).
+_BEFORE_PAYING_RULES = frozenset({"purchase_transfer_before_delivery", "purchase_bank_transfer_only"})
+_ALREADY_PAID = re.compile(
+    r"\b(?:paid|sent|transferred|already|gave|handed|lost|took|taken|scammed|conned|gone)\b", re.IGNORECASE
+)
+
+
+def purchase_scam_before_paying(text: str) -> bool:
+    """A purchase scam the customer is asking about before paying ("seller wants a deposit by bank transfer
+    before he ships it, how do i send it?"): only purchase-scam cues, and no word of money already gone."""
+    rules = {rule.partition(":")[2] for rule in explain_flags(text).get("scam", [])}
+    return bool(rules) and rules <= _BEFORE_PAYING_RULES and not _ALREADY_PAID.search(text)

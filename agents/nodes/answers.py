@@ -13,11 +13,16 @@ from langgraph.runtime import Runtime
 from agents.compliance.advice import advice_refusal, advice_requested
 from agents.context import AgentContext
 from agents.dialogue.descriptions import describe_intent
-from agents.dialogue.support_cues import scam_received_only
+from agents.dialogue.support_cues import (
+    misstatement_requested,
+    purchase_scam_before_paying,
+    scam_received_only,
+)
 from agents.nodes.care import (
     OFFER_PERSON,
     Script,
     banking_question,
+    scam_before_paying_script,
     scam_received_script,
     scam_script,
     support_script,
@@ -47,6 +52,13 @@ OUT_OF_SCOPE = (
     "I'm sorry, I can't help with that here. I can help with your Northbank accounts, cards or payments, "
     "disputes, fees and limits, or put you in touch with a member of our team. Is there anything about your "
     "accounts, cards or payments I can help with?"
+)
+MISSTATEMENT_REFUSAL = (
+    "I'm sorry, I can't do that. Anything Northbank writes for you, such as a letter confirming your "
+    "income or "
+    "a statement, has to be accurate, so it can only show the true figures we hold, even when the difference "
+    "is small. I can help you get a statement, or a letter with your actual figures, for your broker or "
+    "lender."
 )
 PIN_REFUSAL = (
     "I'm sorry, I can't tell you your PIN: no one at Northbank can see it or give it out, in chat or by "
@@ -143,6 +155,10 @@ async def out_of_scope(state: AgentState, runtime: Runtime[AgentContext]) -> dic
 
 async def refuse(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     flags = sorted(set((state.get("screening") or {}).get("flags", [])) & {"jailbreak", "prompt_injection"})
+    if not flags and misstatement_requested(state.get("text", "")):
+        # A letter or statement that would say something untrue: refused, with what we can give instead.
+        emit_step("refuse", "misstatement")
+        return {"draft": MISSTATEMENT_REFUSAL, "draft_kind": "answer"}
     if not flags:
         # Asked to read out their PIN: refused politely, with what they can do themselves.
         see = runtime.context.kb.section("pin", "See your PIN").strip()
@@ -323,6 +339,13 @@ async def scam(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, A
     kind = (state.get("screening") or {}).get("vulnerability")
     if kind not in ("coercion", "self_harm") and scam_received_only(state.get("text", "")):
         return _care("scam", scam_received_script(runtime.context.kb), "answer")
+    if kind == "fraud_victim" and purchase_scam_before_paying(state.get("text", "")):
+        script = scam_before_paying_script(runtime.context.kb)
+        update = _care("scam", script, "scam_warning")
+        if script.handoff and not _asks_for_person(state):
+            update["handoff"] = None
+            update.update(offer_person(state, runtime, script.handoff))
+        return update
     return _care("scam", scam_script(runtime.context.kb, kind), "scam_warning")
 
 

@@ -92,11 +92,13 @@ class Script:
 
 
 # kind -> (help-centre sections quoted, priority). Self-harm, coercion and fraud always go to a person now.
-_SUPPORT_BY_KIND: dict[str, tuple[tuple[str, ...], str]] = {
+_SUPPORT_BY_KIND: dict[str, tuple[tuple[str, ...], str | None]] = {
     "self_harm": (("Self-harm",), "urgent"),
     "bereavement": (("Bereavement",), "high"),
     "health": (("Illness and mental health",), "high"),
     "financial_difficulty": (("Financial difficulty",), "high"),
+    # The customer says how we can talk to them; nothing is wrong that a person must take over.
+    "accessibility": (("Accessibility",), None),
     "distress": (("Support message",), "urgent"),
 }
 _DEFAULT_SUPPORT: tuple[tuple[str, ...], str] = (("Support message",), "urgent")
@@ -106,7 +108,10 @@ OFFERED_KINDS = frozenset({"bereavement", "health", "financial_difficulty"})
 _OPENING_BY_KIND = {
     "health": "I'm so sorry you're going through this, and thank you for telling us.",
     "financial_difficulty": "I'm sorry things are hard at the moment, and thank you for telling us.",
+    "accessibility": "Thank you for telling us. We can do everything here in chat, and I'll help you now.",
 }
+# Support given with the customer's request still to answer: the request is answered after it.
+ANSWERED_AFTER_KINDS = OFFERED_KINDS | {"accessibility"}
 OFFER_PERSON = "Would you like me to pass this to a member of our team?"
 SCAM_RECEIVED_OPENING = (
     "That message has the signs of a scam: a threat or a deadline, and a link asking you to pay or give your "
@@ -227,3 +232,31 @@ def third_party_script(kb: KnowledgeBase) -> Script:
         points.append(f"If their card is lost or stolen, they can freeze it in their app at once. {lost}")
     draft = THIRD_PARTY_OPENING + "\n" + "\n".join(f"- {p}" for p in points)
     return Script(draft=draft, kind="third_party", sections=tuple(sections), priority=None, reason=None)
+
+
+# A purchase scam spotted before any money has gone: the warning is the help, so a person is offered.
+SCAM_BEFORE_PAYING = (
+    "Please don't send this money: this has the signs of a purchase scam. A seller you haven't met who "
+    "wants a "
+    "deposit or the full price by bank transfer before you have seen the item (often with a price well below "
+    "anywhere else, or a story about being abroad or working away) is the most common scam we see, and money "
+    "sent by bank transfer to a scammer is very hard to get back. A photo of a passport or a screenshot "
+    "proves "
+    "nothing. If it is genuine, the seller will let you see it first or accept a payment with "
+    "protection, such "
+    "as a card payment."
+)
+
+
+def scam_before_paying_script(kb: KnowledgeBase) -> Script:
+    """A purchase scam the customer is about to pay: the warning and how to stay safe; a person offered (their
+    yes hands off urgently with reason "scam"), since nothing has been lost yet."""
+    secure = ("personal-details-and-security", "Keeping your account secure")
+    return Script(
+        draft=f"{SCAM_BEFORE_PAYING}\n\n{_section(kb, *secure)}",
+        kind="scam_before_paying",
+        sections=("#".join(secure),),
+        priority="urgent",
+        reason=SCAM_REASON,
+        offer=True,
+    )

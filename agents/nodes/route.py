@@ -414,6 +414,9 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         update.update(procedure=gone[0], procedure_intent=gone[0], slots={}, text=gone[1])
     elif (
         spending_intent(text) != "affordability"  # "enough for the tv licence coming out?": checked below
+        # "5 payments to a shop in miami on the 12th, I didn't buy anything": card fraud, not a list of
+        # regular payments; only an unrecognised direct debit stays with the recurring procedures.
+        and urgent in (None, "direct_debit_payment_not_recognised")
         and (recurring := await recurring_request(text, state.get("frame") or {}, runtime.context.banking))
         and recurring[0] != active
         and recurring[0] in procedures
@@ -555,6 +558,15 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     elif intent == "human_request" and asks_for_number(text):
         # "what's your phone number, I'd rather ring someone": the number is the answer, not a handoff here.
         flow, why = "kb_answer", "asks for the bank's phone number: answer from the help centre"
+    elif (
+        intent in _NOT_RECOGNISED
+        and not urgent
+        and _RULES_QUESTION.search(text)
+        and _help_centre_answers(text, runtime)
+    ):
+        # "what's the most cash I can take out in a day?": a question about the rules, with no word of
+        # anything not recognised, is answered from the help centre, not treated as fraud.
+        flow, why = "kb_answer", f"{intent} without a cue of fraud, a question the help centre answers"
     elif intent == "lost_or_stolen_phone" and not urgent:
         # "What's your phone number?" is not a lost phone: without a word of loss or theft, the help centre.
         flow, why = "kb_answer", "lost_or_stolen_phone without a cue of loss: answer from the help centre"
@@ -655,6 +667,17 @@ _GENERIC_FIRST_WORDS = frozenset({"the", "national", "british", "northbank", "ca
 # A help-centre section this close to the question answers it even when triage is unsure (the sections of
 # questions ranked right score 0.52 and up; unrelated messages stay below 0.55).
 KB_FALLBACK_SCORE = 0.6
+
+
+_NOT_RECOGNISED = frozenset(
+    {"card_payment_not_recognised", "cash_withdrawal_not_recognised", "direct_debit_payment_not_recognised"}
+)
+# A question about how things work (limits, fees, how much one may take out), not about what happened.
+_RULES_QUESTION = re.compile(
+    r"\b(?:limits?|max(?:imum)?|most|how much (?:\w+ )?(?:can|could|am i allowed to|may)|allowed to|fees?|"
+    r"charges? for|cost(?:s)? (?:to|of|anything))\b",
+    re.IGNORECASE,
+)
 
 
 def _help_centre_answers(text: str, runtime: Runtime[AgentContext]) -> bool:

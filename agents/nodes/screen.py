@@ -23,6 +23,7 @@ from agents.dialogue.cues import (
 from agents.dialogue.support_cues import (
     concrete_requests,
     gave_card_details,
+    misstatement_requested,
     pin_requested,
     presses_on,
     request_intent,
@@ -30,7 +31,7 @@ from agents.dialogue.support_cues import (
     scam_received_only,
 )
 from agents.nodes.answers import is_handoff_offer, record_complaint
-from agents.nodes.care import OFFERED_KINDS
+from agents.nodes.care import ANSWERED_AFTER_KINDS
 from agents.nodes.common import emit_step
 from agents.nodes.language import screen_language
 from agents.state import AgentState
@@ -175,6 +176,8 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     )
     if flow in ("", "refuse", "out_of_scope") and pin_requested(text, previous):
         flow = "refuse"  # "tell me my PIN": nobody can; the refusal says what the customer can do
+    elif flow in ("", "out_of_scope") and misstatement_requested(text):
+        flow = "refuse"  # "a letter saying I earn 60k, just round it up": nothing untrue, however small
     elif (scam_message(text) and gave_card_details(text) and flow != "vulnerability") or (
         flow == "scam" and gave_card_details(text) and not urgent
     ):
@@ -226,7 +229,9 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
             "reason": "customer asked for a person",
             "priority": handoff_priority(update["cues"]),
         }
-    if flow == "complaint" or (flow == "vulnerability" and screening.get("vulnerability") in OFFERED_KINDS):
+    if flow == "complaint" or (
+        flow == "vulnerability" and screening.get("vulnerability") in ANSWERED_AFTER_KINDS
+    ):
         # "Lost my mum last month... has the mortgage gone out yet?": the question is answered too, after
         # the support text (the offer of a person is asked last).
         update["queue"] = [

@@ -459,11 +459,6 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
             r"(?:really |very |quite |bad |severe |terrible |awful |crippling )*(?:anxiety|panic attacks?)\b",
         ),
         (
-            "disability",
-            r"\b(?:disabled|disability|wheelchair|blind|partially sighted|deaf|hard of hearing|"
-            r"learning difficult(?:y|ies)|autis(?:m|tic)|dyslexi[ac])\b",
-        ),
-        (
             "unwell",
             r"\b(?:i'm|i am|i've been|i have been|been|feeling|fell|very|really|seriously|so) (?:very |really |"
             r"quite |seriously )?(?:ill|unwell|sick)\b(?! (?:of|and tired))",
@@ -475,6 +470,17 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
         (
             "carer",
             r"\b(?:carer|caregiver) for\b|\bcaring for my\b|\blooking after my (?:sick|ill|dying|disabled)\b",
+        ),
+    ),
+    # A disability or a need in how we talk to the customer (deaf, blind, dyslexic): the help centre's
+    # accessibility options and the request answered, not an illness script or an offer of a phone call.
+    "accessibility": (
+        (
+            "disability",
+            r"\b(?:disabled|disability|wheelchair|blind|partially sighted|visually impaired|sight loss|deaf|deafness|"
+            r"hard of hearing|hearing (?:loss|impaired|impairment|aid)|(?:can't|cannot|cant|unable to) (?:hear|see) "
+            r"(?:well|properly|on the phone|the screen)|learning difficult(?:y|ies)|autis(?:m|tic)|dyslexi[ac]|"
+            r"(?:use|using|need) (?:bsl|sign language|a screen reader|large print)|speech (?:impairment|difficult(?:y|ies)))\b",
         ),
     ),
     "financial_difficulty": (
@@ -524,6 +530,23 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
             r"|\b(?:can't|cant|cannot) make ends meet\b|\bbehind (?:on|with) (?:my )?(?:rent|bills|payments|mortgage)\b",
         ),
         ("benefits", r"\bbenefits? (?:stopped|sanctioned|cut|delayed|were stopped)\b|\buniversal credit\b"),
+        (
+            "debt_trouble",
+            # "got myself in a mess with the credit card", "been ignoring the letters for weeks", "the
+            # overdraft is keeping me up at night": debt trouble in everyday words.
+            r"\b(?:in|into) (?:a |such a |a bit of a |a real |a right |a terrible |a total |an awful )?(?:mess|hole|pickle)"
+            r" (?:with|over) (?:the |my |our |these |all (?:the|my) )?(?:credit cards?|cards?|debts?|money|finances|"
+            r"loans?|overdraft|bills|repayments|borrowing|catalogues?|klarna|buy now pay later)\b"
+            r"|\b(?:ignoring|ignored|avoiding|not opening|can't open|cant open|scared to open|afraid to open|hiding|"
+            r"(?:haven't|havent|have not|stopped) open(?:ed|ing))"
+            r" (?:the |all the |their |your )?(?:letters|post|bills|statements|reminders|final demands)\b"
+            r"|\b(?:haven't|havent|have not|stopped|not|can't face|cant face) open(?:ed|ing)? (?:my |the |any )?"
+            r"(?:letters|post|bills|statements)\b"
+            r"|\b(?:credit cards?|debts?|loans?|overdraft|bills|repayments|money)\b.{0,40}\b(?:keeping me (?:up|awake)|"
+            r"can't sleep|cant sleep|cannot sleep|losing sleep|not sleeping)\b"
+            r"|\b(?:can't sleep|cant sleep|cannot sleep|losing sleep|not sleeping)\b.{0,40}\b(?:credit cards?|debts?|"
+            r"loans?|overdraft|bills|repayments|money)\b",
+        ),
     ),
     "distress": (
         (
@@ -730,12 +753,35 @@ SCAM_RULES: tuple[Rule, ...] = (
         r"(?:take|accept|do|want) (?:paypal|cards?|cash)\b",
     ),
     (
+        "purchase_transfer_before_delivery",
+        # "seller on marketplace wants a £3000 deposit by bank transfer before he ships it": an online seller
+        # paid by bank transfer for something not yet seen, before the money goes (issue 12: purchase scams).
+        r"^(?=.*\b(?:seller|selling|for sale|marketplace|gumtree|ebay|preloved|vinted|depop|shpock|facebook|"
+        r"instagram|tiktok|listing|advert|online|website|private sale)\b)"
+        r"(?=.*\b(?:deposit|payment|pay|money|holding fee|the rest|in full|upfront|up front)\b.{0,40}\b(?:by |via |"
+        r"through |with a |as a )?(?:bank transfer|transfer)\b|.*\b(?:bank transfer|transfer)\b.{0,30}\b(?:deposit|"
+        r"upfront|up front|in advance|first)\b)"
+        r"(?=.*\b(?:before|until|then|so|and)\b (?:\w+ ){0,3}?(?:ships?|shipping|sends?|sending|deliver\w*|posts?|"
+        r"couriers?|arranges? delivery|brings?|drives?|releases?|holds?|reserves?|see it|view\w*|collect\w*)\b"
+        r"|.*\b(?:abroad|overseas|oil rigs?|in the army|deployed|working away|out of the country|"
+        r"(?:way|much|loads|a lot|really) cheaper|too good to be true|below market)\b)",
+    ),
+    (
         "money_mule",
         # "let 2k land in my account and send it on to his mate, I keep £200": moving money for someone else.
         r"\b(?:let|have|receive|take|accept|put)\b.{0,30}\b(?:land|go|come|arrive|paid|be paid|sent)?\s*"
         r"(?:in|into|through) (?:my|your) (?:bank )?account\b.{0,60}\b(?:send|transfer|pass|move|forward|pay)\w* "
         r"(?:it |them |the (?:money|rest|cash) )?(?:on|back|out)?\b.{0,60}\b(?:keep|get|earn|make|paid)\b"
         r"|\b(?:money mule|muling|mule account|use my account to (?:move|receive|send))\b"
+        # "money comes into my account and i send it on... keep 10%", "a job as a payment agent"
+        r"|\b(?:money|payments?|funds|cash|transfers?|it)\b.{0,30}\b(?:comes?|coming|goes|going|lands?|landing|"
+        r"arrives?|arriving|gets? paid|is paid|will be paid|be sent|is sent|gets? sent)\b (?:\w+ )?(?:in|into|through|to)"
+        r" (?:my|your) (?:bank |own )?account\b.{0,80}\b(?:send|transfer|pass|move|forward|pay)\w*\b"
+        r"|\b(?:payment|money transfer|transfer|financial|funds|transaction|finance|remittance) (?:agent|processor|"
+        r"handler|representative|rep|manager|assistant)\b.{0,80}\b(?:keep|commission|cut|%|percent|per cent|"
+        r"receive|send (?:it )?on|forward)\b"
+        r"|\b(?:job|role|work|position|offered me)\b.{0,60}\b(?:receiv\w+|tak\w+) (?:payments?|money|funds|transfers)"
+        r"\b.{0,60}\b(?:send|transfer|pass|forward)\w*\b"
         r"|\b(?:keep|get) (?:£|€|\$)?\d+\w*\b.{0,40}\bfor (?:letting|passing|moving|sending|receiving)\b",
     ),
     (
@@ -963,7 +1009,8 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
         "their_money",
         # "can you tell me how much he's got in his account", "he said I could ask": someone else's money.
         rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:{_OTHER}|friend)\b).*\bhow much (?:money )?(?:(?:has|does|is|did) )?(?:he|she|they)"
-        r"(?:'s| has| have|'ve| is| are)? ?(?:got|left|has|have|in)\b"
+        r"(?:'s| has| have|'ve| is| are)? ?(?:got|left|has|have|in|owe|owes|owed|earn|earns|spend|spends|spent|"
+        r"saved|gets? paid)\b"
         r"|\b(?:he|she|they) (?:said|says|told me) (?:that )?i (?:can|could|may|am allowed to|was allowed to) "
         r"(?:ask|check|see|look|know|access|find out)\b",
     ),
@@ -979,6 +1026,14 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
         r"text|email|read|find|look up|get|check|confirm)\b (?:me )?(?:what )?(?:\w+ ){0,2}?(?:his|her|their) "
         r"(?:full )?(?:sort code|account number|account no|account details|bank details|details|iban|balance|"
         r"wages|salary|pension|benefits)\b)",
+    ),
+    (
+        "moves_their_money",
+        # "can you move £200 from her savings into my account", "take the money out of dad's account": moving
+        # money out of someone else's account is for the account holder (or their attorney) to do.
+        rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:{_OTHER}|friend|mate|pal|ex|he|she|they)\b).*\b(?:move|moving|transfer|"
+        r"transferring|send|sending|take|taking|withdraw|withdrawing|pay|paying|put|putting|shift)\b.{0,40}"
+        rf"\b(?:from|out of|off) (?:(?:his|her|their) (?:\w+ )?|(?:my )?{_OTHER}'s (?:\w+ )?){_ACCOUNT_THING}\b",
     ),
     (
         "their_figures",
@@ -1020,10 +1075,12 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
         "banks_with_you",
         # "my ex wife banks with you as well, can you check if her wages have gone in"
         rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:my )?(?:{_OTHER}|mate|pal|ex)\b.{{0,60}}\b(?:banks? with you|"
-        r"(?:is|are) (?:also |a |with you )*(?:customers?|with you)|has an account with you|"
+        r"(?:is|are) (?:also |a |with you )*(?:customers?|with you)|has an account with you|banks? (?:here|at northbank)|"
+        r"(?:has|have|got) (?:an? |a few |some )?(?:\w+ ){0,2}?(?:accounts?|cards?|credit cards?|loans?|mortgage|savings"
+        r"(?: account)?|overdraft) (?:with you|here|at northbank)|"
         r"(?:is|are) (?:also )?with your bank|uses? your bank|has an account (?:with|at) your bank)\b)"
-        r"(?=.*\b(?:check|tell|give|see|look|find out|confirm|let me know)\b.{0,60}\b(?:his|her|their|he|she|"
-        r"they)\b)",
+        r"(?=.*\b(?:check|tell|give|see|look|find out|confirm|let me know|how much|move|transfer|send|pay|clear|"
+        r"close|cancel|freeze|change)\b.{0,60}\b(?:his|her|their|he|she|they|him|them)\b)",
     ),
 )
 
@@ -1040,6 +1097,7 @@ VULNERABILITY_PRIORITY = (
     "fraud_victim",
     "bereavement",
     "health",
+    "accessibility",
     # A block's consequences ("I can't pay for anything") are not financial difficulty.
     "mistaken_block",
     "financial_difficulty",
