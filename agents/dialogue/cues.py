@@ -157,10 +157,23 @@ def _taken_by_someone(words: str) -> bool:
     return False
 
 
+# "reported my card lost on tuesday and still no new one": the loss was dealt with already; what is
+# wrong now is the replacement, so nothing is frozen again.
+_REPORTED_AWAITING = re.compile(
+    r"\b(?:reported|cancelled|canceled) (?:my |the |it |me )?(?:\w+ )?(?:card )?(?:as )?"
+    r"(?:lost|stolen|missing)\b"
+    r".{0,60}\b(?:no new one|no new card|no replacement|new (?:one|card) (?:hasnt|has not|still|never|not)|"
+    r"replacement (?:hasnt|has not|still|never|not)|still (?:not )?(?:got|received|waiting)|"
+    r"(?:hasnt|has not|not|never) (?:arrived|come|turned up|got here))"
+)
+
+
 def urgent_intent(text: str) -> str | None:
     """The urgent intent a message carries, in any wording: a lost, stolen or compromised card, or money
     taken that the customer does not recognise. None when there is none."""
     words = normalise(text)
+    if _REPORTED_AWAITING.search(words) and not _COMPROMISED.search(words) and not _IN_USE.search(words):
+        return None
     if _COMPROMISED.search(words) or (_DISCLOSED.search(words) and _SCAM_CONTEXT.search(words)):
         return "compromised_card"
     if (_HOUSEHOLD_TOOK.search(words) or _HOUSEHOLD_SPENDING.search(words)) and re.search(
@@ -291,6 +304,13 @@ _CARD_VERB = {
     "disable": "freeze_card",
     "deactivate": "freeze_card",
 }
+# "need my card frozen", "want the visa blocked asap", "get it locked": the change asked for as a result.
+_RESULT_REQUEST = re.compile(
+    r"\b(?:i want|i need|need|want|wanna|get|id like|i would like|please have) "
+    r"(?:my|the|this|that|it|them|both)(?: (?:\w+ )?(?:card|cards|visa|mastercard))?(?: (?:card|cards))? "
+    r"(?:(?:to be|be) )?(un)?(frozen|blocked|locked)\b"
+)
+_PARTICIPLE = {"frozen": "freeze", "blocked": "block", "locked": "lock"}
 
 
 def requested_card_action(text: str) -> str | None:
@@ -300,7 +320,10 @@ def requested_card_action(text: str) -> str | None:
     words = normalise(text)
     found = _ACTION_REQUEST.search(words)
     if not found:
-        return None
+        result = _RESULT_REQUEST.search(words)
+        if not result:
+            return None
+        return "unfreeze_card" if result.group(1) else _CARD_VERB[_PARTICIPLE[result.group(2)]]
     verb = re.search(r"\b(un)?(freeze|block|lock|stop|kill|disable|deactivate)\b", found.group(0))
     if not verb:
         return None
@@ -377,7 +400,7 @@ def status_question(text: str) -> str | None:
     freeze my card?" is a request, and never read as a question here.
     """
     words = normalise(text)
-    if _ACTION_REQUEST.search(words):
+    if _ACTION_REQUEST.search(words) or _RESULT_REQUEST.search(words):
         return None
     if _DISPUTE_STATE.search(words):
         return "dispute_status"

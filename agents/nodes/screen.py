@@ -66,6 +66,11 @@ _HUMAN = re.compile(
     r"\w*\b.{0,30}\b"
     r"(?:human|person|someone|somebody|agent|advis[eo]r|representative|operator|staff|people|colleague|manager)"
     r"|real (?:person|human|people)|human (?:being|agent|please)|live (?:agent|person|chat)"
+    # "this is rubbish, i want a manager", "get me your supervisor": someone senior, asked for outright
+    r"|\b(?:i want|i need|i['’]?d like|i would like|get me|give me|can i have|can i get|let me have|"
+    r"i demand) "
+    r"(?:to (?:speak|talk) (?:to|with) )?(?:a|an|the|your|ur) (?:manager|supervisor|team leader|"
+    r"someone senior|senior (?:person|member of staff))\b(?! (?:of|at|from|in|there)\b)"
     r"|customer (?:service|support) (?:agent|rep|representative|person)"
     r"|not (?:a|another) (?:bot|robot|machine)"
     r"|stop (?:being a |talking to a )?(?:bot|robot)|(?:get|give) me (?:a|an|someone) (?:human|person|agent)"

@@ -430,7 +430,9 @@ def _part_of_month(m: re.Match[str], today: date) -> DateRange | None:
 
 # "over Sept, Oct and Nov", "in September and October": the whole months, first to last.
 _MONTH_LIST_RE = re.compile(
-    r"\b(?P<a>" + _MONTH_NAMES + r")(?:\s*,\s*(?:" + _MONTH_NAMES + r"))*\s*(?:,\s*)?(?:and|&|\+)\s+"
+    # the months between may be run together too: "sept oct and nov", "sept+oct+nov"
+    r"\b(?P<a>" + _MONTH_NAMES + r")(?:\s*[,+/]?\s*\b(?:" + _MONTH_NAMES + r"))*\s*(?:,\s*)?"
+    r"(?:and\s+|&\s*|\+\s*)"
     r"(?P<b>" + _MONTH_NAMES + r")\b(?:\s+(?P<y>\d{4}))?(?!\s*\d)",
     re.IGNORECASE,
 )

@@ -160,6 +160,9 @@ def test_periods_anchored_on_the_salary(text: str) -> None:
         ("since September", date(2026, 9, 1), None),
         ("since Monday", date(2026, 11, 23), None),
         ("this year", date(2026, 1, 1), SATURDAY),
+        # months listed without commas or joined by "+" are one period too
+        ("what did spotify cost me over aug sept and oct", date(2026, 8, 1), date(2026, 10, 31)),
+        ("total for jul+aug+sep", date(2026, 7, 1), date(2026, 9, 30)),
     ],
 )
 def test_periods(text: str, since: date, until: date | None) -> None:
