@@ -32,6 +32,30 @@ SCAM_WARNING = (
     "from Northbank, the police or another organisation and asks you to do that, it is a scam: hang up or "
     "stop replying."
 )
+# While a person has the conversation the assistant does not answer; until one of them has written, each new
+# message gets this notice, so the customer knows it was seen. After a scam the warning comes again: the
+# pressure usually does (the caller is still on the line, the seller sends "proof").
+HOLDING = (
+    "Thank you: our team has your conversation and will see this message. Someone will reply here as soon as "
+    "they can."
+)
+HOLDING_URGENT = (
+    "If a card is lost, stolen or being used by someone else, you can freeze it now in the app "
+    "(Card > Freeze)."
+)
+
+
+def holding_notice(reason: str, priority: str) -> str | None:
+    """What a customer who writes again before anyone from staff has replied is told, by the handoff's reason
+    and priority: a scam repeats its warning, any other urgent handoff says how to stop a card meanwhile;
+    nothing for the others (they were told the team's hours when they were handed off)."""
+    if reason == SCAM_REASON:
+        return f"{HOLDING} {SCAM_WARNING}"
+    if priority == "urgent":
+        return f"{HOLDING} {HOLDING_URGENT}"
+    return None  # the handoff's own notice gave the team's hours; a quiet queue is not an emergency
+
+
 COERCION_OPENING = (
     "Thank you for telling us; it is not your fault. No one should take control of your money or make you "
     "send it to them."

@@ -54,6 +54,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agents.dialogue.decision import read_decision
 from agents.models.recording import CallRecord
+from agents.nodes.care import holding_notice
 from agents.ports import (
     ActionResult,
     AgentEvent,
@@ -85,6 +86,7 @@ from app.models import (
     Conversation,
     Customer,
     GraphCheckpoint,
+    Handoff,
     HandoffNote,
     IdempotencyRecord,
     Message,
@@ -94,7 +96,7 @@ from app.models import (
     TurnJournal,
 )
 from app.models.base import Base, utcnow
-from app.models.enums import ConversationStatus, HandoffNoteKind, HandoffPriority, MessageRole
+from app.models.enums import ConversationStatus, HandoffNoteKind, HandoffPriority, HandoffStatus, MessageRole
 from app.models.pan_guard import refuse_full_pans
 from app.observability import Metrics
 from app.support.hours import SupportHours
@@ -205,6 +207,8 @@ class Admitted:
     cost_usd_micros: int
     # The agent's stored checkpoint as admission read it (so the turn does not read it again), if it did.
     checkpoint: Row[Any] | _UnreadCheckpoint = UNREAD_CHECKPOINT
+    # A silent turn's notice to the customer (nobody from staff has answered an urgent handoff yet), if any.
+    holding: str | None = None
 
 
 class _StaleTurn(Exception):
@@ -524,6 +528,9 @@ async def _admit_once(
             decision = read_decision(raw).value
         action = dict(pending.get("action") or {}) if decision == "yes" and pending else None
         silent = facts.status == ConversationStatus.handed_off and request.kind == "message"
+        holding = (
+            await _holding(session, request.conversation_id) if silent and not facts.staff_involved else None
+        )
 
         message_id = uuid.uuid4()
         await _insert_rows(
@@ -582,7 +589,27 @@ async def _admit_once(
             tokens_used=facts.tokens_used,
             cost_usd_micros=facts.cost_usd_micros,
             checkpoint=facts.checkpoint,
+            holding=holding,
         )
+
+
+async def _holding(session: AsyncSession, conversation_id: uuid.UUID) -> str | None:
+    """The notice for a customer writing into a handed-off conversation that nobody from staff has answered
+    yet, from its open handoff's reason and priority (``agents.nodes.care.holding_notice``)."""
+    handoff = (
+        await session.execute(
+            select(Handoff.reason, Handoff.priority)
+            .where(
+                Handoff.conversation_id == conversation_id,
+                Handoff.status.in_([HandoffStatus.open, HandoffStatus.claimed]),
+            )
+            .order_by(Handoff.created_at.desc())
+            .limit(1)
+        )
+    ).first()
+    if handoff is None:
+        return None
+    return holding_notice(str(handoff.reason), HandoffPriority(handoff.priority).value)
 
 
 async def _delete_claim(session: AsyncSession, customer_id: uuid.UUID, scope: str, key: str) -> None:
@@ -955,6 +982,30 @@ async def _store_turn(
         )
     elif admitted.silent:
         audit.append(("agent.silent", "agent", {"reason": "handed_off", "message_id": str(message.id)}))
+        if admitted.holding:
+            # Not the assistant answering: the notice that the team has the conversation (and, after a
+            # scam, the warning again), stored and audited like any reply the customer is shown.
+            reply_out = MessageOut(
+                id=uuid.uuid4(), role=MessageRole.assistant, content=admitted.holding, created_at=utcnow()
+            )
+            messages.append(
+                {
+                    "id": reply_out.id,
+                    "conversation_id": cid,
+                    "role": MessageRole.assistant,
+                    "content": reply_out.content,
+                    "author_staff_id": None,
+                    "idempotency_key": None,
+                    "created_at": reply_out.created_at,
+                }
+            )
+            audit.append(
+                (
+                    "message.sent",
+                    "agent",
+                    {"message_id": str(reply_out.id), "in_reply_to": str(message.id), "outcome": "holding"},
+                )
+            )
 
     # The conversation first: it is the row the turn belongs to (and a conversation that is gone fails
     # the turn before anything else is written).

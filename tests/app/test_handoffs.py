@@ -18,11 +18,14 @@ async def test_queue_claim_reply_return_and_resolve(client: httpx.AsyncClient, s
     assert [h["id"] for h in queue] == [str(handoff.id)]
     assert queue[0]["priority"] == "urgent"
 
-    # While handed off the agent stays silent.
+    # While handed off the assistant does not answer (no step runs); until someone from staff has written,
+    # the customer of an urgent handoff is told the team has the conversation and how to stop a card meanwhile.
     r = await client.post(f"{conv_url}/messages", json={"content": "anyone there?"}, headers=auth(customer))
     assert r.status_code == 201
-    assert r.json()["reply"] is None
     assert r.json()["kind"] == "silent"
+    assert r.json()["steps"] == []
+    assert "our team has your conversation" in r.json()["reply"]["content"]
+    assert "freeze it now in the app" in r.json()["reply"]["content"]
 
     # Replying before claiming is refused.
     r = await client.post(f"/v1/handoffs/{handoff.id}/messages", json={"content": "Hi"}, headers=auth(agent))
@@ -38,8 +41,12 @@ async def test_queue_claim_reply_return_and_resolve(client: httpx.AsyncClient, s
     )
     assert r.status_code == 201
     messages = (await client.get(conv_url, headers=auth(customer))).json()["messages"]
-    assert [m["role"] for m in messages] == ["customer", "staff"]
+    assert [m["role"] for m in messages] == ["customer", "assistant", "staff"]
     assert messages[-1]["content"] == "Hello, this is Sam."
+    # Once staff have written, the assistant says nothing at all.
+    r = await client.post(f"{conv_url}/messages", json={"content": "hi Sam"}, headers=auth(customer))
+    assert r.json()["kind"] == "silent"
+    assert r.json()["reply"] is None
 
     r = await client.post(f"/v1/handoffs/{handoff.id}/return", headers=auth(agent))
     assert r.status_code == 200
