@@ -19,7 +19,7 @@ async def test_queue_claim_reply_return_and_resolve(client: httpx.AsyncClient, s
     assert queue[0]["priority"] == "urgent"
 
     # While handed off the assistant does not answer (no step runs); until someone from staff has written,
-    # the customer of an urgent handoff is told the team has the conversation and how to stop a card meanwhile.
+    # the customer of an urgent handoff is told the team has the conversation and how to stop a card now.
     r = await client.post(f"{conv_url}/messages", json={"content": "anyone there?"}, headers=auth(customer))
     assert r.status_code == 201
     assert r.json()["kind"] == "silent"
