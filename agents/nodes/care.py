@@ -261,14 +261,11 @@ def third_party_script(kb: KnowledgeBase) -> Script:
 # A purchase scam spotted before any money has gone: the warning is the help, so a person is offered.
 SCAM_BEFORE_PAYING = (
     "Please don't send this money: this has the signs of a purchase scam. A seller you haven't met who "
-    "wants a "
-    "deposit or the full price by bank transfer before you have seen the item (often with a price well below "
-    "anywhere else, or a story about being abroad or working away) is the most common scam we see, and money "
-    "sent by bank transfer to a scammer is very hard to get back. A photo of a passport or a screenshot "
-    "proves "
-    "nothing. If it is genuine, the seller will let you see it first or accept a payment with "
-    "protection, such "
-    "as a card payment."
+    "wants a deposit or the full price by bank transfer before you have seen the item (often with a price "
+    "well below anywhere else, or a story about being abroad or working away) is the most common scam we "
+    "see, and money sent by bank transfer to a scammer is very hard to get back. A photo of a passport or a "
+    "screenshot proves nothing. If it is genuine, the seller will let you see it first or accept a payment "
+    "with protection, such as a card payment."
 )
 
 

@@ -302,7 +302,9 @@ def _period_after(old: str, today: date) -> str | None:
     return f"from {format_day(shown.until + timedelta(days=1))} to {format_day(today)}"
 
 
-def _follow_up(state: AgentState, named_shop: str | None = None) -> tuple[str, str, dict[str, Any]] | None:
+async def _follow_up(
+    state: AgentState, runtime: Runtime[AgentContext]
+) -> tuple[str, str, dict[str, Any]] | None:
     """A follow-up continues the last answered request: same procedure, the new words first."""
     frame = state.get("frame") or {}
     text = state.get("text", "")
@@ -324,6 +326,8 @@ def _follow_up(state: AgentState, named_shop: str | None = None) -> tuple[str, s
     if found is None:
         return None
     procedure = str(frame["procedure"])
+    # Read only once the message is a follow-up: the shop it names among the customer's own payments.
+    named_shop = await _own_merchant_named(text, frame, runtime)
     old = _without_replaced(
         str(frame.get("text", "")), text, today, list(frame.get("listed") or []), named_shop
     )
@@ -395,11 +399,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     update: dict[str, Any] = {}
     status = status_question(text)
     urgent = urgent_intent(text) or state.get("urgent")  # screen's: card details typed into a scam link
-    followed = (
-        _follow_up(state, await _own_merchant_named(text, state.get("frame") or {}, runtime))
-        if not active
-        else None
-    )
+    followed = await _follow_up(state, runtime) if not active else None
     forced = state.get("forced_intent")
     strong = tri.get("confidence", 0.0) >= runtime.context.settings.triage_threshold
     if forced:

@@ -948,23 +948,7 @@ async def _store_turn(
     ]
     reply_out: MessageOut | None = None
     if outcome.reply:
-        reply_out = MessageOut(
-            id=uuid.uuid4(),
-            role=MessageRole.assistant,
-            content=redact(outcome.reply).redacted,
-            created_at=utcnow(),
-        )
-        messages.append(
-            {
-                "id": reply_out.id,
-                "conversation_id": cid,
-                "role": MessageRole.assistant,
-                "content": reply_out.content,
-                "author_staff_id": None,
-                "idempotency_key": None,
-                "created_at": reply_out.created_at,
-            }
-        )
+        reply_out = _assistant_message(messages, cid, redact(outcome.reply).redacted)
         shown = confirmation if outcome.handoff is None else None
         audit.append(
             (
@@ -985,20 +969,7 @@ async def _store_turn(
         if admitted.holding:
             # Not the assistant answering: the notice that the team has the conversation (and, after a
             # scam, the warning again), stored and audited like any reply the customer is shown.
-            reply_out = MessageOut(
-                id=uuid.uuid4(), role=MessageRole.assistant, content=admitted.holding, created_at=utcnow()
-            )
-            messages.append(
-                {
-                    "id": reply_out.id,
-                    "conversation_id": cid,
-                    "role": MessageRole.assistant,
-                    "content": reply_out.content,
-                    "author_staff_id": None,
-                    "idempotency_key": None,
-                    "created_at": reply_out.created_at,
-                }
-            )
+            reply_out = _assistant_message(messages, cid, admitted.holding)
             audit.append(
                 (
                     "message.sent",
@@ -1071,6 +1042,24 @@ async def _store_turn(
         confirmation=confirmation,
     )
     return result.model_dump(mode="json")
+
+
+def _assistant_message(messages: list[dict[str, Any]], cid: uuid.UUID, content: str) -> MessageOut:
+    """An assistant message of the turn: its row added to ``messages`` (written with the turn), its view
+    returned."""
+    out = MessageOut(id=uuid.uuid4(), role=MessageRole.assistant, content=content, created_at=utcnow())
+    messages.append(
+        {
+            "id": out.id,
+            "conversation_id": cid,
+            "role": MessageRole.assistant,
+            "content": out.content,
+            "author_staff_id": None,
+            "idempotency_key": None,
+            "created_at": out.created_at,
+        }
+    )
+    return out
 
 
 async def _insert_rows(session: AsyncSession, model: type[Base], rows: list[dict[str, Any]]) -> None:
