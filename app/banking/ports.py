@@ -32,6 +32,7 @@ from agents.ports import (
     TransactionQuery,
     TransactionView,
 )
+from agents.safety.redact import letters_digest
 from app.audit.service import append_event
 from app.db import read_engine, transaction
 from app.faults import crash_point
@@ -151,9 +152,6 @@ def _parse_day(value: str | None) -> date | None:
         return None
 
 
-_NO_DIGITS = str.maketrans("0123456789", "ghijklmnop")
-
-
 def dispute_key(customer_id: uuid.UUID, idempotency_key: str) -> str:
     """The dispute's own key: the customer and a digest of the action's key, spelt without digits.
 
@@ -161,7 +159,7 @@ def dispute_key(customer_id: uuid.UUID, idempotency_key: str) -> str:
     read as a card number (a Luhn-valid 13-19 digit run), and the card-number guard then refused the row:
     about one dispute in 400, the customer got an error. Letters cannot look like a card number.
     """
-    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:40].translate(_NO_DIGITS)
+    digest = letters_digest(idempotency_key, 40)
     return f"{customer_id}:{digest}"
 
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agents.safety.redact import redact
+from agents.safety.redact import letters_digest, redact
 from app.audit.service import append_event
 from app.conversations import repository as conversations
 from app.deps import StaffPrincipal
@@ -161,8 +161,9 @@ async def detail(session: AsyncSession, *, handoff_id: uuid.UUID, viewer: StaffP
 
 
 def version_of(text: str) -> str:
-    """A short fingerprint of what a page shows: the same state gives the same id in every process."""
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
+    """A short fingerprint of what a page shows: the same state gives the same id in every process, and
+    never a run of digits that reads as a card number (`letters_digest`)."""
+    return letters_digest(text, 20)
 
 
 # --- writing ---------------------------------------------------------------------------------------------
