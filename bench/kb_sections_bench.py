@@ -4,7 +4,7 @@
     python bench/kb_sections_bench.py --misses        # also list the questions ranked wrongly
     python bench/kb_sections_bench.py --no-triage     # without the triage model (no intent prior)
     python bench/kb_sections_bench.py --embeddings    # also the MiniLM row (needs the [embeddings] extra)
-    python bench/kb_sections_bench.py --only dev2     # one set: dev, dev2, banking77 or heldout
+    python bench/kb_sections_bench.py --only dev2     # one set: dev, dev2, banking77, heldout, heldout2
 
 Question sets (``question,slug,section``):
 - ``fixtures/kb/eval/dev_sections.csv``: written by the ranker's author and tuned on (optimistic);
@@ -13,17 +13,19 @@ Question sets (``question,slug,section``):
 - ``banking77``: the 20% of Banking77's training questions held out by a hash of the text whose intent
   one section answers (``INTENT_SECTIONS``); the ranker searches only the other 80%, and no triage rows
   are printed (the triage model was trained on all of Banking77);
-- ``bench/data/kb_sections_heldout.csv``: by someone who never read the ranker; measured, not tuned on.
+- ``bench/data/kb_sections_heldout.csv``: by someone who never read the ranker; measured, not tuned on;
+- ``bench/data/kb_sections_heldout2.csv``: a second such set (4 Dec 2026), written by another helper from
+  the articles alone, before the customers' questions per section were added; measured, not tuned on.
 
 Rows printed per set:
 - ``before``: the TF-IDF section search as it was at BASELINE_COMMIT (loaded from git), first section of
   ``kb.search(question)``;
 - ``before + intent``: the old kb_answer node: search the triage intent's articles, else everything;
-- ``ranker, no neighbours``: the BM25 section ranker as it was before the nearest labelled question was
-  added (``RankerWeights(examples=0)``; only ``get_physical_card``'s new ``INTENT_SECTIONS`` entry differs);
-- ``ranker, phrases only``: nearest neighbours among the headings and customers' phrases, no Banking77;
-- ``ranker``: the BM25 section ranker alone, as ``kb.search(question)``;
-- ``+ intent, no neighbours`` and ``+ intent, phrases only``: the same two with triage's intents;
+- ``2 Dec ranker`` (+ intent): the ranker as it was on 2 Dec 2026, without the customers' questions per
+  section (``load_kb(section_questions=False)``: BM25, Banking77 neighbours, no classifier);
+- ``+ questions as neighbours``: with the customers' questions per section as neighbours only, no
+  section classifier (``RankerWeights(classifier=0)``), with intents;
+- ``ranker``: the ranker as it is, alone, as ``kb.search(question)``;
 - ``ranker + intent``: the ranker with the light triage model's top intents as a prior (what kb_answer does);
 - ``+ MiniLM``: the same with the MiniLM sentence vectors added (the embeddings grade's knowledge base).
 Triage is the cached light model (var/models; trained on first use, a few minutes).
@@ -57,6 +59,7 @@ from agents.triage.data import read_labelled_csv, training_paths  # noqa: E402
 DEV = ROOT / "fixtures" / "kb" / "eval" / "dev_sections.csv"
 DEV2 = ROOT / "fixtures" / "kb" / "eval" / "dev2_sections.csv"
 HELDOUT = ROOT / "bench" / "data" / "kb_sections_heldout.csv"
+HELDOUT2 = ROOT / "bench" / "data" / "kb_sections_heldout2.csv"
 # The last commit before section-level ranking: its agents/kb/retrieval.py is the "before" figure.
 BASELINE_COMMIT = "2ad8a16"
 OLD_KB_MIN_SCORE = 0.12  # the old kb_answer node's threshold for trusting the intent's articles
@@ -86,7 +89,7 @@ def old_index(kb: KnowledgeBase) -> object:
 
 
 def searches(
-    kb: KnowledgeBase, bare: KnowledgeBase, phrases: KnowledgeBase, embedded: KnowledgeBase | None
+    kb: KnowledgeBase, earlier: KnowledgeBase, neighbours: KnowledgeBase, embedded: KnowledgeBase | None
 ) -> dict[str, Search]:
     old = old_index(kb)
 
@@ -103,40 +106,23 @@ def searches(
             passages = old.search(text, 3, one_per_article=True)  # type: ignore[attr-defined]
         return keys(passages)
 
-    def ranker_bare(text: str, intents: Intents) -> list[tuple[str, str]]:
-        return keys(bare.search(text, 3))
+    def variant(index: KnowledgeBase, with_intents: bool) -> Search:
+        def search(text: str, intents: Intents) -> list[tuple[str, str]]:
+            return keys(index.search(text, 3, intents=intents if with_intents else ()))
 
-    def ranker_intent_bare(text: str, intents: Intents) -> list[tuple[str, str]]:
-        return keys(bare.search(text, 3, intents=intents))
-
-    def ranker_phrases(text: str, intents: Intents) -> list[tuple[str, str]]:
-        return keys(phrases.search(text, 3))
-
-    def ranker_intent_phrases(text: str, intents: Intents) -> list[tuple[str, str]]:
-        return keys(phrases.search(text, 3, intents=intents))
-
-    def ranker(text: str, intents: Intents) -> list[tuple[str, str]]:
-        return keys(kb.search(text, 3))
-
-    def ranker_intent(text: str, intents: Intents) -> list[tuple[str, str]]:
-        return keys(kb.search(text, 3, intents=intents))
+        return search
 
     variants: dict[str, Search] = {
         "before": before,
         "before + intent": before_intent,
-        "ranker, no neighbours": ranker_bare,
-        "ranker, phrases only": ranker_phrases,
-        "ranker": ranker,
-        "+ intent, no neighbours": ranker_intent_bare,
-        "+ intent, phrases only": ranker_intent_phrases,
-        "ranker + intent": ranker_intent,
+        "2 Dec ranker": variant(earlier, False),
+        "2 Dec ranker + intent": variant(earlier, True),
+        "+ questions as neighbours": variant(neighbours, True),
+        "ranker": variant(kb, False),
+        "ranker + intent": variant(kb, True),
     }
     if embedded is not None:
-
-        def minilm(text: str, intents: Intents) -> list[tuple[str, str]]:
-            return keys(embedded.search(text, 3, intents=intents))
-
-        variants["+ MiniLM"] = minilm
+        variants["+ MiniLM"] = variant(embedded, True)
     return variants
 
 
@@ -177,14 +163,16 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--misses", action="store_true", help="list the questions ranked wrongly")
     parser.add_argument("--no-triage", action="store_true", help="skip the rows that need the triage model")
-    parser.add_argument("--only", choices=["dev", "dev2", "banking77", "heldout"], help="measure one set")
+    parser.add_argument(
+        "--only", choices=["dev", "dev2", "banking77", "heldout", "heldout2"], help="measure one set"
+    )
     parser.add_argument("--embeddings", action="store_true", help="also rank with MiniLM sentence vectors")
     args = parser.parse_args(argv)
 
     kb = load_kb(ROOT / "fixtures" / "kb")
-    bare = load_kb(ROOT / "fixtures" / "kb", weights=RankerWeights(examples=0.0))
-    phrases = load_kb(ROOT / "fixtures" / "kb", examples=[])
-    sets = {"dev": DEV, "dev2": DEV2, "banking77": None, "heldout": HELDOUT}
+    earlier = load_kb(ROOT / "fixtures" / "kb", section_questions=False)
+    neighbours = load_kb(ROOT / "fixtures" / "kb", weights=RankerWeights(classifier=0.0))
+    sets = {"dev": DEV, "dev2": DEV2, "banking77": None, "heldout": HELDOUT, "heldout2": HELDOUT2}
     if args.only:
         sets = {args.only: sets[args.only]}
     embedded = None
@@ -192,10 +180,10 @@ def main(argv: list[str]) -> int:
         from agents.triage.encoder import load_encoder
 
         embedded = load_kb(ROOT / "fixtures" / "kb", encoder=load_encoder(threads=1))
-    variants = searches(kb, bare, phrases, embedded)
+    variants = searches(kb, earlier, neighbours, embedded)
     for name, path in sets.items():
         if path is None:
-            banking77_split({"ranker, no neighbours": bare, "ranker, phrases only": phrases}, args.misses)
+            banking77_split(args.misses)
             continue
         if not path.is_file():
             print(f"{name}: {path.relative_to(ROOT)} not found, skipped")
@@ -212,11 +200,15 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def banking77_split(before: dict[str, KnowledgeBase], show_misses: bool) -> None:
+def banking77_split(show_misses: bool) -> None:
     banking77, *others = training_paths()
     kept, questions = banking77_section_split(read_labelled_csv(banking77))
     own = [row for path in others for row in read_labelled_csv(path)]
     split_kb = load_kb(ROOT / "fixtures" / "kb", examples=kept + own)
+    before = {
+        "no Banking77 neighbours": load_kb(ROOT / "fixtures" / "kb", examples=[], section_questions=False),
+        "2 Dec ranker": load_kb(ROOT / "fixtures" / "kb", examples=kept + own, section_questions=False),
+    }
     print(f"banking77: {len(questions)} held-out questions (20% by hash; searching the other {len(kept)})")
     print(f"  {'':24} {'top-1':>6} {'top-3':>6} {'article':>8} {'ms/query':>9}")
     for label, index in [*before.items(), ("ranker", split_kb)]:

@@ -7,12 +7,13 @@ from pathlib import Path
 
 from agents.kb.articles import Article, Passage
 from agents.kb.intent_articles import INTENT_SECTIONS
-from agents.kb.parsing import KbFormatError, parse_article, parse_search_terms
+from agents.kb.parsing import KbFormatError, parse_article, parse_search_terms, parse_section_questions
 from agents.kb.retrieval import DEFAULT_WEIGHTS, RankerWeights, SectionIndex
 from agents.triage.data import read_labelled_csv, training_paths
 from agents.triage.encoder import Encoder
 
 SEARCH_TERMS_FILE = "search_terms.yaml"
+SECTION_QUESTIONS_DIR = "section_questions"
 
 
 class KnowledgeBase:
@@ -23,13 +24,16 @@ class KnowledgeBase:
         *,
         encoder: Encoder | None = None,
         examples: Sequence[tuple[str, tuple[str, str]]] = (),
+        questions: Sequence[tuple[str, tuple[str, str]]] = (),
         weights: RankerWeights = DEFAULT_WEIGHTS,
     ) -> None:
         """``search_terms`` maps ``(slug, heading)`` to customers' words for that section, for search only.
 
         With an ``encoder`` (the MiniLM one of the embeddings grade) search also compares meanings.
         ``examples`` are customers' questions labelled with the ``(slug, heading)`` that answers each
-        (``section_examples``): search also looks for the closest of them.
+        (``section_examples``): search also looks for the closest of them. ``questions`` are customers'
+        questions written for a section (``section_questions/``): neighbours too, and what the section
+        classifier learns from.
         """
         by_slug: dict[str, Article] = {}
         for article in articles:
@@ -45,7 +49,12 @@ class KnowledgeBase:
             if slug not in by_slug or heading not in {s.heading for s in by_slug[slug].sections}:
                 raise KeyError(f"search terms for a section that does not exist: {slug!r}, {heading!r}")
         self._index = SectionIndex(
-            list(by_slug.values()), search_terms, weights, encoder=encoder, examples=examples
+            list(by_slug.values()),
+            search_terms,
+            weights,
+            encoder=encoder,
+            examples=examples,
+            questions=questions,
         )
 
     @property
@@ -99,11 +108,15 @@ def load_kb(
     encoder: Encoder | None = None,
     examples: Iterable[tuple[str, str]] | None = None,
     weights: RankerWeights = DEFAULT_WEIGHTS,
+    section_questions: bool = True,
 ) -> KnowledgeBase:
-    """Parse every ``*.md`` article in the directory ``path``, and its ``search_terms.yaml`` if there is one.
+    """Parse every ``*.md`` article in the directory ``path``, its ``search_terms.yaml`` and its
+    ``section_questions/<slug>.csv`` files (customers' questions labelled with the section that answers
+    each) if there are any.
 
     ``examples`` are labelled ``(question, intent)`` rows, by default the triage training files
-    (Banking77 and Bankdesk's own): those whose intent one section answers are searched for the closest.
+    (Banking77 and Bankdesk's own): those whose intent one section answers are searched for the closest,
+    with the section questions (``section_questions=False`` leaves those out, for comparison).
 
     Raises ``KbFormatError`` naming a bad file.
     """
@@ -118,4 +131,12 @@ def load_kb(
     if examples is None:
         examples = (row for file in training_paths() for row in read_labelled_csv(file))
     labelled = section_examples(examples)
-    return KnowledgeBase(articles, terms, encoder=encoder, examples=labelled, weights=weights)
+    questions_dir = path / SECTION_QUESTIONS_DIR
+    written = (
+        parse_section_questions(questions_dir, articles)
+        if section_questions and questions_dir.is_dir()
+        else []
+    )
+    return KnowledgeBase(
+        articles, terms, encoder=encoder, examples=labelled, questions=written, weights=weights
+    )

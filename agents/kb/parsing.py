@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -124,3 +125,29 @@ def parse_search_terms(path: Path, articles: Sequence[Article]) -> dict[tuple[st
                 raise KbFormatError(path, f"{slug}: {heading!r} needs a non-empty line of words")
             terms[(slug, heading)] = words.strip()
     return terms
+
+
+def parse_section_questions(folder: Path, articles: Sequence[Article]) -> list[tuple[str, tuple[str, str]]]:
+    """``section_questions/<slug>.csv`` (``question,section``): customers' questions, each labelled with the
+    section of that article that answers it; every file must name an article and every heading must exist.
+    """
+    headings = {article.slug: {s.heading for s in article.sections} for article in articles}
+    labelled: list[tuple[str, tuple[str, str]]] = []
+    for path in sorted(folder.glob("*.csv")):
+        slug = path.stem
+        if slug not in headings:
+            raise KbFormatError(path, f"no article with slug {slug!r}")
+        try:
+            with path.open(encoding="utf-8", newline="") as handle:
+                reader = csv.DictReader(handle)
+                if reader.fieldnames is None or not {"question", "section"} <= set(reader.fieldnames):
+                    raise KbFormatError(path, "needs the columns question, section")
+                for line, row in enumerate(reader, start=2):
+                    question, heading = (row["question"] or "").strip(), (row["section"] or "").strip()
+                    if heading not in headings[slug]:
+                        raise KbFormatError(path, f"line {line}: no section {heading!r} in {slug}")
+                    if question:
+                        labelled.append((question, (slug, heading)))
+        except UnicodeDecodeError as exc:
+            raise KbFormatError(path, f"not UTF-8: {exc}") from exc
+    return labelled

@@ -10,7 +10,9 @@ Conventions (documented because customers are vague):
 - A day or month without a year is the most recent one not after today, unless the sentence is about money
   still to go out ("going out in December", "due on the 3rd of January"): then it is the coming one.
 - "over £50" and "under £20" are strict (£50.01 and up, £19.99 and down); "at least" / "at most" are not.
-- A bare amount with a currency sign or pence ("£45.99", "45.99") is an exact amount.
+- An amount with pence ("£45.99", "45.99", "£45.00") is exact. A whole-pound amount ("£265", "265 quid")
+  is how people say an amount whose pence they dropped or rounded: it matches within 99p either way
+  (£264.01-£265.99), and reads back as said ("of £265").
 - An approximate amount ("about £40", "around 40 quid", "roughly", "approx", "~£40", "£40ish") matches
   within a tolerance of 10 % or £5, whichever is larger (£35-£45 for "about £40", £540-£660 for "about
   £600"): small slips of memory are a few pounds, big ones a tenth. "£40-odd" / "forty-odd" reads as the
@@ -162,6 +164,8 @@ class AmountFilter:
         lo, hi = self.min_minor, self.max_minor
         if self.wording == "about" and self.around_minor is not None:
             return f"of about {format_money(self.around_minor, currency)}"
+        if self.wording == "whole" and self.around_minor is not None:
+            return f"of {format_money(self.around_minor, currency)}"
         if self.wording == "odd" and self.around_minor is not None:
             return f"of {format_money(self.around_minor, currency)}-odd"
         if self.wording == "over" and lo is not None:
@@ -638,6 +642,15 @@ def approximate(value_minor: int) -> AmountFilter:
     return AmountFilter(max(value_minor - margin, 0), value_minor + margin, "about", value_minor)
 
 
+WHOLE_POUND_SLACK_MINOR = 99  # "£265" is £264.01-£265.99
+
+
+def whole_pounds(value_minor: int) -> AmountFilter:
+    """ "£265" said without pence: the pence were dropped ("£265.31") or rounded ("£264.80")."""
+    slack = WHOLE_POUND_SLACK_MINOR
+    return AmountFilter(max(value_minor - slack, 0), value_minor + slack, "whole", value_minor)
+
+
 def odd(value_minor: int) -> AmountFilter:
     """ "``value``-odd": from the figure up to (not including) the next round one at its scale.
 
@@ -757,6 +770,8 @@ def parse_amount(text: str) -> tuple[AmountFilter | None, str]:
     for m in _EXACT_RE.finditer(text):
         if _is_marked(m, "a"):
             value = _minor(m, "a")
+            if m.group("pencea") is None:
+                return whole_pounds(value), _blank(text, m)
             return AmountFilter(value, value), _blank(text, m)
     return None, text
 

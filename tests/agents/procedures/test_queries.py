@@ -58,11 +58,39 @@ def test_approximate_amounts_have_a_tolerance(text: str, low: int, high: int) ->
 
 def test_forty_odd_finds_41_37_but_an_exact_amount_does_not() -> None:
     odd, _ = parse_amount("£40-odd")
-    exact, _ = parse_amount("£40")
+    exact, _ = parse_amount("£40.00")
+    whole, _ = parse_amount("£40")
     assert odd is not None
     assert odd.contains(-4137)
     assert exact == AmountFilter(4000, 4000)
     assert not exact.contains(-4137)
+    assert whole is not None
+    assert not whole.contains(-4137)
+
+
+@pytest.mark.parametrize(
+    ("text", "near", "far"),
+    [
+        ("they took 265 quid", 26531, 26700),  # the pence dropped
+        ("a £40 payment", 3999, 3899),  # the price rounded
+        ("the 12 pound charge", 1250, 1100),
+        ("€80 in Paris", 8045, 8100),
+    ],
+)
+def test_a_whole_pound_amount_allows_for_the_pence_people_drop(text: str, near: int, far: int) -> None:
+    found, rest = parse_amount(text)
+    assert found is not None
+    assert found.contains(-near)
+    assert not found.contains(-far)
+    assert found.wording == "whole"
+    assert found.describe().startswith("of ")
+    assert "." in found.describe()  # "of £265.00", as said, not a range
+    assert rest != text
+
+
+def test_pence_said_are_exact() -> None:
+    assert parse_amount("£265.31")[0] == AmountFilter(26531, 26531)
+    assert parse_amount("£265.00")[0] == AmountFilter(26500, 26500)
 
 
 @pytest.mark.parametrize("text", ["about 3 weeks ago", "around 5pm", "roughly 2 payments", "about 10:30"])

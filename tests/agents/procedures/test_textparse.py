@@ -68,7 +68,8 @@ def test_no_date_range(text: str) -> None:
         ("between 30 and 10", 1000, 3000),
         ("the £45.99 one", 4599, 4599),
         ("it was 45.99", 4599, 4599),
-        ("£1,250 at IKEA", 125000, 125000),
+        ("£1,250 at IKEA", 124901, 125099),  # whole pounds: the pence may have been dropped
+        ("£1,250.00 at IKEA", 125000, 125000),
     ],
 )
 def test_amounts(text: str, lo: int | None, hi: int | None) -> None:
