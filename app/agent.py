@@ -47,10 +47,12 @@ def load_assets(settings: Settings) -> AgentAssets:
         cache_dir=settings.model_cache_dir,
         progress=lambda line: log.info("triage: %s", line),
     )
+    kb = load_kb(settings.kb_dir, encoder=triage.encoder)
+    kb.warm()  # the section classifier is trained here, not on the first customer's question
     return AgentAssets(
         triage=triage,
         threshold=triage_config.threshold(settings.triage_grade),
-        kb=load_kb(settings.kb_dir, encoder=triage.encoder),
+        kb=kb,
         procedures=load_procedures(),
         gateway_config=with_simulated_latency(
             load_config(settings.models_config), settings.simulated_latency_ms

@@ -76,6 +76,10 @@ class KnowledgeBase:
         """The text of one section, e.g. a template the agent sends verbatim such as an acknowledgement."""
         return self.article(slug).section(heading)
 
+    def warm(self) -> None:
+        """Build now what the first search would build (about a second), so no customer waits for it."""
+        self._index.warm()
+
     def search(
         self,
         query: str,

@@ -219,7 +219,7 @@ class _SectionClassifier:
                 ),
             ]
         )
-        self._model = LinearSVC(C=1.0)
+        self._model = LinearSVC(C=1.0, random_state=0)  # liblinear shuffles: the same model every time
         self._model.fit(self._features.fit_transform(list(questions)), np.asarray(rows))
         self._classes = np.asarray(self._model.classes_, dtype=np.int64)
         self._sections = sections
@@ -312,6 +312,10 @@ class SectionIndex:
                 questions, rows, len(self._entries), self._weights.classifier_temperature
             )
         return self._classifier.probabilities(query)
+
+    def warm(self) -> None:
+        """Build what the first search would (the neighbour index, the section classifier): about a second."""
+        self.scores("warm up the help centre search")
 
     def search(
         self,
