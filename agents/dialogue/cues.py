@@ -458,8 +458,9 @@ _FOLLOW_UP = re.compile(
     r"cheapest)(?: one)?|(?:do|same|that) (?:for|with|to) (?:my|the) other)\b"
 )
 _BOTH = re.compile(
-    r"\b(?:both (?:of them |of those |of em )?(?:together|combined|added up|in total)|the two (?:of them )?"
-    r"(?:together|combined)|(?:all|both) together|altogether|combined|in total)\b"
+    r"\b(?:both (?:of them |of those |of em )?(?:together|combined|added up|in total)|"
+    r"(?:the|them|those|these) two (?:of them |of those )?(?:together|combined|added up)|"
+    r"(?:all|both) together|altogether|combined|in total)\b"
 )
 _ONE_THING = frozenset({"payment_status", "dispute_status"})
 _ABOUT_IT = re.compile(
@@ -468,7 +469,8 @@ _ABOUT_IT = re.compile(
 )
 _OLDER = re.compile(
     r"\b(?:older|earlier|before (?:that|then|them|those|these)|previous ones|further back|more|next page|"
-    r"keep going|the (?:month|week|year) before|previous (?:month|week|year))\b"
+    r"keep going|the (?:month|week|year) before|previous (?:month|week|year)|the (?:one|payment|time|visit) "
+    r"before|the previous (?:one|payment|time|visit))\b"
 )
 _TOTAL = re.compile(
     r"\b(?:total|altogether|all together|in all|sum|add (?:it|them|those) up|how many (?:is|was|were|are) "
@@ -494,6 +496,15 @@ _PAYEE_PRONOUN = re.compile(
     r"(?:off |from )?(?:me|us)\b|\b(?:paid|given|sent) (?:them|it)\b|\b(?:off|from|to) them\b"
 )
 PRONOUN_FOLLOW_UP_MAX_WORDS = 16
+# A question about which way the payment just shown moved money: "was that a refund", "did it come out".
+_WHICH_WAY = re.compile(
+    r"\b(?:was|is|were|wasnt|isnt) (?:that|it|this|that one|this one)(?: one)? (?:a |an |just )?"
+    r"(?:refund|refunded|money (?:in|back|out)|credit|credited|payment (?:in|out)|paid in|paid out|debit|"
+    r"charge|purchase|coming in|going out|incoming|outgoing)\b"
+    r"|\b(?:did|has|does|had) (?:that|it|this|the money|that money|that one) (?:come|go|gone|went|came|been "
+    r"taken|been paid|been credited|been refunded) ?(?:out|in|into|off|back|from|to)?\b"
+    r"|\b(?:money|cash) (?:in|out) or (?:money |cash )?(?:in|out)\b"
+)
 _SINCE_THEN = re.compile(r"\bsince(?: then| that| that one| that time)?$|\bafter that(?: one)?$")
 _EVERY_TIME = re.compile(
     r"\b(?:is|was|does|do|are|has)\s+(?:that|it|this|they|those|he|she)\b.{0,30}?"
@@ -510,7 +521,7 @@ _SAME_AGAIN = re.compile(
 
 @dataclass(frozen=True)
 class FollowUp:
-    kind: str  # "older" | "total" | "pick" | "refine"
+    kind: str  # "older" | "total" | "pick" | "refine" | "direction"
 
 
 def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
@@ -531,6 +542,15 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         # "ok and how much have they had off me altogether since september then" after British Gas's
         # payments: "they" is the payee just shown, however long the question.
         return FollowUp("total" if _TOTAL.search(words) else "refine")
+    if (
+        words
+        and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
+        and frame.get("procedure") in ("recent_transactions", "spending")
+        and len(frame.get("listed") or []) == 1  # type: ignore[arg-type]
+        and _WHICH_WAY.search(words)
+    ):
+        # "and was that a refund or did it come out of my account?" about the one payment just shown.
+        return FollowUp("direction")
     if not words or len(words.split()) > FOLLOW_UP_MAX_WORDS:
         return None
     if frame.get("procedure") in _ONE_THING and _ABOUT_IT.search(words):
@@ -548,6 +568,7 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         "recent_transactions",
         "spending",
         "payment_status",
+        "income",
     ):
         return FollowUp("older")
     if _ORDINAL_REF.search(words) and frame.get("listed"):
@@ -642,8 +663,56 @@ _PLEA = re.compile(
 )
 
 
+# "3 things: 1) balance 2) how much was the pub 3) ...": the customer numbered the requests themselves.
+_NUMBERED = re.compile(r"(?:^|(?<=\s))\(?(?P<n>[1-9])[).:]\s+")
+
+
+def _numbered_items(text: str) -> list[str] | None:
+    """The items of a list the customer numbered 1, 2, 3... in one message, or None when there is none."""
+    marks = list(_NUMBERED.finditer(text))
+    numbers = [int(m.group("n")) for m in marks]
+    if len(marks) < 2 or numbers != list(range(1, len(marks) + 1)):
+        return None
+    items = [
+        text[m.end() : nxt.start() if nxt else len(text)].strip(" ,.;")
+        for m, nxt in zip(marks, [*marks[1:], None], strict=True)
+    ]
+    if not all(items):
+        return None
+    preamble = text[: marks[0].start()].strip(" ,.;:")
+    if preamble and _has_request(preamble) and not re.search(r"\b(?:things?|questions?|q)\b", preamble, re.I):
+        items[0] = f"{preamble} {items[0]}"  # "can you tell me 1) my balance 2) ...": the preamble asks
+    return items
+
+
+# "whats my balance and whats pending on it": a question of its own about the thing the request before
+# named ("on it", "from it"), not the same request again.
+_ASKS_ABOUT_IT = re.compile(
+    r"^(?:what|whats|how much|how many|is there|are there|anything|when|which)\b.*"
+    r"\b(?:on|in|from|into|out of|off|to|for) (?:it|that|that one|that account)$"
+)
+# "when was I last in morrisons and how much did I spend": a question with nothing of its own to ask about,
+# the same request's other half.
+_BARE_ASK = re.compile(
+    r"^(?:and |so |also )?(?:how much|what|when|how many times|what time)\s+(?:did|do|was|were|is|have|has)"
+    r"(?:\s+(?:i|we|it|that|they|you))?(?:\s+(?:spend|spent|pay|paid|cost|come to|charge|charged|"
+    r"get charged|take|taken|it|that|be))?(?:\s+(?:there|then|on it|for it|me|altogether|in total))*$"
+)
+
+
+def _asked_before(part: str) -> bool:
+    """The part before asks for something itself ("current account balance please"), not a story ("I got a
+    text about my account")."""
+    words = normalise(part)
+    return _has_request(part) and not re.match(r"(?:i|we|ive|im|weve)\b", words)
+
+
 def split_requests(text: str) -> list[str]:
     """Up to three requests of one message, in order; the message itself when it holds one."""
+    if (numbered := _numbered_items(text)) is not None:
+        if len(numbered) > MAX_REQUESTS:
+            return [*numbered[: MAX_REQUESTS - 1], " ".join(numbered[MAX_REQUESTS - 1 :])]
+        return numbered
     listed = [p.strip() for p in _LISTED.split(text) if p.strip()]
     if len(listed) > 1 and all(len(p.split()) >= 2 for p in listed):
         # Requests the customer set out as a list ("my balance + my last transactions", one per line).
@@ -664,7 +733,9 @@ def split_requests(text: str) -> list[str]:
         )
         pronoun = _REFERS_BACK.search(words)
         refers_back = bool(pronoun) and not _ANTECEDENT.search(words[: pronoun.start() if pronoun else 0])
-        refers_back = refers_back or bool(_PLEA.match(words))
+        if refers_back and parts and _ASKS_ABOUT_IT.match(words) and _asked_before(parts[-1]):
+            refers_back = False  # "...and whats pending on it": a question of its own about the same account
+        refers_back = refers_back or bool(_PLEA.match(words)) or bool(parts and _BARE_ASK.match(words))
         if parts and starts_request and len(words.split()) >= _MIN_PART_WORDS and not refers_back:
             parts.append(piece)
         elif parts:

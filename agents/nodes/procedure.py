@@ -61,6 +61,9 @@ def _frame(
     lines = [ln[2:] for ln in str(facts.get("lines", "")).splitlines() if ln.startswith("- ")]
     figure = _figure(facts, lines)
     earlier = list((state.get("frame") or {}).get("figures") or []) if figure else []
+    if facts.get("outcome") == "direction":
+        # "was that a refund?": the same payment again, not another amount to add up.
+        figure, earlier = None, list((state.get("frame") or {}).get("figures") or [])
     said = next(
         (h.get("content", "") for h in reversed(state.get("history") or []) if h.get("role") == "customer"),
         text,
@@ -77,7 +80,7 @@ def _frame(
         # What the answer was about, so "the other one" can mean the rest.
         "shown": list(facts.get("card_ids") or ([facts["account_id"]] if facts.get("account_id") else [])),
         # The single amounts of this answer and the ones just before it, for "how much is that altogether?"
-        "figures": [*earlier, figure][-FIGURES_KEPT:] if figure else [],
+        "figures": [*earlier, figure][-FIGURES_KEPT:] if figure else earlier,
     }
 
 
@@ -96,6 +99,10 @@ def _figure(facts: dict[str, Any], lines: list[str]) -> list[Any] | None:
         ((currency, minor),) = totals.items()
         label = str(facts.get("what") or "").strip().removeprefix("at ").strip() or "that"
         return [label, int(minor), currency]
+    minor, currency = facts.get("figure_minor"), facts.get("figure_currency")
+    if isinstance(minor, int) and isinstance(currency, str) and not lines:
+        # One payment told in words ("your latest salary payment, £2,315.00 from ..."), not listed.
+        return [str(facts.get("payer") or "that"), abs(minor), currency]
     if len(lines) == 1 and (m := _LINE_MONEY.search(lines[0])):
         minor = round(float(m.group("amount").replace(",", "")) * 100)
         label = re.sub(r"^\d{1,2} [A-Z][a-z]{2} \d{4}$", "", m.group("label").strip()) or "that"

@@ -294,6 +294,11 @@ def _period_before(text: str, old: str, today: date) -> str | None:
     return f"from {format_day(start)} to {format_day(end)}"
 
 
+_ONE_BEFORE = re.compile(
+    r"\bthe (?:one|payment|time|visit|shop) before\b|\bthe previous (?:one|payment|time|visit|shop)\b", re.I
+)
+
+
 def _period_after(old: str, today: date) -> str | None:
     """ "since then" after a request about a period that is over: from the day after it to today."""
     shown, _ = parse_period(old, today)
@@ -370,6 +375,14 @@ async def _follow_up(
             procedure = "recent_transactions"
         extra["text"] = f"{text} {_PERIOD.sub(' ', str(frame.get('text', '')))}"
         extra["slots"] = {"params": {"until": frame["oldest"]}}
+        if _ONE_BEFORE.search(text) and len(frame.get("listed") or []) <= 1:
+            # "and the one before?" after one payment: the one payment before it, not a page of them.
+            extra["slots"]["params"]["limit"] = 1
+    elif found.kind == "direction" and (listed := list(frame.get("listed") or [])):
+        # "was that a refund?" about the one payment just shown: that payment, and which way it went.
+        procedure = "recent_transactions"
+        extra["text"] = str(listed[0])
+        extra["slots"] = {"params": {"direction": True, "limit": 1}}
     elif found.kind == "pick":
         ordinal = parse_ordinal(text)
         listed = list(frame.get("listed") or [])
@@ -605,7 +618,7 @@ _MONEY_READS = frozenset({"recent_transactions", "spending"})
 
 _PAYING_WORDS = re.compile(
     r"\b(?:pay|paid|paying|payments?|charges?|charged|transactions?|spent|spend|spending|bought|orders?|"
-    r"debits?|taken|took|anything|bills?)\b",
+    r"debits?|taken|took|anything|bills?|cost|how much (?:was|were|is|did))\b",
     re.IGNORECASE,
 )
 _MERCHANT_SCAN = 50

@@ -107,6 +107,22 @@ def _transaction_line(t: TransactionView) -> str:
     return f"- {format_day(day_of(t.booked_at))}: {clean_name(t.merchant)}, {amount}{status}"
 
 
+def direction_of(t: TransactionView) -> str:
+    """Which way one transaction moved money, in words: out of the account (not a refund) or into it."""
+    amount = format_money(abs(t.amount_minor), t.currency)
+    name = clean_name(t.merchant)
+    day = format_day(day_of(t.booked_at))
+    if t.amount_minor < 0:
+        said = f"That was a payment out of your account, not a refund: {amount} to {name} on {day}."
+    else:
+        said = f"That was money into your account: {amount} from {name} on {day}."
+    if t.status == "pending":
+        said += " It is still pending."
+    elif t.status == "reversed":
+        said += " It was later reversed, so the money went back."
+    return said
+
+
 async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
     account: AccountView | None = slots.get("account")
     filters, rest = parse_filters(run.text, run)
@@ -122,7 +138,9 @@ async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
             filters.amount,
             filters.merchant,
         )
-    query = filters.query(account_id=account.id if account else None, limit=RECENT_LIMIT)
+    # "and the one before?": one payment, the one just before the one shown.
+    limit = max(1, min(int(run.params.get("limit") or RECENT_LIMIT), RECENT_LIMIT))
+    query = filters.query(account_id=account.id if account else None, limit=limit)
     found = await run.transactions(query)
     described = filters.describe(account.currency if account else "GBP")
     if account is not None:
@@ -131,6 +149,17 @@ async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
     if not found:
         return run.answer("none", facts)
     count = len(found)
+    if run.params.get("direction") and count == 1:
+        # "was that a refund or did it come out of my account?" about the payment just shown.
+        return run.answer(
+            "direction",
+            {
+                **facts,
+                "direction": direction_of(found[0]),
+                "lines": _transaction_line(found[0]),
+                "transaction_ids": [found[0].id],
+            },
+        )
     return run.answer(
         "ok",
         {

@@ -369,6 +369,11 @@ async def income(run: Run, slots: dict[str, Any]) -> Answer:
         for t in await run.transactions(TransactionQuery(since=since, category="salary", limit=20))
         if t.amount_minor > 0 and t.status != "reversed"
     ]
+    if before := run.params.get("until"):
+        # "and the month before?", "the one before that?": the salary payments before the one just shown.
+        salary = [t for t in salary if day_of(t.booked_at) < date.fromisoformat(before)]
+        if not salary:
+            return run.answer("none_before", {"before": format_day(date.fromisoformat(before))})
     if not salary:
         credits = [
             t
@@ -389,7 +394,13 @@ async def income(run: Run, slots: dict[str, Any]) -> Answer:
         "earlier": "; ".join(_credit_line(t) for t in salary[1:INCOME_SHOWN]) or "none in the last 3 months",
         "transaction_ids": [t.id for t in salary],
         "next_note": _next_expected(salary, run.today),
+        # The one amount this answer is about ("how much is that altogether?"), its day ("the one before").
+        "figure_minor": latest.amount_minor,
+        "figure_currency": latest.currency,
+        "oldest": day_of(latest.booked_at).isoformat(),
     }
+    if before:
+        return run.answer("before", facts)
     if (run.today - day_of(latest.booked_at)).days > LATE_AFTER_DAYS:
         return run.answer("late", facts)
     return run.answer("ok", facts)

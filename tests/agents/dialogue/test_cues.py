@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agents.dialogue.cues import (
+    FollowUp,
     explicit_action,
     follow_up,
     requested_card_action,
@@ -367,3 +368,53 @@ def test_since_and_every_month_follow_a_listing(text: str, kind: str) -> None:
     found = follow_up(text, frame)
     assert found is not None
     assert found.kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        # numbered by the customer, however short each item
+        ("quick ones: 1) savings balance 2) what did tesco take 3) when is rent due", None),
+        ("1. balance 2. last payment to uber", ["balance", "last payment to uber"]),
+        # a question of its own about the thing the request before named
+        ("whats my current account balance and whats still pending on it?", None),
+        ("savings balance please, and how much interest has been paid into it", None),
+    ],
+)
+def test_numbered_and_on_it_requests_are_split(text: str, parts: list[str] | None) -> None:
+    assert len(split_requests(text)) >= 2
+    if parts is not None:
+        assert split_requests(text) == parts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "when was i last in sainsburys and how much did i spend",
+        "what did i pay at the garage on friday and what time was it",
+        "i got a letter about my account, whats happening with it",
+        "I lost my card, please report it",
+    ],
+)
+def test_the_other_half_of_one_request_stays_with_it(text: str) -> None:
+    assert split_requests(text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["was that a refund?", "and did it come out of my account or go in", "hang on was it a charge"],
+)
+def test_which_way_the_payment_just_shown_went(text: str) -> None:
+    frame = {"procedure": "spending", "listed": ["21 Nov 2026: Amazon, £24.99"]}
+    assert follow_up(text, frame) == FollowUp("direction")
+    assert follow_up(text, {**frame, "listed": []}) != FollowUp("direction")
+
+
+@pytest.mark.parametrize("text", ["and the one before?", "what about the previous one", "the payment before"])
+def test_the_one_before_is_an_older_follow_up(text: str) -> None:
+    assert follow_up(text, {"procedure": "income", "listed": []}) == FollowUp("older")
+
+
+def test_them_two_together_sums_the_figures() -> None:
+    frame = {"procedure": "recent_transactions", "figures": [["a", 1, "GBP"], ["b", 2, "GBP"]]}
+    assert follow_up("so whats them two together", frame) == FollowUp("total")

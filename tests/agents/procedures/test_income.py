@@ -39,3 +39,18 @@ async def test_wages_arrived(ports: list[SqlBankingPort], procedures: Procs) -> 
     late = answer(await turn(procedures["income"], ports[0], "have I been paid?", today=date(2027, 1, 10)))
     assert late.outcome == "late"
     assert "nothing from them has arrived since" in late.draft
+
+
+async def test_the_salary_before_the_one_shown(ports: list[SqlBankingPort], procedures: Procs) -> None:
+    # "and the month before?": the payments before the day shown last time (the route passes it as "until").
+    slots = {"params": {"until": "2026-11-24"}}
+    before = answer(await turn(procedures["income"], ports[0], "and the month before?", slots, today=TODAY))
+    assert before.outcome == "before"
+    assert "25 Oct 2026" in before.draft
+    assert "24 Nov 2026" not in before.draft
+    assert before.facts["figure_minor"] > 0
+    assert before.facts["oldest"] == "2026-10-25"
+    none = answer(
+        await turn(procedures["income"], ports[0], "and before that?", {"params": {"until": "2026-08-01"}})
+    )
+    assert none.outcome == "none_before"
