@@ -78,12 +78,46 @@ _HOUSEHOLD_SPENDING = re.compile(
 _LOST = re.compile(
     rf"\b(?:lost|lose|losing|misplaced|misplace|mislaid|mislay|cant find|cannot find|can not find|dropped|"
     rf"(?:am|is|are) not find(?:ing)?|not finding|couldnt find|unable to find|"
-    rf"left (?:it|my {_THING})|"
+    # (never "left my card at home ... can I pay with my phone": kept somewhere of the customer's own)
+    rf"left (?:it|my {_THING})(?! (?:at|in|on) (?:home|work|my|the (?:house|flat|car|office)))|"
     rf"gone missing|went missing|is missing|has gone)\b.{{0,40}}\b{_THING}\b|"
     # "left my bank card on the back seat of a taxi": left somewhere it could be taken
     rf"\bleft (?:my|the) {_THING}\b.{{0,60}}\b(?:taxi|cab|uber|bus|train|tube|pub|bar|restaurant|shop|cafe|"
     rf"gym|cinema|club|hotel|airport|somewhere|behind|on the (?:table|counter|seat))\b|"
     rf"\b{_THING}\b.{{0,30}}\b(?:lost|missing|gone)\b"
+)
+# A card left behind where anyone could pick it up (a cash machine, a shop's till, a taxi), forgotten there or
+# walked away from: lost, so frozen at once. Never somewhere of the customer's own ("left my card at home",
+# "in my other coat"): the place must be a public one, named right after where it was left.
+_PUBLIC_PLACE = (
+    r"(?:atm|atms|cash ?machine|cashpoint|cash point|hole in the wall|card machine|card reader|machine|"
+    r"terminal|till|tills|checkout|self ?checkout|self service|kiosk|counter|post office|bank|branch|"
+    r"shop|store|supermarket|market|garage|petrol station|services|station|platform|airport|car park|"
+    r"ticket machine|parking (?:machine|meter)|taxi|cab|uber|bus|coach|train|tube|tram|plane|ferry|pub|bar|"
+    r"club|restaurant|cafe|coffee shop|takeaway|chippy|hotel|gym|pool|leisure centre|cinema|theatre|library|"
+    r"hospital|surgery|pharmacy|chemists?|hairdressers?|barbers?|salon|toilets?|changing rooms?|park|"
+    r"festival|gig|concert|stadium|shopping centre|mall|arcade)"
+)
+_LEFT_BEHIND = re.compile(
+    rf"\b(?:left|leaving|leave|forgot|forgotten|forgetting|forget)\b (?:my|the|our) "
+    rf"(?:(?:new|old|contactless|only|main|other|spare|everyday|business) )?{_THING}\b "
+    rf"(?:\w+ )?(?:in|at|on|inside|by|behind|under|sticking out of) "
+    rf"(?:the |a |an |that |this |some |one of the )?"
+    rf"(?:\w+ ){{0,3}}?{_PUBLIC_PLACE}\b"
+    # "left it in the cash machine": at a machine, "it" can only be the card
+    r"|\b(?:left|forgot|forgotten) it (?:in|at|inside|sticking out of) (?:the |a |an |that )?(?:\w+ ){0,2}?"
+    r"(?:atm|cash ?machine|cashpoint|cash point|hole in the wall|card machine|card reader|machine|terminal|"
+    r"till|checkout|self ?checkout)\b"
+    rf"|\b(?:forgot|forgotten|forgetting|forget) to (?:take|grab|collect|pick up|get|take back) (?:my|the) "
+    rf"(?:\w+ )?{_THING}\b"
+    rf"|\b(?:walked|went|came|drove|wandered|run|ran|rushed|got) (?:off|away|out|home|off home) without "
+    rf"(?:taking )?(?:my|the) (?:\w+ )?{_THING}\b"
+)
+# "...and when I went back for it, it had gone": something left somewhere, found gone on going back.
+_GONE_ON_RETURN = re.compile(
+    r"\b(?:went|go|going|gone|came|come|got|ran|run|rushed|walked|popped|nipped|headed) back\b.{0,50}"
+    r"\b(?:gone|not there|wasnt there|was not there|werent there|disappeared|vanished|missing|nowhere to be "
+    r"(?:seen|found)|no sign of it|someone (?:had |has )?(?:taken|took|had) it)\b"
 )
 _COMPROMISED = re.compile(
     r"\b(?:cloned|skimmed|skimmer|skimming|compromised|hacked|phished|someone (?:has|knows|got|used) my "
@@ -140,6 +174,20 @@ _ALREADY_REPORTED = re.compile(
     r"\b(?:already |i |ive |i have |i had |we )(?:reported|cancelled|canceled) (?:it|the card|my card|them)\b"
     r"(?! to (?:the )?(?:police|cops))"
     r"|\b(?:didnt|did not) report (?:it|the card|my card) (?:til|till|until)\b"
+    # "rang to report my card lost and sat on hold for 2 hours", "when I reported it stolen": told in the
+    # past, so the card is already cancelled and what they want now is something else
+    r"|\b(?:rang|rung|called|phoned|telephoned|rang up|called up|phoned up|went in|went into (?:the )?branch|"
+    r"went to (?:the )?branch|got through|messaged you|contacted you|was on the phone|been on the phone|"
+    r"spent \w+ (?:hours?|minutes?|ages))\b (?:\w+ ){0,4}?(?:to )?(?:report|reporting|cancel|cancelling|"
+    r"block|blocking|stop|stopping) (?:it|the card|my card|my (?:\w+ )?card)\b"
+    r"(?!.{0,15}\bto (?:the )?(?:police|cops))"
+    # "my old card went missing in october", "...and you sent me a new one": a loss already replaced
+    r"|\b(?:old|previous|original) (?:\w+ )?(?:card|one)\b"
+    r"|\b(?:you|they|northbank) (?:sent|posted|gave|issued|ordered) (?:me )?(?:a |the |my )?"
+    r"(?:new|replacement) (?:one|card)\b"
+    r"|\b(?:new|replacement) (?:one|card) (?:came|arrived|turned up|has come|has arrived)\b"
+    r"|\b(?:when|after|since|once|the day) (?:i |we )?(?:had )?(?:reported|cancelled|canceled|blocked) "
+    r"(?:it|the card|my card|my (?:old |lost |stolen )?card)\b(?! to (?:the )?(?:police|cops))"
     r"|\b(?:new|replacement) (?:one|card) (?:is |s )?"
     r"(?:on (?:its|the) way|in the post|coming|already ordered)\b"
 )
@@ -190,7 +238,13 @@ def urgent_intent(text: str) -> str | None:
         return "lost_or_stolen_card"
     if _POST_STOLEN.search(words) and re.search(r"\bcards?\b", words):
         return "lost_or_stolen_card"
-    if _LOST.search(words):
+    if _LOST.search(words) or _LEFT_BEHIND.search(words):
+        return "lost_or_stolen_card"
+    if (
+        _GONE_ON_RETURN.search(words)
+        and re.search(rf"\b{_THING}\b", words)
+        and re.search(rf"\b(?:left|forgot|forgotten|{_PUBLIC_PLACE})\b", words)
+    ):
         return "lost_or_stolen_card"
     if _IN_USE.search(words):
         return "card_payment_not_recognised"
@@ -282,7 +336,10 @@ _DISPUTE_STATE = re.compile(
     r"|\b(?:happening|update|news|progress|going on)\b.{0,40}\b(?:refund|money back)\b.{0,30}"
     r"\b(?:i|we) (?:reported|raised|logged|claimed|disputed|put in|asked (?:for|about))\b"
 )
-_CARD_WORD = re.compile(r"\b(?:card|cards|visa|mastercard|debit card|credit card)\b|\b(?:it|freeze)\b")
+_CARD_WORD = re.compile(
+    r"\b(?:card|cards|visa|mastercard|debit card|credit card)\b|\b(?:it|freeze)\b"
+    r"|\b(?:old|previous|new|replacement|lost|stolen) one\b"  # "is the old one definitely blocked now?"
+)
 _ACTION_REQUEST = re.compile(
     r"\b(?:can|could|would|will) you (?:please )?(?:freeze|unfreeze|block|unblock|cancel|report|lock|"
     r"unlock)\b|"
@@ -359,7 +416,7 @@ _NOT_MINE = re.compile(
 _CARD_DELIVERY = re.compile(
     r"\b(?:replacement|replacment|new card|new one|new debit card|new credit card|spare card|card)\b.{0,30}"
     r"\b(?:sent|posted|dispatched|sent out|arrive\w*|delivered|on (?:its|the) way|in the post|shipped|"
-    r"turned up|come|coming|got here|here yet)\b|"
+    r"turned up|come|coming|got here|here yet|get (?:to me|here)|reach me|be here|show up|turn up)\b|"
     r"\bwhere(?:s| is| has)?\b.{0,12}\b(?:my|the) (?:new|replacement|replacment|spare)(?: \w+)?(?: card)?\b|"
     r"\b(?:still )?(?:waiting|waited) (?:for|on) (?:my|the|a) (?:new |replacement )?card\b"
 )
@@ -388,9 +445,6 @@ _DID_YOU_ACT = re.compile(
     r"(?:block|blocked|freeze|froze|frozen|lock|locked) "
     r"(?:it|my card|the card|my (?:visa|mastercard|debit card|credit card))$"
 )
-
-
-_SENTENCES = re.compile(r"[^.?!]+[.?!]*")
 
 
 def status_question(text: str) -> str | None:
@@ -422,7 +476,8 @@ def status_question(text: str) -> str | None:
         and not _DISPUTE_REQUEST.search(words)
     ):
         return "card_status"
-    sentences = [normalise(part) for part in _SENTENCES.findall(text)]
+    # "my old card got nicked in october, is it properly cancelled": a clause after a comma asks too
+    sentences = [normalise(part) for part in re.split(r"[.?!,;]+", text) if part.strip()]
     if (
         not urgent_intent(text)
         and not any(_ACTION_REQUEST.search(part) for part in sentences)

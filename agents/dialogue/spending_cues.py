@@ -100,9 +100,38 @@ def spending_intent(text: str) -> str | None:
 
 
 _WHEN_LAST_RE = re.compile(
-    r"\bwhen\s+(?:did|was)\s+i\s+last\s+(?:use|used|go|went|visit|get|got|take|took|pay|paid|withdraw)\b",
+    r"\bwhen\s+(?:did|was)\s+i\s+last\s+(?:use|used|go|went|visit|get|got|take|took|pay|paid|withdraw)\b"
+    # "when was the last interest paid", "when did my savings last get interest": the latest of a kind
+    r"|\bwhen\s+(?:did|was|were)\s+(?:the|my|your)\s+(?:last|latest|most\s+recent)\b"
+    r"|\bwhen\s+did\s+(?:it|they|(?:my|the|your)\s+(?:[\w-]+\s+){1,2}?)\s*last\s+(?:pay|get|give|earn|receive|"
+    r"credit)\b",
     re.IGNORECASE,
 )
+# "how much did it actually pay me last time", "when does it pay out": the account's payouts, named by "it"
+_IT_PAYS_RE = re.compile(
+    r"\b(?:did|does|do|has|have|will|would)\s+(?:it|they|that|that\s+account|the\s+account|the\s+saver|"
+    r"(?:my|the)\s+savings?(?:\s+account)?|(?:my|the)\s+easy\s+saver)\s+(?:\w+\s+)?(?:pay|paid|earn|earned|"
+    r"give|gave|make|made|credit|credited|add|added)\b"
+    r"|\bhow\s+much\s+(?:did|have|has)\s+(?:i|it)\s+(?:\w+\s+)?(?:earn|earned|make|made|get|got)\b",
+    re.IGNORECASE,
+)
+_INTEREST_RE = re.compile(r"\binterest\b", re.IGNORECASE)
+
+
+def interest_meant(text: str, previous: str) -> str | None:
+    """The message with the interest it means, when "how much did it pay me last time" follows a question
+    about an account's interest (its rate, or what it pays); None otherwise.
+
+    Without the word the question reads as the account's whole history; with it, it is the interest credits
+    of that account, whose latest one is what "last time" asks for.
+    """
+    if _INTEREST_RE.search(text) or parse_category(text)[0] is not None:
+        return None
+    if not _IT_PAYS_RE.search(text) or not _INTEREST_RE.search(previous):
+        return None
+    return f"{text} (interest)"
+
+
 # The income procedure answers about pay; interest and other credits are sums and latest ones of a category.
 _PAY_CATEGORIES = INCOME_CATEGORIES - {"interest"}
 

@@ -29,7 +29,7 @@ from agents.dialogue.recurring_cues import (
     names_recurring,
     recurring_request,
 )
-from agents.dialogue.spending_cues import referred_amount, spending_intent
+from agents.dialogue.spending_cues import interest_meant, referred_amount, spending_intent
 from agents.nodes.assist import urgent_turn
 from agents.nodes.common import emit_step, today_of
 from agents.nodes.screen import handoff_priority
@@ -410,9 +410,15 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     active = state.get("procedure")
     procedures = runtime.context.procedures
     update: dict[str, Any] = {}
+    meant = None if active else interest_meant(text, _previous_message(state))
+    if meant:
+        # "what rate is my easy saver on?", then "how much did it pay me last time": its interest credits
+        # (a question of its own, not the last answer's request continued).
+        text = meant
+        update["text"] = meant
     status = status_question(text)
     urgent = urgent_intent(text) or state.get("urgent")  # screen's: card details typed into a scam link
-    followed = await _follow_up(state, runtime) if not active else None
+    followed = await _follow_up(state, runtime) if not active and not meant else None
     forced = state.get("forced_intent")
     strong = tri.get("confidence", 0.0) >= runtime.context.settings.triage_threshold
     if forced:
@@ -595,6 +601,12 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     update["flow"] = flow
     emit_step("route", flow, reason=why, intent=intent, urgent=bool(tri.get("urgent") or urgent))
     return update
+
+
+def _previous_message(state: AgentState) -> str:
+    """The customer's message before this one (the history already holds this one)."""
+    said = [h.get("content", "") for h in state.get("history") or [] if h.get("role") == "customer"]
+    return said[-2] if len(said) >= 2 else ""
 
 
 _EXCHANGED = re.compile(

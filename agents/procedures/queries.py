@@ -281,7 +281,9 @@ _WHAT_IT_COSTS_RE = re.compile(
     re.IGNORECASE,
 )
 _LAST_TIME_RE = re.compile(
-    r"\b(?:last time|the last one|most recent(?:ly)?|latest)\b|\bwhen\s+(?:did|was)\s+i\s+last\b",
+    r"\b(?:last time|the last one|most recent(?:ly)?|latest)\b|\bwhen\s+(?:did|was)\s+i\s+last\b"
+    r"|\bwhen\s+(?:did|was|were)\s+(?:the|my|your)\s+last\b"
+    r"|\bwhen\s+did\s+(?:it|they|(?:my|the|your)\s+(?:[\w-]+\s+){1,2}?)\s*last\b",
     re.IGNORECASE,
 )
 _SUM_WORDS_RE = re.compile(

@@ -966,8 +966,9 @@ MISTAKEN_BLOCK_RULES: tuple[Rule, ...] = (
 # themselves, or give the helper a third-party mandate or Power of Attorney. Money sent *to* someone
 # else's account, or a joint account ("our"), is the customer's own business and is not a cue.
 _OTHER = (
-    rf"(?:{_FAMILY}|client|neighbour|flatmate|housemate|tenant|lodger|employee|colleague|boss|employer|"
-    r"customer|patient|resident)"
+    rf"(?:{_FAMILY}|client|neighbour|flatmate|housemate|roommate|tenant|lodger|landlord|landlady|letting agent|"
+    r"letting agency|employee|colleague|boss|employer|customer|patient|resident|carer|cleaner|nanny|"
+    r"childminder|builder|plumber|contractor|supplier)"
 )
 _ACCOUNT_THING = (
     r"(?:bank )?(?:account|accounts|balance|card|cards|transactions|statements?|pin|direct debits?|standing orders?|"
@@ -1070,6 +1071,24 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
         r"girlfriend|boyfriend|brother|sister|son|daughter|carer|friend|neighbour|solicitor|lender)\b)"
         r"(?=.*\b(?:confirm|check|tell me|let me know|see|know|find out|whether|if)\b.{0,80}"
         r"\b(?:he|she|they|his|her|their|he's|she's|they've|they're)\b)",
+    ),
+    (
+        "their_end",
+        # "he says he sent it back, can u look on his end and see if it left": the other person's side of a
+        # payment is their account, whoever they are to the customer.
+        rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:{_OTHER}s?|mate|pal|ex|he|she)\b)(?=.*\b(?:check|look|see|have a look|"
+        r"search|look into|find out|confirm|looking|checking)\b (?:\w+ ){0,3}?(?:(?:on|at|from|into|in) )?"
+        r"(?:his|her) (?:end|side|records?)\b)"
+        rf"|^(?!.*\b(?:joint|our)\b)(?=.*\b(?:{_OTHER}s?|mates|pals|ex)\b)(?=.*\b(?:check|look|see|have a look|"
+        r"search|look into|find out|confirm|looking|checking)\b (?:\w+ ){0,3}?(?:(?:on|at|from|into|in) )?"
+        r"their (?:end|side)\b)",
+    ),
+    (
+        "their_account_with_you",
+        # "my landlord sent it from his account with you, can you check if it left": that account is his.
+        rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:{_OTHER}|mate|pal|ex)\b)(?=.*\b(?:his|her|their) (?:\w+ )?"
+        r"(?:account|accounts|bank account) (?:with you|here|at northbank|with northbank|at your bank|with your "
+        r"bank)\b)(?=.*\b(?:check|look|see if|see whether|find out|confirm|let me know if|tell me if)\b)",
     ),
     (
         "banks_with_you",

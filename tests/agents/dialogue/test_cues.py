@@ -50,6 +50,37 @@ def test_ordinary_requests_are_not_urgent(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "forgot my card in the atm outside tesco",
+        "I must have left my visa in the card machine at the pub",
+        "i left my debit card at the till in the chemist",
+        "walked off without my card at the self checkout",
+        "I forgot to take my card back out of the cashpoint",
+        "left it in the hole in the wall machine",
+        "went back to the garage for my card and it was gone",
+    ],
+)
+def test_a_card_left_behind_somewhere_public_is_lost(text: str) -> None:
+    assert urgent_intent(text) == "lost_or_stolen_card"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I left my card at home, can I pay with my phone",
+        "left my card in my other coat, is apple pay ok",
+        "I forgot my card at work, can I still pay by phone",
+        "after I left the shop my card was declined on the bus",
+        "how much money have I got left on my card",
+        "went back into the app and my card wasnt there",
+    ],
+)
+def test_a_card_left_somewhere_of_ones_own_is_not_lost(text: str) -> None:
+    assert urgent_intent(text) is None
+
+
+@pytest.mark.parametrize(
     ("text", "kind"),
     [
         ("is my card still active?", "card_status"),
@@ -418,3 +449,33 @@ def test_the_one_before_is_an_older_follow_up(text: str) -> None:
 def test_them_two_together_sums_the_figures() -> None:
     frame = {"procedure": "recent_transactions", "figures": [["a", 1, "GBP"], ["b", 2, "GBP"]]}
     assert follow_up("so whats them two together", frame) == FollowUp("total")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "rang to report my card lost and sat on hold for 2 hours, i want to complain",
+        "phoned up to cancel my card when i lost it and got cut off",
+        "my old card went missing in october",
+        "my card got nicked last month and you sent me a new one",
+    ],
+)
+def test_a_loss_already_reported_or_replaced_is_not_urgent_again(text: str) -> None:
+    assert urgent_intent(text) is None
+
+
+def test_reporting_a_loss_to_the_police_is_still_urgent() -> None:
+    assert urgent_intent("I rang to report my card stolen to the police") == "lost_or_stolen_card"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("is the old one definitely blocked now?", "card_status"),
+        ("my old card got pinched a few weeks back, is it definitely cancelled", "card_status"),
+        ("and when will the new one get to me", "card_arrival"),
+        ("and wheres the new card anyway", "card_arrival"),
+    ],
+)
+def test_after_a_loss_questions_about_either_card_are_status(text: str, kind: str) -> None:
+    assert status_question(text) == kind

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from agents.dialogue.spending_cues import spending_intent
+from agents.dialogue.spending_cues import interest_meant, spending_intent
 from agents.ports import TransactionView
 from agents.procedures.duplicates import find_duplicates, mentions_duplicate
 from agents.procedures.queries import (
@@ -405,3 +405,38 @@ def test_spending_intent_for_bills_and_charges(text: str) -> None:
 )
 def test_what_one_payment_costs_is_not_a_sum(text: str, aggregate: str) -> None:
     assert parse_spending(text, SATURDAY)[0].aggregate == aggregate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "when was the last interest paid",
+        "when was the last lot of interest paid into my savings?",
+        "when did my savings last get interest",
+    ],
+)
+def test_when_the_last_interest_came_is_its_latest_credit(text: str) -> None:
+    assert spending_intent(text) == "spending"
+    query, _ = parse_spending(text, SATURDAY)
+    assert (query.category, query.aggregate, query.direction) == ("interest", "latest", "in")
+
+
+def test_it_paid_me_after_a_question_about_interest_means_the_interest() -> None:
+    previous = "what interest rate is my easy saver on?"
+    meant = interest_meant("ok and how much did it actually pay me last time", previous)
+    assert meant is not None
+    assert spending_intent(meant) == "spending"
+    assert parse_spending(meant, SATURDAY)[0].aggregate == "latest"
+    assert interest_meant("right, and when did it last pay out", "what's the interest on my savings?")
+
+
+@pytest.mark.parametrize(
+    ("text", "previous"),
+    [
+        ("how much did it pay me last time", "what's my balance"),  # nothing said of interest
+        ("how much did I pay Tesco last time", "what interest rate is my easy saver on?"),
+        ("how much interest did I get", "what interest rate is my easy saver on?"),  # says it itself
+    ],
+)
+def test_interest_is_meant_only_after_interest_and_for_the_account_paying(text: str, previous: str) -> None:
+    assert interest_meant(text, previous) is None
