@@ -36,6 +36,8 @@ Shoot = Callable[..., Awaitable[Path]]
 Axe = Callable[[Page], Awaitable[list[dict[str, Any]]]]
 W = "#bankdesk-chat"  # the widget's host element; Playwright's CSS locators pierce its open shadow root
 LIVE = 15_000  # ms: a live update arrives far sooner; the streams' poll fallback is 15 s
+# Focus that moves after a request (sign in, open, claim, send) waits as long too: on a loaded 2-core
+# machine a claim once took over Playwright's default 5 s, and the check failed on the wait, not on focus.
 
 
 def payloads() -> list[str]:
@@ -93,12 +95,12 @@ def queue_item(page: Page, customer_name: str) -> Locator:
 async def open_handoff(page: Page, customer_name: str) -> None:
     await queue_item(page, customer_name).first.click(timeout=LIVE)
     await expect(page.locator("#bd-handoff-title")).to_contain_text(customer_name)
-    await expect(page.locator("#bd-handoff-title")).to_be_focused()
+    await expect(page.locator("#bd-handoff-title")).to_be_focused(timeout=LIVE)
 
 
 async def claim(page: Page) -> None:
     await page.get_by_role("button", name="Claim this handoff").click()
-    await expect(page.locator("#bd-reply-text")).to_be_focused()
+    await expect(page.locator("#bd-reply-text")).to_be_focused(timeout=LIVE)
     await expect(page.locator(".bd-handoff__status")).to_contain_text("held by you")
 
 
@@ -464,20 +466,20 @@ async def test_keyboard_only_and_axe(
     await page.keyboard.press("Tab")
     await expect(page.locator("#bd-demo-form button[type=submit]")).to_be_focused()
     await page.keyboard.press("Enter")
-    await expect(page.locator("#bd-queue-title")).to_be_focused()
+    await expect(page.locator("#bd-queue-title")).to_be_focused(timeout=LIVE)
 
     # To the handoff in the queue, open it, claim it, reply: all with the keyboard.
     await tab_to(page, f".bd-queue__item:has-text('{customer['full_name']}')")
     await page.keyboard.press("Enter")
-    await expect(page.locator("#bd-handoff-title")).to_be_focused()
+    await expect(page.locator("#bd-handoff-title")).to_be_focused(timeout=LIVE)
     await tab_to(page, "button:has-text('Claim this handoff')")
     await page.keyboard.press("Enter")
-    await expect(page.locator("#bd-reply-text")).to_be_focused()
+    await expect(page.locator("#bd-reply-text")).to_be_focused(timeout=LIVE)
     await page.keyboard.type("Sorry to hear that. I have frozen the card for you.")
     await page.keyboard.press("Control+Enter")
-    await expect(page.locator(".bd-msg--staff")).to_contain_text("frozen the card")
-    await expect(page.locator("#bd-reply-text")).to_be_focused()
-    await expect(page.locator("#bd-announce")).to_contain_text("Reply sent")
+    await expect(page.locator(".bd-msg--staff")).to_contain_text("frozen the card", timeout=LIVE)
+    await expect(page.locator("#bd-reply-text")).to_be_focused(timeout=LIVE)
+    await expect(page.locator("#bd-announce")).to_contain_text("Reply sent", timeout=LIVE)
 
     # Resolve with a reason code, by keyboard.
     await tab_to(page, "summary:has-text('Resolve')")
