@@ -77,7 +77,7 @@ class KnowledgeBase:
         return self.article(slug).section(heading)
 
     def warm(self) -> None:
-        """Build now what the first search would build (about a second), so no customer waits for it."""
+        """Build now what the first search would build (about 2 s), so no customer waits for it."""
         self._index.warm()
 
     def search(

@@ -18,6 +18,12 @@ class BudgetExceeded(RuntimeError):
     """The conversation has used its token or cost budget: a person takes over."""
 
 
+def customer_messages(state: AgentState) -> list[str]:
+    """What the customer has written in the conversation, oldest first, as far as the history holds it (a
+    node after screen finds this turn's message last; screen itself does not yet)."""
+    return [h.get("content", "") for h in state.get("history") or [] if h.get("role") == "customer"]
+
+
 def today_of(state: AgentState) -> date:
     """The turn's day, from the app's clock (``state["today"]``)."""
     return date.fromisoformat(state["today"]) if state.get("today") else date.today()

@@ -11,6 +11,7 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.models.escalation import EscalationPolicy, rank, tiers_above
+from agents.nodes.common import customer_messages
 from agents.state import AgentState
 from agents.summary import sentiment
 
@@ -48,8 +49,7 @@ def frustrated(state: AgentState) -> bool:
     or this turn was screened as a complaint."""
     if "complaint" in (state.get("screening") or {}).get("flags", []):
         return True
-    said = [m.get("content", "") for m in state.get("history", []) if m.get("role") == "customer"]
-    return sentiment(said) != "neutral"
+    return sentiment(customer_messages(state)) != "neutral"
 
 
 def phrase_tier(runtime: Runtime[AgentContext], state: AgentState, language: str | None) -> TierChoice:

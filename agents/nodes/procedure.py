@@ -20,7 +20,7 @@ from langgraph.types import interrupt
 from agents.context import AgentContext
 from agents.dialogue.cues import requests_after_answer
 from agents.nodes.answers import is_handoff_offer
-from agents.nodes.common import emit_step, today_of
+from agents.nodes.common import customer_messages, emit_step, today_of
 from agents.nodes.dialogue import composed_reply
 from agents.nodes.route import FRAUD_INTENTS
 from agents.nodes.screen import handoff_priority
@@ -59,15 +59,13 @@ def _frame(
 ) -> dict[str, Any]:
     """What a follow-up can refer to: the request just answered, its words and what the answer listed."""
     lines = [ln[2:] for ln in str(facts.get("lines", "")).splitlines() if ln.startswith("- ")]
-    figure = _figure(facts, lines)
-    earlier = list((state.get("frame") or {}).get("figures") or []) if figure else []
+    kept = list((state.get("frame") or {}).get("figures") or [])
     if facts.get("outcome") == "direction":
-        # "was that a refund?": the same payment again, not another amount to add up.
-        figure, earlier = None, list((state.get("frame") or {}).get("figures") or [])
-    said = next(
-        (h.get("content", "") for h in reversed(state.get("history") or []) if h.get("role") == "customer"),
-        text,
-    )
+        figures = kept  # "was that a refund?": the same payment again, not another amount to add up
+    else:
+        figure = _figure(facts, lines)
+        figures = [*kept, figure][-FIGURES_KEPT:] if figure else []
+    said = (customer_messages(state) or [text])[-1]
     return {
         "intent": intent,
         "procedure": name,
@@ -80,7 +78,7 @@ def _frame(
         # What the answer was about, so "the other one" can mean the rest.
         "shown": list(facts.get("card_ids") or ([facts["account_id"]] if facts.get("account_id") else [])),
         # The single amounts of this answer and the ones just before it, for "how much is that altogether?"
-        "figures": [*earlier, figure][-FIGURES_KEPT:] if figure else earlier,
+        "figures": figures,
     }
 
 

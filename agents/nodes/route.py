@@ -31,7 +31,7 @@ from agents.dialogue.recurring_cues import (
 )
 from agents.dialogue.spending_cues import interest_meant, referred_amount, spending_intent
 from agents.nodes.assist import urgent_turn
-from agents.nodes.common import emit_step, today_of
+from agents.nodes.common import customer_messages, emit_step, today_of
 from agents.nodes.screen import handoff_priority
 from agents.ports import TransactionQuery
 from agents.procedures.dates import format_day
@@ -605,7 +605,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
 
 def _previous_message(state: AgentState) -> str:
     """The customer's message before this one (the history already holds this one)."""
-    said = [h.get("content", "") for h in state.get("history") or [] if h.get("role") == "customer"]
+    said = customer_messages(state)
     return said[-2] if len(said) >= 2 else ""
 
 

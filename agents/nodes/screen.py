@@ -32,7 +32,7 @@ from agents.dialogue.support_cues import (
 )
 from agents.nodes.answers import is_handoff_offer, record_complaint
 from agents.nodes.care import ANSWERED_AFTER_KINDS
-from agents.nodes.common import emit_step
+from agents.nodes.common import customer_messages, emit_step
 from agents.nodes.language import screen_language
 from agents.state import AgentState
 
@@ -175,10 +175,8 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         flow = "scam"
         flags.add("scam")
     whole = False
-    previous = next(
-        (h.get("content", "") for h in reversed(state.get("history") or []) if h.get("role") == "customer"),
-        "",
-    )
+    said = customer_messages(state)  # before this turn's message: screen adds it
+    previous = said[-1] if said else ""
     if flow in ("", "refuse", "out_of_scope") and pin_requested(text, previous):
         flow = "refuse"  # "tell me my PIN": nobody can; the refusal says what the customer can do
     elif flow in ("", "out_of_scope") and misstatement_requested(text):
