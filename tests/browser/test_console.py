@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from playwright.async_api import BrowserContext, Locator, Page, expect
+from playwright.async_api import BrowserContext, Locator, Page, Route, expect
 from sqlalchemy import select
 
 from app.db import create_engine, create_sessionmaker
@@ -471,6 +471,8 @@ async def test_keyboard_only_and_axe(
     # To the handoff in the queue, open it, claim it, reply: all with the keyboard.
     await tab_to(page, f".bd-queue__item:has-text('{customer['full_name']}')")
     await page.keyboard.press("Enter")
+    # Loaded, and the focus on its title (a Tab pressed while it loads must not be undone by the load).
+    await expect(page.locator("#bd-handoff-title")).to_contain_text(customer["full_name"], timeout=LIVE)
     await expect(page.locator("#bd-handoff-title")).to_be_focused(timeout=LIVE)
     await tab_to(page, "button:has-text('Claim this handoff')")
     await page.keyboard.press("Enter")
@@ -501,6 +503,45 @@ async def test_keyboard_only_and_axe(
     await page.locator("summary", has_text="Reassign").click()
     await shoot(page, "console-supervisor")
     assert await checked(axe, page, found) == [], "workspace"
+    found.assert_clean()
+
+
+async def test_a_keyboard_user_who_moves_on_while_a_handoff_loads_keeps_the_focus(
+    live_server: Server, new_context: NewContext, guard: Callable[[Page], Guard]
+) -> None:
+    """On a slow connection the handoff's actions appear only with its detail, and the load never
+    pulls the focus back from where the user moved it (a key pressed on a Claim button that then
+    lost the focus would go nowhere)."""
+    customer = live_server.customer(5)
+    with live_server.client(customer["id"]) as client:
+        cid = client.post("/v1/conversations").json()["id"]
+        r = client.post(f"/v1/conversations/{cid}/messages", json={"content": "can I talk to a person"})
+        assert r.json()["kind"] == "handoff", r.text
+    page = await (await new_context()).new_page()
+    found = guard(page)
+    await staff_signs_in(page, live_server, "supervisor")
+    held = asyncio.Event()
+    release = asyncio.Event()
+
+    async def slow(route: Route) -> None:
+        held.set()
+        await release.wait()
+        await route.continue_()
+
+    await page.route("**/v1/handoffs/*", slow)  # the detail only: the stream's path is longer
+    item = queue_item(page, customer["full_name"]).first
+    await item.focus()
+    await page.keyboard.press("Enter")
+    await asyncio.wait_for(held.wait(), timeout=LIVE / 1000)
+    await expect(page.locator("#bd-handoff-title")).to_have_text("Loading handoff…")
+    assert not await page.get_by_role("button", name="Claim this handoff").is_visible()
+    await page.keyboard.press("Shift+Tab")  # back to the queue while it loads
+    await tab_to(page, f".bd-queue__item:has-text('{customer['full_name']}')")
+    release.set()
+    await expect(page.locator("#bd-handoff-title")).to_contain_text(customer["full_name"], timeout=LIVE)
+    await expect(page.get_by_role("button", name="Claim this handoff")).to_be_visible()
+    await expect(item).to_be_focused()
+    await page.unroute("**/v1/handoffs/*")
     found.assert_clean()
 
 

@@ -68,6 +68,9 @@ export class HandoffView {
     this.close({ silent: true });
     this.id = id;
     this.build();
+    // The actions stay out of reach until the detail is here: a keyboard user who tabs on while it
+    // loads must not land on a Claim button that the loaded page then takes the focus away from.
+    this.body.hidden = true;
     this.title.textContent = "Loading handoff…";
     this.title.focus();
     let detail;
@@ -75,13 +78,17 @@ export class HandoffView {
       detail = await api(`/v1/handoffs/${encodeURIComponent(id)}`, { kind: "staff" });
     } catch (error) {
       if (this.id !== id) return;
+      this.body.hidden = false;
       this.title.textContent = "This handoff cannot be opened";
       this.body.replaceChildren(el("p", { class: "bd-notice bd-notice--danger", role: "alert" }, error.detail || error.message));
       return;
     }
     if (this.id !== id) return;
     this.update(detail);
-    this.title.focus();
+    this.body.hidden = false;
+    // Back to the title only if the focus is still there (or nowhere): never pull it from where the user moved it.
+    const active = document.activeElement;
+    if (!active || active === document.body || active === this.title) this.title.focus();
     this.stream = openStream(`/v1/handoffs/${encodeURIComponent(id)}/stream`, {
       kind: "staff",
       lastEventId: detail.version,
@@ -100,6 +107,7 @@ export class HandoffView {
     this.detail = null;
     this.messages = new Map();
     this.body.replaceChildren();
+    this.body.hidden = false;
     this.title.textContent = "No handoff selected";
     this.hint.hidden = false;
     if (!silent) this.onClosed();
