@@ -39,6 +39,9 @@ HOLDING = (
     "Thank you: our team has your conversation and will see this message. Someone will reply here as soon as "
     "they can."
 )
+# Before the team's answer to a non-urgent handoff, the assistant still answers a question that needs no
+# change and no person; this says first that the person is still coming.
+WAITING_NOTICE = "Our team has your conversation and will reply here. In the meantime:"
 HOLDING_URGENT = (
     "If a card is lost, stolen or being used by someone else, you can freeze it now in the app "
     "(Card > Freeze)."

@@ -28,7 +28,7 @@ import logging
 import math
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -54,11 +54,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agents.dialogue.decision import read_decision
 from agents.models.recording import CallRecord
-from agents.nodes.care import holding_notice
+from agents.nodes.care import WAITING_NOTICE, holding_notice
 from agents.ports import (
     ActionResult,
     AgentEvent,
     ConfirmationRequest,
+    Flow,
     OutcomeKind,
     TurnAgent,
     TurnInput,
@@ -209,6 +210,9 @@ class Admitted:
     checkpoint: Row[Any] | _UnreadCheckpoint = UNREAD_CHECKPOINT
     # A silent turn's notice to the customer (nobody from staff has answered an urgent handoff yet), if any.
     holding: str | None = None
+    # Handed off, and nobody from staff has claimed it or written yet: the assistant still answers what needs
+    # no change and no person (a balance, a payment's status), after the notice; anything else stays silent.
+    waiting: bool = False
 
 
 class _StaleTurn(Exception):
@@ -528,8 +532,10 @@ async def _admit_once(
             decision = read_decision(raw).value
         action = dict(pending.get("action") or {}) if decision == "yes" and pending else None
         silent = facts.status == ConversationStatus.handed_off and request.kind == "message"
-        holding = (
-            await _holding(session, request.conversation_id) if silent and not facts.staff_involved else None
+        holding, waiting = (
+            await _holding(session, request.conversation_id)
+            if silent and not facts.staff_involved
+            else (None, False)
         )
 
         message_id = uuid.uuid4()
@@ -590,15 +596,17 @@ async def _admit_once(
             cost_usd_micros=facts.cost_usd_micros,
             checkpoint=facts.checkpoint,
             holding=holding,
+            waiting=waiting,
         )
 
 
-async def _holding(session: AsyncSession, conversation_id: uuid.UUID) -> str | None:
+async def _holding(session: AsyncSession, conversation_id: uuid.UUID) -> tuple[str | None, bool]:
     """The notice for a customer writing into a handed-off conversation that nobody from staff has answered
-    yet, from its open handoff's reason and priority (``agents.nodes.care.holding_notice``)."""
+    yet, from its open handoff's reason and priority (``agents.nodes.care.holding_notice``), and whether the
+    handoff still waits in the queue (open, nobody has claimed it)."""
     handoff = (
         await session.execute(
-            select(Handoff.reason, Handoff.priority)
+            select(Handoff.reason, Handoff.priority, Handoff.status)
             .where(
                 Handoff.conversation_id == conversation_id,
                 Handoff.status.in_([HandoffStatus.open, HandoffStatus.claimed]),
@@ -608,8 +616,9 @@ async def _holding(session: AsyncSession, conversation_id: uuid.UUID) -> str | N
         )
     ).first()
     if handoff is None:
-        return None
-    return holding_notice(str(handoff.reason), HandoffPriority(handoff.priority).value)
+        return None, False
+    notice = holding_notice(str(handoff.reason), HandoffPriority(handoff.priority).value)
+    return notice, HandoffStatus(handoff.status) == HandoffStatus.open
 
 
 async def _delete_claim(session: AsyncSession, customer_id: uuid.UUID, scope: str, key: str) -> None:
@@ -721,13 +730,15 @@ async def _run_turn(
     try:
         await emit(TurnEvent("message.created", MessageOut.model_validate(message).model_dump(mode="json")))
         events: list[AgentEvent] = []
-        if not admitted.silent:
+        if not admitted.silent or admitted.waiting:
             if services.checkpoints is not None:
                 services.checkpoints.begin(str(cid), admitted.checkpoint)
             async for event in _agent_events(services, admitted):
                 events.append(event)
                 if event.kind == "step":
                     await emit(TurnEvent("agent.step", customer_step(event.data)))
+                elif admitted.silent:
+                    continue  # while waiting, the reply is known only once the turn has ended
                 elif event.kind == "delta":
                     await emit(TurnEvent("message.delta", event.data))
                 elif event.kind == "confirmation_required" and event.confirmation is not None:
@@ -736,6 +747,10 @@ async def _run_turn(
                     )
         calls = services.drain_calls(str(cid))
         staged = await services.checkpoints.take(str(cid)) if services.checkpoints else None
+        if admitted.waiting:
+            events, kept = _while_waiting(admitted, events)
+            if not kept:
+                staged = None  # the graph's state stays as the handoff left it
         async with transaction(services.factory) as session:
             body = await _store_turn(
                 session,
@@ -779,6 +794,40 @@ async def _run_turn(
     await emit(TurnEvent("message.completed", body))
     await emit(None)
     return body
+
+
+# Flows whose reply is an answer (a clarifying question, small talk, a help-centre miss or another warning is
+# not: the person who will reply asks what they need; a scam's warning comes again in the notice itself).
+_ANSWERED_WHILE_WAITING = frozenset(
+    {Flow.PROCEDURE, Flow.KB_ANSWER, Flow.REFUSE, Flow.COMPLAINT, Flow.THIRD_PARTY}
+)
+
+
+def _while_waiting(admitted: Admitted, events: list[AgentEvent]) -> tuple[list[AgentEvent], bool]:
+    """What a turn in a conversation waiting in the queue keeps of the agent's run, and whether its state.
+
+    The assistant answers only what needs neither a change nor a person (the conversation stays handed off, so
+    there is nothing to confirm into); its answer follows the notice that the team has the conversation.
+    Anything else (an offer to act, another handoff) is dropped with the graph's state, and the turn is the
+    silent one it was before: the notice only. Complaints and flags the turn raised are kept."""
+    outcome = next((e.outcome for e in events if e.kind == "completed" and e.outcome is not None), None)
+    steps = [e for e in events if e.kind == "step"]
+    if outcome is None:
+        return steps, False
+    answerable = (
+        outcome.reply is not None
+        and outcome.flow in _ANSWERED_WHILE_WAITING
+        and outcome.handoff is None
+        and outcome.confirmation is None
+        and not any(e.data.get("node") == "kb_answer" and e.data.get("decision") == "miss" for e in steps)
+    )
+    notice = admitted.holding or WAITING_NOTICE
+    kept = (
+        replace(outcome, reply=f"{notice}\n\n{outcome.reply}")
+        if answerable
+        else TurnOutcome(reply=None, complaints=outcome.complaints, flags=outcome.flags)
+    )
+    return [*steps, AgentEvent.completed(kept)], answerable
 
 
 async def _agent_events(services: TurnServices, admitted: Admitted) -> AsyncIterator[AgentEvent]:
@@ -947,6 +996,7 @@ async def _store_turn(
         }
     ]
     reply_out: MessageOut | None = None
+    answered_waiting = admitted.silent and bool(outcome.reply)
     if outcome.reply:
         reply_out = _assistant_message(messages, cid, redact(outcome.reply).redacted)
         shown = confirmation if outcome.handoff is None else None
@@ -959,6 +1009,7 @@ async def _store_turn(
                     "in_reply_to": str(message.id),
                     "outcome": outcome.kind.value,
                     "model_call_ids": [r.call_id for r in calls],
+                    **({"while_handed_off": True} if answered_waiting else {}),
                     # What the reply asks the customer to confirm: the widget's Yes / No buttons read it here.
                     **({"confirmation": _confirmation_record(shown)} if shown else {}),
                 },
@@ -1015,7 +1066,7 @@ async def _store_turn(
     await append_events(session, conversation_id=cid, events=audit)
 
     kind: Literal["reply", "silent", "handoff", "confirmation_required"] = (
-        "silent" if admitted.silent else "reply"
+        "silent" if admitted.silent and not answered_waiting else "reply"
     )
     if outcome.handoff is not None:
         await open_handoff(

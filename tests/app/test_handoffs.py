@@ -3,6 +3,7 @@ from __future__ import annotations
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agents.nodes.care import holding_notice
 from app.models.enums import ConversationStatus, HandoffPriority, StaffRole
 from tests.factories import auth, make_conversation, make_customer, make_handoff, make_staff
 
@@ -18,14 +19,13 @@ async def test_queue_claim_reply_return_and_resolve(client: httpx.AsyncClient, s
     assert [h["id"] for h in queue] == [str(handoff.id)]
     assert queue[0]["priority"] == "urgent"
 
-    # While handed off the assistant does not answer (no step runs); until someone from staff has written,
-    # the customer of an urgent handoff is told the team has the conversation and how to stop a card now.
+    # While handed off the assistant answers nothing it would have to ask about ("anyone there?"); until
+    # someone from staff has written, the customer of an urgent handoff is told the team has the
+    # conversation and how to stop a card now, and nothing else.
     r = await client.post(f"{conv_url}/messages", json={"content": "anyone there?"}, headers=auth(customer))
     assert r.status_code == 201
     assert r.json()["kind"] == "silent"
-    assert r.json()["steps"] == []
-    assert "our team has your conversation" in r.json()["reply"]["content"]
-    assert "freeze it now in the app" in r.json()["reply"]["content"]
+    assert r.json()["reply"]["content"] == holding_notice("customer asked for a person", "urgent")
 
     # Replying before claiming is refused.
     r = await client.post(f"/v1/handoffs/{handoff.id}/messages", json={"content": "Hi"}, headers=auth(agent))
