@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -29,6 +31,14 @@ from tests.agents.procedures.helpers import answer, ask, confirm, turn
 Procs = dict[str, ProcedureSpec]
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
 TODAY = NOW.date()
+
+
+@pytest.fixture(autouse=True)
+def _on_the_seed_day() -> Iterator[None]:
+    """The bank's own clock on the day the rows were seeded for (a scheduled payment of 4 Dec is still to come
+    on 28 Nov, and already sent on any later real day)."""
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 @pytest.fixture
