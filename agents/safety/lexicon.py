@@ -314,7 +314,9 @@ COMPLAINT_RULES: tuple[Rule, ...] = (
         "chased_repeatedly",
         r"\b(?:asked|called|rang|phoned|emailed|written|wrote|chased|contacted you|complained|requested)\b.{0,25}"
         r"\b(?:twice|three times|four times|five times|\d+ times|several times|so many times|repeatedly|again and again)\b"
-        r"|\b(?:and )?still (?:nothing|no (?:reply|response|answer|refund|card|money|update|word))\b",
+        # Still no reply from us is a complaint; "still nothing" or "still no card" alone is waiting for
+        # something, a question of where it is (the status is the answer, not a formal complaint).
+        r"|\b(?:and )?still no (?:reply|response|answer|update|word)\b",
     ),
     (
         "badly_handled",
