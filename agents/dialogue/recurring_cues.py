@@ -34,6 +34,8 @@ from agents.tools.views import clean_name
 _CANCEL = re.compile(
     r"\b(?:can(?:c[ae]l+|cle|el)\w*|stop\w*|end(?! of\b)(?<!the end)|terminate|remove|delete|get rid of|"
     r"switch off|turn off|"
+    # "bin the BT direct debit", "ditch the gym one": everyday words for cancelling
+    r"bin(?= (?:the|my|that|this|it|off)\b)|ditch|scrap|axe|"
     r"dont want|do not want|no longer (?:want|need)|dont need|do not need)\b"
 )
 _DIRECT_DEBIT = re.compile(r"\b(?:direct ?debits?|dds?|mandates?)\b")

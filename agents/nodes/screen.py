@@ -279,10 +279,16 @@ URGENT_CUES = frozenset(
 )
 
 
+# "move everything to a safe account": the caller is after the money, so the scam is stopped first; a card
+# in the same story ("he knew my card went missing") is the caller's proof, and the scam reply offers the
+# freeze anyway.
+_SAFE_ACCOUNT = re.compile(r"\b(?:safe|safety|holding|protected|secure) accounts?\b(?! access)", re.I)
+
+
 def card_at_risk(text: str, urgent: str | None) -> bool:
     """A card to freeze now: lost or stolen, its details given away, or payments on it not recognised (an
     account "compromised" by a caller's story is a scam to stop, not a card to freeze)."""
-    if urgent is None:
+    if urgent is None or _SAFE_ACCOUNT.search(text):
         return False
     if urgent != "compromised_card":
         return True

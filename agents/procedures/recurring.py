@@ -50,7 +50,7 @@ _NOT_A_NAME = frozenset(
     a an the my your our me i i'm im it its this that these those one ones please can could would you will
     want wanted need like to for from of on in at by and or with out off up about any all
     cancel cancelling canceling cancellation cancle cancell canel stop stopping end ending terminate remove
-    delete kill get rid pls plz
+    delete kill get rid pls plz bin ditch scrap axe quid odd ish roughly about around
     no longer don't dont do not want anymore any more
     direct debit debits dd dds mandate mandates standing order orders scheduled schedule future dated
     upcoming one-off oneoff set payment payments pay paying paid transfer transfers money regular
@@ -113,6 +113,25 @@ def named_words(text: str) -> set[str]:
     for pattern in _KIND_WORDS.values():
         cleaned = pattern.sub(" ", cleaned)
     return {w for w in _words(cleaned) if w not in _NOT_A_NAME and len(w) >= 2 and not w.isdigit()}
+
+
+# "stop my Sky one, leave the TV Licence one alone", "cancel BT, not the gym": a payee named only to be
+# kept. Without this both payees are named and the customer is asked to choose between them.
+_KEPT = re.compile(
+    r"\b(?:leave|keep)\s+(?:the|my|that|our)\s+(?P<kept>[^.,;!?]{1,40}?)\s+"
+    r"(?:alone|as (?:it|they) (?:is|are)|be|going|on|active|running|where it is)\b|"
+    r"\b(?:not|except|apart from|other than|(?:don'?t|do not) (?:touch|cancel|stop))\s+(?:for\s+)?"
+    r"(?:the|my|that|our)\s+(?P<other>[^.,;!?]{1,40})"
+)
+
+
+def kept_and_named(text: str) -> tuple[set[str], set[str]]:
+    """The words of payees named only to be left alone, and the words that name the one meant."""
+    lowered = text.lower()
+    kept_spans = [m.group("kept") or m.group("other") for m in _KEPT.finditer(lowered)]
+    named = named_words(_KEPT.sub(" ", lowered))
+    kept = set().union(*(named_words(span) for span in kept_spans)) - named
+    return kept, named
 
 
 def matches_words(item: RecurringPaymentView, named: set[str]) -> bool:
@@ -436,7 +455,9 @@ async def _resolve_item(run: Run, kind: RecurringKind) -> RecurringPaymentView:
                 run.resolved(ITEM_SLOT, listed[position - 1].id)
                 return listed[position - 1]
         pool = listed or items
-    named = named_words(run.text)
+    kept, named = kept_and_named(run.text)
+    if kept:
+        pool = [i for i in pool if not matches_words(i, kept) or matches_words(i, named)] or pool
     intro = ""
     picked = [i for i in pool if matches_words(i, named)]
     amount, _rest = parse_amount(run.text)

@@ -314,7 +314,9 @@ COMPLAINT_RULES: tuple[Rule, ...] = (
         "chased_repeatedly",
         r"\b(?:asked|called|rang|phoned|emailed|written|wrote|chased|contacted you|complained|requested)\b.{0,25}"
         r"\b(?:twice|three times|four times|five times|\d+ times|several times|so many times|repeatedly|again and again)\b"
-        r"|\b(?:and )?still (?:nothing|no (?:reply|response|answer|refund|card|money|update|word))\b",
+        # Still no reply from us is a complaint; "still nothing" or "still no card" alone is waiting for
+        # something, a question of where it is (the status is the answer, not a formal complaint).
+        r"|\b(?:and )?still no (?:reply|response|answer|update|word)\b",
     ),
     (
         "badly_handled",
@@ -997,7 +999,9 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
         r"\b(?:check|see|look at|looking at|access|view|tell me|what's|what is|what are|know|find out|get into|manage|"
         r"managing|sort out|query|change|reset|cancel|close|freeze|block|unfreeze|unblock|send me|read|help(?:ing)? "
         r"(?:\w+ ){0,3}?with|use|using|in charge of|look after|looking after|run|take over)\b (?:[\w']+ ){0,10}?"
-        rf"(?<!to )(?<!into )(?<!in )(?<!reached )(?<!arrived )(?<!for )\b(?:her|his|their) (?:\w+ )?{_ACCOUNT_THING}\b)",
+        # up to two words between: payees are often two words ("her Virgin Media direct debit")
+        rf"(?<!to )(?<!into )(?<!in )(?<!reached )(?<!arrived )(?<!for )\b(?:her|his|their) (?:\w+ ){{0,2}}"
+        rf"{_ACCOUNT_THING}\b)",
     ),
     (
         "their_credentials",
@@ -1046,9 +1050,11 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
     ),
     (
         "asked_me_to_check",
-        # "Sarah from work asked me to check if her mortgage went out": someone else's account, by proxy
-        r"\b(?:asked|wants|wanted|told) me to (?:check|see|find out|look at|look into|ask|confirm)\b.{0,50}"
-        r"\b(?:her|his|their)\b (?:\w+ )?(?:account|accounts|balance|mortgage|wages|salary|pension|rent|bills?|"
+        # "Sarah from work asked me to check if her mortgage went out": someone else's account, by proxy; so
+        # is being asked to act on it ("my wife asked me to cancel her Virgin Media direct debit").
+        r"\b(?:asked|wants|wanted|told) me to (?:check|see|find out|look at|look into|ask|confirm|cancel|stop|"
+        r"close|freeze|block|change|sort out)\b.{0,50}"
+        r"\b(?:her|his|their)\b (?:\w+ ){0,2}(?:account|accounts|balance|mortgage|wages|salary|pension|rent|bills?|"
         r"card|payment|payments|savings|overdraft|loan|direct debits?|money)\b",
     ),
     (

@@ -193,6 +193,20 @@ async def test_safe_account_call_gets_the_warning_and_an_urgent_scam_handoff(
     assert "move money to keep it safe" in run["reply"]
 
 
+async def test_a_card_in_a_safe_account_story_does_not_turn_the_scam_into_a_card_freeze(
+    agent_assets: AgentAssets, engine: AsyncEngine
+) -> None:
+    # The card is the caller's proof ("she knew my card had been stolen"); the money is what is at risk.
+    run = await _run(
+        agent_assets,
+        engine,
+        "a lady from your security department says my account is compromised and she knew my card had been "
+        "stolen last week, i have to transfer my savings into a secure account today, can you do it",
+    )
+    assert [(h["reason"], h["priority"]) for h in run["handoffs"]] == [("scam", "urgent")]
+    assert "procedure" not in run["nodes"]
+
+
 async def test_a_relative_asking_gets_an_explanation_and_no_handoff(
     agent_assets: AgentAssets, engine: AsyncEngine
 ) -> None:

@@ -166,6 +166,23 @@ async def test_an_ambiguous_cancellation_offers_a_numbered_choice(
     assert "Northbank Credit Card" in by_name.prompt
 
 
+@pytest.mark.parametrize(
+    ("text", "payee"),
+    [
+        ("stop the British Gas direct debit, not the Sky one", "British Gas"),
+        ("we have sky at the new flat so cancel my sky direct debit. leave the british gas one alone", "Sky"),
+        ("cancel the direct debit to sky but keep my british gas one going", "Sky"),
+        ("ditch the direct debit, the 120 odd quid one", "British Gas"),
+    ],
+)
+async def test_a_payee_named_only_to_be_kept_is_not_offered(
+    ports: list[SqlBankingPort], procedures: Procs, text: str, payee: str
+) -> None:
+    # Naming a second payee to leave alone, or an approximate amount, still picks one direct debit.
+    asked = confirm(await turn(procedures["cancel_direct_debit"], ports[0], text, today=TODAY))
+    assert asked.prompt.startswith(f"Shall I cancel your direct debit to {payee}?")
+
+
 async def test_an_unknown_payee_is_said_and_the_choice_offered(
     ports: list[SqlBankingPort], procedures: Procs
 ) -> None:
@@ -268,6 +285,10 @@ async def test_the_recovered_reply_after_a_crash_covers_cancellations(
         ("I don't want the British Gas direct debit anymore", "cancel_direct_debit"),
         ("stop the pocket money standing order", "cancel_standing_order"),
         ("cancle my standing order pls", "cancel_standing_order"),  # typed in a hurry
+        # everyday words for cancelling
+        ("bin the gym direct debit", "cancel_direct_debit"),
+        ("can you ditch my direct debit to the council", "cancel_direct_debit"),
+        ("scrap that standing order to my son", "cancel_standing_order"),
         ("cancel the rent payment next week", "cancel_scheduled_payment"),
         ("cancel the payment to Greenway Lettings on the 4th", "cancel_scheduled_payment"),
         ("what direct debits do I have?", "recurring_payments"),
