@@ -29,6 +29,7 @@ from agents.nodes.care import (
     third_party_script,
 )
 from agents.nodes.common import emit, emit_step, today_of
+from agents.nodes.dialogue import HANDOFF_OFFER
 from agents.procedures.dates import add_working_days
 from agents.state import AgentState
 
@@ -249,7 +250,6 @@ def complaint_topic(text: str) -> str | None:
     return None
 
 
-HANDOFF_OFFER = "handoff_offer"
 HANDOFF_TOOL = "handoff"
 
 

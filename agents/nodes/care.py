@@ -140,6 +140,11 @@ _OPENING_BY_KIND = {
 # Support given with the customer's request still to answer: the request is answered after it.
 ANSWERED_AFTER_KINDS = OFFERED_KINDS | {"accessibility"}
 OFFER_PERSON = "Would you like me to pass this to a member of our team?"
+# The same offer after support that came with a question we answered: said, not asked, so the answer is the
+# end of the reply and a reflexive "ok" to it hands nothing off.
+INVITE_PERSON = (
+    "If you'd like to talk any of this through with a member of our team, just say so and I'll pass you over."
+)
 SCAM_RECEIVED_OPENING = (
     "That message has the signs of a scam: a threat or a deadline, and a link asking you to pay or give your "
     "details. We will never text or email you a link asking for your card details, your PIN or a one-time "

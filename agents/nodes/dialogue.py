@@ -13,11 +13,13 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
+from agents.nodes.care import INVITE_PERSON
 from agents.nodes.common import emit_step
 from agents.state import AgentState
 
 UNCLEAR = "Sorry, I didn't quite catch that."
 STILL_WAITING = "I still need your answer on this:"
+HANDOFF_OFFER = "handoff_offer"  # the procedure name of agents.nodes.answers.offer_person's pending action
 NOTHING_DONE_YET = "Nothing has changed yet."
 
 
@@ -121,7 +123,15 @@ async def finish_deferred(state: AgentState, runtime: Runtime[AgentContext]) -> 
         update["later"] = [*(state.get("later") or []), _this_request(state)]
     elif state.get("reply") and not _already_said(state.get("reply", ""), answered):
         answered.append(state.get("reply", ""))
-    update["reply"] = "\n\n".join([*answered, str(deferred.get("reply", ""))]).strip()
+    last = str(deferred.get("reply", ""))
+    offer = deferred.get("pending_action") or {}
+    if offer.get("procedure") == HANDOFF_OFFER and len(answered) > 1 and "later" not in update:
+        # Support, and the question that came with it answered: a person is offered in words, not asked for
+        # a yes (a bereaved customer who asked when the mortgage goes has their answer; nothing waits).
+        last = INVITE_PERSON
+        update["pending_action"] = None
+        update["draft_kind"] = "answer"
+    update["reply"] = "\n\n".join([*answered, last]).strip()
     update["answered"] = []
     update["deferred"] = None
     emit_step("finish_deferred", str(deferred.get("kind")), answered=len(answered))
