@@ -20,6 +20,7 @@ from agents.dialogue.support_cues import (
 )
 from agents.nodes.care import (
     OFFER_PERSON,
+    SUPPORT,
     Script,
     banking_question,
     scam_before_paying_script,
@@ -112,11 +113,18 @@ def triage_intents(state: AgentState) -> list[tuple[str, float]]:
     return [(intent, p) for intent, p in result if intent and intent != "None"]
 
 
+CARE_ONLY_SECTIONS = frozenset({(SUPPORT, "Self-harm"), (SUPPORT, "Support message")})
+
+
 async def kb_answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     kb, text = runtime.context.kb, state.get("text", "")
     # Sections are ranked on the customer's words, with triage's intents as a prior towards the articles
     # and the section that answer them (agents/kb/retrieval.py); the best section is quoted whole.
-    passages = kb.search(text, k=3, intents=triage_intents(state))
+    passages = kb.search(text, k=3 + len(CARE_ONLY_SECTIONS), intents=triage_intents(state))
+    # The crisis scripts say a person is on the way: only the care node sends them, when a screening cue fired
+    # and a handoff goes with them. Quoted on word overlap they would answer "good shout or not?" with the
+    # Samaritans' number.
+    passages = [p for p in passages if (p.slug, p.heading) not in CARE_ONLY_SECTIONS][:3]
     if not passages or passages[0].score < KB_MIN_SCORE:
         emit_step("kb_answer", "miss", top_score=passages[0].score if passages else 0.0)
         return {"draft": KB_MISS, "draft_kind": "answer"}

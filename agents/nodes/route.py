@@ -710,10 +710,24 @@ def _help_centre_answers(text: str, runtime: Runtime[AgentContext]) -> bool:
     return bool(found) and found[0].score >= KB_FALLBACK_SCORE
 
 
+# How much an account holds, asked in everyday words: "what's my euro account on", "what's my savings sitting
+# at", "how much is left in my current account", "what's the balance".
+_ASKS_BALANCE = re.compile(
+    r"\bwhat(?:'s|s| is)\s+(?:my|the)\s+(?:[\w-]+\s+){0,2}?(?:account|saver|savings|isa|card)\s+"
+    r"(?:on|at|sitting (?:on|at)|looking like)\b"
+    r"|\bhow\s+much\s+(?:money\s+)?(?:is|do\s+i\s+have|have\s+i\s+got|'s)\s+(?:left\s+)?(?:in|on)\s+(?:my|the)\b"
+    r"|\bbalances?\b(?!\s+transfer)",
+    re.IGNORECASE,
+)
+
+
 def _new_topic(state: AgentState, procedure: str, runtime: Runtime[AgentContext]) -> bool:
     """A confident intent served by another procedure starts a new topic, whatever the wording; a short
     message that leads with "and", "what about", "now"... continues the last one whatever triage thought."""
     text = state.get("text", "")
+    if procedure != "check_balance" and _ASKS_BALANCE.search(text):
+        # "and whats my euro account on" after a payment or a complaint: a balance, named in words of its own.
+        return True
     if procedure not in _MONEY_READS and spending_intent(text) and len(text.split()) > LEAD_MAX_WORDS:
         # "balance? and what did john lewis charge me in october": a question about a shop of its own.
         return True
