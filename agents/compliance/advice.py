@@ -198,6 +198,13 @@ _OPINION = (
     r"what(?:'s| is| are) the best|best|worth|recommend\w*|suggest\w*|advi[cs]e|your (?:opinion|view)|"
     r"what do you think|tips?|good idea|better (?:to|off|option))"
 )
+# Asking for a verdict on a plan in everyday words: "good shout or not?", "thoughts?", "yay or nay".
+_VERDICT = (
+    r"(?:\bgood (?:shout|idea|move|call|bet|plan)\b|\bbad (?:idea|move|shout)\b|\bor not\b|\bworth it\b|"
+    r"\bthoughts\b|\bwhat do you (?:think|reckon)\b|\byou reckon\b|\byay or nay\b|\bsensible\b|\bwise\b|"
+    r"\bsmart\b|\bshould (?:i|we)\b|\bwould you\b)"
+)
+_CURRENCY = r"(?:pound|sterling|euro|dollar|currency|currencies|exchange rate|yen|franc|zloty|krona|kroner)"
 _ASK_INVESTMENT = tuple(
     re.compile(p)
     for p in (
@@ -247,6 +254,20 @@ _ASK_INVESTMENT = tuple(
         r"\b(?:should|shall) (?:i|we) (?:\w+ ){0,3}?(?:fix|remortgage|overpay|pay off|pay down|switch|"
         r"take out|get) (?:\w+ ){0,3}?(?:mortgage|mortgages|fixed rate|tracker|mortgage deal|loan)\b.{0,40}"
         r"\b(?:or|instead|rather)\b",
+        # Putting one's money into an asset, then asking for a verdict in any words ("sticking my savings
+        # in bitcoin, good shout or not?", "moving the isa into shares, thoughts?"): a recommendation.
+        rf"^(?=.*\b(?:put|putting|stick|sticking|chuck|chucking|move|moving|shift|shifting|switch|switching|"
+        rf"transfer|transferring|plough|ploughing|sink|sinking|throw|throwing)\b.{{0,60}}\b(?:in|into|on)\b "
+        rf"(?:\w+ ){{0,2}}?{_ASSET})(?=.*{_VERDICT})",
+        # When to change money into another currency, or where the pound is heading, is a market call:
+        # "change 500 into euros now or wait?", "is the pound going up?", "will the dollar drop before june?"
+        rf"\b(?:will|is|are|going to) (?:the )?{_CURRENCY}s?\b(?! account).{{0,20}}\b"
+        r"(?:go(?:ing)? (?:up|down)|ris(?:e|ing)|fall(?:ing)?|drop(?:ping)?|crash(?:ing)?|improv(?:e|ing)|"
+        r"strengthen(?:ing)?|weaken(?:ing)?|"
+        r"get(?:ting)? (?:better|worse|stronger|weaker))\b",
+        rf"^(?=.*\b(?:change|changing|exchange|exchanging|convert|converting|swap|swapping|buy|buying|get|"
+        rf"getting)\b.{{0,40}}\b{_CURRENCY}s?\b)(?=.*\b(?:now or (?:wait|later|hold off|leave it)|"
+        r"wait (?:or|till|until|for)|(?:good|right|best|bad) time to)\b)",
     )
 )
 _ASK_TAX = tuple(

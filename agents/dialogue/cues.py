@@ -544,6 +544,11 @@ _ORDINAL_REF = re.compile(
     r"\bnumber [1-9]\b|^[1-9]$|\bthat (?:one|payment|transaction|charge)\b"
 )
 FOLLOW_UP_MAX_WORDS = 9
+# An amount asked in another currency: "in euros", "in dollars", "in the local money", "in zloty".
+_IN_CURRENCY = re.compile(
+    r"\b(?:in|into) (?:(?:the )?(?:local|foreign|original) (?:currency|money)|euros?|eur|dollars?|usd|"
+    r"(?:us |american |australian |canadian )dollars?|zloty|francs?|yen|krona|kronor|kroner|dirhams?|rand)\b"
+)
 # A question about the payee just shown, by pronoun: "have they had", "did it take", "paid them".
 _PAYEE_PRONOUN = re.compile(
     r"\b(?:have|did|has|had|do|does) (?:they|it) (?:\w+ )?(?:had|take|taken|took|charge|charged|bill|billed|"
@@ -576,7 +581,7 @@ _SAME_AGAIN = re.compile(
 
 @dataclass(frozen=True)
 class FollowUp:
-    kind: str  # "older" | "total" | "pick" | "refine" | "direction"
+    kind: str  # "older" | "total" | "pick" | "refine" | "direction" | "currency"
 
 
 def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
@@ -586,6 +591,15 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
     words = normalise(text)
     if words and _SAME_AGAIN.search(words):
         return FollowUp("refine")
+    if (
+        words
+        and len(words.split()) <= FOLLOW_UP_MAX_WORDS
+        and frame.get("procedure") in ("recent_transactions", "spending", "payment_status")
+        and _IN_CURRENCY.search(words)
+    ):
+        # "how much was it in euros exactly" about the payment just shown or complained of: that payment in
+        # the currency it was made in, not a total in pounds.
+        return FollowUp("currency")
     if len(frame.get("figures") or []) >= 2 and _BOTH.search(words):  # type: ignore[arg-type]
         return FollowUp("total")  # "so what did my birthday cost me, both of them together"
     if (

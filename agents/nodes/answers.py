@@ -20,6 +20,7 @@ from agents.dialogue.support_cues import (
 )
 from agents.nodes.care import (
     OFFER_PERSON,
+    SUPPORT,
     Script,
     banking_question,
     scam_before_paying_script,
@@ -113,11 +114,18 @@ def triage_intents(state: AgentState) -> list[tuple[str, float]]:
     return [(intent, p) for intent, p in result if intent and intent != "None"]
 
 
+CARE_ONLY_SECTIONS = frozenset({(SUPPORT, "Self-harm"), (SUPPORT, "Support message")})
+
+
 async def kb_answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     kb, text = runtime.context.kb, state.get("text", "")
     # Sections are ranked on the customer's words, with triage's intents as a prior towards the articles
     # and the section that answer them (agents/kb/retrieval.py); the best section is quoted whole.
-    passages = kb.search(text, k=3, intents=triage_intents(state))
+    passages = kb.search(text, k=3 + len(CARE_ONLY_SECTIONS), intents=triage_intents(state))
+    # The crisis scripts say a person is on the way: only the care node sends them, when a screening cue fired
+    # and a handoff goes with them. Quoted on word overlap they would answer "good shout or not?" with the
+    # Samaritans' number.
+    passages = [p for p in passages if (p.slug, p.heading) not in CARE_ONLY_SECTIONS][:3]
     if not passages or passages[0].score < KB_MIN_SCORE:
         emit_step("kb_answer", "miss", top_score=passages[0].score if passages else 0.0)
         return {"draft": KB_MISS, "draft_kind": "answer"}
@@ -223,6 +231,16 @@ async def complaint(state: AgentState, runtime: Runtime[AgentContext]) -> dict[s
         # "my rent to Debra failed... I want this logged", then "how much was that payment again?": the
         # follow-up continues the payment or dispute the complaint was about.
         update["frame"] = {"intent": topic, "procedure": topic, "text": state.get("text", ""), "listed": []}
+    elif charged := _CHARGED_AMOUNT.search(state.get("text", "")):
+        # "you charged me £71.58 for train tickets... I want to complain", then "how much was it in euros?":
+        # the follow-up is about the payment of that amount.
+        read = "recent_transactions"
+        update["frame"] = {
+            "intent": read,
+            "procedure": read,
+            "text": f"my payment of £{charged[1]}",
+            "listed": [],
+        }
     if _asks_for_person(state):
         update["handoff"] = handoff
     else:
@@ -238,6 +256,10 @@ _PAYMENT_WORDS = re.compile(
     r"\b(?:paid|pay|sent|send|transfer\w*|payment|rent|standing order|bounced|failed|returned|came back)\b",
     re.IGNORECASE,
 )
+
+
+# An amount in pounds the complaint names: the payment it is about ("charged me £71.58").
+_CHARGED_AMOUNT = re.compile(r"£\s?(\d[\d,]*(?:\.\d{2})?)")
 
 
 def complaint_topic(text: str) -> str | None:

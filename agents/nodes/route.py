@@ -378,6 +378,15 @@ async def _follow_up(
         if _ONE_BEFORE.search(text) and len(frame.get("listed") or []) <= 1:
             # "and the one before?" after one payment: the one payment before it, not a page of them.
             extra["slots"]["params"]["limit"] = 1
+    elif found.kind == "currency":
+        # "how much was it in euros exactly": the payment itself, whose line gives the amount in the currency
+        # it was made in (a spending total gives pounds only).
+        procedure = "recent_transactions"
+        listed = list(frame.get("listed") or [])
+        named = re.search(r"£\s?\d[\d,]*(?:\.\d{2})?", str(frame.get("text", "")))
+        earlier = f"my payment of {named[0]}" if named else str(frame.get("text", ""))
+        extra["text"] = str(listed[0]) if len(listed) == 1 else earlier
+        extra["slots"] = {"params": {"limit": 1}}
     elif found.kind == "direction" and (listed := list(frame.get("listed") or [])):
         # "was that a refund?" about the one payment just shown: that payment, and which way it went.
         procedure = "recent_transactions"
@@ -483,6 +492,11 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         flow, why, update = _serve(asked, "", runtime)
         why = f"asked in words: {why}"
         update["low_confidence_streak"] = 0
+    elif not active and _ACCOUNT_ON_RE.search(text) and "check_balance" in procedures:
+        # "whats my euro account on", "what's my easy saver sitting at": a balance, in words triage may not
+        # know well enough, wherever it comes in the conversation.
+        flow, why = "procedure", "what an account is on -> check_balance"
+        update.update(procedure="check_balance", procedure_intent="check_balance", slots={})
     elif followed is not None and followed[0] in procedures and not _new_topic(state, followed[0], runtime):
         procedure, kind, extra = followed
         flow, why = "procedure", f"follow-up ({kind}) -> {procedure}"
@@ -710,10 +724,28 @@ def _help_centre_answers(text: str, runtime: Runtime[AgentContext]) -> bool:
     return bool(found) and found[0].score >= KB_FALLBACK_SCORE
 
 
+# How much an account holds, asked in everyday words: "what's my euro account on", "what's my savings sitting
+# at", "how much is left in my current account", "what's the balance".
+_ACCOUNT_ON = (
+    r"\bwhat(?:'s|s| is)\s+(?:my|the)\s+(?:[\w-]+\s+){0,2}?(?:account|saver|savings|isa)\s+"
+    r"(?:on|at|sitting (?:on|at)|looking like)\s*(?:now|today|then)?\W*$"
+)
+_ACCOUNT_ON_RE = re.compile(_ACCOUNT_ON, re.IGNORECASE)
+_ASKS_BALANCE = re.compile(
+    _ACCOUNT_ON + r"|\bhow\s+much\s+(?:money\s+)?(?:is|do\s+i\s+have|have\s+i\s+got|'s)\s+(?:left\s+)?"
+    r"(?:in|on)\s+(?:my|the)\b"
+    r"|\bbalances?\b(?!\s+transfer)",
+    re.IGNORECASE,
+)
+
+
 def _new_topic(state: AgentState, procedure: str, runtime: Runtime[AgentContext]) -> bool:
     """A confident intent served by another procedure starts a new topic, whatever the wording; a short
     message that leads with "and", "what about", "now"... continues the last one whatever triage thought."""
     text = state.get("text", "")
+    if procedure != "check_balance" and _ASKS_BALANCE.search(text):
+        # "and whats my euro account on" after a payment or a complaint: a balance, named in words of its own.
+        return True
     if procedure not in _MONEY_READS and spending_intent(text) and len(text.split()) > LEAD_MAX_WORDS:
         # "balance? and what did john lewis charge me in october": a question about a shop of its own.
         return True

@@ -105,7 +105,22 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
         "phone bills?",
         "insurance",
     ),
-    "cash": ("cash withdrawals?", "cash machines?", "atms?", "cash ?points?", "hole in the wall", "cash"),
+    "cash": (
+        "cash withdrawals?",
+        "cash machines?",
+        "atms?",
+        "cash ?points?",
+        "hole in the wall",
+        "cash",
+        # Taking money out is withdrawing it, not a takeaway ("how much cash did I take out", "what I took
+        # out in October"): said by the customer of themselves, and not of a loan or a policy.
+        r"(?:i|we|i've|ive|we've|did i|did we|do i|do we|have i|to) (?:\w+ )?(?:take|took|taken|get|got|"
+        r"draw|drew|drawn) (?:\w+ )?out"
+        r"(?! (?:of|a|an|my|the|insurance|loans?|credit|mortgages?|policy|policies)\b)",
+        "cash out",
+        r"withdr(?:aw|ew|awn|awing|awals?)"
+        r"(?! (?:from|out of) (?:my |the )?(?:savings?|saver|isa|easy saver))",
+    ),
     "salary": ("salary", "salaries", "wages", "pay ?cheques?", "pay ?checks?"),
     "transfers": ("bank transfers?", "transfers?", "money sent to people"),
     "interest": ("interest",),

@@ -784,7 +784,16 @@ SCAM_RULES: tuple[Rule, ...] = (
         r"receive|send (?:it )?on|forward)\b"
         r"|\b(?:job|role|work|position|offered me)\b.{0,60}\b(?:receiv\w+|tak\w+) (?:payments?|money|funds|transfers)"
         r"\b.{0,60}\b(?:send|transfer|pass|forward)\w*\b"
-        r"|\b(?:keep|get) (?:£|€|\$)?\d+\w*\b.{0,40}\bfor (?:letting|passing|moving|sending|receiving)\b",
+        r"|\b(?:keep|get) (?:£|€|\$)?\d+\w*\b.{0,40}\bfor (?:letting|passing|moving|sending|receiving)\b"
+        # Someone else's money paid into the customer's account ("his wages can go into mine"), then sent on
+        # to them or paid for ("he gives me 200 quid for the bother"): the same, however the account is named.
+        r"|^(?=.*\b(?:his|her|their|(?:a |my |the )?(?:\w+ )?(?:mate|friend|pal|colleague|workmate|lad|guy|bloke|"
+        r"someone|cousin|neighbour)'?s?)\b (?:\w+ )?(?:wages|salary|pay|money|payments?|funds|benefits|income|"
+        r"cash)\b.{0,40}\b(?:go|goes|going|come|comes|coming|land|lands|landing|paid|sent|transferred)\b (?:\w+ )?"
+        r"(?:in|into|through|to) (?:mine|my (?:bank |own |current )?account)\b)"
+        r"(?=.*\b(?:send|sending|transfer\w*|pass|passing|move|moving|forward\w*|pay|paying|give|giving)\b "
+        r"(?:it |them |the (?:money|rest|cash) )?(?:on|back|straight back|to (?:him|her|them))\b"
+        r"|.*\b(?:gives?|giving|pays?|paying|bung\w*) me\b.{0,20}(?:£|\d|quid|a cut|commission|a drink))",
     ),
     (
         "romance_scam",

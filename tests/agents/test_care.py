@@ -6,19 +6,21 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from agents.compliance.advice import LEGAL, TAX, advice_refusal
+from agents.compliance.advice import INVESTMENT, LEGAL, TAX, advice_refusal, advice_requested
 from agents.context import AgentSettings
 from agents.graph import build_graph
 from agents.kb import KnowledgeBase, load_kb
 from agents.local import build_local_handlers
 from agents.models.factory import build_gateway
 from agents.models.recording import InMemoryRecorder
+from agents.nodes import answers
 from agents.nodes.care import (
     SCAM_REASON,
     banking_question,
@@ -246,3 +248,50 @@ async def test_the_advice_refusal_answers_only_requests_for_advice(
     run = await _run(agent_assets, engine, text)
     assert expected in run["reply"]
     assert ("advice" in run["reply"]) is refused
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thinking of sticking my easy saver money in bitcoin, everyone at work is. good shout or not?",
+        "I'm not feeling great about it",
+    ],
+)
+async def test_a_help_centre_answer_never_quotes_the_crisis_script(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    # The self-harm script says a person is on the way: only the care node sends it, when a screening cue
+    # fired. Word overlap alone ("not", "feeling") must not pick it for an ordinary message.
+    monkeypatch.setattr(answers, "emit_step", lambda *args, **kwargs: None)
+    runtime = cast(Any, SimpleNamespace(context=SimpleNamespace(kb=kb)))
+    result = await answers.kb_answer(cast(Any, {"text": text}), runtime)
+    assert "Samaritans" not in result["draft"]
+    assert "Self-harm" not in result["draft"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thinking of sticking my easy saver money in bitcoin, everyone at work is. good shout or not?",
+        "moving my isa money into shares next month, thoughts?",
+        "got 500 quid to change into euros for the summer. do it now or wait? is the pound going up?",
+        "will the dollar drop before we go to florida",
+        "is it a good time to exchange my pounds for euros",
+    ],
+)
+def test_a_verdict_on_an_investment_or_when_to_change_currency_is_advice(text: str) -> None:
+    assert advice_requested(text) == [INVESTMENT]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "move 200 into my easy saver",
+        "what's the exchange rate for euros today",
+        "i want to change 200 pounds into euros",
+        "how much did i spend in euros last month",
+        "is the euro account going down much this month",
+    ],
+)
+def test_moving_money_or_asking_a_rate_is_not_advice(text: str) -> None:
+    assert advice_requested(text) == []

@@ -479,3 +479,20 @@ def test_reporting_a_loss_to_the_police_is_still_urgent() -> None:
 )
 def test_after_a_loss_questions_about_either_card_are_status(text: str, kind: str) -> None:
     assert status_question(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much was it in euros exactly",
+        "and what was that in dollars?",
+        "what did it come to in the local money",
+    ],
+)
+def test_an_amount_asked_in_another_currency_is_about_the_payment_itself(text: str) -> None:
+    # After the payment just shown, or the one a complaint named ("charged me £71.58 for about 81 euros"):
+    # that payment in the currency it was made in, not a total in pounds.
+    frame = {"procedure": "recent_transactions", "text": "my payment of £71.58", "listed": []}
+    assert follow_up(text, frame) == FollowUp("currency")
+    assert follow_up(text, {**frame, "procedure": "spending"}) == FollowUp("currency")
+    assert follow_up(text, {**frame, "procedure": "check_balance"}) != FollowUp("currency")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 
-from agents.nodes.route import _account_referred_to, _period_before, _without_replaced
+from agents.nodes.route import _account_referred_to, _new_topic, _period_before, _without_replaced
 
 TODAY = date(2026, 11, 28)
 
@@ -69,3 +71,29 @@ def test_the_period_before_the_one_just_answered(text: str, old: str, words: str
 
 def test_no_period_before_a_request_without_one() -> None:
     assert _period_before("and the month before that", "how much did i spend at tesco", TODAY) is None
+
+
+_LOW_CONFIDENCE = cast(
+    Any, SimpleNamespace(context=SimpleNamespace(settings=SimpleNamespace(triage_threshold=0.86)))
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "and whats my euro account on",
+        "what's my savings account sitting at",
+        "and how much is left in my current",
+    ],
+)
+def test_a_balance_asked_after_a_payment_is_a_question_of_its_own(text: str) -> None:
+    # After a complaint about a payment (or a payment's status), "and whats my euro account on" asks how much
+    # the account holds: not the last payment again, however unsure triage is.
+    state = cast(Any, {"text": text, "triage": {"intent": "check_balance", "confidence": 0.6}})
+    assert _new_topic(state, "payment_status", _LOW_CONFIDENCE)
+
+
+@pytest.mark.parametrize("text", ["and how much was it", "and the one before?", "when did it go"])
+def test_a_payment_follow_up_stays_with_the_payment(text: str) -> None:
+    state = cast(Any, {"text": text, "triage": {"intent": "check_balance", "confidence": 0.6}})
+    assert not _new_topic(state, "payment_status", _LOW_CONFIDENCE)

@@ -167,6 +167,25 @@ def test_category_words_map_to_the_banks_categories(text: str, category: str | N
 
 
 @pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # Taking money out is a cash withdrawal, not a takeaway, however it is said.
+        ("how much cash did I take out in October?", "cash"),
+        ("what have i taken out this month", "cash"),
+        ("how much did we get out of the cashpoint", "cash"),
+        ("how much did i withdraw in september", "cash"),
+        ("my withdrawals last month", "cash"),
+        # A takeaway is still eating out; a loan taken out or savings withdrawn are not cash.
+        ("what did i spend on take out in october", "eating_out"),
+        ("how much do i spend on takeaways", "eating_out"),
+        ("how much did i withdraw from my easy saver", None),
+    ],
+)
+def test_money_taken_out_is_cash(text: str, category: str | None) -> None:
+    assert parse_category(text)[0] == category
+
+
+@pytest.mark.parametrize(
     "text",
     ["since I got paid", "since payday", "since my last salary", "since my salary came in", "since pay day"],
 )

@@ -76,6 +76,13 @@ def test_procedure_for_intent(procedures: dict[str, ProcedureSpec]) -> None:
     assert procedure_for_intent("greeting", procedures) is None
 
 
+def test_a_deposit_not_showing_is_answered_from_the_help_centre(procedures: dict[str, ProcedureSpec]) -> None:
+    # A cheque or cash paid in that is not showing is not in the records yet: the balance cannot say how long
+    # it takes to clear; the help centre's "Cash or cheque deposit not showing" does.
+    assert procedure_for_intent("balance_not_updated_after_cheque_or_cash_deposit", procedures) is None
+    assert procedure_for_intent("check_balance", procedures) == procedures["check_balance"]
+
+
 def _one(**body: Any) -> dict[str, Any]:
     base: dict[str, Any] = {"description": "d", "replies": {"ok": "fine"}}
     return {"procedures": {"p": {**base, **body}}}
