@@ -52,11 +52,16 @@ _MACHINE_TOOK = re.compile(
 # Post or mail going missing from the letterbox while a card is on its way: the card in the post is at risk.
 _POST_STOLEN = re.compile(
     r"\b(?:(?:nicking|nicked|stealing|stolen|steal|stole|taking|pinching|pinched|going through|raiding|"
-    r"tampering with|tampered with|rifling through)\b (?:the |our |my |peoples |people s )?"
+    r"tampering with|tampered with|rifling through|"
+    # "someone smashed all the post boxes in my block": the boxes broken open, the post in them at risk
+    r"smashed|smashed up|smashing|vandalised|vandalized|broke into|broken into|breaking into|forced|"
+    r"forced open|prised open|jemmied)\b (?:all )?(?:the |our |my |peoples |people s )?"
     r"(?:post|mail|letters|letterbox(?:es)?|mailbox(?:es)?|post ?box(?:es)?)|"
-    r"(?:post|mail|letters|letterbox(?:es)?|mailbox(?:es)?)\b (?:has |have |had |is |are |was |were )?"
+    r"(?:post|mail|letters|letterbox(?:es)?|mailbox(?:es)?|post ?box(?:es)?)\b "
+    r"(?:has |have |had |is |are |was |were )?"
     r"(?:been |being |getting |got |keeps |kept )?(?:stolen|nicked|taken|pinched|tampered with|raided|"
-    r"broken into|opened|going missing|gone missing|went missing|disappearing|disappeared|missing))\b"
+    r"broken into|opened|going missing|gone missing|went missing|disappearing|disappeared|missing|smashed|"
+    r"smashed (?:up|in|open)|vandalised|vandalized|forced open|prised open|broken open))\b"
 )
 # A child or someone at home spending on the card without permission: unauthorised use to stop now.
 _HOUSEHOLD = (
@@ -329,12 +334,25 @@ _CARD_STATE = re.compile(
 )
 _DISPUTE_STATE = re.compile(
     r"\b(?:dispute|disputes|claim|chargeback|case)\b.{0,40}\b(?:status|progress|update|news|looked|"
-    r"looking|outcome|decided|resolved|open|opened|going|happening|moving|where)\b|\b(?:status|progress|"
-    r"update|news|outcome|looked (?:at|into)|looking (?:at|into)|heard (?:back|anything)|dealt with|"
+    r"looking|outcome|decided|resolved|open|opened|going|happening|moving|where|up to)\b|"
+    r"\b(?:status|progress|"
+    r"update|news|outcome|looked (?:at|into)|looking (?:at|into)|heard (?:back|anything)|dealt with|where|"
     r"sorted)\b.{0,30}\b(?:dispute|claim|chargeback|case)\b|\b(?:dispute|claim) (?:been|go)\b"
     # "whats happening with the pret refund thing i reported": a refund already asked for is a dispute.
     r"|\b(?:happening|update|news|progress|going on)\b.{0,40}\b(?:refund|money back)\b.{0,30}"
     r"\b(?:i|we) (?:reported|raised|logged|claimed|disputed|put in|asked (?:for|about))\b"
+)
+# "when does my card run out?", "what's the expiry date on my visa": the card's expiry, read from its record.
+_CARD_EXPIRY_QUESTION = re.compile(
+    r"\b(?:when|what date|which month|how long)\b.{0,30}\b(?:card|visa|mastercard)\b.{0,20}"
+    r"\b(?:expire|expires|run out|runs out|valid|good) ?(?:until|till|for)?\b"
+    r"|\b(?:expiry|expiration) (?:date|month)\b.{0,30}\b(?:card|visa|mastercard)\b"
+    r"|\b(?:card|visa|mastercard)\b.{0,20}\b(?:expiry|expiration) (?:date|month)\b"
+)
+# "i just need to know if my debit card is blocked": a question asked in the middle of a sentence.
+_EMBEDDED_QUESTION = re.compile(
+    r"\b(?:i (?:just |only )?(?:need|want|wanna|would like) to know|id (?:just )?like to know|"
+    r"(?:just )?wondering|can you tell me|could you tell me|tell me) (?:if|whether)\b"
 )
 _CARD_WORD = re.compile(
     r"\b(?:card|cards|visa|mastercard|debit card|credit card)\b|\b(?:it|freeze)\b"
@@ -390,7 +408,8 @@ def requested_card_action(text: str) -> str | None:
 _PAYMENT_STATE = re.compile(
     r"\b(?:payment|transfer|money|rent|bank transfer)\b.{0,40}\b(?:gone through|go through|went through|"
     r"arrived|arrive|reached|got there|received|left|gone out|go out|been sent|sent yet|pending|cleared|"
-    r"landed|"
+    # "has december's rent gone to the landlord yet?": gone to someone, or gone yet
+    r"landed|gone (?:to|yet)|"
     r"status|bounced|failed)\b"
 )
 
@@ -463,7 +482,7 @@ def status_question(text: str) -> str | None:
             return "payment_status"
     if _CARD_DELIVERY.search(words) and not _NOT_DELIVERY.search(words) and not urgent_intent(text):
         return "card_arrival"  # "has my replacement been sent", "where's my new card"
-    if _CARD_LIST.search(words):
+    if _CARD_LIST.search(words) or _CARD_EXPIRY_QUESTION.search(words):
         return "card_status"
     if _WHAT_IS_THIS.search(words) and not _NOT_MINE.search(words):
         return "recent_transactions"  # "what's this amazon payment on the 21st?": look it up, offer nothing
@@ -482,7 +501,9 @@ def status_question(text: str) -> str | None:
         not urgent_intent(text)
         and not any(_ACTION_REQUEST.search(part) for part in sentences)
         and any(
-            _QUESTION.search(part) and _CARD_STATE.search(part) and _CARD_WORD.search(words)
+            (_QUESTION.search(part) or _EMBEDDED_QUESTION.search(part))
+            and _CARD_STATE.search(part)
+            and _CARD_WORD.search(words)
             for part in sentences
         )
     ):

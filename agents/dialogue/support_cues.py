@@ -20,7 +20,9 @@ _OBJECT = re.compile(
 )
 _QUESTION = re.compile(
     r"(?:\?\s*$|^\W*(?:has|have|did|does|do|is|was|when|what|whats|where|wheres|how|can you|could you|will)"
-    r"\b)",
+    r"\b"
+    # "...it was a lot. i just need to know if my card is blocked": a question asked mid-sentence.
+    r"|\b(?:need|want|like) to know (?:if|whether)\b|\b(?:wondering|tell me) (?:if|whether)\b)",
     re.IGNORECASE,
 )
 _FAILED = re.compile(
@@ -30,7 +32,9 @@ _FAILED = re.compile(
 )
 # A sentence about the complaint itself or the customer's feelings asks nothing the data answers.
 _ABOUT_THE_COMPLAINT = re.compile(
-    r"\b(?:complain\w*|complaint|on record|fuming|furious|disgust\w*|ridiculous|unacceptable|"
+    # "not complaining, i just need to know...": saying it is not a complaint is no complaint.
+    r"\b(?:(?<!not )(?<!not really )complain\w*|complaint|on record|fuming|furious|disgust\w*|ridiculous|"
+    r"unacceptable|"
     r"nobody told me|no one told me|pass(?:ed)? around)\b",
     re.IGNORECASE,
 )

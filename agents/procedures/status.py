@@ -38,8 +38,26 @@ _OLD_CARD = re.compile(
 )
 
 
-def _card_line(card: CardView) -> str:
-    return f"your {card.brand} card ending {card.last4} is {_CARD_STATUS_TEXT.get(card.status, card.status)}"
+# "when does my card run out?": the expiry is given with the card's state.
+_EXPIRY_ASKED = re.compile(
+    r"\b(?:expir\w*|run out|runs out|running out|valid (?:until|till|to)|good (?:until|till)|end date)\b",
+    re.IGNORECASE,
+)
+_MONTHS = "January February March April May June July August September October November December".split()
+
+
+def _expiry(card: CardView) -> str:
+    month, _, year = card.expiry.partition("/")
+    if not (month.isdigit() and year.isdigit() and 1 <= int(month) <= 12):
+        return card.expiry
+    return f"{_MONTHS[int(month) - 1]} 20{year[-2:]} ({card.expiry})"
+
+
+def _card_line(card: CardView, *, expiry: bool = False) -> str:
+    line = f"your {card.brand} card ending {card.last4} is {_CARD_STATUS_TEXT.get(card.status, card.status)}"
+    if expiry and card.status in ("active", "frozen"):
+        line += f"; it expires at the end of {_expiry(card)}"
+    return line
 
 
 async def _named_cards(run: Run, cards: list[CardView]) -> list[CardView]:
@@ -71,7 +89,8 @@ async def card_status(run: Run, slots: dict[str, Any]) -> Answer:
     if _OLD_CARD.search(run.text) and (old := [c for c in named if c not in in_use]):
         # "found my old card down the sofa, is it definitely stopped?": the card they lost, then the new one.
         shown = old + in_use
-    lines = [_card_line(c) for c in shown]
+    asked_expiry = bool(_EXPIRY_ASKED.search(run.text))
+    lines = [_card_line(c, expiry=asked_expiry) for c in shown]
     if len(lines) == 1:
         text = lines[0][0].upper() + lines[0][1:] + "."
     else:
