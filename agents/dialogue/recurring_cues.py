@@ -72,7 +72,11 @@ _NEXT_DUE = re.compile(
     r"go out|goes out|taken|leave|leaves|collected)\b|\bwhen (?:is|does|will) (?:my|the) next\b|"
     # "when does it come out next" (after the payment was named): the next date of the one just shown
     r"\bwhen (?:is|does|will) (?:it|that|that one|this one) (?:next )?(?:come out|go out|due|be taken|get "
-    r"taken|leave|be collected)\b"
+    r"taken|leave|be collected)\b|"
+    # "when's British Gas next coming out": the payee between "when" and "next" (whatever follows, "is it the
+    # same as last month" included, the next collection is what is asked)
+    r"\bwhen\w*\b(?: (?!next\b)\w+){1,4} next (?:coming|come|comes|going|go|goes|due|"
+    r"(?:being |get |be )?(?:taken|collected))\b"
 )
 _REGULAR = re.compile(
     r"\b(?:regular|recurring|repeating|monthly) (?:payments?|bills?|outgoings?|debits?)\b|"
@@ -101,6 +105,8 @@ _INCOME = re.compile(
     r"(?:arrive\w*|come in|came in|paid|gone in|land\w*)\b|"
     # "did the money from work go in", "hows my pension, has it come in"
     r"\b(?:money|pay|payment|wages?) from (?:work|my (?:job|work|employer|boss))\b|"
+    # "is my pay from Mills Patel the same every month": the salary from a named employer
+    r"\bmy (?:pay|wages?|salary) from\b(?! (?:my|the|a|an|this|that|your)\b)|"
     r"\b(?:pension|benefits?|universal credit|pip|child benefit)\b.{0,25}\b(?:come in|came in|gone in|go in|"
     r"went in|arrived?|landed|been paid)\b"
 )

@@ -58,6 +58,10 @@ _HOW_TO_RE = re.compile(
     re.IGNORECASE,
 )
 _SUM_RE = re.compile(r"\b(?:total|altogether|all\s+together|in\s+all|sum|add(?:ed)?\s+up)\b", re.IGNORECASE)
+# "would I still have at least 6k left after", "will I have £500 left": what remains after paying an amount.
+_LEFT_AFTER_RE = re.compile(
+    r"\b(?:would|will|should)\s+i\s+(?:still\s+)?have\b[^?.!]{0,40}\bleft\b", re.IGNORECASE
+)
 _BALANCE_ONLY_RE = re.compile(
     r"\bhow\s+much\s+(?:money\s+)?(?:is|do\s+i\s+have|have\s+i\s+got|'s)\s+(?:left\s+)?(?:in|on)\b",
     re.IGNORECASE,
@@ -71,6 +75,8 @@ def spending_intent(text: str) -> str | None:
     if _NOT_SPENDING_RE.search(text):
         return None
     if _AFFORD_RE.search(text):
+        return "affordability"
+    if _LEFT_AFTER_RE.search(text) and parse_amount(text)[0] is not None:
         return "affordability"
     if _BALANCE_ONLY_RE.search(text):
         return None

@@ -443,10 +443,21 @@ async def _pending_out(run: Run, account: AccountView) -> int:
     return sum(-t.amount_minor for t in rows if t.status == "pending" and t.amount_minor < 0)
 
 
+# "would I still have at least 6k left", "leave me with over £500": an amount that must remain afterwards.
+_LEFT_AFTER = re.compile(r"\b(?:left|leave me|remaining|to spare)\b", re.IGNORECASE)
+
+
 async def affordability(run: Run, slots: dict[str, Any]) -> Answer:
-    amount_filter, _rest = parse_amount(run.text)
+    amount_filter, rest = parse_amount(run.text)
     if amount_filter is None:
         raise run.ask(run.spec.replies["ask_amount"], slot="amount")
+    floor: int | None = None
+    if amount_filter.min_minor and not amount_filter.around_minor and _LEFT_AFTER.search(run.text):
+        # "give him 2 grand: would I still have at least 6k left?": the 6k is what must be left, the 2 grand
+        # what is spent.
+        spent, _ = parse_amount(rest)
+        if spent is not None and (spent.around_minor or spent.min_minor or spent.max_minor):
+            floor, amount_filter = amount_filter.min_minor, spent
     amount = amount_filter.around_minor or amount_filter.min_minor or amount_filter.max_minor or 0
     currency = _currency_of(run.text)
     accounts = await run.accounts()
@@ -476,6 +487,10 @@ async def affordability(run: Run, slots: dict[str, Any]) -> Answer:
             else " There are no pending payments waiting to come off it."
         ),
     }
+    if floor is not None:
+        facts["left"] = format_money(balance - amount, account.currency)
+        facts["floor"] = format_money(floor, account.currency)
+        return run.answer("keeps_floor" if balance - amount >= floor else "below_floor", facts)
     if amount <= balance:
         facts["left"] = format_money(balance - amount, account.currency)
         return run.answer("ok", facts)

@@ -265,6 +265,9 @@ def test_since_i_got_paid_is_not_money_received() -> None:
         ("show me my recent transactions", None),
         ("has my salary come in", None),
         ("how much did I get paid this month", None),  # the income procedure's
+        # paying one amount and keeping another: a check against the balance
+        ("if i lend him 2 grand would i still have at least 6k left", "affordability"),
+        ("would i still have money left over this month", None),  # no amount: not a check
     ],
 )
 def test_spending_intent(text: str, procedure: str | None) -> None:

@@ -320,6 +320,12 @@ async def test_the_recovered_reply_after_a_crash_covers_cancellations(
         ("how much did I spend each month", None),
         ("did the money from work go in", "income"),
         ("hows my pension, has it come in", "income"),
+        # a payee between "when" and "next": the next collection, even beside "same as last month"
+        ("whens the council tax next going out, same as last month?", "recurring_payments"),
+        ("when does octopus next get collected", "recurring_payments"),
+        # the pay from a named employer is the salary; paying from one's own account is not
+        ("is my pay from acme the same every month, what date does it land", "income"),
+        ("can I pay from my savings account", None),
     ],
 )
 def test_recurring_cues(text: str, expected: str | None) -> None:

@@ -142,6 +142,22 @@ async def test_affordability_is_a_plain_yes_or_not_alone(bank: Bank, procedures:
         assert "recommend" not in text.lower()
 
 
+async def test_affordability_checks_what_must_be_left_after_paying(bank: Bank, procedures: Procs) -> None:
+    port = bank.port(0)
+    current = next(a for a in await port.list_accounts() if a.kind == "current")
+    spend = 50_000
+    keep_ok = format_money(current.balance_minor - spend - 100, "GBP")
+    keep_too_much = format_money(current.balance_minor - spend + 100, "GBP")
+    left = format_money(current.balance_minor - spend, "GBP")
+    for keep, outcome, opening in ((keep_ok, "keeps_floor", "Yes"), (keep_too_much, "below_floor", "No")):
+        text = f"if I give my sister £500 would I still have at least {keep} left?"
+        checked = answer(await turn(procedures["affordability"], port, text))
+        assert checked.outcome == outcome
+        assert checked.draft.startswith(opening)
+        assert checked.facts["amount_minor"] == spend
+        assert left in checked.draft
+
+
 async def test_fetch_all_reads_every_page(bank: Bank, procedures: Procs) -> None:
     from agents.procedures.context import Run
     from tests.agents.procedures.helpers import shipped_kb
