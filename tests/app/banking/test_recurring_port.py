@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -19,6 +21,14 @@ from app.models import AuditEvent, DirectDebit, ScheduledPayment, StandingOrder,
 from app.models.enums import RecurringStatus
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _on_the_seed_day() -> Iterator[None]:
+    """The bank's clock on the day the rows were seeded for: a payment scheduled for 4 Dec is still to come
+    on 28 Nov, and already sent on any real day after it."""
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 @pytest.fixture
