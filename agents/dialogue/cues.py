@@ -565,6 +565,8 @@ _ORDINAL_REF = re.compile(
     r"\bnumber [1-9]\b|^[1-9]$|\bthat (?:one|payment|transaction|charge)\b"
 )
 FOLLOW_UP_MAX_WORDS = 9
+# An amount in pounds the customer named ("charged me £71.58"): the payment a complaint is about.
+POUND_AMOUNT = re.compile(r"£\s?(\d[\d,]*(?:\.\d{2})?)")
 # An amount asked in another currency: "in euros", "in dollars", "in the local money", "in zloty".
 _IN_CURRENCY = re.compile(
     r"\b(?:in|into) (?:(?:the )?(?:local|foreign|original) (?:currency|money)|euros?|eur|dollars?|usd|"

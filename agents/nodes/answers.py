@@ -12,6 +12,7 @@ from langgraph.runtime import Runtime
 
 from agents.compliance.advice import advice_refusal, advice_requested
 from agents.context import AgentContext
+from agents.dialogue.cues import POUND_AMOUNT
 from agents.dialogue.descriptions import describe_intent
 from agents.dialogue.support_cues import (
     misstatement_requested,
@@ -231,7 +232,7 @@ async def complaint(state: AgentState, runtime: Runtime[AgentContext]) -> dict[s
         # "my rent to Debra failed... I want this logged", then "how much was that payment again?": the
         # follow-up continues the payment or dispute the complaint was about.
         update["frame"] = {"intent": topic, "procedure": topic, "text": state.get("text", ""), "listed": []}
-    elif charged := _CHARGED_AMOUNT.search(state.get("text", "")):
+    elif charged := POUND_AMOUNT.search(state.get("text", "")):
         # "you charged me £71.58 for train tickets... I want to complain", then "how much was it in euros?":
         # the follow-up is about the payment of that amount.
         read = "recent_transactions"
@@ -256,10 +257,6 @@ _PAYMENT_WORDS = re.compile(
     r"\b(?:paid|pay|sent|send|transfer\w*|payment|rent|standing order|bounced|failed|returned|came back)\b",
     re.IGNORECASE,
 )
-
-
-# An amount in pounds the complaint names: the payment it is about ("charged me £71.58").
-_CHARGED_AMOUNT = re.compile(r"£\s?(\d[\d,]*(?:\.\d{2})?)")
 
 
 def complaint_topic(text: str) -> str | None:

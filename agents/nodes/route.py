@@ -12,6 +12,7 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.dialogue.cues import (
+    POUND_AMOUNT,
     FollowUp,
     asks_for_number,
     explicit_action,
@@ -383,7 +384,7 @@ async def _follow_up(
         # it was made in (a spending total gives pounds only).
         procedure = "recent_transactions"
         listed = list(frame.get("listed") or [])
-        named = re.search(r"£\s?\d[\d,]*(?:\.\d{2})?", str(frame.get("text", "")))
+        named = POUND_AMOUNT.search(str(frame.get("text", "")))
         earlier = f"my payment of {named[0]}" if named else str(frame.get("text", ""))
         extra["text"] = str(listed[0]) if len(listed) == 1 else earlier
         extra["slots"] = {"params": {"limit": 1}}

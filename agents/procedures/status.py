@@ -3,6 +3,7 @@ the tools. A question is never turned into an offer to change anything: these pr
 
 from __future__ import annotations
 
+import calendar
 import re
 from typing import Any
 
@@ -43,14 +44,13 @@ _EXPIRY_ASKED = re.compile(
     r"\b(?:expir\w*|run out|runs out|running out|valid (?:until|till|to)|good (?:until|till)|end date)\b",
     re.IGNORECASE,
 )
-_MONTHS = "January February March April May June July August September October November December".split()
 
 
 def _expiry(card: CardView) -> str:
     month, _, year = card.expiry.partition("/")
     if not (month.isdigit() and year.isdigit() and 1 <= int(month) <= 12):
         return card.expiry
-    return f"{_MONTHS[int(month) - 1]} 20{year[-2:]} ({card.expiry})"
+    return f"{calendar.month_name[int(month)]} 20{year[-2:]} ({card.expiry})"
 
 
 def _card_line(card: CardView, *, expiry: bool = False) -> str:
