@@ -259,6 +259,17 @@ _ASK_INVESTMENT = tuple(
         rf"^(?=.*\b(?:put|putting|stick|sticking|chuck|chucking|move|moving|shift|shifting|switch|switching|"
         rf"transfer|transferring|plough|ploughing|sink|sinking|throw|throwing)\b.{{0,60}}\b(?:in|into|on)\b "
         rf"(?:\w+ ){{0,2}}?{_ASSET})(?=.*{_VERDICT})",
+        # A decision about a pension, an investment or a big-ticket borrowing, with a verdict asked for in
+        # any words ("opting out of my work pension to save for a deposit, is that a good idea?", "cash in my
+        # pension early, worth it?", "consolidate my debts into one loan, would you?"): a recommendation.
+        r"^(?=.*\b(?:pensions?|annuit(?:y|ies)|equity release|premium bonds?|lifetime isa|lisa|"
+        r"stocks and shares|shares|crypto\w*|bitcoin|investments?|consolidat\w* (?:my |our |all )?"
+        r"(?:debts?|loans?|credit cards?)|debt consolidation)\b)"
+        r"(?=.*(?:\b(?:good|bad|wise|smart|sensible|daft|stupid|silly) (?:idea|move|plan|shout|call)\b|"
+        r"\bis (?:that|this|it) (?:a )?(?:good|bad|wise|smart|sensible|daft|stupid)\b|\bworth it\b|\bor not\b|"
+        r"\bwhat do you (?:think|reckon)\b|\byou reckon\b|\bwould you\b|\bdo you (?:recommend|advise)\b|"
+        r"(?<!when )(?<!how )(?<!where )(?<!what )\bshould (?:i|we) (?:\w+ )?(?:opt|stop|cash|take|move|"
+        r"transfer|pause|consolidate|buy|sell|keep|put|invest|pull|withdraw|close|switch|leave)\b))",
         # When to change money into another currency, or where the pound is heading, is a market call:
         # "change 500 into euros now or wait?", "is the pound going up?", "will the dollar drop before june?"
         rf"\b(?:will|is|are|going to) (?:the )?{_CURRENCY}s?\b(?! account).{{0,20}}\b"

@@ -118,6 +118,18 @@ _LEFT_BEHIND = re.compile(
     rf"|\b(?:walked|went|came|drove|wandered|run|ran|rushed|got) (?:off|away|out|home|off home) without "
     rf"(?:taking )?(?:my|the) (?:\w+ )?{_THING}\b"
 )
+# "left my coat on the train, my purse was in the pocket with my card": something the card was in (a coat, a
+# bag, a suitcase) left somewhere public, with the card or what holds it named anywhere in the message.
+_CONTAINER = (
+    r"(?:coat|jacket|anorak|mac|hoodie|jumper|cardigan|fleece|trousers|jeans|shorts|shopping|shopping bags?|"
+    r"bags?|handbag|suitcase|case|luggage|holdall|rucksack|backpack|gym bag|tote|laptop bag|briefcase|"
+    r"umbrella|scarf|phone case|card holder|cardholder)"
+)
+_LEFT_CONTAINER = re.compile(
+    rf"\b(?:left|leaving|leave|forgot|forgotten|forgetting|dropped)\b (?:my|the|our|me) "
+    rf"(?:\w+ ){{0,2}}?{_CONTAINER}\b.{{0,50}}?\b{_PUBLIC_PLACE}\b"
+)
+_CARD_HOLDER = re.compile(r"\b(?:card|cards|purse|wallet|cardholder|card holder)\b")
 # "...and when I went back for it, it had gone": something left somewhere, found gone on going back.
 _GONE_ON_RETURN = re.compile(
     r"\b(?:went|go|going|gone|came|come|got|ran|run|rushed|walked|popped|nipped|headed) back\b.{0,50}"
@@ -244,6 +256,8 @@ def urgent_intent(text: str) -> str | None:
     if _POST_STOLEN.search(words) and re.search(r"\bcards?\b", words):
         return "lost_or_stolen_card"
     if _LOST.search(words) or _LEFT_BEHIND.search(words):
+        return "lost_or_stolen_card"
+    if _LEFT_CONTAINER.search(words) and _CARD_HOLDER.search(words):
         return "lost_or_stolen_card"
     if (
         _GONE_ON_RETURN.search(words)

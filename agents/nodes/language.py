@@ -45,6 +45,8 @@ class Wording:
     english_only: str
     card_urgent: str
     fraud_urgent: str
+    card_freeze: str
+    """How to stop the card at once while a person picks up (the help centre's "Freeze your card")."""
     handoff_urgent: str
     handoff_normal: str
     mixed_note: str
@@ -60,6 +62,10 @@ WORDING: dict[str, Wording] = {
         english_only="Lo siento, de momento solo puedo atender en inglés.",
         card_urgent="Como su tarjeta puede haberse perdido o haber sido robada, lo tratamos como urgente.",
         fraud_urgent="Como puede tratarse de un fraude, lo tratamos como urgente.",
+        card_freeze=(
+            "Mientras tanto, puede bloquear (congelar) su tarjeta ahora mismo en la app, en Card > Freeze, o"
+            " llamarnos a cualquier hora al 0808 157 0192 (desde el extranjero, +44 20 7946 0192)."
+        ),
         handoff_urgent="Paso su conversación ahora mismo, con prioridad, a una persona de nuestro equipo, "
         "que le responderá aquí en breve.",
         handoff_normal="Paso su conversación a una persona de nuestro equipo, que le responderá aquí lo "
@@ -81,6 +87,11 @@ WORDING: dict[str, Wording] = {
         card_urgent="Comme votre carte a peut-être été perdue ou volée, nous traitons votre demande en "
         "priorité.",
         fraud_urgent="Comme il peut s'agir d'une fraude, nous traitons votre demande en priorité.",
+        card_freeze=(
+            "En attendant, vous pouvez bloquer (geler) votre carte tout de suite dans l'application, sous "
+            "Card > Freeze, ou nous appeler à toute heure au 0808 157 0192 (depuis l'étranger, +44 20 7946 "
+            "0192)."
+        ),
         handoff_urgent="Je transmets dès maintenant votre conversation à un conseiller de notre équipe, "
         "qui vous répondra ici très rapidement.",
         handoff_normal="Je transmets votre conversation à un conseiller de notre équipe, qui vous répondra "
@@ -102,6 +113,10 @@ WORDING: dict[str, Wording] = {
         card_urgent="Da Ihre Karte verloren gegangen oder gestohlen worden sein könnte, behandeln wir das "
         "als dringend.",
         fraud_urgent="Da es sich um Betrug handeln könnte, behandeln wir das als dringend.",
+        card_freeze=(
+            "Bis dahin können Sie Ihre Karte sofort in der App sperren (einfrieren), unter Card > Freeze, "
+            "oder uns rund um die Uhr unter 0808 157 0192 anrufen (aus dem Ausland +44 20 7946 0192)."
+        ),
         handoff_urgent="Ich gebe Ihr Gespräch jetzt mit Vorrang an einen Mitarbeiter unseres Teams weiter, "
         "der Ihnen hier in Kürze antwortet.",
         handoff_normal="Ich gebe Ihr Gespräch an einen Mitarbeiter unseres Teams weiter, der Ihnen hier so "
@@ -122,6 +137,10 @@ WORDING: dict[str, Wording] = {
         english_only="Przepraszam, na razie mogę pomóc tylko po angielsku.",
         card_urgent="Ponieważ karta mogła zostać zgubiona lub skradziona, traktujemy to jako pilne.",
         fraud_urgent="Ponieważ może to być oszustwo, traktujemy to jako pilne.",
+        card_freeze=(
+            "W międzyczasie można od razu zablokować (zamrozić) kartę w aplikacji, w Card > Freeze, albo "
+            "zadzwonić do nas o każdej porze pod numer 0808 157 0192 (z zagranicy +44 20 7946 0192)."
+        ),
         handoff_urgent="Przekazuję teraz rozmowę w pierwszej kolejności konsultantowi z naszego zespołu, "
         "który wkrótce odpowie tutaj.",
         handoff_normal="Przekazuję rozmowę konsultantowi z naszego zespołu, który odpowie tutaj tak szybko, "
@@ -142,6 +161,10 @@ WORDING: dict[str, Wording] = {
         english_only="Desculpe, de momento só consigo ajudar em inglês.",
         card_urgent="Como o seu cartão pode ter sido perdido ou roubado, vamos tratar isto como urgente.",
         fraud_urgent="Como pode ser uma fraude, vamos tratar isto como urgente.",
+        card_freeze=(
+            "Entretanto, pode bloquear (congelar) o seu cartão já na aplicação, em Card > Freeze, ou ligar-"
+            "nos a qualquer hora para o 0808 157 0192 (do estrangeiro, +44 20 7946 0192)."
+        ),
         handoff_urgent="Vou passar agora a sua conversa, com prioridade, para um atendente do Northbank, "
         "que responderá aqui em breve.",
         handoff_normal="Vou passar a sua conversa para um atendente do Northbank, que responderá aqui assim "
@@ -163,6 +186,10 @@ WORDING: dict[str, Wording] = {
         card_urgent="Poiché la sua carta potrebbe essere stata persa o rubata, trattiamo la richiesta come "
         "urgente.",
         fraud_urgent="Poiché potrebbe trattarsi di una frode, trattiamo la richiesta come urgente.",
+        card_freeze=(
+            "Nel frattempo può bloccare (congelare) subito la carta nell'app, in Card > Freeze, oppure "
+            "chiamarci a qualsiasi ora allo 0808 157 0192 (dall'estero +44 20 7946 0192)."
+        ),
         handoff_urgent="Passo subito la conversazione, con priorità, a un operatore del nostro team, che le "
         "risponderà qui a breve.",
         handoff_normal="Passo la conversazione a un operatore del nostro team, che le risponderà qui il "
@@ -183,6 +210,10 @@ WORDING: dict[str, Wording] = {
         english_only="Sorry, ik kan u op dit moment alleen in het Engels helpen.",
         card_urgent="Omdat uw kaart mogelijk kwijt of gestolen is, behandelen we dit als dringend.",
         fraud_urgent="Omdat het om fraude kan gaan, behandelen we dit als dringend.",
+        card_freeze=(
+            "Tot die tijd kunt u uw kaart meteen blokkeren (bevriezen) in de app, onder Card > Freeze, of "
+            "ons dag en nacht bellen op 0808 157 0192 (vanuit het buitenland +44 20 7946 0192)."
+        ),
         handoff_urgent="Ik geef uw gesprek nu met voorrang door aan een medewerker van ons team, die u hier "
         "snel antwoordt.",
         handoff_normal="Ik geef uw gesprek door aan een medewerker van ons team, die u hier zo snel "
@@ -253,6 +284,9 @@ async def foreign_language(state: AgentState, runtime: Runtime[AgentContext]) ->
         parts.append(wording.card_urgent)
     elif urgent:
         parts.append(wording.fraud_urgent)
+    if urgent:
+        # A person picks up soon, but the card can be stopped now, by the customer, in any language.
+        parts.append(wording.card_freeze)
     priority = "urgent" if urgent else "normal"
     reason = f"language: {language}" + (f" ({', '.join(sorted(cues))})" if cues else "")
     emit_step("foreign_language", f"handoff_{priority}", language=language, cues=sorted(cues))

@@ -98,6 +98,8 @@ async def test_offline_a_foreign_message_is_answered_in_its_language_and_handed_
     assert reply.startswith(wording.disclosure)  # the first reply's AI disclosure, in their language
     assert wording.english_only in reply
     assert (wording.handoff_urgent if priority == "urgent" else wording.handoff_normal) in reply
+    # An urgent card or fraud cue also says how to stop the card now, before the person picks up.
+    assert (wording.card_freeze in reply) == (priority == "urgent")
     assert "I'm Northbank's AI assistant" not in reply
     assert events[-1].data["outcome"] == "handoff"
 
@@ -186,6 +188,7 @@ def test_each_wording_reads_as_its_own_language() -> None:
         for text in (
             f"{wording.english_only} {wording.card_urgent}",
             f"{wording.english_only} {wording.fraud_urgent}",
+            f"{wording.card_urgent} {wording.card_freeze}",
             wording.mixed_note,
             wording.handoff_normal,
             wording.disclosure,

@@ -32,3 +32,29 @@ def test_choosing_a_mortgage_is_advice(text: str) -> None:
 )
 def test_questions_about_my_own_mortgage_are_not_advice(text: str) -> None:
     assert not advice_requested(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thinking about opting out of the workplace pension to build up a deposit quicker, good idea or not?",
+        "should i cash in my pension early to clear the car loan",
+        "is it worth it consolidating my credit cards into one loan?",
+        "my mate says premium bonds are better than a savings account, what do you reckon?",
+    ],
+)
+def test_a_verdict_on_a_pension_investment_or_consolidation_plan_is_advice(text: str) -> None:
+    assert advice_requested(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "when should i expect my pension payment",
+        "has my pension gone in yet?",
+        "i want to stop paying into my pension through the bank, how do i do that",
+        "is it a good idea to freeze my card while I look for it?",
+    ],
+)
+def test_facts_about_my_own_pension_or_card_are_not_advice(text: str) -> None:
+    assert not advice_requested(text)
