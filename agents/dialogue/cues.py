@@ -578,6 +578,11 @@ _ORDINAL_REF = re.compile(
     r"\b(?:the )?(?:first|second|third|fourth|fifth|last|latest|1st|2nd|3rd|4th|5th|other) one\b|"
     r"\bnumber [1-9]\b|^[1-9]$|\bthat (?:one|payment|transaction|charge)\b"
 )
+# The same, opening the message: "the 2nd one - what was that", "ok number 3, where was it".
+_LEADING_ORDINAL = re.compile(
+    r"^(?:(?:ok|okay|and|so|right|hmm|um|oh|what about|whats|what was)\s+)*(?:the )?(?:(?:first|second|third|"
+    r"fourth|fifth|last|1st|2nd|3rd|4th|5th) (?:one|payment|transaction|charge)|number [1-9]|no ?[1-9])\b"
+)
 FOLLOW_UP_MAX_WORDS = 9
 # An amount in pounds the customer named ("charged me £71.58"): the payment a complaint is about.
 POUND_AMOUNT = re.compile(r"£\s?(\d[\d,]*(?:\.\d{2})?)")
@@ -657,6 +662,15 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
     ):
         # "and was that a refund or did it come out of my account?" about the one payment just shown.
         return FollowUp("direction")
+    if (
+        words
+        and len(words.split()) <= 2 * PRONOUN_FOLLOW_UP_MAX_WORDS
+        and frame.get("listed")
+        and _LEADING_ORDINAL.search(words)
+    ):
+        # "the second one, where was that again? can't remember buying anything": a message that opens by
+        # pointing at a line just listed is about that line, however long the rest of it is.
+        return FollowUp("pick")
     if not words or len(words.split()) > FOLLOW_UP_MAX_WORDS:
         return None
     if frame.get("procedure") in _ONE_THING and _ABOUT_IT.search(words):
@@ -900,6 +914,20 @@ def _has_request(part: str) -> bool:
     return bool(_REQUEST_START.match(words) or _ASKS.search(words) or "?" in part or urgent_intent(part))
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def asked_sentence(text: str) -> str | None:
+    """The one sentence that asks, in a message that also tells ("Hello, it's Kathleen. I'm doing my budget
+    book. What did my last M&S shop come to?"): None when the message is one sentence, or asks more than once
+    or not at all."""
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    if len(sentences) < 2:
+        return None
+    asked = [s for s in sentences if _has_request(s)]
+    return asked[0] if len(asked) == 1 else None
+
+
 def requests_after_answer(text: str) -> list[str]:
     """The requests that follow a yes or no in the same message ("Yes please. And what's my balance?")."""
     pieces = re.split(
@@ -934,6 +962,20 @@ _SHORTHAND = (
     (re.compile(r"\bu\b", re.IGNORECASE), "you"),
     (re.compile(r"^\s*n\s+(?=the|my|what|how)", re.IGNORECASE), "and "),
     (re.compile(r"\bthx\b|\bty\b", re.IGNORECASE), "thanks"),
+    # Shops by the names people call them, written as their statements spell them.
+    (
+        re.compile(
+            r"\bmarks (?:and|&|n|an) (?:spencers?|sparks)(?:'?s)?\b|\bm (?:and|&|n) s\b", re.IGNORECASE
+        ),
+        "M&S",
+    ),
+    (re.compile(r"\b(?:wetherspoons?|weatherspoons?|spoons)(?:'?s)?\b", re.IGNORECASE), "Wetherspoon"),
+    (re.compile(r"\b(?:maccies|maccas|maccy ?d'?s|mcds|mc ?donalds)\b", re.IGNORECASE), "McDonald's"),
+    (re.compile(r"\b(?:sainsburys|sainsbos|sainos|sainsbury)\b(?!')", re.IGNORECASE), "Sainsbury's"),
+    (re.compile(r"\btesco'?s\b", re.IGNORECASE), "Tesco"),
+    (re.compile(r"\b(?:the )?(?:coop|co op)\b", re.IGNORECASE), "Co-op"),
+    (re.compile(r"\bjusteat\b", re.IGNORECASE), "Just Eat"),
+    (re.compile(r"\bwagas\b", re.IGNORECASE), "Wagamama"),
 )
 MIN_WORDS_AFTER_GREETING = 2
 

@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 from pydantic import Field, field_validator
 
 from agents.context import AgentContext
+from agents.dialogue.cues import asked_sentence
 from agents.models.errors import TierUnavailable
 from agents.models.structured import Absent, StructuredOutput, output_schema
 from agents.models.types import ChatMessage, ModelRequest
@@ -134,6 +135,17 @@ async def triage(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
             tier = higher
             e_intent, e_conf, e_alts = _parse(escalated.data)
             if e_conf >= confidence:
+                intent, confidence, alternatives = e_intent, e_conf, e_alts or alternatives
+        if confidence < settings.clarify_threshold and (asked := asked_sentence(state.get("text", ""))):
+            # Unsure of a message that tells a story around one question: the question alone, once.
+            rule = "asked_sentence"
+            alone = triage_request(asked, state.get("history", []), state.get("frame"))
+            escalated = await call_model(
+                runtime, state, tier=tier, node="triage", request=alone, escalation=rule
+            )
+            escalations.append(rule)
+            e_intent, e_conf, e_alts = _parse(escalated.data)
+            if e_conf > confidence:
                 intent, confidence, alternatives = e_intent, e_conf, e_alts or alternatives
     except TierUnavailable as exc:
         emit_step("triage", "degraded", error=str(exc), model_call_ids=take_call_ids(runtime))

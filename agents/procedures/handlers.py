@@ -17,6 +17,7 @@ from agents.procedures.context import Run
 from agents.procedures.dates import add_working_days, day_of, format_day
 from agents.procedures.kbfacts import delivery_terms
 from agents.procedures.money import format_money
+from agents.procedures.queries import parse_last_n
 from agents.procedures.recurring import cancel_recurring, income, recurring_payments
 from agents.procedures.results import ActionPlan, Answer
 from agents.procedures.slots import (
@@ -139,9 +140,22 @@ async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
             filters.merchant,
         )
     # "and the one before?": one payment, the one just before the one shown.
-    limit = max(1, min(int(run.params.get("limit") or RECENT_LIMIT), RECENT_LIMIT))
+    # "what did my last shop at M&S come to?": one payment, when a shop was named
+    asked_one = filters.merchant is not None and parse_last_n(run.text)[0] == 1
+    limit = max(1, min(int(run.params.get("limit") or (1 if asked_one else RECENT_LIMIT)), RECENT_LIMIT))
     query = filters.query(account_id=account.id if account else None, limit=limit)
     found = await run.transactions(query)
+    if (
+        not found
+        and filters.merchant
+        and (known := await known_merchant_in(run, run.text))
+        and known != filters.merchant
+        and known in filters.merchant
+    ):
+        # "my last shop at M&S food hall": the words after the shop's name ("food hall") are not part of
+        # the name on the statement; the customer's merchant it starts with is the one meant.
+        filters = Filters(filters.dates, filters.amount, known)
+        found = await run.transactions(filters.query(account_id=account.id if account else None, limit=limit))
     described = filters.describe(account.currency if account else "GBP")
     if account is not None:
         described += f" on your {account_label(account)}"

@@ -187,6 +187,9 @@ _LAST_N_RE = re.compile(
     + "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in _NUMBER_WORDS), key=len, reverse=True))
     + rf")\s+(?:(?:of\s+)?(?:my\s+)?)?{_THINGS}\b"
     r"|\b(?P<single>(?:my|the)\s+(?:very\s+)?(?:last|latest|most\s+recent)\s+" + _THINGS + r")\b"
+    # "my last shop at M&S", "the latest tesco order": one visit to a shop is one payment
+    r"|\b(?P<visit>(?:my|the)\s+(?:very\s+)?(?:last|latest|most\s+recent)\s+(?:[a-z&'\-]+\s+)?"
+    r"(?:shop|shopping\s+trip|order|visit|trip|top\s*up|bill)(?!s)\b)"
     # "show me the last five", "just the latest 3 please": the things are the ones being talked about
     r"|\b(?:the|my)\s+(?:last|latest|most\s+recent)\s+(?P<bare>\d{1,2}|"
     + "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in _NUMBER_WORDS), key=len, reverse=True))
@@ -346,6 +349,8 @@ def parse_last_n(text: str) -> tuple[int | None, str]:
     if m := _LAST_N_RE.search(text):
         if m.group("single"):
             return 1, _blank(text, m)
+        if m.group("visit"):
+            return 1, text  # the shop may be named inside it ("my last tesco shop"): left for the search
         raw = " ".join((m.group("n") or m.group("bare") or m.group("lead")).lower().split())
         n = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
         if m.group("bare") and n < 2:
