@@ -266,7 +266,8 @@ _ASK_INVESTMENT = tuple(
         r"stocks and shares|shares|crypto\w*|bitcoin|investments?|consolidat\w* (?:my |our |all )?"
         r"(?:debts?|loans?|credit cards?)|debt consolidation)\b)"
         r"(?=.*(?:\b(?:good|bad|wise|smart|sensible|daft|stupid|silly) (?:idea|move|plan|shout|call)\b|"
-        r"\bis (?:that|this|it) (?:a )?(?:good|bad|wise|smart|sensible|daft|stupid)\b|\bworth it\b|\bor not\b|"
+        r"\bis (?:that|this|it) (?:a )?(?:good|bad|wise|smart|sensible|daft|stupid)\b|\bworth it\b|"
+        r"\bor not\b|"
         r"\bwhat do you (?:think|reckon)\b|\byou reckon\b|\bwould you\b|\bdo you (?:recommend|advise)\b|"
         r"(?<!when )(?<!how )(?<!where )(?<!what )\bshould (?:i|we) (?:\w+ )?(?:opt|stop|cash|take|move|"
         r"transfer|pause|consolidate|buy|sell|keep|put|invest|pull|withdraw|close|switch|leave)\b))",
