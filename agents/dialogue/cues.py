@@ -480,6 +480,33 @@ _DID_YOU_ACT = re.compile(
 )
 
 
+# "my old card is definitely blocked yeah?", "it's cancelled, right?": a statement the customer asks to have
+# confirmed is a question, however it is worded before the tag.
+_TAG_QUESTION = re.compile(
+    r"\b(?:yeah|yea|yeh|yh|yes|yep|right|correct|innit|isnt it|is it|hasnt it|has it|arent they|aint it|"
+    r"surely)\s*\?"
+)
+
+
+# The same tags ending a piece of a message the splitter cut at its question mark.
+_TAG_ENDING = re.compile(
+    r"\b(?:yeah|yea|yeh|yes|yep|right|correct|innit|isnt it|hasnt it|arent they|havent they|aint it|surely)$"
+)
+
+
+def _untagged(text: str) -> str:
+    return text.lower().replace("'", "").replace("\u2019", "")
+
+
+def _asks(text: str, words: str) -> bool:
+    """The message asks something: a question's opening, a question mark at its end, or a tag question."""
+    return (
+        bool(_QUESTION.search(words))
+        or text.strip().endswith("?")
+        or bool(_TAG_QUESTION.search(_untagged(text)))
+    )
+
+
 def status_question(text: str) -> str | None:
     """``card_status`` or ``dispute_status`` when the message asks how things stand, not for a change.
 
@@ -500,7 +527,7 @@ def status_question(text: str) -> str | None:
         return "card_status"
     if _WHAT_IS_THIS.search(words) and not _NOT_MINE.search(words):
         return "recent_transactions"  # "what's this amazon payment on the 21st?": look it up, offer nothing
-    asked = bool(_QUESTION.search(words)) or text.strip().endswith("?")
+    asked = _asks(text, words)
     if (
         asked
         and _CARD_STATE.search(words)
@@ -827,8 +854,39 @@ def _asked_before(part: str) -> bool:
     return _has_request(part) and not re.match(r"(?:i|we|ive|im|weve)\b", words)
 
 
+# "right, three things.", "few things while I'm here -", "couple of questions:": an opening that counts the
+# requests to come. It asks for nothing; left on the first request it hides what that one asks.
+_COUNTED_OPENING = re.compile(
+    r"^\s*(?:(?:ok|okay|right|so|hi|hello|hey|morning|afternoon|evening|also|and)\b[\s,.!-]*)*"
+    r"(?:(?:a|just a|only a)\s+)?(?:few|couple(?:\s+of)?|[2-5]|two|three|four|five)\s+"
+    r"(?:(?:more|quick|small|little|other|different)\s+)*(?:things?|questions?|qs|queries|bits)\b"
+    r"(?:\s+(?:for you|to ask|to check|please|pls|if i can|if i may|if thats ok|"
+    r"while (?:im|i am|i'm) (?:here|on|at it)|whilst (?:im|i am|i'm) (?:here|on|at it)))*"
+    r"\s*(?:[:.,;!?\-\u2013\u2014]+\s*|\s+(?=\S))",
+    re.IGNORECASE,
+)
+
+
+def _tag_kept(text: str) -> list[str]:
+    """The pieces ``_SPLIT`` cuts the text into; a piece ending in a tag keeps its question mark ("the card I
+    lost is cancelled, isn't it?"), which is what makes it a question."""
+    pieces: list[str] = []
+    start = 0
+    for cut in [*_SPLIT.finditer(text), None]:
+        piece = text[start : cut.start() if cut else len(text)]
+        if cut and "?" in cut.group(0) and _TAG_ENDING.search(normalise(piece)):
+            piece += "?"
+        pieces.append(piece)
+        start = cut.end() if cut else len(text)
+    return pieces
+
+
 def split_requests(text: str) -> list[str]:
     """Up to three requests of one message, in order; the message itself when it holds one."""
+    opened = _COUNTED_OPENING.match(text)
+    if opened and opened.end() < len(text):
+        after = split_requests(text[opened.end() :])
+        return after if len(after) > 1 else [text]
     if (numbered := _numbered_items(text)) is not None:
         if len(numbered) > MAX_REQUESTS:
             return [*numbered[: MAX_REQUESTS - 1], " ".join(numbered[MAX_REQUESTS - 1 :])]
@@ -840,14 +898,15 @@ def split_requests(text: str) -> list[str]:
         if len(each) > MAX_REQUESTS:
             return [*each[: MAX_REQUESTS - 1], " ".join(each[MAX_REQUESTS - 1 :])]
         return each
-    pieces = [p.strip(" ,.") for p in _SPLIT.split(text) if p and p.strip(" ,.")]
+    pieces = [p.strip(" ,.") for p in _tag_kept(text) if p and p.strip(" ,.")]
     if len(pieces) < 2:
         return [text]
     parts: list[str] = []
     for piece in pieces:
         words = _ASIDE.sub("", normalise(piece))
         starts_request = (
-            bool(_REQUEST_START.match(words))
+            # "...and the card I lost is cancelled now, isn't it?": a statement asked to be confirmed
+            bool(_REQUEST_START.match(words) or ("?" in text and _TAG_ENDING.search(words)))
             and not _ABOUT_MYSELF.match(words)
             and not _SUBORDINATE.match(words)
         )

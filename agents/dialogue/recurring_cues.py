@@ -354,6 +354,9 @@ _GONE_OUT = re.compile(
 )
 
 
+_ASKS_NEXT = re.compile(r"\bnext\b|\bwhen(?:s| (?:does|do|will|is))\b")
+
+
 def _named_period(text: str, today: date) -> tuple[str, str, str] | None:
     """The words, first and last ISO day of a past period the message names ("in October", "last month"),
     or None (this month is the default)."""
@@ -374,6 +377,8 @@ async def gone_out_request(text: str, today: date, banking: BankingPort) -> tupl
     words = normalise(text)
     if not words or not _GONE_OUT.search(words) or _DISPUTE.search(words) or _CANCEL.search(words):
         return None
+    if _ASKS_NEXT.search(words):
+        return None  # "how much is sky and when does it next go out": the next collection, not this month's
     named = named_words(text) - _GENERIC_PAYEE_WORDS
     if _INTO_SAVINGS.search(words):
         named.add("savings")  # "did my monthly transfer into savings go through": the one to the saver
@@ -406,3 +411,49 @@ async def gone_out_request(text: str, today: date, banking: BankingPort) -> tupl
             return "recent_transactions", f"my payments at {payee} {words}"
         return "spending", f"my payments at {payee} {words}"
     return "recurring_payments", f"my payments to {payee}"
+
+
+# "how much is the next repayment coming out", "when's my credit card payment due": the customer's own
+# regular payment that repays a card, loan or mortgage (customers name what it repays, not the payee).
+_REPAYMENT = re.compile(
+    r"\brepayments?\b|\b(?:credit ?card|card|loan|mortgage) (?:payment|bill|direct debit|dd|instalment)s?\b|"
+    r"\b(?:payment|bill|instalment)s? (?:on|off|to|for) (?:my|the) (?:credit ?card|loan|mortgage)\b"
+)
+_AHEAD_ASKED = re.compile(
+    r"\b(?:next|due|coming out|come out|comes out|going out|go out|goes out|be taken|get taken|"
+    r"how much (?:is|will)|when (?:is|does|will)|whens|each month|every month|a month|monthly)\b"
+)
+_REPAID = {
+    "card": re.compile(r"\b(?:credit ?card|card)\b"),
+    "loan": re.compile(r"\b(?:loan|finance)\b"),
+    "mortgage": re.compile(r"\bmortgage\b"),
+}
+
+
+async def repayment_request(text: str, banking: BankingPort) -> str | None:
+    """The words for the recurring procedure when the message asks how much or when the next repayment of a
+    card, loan or mortgage goes out and the customer has exactly one regular payment that repays it, or
+    None."""
+    words = normalise(text)
+    if not words or not _REPAYMENT.search(words) or not _AHEAD_ASKED.search(words):
+        return None
+    if _DISPUTE.search(words) or _CANCEL.search(words) or urgent_intent(text):
+        return None
+    if _AMOUNT_CHANGED.search(words) or _CHANGED.search(words):
+        return None  # "is the mortgage payment the same each month": its history, not the next one
+    asked = [kind for kind, pattern in _REPAID.items() if pattern.search(words)]
+    kinds = asked or list(_REPAID)
+    items = [*await banking.list_direct_debits(), *await banking.list_standing_orders()]
+    payees = {
+        item.payee_name
+        for item in items
+        if item.status == "active"
+        and any(_REPAID[kind].search(normalise(f"{item.payee_name} {item.reference}")) for kind in kinds)
+    }
+    if len(payees) != 1:
+        return None
+    payee = payees.pop()
+    # The payee's own words, without those it shares with another payment ("Northbank" of the Easy Saver).
+    others = set().union(*(named_words(i.payee_name) for i in items if i.payee_name != payee))
+    words_of_payee = [w for w in normalise(payee).split() if w in named_words(payee) - others]
+    return f"my payments to {' '.join(words_of_payee) or payee}"

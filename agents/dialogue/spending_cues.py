@@ -62,6 +62,12 @@ _SUM_RE = re.compile(r"\b(?:total|altogether|all\s+together|in\s+all|sum|add(?:e
 _LEFT_AFTER_RE = re.compile(
     r"\b(?:would|will|should)\s+i\s+(?:still\s+)?have\b[^?.!]{0,40}\bleft\b", re.IGNORECASE
 )
+# "how much was I in spoons for", "how much were we at the Harvester for on Friday": the bill at a place.
+_WAS_I_IN_FOR_RE = re.compile(
+    r"\b(?:how\s+much|what)\s+(?:was|were|am|are|have\s+i\s+been|had)\s+(?:i|we)\s+(?:in|at|down)\s+"
+    r"(?!(?:credit|debit|the\s+red|overdraft|my\s+overdraft)\b)[\w'&.-]+(?:\s+[\w'&.-]+){0,3}?\s+for\b",
+    re.IGNORECASE,
+)
 _BALANCE_ONLY_RE = re.compile(
     r"\bhow\s+much\s+(?:money\s+)?(?:is|do\s+i\s+have|have\s+i\s+got|'s)\s+(?:left\s+)?(?:in|on)\b",
     re.IGNORECASE,
@@ -76,6 +82,8 @@ def spending_intent(text: str) -> str | None:
         return None
     if _AFFORD_RE.search(text):
         return "affordability"
+    if _WAS_I_IN_FOR_RE.search(text):
+        return "spending"  # "how much was I in Tesco for": what was spent there
     if _LEFT_AFTER_RE.search(text) and parse_amount(text)[0] is not None:
         return "affordability"
     if _BALANCE_ONLY_RE.search(text):

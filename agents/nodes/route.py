@@ -29,6 +29,7 @@ from agents.dialogue.recurring_cues import (
     named_recurring_amount,
     names_recurring,
     recurring_request,
+    repayment_request,
 )
 from agents.dialogue.spending_cues import interest_meant, referred_amount, spending_intent
 from agents.nodes.assist import urgent_turn
@@ -435,6 +436,15 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # A request the agent queued itself (the report or dispute planned after an urgent freeze).
         flow, why, update = _serve(str(forced), "", runtime)
         why = f"planned: {why}"
+    elif (
+        "recurring_payments" in procedures
+        and (repaid := await repayment_request(text, runtime.context.banking)) is not None
+    ):
+        # "how much is the next repayment coming out": the one regular payment that repays the card or loan.
+        flow, why = "procedure", "next repayment -> recurring_payments"
+        update.update(
+            procedure="recurring_payments", procedure_intent="recurring_payments", slots={}, text=repaid
+        )
     elif (gone := await gone_out_request(text, today_of(state), runtime.context.banking)) and gone[
         0
     ] in procedures:

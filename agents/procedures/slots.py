@@ -344,6 +344,59 @@ async def known_merchant_in(run: Run, text: str) -> str | None:
     return None
 
 
+# What customers call a shop, and the part of the name on their statement ("spoons" is Wetherspoon).
+MERCHANT_NICKNAMES: dict[str, str] = {
+    "spoons": "wetherspoon",
+    "wetherspoons": "wetherspoon",
+    "weatherspoons": "wetherspoon",
+    "maccies": "mcdonald",
+    "maccys": "mcdonald",
+    "maccas": "mcdonald",
+    "mcds": "mcdonald",
+    "mcdonalds": "mcdonald",
+    "sainsos": "sainsbury",
+    "sainsburys": "sainsbury",
+    "tescos": "tesco",
+    "morries": "morrisons",
+    "asdas": "asda",
+    "primarni": "primark",
+    "marks and sparks": "m&s",
+    "marks & spencer": "m&s",
+    "marks and spencer": "m&s",
+    "the trainline": "trainline",
+    "spotify premium": "spotify",
+}
+
+
+async def _has_merchant(run: Run, words: str) -> bool:
+    return bool(await run.transactions(TransactionQuery(merchant=words, limit=1)))
+
+
+async def statement_merchant(run: Run, merchant: str) -> str:
+    """The merchant as the customer's statement names it, when the words they used find nothing: a nickname
+    ("spoons"), or a plural or possessive of the name ("wetherspoons" for "Wetherspoon"). The words as
+    typed otherwise (a search for them finds what there is, or says there is none)."""
+    bare = merchant.replace("'", "").replace("\u2019", "")
+    candidates = [c for c in (MERCHANT_NICKNAMES.get(bare), MERCHANT_NICKNAMES.get(merchant)) if c]
+    if bare.endswith("s") and len(bare) > 4:
+        candidates.append(bare[:-1])
+    if not candidates or await _has_merchant(run, merchant):
+        return merchant
+    for candidate in candidates:
+        if await _has_merchant(run, candidate):
+            return candidate
+    return merchant
+
+
+async def nicknamed_merchant_in(run: Run, text: str) -> str | None:
+    """A merchant of the customer's that the text names by its nickname alone ("was spoons dear")."""
+    spaced = f" {' '.join(_SENTENCE_MARKS_RE.sub(' ', text.lower()).split())} "
+    for nickname, name in MERCHANT_NICKNAMES.items():
+        if f" {nickname} " in spaced and await _has_merchant(run, name):
+            return name
+    return None
+
+
 # Merchants whose name is an everyday word ("Sky", "Apple", "Next") are taken as the merchant only where the
 # words around them make them one: "pay Apple", "to Sky", "my Sky payments", "Apple charges".
 _EVERYDAY_MERCHANT_RE = re.compile(

@@ -33,7 +33,13 @@ from agents.procedures.queries import (
     parse_spending,
 )
 from agents.procedures.results import Answer
-from agents.procedures.slots import account_label, everyday_word_merchant, known_merchant_in
+from agents.procedures.slots import (
+    account_label,
+    everyday_word_merchant,
+    known_merchant_in,
+    nicknamed_merchant_in,
+    statement_merchant,
+)
 from agents.procedures.textparse import DateRange, parse_amount
 from agents.tools.views import clean_name
 
@@ -246,7 +252,11 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
     q, rest = parse_spending(run.text, run.today)
     merchant = q.merchant
     if merchant is None and q.category is None:
-        merchant = await known_merchant_in(run, rest) or await everyday_word_merchant(run, rest)
+        merchant = (
+            await known_merchant_in(run, rest)
+            or await everyday_word_merchant(run, rest)
+            or await nicknamed_merchant_in(run, rest)
+        )
     elif (
         merchant is None
         and q.category is not None
@@ -256,6 +266,8 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         # "spent on trainline this month? always on a train": the shop the spending is on beats a category
         # word said in passing (but "on entertainment, netflix and gigs" stays the category).
         merchant, q = named, replace(q, category=None)
+    if merchant is not None:
+        merchant = await statement_merchant(run, merchant)  # "spoons" is the Wetherspoon on the statement
     accounts = await run.accounts()
     own = _own_account_names(accounts)
 

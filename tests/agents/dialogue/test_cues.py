@@ -496,3 +496,43 @@ def test_an_amount_asked_in_another_currency_is_about_the_payment_itself(text: s
     assert follow_up(text, frame) == FollowUp("currency")
     assert follow_up(text, {**frame, "procedure": "spending"}) == FollowUp("currency")
     assert follow_up(text, {**frame, "procedure": "check_balance"}) != FollowUp("currency")
+
+
+# Set 20: a counted opening ("right, three things.") hid the first request from routing; a statement with a
+# tag ("...is blocked, yeah?") was read as a report of the lost card. Variants, not the held-out sentences.
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        (
+            "ok two things: whats my savings balance, and when does the gym come out",
+            ["whats my savings balance", "when does the gym come out"],
+        ),
+        (
+            "a few questions while im here - is my visa active, how much went on uber last week",
+            ["is my visa active", "how much went on uber last week"],
+        ),
+        (
+            "whats my balance, and the card i lost is blocked now right? thanks",
+            ["whats my balance", "the card i lost is blocked now right? thanks"],
+        ),
+    ],
+)
+def test_a_counted_opening_and_a_tagged_statement_split(text: str, parts: list[str]) -> None:
+    assert split_requests(text) == parts
+
+
+def test_a_counted_opening_alone_keeps_the_message_whole() -> None:
+    text = "two things are wrong with my card, can you check it"
+    assert split_requests(text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my old card is properly stopped yeah? the one that went missing",
+        "the visa i lost is cancelled, isn't it?",
+        "the card I dropped in town is blocked now right?",
+    ],
+)
+def test_a_statement_with_a_tag_is_a_status_question(text: str) -> None:
+    assert status_question(text) == "card_status"

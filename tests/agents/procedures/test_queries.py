@@ -268,6 +268,10 @@ def test_since_i_got_paid_is_not_money_received() -> None:
         # paying one amount and keeping another: a check against the balance
         ("if i lend him 2 grand would i still have at least 6k left", "affordability"),
         ("would i still have money left over this month", None),  # no amount: not a check
+        # "how much was I in X for": the bill at a place, without a money word
+        ("how much was i in the harvester for on friday", "spending"),
+        ("what were we at nandos for last week", "spending"),
+        ("how much was I in the red for", None),  # an overdraft, not a place
     ],
 )
 def test_spending_intent(text: str, procedure: str | None) -> None:

@@ -14,9 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from agents.dialogue.recurring_cues import (
     cancel_by_payee,
+    gone_out_request,
     names_recurring,
     recurring_intent,
     recurring_request,
+    repayment_request,
 )
 from agents.kb import KnowledgeBase
 from agents.procedures.engine import execute
@@ -477,3 +479,32 @@ async def test_next_one_after_the_salary_was_shown_is_the_salary(ports: list[Sql
 async def test_a_recurring_payment_named_by_its_reference(ports: list[SqlBankingPort]) -> None:
     assert await names_recurring("has the rent gone out yet", ports[0])  # the scheduled "DEC RENT"
     assert not await names_recurring("has my payment to hollie ward gone through", ports[0])
+
+
+# --- set 20: the next repayment, and "when does it next go out" ---------------------------------------
+
+
+async def test_the_next_repayment_is_the_direct_debit_to_the_card(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    words = await repayment_request("how much will the next card repayment be?", ports[0])
+    assert words is not None
+    shown = answer(await turn(procedures["recurring_payments"], ports[0], words, today=TODAY))
+    assert "Northbank Credit Card: £260.75" in shown.draft
+    assert "Easy Saver" not in shown.draft  # shares "Northbank" with the card's payee, not what is asked
+    # A customer without a card repayment: nothing to pick, the other routes answer.
+    assert await repayment_request("when is my credit card repayment due", ports[2]) is None
+
+
+async def test_the_next_collection_asked_is_not_this_months_payment(ports: list[SqlBankingPort]) -> None:
+    assert await gone_out_request("how much is sky and when does it next go out", TODAY, ports[2]) is None
+    assert await gone_out_request("has sky gone out this month", TODAY, ports[2]) is not None
+
+
+async def test_a_shop_by_its_nickname_or_plural_is_the_one_on_the_statement(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    spec = procedures["spending"]
+    for text in ("how much was i in spoons for in october", "what did i spend at wetherspoons in october"):
+        spent = answer(await turn(spec, ports[3], text, today=TODAY))
+        assert "£7.90 at Wetherspoon" in spent.draft, text
