@@ -584,6 +584,7 @@ _ABOUT_IT = re.compile(
     r"\b(?:when|what date|which date|what day|which day|how much|what amount|the amount|how long|status|"
     r"come back|came back|bounced|returned|refunded)\b"
 )
+_IT_MEANT = re.compile(r"\b(?:it|that|the money|the payment|the transfer|the claim|the dispute)\b")
 _OLDER = re.compile(
     r"\b(?:older|earlier|before (?:that|then|them|those|these)|previous ones|further back|more|next page|"
     r"keep going|the (?:month|week|year) before|previous (?:month|week|year)|the (?:one|payment|time|visit) "
@@ -698,6 +699,16 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         # "the second one, where was that again? can't remember buying anything": a message that opens by
         # pointing at a line just listed is about that line, however long the rest of it is.
         return FollowUp("pick")
+    if (
+        words
+        and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
+        and frame.get("procedure") in _ONE_THING
+        and _ABOUT_IT.search(words)
+        and _IT_MEANT.search(words)
+    ):
+        # "so when is it actually going to get to him" after a payment or a complaint about one: "it" is
+        # that payment, however many words the question takes.
+        return FollowUp("refine")
     if not words or len(words.split()) > FOLLOW_UP_MAX_WORDS:
         return None
     if frame.get("procedure") in _ONE_THING and _ABOUT_IT.search(words):
@@ -984,6 +995,8 @@ def asked_sentence(text: str) -> str | None:
     if len(sentences) < 2:
         return None
     asked = [s for s in sentences if _has_request(s)]
+    if len(asked) > 1:
+        asked = [s for s in asked if "?" in s]  # the one with a question mark is the question
     return asked[0] if len(asked) == 1 else None
 
 
@@ -1021,20 +1034,16 @@ _SHORTHAND = (
     (re.compile(r"\bu\b", re.IGNORECASE), "you"),
     (re.compile(r"^\s*n\s+(?=the|my|what|how)", re.IGNORECASE), "and "),
     (re.compile(r"\bthx\b|\bty\b", re.IGNORECASE), "thanks"),
-    # Shops by the names people call them, written as their statements spell them.
+    # Shops whose everyday names are phrases, written as statements spell them (one-word nicknames such as
+    # "spoons" are found by agents.procedures.slots.MERCHANT_NICKNAMES).
     (
         re.compile(
             r"\bmarks (?:and|&|n|an) (?:spencers?|sparks)(?:'?s)?\b|\bm (?:and|&|n) s\b", re.IGNORECASE
         ),
         "M&S",
     ),
-    (re.compile(r"\b(?:wetherspoons?|weatherspoons?|spoons)(?:'?s)?\b", re.IGNORECASE), "Wetherspoon"),
-    (re.compile(r"\b(?:maccies|maccas|maccy ?d'?s|mcds|mc ?donalds)\b", re.IGNORECASE), "McDonald's"),
-    (re.compile(r"\b(?:sainsburys|sainsbos|sainos|sainsbury)\b(?!')", re.IGNORECASE), "Sainsbury's"),
-    (re.compile(r"\btesco'?s\b", re.IGNORECASE), "Tesco"),
     (re.compile(r"\b(?:the )?(?:coop|co op)\b", re.IGNORECASE), "Co-op"),
     (re.compile(r"\bjusteat\b", re.IGNORECASE), "Just Eat"),
-    (re.compile(r"\bwagas\b", re.IGNORECASE), "Wagamama"),
 )
 MIN_WORDS_AFTER_GREETING = 2
 

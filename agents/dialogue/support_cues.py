@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from agents.safety.flags import explain_flags
+from agents.dialogue.cues import asked_sentence
+from agents.safety.flags import explain_flags, vulnerability_kinds
 
 # Things the customer's own data answers: a payment, a bill, money in or out, a card on its way.
 _OBJECT = re.compile(
@@ -79,7 +80,39 @@ def concrete_requests(text: str) -> list[str]:
                 amount = next((c for c in clauses[index + 1 :] if _AMOUNT.search(c)), None)
                 found.append(f"{clause}, {amount}" if amount and not _AMOUNT.search(clause) else clause)
                 break
+    if _DECLINE.search(text):
+        # "my card was declined at the chemist and I panicked. is it blocked?": the question is about why.
+        found = [f"{c} (it was declined)" if _CARD.search(c) and not _DECLINE.search(c) else c for c in found]
     return found[:2]
+
+
+_DECLINE = re.compile(r"\b(?:declin\w*|refused|rejected|wouldn'?t (?:go through|work|take))\b", re.IGNORECASE)
+_CARD = re.compile(r"\bcards?\b", re.IGNORECASE)
+
+
+# What to do now, asked of the news itself: the support text answers it.
+_ABOUT_THE_NEWS = re.compile(
+    r"\bwhat (?:do|should|can|shall) (?:i|we) do\b|\bwhat (?:happens|now|next)\b|\b(?:can|could) you help\b|"
+    r"\bwhere do (?:i|we) (?:start|begin)\b|\bwhat do (?:i|we) need to do\b|\bhelp me\b|"
+    r"\bany (?:advice|help)\b",
+    re.IGNORECASE,
+)
+_OWN_QUESTION_MIN_WORDS = 6
+
+
+def own_question(text: str) -> str | None:
+    """The one question of a message that gives news (a bereavement, an illness) when it asks about something
+    else ("...will you want proof of where the money came from?"); None when it asks what to do about the
+    news, which the support text answers."""
+    asked = asked_sentence(text)
+    if (
+        asked is None
+        or len(asked.split()) < _OWN_QUESTION_MIN_WORDS
+        or _ABOUT_THE_NEWS.search(asked)
+        or vulnerability_kinds(asked)
+    ):
+        return None
+    return asked
 
 
 _AMOUNT = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s?(?:k|grand|pounds|quid|euros?|dollars)\b", re.IGNORECASE)

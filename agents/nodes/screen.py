@@ -24,6 +24,7 @@ from agents.dialogue.support_cues import (
     concrete_requests,
     gave_card_details,
     misstatement_requested,
+    own_question,
     pin_requested,
     presses_on,
     request_intent,
@@ -237,9 +238,12 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     ):
         # "Lost my mum last month... has the mortgage gone out yet?": the question is answered too, after
         # the support text (the offer of a person is asked last).
-        update["queue"] = [
-            {"text": request, "intent": request_intent(request)} for request in concrete_requests(text)
-        ]
+        requests = concrete_requests(text)
+        if not requests and flow == "vulnerability" and (asked := own_question(text)):
+            # "my late gran's house has sold... will you want proof of where the money came from?": a
+            # question of its own beside the news (not about it) is answered too.
+            requests = [asked]
+        update["queue"] = [{"text": request, "intent": request_intent(request)} for request in requests]
     if flow:
         update["procedure"] = None
         update["slots"] = {}

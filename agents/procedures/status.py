@@ -95,10 +95,39 @@ async def card_status(run: Run, slots: dict[str, Any]) -> Answer:
         text = lines[0][0].upper() + lines[0][1:] + "."
     else:
         text = "\n".join(f"- {line[0].upper()}{line[1:]}" for line in lines)
+    if _DECLINED.search(run.text) and (
+        short := await _overdrawn_behind(run, [c for c in shown if c in in_use])
+    ):
+        # "my card was declined, is it blocked?": the card works, but the account it spends from is
+        # overdrawn, which is why a payment can be declined.
+        text += "\n\n" + short
     return run.answer(
         "ok",
         {"lines": text, "card_ids": [c.id for c in shown], "statuses": {c.last4: c.status for c in shown}},
     )
+
+
+_DECLINED = re.compile(
+    r"\b(?:declin\w*|refused|rejected|bounced|didn'?t (?:go through|work)|did not (?:go through|work)|"
+    r"wouldn'?t (?:go through|work|take)|won'?t (?:go through|work)|not going through|stopped working)\b",
+    re.IGNORECASE,
+)
+
+
+async def _overdrawn_behind(run: Run, cards: list[CardView]) -> str:
+    """The accounts behind ``cards`` that are overdrawn, said plainly; "" when none is."""
+    accounts = {a.id: a for a in await run.accounts()}
+    said: list[str] = []
+    for card in cards:
+        account = accounts.get(card.account_id)
+        if account is not None and account.balance_minor < 0:
+            balance = format_money(account.balance_minor, account.currency)
+            said.append(
+                f"Your card ending {card.last4} spends from your {account.name} ending "
+                f"{account.number_last4}, which is overdrawn at {balance}: that is likely why a payment was "
+                "declined. Paying money in will let the card work again."
+            )
+    return " ".join(said)
 
 
 async def dispute_status(run: Run, slots: dict[str, Any]) -> Answer:

@@ -6,6 +6,7 @@ import pytest
 
 from agents.dialogue.cues import (
     FollowUp,
+    asked_sentence,
     explicit_action,
     follow_up,
     requested_card_action,
@@ -536,3 +537,49 @@ def test_a_counted_opening_alone_keeps_the_message_whole() -> None:
 )
 def test_a_statement_with_a_tag_is_a_status_question(text: str) -> None:
     assert status_question(text) == "card_status"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "left my jacket in a taxi last night and my wallet with all my cards was in it",
+        "I've left my coat on the train home and my purse was in the pocket with my bank card",
+        "forgot my gym bag in the changing rooms, my debit card is in the side pocket",
+    ],
+)
+def test_a_bag_or_coat_left_somewhere_public_with_the_card_in_it_is_a_lost_card(text: str) -> None:
+    assert urgent_intent(text) == "lost_or_stolen_card"
+
+
+@pytest.mark.parametrize("text", ["left my coat at the gym, can I still get in", "I left my card at home"])
+def test_something_left_without_a_card_in_it_is_not_urgent(text: str) -> None:
+    assert urgent_intent(text) is None
+
+
+def test_a_message_opening_on_a_listed_line_picks_it_however_long() -> None:
+    long = "the second one, where was that again? i really cant remember buying anything that day at all"
+    assert follow_up(long, LISTED) == FollowUp("pick")
+    assert follow_up(long, {**LISTED, "listed": []}) != FollowUp("pick")
+
+
+def test_it_after_a_payment_is_that_payment_however_long_the_question() -> None:
+    frame = {"procedure": "payment_status", "text": "sent trevor 35 quid yesterday", "listed": []}
+    assert follow_up("so when is it actually going to get to him then do you think", frame) == FollowUp(
+        "refine"
+    )
+    assert follow_up("so when is the new card actually going to get to me then do you think", frame) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        (
+            "Hello, it's Kathleen. I'm doing my budget book. What did my last shop at M&S come to?",
+            "What did my last shop at M&S come to?",
+        ),
+        ("what's my balance", None),
+        ("What's my balance? And when does the rent go?", None),
+    ],
+)
+def test_the_one_question_among_sentences_that_tell(text: str, asked: str | None) -> None:
+    assert asked_sentence(text) == asked

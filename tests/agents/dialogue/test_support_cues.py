@@ -135,3 +135,12 @@ def test_pressure_to_go_ahead_after_a_warning(text: str, pressing: bool) -> None
 )
 def test_the_pin_asked_for_later_in_the_message(text: str, asked: bool) -> None:
     assert pin_requested(text) is asked
+
+
+def test_a_question_of_its_own_beside_news_is_answered_but_not_what_to_do_about_the_news() -> None:
+    from agents.dialogue.support_cues import own_question
+
+    news = "My dad passed away in June and the inheritance comes through next week."
+    assert own_question(f"{news} Will you need paperwork showing where the money came from?")
+    assert own_question(f"{news} What do I need to do?") is None
+    assert own_question("My mum died. I can't cope anymore.") is None
