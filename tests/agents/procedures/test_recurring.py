@@ -326,6 +326,10 @@ async def test_the_recovered_reply_after_a_crash_covers_cancellations(
         # the pay from a named employer is the salary; paying from one's own account is not
         ("is my pay from acme the same every month, what date does it land", "income"),
         ("can I pay from my savings account", None),
+        # what the salary usually is; what comes back or is charged is not
+        ("and how much do i normally get, planning for christmas", "income"),
+        ("how much do I get paid", "income"),
+        ("how much do i usually get back in cashback", None),
     ],
 )
 def test_recurring_cues(text: str, expected: str | None) -> None:
@@ -477,3 +481,25 @@ async def test_next_one_after_the_salary_was_shown_is_the_salary(ports: list[Sql
 async def test_a_recurring_payment_named_by_its_reference(ports: list[SqlBankingPort]) -> None:
     assert await names_recurring("has the rent gone out yet", ports[0])  # the scheduled "DEC RENT"
     assert not await names_recurring("has my payment to hollie ward gone through", ports[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "listed", "expected"),
+    [
+        (
+            "whats that over a year then",
+            "Your direct debit: TV Licence: £14.19 monthly (the latest collection), next on 14 Dec 2026",
+            ["TV Licence", 1419, "GBP", 12],
+        ),
+        (
+            "how much a year is that",
+            "Your standing order: £10.00 weekly to Oliver Lewis (reference POCKET MONEY), next on 1 Dec 2026",
+            ["Oliver Lewis", 1000, "GBP", 52],
+        ),
+        ("is that monthly?", "Your direct debit: TV Licence: £14.19 monthly", None),
+    ],
+)
+def test_regular_payment_over_a_year(text: str, listed: str, expected: list[object] | None) -> None:
+    from agents.nodes.route import _over_a_year
+
+    assert _over_a_year(text, {"procedure": "recurring_payments", "listed": [listed]}) == expected
