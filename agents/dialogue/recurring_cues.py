@@ -107,6 +107,10 @@ _INCOME = re.compile(
     r"\b(?:money|pay|payment|wages?) from (?:work|my (?:job|work|employer|boss))\b|"
     # "is my pay from Mills Patel the same every month": the salary from a named employer
     r"\bmy (?:pay|wages?|salary) from\b(?! (?:my|the|a|an|this|that|your)\b)|"
+    # "how much do I normally get", "how much do I get paid": what the salary usually is
+    r"\bhow much (?:do|will) i (?:normally |usually |typically |generally )?get paid\b|"
+    r"\bhow much do i (?:normally|usually|typically|generally) get\b"
+    r"(?! (?:in|from|back|charged|off|for|on)\b)|"
     r"\b(?:pension|benefits?|universal credit|pip|child benefit)\b.{0,25}\b(?:come in|came in|gone in|go in|"
     r"went in|arrived?|landed|been paid)\b"
 )

@@ -217,6 +217,35 @@ _IT_ACCOUNT = re.compile(
 )
 
 
+_OVER_A_YEAR = re.compile(
+    r"\b(?:over|in|for|per|a|each|every) (?:a |the |one )?year\b|\b(?:annually|yearly|annual)\b",
+    re.IGNORECASE,
+)
+_REGULAR_LINE = re.compile(
+    r"(?:(?P<named>[^:]+): )?(?P<cur>[£€$])(?P<amount>[\d,]+\.\d{2}) "
+    r"(?P<freq>weekly|fortnightly|monthly|quarterly|yearly|annually)\b(?: to (?P<payee>[^(,]+))?"
+)
+_TIMES_A_YEAR = {"weekly": 52, "fortnightly": 26, "monthly": 12, "quarterly": 4, "yearly": 1, "annually": 1}
+_CURRENCY_OF = {"£": "GBP", "€": "EUR", "$": "USD"}
+
+
+def _over_a_year(text: str, frame: dict[str, Any]) -> list[Any] | None:
+    """[payee, minor units, currency, times a year] when the message asks what the one regular payment just
+    shown comes to over a year ("what's that a year then"); None otherwise."""
+    listed = list(frame.get("listed") or [])
+    if frame.get("procedure") != "recurring_payments" or len(listed) != 1 or not _OVER_A_YEAR.search(text):
+        return None
+    if len(text.split()) > 12 or re.search(r"\d", text):
+        return None  # a question of its own, not "that" over a year
+    found = _REGULAR_LINE.search(str(listed[0]))
+    if found is None:
+        return None
+    minor = int(found["amount"].replace(",", "").replace(".", ""))
+    # "Your direct debit: TV Licence: £14.19 monthly", "Your standing order: £50.00 monthly to Oliver Lewis"
+    label = (found["payee"] or found["named"] or "it").strip()
+    return [label, minor, _CURRENCY_OF[found["cur"]], _TIMES_A_YEAR[found["freq"]]]
+
+
 def _past_period(text: str, today: date) -> bool:
     """The message names a period that is over ("in October", "last month"): a payment already due."""
     found = parse_date_range(text, today)[0]
@@ -463,6 +492,12 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # Recurring payments, income, cancellations: no Banking77 intent has these (recurring helper).
         flow, why = "procedure", f"recurring cue -> {recurring[0]}"
         update.update(procedure=recurring[0], procedure_intent=recurring[0], slots={}, text=recurring[1])
+        update["low_confidence_streak"] = 0  # understood from the cue, not a turn the model failed on
+    elif not active and "spending" in procedures and (yearly := _over_a_year(text, state.get("frame") or {})):
+        # "what's that over a year then" right after one regular payment was shown: its yearly cost.
+        flow, why = "procedure", "a regular payment just shown, over a year -> spending"
+        update.update(procedure="spending", procedure_intent="spending", slots={"params": {"yearly": yearly}})
+        update["low_confidence_streak"] = 0
     elif active and _answers_pending_question(state, runtime):
         # The customer is answering a question of the procedure under way.
         flow, why = "procedure", f"continue {active}"
@@ -533,6 +568,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # Totals, counts, "last N", since payday, "can I afford": no Banking77 intent has these.
         flow, why = "procedure", f"spending cue -> {money}"
         update.update(procedure=money, procedure_intent=money, slots={})
+        update["low_confidence_streak"] = 0  # understood from the cue, not a turn the model failed on
         if money == "affordability" and (owed := referred_amount(text, state.get("frame") or {})):
             update["text"] = f"{text} ({owed})"  # "enough to cover it": the payment just shown
         elif (

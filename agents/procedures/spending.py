@@ -248,6 +248,18 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
             "sum_of_figures",
             {"total": _money_list(sums), "totals_minor": sums, "parts": " and ".join(parts)},
         )
+    if yearly := run.params.get("yearly"):
+        # "what's that over a year then" after one regular payment: its amount times the payments in a year.
+        label, minor, currency, times = yearly
+        return run.answer(
+            "yearly_figure",
+            {
+                "total": format_money(int(minor) * int(times), currency),
+                "each": format_money(int(minor), currency),
+                "times": int(times),
+                "label": label,
+            },
+        )
     account: AccountView | None = slots.get("account")
     q, rest = parse_spending(run.text, run.today)
     merchant = q.merchant

@@ -328,6 +328,10 @@ async def test_the_recovered_reply_after_a_crash_covers_cancellations(
         # the pay from a named employer is the salary; paying from one's own account is not
         ("is my pay from acme the same every month, what date does it land", "income"),
         ("can I pay from my savings account", None),
+        # what the salary usually is; what comes back or is charged is not
+        ("and how much do i normally get, planning for christmas", "income"),
+        ("how much do I get paid", "income"),
+        ("how much do i usually get back in cashback", None),
     ],
 )
 def test_recurring_cues(text: str, expected: str | None) -> None:
@@ -508,3 +512,25 @@ async def test_a_shop_by_its_nickname_or_plural_is_the_one_on_the_statement(
     for text in ("how much was i in spoons for in october", "what did i spend at wetherspoons in october"):
         spent = answer(await turn(spec, ports[3], text, today=TODAY))
         assert "£7.90 at Wetherspoon" in spent.draft, text
+
+
+@pytest.mark.parametrize(
+    ("text", "listed", "expected"),
+    [
+        (
+            "whats that over a year then",
+            "Your direct debit: TV Licence: £14.19 monthly (the latest collection), next on 14 Dec 2026",
+            ["TV Licence", 1419, "GBP", 12],
+        ),
+        (
+            "how much a year is that",
+            "Your standing order: £10.00 weekly to Oliver Lewis (reference POCKET MONEY), next on 1 Dec 2026",
+            ["Oliver Lewis", 1000, "GBP", 52],
+        ),
+        ("is that monthly?", "Your direct debit: TV Licence: £14.19 monthly", None),
+    ],
+)
+def test_regular_payment_over_a_year(text: str, listed: str, expected: list[object] | None) -> None:
+    from agents.nodes.route import _over_a_year
+
+    assert _over_a_year(text, {"procedure": "recurring_payments", "listed": [listed]}) == expected
