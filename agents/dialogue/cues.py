@@ -347,7 +347,10 @@ _CARD_STATE = re.compile(
     r"go through|done|sorted)\b"
 )
 _DISPUTE_STATE = re.compile(
-    r"\b(?:dispute|disputes|claim|chargeback|case)\b.{0,40}\b(?:status|progress|update|news|looked|"
+    # "I have two claims in with you, the watch company and the pret refund. How are they both getting on?"
+    r"^(?=.*\b(?:disputes?|claims?|chargebacks?)\b)(?=.*\bhow (?:are|is|s) (?:they|it|that|those|these|both|"
+    r"things|my \w+)(?: both| all)? (?:getting on|going|coming along|progressing|looking)\b)|"
+    r"\b(?:dispute|disputes|claim|claims|chargeback|chargebacks|case)\b.{0,40}\b(?:status|progress|update|news|looked|"
     r"looking|outcome|decided|resolved|open|opened|going|happening|moving|where|up to)\b|"
     r"\b(?:status|progress|"
     r"update|news|outcome|looked (?:at|into)|looking (?:at|into)|heard (?:back|anything)|dealt with|where|"

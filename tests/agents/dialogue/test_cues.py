@@ -583,3 +583,14 @@ def test_it_after_a_payment_is_that_payment_however_long_the_question() -> None:
 )
 def test_the_one_question_among_sentences_that_tell(text: str, asked: str | None) -> None:
     assert asked_sentence(text) == asked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've got two claims open, the hotel one and the airline. How are they both getting on?",
+        "my disputes - how are things looking?",
+    ],
+)
+def test_how_claims_are_getting_on_is_their_status(text: str) -> None:
+    assert status_question(text) == "dispute_status"
