@@ -31,6 +31,7 @@ class AgentState(TypedDict, total=False):
     frame: dict[str, Any]  # the dialogue frame: last answered intent, its procedure, words and facts
     cues: list[str]  # what the conversation has shown so far (urgent, scam, vulnerability kinds...)
     later: list[dict[str, Any]]  # requests to take up once the waiting confirmation is answered
+    scam_warned: bool  # the last customer turn was answered with a scam warning (the next may go on with it)
 
     # turn: working values
     triage: dict[str, Any]

@@ -175,6 +175,13 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         # "its legit tho, just do it": pressure after a scam warning does not change the answer.
         flow = "scam"
         flags.add("scam")
+    elif continues_scam(state, text, flow, screening):
+        # "he's still on the phone, says he'll lose his job", "the courier is ten minutes away": the story
+        # the last turn warned about goes on, so the warning is given again; the caller's pressure in it is
+        # not a complaint about us.
+        flow = "scam"
+        flags.add("scam")
+        flags.discard("complaint")
     whole = False
     said = customer_messages(state)  # before this turn's message: screen adds it
     previous = said[-1] if said else ""
@@ -255,6 +262,7 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
             update["text"] = parts[0]
             update["queue"] = [{"text": part} for part in parts[1:]]
     update["flow"] = flow
+    update["scam_warned"] = flow == "scam" or SCAM_NOTICE in notices
     emit_step(
         "screen",
         flow or "triage",
@@ -265,6 +273,42 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         urgent=urgent,
     )
     return update
+
+
+# A new banking request of its own ("what's my balance", "freeze my card", "did my rent go out"): answered,
+# even in a conversation whose last turn warned about a scam.
+_NEW_REQUEST = re.compile(
+    r"\b(?:balance|how much (?:have i|do i have|is (?:in|left))|statement|transactions?|spent|spending|"
+    r"direct debits?|standing orders?|salary|wages|overdraft|interest|opening hours|"
+    r"(?:freeze|block|cancel|unfreeze|replace|report) (?:my |the )?(?:\w+ )?card|card (?:lost|stolen)|"
+    r"(?:lost|stolen) (?:my |the )?card)\b",
+    re.IGNORECASE,
+)
+
+
+_COMPLAINS = re.compile(r"\bcomplain\w*", re.IGNORECASE)
+# "ok thanks, will do": the warning was taken; nothing to repeat.
+_ACKNOWLEDGED = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|right|great|brilliant|perfect|thanks?|thank you|cheers|ta|got it|understood|"
+    r"will do|i will|i won'?t|i wont|no problem|that's great|thats great)\W*)+$",
+    re.IGNORECASE,
+)
+
+
+def continues_scam(state: AgentState, text: str, flow: str, screening: dict[str, Any]) -> bool:
+    """The last turn was answered with a scam warning and this one goes on with the same story (no new
+    banking request, no safety flow of its own, no question or confirmation of ours waiting)."""
+    return bool(
+        state.get("scam_warned")
+        and flow in ("", "vulnerability")
+        and screening.get("vulnerability") in (None, "distress", "fraud_victim")
+        and not state.get("pending_action")
+        and not state.get("procedure")
+        and not _NEW_REQUEST.search(text)
+        and not wants_human(text)
+        and not _COMPLAINS.search(text)
+        and not _ACKNOWLEDGED.search(text)
+    )
 
 
 # Hardship that, in a message about someone else's account, is most likely theirs ("she can't afford it").
@@ -289,11 +333,20 @@ URGENT_CUES = frozenset(
 _SAFE_ACCOUNT = re.compile(r"\b(?:safe|safety|holding|protected|secure) accounts?\b(?! access)", re.I)
 
 
+# "they're sending a courier round to collect my card": the compromised card is the caller's story.
+_COURIER_COMING = re.compile(
+    r"\bcourier\b|\b(?:collect|pick up|picking up)\w* (?:my|the) (?:\w+ )?card\b", re.IGNORECASE
+)
+_HANDED_OVER = re.compile(r"\b(?:gave|given|handed|took|taken|collected|picked up|posted)\b", re.I)
+
+
 def card_at_risk(text: str, urgent: str | None) -> bool:
     """A card to freeze now: lost or stolen, its details given away, or payments on it not recognised (an
     account "compromised" by a caller's story is a scam to stop, not a card to freeze)."""
     if urgent is None or _SAFE_ACCOUNT.search(text):
         return False
+    if _COURIER_COMING.search(text) and not _HANDED_OVER.search(text):
+        return False  # the card is still in their hand: the scam warning is what they need
     if urgent != "compromised_card":
         return True
     return bool(

@@ -831,13 +831,35 @@ SCAM_RULES: tuple[Rule, ...] = (
         "payee_details_changed_by_message",
         # Invoice redirection: a builder, solicitor or supplier "emails" that their bank details have changed
         # and the money should go to the new account. Whoever it seems to come from, it is checked by phone.
-        r"^(?=.*\b(?:e-?mail\w*|text\w*|messag\w*|whatsapp\w*|letter|invoice\w*|wrote|sent me)\b)"
+        # A landlord or letting agent who "said" or "rang to say" they changed banks is checked the same way.
+        r"^(?=.*\b(?:e-?mail\w*|text\w*|messag\w*|whatsapp\w*|letter|invoice\w*|wrote|sent me|said|says|"
+        r"told (?:me|us)|rang|called|phoned|notice)\b)"
         r"(?=.*\b(?:(?:bank|account|payment|banking|sort code|payee) (?:details|number)s? (?:have |has |had |are |is )?"
         r"(?:been )?(?:changed|changing|change|updated|moved|different)|(?:new|changed|updated|different) "
         r"(?:bank|account|payment|banking) (?:details|account|number)|(?:to|into) (?:a |the |his |her |their )?"
         r"(?:new|different) account|(?:changed|switched|moved) (?:banks|(?:his|her|their|the) (?:bank|account)))\b)"
         r"(?=.*(?:\b(?:send|sending|pay|paying|payment|transfer|deposit|invoice|balance|owe|owed|go to|"
-        r"goes to|going to)\b|£\s?\d))",
+        r"goes to|going to|rent|set up|setting up|update|change the payee)\b|£\s?\d))",
+    ),
+    (
+        "courier_collects_card",
+        # "they're sending a courier round to collect my card": no bank sends anyone for a card or a PIN.
+        r"\bcourier\b.{0,80}\b(?:collect\w*|pick(?:ing)? (?:it |them )?up|come (?:round |over )?(?:for|to get|to take)|"
+        r"take (?:it|them)|get (?:it|them))\b"
+        r"|\b(?:collect\w*|pick(?:ing)? up|come (?:round |over )?(?:for|to get|to take)) (?:my|the|your|our) (?:old |bank |"
+        r"debit |credit )*cards?\b.{0,80}\b(?:courier|pin|driver|someone|somebody|a man|a woman)\b"
+        r"|\b(?:pin|passcode)\b.{0,30}\b(?:envelope|courier)\b",
+    ),
+    (
+        "refund_overpaid_send_back",
+        # "he refunded 900 instead of 90 by mistake, I need to send 810 back": the refund was never money of
+        # theirs (often moved between the customer's own accounts while they had remote access).
+        r"^(?=.*\b(?:refund\w*|overpaid|over ?paid|paid (?:me |you )?(?:too much|extra|more))\b)"
+        r"(?=.*\b(?:by mistake|too much|instead of|accidentally|by accident|extra|overpaid|over ?paid|more than)\b)"
+        r"(?=.*\b(?:(?:send|pay|transfer|give|return|move|refund)\w* (?:\w+ ){0,3}?back|the difference|the extra|"
+        r"the rest)\b)"
+        r"(?=.*\b(?:rang|rung|ringing|called|calling|phoned|caller|on the phone|on the line|says|said|told me|"
+        r"wants me|bloke|a man|a woman|guy)\b)",
     ),
     (
         "too_good_investment",
@@ -1108,13 +1130,32 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
     (
         "banks_with_you",
         # "my ex wife banks with you as well, can you check if her wages have gone in"
-        rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:my )?(?:{_OTHER}|mate|pal|ex)\b.{{0,60}}\b(?:banks? with you|"
+        rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:my )?(?:{_OTHER}|mate|pal|ex)\b.{{0,60}}\b(?:banks? with (?:you|u)|"
         r"(?:is|are) (?:also |a |with you )*(?:customers?|with you)|has an account with you|banks? (?:here|at northbank)|"
         r"(?:has|have|got) (?:an? |a few |some )?(?:\w+ ){0,2}?(?:accounts?|cards?|credit cards?|loans?|mortgage|savings"
         r"(?: account)?|overdraft) (?:with you|here|at northbank)|"
         r"(?:is|are) (?:also )?with your bank|uses? your bank|has an account (?:with|at) your bank)\b)"
         r"(?=.*\b(?:check|tell|give|see|look|find out|confirm|let me know|how much|move|transfer|send|pay|clear|"
-        r"close|cancel|freeze|change)\b.{0,60}\b(?:his|her|their|he|she|they|him|them)\b)",
+        r"close|cancel|freeze|change)\b.{0,60}\b(?:his|her|their|he|she|they|him|them|hes|shes|theyve|theyre)\b)",
+    ),
+    (
+        "does_their_books",
+        # "I do the books for Sarah Schofield", "I sort out the tax return for my dad": the helper's own
+        # business or their own return is theirs; another person's figures are that person's.
+        r"\bi (?:do|keep|handle|look after|manage|run|sort out|deal with|help with|prepare|file|fill in) (?:all )?"
+        r"(?:the|their|his|her) (?:\w+ )?(?:books|bookkeeping|accounts|finances|paperwork|tax(?:es| return| returns)?|"
+        r"admin)\b for (?!(?:my|our|the) (?:own )?(?:business|company|firm|shop|self)\b|myself|me\b|us\b)"
+        r"(?:[a-z]+ ){0,2}?[a-z]+\b",
+    ),
+    (
+        "their_permission",
+        # "she's given me verbal permission", "he says it's fine for you to tell me": permission claimed for
+        # someone else's account in chat is not a mandate we can see.
+        r"\b(?:she|he|they)(?:'s| has| have|'ve|s|ve)? (?:already )?(?:given|gave) (?:me |us )?(?:her |his |their )?"
+        r"(?:verbal |full |written )?(?:permission|consent|the ok|the okay|the go ahead|authori[sz]ation)\b"
+        r"|\b(?:she|he|they) (?:says|said|is saying|told me|told you) (?:that )?(?:it'?s|its|it is|it'll be) "
+        r"(?:fine|ok|okay|alright|all right) (?:for (?:you|u) )?to (?:tell|give|show|share|talk to|speak to|discuss)\b"
+        r"|\b(?:i have|i've|ive|i got|i've got|i have got) (?:her|his|their) (?:verbal )?(?:permission|consent)\b",
     ),
 )
 

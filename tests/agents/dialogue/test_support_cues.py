@@ -15,7 +15,7 @@ from agents.dialogue.support_cues import (
     scam_message,
     scam_received_only,
 )
-from agents.nodes.screen import wants_human
+from agents.nodes.screen import card_at_risk, continues_scam, wants_human
 
 
 @pytest.mark.parametrize(
@@ -144,3 +144,30 @@ def test_a_question_of_its_own_beside_news_is_answered_but_not_what_to_do_about_
     assert own_question(f"{news} Will you need paperwork showing where the money came from?")
     assert own_question(f"{news} What do I need to do?") is None
     assert own_question("My mum died. I can't cope anymore.") is None
+
+
+WARNED = {"scam_warned": True, "cues": ["scam"]}
+
+
+@pytest.mark.parametrize(
+    ("state", "text", "continues"),
+    [
+        (WARNED, "hes still on the line and says he'll get fired if i dont pay", True),
+        (WARNED, "the courier is nearly here, what do i do", True),
+        (WARNED, "the email has their logo on it", True),
+        (WARNED, "what's my balance?", False),  # a new request of its own is answered
+        (WARNED, "I want to make a complaint about how long this took", False),
+        (WARNED, "can I talk to a person", False),
+        (WARNED, "ok thanks, will do", False),  # the warning was taken
+        ({**WARNED, "procedure": "report_lost_stolen"}, "lost", False),  # our question is answered
+        ({"cues": ["scam"]}, "the courier is nearly here", False),  # the last turn was not the warning
+    ],
+)
+def test_a_scam_story_goes_on_after_the_warning(state: dict[str, object], text: str, continues: bool) -> None:
+    assert continues_scam(state, text, "", {"vulnerability": None}) is continues  # type: ignore[arg-type]
+
+
+def test_a_courier_coming_for_the_card_is_the_scam_not_a_card_to_freeze() -> None:
+    story = "the fraud team said my card is compromised and a courier will collect it"
+    assert not card_at_risk(story, "compromised_card")
+    assert card_at_risk("I gave my card to a courier who said he was from the bank", "compromised_card")
