@@ -776,6 +776,14 @@ _ABOUT_MYSELF = re.compile(
     r"^(?:(?:and|but|so|because|cos)\s+)*(?:i (?:need|want|have|got) to |i must |to )?(?:stop|help|control|"
     r"sort) (?:myself|me)\b"
 )
+# "...everything due out before Christmas. I want to know what I'll have left for presents": why the list is
+# asked for (what remains after it), part of the request before it, not a request of its own.
+_LEFT_AFTER_PURPOSE = re.compile(
+    r"^(?:(?:and|so|just|because|cos|as)\s+)*(?:i (?:want|need|would like|wanna) to (?:know|see|work out)|"
+    r"id like to (?:know|see|work out)|so (?:that )?i (?:know|can see|can work out|can plan))\s+"
+    r"(?:what|how much)(?: money)? (?:ill|i will|ive|i have|i(?:ll| will)? still) (?:have |got )?"
+    r"(?:left|spare|remaining)\b"
+)
 # "I lost my card, please report it": a request about what was just said is the same request.
 _REFERS_BACK = re.compile(
     r"(?<!\bat )(?<!\bof )(?<!\babout )\b(?:it|them|that one|this one|a new one|another one|a replacement)\b"
@@ -928,7 +936,12 @@ def split_requests(text: str) -> list[str]:
         refers_back = bool(pronoun) and not _ANTECEDENT.search(words[: pronoun.start() if pronoun else 0])
         if refers_back and parts and _ASKS_ABOUT_IT.match(words) and _asked_before(parts[-1]):
             refers_back = False  # "...and whats pending on it": a question of its own about the same account
-        refers_back = refers_back or bool(_PLEA.match(words)) or bool(parts and _BARE_ASK.match(words))
+        refers_back = (
+            refers_back
+            or bool(_PLEA.match(words))
+            or bool(parts and _BARE_ASK.match(words))
+            or bool(parts and _LEFT_AFTER_PURPOSE.match(words))
+        )
         if parts and starts_request and len(words.split()) >= _MIN_PART_WORDS and not refers_back:
             parts.append(piece)
         elif parts:

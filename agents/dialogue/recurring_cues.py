@@ -118,7 +118,9 @@ _INCOME = re.compile(
 # money helper's procedure), not this one.
 _INCOME_TOTAL = re.compile(
     r"\b(?:total|altogether|in all|sum|add up|how much (?:have|did) i (?:earn|get)|spen[dt]|spending|bought|"
-    r"since (?:i (?:last )?(?:got|was|get) paid|payday|pay day|my (?:wages|salary|pay)))\b"
+    r"since (?:i (?:last )?(?:got|was|get) paid|payday|pay day|my (?:wages|salary|pay)))\b|"
+    # "how much went out between my October payday and my November one": spending between two salaries
+    r"\bbetween (?:my |the )?(?:\w+ ){0,3}(?:pay ?days?|salar(?:y|ies)|wages|pay ?cheques?)\b"
 )
 
 

@@ -158,6 +158,37 @@ _ANCHOR_RE = re.compile(
     re.IGNORECASE,
 )
 
+# "between my October payday and my November one", "between paydays", "between my last two pay days": the
+# money between two salary credits (both excluded). Months, when named, pick which two.
+_PAY_WORD = r"(?:pay\s?days?|salar(?:y|ies)|wages|pay\s?cheques?|pay\s?checks?)"
+_MONTH_WORD = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+)
+_BETWEEN_PAYDAYS_RE = re.compile(
+    r"\bbetween\s+(?:my\s+|the\s+)?(?:(?:last|latest|most\s+recent)\s+(?:two|2)\s+)?(?:(?P<a>"
+    + _MONTH_WORD
+    + r")(?:'s)?\s+)?"
+    + _PAY_WORD
+    + r"(?:\s+and\s+(?:my\s+|the\s+)?(?:(?P<b>"
+    + _MONTH_WORD
+    + r")(?:'s)?\s+)?(?:one|"
+    + _PAY_WORD
+    + r"))?\b",
+    re.IGNORECASE,
+)
+
+# "how much have I put into the Easy Saver", "what have I moved over to savings since June": the transfers
+# into a savings account from the customer's own accounts (money saved), not income.
+_PUT_INTO_SAVINGS_RE = re.compile(
+    r"\b(?:put|putting|paid|moved|moving|transferred|transferring|saved|added|adding|deposited|stuck|"
+    r"squirrell?ed(?:\s+away)?|popped|sent|paying)\s+(?:\w+\s+){0,2}?(?:in|into|in\s+to|over\s+to|to)\s+"
+    r"(?:my\s+|the\s+|our\s+)?(?:easy\s+)?(?:saver|savings?(?:\s+account|\s+pot)?|isa|rainy\s+day\s+\w+)\b",
+    re.IGNORECASE,
+)
+# "... and how much interest it paid on top", "plus the interest": the interest asked for beside it.
+_INTEREST_TOO_RE = re.compile(r"\binterest\b", re.IGNORECASE)
+
 _NUMBER_WORDS = {
     "one": 1,
     "two": 2,
@@ -208,7 +239,7 @@ _COUNT_RE = re.compile(
     re.IGNORECASE,
 )
 _MAX_RE = re.compile(
-    r"\b(?:biggest|largest|highest|most\s+expensive|priciest|costliest|dearest|largest|top)\b"
+    r"\b(?:biggest|largest|highest|most\s+expensive|priciest|costliest|dearest|largest|(?<!on\s)top)\b"
     r"|\bmost\s+i(?:'ve|\s+have)?\s+(?:spent|paid)\b",
     re.IGNORECASE,
 )
@@ -325,7 +356,10 @@ class SpendingQuery:
     limit: int | None = None  # "my last three payments"
     category: str | None = None
     dates: DateRange | None = None
-    anchor: str | None = None  # "salary": since the latest salary credit
+    anchor: str | None = None  # "salary": since the latest salary credit; "paydays": between two of them
+    pay_months: tuple[str | None, str | None] = (None, None)  # "between my October payday and my November"
+    put_in: bool = False  # "how much have I put into the saver": transfers in from the customer's accounts
+    interest_too: bool = False  # "... and how much interest it paid on top"
     amount: AmountFilter | None = None
     merchant: str | None = None
     purchases_only: bool = False  # "biggest purchase": transfers to people are not purchases
@@ -338,7 +372,10 @@ def _blank(text: str, match: re.Match[str]) -> str:
 
 
 def parse_anchor(text: str) -> tuple[str | None, str]:
-    """ "salary" when the period starts at an event ("since I got paid", "since payday")."""
+    """ "salary" when the period starts at an event ("since I got paid", "since payday"); "paydays" when it
+    lies between two salary credits ("between my October payday and my November one")."""
+    if m := _BETWEEN_PAYDAYS_RE.search(text):
+        return "paydays", _blank(text, m)
     if m := _ANCHOR_RE.search(text):
         return "salary", _blank(text, m)
     return None, text
@@ -552,6 +589,10 @@ def parse_period(text: str, today: date) -> tuple[DateRange | None, str]:
 def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
     """Everything a spending question says, and what is left (for a merchant named without "at")."""
     anchor, rest = parse_anchor(text)
+    pay_months: tuple[str | None, str | None] = (None, None)
+    if anchor == "paydays" and (m := _BETWEEN_PAYDAYS_RE.search(text)):
+        pay_months = (m.group("a"), m.group("b"))
+    put_in = bool(_PUT_INTO_SAVINGS_RE.search(text))
     limit, rest = parse_last_n(rest)
     dates, rest = (None, rest) if anchor else parse_period(rest, today)
     amount, rest = parse_amount(rest)
@@ -592,6 +633,9 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
             category=category,
             dates=dates,
             anchor=anchor,
+            pay_months=pay_months,
+            put_in=put_in,
+            interest_too=put_in and bool(_INTEREST_TOO_RE.search(text)),
             amount=amount,
             merchant=merchant,
             purchases_only=bool(_PURCHASE_RE.search(text)),

@@ -234,6 +234,45 @@ async def _latest_salary(run: Run, account: AccountView | None) -> TransactionVi
     return salaries[0] if salaries else None
 
 
+_MONTH_NUMBERS = {m: i for i, m in enumerate(("jan feb mar apr may jun jul aug sep oct nov dec").split(), 1)}
+PAYDAYS_LOOKBACK_DAYS = 400
+_LAST_MONTH_RE = re.compile(r"\blast\s+month\b|\bprevious\s+month\b", re.IGNORECASE)
+
+
+def _month_number(name: str | None) -> int | None:
+    return _MONTH_NUMBERS.get(name[:3].lower()) if name else None
+
+
+async def _salaries_between(
+    run: Run, account: AccountView | None, months: tuple[str | None, str | None]
+) -> tuple[TransactionView, TransactionView] | None:
+    """The two salary credits a "between paydays" question means, oldest first, or None.
+
+    Months named pick them ("my October payday and my November one": the latest October credit and the
+    first one after it); "last month" picks the pair that starts then; otherwise the latest two credits.
+    """
+    since = run.today - timedelta(days=PAYDAYS_LOOKBACK_DAYS)
+    rows, _complete = await fetch_all(
+        run,
+        TransactionQuery(
+            account_id=account.id if account else None, since=since.isoformat(), until=run.today.isoformat()
+        ),
+    )
+    salaries = [t for t in rows if t.category == "salary" and t.amount_minor > 0 and t.status != "reversed"]
+    oldest_first = sorted(salaries, key=lambda t: _moment(t.booked_at))
+    pairs = list(zip(oldest_first, oldest_first[1:], strict=False))
+    first, second = (_month_number(m) for m in months)
+    if first is None and second is None and _LAST_MONTH_RE.search(run.text):
+        first = (run.today.replace(day=1) - timedelta(days=1)).month
+    for a, b in reversed(pairs):  # the latest pair that fits
+        if first is not None and day_of(a.booked_at).month != first:
+            continue
+        if second is not None and day_of(b.booked_at).month != second:
+            continue
+        return a, b
+    return None
+
+
 # --- the spending procedure ----------------------------------------------------------------------------
 
 
@@ -278,15 +317,24 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         # "spent on trainline this month? always on a train": the shop the spending is on beats a category
         # word said in passing (but "on entertainment, netflix and gigs" stays the category).
         merchant, q = named, replace(q, category=None)
+    if q.put_in and q.aggregate == "total":
+        return await _put_into_savings(run, q, account)
     if merchant is not None:
         merchant = await statement_merchant(run, merchant)  # "spoons" is the Wetherspoon on the statement
     accounts = await run.accounts()
     own = _own_account_names(accounts)
 
     salary: TransactionView | None = None
+    next_salary: TransactionView | None = None
     dates = q.dates
     defaulted = False
-    if q.anchor == "salary":
+    if q.anchor == "paydays":
+        pair = await _salaries_between(run, account, q.pay_months)
+        if pair is None:
+            return run.answer("no_paydays", _filter_facts(q, None, merchant, account))
+        salary, next_salary = pair
+        dates = DateRange(day_of(salary.booked_at), day_of(next_salary.booked_at))
+    elif q.anchor == "salary":
         salary = await _latest_salary(run, account)
         if salary is None:
             return run.answer("no_salary", _filter_facts(q, None, merchant, account))
@@ -309,11 +357,20 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
     if salary is not None:
         paid_at = _moment(salary.booked_at)
         counted = [t for t in counted if _moment(t.booked_at) > paid_at]
+    if next_salary is not None:
+        next_paid_at = _moment(next_salary.booked_at)
+        counted = [t for t in counted if _moment(t.booked_at) < next_paid_at]
 
     period = _period_text(dates, run.today) if q.aggregate != "list" or q.dates else ""
     if defaulted and dates is not None and dates.since is not None:
         period = f" in the last {DEFAULT_DAYS} days (since {format_day(dates.since)})"
-    if salary is not None:
+    if salary is not None and next_salary is not None:
+        period = (
+            f" between your salary of {format_money(salary.amount_minor, salary.currency)} on "
+            f"{format_day(day_of(salary.booked_at))} and the next one on "
+            f"{format_day(day_of(next_salary.booked_at))} (neither salary counted)"
+        )
+    elif salary is not None:
         period = (
             f" since your salary of {format_money(salary.amount_minor, salary.currency)} from "
             f"{clean_name(salary.merchant)} arrived on {format_day(day_of(salary.booked_at))}"
@@ -447,6 +504,74 @@ def _in_and_out(
         transaction_ids=[t.id for t in [*came_in, *went_out]],
     )
     return run.answer("in_out", facts)
+
+
+async def _put_into_savings(run: Run, q: SpendingQuery, account: AccountView | None) -> Answer:
+    """What the customer moved into a savings account from their own accounts over a period ("how much have
+    I put in the Easy Saver since September"), and the interest it paid over the same period when asked.
+
+    The savings account is the one named, or the customer's only savings account; without a period it is the
+    last ``DEFAULT_DAYS`` days.
+    """
+    accounts = await run.accounts()
+    if account is None or account.kind != "savings":
+        savers = [a for a in accounts if a.kind == "savings"]
+        if len(savers) != 1:
+            return run.answer(
+                "none",
+                {
+                    **_filter_facts(q, q.dates, None, account),
+                    "kind": "payments in",
+                    "what": " into a savings account",
+                    "period": "",
+                },
+            )
+        account = savers[0]
+    dates = q.dates or DateRange(run.today - timedelta(days=DEFAULT_DAYS - 1), run.today)
+    own = _own_account_names(accounts)
+    rows, complete = await fetch_all(
+        run,
+        TransactionQuery(
+            account_id=account.id,
+            since=dates.since.isoformat() if dates.since else None,
+            until=dates.until.isoformat() if dates.until else None,
+        ),
+    )
+    live = [t for t in rows if t.status != "reversed" and t.amount_minor > 0]
+    put_in = [t for t in live if t.merchant.lower() in own]
+    interest = [t for t in live if t.category == "interest" and t not in put_in]
+    period = _period_text(dates, run.today)
+    label = account_label(account)
+    sums = _sums(put_in)
+    if put_in:
+        text = (
+            f"You put {_money_list(sums)} into your {label}{period}, over {_plural(len(put_in), 'transfer')} "
+            f"from your own accounts:\n" + "\n".join(_line(t) for t in put_in[:LINES_SHOWN])
+        )
+    else:
+        text = f"I couldn't find any transfers into your {label}{period}."
+    if q.interest_too or interest:
+        if interest:
+            text += (
+                f"\nOn top of that it paid {_money_list(_sums(interest))} in interest "
+                f"({_plural(len(interest), 'payment')}):\n"
+                + "\n".join(_line(t) for t in interest[:LINES_SHOWN])
+            )
+        else:
+            text += f"\nIt hasn't paid any interest{period}."
+    if not complete:
+        text += (
+            f"\n(There were too many transactions to read them all: this covers the most recent {len(rows)}.)"
+        )
+    facts = {
+        **_filter_facts(q, dates, None, account),
+        "text": text,
+        "total": _money_list(sums) or format_money(0, "GBP"),
+        "totals_minor": sums,
+        "interest_minor": _sums(interest),
+        "transaction_ids": [t.id for t in [*put_in, *interest]],
+    }
+    return run.answer("put_in", facts)
 
 
 # --- affordability -------------------------------------------------------------------------------------

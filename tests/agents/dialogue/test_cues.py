@@ -594,3 +594,11 @@ def test_the_one_question_among_sentences_that_tell(text: str, asked: str | None
 )
 def test_how_claims_are_getting_on_is_their_status(text: str) -> None:
     assert status_question(text) == "dispute_status"
+
+
+def test_what_will_be_left_after_a_list_is_the_list_s_purpose() -> None:
+    text = (
+        "Can you list everything due to leave my account before the 20th of December? Direct debits, "
+        "standing orders, all of it. I'd like to know what I'll have left for the grandchildren."
+    )
+    assert split_requests(text) == [text]

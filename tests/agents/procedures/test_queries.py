@@ -466,3 +466,36 @@ def test_it_paid_me_after_a_question_about_interest_means_the_interest() -> None
 )
 def test_interest_is_meant_only_after_interest_and_for_the_account_paying(text: str, previous: str) -> None:
     assert interest_meant(text, previous) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("how much went out between my october payday and my november one", ("october", "november")),
+        ("what did i spend between my last two paydays", (None, None)),
+        ("add up what left between my oct wages and the nov wages", ("oct", "nov")),
+    ],
+)
+def test_between_paydays_is_a_range_between_two_salaries(
+    text: str, months: tuple[str | None, str | None]
+) -> None:
+    from agents.procedures.queries import parse_spending
+
+    q, _rest = parse_spending(text, date(2026, 11, 28))
+    assert q.anchor == "paydays"
+    assert q.pay_months == months
+    assert q.dates is None
+
+
+def test_put_into_savings_with_interest_on_top() -> None:
+    from agents.procedures.queries import parse_spending
+
+    q, _rest = parse_spending(
+        "how much have i put in the easy saver since september? and how much interest has it paid on top",
+        date(2026, 11, 28),
+    )
+    assert q.put_in
+    assert q.interest_too
+    assert q.aggregate == "total"  # "on top" is not "the top (biggest) payment"
+    assert q.dates is not None
+    assert q.dates.since == date(2026, 9, 1)
