@@ -281,7 +281,10 @@ _NEW_REQUEST = re.compile(
     r"\b(?:balance|how much (?:have i|do i have|is (?:in|left))|statement|transactions?|spent|spending|"
     r"direct debits?|standing orders?|salary|wages|overdraft|interest|opening hours|"
     r"(?:freeze|block|cancel|unfreeze|replace|report) (?:my |the )?(?:\w+ )?card|card (?:lost|stolen)|"
-    r"(?:lost|stolen) (?:my |the )?card)\b",
+    r"(?:lost|stolen) (?:my |the )?card|"
+    # a question about the customer's own money: "how much did I take out for him in september"
+    r"how much (?:did|have|has|was|were|is|are|do|does) (?:i|my|me|we|our)|what did i (?:spend|pay|take)|"
+    r"withdr\w+|(?:last|recent|latest) (?:payments?|transactions?)|gone out|come in|gone in)\b",
     re.IGNORECASE,
 )
 
