@@ -954,7 +954,12 @@ def split_requests(text: str) -> list[str]:
     for index in range(len(parts) - 1, 0, -1):
         # "...someone's been nicking post from the letterboxes. can you stop the new card": the freeze asked
         # for is the one the story calls for, one request with it (not a second freeze after the first).
-        if explicit_action(parts[index]) == "freeze" and urgent_intent(parts[index - 1]):
+        story = parts[index - 1]
+        if explicit_action(parts[index]) == "freeze" and (
+            urgent_intent(story)
+            # "my son borrowed my card two hours ago and isn't answering. can you freeze it": told, not asked
+            or ("?" not in story and not _REQUEST_START.match(_ASIDE.sub("", normalise(story))))
+        ):
             parts[index - 1 : index + 1] = [f"{parts[index - 1]} {parts[index]}"]
     if len(parts) < 2 or not all(_has_request(p) for p in parts):
         return [text]

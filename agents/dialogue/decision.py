@@ -85,6 +85,8 @@ _LEADING_YES = re.compile(rf"^(?:{_YES_PHRASES})\b(?!\s+(?:but|though|however|wa
 _LEADING_NO = re.compile(
     r"^(?:(?:mm|mmm|hmm|hm|um|erm|oh|ah|well|actually|sorry)\s+)*"
     r"(?:no|nope|nah|dont|do not|please dont|stop|wait|hold on|never mind|cancel)\b"
+    # "no worries, go ahead", "hmm no idea": an everyday phrase that starts with "no" and refuses nothing
+    r"(?! (?:idea|clue|worries|problem|probs|rush|bother)\b)"
 )
 _HEDGE = re.compile(
     r"\b(?:but|though|however|wait|hold on|hang on|not sure|unsure|maybe|perhaps|dont know|idk|"
@@ -130,6 +132,11 @@ _ASIDE_QUESTION = re.compile(
     r"^(?:what|whats|how|hows|when|where|wheres|why|which|who|is|are|does|do|did|will|can you|could you|"
     r"can i|show|tell|list|check)\b"
 )
+
+
+_OTHER_QUESTION_MIN_WORDS = 8
+# "no idea", "no wait": a clause that opens with "no" and refuses nothing.
+_NOT_A_REFUSAL = re.compile(r"^no (?:idea|clue|wait|hang on|hold on|sorry|problem|worries|rush)\b")
 
 
 def _phrase_words(*patterns: str) -> set[str]:
@@ -292,6 +299,16 @@ def _read(text: str) -> Decision:
         return Decision.YES
     if _LEADING_NO.match(words) and not _REQUEST.search(words):
         return Decision.NO
+    clauses = [_strip_trailing(_normalise(c)) for c in re.split(r"[,;.!\n]", raw) if _normalise(c)]
+    refused = [c for c in clauses if _NO.match(c) and not _PUZZLED.match(c) and not _NOT_A_REFUSAL.match(c)]
+    if refused and not hedged and not any(_YES.match(c) for c in clauses):
+        # "panic over, she's just walked in with it. no, leave it thanks": the refusal comes after the reason.
+        return Decision.NO
+    if "?" in raw and not _PUZZLED.match(core) and len(words.split()) >= _OTHER_QUESTION_MIN_WORDS:
+        # "the funeral directors want £3,500 up front. if i pay that can i still cover the mortgage on
+        # monday?": a question of its own (even one about what the action would mean), however it opens:
+        # answered, and the action keeps waiting.
+        return Decision.OTHER
     if _PUZZLED.match(core) or hedged:
         return Decision.UNCLEAR
     if _QUESTION_START.match(words) and len(words.split()) >= 2:

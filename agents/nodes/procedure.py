@@ -251,6 +251,21 @@ async def run_procedure(state: AgentState, runtime: Runtime[AgentContext]) -> di
     return update
 
 
+_RESOLVED = re.compile(
+    r"\b(?:found (?:it|them|the card|my card)|(?:just )?(?:come|came|got) back|turned up|false alarm|"
+    r"my (?:mistake|bad)|never ?mind|leave it|its fine|it's fine|all good|sorted|panic over)\b",
+    re.IGNORECASE,
+)
+_URGENT_FOLLOW_UPS = frozenset(
+    {
+        "lost_or_stolen_card",
+        "card_payment_not_recognised",
+        "cash_withdrawal_not_recognised",
+        "compromised_card",
+    }
+)
+
+
 async def confirm(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """Pause the graph until the customer answers (POST /v1/conversations/{id}/confirm, or a typed message).
 
@@ -264,8 +279,11 @@ async def confirm(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
     emit_step("confirm", decision, action_id=action.get("id"))
     update: dict[str, Any] = {"decision": decision}
     if decision == "no" and state.get("later"):
-        # "No, I've found it": a declined freeze takes the planned report of a lost card with it.
-        update["later"] = [r for r in state.get("later") or [] if r.get("intent") != "lost_or_stolen_card"]
+        # "No, I've found it": a declined freeze takes the planned report of a lost card with it; "actually
+        # no, leave it, he's just come back with it": the worry is over, and so is what was planned after.
+        over = _RESOLVED.search(state.get("text", ""))
+        dropped = _URGENT_FOLLOW_UPS if over else {"lost_or_stolen_card"}
+        update["later"] = [r for r in state.get("later") or [] if r.get("intent") not in dropped]
     if decision in ("yes", "no"):
         # "Yes please. And what's my balance?": the answer first, then the rest of the message.
         rest = requests_after_answer(state.get("text", ""))
@@ -358,13 +376,22 @@ async def execute_action(state: AgentState, runtime: Runtime[AgentContext]) -> d
         "listed": [],
         "shown": acted_on,
     }
-    if not state.get("later") and not state.get("queue"):
+    # "actually no, leave it, he's just come back with it": declined because the worry is over; nothing
+    # urgent is left to hand over or take up.
+    over = not confirmed and bool(_RESOLVED.search(state.get("text", "")))
+    if not state.get("later") and not state.get("queue") and not over:
         # Possible fraud goes to a person, urgently, once the card is safe: they go through the payments
         # and the dispute with the customer. A scam or distress seen in the conversation likewise.
         handoff = (_fraud_handoff(intent) if confirmed else None) or _cue_handoff(state)
         if handoff:
             update["handoff"] = handoff
-    if not confirmed and intent in FRAUD_INTENTS and intent != "compromised_card" and raw.get("request"):
+    if (
+        not confirmed
+        and not over
+        and intent in FRAUD_INTENTS
+        and intent != "compromised_card"
+        and raw.get("request")
+    ):
         # Freeze declined: the payments the customer does not recognise are still taken up.
         update["later"] = [{"text": raw["request"], "intent": intent}, *(state.get("later") or [])]
     return update

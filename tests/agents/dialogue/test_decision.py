@@ -158,3 +158,24 @@ def test_a_polite_if_you_could_confirms(text: str) -> None:
 
 def test_if_you_could_with_a_request_is_a_new_request() -> None:
     assert read_decision("if you could tell me my balance first") is Decision.OTHER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "panic over, she's just walked in with it. no, leave it thanks",
+        "found it down the side of the sofa. no need",
+    ],
+)
+def test_a_refusal_after_its_reason_declines(text: str) -> None:
+    assert read_decision(text) is Decision.NO
+
+
+@pytest.mark.parametrize("text", ["hmm, no idea", "no worries, go ahead", "no problem, do it"])
+def test_phrases_that_start_with_no_refuse_nothing(text: str) -> None:
+    assert read_decision(text) is not Decision.NO
+
+
+def test_a_long_question_of_its_own_is_answered_while_the_action_waits() -> None:
+    text = "the funeral directors want £3,500 up front. if i pay that can i still cover the mortgage on monday?"
+    assert read_decision(text) is Decision.OTHER
