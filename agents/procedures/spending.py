@@ -15,6 +15,7 @@ never a recommendation.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -222,19 +223,24 @@ def _filter_facts(
     }
 
 
-async def _latest_salary(run: Run, account: AccountView | None) -> TransactionView | None:
-    since = run.today - timedelta(days=SALARY_LOOKBACK_DAYS)
+async def _salary_credits(run: Run, account: AccountView | None, days: int) -> list[TransactionView]:
+    """The salary credits of the last ``days`` days (reversed ones left out), newest first."""
+    since = run.today - timedelta(days=days)
     rows, _complete = await fetch_all(
         run,
         TransactionQuery(
             account_id=account.id if account else None, since=since.isoformat(), until=run.today.isoformat()
         ),
     )
-    salaries = [t for t in rows if t.category == "salary" and t.amount_minor > 0 and t.status != "reversed"]
+    return [t for t in rows if t.category == "salary" and t.amount_minor > 0 and t.status != "reversed"]
+
+
+async def _latest_salary(run: Run, account: AccountView | None) -> TransactionView | None:
+    salaries = await _salary_credits(run, account, SALARY_LOOKBACK_DAYS)
     return salaries[0] if salaries else None
 
 
-_MONTH_NUMBERS = {m: i for i, m in enumerate(("jan feb mar apr may jun jul aug sep oct nov dec").split(), 1)}
+_MONTH_NUMBERS = {calendar.month_abbr[i].lower(): i for i in range(1, 13)}
 PAYDAYS_LOOKBACK_DAYS = 400
 _LAST_MONTH_RE = re.compile(r"\blast\s+month\b|\bprevious\s+month\b", re.IGNORECASE)
 
@@ -251,14 +257,7 @@ async def _salaries_between(
     Months named pick them ("my October payday and my November one": the latest October credit and the
     first one after it); "last month" picks the pair that starts then; otherwise the latest two credits.
     """
-    since = run.today - timedelta(days=PAYDAYS_LOOKBACK_DAYS)
-    rows, _complete = await fetch_all(
-        run,
-        TransactionQuery(
-            account_id=account.id if account else None, since=since.isoformat(), until=run.today.isoformat()
-        ),
-    )
-    salaries = [t for t in rows if t.category == "salary" and t.amount_minor > 0 and t.status != "reversed"]
+    salaries = await _salary_credits(run, account, PAYDAYS_LOOKBACK_DAYS)
     oldest_first = sorted(salaries, key=lambda t: _moment(t.booked_at))
     pairs = list(zip(oldest_first, oldest_first[1:], strict=False))
     first, second = (_month_number(m) for m in months)
