@@ -590,7 +590,7 @@ _COMPARE_RE = re.compile(
     + _money("a"),
     re.IGNORECASE,
 )
-_EXACT_RE = re.compile(r"(?<![\w.,])" + _money("a") + r"(?![\w,])", re.IGNORECASE)
+_EXACT_RE = re.compile(r"(?<![\w.,])" + _money("a") + r"(?!\w|,\d)", re.IGNORECASE)
 _MIN_OPS = {"over", "above", "more than", "greater than", "bigger than", "higher than", "exceeding"}
 _INCLUSIVE_MIN_OPS = {"at least"}
 _INCLUSIVE_MAX_OPS = {"at most", "up to", "no more than"}

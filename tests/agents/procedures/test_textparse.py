@@ -70,6 +70,8 @@ def test_no_date_range(text: str) -> None:
         ("it was 45.99", 4599, 4599),
         ("£1,250 at IKEA", 124901, 125099),  # whole pounds: the pence may have been dropped
         ("£1,250.00 at IKEA", 125000, 125000),
+        ("can I afford £500, would I still have enough", 49901, 50099),  # a comma after it ends the amount
+        ("it's £1,500, can I", 149901, 150099),
     ],
 )
 def test_amounts(text: str, lo: int | None, hi: int | None) -> None:
