@@ -442,6 +442,11 @@ _CARD_LIST = re.compile(
 _WHAT_IS_THIS = re.compile(
     r"\bwhat(?:s| is| was|'s) (?:this|that) (?:[\w']+ ){0,3}?(?:payment|charge|transaction|debit)\b"
 )
+# "what's the last thing I bought on my pound card", "what was my last purchase": look it up, offer nothing.
+_LAST_BOUGHT = re.compile(
+    r"\b(?:what|whats|what was|tell me|show me)\b.{0,20}\b(?:the |my )?(?:last|latest|most recent) "
+    r"(?:thing (?:i|we) (?:bought|paid for|spent (?:money )?on|got)|purchase|thing on (?:my|the) \w+ card)\b"
+)
 _NOT_MINE = re.compile(
     r"\b(?:recogni[sz]e|never (?:made|bought|ordered|authori[sz]ed)|did ?n[o']?t (?:make|buy|order|authori)|"
     r"not me|wasn'?t me|fraud\w*|stolen|scam\w*|twice|double)\b"
@@ -528,7 +533,7 @@ def status_question(text: str) -> str | None:
         return "card_arrival"  # "has my replacement been sent", "where's my new card"
     if _CARD_LIST.search(words) or _CARD_EXPIRY_QUESTION.search(words):
         return "card_status"
-    if _WHAT_IS_THIS.search(words) and not _NOT_MINE.search(words):
+    if (_WHAT_IS_THIS.search(words) or _LAST_BOUGHT.search(words)) and not _NOT_MINE.search(words):
         return "recent_transactions"  # "what's this amazon payment on the 21st?": look it up, offer nothing
     asked = _asks(text, words)
     if (

@@ -210,7 +210,7 @@ _NUMBER_WORDS = {
     "few": 3,
 }
 _THINGS = (
-    r"(?:card\s+)?(?:payments?|transactions?|purchases?|charges?|spends?|debits?|buys|things\s+i\s+(?:bought|paid\s+for)"
+    r"(?:card\s+)?(?:payments?|transactions?|purchases?|charges?|spends?|debits?|buys|things?\s+i\s+(?:bought|paid\s+for)"
     r"|outgoings?|deposits?|credits?)"
 )
 _LAST_N_RE = re.compile(

@@ -46,7 +46,7 @@ _ACCOUNT_WORDS = {"current": "current account", "savings": "savings account", "c
 
 
 _CURRENCY_WORDS = (
-    ("GBP", re.compile(r"\b(?:gbp|pounds? (?:account|one)|sterling)\b", re.IGNORECASE)),
+    ("GBP", re.compile(r"\b(?:gbp|pounds? (?:account|one|card)|sterling)\b", re.IGNORECASE)),
     ("EUR", re.compile(r"\b(?:eur|euros?)\b", re.IGNORECASE)),
     ("USD", re.compile(r"\b(?:usd|dollars?)\b", re.IGNORECASE)),
 )

@@ -602,3 +602,20 @@ def test_what_will_be_left_after_a_list_is_the_list_s_purpose() -> None:
         "standing orders, all of it. I'd like to know what I'll have left for the grandchildren."
     )
     assert split_requests(text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "whats the last thing i bought on my pound card",
+        "what was my last purchase",
+        "tell me the latest thing i paid for",
+    ],
+)
+def test_the_last_thing_bought_is_looked_up_not_disputed(text: str) -> None:
+    assert status_question(text) == "recent_transactions"
+    assert explicit_action(text) is None
+
+
+def test_the_last_thing_bought_that_was_not_mine_is_not_a_lookup() -> None:
+    assert status_question("the last thing i bought wasnt me, i dont recognise it") != "recent_transactions"

@@ -264,3 +264,13 @@ def test_thousands_written_with_k(text: str, minor: int) -> None:
 @pytest.mark.parametrize("text", ["in the summer", "over the spring", "at christmas"])
 def test_a_season_is_not_a_merchant(text: str) -> None:
     assert parse_merchant(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [("what did i last buy on my pound card", "GBP"), ("my euro card", "EUR"), ("the pound one", "GBP")],
+)
+def test_a_card_named_by_its_currency_names_that_accounts_currency(text: str, currency: str) -> None:
+    from agents.procedures.slots import parse_currency
+
+    assert parse_currency(text) == currency
