@@ -758,13 +758,16 @@ SCAM_RULES: tuple[Rule, ...] = (
         "purchase_transfer_before_delivery",
         # "seller on marketplace wants a £3000 deposit by bank transfer before he ships it": an online seller
         # paid by bank transfer for something not yet seen, before the money goes (issue 12: purchase scams).
-        r"^(?=.*\b(?:seller|selling|for sale|marketplace|gumtree|ebay|preloved|vinted|depop|shpock|facebook|"
+        r"^(?=.*\b(?:seller|selling|for sale|breeder|marketplace|gumtree|ebay|preloved|vinted|depop|shpock|facebook|"
         r"instagram|tiktok|listing|advert|online|website|private sale)\b)"
-        r"(?=.*\b(?:deposit|payment|pay|money|holding fee|the rest|in full|upfront|up front)\b.{0,40}\b(?:by |via |"
+        r"(?=.*(?:\b(?:deposit|payment|pay|money|holding fee|the rest|in full|upfront|up front)\b|£\s?\d)"
+        r".{0,40}\b(?:by |via |"
         r"through |with a |as a )?(?:bank transfer|transfer)\b|.*\b(?:bank transfer|transfer)\b.{0,30}\b(?:deposit|"
         r"upfront|up front|in advance|first)\b)"
-        r"(?=.*\b(?:before|until|then|so|and)\b (?:\w+ ){0,3}?(?:ships?|shipping|sends?|sending|deliver\w*|posts?|"
-        r"couriers?|arranges? delivery|brings?|drives?|releases?|holds?|reserves?|see it|view\w*|collect\w*)\b"
+        r"(?=.*\b(?:before|until|then|so|and)\b (?:\w+ ){0,4}?(?:ships?|shipping|sends?|sending|deliver\w*|posts?|"
+        r"couriers?|arranges? delivery|brings?|drives?|releases?|holds?|reserves?|"
+        r"(?:see|meet|visit|pick up) (?:it|him|her|them|the (?:\w+ )?(?:pup|puppy|kitten|dog|cat|car|flat|room|house))|"
+        r"view\w*|collect\w*)\b"
         r"|.*\b(?:abroad|overseas|oil rigs?|in the army|deployed|working away|out of the country|"
         r"(?:way|much|loads|a lot|really) cheaper|too good to be true|below market)\b)",
     ),
