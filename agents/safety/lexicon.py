@@ -1158,7 +1158,9 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
         r"(?:verbal |full |written )?(?:permission|consent|the ok|the okay|the go ahead|authori[sz]ation)\b"
         r"|\b(?:she|he|they) (?:says|said|is saying|told me|told you) (?:that )?(?:it'?s|its|it is|it'll be) "
         r"(?:fine|ok|okay|alright|all right) (?:for (?:you|u) )?to (?:tell|give|show|share|talk to|speak to|discuss)\b"
-        r"|\b(?:i have|i've|ive|i got|i've got|i have got) (?:her|his|their) (?:verbal )?(?:permission|consent)\b",
+        r"|\b(?:i have|i've|ive|i got|i've got|i have got) (?:her|his|their) (?:verbal )?(?:permission|consent)\b"
+        # "I'm his next of kin though": a relationship claimed as the right to act; it is not one
+        r"|\b(?:i'?m|im|i am) (?:his|her|their) (?:legal )?next of kin\b",
     ),
 )
 
