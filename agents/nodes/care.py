@@ -52,7 +52,9 @@ def holding_notice(reason: str, priority: str) -> str | None:
     """What a customer who writes again before anyone from staff has replied is told, by the handoff's reason
     and priority: a scam repeats its warning, any other urgent handoff says how to stop a card meanwhile;
     nothing for the others (they were told the team's hours when they were handed off)."""
-    if reason == SCAM_REASON:
+    if reason == SCAM_REASON or (reason.startswith("language:") and re.search(r"\bscam\b", reason)):
+        # A scam caught in another language ("uma conta segura") is handed over with the language as its
+        # reason (agents.nodes.language); the warning is the one the customer needs while they wait.
         return f"{HOLDING} {SCAM_WARNING}"
     if priority == "urgent":
         return f"{HOLDING} {HOLDING_URGENT}"

@@ -27,6 +27,7 @@ from agents.safety.language import (
     FRAUD,
     HUMAN,
     NAMES,
+    SCAM,
     URGENT_CUES,
     detect_language,
     foreign_cues,
@@ -45,6 +46,8 @@ class Wording:
     english_only: str
     card_urgent: str
     fraud_urgent: str
+    scam_warning: str
+    """Said when a caller wants money moved to a "safe account": the bank never asks that."""
     card_freeze: str
     """How to stop the card at once while a person picks up (the help centre's "Freeze your card")."""
     handoff_urgent: str
@@ -62,6 +65,10 @@ WORDING: dict[str, Wording] = {
         english_only="Lo siento, de momento solo puedo atender en inglés.",
         card_urgent="Como su tarjeta puede haberse perdido o haber sido robada, lo tratamos como urgente.",
         fraud_urgent="Como puede tratarse de un fraude, lo tratamos como urgente.",
+        scam_warning=(
+            "Nunca le pediremos que mueva su dinero para protegerlo. No envíe dinero ni comparta ningún "
+            "código."
+        ),
         card_freeze=(
             "Mientras tanto, puede bloquear (congelar) su tarjeta ahora mismo en la app, en Card > Freeze, o"
             " llamarnos a cualquier hora al 0808 157 0192 (desde el extranjero, +44 20 7946 0192)."
@@ -87,6 +94,10 @@ WORDING: dict[str, Wording] = {
         card_urgent="Comme votre carte a peut-être été perdue ou volée, nous traitons votre demande en "
         "priorité.",
         fraud_urgent="Comme il peut s'agir d'une fraude, nous traitons votre demande en priorité.",
+        scam_warning=(
+            "Nous ne vous demanderons jamais de déplacer votre argent pour le protéger. N'envoyez pas "
+            "d'argent et ne communiquez aucun code."
+        ),
         card_freeze=(
             "En attendant, vous pouvez bloquer (geler) votre carte tout de suite dans l'application, sous "
             "Card > Freeze, ou nous appeler à toute heure au 0808 157 0192 (depuis l'étranger, +44 20 7946 "
@@ -113,6 +124,10 @@ WORDING: dict[str, Wording] = {
         card_urgent="Da Ihre Karte verloren gegangen oder gestohlen worden sein könnte, behandeln wir das "
         "als dringend.",
         fraud_urgent="Da es sich um Betrug handeln könnte, behandeln wir das als dringend.",
+        scam_warning=(
+            "Wir werden Sie niemals bitten, Ihr Geld zu seiner Sicherheit zu überweisen. Überweisen Sie kein"
+            " Geld und geben Sie keine Codes weiter."
+        ),
         card_freeze=(
             "Bis dahin können Sie Ihre Karte sofort in der App sperren (einfrieren), unter Card > Freeze, "
             "oder uns rund um die Uhr unter 0808 157 0192 anrufen (aus dem Ausland +44 20 7946 0192)."
@@ -137,6 +152,10 @@ WORDING: dict[str, Wording] = {
         english_only="Przepraszam, na razie mogę pomóc tylko po angielsku.",
         card_urgent="Ponieważ karta mogła zostać zgubiona lub skradziona, traktujemy to jako pilne.",
         fraud_urgent="Ponieważ może to być oszustwo, traktujemy to jako pilne.",
+        scam_warning=(
+            "Nigdy nie poprosimy o przelanie pieniędzy, aby je zabezpieczyć. Nie wysyłaj pieniędzy i nie "
+            "podawaj żadnych kodów."
+        ),
         card_freeze=(
             "W międzyczasie można od razu zablokować (zamrozić) kartę w aplikacji, w Card > Freeze, albo "
             "zadzwonić do nas o każdej porze pod numer 0808 157 0192 (z zagranicy +44 20 7946 0192)."
@@ -161,6 +180,10 @@ WORDING: dict[str, Wording] = {
         english_only="Desculpe, de momento só consigo ajudar em inglês.",
         card_urgent="Como o seu cartão pode ter sido perdido ou roubado, vamos tratar isto como urgente.",
         fraud_urgent="Como pode ser uma fraude, vamos tratar isto como urgente.",
+        scam_warning=(
+            "Nunca lhe pediremos para transferir o seu dinheiro para o proteger. Não envie dinheiro nem "
+            "partilhe nenhum código."
+        ),
         card_freeze=(
             "Entretanto, pode bloquear (congelar) o seu cartão já na aplicação, em Card > Freeze, ou ligar-"
             "nos a qualquer hora para o 0808 157 0192 (do estrangeiro, +44 20 7946 0192)."
@@ -186,6 +209,10 @@ WORDING: dict[str, Wording] = {
         card_urgent="Poiché la sua carta potrebbe essere stata persa o rubata, trattiamo la richiesta come "
         "urgente.",
         fraud_urgent="Poiché potrebbe trattarsi di una frode, trattiamo la richiesta come urgente.",
+        scam_warning=(
+            "Non le chiederemo mai di spostare il suo denaro per metterlo al sicuro. Non invii denaro e non "
+            "comunichi alcun codice."
+        ),
         card_freeze=(
             "Nel frattempo può bloccare (congelare) subito la carta nell'app, in Card > Freeze, oppure "
             "chiamarci a qualsiasi ora allo 0808 157 0192 (dall'estero +44 20 7946 0192)."
@@ -210,6 +237,10 @@ WORDING: dict[str, Wording] = {
         english_only="Sorry, ik kan u op dit moment alleen in het Engels helpen.",
         card_urgent="Omdat uw kaart mogelijk kwijt of gestolen is, behandelen we dit als dringend.",
         fraud_urgent="Omdat het om fraude kan gaan, behandelen we dit als dringend.",
+        scam_warning=(
+            "Wij zullen u nooit vragen uw geld over te maken om het veilig te stellen. Maak geen geld over "
+            "en deel geen codes."
+        ),
         card_freeze=(
             "Tot die tijd kunt u uw kaart meteen blokkeren (bevriezen) in de app, onder Card > Freeze, of "
             "ons dag en nacht bellen op 0808 157 0192 (vanuit het buitenland +44 20 7946 0192)."
@@ -280,10 +311,12 @@ async def foreign_language(state: AgentState, runtime: Runtime[AgentContext]) ->
     cues = foreign_cues(state.get("text", ""), language)
     urgent = cues & URGENT_CUES
     parts = [wording.english_only]
-    if urgent - {FRAUD}:
+    if urgent - {FRAUD, SCAM}:
         parts.append(wording.card_urgent)
     elif urgent:
         parts.append(wording.fraud_urgent)
+    if SCAM in cues:
+        parts.append(wording.scam_warning)
     if urgent:
         # A person picks up soon, but the card can be stopped now, by the customer, in any language.
         parts.append(wording.card_freeze)

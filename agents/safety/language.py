@@ -38,7 +38,9 @@ NAMES = {
 }
 
 LOST, STOLEN, FRAUD, HUMAN, BALANCE = "lost", "stolen", "fraud", "human", "balance"
-URGENT_CUES = frozenset({LOST, STOLEN, FRAUD})
+# Moving money to a "safe account" on a caller's say-so: the impersonation scam, in any language.
+SCAM = "scam"
+URGENT_CUES = frozenset({LOST, STOLEN, FRAUD, SCAM})
 
 # Fewer letters than this and no word from a list: too short to tell.
 MIN_LETTERS = 8
@@ -100,6 +102,7 @@ _CUES: dict[str, dict[str, str]] = {
         LOST: r"\bperd(?:i|io|ido|ida|idos|idas|ieron)\b|\bextravi\w*",
         STOLEN: r"\brob(?:ad[oa]s?|aron|o|ar)\b|\bhurt(?:ad[oa]s?|aron|o)\b|\bme quitaron\b",
         FRAUD: r"\bfraud\w*|\bestaf\w*|\bno reconozco\b",
+        SCAM: r"\bcuenta (?:segura|de seguridad|protegida)\b",
         HUMAN: r"\b(?:hablar|habla|hable|comunicarme|pasarme|pasame|contactar|atienda)\b.{0,30}"
         r"\b(?:persona|alguien|agente|humano|operador\w*|asesor\w*|ejecutivo)\b|\bpersona real\b"
         r"|^\W*(?:un |una )?(?:agente|asesor|operador|persona|humano)\W*(?:por favor)?\W*$",
@@ -110,6 +113,7 @@ _CUES: dict[str, dict[str, str]] = {
         LOST: r"\bperdu[es]{0,2}\b|\begare[es]{0,2}\b",
         STOLEN: r"\bvole[es]{0,2}\b|\bvol de\b|\bderob\w*",
         FRAUD: r"\bfraud\w*|\barnaqu\w*|\bescroqu\w*|\bne reconnais pas\b",
+        SCAM: r"\bcompte (?:securise|sur|de securite|protege)\b",
         HUMAN: r"\b(?:parler|discuter|passer|mettre|joindre|contacter)\b.{0,30}"
         r"\b(?:quelqu'?un|conseill(?:er|ere)|humain|personne|agent|operat(?:eur|rice))\b|\bvrai humain\b"
         r"|^\W*(?:un )?(?:conseiller|agent|humain)\W*(?:s'il vous plait)?\W*$",
@@ -119,6 +123,7 @@ _CUES: dict[str, dict[str, str]] = {
         LOST: r"\bverloren\b",
         STOLEN: r"\bgestohlen\b|\bgeklaut\b|\bdiebstahl\b",
         FRAUD: r"\bbetrug\w*|\bbetrueg\w*|\bnicht erkenne\b",
+        SCAM: r"\bsicheres konto\b|\bsicherheitskonto\b",
         HUMAN: r"\b(?:mitarbeiter(?:in)?|menschen?|person|berater(?:in)?|kundenberater\w*|jemandem)\b.{0,30}"
         r"\b(?:sprechen|reden|verbinden|chatten)\b"
         r"|\b(?:sprechen|reden|verbinden|chatten)\b.{0,30}\b(?:mitarbeiter(?:in)?|menschen?|berater(?:in)?)\b"
@@ -130,6 +135,7 @@ _CUES: dict[str, dict[str, str]] = {
         LOST: r"\bzgubi\w*|\bzagubi\w*",
         STOLEN: r"\bskradzion\w*|\bukradzion\w*|\bukradl\w*|\bukradli\b|\bkradziez\w*",
         FRAUD: r"\boszust\w*|\bwyludz\w*",
+        SCAM: r"\bbezpieczn\w* (?:konto|rachunek)\b",
         HUMAN: r"\b(?:rozmaw\w*|porozmaw\w*|polacz\w*|przekaz\w*|kontakt\w*|mowic)\b.{0,30}"
         r"\b(?:konsultant\w*|czlowiek\w*|pracownik\w*|doradc\w*|osob\w*)"
         r"|\bz (?:prawdziwym |zywym )?czlowiekiem\b"
@@ -140,6 +146,7 @@ _CUES: dict[str, dict[str, str]] = {
         LOST: r"\bperd(?:i|eu|ido|ida|idos|idas)\b|\bextravi\w*",
         STOLEN: r"\broub(?:ad[oa]s?|aram|o|ou)\b|\bfurt(?:ad[oa]s?|aram|o)\b",
         FRAUD: r"\bfraud\w*|\bgolpe\b|\bnao reconheco\b",
+        SCAM: r"\bconta (?:segura|de seguranca|protegida)\b",
         HUMAN: r"\b(?:falar|conversar|ligar|contactar|contatar|passe|passa|passar)\b.{0,30}"
         r"\b(?:atendente|pessoa|humano|alguem|operador\w*|gerente|funcionario)\b|\batendimento humano\b"
         r"|^\W*(?:um )?(?:atendente|humano|operador)\W*(?:por favor)?\W*$",
@@ -149,6 +156,7 @@ _CUES: dict[str, dict[str, str]] = {
         LOST: r"\bpers[oaie]\b|\bsmarrit\w*",
         STOLEN: r"\brubat[oaie]\b|\brubato\b|\bfurt(?:o|at[oaie])\b",
         FRAUD: r"\bfrod\w*|\btruff\w*|\bnon riconosco\b",
+        SCAM: r"\bconto (?:sicuro|di sicurezza|protetto)\b",
         HUMAN: r"\b(?:parlare|parlarne|passarmi|passami|contattare|mettermi in contatto)\b.{0,30}"
         r"\b(?:operat(?:ore|rice)|persona|umano|qualcuno|consulente)\b"
         r"|^\W*(?:un )?(?:operatore|consulente)\W*(?:per favore)?\W*$",
@@ -158,6 +166,7 @@ _CUES: dict[str, dict[str, str]] = {
         LOST: r"\bkwijt\b|\bverloren\b",
         STOLEN: r"\bgestolen\b|\bdiefstal\b",
         FRAUD: r"\bfraude\b|\boplicht\w*",
+        SCAM: r"\bveilige rekening\b|\bkluisrekening\b",
         HUMAN: r"\b(?:medewerker|mens|persoon)\b.{0,20}\b(?:spreken|praten|chatten)\b"
         r"|\b(?:spreken|praten|doorverbinden)\b.{0,25}\b(?:medewerker|mens|persoon)\b",
     },

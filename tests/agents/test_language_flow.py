@@ -17,6 +17,7 @@ from agents.models.factory import build_gateway
 from agents.models.providers.local import LocalHandler, LocalResult
 from agents.models.recording import InMemoryRecorder
 from agents.models.types import ModelRequest
+from agents.nodes.care import HOLDING, SCAM_WARNING, holding_notice
 from agents.nodes.language import WORDING, model_configured
 from agents.ports import AgentEvent, TurnInput
 from agents.runner import GraphAgent
@@ -189,6 +190,7 @@ def test_each_wording_reads_as_its_own_language() -> None:
             f"{wording.english_only} {wording.card_urgent}",
             f"{wording.english_only} {wording.fraud_urgent}",
             f"{wording.card_urgent} {wording.card_freeze}",
+            wording.scam_warning,
             wording.mixed_note,
             wording.handoff_normal,
             wording.disclosure,
@@ -218,3 +220,24 @@ async def test_offline_a_foreign_request_for_the_balance_is_answered_with_the_fi
     accounts = await port.list_accounts()
     assert accounts
     assert all(a.number_last4 in reply for a in accounts)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Um senhor do banco ligou e disse para eu transferir tudo para uma conta segura hoje.", "pt"),
+        ("Un señor del banco me dijo que pase todo mi dinero a una cuenta segura ahora mismo.", "es"),
+    ],
+)
+async def test_offline_a_safe_account_call_in_another_language_is_warned_in_it(
+    agent_assets: AgentAssets, engine: AsyncEngine, text: str, language: str
+) -> None:
+    events = await _run(_agent(agent_assets), text, await _port(engine))
+    reply = _reply(events)
+    wording = WORDING[language]
+    assert wording.scam_warning in reply
+    assert wording.card_urgent not in reply  # a caller after the money, not a lost card
+    [handoff] = _handoffs(events)
+    assert handoff["priority"] == "urgent"
+    assert "scam" in handoff["reason"]
+    assert holding_notice(handoff["reason"], handoff["priority"]) == f"{HOLDING} {SCAM_WARNING}"
