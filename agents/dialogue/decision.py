@@ -66,7 +66,11 @@ _NO_PHRASES = (
     r"dont bother|no dont bother|"
     # "on second thoughts no, leave it on": the card (or the payment) stays as it is
     r"leave it on|keep it on|leave it as it is|leave it active|keep it active|leave it running|keep it going|"
-    r"ive had second thoughts|second thoughts|on second thoughts|on second thought"
+    r"ive had second thoughts|second thoughts|on second thoughts|on second thought|"
+    # "not right now", "I'd rather not", "best not", "scrap that": declined in other everyday words
+    r"not right now|not at the moment|not for now|maybe later|later maybe|perhaps later|ill hold off|"
+    r"i will hold off|id rather not|i would rather not|rather not|best not|better not|scrap that|scrap it|"
+    r"no chance|not bothered|no no"
 )
 _FILLER = (
     r"(?:(?:oh|um|erm|hmm|hm|mm|mmm|well|ah|uh|and|so|actually|ok|okay|sorry|cheers|thanks|ta|right|"

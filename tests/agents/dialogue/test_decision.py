@@ -179,3 +179,10 @@ def test_phrases_that_start_with_no_refuse_nothing(text: str) -> None:
 def test_a_long_question_of_its_own_is_answered_while_the_action_waits() -> None:
     text = "the funeral directors want £3,500 up front. if i pay that can i still cover the mortgage monday?"
     assert read_decision(text) is Decision.OTHER
+
+
+@pytest.mark.parametrize(
+    "text", ["not right now", "I'll hold off", "scrap that", "maybe later", "I'd rather not", "best not"]
+)
+def test_declining_in_other_everyday_words(text: str) -> None:
+    assert read_decision(text) is Decision.NO
