@@ -271,6 +271,22 @@ _ASK_INVESTMENT = tuple(
         r"\bwhat do you (?:think|reckon)\b|\byou reckon\b|\bwould you\b|\bdo you (?:recommend|advise)\b|"
         r"(?<!when )(?<!how )(?<!where )(?<!what )\bshould (?:i|we) (?:\w+ )?(?:opt|stop|cash|take|move|"
         r"transfer|pause|consolidate|buy|sell|keep|put|invest|pull|withdraw|close|switch|leave)\b))",
+        # A recommendation asked about a money decision in any words ("should I overpay my mortgage", "which
+        # is better, a cash isa or premium bonds", "what would you do with a 5k bonus", "is it worth taking
+        # the 0% balance transfer deal"); how-to and when questions, and card actions, are not.
+        r"^(?=.*(?:\b(?:should|shall) (?:i|we)\b|\b(?:would|do) you (?:recommend|suggest|advise)\b|"
+        r"\bdo you think (?:i|we) should\b|\bis (?:it|now|this|that) (?:a )?(?:good|bad|right|wise|smart|"
+        r"sensible|safe) (?:time|idea|move|bet|investment|place)\b|\bis it worth\b|"
+        r"\bworth (?:taking|getting|it)\b|\bwhich (?:is|one is|would be|one would be) (?:better|best)\b|"
+        r"\bwhich \w+ (?:account |deal )?should (?:i|we)\b|\bwhere should (?:i|we) (?:put|keep|invest)\b|"
+        r"\bwhat would you do\b|"
+        r"\bis \w+ a (?:safe|good|sound) (?:investment|bet)\b))"
+        r"(?=.*\b(?:mortgage|remortgag\w*|loans?|credit cards?|car finance|finance|overdraft|savings?|saver|"
+        r"isas?|premium bonds?|pensions?|sipp|shares?|stocks?|gold|crypto\w*|bitcoin|invest\w*|bonus|"
+        r"inheritance|lump sum|grand|\d+k|balance transfer|deal|credit score|lend|savings account)\b)"
+        r"(?!.*\b(?:freeze|unfreeze|block|dispute|report|expect|cancel (?:my|the) card)\b)"
+        r"(?!.*\b(?:when|how|what time) (?:should|shall|do|would|can) (?:i|we)\b)"
+        r"(?!.*\bwhat (?:should|shall|do) (?:i|we) do\b(?! with))",
         # When to change money into another currency, or where the pound is heading, is a market call:
         # "change 500 into euros now or wait?", "is the pound going up?", "will the dollar drop before june?"
         rf"\b(?:will|is|are|going to) (?:the )?{_CURRENCY}s?\b(?! account).{{0,20}}\b"

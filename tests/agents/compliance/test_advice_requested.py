@@ -58,3 +58,32 @@ def test_a_verdict_on_a_pension_investment_or_consolidation_plan_is_advice(text:
 )
 def test_facts_about_my_own_pension_or_card_are_not_advice(text: str) -> None:
     assert not advice_requested(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which is better, a cash isa or premium bonds",
+        "should i pay off my car finance early or save",
+        "my dad left me 20 grand, where should i put it",
+        "what would you do with a 5k bonus",
+        "is it worth taking the 0% balance transfer deal",
+        "should I get a credit card to build my credit score",
+    ],
+)
+def test_a_recommendation_on_a_money_decision_is_advice(text: str) -> None:
+    assert advice_requested(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how should i pay in a cheque to my savings",
+        "should i freeze my credit card",
+        "is my savings account safe if the bank goes bust",
+        "which account should i pay the rent from",
+        "should I contact the merchant first before a dispute",
+    ],
+)
+def test_how_to_questions_and_card_actions_are_not_advice(text: str) -> None:
+    assert not advice_requested(text)
