@@ -242,6 +242,14 @@ COMPLAINT_RULES: tuple[Rule, ...] = (
     ("complain_word", r"\bcomplain(?:t|ts|ing|ed)?\b"),
     ("ombudsman", r"\bombudsman\b|\bfinancial ombudsman\b|\bfos\b"),
     (
+        # "I am writing to express my dissatisfaction", "going on for weeks and nobody has fixed it"
+        "dissatisfied",
+        r"\b(?:dissatisf(?:ied|action)|not (?:at all )?satisfied with)\b"
+        r"|\b(?:going on|been waiting|waited|chasing (?:this|it))\b.{0,20}\b(?:for )?(?:weeks|months|ages)\b.{0,40}"
+        r"\b(?:nobody|no one|no-one|noone|still nobody|still no one)\b (?:has |have )?(?:fixed|sorted|helped|"
+        r"replied|got back|called|rung|done anything)\b",
+    ),
+    (
         "strong_negative",
         r"\b(?:ridiculous(?:ly)?|unacceptable|disgrace(?:ful)?|disgusting|disgusted|appalling|appalled|outrage(?:d|ous)?|"
         r"shocking|shambles|pathetic|useless|incompetent|incompetence|atrocious|abysmal|deplorable|scandalous|"
