@@ -251,9 +251,13 @@ async def run_procedure(state: AgentState, runtime: Runtime[AgentContext]) -> di
     return update
 
 
+# The worry itself is over ("found it", "he's just come through the door with it", "panic over"): not a plain
+# "no, leave it", which declines the freeze and leaves the payments the customer doesn't recognise to take up.
 _RESOLVED = re.compile(
-    r"\b(?:found (?:it|them|the card|my card)|(?:just )?(?:come|came|got) back|turned up|false alarm|"
-    r"my (?:mistake|bad)|never ?mind|leave it|its fine|it's fine|all good|sorted|panic over)\b",
+    r"\b(?:found (?:it|them|the card|my card)|"
+    r"(?:come|came|walked|got|arrived) (?:back|in|home|through the door)|turned up|false alarm|"
+    r"my (?:mistake|bad)|panic over|(?:he|she|they)(?:'s| has| have| had)? (?:got|brought|found) it|"
+    r"it was (?:me|him|her|them) all along)\b",
     re.IGNORECASE,
 )
 _URGENT_FOLLOW_UPS = frozenset(
