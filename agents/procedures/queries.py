@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from agents.procedures.textparse import (
+    MONTH_PATTERN,
     AmountFilter,
     DateRange,
     parse_amount,
@@ -161,18 +162,14 @@ _ANCHOR_RE = re.compile(
 # "between my October payday and my November one", "between paydays", "between my last two pay days": the
 # money between two salary credits (both excluded). Months, when named, pick which two.
 _PAY_WORD = r"(?:pay\s?days?|salar(?:y|ies)|wages|pay\s?cheques?|pay\s?checks?)"
-_MONTH_WORD = (
-    r"january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
-)
 _BETWEEN_PAYDAYS_RE = re.compile(
-    r"\bbetween\s+(?:my\s+|the\s+)?(?:(?:last|latest|most\s+recent)\s+(?:two|2)\s+)?(?:(?P<a>"
-    + _MONTH_WORD
-    + r")(?:'s)?\s+)?"
+    r"\bbetween\s+(?:my\s+|the\s+)?(?:(?:last|latest|most\s+recent)\s+(?:two|2)\s+)?(?:"
+    + MONTH_PATTERN.format(name="a")
+    + r"(?:'s)?\s+)?"
     + _PAY_WORD
-    + r"(?:\s+and\s+(?:my\s+|the\s+)?(?:(?P<b>"
-    + _MONTH_WORD
-    + r")(?:'s)?\s+)?(?:one|"
+    + r"(?:\s+and\s+(?:my\s+|the\s+)?(?:"
+    + MONTH_PATTERN.format(name="b")
+    + r"(?:'s)?\s+)?(?:one|"
     + _PAY_WORD
     + r"))?\b",
     re.IGNORECASE,

@@ -15,7 +15,6 @@ never a recommendation.
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -41,7 +40,7 @@ from agents.procedures.slots import (
     nicknamed_merchant_in,
     statement_merchant,
 )
-from agents.procedures.textparse import DateRange, parse_amount
+from agents.procedures.textparse import MONTH_NUMBERS, DateRange, parse_amount
 from agents.tools.views import clean_name
 
 PAGE = 50  # the port's largest page
@@ -240,13 +239,12 @@ async def _latest_salary(run: Run, account: AccountView | None) -> TransactionVi
     return salaries[0] if salaries else None
 
 
-_MONTH_NUMBERS = {calendar.month_abbr[i].lower(): i for i in range(1, 13)}
 PAYDAYS_LOOKBACK_DAYS = 400
 _LAST_MONTH_RE = re.compile(r"\blast\s+month\b|\bprevious\s+month\b", re.IGNORECASE)
 
 
 def _month_number(name: str | None) -> int | None:
-    return _MONTH_NUMBERS.get(name[:3].lower()) if name else None
+    return MONTH_NUMBERS.get(name[:3].lower()) if name else None
 
 
 async def _salaries_between(

@@ -29,7 +29,8 @@ from datetime import date, timedelta
 from agents.procedures.dates import format_day
 from agents.procedures.money import format_money
 
-_MONTHS = {
+# Month names by their first three letters, and the pattern that finds one (its group named by the caller).
+MONTH_NUMBERS = {
     "jan": 1,
     "feb": 2,
     "mar": 3,
@@ -43,7 +44,7 @@ _MONTHS = {
     "nov": 11,
     "dec": 12,
 }
-_MONTH = (
+MONTH_PATTERN = (
     r"(?P<{name}>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
@@ -54,9 +55,10 @@ def _date_pattern(tag: str) -> str:
     """One date in any of the forms customers type; group names are suffixed with ``tag``."""
     return (
         rf"(?:(?P<iso_{tag}>\d{{4}}-\d{{2}}-\d{{2}})"
-        rf"|(?P<d1_{tag}>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH.format(name='m1_' + tag)}"
+        rf"|(?P<d1_{tag}>\d{{1,2}}){_ORD}\s+(?:of\s+)?{MONTH_PATTERN.format(name='m1_' + tag)}"
         rf"(?:,?\s+(?P<y1_{tag}>\d{{4}}))?"
-        rf"|{_MONTH.format(name='m2_' + tag)}\s+(?P<d2_{tag}>\d{{1,2}}){_ORD}(?:,?\s+(?P<y2_{tag}>\d{{4}}))?"
+        rf"|{MONTH_PATTERN.format(name='m2_' + tag)}\s+(?P<d2_{tag}>\d{{1,2}}){_ORD}"
+        rf"(?:,?\s+(?P<y2_{tag}>\d{{4}}))?"
         rf"|(?P<d3_{tag}>\d{{1,2}})/(?P<m3_{tag}>\d{{1,2}})(?:/(?P<y3_{tag}>\d{{2,4}}))?)"
     )
 
@@ -66,16 +68,16 @@ _RANGE_RE = re.compile(rf"\b(?:between|from)\s+{_A}\s+(?:and|to|until|till|-)\s+
 # "between 1 and 5 November": the first day borrows the second's month.
 _SHARED_MONTH_RE = re.compile(
     rf"\b(?:between|from)\s+(?P<da>\d{{1,2}}){_ORD}\s+(?:and|to|until|till|-)\s+"
-    rf"(?P<db>\d{{1,2}}){_ORD}\s+{_MONTH.format(name='mb')}(?:\s+(?P<yb>\d{{4}}))?\b"
+    rf"(?P<db>\d{{1,2}}){_ORD}\s+{MONTH_PATTERN.format(name='mb')}(?:\s+(?P<yb>\d{{4}}))?\b"
 )
 _SINCE_RE = re.compile(rf"\b(?P<word>since|after|from|before|until|till|on)\s+(?:the\s+)?{_A}\b")
 _BARE_DAY_RE = re.compile(rf"\b{_A}\b")
 _MONTH_RE = re.compile(
-    rf"\b(?:in|during|for|from|of|over)\s+(?:the\s+month\s+of\s+)?{_MONTH.format(name='m')}"
+    rf"\b(?:in|during|for|from|of|over)\s+(?:the\s+month\s+of\s+)?{MONTH_PATTERN.format(name='m')}"
     r"(?:\s+(?P<y>\d{4}))?\b"
 )
 _SINCE_MONTH_RE = re.compile(
-    rf"\b(?:since|from)\s+(?:the\s+(?:start|beginning)\s+of\s+)?{_MONTH.format(name='m')}\b(?!\s+\d)"
+    rf"\b(?:since|from)\s+(?:the\s+(?:start|beginning)\s+of\s+)?{MONTH_PATTERN.format(name='m')}\b(?!\s+\d)"
 )
 # A full month name standing alone ("december spending", "last october"); "may" and "march" are too often
 # other words to be read bare.
@@ -220,10 +222,10 @@ def _date_from(match: re.Match[str], tag: str, today: date) -> date | None:
         except ValueError:
             return None
     if groups.get(f"d1_{tag}"):
-        month = _MONTHS[groups[f"m1_{tag}"][:3]]
+        month = MONTH_NUMBERS[groups[f"m1_{tag}"][:3]]
         return _most_recent(int(groups[f"d1_{tag}"]), month, _year(groups.get(f"y1_{tag}")), today)
     if groups.get(f"d2_{tag}"):
-        month = _MONTHS[groups[f"m2_{tag}"][:3]]
+        month = MONTH_NUMBERS[groups[f"m2_{tag}"][:3]]
         return _most_recent(int(groups[f"d2_{tag}"]), month, _year(groups.get(f"y2_{tag}")), today)
     if groups.get(f"d3_{tag}"):
         month = int(groups[f"m3_{tag}"])
@@ -301,7 +303,7 @@ def parse_date_range(text: str, today: date) -> tuple[DateRange | None, str]:
 def _date_range(text: str, today: date) -> tuple[DateRange | None, str]:
     lowered = text.lower()
     if m := _SHARED_MONTH_RE.search(lowered):
-        month = _MONTHS[m.group("mb")[:3]]
+        month = MONTH_NUMBERS[m.group("mb")[:3]]
         year = _year(m.group("yb"))
         end = _most_recent(int(m.group("db")), month, year, today)
         start = None if end is None else _safe_date(end.year, month, int(m.group("da")))
@@ -352,17 +354,17 @@ def _date_range(text: str, today: date) -> tuple[DateRange | None, str]:
     if m := _RELATIVE_RE.search(lowered):
         return _relative(m.group("what"), today), _blank(text, m)
     if m := _MONTH_RE.search(lowered):
-        month = _MONTHS[m.group("m")[:3]]
+        month = MONTH_NUMBERS[m.group("m")[:3]]
         return _month_range(month, _year(m.group("y")), today, ahead=_about_ahead(lowered, month, today)), (
             _blank(text, m)
         )
     if m := _SINCE_MONTH_RE.search(lowered):
         # "since October": from the first of the most recent October to today.
-        start = _month_range(_MONTHS[m.group("m")[:3]], None, today).since
+        start = _month_range(MONTH_NUMBERS[m.group("m")[:3]], None, today).since
         return DateRange(start, None), _blank(text, m)
     if m := _BARE_MONTH_RE.search(lowered):
         # "December spending", "what went out last december": a month name with no preposition.
-        month = _MONTHS[m.group("m")[:3]]
+        month = MONTH_NUMBERS[m.group("m")[:3]]
         ahead = not m.group("last") and _about_ahead(lowered, month, today)
         return _month_range(month, _year(m.group("y")), today, ahead=ahead), _blank(text, m)
     if m := _BARE_DAY_RE.search(lowered):
