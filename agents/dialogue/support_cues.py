@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from agents.dialogue.cues import asked_sentence
+from agents.procedures.status import DECLINE_WORDS
 from agents.safety.flags import explain_flags, vulnerability_kinds
 
 # Things the customer's own data answers: a payment, a bill, money in or out, a card on its way.
@@ -86,7 +87,7 @@ def concrete_requests(text: str) -> list[str]:
     return found[:2]
 
 
-_DECLINE = re.compile(r"\b(?:declin\w*|refused|rejected|wouldn'?t (?:go through|work|take))\b", re.IGNORECASE)
+_DECLINE = re.compile(rf"\b(?:{DECLINE_WORDS})\b", re.IGNORECASE)
 _CARD = re.compile(r"\bcards?\b", re.IGNORECASE)
 
 

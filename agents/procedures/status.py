@@ -107,9 +107,12 @@ async def card_status(run: Run, slots: dict[str, Any]) -> Answer:
     )
 
 
+# A payment that would not go through, in the words that say so plainly (the support cues tag a card question
+# with them); card_status also hears the looser ones ("bounced", "didn't work").
+DECLINE_WORDS = r"declin\w*|refused|rejected|wouldn'?t (?:go through|work|take)"
 _DECLINED = re.compile(
-    r"\b(?:declin\w*|refused|rejected|bounced|didn'?t (?:go through|work)|did not (?:go through|work)|"
-    r"wouldn'?t (?:go through|work|take)|won'?t (?:go through|work)|not going through|stopped working)\b",
+    rf"\b(?:{DECLINE_WORDS}|bounced|didn'?t (?:go through|work)|did not (?:go through|work)|"
+    r"won'?t (?:go through|work)|not going through|stopped working)\b",
     re.IGNORECASE,
 )
 
