@@ -86,11 +86,12 @@ _TRAILING = re.compile(
     r"pronto|immediately|urgently|as soon as possible|as quick as you can|as fast as you can)$"
 )
 _LEADING_YES = re.compile(rf"^(?:{_YES_PHRASES})\b(?!\s+(?:but|though|however|wait|hold|dont|not|no)\b)")
+# "no worries, go ahead", "hmm no idea": everyday phrases that start with "no" and refuse nothing.
+_NO_BUT_NOT_NO = r"idea|clue|worries|problem|probs|rush|bother"
 _LEADING_NO = re.compile(
     r"^(?:(?:mm|mmm|hmm|hm|um|erm|oh|ah|well|actually|sorry)\s+)*"
     r"(?:no|nope|nah|dont|do not|please dont|stop|wait|hold on|never mind|cancel)\b"
-    # "no worries, go ahead", "hmm no idea": an everyday phrase that starts with "no" and refuses nothing
-    r"(?! (?:idea|clue|worries|problem|probs|rush|bother)\b)"
+    rf"(?! (?:{_NO_BUT_NOT_NO})\b)"
 )
 _HEDGE = re.compile(
     r"\b(?:but|though|however|wait|hold on|hang on|not sure|unsure|maybe|perhaps|dont know|idk|"
@@ -139,8 +140,8 @@ _ASIDE_QUESTION = re.compile(
 
 
 _OTHER_QUESTION_MIN_WORDS = 8
-# "no idea", "no wait": a clause that opens with "no" and refuses nothing.
-_NOT_A_REFUSAL = re.compile(r"^no (?:idea|clue|wait|hang on|hold on|sorry|problem|worries|rush)\b")
+# The same, and "no wait", "no sorry": a clause that opens with "no" and refuses nothing.
+_NOT_A_REFUSAL = re.compile(rf"^no (?:{_NO_BUT_NOT_NO}|wait|hang on|hold on|sorry)\b")
 
 
 def _phrase_words(*patterns: str) -> set[str]:
@@ -303,7 +304,7 @@ def _read(text: str) -> Decision:
         return Decision.YES
     if _LEADING_NO.match(words) and not _REQUEST.search(words):
         return Decision.NO
-    clauses = [_strip_trailing(_normalise(c)) for c in re.split(r"[,;.!\n]", raw) if _normalise(c)]
+    clauses = [_strip_trailing(said) for c in re.split(r"[,;.!\n]", raw) if (said := _normalise(c))]
     refused = [c for c in clauses if _NO.match(c) and not _PUZZLED.match(c) and not _NOT_A_REFUSAL.match(c)]
     if refused and not hedged and not any(_YES.match(c) for c in clauses):
         # "panic over, she's just walked in with it. no, leave it thanks": the refusal comes after the reason.
