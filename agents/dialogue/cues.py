@@ -490,16 +490,13 @@ _DID_YOU_ACT = re.compile(
 
 # "my old card is definitely blocked yeah?", "it's cancelled, right?": a statement the customer asks to have
 # confirmed is a question, however it is worded before the tag.
-_TAG_QUESTION = re.compile(
-    r"\b(?:yeah|yea|yeh|yh|yes|yep|right|correct|innit|isnt it|is it|hasnt it|has it|arent they|aint it|"
-    r"surely)\s*\?"
-)
+_TAGS = r"yeah|yea|yeh|yes|yep|right|correct|innit|isnt it|hasnt it|arent they|aint it|surely"
+_TAG_QUESTION = re.compile(rf"\b(?:{_TAGS}|yh|is it|has it)\s*\?")
 
 
-# The same tags ending a piece of a message the splitter cut at its question mark.
-_TAG_ENDING = re.compile(
-    r"\b(?:yeah|yea|yeh|yes|yep|right|correct|innit|isnt it|hasnt it|arent they|havent they|aint it|surely)$"
-)
+# The same tags ending a piece of a message the splitter cut at its question mark (not "is it", "has it":
+# "where is it" ends a question of its own).
+_TAG_ENDING = re.compile(rf"\b(?:{_TAGS}|havent they)$")
 
 
 def _untagged(text: str) -> str:
