@@ -38,6 +38,9 @@ from agents.safety.spending_words import spending_in_english
 from agents.state import AgentState
 
 FLOW = "language"
+# The help centre's 24-hour card line ("Report it lost or stolen"), said in every language below.
+_PHONE = "0808 157 0192"
+_PHONE_ABROAD = "+44 20 7946 0192"
 
 
 @dataclass(frozen=True)
@@ -70,8 +73,8 @@ WORDING: dict[str, Wording] = {
             "código."
         ),
         card_freeze=(
-            "Mientras tanto, puede bloquear (congelar) su tarjeta ahora mismo en la app, en Card > Freeze, o"
-            " llamarnos a cualquier hora al 0808 157 0192 (desde el extranjero, +44 20 7946 0192)."
+            "Mientras tanto, puede bloquear (congelar) su tarjeta ahora mismo en la app, en Card > "
+            f"Freeze, o llamarnos a cualquier hora al {_PHONE} (desde el extranjero, {_PHONE_ABROAD})."
         ),
         handoff_urgent="Paso su conversación ahora mismo, con prioridad, a una persona de nuestro equipo, "
         "que le responderá aquí en breve.",
@@ -100,8 +103,8 @@ WORDING: dict[str, Wording] = {
         ),
         card_freeze=(
             "En attendant, vous pouvez bloquer (geler) votre carte tout de suite dans l'application, sous "
-            "Card > Freeze, ou nous appeler à toute heure au 0808 157 0192 (depuis l'étranger, +44 20 7946 "
-            "0192)."
+            f"Card > Freeze, ou nous appeler à toute heure au {_PHONE} (depuis l'étranger, "
+            f"{_PHONE_ABROAD})."
         ),
         handoff_urgent="Je transmets dès maintenant votre conversation à un conseiller de notre équipe, "
         "qui vous répondra ici très rapidement.",
@@ -130,7 +133,7 @@ WORDING: dict[str, Wording] = {
         ),
         card_freeze=(
             "Bis dahin können Sie Ihre Karte sofort in der App sperren (einfrieren), unter Card > Freeze, "
-            "oder uns rund um die Uhr unter 0808 157 0192 anrufen (aus dem Ausland +44 20 7946 0192)."
+            f"oder uns rund um die Uhr unter {_PHONE} anrufen (aus dem Ausland {_PHONE_ABROAD})."
         ),
         handoff_urgent="Ich gebe Ihr Gespräch jetzt mit Vorrang an einen Mitarbeiter unseres Teams weiter, "
         "der Ihnen hier in Kürze antwortet.",
@@ -158,7 +161,7 @@ WORDING: dict[str, Wording] = {
         ),
         card_freeze=(
             "W międzyczasie można od razu zablokować (zamrozić) kartę w aplikacji, w Card > Freeze, albo "
-            "zadzwonić do nas o każdej porze pod numer 0808 157 0192 (z zagranicy +44 20 7946 0192)."
+            f"zadzwonić do nas o każdej porze pod numer {_PHONE} (z zagranicy {_PHONE_ABROAD})."
         ),
         handoff_urgent="Przekazuję teraz rozmowę w pierwszej kolejności konsultantowi z naszego zespołu, "
         "który wkrótce odpowie tutaj.",
@@ -185,8 +188,8 @@ WORDING: dict[str, Wording] = {
             "partilhe nenhum código."
         ),
         card_freeze=(
-            "Entretanto, pode bloquear (congelar) o seu cartão já na aplicação, em Card > Freeze, ou ligar-"
-            "nos a qualquer hora para o 0808 157 0192 (do estrangeiro, +44 20 7946 0192)."
+            "Entretanto, pode bloquear (congelar) o seu cartão já na aplicação, em Card > Freeze, ou "
+            f"ligar-nos a qualquer hora para o {_PHONE} (do estrangeiro, {_PHONE_ABROAD})."
         ),
         handoff_urgent="Vou passar agora a sua conversa, com prioridade, para um atendente do Northbank, "
         "que responderá aqui em breve.",
@@ -215,7 +218,7 @@ WORDING: dict[str, Wording] = {
         ),
         card_freeze=(
             "Nel frattempo può bloccare (congelare) subito la carta nell'app, in Card > Freeze, oppure "
-            "chiamarci a qualsiasi ora allo 0808 157 0192 (dall'estero +44 20 7946 0192)."
+            f"chiamarci a qualsiasi ora allo {_PHONE} (dall'estero {_PHONE_ABROAD})."
         ),
         handoff_urgent="Passo subito la conversazione, con priorità, a un operatore del nostro team, che le "
         "risponderà qui a breve.",
@@ -243,7 +246,7 @@ WORDING: dict[str, Wording] = {
         ),
         card_freeze=(
             "Tot die tijd kunt u uw kaart meteen blokkeren (bevriezen) in de app, onder Card > Freeze, of "
-            "ons dag en nacht bellen op 0808 157 0192 (vanuit het buitenland +44 20 7946 0192)."
+            f"ons dag en nacht bellen op {_PHONE} (vanuit het buitenland {_PHONE_ABROAD})."
         ),
         handoff_urgent="Ik geef uw gesprek nu met voorrang door aan een medewerker van ons team, die u hier "
         "snel antwoordt.",
