@@ -767,6 +767,11 @@ _REQUEST_START = re.compile(
     re.IGNORECASE,
 )
 _MIN_PART_WORDS = 3
+# A request to stop something: "could you cancel the British Gas direct debit", "please stop my gym one".
+_STOP_ASKED = re.compile(
+    r"^(?:(?:also|then|so|please|pls|can you|could you|would you|will you|i want to|i need to|id like to|"
+    r"i would like to)\s+)*(?:cancel|stop|end)\b"
+)
 # "...at the pub and when I went back it was gone": a clause of the story, not a question.
 _SUBORDINATE = re.compile(
     r"^(?:when|while|after|before|because|as|since|once) (?:i|we|he|she|they) (?:went|came|got back|was|were|"
@@ -957,10 +962,11 @@ def split_requests(text: str) -> list[str]:
         # "...someone's been nicking post from the letterboxes. can you stop the new card": the freeze asked
         # for is the one the story calls for, one request with it (not a second freeze after the first).
         story = parts[index - 1]
-        if explicit_action(parts[index]) == "freeze" and (
-            urgent_intent(story)
-            # "my son borrowed my card two hours ago and isn't answering. can you freeze it": told, not asked
-            or ("?" not in story and not _REQUEST_START.match(_ASIDE.sub("", normalise(story))))
+        told = "?" not in story and not _REQUEST_START.match(_ASIDE.sub("", normalise(story)))
+        if (explicit_action(parts[index]) == "freeze" and (urgent_intent(story) or told)) or (
+            # "I've moved my gas to Octopus and they collect it themselves. Could you cancel the British Gas
+            # direct debit?": the story is why, not a request of its own ("payment" in it asks nothing).
+            told and _STOP_ASKED.match(_ASIDE.sub("", normalise(parts[index])))
         ):
             parts[index - 1 : index + 1] = [f"{parts[index - 1]} {parts[index]}"]
     if len(parts) < 2 or not all(_has_request(p) for p in parts):

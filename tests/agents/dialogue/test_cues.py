@@ -619,3 +619,14 @@ def test_the_last_thing_bought_is_looked_up_not_disputed(text: str) -> None:
 
 def test_the_last_thing_bought_that_was_not_mine_is_not_a_lookup() -> None:
     assert status_question("the last thing i bought wasnt me, i dont recognise it") != "recent_transactions"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've switched my broadband to Virgin and they set up their own payment. Please cancel the BT direct debit",
+        "we pay the gym by card now instead of the monthly payment, can you cancel the gym direct debit",
+    ],
+)
+def test_a_cancellation_asked_after_the_story_is_one_request(text: str) -> None:
+    assert split_requests(text) == [text]

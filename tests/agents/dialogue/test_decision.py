@@ -186,3 +186,31 @@ def test_a_long_question_of_its_own_is_answered_while_the_action_waits() -> None
 )
 def test_declining_in_other_everyday_words(text: str) -> None:
     assert read_decision(text) is Decision.NO
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hang on, actually no, leave it till next month",
+        "hmm on second thoughts leave it till I've sorted the new one",
+        "leave it until the new router is in",
+        "let's leave it till next week",
+        "ok do it later today",
+        "no hold off, do it another time",
+        "hang on actually, don't, I need it until the end of the month",
+        "wait sorry no keep it, the new provider hasn't started yet",
+    ],
+)
+def test_putting_it_off_declines(text: str) -> None:
+    # Fillers between the words of a refusal, or a later time asked for: nothing is done now.
+    assert read_decision(text) is Decision.NO
+
+
+@pytest.mark.parametrize("text", ["yes but wait till monday", "hang on, what's the fee?"])
+def test_a_wait_with_a_yes_or_a_question_is_not_a_refusal(text: str) -> None:
+    assert read_decision(text) is not Decision.NO
+
+
+@pytest.mark.parametrize("text", ["Very well, yes, please go ahead.", "very good, do it"])
+def test_very_well_agrees(text: str) -> None:
+    assert read_decision(text) is Decision.YES
