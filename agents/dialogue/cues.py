@@ -339,8 +339,9 @@ _QUESTION = re.compile(
 )
 _CARD_STATE = re.compile(
     # "signed off work", "at work": the job, not whether the card works.
-    r"\b(?:active|activated|frozen|froze|blocked|locked|working|(?<!off )(?<!at )(?<!from )(?<!to )(?<!of )"
-    r"(?<!for )work|works|still work|valid|cancelled|"
+    # "refund in 5 working days": a count of days, not whether the card works.
+    r"\b(?:active|activated|frozen|froze|blocked|locked|working(?! days?\b)|(?<!off )(?<!at )(?<!from )"
+    r"(?<!to )(?<!of )(?<!for )work(?! days?\b)|works|still work|valid|cancelled|"
     r"canceled|stopped|deactivated|usable|switched on|on or off|status|ok|okay|fine|alright|good to use|"
     r"safe to use|"
     r"freeze (?:work|go through|done)|went through|"
@@ -834,7 +835,10 @@ _LISTED = re.compile(r"\s+[+&]\s+|\s*\n+\s*|\s*;\s*")
 _PLEA = re.compile(
     r"^(?:(?:so|and|ok|okay|right|please|pls|help)\s+)*(?:what (?:do|should|can|shall|would) (?:i|we) do|"
     r"what do (?:i|we) do now|what now|what happens now|what (?:are|is) (?:my|the) options?|"
-    r"what should happen now|help me|please help|help|(?:i )?dont know what to do|(?:i )?need help)"
+    r"what should happen now|help me|please help|help|(?:i )?dont know what to do|(?:i )?need help|"
+    # "...three weeks ago and still nothing. Can you help?": help with what was just told
+    r"(?:can|could|would|will) (?:you|u|ya) (?:please |pls )?(?:help(?: me)?|sort (?:it|this|that)(?: out)?|"
+    r"do (?:anything|something)(?: about (?:it|this|that))?)|what can (?:you|u|ya) do)"
     r"(?:\s+(?:now|next|please|pls|here|about it|about this))*$"
 )
 
@@ -1119,6 +1123,39 @@ _DISPUTE_REQUEST = re.compile(
 )
 
 
+_REFUND = r"(?:refunds?|refunded|money back|reimburs\w*)"
+# A payment the shop let the customer down on, told as a story: the refund it promised never came, goods sent
+# back and no money back, goods or a service paid for that never came ("the driver never showed", "they didnt
+# have my order").
+_LET_DOWN = re.compile(
+    rf"\b(?:no|never|not|still no|still not|yet to) (?:\w+ ){{0,3}}?{_REFUND}\b"
+    rf"|\b{_REFUND}\b.{{0,60}}\b(?:never|nothing|not|hasnt|havent|didnt|still waiting|no sign|its been|been "
+    r"(?:weeks|ages|months)|weeks later|months later)\b"
+    r"|\b(?:never|didnt|did not|hasnt|havent|has not|have not|wont) (?:\w+ )?(?:arrived?|came|come|turned up|"
+    r"turn up|showed|show|delivered|received|got here)\b"
+    r"|\bno show\b|\bnot (?:delivered|received|arrived)\b|\b(?:didnt|did not|dont) have my (?:\w+ )?order\b"
+    r"|\b(?:sent|posted|took|returned) (?:it|them|(?:the|my) \w+) back\b"
+    # "they said I'd be refunded within a week": a refund only promised
+    rf"|\b(?:said|promised|told me|supposed to)\b.{{0,30}}\b{_REFUND}\b"
+)
+# Money the customer sent someone, or is owed by an employer, that has not arrived is a payment's status, not
+# a shop's failure.
+_MONEY_LATE = re.compile(
+    r"\b(?:i|we) (?:sent|transferred|paid) (?:\w+ ){0,2}(?:money|£|\d)|\btransfers?\b"
+    r"|\b(?:salary|wages?|pension|benefits?|universal credit)\b"
+)
+# "can you sort it", "could you help", "what can you do": help asked with the story.
+_HELP_ASKED = re.compile(
+    r"\b(?:can|could|would|will) (?:you|u|ya) (?:please |pls )?(?:help|sort|fix|chase|look into|deal with|"
+    r"do (?:something|anything)|get (?:it|this|that|them|my))\b|\bwhat can (?:you|u|ya) do\b|\bhelp me\b"
+)
+
+
 def requested_dispute(text: str) -> bool:
+    """A dispute asked for in words ("can you dispute it", "get my money back"), or help asked with the story
+    of a shop that let the customer down ("...refund in 5 working days. its been weeks. can u sort it")."""
     words = normalise(text)
-    return bool(_DISPUTE_REQUEST.search(words)) and not status_question(text)
+    asked = bool(_DISPUTE_REQUEST.search(words)) or bool(
+        _LET_DOWN.search(words) and _HELP_ASKED.search(words) and not _MONEY_LATE.search(words)
+    )
+    return asked and not status_question(text)

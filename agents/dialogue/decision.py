@@ -42,7 +42,8 @@ _YES_PHRASES = (
     r"guess so|"
     r"suppose so|i think so|yes i think so|go on then|that would be great|that would be good|please go on|"
     r"can you do it|could you do it|can you do that|could you do that|please can you do it|thats it|"
-    r"thats the one|that one|yes that one|very well|very good|crack on|crack on then|get on with it|on you go|sort it|"
+    r"thats the one|that one|yes that one|very well|very good|crack on|crack on then|get on with it|"
+    r"on you go|sort it|"
     r"sort it out|sort it now|that would be (?:great|good|lovely|brilliant|perfect|helpful|"
     r"wonderful|fantastic|kind|ideal)|sound|spot on|bang on|nice one|ace|deffo|defo|si|oui|ja|tak|sim|"
     # "If you could, that would be lovely, thank you dear": a polite yes
@@ -290,7 +291,8 @@ def _read(text: str) -> Decision:
     aside = _ASIDE.match(words)
     if aside and _ASIDE_QUESTION.match(words[aside.end() :]):
         return Decision.OTHER  # "wait before that how much is in my account": the same, unpunctuated
-    if first_clause and (_NO.match(first_clause) or _POSTPONED.match(first_clause)) and first_clause not in _WAIT:
+    refuses = bool(_NO.match(first_clause) or _POSTPONED.match(first_clause))
+    if first_clause and refuses and first_clause not in _WAIT:
         return Decision.NO  # "no, I need the card today", "leave it till the new box is in"
     first_sentence = _normalise(
         re.split(r"[.!?\n]|,(?=\s*(?:and|also|what|how|can|could)\b)", raw, maxsplit=1)[0]

@@ -10,6 +10,7 @@ from agents.dialogue.cues import (
     explicit_action,
     follow_up,
     requested_card_action,
+    requested_dispute,
     split_requests,
     status_question,
     urgent_intent,
@@ -624,9 +625,44 @@ def test_the_last_thing_bought_that_was_not_mine_is_not_a_lookup() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "I've switched my broadband to Virgin and they set up their own payment. Please cancel the BT direct debit",
+        "switched broadband to Virgin and they set up their own payment. Please cancel the BT direct debit",
         "we pay the gym by card now instead of the monthly payment, can you cancel the gym direct debit",
     ],
 )
 def test_a_cancellation_asked_after_the_story_is_one_request(text: str) -> None:
     assert split_requests(text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "did a click and collect at sainsburys, they said refund in 3 working days. nothing. can u sort it",
+        "Asos promised me a refund for the jeans a month ago and it still hasn't come through, can you help?",
+        "I sent the boots back to Schuh three weeks ago and I've had no money back. Could you sort this out?",
+        "the takeaway never turned up but deliveroo still took the money, what can you do",
+        "they said I'd be refunded within a week, that was a month ago. can you chase it?",
+    ],
+)
+def test_help_asked_with_the_story_of_a_shop_letting_one_down_is_a_dispute(text: str) -> None:
+    assert requested_dispute(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do refunds work? can you help me understand",
+        "can you help me with my refund",
+        "I sent my son £50 yesterday and it never arrived, can you help",
+        "my new card never arrived can you help",
+        "my salary hasn't come in, can you help",
+        "the transfer to my landlord hasn't arrived, can you look into it",
+        "any news on my refund claim? can you help",
+    ],
+)
+def test_help_without_such_a_story_is_not_a_dispute(text: str) -> None:
+    assert not requested_dispute(text)
+
+
+def test_working_days_are_not_a_card_working() -> None:
+    text = "did an order at the co-op in october, they said refund in 5 working days. its been weeks. sort it"
+    assert status_question(text) is None
