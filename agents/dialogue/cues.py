@@ -162,16 +162,39 @@ _UNRECOGNISED = re.compile(
     r"never (?:visited|booked)|didnt book|"
     r"nothing to do with me)\b"
 )
-# Card or bank details given away where the customer now suspects a scam (a fake parcel text, a dodgy site).
+# Card details given away, typed or said aloud ("I read him the long number on my card and the three numbers
+# on the back"); support_cues reads the same words in a scam's story.
+GAVE_DETAILS = (
+    r"(?:put|putting|typed|entered|filled in|filled|keyed|gave|given|shared|sent|handed over|read out|read|"
+    r"told|confirmed|passed on|recited)"
+)
+SECRET_CARD_DETAILS = (
+    r"(?:cvv|cvc|security code|long number|(?:three|3)(?: digit)? (?:digits|numbers|number)|"
+    r"(?:digits|numbers) on the back|expiry(?: date)?)"
+)
+# Card or bank details given away where the customer now suspects a scam (a fake parcel text, a dodgy site,
+# a caller who said he was from a company).
 _DISCLOSED = re.compile(
-    r"\b(?:put|putting|typed|entered|filled in|keyed|gave|given|shared|sent|handed over|read out|told "
-    r"(?:them|him|her))\b.{0,15}\b(?:(?:card|bank) (?:details|number|info|information)|pin|cvv|security code|"
-    r"long number)\b"
+    rf"\b{GAVE_DETAILS}\b(?: (?:them|him|her|it|out))?\b.{{0,15}}\b(?:(?:card|bank) (?:details|number|info|"
+    rf"information)|pin|{SECRET_CARD_DETAILS})\b"
 )
 _SCAM_CONTEXT = re.compile(
     r"\b(?:fake|scam|scammed|scammer|scammers|dodgy|phishing|phished|bogus|not real|wasnt real|isnt real|"
-    r"suspicious|fraud|fraudulent|fraudster|fraudsters|conned|turned out|fell for|too good to be true)\b"
+    r"suspicious|fraud|fraudulent|fraudster|fraudsters|conned|turned out|fell for|too good to be true|"
+    # "a man rang saying he was from Amazon", "she claimed to be from the council": someone posing as a firm
+    r"(?:saying|said|claiming|claimed|pretending|pretended|making out) "
+    r"(?:(?:he|she|they) (?:was|were|is|are) |to be )(?:from|calling from|with)"
+    r"|(?:dont|do not|never) (?:ring|call|phone) (?:people|customers|you))\b"
 )
+
+
+def disclosed_to_a_scam(text: str) -> bool:
+    """Card details given away to someone the customer now suspects ("she said she was from British Gas and
+    I told her my card number"): a scam, whether or not the message uses the word."""
+    words = normalise(text)
+    return bool(_DISCLOSED.search(words) and _SCAM_CONTEXT.search(words))
+
+
 # Someone using the card as it happens ("someone is using my card right now").
 _IN_USE = re.compile(
     r"\b(?:someone|somebody)s?(?: (?:is|has|been|keeps|still|just))* (?:used|using|spent|spending)\b"
@@ -239,7 +262,7 @@ def urgent_intent(text: str) -> str | None:
     words = normalise(text)
     if _REPORTED_AWAITING.search(words) and not _COMPROMISED.search(words) and not _IN_USE.search(words):
         return None
-    if _COMPROMISED.search(words) or (_DISCLOSED.search(words) and _SCAM_CONTEXT.search(words)):
+    if _COMPROMISED.search(words) or disclosed_to_a_scam(text):
         return "compromised_card"
     if (_HOUSEHOLD_TOOK.search(words) or _HOUSEHOLD_SPENDING.search(words)) and re.search(
         rf"\b{_THING}\b|\baccount\b", words
@@ -345,7 +368,8 @@ _CARD_STATE = re.compile(
     r"canceled|stopped|deactivated|usable|switched on|on or off|status|ok|okay|fine|alright|good to use|"
     r"safe to use|"
     r"freeze (?:work|go through|done)|went through|"
-    r"go through|done|sorted)\b"
+    # "I think I have done something silly": something done by the customer, not a freeze done
+    r"go through|done(?! (?:something|anything|nothing|a|an|this|that|what)\b)|sorted)\b"
 )
 _DISPUTE_STATE = re.compile(
     # "I have two claims in with you, the watch company and the pret refund. How are they both getting on?"

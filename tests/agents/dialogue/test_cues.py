@@ -7,6 +7,7 @@ import pytest
 from agents.dialogue.cues import (
     FollowUp,
     asked_sentence,
+    disclosed_to_a_scam,
     explicit_action,
     follow_up,
     requested_card_action,
@@ -666,3 +667,33 @@ def test_help_without_such_a_story_is_not_a_dispute(text: str) -> None:
 def test_working_days_are_not_a_card_working() -> None:
     text = "did an order at the co-op in october, they said refund in 5 working days. its been weeks. sort it"
     assert status_question(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a woman phoned claiming to be from BT and I gave her my card number and the 3 digits on the back",
+        "bloke rang saying he was from the council, I read him the long number and the expiry. what do I do",
+        "I confirmed my security code to a man pretending to be from Royal Mail",
+        "Someone called, said they were from Amazon, I told them my card details. Amazon never ring people",
+    ],
+)
+def test_card_details_said_to_someone_posing_as_a_firm_are_compromised(text: str) -> None:
+    assert urgent_intent(text) == "compromised_card"
+    assert disclosed_to_a_scam(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a man rang saying he was from Sky, I hung up straight away",
+        "I read the card number out to pay the delivery driver, is that ok?",
+    ],
+)
+def test_a_call_without_details_given_or_details_without_a_suspect_are_not_compromised(text: str) -> None:
+    assert urgent_intent(text) != "compromised_card"
+
+
+def test_something_the_customer_has_done_is_not_a_freeze_done() -> None:
+    assert status_question("I think I've done something silly with my card, what do I do?") is None
+    assert status_question("is the freeze on my card done?") == "card_status"
