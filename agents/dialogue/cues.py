@@ -537,6 +537,24 @@ def _asks(text: str, words: str) -> bool:
     )
 
 
+# "where is it up to now?", "any news on that?": how something just named is getting on.
+_PROGRESS_OF_IT = re.compile(
+    r"\b(?:where (?:is|s|are) (?:it|that|this|they)(?: (?:all|both))?(?: up to| at)?|"
+    r"(?:it|that|this|they)(?: is| s| are)? up to|"
+    r"how (?:is|s|are) (?:it|that|this|they) (?:going|getting on|coming along|progressing|looking)|"
+    r"any (?:news|update|updates|progress|word)(?: (?:on|about|with) (?:it|that|this|them))?|"
+    r"(?:has|have) (?:it|that|they|anyone|anybody) (?:been )?"
+    r"(?:looked at|looked into|sorted|resolved|decided))\b"
+)
+_CLAIM = re.compile(r"\b(?:disputes?|claims?|chargebacks?)\b")
+
+
+def progress_of_claim(text: str, previous: str) -> bool:
+    """ "Where is it up to now?" right after a message about a claim or dispute: how that claim stands
+    ("I put in a claim back in September... I have heard NOTHING since"), whatever the message was for."""
+    return bool(_PROGRESS_OF_IT.search(normalise(text)) and _CLAIM.search(normalise(previous)))
+
+
 def status_question(text: str) -> str | None:
     """``card_status`` or ``dispute_status`` when the message asks how things stand, not for a change.
 

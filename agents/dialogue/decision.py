@@ -114,7 +114,7 @@ _REQUEST = re.compile(
     r"\b(?:what|whats|how|hows|when|where|wheres|why|which|who|show|tell|check|list|balance|transactions?|"
     r"payments?|spent|spend|statement|dispute|freeze|unfreeze|report|cancel|block|order|send|transfer|"
     r"card|account|savings|direct debit|standing order|complain|complaint|person|human|agent|talk|speak|"
-    r"someone|somebody)\b"
+    r"someone|somebody|any (?:news|updates?|progress|word))\b"
 )
 _OTHER_MIN_WORDS = 4
 _WAIT = frozenset({"wait", "hold on", "hang on", "hold off", "one sec", "one second", "just a sec"})
@@ -126,7 +126,7 @@ _PUZZLED = re.compile(
 _QUESTION_START = re.compile(
     r"^(?:what|whats|how|hows|when|where|wheres|why|which|who|show|tell|list|can you|could you|can i|could i|"
     r"may i|"
-    r"i want|i need|id like|i would like|also)\b"
+    r"i want|i need|id like|i would like|also|any (?:news|updates?|progress|word))\b"
 )
 
 
@@ -142,11 +142,14 @@ _NEGATION = re.compile(r"\b(?:no|not|dont|never|nope|nah|wait|hold|hang|stop|can
 # A question put before the answer ("wait, before that, how much is in my account?") is a new request.
 _ASIDE = re.compile(
     r"^(?:(?:wait|hold on|hang on|hold up|one sec|one second|just a sec|a sec|a second|before that|"
-    r"before you do (?:that|it)|before you do|first|actually|sorry|quick question|oh|um|erm)\s+)+"
+    r"before you do (?:that|it)|before you do|first|actually|sorry|quick question|oh|um|erm|"
+    # "anyway did my wages go in this week": moving on to a question of its own
+    r"anyway|anyways|by the way|btw|while i have you|whilst i have you|while im here|whilst im here|"
+    r"on another note|one more thing|well)\s+)+"
 )
 _ASIDE_QUESTION = re.compile(
-    r"^(?:what|whats|how|hows|when|where|wheres|why|which|who|is|are|does|do|did|will|can you|could you|"
-    r"can i|show|tell|list|check)\b"
+    r"^(?:what|whats|how|hows|when|where|wheres|why|which|who|is|are|does|do|did|has|have|was|were|will|"
+    r"can you|could you|can i|show|tell|list|check)\b"
 )
 
 
@@ -252,6 +255,11 @@ def _strip_trailing(text: str) -> str:
     return text
 
 
+# Words that take note of what was said without taking up the offer when a question of its own follows.
+_ACKNOWLEDGED_ONLY = frozenset(
+    {"fine", "ok", "okay", "right", "alright", "all right", "whatever", "fair enough", "ok fine"}
+)
+_LEADING_JOIN = re.compile(r"^(?:and|so|but|now)\s+")
 _TRAILING_OFF = re.compile(r"^\s*[\w']+(?:\s+[\w']+)?\s*(?:\.{2,}|\u2026)")
 
 
@@ -299,9 +307,10 @@ def _read(text: str) -> Decision:
     )
     rest_words = words[len(first_sentence) :].strip()
     first_core = _strip_trailing(first_sentence)
-    if _TRAILING_OFF.match(raw) and _QUESTION_START.match(rest_words):
-        # "ok... how much do i actually owe on it": an "ok" that trails off acknowledges what was said and
-        # moves on to a question; it does not take up the offer.
+    asked_next = _QUESTION_START.match(_LEADING_JOIN.sub("", rest_words))
+    if (_TRAILING_OFF.match(raw) or first_core in _ACKNOWLEDGED_ONLY) and asked_next:
+        # "ok... how much do i actually owe on it", "Fine. What did Wagamama cost me in September?": a word
+        # that only acknowledges what was said, then a question of its own; it does not take up the offer.
         return Decision.OTHER
     # "Yes please. And what's my balance?" agrees; the question is answered once the action is done.
     if first_core and _YES.match(first_core) and not _HEDGE.search(rest_words):

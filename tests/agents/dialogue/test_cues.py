@@ -10,6 +10,7 @@ from agents.dialogue.cues import (
     disclosed_to_a_scam,
     explicit_action,
     follow_up,
+    progress_of_claim,
     requested_card_action,
     requested_dispute,
     split_requests,
@@ -697,3 +698,11 @@ def test_a_call_without_details_given_or_details_without_a_suspect_are_not_compr
 def test_something_the_customer_has_done_is_not_a_freeze_done() -> None:
     assert status_question("I think I've done something silly with my card, what do I do?") is None
     assert status_question("is the freeze on my card done?") == "card_status"
+
+
+@pytest.mark.parametrize("text", ["Well while I have you, where is it up to now?", "ok so any news on it?"])
+def test_progress_asked_right_after_a_message_about_a_claim_is_that_claim(text: str) -> None:
+    previous = "I want to complain, my claim about the cinema tickets has been going for weeks"
+    assert progress_of_claim(text, previous)
+    assert not progress_of_claim(text, "I want to complain about the rude man in your branch")
+    assert not progress_of_claim("what's my balance?", previous)
