@@ -162,16 +162,39 @@ _UNRECOGNISED = re.compile(
     r"never (?:visited|booked)|didnt book|"
     r"nothing to do with me)\b"
 )
-# Card or bank details given away where the customer now suspects a scam (a fake parcel text, a dodgy site).
+# Card details given away, typed or said aloud ("I read him the long number on my card and the three numbers
+# on the back"); support_cues reads the same words in a scam's story.
+GAVE_DETAILS = (
+    r"(?:put|putting|typed|entered|filled in|filled|keyed|gave|given|shared|sent|handed over|read out|read|"
+    r"told|confirmed|passed on|recited)"
+)
+SECRET_CARD_DETAILS = (
+    r"(?:cvv|cvc|security code|long number|(?:three|3)(?: digit)? (?:digits|numbers|number)|"
+    r"(?:digits|numbers) on the back|expiry(?: date)?)"
+)
+# Card or bank details given away where the customer now suspects a scam (a fake parcel text, a dodgy site,
+# a caller who said he was from a company).
 _DISCLOSED = re.compile(
-    r"\b(?:put|putting|typed|entered|filled in|keyed|gave|given|shared|sent|handed over|read out|told "
-    r"(?:them|him|her))\b.{0,15}\b(?:(?:card|bank) (?:details|number|info|information)|pin|cvv|security code|"
-    r"long number)\b"
+    rf"\b{GAVE_DETAILS}\b(?: (?:them|him|her|it|out))?\b.{{0,15}}\b(?:(?:card|bank) (?:details|number|info|"
+    rf"information)|pin|{SECRET_CARD_DETAILS})\b"
 )
 _SCAM_CONTEXT = re.compile(
     r"\b(?:fake|scam|scammed|scammer|scammers|dodgy|phishing|phished|bogus|not real|wasnt real|isnt real|"
-    r"suspicious|fraud|fraudulent|fraudster|fraudsters|conned|turned out|fell for|too good to be true)\b"
+    r"suspicious|fraud|fraudulent|fraudster|fraudsters|conned|turned out|fell for|too good to be true|"
+    # "a man rang saying he was from Amazon", "she claimed to be from the council": someone posing as a firm
+    r"(?:saying|said|claiming|claimed|pretending|pretended|making out) "
+    r"(?:(?:he|she|they) (?:was|were|is|are) |to be )(?:from|calling from|with)"
+    r"|(?:dont|do not|never) (?:ring|call|phone) (?:people|customers|you))\b"
 )
+
+
+def disclosed_to_a_scam(text: str) -> bool:
+    """Card details given away to someone the customer now suspects ("she said she was from British Gas and
+    I told her my card number"): a scam, whether or not the message uses the word."""
+    words = normalise(text)
+    return bool(_DISCLOSED.search(words) and _SCAM_CONTEXT.search(words))
+
+
 # Someone using the card as it happens ("someone is using my card right now").
 _IN_USE = re.compile(
     r"\b(?:someone|somebody)s?(?: (?:is|has|been|keeps|still|just))* (?:used|using|spent|spending)\b"
@@ -239,7 +262,7 @@ def urgent_intent(text: str) -> str | None:
     words = normalise(text)
     if _REPORTED_AWAITING.search(words) and not _COMPROMISED.search(words) and not _IN_USE.search(words):
         return None
-    if _COMPROMISED.search(words) or (_DISCLOSED.search(words) and _SCAM_CONTEXT.search(words)):
+    if _COMPROMISED.search(words) or disclosed_to_a_scam(text):
         return "compromised_card"
     if (_HOUSEHOLD_TOOK.search(words) or _HOUSEHOLD_SPENDING.search(words)) and re.search(
         rf"\b{_THING}\b|\baccount\b", words
@@ -339,12 +362,14 @@ _QUESTION = re.compile(
 )
 _CARD_STATE = re.compile(
     # "signed off work", "at work": the job, not whether the card works.
-    r"\b(?:active|activated|frozen|froze|blocked|locked|working|(?<!off )(?<!at )(?<!from )(?<!to )(?<!of )"
-    r"(?<!for )work|works|still work|valid|cancelled|"
+    # "refund in 5 working days": a count of days, not whether the card works.
+    r"\b(?:active|activated|frozen|froze|blocked|locked|working(?! days?\b)|(?<!off )(?<!at )(?<!from )"
+    r"(?<!to )(?<!of )(?<!for )work(?! days?\b)|works|still work|valid|cancelled|"
     r"canceled|stopped|deactivated|usable|switched on|on or off|status|ok|okay|fine|alright|good to use|"
     r"safe to use|"
     r"freeze (?:work|go through|done)|went through|"
-    r"go through|done|sorted)\b"
+    # "I think I have done something silly": something done by the customer, not a freeze done
+    r"go through|done(?! (?:something|anything|nothing|a|an|this|that|what)\b)|sorted)\b"
 )
 _DISPUTE_STATE = re.compile(
     # "I have two claims in with you, the watch company and the pret refund. How are they both getting on?"
@@ -510,6 +535,24 @@ def _asks(text: str, words: str) -> bool:
         or text.strip().endswith("?")
         or bool(_TAG_QUESTION.search(_untagged(text)))
     )
+
+
+# "where is it up to now?", "any news on that?": how something just named is getting on.
+_PROGRESS_OF_IT = re.compile(
+    r"\b(?:where (?:is|s|are) (?:it|that|this|they)(?: (?:all|both))?(?: up to| at)?|"
+    r"(?:it|that|this|they)(?: is| s| are)? up to|"
+    r"how (?:is|s|are) (?:it|that|this|they) (?:going|getting on|coming along|progressing|looking)|"
+    r"any (?:news|update|updates|progress|word)(?: (?:on|about|with) (?:it|that|this|them))?|"
+    r"(?:has|have) (?:it|that|they|anyone|anybody) (?:been )?"
+    r"(?:looked at|looked into|sorted|resolved|decided))\b"
+)
+_CLAIM = re.compile(r"\b(?:disputes?|claims?|chargebacks?)\b")
+
+
+def progress_of_claim(text: str, previous: str) -> bool:
+    """ "Where is it up to now?" right after a message about a claim or dispute: how that claim stands
+    ("I put in a claim back in September... I have heard NOTHING since"), whatever the message was for."""
+    return bool(_PROGRESS_OF_IT.search(normalise(text)) and _CLAIM.search(normalise(previous)))
 
 
 def status_question(text: str) -> str | None:
@@ -767,6 +810,11 @@ _REQUEST_START = re.compile(
     re.IGNORECASE,
 )
 _MIN_PART_WORDS = 3
+# A request to stop something: "could you cancel the British Gas direct debit", "please stop my gym one".
+_STOP_ASKED = re.compile(
+    r"^(?:(?:also|then|so|please|pls|can you|could you|would you|will you|i want to|i need to|id like to|"
+    r"i would like to)\s+)*(?:cancel|stop|end)\b"
+)
 # "...at the pub and when I went back it was gone": a clause of the story, not a question.
 _SUBORDINATE = re.compile(
     r"^(?:when|while|after|before|because|as|since|once) (?:i|we|he|she|they) (?:went|came|got back|was|were|"
@@ -829,7 +877,10 @@ _LISTED = re.compile(r"\s+[+&]\s+|\s*\n+\s*|\s*;\s*")
 _PLEA = re.compile(
     r"^(?:(?:so|and|ok|okay|right|please|pls|help)\s+)*(?:what (?:do|should|can|shall|would) (?:i|we) do|"
     r"what do (?:i|we) do now|what now|what happens now|what (?:are|is) (?:my|the) options?|"
-    r"what should happen now|help me|please help|help|(?:i )?dont know what to do|(?:i )?need help)"
+    r"what should happen now|help me|please help|help|(?:i )?dont know what to do|(?:i )?need help|"
+    # "...three weeks ago and still nothing. Can you help?": help with what was just told
+    r"(?:can|could|would|will) (?:you|u|ya) (?:please |pls )?(?:help(?: me)?|sort (?:it|this|that)(?: out)?|"
+    r"do (?:anything|something)(?: about (?:it|this|that))?)|what can (?:you|u|ya) do)"
     r"(?:\s+(?:now|next|please|pls|here|about it|about this))*$"
 )
 
@@ -957,10 +1008,11 @@ def split_requests(text: str) -> list[str]:
         # "...someone's been nicking post from the letterboxes. can you stop the new card": the freeze asked
         # for is the one the story calls for, one request with it (not a second freeze after the first).
         story = parts[index - 1]
-        if explicit_action(parts[index]) == "freeze" and (
-            urgent_intent(story)
-            # "my son borrowed my card two hours ago and isn't answering. can you freeze it": told, not asked
-            or ("?" not in story and not _REQUEST_START.match(_ASIDE.sub("", normalise(story))))
+        told = "?" not in story and not _REQUEST_START.match(_ASIDE.sub("", normalise(story)))
+        if (explicit_action(parts[index]) == "freeze" and (urgent_intent(story) or told)) or (
+            # "I've moved my gas to Octopus and they collect it themselves. Could you cancel the British Gas
+            # direct debit?": the story is why, not a request of its own ("payment" in it asks nothing).
+            told and _STOP_ASKED.match(_ASIDE.sub("", normalise(parts[index])))
         ):
             parts[index - 1 : index + 1] = [f"{parts[index - 1]} {parts[index]}"]
     if len(parts) < 2 or not all(_has_request(p) for p in parts):
@@ -1113,6 +1165,39 @@ _DISPUTE_REQUEST = re.compile(
 )
 
 
+_REFUND = r"(?:refunds?|refunded|money back|reimburs\w*)"
+# A payment the shop let the customer down on, told as a story: the refund it promised never came, goods sent
+# back and no money back, goods or a service paid for that never came ("the driver never showed", "they didnt
+# have my order").
+_LET_DOWN = re.compile(
+    rf"\b(?:no|never|not|still no|still not|yet to) (?:\w+ ){{0,3}}?{_REFUND}\b"
+    rf"|\b{_REFUND}\b.{{0,60}}\b(?:never|nothing|not|hasnt|havent|didnt|still waiting|no sign|its been|been "
+    r"(?:weeks|ages|months)|weeks later|months later)\b"
+    r"|\b(?:never|didnt|did not|hasnt|havent|has not|have not|wont) (?:\w+ )?(?:arrived?|came|come|turned up|"
+    r"turn up|showed|show|delivered|received|got here)\b"
+    r"|\bno show\b|\bnot (?:delivered|received|arrived)\b|\b(?:didnt|did not|dont) have my (?:\w+ )?order\b"
+    r"|\b(?:sent|posted|took|returned) (?:it|them|(?:the|my) \w+) back\b"
+    # "they said I'd be refunded within a week": a refund only promised
+    rf"|\b(?:said|promised|told me|supposed to)\b.{{0,30}}\b{_REFUND}\b"
+)
+# Money the customer sent someone, or is owed by an employer, that has not arrived is a payment's status, not
+# a shop's failure.
+_MONEY_LATE = re.compile(
+    r"\b(?:i|we) (?:sent|transferred|paid) (?:\w+ ){0,2}(?:money|£|\d)|\btransfers?\b"
+    r"|\b(?:salary|wages?|pension|benefits?|universal credit)\b"
+)
+# "can you sort it", "could you help", "what can you do": help asked with the story.
+_HELP_ASKED = re.compile(
+    r"\b(?:can|could|would|will) (?:you|u|ya) (?:please |pls )?(?:help|sort|fix|chase|look into|deal with|"
+    r"do (?:something|anything)|get (?:it|this|that|them|my))\b|\bwhat can (?:you|u|ya) do\b|\bhelp me\b"
+)
+
+
 def requested_dispute(text: str) -> bool:
+    """A dispute asked for in words ("can you dispute it", "get my money back"), or help asked with the story
+    of a shop that let the customer down ("...refund in 5 working days. its been weeks. can u sort it")."""
     words = normalise(text)
-    return bool(_DISPUTE_REQUEST.search(words)) and not status_question(text)
+    asked = bool(_DISPUTE_REQUEST.search(words)) or bool(
+        _LET_DOWN.search(words) and _HELP_ASKED.search(words) and not _MONEY_LATE.search(words)
+    )
+    return asked and not status_question(text)

@@ -42,7 +42,8 @@ _YES_PHRASES = (
     r"guess so|"
     r"suppose so|i think so|yes i think so|go on then|that would be great|that would be good|please go on|"
     r"can you do it|could you do it|can you do that|could you do that|please can you do it|thats it|"
-    r"thats the one|that one|yes that one|crack on|crack on then|get on with it|on you go|sort it|"
+    r"thats the one|that one|yes that one|very well|very good|crack on|crack on then|get on with it|"
+    r"on you go|sort it|"
     r"sort it out|sort it now|that would be (?:great|good|lovely|brilliant|perfect|helpful|"
     r"wonderful|fantastic|kind|ideal)|sound|spot on|bang on|nice one|ace|deffo|defo|si|oui|ja|tak|sim|"
     # "If you could, that would be lovely, thank you dear": a polite yes
@@ -77,7 +78,16 @@ _FILLER = (
     r"on second thoughts?|on reflection|come to think of it|thinking about it)\s+)*"
 )
 _YES = re.compile(rf"^{_FILLER}(?:{_YES_PHRASES})(?:\s+(?:{_YES_PHRASES}))*$")
-_NO = re.compile(rf"^{_FILLER}(?:{_NO_PHRASES})(?:\s+(?:{_NO_PHRASES}))*$")
+# "wait actually no leave it", "hang on, sorry, no": fillers between the words of a refusal.
+_NO = re.compile(rf"^{_FILLER}(?:{_NO_PHRASES})(?:\s+{_FILLER}(?:{_NO_PHRASES}))*$")
+# Not now, some other time: "leave it till the new box is in", "do it another time", "let's leave it until
+# next month". Put off is declined: nothing changes until the customer asks again.
+_POSTPONED = re.compile(
+    rf"^{_FILLER}(?:(?:lets|let s|i(?:ll| will)?|we(?:ll| will)?|can we|could we|please|just)\s+)*"
+    r"(?:leave it|hold off|wait|hang on|hold on|do it|cancel it|stop it)\s+(?:(?:un)?til+|until|for now and|"
+    r"(?:for )?(?:another|some other|a different) (?:time|day|week|month)|(?:next|after) \w+|later\b)"
+    r"|(?:another|some other) (?:time|day)$"
+)
 # Courtesies and fillers that do not change the answer: "sure thing, thanks", "yes mate", "go for it love".
 _TRAILING = re.compile(
     r"\s+(?:thanks|thank you|thankyou|cheers|ta|mate|love|pal|dear|then|now|please|pls|plz|asap|quickly|"
@@ -104,10 +114,11 @@ _REQUEST = re.compile(
     r"\b(?:what|whats|how|hows|when|where|wheres|why|which|who|show|tell|check|list|balance|transactions?|"
     r"payments?|spent|spend|statement|dispute|freeze|unfreeze|report|cancel|block|order|send|transfer|"
     r"card|account|savings|direct debit|standing order|complain|complaint|person|human|agent|talk|speak|"
-    r"someone|somebody)\b"
+    r"someone|somebody|any (?:news|updates?|progress|word))\b"
 )
 _OTHER_MIN_WORDS = 4
 _WAIT = frozenset({"wait", "hold on", "hang on", "hold off", "one sec", "one second", "just a sec"})
+_WAIT_WORDS = re.compile(rf"\b(?:{'|'.join(sorted(_WAIT))})\b")
 _PUZZLED = re.compile(
     r"^(?:sorry|pardon|what|huh|eh|hm+|um+|i dont understand|i dont get it|what do you mean|how do you mean|"
     r"what does that mean|which card|which one|explain|say again)$"
@@ -115,7 +126,7 @@ _PUZZLED = re.compile(
 _QUESTION_START = re.compile(
     r"^(?:what|whats|how|hows|when|where|wheres|why|which|who|show|tell|list|can you|could you|can i|could i|"
     r"may i|"
-    r"i want|i need|id like|i would like|also)\b"
+    r"i want|i need|id like|i would like|also|any (?:news|updates?|progress|word))\b"
 )
 
 
@@ -131,11 +142,14 @@ _NEGATION = re.compile(r"\b(?:no|not|dont|never|nope|nah|wait|hold|hang|stop|can
 # A question put before the answer ("wait, before that, how much is in my account?") is a new request.
 _ASIDE = re.compile(
     r"^(?:(?:wait|hold on|hang on|hold up|one sec|one second|just a sec|a sec|a second|before that|"
-    r"before you do (?:that|it)|before you do|first|actually|sorry|quick question|oh|um|erm)\s+)+"
+    r"before you do (?:that|it)|before you do|first|actually|sorry|quick question|oh|um|erm|"
+    # "anyway did my wages go in this week": moving on to a question of its own
+    r"anyway|anyways|by the way|btw|while i have you|whilst i have you|while im here|whilst im here|"
+    r"on another note|one more thing|well)\s+)+"
 )
 _ASIDE_QUESTION = re.compile(
-    r"^(?:what|whats|how|hows|when|where|wheres|why|which|who|is|are|does|do|did|will|can you|could you|"
-    r"can i|show|tell|list|check)\b"
+    r"^(?:what|whats|how|hows|when|where|wheres|why|which|who|is|are|does|do|did|has|have|was|were|will|"
+    r"can you|could you|can i|show|tell|list|check)\b"
 )
 
 
@@ -241,6 +255,11 @@ def _strip_trailing(text: str) -> str:
     return text
 
 
+# Words that take note of what was said without taking up the offer when a question of its own follows.
+_ACKNOWLEDGED_ONLY = frozenset(
+    {"fine", "ok", "okay", "right", "alright", "all right", "whatever", "fair enough", "ok fine"}
+)
+_LEADING_JOIN = re.compile(r"^(?:and|so|but|now)\s+")
 _TRAILING_OFF = re.compile(r"^\s*[\w']+(?:\s+[\w']+)?\s*(?:\.{2,}|\u2026)")
 
 
@@ -280,16 +299,18 @@ def _read(text: str) -> Decision:
     aside = _ASIDE.match(words)
     if aside and _ASIDE_QUESTION.match(words[aside.end() :]):
         return Decision.OTHER  # "wait before that how much is in my account": the same, unpunctuated
-    if first_clause and _NO.match(first_clause) and first_clause not in _WAIT:
-        return Decision.NO  # "no, I need the card today"
+    refuses = bool(_NO.match(first_clause) or _POSTPONED.match(first_clause))
+    if first_clause and refuses and first_clause not in _WAIT:
+        return Decision.NO  # "no, I need the card today", "leave it till the new box is in"
     first_sentence = _normalise(
         re.split(r"[.!?\n]|,(?=\s*(?:and|also|what|how|can|could)\b)", raw, maxsplit=1)[0]
     )
     rest_words = words[len(first_sentence) :].strip()
     first_core = _strip_trailing(first_sentence)
-    if _TRAILING_OFF.match(raw) and _QUESTION_START.match(rest_words):
-        # "ok... how much do i actually owe on it": an "ok" that trails off acknowledges what was said and
-        # moves on to a question; it does not take up the offer.
+    asked_next = _QUESTION_START.match(_LEADING_JOIN.sub("", rest_words))
+    if (_TRAILING_OFF.match(raw) or first_core in _ACKNOWLEDGED_ONLY) and asked_next:
+        # "ok... how much do i actually owe on it", "Fine. What did Wagamama cost me in September?": a word
+        # that only acknowledges what was said, then a question of its own; it does not take up the offer.
         return Decision.OTHER
     # "Yes please. And what's my balance?" agrees; the question is answered once the action is done.
     if first_core and _YES.match(first_core) and not _HEDGE.search(rest_words):
@@ -305,8 +326,15 @@ def _read(text: str) -> Decision:
     if _LEADING_NO.match(words) and not _REQUEST.search(words):
         return Decision.NO
     clauses = [_strip_trailing(said) for c in re.split(r"[,;.!\n]", raw) if (said := _normalise(c))]
-    refused = [c for c in clauses if _NO.match(c) and not _PUZZLED.match(c) and not _NOT_A_REFUSAL.match(c)]
-    if refused and not hedged and not any(_YES.match(c) for c in clauses):
+    refused = [
+        c
+        for c in clauses
+        if (_NO.match(c) or _POSTPONED.match(c)) and not _PUZZLED.match(c) and not _NOT_A_REFUSAL.match(c)
+    ]
+    # "hang on actually, don't, I need it till the end of the month": a wait word beside a firm refusal
+    # hedges nothing.
+    firm = [c for c in refused if c not in _WAIT] and not _HEDGE.search(_WAIT_WORDS.sub(" ", words))
+    if refused and (not hedged or firm) and not any(_YES.match(c) for c in clauses):
         # "panic over, she's just walked in with it. no, leave it thanks": the refusal comes after the reason.
         return Decision.NO
     if "?" in raw and not _PUZZLED.match(core) and len(words.split()) >= _OTHER_QUESTION_MIN_WORDS:

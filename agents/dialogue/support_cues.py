@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from agents.dialogue.cues import asked_sentence
+from agents.dialogue.cues import GAVE_DETAILS, SECRET_CARD_DETAILS, asked_sentence
 from agents.procedures.status import DECLINE_WORDS
 from agents.safety.flags import explain_flags, vulnerability_kinds
 
@@ -153,10 +153,7 @@ _SCAM_WORDS = re.compile(
     r"arrest\w*|legit|genuine|real|scam\w*|phishing|dodgy|suspicious|fake)\b",
     re.IGNORECASE,
 )
-_GAVE_CARD = re.compile(
-    r"\b(?:typed|put|entered|gave|given|filled|sent|shared)\b.{0,30}\b(?:card|cvv|security code|long number)",
-    re.IGNORECASE,
-)
+_GAVE_CARD = re.compile(rf"\b{GAVE_DETAILS}\b.{{0,30}}\b(?:card|{SECRET_CARD_DETAILS})", re.IGNORECASE)
 
 
 def scam_message(text: str) -> bool:

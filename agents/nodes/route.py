@@ -17,6 +17,7 @@ from agents.dialogue.cues import (
     asks_for_number,
     explicit_action,
     follow_up,
+    progress_of_claim,
     requested_card_action,
     requested_dispute,
     status_question,
@@ -457,6 +458,10 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         text = meant
         update["text"] = meant
     status = status_question(text)
+    if status in (None, "card_status") and not active and progress_of_claim(text, _previous_message(state)):
+        # "where is it up to now?", "ok so any news on it?" after a complaint about a claim: that claim, not
+        # the card "it" might be
+        status = "dispute_status"
     urgent = urgent_intent(text) or state.get("urgent")  # screen's: card details typed into a scam link
     followed = await _follow_up(state, runtime) if not active and not meant else None
     forced = state.get("forced_intent")

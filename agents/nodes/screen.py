@@ -14,6 +14,7 @@ from langgraph.runtime import Runtime
 from agents.context import AgentContext
 from agents.dialogue.cues import (
     asks_for_number,
+    disclosed_to_a_scam,
     impersonation_scam,
     requested_card_action,
     split_requests,
@@ -219,6 +220,11 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         notices.append(SCAM_NOTICE if flow == "scam" else CARE_NOTICE)
         update["cues"] = [*update["cues"], "scam" if flow == "scam" else "vulnerability:distress"]
         flow = ""
+    elif not flow and urgent == "compromised_card" and disclosed_to_a_scam(text):
+        # "a woman rang claiming to be from British Gas and I told her my card number": a scam the flags did
+        # not name; the warning goes beside the offer to freeze, and a person follows it.
+        notices.append(SCAM_NOTICE)
+        update["cues"] = [*update["cues"], "scam"]
     if not flow:  # another language: after the safety flags, before the complaint and person rules
         language = screen_language(text, screening, runtime.context.settings)
         flow, text = language.flow, language.text

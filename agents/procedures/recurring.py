@@ -116,19 +116,23 @@ def named_words(text: str) -> set[str]:
 
 
 # "stop my Sky one, leave the TV Licence one alone", "cancel BT, not the gym": a payee named only to be
-# kept. Without this both payees are named and the customer is asked to choose between them.
+# kept. Without this both payees are named and the customer is asked to choose between them. A name may
+# come bare ("don't touch Sky", "leave Sky alone", "cancel BT, not Sky"); after a plain "not" mid-sentence
+# only with "the"/"my" ("I do not want to pay British Gas" keeps nothing).
 _KEPT = re.compile(
-    r"\b(?:leave|keep)\s+(?:the|my|that|our)\s+(?P<kept>[^.,;!?]{1,40}?)\s+"
+    r"\b(?:leave|keep)\s+(?:(?:the|my|that|our)\s+)?(?P<kept>[^.,;!?]{1,40}?)\s+"
     r"(?:alone|as (?:it|they) (?:is|are)|be|going|on|active|running|where it is)\b|"
     r"\b(?:not|except|apart from|other than|(?:don'?t|do not) (?:touch|cancel|stop))\s+(?:for\s+)?"
-    r"(?:the|my|that|our)\s+(?P<other>[^.,;!?]{1,40})"
+    r"(?:the|my|that|our)\s+(?P<other>[^.,;!?]{1,40})|"
+    r"(?:\b(?:except|apart from|other than|(?:don'?t|do not) (?:touch|cancel|stop))"
+    r"|(?:^|[,;.!?]|\bbut)\s*not)\s+(?P<bare>[^.,;!?]{1,40})"
 )
 
 
 def kept_and_named(text: str) -> tuple[set[str], set[str]]:
     """The words of payees named only to be left alone, and the words that name the one meant."""
     lowered = text.lower()
-    kept_spans = [m.group("kept") or m.group("other") for m in _KEPT.finditer(lowered)]
+    kept_spans = [m.group("kept") or m.group("other") or m.group("bare") for m in _KEPT.finditer(lowered)]
     named = named_words(_KEPT.sub(" ", lowered))
     kept = set().union(*(named_words(span) for span in kept_spans)) - named
     return kept, named

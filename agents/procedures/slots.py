@@ -420,6 +420,21 @@ async def everyday_word_merchant(run: Run, text: str) -> str | None:
     return None
 
 
+async def _paid_merchant(run: Run, merchant: str, rest: str) -> str:
+    """The shop a story names, when the words read after "in"/"with"/"from" name nobody the customer paid
+    ("posted it back with the form filled in", "a bot that goes round in circles"): a merchant of the
+    customer's own payments that the text names, however it names it. The words read otherwise."""
+    merchant = await statement_merchant(run, merchant)
+    if await _has_merchant(run, merchant):
+        return merchant
+    own = (
+        await known_merchant_in(run, rest)
+        or await everyday_word_merchant(run, rest)
+        or await nicknamed_merchant_in(run, rest)
+    )
+    return own or merchant
+
+
 def transaction_facts(t: TransactionView) -> dict[str, Any]:
     return {
         "transaction_id": t.id,
@@ -465,6 +480,8 @@ async def resolve_transaction(run: Run, slot: SlotSpec) -> TransactionView:
         merchant = await known_merchant_in(run, rest)
         if merchant:
             fresh = Filters(fresh.dates, fresh.amount, merchant)
+    elif fresh.merchant is not None:
+        fresh = Filters(fresh.dates, fresh.amount, await _paid_merchant(run, fresh.merchant, rest))
     filters = stored.merged(fresh)
     run.params["filters"] = filters.to_json()
     duplicate = bool(run.params.get("duplicate")) or mentions_duplicate(run.text)

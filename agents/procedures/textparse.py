@@ -850,8 +850,9 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
-            r"\b(?:never\s+(?:arrived|came|received|got)|not\s+(?:arrived|received)|didn'?t\s+"
-            r"(?:arrive|receive|get)|did\s+not\s+(?:arrive|receive|get)|no\s+goods)\b",
+            r"\b(?:never\s+(?:arrived|came|received|got|showed|turned\s+up)|not\s+(?:arrived|received)|didn'?t\s+"
+            r"(?:arrive|receive|get|show|turn\s+up)|did\s+not\s+(?:arrive|receive|get|show|turn\s+up)|no\s+goods"
+            r"|no[\s-]show)\b",
             re.I,
         ),
         "Goods or services not received",

@@ -7,9 +7,12 @@ import pytest
 from agents.dialogue.cues import (
     FollowUp,
     asked_sentence,
+    disclosed_to_a_scam,
     explicit_action,
     follow_up,
+    progress_of_claim,
     requested_card_action,
+    requested_dispute,
     split_requests,
     status_question,
     urgent_intent,
@@ -619,3 +622,87 @@ def test_the_last_thing_bought_is_looked_up_not_disputed(text: str) -> None:
 
 def test_the_last_thing_bought_that_was_not_mine_is_not_a_lookup() -> None:
     assert status_question("the last thing i bought wasnt me, i dont recognise it") != "recent_transactions"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "switched broadband to Virgin and they set up their own payment. Please cancel the BT direct debit",
+        "we pay the gym by card now instead of the monthly payment, can you cancel the gym direct debit",
+    ],
+)
+def test_a_cancellation_asked_after_the_story_is_one_request(text: str) -> None:
+    assert split_requests(text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "did a click and collect at sainsburys, they said refund in 3 working days. nothing. can u sort it",
+        "Asos promised me a refund for the jeans a month ago and it still hasn't come through, can you help?",
+        "I sent the boots back to Schuh three weeks ago and I've had no money back. Could you sort this out?",
+        "the takeaway never turned up but deliveroo still took the money, what can you do",
+        "they said I'd be refunded within a week, that was a month ago. can you chase it?",
+    ],
+)
+def test_help_asked_with_the_story_of_a_shop_letting_one_down_is_a_dispute(text: str) -> None:
+    assert requested_dispute(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do refunds work? can you help me understand",
+        "can you help me with my refund",
+        "I sent my son £50 yesterday and it never arrived, can you help",
+        "my new card never arrived can you help",
+        "my salary hasn't come in, can you help",
+        "the transfer to my landlord hasn't arrived, can you look into it",
+        "any news on my refund claim? can you help",
+    ],
+)
+def test_help_without_such_a_story_is_not_a_dispute(text: str) -> None:
+    assert not requested_dispute(text)
+
+
+def test_working_days_are_not_a_card_working() -> None:
+    text = "did an order at the co-op in october, they said refund in 5 working days. its been weeks. sort it"
+    assert status_question(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a woman phoned claiming to be from BT and I gave her my card number and the 3 digits on the back",
+        "bloke rang saying he was from the council, I read him the long number and the expiry. what do I do",
+        "I confirmed my security code to a man pretending to be from Royal Mail",
+        "Someone called, said they were from Amazon, I told them my card details. Amazon never ring people",
+    ],
+)
+def test_card_details_said_to_someone_posing_as_a_firm_are_compromised(text: str) -> None:
+    assert urgent_intent(text) == "compromised_card"
+    assert disclosed_to_a_scam(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a man rang saying he was from Sky, I hung up straight away",
+        "I read the card number out to pay the delivery driver, is that ok?",
+    ],
+)
+def test_a_call_without_details_given_or_details_without_a_suspect_are_not_compromised(text: str) -> None:
+    assert urgent_intent(text) != "compromised_card"
+
+
+def test_something_the_customer_has_done_is_not_a_freeze_done() -> None:
+    assert status_question("I think I've done something silly with my card, what do I do?") is None
+    assert status_question("is the freeze on my card done?") == "card_status"
+
+
+@pytest.mark.parametrize("text", ["Well while I have you, where is it up to now?", "ok so any news on it?"])
+def test_progress_asked_right_after_a_message_about_a_claim_is_that_claim(text: str) -> None:
+    previous = "I want to complain, my claim about the cinema tickets has been going for weeks"
+    assert progress_of_claim(text, previous)
+    assert not progress_of_claim(text, "I want to complain about the rude man in your branch")
+    assert not progress_of_claim("what's my balance?", previous)

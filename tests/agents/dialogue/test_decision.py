@@ -186,3 +186,53 @@ def test_a_long_question_of_its_own_is_answered_while_the_action_waits() -> None
 )
 def test_declining_in_other_everyday_words(text: str) -> None:
     assert read_decision(text) is Decision.NO
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hang on, actually no, leave it till next month",
+        "hmm on second thoughts leave it till I've sorted the new one",
+        "leave it until the new router is in",
+        "let's leave it till next week",
+        "ok do it later today",
+        "no hold off, do it another time",
+        "hang on actually, don't, I need it until the end of the month",
+        "wait sorry no keep it, the new provider hasn't started yet",
+    ],
+)
+def test_putting_it_off_declines(text: str) -> None:
+    # Fillers between the words of a refusal, or a later time asked for: nothing is done now.
+    assert read_decision(text) is Decision.NO
+
+
+@pytest.mark.parametrize("text", ["yes but wait till monday", "hang on, what's the fee?"])
+def test_a_wait_with_a_yes_or_a_question_is_not_a_refusal(text: str) -> None:
+    assert read_decision(text) is not Decision.NO
+
+
+@pytest.mark.parametrize("text", ["Very well, yes, please go ahead.", "very good, do it"])
+def test_very_well_agrees(text: str) -> None:
+    assert read_decision(text) is Decision.YES
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "anyway did my wages go in this week",
+        "by the way has my pension come in",
+        "while I have you, where is my claim up to?",
+        "Fine. What did Tesco cost me in October?",
+        "right. when is my next direct debit",
+        "ok so any news on it?",
+    ],
+)
+def test_moving_on_to_a_question_of_its_own_is_a_new_request(text: str) -> None:
+    # An aside ("anyway", "by the way") or a word that only takes note ("fine", "right") before a question
+    # of its own takes up nothing: the question is answered and the offer keeps waiting.
+    assert read_decision(text) is Decision.OTHER
+
+
+@pytest.mark.parametrize("text", ["Yes please. And what is my balance?", "ok, go ahead. what's my balance?"])
+def test_a_real_yes_before_a_question_still_agrees(text: str) -> None:
+    assert read_decision(text) is Decision.YES

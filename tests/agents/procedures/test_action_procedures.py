@@ -338,3 +338,23 @@ async def test_nothing_matches_the_dispute(bank: Bank, procedures: Procs) -> Non
         "I couldn't find a payment at Harrods between 1 Oct 2025 and 31 Oct 2025 that could be disputed."
     )
     assert "Harrods" in shown(result)
+
+
+async def test_words_after_in_or_with_that_name_nobody_paid_give_way_to_the_shop_named(
+    bank: Bank, procedures: Procs
+) -> None:
+    # "...posted it back with the form filled in", "...goes round in circles": the words read as a merchant
+    # name nobody the customer paid; the shop the story names among their own payments is the one meant.
+    port = bank.port(0)
+    found = await port.find_transactions(TransactionQuery(limit=50))
+    by_merchant: dict[str, list[TransactionView]] = {}
+    for t in found:
+        if t.amount_minor < 0 and t.status in ("posted", "pending"):
+            by_merchant.setdefault(t.merchant, []).append(t)
+    merchant, (payment,) = next(
+        (m, ts) for m, ts in by_merchant.items() if len(ts) == 1 and " " not in m and len(m) >= 4
+    )
+    text = f"{merchant} took my money and then sent me round in circles, can you get my money back"
+    offered = confirm(await turn(procedures["dispute_transaction"], port, text))
+    assert offered.action.args["transaction_id"] == payment.id
+    assert merchant in offered.prompt

@@ -167,6 +167,11 @@ def test_kinds_brands_and_reasons() -> None:
     assert parse_dispute_reason("dispute it") is None
 
 
+@pytest.mark.parametrize("text", ["the driver never showed", "the cab didn't turn up", "it was a no-show"])
+def test_a_service_that_never_came_is_not_received(text: str) -> None:
+    assert parse_dispute_reason(text) == "Goods or services not received"
+
+
 # Issue 12: months and days said without a year, in a sentence about money still to go out, are the coming
 # ones; said about the past they stay the most recent (TODAY is 20 Nov 2025).
 @pytest.mark.parametrize(
