@@ -619,3 +619,30 @@ def test_the_last_thing_bought_is_looked_up_not_disputed(text: str) -> None:
 
 def test_the_last_thing_bought_that_was_not_mine_is_not_a_lookup() -> None:
     assert status_question("the last thing i bought wasnt me, i dont recognise it") != "recent_transactions"
+
+
+_ONE_PAYMENT = {"procedure": "spending", "listed": ["19 Sep 2026: Currys, £498.43"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which card did I use for that one?",
+        "that was the mastercard wasnt it. whats the last 4 on it",
+        "was it on my credit card?",
+        "what card was that on",
+        "need the last four digits of the card it went on",
+    ],
+)
+def test_which_card_paid_for_the_one_payment_shown(text: str) -> None:
+    assert follow_up(text, _ONE_PAYMENT) == FollowUp("card")
+    assert follow_up(text, {**_ONE_PAYMENT, "listed": []}) != FollowUp("card")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what day was that?", "when was it", "and when did it go through exactly?", "which date was that on"],
+)
+def test_the_day_of_the_one_payment_shown(text: str) -> None:
+    assert follow_up(text, _ONE_PAYMENT) == FollowUp("day")
+    assert follow_up(text, {**_ONE_PAYMENT, "listed": ["a", "b"]}) != FollowUp("day")
