@@ -364,6 +364,9 @@ async def _follow_up(
     procedure = str(frame["procedure"])
     # Read only once the message is a follow-up: the shop it names among the customer's own payments.
     named_shop = await _own_merchant_named(text, frame, runtime)
+    if found.kind in ("card", "day") and (named_shop or parse_merchant(text)):
+        # "and the ikea trip, when was that": another shop's payment, not the day of the one just shown.
+        found = FollowUp("refine")
     old = _without_replaced(
         str(frame.get("text", "")), text, today, list(frame.get("listed") or []), named_shop
     )
