@@ -847,6 +847,8 @@ _ANTECEDENT = re.compile(
 
 
 _LISTED = re.compile(r"\s+[+&]\s+|\s*\n+\s*|\s*;\s*")
+_PLUS = re.compile(r"\s\+\s")
+_MIN_WORD_REQUEST = 4  # a one-word request between plus signs ("balance") has at least 4 letters
 
 
 # "...my bank card was in it. what do i do": a plea for guidance about the story just told, not a request.
@@ -940,7 +942,12 @@ def split_requests(text: str) -> list[str]:
             return [*numbered[: MAX_REQUESTS - 1], " ".join(numbered[MAX_REQUESTS - 1 :])]
         return numbered
     listed = [p.strip() for p in _LISTED.split(text) if p.strip()]
-    if len(listed) > 1 and all(len(p.split()) >= 2 for p in listed):
+    # A one-word request counts between plus signs ("balance + last 4 of the new card"); a one-letter or
+    # one-word piece beside "&" is a name ("M & S", "marks & spencer").
+    plus_listed = len(listed) > 1 and bool(_PLUS.search(text)) and not re.search(r"\s&\s", text)
+    if len(listed) > 1 and all(
+        len(p.split()) >= 2 or (plus_listed and len(p) >= _MIN_WORD_REQUEST and p.isalpha()) for p in listed
+    ):
         # Requests the customer set out as a list ("my balance + my last transactions", one per line).
         each = [q for p in listed for q in split_requests(p)]
         if len(each) > MAX_REQUESTS:

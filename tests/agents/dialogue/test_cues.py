@@ -646,3 +646,15 @@ def test_which_card_paid_for_the_one_payment_shown(text: str) -> None:
 def test_the_day_of_the_one_payment_shown(text: str) -> None:
     assert follow_up(text, _ONE_PAYMENT) == FollowUp("day")
     assert follow_up(text, {**_ONE_PAYMENT, "listed": ["a", "b"]}) != FollowUp("day")
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("balance + when does the tv licence go next + last 4 digits of the new card", 3),
+        ("balances + my direct debits", 2),
+        ("marks & spencer in october, how much", 1),
+    ],
+)
+def test_a_one_word_request_between_plus_signs_is_a_request(text: str, count: int) -> None:
+    assert len(split_requests(text)) == count
