@@ -683,6 +683,18 @@ _WHICH_WAY = re.compile(
     r"taken|been paid|been credited|been refunded) ?(?:out|in|into|off|back|from|to)?\b"
     r"|\b(?:money|cash) (?:in|out) or (?:money |cash )?(?:in|out)\b"
 )
+# Which card paid for the one payment just shown: "which card did I use for that", "that was the mastercard
+# wasn't it, what's the last 4", "was it on my credit card", "what card was that on".
+_WHICH_CARD = re.compile(
+    r"\b(?:which|what) card\b|\bwhat card (?:was|did)\b|\blast (?:4|four)(?: digits| numbers)?\b|"
+    r"\b(?:was|were|is) (?:that|it|this)(?: one)? (?:on|with|from) (?:the|my|a) (?:\w+ )?(?:card|visa|"
+    r"mastercard|amex)\b|\b(?:that|it) was (?:on )?(?:the|my) (?:\w+ )?(?:card|visa|mastercard|amex)\b|"
+    r"\b(?:card|visa|mastercard) (?:was|did) (?:that|it) (?:go )?(?:on|come off|come out of)\b"
+)
+# The day of the one payment just shown: "what day was that?", "when was it", "which date did it go out".
+_WHICH_DAY = re.compile(
+    r"\b(?:what|which) (?:day|date)\b|\bwhen (?:was|did|is) (?:that|it|this)\b|\bwhen exactly\b"
+)
 _SINCE_THEN = re.compile(r"\bsince(?: then| that| that one| that time)?$|\bafter that(?: one)?$")
 _EVERY_TIME = re.compile(
     r"\b(?:is|was|does|do|are|has)\s+(?:that|it|this|they|those|he|she)\b.{0,30}?"
@@ -699,7 +711,7 @@ _SAME_AGAIN = re.compile(
 
 @dataclass(frozen=True)
 class FollowUp:
-    kind: str  # "older" | "total" | "pick" | "refine" | "direction" | "currency"
+    kind: str  # "older" | "total" | "pick" | "refine" | "direction" | "currency" | "card" | "day"
 
 
 def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
@@ -729,6 +741,18 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         # "ok and how much have they had off me altogether since september then" after British Gas's
         # payments: "they" is the payee just shown, however long the question.
         return FollowUp("total" if _TOTAL.search(words) else "refine")
+    if (
+        words
+        and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
+        and frame.get("procedure") in ("recent_transactions", "spending")
+        and len(frame.get("listed") or []) == 1  # type: ignore[arg-type]
+        and not _TOTAL.search(words)
+    ):
+        # "which card did I use for that?", "what day was that?" about the one payment just shown.
+        if _WHICH_CARD.search(words):
+            return FollowUp("card")
+        if _WHICH_DAY.search(words):
+            return FollowUp("day")
     if (
         words
         and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
@@ -871,6 +895,8 @@ _ANTECEDENT = re.compile(
 
 
 _LISTED = re.compile(r"\s+[+&]\s+|\s*\n+\s*|\s*;\s*")
+_PLUS = re.compile(r"\s\+\s")
+_MIN_WORD_REQUEST = 4  # a one-word request between plus signs ("balance") has at least 4 letters
 
 
 # "...my bank card was in it. what do i do": a plea for guidance about the story just told, not a request.
@@ -967,7 +993,12 @@ def split_requests(text: str) -> list[str]:
             return [*numbered[: MAX_REQUESTS - 1], " ".join(numbered[MAX_REQUESTS - 1 :])]
         return numbered
     listed = [p.strip() for p in _LISTED.split(text) if p.strip()]
-    if len(listed) > 1 and all(len(p.split()) >= 2 for p in listed):
+    # A one-word request counts between plus signs ("balance + last 4 of the new card"); a one-letter or
+    # one-word piece beside "&" is a name ("M & S", "marks & spencer").
+    plus_listed = len(listed) > 1 and bool(_PLUS.search(text)) and not re.search(r"\s&\s", text)
+    if len(listed) > 1 and all(
+        len(p.split()) >= 2 or (plus_listed and len(p) >= _MIN_WORD_REQUEST and p.isalpha()) for p in listed
+    ):
         # Requests the customer set out as a list ("my balance + my last transactions", one per line).
         each = [q for p in listed for q in split_requests(p)]
         if len(each) > MAX_REQUESTS:

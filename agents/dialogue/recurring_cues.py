@@ -99,6 +99,10 @@ _INCOME = re.compile(
     r"\b(?:been|get|got|getting|was|were|be|am) (?:last )?paid\b|\blast paid\b|"
     r"\b(?:was|were) i (?:last )?paid\b|\b(?:have|has) i been paid\b|"
     r"\bmy (?:pay|income)\b.{0,30}\b(?:arrive\w*|come in|came in|gone in|go in|landed|here|in yet)\b|"
+    # "how much was my last pay", "when did my latest take-home land": the last salary ("my last payment"
+    # and "my last pay to British Gas" are other things)
+    r"\b(?:my|the) (?:last|latest|most recent|previous|recent) (?:pay|income|take ?home(?: pay)?)\b"
+    r"(?! (?:to|for|at|into|off)\b)|"
     # "what's my pay each month": the salary, not spending at a shop called "each"
     r"\bmy (?:monthly )?(?:pay|income|take ?home(?: pay)?)\b.{0,12}\b(?:each|every|a|per) (?:month|week)\b|"
     r"\b(?:pension|benefits?|universal credit) (?:payment )?"

@@ -365,6 +365,9 @@ async def _follow_up(
     procedure = str(frame["procedure"])
     # Read only once the message is a follow-up: the shop it names among the customer's own payments.
     named_shop = await _own_merchant_named(text, frame, runtime)
+    if found.kind in ("card", "day") and (named_shop or parse_merchant(text)):
+        # "and the ikea trip, when was that": another shop's payment, not the day of the one just shown.
+        found = FollowUp("refine")
     old = _without_replaced(
         str(frame.get("text", "")), text, today, list(frame.get("listed") or []), named_shop
     )
@@ -419,6 +422,12 @@ async def _follow_up(
         earlier = f"my payment of {named[0]}" if named else str(frame.get("text", ""))
         extra["text"] = str(listed[0]) if len(listed) == 1 else earlier
         extra["slots"] = {"params": {"limit": 1}}
+    elif found.kind in ("card", "day") and (listed := list(frame.get("listed") or [])):
+        # "which card did I use for that?", "what day was that?": the one payment just shown, and its card or
+        # its day.
+        procedure = "recent_transactions"
+        extra["text"] = str(listed[0])
+        extra["slots"] = {"params": {"about": found.kind, "limit": 1}}
     elif found.kind == "direction" and (listed := list(frame.get("listed") or [])):
         # "was that a refund?" about the one payment just shown: that payment, and which way it went.
         procedure = "recent_transactions"
@@ -441,7 +450,37 @@ async def _follow_up(
             if procedure == "recurring_payments":
                 # The listed line names no kind: the request that listed it does ("my standing orders").
                 extra["text"] = f"{text} {picked} ({frame.get('text', '')})"
+    if (same := _same_period(text, frame, today)) is not None:
+        # "and the petrol that same week?" after one payment: the new thing, over that payment's week.
+        rest, period = same
+        names_what = parse_category(rest)[0] is not None or parse_merchant(rest) or named_shop
+        procedure = "spending" if names_what else "recent_transactions"
+        extra = {"text": f"{rest} {named_shop or ''} {period}".strip()}
     return procedure, found.kind, extra
+
+
+_SAME_PERIOD = re.compile(r"\b(?:(?:that|the) (?:same|very same)|that)\s+(?P<unit>day|week|month)\b", re.I)
+
+
+def _same_period(text: str, frame: dict[str, Any], today: date) -> tuple[str, str] | None:
+    """The message's words without "that same week", and the period it means in words the procedures read
+    ("from 14 Sep 2026 to 20 Sep 2026"), when it points at the day, week or month of the one payment just
+    shown; None otherwise."""
+    found = _SAME_PERIOD.search(text)
+    if found is None or len(frame.get("listed") or []) != 1 or not frame.get("oldest"):
+        return None
+    day = date.fromisoformat(str(frame["oldest"]))
+    unit = found["unit"].lower()
+    if unit == "day":
+        start, end = day, day
+    elif unit == "week":
+        start = day - timedelta(days=day.weekday())
+        end = start + timedelta(days=6)
+    else:
+        start = day.replace(day=1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    rest = re.sub(r"\s+", " ", _SAME_PERIOD.sub(" ", text)).strip()
+    return rest, f"from {format_day(start)} to {format_day(min(end, today))}"
 
 
 async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
@@ -506,6 +545,13 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     elif active and _answers_pending_question(state, runtime):
         # The customer is answering a question of the procedure under way.
         flow, why = "procedure", f"continue {active}"
+    elif followed is not None and followed[1] in ("card", "day") and followed[0] in procedures:
+        # "which card was that on?", "when did it go through?" about the one payment just shown: that
+        # payment's card or day, not the status of the customer's cards.
+        procedure, kind, extra = followed
+        flow, why = "procedure", f"follow-up ({kind}) -> {procedure}"
+        update.update(procedure=procedure, procedure_intent=procedure, slots=extra.get("slots", {}))
+        update["text"] = extra["text"]
     elif (
         status == "payment_status"
         and "recurring_payments" in procedures

@@ -124,6 +124,33 @@ def direction_of(t: TransactionView) -> str:
     return said
 
 
+_LIVE_FIRST = {"active": 0, "frozen": 1}
+
+
+async def paid_with(run: Run, t: TransactionView) -> tuple[str, list[str]]:
+    """Which of the customer's cards paid for one transaction, in words (and that card's id): the card of the
+    account it came out of (the live one first), or that it was not a card payment."""
+    amount = format_money(abs(t.amount_minor), t.currency)
+    said = f"{amount} to {clean_name(t.merchant)} on {format_day(day_of(t.booked_at))}"
+    account = next((a for a in await run.accounts() if a.id == t.account_id), None)
+    where = f"your {account_label(account)}" if account else "your account"
+    cards = sorted(
+        (c for c in await run.cards() if c.account_id == t.account_id),
+        key=lambda c: _LIVE_FIRST.get(c.status, len(_LIVE_FIRST)),
+    )
+    if not t.by_card or not cards:
+        return f"That was not a card payment: {said} went straight out of {where}.", []
+    card = cards[0]
+    return f"That was on your {card.brand} card ending {card.last4} ({where}): {said}.", [card.id]
+
+
+def day_paid(t: TransactionView) -> str:
+    """The day of one transaction, in words, with the day of the week."""
+    day = day_of(t.booked_at)
+    amount = format_money(abs(t.amount_minor), t.currency)
+    return f"That was on {day:%A} {format_day(day)}: {amount}, {clean_name(t.merchant)}."
+
+
 async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
     account: AccountView | None = slots.get("account")
     filters, rest = parse_filters(run.text, run)
@@ -163,6 +190,19 @@ async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
     if not found:
         return run.answer("none", facts)
     count = len(found)
+    if (about := run.params.get("about")) in ("card", "day") and count == 1:
+        # "which card did I use for that?", "what day was that?" about the payment just shown.
+        said, card_ids = await paid_with(run, found[0]) if about == "card" else (day_paid(found[0]), [])
+        return run.answer(
+            "about",
+            {
+                **facts,
+                "about": said,
+                "lines": _transaction_line(found[0]),  # not said again: what a follow-up can point back at
+                "transaction_ids": [found[0].id],
+                "card_ids": card_ids,
+            },
+        )
     if run.params.get("direction") and count == 1:
         # "was that a refund or did it come out of my account?" about the payment just shown.
         return run.answer(

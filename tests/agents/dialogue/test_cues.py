@@ -635,6 +635,24 @@ def test_a_cancellation_asked_after_the_story_is_one_request(text: str) -> None:
     assert split_requests(text) == [text]
 
 
+_ONE_PAYMENT = {"procedure": "spending", "listed": ["19 Sep 2026: Currys, £498.43"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which card did I use for that one?",
+        "that was the mastercard wasnt it. whats the last 4 on it",
+        "was it on my credit card?",
+        "what card was that on",
+        "need the last four digits of the card it went on",
+    ],
+)
+def test_which_card_paid_for_the_one_payment_shown(text: str) -> None:
+    assert follow_up(text, _ONE_PAYMENT) == FollowUp("card")
+    assert follow_up(text, {**_ONE_PAYMENT, "listed": []}) != FollowUp("card")
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -706,3 +724,24 @@ def test_progress_asked_right_after_a_message_about_a_claim_is_that_claim(text: 
     assert progress_of_claim(text, previous)
     assert not progress_of_claim(text, "I want to complain about the rude man in your branch")
     assert not progress_of_claim("what's my balance?", previous)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what day was that?", "when was it", "and when did it go through exactly?", "which date was that on"],
+)
+def test_the_day_of_the_one_payment_shown(text: str) -> None:
+    assert follow_up(text, _ONE_PAYMENT) == FollowUp("day")
+    assert follow_up(text, {**_ONE_PAYMENT, "listed": ["a", "b"]}) != FollowUp("day")
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("balance + when does the tv licence go next + last 4 digits of the new card", 3),
+        ("balances + my direct debits", 2),
+        ("marks & spencer in october, how much", 1),
+    ],
+)
+def test_a_one_word_request_between_plus_signs_is_a_request(text: str, count: int) -> None:
+    assert len(split_requests(text)) == count

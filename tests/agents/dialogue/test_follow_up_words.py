@@ -8,7 +8,13 @@ from typing import Any, cast
 
 import pytest
 
-from agents.nodes.route import _account_referred_to, _new_topic, _period_before, _without_replaced
+from agents.nodes.route import (
+    _account_referred_to,
+    _new_topic,
+    _period_before,
+    _same_period,
+    _without_replaced,
+)
 
 TODAY = date(2026, 11, 28)
 
@@ -97,3 +103,20 @@ def test_a_balance_asked_after_a_payment_is_a_question_of_its_own(text: str) -> 
 def test_a_payment_follow_up_stays_with_the_payment(text: str) -> None:
     state = cast(Any, {"text": text, "triage": {"intent": "check_balance", "confidence": 0.6}})
     assert not _new_topic(state, "payment_status", _LOW_CONFIDENCE)
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("and the petrol that same week?", "from 14 Sep 2026 to 20 Sep 2026"),
+        ("anything else that day", "from 19 Sep 2026 to 19 Sep 2026"),
+        ("what about groceries the same month", "from 1 Sep 2026 to 30 Sep 2026"),
+    ],
+)
+def test_that_same_week_is_the_week_of_the_one_payment_shown(text: str, period: str) -> None:
+    frame = {"listed": ["19 Sep 2026: IKEA, £265.31"], "oldest": "2026-09-19"}
+    found = _same_period(text, frame, TODAY)
+    assert found is not None
+    assert found[1] == period
+    assert "same" not in found[0]
+    assert _same_period(text, {**frame, "listed": ["a", "b"]}, TODAY) is None

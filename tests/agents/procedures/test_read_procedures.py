@@ -353,3 +353,39 @@ async def test_a_payment_in_dollars_is_not_an_account_in_dollars(bank: Bank, pro
     port = bank.port(0)
     result = answer(await turn(procedures["recent_transactions"], port, "show my payments in dollars"))
     assert result.outcome != "not_found"
+
+
+# --- one payment just shown: its card, its day --------------------------------------------------------
+
+
+async def _one_card_payment(port: Any) -> Any:
+    found = await port.find_transactions(TransactionQuery(limit=50))
+    return next(t for t in found if t.by_card and t.amount_minor < 0)
+
+
+async def test_which_card_paid_is_the_card_of_the_payments_account(bank: Bank, procedures: Procs) -> None:
+    port = bank.port(0)
+    payment = await _one_card_payment(port)
+    card = next(c for c in await port.list_cards() if c.account_id == payment.account_id)
+    day = day_of(payment.booked_at)
+    text = (
+        f"{day.day} {day:%b %Y}: {payment.merchant}, {format_money(payment.amount_minor, payment.currency)}"
+    )
+    slots = {"params": {"about": "card", "limit": 1}}
+    result = answer(await turn(procedures["recent_transactions"], port, text, slots))
+    assert result.outcome == "about"
+    assert f"ending {card.last4}" in result.draft
+    assert result.facts["card_ids"] == [card.id]
+
+
+async def test_what_day_a_payment_was_names_the_weekday(bank: Bank, procedures: Procs) -> None:
+    port = bank.port(0)
+    payment = await _one_card_payment(port)
+    day = day_of(payment.booked_at)
+    text = (
+        f"{day.day} {day:%b %Y}: {payment.merchant}, {format_money(payment.amount_minor, payment.currency)}"
+    )
+    slots = {"params": {"about": "day", "limit": 1}}
+    result = answer(await turn(procedures["recent_transactions"], port, text, slots))
+    assert result.outcome == "about"
+    assert f"{day:%A} {day.day} {day:%b %Y}" in result.draft

@@ -332,6 +332,11 @@ async def test_the_recovered_reply_after_a_crash_covers_cancellations(
         ("and how much do i normally get, planning for christmas", "income"),
         ("how much do I get paid", "income"),
         ("how much do i usually get back in cashback", None),
+        # the last pay, however it is called; the last payment to someone is not
+        ("how much was my last pay and what day did it go in?", "income"),
+        ("what was my most recent pay then", "income"),
+        ("when did my latest take home land", "income"),
+        ("how much was my last payment to british gas", None),
     ],
 )
 def test_recurring_cues(text: str, expected: str | None) -> None:
