@@ -9,6 +9,7 @@ from agents.dialogue.cues import (
     asked_sentence,
     explicit_action,
     follow_up,
+    impersonation_scam,
     requested_card_action,
     split_requests,
     status_question,
@@ -619,3 +620,27 @@ def test_the_last_thing_bought_is_looked_up_not_disputed(text: str) -> None:
 
 def test_the_last_thing_bought_that_was_not_mine_is_not_a_lookup() -> None:
     assert status_question("the last thing i bought wasnt me, i dont recognise it") != "recent_transactions"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("the gym emailed to say there was a data breach, my card details were not affected", None),
+        ("a retailer had a data breach but no card details were taken apparently", None),
+        ("the shop had a data breach and my card details were leaked", "compromised_card"),
+        ("data breach at the hotel I booked, should I be worried about my card", "compromised_card"),
+        # only the breach is spared: another compromise named in the same message still counts
+        ("my card was skimmed at the atm, not my credit card though", "compromised_card"),
+    ],
+)
+def test_a_data_breach_the_customer_says_spared_their_card_is_not_urgent(
+    text: str, intent: str | None
+) -> None:
+    assert urgent_intent(text) == intent
+
+
+def test_a_bank_card_named_in_a_shops_email_is_no_bank_impersonation() -> None:
+    assert not impersonation_scam(
+        "an email from a shop saying their site was hacked, it wasnt my bank card number they said"
+    )
+    assert impersonation_scam("an email saying it was from my bank asking me to confirm my card number")
