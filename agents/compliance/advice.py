@@ -280,6 +280,13 @@ _ASK_INVESTMENT = tuple(
         r"\bworth (?:taking|getting|it)\b|\bwhich (?:is|one is|would be|one would be) (?:better|best)\b|"
         r"\bwhich \w+ (?:account |deal )?should (?:i|we)\b|\bwhere should (?:i|we) (?:put|keep|invest)\b|"
         r"\bwhat would you do\b|"
+        # "would you take out a car loan or use my savings?": which of two ways, asked as what we would do
+        r"\bwould you (?:\w+ ){0,2}?(?:take|get|use|go for|choose|pick|pay|keep|clear|borrow)\b.{0,60}\bor\b|"
+        # "my friend says I should clear the mortgage with my savings. is that the right thing to do?"
+        r"\b(?:is|would) (?:that|this|it) (?:be )?(?:the |a )?(?:right|best|wise|sensible|smart|good|"
+        r"correct) (?:thing|idea|move|choice|option|decision|plan|way)\b"
+        r"|\b(?:is|would) (?:that|this|it) (?:be )?(?:wise|sensible|smart|silly|daft|mad)\b"
+        r"|\b(?:am i|are we|would i be) (?:doing )?the right thing\b|"
         r"\bis \w+ a (?:safe|good|sound) (?:investment|bet)\b))"
         r"(?=.*\b(?:mortgage|remortgag\w*|loans?|credit cards?|car finance|finance|overdraft|savings?|saver|"
         r"isas?|premium bonds?|pensions?|sipp|shares?|stocks?|gold|crypto\w*|bitcoin|invest\w*|bonus|"
@@ -348,9 +355,15 @@ ADVICE_SOURCES = {
 }
 
 
+# Texting shorthand for the person asked ("what would u do", "in ur shoes"), read as the words it stands for.
+_TEXTING = ((re.compile(r"\bu\b"), "you"), (re.compile(r"\bur\b"), "your"))
+
+
 def advice_requested(text: str) -> list[str]:
     """The advice rules (investment_advice, legal_advice, tax_advice) the customer's message asks for."""
     folded = normalise(text)
+    for shorthand, words in _TEXTING:
+        folded = shorthand.sub(words, folded)
     return [rule for rule, patterns in ADVICE_REQUESTS if any(p.search(folded) for p in patterns)]
 
 

@@ -256,13 +256,26 @@ _REPORTED_AWAITING = re.compile(
 )
 
 
+# "a shop emailed about a data breach (not my bank card they reckon)", "the gym got hacked, my card details
+# weren't part of it": the customer says their card was not in it, so the breach alone puts no card at risk.
+_PAYMENT_DETAILS = r"(?:card|cards|card details|card number|bank details|payment details)"
+_CARD_SPARED = re.compile(
+    rf"\bnot (?:my|our|the|any) (?:\w+ )?{_PAYMENT_DETAILS}\b"
+    rf"|\b{_PAYMENT_DETAILS} (?:(?:were|was|are|is) not|werent|wasnt|arent|isnt)(?: \w+)? "
+    r"(?:involved|affected|included|part of it|taken|leaked|exposed)\b"
+    r"|\bno (?:card|payment|bank|financial) (?:details|info|information)\b"
+)
+_BREACH = re.compile(r"\b(?:data breach|breach|hacked|hack|leaked|leak)\b")
+
+
 def urgent_intent(text: str) -> str | None:
     """The urgent intent a message carries, in any wording: a lost, stolen or compromised card, or money
     taken that the customer does not recognise. None when there is none."""
     words = normalise(text)
-    if _REPORTED_AWAITING.search(words) and not _COMPROMISED.search(words) and not _IN_USE.search(words):
+    compromised = _COMPROMISED.search(_BREACH.sub(" ", words) if _CARD_SPARED.search(words) else words)
+    if _REPORTED_AWAITING.search(words) and not compromised and not _IN_USE.search(words):
         return None
-    if _COMPROMISED.search(words) or disclosed_to_a_scam(text):
+    if compromised or disclosed_to_a_scam(text):
         return "compromised_card"
     if (_HOUSEHOLD_TOOK.search(words) or _HOUSEHOLD_SPENDING.search(words)) and re.search(
         rf"\b{_THING}\b|\baccount\b", words
@@ -323,7 +336,12 @@ def impersonation_scam(text: str) -> bool:
     wants = re.search(
         r"\b(?:code|pin|passcode|password|move|transfer|send|safe|withdraw|card details|number)\b", words
     )
-    claims = re.search(r"\b(?:northbank|bank|fraud team|security team|police|officer|hmrc)\b", words)
+    # "bank card", "bank details": the customer's own things, not who the caller says they are
+    claims = re.search(
+        r"\b(?:northbank|bank(?! (?:card|cards|details|account|accounts|transfer|statement|holiday))|"
+        r"fraud team|security team|police|officer|hmrc)\b",
+        words,
+    )
     return bool(wants and claims)
 
 

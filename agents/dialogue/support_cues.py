@@ -257,3 +257,63 @@ def purchase_scam_before_paying(text: str) -> bool:
     before he ships it, how do i send it?"): only purchase-scam cues, and no word of money already gone."""
     rules = {rule.partition(":")[2] for rule in explain_flags(text).get("scam", [])}
     return bool(rules) and rules <= _BEFORE_PAYING_RULES and not _ALREADY_PAID.search(text)
+
+
+# --- how-to questions: the help centre answers them, whatever the story around them -------------------------
+
+# "how do I activate it when it comes", "how can I turn contactless off", "how does a virtual card work",
+# "do you do virtual cards": how something is done or what the bank offers. Not a look-up of the customer's
+# own data ("how do I know if my card is blocked", "how can I see my transactions": a procedure answers it),
+# nor an action the assistant takes itself ("how do I freeze my card": offered and confirmed here).
+_DOING = (
+    r"(?!(?:\w+ )?(?:know|tell|check|see|view|find|look|track|freeze|unfreeze|block|unblock|lock|unlock|"
+    # "how do I stop contactless" is how to switch it off, not a card to stop
+    r"cancel|stop(?! (?:the |my |using )?(?:contactless|tap))|report|dispute|challenge|complain|speak|talk|"
+    r"contact|reach|get through|get (?:my|the|our) (?:money|cash|refund)|afford|pay (?:my|the|for)|spend|"
+    r"spent|owe)\b)"
+)
+_HOW_TO = re.compile(
+    r"\bhow (?:do|can|could|would|should|will|am) (?:i|we)(?: be able to| go about| need to| have to)? "
+    rf"{_DOING}"
+    rf"|\bhow (?:to|do (?:you|u)|does one) {_DOING}\w"
+    rf"|\bwhat (?:do|would|should|will) (?:i|we) (?:need to |have to )?do to {_DOING}\w"
+    rf"|\bwhat(?:s|'s| is) the (?:process|procedure|way|best way) (?:for|to|of) {_DOING}\w"
+    r"|\bhow (?:does|do|would|will) (?:a |an |the |my |your |these |those |this |that |ur )?(?:\w+ ){0,3}?"
+    r"(?:work|works)\b"
+    rf"|\b(?:is there|is it possible|there a) (?:a |any )?(?:way|chance) (?:to|for me to|i can) {_DOING}"
+    # at the start of a sentence or joined on ("what do you do with my data" asks nothing of the kind)
+    r"|(?:^|[.!?,;]\s*|\b(?:and|also|so) )(?:do|does) (?:you|u|ya|northbank) (?:do|offer|have|provide|give|"
+    r"issue|sell) "
+    r"(?!(?:my|me|any (?:record|news|update))\b)",
+    re.IGNORECASE,
+)
+# A part of a message that asks something, or asks for something, of its own (not a story or a wish).
+_ASKS_ITSELF = re.compile(
+    r"\?|^\W*(?:also |and |then |please |pls |just |so )*(?:(?:can|could|would|will) (?:you|u|i)|what|whats|"
+    r"what's|when|where|wheres|which|why|who|is|are|was|were|did|does|has|have|tell|show|check|give|list|"
+    r"send|freeze|unfreeze|block|unblock|cancel|report|dispute|stop|order)\b",
+    re.IGNORECASE,
+)
+
+
+_REFERS_TO_IT = re.compile(r"\b(?:it|one|them|they|that|this)\b", re.IGNORECASE)
+
+
+def how_to_question(text: str) -> str | None:
+    """The sentences of the text that ask how something is done, or whether the bank offers something (see
+    ``_HOW_TO``); None when it asks neither. The story around them is left out: "a shop had a data breach"
+    would otherwise pick the help centre's page on compromised cards for "do you do virtual cards?"."""
+    if not _HOW_TO.search(text):
+        return None
+    parts = [part.strip() for part in _SENTENCE.split(text) if part.strip()]
+    kept = {i for i, part in enumerate(parts) if _HOW_TO.search(part)}
+    # "the replacement should come next week. what do I do to get it working?": "it" is in the sentence before
+    kept |= {i - 1 for i in kept if i > 0 and _REFERS_TO_IT.search(parts[i])}
+    return " ".join(parts[i] for i in sorted(kept)) or text
+
+
+def asks_only_how_to(parts: list[str]) -> bool:
+    """Every part of a message is a how-to question or only tells ("my wife got charged for someone's coffee
+    leaning on the reader. put me off. how do I turn contactless off?"): one question, with its story."""
+    asked = [how_to_question(p) is not None for p in parts]
+    return any(asked) and all(a or not _ASKS_ITSELF.search(p) for a, p in zip(asked, parts, strict=True))

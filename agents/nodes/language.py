@@ -6,6 +6,9 @@ language but English), ``foreign_language`` answers in the customer's language t
 English and passes the conversation to a person straight away (decided: the customer may not read an
 English follow-up question, so asking "would you like a person?" would be one more turn they cannot use):
 priority urgent when the message says a card is lost or stolen or mentions fraud, otherwise normal.
+A language screening reads that has no wording here (agents.safety.language.OTHER: Romanian, Turkish,
+Russian...) gets the same answer in English (``IN_ENGLISH``); with a model configured, such a message runs
+as usual, in English.
 
 A message mixing another language with English is served in English from its English sentences (offline),
 with a one-line note in the customer's language; urgent cues or a request for a person in the other
@@ -266,6 +269,39 @@ WORDING: dict[str, Wording] = {
 }
 
 
+# A language the assistant has no wording for (Romanian, Turkish, Russian...: agents.safety.language.OTHER):
+# the same answer, in English, which such a customer is likelier to read than a guess at their language.
+IN_ENGLISH = Wording(
+    disclosure=DEFAULT_DISCLOSURE,
+    english_only="I'm sorry, I can only help in English at the moment.",
+    card_urgent="As your card may be lost or stolen, we're treating this as urgent.",
+    fraud_urgent="As this may be fraud, we're treating this as urgent.",
+    scam_warning=(
+        "We will never ask you to move your money to keep it safe. Please don't send any money or share any "
+        "codes."
+    ),
+    card_freeze=(
+        "In the meantime, you can freeze your card straight away in the app, under Card > Freeze, or call us "
+        f"at any time on {_PHONE} (from abroad, {_PHONE_ABROAD})."
+    ),
+    handoff_urgent="I'm passing your conversation to a member of our team now, as a priority; they'll reply "
+    "here shortly.",
+    handoff_normal="I'm passing your conversation to a member of our team, who will reply here as soon as "
+    "they can.",
+    mixed_note="I can only help in English, so I've answered the part of your message written in English; "
+    "you can ask to speak to a person if you prefer.",
+    balance_note="I can only help in English, but here is your balance; you can ask to speak to a person if "
+    "you prefer.",
+    spending_note="I can only help in English, but here is what you spent; you can ask to speak to a person "
+    "if you prefer.",
+)
+
+
+def wording_for(language: str) -> Wording:
+    """The customer's language's wording, or the English one for a language the assistant has none for."""
+    return WORDING.get(language, IN_ENGLISH)
+
+
 def model_configured(settings: AgentSettings) -> bool:
     """The mini tier is a real model (app/agent.py sets these only then); the local provider is English."""
     return settings.llm_tools or settings.llm_review
@@ -284,9 +320,11 @@ class LanguageScreen:
 
 
 def screen_language(text: str, screening: dict[str, Any], settings: AgentSettings) -> LanguageScreen:
-    language = screening.get("language")
-    if not is_foreign(language) or language not in WORDING:
+    read = screening.get("language")
+    if not is_foreign(read):
         return LanguageScreen("", text)
+    language = str(read)
+    wording = wording_for(language)
     cues = foreign_cues(text, language)
     if model_configured(settings):
         # The model reads the language itself; a request for a person stays a rule, as in English.
@@ -295,22 +333,20 @@ def screen_language(text: str, screening: dict[str, Any], settings: AgentSetting
     if not cues - {BALANCE} and (spent := spending_in_english(text, language)):
         # "combien j'ai dépensé chez Aldi depuis septembre ?": a spending total, not the balance ("combien
         # j'ai" alone would be); the figures need no translation.
-        return LanguageScreen("", spent, WORDING[language].spending_note)
+        return LanguageScreen("", spent, wording.spending_note)
     if cues == {BALANCE}:
         # "wie viel Geld habe ich auf meinem Girokonto?": the figures need no translation; a note in the
         # customer's language says the assistant works in English and a person can be asked for.
-        return LanguageScreen("", "what is my balance", WORDING[language].balance_note)
+        return LanguageScreen("", "what is my balance", wording.balance_note)
     if english and not cues - {BALANCE}:
-        return LanguageScreen("", english, WORDING[language].mixed_note)
+        return LanguageScreen("", english, wording.mixed_note)
     return LanguageScreen(FLOW, text)
 
 
 async def foreign_language(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """Say, in the customer's language, that the assistant works in English, and hand off to a person."""
     language = str((state.get("screening") or {}).get("language") or "")
-    wording = WORDING.get(language)
-    if wording is None:  # screen routes here only for a language in WORDING
-        raise ValueError(f"no wording for language {language!r}")
+    wording = wording_for(language)
     cues = foreign_cues(state.get("text", ""), language)
     urgent = cues & URGENT_CUES
     parts = [wording.english_only]

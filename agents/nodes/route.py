@@ -33,6 +33,7 @@ from agents.dialogue.recurring_cues import (
     repayment_request,
 )
 from agents.dialogue.spending_cues import interest_meant, referred_amount, spending_intent
+from agents.dialogue.support_cues import how_to_question
 from agents.nodes.assist import urgent_turn
 from agents.nodes.common import customer_messages, emit_step, today_of
 from agents.nodes.screen import handoff_priority
@@ -509,6 +510,12 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # A request the agent queued itself (the report or dispute planned after an urgent freeze).
         flow, why, update = _serve(str(forced), "", runtime)
         why = f"planned: {why}"
+    elif not active and not urgent and (how_to := how_to_question(text)):
+        # "new card should come monday, how do I activate it when it comes?", "how do I turn contactless
+        # off?": how something is done is the help centre's answer, whatever card or payment the story names
+        # (an urgent card comes first: its freeze is offered, however the customer asks).
+        flow, why = "kb_answer", "a how-to question: answer from the help centre"
+        update.update(text=how_to, low_confidence_streak=0)
     elif (
         "recurring_payments" in procedures
         and (repaid := await repayment_request(text, runtime.context.banking)) is not None

@@ -22,6 +22,7 @@ from agents.dialogue.cues import (
     urgent_intent,
 )
 from agents.dialogue.support_cues import (
+    asks_only_how_to,
     concrete_requests,
     gave_card_details,
     misstatement_requested,
@@ -264,6 +265,8 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         text = tidy_request(text)
         update["text"] = text
         parts = [text] if whole else split_requests(text)
+        if len(parts) > 1 and asks_only_how_to(parts):
+            parts = [text]  # "...put me off. how do I turn contactless off?": one how-to, with its story
         if len(parts) > 1:
             update["text"] = parts[0]
             update["queue"] = [{"text": part} for part in parts[1:]]

@@ -37,6 +37,24 @@ NAMES = {
     "nl": "Dutch",
 }
 
+# Other languages customers in the UK write in, which the assistant has no wording for: read only where the
+# seven above and English are all too close to call, so an English message is never read as one of them.
+# Lingua's languages whose trigrams short English slang often matches ("yo wagwan bruv" reads as Tswana,
+# "cheers mate ta" as Afrikaans) are left out.
+OTHER = (
+    "ro", "bg", "lt", "lv", "hu", "cs", "sk", "sl", "hr", "bs", "sr", "sq", "mk", "tr", "el", "ru", "uk",
+    "be", "ar", "fa", "ur", "he", "hi", "bn", "pa", "gu", "ta", "te", "mr", "zh", "ja", "ko", "th", "vi",
+    "so", "sv", "da", "nb", "fi", "et", "cy", "ga", "ka", "hy", "az", "kk",
+)  # fmt: skip
+# A message in another language counts only with this many words, at most one of them on the English list,
+# lingua's best guess among English, the seven and these this sure, and English all but ruled out (close
+# languages share the confidence: "Merhaba, hesabımda ne kadar para var?" is 0.88 Azerbaijani, 0.09 Turkish).
+# A script other than Latin is enough on its own.
+OTHER_MIN_WORDS = 4
+OTHER_MIN_CONFIDENCE = 0.5
+OTHER_SURE = 0.9
+OTHER_MAX_ENGLISH = 0.05
+
 LOST, STOLEN, FRAUD, HUMAN, BALANCE = "lost", "stolen", "fraud", "human", "balance"
 # Moving money to a "safe account" on a caller's say-so: the impersonation scam, in any language.
 SCAM = "scam"
@@ -185,11 +203,47 @@ def fold(text: str) -> str:
 
 
 @cache
-def _detector() -> LanguageDetector:
+def _detector(codes: tuple[str, ...] = SUPPORTED) -> LanguageDetector:
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in SUPPORTED]
+    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in codes]
     return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+
+
+def _latin_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 1.0
+    return sum("LATIN" in unicodedata.name(c, "") for c in letters) / len(letters)
+
+
+def _accented(text: str) -> bool:
+    return any(c.isalpha() and not c.isascii() for c in text)
+
+
+def _other_language(text: str, words: list[str], hits: dict[str, int]) -> str | None:
+    """A language of ``OTHER`` for a stretch the seven and English could not call, or None."""
+    latin = _latin_share(text) >= 0.5
+    # Letters English does not use (ă, ı, ș, ő...) are evidence of their own; without them lingua must be
+    # sure and no word may be on the English list ("dispute the second one" is not Romanian).
+    accented = _accented(text)
+    if latin and (len(words) < OTHER_MIN_WORDS or hits[ENGLISH] > (1 if accented else 0)):
+        return None
+    values = _detector((*SUPPORTED, *OTHER)).compute_language_confidence_values(text)
+    if not values:
+        return None
+    confidence = {v.language.iso_code_639_1.name.lower(): v.value for v in values}
+    best = max(confidence, key=lambda code: confidence[code])
+    if best == ENGLISH or (
+        latin
+        and (
+            best not in OTHER
+            or confidence[best] < (OTHER_MIN_CONFIDENCE if accented else OTHER_SURE)
+            or confidence.get(ENGLISH, 0.0) > OTHER_MAX_ENGLISH
+        )
+    ):
+        return None
+    return best
 
 
 def _read(text: str) -> str | None:
@@ -198,6 +252,8 @@ def _read(text: str) -> str | None:
     if not words:
         return None
     hits = {code: min(3, sum(w in WORDS[code] for w in words)) for code in SUPPORTED}
+    if _latin_share(text) < 0.5:
+        return _other_language(text, words, hits)  # Cyrillic, Greek, Arabic, Devanagari, Chinese...
     letters = sum(len(w) for w in words)
     if letters < MIN_LETTERS and not any(hits.values()):
         return None
@@ -210,11 +266,16 @@ def _read(text: str) -> str | None:
     scores = {code: confidence.get(code, 0.0) + WORD_WEIGHT * hits[code] for code in SUPPORTED}
     best = max(scores, key=lambda code: scores[code])
     if best == ENGLISH:
-        return ENGLISH if scores[best] >= MIN_SCORE / 2 else None
+        english = ENGLISH if scores[best] >= MIN_SCORE / 2 else None
+        if english and (hits[ENGLISH] or not _accented(text)):
+            return english
+        # No English word and letters English does not use ("Bună seara, aș vrea să știu..."): lingua,
+        # knowing only English and the seven, may have guessed English for want of the right language.
+        return _other_language(text, words, hits) or english
     # A foreign reading needs the word lists' support, or a long message lingua is sure of.
     sure = confidence.get(best, 0.0) >= 0.9 and len(words) >= 5
     if scores[best] < MIN_SCORE or not (hits[best] or sure) or hits[best] <= hits[ENGLISH]:
-        return None
+        return _other_language(text, words, hits)
     return best
 
 

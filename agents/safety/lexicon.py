@@ -1021,12 +1021,20 @@ _ACCOUNT_THING = (
     r"payments?|salary|wages|pension|savings|details|overdraft|loan|mortgage|banking|online banking|app|money|"
     r"finances|spending|limit|passcode)"
 )
+# The word that tells one of a person's cards or accounts from another ("her new card", "his savings account").
+_WHICH_ONE = (
+    r"(?:new|old|replacement|spare|debit|credit|current|savings|bank|online|contactless|virtual|visa|"
+    r"mastercard|euro|business|main)"
+)
 THIRD_PARTY_RULES: tuple[Rule, ...] = (
     (
         "someone_elses_account",
         # Fixed-width lookbehinds: "money into my friend's account" is a payment, not a third party.
         rf"^(?!.*\b(?:joint|our)\b)(?=.*(?<!to )(?<!into )(?<!for )(?<!from )(?<!to my )(?<!into my )(?<!for my )"
-        rf"(?<!from my )(?<!to a )(?<!into a )(?<!to his )(?<!to her )\b{_OTHER}'s {_ACCOUNT_THING}\b(?! (?:to|into) me\b.{{0,15}}\b(?:arrive|arrived|come|came|through|landed|gone))"
+        # "my flatmate Damien Norman's new bank card": the person may be named after the tie, and the card
+        # or account may be told apart by one word of a short list (not "my son's school payment").
+        rf"(?<!from my )(?<!to a )(?<!into a )(?<!to his )(?<!to her )\b{_OTHER}(?:,? [a-z]+){{0,2}}'s "
+        rf"(?:{_WHICH_ONE} )?{_ACCOUNT_THING}\b(?! (?:to|into) me\b.{{0,15}}\b(?:arrive|arrived|come|came|through|landed|gone))"
         rf"|.*\baccess to (?:my |a |his |her )?(?:\w+ )?{_OTHER}'s {_ACCOUNT_THING}\b)",
     ),
     (
@@ -1057,11 +1065,22 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
     (
         "their_money",
         # "can you tell me how much he's got in his account", "he said I could ask": someone else's money.
-        rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:{_OTHER}|friend)\b).*\bhow much (?:money )?(?:(?:has|does|is|did) )?(?:he|she|they)"
+        rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:{_OTHER}|friend)\b).*\bhow much (?:money )?(?:(?:has|does|is|did) )?"
+        rf"(?:he|she|they|(?:my |his |her |their )?{_OTHER})"
         r"(?:'s| has| have|'ve| is| are)? ?(?:got|left|has|have|in|owe|owes|owed|earn|earns|spend|spends|spent|"
         r"saved|gets? paid)\b"
         r"|\b(?:he|she|they) (?:said|says|told me) (?:that )?i (?:can|could|may|am allowed to|was allowed to) "
         r"(?:ask|check|see|look|know|access|find out)\b",
+    ),
+    (
+        "their_funds",
+        # "can u see if he's got enough in there to pay his half", "check whether my son has the money for
+        # his rent": whether someone else can pay is a look at their account.
+        rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:{_OTHER}|mate|pal|ex)\b).*\b(?:check|see|tell me|let me know|"
+        r"find out|confirm|know|look)\b (?:\w+ ){0,2}?(?:if|whether) (?:he|she|they|(?:my |his |her |their )?"
+        rf"{_OTHER})(?:'s| has| have|'ve| does| do| is)? ?(?:got |have |has |had )?(?:enough|sufficient|"
+        # "the money for his rent", not "the money I sent him" (whether a payment arrived is the sender's)
+        r"(?:the |any )?(?:money|funds|cash) (?:to (?:pay|cover|buy)|for (?:his|her|their|the)))\b",
     ),
     (
         "for_them",

@@ -18,7 +18,7 @@ from agents.models.providers.local import LocalHandler, LocalResult
 from agents.models.recording import InMemoryRecorder
 from agents.models.types import ModelRequest
 from agents.nodes.care import HOLDING, SCAM_WARNING, holding_notice
-from agents.nodes.language import WORDING, model_configured
+from agents.nodes.language import IN_ENGLISH, WORDING, model_configured
 from agents.ports import AgentEvent, TurnInput
 from agents.runner import GraphAgent
 from agents.safety.language import detect_language
@@ -102,6 +102,28 @@ async def test_offline_a_foreign_message_is_answered_in_its_language_and_handed_
     # An urgent card or fraud cue also says how to stop the card now, before the person picks up.
     assert (wording.card_freeze in reply) == (priority == "urgent")
     assert "I'm Northbank's AI assistant" not in reply
+    assert events[-1].data["outcome"] == "handoff"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Bună ziua, cât am plătit la benzinărie luna asta?", "ro"),
+        ("Merhaba, hesabımda ne kadar para var acaba?", "az"),  # lingua's nearest; either way not English
+        ("Здравствуйте, когда придёт моя новая карта?", "ru"),
+    ],
+)
+async def test_offline_a_language_without_wording_is_told_in_english_and_handed_off(
+    agent_assets: AgentAssets, engine: AsyncEngine, text: str, language: str
+) -> None:
+    events = await _run(_agent(agent_assets), text, await _port(engine))
+    steps = [e.data for e in events if e.kind == "step"]
+    assert steps[0]["decision"] == "language"
+    assert "triage" not in [s["node"] for s in steps]  # no clarifying question they may not read
+    assert [h["reason"] for h in _handoffs(events)] == [f"language: {language}"]
+    reply = _reply(events)
+    assert IN_ENGLISH.english_only in reply
+    assert IN_ENGLISH.handoff_normal in reply
     assert events[-1].data["outcome"] == "handoff"
 
 

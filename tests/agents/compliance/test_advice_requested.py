@@ -87,3 +87,31 @@ def test_a_recommendation_on_a_money_decision_is_advice(text: str) -> None:
 )
 def test_how_to_questions_and_card_actions_are_not_advice(text: str) -> None:
     assert not advice_requested(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thinking of a new car, would u get finance or pay cash from my savings",
+        "would you take a personal loan or dip into the isa for the kitchen?",
+        "my brother says i should use my savings to clear the loan early. is that the right thing to do?",
+        "the neighbour reckons paying the mortgage off with my lump sum is sensible, would that be wise?",
+        "what would u do, keep the savings or pay off the credit card",
+    ],
+)
+def test_a_verdict_asked_on_what_to_do_with_my_money_is_advice(text: str) -> None:
+    """Asked as what we would do, or whether someone else's suggestion is right: still a recommendation."""
+    assert advice_requested(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is that the right balance on my savings account",
+        "I've paid off my loan early, is that the right amount left on my mortgage?",
+        "would you take the payment back or do I need to dispute it",
+        "is it possible to pay off my loan early",
+    ],
+)
+def test_checking_my_own_figures_is_not_advice(text: str) -> None:
+    assert not advice_requested(text)

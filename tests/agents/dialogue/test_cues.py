@@ -10,6 +10,7 @@ from agents.dialogue.cues import (
     disclosed_to_a_scam,
     explicit_action,
     follow_up,
+    impersonation_scam,
     progress_of_claim,
     requested_card_action,
     requested_dispute,
@@ -745,3 +746,27 @@ def test_the_day_of_the_one_payment_shown(text: str) -> None:
 )
 def test_a_one_word_request_between_plus_signs_is_a_request(text: str, count: int) -> None:
     assert len(split_requests(text)) == count
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("the gym emailed to say there was a data breach, my card details were not affected", None),
+        ("a retailer had a data breach but no card details were taken apparently", None),
+        ("the shop had a data breach and my card details were leaked", "compromised_card"),
+        ("data breach at the hotel I booked, should I be worried about my card", "compromised_card"),
+        # only the breach is spared: another compromise named in the same message still counts
+        ("my card was skimmed at the atm, not my credit card though", "compromised_card"),
+    ],
+)
+def test_a_data_breach_the_customer_says_spared_their_card_is_not_urgent(
+    text: str, intent: str | None
+) -> None:
+    assert urgent_intent(text) == intent
+
+
+def test_a_bank_card_named_in_a_shops_email_is_no_bank_impersonation() -> None:
+    assert not impersonation_scam(
+        "an email from a shop saying their site was hacked, it wasnt my bank card number they said"
+    )
+    assert impersonation_scam("an email saying it was from my bank asking me to confirm my card number")

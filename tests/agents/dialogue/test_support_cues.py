@@ -7,8 +7,10 @@ import pytest
 
 from agents.dialogue.decision import Decision, read_decision
 from agents.dialogue.support_cues import (
+    asks_only_how_to,
     concrete_requests,
     gave_card_details,
+    how_to_question,
     pin_requested,
     presses_on,
     request_intent,
@@ -171,3 +173,59 @@ def test_a_courier_coming_for_the_card_is_the_scam_not_a_card_to_freeze() -> Non
     story = "the fraud team said my card is compromised and a courier will collect it"
     assert not card_at_risk(story, "compromised_card")
     assert card_at_risk("I gave my card to a courier who said he was from the bank", "compromised_card")
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        (
+            "replacement is meant to land this week. how do I switch it on once I've got it?",
+            # "it" is the replacement of the sentence before, so that sentence stays with the question
+            "replacement is meant to land this week. how do I switch it on once I've got it?",
+        ),
+        (
+            "got the letter about my new pin. what's the process for changing it at a cash machine?",
+            "got the letter about my new pin. what's the process for changing it at a cash machine?",
+        ),
+        (
+            "a shop I use was hacked. anyway. how would I set up a disposable card?",
+            "how would I set up a disposable card?",
+        ),
+        (
+            "my sister got stung on a dodgy website. do you offer virtual cards?",
+            "do you offer virtual cards?",
+        ),
+        (
+            "is there a way to turn off tap to pay on my debit card",
+            "is there a way to turn off tap to pay on my debit card",
+        ),
+        ("how does a disposable card work", "how does a disposable card work"),
+        ("how to add my card to google pay", "how to add my card to google pay"),
+    ],
+)
+def test_how_to_questions_are_picked_out_of_their_story(text: str, asked: str) -> None:
+    assert how_to_question(text) == asked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do I freeze my card",  # the assistant offers the freeze itself
+        "how do i know if my card is blocked",  # a look-up of the customer's own card
+        "how can I see my transactions from last week",
+        "how do i get my money back from this shop",
+        "how much did I spend at tesco",
+        "how long does a new card take",
+        "do you have my new address yet?",
+    ],
+)
+def test_look_ups_and_actions_are_not_how_to_questions(text: str) -> None:
+    assert how_to_question(text) is None
+
+
+def test_one_how_to_question_with_its_story_is_one_request() -> None:
+    assert asks_only_how_to(
+        ["someone's latte went on my card at the till", "not impressed", "how can I turn contactless off"]
+    )
+    assert not asks_only_how_to(["what's my balance", "how do I add my card to apple pay"])
+    assert not asks_only_how_to(["my card was declined", "why was it declined"])

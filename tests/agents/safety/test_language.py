@@ -50,6 +50,38 @@ def test_too_short_or_shared_words_are_not_foreign(text: str) -> None:
     assert detect_language(text) in (None, "en")
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Bună seara, aș vrea să știu cât am plătit la Tesco săptămâna asta", "ro"),
+        ("buna, cat am cheltuit pe benzina luna trecuta?", "ro"),  # no Romanian letters
+        ("Merhaba, kartımı kaybettim, yardım eder misiniz?", "tr"),
+        ("Dobrý den, ztratil jsem kartu, můžete ji zablokovat?", "cs"),
+        ("Здравствуйте, какой у меня баланс?", "ru"),
+        ("Γεια σας, έχασα την κάρτα μου", "el"),
+        ("你好，我的卡丢了", "zh"),
+    ],
+)
+def test_other_languages_are_read_when_the_seven_cannot_call_them(text: str, language: str) -> None:
+    """Languages without wording of their own (agents.safety.language.OTHER) are still not English."""
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dispute the second one",
+        "Where's my top up code?",
+        "yo wagwan bruv hows it going",
+        "dunno wot happened tbh",
+        "gis a sec, gonna check me app",
+        "did my payment to Иван Петров go through",
+    ],
+)
+def test_english_slang_and_foreign_names_are_not_another_language(text: str) -> None:
+    assert detect_language(text) in (None, "en")
+
+
 def test_english_customer_messages_are_never_read_as_foreign() -> None:
     """Banking77's training questions (10,003 English messages): no reply in the wrong language."""
     with BANKING77.open(encoding="utf-8") as f:
