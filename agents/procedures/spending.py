@@ -35,7 +35,9 @@ from agents.procedures.queries import (
 from agents.procedures.results import Answer
 from agents.procedures.slots import (
     account_label,
+    described_merchant_in,
     everyday_word_merchant,
+    has_merchant,
     known_merchant_in,
     nicknamed_merchant_in,
     statement_merchant,
@@ -299,7 +301,13 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
     account: AccountView | None = slots.get("account")
     q, rest = parse_spending(run.text, run.today)
     merchant = q.merchant
-    if merchant is None and q.category is None:
+    if (merchant is None or not await has_merchant(run, merchant)) and (
+        described := await described_merchant_in(run, run.text)
+    ):
+        # "off some electronics website": the shop whose name has that word, not the category it suggests
+        # (nor "website" read as a shop's name).
+        merchant, q = described, replace(q, category=None)
+    elif merchant is None and q.category is None:
         merchant = (
             await known_merchant_in(run, rest)
             or await everyday_word_merchant(run, rest)
