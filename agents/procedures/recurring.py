@@ -19,8 +19,10 @@ from agents.ports import RecurringKind, RecurringPaymentView, TransactionQuery, 
 from agents.procedures.context import Run
 from agents.procedures.dates import day_of, format_day
 from agents.procedures.money import format_money
+from agents.procedures.queries import parse_period
 from agents.procedures.render import render
 from agents.procedures.results import ActionPlan, Answer
+from agents.procedures.spending import spent_line
 from agents.procedures.textparse import parse_amount, parse_ordinal
 from agents.tools.views import clean_name
 
@@ -234,9 +236,79 @@ def kinds_asked(text: str) -> tuple[RecurringKind, ...]:
 # --- read: what goes out regularly ----------------------------------------------------------------------
 
 
+# "what's gone out by direct debit this month", "which direct debits have been taken so far": collections
+# already made, read from the transactions (the mandates only say what is still to come).
+_ALREADY_OUT = re.compile(
+    r"\b(?:gone out|went out|came out|been taken|been collected|been paid|collected|paid out|taken so far|"
+    r"left (?:my|the) account|so far)\b|\b(?:'s|s|has|have)\s+(?:come|gone)\s+(?:out|off)\b",
+    re.IGNORECASE,
+)
+_STILL_AHEAD = re.compile(
+    r"\b(?:due|next|coming|upcoming|to come|will|going to|left to|still to|yet to|rest of|later|tomorrow)\b",
+    re.IGNORECASE,
+)
+
+
+def collected_period(text: str, today: date) -> tuple[date, date] | None:
+    """The days whose collections the text asks about when it asks what has already gone out (this month so
+    far unless it names a past period), or None when it asks what is due."""
+    if not _ALREADY_OUT.search(text) or _STILL_AHEAD.search(text):
+        return None
+    period, _ = parse_period(text, today)
+    if period is not None and period.since is not None and period.since < today:
+        return period.since, min(period.until or today, today)
+    return today.replace(day=1), today
+
+
+async def _collected(
+    run: Run, items: list[RecurringPaymentView], what: str, since: date, until: date
+) -> Answer:
+    """The payments already taken under the customer's regular payments between two days, and their sum."""
+    taken: list[TransactionView] = []
+    for item in items:
+        query = TransactionQuery(
+            merchant=item.payee_name, since=since.isoformat(), until=until.isoformat(), limit=20
+        )
+        taken += [
+            t
+            for t in await run.transactions(query)
+            if t.amount_minor < 0
+            and t.status != "reversed"
+            and t.account_id == item.account_id
+            and t.merchant.lower() == item.payee_name.lower()
+            and t.id not in {s.id for s in taken}
+        ]
+    taken.sort(key=lambda t: t.booked_at)
+    days = f"{format_day(since)} and {format_day(until)}"
+    if not taken:
+        return run.answer("collected_none", {"what": what, "days": days})
+    sums: dict[str, int] = {}
+    for t in taken:
+        sums[t.currency] = sums.get(t.currency, 0) - t.amount_minor
+    lines = "\n".join(spent_line(t) for t in taken)
+    return run.answer(
+        "collected",
+        {
+            "what": what,
+            "days": days,
+            "total": _money_list(sums),
+            "totals_minor": sums,
+            "count": len(taken),
+            "lines": lines,
+            "transaction_ids": [t.id for t in taken],
+        },
+    )
+
+
 async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
     kinds = kinds_asked(run.text)
     found = {kind: await run.recurring(kind) for kind in kinds}
+    if (collected := collected_period(run.text, run.today)) is not None:
+        named = named_words(run.text)
+        items = [i for items in found.values() for i in items]
+        picked = [i for i in items if matches_words(i, named)] or items
+        what = " or ".join(LABELS[k] for k in kinds) if len(kinds) < len(KINDS) else "your regular payments"
+        return await _collected(run, picked, what, *collected)
     what = " and ".join(f"{LABELS[k]}s" for k in kinds) if len(kinds) < len(KINDS) else "regular payments"
     named = named_words(run.text)
     period = parse_upcoming(run.text, run.today)

@@ -115,7 +115,8 @@ def _counts(t: TransactionView, q: SpendingQuery, own: frozenset[str]) -> bool:
     return t.merchant.lower() not in own
 
 
-def _line(t: TransactionView) -> str:
+def spent_line(t: TransactionView) -> str:
+    """One payment as an answer lists it: "- 2 Nov 2026: BT, £43.65" (its status when not posted)."""
     status = "" if t.status == "posted" else f" ({t.status})"
     amount = format_money(abs(t.amount_minor), t.currency)
     return f"- {format_day(day_of(t.booked_at))}: {clean_name(t.merchant)}, {amount}{status}"
@@ -411,7 +412,7 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         shown = list(latest.values())
         facts.update(
             count=len(shown),
-            lines="\n".join(_line(t) for t in shown),
+            lines="\n".join(spent_line(t) for t in shown),
             transaction_ids=[t.id for t in shown],
             each=" to each payee" if len(shown) > 1 else "",
             are_is="is" if len(shown) == 1 else "are",
@@ -426,7 +427,7 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
             count=len(shown),
             count_text=_plural(len(shown), noun) if len(shown) > 1 else noun,
             are_is="is" if len(shown) == 1 else "are",
-            lines="\n".join(_line(t) for t in shown),
+            lines="\n".join(spent_line(t) for t in shown),
             transaction_ids=[t.id for t in shown],
             short=(
                 ""
@@ -471,7 +472,7 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         verb="spent" if q.direction == "out" else "received",
         pending_note=pending_note,
         pending_count=len(pending),
-        lines="\n".join(_line(t) for t in counted[:LINES_SHOWN])
+        lines="\n".join(spent_line(t) for t in counted[:LINES_SHOWN])
         + (f"\n... and {more} more" if more > 0 else ""),
         transaction_ids=[t.id for t in counted],
     )
@@ -551,7 +552,7 @@ async def _put_into_savings(run: Run, q: SpendingQuery, account: AccountView | N
     if put_in:
         text = (
             f"You put {_money_list(sums)} into your {label}{period}, over {_plural(len(put_in), 'transfer')} "
-            f"from your own accounts:\n" + "\n".join(_line(t) for t in put_in[:LINES_SHOWN])
+            f"from your own accounts:\n" + "\n".join(spent_line(t) for t in put_in[:LINES_SHOWN])
         )
     else:
         text = f"I couldn't find any transfers into your {label}{period}."
@@ -560,7 +561,7 @@ async def _put_into_savings(run: Run, q: SpendingQuery, account: AccountView | N
             text += (
                 f"\nOn top of that it paid {_money_list(_sums(interest))} in interest "
                 f"({_plural(len(interest), 'payment')}):\n"
-                + "\n".join(_line(t) for t in interest[:LINES_SHOWN])
+                + "\n".join(spent_line(t) for t in interest[:LINES_SHOWN])
             )
         else:
             text += f"\nIt hasn't paid any interest{period}."

@@ -21,9 +21,10 @@ from agents.dialogue.recurring_cues import (
     repayment_request,
 )
 from agents.kb import KnowledgeBase
+from agents.ports import TransactionQuery
 from agents.procedures.engine import execute
 from agents.procedures.recorded import recorded_reply
-from agents.procedures.recurring import Upcoming, parse_upcoming
+from agents.procedures.recurring import Upcoming, collected_period, parse_upcoming
 from agents.procedures.spec import ProcedureSpec
 from app.banking.ports import SqlBankingPort
 from app.banking.seed import list_customers, seed_demo_bank
@@ -534,3 +535,39 @@ def test_regular_payment_over_a_year(text: str, listed: str, expected: list[obje
     from agents.nodes.route import _over_a_year
 
     assert _over_a_year(text, {"procedure": "recurring_payments", "listed": [listed]}) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("what's gone out by direct debit this month", (date(2026, 11, 1), TODAY)),
+        ("which direct debits have been collected so far", (date(2026, 11, 1), TODAY)),
+        ("how much went out in direct debits in October", (date(2026, 10, 1), date(2026, 10, 31))),
+        ("what direct debits are due this month", None),
+        ("which direct debits are still to come out this month", None),
+        ("how much will come out next week", None),
+    ],
+)
+def test_collected_period(text: str, expected: tuple[date, date] | None) -> None:
+    assert collected_period(text, TODAY) == expected
+
+
+async def test_what_has_gone_out_by_direct_debit_is_read_from_the_payments(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    port = ports[3]
+    mandates = {d.payee_name: d.account_id for d in await port.list_direct_debits()}
+    taken = [
+        t
+        for t in await port.find_transactions(TransactionQuery(since="2026-11-01", limit=50))
+        if t.amount_minor < 0 and mandates.get(t.merchant) == t.account_id
+    ]
+    assert taken
+    result = answer(
+        await turn(
+            procedures["recurring_payments"], port, "what's gone out by direct debit this month?", today=TODAY
+        )
+    )
+    assert result.outcome == "collected"
+    assert sorted(result.facts["transaction_ids"]) == sorted(t.id for t in taken)
+    assert result.facts["totals_minor"] == {"GBP": -sum(t.amount_minor for t in taken)}
