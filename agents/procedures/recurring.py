@@ -86,7 +86,9 @@ def item_line(item: RecurringPaymentView) -> str:
             f"{f['amount']} {f['frequency']} to {f['payee']} (reference {f['reference']}), "
             f"next on {f['next_date']}{_state(item)}"
         )
-    return f"{f['amount']} to {f['payee']} (reference {f['reference']}) on {f['next_date']}"
+    # "is the rent every month or a one-off?": a scheduled payment is made once.
+    once = "(one-off, it won't repeat)"
+    return f"{f['amount']} to {f['payee']} (reference {f['reference']}) on {f['next_date']} {once}"
 
 
 def _state(item: RecurringPaymentView) -> str:
@@ -303,14 +305,15 @@ async def _collected(
 async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
     kinds = kinds_asked(run.text)
     found = {kind: await run.recurring(kind) for kind in kinds}
-    if (collected := collected_period(run.text, run.today)) is not None:
-        named = named_words(run.text)
-        items = [i for items in found.values() for i in items]
-        picked = [i for i in items if matches_words(i, named)] or items
-        what = " or ".join(LABELS[k] for k in kinds) if len(kinds) < len(KINDS) else "your regular payments"
-        return await _collected(run, picked, what, *collected)
-    what = " and ".join(f"{LABELS[k]}s" for k in kinds) if len(kinds) < len(KINDS) else "regular payments"
     named = named_words(run.text)
+    if (collected := collected_period(run.text, run.today)) is not None and not any(
+        matches_words(i, named) for items in found.values() for i in items
+    ):
+        # One payment named ("has the rent gone out yet") is answered with that payment and its date below.
+        items = [i for items in found.values() for i in items]
+        what = " or ".join(LABELS[k] for k in kinds) if len(kinds) < len(KINDS) else "your regular payments"
+        return await _collected(run, items, what, *collected)
+    what = " and ".join(f"{LABELS[k]}s" for k in kinds) if len(kinds) < len(KINDS) else "regular payments"
     period = parse_upcoming(run.text, run.today)
     if period is not None and any(
         matches_words(i, named) and not period.contains(i.next_date)

@@ -571,3 +571,31 @@ async def test_what_has_gone_out_by_direct_debit_is_read_from_the_payments(
     assert result.outcome == "collected"
     assert sorted(result.facts["transaction_ids"]) == sorted(t.id for t in taken)
     assert result.facts["totals_minor"] == {"GBP": -sum(t.amount_minor for t in taken)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("is the greenway lettings payment every month or just a one off?", "recurring_payments"),
+        ("did I set up greenway as a one-time thing or monthly", "recurring_payments"),
+        ("will the payment to greenway repeat in january?", "recurring_payments"),
+        # not about one of the customer's own regular payments, or no question of how often
+        ("is the gym membership monthly or a one-off?", None),
+        ("how much did I spend at greenway each month", None),
+    ],
+)
+async def test_whether_a_payment_repeats_is_asked_of_the_payment(
+    ports: list[SqlBankingPort], text: str, expected: str | None
+) -> None:
+    found = await recurring_request(text, {}, ports[0])
+    assert (found[0] if found else None) == expected
+
+
+async def test_a_scheduled_payment_says_it_is_made_once(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    result = answer(
+        await turn(procedures["recurring_payments"], ports[0], "is the greenway one a one-off?", today=TODAY)
+    )
+    assert "Greenway Lettings" in result.draft
+    assert "one-off, it won't repeat" in result.draft
