@@ -328,6 +328,10 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
         what += f" due {period.words} ({format_day(period.since)} to {format_day(period.until)})"
     everything = [item for items in found.values() for item in items]
     picked = [item for item in everything if matches_words(item, named)]
+    if not picked and named and (by_card := await _paid_by_card(run, named)):
+        # "my Netflix comes off the card, how much is it and what day": no mandate, but the card payments
+        # to it say what it costs and when it usually goes.
+        return _card_regular(run, by_card)
     if asks_total(run.text) and everything and (len(picked) != 1):
         return _total(run, picked or everything, what, period)
     if picked:
@@ -373,6 +377,52 @@ _PER_MONTH: dict[str | None, tuple[int, int]] = {
     "quarterly": (1, 3),
     "yearly": (1, 12),
 }
+
+
+CARD_REGULAR_DAYS = 100
+CARD_REGULAR_MIN = 2
+
+
+async def _paid_by_card(run: Run, named: set[str]) -> list[TransactionView]:
+    """The card payments of the last few months to the one merchant the words name (its name, or its
+    first word), newest first, when there are at least two of them; [] otherwise."""
+    since = (run.today - timedelta(days=CARD_REGULAR_DAYS)).isoformat()
+    rows = await run.transactions(TransactionQuery(since=since, limit=100))
+    paid = [t for t in rows if t.by_card and t.amount_minor < 0 and t.status != "reversed"]
+    merchants = {
+        t.merchant
+        for t in paid
+        if t.merchant.lower() in named or (t.merchant.lower().split() or [""])[0] in named
+    }
+    if len(merchants) != 1:
+        return []
+    merchant = merchants.pop()
+    found = sorted((t for t in paid if t.merchant == merchant), key=lambda t: t.booked_at, reverse=True)
+    return found if len(found) >= CARD_REGULAR_MIN else []
+
+
+def _ordinal(day: int) -> str:
+    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
+def _card_regular(run: Run, paid: list[TransactionView]) -> Answer:
+    """What a payment made by card again and again costs and the day of the month it usually goes."""
+    latest = paid[0]
+    days = sorted(day_of(t.booked_at).day for t in paid)
+    usual = days[len(days) // 2]
+    return run.answer(
+        "by_card",
+        {
+            "merchant": clean_name(latest.merchant),
+            "amount": format_money(-latest.amount_minor, latest.currency),
+            "date": format_day(day_of(latest.booked_at)),
+            "usual_day": _ordinal(usual),
+            "count": len(paid),
+            "lines": "\n".join(spent_line(t) for t in paid),
+            "transaction_ids": [t.id for t in paid],
+        },
+    )
 
 
 def asks_total(text: str) -> bool:

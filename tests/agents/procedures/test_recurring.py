@@ -599,3 +599,28 @@ async def test_a_scheduled_payment_says_it_is_made_once(
     )
     assert "Greenway Lettings" in result.draft
     assert "one-off, it won't repeat" in result.draft
+
+
+async def test_a_subscription_paid_by_card_is_answered_from_its_card_payments(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    port = ports[3]
+    assert not [d for d in await port.list_direct_debits() if "netflix" in d.payee_name.lower()]
+    paid = [
+        t
+        for t in await port.find_transactions(TransactionQuery(merchant="Netflix", limit=20))
+        if t.by_card and t.amount_minor < 0
+    ]
+    assert len(paid) >= 2
+    result = answer(
+        await turn(
+            procedures["recurring_payments"],
+            port,
+            "how much is my netflix direct debit and when does it come out each month?",
+            today=TODAY,
+        )
+    )
+    assert result.outcome == "by_card"
+    assert sorted(result.facts["transaction_ids"]) == sorted(t.id for t in paid)
+    days = sorted(int(t.booked_at[8:10]) for t in paid)
+    assert result.facts["usual_day"].startswith(str(days[len(days) // 2]))
