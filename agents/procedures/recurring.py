@@ -328,7 +328,12 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
         what += f" due {period.words} ({format_day(period.since)} to {format_day(period.until)})"
     everything = [item for items in found.values() for item in items]
     picked = [item for item in everything if matches_words(item, named)]
-    if not picked and named and (by_card := await _paid_by_card(run, named)):
+    if (
+        not picked
+        and named
+        and may_be_paid_by_card(run.text)
+        and (by_card := await _paid_by_card(run, named))
+    ):
         # "my Netflix comes off the card, how much is it and what day": no mandate, but the card payments
         # to it say what it costs and when it usually goes.
         return _card_regular(run, by_card)
@@ -377,6 +382,22 @@ _PER_MONTH: dict[str | None, tuple[int, int]] = {
     "quarterly": (1, 3),
     "yearly": (1, 12),
 }
+
+
+# "it comes off the card", "is the apple music thing a direct debit?", "not a dd I think": a payment the
+# customer thinks may not be a mandate at all, looked for among the card payments too.
+_CARD_ASKED = re.compile(
+    r"\bcard\b|\b(?:is|was|are)\s+(?:it|that|they|(?:(?:the|my)\s+)?(?:[\w&'-]+\s+){1,3}?)(?:a|an)\s+"
+    r"(?:direct[\s-]?debit|dd|standing[\s-]?order)\b|\b(?:not|isn'?t|is not|rather than)\s+(?:a\s+|an\s+)?"
+    r"(?:direct[\s-]?debit|dd|standing[\s-]?order)\b",
+    re.IGNORECASE,
+)
+
+
+def may_be_paid_by_card(text: str) -> bool:
+    """Whether the customer says or wonders that a payment they name is not a mandate ("it comes off the
+    card", "is Spotify a direct debit?"): only then are the card payments read as well."""
+    return bool(_CARD_ASKED.search(text))
 
 
 CARD_REGULAR_DAYS = 100

@@ -24,7 +24,7 @@ from agents.kb import KnowledgeBase
 from agents.ports import TransactionQuery
 from agents.procedures.engine import execute
 from agents.procedures.recorded import recorded_reply
-from agents.procedures.recurring import Upcoming, collected_period, parse_upcoming
+from agents.procedures.recurring import Upcoming, collected_period, may_be_paid_by_card, parse_upcoming
 from agents.procedures.spec import ProcedureSpec
 from app.banking.ports import SqlBankingPort
 from app.banking.seed import list_customers, seed_demo_bank
@@ -624,3 +624,18 @@ async def test_a_subscription_paid_by_card_is_answered_from_its_card_payments(
     assert sorted(result.facts["transaction_ids"]) == sorted(t.id for t in paid)
     days = sorted(int(t.booked_at[8:10]) for t in paid)
     assert result.facts["usual_day"].startswith(str(days[len(days) // 2]))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my spotify comes off the card I think, what day does it go", True),
+        ("is the gym membership a direct debit?", True),
+        ("netflix isn't a dd is it", True),
+        ("what's going out in December", False),
+        ("how much do my direct debits come to each month", False),
+        ("what is a direct debit", False),
+    ],
+)
+def test_card_payments_are_read_only_when_the_customer_doubts_a_mandate(text: str, expected: bool) -> None:
+    assert may_be_paid_by_card(text) is expected
