@@ -128,6 +128,17 @@ _INCOME_TOTAL = re.compile(
 )
 
 
+# "is that going every month or was it just a one off", "is the rent a one-off or recurring", "will the
+# rent to trevor repeat": whether one of the customer's own payments is regular or made once.
+_REPEATS = (
+    r"(?:every|each|a|per) (?:month|week|year)|monthly|weekly|regular\w*|recurring|repeat\w*|standing order"
+)
+_ONCE = r"once|one[- ]?off|one[- ]?time|single|just the one|scheduled"
+_HOW_OFTEN = re.compile(
+    rf"\b(?:{_REPEATS})\b.{{0,50}}\bor\b.{{0,30}}\b(?:{_ONCE})\b"
+    rf"|\b(?:{_ONCE})\b.{{0,40}}\bor\b.{{0,30}}\b(?:{_REPEATS})\b"
+    r"|\b(?:will|does|is)\b.{0,40}\b(?:repeat|recur|happen again|go again|come out again)\b"
+)
 # "Did my Virgin Media direct debit get cancelled?", "is the gym one still active?": how one stands, asked;
 # answered from the list, never turned into an offer to cancel it.
 _STILL_ON = re.compile(
@@ -320,6 +331,8 @@ async def recurring_request(
             # "when does it come out next" right after the mortgage was shown: the same payment.
             return intent, f"{text} {frame.get('text', '')}".strip()
         return intent, text
+    if _HOW_OFTEN.search(normalise(text)) and await names_recurring(text, banking):
+        return "recurring_payments", text  # "is the rent to trevor every month or a one-off?": what it is
     if _STILL_ON.search(normalise(text)) and await names_recurring(text, banking):
         return "recurring_payments", text  # "did the Netflix get cancelled?": how it stands
     if kind := await cancel_by_payee(text, banking):

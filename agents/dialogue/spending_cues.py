@@ -43,11 +43,12 @@ _NOT_SPENDING_RE = re.compile(
     re.IGNORECASE,
 )
 _MONEY_WORDS_RE = re.compile(
-    r"\b(?:spen[dt]|spending|paid|pay|payments?|purchases?|bought|transactions?|charges?|cost|went\s+(?:on|out)"
+    r"\b(?:spen[dt]|spending|paid|pay|payments?|purchases?|bought|ordered|transactions?|charges?|cost|went\s+(?:on|out)"
     r"|go(?:ne)?\s+(?:on|out)|received|came\s+in|income|earned|outgoings?|withdrawals?|debits?|credits?"
     r"|salary|wages|takings|expenses?|expenditure|mortgage|bills?|charged|billed|debited|took|taken"
     # "how much has Netflix had off me"
-    r"|had\s+(?:off|from|out\s+of)\s+(?:me|my)|off\s+me|put\s+on\s+(?:my|the)\s+(?:\w+\s+)?card)\b",
+    r"|had\s+(?:off|from|out\s+of)\s+(?:me|my)|off\s+me|put\s+on\s+(?:my|the)\s+(?:\w+\s+)?card"
+    r"|set\s+(?:me|us)\s+back)\b",
     re.IGNORECASE,
 )
 _LISTED_RE = re.compile(
@@ -57,7 +58,9 @@ _HOW_TO_RE = re.compile(
     r"\b(?:can|could|may)\s+i\b|\bhow\s+(?:do|can|would|should)\s+i\b|\bhow\s+to\b|\bwhy\b|\bwhen\b",
     re.IGNORECASE,
 )
-_SUM_RE = re.compile(r"\b(?:total|altogether|all\s+together|in\s+all|sum|add(?:ed)?\s+up)\b", re.IGNORECASE)
+_SUM_RE = re.compile(
+    r"\b(?:total|altogether|all\s+together|all\s+told|in\s+all|sum|add(?:ed)?\s+up)\b", re.IGNORECASE
+)
 # "would I still have at least 6k left after", "will I have £500 left": what remains after paying an amount.
 _LEFT_AFTER_RE = re.compile(
     r"\b(?:would|will|should)\s+i\s+(?:still\s+)?have\b[^?.!]{0,40}\bleft\b", re.IGNORECASE

@@ -104,10 +104,20 @@ _ABOUT_THE_NEWS = re.compile(
 _OWN_QUESTION_MIN_WORDS = 6
 
 
+# "...I bought a load of stuff off some website. How much did it come to?": the question points back at a
+# purchase the message told of, which is what it asks about.
+_POINTS_BACK = re.compile(r"\b(?:it|that|them|they|those|these|this)\b", re.IGNORECASE)
+_TELLS_PURCHASE = re.compile(
+    r"\b(?:bought|buy|buying|ordered|order|ordering|spent|spend|spending|paid|purchased?|charged|splurged)\b",
+    re.IGNORECASE,
+)
+
+
 def own_question(text: str) -> str | None:
     """The one question of a message that gives news (a bereavement, an illness) when it asks about something
     else ("...will you want proof of where the money came from?"); None when it asks what to do about the
-    news, which the support text answers."""
+    news, which the support text answers. A question that points back at a purchase the message told of
+    ("how much did it come to altogether?") comes with the sentences that told it."""
     asked = asked_sentence(text)
     if (
         asked is None
@@ -116,6 +126,11 @@ def own_question(text: str) -> str | None:
         or vulnerability_kinds(asked)
     ):
         return None
+    if _POINTS_BACK.search(asked) and not _TELLS_PURCHASE.search(asked):
+        told = [s.strip() for s in _SENTENCE.split(text) if s.strip() and _TELLS_PURCHASE.search(s)]
+        told = [s for s in told if s != asked.strip() and not vulnerability_kinds(s)]
+        if told:
+            return " ".join([*told, asked.strip()])
     return asked
 
 

@@ -242,10 +242,13 @@ _MAX_RE = re.compile(
 )
 _MIN_RE = re.compile(r"\b(?:smallest|cheapest|lowest|least\s+expensive|tiniest)\b", re.IGNORECASE)
 _TOTAL_RE = re.compile(
-    r"\b(?:total|totals|in\s+all|altogether|all\s+together|sum|summed|add(?:ed)?\s+up|adds\s+up|tot\s+up"
-    r"|how\s+much|what\s+(?:did|have|do)\s+i\s+(?:spend|spent|pay|paid|receive|received|get|got)"
+    r"\b(?:total|totals|in\s+all|altogether|all\s+together|all\s+told|sum|summed|add(?:ed)?\s+up|adds\s+up"
+    r"|tot\s+up|how\s+much|what\s+(?:did|have|do)\s+i\s+(?:spend|spent|pay|paid|receive|received|get|got)"
     r"|what\s+i(?:'ve|\s+have)?\s+(?:spent|paid|received)|what\s+have\s+i\s+spent|spending\s+on"
-    r"|what\s+(?:did|have)\s+[\w\s']{1,40}?\s+cost|c[ao]me?\s+to|add(?:s|ed)?\s+up\s+to"
+    # "what has that cost me", "what's the Apple thing set me back since September"
+    r"|what\s+(?:did|have|has)\s+[\w\s'&.-]{1,40}?\s+cost"
+    r"|what'?s\s+[\w\s'&.-]{1,40}?\s+(?:cost|set)\s+(?:me|us)\b(?:\s+back)?"
+    r"|c[ao]me?\s+to|add(?:s|ed)?\s+up\s+to"
     # "what did ticketmaster take off me", "what has BT charged me", "what have they had off me"
     r"|what\s+(?:did|have|has)\s+[\w\s'&.-]{1,40}?\s+(?:take|taken|took|charge|charged|had|have)"
     r"\s+(?:off|from|out\s+of)?\s*(?:me|my)\b"

@@ -19,8 +19,10 @@ from agents.ports import RecurringKind, RecurringPaymentView, TransactionQuery, 
 from agents.procedures.context import Run
 from agents.procedures.dates import day_of, format_day
 from agents.procedures.money import format_money
+from agents.procedures.queries import parse_period
 from agents.procedures.render import render
 from agents.procedures.results import ActionPlan, Answer
+from agents.procedures.spending import spent_line
 from agents.procedures.textparse import parse_amount, parse_ordinal
 from agents.tools.views import clean_name
 
@@ -84,7 +86,9 @@ def item_line(item: RecurringPaymentView) -> str:
             f"{f['amount']} {f['frequency']} to {f['payee']} (reference {f['reference']}), "
             f"next on {f['next_date']}{_state(item)}"
         )
-    return f"{f['amount']} to {f['payee']} (reference {f['reference']}) on {f['next_date']}"
+    # "is the rent every month or a one-off?": a scheduled payment is made once.
+    once = "(one-off, it won't repeat)"
+    return f"{f['amount']} to {f['payee']} (reference {f['reference']}) on {f['next_date']} {once}"
 
 
 def _state(item: RecurringPaymentView) -> str:
@@ -238,11 +242,82 @@ def kinds_asked(text: str) -> tuple[RecurringKind, ...]:
 # --- read: what goes out regularly ----------------------------------------------------------------------
 
 
+# "what's gone out by direct debit this month", "which direct debits have been taken so far": collections
+# already made, read from the transactions (the mandates only say what is still to come).
+_ALREADY_OUT = re.compile(
+    r"\b(?:gone out|went out|came out|been taken|been collected|been paid|collected|paid out|taken so far|"
+    r"left (?:my|the) account|so far)\b|\b(?:'s|s|has|have)\s+(?:come|gone)\s+(?:out|off)\b",
+    re.IGNORECASE,
+)
+_STILL_AHEAD = re.compile(
+    r"\b(?:due|next|coming|upcoming|to come|will|going to|left to|still to|yet to|rest of|later|tomorrow)\b",
+    re.IGNORECASE,
+)
+
+
+def collected_period(text: str, today: date) -> tuple[date, date] | None:
+    """The days whose collections the text asks about when it asks what has already gone out (this month so
+    far unless it names a past period), or None when it asks what is due."""
+    if not _ALREADY_OUT.search(text) or _STILL_AHEAD.search(text):
+        return None
+    period, _ = parse_period(text, today)
+    if period is not None and period.since is not None and period.since < today:
+        return period.since, min(period.until or today, today)
+    return today.replace(day=1), today
+
+
+async def _collected(
+    run: Run, items: list[RecurringPaymentView], what: str, since: date, until: date
+) -> Answer:
+    """The payments already taken under the customer's regular payments between two days, and their sum."""
+    taken: list[TransactionView] = []
+    for item in items:
+        query = TransactionQuery(
+            merchant=item.payee_name, since=since.isoformat(), until=until.isoformat(), limit=20
+        )
+        taken += [
+            t
+            for t in await run.transactions(query)
+            if t.amount_minor < 0
+            and t.status != "reversed"
+            and t.account_id == item.account_id
+            and t.merchant.lower() == item.payee_name.lower()
+            and t.id not in {s.id for s in taken}
+        ]
+    taken.sort(key=lambda t: t.booked_at)
+    days = f"{format_day(since)} and {format_day(until)}"
+    if not taken:
+        return run.answer("collected_none", {"what": what, "days": days})
+    sums: dict[str, int] = {}
+    for t in taken:
+        sums[t.currency] = sums.get(t.currency, 0) - t.amount_minor
+    lines = "\n".join(spent_line(t) for t in taken)
+    return run.answer(
+        "collected",
+        {
+            "what": what,
+            "days": days,
+            "total": _money_list(sums),
+            "totals_minor": sums,
+            "count": len(taken),
+            "lines": lines,
+            "transaction_ids": [t.id for t in taken],
+        },
+    )
+
+
 async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
     kinds = kinds_asked(run.text)
     found = {kind: await run.recurring(kind) for kind in kinds}
-    what = " and ".join(f"{LABELS[k]}s" for k in kinds) if len(kinds) < len(KINDS) else "regular payments"
     named = named_words(run.text)
+    if (collected := collected_period(run.text, run.today)) is not None and not any(
+        matches_words(i, named) for items in found.values() for i in items
+    ):
+        # One payment named ("has the rent gone out yet") is answered with that payment and its date below.
+        items = [i for items in found.values() for i in items]
+        what = " or ".join(LABELS[k] for k in kinds) if len(kinds) < len(KINDS) else "your regular payments"
+        return await _collected(run, items, what, *collected)
+    what = " and ".join(f"{LABELS[k]}s" for k in kinds) if len(kinds) < len(KINDS) else "regular payments"
     period = parse_upcoming(run.text, run.today)
     if period is not None and any(
         matches_words(i, named) and not period.contains(i.next_date)
@@ -257,6 +332,15 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
         what += f" due {period.words} ({format_day(period.since)} to {format_day(period.until)})"
     everything = [item for items in found.values() for item in items]
     picked = [item for item in everything if matches_words(item, named)]
+    if (
+        not picked
+        and named
+        and may_be_paid_by_card(run.text)
+        and (by_card := await _paid_by_card(run, named))
+    ):
+        # "my Netflix comes off the card, how much is it and what day": no mandate, but the card payments
+        # to it say what it costs and when it usually goes.
+        return _card_regular(run, by_card)
     if asks_total(run.text) and everything and (len(picked) != 1):
         return _total(run, picked or everything, what, period)
     if picked:
@@ -302,6 +386,68 @@ _PER_MONTH: dict[str | None, tuple[int, int]] = {
     "quarterly": (1, 3),
     "yearly": (1, 12),
 }
+
+
+# "it comes off the card", "is the apple music thing a direct debit?", "not a dd I think": a payment the
+# customer thinks may not be a mandate at all, looked for among the card payments too.
+_CARD_ASKED = re.compile(
+    r"\bcard\b|\b(?:is|was|are)\s+(?:it|that|they|(?:(?:the|my)\s+)?(?:[\w&'-]+\s+){1,3}?)(?:a|an)\s+"
+    r"(?:direct[\s-]?debit|dd|standing[\s-]?order)\b|\b(?:not|isn'?t|is not|rather than)\s+(?:a\s+|an\s+)?"
+    r"(?:direct[\s-]?debit|dd|standing[\s-]?order)\b",
+    re.IGNORECASE,
+)
+
+
+def may_be_paid_by_card(text: str) -> bool:
+    """Whether the customer says or wonders that a payment they name is not a mandate ("it comes off the
+    card", "is Spotify a direct debit?"): only then are the card payments read as well."""
+    return bool(_CARD_ASKED.search(text))
+
+
+CARD_REGULAR_DAYS = 100
+CARD_REGULAR_MIN = 2
+
+
+async def _paid_by_card(run: Run, named: set[str]) -> list[TransactionView]:
+    """The card payments of the last few months to the one merchant the words name (its name, or its
+    first word), newest first, when there are at least two of them; [] otherwise."""
+    since = (run.today - timedelta(days=CARD_REGULAR_DAYS)).isoformat()
+    rows = await run.transactions(TransactionQuery(since=since, limit=100))
+    paid = [t for t in rows if t.by_card and t.amount_minor < 0 and t.status != "reversed"]
+    merchants = {
+        t.merchant
+        for t in paid
+        if t.merchant.lower() in named or (t.merchant.lower().split() or [""])[0] in named
+    }
+    if len(merchants) != 1:
+        return []
+    merchant = merchants.pop()
+    found = sorted((t for t in paid if t.merchant == merchant), key=lambda t: t.booked_at, reverse=True)
+    return found if len(found) >= CARD_REGULAR_MIN else []
+
+
+def _ordinal(day: int) -> str:
+    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
+def _card_regular(run: Run, paid: list[TransactionView]) -> Answer:
+    """What a payment made by card again and again costs and the day of the month it usually goes."""
+    latest = paid[0]
+    days = sorted(day_of(t.booked_at).day for t in paid)
+    usual = days[len(days) // 2]
+    return run.answer(
+        "by_card",
+        {
+            "merchant": clean_name(latest.merchant),
+            "amount": format_money(-latest.amount_minor, latest.currency),
+            "date": format_day(day_of(latest.booked_at)),
+            "usual_day": _ordinal(usual),
+            "count": len(paid),
+            "lines": "\n".join(spent_line(t) for t in paid),
+            "transaction_ids": [t.id for t in paid],
+        },
+    )
 
 
 def asks_total(text: str) -> bool:

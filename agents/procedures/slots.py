@@ -368,7 +368,8 @@ MERCHANT_NICKNAMES: dict[str, str] = {
 }
 
 
-async def _has_merchant(run: Run, words: str) -> bool:
+async def has_merchant(run: Run, words: str) -> bool:
+    """Whether any of the customer's payments is at a merchant whose name has these words."""
     return bool(await run.transactions(TransactionQuery(merchant=words, limit=1)))
 
 
@@ -380,10 +381,10 @@ async def statement_merchant(run: Run, merchant: str) -> str:
     candidates = [c for c in (MERCHANT_NICKNAMES.get(bare), MERCHANT_NICKNAMES.get(merchant)) if c]
     if bare.endswith("s") and len(bare) > 4:
         candidates.append(bare[:-1])
-    if not candidates or await _has_merchant(run, merchant):
+    if not candidates or await has_merchant(run, merchant):
         return merchant
     for candidate in candidates:
-        if await _has_merchant(run, candidate):
+        if await has_merchant(run, candidate):
             return candidate
     return merchant
 
@@ -392,8 +393,32 @@ async def nicknamed_merchant_in(run: Run, text: str) -> str | None:
     """A merchant of the customer's that the text names by its nickname alone ("was spoons dear")."""
     spaced = f" {' '.join(_SENTENCE_MARKS_RE.sub(' ', text.lower()).split())} "
     for nickname, name in MERCHANT_NICKNAMES.items():
-        if f" {nickname} " in spaced and await _has_merchant(run, name):
+        if f" {nickname} " in spaced and await has_merchant(run, name):
             return name
+    return None
+
+
+# "that electronics website", "the furniture place": a shop described by a word of its name and what it is.
+_DESCRIBED_SHOP_RE = re.compile(
+    r"\b(?P<word>[a-z][a-z&'-]{3,})\s+(?:web\s?site|site|online\s+shop|shop|store|place|company|firm|"
+    r"retailer|outfit|app)s?\b",
+    re.IGNORECASE,
+)
+
+
+async def described_merchant_in(run: Run, text: str) -> str | None:
+    """The one merchant of the customer's recent payments that the text describes by a word of its name and
+    the kind of business ("some American electronics website" is Elite Electronics Online); None when no
+    merchant, or more than one, has that word in its name."""
+    described = {m.group("word").lower() for m in _DESCRIBED_SHOP_RE.finditer(text)}
+    if not described:
+        return None
+    recent = await run.transactions(TransactionQuery(limit=SEARCH_LIMIT))
+    for word in sorted(described):
+        named = {t.merchant.lower() for t in recent if t.amount_minor < 0}
+        named = {name for name in named if word in name.split()}
+        if len(named) == 1:
+            return named.pop()
     return None
 
 

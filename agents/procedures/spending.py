@@ -35,7 +35,9 @@ from agents.procedures.queries import (
 from agents.procedures.results import Answer
 from agents.procedures.slots import (
     account_label,
+    described_merchant_in,
     everyday_word_merchant,
+    has_merchant,
     known_merchant_in,
     nicknamed_merchant_in,
     statement_merchant,
@@ -113,7 +115,8 @@ def _counts(t: TransactionView, q: SpendingQuery, own: frozenset[str]) -> bool:
     return t.merchant.lower() not in own
 
 
-def _line(t: TransactionView) -> str:
+def spent_line(t: TransactionView) -> str:
+    """One payment as an answer lists it: "- 2 Nov 2026: BT, £43.65" (its status when not posted)."""
     status = "" if t.status == "posted" else f" ({t.status})"
     amount = format_money(abs(t.amount_minor), t.currency)
     return f"- {format_day(day_of(t.booked_at))}: {clean_name(t.merchant)}, {amount}{status}"
@@ -299,7 +302,13 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
     account: AccountView | None = slots.get("account")
     q, rest = parse_spending(run.text, run.today)
     merchant = q.merchant
-    if merchant is None and q.category is None:
+    if (merchant is None or not await has_merchant(run, merchant)) and (
+        described := await described_merchant_in(run, run.text)
+    ):
+        # "off some electronics website": the shop whose name has that word, not the category it suggests
+        # (nor "website" read as a shop's name).
+        merchant, q = described, replace(q, category=None)
+    elif merchant is None and q.category is None:
         merchant = (
             await known_merchant_in(run, rest)
             or await everyday_word_merchant(run, rest)
@@ -403,7 +412,7 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         shown = list(latest.values())
         facts.update(
             count=len(shown),
-            lines="\n".join(_line(t) for t in shown),
+            lines="\n".join(spent_line(t) for t in shown),
             transaction_ids=[t.id for t in shown],
             each=" to each payee" if len(shown) > 1 else "",
             are_is="is" if len(shown) == 1 else "are",
@@ -418,7 +427,7 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
             count=len(shown),
             count_text=_plural(len(shown), noun) if len(shown) > 1 else noun,
             are_is="is" if len(shown) == 1 else "are",
-            lines="\n".join(_line(t) for t in shown),
+            lines="\n".join(spent_line(t) for t in shown),
             transaction_ids=[t.id for t in shown],
             short=(
                 ""
@@ -463,7 +472,7 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         verb="spent" if q.direction == "out" else "received",
         pending_note=pending_note,
         pending_count=len(pending),
-        lines="\n".join(_line(t) for t in counted[:LINES_SHOWN])
+        lines="\n".join(spent_line(t) for t in counted[:LINES_SHOWN])
         + (f"\n... and {more} more" if more > 0 else ""),
         transaction_ids=[t.id for t in counted],
     )
@@ -543,7 +552,7 @@ async def _put_into_savings(run: Run, q: SpendingQuery, account: AccountView | N
     if put_in:
         text = (
             f"You put {_money_list(sums)} into your {label}{period}, over {_plural(len(put_in), 'transfer')} "
-            f"from your own accounts:\n" + "\n".join(_line(t) for t in put_in[:LINES_SHOWN])
+            f"from your own accounts:\n" + "\n".join(spent_line(t) for t in put_in[:LINES_SHOWN])
         )
     else:
         text = f"I couldn't find any transfers into your {label}{period}."
@@ -552,7 +561,7 @@ async def _put_into_savings(run: Run, q: SpendingQuery, account: AccountView | N
             text += (
                 f"\nOn top of that it paid {_money_list(_sums(interest))} in interest "
                 f"({_plural(len(interest), 'payment')}):\n"
-                + "\n".join(_line(t) for t in interest[:LINES_SHOWN])
+                + "\n".join(spent_line(t) for t in interest[:LINES_SHOWN])
             )
         else:
             text += f"\nIt hasn't paid any interest{period}."

@@ -148,6 +148,21 @@ def test_a_question_of_its_own_beside_news_is_answered_but_not_what_to_do_about_
     assert own_question("My mum died. I can't cope anymore.") is None
 
 
+def test_a_question_pointing_back_at_a_purchase_comes_with_the_purchase() -> None:
+    from agents.dialogue.support_cues import own_question
+
+    story = (
+        "I've been really low since the divorce. Last weekend I ordered loads from a furniture shop at 3am. "
+        "What did that come to in the end?"
+    )
+    assert own_question(story) == (
+        "Last weekend I ordered loads from a furniture shop at 3am. What did that come to in the end?"
+    )
+    # A question naming its own object stays as it is.
+    news = "I've been really low since the divorce. I spent a lot last month."
+    assert own_question(f"{news} What's my balance on the savings?") == "What's my balance on the savings?"
+
+
 WARNED = {"scam_warned": True, "cues": ["scam"]}
 
 

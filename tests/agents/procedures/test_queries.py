@@ -499,3 +499,17 @@ def test_put_into_savings_with_interest_on_top() -> None:
     assert q.aggregate == "total"  # "on top" is not "the top (biggest) payment"
     assert q.dates is not None
     assert q.dates.since == date(2026, 9, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "procedure"),
+    [
+        ("what has the spotify subscription cost me since june", "spending"),
+        ("whats the gym set me back since the summer", "spending"),
+        ("what's that cost us this year", "spending"),
+        ("my Deliveroo payments since June all told", "spending"),
+        ("what does a replacement card cost", None),
+    ],
+)
+def test_what_something_has_cost_me_is_a_total(text: str, procedure: str | None) -> None:
+    assert spending_intent(text) == procedure

@@ -21,9 +21,10 @@ from agents.dialogue.recurring_cues import (
     repayment_request,
 )
 from agents.kb import KnowledgeBase
+from agents.ports import TransactionQuery
 from agents.procedures.engine import execute
 from agents.procedures.recorded import recorded_reply
-from agents.procedures.recurring import Upcoming, parse_upcoming
+from agents.procedures.recurring import Upcoming, collected_period, may_be_paid_by_card, parse_upcoming
 from agents.procedures.spec import ProcedureSpec
 from app.banking.ports import SqlBankingPort
 from app.banking.seed import list_customers, seed_demo_bank
@@ -539,3 +540,107 @@ def test_regular_payment_over_a_year(text: str, listed: str, expected: list[obje
     from agents.nodes.route import _over_a_year
 
     assert _over_a_year(text, {"procedure": "recurring_payments", "listed": [listed]}) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("what's gone out by direct debit this month", (date(2026, 11, 1), TODAY)),
+        ("which direct debits have been collected so far", (date(2026, 11, 1), TODAY)),
+        ("how much went out in direct debits in October", (date(2026, 10, 1), date(2026, 10, 31))),
+        ("what direct debits are due this month", None),
+        ("which direct debits are still to come out this month", None),
+        ("how much will come out next week", None),
+    ],
+)
+def test_collected_period(text: str, expected: tuple[date, date] | None) -> None:
+    assert collected_period(text, TODAY) == expected
+
+
+async def test_what_has_gone_out_by_direct_debit_is_read_from_the_payments(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    port = ports[3]
+    mandates = {d.payee_name: d.account_id for d in await port.list_direct_debits()}
+    taken = [
+        t
+        for t in await port.find_transactions(TransactionQuery(since="2026-11-01", limit=50))
+        if t.amount_minor < 0 and mandates.get(t.merchant) == t.account_id
+    ]
+    assert taken
+    result = answer(
+        await turn(
+            procedures["recurring_payments"], port, "what's gone out by direct debit this month?", today=TODAY
+        )
+    )
+    assert result.outcome == "collected"
+    assert sorted(result.facts["transaction_ids"]) == sorted(t.id for t in taken)
+    assert result.facts["totals_minor"] == {"GBP": -sum(t.amount_minor for t in taken)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("is the greenway lettings payment every month or just a one off?", "recurring_payments"),
+        ("did I set up greenway as a one-time thing or monthly", "recurring_payments"),
+        ("will the payment to greenway repeat in january?", "recurring_payments"),
+        # not about one of the customer's own regular payments, or no question of how often
+        ("is the gym membership monthly or a one-off?", None),
+        ("how much did I spend at greenway each month", None),
+    ],
+)
+async def test_whether_a_payment_repeats_is_asked_of_the_payment(
+    ports: list[SqlBankingPort], text: str, expected: str | None
+) -> None:
+    found = await recurring_request(text, {}, ports[0])
+    assert (found[0] if found else None) == expected
+
+
+async def test_a_scheduled_payment_says_it_is_made_once(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    result = answer(
+        await turn(procedures["recurring_payments"], ports[0], "is the greenway one a one-off?", today=TODAY)
+    )
+    assert "Greenway Lettings" in result.draft
+    assert "one-off, it won't repeat" in result.draft
+
+
+async def test_a_subscription_paid_by_card_is_answered_from_its_card_payments(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    port = ports[3]
+    assert not [d for d in await port.list_direct_debits() if "netflix" in d.payee_name.lower()]
+    paid = [
+        t
+        for t in await port.find_transactions(TransactionQuery(merchant="Netflix", limit=20))
+        if t.by_card and t.amount_minor < 0
+    ]
+    assert len(paid) >= 2
+    result = answer(
+        await turn(
+            procedures["recurring_payments"],
+            port,
+            "how much is my netflix direct debit and when does it come out each month?",
+            today=TODAY,
+        )
+    )
+    assert result.outcome == "by_card"
+    assert sorted(result.facts["transaction_ids"]) == sorted(t.id for t in paid)
+    days = sorted(int(t.booked_at[8:10]) for t in paid)
+    assert result.facts["usual_day"].startswith(str(days[len(days) // 2]))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my spotify comes off the card I think, what day does it go", True),
+        ("is the gym membership a direct debit?", True),
+        ("netflix isn't a dd is it", True),
+        ("what's going out in December", False),
+        ("how much do my direct debits come to each month", False),
+        ("what is a direct debit", False),
+    ],
+)
+def test_card_payments_are_read_only_when_the_customer_doubts_a_mandate(text: str, expected: bool) -> None:
+    assert may_be_paid_by_card(text) is expected

@@ -260,3 +260,33 @@ async def test_how_much_is_my_mortgage_is_the_latest_payment_not_a_sum(bank: Ban
     assert result.facts["transaction_ids"] == [mortgage[0].id]
     assert format_money(-mortgage[0].amount_minor, "GBP") in result.draft
     assert format_money(-sum(t.amount_minor for t in mortgage), "GBP") not in result.draft
+
+
+async def test_a_shop_described_by_a_word_of_its_name_is_that_shop(bank: Bank, procedures: Procs) -> None:
+    # "that electronics website" is the one merchant with "Electronics" in its name, not the category the
+    # word suggests, nor a shop called "Website".
+    rows = _spent(await _all(bank, 0))
+    names = {t.merchant for t in rows}
+    word, shop = next(
+        (w, name)
+        for name in sorted(names)
+        for w in name.lower().split()[1:]
+        if len(w) >= 4 and w.isalpha() and sum(w in n.lower().split() for n in names) == 1
+    )
+    spent = [t for t in rows if t.merchant == shop]
+    result = answer(
+        await turn(
+            procedures["spending"], bank.port(0), f"how much did I spend at that {word} website altogether?"
+        )
+    )
+    assert result.facts["merchant"] == shop.lower()
+    assert result.facts["totals_minor"] == {"GBP": sum(-t.amount_minor for t in spent)}
+
+
+async def test_a_described_shop_that_is_not_a_payee_changes_nothing(bank: Bank, procedures: Procs) -> None:
+    result = answer(
+        await turn(
+            procedures["spending"], bank.port(0), "how much did I spend at the zyxwv website altogether?"
+        )
+    )
+    assert result.facts["merchant"] == "zyxwv website"
