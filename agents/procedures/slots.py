@@ -450,7 +450,7 @@ async def _paid_merchant(run: Run, merchant: str, rest: str) -> str:
     ("posted it back with the form filled in", "a bot that goes round in circles"): a merchant of the
     customer's own payments that the text names, however it names it. The words read otherwise."""
     merchant = await statement_merchant(run, merchant)
-    if await _has_merchant(run, merchant):
+    if await has_merchant(run, merchant):
         return merchant
     own = (
         await known_merchant_in(run, rest)
