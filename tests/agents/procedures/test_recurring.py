@@ -621,7 +621,7 @@ async def test_a_subscription_paid_by_card_is_answered_from_its_card_payments(
         await turn(
             procedures["recurring_payments"],
             port,
-            "how much is my netflix direct debit and when does it come out each month?",
+            "is my netflix a direct debit? how much is it and when does it come out each month?",
             today=TODAY,
         )
     )
