@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -479,7 +480,7 @@ def _same_period(text: str, frame: dict[str, Any], today: date) -> tuple[str, st
         end = start + timedelta(days=6)
     else:
         start = day.replace(day=1)
-        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
     rest = re.sub(r"\s+", " ", _SAME_PERIOD.sub(" ", text)).strip()
     return rest, f"from {format_day(start)} to {format_day(min(end, today))}"
 

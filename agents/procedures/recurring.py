@@ -22,7 +22,7 @@ from agents.procedures.money import format_money
 from agents.procedures.queries import parse_period
 from agents.procedures.render import render
 from agents.procedures.results import ActionPlan, Answer
-from agents.procedures.spending import spent_line
+from agents.procedures.spending import currency_sums, spent_line
 from agents.procedures.textparse import parse_amount, parse_ordinal
 from agents.tools.views import clean_name
 
@@ -270,28 +270,25 @@ async def _collected(
     run: Run, items: list[RecurringPaymentView], what: str, since: date, until: date
 ) -> Answer:
     """The payments already taken under the customer's regular payments between two days, and their sum."""
-    taken: list[TransactionView] = []
+    taken: dict[str, TransactionView] = {}
     for item in items:
         query = TransactionQuery(
             merchant=item.payee_name, since=since.isoformat(), until=until.isoformat(), limit=20
         )
-        taken += [
-            t
-            for t in await run.transactions(query)
-            if t.amount_minor < 0
-            and t.status != "reversed"
-            and t.account_id == item.account_id
-            and t.merchant.lower() == item.payee_name.lower()
-            and t.id not in {s.id for s in taken}
-        ]
-    taken.sort(key=lambda t: t.booked_at)
+        for t in await run.transactions(query):
+            if (
+                t.amount_minor < 0
+                and t.status != "reversed"
+                and t.account_id == item.account_id
+                and t.merchant.lower() == item.payee_name.lower()
+            ):
+                taken.setdefault(t.id, t)
     days = f"{format_day(since)} and {format_day(until)}"
     if not taken:
         return run.answer("collected_none", {"what": what, "days": days})
-    sums: dict[str, int] = {}
-    for t in taken:
-        sums[t.currency] = sums.get(t.currency, 0) - t.amount_minor
-    lines = "\n".join(spent_line(t) for t in taken)
+    collected = sorted(taken.values(), key=lambda t: t.booked_at)
+    sums = currency_sums(collected)
+    lines = "\n".join(spent_line(t) for t in collected)
     return run.answer(
         "collected",
         {
@@ -299,9 +296,9 @@ async def _collected(
             "days": days,
             "total": _money_list(sums),
             "totals_minor": sums,
-            "count": len(taken),
+            "count": len(collected),
             "lines": lines,
-            "transaction_ids": [t.id for t in taken],
+            "transaction_ids": [t.id for t in collected],
         },
     )
 

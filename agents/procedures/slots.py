@@ -414,9 +414,9 @@ async def described_merchant_in(run: Run, text: str) -> str | None:
     if not described:
         return None
     recent = await run.transactions(TransactionQuery(limit=SEARCH_LIMIT))
+    paid_to = {t.merchant.lower() for t in recent if t.amount_minor < 0}
     for word in sorted(described):
-        named = {t.merchant.lower() for t in recent if t.amount_minor < 0}
-        named = {name for name in named if word in name.split()}
+        named = {name for name in paid_to if word in name.split()}
         if len(named) == 1:
             return named.pop()
     return None

@@ -150,7 +150,8 @@ def _trend(shown: list[TransactionView]) -> str:
     )
 
 
-def _sums(rows: list[TransactionView]) -> dict[str, int]:
+def currency_sums(rows: list[TransactionView]) -> dict[str, int]:
+    """The rows' amounts added up per currency, as positive minor units."""
     sums: dict[str, int] = {}
     for t in rows:
         sums[t.currency] = sums.get(t.currency, 0) + abs(t.amount_minor)
@@ -456,12 +457,13 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         )
         return run.answer("extreme", facts)
 
-    sums = _sums(counted)
+    sums = currency_sums(counted)
     pending = [t for t in counted if t.status == "pending"]
     pending_note = ""
     if pending:
         pending_note = (
-            f" This includes {_plural(len(pending), 'pending payment')} of {_money_list(_sums(pending))}."
+            f" This includes {_plural(len(pending), 'pending payment')} of "
+            f"{_money_list(currency_sums(pending))}."
         )
     more = len(counted) - LINES_SHOWN
     facts.update(
@@ -492,7 +494,7 @@ def _in_and_out(
     transfers between the customer's own accounts are neither."""
     came_in = [t for t in rows if _counts(t, replace(q, direction="in"), own)]
     went_out = [t for t in rows if _counts(t, replace(q, direction="out"), own)]
-    sums_in, sums_out = _sums(came_in), _sums(went_out)
+    sums_in, sums_out = currency_sums(came_in), currency_sums(went_out)
     net = ""
     if set(sums_in) | set(sums_out) == {"GBP"} or (not sums_in and not sums_out):
         difference = sums_in.get("GBP", 0) - sums_out.get("GBP", 0)
@@ -548,7 +550,7 @@ async def _put_into_savings(run: Run, q: SpendingQuery, account: AccountView | N
     interest = [t for t in live if t.category == "interest" and t not in put_in]
     period = _period_text(dates, run.today)
     label = account_label(account)
-    sums = _sums(put_in)
+    sums = currency_sums(put_in)
     if put_in:
         text = (
             f"You put {_money_list(sums)} into your {label}{period}, over {_plural(len(put_in), 'transfer')} "
@@ -559,7 +561,7 @@ async def _put_into_savings(run: Run, q: SpendingQuery, account: AccountView | N
     if q.interest_too or interest:
         if interest:
             text += (
-                f"\nOn top of that it paid {_money_list(_sums(interest))} in interest "
+                f"\nOn top of that it paid {_money_list(currency_sums(interest))} in interest "
                 f"({_plural(len(interest), 'payment')}):\n"
                 + "\n".join(spent_line(t) for t in interest[:LINES_SHOWN])
             )
@@ -574,7 +576,7 @@ async def _put_into_savings(run: Run, q: SpendingQuery, account: AccountView | N
         "text": text,
         "total": _money_list(sums) or format_money(0, "GBP"),
         "totals_minor": sums,
-        "interest_minor": _sums(interest),
+        "interest_minor": currency_sums(interest),
         "transaction_ids": [t.id for t in [*put_in, *interest]],
     }
     return run.answer("put_in", facts)
