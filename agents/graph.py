@@ -68,19 +68,21 @@ DRAFTING = {
 }
 
 
-def _after_screen(state: AgentState) -> str:
+# The edge functions are coroutines although they only read the state: LangGraph runs a plain function on a
+# conditional edge through ``run_in_executor``, a thread hop (and a GIL hand-over) per edge, five or six a turn.
+async def _after_screen(state: AgentState) -> str:
     return DRAFTING.get(state.get("flow", ""), "triage")
 
 
-def _after_triage(state: AgentState) -> str:
+async def _after_triage(state: AgentState) -> str:
     return DRAFTING.get(state.get("flow", ""), "route")
 
 
-def _after_route(state: AgentState) -> str:
+async def _after_route(state: AgentState) -> str:
     return DRAFTING[state.get("flow", "out_of_scope")]
 
 
-def _after_compliance(state: AgentState) -> str:
+async def _after_compliance(state: AgentState) -> str:
     if state.get("handoff"):
         return "handoff"
     if has_more(state):
@@ -94,13 +96,13 @@ def _after_compliance(state: AgentState) -> str:
     return "respond"
 
 
-def _after_deferred(state: AgentState) -> str:
+async def _after_deferred(state: AgentState) -> str:
     if state.get("draft_kind") == "confirmation" and state.get("pending_action"):
         return "ask_confirmation"
     return "respond"
 
 
-def _after_confirm(state: AgentState) -> str:
+async def _after_confirm(state: AgentState) -> str:
     decision = state.get("decision")
     if decision in ("yes", "no"):
         return "execute"

@@ -134,7 +134,7 @@ def bench_backend(
                     progress=not args.no_progress,
                 )
                 flame = (
-                    _flame_graph(stack, server.pid, args.flame / f"flame_{backend}_c{c}.svg")
+                    _flame_graph(stack, server.pid, args.flame / f"flame_{backend}_c{c}.{args.flame_format}")
                     if args.flame is not None and app == "bankdesk" and c == max(args.levels)
                     else None
                 )
@@ -157,7 +157,7 @@ def _flame_graph(stack: contextlib.ExitStack, pid: int, svg: Path) -> subprocess
     svg.parent.mkdir(parents=True, exist_ok=True)
     spy = subprocess.Popen(
         [str(live.BIN / "py-spy"), "record", "--pid", str(pid), "--subprocesses", "--rate", "200",
-         "--format", "flamegraph", "--nonblocking", "--output", str(svg)],
+         "--format", "raw" if svg.suffix == ".txt" else "flamegraph", "--nonblocking", "--output", str(svg)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -336,6 +336,9 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=None,
         help="write py-spy flame graphs (SVG) of Bankdesk at the highest level into this folder",
+    )
+    p.add_argument(
+        "--flame-format", choices=("svg", "txt"), default="svg", help="svg, or txt: collapsed stacks"
     )
     args = p.parse_args(argv)
     if args.quick:
