@@ -146,7 +146,8 @@ _COMPROMISED = re.compile(
 _UNRECOGNISED = re.compile(
     r"\b(?:dont recognise|do not recognise|dont recognize|do not recognize|didnt recognise|"
     r"dont know what (?:this|that|these|those|it) (?:is|are|was|were|payment|charge)|"
-    r"never heard of|not recognised|unrecognised|unrecognized|not mine|wasnt me|was not me|werent me|"
+    r"never heard of|not recognised|unrecognised|unrecognized|not mine|(?:arent|isnt|are not|is not) mine|"
+    r"wasnt me|was not me|werent me|"
     r"didnt make|didnt authorise|didnt authorize|not authorised|unauthorised|unauthorized|didnt buy|"
     r"were not me|not me|i didnt do|i never made|never made|never authorised|never authorized|"
     r"never bought|never ordered|never paid for|didnt order|did not order|"

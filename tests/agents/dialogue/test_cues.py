@@ -31,6 +31,8 @@ from agents.dialogue.cues import (
         ("card got skimmed at the atm", "compromised_card"),
         ("three charges from a shop Ive never heard of", "card_payment_not_recognised"),
         ("there is a payment i dont recognise", "card_payment_not_recognised"),
+        ("there are payments coming out that aren't mine", "card_payment_not_recognised"),
+        ("that charge isnt mine, 4 of them this morning", "card_payment_not_recognised"),
         ("a cash withdrawal I didn't make", "cash_withdrawal_not_recognised"),
         ("a direct debit I never set up and don't recognise", "direct_debit_payment_not_recognised"),
     ],
