@@ -276,6 +276,8 @@ def _account_referred_to(text: str, frame: dict[str, Any]) -> str | None:
 
 
 # Words of a short follow-up that are not a shop's name ("and in october?", "what about the other one").
+# Words of a follow-up that are never a shop's name, time and degree words included ("and so far this
+# month?", "and lately?", "what about roughly").
 _NOT_A_SHOP = frozenset(
     """
     and what about how same for with the my in on at of to from over under this that it them those these ones
@@ -283,6 +285,8 @@ _NOT_A_SHOP = frozenset(
     card cards account accounts total altogether much many is was were do did any show me then biggest
     smallest largest last latest first second third there payments payment spending spend spent
     place shop store restaurant joint spot
+    far yet still instead though again lately recently anyway right like just only exactly ish overall whole
+    entire even roughly about around approximately
     """.split()
 )
 # "and that trattoria place?": the kind of venue is not part of the shop's name.

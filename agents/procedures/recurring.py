@@ -246,7 +246,8 @@ def kinds_asked(text: str) -> tuple[RecurringKind, ...]:
 # already made, read from the transactions (the mandates only say what is still to come).
 _ALREADY_OUT = re.compile(
     r"\b(?:gone out|went out|came out|been taken|been collected|been paid|collected|paid out|taken so far|"
-    r"left (?:my|the) account|so far)\b|\b(?:'s|s|has|have)\s+(?:come|gone)\s+(?:out|off)\b",
+    r"left (?:my|the) account|so far|did (?:i|we) pay|have (?:i|we) paid|(?:i|we) paid|did (?:they|it|that|those|"
+    r"these) (?:take|cost)|took)\b|\b(?:'s|s|has|have)\s+(?:come|gone)\s+(?:out|off)\b",
     re.IGNORECASE,
 )
 _STILL_AHEAD = re.compile(
@@ -258,9 +259,14 @@ _STILL_AHEAD = re.compile(
 def collected_period(text: str, today: date) -> tuple[date, date] | None:
     """The days whose collections the text asks about when it asks what has already gone out (this month so
     far unless it names a past period), or None when it asks what is due."""
-    if not _ALREADY_OUT.search(text) or _STILL_AHEAD.search(text):
+    if _STILL_AHEAD.search(text):
         return None
     period, _ = parse_period(text, today)
+    # "how much were my direct debits in October" (asked in November): a month that is over can only be
+    # asked about for what was collected in it, whatever the verb.
+    over = period is not None and period.until is not None and period.until < today.replace(day=1)
+    if not over and not _ALREADY_OUT.search(text):
+        return None
     if period is not None and period.since is not None and period.since < today:
         return period.since, min(period.until or today, today)
     return today.replace(day=1), today

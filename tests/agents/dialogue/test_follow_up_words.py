@@ -41,7 +41,16 @@ def test_the_follow_up_replaces_what_it_names(old: str, new: str, kept: str, gon
 
 
 @pytest.mark.parametrize(
-    "new", ["and in october?", "and the other one?", "any older ones?", "how many was that"]
+    "new",
+    [
+        "and in october?",
+        "and the other one?",
+        "any older ones?",
+        "how many was that",
+        "and so far this month?",
+        "what about lately",
+        "and roughly this year?",
+    ],
 )
 def test_a_follow_up_naming_no_shop_keeps_the_shop(new: str) -> None:
     assert "tesco" in _merged("how much did i spend at tesco", new)

@@ -548,6 +548,10 @@ def test_regular_payment_over_a_year(text: str, listed: str, expected: list[obje
         ("what's gone out by direct debit this month", (date(2026, 11, 1), TODAY)),
         ("which direct debits have been collected so far", (date(2026, 11, 1), TODAY)),
         ("how much went out in direct debits in October", (date(2026, 10, 1), date(2026, 10, 31))),
+        # a month that is over: what was collected in it, whatever the verb (not next year's October)
+        ("how much did I pay in direct debits in october", (date(2026, 10, 1), date(2026, 10, 31))),
+        ("my direct debits in september", (date(2026, 9, 1), date(2026, 9, 30))),
+        ("have i paid my direct debits this month", (date(2026, 11, 1), TODAY)),
         ("what direct debits are due this month", None),
         ("which direct debits are still to come out this month", None),
         ("how much will come out next week", None),
