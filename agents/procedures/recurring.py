@@ -113,7 +113,8 @@ def _words(text: str) -> set[str]:
 
 def named_words(text: str) -> set[str]:
     """The words that could name a payee or reference: what is left once the request words are gone."""
-    cleaned = text.lower()
+    # "my phone bill", "the mobile contract": a bill, where "phone" alone is not ("lost my phone")
+    cleaned = _PHONE_BILL.sub(" phonebill ", text.lower())
     for pattern in _KIND_WORDS.values():
         cleaned = pattern.sub(" ", cleaned)
     return {w for w in _words(cleaned) if w not in _NOT_A_NAME and len(w) >= 2 and not w.isdigit()}
@@ -142,8 +143,63 @@ def kept_and_named(text: str) -> tuple[set[str], set[str]]:
     return kept, named
 
 
+# What a bill is for, and the payees that bill it: "when does my gas come out" is the direct debit to Octopus
+# Energy, "how much is my broadband" the one to Virgin Media. Phone and power are left out on purpose ("lost
+# my phone", "power of attorney" are not bills).
+_BILL_PAYEES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
+    (
+        frozenset({"gas", "electric", "electricity", "energy", "heating", "utility", "utilities"}),
+        re.compile(
+            r"\b(?:british gas|octopus|edf|e\.?on|ovo|scottish power|sse|bulb|utilita|so energy|good energy|"
+            r"outfox|npower)\b|\benergy\b|\belectric",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        frozenset({"broadband", "internet", "wifi", "wi-fi", "fibre"}),
+        re.compile(
+            r"\b(?:bt|virgin media|sky|talktalk|plusnet|vodafone|hyperoptic|ee|now broadband|community fibre|"
+            r"zen)\b|broadband|fibre",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        frozenset({"phonebill"}),
+        re.compile(
+            r"\b(?:bt|ee|o2|vodafone|three|giffgaff|virgin (?:media|mobile)|sky|tesco mobile|lebara|smarty|"
+            r"voxi|id mobile|talktalk|plusnet)\b|mobile",
+            re.IGNORECASE,
+        ),
+    ),
+    (frozenset({"landline"}), re.compile(r"\b(?:bt|virgin media|sky|talktalk|plusnet)\b", re.IGNORECASE)),
+    (
+        frozenset({"tv", "telly", "television"}),
+        re.compile(r"\b(?:sky|virgin media|tv licen[cs]e|now tv|netflix|disney|britbox)\b", re.IGNORECASE),
+    ),
+    (frozenset({"water"}), re.compile(r"water|severn trent|united utilities|anglian|dwr cymru", re.IGNORECASE)),
+    (
+        frozenset({"insurance", "insurer"}),
+        re.compile(
+            r"insurance|assurance|aviva|direct line|admiral|axa|churchill|hastings|legal (?:&|and) general|"
+            r"vitality|bupa|\blv\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (frozenset({"gym", "fitness"}), re.compile(r"gym|fitness|david lloyd|nuffield|virgin active", re.I)),
+    (frozenset({"council"}), re.compile(r"council", re.IGNORECASE)),
+)
+
+
+_PHONE_BILL = re.compile(r"\b(?:mobile|phone|landline)\s+(?:bills?|contracts?|provider|company|line)\b")
+
+
+def bill_words(payee: str) -> set[str]:
+    """The words of what ``payee`` bills for ("Octopus Energy" -> gas, electric, energy...)."""
+    return set().union(*(words for words, payees in _BILL_PAYEES if payees.search(payee)))
+
+
 def matches_words(item: RecurringPaymentView, named: set[str]) -> bool:
-    own = _words(f"{item.payee_name} {item.reference}")
+    own = _words(f"{item.payee_name} {item.reference}") | bill_words(item.payee_name)
     if own & {"saver", "savings", "isa"}:
         # "the transfer to my savings" is the one to the Easy Saver
         own |= {"saver", "savings", "saving", "isa"}

@@ -24,7 +24,14 @@ from agents.kb import KnowledgeBase
 from agents.ports import TransactionQuery
 from agents.procedures.engine import execute
 from agents.procedures.recorded import recorded_reply
-from agents.procedures.recurring import Upcoming, collected_period, may_be_paid_by_card, parse_upcoming
+from agents.procedures.recurring import (
+    Upcoming,
+    bill_words,
+    collected_period,
+    may_be_paid_by_card,
+    named_words,
+    parse_upcoming,
+)
 from agents.procedures.spec import ProcedureSpec
 from app.banking.ports import SqlBankingPort
 from app.banking.seed import list_customers, seed_demo_bank
@@ -648,3 +655,32 @@ async def test_a_subscription_paid_by_card_is_answered_from_its_card_payments(
 )
 def test_card_payments_are_read_only_when_the_customer_doubts_a_mandate(text: str, expected: bool) -> None:
     assert may_be_paid_by_card(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("payee", "word"),
+    [
+        ("Octopus Energy", "gas"),
+        ("British Gas", "electric"),
+        ("EDF", "energy"),
+        ("Virgin Media", "broadband"),
+        ("BT", "phonebill"),
+        ("Sky", "tv"),
+        ("Thames Water", "water"),
+        ("Aviva", "insurance"),
+        ("PureGym", "gym"),
+    ],
+)
+def test_a_bill_is_named_by_what_it_pays_for(payee: str, word: str) -> None:
+    assert word in bill_words(payee)
+
+
+@pytest.mark.parametrize(("payee", "word"), [("Netflix", "gas"), ("Nationwide Building Society", "broadband")])
+def test_a_payee_bills_only_for_what_it_sells(payee: str, word: str) -> None:
+    assert word not in bill_words(payee)
+
+
+def test_a_phone_is_a_bill_only_when_the_bill_is_said() -> None:
+    assert "phonebill" in named_words("whens my phone bill due")
+    assert "phonebill" in named_words("how much is the mobile contract")
+    assert "phonebill" not in named_words("I lost my phone")
