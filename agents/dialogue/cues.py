@@ -713,6 +713,21 @@ _WHICH_CARD = re.compile(
 _WHICH_DAY = re.compile(
     r"\b(?:what|which) (?:day|date)\b|\bwhen (?:was|did|is) (?:that|it|this)\b|\bwhen exactly\b"
 )
+# The same of a payment named by its shop ("what day of the week was the Aldi one?").
+_DAY_OF_WEEK = re.compile(r"\b(?:day of the week|(?:what|which) weekday)\b")
+
+
+def asks_day_or_card(text: str) -> str | None:
+    """ "day" when the message asks on what day a payment went ("what day of the week was the Aldi one",
+    "when was that"), "card" when it asks which card paid it, None otherwise."""
+    words = normalise(text)
+    if _WHICH_CARD.search(words):
+        return "card"
+    if _WHICH_DAY.search(words) or _DAY_OF_WEEK.search(words):
+        return "day"
+    return None
+
+
 _SINCE_THEN = re.compile(r"\bsince(?: then| that| that one| that time)?$|\bafter that(?: one)?$")
 _EVERY_TIME = re.compile(
     r"\b(?:is|was|does|do|are|has)\s+(?:that|it|this|they|those|he|she)\b.{0,30}?"
@@ -1170,6 +1185,33 @@ _SHORTHAND = (
     (re.compile(r"\bjusteat\b", re.IGNORECASE), "Just Eat"),
 )
 MIN_WORDS_AFTER_GREETING = 2
+# Thanks for the last answer in front of the next question: "Thank you dear. And the other one?", "thanks
+# so much, when does it go next", "lovely, cheers love - and what about October?", "ta very much. is that
+# the lot?". Optional words of approval before it, and a term of address after it.
+_THANKS_LEAD = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|oh|ah|right|great|lovely|brilliant|brill|perfect|super|cool|fab|fabulous|"
+    r"wonderful|marvellous|smashing|nice|excellent|ace|grand|champion|fantastic|amazing|awesome|"
+    r"that(?:'|’)?s (?:great|lovely|brilliant|perfect|helpful|(?:very|really|so) helpful|kind|"
+    r"(?:very|really|so) kind|useful))\s*[,.!:;-]*\s+)*"
+    r"(?:(?:thank(?:s| you|you|u)|thx|ty|cheers|ta|many thanks|much appreciated|appreciate(?:d| it| that))"
+    r"(?: (?:ever |very |so )?(?:so much|very much|a lot|a million|loads|muchly|kindly|again|a bunch))?"
+    r"(?: for (?:that|this|all that|the (?:help|info|information|answer)|your help|checking|looking|"
+    r"letting me know))?"
+    r"(?: (?:dear|my dear|love|luv|mate|pal|hun|hon|darling|pet|duck|me duck|sweetheart|bud|buddy|chief|"
+    r"son|flower|petal))?)"
+    r"\s*[,.!:;-]*\s+",
+    re.IGNORECASE,
+)
+
+
+def without_thanks(text: str) -> str:
+    """The question after thanks for the last answer ("Thank you dear. And the National Trust one?" -> "And
+    the National Trust one?"): thanks in front of a request does not make the message small talk. A message
+    that only thanks, or thanks and closes ("thanks, that's all"), is left as it is."""
+    stripped = _THANKS_LEAD.sub("", text, count=1)
+    if stripped == text or len(stripped.split()) < MIN_WORDS_AFTER_GREETING or not _has_request(stripped):
+        return text
+    return stripped
 
 
 def tidy_request(text: str) -> str:
@@ -1181,6 +1223,7 @@ def tidy_request(text: str) -> str:
     stripped = _PREAMBLE.sub("", text, count=1)
     if stripped != text and len(stripped.split()) >= MIN_WORDS_AFTER_GREETING:
         text = stripped
+    text = without_thanks(text)
     for pattern, words in _SHORTHAND:
         text = pattern.sub(words, text)
     return correct_spelling(text)
