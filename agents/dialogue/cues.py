@@ -667,7 +667,11 @@ _NARROW = re.compile(
     r"in|on)\b|\b(?:the )?ones? (?:over|under|above|below|more than|less than|bigger than|from|at)\b"
 )
 _THE_X_ONE = re.compile(r"\bthe [a-z]+(?: [a-z]+)? (?:one|payment|debit|bill)\b")
-_EXTREME = re.compile(r"\b(?:biggest|largest|smallest|most expensive|cheapest|highest|lowest)\b")
+_EXTREME = re.compile(
+    r"\b(?:biggest|largest|smallest|most expensive|cheapest|highest|lowest)\b"
+    # "which was the big one in october": the biggest of them
+    r"|\bthe (?:big|large|huge|massive|expensive|pricey|dear) (?:one|payment|shop|bill|spend|purchase)\b"
+)
 _ORDINAL_REF = re.compile(
     r"\b(?:the )?(?:first|second|third|fourth|fifth|last|latest|1st|2nd|3rd|4th|5th|other) one\b|"
     r"\bnumber [1-9]\b|^[1-9]$|\bthat (?:one|payment|transaction|charge)\b"
@@ -780,6 +784,8 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         and frame.get("procedure") in ("recent_transactions", "spending")
         and len(frame.get("listed") or []) == 1  # type: ignore[arg-type]
         and not _TOTAL.search(words)
+        # "which was the big one in october, what date": the biggest of a set, not the one just shown
+        and not _EXTREME.search(words)
     ):
         # "which card did I use for that?", "what day was that?" about the one payment just shown.
         if _WHICH_CARD.search(words):
@@ -813,6 +819,15 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
     ):
         # "so when is it actually going to get to him" after a payment or a complaint about one: "it" is
         # that payment, however many words the question takes.
+        return FollowUp("refine")
+    if (
+        words
+        and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
+        and frame.get("procedure") in ("recent_transactions", "spending")
+        and _EXTREME.search(words)
+        and re.search(r"\bwhich\b", words)
+    ):
+        # "which was the big one in october then, what date": which of the payments just asked about.
         return FollowUp("refine")
     if not words or len(words.split()) > FOLLOW_UP_MAX_WORDS:
         return None
@@ -899,6 +914,9 @@ _REFERS_BACK = re.compile(
     # just described.
     r"|\b(?:dispute|challenge|contest|refund|freeze|block|cancel|stop|report) (?:that|this|those)"
     r"(?: (?:for me|please|pls|too|as well))?$"
+    # "...we spend a fortune in morrisons. what did we spend there in october": the shop just named.
+    r"|\b(?:spen[dt]|spending|paid|pay|paying|bought|buy|go|went|been|gone|shop|shopped|shopping|get|got|"
+    r"eaten|ate|eat|use|used) (?:\w+ )?there\b(?! (?:is|are|was|were|s|any)\b)"
     # "...it said the name doesn't match. What does that mean?": a question about what was just said.
     r"|^(?:so |and |but )?(?:what (?:does|did|do) (?:that|this) mean|"
     r"why (?:is|was|did|does|would) (?:that|this)|how come|"

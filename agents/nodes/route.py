@@ -170,7 +170,9 @@ def _spent_on(text: str) -> str | None:
 
 
 _EXTREME_WORDS = re.compile(
-    r"\b(?:biggest|largest|smallest|most expensive|cheapest|highest|lowest|priciest|dearest)\b", re.IGNORECASE
+    r"\b(?:biggest|largest|smallest|most expensive|cheapest|highest|lowest|priciest|dearest)\b"
+    r"|\bthe (?:big|large|huge|massive|expensive|pricey|dear) (?:one|payment|shop|bill|spend|purchase)\b",
+    re.IGNORECASE,
 )
 
 
