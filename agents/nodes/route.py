@@ -536,9 +536,12 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         update.update(
             procedure="recurring_payments", procedure_intent="recurring_payments", slots={}, text=repaid
         )
-    elif (gone := await gone_out_request(text, today_of(state), runtime.context.banking)) and gone[
-        0
-    ] in procedures:
+    elif (
+        # "how much will I have left once the mortgage has gone out": the balance after it (checked below)
+        spending_intent(text) != "affordability"
+        and (gone := await gone_out_request(text, today_of(state), runtime.context.banking))
+        and gone[0] in procedures
+    ):
         # "has BT taken their money this month?": this month's payment to it, or when it is due.
         flow, why = "procedure", f"has it gone out -> {gone[0]}"
         update.update(procedure=gone[0], procedure_intent=gone[0], slots={}, text=gone[1])
