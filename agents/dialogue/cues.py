@@ -668,7 +668,11 @@ _NARROW = re.compile(
     r"in|on)\b|\b(?:the )?ones? (?:over|under|above|below|more than|less than|bigger than|from|at)\b"
 )
 _THE_X_ONE = re.compile(r"\bthe [a-z]+(?: [a-z]+)? (?:one|payment|debit|bill)\b")
-_EXTREME = re.compile(r"\b(?:biggest|largest|smallest|most expensive|cheapest|highest|lowest)\b")
+_EXTREME = re.compile(
+    r"\b(?:biggest|largest|smallest|most expensive|cheapest|highest|lowest)\b"
+    # "which was the big one in october": the biggest of them
+    r"|\bthe (?:big|large|huge|massive|expensive|pricey|dear) (?:one|payment|shop|bill|spend|purchase)\b"
+)
 _ORDINAL_REF = re.compile(
     r"\b(?:the )?(?:first|second|third|fourth|fifth|last|latest|1st|2nd|3rd|4th|5th|other) one\b|"
     r"\bnumber [1-9]\b|^[1-9]$|\bthat (?:one|payment|transaction|charge)\b"
@@ -714,6 +718,21 @@ _WHICH_CARD = re.compile(
 _WHICH_DAY = re.compile(
     r"\b(?:what|which) (?:day|date)\b|\bwhen (?:was|did|is) (?:that|it|this)\b|\bwhen exactly\b"
 )
+# The same of a payment named by its shop ("what day of the week was the Aldi one?").
+_DAY_OF_WEEK = re.compile(r"\b(?:day of the week|(?:what|which) weekday)\b")
+
+
+def asks_day_or_card(text: str) -> str | None:
+    """ "day" when the message asks on what day a payment went ("what day of the week was the Aldi one",
+    "when was that"), "card" when it asks which card paid it, None otherwise."""
+    words = normalise(text)
+    if _WHICH_CARD.search(words):
+        return "card"
+    if _WHICH_DAY.search(words) or _DAY_OF_WEEK.search(words):
+        return "day"
+    return None
+
+
 _SINCE_THEN = re.compile(r"\bsince(?: then| that| that one| that time)?$|\bafter that(?: one)?$")
 _EVERY_TIME = re.compile(
     r"\b(?:is|was|does|do|are|has)\s+(?:that|it|this|they|those|he|she)\b.{0,30}?"
@@ -766,6 +785,8 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         and frame.get("procedure") in ("recent_transactions", "spending")
         and len(frame.get("listed") or []) == 1  # type: ignore[arg-type]
         and not _TOTAL.search(words)
+        # "which was the big one in october, what date": the biggest of a set, not the one just shown
+        and not _EXTREME.search(words)
     ):
         # "which card did I use for that?", "what day was that?" about the one payment just shown.
         if _WHICH_CARD.search(words):
@@ -799,6 +820,15 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
     ):
         # "so when is it actually going to get to him" after a payment or a complaint about one: "it" is
         # that payment, however many words the question takes.
+        return FollowUp("refine")
+    if (
+        words
+        and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
+        and frame.get("procedure") in ("recent_transactions", "spending")
+        and _EXTREME.search(words)
+        and re.search(r"\bwhich\b", words)
+    ):
+        # "which was the big one in october then, what date": which of the payments just asked about.
         return FollowUp("refine")
     if not words or len(words.split()) > FOLLOW_UP_MAX_WORDS:
         return None
@@ -885,6 +915,9 @@ _REFERS_BACK = re.compile(
     # just described.
     r"|\b(?:dispute|challenge|contest|refund|freeze|block|cancel|stop|report) (?:that|this|those)"
     r"(?: (?:for me|please|pls|too|as well))?$"
+    # "...we spend a fortune in morrisons. what did we spend there in october": the shop just named.
+    r"|\b(?:spen[dt]|spending|paid|pay|paying|bought|buy|go|went|been|gone|shop|shopped|shopping|get|got|"
+    r"eaten|ate|eat|use|used) (?:\w+ )?there\b(?! (?:is|are|was|were|s|any)\b)"
     # "...it said the name doesn't match. What does that mean?": a question about what was just said.
     r"|^(?:so |and |but )?(?:what (?:does|did|do) (?:that|this) mean|"
     r"why (?:is|was|did|does|would) (?:that|this)|how come|"
@@ -1171,6 +1204,33 @@ _SHORTHAND = (
     (re.compile(r"\bjusteat\b", re.IGNORECASE), "Just Eat"),
 )
 MIN_WORDS_AFTER_GREETING = 2
+# Thanks for the last answer in front of the next question: "Thank you dear. And the other one?", "thanks
+# so much, when does it go next", "lovely, cheers love - and what about October?", "ta very much. is that
+# the lot?". Optional words of approval before it, and a term of address after it.
+_THANKS_LEAD = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|oh|ah|right|great|lovely|brilliant|brill|perfect|super|cool|fab|fabulous|"
+    r"wonderful|marvellous|smashing|nice|excellent|ace|grand|champion|fantastic|amazing|awesome|"
+    r"that(?:'|’)?s (?:great|lovely|brilliant|perfect|helpful|(?:very|really|so) helpful|kind|"
+    r"(?:very|really|so) kind|useful))\s*[,.!:;-]*\s+)*"
+    r"(?:(?:thank(?:s| you|you|u)|thx|ty|cheers|ta|many thanks|much appreciated|appreciate(?:d| it| that))"
+    r"(?: (?:ever |very |so )?(?:so much|very much|a lot|a million|loads|muchly|kindly|again|a bunch))?"
+    r"(?: for (?:that|this|all that|the (?:help|info|information|answer)|your help|checking|looking|"
+    r"letting me know))?"
+    r"(?: (?:dear|my dear|love|luv|mate|pal|hun|hon|darling|pet|duck|me duck|sweetheart|bud|buddy|chief|"
+    r"son|flower|petal))?)"
+    r"\s*[,.!:;-]*\s+",
+    re.IGNORECASE,
+)
+
+
+def without_thanks(text: str) -> str:
+    """The question after thanks for the last answer ("Thank you dear. And the National Trust one?" -> "And
+    the National Trust one?"): thanks in front of a request does not make the message small talk. A message
+    that only thanks, or thanks and closes ("thanks, that's all"), is left as it is."""
+    stripped = _THANKS_LEAD.sub("", text, count=1)
+    if stripped == text or len(stripped.split()) < MIN_WORDS_AFTER_GREETING or not _has_request(stripped):
+        return text
+    return stripped
 
 
 def tidy_request(text: str) -> str:
@@ -1182,6 +1242,7 @@ def tidy_request(text: str) -> str:
     stripped = _PREAMBLE.sub("", text, count=1)
     if stripped != text and len(stripped.split()) >= MIN_WORDS_AFTER_GREETING:
         text = stripped
+    text = without_thanks(text)
     for pattern, words in _SHORTHAND:
         text = pattern.sub(words, text)
     return correct_spelling(text)

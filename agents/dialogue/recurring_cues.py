@@ -210,6 +210,9 @@ async def cancel_by_payee(text: str, banking: BankingPort) -> str | None:
 _WHEN_OR_HOW_MUCH = re.compile(
     r"\b(?:when|whens|what day|what date|which day|how much|due|next|bill|come out|go out|goes out|comes out|"
     r"going out|coming out|taking|take|be taken)\b"
+    # "is the tv licence 14 or 41 quid a month?", "is sky £38 monthly": its regular amount, checked
+    r"|\b(?:a|per|each|every) (?:month|week|year)\b|\b(?:monthly|weekly|yearly|annually)\b"
+    r"|\b\d+(?:\.\d{1,2})? or (?:£|\$|€)?\d+(?:\.\d{1,2})?\b"
 )
 _ALREADY_WENT = re.compile(
     r"\b(?:did|went|was|were|had|has|have|since|total|altogether|in all|spent|spend|spending|so far|gone|"

@@ -65,6 +65,17 @@ _SUM_RE = re.compile(
 _LEFT_AFTER_RE = re.compile(
     r"\b(?:would|will|should)\s+i\s+(?:still\s+)?have\b[^?.!]{0,40}\bleft\b", re.IGNORECASE
 )
+# "how much will I have left once Monday's mortgage has gone out?", "what will my balance be after the rent
+# goes?", "what's left after the gym comes out": the balance less one payment (named, or an amount).
+_LEFT_ONCE_PAID_RE = re.compile(
+    r"\b(?:how\s+much|what)\s+(?:money\s+)?(?:will|would|'ll|do|does|am|is|will\s+there|would\s+there)\s+"
+    r"(?:i|we|there|it)?\s*(?:still\s+)?(?:have|be|got)?\s*(?:left|remaining|left\s+over|to\s+spare)\b"
+    r".{0,60}?\b(?:after|once|when)\b"
+    r"|\b(?:how\s+much|what)(?:'s|s|\s+is|\s+will\s+be|\s+would\s+be)\s+(?:\w+\s+)?(?:left|remaining|left\s+over)\b"
+    r".{0,60}?\b(?:after|once|when)\b"
+    r"|\bwhat(?:'ll|\s+will|\s+would)\s+(?:my|the)\s+(?:\w+\s+)?balance\s+be\b.{0,40}?\b(?:after|once|when)\b",
+    re.IGNORECASE,
+)
 # "how much was I in spoons for", "how much were we at the Harvester for on Friday": the bill at a place.
 _WAS_I_IN_FOR_RE = re.compile(
     r"\b(?:how\s+much|what)\s+(?:was|were|am|are|have\s+i\s+been|had)\s+(?:i|we)\s+(?:in|at|down)\s+"
@@ -89,6 +100,8 @@ def spending_intent(text: str) -> str | None:
         return "spending"  # "how much was I in Tesco for": what was spent there
     if _LEFT_AFTER_RE.search(text) and parse_amount(text)[0] is not None:
         return "affordability"
+    if _LEFT_ONCE_PAID_RE.search(text):
+        return "affordability"  # the payment's amount is read from the customer's regular payments (route)
     if _BALANCE_ONLY_RE.search(text):
         return None
     anchor, rest = parse_anchor(text)

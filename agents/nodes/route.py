@@ -15,6 +15,7 @@ from agents.context import AgentContext
 from agents.dialogue.cues import (
     POUND_AMOUNT,
     FollowUp,
+    asks_day_or_card,
     asks_for_number,
     explicit_action,
     follow_up,
@@ -169,7 +170,9 @@ def _spent_on(text: str) -> str | None:
 
 
 _EXTREME_WORDS = re.compile(
-    r"\b(?:biggest|largest|smallest|most expensive|cheapest|highest|lowest|priciest|dearest)\b", re.IGNORECASE
+    r"\b(?:biggest|largest|smallest|most expensive|cheapest|highest|lowest|priciest|dearest)\b"
+    r"|\bthe (?:big|large|huge|massive|expensive|pricey|dear) (?:one|payment|shop|bill|spend|purchase)\b",
+    re.IGNORECASE,
 )
 
 
@@ -366,11 +369,18 @@ async def _follow_up(
         # request.
         if names_own or parse_date_range(text, today)[0] is not None:
             found = FollowUp("refine")
+    named_shop: str | None = None
+    if found is None and _LEAD.search(text):
+        # "And the National Trust one at the end of that month?": a message that leads with "and" and names
+        # another shop of the customer's own payments asks the same question about it, however many words.
+        named_shop = await _own_merchant_named(text, frame, runtime)
+        if named_shop:
+            found = FollowUp("refine")
     if found is None:
         return None
     procedure = str(frame["procedure"])
     # Read only once the message is a follow-up: the shop it names among the customer's own payments.
-    named_shop = await _own_merchant_named(text, frame, runtime)
+    named_shop = named_shop or await _own_merchant_named(text, frame, runtime)
     if found.kind in ("card", "day") and (named_shop or parse_merchant(text)):
         # "and the ikea trip, when was that": another shop's payment, not the day of the one just shown.
         found = FollowUp("refine")
@@ -530,9 +540,12 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         update.update(
             procedure="recurring_payments", procedure_intent="recurring_payments", slots={}, text=repaid
         )
-    elif (gone := await gone_out_request(text, today_of(state), runtime.context.banking)) and gone[
-        0
-    ] in procedures:
+    elif (
+        # "how much will I have left once the mortgage has gone out": the balance after it (checked below)
+        spending_intent(text) != "affordability"
+        and (gone := await gone_out_request(text, today_of(state), runtime.context.banking))
+        and gone[0] in procedures
+    ):
         # "has BT taken their money this month?": this month's payment to it, or when it is due.
         flow, why = "procedure", f"has it gone out -> {gone[0]}"
         update.update(procedure=gone[0], procedure_intent=gone[0], slots={}, text=gone[1])
@@ -564,6 +577,24 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         flow, why = "procedure", f"follow-up ({kind}) -> {procedure}"
         update.update(procedure=procedure, procedure_intent=procedure, slots=extra.get("slots", {}))
         update["text"] = extra["text"]
+    elif (
+        not active
+        and "recent_transactions" in procedures
+        and (about := asks_day_or_card(text))
+        and _PAST.search(text)
+        and parse_date_range(text, today_of(state))[0] is None
+        and (line := _payment_shown_earlier(text, state))
+    ):
+        # "what day of the week was the Aldi one?" after the Aldi payment was shown earlier on (with other
+        # answers since): that payment, and its day or its card.
+        flow, why = "procedure", f"a payment shown earlier ({about}) -> recent_transactions"
+        update.update(
+            procedure="recent_transactions",
+            procedure_intent="recent_transactions",
+            slots={"params": {"about": about, "limit": 1}},
+            text=line,
+            low_confidence_streak=0,
+        )
     elif (
         status == "payment_status"
         and "recurring_payments" in procedures
@@ -725,6 +756,35 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     update["flow"] = flow
     emit_step("route", flow, reason=why, intent=intent, urgent=bool(tri.get("urgent") or urgent))
     return update
+
+
+# A payment asked about in the past tense: "what day was it", "which card did I use".
+_PAST = re.compile(r"\b(?:was|were|did|went|gone|paid|bought|used|happened)\b", re.IGNORECASE)
+# A payment line of an answer: "- 22 Oct 2026: Aldi, -£38.57".
+_SHOWN_LINE = re.compile(r"^- (?P<line>\d{1,2} [A-Z][a-z]{2} \d{4}: (?P<shop>[^,\n]+), -?[£€$][\d,]+\.\d{2})")
+
+
+def _payment_shown_earlier(text: str, state: AgentState) -> str | None:
+    """The payment line ("22 Oct 2026: Aldi, -£38.57") of the shop the message names, as the conversation's
+    answers last showed it alone (the one payment shown at that shop); None when no answer showed one, or
+    showed several."""
+    lowered = f" {' '.join(re.sub(r'[^a-z0-9&]+', ' ', text.lower()).split())} "
+    replies = [h.get("content", "") for h in state.get("history") or [] if h.get("role") == "assistant"]
+    for reply in reversed(replies):
+        lines = [m for ln in reply.splitlines() if (m := _SHOWN_LINE.match(ln.strip()))]
+        named = [m for m in lines if _names_shop(lowered, m["shop"])]
+        if named:
+            return named[0]["line"] if len({m["line"] for m in named}) == 1 else None
+    return None
+
+
+def _names_shop(lowered: str, shop: str) -> bool:
+    """Whether the (lower-cased, spaced) words name the shop: its whole name or its distinctive first word."""
+    name = " ".join(re.sub(r"[^a-z0-9&]+", " ", shop.lower()).split())
+    first = name.split()[0] if name else ""
+    return (len(name) >= 3 and f" {name} " in lowered) or (
+        len(first) >= 4 and first not in _GENERIC_FIRST_WORDS and f" {first} " in lowered
+    )
 
 
 def _previous_message(state: AgentState) -> str:

@@ -237,14 +237,17 @@ _COUNT_RE = re.compile(
 )
 _MAX_RE = re.compile(
     r"\b(?:biggest|largest|highest|most\s+expensive|priciest|costliest|dearest|largest|(?<!on\s)top)\b"
-    r"|\bmost\s+i(?:'ve|\s+have)?\s+(?:spent|paid)\b",
+    r"|\bmost\s+i(?:'ve|\s+have)?\s+(?:spent|paid)\b"
+    # "which was the big one": the biggest of the payments asked about
+    r"|\bthe\s+(?:big|large|huge|massive|expensive|pricey|dear)\s+(?:one|payment|shop|bill|spend|purchase)\b",
     re.IGNORECASE,
 )
 _MIN_RE = re.compile(r"\b(?:smallest|cheapest|lowest|least\s+expensive|tiniest)\b", re.IGNORECASE)
 _TOTAL_RE = re.compile(
     r"\b(?:total|totals|in\s+all|altogether|all\s+together|all\s+told|sum|summed|add(?:ed)?\s+up|adds\s+up"
-    r"|tot\s+up|how\s+much|what\s+(?:did|have|do)\s+i\s+(?:spend|spent|pay|paid|receive|received|get|got)"
-    r"|what\s+i(?:'ve|\s+have)?\s+(?:spent|paid|received)|what\s+have\s+i\s+spent|spending\s+on"
+    # "what did we spend there": a couple's spending is asked with "we" as often as with "I"
+    r"|tot\s+up|how\s+much|what\s+(?:did|have|do)\s+(?:i|we)\s+(?:spend|spent|pay|paid|receive|received|get|got)"
+    r"|what\s+(?:i|we)(?:'ve|\s+have)?\s+(?:spent|paid|received)|what\s+have\s+(?:i|we)\s+spent|spending\s+on"
     # "what has that cost me", "what's the Apple thing set me back since September"
     r"|what\s+(?:did|have|has)\s+[\w\s'&.-]{1,40}?\s+cost"
     r"|what'?s\s+[\w\s'&.-]{1,40}?\s+(?:cost|set)\s+(?:me|us)\b(?:\s+back)?"

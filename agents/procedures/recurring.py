@@ -19,6 +19,7 @@ from agents.ports import RecurringKind, RecurringPaymentView, TransactionQuery, 
 from agents.procedures.context import Run
 from agents.procedures.dates import day_of, format_day
 from agents.procedures.money import format_money
+from agents.procedures.projection import Target, collections_until, day_words, projection_target
 from agents.procedures.queries import parse_period
 from agents.procedures.render import render
 from agents.procedures.results import ActionPlan, Answer
@@ -400,6 +401,9 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
         # "my Netflix comes off the card, how much is it and what day": no mandate, but the card payments
         # to it say what it costs and when it usually goes.
         return _card_regular(run, by_card)
+    if len(picked) == 1 and (target := projection_target(run.text, run.today)) is not None:
+        # "how much will it have put by come New Year?": what the one payment named will have paid by then.
+        return await _projection(run, picked[0], target)
     if asks_total(run.text) and everything and (len(picked) != 1):
         return _total(run, picked or everything, what, period)
     if picked:
@@ -427,6 +431,51 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
             "count": len(everything),
             "lines": "\n".join(sections),
             "item_ids": [i.id for i in everything],
+        },
+    )
+
+
+async def _projection(run: Run, item: RecurringPaymentView, target: Target) -> Answer:
+    """What one regular payment has paid so far (its payments in the transactions), what it will still pay
+    up to the day named (its next date stepped on by its frequency), and the two together."""
+    query = TransactionQuery(merchant=item.payee_name, until=run.today.isoformat(), limit=100)
+    paid = sorted(
+        (
+            t
+            for t in await run.transactions(query)
+            if t.amount_minor < 0
+            and t.status != "reversed"
+            and t.account_id == item.account_id
+            and t.merchant.lower() == item.payee_name.lower()
+        ),
+        key=lambda t: t.booked_at,
+    )
+    due = collections_until(day_of(item.next_date), item.frequency, target.day) if item.status == "active" else []
+    paid_minor = sum(-t.amount_minor for t in paid)
+    due_minor = item.amount_minor * len(due)
+    if paid:
+        since = format_day(day_of(paid[0].booked_at))
+        plural = "s" if len(paid) != 1 else ""
+        so_far = f"{format_money(paid_minor, item.currency)} over {len(paid)} payment{plural} (since {since})"
+    else:
+        so_far = "nothing yet"
+    if due:
+        plural = "s" if len(due) != 1 else ""
+        days = ", ".join(format_day(d) for d in due)
+        to_come = f"{format_money(due_minor, item.currency)} over {len(due)} more payment{plural} ({days})"
+    else:
+        to_come = "no more payments"
+    return run.answer(
+        "projection",
+        {
+            "line": f"Your {LABELS[item.kind]}: {item_line(item)}",
+            "by": day_words(target),
+            "so_far": so_far,
+            "to_come": to_come,
+            "total": format_money(paid_minor + due_minor, item.currency),
+            "totals_minor": {item.currency: paid_minor + due_minor},
+            "item_ids": [item.id],
+            "transaction_ids": [t.id for t in paid],
         },
     )
 

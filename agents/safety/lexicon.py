@@ -368,6 +368,15 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
             r"once and for all))?(?![ -]\w)",
         ),
         (
+            # "some days i don't see the point anymore", "what's the point of it all", "there's no point to
+            # anything any more": no point left in anything, not in one payment or call ("no point ringing").
+            "no_point_anymore",
+            r"\b(?:(?:do not|don't|dont|can't|cant|cannot|can not|no longer|never|barely) see (?:the|a|any) point|"
+            r"(?:there's|theres|there is|is there) (?:no|any) point|what(?:'s|s| is) (?:even )?the point|no point)"
+            r"(?: (?:in|of|to) (?:anything|it all|any of it|me being here|getting up|waking up|life)\b"
+            r"(?: (?:anymore|any more))?| (?:(?:in |of )?(?:trying|going on|carrying on) )?(?:anymore|any more)\b)",
+        ),
+        (
             "no_point_living",
             r"\b(?:see|find|is|there's) (?:no|the|any) point (?:in|of|to) (?:living|life|going on|"
             r"carrying on|being alive|being here|anything anymore)\b",
@@ -397,7 +406,7 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
             "not_be_around",
             r"\bwon't be (?:around|here|a (?:problem|burden)) (?:much longer|for long|anymore|any more)\b|"
             r"\bnot (?:be )?here anymore\b|\b(?:not|never) (?:waking|wake) up\b|\bsleep (?:forever|and never)\b|"
-            r"\bdisappear (?:forever|for good)\b|\bsay(?:ing)? goodbye to (?:everyone|everybody|my family|the world)\b",
+            r"\bdisappear (?:forever|for good)\b|\b(?:want|wanna|wish i could) (?:to )?(?:just )?disappear\b|\bsay(?:ing)? goodbye to (?:everyone|everybody|my family|the world)\b",
         ),
         (
             "be_dead",
