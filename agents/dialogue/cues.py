@@ -1127,7 +1127,9 @@ def asked_sentence(text: str) -> str | None:
 def requests_after_answer(text: str) -> list[str]:
     """The requests that follow a yes or no in the same message ("Yes please. And what's my balance?")."""
     pieces = re.split(
-        r"(?<=[.!?\n])\s+|,\s+(?=(?:and|also|what|whats|how|can|could|tell|show)\b)", text.strip(), maxsplit=1
+        r"(?<=[.!?\n])\s+|,\s+(?=(?:and|also|what|whats|how|can|could|tell|show|when|where)\b)",
+        text.strip(),
+        maxsplit=1,
     )
     if len(pieces) < 2 or not pieces[1].strip():
         return []
@@ -1203,8 +1205,11 @@ def asks_for_number(text: str) -> bool:
 # "can you dispute it", "please raise a dispute for me", "can you challenge it", "can you get my money
 # back": the dispute asked for in plain words.
 _DISPUTE_VERB = r"(?:dispute|challenge|contest|chargeback|charge back)"
+# Who the customer asks: the assistant ("can you"), themselves ("can I"), or the bank by name ("can the bank",
+# "could Northbank").
+_ASKED_OF = r"(?:you|u|ya|i|we|you guys|you lot|the bank|my bank|northbank)"
 _DISPUTE_REQUEST = re.compile(
-    r"\b(?:can|could|would|will) (?:you|i|we) (?:please )?(?:help me )?"
+    rf"\b(?:can|could|would|will) {_ASKED_OF} (?:please |pls )?(?:help me )?"
     rf"(?:(?:(?:raise|open|start|file|log|lodge|put in|make) (?:a |an )?)?{_DISPUTE_VERB}\b"
     r"|(?:get|claim|win) (?:me )?(?:my|the|our|me) (?:money|cash) back\b"
     r"|(?:get|claim) (?:it|that|this|them) (?:back|refunded)\b)"
@@ -1236,9 +1241,12 @@ _MONEY_LATE = re.compile(
     r"|\b(?:salary|wages?|pension|benefits?|universal credit)\b"
 )
 # "can you sort it", "could you help", "what can you do": help asked with the story.
+# "i want my money back", "i just want a refund": the money back asked for, with the story.
 _HELP_ASKED = re.compile(
-    r"\b(?:can|could|would|will) (?:you|u|ya) (?:please |pls )?(?:help|sort|fix|chase|look into|deal with|"
-    r"do (?:something|anything)|get (?:it|this|that|them|my))\b|\bwhat can (?:you|u|ya) do\b|\bhelp me\b"
+    r"\b(?:can|could|would|will) (?:you|u|ya|the bank|northbank) (?:please |pls )?(?:help|sort|fix|chase|"
+    r"look into|deal with|do (?:something|anything)|get (?:it|this|that|them|my))\b"
+    r"|\bwhat can (?:you|u|ya) do\b|\bhelp me\b"
+    r"|\b(?:i|we) (?:\w+ )?(?:want|need|would like|d like|expect) (?:my|our|the|a) (?:money back|refund)\b"
 )
 
 
