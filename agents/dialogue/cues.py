@@ -268,6 +268,17 @@ _CARD_SPARED = re.compile(
 _BREACH = re.compile(r"\b(?:data breach|breach|hacked|hack|leaked|leak)\b")
 
 
+# The customer has the card again: "found it in my jacket", "I've found my card", "it turned up". Found by
+# someone else ("someone found it and used it") is not the customer's card back.
+_FOUND_AGAIN = re.compile(
+    r"(?<!someone )(?<!somebody )(?<!they )(?<!he )(?<!she )(?<!who )(?<!if )(?<!if i )(?<!if we )"
+    r"(?<!they ve )(?<!have you )"
+    r"\bfound (?:it|them|the card|my card|my (?:\w+ )?card|my wallet|my purse)\b(?! and (?:used|spent|took))"
+    r"|\b(?:it|the card|my card|the old (?:one|card)) (?:has |had )?(?:turned up|was in my|was under|"
+    r"was down|was behind|was at home)\b"
+)
+
+
 def urgent_intent(text: str) -> str | None:
     """The urgent intent a message carries, in any wording: a lost, stolen or compromised card, or money
     taken that the customer does not recognise. None when there is none."""
@@ -286,19 +297,23 @@ def urgent_intent(text: str) -> str | None:
         # "lost my card on the 18th but reported it tuesday, new one on its way": that card is already
         # cancelled, nothing is left to freeze; what follows (a payment to dispute) is the request.
         return None
-    stolen = _STOLEN.search(words) or _taken_by_someone(words)
+    # "I might have lost my card... found it in my jacket the next day": the card is back, nothing to freeze
+    # (a payment on it the customer does not recognise still is urgent).
+    found_again = bool(_FOUND_AGAIN.search(words))
+    stolen = (_STOLEN.search(words) or _taken_by_someone(words)) and not found_again
     if stolen and re.search(rf"\b{_THING}\b", words):
         return "lost_or_stolen_card"
-    if _POST_STOLEN.search(words) and re.search(r"\bcards?\b", words):
+    if _POST_STOLEN.search(words) and re.search(r"\bcards?\b", words) and not found_again:
         return "lost_or_stolen_card"
-    if _LOST.search(words) or _LEFT_BEHIND.search(words):
+    if (_LOST.search(words) or _LEFT_BEHIND.search(words)) and not found_again:
         return "lost_or_stolen_card"
-    if _LEFT_CONTAINER.search(words) and _CARD_HOLDER.search(words):
+    if _LEFT_CONTAINER.search(words) and _CARD_HOLDER.search(words) and not found_again:
         return "lost_or_stolen_card"
     if (
         _GONE_ON_RETURN.search(words)
         and re.search(rf"\b{_THING}\b", words)
         and re.search(rf"\b(?:left|forgot|forgotten|{_PUBLIC_PLACE})\b", words)
+        and not found_again
     ):
         return "lost_or_stolen_card"
     if _IN_USE.search(words):
@@ -659,8 +674,9 @@ _OLDER = re.compile(
 _TOTAL = re.compile(
     r"\b(?:total|altogether|all together|in all|sum|add (?:it|them|those) up|how many (?:is|was|were|are) "
     r"(?:that|those|there|them)|how much (?:is|was|were) "
-    r"(?:that|it|this|those|them)|how much in|(?:does|do|did)? ?(?:that|it|this|those|they) "
-    r"(?:come|comes|came|add|adds|added) (?:to|up)|tot (?:it|them|that) up)\b"
+    r"(?:that|it|this|those|them)|how much in|(?:does|do|did)? ?(?:that|it|this|those|they|that lot|the lot|"
+    r"all that|all of (?:that|them|those)|them all|they all) (?:come|comes|came|add|adds|added) (?:to|up)|"
+    r"tot (?:it|them|that) up)\b"
 )
 _NARROW = re.compile(
     r"^(?:(?:ok|and|but|so|now)\s+)*(?:only|just) (?:the|those|them|ones|show|over|under|above|below|from|at|"
@@ -746,8 +762,9 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         and _IN_CURRENCY.search(words)
     ):
         # "how much was it in euros exactly" about the payment just shown or complained of: that payment in
-        # the currency it was made in, not a total in pounds.
-        return FollowUp("currency")
+        # the currency it was made in, not a total in pounds; "what did that lot come to in dollars": all of
+        # them, added up in that currency.
+        return FollowUp("total" if _TOTAL.search(words) else "currency")
     if len(frame.get("figures") or []) >= 2 and _BOTH.search(words):  # type: ignore[arg-type]
         return FollowUp("total")  # "so what did my birthday cost me, both of them together"
     if (

@@ -40,7 +40,8 @@ EVERYDAY_WORD_MERCHANTS = _COMMON_WORD_MERCHANTS - {"cash withdrawal", "northban
 _SENTENCE_MARKS_RE = re.compile(r"[?!;]|[.,](?=\s|$)")
 MAX_CHOICES = 8
 SEARCH_LIMIT = 50
-FOREIGN_SEARCH_LIMIT = 500  # an amount in another currency is checked on what a wider search found
+FOREIGN_SEARCH_LIMIT = 500
+PLACE_MIN_LETTERS = 4  # an amount in another currency is checked on what a wider search found
 # The status a card reaches through a procedure's tool: a card already there gets the "already" reply.
 TARGET_STATUS = {"freeze_card": "frozen", "unfreeze_card": "active"}
 _ACCOUNT_WORDS = {"current": "current account", "savings": "savings account", "credit": "credit card account"}
@@ -406,12 +407,29 @@ async def statement_merchant(run: Run, merchant: str) -> str:
     candidates = [c for c in (MERCHANT_NICKNAMES.get(bare), MERCHANT_NICKNAMES.get(merchant)) if c]
     if bare.endswith("s") and len(bare) > 4:
         candidates.append(bare[:-1])
-    if not candidates or await has_merchant(run, merchant):
+    if await has_merchant(run, merchant):
         return merchant
     for candidate in candidates:
         if await has_merchant(run, candidate):
             return candidate
-    return merchant
+    return await merchant_at_place(run, merchant) or merchant
+
+
+async def merchant_at_place(run: Run, place: str) -> str | None:
+    """The one merchant of the customer's recent payments whose statement line names the place ("a shop in
+    Miami" is ELITE ELECTRONICS ONLINE MIAMI US), lower case; None when no merchant, or several, are there."""
+    word = place.strip().lower()
+    if " " in word or len(word) < PLACE_MIN_LETTERS:
+        return None
+    recent = await run.transactions(TransactionQuery(limit=SEARCH_LIMIT))
+    there = {
+        t.merchant.lower()
+        for t in recent
+        if t.amount_minor < 0
+        and word in re.findall(r"[a-z]+", t.description.lower())
+        and word not in t.merchant.lower().split()
+    }
+    return there.pop() if len(there) == 1 else None
 
 
 async def nicknamed_merchant_in(run: Run, text: str) -> str | None:
