@@ -678,6 +678,11 @@ _TOTAL = re.compile(
     r"all that|all of (?:that|them|those)|them all|they all) (?:come|comes|came|add|adds|added) (?:to|up)|"
     r"tot (?:it|them|that) up)\b"
 )
+# Several payments added up ("what did that lot come to", "how much did they all add up to"), not one.
+_ALL_OF_THEM = re.compile(
+    r"\b(?:total|altogether|all together|in all|sum|add(?:s|ed)? up|that lot|the lot|they all|them all|"
+    r"all of (?:them|those|that)|all that|those|these|they|them)\b"
+)
 _NARROW = re.compile(
     r"^(?:(?:ok|and|but|so|now)\s+)*(?:only|just) (?:the|those|them|ones|show|over|under|above|below|from|at|"
     r"in|on)\b|\b(?:the )?ones? (?:over|under|above|below|more than|less than|bigger than|from|at)\b"
@@ -757,14 +762,16 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         return FollowUp("refine")
     if (
         words
-        and len(words.split()) <= FOLLOW_UP_MAX_WORDS
         and frame.get("procedure") in ("recent_transactions", "spending", "payment_status")
         and _IN_CURRENCY.search(words)
     ):
         # "how much was it in euros exactly" about the payment just shown or complained of: that payment in
-        # the currency it was made in, not a total in pounds; "what did that lot come to in dollars": all of
-        # them, added up in that currency.
-        return FollowUp("total" if _TOTAL.search(words) else "currency")
+        # the currency it was made in, not a total in pounds; "ok and what did they all add up to in
+        # dollars": all of them, added up in that currency.
+        if _ALL_OF_THEM.search(words) and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS:
+            return FollowUp("total")
+        if len(words.split()) <= FOLLOW_UP_MAX_WORDS:
+            return FollowUp("currency")
     if len(frame.get("figures") or []) >= 2 and _BOTH.search(words):  # type: ignore[arg-type]
         return FollowUp("total")  # "so what did my birthday cost me, both of them together"
     if (

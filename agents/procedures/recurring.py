@@ -423,6 +423,13 @@ async def _paid_by_card(run: Run, named: set[str], at_least: int = CARD_REGULAR_
     return found if len(found) >= at_least else []
 
 
+async def _not_a_mandate(run: Run, kind: RecurringKind, named: set[str]) -> None:
+    """ "cancel the netflix direct debit" when there is none and Netflix is taken from a card: nothing to
+    cancel here, and the customer is told it is a card payment and how it is stopped (raises the stop)."""
+    if named and (by_card := await _paid_by_card(run, named, at_least=1)):
+        raise run.stop("by_card", {"kind": LABELS[kind], **await _card_payment_facts(run, by_card[0])})
+
+
 async def _card_payment_facts(run: Run, t: TransactionView) -> dict[str, Any]:
     """A card payment, and the card it was taken from (the live card of its account first)."""
     cards = sorted(
@@ -606,6 +613,7 @@ async def _resolve_item(run: Run, kind: RecurringKind) -> RecurringPaymentView:
             raise run.stop("not_found", {"target": f"that {LABELS[kind]}"})
         return carried
     if not items:
+        await _not_a_mandate(run, kind, named_words(run.text))
         raise run.stop("none")
     pool = items
     if run.awaiting(ITEM_SLOT) and run.candidates():
@@ -630,10 +638,8 @@ async def _resolve_item(run: Run, kind: RecurringKind) -> RecurringPaymentView:
     if (period := parse_upcoming(run.text, run.today)) is not None:
         in_period = [i for i in (picked or pool) if period.contains(i.next_date)]
         picked = in_period or picked
-    if not picked and named and (by_card := await _paid_by_card(run, named, at_least=1)):
-        # "cancel the netflix direct debit": there is none, Netflix is taken from a card; there is nothing
-        # to cancel here, and the customer is told how it is stopped.
-        raise run.stop("by_card", {"kind": LABELS[kind], **await _card_payment_facts(run, by_card[0])})
+    if not picked:
+        await _not_a_mandate(run, kind, named)
     if picked:
         pool = picked
     elif named:

@@ -41,7 +41,8 @@ _SENTENCE_MARKS_RE = re.compile(r"[?!;]|[.,](?=\s|$)")
 MAX_CHOICES = 8
 SEARCH_LIMIT = 50
 FOREIGN_SEARCH_LIMIT = 500
-PLACE_MIN_LETTERS = 4  # an amount in another currency is checked on what a wider search found
+PLACE_MIN_LETTERS = 4
+PLACE_MAX_WORDS = 3  # an amount in another currency is checked on what a wider search found
 # The status a card reaches through a procedure's tool: a card already there gets the "already" reply.
 TARGET_STATUS = {"freeze_card": "frozen", "unfreeze_card": "active"}
 _ACCOUNT_WORDS = {"current": "current account", "savings": "savings account", "credit": "credit card account"}
@@ -418,16 +419,17 @@ async def statement_merchant(run: Run, merchant: str) -> str:
 async def merchant_at_place(run: Run, place: str) -> str | None:
     """The one merchant of the customer's recent payments whose statement line names the place ("a shop in
     Miami" is ELITE ELECTRONICS ONLINE MIAMI US), lower case; None when no merchant, or several, are there."""
-    word = place.strip().lower()
-    if " " in word or len(word) < PLACE_MIN_LETTERS:
+    words = re.findall(r"[a-z]+", place.lower())
+    if not words or len(words) > PLACE_MAX_WORDS or len("".join(words)) < PLACE_MIN_LETTERS:
         return None
+    said = f" {' '.join(words)} "
     recent = await run.transactions(TransactionQuery(limit=SEARCH_LIMIT))
     there = {
         t.merchant.lower()
         for t in recent
         if t.amount_minor < 0
-        and word in re.findall(r"[a-z]+", t.description.lower())
-        and word not in t.merchant.lower().split()
+        and said in f" {' '.join(re.findall(r'[a-z]+', t.description.lower()))} "
+        and said not in f" {' '.join(re.findall(r'[a-z]+', t.merchant.lower()))} "
     }
     return there.pop() if len(there) == 1 else None
 

@@ -644,3 +644,28 @@ async def test_a_subscription_paid_by_card_is_answered_from_its_card_payments(
 )
 def test_card_payments_are_read_only_when_the_customer_doubts_a_mandate(text: str, expected: bool) -> None:
     assert may_be_paid_by_card(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("procedure", "text"),
+    [
+        ("cancel_direct_debit", "cancel the netflix direct debit please, we never watch it"),
+        ("cancel_standing_order", "stop my netflix standing order"),
+    ],
+)
+async def test_cancelling_a_subscription_paid_by_card_says_it_is_a_card_payment(
+    ports: list[SqlBankingPort],
+    procedures: Procs,
+    session_factory: async_sessionmaker[AsyncSession],
+    procedure: str,
+    text: str,
+) -> None:
+    port = ports[3]
+    card = next(c for c in await port.list_cards() if c.last4 == "2547")
+    result = answer(await turn(procedures[procedure], port, text, today=TODAY))
+    assert result.outcome == "by_card"
+    assert "Netflix isn't a" in result.draft
+    assert "card payment" in result.draft
+    assert f"{card.brand} card ending {card.last4}" in result.draft
+    assert "cancel the subscription with Netflix" in result.draft
+    assert await _count(session_factory, ToolAction) == 0
