@@ -269,6 +269,17 @@ _CARD_SPARED = re.compile(
 _BREACH = re.compile(r"\b(?:data breach|breach|hacked|hack|leaked|leak)\b")
 
 
+# The customer has the card again: "found it in my jacket", "I've found my card", "it turned up". Found by
+# someone else ("someone found it and used it") is not the customer's card back.
+_FOUND_AGAIN = re.compile(
+    r"(?<!someone )(?<!somebody )(?<!they )(?<!he )(?<!she )(?<!who )(?<!if )(?<!if i )(?<!if we )"
+    r"(?<!they ve )(?<!have you )"
+    r"\bfound (?:it|them|the card|my card|my (?:\w+ )?card|my wallet|my purse)\b(?! and (?:used|spent|took))"
+    r"|\b(?:it|the card|my card|the old (?:one|card)) (?:has |had )?(?:turned up|was in my|was under|"
+    r"was down|was behind|was at home)\b"
+)
+
+
 def urgent_intent(text: str) -> str | None:
     """The urgent intent a message carries, in any wording: a lost, stolen or compromised card, or money
     taken that the customer does not recognise. None when there is none."""
@@ -287,19 +298,23 @@ def urgent_intent(text: str) -> str | None:
         # "lost my card on the 18th but reported it tuesday, new one on its way": that card is already
         # cancelled, nothing is left to freeze; what follows (a payment to dispute) is the request.
         return None
-    stolen = _STOLEN.search(words) or _taken_by_someone(words)
+    # "I might have lost my card... found it in my jacket the next day": the card is back, nothing to freeze
+    # (a payment on it the customer does not recognise still is urgent).
+    found_again = bool(_FOUND_AGAIN.search(words))
+    stolen = (_STOLEN.search(words) or _taken_by_someone(words)) and not found_again
     if stolen and re.search(rf"\b{_THING}\b", words):
         return "lost_or_stolen_card"
-    if _POST_STOLEN.search(words) and re.search(r"\bcards?\b", words):
+    if _POST_STOLEN.search(words) and re.search(r"\bcards?\b", words) and not found_again:
         return "lost_or_stolen_card"
-    if _LOST.search(words) or _LEFT_BEHIND.search(words):
+    if (_LOST.search(words) or _LEFT_BEHIND.search(words)) and not found_again:
         return "lost_or_stolen_card"
-    if _LEFT_CONTAINER.search(words) and _CARD_HOLDER.search(words):
+    if _LEFT_CONTAINER.search(words) and _CARD_HOLDER.search(words) and not found_again:
         return "lost_or_stolen_card"
     if (
         _GONE_ON_RETURN.search(words)
         and re.search(rf"\b{_THING}\b", words)
         and re.search(rf"\b(?:left|forgot|forgotten|{_PUBLIC_PLACE})\b", words)
+        and not found_again
     ):
         return "lost_or_stolen_card"
     if _IN_USE.search(words):
@@ -660,8 +675,14 @@ _OLDER = re.compile(
 _TOTAL = re.compile(
     r"\b(?:total|altogether|all together|in all|sum|add (?:it|them|those) up|how many (?:is|was|were|are) "
     r"(?:that|those|there|them)|how much (?:is|was|were) "
-    r"(?:that|it|this|those|them)|how much in|(?:does|do|did)? ?(?:that|it|this|those|they) "
-    r"(?:come|comes|came|add|adds|added) (?:to|up)|tot (?:it|them|that) up)\b"
+    r"(?:that|it|this|those|them)|how much in|(?:does|do|did)? ?(?:that|it|this|those|they|that lot|the lot|"
+    r"all that|all of (?:that|them|those)|them all|they all) (?:come|comes|came|add|adds|added) (?:to|up)|"
+    r"tot (?:it|them|that) up)\b"
+)
+# Several payments added up ("what did that lot come to", "how much did they all add up to"), not one.
+_ALL_OF_THEM = re.compile(
+    r"\b(?:total|altogether|all together|in all|sum|add(?:s|ed)? up|that lot|the lot|they all|them all|"
+    r"all of (?:them|those|that)|all that|those|these|they|them)\b"
 )
 _NARROW = re.compile(
     r"^(?:(?:ok|and|but|so|now)\s+)*(?:only|just) (?:the|those|them|ones|show|over|under|above|below|from|at|"
@@ -761,13 +782,16 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         return FollowUp("refine")
     if (
         words
-        and len(words.split()) <= FOLLOW_UP_MAX_WORDS
         and frame.get("procedure") in ("recent_transactions", "spending", "payment_status")
         and _IN_CURRENCY.search(words)
     ):
         # "how much was it in euros exactly" about the payment just shown or complained of: that payment in
-        # the currency it was made in, not a total in pounds.
-        return FollowUp("currency")
+        # the currency it was made in, not a total in pounds; "ok and what did they all add up to in
+        # dollars": all of them, added up in that currency.
+        if _ALL_OF_THEM.search(words) and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS:
+            return FollowUp("total")
+        if len(words.split()) <= FOLLOW_UP_MAX_WORDS:
+            return FollowUp("currency")
     if len(frame.get("figures") or []) >= 2 and _BOTH.search(words):  # type: ignore[arg-type]
         return FollowUp("total")  # "so what did my birthday cost me, both of them together"
     if (
@@ -1161,7 +1185,9 @@ def asked_sentence(text: str) -> str | None:
 def requests_after_answer(text: str) -> list[str]:
     """The requests that follow a yes or no in the same message ("Yes please. And what's my balance?")."""
     pieces = re.split(
-        r"(?<=[.!?\n])\s+|,\s+(?=(?:and|also|what|whats|how|can|could|tell|show)\b)", text.strip(), maxsplit=1
+        r"(?<=[.!?\n])\s+|,\s+(?=(?:and|also|what|whats|how|can|could|tell|show|when|where)\b)",
+        text.strip(),
+        maxsplit=1,
     )
     if len(pieces) < 2 or not pieces[1].strip():
         return []
@@ -1265,8 +1291,11 @@ def asks_for_number(text: str) -> bool:
 # "can you dispute it", "please raise a dispute for me", "can you challenge it", "can you get my money
 # back": the dispute asked for in plain words.
 _DISPUTE_VERB = r"(?:dispute|challenge|contest|chargeback|charge back)"
+# Who the customer asks: the assistant ("can you"), themselves ("can I"), or the bank by name ("can the bank",
+# "could Northbank").
+_ASKED_OF = r"(?:you|u|ya|i|we|you guys|you lot|the bank|my bank|northbank)"
 _DISPUTE_REQUEST = re.compile(
-    r"\b(?:can|could|would|will) (?:you|i|we) (?:please )?(?:help me )?"
+    rf"\b(?:can|could|would|will) {_ASKED_OF} (?:please |pls )?(?:help me )?"
     rf"(?:(?:(?:raise|open|start|file|log|lodge|put in|make) (?:a |an )?)?{_DISPUTE_VERB}\b"
     r"|(?:get|claim|win) (?:me )?(?:my|the|our|me) (?:money|cash) back\b"
     r"|(?:get|claim) (?:it|that|this|them) (?:back|refunded)\b)"
@@ -1298,9 +1327,12 @@ _MONEY_LATE = re.compile(
     r"|\b(?:salary|wages?|pension|benefits?|universal credit)\b"
 )
 # "can you sort it", "could you help", "what can you do": help asked with the story.
+# "i want my money back", "i just want a refund": the money back asked for, with the story.
 _HELP_ASKED = re.compile(
-    r"\b(?:can|could|would|will) (?:you|u|ya) (?:please |pls )?(?:help|sort|fix|chase|look into|deal with|"
-    r"do (?:something|anything)|get (?:it|this|that|them|my))\b|\bwhat can (?:you|u|ya) do\b|\bhelp me\b"
+    r"\b(?:can|could|would|will) (?:you|u|ya|the bank|northbank) (?:please |pls )?(?:help|sort|fix|chase|"
+    r"look into|deal with|do (?:something|anything)|get (?:it|this|that|them|my))\b"
+    r"|\bwhat can (?:you|u|ya) do\b|\bhelp me\b"
+    r"|\b(?:i|we) (?:\w+ )?(?:want|need|would like|d like|expect) (?:my|our|the|a) (?:money back|refund)\b"
 )
 
 

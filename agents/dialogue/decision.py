@@ -259,8 +259,39 @@ def _strip_trailing(text: str) -> str:
 _ACKNOWLEDGED_ONLY = frozenset(
     {"fine", "ok", "okay", "right", "alright", "all right", "whatever", "fair enough", "ok fine"}
 )
+_ASKS_HOW_LONG = re.compile(r"^(?:how long|how soon|how quickly|how many (?:days|weeks)|when)\b")
 _LEADING_JOIN = re.compile(r"^(?:and|so|but|now)\s+")
 _TRAILING_OFF = re.compile(r"^\s*[\w']+(?:\s+[\w']+)?\s*(?:\.{2,}|\u2026)")
+
+
+# Agreement that defers to the assistant: "if that's the quickest way then yep", "if you think so, go ahead",
+# "if that's what it takes". The condition is the option offered being right, so what follows it is the
+# answer (and with nothing after it, it is a yes); a condition of the customer's own ("if it costs
+# anything, no") is not one of these and is read as it stands.
+_DEFERRING = re.compile(
+    r"^\W*(?:(?:well|ok|okay|right|alright|oh|hmm|um|erm)\W+)*(?:if|as long as|provided)\s+"
+    r"(?P<condition>[^,.;:!?]*?)(?:\s+then\b|\s*[,.;:!?-]|\s*$)[\s,.;:!?-]*(?:then\b[\s,.;:!-]*)?",
+    re.IGNORECASE,
+)
+# The condition defers: the option offered is the right one ("that's the quickest way", "it's what it
+# takes", "it's needed") or the assistant's judgement is trusted ("you think so", "you reckon it's best").
+_DEFERS = re.compile(
+    r"^(?:(?:that|it|this)(?:'s|s|\s+is|\s+would\s+be|'d\s+be|\s+will\s+be|'ll\s+be)\s+.*\b(?:quickest|"
+    r"fastest|quicker|faster|best|easiest|easier|simplest|better|only|right|proper|usual|normal|way to go|"
+    r"thing to do|what you (?:recommend|suggest|advise|think)|what (?:it|that) takes|needed|necessary|"
+    r"required|what needs (?:to happen|doing)|how it works)\b"
+    r"|you\s+(?:think|reckon|say|recommend|suggest|advise|believe)\b)",
+    re.IGNORECASE,
+)
+_NEGATED = re.compile(r"\b(?:not|isn'?t|won'?t|wouldn'?t|don'?t|doesn'?t|never|no)\b", re.IGNORECASE)
+
+
+def _deferring(raw: str) -> re.Match[str] | None:
+    found = _DEFERRING.match(raw.replace("\u2019", "'"))
+    if found is None:
+        return None
+    condition = found.group("condition").strip()
+    return found if _DEFERS.search(condition) and not _NEGATED.search(condition) else None
 
 
 def read_decision(text: str) -> Decision:
@@ -284,6 +315,13 @@ def _read(text: str) -> Decision:
         return Decision.YES
     if raw and all(ch in "".join(_EMOJI_NO) + " \ufe0f" for ch in raw):
         return Decision.NO
+    deferring = _deferring(raw)
+    if deferring:
+        # "if that's the quickest way then yep 👍": the answer after the condition, a yes when none follows.
+        after = raw[deferring.end() :].strip()
+        if not _normalise(after):
+            return Decision.YES
+        return _read(after)
     words = _normalise(raw)
     if not words:
         return Decision.UNCLEAR
@@ -303,7 +341,11 @@ def _read(text: str) -> Decision:
     if first_clause and refuses and first_clause not in _WAIT:
         return Decision.NO  # "no, I need the card today", "leave it till the new box is in"
     first_sentence = _normalise(
-        re.split(r"[.!?\n]|,(?=\s*(?:and|also|what|how|can|could)\b)", raw, maxsplit=1)[0]
+        re.split(
+            r"[.!?\n]|,(?=\s*(?:and|also|what|how|can|could|when|where)\b)",
+            raw,
+            maxsplit=1,
+        )[0]
     )
     rest_words = words[len(first_sentence) :].strip()
     first_core = _strip_trailing(first_sentence)
@@ -312,8 +354,10 @@ def _read(text: str) -> Decision:
         # "ok... how much do i actually owe on it", "Fine. What did Wagamama cost me in September?": a word
         # that only acknowledges what was said, then a question of its own; it does not take up the offer.
         return Decision.OTHER
-    # "Yes please. And what's my balance?" agrees; the question is answered once the action is done.
-    if first_core and _YES.match(first_core) and not _HEDGE.search(rest_words):
+    # "Yes please. And what's my balance?" agrees; the question is answered once the action is done. So does
+    # "alright yes. how long will it take?": how long it takes does not put the yes in doubt.
+    hedging = not _ASKS_HOW_LONG.match(_LEADING_JOIN.sub("", rest_words)) and _HEDGE.search(rest_words)
+    if first_core and _YES.match(first_core) and not hedging:
         return Decision.YES
     if first_core and _NO.match(first_core):
         return Decision.NO

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import re
 
-from agents.dialogue.cues import GAVE_DETAILS, SECRET_CARD_DETAILS, asked_sentence
+from agents.dialogue.cues import (
+    GAVE_DETAILS,
+    SECRET_CARD_DETAILS,
+    asked_sentence,
+    normalise,
+    requested_dispute,
+)
 from agents.procedures.status import DECLINE_WORDS
 from agents.safety.flags import explain_flags, vulnerability_kinds
 
@@ -132,6 +138,39 @@ def own_question(text: str) -> str | None:
         if told:
             return " ".join([*told, asked.strip()])
     return asked
+
+
+# The bank named in a sentence of dissatisfaction: it is the one complained of ("your staff were rude", "the
+# bank did nothing", "you lot"). Asking it for help ("can you get it back", "could the bank") names no fault.
+_BANK_NAMED = re.compile(r"\b(?:you|your|yours|youre|u|ur|yous|bank|banks|northbank|app)\b")
+_ASKS_THE_BANK = re.compile(
+    r"\b(?:can|could|would|will|do|did|if) (?:you|u|ya|the bank|my bank|northbank)\b"
+    r"|\bthank you\b|\bhelp me\b"
+)
+# A complaint made in so many words ("I want to make a complaint", "I'd like to complain") is recorded as one.
+_COMPLAINT_MADE = re.compile(
+    r"\b(?:make|making|raise|raising|lodge|lodging|log|logging|file|filing|put in|register) (?:a |an )?"
+    r"(?:formal |official )?complaint\b"
+    r"|\b(?:want|wish|would like|d like|need|going) to (?:make a )?complain\b"
+    r"|\bthis is a (?:formal )?complaint\b|\bim complaining\b|\bombudsman\b"
+)
+
+
+def complains_of_merchant_only(text: str) -> bool:
+    """A story of a shop that let the customer down, asking for the money back, whose words of dissatisfaction
+    are about the shop, not the bank ("their complaint form goes nowhere", "the hotel was a disgrace... can
+    you get my money back"): the dispute is what they want, not a formal complaint about us. A sentence of
+    dissatisfaction that names the bank ("your app is useless"), or a complaint made in words ("I want to
+    make a complaint"), keeps it a complaint."""
+    words = normalise(text)
+    if not requested_dispute(text) or _COMPLAINT_MADE.search(words):
+        return False
+    for sentence in _SENTENCE.split(text):
+        if "complaint" in explain_flags(sentence) and _BANK_NAMED.search(
+            _ASKS_THE_BANK.sub(" ", normalise(sentence))
+        ):
+            return False
+    return True
 
 
 _AMOUNT = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s?(?:k|grand|pounds|quid|euros?|dollars)\b", re.IGNORECASE)

@@ -224,24 +224,11 @@ async def complaint(state: AgentState, runtime: Runtime[AgentContext]) -> dict[s
         # beside the urgent request earlier in this message (and said so). One message, one complaint; the
         # urgent request keeps its place, and its own handoff follows it.
         emit_step("complaint", "already_recorded")
-        return {"draft": "", "draft_kind": "answer"}
+        return {"draft": "", "draft_kind": "answer", **_complaint_frame(state.get("text", ""))}
     due = record_complaint(state, payment_service=route in PAYMENT_ROUTES)
     ack = runtime.context.kb.section("complaints", "Acknowledgement")
     update: dict[str, Any] = {"draft": ack, "draft_kind": "complaint_ack", "complaint_recorded": True}
-    if topic := complaint_topic(state.get("text", "")):
-        # "my rent to Debra failed... I want this logged", then "how much was that payment again?": the
-        # follow-up continues the payment or dispute the complaint was about.
-        update["frame"] = {"intent": topic, "procedure": topic, "text": state.get("text", ""), "listed": []}
-    elif charged := POUND_AMOUNT.search(state.get("text", "")):
-        # "you charged me £71.58 for train tickets... I want to complain", then "how much was it in euros?":
-        # the follow-up is about the payment of that amount.
-        read = "recent_transactions"
-        update["frame"] = {
-            "intent": read,
-            "procedure": read,
-            "text": f"my payment of £{charged[1]}",
-            "listed": [],
-        }
+    update.update(_complaint_frame(state.get("text", "")))
     if _asks_for_person(state):
         update["handoff"] = handoff
     else:
@@ -252,6 +239,22 @@ async def complaint(state: AgentState, runtime: Runtime[AgentContext]) -> dict[s
     return update
 
 
+def _complaint_frame(text: str) -> dict[str, Any]:
+    """What a follow-up of a complaint can refer to (the state's frame), or nothing."""
+    if topic := complaint_topic(text):
+        # "my rent to Debra failed... I want this logged", then "how much was that payment again?": the
+        # follow-up continues the payment or dispute the complaint was about.
+        return {"frame": {"intent": topic, "procedure": topic, "text": text, "listed": []}}
+    if charged := POUND_AMOUNT.search(text):
+        # "you charged me £71.58 for train tickets... I want to complain", then "how much was it in euros?":
+        # the follow-up is about the payment of that amount.
+        read = "recent_transactions"
+        return {
+            "frame": {"intent": read, "procedure": read, "text": f"my payment of £{charged[1]}", "listed": []}
+        }
+    return {}
+
+
 _DISPUTE_WORDS = re.compile(r"\b(?:dispute|disputed|chargeback|claim)\b", re.IGNORECASE)
 _PAYMENT_WORDS = re.compile(
     r"\b(?:paid|pay|sent|send|transfer\w*|payment|rent|standing order|bounced|failed|returned|came back)\b",
@@ -259,11 +262,24 @@ _PAYMENT_WORDS = re.compile(
 )
 
 
+# Card payments at a shop, told in a complaint ("five payments to a shop in Miami", "the charges from that
+# website"): the follow-up ("what did they come to?") reads those payments, not a transfer's status.
+_SHOP_PAYMENTS = re.compile(
+    r"\b(?:payments?|charges?|transactions?|purchases?|orders?)\b[^.!?]{0,25}?\b(?:to|at|from|with|on|in)\s+"
+    r"(?:a |an |the |some |this |that |one )?(?:\w+ )?(?:shop|store|website|site|merchant|retailer|company|"
+    r"restaurant|business|seller)\b"
+    r"|\b(?:card (?:payments|charges|transactions)|charges|transactions|purchases)\b",
+    re.IGNORECASE,
+)
+
+
 def complaint_topic(text: str) -> str | None:
-    """The read procedure a complaint is about, for the questions that follow it: a dispute, a payment the
-    customer made, or None."""
+    """The read procedure a complaint is about, for the questions that follow it: a dispute, the card
+    payments at a shop, a payment the customer made, or None."""
     if _DISPUTE_WORDS.search(text):
         return "dispute_status"
+    if _SHOP_PAYMENTS.search(text):
+        return "recent_transactions"
     if _PAYMENT_WORDS.search(text):
         return "payment_status"
     return None

@@ -292,8 +292,32 @@ async def confirm(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         # "Yes please. And what's my balance?": the answer first, then the rest of the message.
         rest = requests_after_answer(state.get("text", ""))
         if rest:
-            update["queue"] = [{"text": part} for part in rest]
+            topic = ACTION_TOPICS.get(str(action.get("procedure") or ""))
+            update["queue"] = [{"text": about_action(part, topic)} for part in rest]
     return update
+
+
+# What "it" or "these" means in a question asked with the answer to a confirmation: the kind of thing the
+# action was about, singular and plural ("alright yes. how long do these normally take?" after a dispute).
+ACTION_TOPICS: dict[str, tuple[str, str]] = {
+    "dispute_transaction": ("the dispute", "disputes"),
+}
+_POINTER = re.compile(
+    r"\b(?:(?P<one>it|this|that|this one|that one)|(?P<many>these|those|they|them))\b", re.I
+)
+_ASKS_TIME = re.compile(r"^\W*(?:how long|how soon|how quickly|how many (?:days|weeks)|when)\b", re.I)
+
+
+def about_action(question: str, topic: tuple[str, str] | None) -> str:
+    """A question of time asked with the answer ("how long does it take?"), with the word that points back
+    at the action named ("how long does the dispute take?"); any other request as it was."""
+    if topic is None or not _ASKS_TIME.search(question):
+        return question
+    found = _POINTER.search(question)
+    if found is None:
+        return question
+    named = topic[0] if found.group("one") else topic[1]
+    return f"{question[: found.start()]}{named}{question[found.end() :]}"
 
 
 async def ask_confirmation(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:

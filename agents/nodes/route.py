@@ -703,6 +703,11 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # "how long do you take to sort a complaint out": the help centre's timescales, not a new complaint.
         flow, why = "kb_answer", "a question about how complaints are handled: answer from the help centre"
         update["low_confidence_streak"] = 0
+    elif asks_how_long_disputes_take(text):
+        # "how long do disputes normally take?": the help centre's timescales (what happens next), not the
+        # customer's cards or a new dispute.
+        flow, why = "kb_answer", "a question about how long disputes take: answer from the help centre"
+        update["low_confidence_streak"] = 0
     elif not tri.get("confident"):
         limit = runtime.context.settings.low_confidence_limit
         if state.get("low_confidence_streak", 0) >= limit:
@@ -800,6 +805,22 @@ _EXCHANGED = re.compile(
 )
 _EXCHANGE_MERCHANT = "Northbank Exchange"
 _COMPLAINT_PROCESS = re.compile(COMPLAINT_PROCESS_QUESTION, re.IGNORECASE)
+
+
+def asks_how_long_disputes_take(text: str) -> bool:
+    """ "how long do disputes normally take?", "how many days does a chargeback take to sort": the help
+    centre's timescales are the answer."""
+    return bool(_DISPUTE_PROCESS.search(text))
+
+
+_DISPUTES = r"(?:disputes?|chargebacks?|charge backs?)"
+_DISPUTE_PROCESS = re.compile(
+    r"\b(?:how long|how many (?:days|weeks)|how quickly|how soon|what(?:'s| is)? the timescale)\b"
+    rf"[^.!?]{{0,40}}\b{_DISPUTES}\b[^.!?]{{0,25}}"
+    r"\b(?:take|takes|last|to (?:sort|resolve|settle|come back)|sorted|resolved)\b"
+    rf"|\b{_DISPUTES} (?:usually |normally |generally |typically )?(?:take|takes|last)\b",
+    re.IGNORECASE,
+)
 _LEAD = re.compile(
     r"^\W*(?:and|what about|how about|same for|same with|now|also|ok and|what of)\b", re.IGNORECASE
 )

@@ -23,6 +23,7 @@ from agents.dialogue.cues import (
 )
 from agents.dialogue.support_cues import (
     asks_only_how_to,
+    complains_of_merchant_only,
     concrete_requests,
     gave_card_details,
     misstatement_requested,
@@ -231,6 +232,11 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         flow, text = language.flow, language.text
         notices.extend([language.notice] if language.notice else [])
         update["text"] = text
+    if not flow and "complaint" in flags and not urgent and complains_of_merchant_only(text):
+        # "they sold my seat twice and their complaint form goes nowhere. can the bank get my money back": the
+        # dissatisfaction is with the shop, and the money back is a dispute, not a complaint about us.
+        flags.discard("complaint")
+        update["cues"] = [c for c in update["cues"] if c != "complaint" or c in (state.get("cues") or [])]
     complaint = "complaint" in flags
     if not flow and complaint and urgent:
         # Anger about a stolen card is recorded as a complaint beside the urgent flow, never instead of it.

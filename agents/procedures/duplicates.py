@@ -30,9 +30,19 @@ class Duplicate:
     repeat: TransactionView
 
 
+# Something the merchant did twice that is no charge: "they'd sold the seat twice", "double-booked the room",
+# "booked us in twice".
+NOT_A_CHARGE_RE = re.compile(
+    r"\b(?:sold|booked|let|rented|allocated|assigned|gave|given|promised|reserved|issued)\s+(?:\w+\s+){0,3}?"
+    r"twice\b|\b(?:double|over)[- ]?book\w*\b",
+    re.IGNORECASE,
+)
+
+
 def mentions_duplicate(text: str) -> bool:
-    """ "charged twice", "double charge", "took it twice", "duplicate payment" ..."""
-    return bool(_DUPLICATE_CUE_RE.search(text))
+    """ "charged twice", "double charge", "took it twice", "duplicate payment" ... (never "they sold my seat
+    twice": the merchant's mistake, one payment)."""
+    return bool(_DUPLICATE_CUE_RE.search(NOT_A_CHARGE_RE.sub(" ", text)))
 
 
 def _moment(t: TransactionView) -> datetime:

@@ -170,8 +170,7 @@ async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
     # "what did my last shop at M&S come to?": one payment, when a shop was named
     asked_one = filters.merchant is not None and parse_last_n(run.text)[0] == 1
     limit = max(1, min(int(run.params.get("limit") or (1 if asked_one else RECENT_LIMIT)), RECENT_LIMIT))
-    query = filters.query(account_id=account.id if account else None, limit=limit)
-    found = await run.transactions(query)
+    found = await filters.search(run, account_id=account.id if account else None, limit=limit)
     if (
         not found
         and filters.merchant
@@ -182,7 +181,7 @@ async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
         # "my last shop at M&S food hall": the words after the shop's name ("food hall") are not part of
         # the name on the statement; the customer's merchant it starts with is the one meant.
         filters = Filters(filters.dates, filters.amount, known)
-        found = await run.transactions(filters.query(account_id=account.id if account else None, limit=limit))
+        found = await filters.search(run, account_id=account.id if account else None, limit=limit)
     described = filters.describe(account.currency if account else "GBP")
     if account is not None:
         described += f" on your {account_label(account)}"

@@ -516,9 +516,9 @@ CARD_REGULAR_DAYS = 100
 CARD_REGULAR_MIN = 2
 
 
-async def _paid_by_card(run: Run, named: set[str]) -> list[TransactionView]:
+async def _paid_by_card(run: Run, named: set[str], at_least: int = CARD_REGULAR_MIN) -> list[TransactionView]:
     """The card payments of the last few months to the one merchant the words name (its name, or its
-    first word), newest first, when there are at least two of them; [] otherwise."""
+    first word), newest first, when there are at least ``at_least`` of them; [] otherwise."""
     since = (run.today - timedelta(days=CARD_REGULAR_DAYS)).isoformat()
     rows = await run.transactions(TransactionQuery(since=since, limit=100))
     paid = [t for t in rows if t.by_card and t.amount_minor < 0 and t.status != "reversed"]
@@ -531,7 +531,30 @@ async def _paid_by_card(run: Run, named: set[str]) -> list[TransactionView]:
         return []
     merchant = merchants.pop()
     found = sorted((t for t in paid if t.merchant == merchant), key=lambda t: t.booked_at, reverse=True)
-    return found if len(found) >= CARD_REGULAR_MIN else []
+    return found if len(found) >= at_least else []
+
+
+async def _not_a_mandate(run: Run, kind: RecurringKind, named: set[str]) -> None:
+    """ "cancel the netflix direct debit" when there is none and Netflix is taken from a card: nothing to
+    cancel here, and the customer is told it is a card payment and how it is stopped (raises the stop)."""
+    if named and (by_card := await _paid_by_card(run, named, at_least=1)):
+        raise run.stop("by_card", {"kind": LABELS[kind], **await _card_payment_facts(run, by_card[0])})
+
+
+async def _card_payment_facts(run: Run, t: TransactionView) -> dict[str, Any]:
+    """A card payment, and the card it was taken from (the live card of its account first)."""
+    cards = sorted(
+        (c for c in await run.cards() if c.account_id == t.account_id),
+        key=lambda c: {"active": 0, "frozen": 1}.get(c.status, 2),
+    )
+    card = f"your {cards[0].brand} card ending {cards[0].last4}" if cards else "your card"
+    return {
+        "merchant": clean_name(t.merchant),
+        "amount": format_money(-t.amount_minor, t.currency),
+        "date": format_day(day_of(t.booked_at)),
+        "card": card,
+        "transaction_ids": [t.id],
+    }
 
 
 def _ordinal(day: int) -> str:
@@ -701,6 +724,7 @@ async def _resolve_item(run: Run, kind: RecurringKind) -> RecurringPaymentView:
             raise run.stop("not_found", {"target": f"that {LABELS[kind]}"})
         return carried
     if not items:
+        await _not_a_mandate(run, kind, named_words(run.text))
         raise run.stop("none")
     pool = items
     if run.awaiting(ITEM_SLOT) and run.candidates():
@@ -725,6 +749,8 @@ async def _resolve_item(run: Run, kind: RecurringKind) -> RecurringPaymentView:
     if (period := parse_upcoming(run.text, run.today)) is not None:
         in_period = [i for i in (picked or pool) if period.contains(i.next_date)]
         picked = in_period or picked
+    if not picked:
+        await _not_a_mandate(run, kind, named)
     if picked:
         pool = picked
     elif named:

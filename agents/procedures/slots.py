@@ -40,6 +40,9 @@ EVERYDAY_WORD_MERCHANTS = _COMMON_WORD_MERCHANTS - {"cash withdrawal", "northban
 _SENTENCE_MARKS_RE = re.compile(r"[?!;]|[.,](?=\s|$)")
 MAX_CHOICES = 8
 SEARCH_LIMIT = 50
+FOREIGN_SEARCH_LIMIT = 500
+PLACE_MIN_LETTERS = 4
+PLACE_MAX_WORDS = 3  # an amount in another currency is checked on what a wider search found
 # The status a card reaches through a procedure's tool: a card already there gets the "already" reply.
 TARGET_STATUS = {"freeze_card": "frozen", "unfreeze_card": "active"}
 _ACCOUNT_WORDS = {"current": "current account", "savings": "savings account", "credit": "credit card account"}
@@ -282,6 +285,8 @@ class Filters:
         if self.amount:
             out["min_amount_minor"] = self.amount.min_minor
             out["max_amount_minor"] = self.amount.max_minor
+            if self.amount.currency:
+                out["amount_currency"] = self.amount.currency
         if self.merchant:
             out["merchant"] = self.merchant
         return out
@@ -298,20 +303,42 @@ class Filters:
             )
         amount = None
         if "min_amount_minor" in raw or "max_amount_minor" in raw:
-            amount = AmountFilter(raw.get("min_amount_minor"), raw.get("max_amount_minor"))
+            said = raw.get("amount_currency")
+            amount = AmountFilter(
+                raw.get("min_amount_minor"),
+                raw.get("max_amount_minor"),
+                currency=said if isinstance(said, str) else None,
+            )
         merchant = raw.get("merchant") if isinstance(raw.get("merchant"), str) else None
         return cls(dates, amount, merchant)
 
     def query(self, *, account_id: str | None = None, limit: int = SEARCH_LIMIT) -> TransactionQuery:
+        """The search for these filters. An amount said in a foreign currency is not searched on (the
+        store compares the amount charged to the account): ``fits`` checks it on what the search found,
+        so the search reaches further back."""
+        by_amount = self.amount is not None and not self.amount.foreign
         return TransactionQuery(
             account_id=account_id,
             since=self.dates.since.isoformat() if self.dates and self.dates.since else None,
             until=self.dates.until.isoformat() if self.dates and self.dates.until else None,
             merchant=self.merchant,
-            min_amount_minor=self.amount.min_minor if self.amount else None,
-            max_amount_minor=self.amount.max_minor if self.amount else None,
-            limit=limit,
+            min_amount_minor=self.amount.min_minor if self.amount and by_amount else None,
+            max_amount_minor=self.amount.max_minor if self.amount and by_amount else None,
+            limit=limit if by_amount or self.amount is None else max(limit, FOREIGN_SEARCH_LIMIT),
         )
+
+    def fits(self, t: TransactionView) -> bool:
+        """Whether a payment the search found has the amount asked for, in the currency it was said in."""
+        if self.amount is None:
+            return True
+        return self.amount.fits(t.amount_minor, t.currency, t.original_amount_minor, t.original_currency)
+
+    async def search(
+        self, run: Run, *, account_id: str | None = None, limit: int = SEARCH_LIMIT
+    ) -> list[TransactionView]:
+        """The customer's transactions these filters find, most recent first, at most ``limit``."""
+        found = await run.transactions(self.query(account_id=account_id, limit=limit))
+        return [t for t in found if self.fits(t)][:limit]
 
 
 def parse_filters(text: str, run: Run) -> tuple[Filters, str]:
@@ -381,12 +408,30 @@ async def statement_merchant(run: Run, merchant: str) -> str:
     candidates = [c for c in (MERCHANT_NICKNAMES.get(bare), MERCHANT_NICKNAMES.get(merchant)) if c]
     if bare.endswith("s") and len(bare) > 4:
         candidates.append(bare[:-1])
-    if not candidates or await has_merchant(run, merchant):
+    if await has_merchant(run, merchant):
         return merchant
     for candidate in candidates:
         if await has_merchant(run, candidate):
             return candidate
-    return merchant
+    return await merchant_at_place(run, merchant) or merchant
+
+
+async def merchant_at_place(run: Run, place: str) -> str | None:
+    """The one merchant of the customer's recent payments whose statement line names the place ("a shop in
+    Miami" is ELITE ELECTRONICS ONLINE MIAMI US), lower case; None when no merchant, or several, are there."""
+    words = re.findall(r"[a-z]+", place.lower())
+    if not words or len(words) > PLACE_MAX_WORDS or len("".join(words)) < PLACE_MIN_LETTERS:
+        return None
+    said = f" {' '.join(words)} "
+    recent = await run.transactions(TransactionQuery(limit=SEARCH_LIMIT))
+    there = {
+        t.merchant.lower()
+        for t in recent
+        if t.amount_minor < 0
+        and said in f" {' '.join(re.findall(r'[a-z]+', t.description.lower()))} "
+        and said not in f" {' '.join(re.findall(r'[a-z]+', t.merchant.lower()))} "
+    }
+    return there.pop() if len(there) == 1 else None
 
 
 async def nicknamed_merchant_in(run: Run, text: str) -> str | None:
@@ -515,7 +560,7 @@ async def resolve_transaction(run: Run, slot: SlotSpec) -> TransactionView:
     if filters.empty and not duplicate:
         raise run.ask(slot.ask, slot=slot.name)
 
-    found = await run.transactions(filters.query())
+    found = await filters.search(run)
     money_out = [t for t in found if t.amount_minor < 0]
     fitting = [t for t in money_out if allowed(t)]
     if duplicate:

@@ -458,6 +458,13 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         return run.answer("extreme", facts)
 
     sums = currency_sums(counted)
+    if (asked := _asked_currency(run.text)) and (said := _sum_in(counted, asked)) is not None:
+        # "what did that lot come to in dollars": paid abroad in dollars, added up in dollars; what the
+        # account was charged is said beside it.
+        charged = _money_list(sums)
+        sums = {asked: said}
+        if charged != _money_list(sums):
+            facts["charged_note"] = f" ({charged} charged to your account)"
     pending = [t for t in counted if t.status == "pending"]
     pending_note = ""
     if pending:
@@ -467,7 +474,7 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         )
     more = len(counted) - LINES_SHOWN
     facts.update(
-        total=_money_list(sums),
+        total=_money_list(sums) + str(facts.pop("charged_note", "")),
         totals_minor=sums,
         count=len(counted),
         count_text=_plural(len(counted), noun),
@@ -481,6 +488,35 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
     if q.aggregate == "count":
         return run.answer("count", facts)
     return run.answer("ok", facts)
+
+
+_ASKED_CURRENCY = re.compile(
+    r"\b(?:in|into) (?:(?P<usd>(?:us |american )?dollars?|usd)|(?P<eur>euros?|eur))\b"
+    r"(?! (?:account|acc|card))",
+    re.IGNORECASE,
+)
+
+
+def _asked_currency(text: str) -> str | None:
+    """The currency a total is asked in ("what did they come to in dollars"), or None."""
+    found = _ASKED_CURRENCY.search(text)
+    if found is None:
+        return None
+    return "USD" if found.group("usd") else "EUR"
+
+
+def _sum_in(rows: list[TransactionView], currency: str) -> int | None:
+    """The rows added up in ``currency`` (each in its account's currency or the one it was paid in abroad),
+    as positive minor units; None when a row was in neither."""
+    total = 0
+    for t in rows:
+        if t.currency == currency:
+            total += abs(t.amount_minor)
+        elif t.original_currency == currency and t.original_amount_minor is not None:
+            total += abs(t.original_amount_minor)
+        else:
+            return None
+    return total
 
 
 def _in_and_out(

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from agents.procedures.dates import format_day
+from agents.procedures.duplicates import NOT_A_CHARGE_RE
 from agents.procedures.money import format_money
 
 # Month names by their first three letters, and the pattern that finds one (its group named by the caller).
@@ -85,6 +86,16 @@ _BARE_MONTH_RE = re.compile(
     r"\b(?P<last>last\s+|this\s+past\s+)?(?P<m>january|february|april|june|july|august|september|october|"
     r"november|december)(?:\s+(?P<y>\d{4}))?\b(?!\s+\d)"
 )
+# "end of October", "early November", "mid-September", "the start of last month": a part of a month.
+_PART_OF_MONTH_RE = re.compile(
+    r"(?<!since )(?<!from )(?<!since the )(?<!from the )"
+    r"\b(?:(?:the\s+|towards\s+the\s+|at\s+the\s+)?(?P<part>start|beginning|middle|end|"
+    r"back\s+end|tail\s+end)\s+of|(?P<adj>early|mid|late)[\s-])\s*(?:the\s+month\s+of\s+)?"
+    rf"(?:{MONTH_PATTERN.format(name='m')}(?:\s+(?P<y>\d{{4}}))?|(?P<rel>last)\s+month)\b(?!\s+\d)"
+)
+# The days of each part: a little overlap, as people put a day near the line either side of it.
+_PART_DAYS = {"start": (1, 11), "middle": (9, 21), "end": (19, 31)}
+_PART_WORDS = {"beginning": "start", "early": "start", "mid": "middle", "late": "end", "back end": "end"}
 _LAST_N_RE = re.compile(
     r"\b(?:last|past|previous)\s+(?P<n>\d{1,3}|a|one|two|three|four|five|six|a\s+couple\s+of|couple\s+of|"
     r"a\s+few|few|several)\s+(?P<unit>day|week|month)s?\b"
@@ -161,8 +172,31 @@ class AmountFilter:
     max_minor: int | None
     wording: str | None = None  # how the customer put it, e.g. "over" for a strict minimum
     around_minor: int | None = None  # the figure an approximate amount was said as ("about £40")
+    # A currency other than pounds the figure was said in ("80 euro ish", "$500"); None for pounds or none.
+    currency: str | None = None
+
+    @property
+    def foreign(self) -> bool:
+        """Said in a currency other than pounds: compared with what the payment was in, not its pounds."""
+        return self.currency is not None
+
+    def in_currency(self, currency: str | None) -> AmountFilter:
+        return replace(self, currency=None if currency == "GBP" else currency)
+
+    def fits(
+        self, amount_minor: int, currency: str, original_minor: int | None, original: str | None
+    ) -> bool:
+        """Whether a payment matches: a figure said in a foreign currency is compared with the payment in
+        that currency (the account's, or the one a card payment was made in abroad); any other figure with
+        the amount the account was charged."""
+        if not self.foreign:
+            return self.contains(amount_minor)
+        if currency == self.currency:
+            return self.contains(amount_minor)
+        return original == self.currency and original_minor is not None and self.contains(original_minor)
 
     def describe(self, currency: str = "GBP") -> str:
+        currency = self.currency or currency
         lo, hi = self.min_minor, self.max_minor
         if self.wording == "about" and self.around_minor is not None:
             return f"of about {format_money(self.around_minor, currency)}"
@@ -351,6 +385,8 @@ def _date_range(text: str, today: date) -> tuple[DateRange | None, str]:
     if loose := _loose_day(lowered, today):
         (first, last) = loose[1]
         return loose[0], text[:first] + " " * (last - first) + text[last:]
+    if m := _PART_OF_MONTH_RE.search(lowered):
+        return _part_of_month(m, lowered, today), _blank(text, m)
     if m := _RELATIVE_RE.search(lowered):
         return _relative(m.group("what"), today), _blank(text, m)
     if m := _MONTH_RE.search(lowered):
@@ -374,6 +410,23 @@ def _date_range(text: str, today: date) -> tuple[DateRange | None, str]:
         if day is not None:
             return DateRange(day, day), _blank(text, m)
     return None, text
+
+
+def _part_of_month(m: re.Match[str], lowered: str, today: date) -> DateRange:
+    """The days of "the end of October", "early November", "the start of last month" (never after today)."""
+    if m.group("rel"):
+        whole = _relative("last month", today)
+    else:
+        month = MONTH_NUMBERS[m.group("m")[:3]]
+        whole = _month_range(month, _year(m.group("y")), today, ahead=_about_ahead(lowered, month, today))
+    if whole.since is None or whole.until is None:
+        return whole
+    said = " ".join((m.group("part") or m.group("adj")).split())
+    first, last = _PART_DAYS[_PART_WORDS.get(said, said)]
+    month_end = monthrange(whole.since.year, whole.since.month)[1]
+    start = whole.since.replace(day=first)
+    end = whole.since.replace(day=min(last, month_end))
+    return DateRange(start, max(start, min(end, whole.until)))
 
 
 def _recent_day_of_month(day: int, today: date, lowered: str) -> date | None:
@@ -604,6 +657,19 @@ def _minor(match: re.Match[str], tag: str) -> int:
     return units * 100 + int(pence.ljust(2, "0"))
 
 
+_CURRENCY_MARKS = (
+    ("GBP", ("£", "gbp", "pound", "quid", "sterling")),
+    ("EUR", ("€", "eur")),
+    ("USD", ("$", "usd", "dollar")),
+)
+
+
+def _currency(match: re.Match[str], tag: str) -> str | None:
+    """The currency a figure was said in, by its sign or its word ("€80", "80 euro", "500 dollars")."""
+    said = f"{match.group(f'cur{tag}') or ''} {match.group(f'word{tag}') or ''}".lower()
+    return next((code for code, marks in _CURRENCY_MARKS if any(mark in said for mark in marks)), None)
+
+
 def _is_marked(match: re.Match[str], tag: str) -> bool:
     """A currency sign, a currency word or pence: it is money, not a count or a day."""
     return bool(match.group(f"cur{tag}") or match.group(f"word{tag}") or match.group(f"pence{tag}"))
@@ -736,7 +802,7 @@ def spell_amounts(text: str) -> str:
 
 def _approximate_amount(text: str) -> tuple[AmountFilter | None, str]:
     if m := _ODD_RE.search(text):
-        return odd(_minor(m, "a")), _blank(text, m)
+        return odd(_minor(m, "a")).in_currency(_currency(m, "a")), _blank(text, m)
     if m := _WORD_ODD_RE.search(text):
         value = 100 if m.group("hundred") else _WORD_TENS[m.group("tens").lower()]
         return odd(value * 100), _blank(text, m)
@@ -745,36 +811,39 @@ def _approximate_amount(text: str) -> tuple[AmountFilter | None, str]:
         # "about 3 weeks ago", "around 5pm": a bare number followed by a word is not money.
         if tag == "a" and not _is_marked(m, "a") and _UNIT_AFTER_RE.match(text, m.end()):
             continue
-        return approximate(_minor(m, tag)), _blank(text, m)
+        return approximate(_minor(m, tag)).in_currency(_currency(m, tag)), _blank(text, m)
     return None, text
 
 
 def parse_amount(text: str) -> tuple[AmountFilter | None, str]:
     """An amount filter ("over £50", "under 20", "between £10 and £30", "£45.99", "about £40", "£40-odd")
-    and the rest of the text."""
+    and the rest of the text; the filter keeps the currency the figure was said in ("80 euro ish")."""
     text = spell_amounts(text)
     if m := _BETWEEN_RE.search(text):
         lo, hi = _minor(m, "a"), _minor(m, "b")
-        return AmountFilter(min(lo, hi), max(lo, hi)), _blank(text, m)
+        said = _currency(m, "a") or _currency(m, "b")
+        return AmountFilter(min(lo, hi), max(lo, hi)).in_currency(said), _blank(text, m)
     if m := _COMPARE_RE.search(text):
         op = " ".join(m.group("op").lower().split())
         value = _minor(m, "a")
+        said = _currency(m, "a")
         if op in _MIN_OPS:
-            return AmountFilter(value + 1, None, "over"), _blank(text, m)
+            return AmountFilter(value + 1, None, "over").in_currency(said), _blank(text, m)
         if op in _INCLUSIVE_MIN_OPS:
-            return AmountFilter(value, None), _blank(text, m)
+            return AmountFilter(value, None).in_currency(said), _blank(text, m)
         if op in _INCLUSIVE_MAX_OPS:
-            return AmountFilter(None, value), _blank(text, m)
-        return AmountFilter(None, max(value - 1, 0), "under"), _blank(text, m)
+            return AmountFilter(None, value).in_currency(said), _blank(text, m)
+        return AmountFilter(None, max(value - 1, 0), "under").in_currency(said), _blank(text, m)
     found, rest = _approximate_amount(text)
     if found is not None:
         return found, rest
     for m in _EXACT_RE.finditer(text):
         if _is_marked(m, "a"):
             value = _minor(m, "a")
+            said = _currency(m, "a")
             if m.group("pencea") is None:
-                return whole_pounds(value), _blank(text, m)
-            return AmountFilter(value, value), _blank(text, m)
+                return whole_pounds(value).in_currency(said), _blank(text, m)
+            return AmountFilter(value, value).in_currency(said), _blank(text, m)
     return None, text
 
 
@@ -852,7 +921,7 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(
             r"\b(?:never\s+(?:arrived|came|received|got|showed|turned\s+up)|not\s+(?:arrived|received)|didn'?t\s+"
             r"(?:arrive|receive|get|show|turn\s+up)|did\s+not\s+(?:arrive|receive|get|show|turn\s+up)|no\s+goods"
-            r"|no[\s-]show)\b",
+            r"|no[\s-]show|(?:didn'?t|did\s+not|never|doesn'?t|does\s+not)\s+(?:even\s+)?exist)\b",
             re.I,
         ),
         "Goods or services not received",
@@ -880,6 +949,7 @@ DEFAULT_DISPUTE_REASON = "Disputed by the customer in chat"
 
 def parse_dispute_reason(text: str) -> str | None:
     """One of a fixed set of reasons, so nothing the customer (or anyone) typed is stored as the reason."""
+    text = NOT_A_CHARGE_RE.sub(" ", text)  # "they'd sold the seat twice": not a second charge
     for pattern, reason in _REASONS:
         if pattern.search(text):
             return reason

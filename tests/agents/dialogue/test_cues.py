@@ -14,6 +14,7 @@ from agents.dialogue.cues import (
     progress_of_claim,
     requested_card_action,
     requested_dispute,
+    requests_after_answer,
     split_requests,
     status_question,
     urgent_intent,
@@ -772,3 +773,88 @@ def test_a_bank_card_named_in_a_shops_email_is_no_bank_impersonation() -> None:
         "an email from a shop saying their site was hacked, it wasnt my bank card number they said"
     )
     assert impersonation_scam("an email saying it was from my bank asking me to confirm my card number")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "End of October I paid SNCF for a train and the seat didn't exist, they'd sold it twice. "
+        "Their complaint form goes nowhere. Can the bank get the money back for me",
+        "The hotel cancelled my room and never refunded me. Could Northbank get my money back?",
+        "Carrefour took €40 off my card but the delivery never came and they ignore my emails. "
+        "I want my money back please",
+        "my parcel never arrived and the seller has gone quiet, i just want a refund",
+    ],
+)
+def test_the_money_back_asked_of_the_bank_with_the_story_is_a_dispute(text: str) -> None:
+    assert requested_dispute(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I want my money back", "you charged me a fee, I want my money back", "can the bank help me save"],
+)
+def test_money_back_without_a_shop_letting_one_down_is_not_a_dispute(text: str) -> None:
+    assert not requested_dispute(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i rang on tuesday saying i MIGHT of lost my card and someone cancelled it, found it in my jacket "
+        "next day",
+        "I lost my card yesterday, found it this morning though",
+        "thought I'd lost my card but I've found it now",
+        "I thought my card was stolen, it turned up under the sofa",
+    ],
+)
+def test_a_card_found_again_is_not_urgent(text: str) -> None:
+    assert urgent_intent(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("I lost my card, if I found it later could I unfreeze it?", "lost_or_stolen_card"),
+        ("I can't find my card, have you found it", "lost_or_stolen_card"),
+        (
+            "lost my card but found it, but theres a payment on it i dont recognise",
+            "card_payment_not_recognised",
+        ),
+    ],
+)
+def test_a_card_not_found_again_is_still_urgent(text: str, intent: str) -> None:
+    assert urgent_intent(text) == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "right. what did that lot come to in dollars",
+        "ok. and how much did they all add up to in dollars?",
+        "what did they all come to in euros",
+    ],
+)
+def test_a_total_asked_in_a_currency_after_payments_is_their_total(text: str) -> None:
+    assert follow_up(text, {"procedure": "recent_transactions", "text": "payments at luxe"}) == FollowUp(
+        "total"
+    )
+
+
+def test_one_payment_asked_in_a_currency_is_that_payment() -> None:
+    frame = {"procedure": "recent_transactions", "text": "my payment of £71.58"}
+    assert follow_up("and what was that in euros?", frame) == FollowUp("currency")
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("ok yes, when will I hear back?", ["when will I hear back?"]),
+        ("sure, where will the money go back to", ["where will the money go back to"]),
+        ("yes, do it", []),
+    ],
+)
+def test_a_question_of_when_or_where_after_the_answer_is_answered_after_it(
+    text: str, rest: list[str]
+) -> None:
+    assert requests_after_answer(text) == rest

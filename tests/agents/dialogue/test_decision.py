@@ -236,3 +236,55 @@ def test_moving_on_to_a_question_of_its_own_is_a_new_request(text: str) -> None:
 @pytest.mark.parametrize("text", ["Yes please. And what is my balance?", "ok, go ahead. what's my balance?"])
 def test_a_real_yes_before_a_question_still_agrees(text: str) -> None:
     assert read_decision(text) is Decision.YES
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if that's the quickest way then yep 👍",
+        "if that's best then yes",
+        "if you think so, go ahead",
+        "If you think that's best, yes please",
+        "if it's the only way then fine",
+        "if that's what it takes, do it",
+        "if you reckon so",
+        "as long as it's the quickest, go for it",
+        "if that's the fastest way to get my money back then yes please",
+        "If that’s the easiest way, sure",
+    ],
+)
+def test_a_yes_that_defers_to_the_assistant_confirms(text: str) -> None:
+    assert read_decision(text) is Decision.YES
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["if it's the quickest then no actually leave it", "if you think so. no, leave it for now"],
+)
+def test_a_no_after_a_deferring_condition_declines(text: str) -> None:
+    assert read_decision(text) is Decision.NO
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["if it costs anything then no", "if that's not the quickest then no", "if it will cost me then no"],
+)
+def test_a_condition_of_the_customers_own_is_no_yes(text: str) -> None:
+    assert read_decision(text) is not Decision.YES
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "alright yes. how long do these normally take?",
+        "yes. how long will it take?",
+        "ok yes, when will I hear back?",
+        "if that's best then yes. how long will it take?",
+    ],
+)
+def test_a_yes_with_a_question_of_time_confirms(text: str) -> None:
+    assert read_decision(text) is Decision.YES
+
+
+def test_a_yes_with_a_question_of_what_it_means_stays_unclear() -> None:
+    assert read_decision("yes, will it affect my credit score?") is Decision.UNCLEAR

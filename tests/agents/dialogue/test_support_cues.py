@@ -8,6 +8,7 @@ import pytest
 from agents.dialogue.decision import Decision, read_decision
 from agents.dialogue.support_cues import (
     asks_only_how_to,
+    complains_of_merchant_only,
     concrete_requests,
     gave_card_details,
     how_to_question,
@@ -244,3 +245,34 @@ def test_one_how_to_question_with_its_story_is_one_request() -> None:
     )
     assert not asks_only_how_to(["what's my balance", "how do I add my card to apple pay"])
     assert not asks_only_how_to(["my card was declined", "why was it declined"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "End of October I paid SNCF on the euro card and the seat didn't exist, they'd sold it twice. Their "
+        "complaint form goes nowhere. Can the bank get the money back for me",
+        "The hotel in Rome was a disgrace, they cancelled my room and never refunded me. "
+        "Can you get my money back?",
+        "Ordered a Deliveroo and it never turned up. Their support chat is useless. "
+        "Can the bank get my money back?",
+    ],
+)
+def test_dissatisfaction_with_the_shop_when_the_money_back_is_asked_is_no_complaint_about_us(
+    text: str,
+) -> None:
+    assert complains_of_merchant_only(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your app is useless. The shop never refunded me, can you get my money back",
+        "I want to make a complaint. The shop never refunded me, can you get my money back",
+        "This is ridiculous, I've been charged twice and nobody has fixed it. I want to make a complaint.",
+        "the shop never refunded me and you lot did nothing when I rang, it's a disgrace. get my money back",
+        "Their complaint form goes nowhere.",
+    ],
+)
+def test_a_complaint_about_us_or_made_in_words_stays_a_complaint(text: str) -> None:
+    assert not complains_of_merchant_only(text)

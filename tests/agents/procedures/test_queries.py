@@ -309,6 +309,19 @@ def test_duplicate_cues(text: str) -> None:
     assert mentions_duplicate(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the seat didn't exist, they'd sold it twice",
+        "they sold my seat twice",
+        "the hotel double-booked the room",
+        "they booked us in twice and gave the room away",
+    ],
+)
+def test_something_the_merchant_did_twice_is_no_double_charge(text: str) -> None:
+    assert not mentions_duplicate(text)
+
+
 def test_the_repeat_of_a_same_merchant_same_amount_pair_within_days_is_the_duplicate() -> None:
     rows = [
         _txn(1, "Shop", -4137, "2026-11-20T10:00:00+00:00"),

@@ -684,3 +684,28 @@ def test_a_phone_is_a_bill_only_when_the_bill_is_said() -> None:
     assert "phonebill" in named_words("whens my phone bill due")
     assert "phonebill" in named_words("how much is the mobile contract")
     assert "phonebill" not in named_words("I lost my phone")
+
+
+@pytest.mark.parametrize(
+    ("procedure", "text"),
+    [
+        ("cancel_direct_debit", "cancel the netflix direct debit please, we never watch it"),
+        ("cancel_standing_order", "stop my netflix standing order"),
+    ],
+)
+async def test_cancelling_a_subscription_paid_by_card_says_it_is_a_card_payment(
+    ports: list[SqlBankingPort],
+    procedures: Procs,
+    session_factory: async_sessionmaker[AsyncSession],
+    procedure: str,
+    text: str,
+) -> None:
+    port = ports[3]
+    card = next(c for c in await port.list_cards() if c.last4 == "2547")
+    result = answer(await turn(procedures[procedure], port, text, today=TODAY))
+    assert result.outcome == "by_card"
+    assert "Netflix isn't a" in result.draft
+    assert "card payment" in result.draft
+    assert f"{card.brand} card ending {card.last4}" in result.draft
+    assert "cancel the subscription with Netflix" in result.draft
+    assert await _count(session_factory, ToolAction) == 0

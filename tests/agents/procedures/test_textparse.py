@@ -279,3 +279,72 @@ def test_a_card_named_by_its_currency_names_that_accounts_currency(text: str, cu
     from agents.procedures.slots import parse_currency
 
     assert parse_currency(text) == currency
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "low", "high"),
+    [
+        ("was like 80 euro ish", "EUR", 7200, 8800),
+        ("about 80 euros", "EUR", 7200, 8800),
+        ("€80", "EUR", 7901, 8099),
+        ("around $500", "USD", 45000, 55000),
+        ("it was 120 dollars", "USD", 11901, 12099),
+        ("over 50 usd", "USD", 5001, None),
+        ("€40-odd", "EUR", 4000, 4999),
+        ("about £40", None, 3500, 4500),
+        ("40 quid", None, 3901, 4099),
+        ("45.99", None, 4599, 4599),
+    ],
+)
+def test_an_amount_keeps_the_currency_it_was_said_in(
+    text: str, currency: str | None, low: int, high: int | None
+) -> None:
+    found, _rest = parse_amount(text)
+    assert found is not None
+    assert (found.currency, found.min_minor, found.max_minor) == (currency, low, high)
+
+
+def test_an_amount_in_another_currency_is_matched_in_that_currency() -> None:
+    euros = parse_amount("about 80 euros")[0]
+    assert euros is not None
+    assert euros.describe() == "of about €80.00"
+    # A card payment abroad: £71.58 charged, €81.01 paid.
+    assert euros.fits(-7158, "GBP", -8101, "EUR")
+    assert not euros.fits(-7158, "GBP", None, None)
+    # A payment of a euro account.
+    assert euros.fits(-7439, "EUR", None, None)
+    assert not euros.fits(-8000, "USD", None, None)
+    pounds = parse_amount("about £80")[0]
+    assert pounds is not None
+    assert not pounds.fits(-7158, "GBP", -8101, "EUR")
+    assert pounds.fits(-8000, "GBP", None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "since", "until"),
+    [
+        ("End of October I paid SNCF", date(2025, 10, 19), date(2025, 10, 31)),
+        ("at the start of November", date(2025, 11, 1), date(2025, 11, 11)),
+        ("early september", date(2025, 9, 1), date(2025, 9, 11)),
+        ("mid-october", date(2025, 10, 9), date(2025, 10, 21)),
+        ("in late August", date(2025, 8, 19), date(2025, 8, 31)),
+        ("towards the end of last month", date(2025, 10, 19), date(2025, 10, 31)),
+        ("in the middle of February 2025", date(2025, 2, 9), date(2025, 2, 21)),
+        ("the beginning of this month", date(2025, 11, 1), TODAY),
+    ],
+)
+def test_a_part_of_a_month(text: str, since: date, until: date) -> None:
+    assert parse_date_range(text, TODAY)[0] == DateRange(since, until)
+
+
+def test_since_the_start_of_a_month_is_no_part_of_it() -> None:
+    found = parse_date_range("since the start of October", TODAY)[0]
+    assert found is not None
+    assert found.since == date(2025, 10, 1)
+    assert found.until != date(2025, 10, 11)
+
+
+def test_a_seat_sold_twice_is_no_double_charge() -> None:
+    text = "when I got on the seat didn't exist, they'd sold it twice"
+    assert parse_dispute_reason(text) == "Goods or services not received"
+    assert parse_dispute_reason("they took it twice") == "Charged twice for the same purchase"
