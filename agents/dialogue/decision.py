@@ -280,7 +280,8 @@ _DEFERS = re.compile(
     r"fastest|quicker|faster|best|easiest|easier|simplest|better|only|right|proper|usual|normal|way to go|"
     r"thing to do|what you (?:recommend|suggest|advise|think)|what (?:it|that) takes|needed|necessary|"
     r"required|what needs (?:to happen|doing)|how it works)\b"
-    r"|you\s+(?:think|reckon|say|recommend|suggest|advise|believe)\b)",
+    r"|you\s+(?:think|reckon|say|recommend|suggest|advise|believe|have to|must|need to)\b"
+    r"|(?:it|that)\s+(?:helps|will help|would help|gets (?:my|me my|the) money back)\b)",
     re.IGNORECASE,
 )
 _NEGATED = re.compile(r"\b(?:not|isn'?t|won'?t|wouldn'?t|don'?t|doesn'?t|never|no)\b", re.IGNORECASE)

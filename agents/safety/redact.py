@@ -146,6 +146,29 @@ def _digit_by_digit(groups: list[_Group], separators: list[str]) -> set[int]:
     return joined
 
 
+def _reads_as_card(groups: list[_Group], first: int, last: int, *, ending: bool) -> bool:
+    """Whether consecutive groups from ``first`` to ``last`` hold a Luhn-valid card number (``ending``:
+    one that ends with group ``last``)."""
+    for i in range(first, last + 1):
+        for j in [last] if ending else range(i, last + 1):
+            digits = "".join(g.digits for g in groups[i : j + 1])
+            if (
+                CARD_MIN_DIGITS <= len(digits) <= CARD_MAX_DIGITS
+                and digits[0] != "0"
+                and luhn_is_valid(digits)
+            ):
+                return True
+    return False
+
+
+def _ends_a_card(groups: list[_Group], first: int, month: int) -> bool:
+    """Whether what looks like an expiry month is the end of the card before it: "1 0 0 0 0000000000 08 /00"
+    holds no card without its "08", and one with it. A card already whole without it keeps the month apart."""
+    return _reads_as_card(groups, first, month, ending=True) and not _reads_as_card(
+        groups, first, month - 1, ending=False
+    )
+
+
 def _is_expiry(text: str, month: _Group, year: _Group) -> bool:
     separator = text[month.end : year.start].strip()
     return (
@@ -175,7 +198,7 @@ def _groups_in(text: str, start: int, end: int) -> list[list[_Group]]:
             groups, separators, k
         ):
             breaks.add(k)
-            if _is_expiry(text, previous, current):
+            if _is_expiry(text, previous, current) and not _ends_a_card(groups, max(breaks - {k}), k - 1):
                 breaks.add(k - 1)
     for date in _DATE_GROUPS.finditer(text, start, end):
         inside = [k for k, g in enumerate(groups) if date.start() <= g.start and g.end <= date.end()]

@@ -251,6 +251,9 @@ def test_a_real_yes_before_a_question_still_agrees(text: str) -> None:
         "as long as it's the quickest, go for it",
         "if that's the fastest way to get my money back then yes please",
         "If that’s the easiest way, sure",
+        "if you have to, go on",
+        "if it helps then yes",
+        "if it gets my money back, do it",
     ],
 )
 def test_a_yes_that_defers_to_the_assistant_confirms(text: str) -> None:

@@ -207,3 +207,14 @@ def test_mask_outbound_masks_any_card_length_number_and_accounts() -> None:
 def test_mask_outbound_leaves_plain_numbers() -> None:
     text = "Your payment of £120.00 on 12/03/2024 (reference 12345678) was sent."
     assert mask_outbound(text) == (text, [])
+
+
+def test_a_card_whose_last_group_looks_like_an_expiry_month_is_still_masked() -> None:
+    # Found by the property test: "08 /00" reads like an expiry date, but "08" ends the card number.
+    text = " 1 0 0 0 0000000000 08 /00"
+    assert luhn_is_valid("1000000000000008")
+    assert [f.type for f in redact(text).findings] == ["card_number"]
+    # A real expiry after a whole card number stays outside it.
+    pan = "4539 1488 0343 6467"
+    found = redact(f"card {pan} 08/27").findings
+    assert [(f.type, f.end - f.start) for f in found] == [("card_number", len(pan))]
