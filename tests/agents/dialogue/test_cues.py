@@ -7,6 +7,7 @@ import pytest
 from agents.dialogue.cues import (
     FollowUp,
     asked_sentence,
+    card_trapped,
     disclosed_to_a_scam,
     explicit_action,
     follow_up,
@@ -712,6 +713,36 @@ def test_card_details_said_to_someone_posing_as_a_firm_are_compromised(text: str
 )
 def test_a_call_without_details_given_or_details_without_a_suspect_are_not_compromised(text: str) -> None:
     assert urgent_intent(text) != "compromised_card"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The cash machine at the garage has kept my card, and a man who came over to help was stood "
+        "right next to me while I put my number in",
+        "atm swallowed my card and some lad behind me was watching when i typed my pin",
+        "the cashpoint outside the co-op has just eaten my debit card!! a guy hanging about said try "
+        "your pin again, now hes gone",
+        "my card got stuck in the cash machine, a woman beside me offered to help and told me to key "
+        "my PIN in again",
+        "the machine wouldnt give my card back and a bloke had been hovering over my shoulder at my pin",
+    ],
+)
+def test_a_card_kept_by_a_machine_with_a_stranger_at_the_pin_is_compromised(text: str) -> None:
+    assert card_trapped(text)
+    assert urgent_intent(text) == "compromised_card"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the cash machine kept my card after I put the wrong pin in three times",
+        "atm kept my card, how do i get it back",
+        "a man at the atm watched me put my pin in but I have my card",
+    ],
+)
+def test_a_kept_card_alone_or_a_watched_pin_alone_is_no_card_trap(text: str) -> None:
+    assert not card_trapped(text)
 
 
 def test_something_the_customer_has_done_is_not_a_freeze_done() -> None:
