@@ -345,6 +345,40 @@ def urgent_intent(text: str) -> str | None:
     return None
 
 
+# Every card at once: "both my cards were in it", "all my cards", "every card I've got", "freeze the lot".
+_EVERY_CARD = re.compile(
+    r"\bboth (?:of )?(?:my |our |me |the |his |her )?(?:bank |debit |credit |payment )?(?:cards|card)\b"
+    r"|\b(?:cards|cards were|cards are|cards was) (?:in (?:it|there) )?both\b"
+    r"|\b(?:freeze|block|stop|lock|cancel|suspend) (?:them|both|em) (?:both|all)\b"
+    r"|\b(?:freeze|block|stop|lock|cancel|suspend) both\b(?! (?:of )?(?:my |the )?\w+ (?:and|or)\b)"
+    r"|\ball (?:of )?(?:my |our |me |the |his |her )?(?:bank |debit |credit |payment )?cards\b"
+    r"|\b(?:cards|cards were|cards are) all\b"
+    r"|\bevery (?:single )?(?:bank |debit |credit |payment )?card\b|\beach (?:of )?(?:my |our )?cards?\b"
+    r"|\b(?:freeze|block|stop|lock|cancel|suspend) (?:the lot|everything)\b"
+)
+# Two cards named together: "the debit and the mastercard", "my euro card and the pound one".
+_CARD_KIND = (
+    r"(?:debit|credit|visa|mastercard|amex|euro|eur|dollar|usd|pound|pounds|sterling|gbp|current account|"
+    r"savings|business|joint|travel)"
+)
+_TWO_CARDS = re.compile(
+    rf"\b(?P<first>{_CARD_KIND})(?: card| one)? (?:and|plus|as well as|and also|n) (?:the |my |me |our )?"
+    rf"(?P<second>{_CARD_KIND})(?: cards?| ones?)?\b"
+)
+
+
+def cards_named_together(text: str) -> tuple[str, ...]:
+    """The cards a message puts together: ``("every",)`` for both or all of them, the two words of two cards
+    named with "and" ("the debit and the mastercard"), or nothing."""
+    words = normalise(text)
+    if _EVERY_CARD.search(words):
+        return ("every",)
+    pair = _TWO_CARDS.search(words)
+    if pair and pair.group("first") != pair.group("second"):
+        return (pair.group("first"), pair.group("second"))
+    return ()
+
+
 _CALLER = re.compile(
     r"\b(?:call|called|calling|phoned|telephoned|phone call|rang|ringing|on the phone|texted|text|message|"
     r"email|bloke|"

@@ -258,8 +258,10 @@ COMPLAINT_RULES: tuple[Rule, ...] = (
         r"nightmarish|shambolic|farce|farcical|rip-? ?off|ripping (?:me|us|people|customers) off|daylight robbery|"
         r"substandard|sub-standard|second-rate|mediocre|inadequate|unsatisfactory|unfair|unjust|mishandled|"
         r"botched|messed up|screwed up|cowboys|beyond a joke|enough is enough|"
-        # "sort it out!" said in anger; "could you sort this out?" asks for help
-        r"(?<!\byou )(?<!\bu )sort (?:it|this|yourselves) out|"
+        # "sort it out!" said in anger; "could you sort this out?" asks for help, "I'll sort it out tomorrow"
+        # is the customer's own plan
+        r"(?<!\byou )(?<!\bu )(?<!\bill )(?<!\bi'll )(?<!\bi’ll )(?<!\bi will )(?<!\bwe'll )(?<!\bwe will )"
+        r"(?<!\bto )(?<!\bme )(?<!\bcan )sort (?:it|this|yourselves) out|"
         r"get your act together|had it up to here|sick to death|out of pocket|insane(?:ly)?|scandal|"
         r"dreadful|horrendous|worst|rubbish|crap|crappy|stupid|sucks|garbage|inexcusable|lousy|poor show)\b",
     ),

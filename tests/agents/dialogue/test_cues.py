@@ -8,6 +8,7 @@ from agents.dialogue.cues import (
     FollowUp,
     asked_sentence,
     card_trapped,
+    cards_named_together,
     disclosed_to_a_scam,
     explicit_action,
     follow_up,
@@ -743,6 +744,25 @@ def test_a_card_kept_by_a_machine_with_a_stranger_at_the_pin_is_compromised(text
 )
 def test_a_kept_card_alone_or_a_watched_pin_alone_is_no_card_trap(text: str) -> None:
     assert not card_trapped(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "together"),
+    [
+        ("lost my wallet, both my cards were in it, can u stop them", ("every",)),
+        ("someone's nicked my handbag with all my cards in it", ("every",)),
+        ("please freeze every card I've got", ("every",)),
+        ("my cards were both in the bag", ("every",)),
+        ("block the lot", ("every",)),
+        ("my debit card and credit card were in my coat", ("debit", "credit")),
+        ("the euro card and the pound one are gone", ("euro", "pound")),
+        ("my card was stolen", ()),
+        ("freeze my credit card", ()),
+        ("the debit one is at home", ()),
+    ],
+)
+def test_cards_named_together(text: str, together: tuple[str, ...]) -> None:
+    assert cards_named_together(text) == together
 
 
 def test_something_the_customer_has_done_is_not_a_freeze_done() -> None:

@@ -155,3 +155,19 @@ def test_explain_flags_names_the_rules() -> None:
     assert "strong_negative" in explanation[COMPLAINT]
     assert any(rule.startswith("override") for rule in explanation[PROMPT_INJECTION])
     assert explain_flags("What is my balance?") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you freeze both my cards for now please, I'll sort it out tomorrow",
+        "I’ll sort it out with the shop myself",
+        "I need to sort it out before Friday",
+    ],
+)
+def test_the_customers_own_plan_to_sort_it_out_is_no_complaint(text: str) -> None:
+    assert COMPLAINT not in detect_flags(text)
+
+
+def test_sort_it_out_said_in_anger_stays_a_complaint() -> None:
+    assert COMPLAINT in detect_flags("just sort it out!! third time this month")
