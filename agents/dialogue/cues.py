@@ -299,10 +299,19 @@ _CARD_SPARED = re.compile(
 _BREACH = re.compile(r"\b(?:data breach|breach|hacked|hack|leaked|leak)\b")
 
 
+# Someone else's phone ("he dropped his phone down the loo", "my daughter's phone got nicked"): lost or
+# broken, it puts none of the customer's cards or banking at risk.
+_OTHERS_PHONE = re.compile(
+    r"\b(?:his|her|their|(?:son|daughter|mum|mom|dad|wife|husband|partner|mate|friend|kid|boyfriend|girlfriend|"
+    r"brother|sister|grandson|granddaughter|nephew|niece|cousin|child)s) (?:new |old |own |mobile )?"
+    r"(?:phone|mobile)\b"
+)
+
+
 def urgent_intent(text: str) -> str | None:
     """The urgent intent a message carries, in any wording: a lost, stolen or compromised card, or money
     taken that the customer does not recognise. None when there is none."""
-    words = normalise(text)
+    words = _OTHERS_PHONE.sub("their handset", normalise(text))
     compromised = _COMPROMISED.search(_BREACH.sub(" ", words) if _CARD_SPARED.search(words) else words)
     if _REPORTED_AWAITING.search(words) and not compromised and not _IN_USE.search(words):
         return None

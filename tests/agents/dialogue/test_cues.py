@@ -765,6 +765,18 @@ def test_cards_named_together(text: str, together: tuple[str, ...]) -> None:
     assert cards_named_together(text) == together
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he dropped his phone down the loo so he's on his mate's phone, he needs £600",
+        "my daughter's messaged from a new number, her phone got broke",
+    ],
+)
+def test_someone_elses_phone_lost_or_broken_is_nothing_of_the_customers_at_risk(text: str) -> None:
+    assert urgent_intent(text) is None
+    assert urgent_intent("I dropped my phone on the bus and it's gone") == "lost_or_stolen_card"
+
+
 def test_something_the_customer_has_done_is_not_a_freeze_done() -> None:
     assert status_question("I think I've done something silly with my card, what do I do?") is None
     assert status_question("is the freeze on my card done?") == "card_status"
