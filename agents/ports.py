@@ -337,6 +337,17 @@ class TransactionQuery:
     category: str | None = None  # exact, e.g. "salary"
 
 
+def part_key(action_id: str, part: int) -> str:
+    """The idempotency key of one further change of a confirmed action that makes several (a freeze of both
+    cards that were in a stolen wallet): the customer's one yes covers each, and each runs once."""
+    return f"{action_id}#{part}"
+
+
+def covered_by(key: str, action_id: str) -> bool:
+    """Whether the change with idempotency ``key`` belongs to the action ``action_id`` (itself or a part)."""
+    return key == action_id or key.startswith(f"{action_id}#")
+
+
 class BankingPort(Protocol):
     """Read and act on the bank's data for ONE customer, fixed when the port is made."""
 

@@ -143,6 +143,37 @@ _COMPROMISED = re.compile(
     r"(?:took|taken|take|got|snapped) (?:a )?(?:photo|picture|pic|photos|pictures|screenshot)s? of "
     r"(?:my|the) (?:\w+ )?card|photographed (?:my|the) (?:\w+ )?card|copied (?:my|the) (?:\w+ )?card)\b"
 )
+# A cash machine keeping the card while a stranger was close at the PIN ("the cash machine kept my card, a man
+# came over to help and stood very close while I put my number in"): card trapping, the trapped card and the
+# PIN watched go together, so the card is compromised. A card kept with nobody near is the help centre's.
+_MACHINE_KEPT = re.compile(
+    r"\b(?:atm|cash ?machine|cashpoint|cash point|hole in the wall|machine)s? (?:\w+ ){0,6}?"
+    r"(?:took|taken|kept|keeps|keeping|ate|eaten|swallowed|swallow|retained|trapped|grabbed|sucked in|"
+    r"(?:didnt|did not|wouldnt|would not|wont|will not|never) (?:give|spit|hand|let)"
+    r"(?: (?:me|it|my card|the card))*(?: back| out)?)\b"
+    r"|\b(?:card|cards) (?:\w+ ){0,2}?(?:stuck|trapped|jammed|swallowed|retained|eaten|kept)\b"
+    r".{0,30}\b(?:atm|cash ?machine|cashpoint|cash point|hole in the wall|machine)\b"
+)
+_STRANGER_AT_PIN = re.compile(
+    r"\b(?:man|woman|men|women|bloke|guy|guys|lad|lads|chap|fella|fellow|stranger|strangers|someone|somebody|"
+    r"person|people|couple|girl|boy|youth|youths|teenagers?|kids?|gentleman|lady)\b"
+    r".{0,120}\b(?:watch\w*|saw|seen|see|looking|looked|peer\w*|stood|standing|hover\w*|lurk\w*|"
+    r"over my shoulder|behind me|close|next to me|beside me|help\w*|distract\w*|show(?:ed)? me|"
+    r"hanging (?:about|around)|came (?:over|up)|told me|said|offered|suggested)\b"
+    r"|\b(?:watch\w*|saw|seen|looking|looked|peer\w*|stood|standing|hover\w*|over my shoulder|behind me|"
+    r"close|next to me|help\w*)\b.{0,60}\b(?:pin|pin number|my number|the number|my code|the code)\b"
+)
+_PIN_ENTERED = re.compile(
+    r"\b(?:pin|pin number|my number|the number|my code|the code|4 digits|four digits|digits)\b"
+)
+
+
+def card_trapped(text: str) -> bool:
+    """A cash machine kept the card while someone was close at the PIN: the classic card trap."""
+    words = normalise(text)
+    return bool(_MACHINE_KEPT.search(words) and _STRANGER_AT_PIN.search(words) and _PIN_ENTERED.search(words))
+
+
 _UNRECOGNISED = re.compile(
     r"\b(?:dont recognise|do not recognise|dont recognize|do not recognize|didnt recognise|"
     r"dont know what (?:this|that|these|those|it) (?:is|are|was|were|payment|charge)|"
@@ -278,16 +309,23 @@ _FOUND_AGAIN = re.compile(
     r"|\b(?:it|the card|my card|the old (?:one|card)) (?:has |had )?(?:turned up|was in my|was under|"
     r"was down|was behind|was at home)\b"
 )
+# Someone else's phone ("he dropped his phone down the loo", "my daughter's phone got nicked"): lost or
+# broken, it puts none of the customer's cards or banking at risk.
+_OTHERS_PHONE = re.compile(
+    r"\b(?:his|her|their|(?:son|daughter|mum|mom|dad|wife|husband|partner|mate|friend|kid|boyfriend|girlfriend|"
+    r"brother|sister|grandson|granddaughter|nephew|niece|cousin|child)s) (?:new |old |own |mobile )?"
+    r"(?:phone|mobile)\b"
+)
 
 
 def urgent_intent(text: str) -> str | None:
     """The urgent intent a message carries, in any wording: a lost, stolen or compromised card, or money
     taken that the customer does not recognise. None when there is none."""
-    words = normalise(text)
+    words = _OTHERS_PHONE.sub("their handset", normalise(text))
     compromised = _COMPROMISED.search(_BREACH.sub(" ", words) if _CARD_SPARED.search(words) else words)
     if _REPORTED_AWAITING.search(words) and not compromised and not _IN_USE.search(words):
         return None
-    if compromised or disclosed_to_a_scam(text):
+    if compromised or disclosed_to_a_scam(text) or card_trapped(text):
         return "compromised_card"
     if (_HOUSEHOLD_TOOK.search(words) or _HOUSEHOLD_SPENDING.search(words)) and re.search(
         rf"\b{_THING}\b|\baccount\b", words
@@ -328,6 +366,40 @@ def urgent_intent(text: str) -> str | None:
     if stolen:
         return "lost_or_stolen_card"
     return None
+
+
+# Every card at once: "both my cards were in it", "all my cards", "every card I've got", "freeze the lot".
+_EVERY_CARD = re.compile(
+    r"\bboth (?:of )?(?:my |our |me |the |his |her )?(?:bank |debit |credit |payment )?(?:cards|card)\b"
+    r"|\b(?:cards|cards were|cards are|cards was) (?:in (?:it|there) )?both\b"
+    r"|\b(?:freeze|block|stop|lock|cancel|suspend) (?:them|both|em) (?:both|all)\b"
+    r"|\b(?:freeze|block|stop|lock|cancel|suspend) both\b(?! (?:of )?(?:my |the )?\w+ (?:and|or)\b)"
+    r"|\ball (?:of )?(?:my |our |me |the |his |her )?(?:bank |debit |credit |payment )?cards\b"
+    r"|\b(?:cards|cards were|cards are) all\b"
+    r"|\bevery (?:single )?(?:bank |debit |credit |payment )?card\b|\beach (?:of )?(?:my |our )?cards?\b"
+    r"|\b(?:freeze|block|stop|lock|cancel|suspend) (?:the lot|everything)\b"
+)
+# Two cards named together: "the debit and the mastercard", "my euro card and the pound one".
+_CARD_KIND = (
+    r"(?:debit|credit|visa|mastercard|amex|euro|eur|dollar|usd|pound|pounds|sterling|gbp|current account|"
+    r"savings|business|joint|travel)"
+)
+_TWO_CARDS = re.compile(
+    rf"\b(?P<first>{_CARD_KIND})(?: card| one)? (?:and|plus|as well as|and also|n) (?:the |my |me |our )?"
+    rf"(?P<second>{_CARD_KIND})(?: cards?| ones?)?\b"
+)
+
+
+def cards_named_together(text: str) -> tuple[str, ...]:
+    """The cards a message puts together: ``("every",)`` for both or all of them, the two words of two cards
+    named with "and" ("the debit and the mastercard"), or nothing."""
+    words = normalise(text)
+    if _EVERY_CARD.search(words):
+        return ("every",)
+    pair = _TWO_CARDS.search(words)
+    if pair and pair.group("first") != pair.group("second"):
+        return (pair.group("first"), pair.group("second"))
+    return ()
 
 
 _CALLER = re.compile(

@@ -95,7 +95,10 @@ _TRAILING = re.compile(
     r"on that|on it|on this|for the moment|for a bit|for a while|for today|actually|quick|fast|sharpish|"
     r"pronto|immediately|urgently|as soon as possible|as quick as you can|as fast as you can)$"
 )
-_LEADING_YES = re.compile(rf"^(?:{_YES_PHRASES})\b(?!\s+(?:but|though|however|wait|hold|dont|not|no)\b)")
+# "Oh yes please do, I'm all of a shake": a yes after a filler, then how the customer feels.
+_LEADING_YES = re.compile(
+    rf"^{_FILLER}(?:{_YES_PHRASES})\b(?!\s+(?:but|though|however|wait|hold|dont|not|no)\b)"
+)
 # "no worries, go ahead", "hmm no idea": everyday phrases that start with "no" and refuse nothing.
 _NO_BUT_NOT_NO = r"idea|clue|worries|problem|probs|rush|bother"
 _LEADING_NO = re.compile(

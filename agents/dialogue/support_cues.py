@@ -195,9 +195,22 @@ _NOT_ACTED = re.compile(
 )
 
 
+def scam_rules(text: str) -> set[str]:
+    """The names of screening's scam rules that ``text`` fires (agents.safety.lexicon), kind left off."""
+    return {rule.partition(":")[2] for rule in explain_flags(text).get("scam", [])}
+
+
+# Scams whose message asks the customer to send money themselves (a buyer's "overpayment", a payment "held"
+# until they pay, a relative on a new number): what is at risk is the money they are about to send, so the
+# full warning and a person, never the "delete the text" answer to a message only received.
+_ASKS_TO_SEND = frozenset(
+    {"overpayment_send_difference", "payment_held_until_you_pay", "family_impersonation"}
+)
+
+
 def scam_received_only(text: str) -> bool:
     """A scam message the customer received and did not act on (a fake HMRC or parcel text, not clicked)."""
-    if not _RECEIVED.search(text):
+    if not _RECEIVED.search(text) or scam_rules(text) & _ASKS_TO_SEND:
         return False
     return bool(_NOT_ACTED.search(text)) or not _ACTED.search(text)
 
@@ -309,7 +322,7 @@ _ALREADY_PAID = re.compile(
 def purchase_scam_before_paying(text: str) -> bool:
     """A purchase scam the customer is asking about before paying ("seller wants a deposit by bank transfer
     before he ships it, how do i send it?"): only purchase-scam cues, and no word of money already gone."""
-    rules = {rule.partition(":")[2] for rule in explain_flags(text).get("scam", [])}
+    rules = scam_rules(text)
     return bool(rules) and rules <= _BEFORE_PAYING_RULES and not _ALREADY_PAID.search(text)
 
 

@@ -18,6 +18,7 @@ from agents.dialogue.support_cues import (
     misstatement_requested,
     purchase_scam_before_paying,
     scam_received_only,
+    scam_rules,
 )
 from agents.nodes.care import (
     OFFER_PERSON,
@@ -381,7 +382,8 @@ async def scam(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, A
             update["handoff"] = None
             update.update(offer_person(state, runtime, script.handoff))
         return update
-    return _care("scam", scam_script(runtime.context.kb, kind), "scam_warning")
+    rules = scam_rules(state.get("text", ""))
+    return _care("scam", scam_script(runtime.context.kb, kind, rules=rules), "scam_warning")
 
 
 async def third_party(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ Handoff priorities (documented in README "Customers who need support"):
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from agents.kb import KnowledgeBase
@@ -32,6 +33,27 @@ SCAM_WARNING = (
     "from Northbank, the police or another organisation and asks you to do that, it is a scam: hang up or "
     "stop replying."
 )
+# Some scams have a shape of their own, told in plain words instead of the general warning (screening's rule
+# names, agents.safety.lexicon): what the customer is being asked to do, why it gives it away, how to check.
+OVERPAYMENT_WARNING = (
+    "Please don't send this money: this has the signs of an overpayment scam. A buyer who says they "
+    "have paid too much and asks for the difference back, or sent on to a courier or shipping agent, has "
+    "not really paid you: the payment email is fake, or the payment will be taken back, and the money you "
+    "send is gone. PayPal and other payment services never hold your money until you send some first. "
+    "Check your PayPal or bank account yourself, not through a link in the email: if the money isn't "
+    "there, it hasn't been paid."
+)
+FAMILY_IMPERSONATION_WARNING = (
+    "Please don't send this money yet: this has the signs of a scam. Scammers message from a new number "
+    "pretending to be a son, daughter or friend who has lost or broken their phone and needs money "
+    "urgently, often to someone else's account. Call them on the number you already had for them, or ask "
+    "something only they would know, before you send anything: a voice note or a photo can be faked."
+)
+SCAM_KIND_WARNINGS = {
+    "overpayment_send_difference": OVERPAYMENT_WARNING,
+    "payment_held_until_you_pay": OVERPAYMENT_WARNING,
+    "family_impersonation": FAMILY_IMPERSONATION_WARNING,
+}
 # While a person has the conversation the assistant does not answer; until one of them has written, each new
 # message gets this notice, so the customer knows it was seen. After a scam the warning comes again: the
 # pressure usually does (the caller is still on the line, the seller sends "proof").
@@ -171,13 +193,15 @@ def _sentence_with(text: str, phrase: str) -> str | None:
     return None
 
 
-def scam_script(kb: KnowledgeBase, kind: str | None) -> Script:
+def scam_script(kb: KnowledgeBase, kind: str | None, *, rules: Collection[str] = ()) -> Script:
     """A scam, or someone controlling the customer's money: a plain warning, the freeze offer, a person now.
 
     `kind` is screening's vulnerability kind: coercion gets the help centre's domestic and financial abuse
-    text, anything else the scam warning and what to do if you have been scammed. Self-harm in the same
-    message is answered first.
+    text, anything else the scam warning and what to do if you have been scammed. `rules` are the scam rules
+    screening fired: a scam with a shape of its own (an overpayment, a relative on a new number) is warned of
+    in its own words. Self-harm in the same message is answered first.
     """
+    warning = next((SCAM_KIND_WARNINGS[r] for r in sorted(rules) if r in SCAM_KIND_WARNINGS), SCAM_WARNING)
     parts: list[str] = []
     sections: list[str] = []
     if kind == "self_harm":
@@ -188,7 +212,7 @@ def scam_script(kb: KnowledgeBase, kind: str | None) -> Script:
         sections.append(f"{SUPPORT}#Domestic and financial abuse")
     else:
         scammed = ("personal-details-and-security", "If you think you have been scammed")
-        parts += [SCAM_WARNING, _section(kb, *scammed)]
+        parts += [warning, _section(kb, *scammed)]
         sections.append("#".join(scammed))
     parts.append(FREEZE_OFFER)
     return Script(

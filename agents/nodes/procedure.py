@@ -18,12 +18,13 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from agents.context import AgentContext
-from agents.dialogue.cues import requests_after_answer
+from agents.dialogue.cues import cards_named_together, requests_after_answer
 from agents.nodes.answers import is_handoff_offer
 from agents.nodes.common import customer_messages, emit_step, today_of
 from agents.nodes.dialogue import composed_reply
 from agents.nodes.route import FRAUD_INTENTS
 from agents.nodes.screen import handoff_priority
+from agents.procedures.context import ALSO
 from agents.procedures.engine import Answer, Ask, Confirm, ToolCallLog, execute, plan
 from agents.procedures.recorded import pending_action
 from agents.procedures.slots import parse_currency
@@ -138,6 +139,27 @@ def _describes(word: str, card: Any, account: Any, *, loose: bool = False) -> bo
     return bool(word) and word.lower() in card.brand.lower()
 
 
+async def _cards_together(state: AgentState, runtime: Runtime[AgentContext], slots: dict[str, Any]) -> bool:
+    """Several cards to freeze on one yes: "both my cards were in it", "freeze all my cards", "the debit and
+    the mastercard". The first (the one on a current account) fills the card slot, the others ``also``; the
+    confirmation names each of them. False (nothing set) when the message singles out fewer than two of the
+    customer's active cards, or keeps one back ("the euro one is at home")."""
+    text = state.get("text", "")
+    together = cards_named_together(text)
+    if not together or slots or parse_last4(text)[0] or _SAFE_CARD.search(text):
+        return False
+    cards = [c for c in await runtime.context.banking.list_cards() if c.status == "active"]
+    accounts = {a.id: a for a in await runtime.context.banking.list_accounts()}
+    if together != ("every",):
+        cards = [c for c in cards if any(_describes(w, c, accounts.get(c.account_id)) for w in together)]
+    if len(cards) < 2:
+        return False
+    cards.sort(key=lambda c: getattr(accounts.get(c.account_id), "kind", None) != "current")
+    slots["card"] = cards[0].id
+    slots[ALSO] = [c.id for c in cards[1:]]
+    return True
+
+
 async def _urgent_cards(
     state: AgentState, runtime: Runtime[AgentContext], slots: dict[str, Any]
 ) -> list[str]:
@@ -184,7 +206,10 @@ async def run_procedure(state: AgentState, runtime: Runtime[AgentContext]) -> di
     intent = state.get("procedure_intent") or (state.get("triage") or {}).get("intent")
     today = today_of(state)
     slots = dict(state.get("slots") or {})
-    more_cards = await _urgent_cards(state, runtime, slots) if spec.name == "freeze_card" else []
+    together = spec.name == "freeze_card" and await _cards_together(state, runtime, slots)
+    more_cards = (
+        await _urgent_cards(state, runtime, slots) if spec.name == "freeze_card" and not together else []
+    )
     result = await plan(
         spec,
         text=state.get("text", ""),

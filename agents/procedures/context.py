@@ -34,6 +34,8 @@ from agents.tools.views import (
 AWAITING = "awaiting"
 CANDIDATES = "candidates"
 PARAMS = "params"
+# Further cards one confirmed freeze takes with it ("both my cards were in it"), beside the card slot.
+ALSO = "also"
 
 
 @dataclass

@@ -14,8 +14,8 @@ from datetime import date
 from typing import Any
 
 from agents.kb import KnowledgeBase
-from agents.ports import BankingPort
-from agents.procedures.context import Run
+from agents.ports import BankingPort, part_key
+from agents.procedures.context import ALSO, Run
 from agents.procedures.dates import add_working_days, day_of, format_day
 from agents.procedures.handlers import ACTION_BUILDERS, PROCEDURE_HANDLERS, READ_HANDLERS, collect_params
 from agents.procedures.kbfacts import delivery_terms
@@ -93,7 +93,8 @@ async def plan(
     action = PendingAction(
         id=action_id, procedure=spec.name, tool=spec.tool, args=built.args, summary=built.summary
     )
-    return Confirm(action=action, prompt=render(spec.confirm, built.facts), tool_calls=list(run.calls))
+    prompt = render(spec.replies[built.confirm] if built.confirm else spec.confirm, built.facts)
+    return Confirm(action=action, prompt=prompt, tool_calls=list(run.calls))
 
 
 def _after_action(tool: str, result: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
@@ -143,6 +144,8 @@ async def execute(
         return Answer(
             draft=render(spec.replies["declined"], facts), outcome="declined", facts=facts, tool_calls=[]
         )
+    if action.args.get(ALSO):
+        return await _execute_together(action, spec, facts, banking=banking, kb=kb)
     result = await run_tool(action.tool, banking, dict(action.args), idempotency_key=action.id)
     calls = [ToolCallLog(tool=action.tool, arguments=dict(action.args), result=result)]
     if not result.get("ok"):
@@ -153,3 +156,47 @@ async def execute(
         outcome = "already" if result.get("already") and "already" in spec.replies else "ok"
     facts["outcome"] = outcome
     return Answer(draft=render(spec.replies[outcome], facts), outcome=outcome, facts=facts, tool_calls=calls)
+
+
+async def _execute_together(
+    action: PendingAction,
+    spec: ProcedureSpec,
+    facts: dict[str, Any],
+    *,
+    banking: BankingPort,
+    kb: KnowledgeBase,
+) -> Answer:
+    """One yes, several cards ("both my cards were in it"): each card's change runs once under its own part
+    of the action's key, the further cards first and the first card last under the action's own key, so the
+    bank's record of that key means every card was done (what a turn cut short is told from)."""
+    others = [str(c) for c in action.args.get(ALSO) or []]
+    order = [(card_id, part_key(action.id, n)) for n, card_id in enumerate(others, start=1)]
+    order.append((str(action.args["card_id"]), action.id))
+    calls: list[ToolCallLog] = []
+    done: list[Answer] = []
+    for card_id, key in order:
+        one = await execute(
+            PendingAction(
+                id=key,
+                procedure=action.procedure,
+                tool=action.tool,
+                args={"card_id": card_id},
+                summary=action.summary,
+            ),
+            confirmed=True,
+            banking=banking,
+            procedures={spec.name: spec},
+            kb=kb,
+        )
+        calls.extend(one.tool_calls)
+        done.append(one)
+    said = [done[-1], *done[:-1]]  # the first card first, as the confirmation named them
+    if not all(a.outcome in ("ok", "already") for a in said):
+        drafts = dict.fromkeys(a.draft for a in said)  # each card's own outcome, each said once
+        return Answer(draft=" ".join(drafts), outcome=said[0].outcome, facts=said[0].facts, tool_calls=calls)
+    # Each card as planned: the first card's key is run last, so its record (all a turn cut short is told
+    # from) means every card is frozen.
+    last4s = [str(n) for n in action.args.get("last4s") or []] or [str(a.facts.get("last4")) for a in said]
+    together = {**facts, "outcome": "ok", "last4s": ", ".join(last4s[:-1]) + f" and {last4s[-1]}"}
+    draft = render(spec.replies["ok_together"], together)
+    return Answer(draft=draft, outcome="ok", facts=together, tool_calls=calls)

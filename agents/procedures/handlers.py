@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from agents.ports import AccountView, CardView, PaymentView, TransactionQuery, TransactionView
-from agents.procedures.context import Run
+from agents.procedures.context import ALSO, Run
 from agents.procedures.dates import add_working_days, day_of, format_day
 from agents.procedures.kbfacts import delivery_terms
 from agents.procedures.money import format_money
@@ -405,6 +405,24 @@ async def kb_answer(run: Run, slots: dict[str, Any]) -> Answer:
 async def card_action(run: Run, slots: dict[str, Any]) -> ActionPlan:
     card: CardView = slots["card"]
     verb = {"freeze_card": "freeze", "unfreeze_card": "unfreeze"}[run.spec.tool or ""]
+    # Further cards the same yes covers ("both my cards were in it"): looked up again, never trusted.
+    wanted = [str(i) for i in run.state.get(ALSO) or []]
+    also = [c for c in await run.cards() if c.id in wanted and c.id != card.id and c.status == card.status]
+    if also and "confirm_together" in run.spec.replies:
+        every = [card, *also]
+        named = [f"your {c.brand} card ending {c.last4}" for c in every]
+        cards = ", ".join(named[:-1]) + f" and {named[-1]}"
+        return ActionPlan(
+            # The last fours, for the reply of a turn cut short: told from the one record of the action's key.
+            args={"card_id": card.id, ALSO: [c.id for c in also], "last4s": [c.last4 for c in every]},
+            facts={
+                **card_facts(card),
+                "cards": cards,
+                "which": "both your cards" if len(every) == 2 else f"all {len(every)} of your cards",
+            },
+            summary=f"{verb} {cards}",
+            confirm="confirm_together",
+        )
     return ActionPlan(
         args={"card_id": card.id},
         facts=card_facts(card),

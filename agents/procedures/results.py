@@ -34,6 +34,7 @@ class ActionPlan:
     args: dict[str, Any]
     facts: dict[str, Any]
     summary: str
+    confirm: str | None = None  # the reply template that asks, when not the procedure's own ``confirm``
 
 
 @dataclass(frozen=True)

@@ -258,8 +258,10 @@ COMPLAINT_RULES: tuple[Rule, ...] = (
         r"nightmarish|shambolic|farce|farcical|rip-? ?off|ripping (?:me|us|people|customers) off|daylight robbery|"
         r"substandard|sub-standard|second-rate|mediocre|inadequate|unsatisfactory|unfair|unjust|mishandled|"
         r"botched|messed up|screwed up|cowboys|beyond a joke|enough is enough|"
-        # "sort it out!" said in anger; "could you sort this out?" asks for help
-        r"(?<!\byou )(?<!\bu )sort (?:it|this|yourselves) out|"
+        # "sort it out!" said in anger; "could you sort this out?" asks for help, "I'll sort it out tomorrow"
+        # is the customer's own plan
+        r"(?<!\byou )(?<!\bu )(?<!\bill )(?<!\bi'll )(?<!\bi’ll )(?<!\bi will )(?<!\bwe'll )(?<!\bwe will )"
+        r"(?<!\bto )(?<!\bme )(?<!\bcan )sort (?:it|this|yourselves) out|"
         r"get your act together|had it up to here|sick to death|out of pocket|insane(?:ly)?|scandal|"
         r"dreadful|horrendous|worst|rubbish|crap|crappy|stupid|sucks|garbage|inexcusable|lousy|poor show)\b",
     ),
@@ -884,6 +886,31 @@ SCAM_RULES: tuple[Rule, ...] = (
         r"wants me|bloke|a man|a woman|guy)\b)",
     ),
     (
+        "overpayment_send_difference",
+        # "buyer says he's paid 850 extra by mistake for his courier and I have to send the extra to the courier
+        # before PayPal releases it": a sale "overpaid" (often a fake payment email) and the customer asked to
+        # pay the difference on, or a payment held until the customer pays something first.
+        r"^(?=.*\b(?:buyer|buyers|buying|selling|sold|sale|for sale|marketplace|ebay|gumtree|vinted|depop|preloved|"
+        r"shpock|facebook|paypal)\b)"
+        r"(?=.*\b(?:overpaid|over ?paid|over ?payment|(?:paid|sent|transferred|put) (?:me |you )?(?:\w+ ){0,2}?"
+        r"(?:too much|extra|more than|over)|(?:£\s?)?\d[\d,.]* (?:pounds? |quid )?(?:extra|too much|more than|over)|"
+        r"by mistake|by accident|accidentally)\b)"
+        r"(?=.*\b(?:send|sending|pay|paying|transfer\w*|return|refund|forward|give|wire)\b (?:\w+ ){0,6}?"
+        r"(?:back|the difference|the extra|the rest|the excess|the balance|the overpayment|(?:his|her|their|the) "
+        r"(?:courier|shipper|shipping (?:agent|company)|agent|driver|mover|removal (?:firm|company)|transport)|"
+        r"courier|shipping)\b)",
+    ),
+    (
+        "payment_held_until_you_pay",
+        # "PayPal says the money is on hold until I send the shipping fee", "the funds are released once I pay
+        # the courier": money to come in that waits on money going out is never how a payment works.
+        r"^(?=.*\b(?:paypal|payment|funds|money|transfer|escrow)\b.{0,80}\b(?:on hold|held|pending|locked|"
+        r"release\w*|unlock\w*|clear\w*|credited)\b)"
+        r"(?=.*\b(?:until|till|til|before|once|after|unless) (?:i|we|you) (?:\w+ ){0,2}?(?:send|pay|transfer|refund)\b"
+        r"|.*\b(?:send|pay|transfer)\b.{0,80}\bbefore (?:\w+ ){0,3}?(?:release|releases|releasing|clears|"
+        r"credits|unlocks|sends? (?:it|the money))\b)",
+    ),
+    (
         "too_good_investment",
         # "a mate doubled his money in 2 weeks on this crypto platform": returns no honest investment promises.
         r"^(?=.*\b(?:crypto\w*|bitcoin|btc|ethereum|usdt|forex|fx|trading (?:platform|app|bot|account|scheme)|"
@@ -898,7 +925,18 @@ SCAM_RULES: tuple[Rule, ...] = (
         rf"\b(?:pretending to be|claiming to be|said (?:it was|he was|she was|they were)|saying (?:it was|it's|he was|"
         rf"she was|they were))\b (?:my|our) {_FAMILY}\b"
         r"|\b(?:hi|hey|hello) (?:mum|mom|dad)\b.{0,80}\b(?:new (?:phone|number)|lost (?:my|her|his) phone|broke (?:my|her|his) phone)\b"
-        r"|\bnew (?:phone )?number\b.{0,80}\b(?:asked|asking|needs?|wanted) (?:me )?(?:for )?(?:money|to (?:send|pay|transfer))\b",
+        r"|\bnew (?:phone )?number\b.{0,80}\b(?:asked|asking|needs?|wanted) (?:me )?(?:for )?(?:money|to (?:send|pay|transfer))\b"
+        # "my daughter's messaged from a new number, her phone got broke, she needs 1280 for her rent": a
+        # relative writing from a new phone who needs money sent, however the story goes.
+        rf"|^(?=.*\b(?:new|different|another|temporary|spare|borrowed|friend'?s|mate'?s|unknown) "
+        r"(?:phone |mobile )?(?:number|phone|mobile|whatsapp)\b"
+        r"|.*\b(?:phone|mobile)\b (?:\w+ )?(?:broke|broken|smashed|lost|stolen|died|dead|dropped|cracked|"
+        r"water damaged|not working|stopped working|in the (?:toilet|bath|sea))\b)"
+        rf"(?=.*\b(?:{_FAMILY}|mum|mom|dad|kid|kids|child|mate)\b)"
+        r"(?=.*\b(?:messag\w*|text\w*|whatsapp\w*|msg|dm|dms|dmd|sms|voice ?(?:note|message)|wrote|writes|"
+        r"got in touch|contacted)\b)"
+        r"(?=.*\b(?:needs?|needed|asked|asking|asks|wants?|wanted|send|sending|pay|paying|transfer\w*|lend|borrow)"
+        r"\b.{0,50}(?:£\s?\d|\b\d{2,}\b|\b(?:money|cash|rent|bill|invoice|fine|deposit|grand|quid|k)\b))",
     ),
     (
         "threat_of_arrest",

@@ -31,6 +31,7 @@ from agents.ports import (
     RecurringPaymentView,
     TransactionQuery,
     TransactionView,
+    covered_by,
 )
 from agents.safety.redact import letters_digest
 from app.audit.service import append_event
@@ -175,9 +176,9 @@ class Consent:
 
 class SqlBankingPort:
     """``require_consent``: the app's turns pass it, so a state change runs only with the customer's yes to
-    that very action (``consent.action_id`` equal to the idempotency key), and the consent is recorded in the
-    audit log in the action's own transaction, before the change. Used as a library (tests, tools) without
-    it, actions need no consent."""
+    that very action (``consent.action_id`` the idempotency key, or its part: agents.ports.covered_by), and
+    the consent is recorded in the audit log in the action's own transaction, before the change. Used as a
+    library (tests, tools) without it, actions need no consent."""
 
     def __init__(
         self,
@@ -355,7 +356,8 @@ class SqlBankingPort:
             done = await s.scalar(select(ToolAction).where(ToolAction.idempotency_key == scoped_key))
             if done is not None:
                 return ActionResult(done.action, done.target_id, json.loads(done.outcome), replayed=True)
-            consent = self._consent if self._consent and self._consent.action_id == key else None
+            # One yes to an action covers each change it makes (both cards of a stolen wallet), never another.
+            consent = self._consent if self._consent and covered_by(key, self._consent.action_id) else None
             if self._require_consent and consent is None:
                 raise ActionRefused("this change needs the customer's confirmation first")
             if consent is not None:  # on record before the change, in the same transaction as the change

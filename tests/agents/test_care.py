@@ -55,6 +55,24 @@ def test_scam_script_warns_offers_the_freeze_and_hands_off_urgently(kb: Knowledg
     assert script.handoff == {"reason": SCAM_REASON, "priority": "urgent"}
 
 
+@pytest.mark.parametrize(
+    ("rules", "said"),
+    [
+        ({"overpayment_send_difference"}, "overpayment scam"),
+        ({"payment_held_until_you_pay", "advance_fee_compensation"}, "overpayment scam"),
+        ({"family_impersonation"}, "Call them on the number you already had"),
+        ({"safe_account"}, "We will never ask you to move money to keep it safe"),
+    ],
+)
+def test_a_scam_with_a_shape_of_its_own_is_warned_of_in_its_own_words(
+    kb: KnowledgeBase, rules: set[str], said: str
+) -> None:
+    script = scam_script(kb, "fraud_victim", rules=rules)
+    assert said in script.draft
+    assert "scam" in script.draft
+    assert script.handoff == {"reason": SCAM_REASON, "priority": "urgent"}
+
+
 def test_coercion_gets_the_abuse_text_not_the_debt_script(kb: KnowledgeBase) -> None:
     script = scam_script(kb, "coercion")
     assert "not your fault" in script.draft

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agents.ports import AgentEvent, BankingPort, TurnInput, TurnOutcome
+from agents.ports import AgentEvent, BankingPort, TurnInput, TurnOutcome, part_key
 from app.agent import AgentAssets
 from app.banking.ports import Consent, SqlBankingPort
 from app.config import Settings
@@ -171,6 +171,30 @@ async def test_the_port_of_a_turn_refuses_an_action_without_the_customers_yes(
         assert [k for k, _ in kinds] == ["consent.given", "tool.executed"]
         assert kinds[0][1]["action_id"] == kinds[1][1]["idempotency_key"] == "a-1"
         assert kinds[0][1]["words"] == "Yes, go ahead."
+    finally:
+        await engine.dispose()
+
+
+async def test_one_yes_covers_each_part_of_its_action_and_no_other_action(
+    database_url: str, session_factory: object
+) -> None:
+    """Both cards of a stolen wallet on one yes: the parts of action a-1 (agents.ports.part_key) run under its
+    consent; an action whose id merely starts the same (a-10) or a part of another action does not."""
+    customer_id, _ = await _seeded(database_url)
+    engine = create_engine(database_url)
+    factory = create_sessionmaker(engine)
+    try:
+        given = Consent(action_id="a-1", message_id=uuid.uuid4(), words="yes both", channel="typed")
+        port = SqlBankingPort(factory, customer_id=customer_id, consent=given, require_consent=True)
+        card = next(c for c in await port.list_cards() if c.status == "active")
+        for key in ("a-10", part_key("a-2", 1)):
+            with pytest.raises(Exception, match="confirmation"):
+                await port.freeze_card(card.id, idempotency_key=key)
+        done = await port.freeze_card(card.id, idempotency_key=part_key("a-1", 1))
+        assert done.outcome["status"] == "frozen"
+        async with factory() as s:
+            consents = (await s.scalars(select(AuditEvent).where(AuditEvent.kind == "consent.given"))).all()
+        assert [json.loads(e.payload)["action_id"] for e in consents] == [part_key("a-1", 1)]
     finally:
         await engine.dispose()
 

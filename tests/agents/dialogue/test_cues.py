@@ -7,6 +7,8 @@ import pytest
 from agents.dialogue.cues import (
     FollowUp,
     asked_sentence,
+    card_trapped,
+    cards_named_together,
     disclosed_to_a_scam,
     explicit_action,
     follow_up,
@@ -715,6 +717,67 @@ def test_card_details_said_to_someone_posing_as_a_firm_are_compromised(text: str
 )
 def test_a_call_without_details_given_or_details_without_a_suspect_are_not_compromised(text: str) -> None:
     assert urgent_intent(text) != "compromised_card"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The cash machine at the garage has kept my card, and a man who came over to help was stood "
+        "right next to me while I put my number in",
+        "atm swallowed my card and some lad behind me was watching when i typed my pin",
+        "the cashpoint outside the co-op has just eaten my debit card!! a guy hanging about said try "
+        "your pin again, now hes gone",
+        "my card got stuck in the cash machine, a woman beside me offered to help and told me to key "
+        "my PIN in again",
+        "the machine wouldnt give my card back and a bloke had been hovering over my shoulder at my pin",
+    ],
+)
+def test_a_card_kept_by_a_machine_with_a_stranger_at_the_pin_is_compromised(text: str) -> None:
+    assert card_trapped(text)
+    assert urgent_intent(text) == "compromised_card"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the cash machine kept my card after I put the wrong pin in three times",
+        "atm kept my card, how do i get it back",
+        "a man at the atm watched me put my pin in but I have my card",
+    ],
+)
+def test_a_kept_card_alone_or_a_watched_pin_alone_is_no_card_trap(text: str) -> None:
+    assert not card_trapped(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "together"),
+    [
+        ("lost my wallet, both my cards were in it, can u stop them", ("every",)),
+        ("someone's nicked my handbag with all my cards in it", ("every",)),
+        ("please freeze every card I've got", ("every",)),
+        ("my cards were both in the bag", ("every",)),
+        ("block the lot", ("every",)),
+        ("my debit card and credit card were in my coat", ("debit", "credit")),
+        ("the euro card and the pound one are gone", ("euro", "pound")),
+        ("my card was stolen", ()),
+        ("freeze my credit card", ()),
+        ("the debit one is at home", ()),
+    ],
+)
+def test_cards_named_together(text: str, together: tuple[str, ...]) -> None:
+    assert cards_named_together(text) == together
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he dropped his phone down the loo so he's on his mate's phone, he needs £600",
+        "my daughter's messaged from a new number, her phone got broke",
+    ],
+)
+def test_someone_elses_phone_lost_or_broken_is_nothing_of_the_customers_at_risk(text: str) -> None:
+    assert urgent_intent(text) is None
+    assert urgent_intent("I dropped my phone on the bus and it's gone") == "lost_or_stolen_card"
 
 
 def test_something_the_customer_has_done_is_not_a_freeze_done() -> None:

@@ -31,6 +31,10 @@ YES = [
     "yes do it as fast as you can",
     "sound, go ahead",
     "spot on, cheers",
+    # a yes after a filler, then how the customer feels
+    "Oh yes please do, I'm all of a shake.",
+    "oh go on then, my hands are shaking",
+    "Well yes, do it please, I feel sick.",
 ]
 NO = [
     "no",
@@ -45,7 +49,17 @@ NO = [
     "👎",
     "no, don't",
 ]
-UNCLEAR = ["hmm not sure", "yes but wait", "what do you mean?", "which card?", "maybe", "banana", "", "   "]
+UNCLEAR = [
+    "hmm not sure",
+    "yes but wait",
+    "oh yes but wait",
+    "what do you mean?",
+    "which card?",
+    "maybe",
+    "banana",
+    "",
+    "   ",
+]
 OTHER = [
     "whats my balance",
     "actually can you tell me my savings balance first",

@@ -58,6 +58,13 @@ def test_the_request_intent_answers_rather_than_asks() -> None:
         ("had an email about a tax refund, is it real?", True),
         ("got a text about a parcel and paid the fee on the link", False),
         ("received a message from 'hmrc', clicked it and entered my card details", False),
+        # a message that asks the customer to send money: the money is what is at risk
+        (
+            "got an email from paypal saying the buyer's payment is on hold until i pay his courier £90, "
+            "is it real?",
+            False,
+        ),
+        ("text from my daughter on a new number, she needs £400 for her rent today, is it real?", False),
     ],
 )
 def test_a_scam_message_only_received(text: str, received_only: bool) -> None:

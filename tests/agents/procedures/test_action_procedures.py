@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from dataclasses import asdict
 
 import pytest
 from sqlalchemy import func, select
 
-from agents.ports import TransactionQuery, TransactionView
+from agents.ports import ActionResult, TransactionQuery, TransactionView, part_key
+from agents.procedures.context import ALSO
 from agents.procedures.engine import execute
 from agents.procedures.money import format_money
+from agents.procedures.recorded import recorded_reply
 from agents.procedures.spec import ProcedureSpec
 from app.banking.ports import SqlBankingPort
 from app.models import Dispute, ToolAction
@@ -51,6 +54,49 @@ async def test_freeze_with_two_cards_asks_then_follow_ups_resolve(bank: Bank, pr
     assert confirm(by_brand).action.args["card_id"] in candidates
     assert f"ending {second.last4}" in by_digits.prompt
     assert by_digits.prompt.endswith("Please reply yes or no.")
+
+
+async def test_several_cards_on_one_yes_are_each_frozen_once(bank: Bank, procedures: Procs) -> None:
+    """One confirmation names every card ("both my cards were in it"), one yes freezes each under a part of
+    the action's key (the first card last, under the key itself), and a retry freezes nothing again."""
+    port = bank.port(0)
+    first, *others = [c for c in await port.list_cards() if c.status == "active"]
+    assert others
+    slots = {"card": first.id, ALSO: [c.id for c in others]}
+    pending = confirm(await turn(procedures["freeze_card"], port, "both my cards were in it", slots))
+    assert pending.action.args["card_id"] == first.id
+    assert pending.action.args[ALSO] == [c.id for c in others]
+    for card in (first, *others):
+        assert f"ending {card.last4}" in pending.prompt
+    assert pending.prompt.startswith("Shall I freeze both your cards" if len(others) == 1 else "Shall I")
+    for _ in range(2):
+        done = await execute(
+            pending.action, confirmed=True, banking=port, procedures=procedures, kb=shipped_kb()
+        )
+        assert done.outcome == "ok"
+        assert done.draft.startswith(f"Done: your cards ending {first.last4} ")
+        assert [c.arguments for c in done.tool_calls][-1] == {"card_id": first.id}
+    for card in (first, *others):
+        assert await _card_status(port, card.id) == "frozen"
+    async with bank.factory() as session:
+        keys = (await session.scalars(select(ToolAction.idempotency_key))).all()
+    assert sorted(k.split(":", 1)[1] for k in keys) == sorted(
+        [pending.action.id, *(part_key(pending.action.id, n) for n in range(1, len(others) + 1))]
+    )
+    # A turn cut short after the first card's key ran: every card was done, and is said.
+    record = ActionResult("freeze_card", first.id, done.tool_calls[-1].result, replayed=True)
+    told = await recorded_reply(asdict(pending.action), record, procedures=procedures, kb=shipped_kb())
+    assert told == done.draft
+
+
+async def test_a_card_that_is_not_the_customers_is_never_taken_along(bank: Bank, procedures: Procs) -> None:
+    port = bank.port(0)
+    card = next(c for c in await port.list_cards() if c.status == "active")
+    stranger = next(c for c in await bank.port(1).list_cards() if c.status == "active")
+    slots = {"card": card.id, ALSO: [stranger.id]}
+    pending = confirm(await turn(procedures["freeze_card"], port, "freeze both", slots))
+    assert pending.action.args == {"card_id": card.id}
+    assert stranger.last4 not in pending.prompt
 
 
 async def test_unclear_follow_up_asks_again(bank: Bank, procedures: Procs) -> None:

@@ -14,6 +14,7 @@ from agents.safety.flags import (
     COMPLAINT,
     JAILBREAK,
     PROMPT_INJECTION,
+    SCAM,
     VULNERABILITY,
     detect_flags,
     explain_flags,
@@ -155,3 +156,62 @@ def test_explain_flags_names_the_rules() -> None:
     assert "strong_negative" in explanation[COMPLAINT]
     assert any(rule.startswith("override") for rule in explanation[PROMPT_INJECTION])
     assert explain_flags("What is my balance?") == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you freeze both my cards for now please, I'll sort it out tomorrow",
+        "I’ll sort it out with the shop myself",
+        "I need to sort it out before Friday",
+    ],
+)
+def test_the_customers_own_plan_to_sort_it_out_is_no_complaint(text: str) -> None:
+    assert COMPLAINT not in detect_flags(text)
+
+
+def test_sort_it_out_said_in_anger_stays_a_complaint() -> None:
+    assert COMPLAINT in detect_flags("just sort it out!! third time this month")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "buyer sent me a paypal email saying hes paid 400 extra by mistake for his courier, i have to "
+        "send the extra on before it's released",
+        "Sold my sofa on Gumtree and the buyer transferred £300 more than the price, now he wants me to pay "
+        "the extra to his removal firm",
+        "the buyer overpaid me by 200 on ebay and asked me to refund the difference by bank transfer",
+        "paypal says the payment is on hold until I send the tracking number and pay the shipping fee",
+    ],
+)
+def test_an_overpayment_or_a_payment_held_until_you_pay_is_a_scam(text: str) -> None:
+    assert SCAM in detect_flags(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my daughter's messaged from a new number, her phone got broke, she needs 1280 for her rent today",
+        "Got a whatsapp from my son, he dropped his phone in the bath so this is his mate's phone, he needs "
+        "£600 for a bill",
+        "text from my grandson on a different number saying his mobile is broken and he needs money for a "
+        "train home",
+    ],
+)
+def test_a_relative_writing_from_a_new_number_for_money_is_a_scam(text: str) -> None:
+    assert SCAM in detect_flags(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I sold my bike on ebay, how long until paypal releases the money?",
+        "I overpaid my credit card by mistake, can I get the extra back",
+        "my son got a new phone, which phone contract is best",
+        "I got a new phone, how do I log in to the app",
+        "my tenant paid too much rent by accident this month, how do I send the extra back to him",
+    ],
+)
+def test_a_sale_a_refund_or_a_new_phone_alone_is_no_scam(text: str) -> None:
+    assert SCAM not in detect_flags(text)
