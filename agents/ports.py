@@ -229,12 +229,18 @@ class ActionRefused(RuntimeError):
 
 @dataclass(frozen=True)
 class AccountView:
+    """One of the customer's accounts. ``sort_code`` and ``account_number`` are the customer's own details in
+    full, for the answer to "what's my sort code and account number" only: tool results, facts and the audit
+    log carry ``number_last4``, never these."""
+
     id: str
     kind: str
     name: str
     currency: str
     balance_minor: int
     number_last4: str
+    sort_code: str = ""
+    account_number: str = ""
 
 
 @dataclass(frozen=True)

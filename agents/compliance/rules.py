@@ -55,6 +55,8 @@ class ComplianceContext:
     disclosure_text: str = DEFAULT_DISCLOSURE
     internal_markers: tuple[str, ...] = ()
     """Extra strings that must never reach a customer, e.g. the system prompt's first sentence."""
+    own_accounts: tuple[str, ...] = ()
+    """The signed-in customer's own account numbers (from the bank): a reply may give them in full."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ _LONG_DIGITS = re.compile(r"\d[\d \-]{3,}\d")
 def check_draft(draft: str, context: ComplianceContext) -> ComplianceResult:
     """Check ``draft`` against every rule; the rules always run, whatever an LLM reviewer says."""
     findings: list[ComplianceFinding] = []
-    text, masked = mask_outbound(draft)
+    text, masked = mask_outbound(draft, own_accounts=context.own_accounts)
     if masked:
         kinds = ", ".join(sorted({f.type for f in masked}))
         findings.append(

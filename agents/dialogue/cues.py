@@ -492,10 +492,23 @@ _DISPUTE_STATE = re.compile(
 )
 # "when does my card run out?", "what's the expiry date on my visa": the card's expiry, read from its record.
 _CARD_EXPIRY_QUESTION = re.compile(
-    r"\b(?:when|what date|which month|how long)\b.{0,30}\b(?:card|visa|mastercard)\b.{0,20}"
-    r"\b(?:expire|expires|run out|runs out|valid|good) ?(?:until|till|for)?\b"
+    r"\b(?:when|what date|which month|what month|what year|how long)\b.{0,30}"
+    r"\b(?:card|visa|mastercard|it|one)\b.{0,20}"
+    r"\b(?:expire|expires|run out|runs out|valid|good|out of date|go out of date|goes out of date)"
+    r" ?(?:until|till|for)?\b"
     r"|\b(?:expiry|expiration) (?:date|month)\b.{0,30}\b(?:card|visa|mastercard)\b"
     r"|\b(?:card|visa|mastercard)\b.{0,20}\b(?:expiry|expiration) (?:date|month)\b"
+    # "what's the expiry on it", "sorry which bit was the expiry again, month and year", "expiry date?": in a
+    # bank's chat the expiry asked after is a card's
+    r"|\b(?:whats|what is|what was|which|tell me|remind me|give me|need|and|sorry)\b.{0,25}"
+    r"\b(?:expiry|expiration|exp)(?: date| month| year)?\b"
+    r"|^(?:the |my |card )?(?:expiry|expiration)(?: date)?$"
+)
+# "my card expires soon, what happens", "will you send a new one before it runs out": renewal, the help
+# centre's answer, not the date.
+_EXPIRY_RENEWAL = re.compile(
+    r"\b(?:what happens|about to|soon|renew\w*|replac\w*|new one|automatic\w*|do i (?:need|have) to|"
+    r"send (?:me )?(?:a )?new|will (?:i|you) (?:get|send)|expired)\b"
 )
 # "i just need to know if my debit card is blocked": a question asked in the middle of a sentence.
 _EMBEDDED_QUESTION = re.compile(
@@ -677,7 +690,9 @@ def status_question(text: str) -> str | None:
             return "payment_status"
     if _CARD_DELIVERY.search(words) and not _NOT_DELIVERY.search(words) and not urgent_intent(text):
         return "card_arrival"  # "has my replacement been sent", "where's my new card"
-    if _CARD_LIST.search(words) or _CARD_EXPIRY_QUESTION.search(words):
+    if _CARD_LIST.search(words) or (
+        _CARD_EXPIRY_QUESTION.search(words) and not _EXPIRY_RENEWAL.search(words)
+    ):
         return "card_status"
     if (_WHAT_IS_THIS.search(words) or _LAST_BOUGHT.search(words)) and not _NOT_MINE.search(words):
         return "recent_transactions"  # "what's this amazon payment on the 21st?": look it up, offer nothing
@@ -691,7 +706,7 @@ def status_question(text: str) -> str | None:
     ):
         return "card_status"
     # "my old card got nicked in october, is it properly cancelled": a clause after a comma asks too
-    sentences = [normalise(part) for part in re.split(r"[.?!,;]+", text) if part.strip()]
+    sentences = [normalise(part) for part in re.split(r"[.?!,;]+|\s[-\u2013\u2014]+\s", text) if part.strip()]
     if (
         not urgent_intent(text)
         and not any(_ACTION_REQUEST.search(part) for part in sentences)
@@ -962,7 +977,10 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
 
 MAX_REQUESTS = 3
 _SPLIT = re.compile(
-    r"(?:[.?!;]+\s+|\s*,?\s+(?:and also|and then|and can you|and could you|and please|and|also|"
+    # "... at the start of the month - is the euro account in the red": a dash between words sets requests
+    # apart as a full stop does
+    r"(?:[.?!;]+\s+|\s+[-\u2013\u2014]+\s+(?:and\s+)?|"
+    r"\s*,?\s+(?:and also|and then|and can you|and could you|and please|and|also|"
     r"plus|then|"
     r"as well as)\s+|\s*,\s+(?=(?:can|could|would|please|also|and|what|whats|how|tell|show|check|freeze|"
     r"block|cancel|report|did|does|do|is|are|has|have|when|where|why)\b))",

@@ -18,18 +18,23 @@ from agents.ports import BankingPort, PaymentView
 _WENT = re.compile(
     r"\b(?:gone through|go through|went through|get through|got through|gone|go|went|left|leave|arrived?|"
     r"reached|received|got (?:it|there|the money)|landed|cleared|been sent|sent (?:yet|ok|okay|properly)|"
-    r"bounced|failed|come back|came back|been paid|paid out)\b"
+    r"bounced|failed|come back|came back|been paid|paid out|"
+    # "when will it actually land", "when does it get there": when it arrives
+    r"land|lands|arrive|arrives|get there|gets there|reach (?:him|her|them)|clear|clears|go in|goes in)\b"
 )
 _ASKS = re.compile(
     r"\b(?:did|didnt|has|hasnt|have|havent|is|was|wasnt|whats happened|what happened|where is|wheres|"
     r"any sign|check|not received|never got|hasnt got|havent got|not got|says? (?:she|he|they) (?:hasnt|"
-    r"havent|never|didnt))\b"
+    r"havent|never|didnt)|when (?:will|does|should|is|would)|whens|what day|which day)\b"
 )
 # A change asked for, a dispute or a payment not made by the customer: not a status question.
 _NOT_STATUS = re.compile(
     r"\b(?:cancel\w*|stop|dispute|refund|recogni[sz]e|fraud\w*|scam\w*|send (?:it )?again|resend|"
     r"pay (?:it|them|her|him) again|make a payment|set up a)\b"
 )
+# "and trevor's money, what day did you say": the day of a payment asked again, with no word of going.
+_WHEN_ASKED = re.compile(r"\b(?:what day|which day|what date|when)\b")
+_MONEY = re.compile(r"\b(?:money|payment|transfer|cash|quid|pounds)\b|£")
 _PAYEE_NOISE = frozenset(
     "the and for from with mrs miss ltd limited bank account payment money rent loan".split()
 )
@@ -56,7 +61,8 @@ async def asks_payment_status(text: str, banking: BankingPort) -> bool:
     went through, left, arrived or bounced."""
     raw = text.lower().replace("’", "'")
     words = normalise(text)
-    if not _WENT.search(words) or _NOT_STATUS.search(words) or urgent_intent(text):
+    went = _WENT.search(words) or (_WHEN_ASKED.search(words) and _MONEY.search(words))
+    if not went or _NOT_STATUS.search(words) or urgent_intent(text):
         return False
     if not (_ASKS.search(words) or text.strip().endswith("?")):
         return False
@@ -64,4 +70,5 @@ async def asks_payment_status(text: str, banking: BankingPort) -> bool:
     amounts = _amounts(re.sub(r"[^\d£.,\s]", " ", raw))
     payments = await banking.list_payments(limit=PAYMENTS_READ)
     vocabulary = set(words.split())
+    vocabulary |= {w[:-1] for w in vocabulary if w.endswith("s")}  # "trevor's money": Trevor
     return any(_names(p, vocabulary, amounts) for p in payments)

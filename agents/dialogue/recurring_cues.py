@@ -215,6 +215,8 @@ _WHEN_OR_HOW_MUCH = re.compile(
     r"|\b\d+(?:\.\d{1,2})? or (?:£|\$|€)?\d+(?:\.\d{1,2})?\b"
 )
 _ALREADY_WENT = re.compile(
+    # "the 35 quid I sent Trevor yesterday": a payment the customer made, not the one set up for later
+    r"\b(?:i|we|ive|weve) (?:just |already )?(?:sent|paid|transferred|moved)\b|"
     r"\b(?:did|went|was|were|had|has|have|since|total|altogether|in all|spent|spend|spending|so far|gone|"
     r"last (?:\w+ )?(?:weeks?|months?|year)|ago|this month|last month|in (?:january|february|march|april|may|"
     r"june|july|august|september|october|november|december))\b"
@@ -376,10 +378,22 @@ _GONE_OUT = re.compile(
     r"\b(?:has|have|did|is|was)\b.{0,40}\b(?:gone out|come out|went out|came out|been taken|"
     r"taken (?:their|the|its|my)? ?(?:money|payment|cash)?|took (?:their|the|its|my)? ?(?:money|payment)|"
     r"been paid|been collected|collected|left (?:my|the) account|gone through|go through|went through|"
-    r"go out|come off|gone off)\b"
+    r"go out|come off|gone off|last (?:paid|taken|take|took|collected|charged|debited)|"
+    # "has it gone or not", "has the pocket money gone yet": gone, with no word of where or how
+    r"gone(?! (?:up|down|missing|wrong|astray|in|into|to|for|from|over|under|on|off|out|through|back)\b))\b"
+    # "has oliver had his pocket money", "did trevor get the rent": the payee has had it (not "have I got")
+    r"|\b(?:has|have|did|hasnt|havent|didnt)\b (?!i |we |you )(?:\w+ ){1,3}?"
+    r"(?:had|got|get|received|receive)\b"
 )
 
 
+# "when did it last go out", "the latest one", "the most recent collection": the last payment, not a period
+# ("last month" is one).
+_LAST_ONE = re.compile(
+    r"\b(?:last|latest|most recent|previous)\b(?! (?:month|week|year|weekend|night|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|\d+ (?:days|weeks|months)))"
+)
 _ASKS_NEXT = re.compile(r"\bnext\b|\bwhen(?:s| (?:does|do|will|is))\b")
 
 
@@ -419,23 +433,29 @@ async def gone_out_request(text: str, today: date, banking: BankingPort) -> tupl
     if len(payees) != 1:
         return None
     payee = payees.pop()
-    words, since, until = "this month", today.replace(day=1).isoformat(), None
+    words, until = "this month", None
+    since: str | None = today.replace(day=1).isoformat()
     if past := _named_period(text, today):
         # "did the savings transfer go through in October": that month's payment, not this month's.
         words, since, until = past
+    elif _LAST_ONE.search(normalise(text)):
+        # "when did my mortgage last go out": the latest payment to it, whenever it was (not this month's,
+        # and not the next collection).
+        words, since = "", None
     query = TransactionQuery(merchant=payee, since=since, until=until, limit=5)
     paid = [
         t for t in await banking.find_transactions(query) if t.amount_minor < 0 and t.status != "reversed"
     ]
     if paid:
+        asked = f"my payments at {payee} {words}" if since else f"my last payment at {payee}"
         if any(item.kind == "standing_order" for item in found):
             # "Northbank Easy Saver" would read as the account to search: the account it is paid from is.
             last4 = {a.id: a.number_last4 for a in await banking.list_accounts()}.get(found[0].account_id)
             if last4:
-                words = f"{words} from my account ending {last4}"
+                asked = f"{asked} from my account ending {last4}"
             # A transfer to one's own savings is not spending (totals leave those out): the payment itself.
-            return "recent_transactions", f"my payments at {payee} {words}"
-        return "spending", f"my payments at {payee} {words}"
+            return "recent_transactions", asked
+        return "spending", asked
     return "recurring_payments", f"my payments to {payee}"
 
 

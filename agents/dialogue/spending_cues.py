@@ -92,6 +92,8 @@ def spending_intent(text: str) -> str | None:
     """ "affordability", "spending" or None for a customer message (already redacted)."""
     if _WHEN_LAST_RE.search(text) and parse_category(text)[0] is not None:
         return "spending"  # "when did I last use a cashpoint": the latest of that kind
+    if _CASH_TAKEN_RE.search(text) and not _CASH_NOT_MINE_RE.search(text):
+        return "spending"  # "what did I get out the cashpoint at the start of the month": my withdrawals
     if _NOT_SPENDING_RE.search(text):
         return None
     if _AFFORD_RE.search(text):
@@ -129,6 +131,21 @@ def spending_intent(text: str) -> str | None:
     return None
 
 
+# Cash the customer took out, asked about ("what did I get out the cashpoint", "how much did I withdraw on
+# Saturday", "what did the cash machine give me"): their withdrawals, not a limit, a fee or a fraud.
+_CASH_TAKEN_RE = re.compile(
+    r"\b(?:what|how\s+much(?:\s+cash|\s+money)?)\s+(?:did|have|had)\s+(?:i|we)\s+(?:\w+\s+)?"
+    r"(?:(?:get|got|take|took|taken|draw|drew|drawn)(?:\s+out)?\b"
+    r"(?=.*\b(?:cash\s*points?|cash\s+machines?|atms?|hole\s+in\s+the\s+wall|cash)\b)"
+    r"|withdraw|withdrew|withdrawn)\b"
+    r"|\bwhat\s+did\s+(?:the\s+)?(?:cash\s*point|cash\s+machine|atm|hole\s+in\s+the\s+wall)\s+give\s+(?:me|us)\b",
+    re.IGNORECASE,
+)
+_CASH_NOT_MINE_RE = re.compile(
+    r"\b(?:not\s+me|wasn'?t\s+me|didn'?t|never|recogni[sz]e|fraud\w*|stolen|scam\w*|dispute\w*|can\s+i|could\s+i|"
+    r"limit|max\w*|fee|fees|charge[sd]?|abroad|overseas|short|wrong|kept|swallowed|savings?|saver|isa)\b",
+    re.IGNORECASE,
+)
 _WHEN_LAST_RE = re.compile(
     r"\bwhen\s+(?:did|was)\s+i\s+last\s+(?:use|used|go|went|visit|get|got|take|took|pay|paid|withdraw)\b"
     # "when was the last interest paid", "when did my savings last get interest": the latest of a kind

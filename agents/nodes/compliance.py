@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -23,6 +24,7 @@ from agents.models.types import ChatMessage, ModelRequest
 from agents.nodes.common import BudgetExceeded, call_model, emit, emit_step, take_call_ids
 from agents.nodes.escalation import phrase_tier, review_tier
 from agents.nodes.language import disclosure_text, phrase_instruction, reply_language
+from agents.safety.redact import mask_outbound
 from agents.state import AgentState
 
 PHRASE_SYSTEM = (
@@ -33,6 +35,7 @@ PHRASE_SYSTEM = (
 )
 
 
+_EIGHT_DIGITS = re.compile(r"(?<!\d)\d{8}(?!\d)")
 ROUTINE = frozenset({AI_DISCLOSURE, OMBUDSMAN})
 """Rewrites that add required text to a draft that was not wrong: no escalation of the review."""
 
@@ -51,6 +54,11 @@ async def phrase(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     draft = state.get("draft", "")
     if not draft.strip():
         return {}
+    if _EIGHT_DIGITS.search(draft):
+        # The customer's own sort code and account number, asked for: never sent to a model, and a list of
+        # numbers reads as well as drafted.
+        emit_step("phrase", "as_drafted (account details)")
+        return {"draft": draft}
     # A customer writing in another language gets the reply in it, from the mini tier (with a model only).
     language = reply_language(state, runtime.context.settings)
     system = (
@@ -84,6 +92,16 @@ async def phrase(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     return {"draft": text}
 
 
+async def _own_accounts(draft: str, runtime: Runtime[AgentContext]) -> tuple[str, ...]:
+    """The customer's own account numbers that the draft gives in full (asked for: "what's my account
+    number"), read from the bank; any other eight-digit account number is still masked."""
+    written = set(_EIGHT_DIGITS.findall(draft))
+    if not written:
+        return ()
+    accounts = await runtime.context.banking.list_accounts()
+    return tuple(sorted(written & {a.account_number for a in accounts if a.account_number}))
+
+
 async def compliance(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     ctx = runtime.context
     kind = state.get("draft_kind", "answer")
@@ -95,12 +113,14 @@ async def compliance(state: AgentState, runtime: Runtime[AgentContext]) -> dict[
             is_complaint_ack=kind == "complaint_ack",
             ombudsman_text=ctx.kb.section("complaints", "Ombudsman"),
             disclosure_text=disclosure_text(state, state.get("draft", "")),
+            own_accounts=await _own_accounts(composed, runtime),
         ),
     )
     findings = [{"rule": f.rule, "action": f.action, "detail": f.detail} for f in result.findings]
     outcome = result.outcome
     review: dict[str, Any] | None = None
     if ctx.settings.llm_review and outcome != "block":
+        for_review, _ = mask_outbound(result.text)  # the customer's own account numbers stay with the bank
         try:
             tier, rule = review_tier(runtime, escalating_outcome(result))
             response = await call_model(
@@ -113,9 +133,9 @@ async def compliance(state: AgentState, runtime: Runtime[AgentContext]) -> dict[
                     task="review",
                     messages=[
                         ChatMessage("system" if m["role"] == "system" else "user", m["content"])
-                        for m in review_prompt(result.text, {})
+                        for m in review_prompt(for_review, {})
                     ],
-                    inputs={"draft": result.text},
+                    inputs={"draft": for_review},
                     response_model=ReviewVerdict,
                     max_output_tokens=200,
                 ),

@@ -12,6 +12,7 @@ from agents.models.types import ChatMessage, ModelRequest
 from agents.nodes.common import BudgetExceeded, call_model, emit, emit_step, stream_text, take_call_ids
 from agents.nodes.dialogue import composed_reply
 from agents.nodes.escalation import summary_tier
+from agents.safety.redact import mask_outbound
 from agents.state import AgentState
 from agents.summary import SUMMARY_SYSTEM, extractive_summary, transcript_text
 
@@ -48,7 +49,9 @@ async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
     stream_text(reply)
     emit_step("respond", "sent", characters=len(reply))
     return {
-        "history": [{"role": "assistant", "content": reply}],
+        # The history is what models read later (triage, the assisting and summary models): the customer's own
+        # account numbers, given in this reply, stay out of it.
+        "history": [{"role": "assistant", "content": mask_outbound(reply)[0]}],
         "reply": reply,
         "answered": [],
         "deferred": None,
@@ -95,7 +98,7 @@ async def handoff(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
     reply = "\n\n".join([p for p in parts if p] + [notice])
     stream_text(reply)
     return {
-        "history": [{"role": "assistant", "content": reply}],
+        "history": [{"role": "assistant", "content": mask_outbound(reply)[0]}],
         "reply": reply,
         "outcome": "handoff",
         "procedure": None,

@@ -26,6 +26,8 @@ from agents.dialogue.cues import (
     urgent_intent,
     was_stolen,
 )
+from agents.dialogue.details_cues import own_details_request
+from agents.dialogue.negation import said_not_to, without_negated_actions
 from agents.dialogue.payment_cues import asks_payment_status
 from agents.dialogue.recurring_cues import (
     gone_out_request,
@@ -502,10 +504,17 @@ def _same_period(text: str, frame: dict[str, Any], today: date) -> tuple[str, st
 async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     tri = state.get("triage") or {}
     intent = tri.get("intent", "")
+    update: dict[str, Any] = {}
+    original = state.get("text", "")
+    negated = (acting := without_negated_actions(original)) != original
+    if negated:
+        # "is BT still coming out next week? DON'T cancel it": the action said not to take is no request; the
+        # rest of the message is read as usual.
+        state = {**state, "text": acting}
+        update["text"] = acting
     text = state.get("text", "")
     active = state.get("procedure")
     procedures = runtime.context.procedures
-    update: dict[str, Any] = {}
     meant = None if active else interest_meant(text, _previous_message(state))
     if meant:
         # "what rate is my easy saver on?", then "how much did it pay me last time": its interest credits
@@ -525,6 +534,12 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # A request the agent queued itself (the report or dispute planned after an urgent freeze).
         flow, why, update = _serve(str(forced), "", runtime)
         why = f"planned: {why}"
+    elif not urgent and "account_details" in procedures and own_details_request(text):
+        # "new job wants my bank details for payroll, whats my sort code": the customer's own details, from
+        # their accounts (never the help centre's page on the details a payment abroad needs).
+        flow, why = "procedure", "own sort code and account number -> account_details"
+        update.update(procedure="account_details", procedure_intent="account_details", slots={})
+        update["low_confidence_streak"] = 0
     elif not active and not urgent and (how_to := how_to_question(text)):
         # "new card should come monday, how do I activate it when it comes?", "how do I turn contactless
         # off?": how something is done is the help centre's answer, whatever card or payment the story names
@@ -756,6 +771,13 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     if flow == "procedure" and (account := _account_referred_to(text, state.get("frame") or {})):
         # "what's the balance on it" right after the euro account's payments: that account.
         update["text"] = f"{update.get('text', text)} ({account})"
+    if negated:
+        update.setdefault("text", acting)
+        action, read = _READ_INSTEAD.get(str(update.get("procedure")), ("", ""))
+        if flow == "procedure" and read and said_not_to(action, original):
+            # The model read an action into a message that says not to take it: how it stands instead.
+            flow, why = "procedure", f"{why}; the action is negated -> {read}"
+            update.update(procedure=read, procedure_intent=read, slots={})
     if flow != "procedure":
         update.setdefault("procedure", None)
     update["flow"] = flow
@@ -790,6 +812,20 @@ def _names_shop(lowered: str, shop: str) -> bool:
     return (len(name) >= 3 and f" {name} " in lowered) or (
         len(first) >= 4 and first not in _GENERIC_FIRST_WORDS and f" {first} " in lowered
     )
+
+
+# What a state-changing procedure reads instead when the message says not to take its action.
+_READ_INSTEAD: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "cancel_direct_debit": ("cancel", "recurring_payments"),
+        "cancel_standing_order": ("cancel", "recurring_payments"),
+        "cancel_scheduled_payment": ("cancel", "recurring_payments"),
+        "freeze_card": ("freeze", "card_status"),
+        "unfreeze_card": ("unfreeze", "card_status"),
+        "report_lost_stolen": ("report", "card_status"),
+        "dispute_transaction": ("dispute", "recent_transactions"),
+    }
+)
 
 
 def _previous_message(state: AgentState) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from agents.ports import AccountView, CardView, PaymentView, TransactionQuery, TransactionView
 from agents.procedures.context import ALSO, Run
 from agents.procedures.dates import add_working_days, day_of, format_day
+from agents.procedures.details import account_details
 from agents.procedures.kbfacts import delivery_terms
 from agents.procedures.money import format_money
 from agents.procedures.queries import parse_last_n
@@ -68,6 +69,10 @@ def collect_params(run: Run) -> None:
 def _balance(account: AccountView) -> tuple[str, str]:
     if account.kind == "credit" and account.balance_minor < 0:
         return format_money(-account.balance_minor, account.currency), " owed"
+    if account.balance_minor < 0:
+        # "is the euro account in the red, and by how much": overdrawn, said in words as well as the sign
+        overdrawn = format_money(-account.balance_minor, account.currency)
+        return format_money(account.balance_minor, account.currency), f", so it is overdrawn by {overdrawn}"
     return format_money(account.balance_minor, account.currency), ""
 
 
@@ -479,6 +484,7 @@ PROCEDURE_HANDLERS: dict[str, ReadHandler] = {
     "spending": spending,
     "affordability": affordability,
     "income": income,
+    "account_details": account_details,
 }
 ACTION_BUILDERS: dict[str, ActionBuilder] = {
     "freeze_card": card_action,

@@ -41,7 +41,8 @@ _OLD_CARD = re.compile(
 
 # "when does my card run out?": the expiry is given with the card's state.
 _EXPIRY_ASKED = re.compile(
-    r"\b(?:expir\w*|run out|runs out|running out|valid (?:until|till|to)|good (?:until|till)|end date)\b",
+    r"\b(?:expir\w*|exp date|run out|runs out|running out|out of date|valid (?:until|till|to|for)|"
+    r"good (?:until|till|for)|end date)\b",
     re.IGNORECASE,
 )
 

@@ -870,8 +870,11 @@ _NOT_MERCHANT_WORDS = frozenset(
     beginning middle actually really even ever go gone went going come came
     sometime sometimes around about roughly approximately lately recently earlier later maybe probably
     summer winter spring autumn christmas easter holidays holiday weekend weekends afternoon
+    atm atms cashpoint cashpoints machine machines wall
     """.split()
 )
+# "is the euro account in the red": overdrawn, not a shop called Red.
+_IN_THE_RED = re.compile(r"\bin\s+the\s+(?:red|black)\b", re.IGNORECASE)
 
 
 def parse_merchant(text: str) -> str | None:
@@ -880,7 +883,7 @@ def parse_merchant(text: str) -> str | None:
     Run it on the text left after dates and amounts were blanked out, so "from 1 November" and
     "over £50" never look like a merchant.
     """
-    for m in _MERCHANT_RE.finditer(text):
+    for m in _MERCHANT_RE.finditer(_IN_THE_RED.sub(" ", text)):
         words: list[str] = []
         for word in m.group("name").split():
             bare = word.strip(".'-").lower()

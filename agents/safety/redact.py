@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from agents.safety.checksums import iban_is_valid, luhn_is_valid
@@ -381,9 +381,13 @@ _UK_ACCOUNT_PATTERNS = (
 )
 
 
-def _uk_account_matches(text: str, *, label: Callable[[str], str]) -> Iterator[_Match]:
+def _uk_account_matches(
+    text: str, *, label: Callable[[str], str], keep: frozenset[str] = frozenset()
+) -> Iterator[_Match]:
     for pattern in _UK_ACCOUNT_PATTERNS:
         for m in pattern.finditer(text):
+            if m.group("account") in keep:
+                continue
             start = min(m.start("sort"), m.start("account"))
             end = max(m.end("sort"), m.end("account"))
             parts = sorted(
@@ -533,11 +537,14 @@ def _stored_label(kind: str) -> Callable[[str], str]:
     return lambda last_four: f"[{kind} ending {last_four}]"
 
 
-def redact(text: str) -> Redaction:
+def redact(text: str, *, own_accounts: Iterable[str] = ()) -> Redaction:
     """Mask PII in customer text; findings carry offsets into `text`.
 
     Detection runs on the normalised text (NFKC, every decimal digit in ASCII, invisible characters
     dropped, every dash a "-"), and each finding replaces exactly the raw characters it came from.
+
+    ``own_accounts``: for the assistant's reply only, the signed-in customer's own account numbers, read from
+    the bank: a reply that gives the customer their own sort code and account number keeps them.
     """
     normalised = normalise(text)
     folded = normalised.text
@@ -545,7 +552,7 @@ def redact(text: str) -> Redaction:
     # Priority order matters for overlaps: a "20-00-00 12345678" is a sort code and account,
     # never a 14-digit card; an IBAN's digits are never a card either.
     matches = [
-        *_uk_account_matches(folded, label=_stored_label("account")),
+        *_uk_account_matches(folded, label=_stored_label("account"), keep=frozenset(own_accounts)),
         *_iban_matches(folded, label=_stored_label("IBAN")),
         *_ssn_matches(folded),
         *cards,
@@ -589,22 +596,27 @@ def _outbound_label(last_four: str) -> str:
     return f"****{last_four}"
 
 
-def _outbound_account_matches(text: str) -> Iterator[_Match]:
+def _outbound_account_matches(text: str, allowed: frozenset[str] = frozenset()) -> Iterator[_Match]:
     for m in _EIGHT_DIGITS.finditer(text):
+        if m.group() in allowed:
+            continue
         before = text[max(0, m.start() - _ACCOUNT_CONTEXT_WINDOW) : m.start()]
         after = text[m.end() : m.end() + 20]
         if _ACCOUNT_CONTEXT.search(before) or _ACCOUNT_CONTEXT.search(after):
             yield _Match.single(Finding("uk_account", m.start(), m.end()), _outbound_label(m.group()[-4:]))
 
 
-def mask_outbound(text: str) -> tuple[str, list[Finding]]:
-    """Mask any card-length number (Luhn or not) and any account number or IBAN to its last four."""
+def mask_outbound(text: str, *, own_accounts: Iterable[str] = ()) -> tuple[str, list[Finding]]:
+    """Mask any card-length number (Luhn or not) and any account number or IBAN to its last four.
+
+    ``own_accounts`` are the signed-in customer's own account numbers, read from the bank (never from a model
+    or the customer's words): shown in full when the reply gives them their own details."""
     normalised = normalise(text)
     folded = normalised.text
     matches = [
         *_iban_matches(folded, label=_outbound_label),
         *_card_matches(folded, require_luhn=False, label=_outbound_label),
-        *_outbound_account_matches(folded),
+        *_outbound_account_matches(folded, frozenset(n for n in own_accounts if _EIGHT_DIGITS.fullmatch(n))),
     ]
     chosen = _to_raw(normalised, _resolve(matches))
     return _apply(text, chosen), [m.finding for m in chosen]

@@ -73,6 +73,8 @@ def _account_view(a: Any) -> AccountView:
         currency=a.currency,
         balance_minor=a.balance_minor,
         number_last4=a.number[-4:],
+        sort_code=a.sort_code,
+        account_number=a.number,
     )
 
 

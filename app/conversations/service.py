@@ -26,6 +26,7 @@ import hashlib
 import json
 import logging
 import math
+import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -83,6 +84,7 @@ from app.events.bus import HANDOFFS_TOPIC, EventBus, conversation_topic
 from app.faults import crash_point
 from app.handoffs.service import notes_for_assistant, open_handoff
 from app.models import (
+    Account,
     Complaint,
     Conversation,
     Customer,
@@ -998,7 +1000,8 @@ async def _store_turn(
     reply_out: MessageOut | None = None
     answered_waiting = admitted.silent and bool(outcome.reply)
     if outcome.reply:
-        reply_out = _assistant_message(messages, cid, redact(outcome.reply).redacted)
+        own = await _own_accounts_written(session, request.customer_id, outcome.reply)
+        reply_out = _assistant_message(messages, cid, redact(outcome.reply, own_accounts=own).redacted)
         shown = confirmation if outcome.handoff is None else None
         audit.append(
             (
@@ -1093,6 +1096,21 @@ async def _store_turn(
         confirmation=confirmation,
     )
     return result.model_dump(mode="json")
+
+
+_EIGHT_DIGITS = re.compile(r"(?<!\d)\d{8}(?!\d)")
+
+
+async def _own_accounts_written(session: AsyncSession, customer_id: uuid.UUID, reply: str) -> set[str]:
+    """The customer's own account numbers that the reply gives ("what's my sort code and account number"),
+    read from the bank for that customer only; every other account number in a reply is still redacted."""
+    written = set(_EIGHT_DIGITS.findall(reply))
+    if not written:
+        return set()
+    own = await session.scalars(
+        select(Account.number).where(Account.customer_id == customer_id, Account.number.in_(written))
+    )
+    return set(own)
 
 
 def _assistant_message(messages: list[dict[str, Any]], cid: uuid.UUID, content: str) -> MessageOut:

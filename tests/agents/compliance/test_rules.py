@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -101,6 +102,15 @@ def test_pan_is_masked_to_last_four(plain: ComplianceContext) -> None:
     assert result.outcome == "rewrite"
     assert result.text == "Your card ****1111 has been frozen."
     assert [f.action for f in result.findings] == ["rewrite"]
+
+
+def test_own_account_number_is_shown_any_other_masked(plain: ComplianceContext) -> None:
+    draft = "The details of your Current Account are: sort code 92-40-58, account number 25774890."
+    own = dataclasses.replace(plain, own_accounts=("25774890",))
+    assert check_draft(draft, own).text == draft
+    masked = check_draft(draft, plain)
+    assert masked.outcome == "rewrite"
+    assert "25774890" not in masked.text
 
 
 @pytest.mark.parametrize("rule", ["investment_advice", "legal_advice", "tax_advice"])

@@ -30,3 +30,35 @@ def test_broken_open_letterboxes_put_the_card_in_the_post_at_risk() -> None:
 def test_not_complaining_still_asks_about_the_card() -> None:
     text = "im dyslexic and it was a lot. not complaining i just need to know if my card is blocked"
     assert concrete_requests(text) == [text.split(". ")[1]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sorry which bit was the expiry again, month and year",
+        "whats the expiry on my card",
+        "when is my card out of date",
+        "what year does my visa run out",
+        "expiry date?",
+        "when does the new card expire",
+    ],
+)
+def test_the_expiry_asked_is_the_cards(text: str) -> None:
+    assert status_question(text) == "card_status"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mastercard runs out in feb, do u send a new one automatically or do i have to ask?",
+        "my card expires soon what do i do",
+        "my card has expired, how do i get a new one",
+        "the BT contract runs till end of december so it has to keep going",
+    ],
+)
+def test_renewal_is_not_the_expiry_date(text: str) -> None:
+    assert status_question(text) != "card_status"
+
+
+def test_a_question_after_a_dash_is_still_a_question() -> None:
+    assert status_question("flying tomorrow - is the euro card still ok to use?") == "card_status"

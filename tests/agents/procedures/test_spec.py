@@ -19,6 +19,7 @@ from agents.triage.routes import ROUTES
 
 REQUIRED = {
     "check_balance",
+    "account_details",
     "recent_transactions",
     "card_arrival",
     "freeze_card",

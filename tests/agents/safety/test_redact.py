@@ -218,3 +218,20 @@ def test_a_card_whose_last_group_looks_like_an_expiry_month_is_still_masked() ->
     pan = "4539 1488 0343 6467"
     found = redact(f"card {pan} 08/27").findings
     assert [(f.type, f.end - f.start) for f in found] == [("card_number", len(pan))]
+
+
+def test_mask_outbound_shows_only_the_customers_own_account_numbers() -> None:
+    text = "Current Account: sort code 92-40-58, account number 25774890. Paid to account 41234567."
+    masked, findings = mask_outbound(text, own_accounts=["25774890"])
+    assert "account number 25774890" in masked
+    assert "41234567" not in masked
+    assert "****4567" in masked
+    assert [f.type for f in findings] == ["uk_account"]
+
+
+def test_redact_keeps_own_details_only_in_a_reply_that_gives_them() -> None:
+    text = "sort code 92-40-58, account number 25774890"
+    assert redact(text, own_accounts={"25774890"}).redacted == text
+    # Anyone else's (or the customer's own, typed by the customer): redacted as always.
+    assert "25774890" not in redact(text).redacted
+    assert "25774890" not in redact(text, own_accounts={"11112222"}).redacted

@@ -1,0 +1,147 @@
+"""The customer's own sort code and account number, from their own accounts (the demo bank of the scenarios:
+seed 7 on 28 Nov 2026), and the cues that send a message there."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from agents.dialogue.details_cues import own_details_request
+from agents.dialogue.payment_cues import asks_payment_status
+from agents.dialogue.recurring_cues import gone_out_request, recurring_by_payee
+from agents.procedures.details import sort_code_spelled
+from agents.procedures.spec import ProcedureSpec
+from app.banking.ports import SqlBankingPort
+from app.banking.seed import list_customers, seed_demo_bank
+from tests.agents.procedures.helpers import answer, turn
+
+Procs = dict[str, ProcedureSpec]
+NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
+TODAY = NOW.date()
+
+
+@pytest.fixture(autouse=True)
+def _on_the_seed_day() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
+@pytest.fixture
+async def ports(
+    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
+) -> list[SqlBankingPort]:
+    await seed_demo_bank(engine, customers=5, seed=7, now=NOW)
+    async with session_factory() as s:
+        ids = [uuid.UUID(row["id"]) for row in await list_customers(s, limit=5)]
+    return [SqlBankingPort(session_factory, customer_id=i) for i in ids]
+
+
+def test_sort_code_spelled_as_on_a_form() -> None:
+    assert sort_code_spelled("924058") == "92-40-58"
+    assert sort_code_spelled("92-40-58") == "92-40-58"
+    assert sort_code_spelled("12") == "12"
+
+
+async def test_own_details_of_the_accounts_paid_into(ports: list[SqlBankingPort], procedures: Procs) -> None:
+    port = ports[0]  # a current account, a savings account and a credit card
+    accounts = {a.kind: a for a in await port.list_accounts()}
+    shown = answer(await turn(procedures["account_details"], port, "whats my sort code and account number"))
+    for kind in ("current", "savings"):
+        assert accounts[kind].account_number in shown.draft
+        assert sort_code_spelled(accounts[kind].sort_code) in shown.draft
+    assert accounts["credit"].account_number not in shown.draft  # nobody is paid into a credit card
+    # The full numbers are in the reply only: never in the facts (audit log, frame) or the tool log.
+    logged = repr(shown.facts) + repr(shown.tool_calls)
+    assert all(a.account_number not in logged for a in accounts.values())
+
+
+async def test_own_details_of_the_named_account(ports: list[SqlBankingPort], procedures: Procs) -> None:
+    port = ports[3]  # a pound and a euro current account
+    euro = next(a for a in await port.list_accounts() if a.currency == "EUR")
+    other = next(a for a in await port.list_accounts() if a.currency == "GBP")
+    shown = answer(await turn(procedures["account_details"], port, "the account number of my euro account"))
+    assert euro.account_number in shown.draft
+    assert other.account_number not in shown.draft
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "new job wants my bank details for payroll whats my sort code and account number",
+        "1. my sort code and account number (new landlord's form)",
+        "sorry and the sort code was?",
+        "what's the sort code and account number for my savings? my employer wants to pay a bonus into it",
+        "Which sort code do I give my employer?",
+        "my landlord needs my bank details",
+        "can i have my account number please",
+        "i need my account info for my employer",
+    ],
+)
+def test_own_details_asked(text: str) -> None:
+    assert own_details_request(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my sister's with you lot as well, can u tell me her account number",
+        "whats trevor's sort code",
+        "can you give me the account number of my landlord",
+        "I gave my sort code to a man on the phone",
+        "how do I change my bank details",
+        "my bank details have changed",
+        "what details do I need to receive money from abroad",
+        "what's my IBAN",
+        "the sort code is 20-00-00",
+        "someone has my sort code and account number, what do I do",
+        "sending money and the app said the name doesn't match the account details. what's that",
+    ],
+)
+def test_not_own_details_asked(text: str) -> None:
+    assert not own_details_request(text)
+
+
+async def test_a_payment_the_customer_made_is_not_the_payees_scheduled_one(
+    ports: list[SqlBankingPort],
+) -> None:
+    port = ports[4]  # Trevor: a pending £35 payment and a scheduled £200 rent
+    text = "the 35 quid I sent Trevor yesterday - when will it actually land"
+    assert not await recurring_by_payee(text, {}, port)
+    assert await asks_payment_status(text, port)
+    # "and trevor's money, what day did you say": the day asked again, the payee named with 's
+    assert await asks_payment_status("and trevor's money, what day did you say", port)
+    # ...while his rent, asked as the rent, is the scheduled payment
+    assert await recurring_by_payee("when does trevor's rent go out", {}, port)
+
+
+async def test_has_it_gone_reads_the_standing_order_not_yet_paid(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    text = "he hasnt had any pocket money off me yet. has it gone or not??"
+    found = await gone_out_request(text, TODAY, ports[0])
+    assert found is not None
+    assert found[0] == "recurring_payments"
+    shown = answer(await turn(procedures["recurring_payments"], ports[0], found[1], today=TODAY))
+    assert "Oliver Lewis" in shown.draft
+    assert "1 Dec 2026" in shown.draft
+    # "has oliver had his pocket money": the payee has had it, asked
+    assert await gone_out_request("has oliver had his pocket money yet", TODAY, ports[0]) is not None
+
+
+async def test_when_it_last_went_out_is_the_latest_collection(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    found = await gone_out_request("When did my mortgage last go out and how much was it?", TODAY, ports[4])
+    assert found == ("spending", "my last payment at Nationwide Building Society")
+    shown = answer(await turn(procedures["spending"], ports[4], found[1], today=TODAY))
+    assert "30 Oct 2026" in shown.draft
+    assert "£946.00" in shown.draft
+    # "last month" is a period, not the last one
+    by_month = await gone_out_request("did the mortgage go out last month", TODAY, ports[4])
+    assert by_month is not None
+    assert "last payment" not in by_month[1]
