@@ -68,8 +68,9 @@ DRAFTING = {
 }
 
 
-# The edge functions are coroutines although they only read the state: LangGraph runs a plain function on a
-# conditional edge through ``run_in_executor``, a thread hop (and a GIL hand-over) per edge, five or six a turn.
+# The edge functions are coroutines although they only read the state: LangGraph runs a plain function on
+# a conditional edge through ``run_in_executor``, a thread hop (and a GIL hand-over) per edge, five or six
+# a turn.
 async def _after_screen(state: AgentState) -> str:
     return DRAFTING.get(state.get("flow", ""), "triage")
 

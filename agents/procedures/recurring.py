@@ -177,7 +177,10 @@ _BILL_PAYEES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
         frozenset({"tv", "telly", "television"}),
         re.compile(r"\b(?:sky|virgin media|tv licen[cs]e|now tv|netflix|disney|britbox)\b", re.IGNORECASE),
     ),
-    (frozenset({"water"}), re.compile(r"water|severn trent|united utilities|anglian|dwr cymru", re.IGNORECASE)),
+    (
+        frozenset({"water"}),
+        re.compile(r"water|severn trent|united utilities|anglian|dwr cymru", re.IGNORECASE),
+    ),
     (
         frozenset({"insurance", "insurer"}),
         re.compile(
@@ -303,8 +306,8 @@ def kinds_asked(text: str) -> tuple[RecurringKind, ...]:
 # already made, read from the transactions (the mandates only say what is still to come).
 _ALREADY_OUT = re.compile(
     r"\b(?:gone out|went out|came out|been taken|been collected|been paid|collected|paid out|taken so far|"
-    r"left (?:my|the) account|so far|did (?:i|we) pay|have (?:i|we) paid|(?:i|we) paid|did (?:they|it|that|those|"
-    r"these) (?:take|cost)|took)\b|\b(?:'s|s|has|have)\s+(?:come|gone)\s+(?:out|off)\b",
+    r"left (?:my|the) account|so far|did (?:i|we) pay|have (?:i|we) paid|(?:i|we) paid|"
+    r"did (?:they|it|that|those|these) (?:take|cost)|took)\b|\b(?:'s|s|has|have)\s+(?:come|gone)\s+(?:out|off)\b",
     re.IGNORECASE,
 )
 _STILL_AHEAD = re.compile(
@@ -450,7 +453,11 @@ async def _projection(run: Run, item: RecurringPaymentView, target: Target) -> A
         ),
         key=lambda t: t.booked_at,
     )
-    due = collections_until(day_of(item.next_date), item.frequency, target.day) if item.status == "active" else []
+    due = (
+        collections_until(day_of(item.next_date), item.frequency, target.day)
+        if item.status == "active"
+        else []
+    )
     paid_minor = sum(-t.amount_minor for t in paid)
     due_minor = item.amount_minor * len(due)
     if paid:

@@ -675,7 +675,9 @@ def test_a_bill_is_named_by_what_it_pays_for(payee: str, word: str) -> None:
     assert word in bill_words(payee)
 
 
-@pytest.mark.parametrize(("payee", "word"), [("Netflix", "gas"), ("Nationwide Building Society", "broadband")])
+@pytest.mark.parametrize(
+    ("payee", "word"), [("Netflix", "gas"), ("Nationwide Building Society", "broadband")]
+)
 def test_a_payee_bills_only_for_what_it_sells(payee: str, word: str) -> None:
     assert word not in bill_words(payee)
 
