@@ -307,7 +307,8 @@ def kinds_asked(text: str) -> tuple[RecurringKind, ...]:
 _ALREADY_OUT = re.compile(
     r"\b(?:gone out|went out|came out|been taken|been collected|been paid|collected|paid out|taken so far|"
     r"left (?:my|the) account|so far|did (?:i|we) pay|have (?:i|we) paid|(?:i|we) paid|"
-    r"did (?:they|it|that|those|these) (?:take|cost)|took)\b|\b(?:'s|s|has|have)\s+(?:come|gone)\s+(?:out|off)\b",
+    r"did (?:they|it|that|those|these) (?:take|cost)|took)\b"
+    r"|\b(?:'s|s|has|have)\s+(?:come|gone)\s+(?:out|off)\b",
     re.IGNORECASE,
 )
 _STILL_AHEAD = re.compile(
