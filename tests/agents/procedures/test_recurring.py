@@ -644,3 +644,21 @@ async def test_a_subscription_paid_by_card_is_answered_from_its_card_payments(
 )
 def test_card_payments_are_read_only_when_the_customer_doubts_a_mandate(text: str, expected: bool) -> None:
     assert may_be_paid_by_card(text) is expected
+
+
+async def test_a_guess_between_two_amounts_asks_about_that_payment(ports: list[SqlBankingPort]) -> None:
+    for text in ("is the tv licence 14 or 41 quid a month??", "tv licence - is it 14 or 41?"):
+        found = await recurring_request(text, {}, ports[2])
+        assert found is not None, text
+        assert found[0] == "recurring_payments"
+
+
+async def test_a_standing_order_by_a_day_ahead(ports: list[SqlBankingPort], procedures: Procs) -> None:
+    spec = procedures["recurring_payments"]
+    text = "my standing order to savings, how much will it have put by come New Year?"
+    shown = answer(await turn(spec, ports[1], text, today=TODAY))
+    assert shown.outcome == "projection"
+    # three paid (Sep, Oct, Nov) and one more on 6 Dec
+    assert "£1,125.00 over 3 payments" in shown.draft
+    assert "£375.00 over 1 more payment (6 Dec 2026)" in shown.draft
+    assert shown.facts["totals_minor"] == {"GBP": 150000}
