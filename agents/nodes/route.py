@@ -395,6 +395,11 @@ async def _follow_up(
         # "the other card", "and the other one?": what was not shown last time.
         extra["text"] = text
         extra["slots"] = {"params": {"exclude": list(frame["shown"])}}
+    if found.kind == "refine" and procedure in _MONEY_READS and _EXTREME_WORDS.search(text) and not names_own:
+        # "which was the big shop this month then" after the latest payment there: the biggest of them (a
+        # sum's procedure finds it), not the latest again.
+        procedure = "spending"
+        extra["text"] = f"{text} {_LATEST.sub(' ', old)}".strip()
     if found.kind == "total" and len(figures := list(frame.get("figures") or [])) >= 2:
         # "how much is that altogether?" right after two single amounts (Trainline, then Uber): their sum.
         procedure = "spending"
@@ -477,6 +482,8 @@ async def _follow_up(
     return procedure, found.kind, extra
 
 
+_WHICH_EXTREME = re.compile(rf"\bwhich\b.*(?:{_EXTREME_WORDS.pattern})", re.IGNORECASE)
+_LATEST = re.compile(r"\b(?:last|latest|most recent|newest)\b", re.IGNORECASE)
 _SAME_PERIOD = re.compile(r"\b(?:(?:that|the) (?:same|very same)|that)\s+(?P<unit>day|week|month)\b", re.I)
 
 
@@ -989,6 +996,9 @@ def _new_topic(state: AgentState, procedure: str, runtime: Runtime[AgentContext]
     spec = procedure_for_intent(str(tri.get("intent", "")), runtime.context.procedures)
     if spec is not None and {spec.name, procedure} <= _MONEY_READS and len(text.split()) <= LEAD_MAX_WORDS:
         return False  # "compared to this month?" after a total: the model reads any period as a listing
+    if spec is not None and {spec.name, procedure} <= _MONEY_READS and _WHICH_EXTREME.search(text):
+        # "which was the big shop this month then, what date": which of the payments just asked about
+        return False
     return spec is not None and spec.name != procedure
 
 

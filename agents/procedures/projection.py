@@ -44,7 +44,7 @@ _PAST_ONLY = re.compile(r"\b(?:did|was|were|had)\b", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Target:
-    """The last day counted, and how the customer named it ("New Year")."""
+    """The last day counted, and how the customer named it ("New Year"; "" for a count of months)."""
 
     day: date
     words: str
@@ -78,14 +78,15 @@ def projection_target(text: str, today: date) -> Target | None:
             day = date(year, month, calendar.monthrange(year, month)[1])
             words = f"the end of {calendar.month_name[month]}"
         else:
-            # "by March": by the time March comes, a collection on the 1st included.
+            # "by March": by the time March begins, so up to the last day of February.
             if month == today.month:
                 year += 1
-            day, words = date(year, month, 1), calendar.month_name[month]
+            day = date(year, month, 1) - timedelta(days=1)
+            words = f"the start of {calendar.month_name[month]}"
     else:
         count = int(m["count"]) if m["count"].isdigit() else _COUNTS[m["count"].lower()]
         months = count * (12 if m["unit"].lower().startswith("year") else 1)
-        day, words = _add_months(today, months), f"{count} {m['unit'].lower()}' time"
+        day, words = _add_months(today, months), ""
     return Target(day, words) if day > today else None
 
 
@@ -111,5 +112,5 @@ def collections_until(next_date: date, frequency: str | None, until: date) -> li
 
 
 def day_words(target: Target) -> str:
-    """ "New Year (1 Jan 2027)"."""
-    return f"{target.words} ({format_day(target.day)})"
+    """ "New Year (1 Jan 2027)", or the day alone when the customer counted months ("in 6 months")."""
+    return f"{target.words} ({format_day(target.day)})" if target.words else format_day(target.day)

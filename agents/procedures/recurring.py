@@ -454,11 +454,8 @@ async def _projection(run: Run, item: RecurringPaymentView, target: Target) -> A
         ),
         key=lambda t: t.booked_at,
     )
-    due = (
-        collections_until(day_of(item.next_date), item.frequency, target.day)
-        if item.status == "active"
-        else []
-    )
+    active = item.status == "active"
+    due = collections_until(day_of(item.next_date), item.frequency, target.day) if active else []
     paid_minor = sum(-t.amount_minor for t in paid)
     due_minor = item.amount_minor * len(due)
     if paid:

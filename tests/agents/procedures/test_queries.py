@@ -272,6 +272,11 @@ def test_since_i_got_paid_is_not_money_received() -> None:
         ("how much was i in the harvester for on friday", "spending"),
         ("what were we at nandos for last week", "spending"),
         ("how much was I in the red for", None),  # an overdraft, not a place
+        # the balance after one payment to come, named by its payee (its amount is read in route)
+        ("How much will I have left once Monday's mortgage has gone out?", "affordability"),
+        ("what'll my balance be once British Gas have taken their money?", "affordability"),
+        ("what's left after the gym comes out", "affordability"),
+        ("what did we spend there in october", "spending"),  # "we" spends like "I"
     ],
 )
 def test_spending_intent(text: str, procedure: str | None) -> None:
@@ -526,3 +531,16 @@ def test_put_into_savings_with_interest_on_top() -> None:
 )
 def test_what_something_has_cost_me_is_a_total(text: str, procedure: str | None) -> None:
     assert spending_intent(text) == procedure
+
+
+@pytest.mark.parametrize(
+    ("text", "aggregate"),
+    [
+        ("what did we spend at morrisons in october", "total"),
+        ("what have we spent there this month", "total"),
+        ("which was the big one in october", "max"),
+        ("which was the big shop then", "max"),
+    ],
+)
+def test_we_and_the_big_one(text: str, aggregate: str) -> None:
+    assert parse_aggregate(text) == aggregate

@@ -711,3 +711,21 @@ async def test_cancelling_a_subscription_paid_by_card_says_it_is_a_card_payment(
     assert f"{card.brand} card ending {card.last4}" in result.draft
     assert "cancel the subscription with Netflix" in result.draft
     assert await _count(session_factory, ToolAction) == 0
+
+
+async def test_a_guess_between_two_amounts_asks_about_that_payment(ports: list[SqlBankingPort]) -> None:
+    for text in ("is the tv licence 14 or 41 quid a month??", "tv licence - is it 14 or 41?"):
+        found = await recurring_request(text, {}, ports[2])
+        assert found is not None, text
+        assert found[0] == "recurring_payments"
+
+
+async def test_a_standing_order_by_a_day_ahead(ports: list[SqlBankingPort], procedures: Procs) -> None:
+    spec = procedures["recurring_payments"]
+    text = "my standing order to savings, how much will it have put by come New Year?"
+    shown = answer(await turn(spec, ports[1], text, today=TODAY))
+    assert shown.outcome == "projection"
+    # three paid (Sep, Oct, Nov) and one more on 6 Dec
+    assert "£1,125.00 over 3 payments" in shown.draft
+    assert "£375.00 over 1 more payment (6 Dec 2026)" in shown.draft
+    assert shown.facts["totals_minor"] == {"GBP": 150000}
