@@ -31,3 +31,13 @@ async def seed_bank(engine: AsyncEngine, factory: async_sessionmaker[AsyncSessio
     async with factory() as session:
         rows = await list_customers(session, limit=CUSTOMERS)
     return Bank(factory, [uuid.UUID(row["id"]) for row in rows])
+
+
+async def scenario_ports(
+    engine: AsyncEngine, factory: async_sessionmaker[AsyncSession], now: datetime
+) -> list[SqlBankingPort]:
+    """The scenarios' demo bank (5 customers, seed 7) seeded at ``now``: one port per customer, in order."""
+    await seed_demo_bank(engine, customers=5, seed=7, now=now)
+    async with factory() as session:
+        rows = await list_customers(session, limit=5)
+    return [SqlBankingPort(factory, customer_id=uuid.UUID(row["id"])) for row in rows]

@@ -3,7 +3,6 @@ seed 7 on 28 Nov 2026), and the cues that send a message there."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -17,8 +16,8 @@ from agents.dialogue.recurring_cues import gone_out_request, recurring_by_payee
 from agents.procedures.details import sort_code_spelled
 from agents.procedures.spec import ProcedureSpec
 from app.banking.ports import SqlBankingPort
-from app.banking.seed import list_customers, seed_demo_bank
 from tests.agents.procedures.helpers import answer, turn
+from tests.agents.procedures.seeded import scenario_ports
 
 Procs = dict[str, ProcedureSpec]
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
@@ -35,10 +34,7 @@ def _on_the_seed_day() -> Iterator[None]:
 async def ports(
     engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
 ) -> list[SqlBankingPort]:
-    await seed_demo_bank(engine, customers=5, seed=7, now=NOW)
-    async with session_factory() as s:
-        ids = [uuid.UUID(row["id"]) for row in await list_customers(s, limit=5)]
-    return [SqlBankingPort(session_factory, customer_id=i) for i in ids]
+    return await scenario_ports(engine, session_factory, NOW)
 
 
 def test_sort_code_spelled_as_on_a_form() -> None:

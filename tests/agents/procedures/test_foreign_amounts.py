@@ -3,7 +3,6 @@ place: through the real SqlBankingPort on the scenario day (seed.md's bank)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -14,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from agents.ports import TransactionQuery
 from agents.procedures.spec import ProcedureSpec
 from app.banking.ports import SqlBankingPort
-from app.banking.seed import list_customers, seed_demo_bank
 from tests.agents.procedures.helpers import answer, confirm, shown, turn
+from tests.agents.procedures.seeded import scenario_ports
 
 Procs = dict[str, ProcedureSpec]
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
@@ -32,10 +31,7 @@ def _on_the_seed_day() -> Iterator[None]:
 async def ports(
     engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
 ) -> list[SqlBankingPort]:
-    await seed_demo_bank(engine, customers=5, seed=7, now=NOW)
-    async with session_factory() as s:
-        ids = [uuid.UUID(row["id"]) for row in await list_customers(s, limit=5)]
-    return [SqlBankingPort(session_factory, customer_id=i) for i in ids]
+    return await scenario_ports(engine, session_factory, NOW)
 
 
 async def test_an_amount_in_euros_finds_a_card_payment_made_in_euros(

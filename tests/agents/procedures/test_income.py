@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime
 
 import pytest
@@ -10,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from agents.procedures.spec import ProcedureSpec
 from app.banking.ports import SqlBankingPort
-from app.banking.seed import list_customers, seed_demo_bank
 from tests.agents.procedures.helpers import answer, turn
+from tests.agents.procedures.seeded import scenario_ports
 
 Procs = dict[str, ProcedureSpec]
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
@@ -22,10 +21,7 @@ TODAY = NOW.date()
 async def ports(
     engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
 ) -> list[SqlBankingPort]:
-    await seed_demo_bank(engine, customers=5, seed=7, now=NOW)
-    async with session_factory() as s:
-        ids = [uuid.UUID(row["id"]) for row in await list_customers(s, limit=5)]
-    return [SqlBankingPort(session_factory, customer_id=i) for i in ids]
+    return await scenario_ports(engine, session_factory, NOW)
 
 
 async def test_wages_arrived(ports: list[SqlBankingPort], procedures: Procs) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import UTC, date, datetime
@@ -34,9 +33,9 @@ from agents.procedures.recurring import (
 )
 from agents.procedures.spec import ProcedureSpec
 from app.banking.ports import SqlBankingPort
-from app.banking.seed import list_customers, seed_demo_bank
 from app.models import Dispute, ToolAction
 from tests.agents.procedures.helpers import answer, ask, confirm, turn
+from tests.agents.procedures.seeded import scenario_ports
 
 Procs = dict[str, ProcedureSpec]
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
@@ -55,10 +54,7 @@ def _on_the_seed_day() -> Iterator[None]:
 async def ports(
     engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
 ) -> list[SqlBankingPort]:
-    await seed_demo_bank(engine, customers=5, seed=7, now=NOW)
-    async with session_factory() as s:
-        ids = [uuid.UUID(row["id"]) for row in await list_customers(s, limit=5)]
-    return [SqlBankingPort(session_factory, customer_id=i) for i in ids]
+    return await scenario_ports(engine, session_factory, NOW)
 
 
 async def _count(factory: async_sessionmaker[AsyncSession], model: type) -> int:
