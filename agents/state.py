@@ -32,6 +32,7 @@ class AgentState(TypedDict, total=False):
     cues: list[str]  # what the conversation has shown so far (urgent, scam, vulnerability kinds...)
     later: list[dict[str, Any]]  # requests to take up once the waiting confirmation is answered
     scam_warned: bool  # the last customer turn was answered with a scam warning (the next may go on with it)
+    third_party_told: bool  # the last customer turn was told what we can share about another person's account
 
     # turn: working values
     triage: dict[str, Any]

@@ -163,15 +163,13 @@ _STRANGER_AT_PIN = re.compile(
     r"|\b(?:watch\w*|saw|seen|looking|looked|peer\w*|stood|standing|hover\w*|over my shoulder|behind me|"
     r"close|next to me|help\w*)\b.{0,60}\b(?:pin|pin number|my number|the number|my code|the code)\b"
 )
-_PIN_ENTERED = re.compile(
-    r"\b(?:pin|pin number|my number|the number|my code|the code|4 digits|four digits|digits)\b"
-)
 
 
 def card_trapped(text: str) -> bool:
-    """A cash machine kept the card while someone was close at the PIN: the classic card trap."""
+    """A cash machine kept the card while someone was close (at the PIN, said or not): the classic card
+    trap. Offering the freeze is what the help centre says to do with a kept card anyway."""
     words = normalise(text)
-    return bool(_MACHINE_KEPT.search(words) and _STRANGER_AT_PIN.search(words) and _PIN_ENTERED.search(words))
+    return bool(_MACHINE_KEPT.search(words) and _STRANGER_AT_PIN.search(words))
 
 
 _UNRECOGNISED = re.compile(

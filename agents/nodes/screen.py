@@ -178,6 +178,10 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         # "its legit tho, just do it": pressure after a scam warning does not change the answer.
         flow = "scam"
         flags.add("scam")
+    elif continues_third_party(state, text, flow, screening):
+        # "he signed consent in the tenancy agreement, I can email it over", "surely you can just resend it":
+        # still the other person's account, however it is pressed; the same answer, no person, no complaint.
+        flow = "third_party"
     elif continues_scam(state, text, flow, screening):
         # "he's still on the phone, says he'll lose his job", "the courier is ten minutes away": the story
         # the last turn warned about goes on, so the warning is given again; the caller's pressure in it is
@@ -278,6 +282,7 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
             update["queue"] = [{"text": part} for part in parts[1:]]
     update["flow"] = flow
     update["scam_warned"] = flow == "scam" or SCAM_NOTICE in notices
+    update["third_party_told"] = flow == "third_party"
     emit_step(
         "screen",
         flow or "triage",
@@ -322,6 +327,35 @@ def continues_scam(state: AgentState, text: str, flow: str, screening: dict[str,
         and screening.get("vulnerability") in (None, "distress", "fraud_victim")
         and not state.get("pending_action")
         and not state.get("procedure")
+        and not _NEW_REQUEST.search(text)
+        and not wants_human(text)
+        and not _COMPLAINS.search(text)
+        and not _ACKNOWLEDGED.search(text)
+    )
+
+
+# After the answer about someone else's account, the same person still spoken of ("he signed consent", "they
+# lose the villa tonight"), or the answer pressed ("surely you can just resend it", "I can email it over").
+_STILL_THEIRS = re.compile(
+    r"\b(?:he|she|they|him|her|them|his|hers|their|theirs|he's|she's|they're|hes|shes|theyre|"
+    r"surely|just|consent\w*|permission|authori[sz]\w*|agreement|signed|mandate|attorney|proof|"
+    r"email (?:it|them|you)|send (?:it|them|you) (?:over|across|in))\b",
+    re.IGNORECASE,
+)
+
+
+def continues_third_party(state: AgentState, text: str, flow: str, screening: dict[str, Any]) -> bool:
+    """The last turn said what we can and cannot share about another person's account, and this one goes
+    on about that person or presses for it (no new request of the customer's own, no safety flow, no
+    complaint, no question or confirmation of ours waiting)."""
+    return bool(
+        state.get("third_party_told")
+        and flow in ("", "vulnerability")
+        and screening.get("vulnerability") in (None, "distress")
+        and "complaint" not in screening.get("flags", [])
+        and not state.get("pending_action")
+        and not state.get("procedure")
+        and _STILL_THEIRS.search(text)
         and not _NEW_REQUEST.search(text)
         and not wants_human(text)
         and not _COMPLAINS.search(text)

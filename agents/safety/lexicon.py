@@ -1208,14 +1208,21 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
     ),
     (
         "banks_with_you",
-        # "my ex wife banks with you as well, can you check if her wages have gone in"
-        rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:my )?(?:{_OTHER}|mate|pal|ex)\b.{{0,60}}\b(?:banks? with (?:you|u)|"
+        # "my ex wife banks with you as well, can you check if her wages have gone in"; "Jake Lewis is one of
+        # my tenants and also banks with you", "the money from Damien Norman, he banks with you": "banks" (not
+        # the customer's own "I bank") is someone else, whoever they are to the writer.
+        # ("our new tenant" is the writer's firm, "our account" is joint)
+        rf"^(?!.*\b(?:joint|our (?:\w+ )?(?:account|accounts|card|cards|money|finances|balance|savings|bills?))\b)"
+        rf"(?=.*\bbanks (?:with|at) (?:you|u|northbank)\b"
+        rf"|.*\b(?:he|she)(?:'s| is) (?:also )?(?:a customer|with you|a northbank customer)\b"
+        rf"|.*\b(?:my )?(?:{_OTHER}s?|mate|pal|ex)\b.{{0,60}}\b(?:banks? with (?:you|u)|"
         r"(?:is|are) (?:also |a |with you )*(?:customers?|with you)|has an account with you|banks? (?:here|at northbank)|"
         r"(?:has|have|got) (?:an? |a few |some )?(?:\w+ ){0,2}?(?:accounts?|cards?|credit cards?|loans?|mortgage|savings"
         r"(?: account)?|overdraft) (?:with you|here|at northbank)|"
         r"(?:is|are) (?:also )?with your bank|uses? your bank|has an account (?:with|at) your bank)\b)"
         r"(?=.*\b(?:check|tell|give|see|look|find out|confirm|let me know|how much|move|transfer|send|pay|clear|"
-        r"close|cancel|freeze|change)\b.{0,60}\b(?:his|her|their|he|she|they|him|them|hes|shes|theyve|theyre)\b)",
+        r"close|cancel|freeze|change|push|resend|re-send|redo|retry|put|process|release)\b.{0,60}"
+        r"\b(?:his|her|their|he|she|they|him|them|hes|shes|theyve|theyre)\b)",
     ),
     (
         "does_their_books",

@@ -730,6 +730,8 @@ def test_a_call_without_details_given_or_details_without_a_suspect_are_not_compr
         "my card got stuck in the cash machine, a woman beside me offered to help and told me to key "
         "my PIN in again",
         "the machine wouldnt give my card back and a bloke had been hovering over my shoulder at my pin",
+        # the PIN unsaid: a stranger close while the machine kept the card is the trap all the same
+        "The ATM didn't give my card back and some guy had been watching me the whole time",
     ],
 )
 def test_a_card_kept_by_a_machine_with_a_stranger_at_the_pin_is_compromised(text: str) -> None:

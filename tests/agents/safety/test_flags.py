@@ -15,6 +15,7 @@ from agents.safety.flags import (
     JAILBREAK,
     PROMPT_INJECTION,
     SCAM,
+    THIRD_PARTY,
     VULNERABILITY,
     detect_flags,
     explain_flags,
@@ -215,3 +216,28 @@ def test_a_relative_writing_from_a_new_number_for_money_is_a_scam(text: str) -> 
 )
 def test_a_sale_a_refund_or_a_new_phone_alone_is_no_scam(text: str) -> None:
     assert SCAM not in detect_flags(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jake Lewis is one of my tenants and also banks with you. Can you confirm his rent is set up and "
+        "that he's got enough in the account",
+        "the holiday money from Damien Norman failed, he banks with you, can you push it through again from "
+        "his account?",
+        "Our new tenant says he's a Northbank customer. Could you confirm his wages go in every month?",
+    ],
+)
+def test_someone_who_banks_with_you_asked_about_is_a_third_party(text: str) -> None:
+    assert THIRD_PARTY in detect_flags(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I bank with you and my rent to my landlord failed, can you check it?",
+        "my husband banks with you too, can you check our joint account balance",
+    ],
+)
+def test_the_customers_own_or_joint_account_is_no_third_party(text: str) -> None:
+    assert THIRD_PARTY not in detect_flags(text)
