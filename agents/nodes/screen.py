@@ -298,7 +298,9 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
 # A new banking request of its own ("what's my balance", "freeze my card", "did my rent go out"): answered,
 # even in a conversation whose last turn warned about a scam.
 _NEW_REQUEST = re.compile(
-    r"\b(?:balance|how much (?:have i|do i have|is (?:in|left))|statement|transactions?|spent|spending|"
+    r"\b(?:balance|how much (?:money )?(?:have i|do i have|"
+    r"is (?:there )?(?:(?:actually|really|still) )?(?:in|left))|"
+    r"statement|transactions?|spent|spending|"
     r"direct debits?|standing orders?|salary|wages|overdraft|interest|opening hours|"
     r"(?:freeze|block|cancel|unfreeze|replace|report) (?:my |the )?(?:\w+ )?card|card (?:lost|stolen)|"
     r"(?:lost|stolen) (?:my |the )?card|"

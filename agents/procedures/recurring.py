@@ -81,7 +81,7 @@ def item_line(item: RecurringPaymentView) -> str:
     f = item_facts(item)
     if item.kind == "direct_debit":
         last = f"{f['amount']} {f['frequency']} (the latest collection)"
-        return f"{f['payee']}: {last}, next collection on {f['next_date']}{_state(item)}"
+        return f"{f['payee']}: {last}, next collection on {f['next_date']}{_state(item)}{_what_for(item)}"
     if item.kind == "standing_order":
         return (
             f"{f['amount']} {f['frequency']} to {f['payee']} (reference {f['reference']}), "
@@ -90,6 +90,22 @@ def item_line(item: RecurringPaymentView) -> str:
     # "is the rent every month or a one-off?": a scheduled payment is made once.
     once = "(one-off, it won't repeat)"
     return f"{f['amount']} to {f['payee']} (reference {f['reference']}) on {f['next_date']} {once}"
+
+
+# What a payment is for, when its reference says so and its payee's name does not ("NATIONWIDE BS MORTGAGE").
+_WHAT_FOR = re.compile(
+    r"\b(mortgage|loan|rent|insurance|council tax|pension|tv licen[cs]e|water|childcare|nursery|tuition)\b",
+    re.IGNORECASE,
+)
+
+
+def _what_for(item: RecurringPaymentView) -> str:
+    """ "; it is your mortgage (reference NATIONWIDE BS MORTGAGE 9266)": "I keep seeing Nationwide going out
+    and don't know what it is" is answered by the reference the payee gave."""
+    found = _WHAT_FOR.search(item.reference or "")
+    if found is None or _WHAT_FOR.search(item.payee_name):
+        return ""
+    return f"; it is your {found.group(1).lower()} (reference {clean_name(item.reference)})"
 
 
 def _state(item: RecurringPaymentView) -> str:

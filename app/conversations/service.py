@@ -38,6 +38,7 @@ from sqlalchemy import (
     Row,
     Select,
     Table,
+    and_,
     bindparam,
     case,
     delete,
@@ -82,6 +83,7 @@ from app.db import transaction
 from app.errors import Conflict, NotFound, RateLimited, Unauthorized
 from app.events.bus import HANDOFFS_TOPIC, EventBus, conversation_topic
 from app.faults import crash_point
+from app.handoffs.repository import ACTIVE as HANDOFF_ACTIVE
 from app.handoffs.service import notes_for_assistant, open_handoff
 from app.models import (
     Account,
@@ -805,12 +807,18 @@ _ANSWERED_WHILE_WAITING = frozenset(
 )
 
 
+# The one change offered while a handoff waits: stopping a card. "My wallet was stolen" must not wait for a
+# person (and the urgent notice itself says "just ask and we'll freeze it"); the customer's yes is read like
+# any other, and the conversation goes back to the team's queue once it is answered (`_store_turn`).
+_OFFERED_WHILE_WAITING = frozenset({"freeze_card"})
+
+
 def _while_waiting(admitted: Admitted, events: list[AgentEvent]) -> tuple[list[AgentEvent], bool]:
     """What a turn in a conversation waiting in the queue keeps of the agent's run, and whether its state.
 
-    The assistant answers only what needs neither a change nor a person (the conversation stays handed off, so
-    there is nothing to confirm into); its answer follows the notice that the team has the conversation.
-    Anything else (an offer to act, another handoff) is dropped with the graph's state, and the turn is the
+    The assistant answers only what needs neither a change nor a person, and offers to freeze a card; its
+    answer follows the notice that the team has the conversation. Anything else (an offer of any other change,
+    another handoff) is dropped with the graph's state, and the turn is the
     silent one it was before: the notice only. Complaints and flags the turn raised are kept."""
     outcome = next((e.outcome for e in events if e.kind == "completed" and e.outcome is not None), None)
     steps = [e for e in events if e.kind == "step"]
@@ -820,7 +828,7 @@ def _while_waiting(admitted: Admitted, events: list[AgentEvent]) -> tuple[list[A
         outcome.reply is not None
         and outcome.flow in _ANSWERED_WHILE_WAITING
         and outcome.handoff is None
-        and outcome.confirmation is None
+        and (outcome.confirmation is None or outcome.confirmation.procedure in _OFFERED_WHILE_WAITING)
         and not any(e.data.get("node") == "kb_answer" and e.data.get("decision") == "miss" for e in steps)
     )
     notice = admitted.holding or WAITING_NOTICE
@@ -1040,7 +1048,14 @@ async def _store_turn(
     elif confirmation is not None:
         new_status = ConversationStatus.awaiting_customer
     elif not admitted.silent:
+        # An answer to a confirmation offered while a handoff waited (`_OFFERED_WHILE_WAITING`) puts the
+        # conversation back with the team: the handoff is still theirs.
+        with_team = exists().where(Handoff.conversation_id == cid, Handoff.status.in_(HANDOFF_ACTIVE))
         new_status = case(
+            (
+                and_(status_now == ConversationStatus.awaiting_customer, with_team),
+                ConversationStatus.handed_off,
+            ),
             (status_now == ConversationStatus.awaiting_customer, ConversationStatus.active),
             else_=status_now,
         )

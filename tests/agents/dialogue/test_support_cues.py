@@ -37,6 +37,16 @@ from agents.nodes.screen import card_at_risk, continues_scam, continues_third_pa
             ["my new card is still not here after two weeks"],
         ),
         ("my husband died and i don't know what to do", []),
+        # a second question opening with "and", and one asked without a question mark
+        (
+            "i get confused with numbers. how much money do i have. and is my card working",
+            ["how much money do i have", "and is my card working"],
+        ),
+        (
+            "my wife passed. there's a payment to Thames Water every month and i dont know what it is",
+            ["there's a payment to Thames Water every month and i dont know what it is"],
+        ),
+        ("my dad died and i'm not sure what to do with his account", []),
         ("i've been made redundant and the rent comes out friday", []),
         ("i want to complain about the rude staff in the branch", []),
     ],
@@ -181,6 +191,7 @@ WARNED = {"scam_warned": True, "cues": ["scam"]}
         (WARNED, "the courier is nearly here, what do i do", True),
         (WARNED, "the email has their logo on it", True),
         (WARNED, "what's my balance?", False),  # a new request of its own is answered
+        (WARNED, "ok. how much is really in my account, he says it's all gone", False),
         (WARNED, "I want to make a complaint about how long this took", False),
         (WARNED, "can I talk to a person", False),
         (WARNED, "ok thanks, will do", False),  # the warning was taken
