@@ -26,11 +26,13 @@ from typing import Literal
 
 from agents.procedures.textparse import (
     MONTH_PATTERN,
+    WEEKEND_RE,
     AmountFilter,
     DateRange,
     parse_amount,
     parse_date_range,
     parse_merchant,
+    weekend,
 )
 
 Aggregate = Literal["total", "count", "max", "min", "list", "latest", "in_out"]
@@ -267,7 +269,6 @@ _IN_RE = re.compile(
     r"|pay\s+me|pays\s+me|paying\s+me|send\s+me|sends\s+me|refunded\s+me)\b",
     re.IGNORECASE,
 )
-_WEEKEND_RE = re.compile(r"\b(?P<which>last|this|past|previous)\s+weekend\b", re.IGNORECASE)
 _YEAR_RE = re.compile(r"\b(?P<which>this|last)\s+year\b", re.IGNORECASE)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SINCE_WEEKDAY_RE = re.compile(
@@ -451,15 +452,6 @@ def parse_direction(text: str) -> Direction:
     return "in" if _IN_RE.search(text) else "out"
 
 
-def _weekend(which: str, today: date) -> DateRange:
-    saturday = today - timedelta(days=(today.weekday() - 5) % 7)  # the latest Saturday, today included
-    if which == "this":
-        return DateRange(saturday, min(saturday + timedelta(days=1), today))
-    if today.weekday() >= 5:  # on a weekend, "last weekend" is the one before
-        saturday -= timedelta(days=7)
-    return DateRange(saturday, saturday + timedelta(days=1))
-
-
 def _month_of(m: re.Match[str], today: date) -> DateRange | None:
     year = f" {m.group('y')}" if m.group("y") else ""
     return parse_date_range(f"in {m.group('m')}{year}", today)[0]
@@ -513,8 +505,8 @@ def _months_span(first_name: str, last_name: str, year: str | None, today: date)
 
 def parse_period(text: str, today: date) -> tuple[DateRange | None, str]:
     """textparse's dates, plus weekends, weekdays, "this year" and months named without a preposition."""
-    if m := _WEEKEND_RE.search(text):
-        return _weekend(m.group("which").lower(), today), _blank(text, m)
+    if m := WEEKEND_RE.search(text):  # before a month named beside it ("the last weekend of October" aside)
+        return weekend(m, today), _blank(text, m)
     if (m := _MONTH_LIST_RE.search(text)) and (span := _months_span(m["a"], m["b"], m["y"], today)):
         return span, _blank(text, m)
     if m := _MONTH_TO_MONTH_RE.search(text):

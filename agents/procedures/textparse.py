@@ -120,7 +120,11 @@ _THIS_YEAR_RE = re.compile(
     r"january\s+1st|new\s+year))\b"
 )
 _START_OF_MONTH_RE = re.compile(r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+month\b")
-_WEEKEND_RE = re.compile(r"\b(?P<last>last\s+)?(?:over\s+|at\s+|on\s+)?(?:the\s+)?weekend\b")
+WEEKEND_RE = re.compile(
+    r"\b(?P<since>(?:since|from|after)\s+)?(?:(?P<last>last|past|previous)\s+|this\s+)?"
+    r"(?:over\s+|at\s+|on\s+)?(?:the\s+)?weekend\b",
+    re.IGNORECASE,
+)
 _WEEKS_AGO_RE = re.compile(r"\b(?P<n>\d|a|one|two|three|four)\s+(?P<unit>week|day)s?\s+ago\b")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_RE = re.compile(
@@ -319,6 +323,17 @@ def _relative(what: str, today: date) -> DateRange:
 _DAY_SHIFT_RE = re.compile(r"\bthe (?:next )?day (after|before)(?: (?:that|it|then))?\b")
 
 
+def weekend(m: re.Match[str], today: date) -> DateRange:
+    """The weekend a ``WEEKEND_RE`` match names: the latest one (today included), the one before on a weekend
+    when "last"; "since last weekend" runs from its Saturday until today."""
+    saturday = today - timedelta(days=(today.weekday() - 5) % 7)
+    if m.group("last") and today.weekday() >= 5:
+        saturday -= timedelta(days=7)  # "last weekend" on a weekend is the one before
+    if m.group("since"):
+        return DateRange(saturday, None)
+    return DateRange(saturday, min(saturday + timedelta(days=1), today))
+
+
 def parse_date_range(text: str, today: date) -> tuple[DateRange | None, str]:
     """The date range the text asks about (or None) and the text with it blanked out."""
     found, rest = _date_range(text, today)
@@ -469,11 +484,8 @@ def _loose_day(lowered: str, today: date) -> tuple[DateRange, tuple[int, int]] |
                 "till": DateRange(None, day),
             }[word]
             return found, m.span()
-    if m := _WEEKEND_RE.search(lowered):
-        saturday = today - timedelta(days=(today.weekday() - 5) % 7)
-        if m.group("last") and today.weekday() >= 5:
-            saturday -= timedelta(days=7)  # "last weekend" on a weekend is the one before
-        return DateRange(saturday, min(saturday + timedelta(days=1), today)), m.span()
+    if m := WEEKEND_RE.search(lowered):
+        return weekend(m, today), m.span()
     if m := _WEEKS_AGO_RE.search(lowered):
         raw = m.group("n")
         n = int(raw) if raw.isdigit() else _WORD_NUMBERS[raw]

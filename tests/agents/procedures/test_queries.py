@@ -201,6 +201,8 @@ def test_periods_anchored_on_the_salary(text: str) -> None:
     [
         ("last weekend", date(2026, 11, 21), date(2026, 11, 22)),  # on a Saturday: the one before
         ("this weekend", date(2026, 11, 28), date(2026, 11, 28)),
+        ("has my card been used since last weekend", date(2026, 11, 21), None),  # from it until today
+        ("anything on the euro card from the weekend", date(2026, 11, 28), None),
         ("this week", date(2026, 11, 23), SATURDAY),
         ("in October", date(2026, 10, 1), date(2026, 10, 31)),
         ("what did November cost me", date(2026, 11, 1), SATURDAY),
