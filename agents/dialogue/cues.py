@@ -165,6 +165,121 @@ _STRANGER_AT_PIN = re.compile(
 )
 
 
+# A card, or what is printed on it, out of the customer's hands: compromised, so frozen at once whichever
+# way it is told. A cash machine's slot or keypad tampered with ("the front of the slot was loose, a bit of
+# plastic hanging off it", "one of those skimmers"); the card shown in a post online, readable ("posted a
+# tiktok holding my card, front and back"); the PIN and card watched or filmed; someone who kept the card
+# and will not hand it back, or an ex who still has it.
+_MACHINE = (
+    r"(?:atm|atms|cash ?machines?|cashpoints?|cash points?|hole in the wall|card readers?|card machines?|"
+    r"readers?|terminals?|pumps?|petrol station|self ?checkouts?|ticket machines?|parking machines?|"
+    r"machines?)"
+)
+_TAMPERED = re.compile(
+    r"\b(?:skimmers?|skimming (?:device|thing|gadget)s?|card traps?|pinhole cameras?|hidden cameras?)\b"
+    r"|\b(?:slot|card slot|slit|keypad|key pad|keys|buttons|reader|front|fascia|cover|mouth)\b.{0,40}?"
+    r"\b(?:loose|wobbl\w*|tampered|fake|came off|come off|coming off|hanging (?:off|out|loose)|"
+    r"stuck (?:on|over|onto|to)|glued|taped|sticking out|moved|lifted|pulled off|not fitted|"
+    r"(?:didnt|did not) look right|looked (?:odd|weird|wrong|off|dodgy|fake))\b"
+    r"|\b(?:something|plastic|a (?:\w+ )?device|a gadget|an overlay|a (?:tiny |little |small )?camera|a bit|"
+    r"a piece|a strip)\b(?: \w+){0,4}? (?:stuck|glued|fitted|attached|taped|hanging|fixed|clipped) "
+    r"(?:on|over|to|onto|above|by|in|off|inside) (?:the |it|its )?(?:\w+ )?(?:slot|reader|keypad|key pad|"
+    r"keys|machine|front|screen)\b"
+)
+_AT_A_MACHINE = re.compile(rf"\b{_MACHINE}\b|\bslot\b|\bkeypad\b")
+# Shown online: a post, a photo or a video with the card in it, where it can be read.
+_MEDIA = re.compile(
+    r"\b(?:tiktoks?|tik toks?|reels?|stor(?:y|ies)|selfies?|photos?|pics?|pictures?|videos?|vids?|snaps?|"
+    r"screenshots?|livestreams?|live streams?|streams?|posts?|clips?|(?:a|her|his|their|my|the) live)\b"
+)
+_PUBLISHED = re.compile(
+    r"\b(?:posted|posting|uploaded|uploading|shared|sharing|put (?:it |them |that )?(?:up|online|out)|"
+    r"went live|went viral|online|on the internet|views|viewed|followers|likes|social media|tiktok|instagram|"
+    r"insta|facebook|snapchat|twitter|youtube|whatsapp|group chat|public)\b"
+)
+_READABLE = re.compile(
+    r"\b(?:front and back|back and front|both sides|"
+    r"(?:long |full |whole )?(?:card )?(?:number|numbers|digits)|details|cvv|cvc|security code|expiry|"
+    r"(?:you|anyone|everyone|people|they) (?:can|could) (?:see|read|make out|zoom)|read everything|"
+    r"readable|legible|visible|clear as day|in full view|everything on it)\b"
+)
+# The PIN and card watched or filmed by someone the customer did not know.
+_WATCHED = re.compile(
+    r"\b(?:over my shoulder|filming|filmed|recording|recorded|videoing|videoed|watched me|watching me|"
+    r"saw me|clocked)\b.{0,80}\b(?:pin|card number|long number|card details)\b"
+    r"|\b(?:pin|card number|long number|card details)\b.{0,60}\b(?:over my shoulder|filming|filmed|recording|"
+    r"recorded|watched|watching|clocked|saw it|seen it)\b"
+)
+# Kept by someone else: who, what they did with the card, and whether it is out of the customer's hands
+# against their will ("won't give it back", an ex who still has it) or only lent ("my wife has my card").
+_HOLDER = (
+    r"(?:ex|exs|ex (?:wife|husband|partner|boyfriend|girlfriend|flatmate|housemate|lodger|mate|friend)|"
+    r"former (?:partner|flatmate|housemate|lodger|tenant|friend)|old (?:flatmate|housemate|lodger|roommate)|"
+    r"flatmate|housemate|roommate|lodger|partner|boyfriend|girlfriend|husband|wife|mate|friend|cleaner|carer|"
+    r"neighbour|landlord|tenant|he|she|someone|somebody)"
+)
+_YOUR_CARD = r"(?:my|our|me) (?:\w+ ){0,2}?(?:card|cards|debit card|credit card|bank card|visa|mastercard)\b"
+_KEPT_AWAY = re.compile(
+    rf"\b{_HOLDER}\b (?:\w+ ){{0,3}}?(?:has kept|kept|is keeping|been keeping|hung on to|hanging on to|"
+    rf"(?:hasnt|has not|never|didnt|did not) (?:given|gave|give|handed|hand|returned|return)"
+    rf"(?: me)?(?: back)?|"
+    rf"(?:wont|will not|wouldnt|would not|refuses to|refused to) (?:give|hand|return)(?: me)?(?: back)?) "
+    rf"{_YOUR_CARD}"
+    # "borrowed my debit card a fortnight ago and still hasn't given it back"
+    rf"|\b{_HOLDER}\b (?:\w+ ){{0,8}}?(?:wont|will not|wouldnt|would not|refuses to|refused to|never|hasnt|"
+    rf"has not|didnt|did not|still hasnt|still has not|still wont|still not) "
+    rf"(?:give|gave|given|hand|handed|return|returned|bring|brought|brung) (?:it|them|(?:my|the) card) back\b"
+)
+_STILL_HOLDS = re.compile(
+    rf"\b(?P<who>{_HOLDER})\b (?:\w+ ){{0,3}}?(?:still (?:has|have|got|holds|keeps)|(?:has|have) still got|"
+    rf"has got|has|have)(?: still)? {_YOUR_CARD}"
+)
+_FORMER = re.compile(r"\b(?:ex|exs|ex \w+|former \w+|old (?:flatmate|housemate|lodger|roommate))\b")
+_USED_WITHOUT_LEAVE = re.compile(
+    r"\b(?:using|used|spending|spent|buying|paying|racking up|rack up|put|putting)\b.{0,50}"
+    r"\b(?:without (?:my |me )?(?:permission|asking|consent|knowing|knowledge)|behind my back|"
+    r"to wind me up|to get at me|to get back at me|out of spite|wont stop|and wont|not allowed)\b"
+)
+
+
+_DEAD_CARD = re.compile(
+    r"\b(?:cancelled|canceled|expired|out of date|already (?:frozen|blocked|stopped|reported))\b"
+)
+# Asked about, not happened: "how do I spot a skimmer?", "is it safe to post a photo of my card if I cover the
+# numbers?", "the card reader looked dodgy so I didn't use it".
+_NOT_HAPPENED = re.compile(
+    r"\b(?:is it (?:safe|ok|okay|alright|fine) to|should i|what if|what happens if|"
+    r"how (?:do|can|would|should) (?:i|you|we|people) (?:spot|tell|check|know|avoid|recognise|recognize)|"
+    r"(?:didnt|did not|never|wouldnt|would not) (?:use|put|insert|try)|paid (?:in )?cash|walked away|"
+    r"went (?:somewhere )?else|used (?:a different|another) (?:one|machine))\b"
+)
+
+
+def card_out_of_hand(text: str) -> bool:
+    """The card or what is printed on it out of the customer's hands: a tampered cash machine, the card
+    readable in a post online, the PIN and card filmed, someone who kept it (or an ex who still has it)."""
+    words = normalise(text)
+    happened = not _NOT_HAPPENED.search(words)
+    if (
+        happened
+        and _TAMPERED.search(words)
+        and _AT_A_MACHINE.search(words)
+        and re.search(r"\bcards?\b|\bskimm", words)
+    ):
+        return True
+    if happened and _MEDIA.search(words) and _PUBLISHED.search(words) and re.search(r"\bcard\b", words):
+        if _READABLE.search(words):
+            return True
+    if _WATCHED.search(words):
+        return True
+    if _DEAD_CARD.search(words):
+        return False  # "my ex still has my old card but it's cancelled": nothing left to freeze
+    if _KEPT_AWAY.search(words):
+        return True
+    held = _STILL_HOLDS.search(words)
+    return bool(held and (_FORMER.search(held.group("who")) or _USED_WITHOUT_LEAVE.search(words)))
+
+
 def card_trapped(text: str) -> bool:
     """A cash machine kept the card while someone was close (at the PIN, said or not): the classic card
     trap. Offering the freeze is what the help centre says to do with a kept card anyway."""
@@ -323,7 +438,7 @@ def urgent_intent(text: str) -> str | None:
     compromised = _COMPROMISED.search(_BREACH.sub(" ", words) if _CARD_SPARED.search(words) else words)
     if _REPORTED_AWAITING.search(words) and not compromised and not _IN_USE.search(words):
         return None
-    if compromised or disclosed_to_a_scam(text) or card_trapped(text):
+    if compromised or disclosed_to_a_scam(text) or card_trapped(text) or card_out_of_hand(text):
         return "compromised_card"
     if (_HOUSEHOLD_TOOK.search(words) or _HOUSEHOLD_SPENDING.search(words)) and re.search(
         rf"\b{_THING}\b|\baccount\b", words
@@ -688,9 +803,11 @@ def status_question(text: str) -> str | None:
             return "payment_status"
     if _CARD_DELIVERY.search(words) and not _NOT_DELIVERY.search(words) and not urgent_intent(text):
         return "card_arrival"  # "has my replacement been sent", "where's my new card"
-    if _CARD_LIST.search(words) or (
-        _CARD_EXPIRY_QUESTION.search(words) and not _EXPIRY_RENEWAL.search(words)
-    ):
+    if (
+        _CARD_LIST.search(words)
+        or (_CARD_EXPIRY_QUESTION.search(words) and not _EXPIRY_RENEWAL.search(words))
+    ) and not card_out_of_hand(text):
+        # (never "you can see the long number and the expiry" in a video of the card: that is exposure)
         return "card_status"
     if (_WHAT_IS_THIS.search(words) or _LAST_BOUGHT.search(words)) and not _NOT_MINE.search(words):
         return "recent_transactions"  # "what's this amazon payment on the 21st?": look it up, offer nothing

@@ -74,7 +74,9 @@ _NO_PHRASES = (
     r"no chance|not bothered|no no"
 )
 _FILLER = (
-    r"(?:(?:oh|um|erm|hmm|hm|mm|mmm|well|ah|uh|and|so|actually|ok|okay|sorry|cheers|thanks|ta|right|"
+    # "ugh yes freeze it 🙄": a sigh or an exclamation before the answer changes nothing
+    r"(?:(?:oh|um|erm|hmm|hm|mm|mmm|well|ah|uh|ugh|urgh|argh|omg|gosh|jeez|sigh|ffs|and|so|actually|ok|okay|"
+    r"sorry|cheers|thanks|ta|right|"
     r"on second thoughts?|on reflection|come to think of it|thinking about it)\s+)*"
 )
 _YES = re.compile(rf"^{_FILLER}(?:{_YES_PHRASES})(?:\s+(?:{_YES_PHRASES}))*$")

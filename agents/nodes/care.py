@@ -91,6 +91,8 @@ FREEZE_OFFER = (
     "A member of our team will help you now. If you want your card stopped straight away, you can freeze it "
     "in the app (Card > Freeze), or just ask and we'll freeze it for you."
 )
+# Someone the customer knows has their card (an ex who kept it): the abuse support, then the freeze offer.
+CARD_FIRST = "Let's make your card safe first, then a member of our team will help."
 MISTAKEN_BLOCK_OPENING = (
     "I'm sorry your card or account has been blocked when you need it. If our fraud checks paused a payment, "
     "you'll get a notification in the app asking you to confirm it was you. If your card is frozen, you can "
@@ -191,6 +193,12 @@ def _sentence_with(text: str, phrase: str) -> str | None:
         if phrase.lower() in sentence.lower():
             return sentence.strip()
     return None
+
+
+def coercion_card_notice(kb: KnowledgeBase) -> str:
+    """Coercion with the customer's card in the other person's hands: the help centre's domestic and
+    financial abuse text stays, and the freeze is offered first (agents.nodes.screen); a person follows."""
+    return "\n\n".join((COERCION_OPENING, _section(kb, SUPPORT, "Domestic and financial abuse"), CARD_FIRST))
 
 
 def scam_script(kb: KnowledgeBase, kind: str | None, *, rules: Collection[str] = ()) -> Script:

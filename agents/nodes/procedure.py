@@ -114,6 +114,8 @@ _SAFE_CARD = re.compile(
     r"amex|savings|business|joint|travel|other)\s+(?:one|card|cards)?\s*(?:"
     r"(?:is|was|are|s|'s|’s)\s+(?:still\s+|safe\s+)?(?:[\w']+\s+){0,3}?"
     r"(?:at home|safe|fine|ok|okay|with me|on me|in (?:my|the) (?:drawer|other bag|desk|safe)|"
+    # "debit card's in my hand", "the credit card was in my wallet the whole time": never out of reach
+    r"in my hands?|the whole time|all along|"
     r"not in it|wasnt in it|was not in it|indoors|in the house)"
     r"|(?:still\s+)?(?:with me|on me))\b"
     r"|\bi (?:still )?(?:have|ve got|got) (?:the|my) (?P<which2>[a-z]+) (?:one|card)\b"

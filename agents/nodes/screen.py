@@ -14,6 +14,7 @@ from langgraph.runtime import Runtime
 from agents.context import AgentContext
 from agents.dialogue.cues import (
     asks_for_number,
+    card_out_of_hand,
     disclosed_to_a_scam,
     impersonation_scam,
     requested_card_action,
@@ -35,7 +36,7 @@ from agents.dialogue.support_cues import (
     scam_received_only,
 )
 from agents.nodes.answers import is_handoff_offer, record_complaint
-from agents.nodes.care import ANSWERED_AFTER_KINDS
+from agents.nodes.care import ANSWERED_AFTER_KINDS, coercion_card_notice
 from agents.nodes.common import customer_messages, emit_step
 from agents.nodes.language import screen_language
 from agents.state import AgentState
@@ -220,10 +221,16 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
             requested_card_action(text) == "freeze_card"
             and kind in (None, "distress", "fraud_victim", "coercion")
         )
+        # "my ex kept my card when he moved out and won't give it back": the card itself is in someone
+        # else's hands, so it is frozen first, with the abuse support beside the offer
+        or (kind == "coercion" and urgent == "compromised_card" and card_out_of_hand(text))
     ):
         # A card at risk (details given away, payments not recognised) is frozen first; the person the
         # scam or the customer's distress calls for takes over once the freeze has been answered.
-        notices.append(SCAM_NOTICE if flow == "scam" else CARE_NOTICE)
+        if kind == "coercion":
+            notices.append(coercion_card_notice(runtime.context.kb))
+        else:
+            notices.append(SCAM_NOTICE if flow == "scam" else CARE_NOTICE)
         update["cues"] = [*update["cues"], "scam" if flow == "scam" else "vulnerability:distress"]
         flow = ""
     elif not flow and urgent == "compromised_card" and disclosed_to_a_scam(text):

@@ -24,6 +24,7 @@ from agents.nodes import answers
 from agents.nodes.care import (
     SCAM_REASON,
     banking_question,
+    coercion_card_notice,
     scam_script,
     support_script,
     third_party_script,
@@ -79,6 +80,15 @@ def test_coercion_gets_the_abuse_text_not_the_debt_script(kb: KnowledgeBase) -> 
     assert "0808 2000 247" in script.draft  # National Domestic Abuse Helpline, from the help centre
     assert "StepChange" not in script.draft
     assert script.handoff == {"reason": SCAM_REASON, "priority": "urgent"}
+
+
+def test_coercion_with_the_card_in_their_hands_keeps_the_abuse_text_before_the_freeze(
+    kb: KnowledgeBase,
+) -> None:
+    notice = coercion_card_notice(kb)
+    assert notice.startswith("Thank you for telling us; it is not your fault.")
+    assert "0808 2000 247" in notice
+    assert notice.endswith("Let's make your card safe first, then a member of our team will help.")
 
 
 def test_self_harm_in_a_scam_message_is_answered_first(kb: KnowledgeBase) -> None:
@@ -225,6 +235,33 @@ async def test_a_card_in_a_safe_account_story_does_not_turn_the_scam_into_a_card
     )
     assert [(h["reason"], h["priority"]) for h in run["handoffs"]] == [("scam", "urgent")]
     assert "procedure" not in run["nodes"]
+
+
+async def test_coercion_with_the_card_kept_from_the_customer_offers_the_freeze_with_the_abuse_text(
+    agent_assets: AgentAssets, engine: AsyncEngine
+) -> None:
+    # The card is in the other person's hands: frozen first (asked, never done), the abuse support beside the
+    # offer, and no scam wording; the person follows once the freeze is answered.
+    run = await _run(
+        agent_assets,
+        engine,
+        "my ex-husband kept my debit card when he moved out and won't give it back, he's been spending on it "
+        "without my permission",
+    )
+    assert "procedure" in run["nodes"]
+    assert run["handoffs"] == []
+    assert "0808 2000 247" in run["reply"]
+    assert "Shall I freeze" in run["reply"]
+    assert "signs of a scam" not in run["reply"]
+
+
+async def test_coercion_without_the_card_out_of_hand_keeps_the_script_and_the_urgent_person(
+    agent_assets: AgentAssets, engine: AsyncEngine
+) -> None:
+    text = "My partner takes my card and PIN every payday and I can't stop him"
+    run = await _run(agent_assets, engine, text)
+    assert "procedure" not in run["nodes"]
+    assert [h["priority"] for h in run["handoffs"]] == ["urgent"]
 
 
 async def test_a_relative_asking_gets_an_explanation_and_no_handoff(

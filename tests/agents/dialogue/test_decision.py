@@ -35,6 +35,10 @@ YES = [
     "Oh yes please do, I'm all of a shake.",
     "oh go on then, my hands are shaking",
     "Well yes, do it please, I feel sick.",
+    # a sigh or an exclamation first
+    "ugh yes freeze it 🙄",
+    "urgh fine, do it",
+    "omg yes please",
 ]
 NO = [
     "no",
@@ -48,6 +52,7 @@ NO = [
     "forget it",
     "👎",
     "no, don't",
+    "ugh no",
 ]
 UNCLEAR = [
     "hmm not sure",
