@@ -203,6 +203,11 @@ _READABLE = re.compile(
     r"(?:you|anyone|everyone|people|they) (?:can|could) (?:see|read|make out|zoom)|read everything|"
     r"readable|legible|visible|clear as day|in full view|everything on it)\b"
 )
+# "...but the numbers were blurred": a card shown that nobody could read.
+_HIDDEN = re.compile(
+    r"\b(?:blurred|blurry|blured|covered|hidden|pixelated|cropped|(?:cant|cannot|couldnt|could not|can not) "
+    r"(?:see|read|make out)|not (?:readable|visible|legible)|face down|only the back|only the front)\b"
+)
 # The PIN and card watched or filmed by someone the customer did not know.
 _WATCHED = re.compile(
     r"\b(?:over my shoulder|filming|filmed|recording|recorded|videoing|videoed|watched me|watching me|"
@@ -249,6 +254,7 @@ _DEAD_CARD = re.compile(
 # numbers?", "the card reader looked dodgy so I didn't use it".
 _NOT_HAPPENED = re.compile(
     r"\b(?:is it (?:safe|ok|okay|alright|fine) to|should i|what if|what happens if|"
+    r"(?:can|could|may) i (?:post|share|put)|"
     r"how (?:do|can|would|should) (?:i|you|we|people) (?:spot|tell|check|know|avoid|recognise|recognize)|"
     r"(?:didnt|did not|never|wouldnt|would not) (?:use|put|insert|try)|paid (?:in )?cash|walked away|"
     r"went (?:somewhere )?else|used (?:a different|another) (?:one|machine))\b"
@@ -268,7 +274,9 @@ def card_out_of_hand(text: str) -> bool:
     ):
         return True
     if happened and _MEDIA.search(words) and _PUBLISHED.search(words) and re.search(r"\bcard\b", words):
-        if _READABLE.search(words):
+        # "my daughter posted my card on tiktok": readable unless the customer says it was not
+        own_card = re.search(r"\b(?:my|mine|our) (?:\w+ )?card\b", words)
+        if not _HIDDEN.search(words) and (_READABLE.search(words) or own_card):
             return True
     if _WATCHED.search(words):
         return True

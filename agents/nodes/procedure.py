@@ -240,11 +240,13 @@ async def run_procedure(state: AgentState, runtime: Runtime[AgentContext]) -> di
             "slots": {},
         }
         earlier = state.get("pending_action")
-        if earlier and earlier.get("id") != action["id"]:
-            # One confirmation at a time: the newer request replaces the one that was waiting.
+        same = bool(earlier) and (earlier or {}).get("summary") == action.get("summary")
+        if earlier and earlier.get("id") != action["id"] and not same:
+            # One confirmation at a time: the newer request replaces the one that was waiting (the same
+            # change asked again is simply asked again). Summaries are verb phrases ("freeze your card...").
             update["notices"] = [
                 *state.get("notices", []),
-                f"I haven't {earlier.get('summary', 'made the earlier change')}.",
+                f"I won't {earlier.get('summary', 'make the earlier change')} for now.",
             ]
         if more_cards:
             later = [

@@ -17,6 +17,7 @@ OUT_OF_HAND = [
     "my nephew posted a reel on facebook and my card is on the table in it, you can read the number",
     "my daughter put a selfie on snapchat holding my card, front and back, loads of views",
     "I shared a screenshot in the group chat and my card details were showing",
+    "omg my daughter posted my card on tiktok",  # readable unless the customer says it was not
     # the PIN watched or filmed
     "a woman at the cashpoint was recording on her phone while I typed my pin",
     "I think someone was looking over my shoulder when I put my pin in at the machine",
@@ -37,6 +38,7 @@ NOT_OUT_OF_HAND = [
     "is it safe to post a photo of my card online if I cover the numbers?",
     "can I post a pic of my new card on insta? it's so pretty",
     "I posted a photo of my new kitchen on facebook",
+    "my son posted a video on tiktok with my card in it but the numbers were blurred",
     "the ATM kept my card",
     "they kept my card at the branch",
     "I watched a video about card fraud online, what details should I never share?",
