@@ -949,6 +949,14 @@ _WHICH_CARD = re.compile(
 _WHICH_DAY = re.compile(
     r"\b(?:what|which) (?:day|date)\b|\bwhen (?:was|did|is) (?:that|it|this)\b|\bwhen exactly\b"
 )
+# Which cash machine the withdrawal just shown came out of: "which machine was it", "what cashpoint did I
+# use", "where did I take that out".
+_WHICH_MACHINE = re.compile(
+    r"\b(?:which|what|whose|whos) (?:cash ?machine|cash ?point|atm|machine|hole in the wall)\b|"
+    r"\bwhere (?:did|was|were) (?:i|it|that|the (?:cash|money))\b(?: \w+){0,3} (?:out|withdrawn)\b"
+)
+# A withdrawal's line in an answer ("22 Oct 2026: Cash withdrawal, -£100.00").
+CASH_LINE = re.compile(r"^[^:]+: [^,]*\b(?:cash|withdrawal|atm)\b", re.IGNORECASE)
 # The same of a payment named by its shop ("what day of the week was the Aldi one?").
 _DAY_OF_WEEK = re.compile(r"\b(?:day of the week|(?:what|which) weekday)\b")
 
@@ -980,7 +988,7 @@ _SAME_AGAIN = re.compile(
 
 @dataclass(frozen=True)
 class FollowUp:
-    kind: str  # "older" | "total" | "pick" | "refine" | "direction" | "currency" | "card" | "day"
+    kind: str  # "older" | "total" | "pick" | "refine" | "direction" | "currency" | "card" | "day" | "machine"
 
 
 def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
@@ -1027,6 +1035,16 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
             return FollowUp("card")
         if _WHICH_DAY.search(words):
             return FollowUp("day")
+    if (
+        words
+        and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
+        and frame.get("procedure") in ("recent_transactions", "spending")
+        and any(CASH_LINE.search(str(line)) for line in frame.get("listed") or [])  # type: ignore[attr-defined]
+        and _WHICH_MACHINE.search(words)
+    ):
+        # "which machine was it, the one by work?" after a cash withdrawal was shown: that withdrawal's
+        # cash machine.
+        return FollowUp("machine")
     if (
         words
         and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS

@@ -20,7 +20,9 @@ _WENT = re.compile(
     r"reached|received|got (?:it|there|the money)|landed|cleared|been sent|sent (?:yet|ok|okay|properly)|"
     r"bounced|failed|come back|came back|been paid|paid out|"
     # "when will it actually land", "when does it get there": when it arrives
-    r"land|lands|arrive|arrives|get there|gets there|reach (?:him|her|them)|clear|clears|go in|goes in)\b"
+    r"land|lands|arrive|arrives|get there|gets there|reach (?:him|her|them)|clear|clears|go in|goes in|"
+    # "so will hollie have it today?", "has he got the money yet": the payee has it
+    r"(?:have|has|had|get|gets|got) (?:it|the money|the cash|that)(?! back))\b"
 )
 _ASKS = re.compile(
     r"\b(?:did|didnt|has|hasnt|have|havent|is|was|wasnt|whats happened|what happened|where is|wheres|"

@@ -217,7 +217,9 @@ _WHEN_OR_HOW_MUCH = re.compile(
 _ALREADY_WENT = re.compile(
     # "the 35 quid I sent Trevor yesterday": a payment the customer made, not the one set up for later
     r"\b(?:i|we|ive|weve) (?:just |already )?(?:sent|paid|transferred|moved)\b|"
-    r"\b(?:did|went|was|were|had|has|have|since|total|altogether|in all|spent|spend|spending|so far|gone|"
+    # "what date was the sky again": an answer asked to be said again, not a payment that went
+    r"\b(?:was|were)\b(?!.{0,40}\bagain\b)|"
+    r"\b(?:did|went|had|has|have|since|total|altogether|in all|spent|spend|spending|so far|gone|"
     r"last (?:\w+ )?(?:weeks?|months?|year)|ago|this month|last month|in (?:january|february|march|april|may|"
     r"june|july|august|september|october|november|december))\b"
 )
@@ -318,7 +320,12 @@ async def recurring_request(
     Besides ``recurring_intent`` and ``cancel_by_payee``: "cancel the second one" right after a list of
     recurring payments (the dialogue frame's ``listed`` lines) cancels the one listed there.
     """
-    if frame.get("procedure") == "income" and _NEXT_ONE.search(normalise(text)):
+    if (
+        frame.get("procedure") == "income"
+        and _NEXT_ONE.search(normalise(text))
+        # "when Sky next comes out" right after the salary: the regular payment it names, not the salary
+        and not await names_recurring(text, banking)
+    ):
         # "when's the next one due" right after the salary was shown: the next salary, not every bill.
         return "income", f"{text} (my salary)"
     words = normalise(text)

@@ -13,6 +13,7 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.dialogue.cues import (
+    CASH_LINE,
     POUND_AMOUNT,
     FollowUp,
     asks_day_or_card,
@@ -378,6 +379,12 @@ async def _follow_up(
         named_shop = await _own_merchant_named(text, frame, runtime)
         if named_shop:
             found = FollowUp("refine")
+    if found is None and _same_period(text, frame, today) is not None:
+        # "And the Ticketmaster tickets the same month, for the concert we went to?", "the aldi shop a couple
+        # of days before that": another shop over the period of the payment just shown, however long.
+        named_shop = await _own_merchant_named(text, frame, runtime, words=2 * FOLLOW_UP_SHOP_WORDS)
+        if named_shop or parse_category(text)[0] is not None:
+            found = FollowUp("refine")
     if found is None:
         return None
     procedure = str(frame["procedure"])
@@ -451,6 +458,14 @@ async def _follow_up(
         procedure = "recent_transactions"
         extra["text"] = str(listed[0])
         extra["slots"] = {"params": {"about": found.kind, "limit": 1}}
+    elif (
+        found.kind == "machine"
+        and len(cash := [ln for ln in frame.get("listed") or [] if CASH_LINE.search(ln)]) == 1
+    ):
+        # "which machine was it?" with the one cash withdrawal the answer showed: that withdrawal's machine.
+        procedure = "recent_transactions"
+        extra["text"] = str(cash[0])
+        extra["slots"] = {"params": {"about": "machine", "limit": 1}}
     elif found.kind == "direction" and (listed := list(frame.get("listed") or [])):
         # "was that a refund?" about the one payment just shown: that payment, and which way it went.
         procedure = "recent_transactions"
@@ -478,7 +493,10 @@ async def _follow_up(
         rest, period = same
         names_what = parse_category(rest)[0] is not None or parse_merchant(rest) or named_shop
         procedure = "spending" if names_what else "recent_transactions"
-        extra = {"text": f"{rest} {named_shop or ''} {period}".strip()}
+        # A shop of the customer's own named: that shop alone, not the words of the story told with it ("when
+        # I was back in London visiting my sister": no shop called London).
+        said = f"payments at {named_shop}" if named_shop else rest
+        extra = {"text": f"{said} {period}".strip()}
     return procedure, found.kind, extra
 
 
@@ -487,14 +505,58 @@ _LATEST = re.compile(r"\b(?:last|latest|most recent|newest)\b", re.IGNORECASE)
 _SAME_PERIOD = re.compile(r"\b(?:(?:that|the) (?:same|very same)|that)\s+(?P<unit>day|week|month)\b", re.I)
 
 
+# Days counted from the one payment just shown: "a few days after that", "a couple of days before",
+# "the day after", "3 days later".
+_DAYS_FROM = re.compile(
+    r"\b(?:(?P<one>the (?:next|following) day|the day (?P<dir1>after|before))|"
+    r"(?:(?P<couple>a couple(?: of)?|couple(?: of)?)|(?P<few>a few|few|some|a handful of)|"
+    r"(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven)) (?:more )?days? "
+    r"(?P<dir>after|before|later|earlier|on|prior))\b",
+    re.IGNORECASE,
+)
+_DAY_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+# How far "a couple of days" and "a few days" may reach, in days.
+COUPLE_OF_DAYS = 4
+FEW_DAYS = 7
+
+
+def _days_from(text: str, day: date) -> tuple[date, date, re.Match[str]] | None:
+    """The days a message counts from ``day`` ("a few days after that": the week after it), or None."""
+    found = _DAYS_FROM.search(text)
+    if found is None:
+        return None
+    before = (found["dir1"] or found["dir"] or "after").lower() in ("before", "earlier", "prior")
+    if found["one"]:
+        near, far = 1, 1
+    elif found["couple"]:
+        near, far = 1, COUPLE_OF_DAYS
+    elif found["few"]:
+        near, far = 1, FEW_DAYS
+    else:
+        count = _DAY_WORDS.get(found["n"].lower()) or int(found["n"])
+        near, far = max(1, count - 1), count + 1
+    if before:
+        return day - timedelta(days=far), day - timedelta(days=near), found
+    return day + timedelta(days=near), day + timedelta(days=far), found
+
+
 def _same_period(text: str, frame: dict[str, Any], today: date) -> tuple[str, str] | None:
-    """The message's words without "that same week", and the period it means in words the procedures read
-    ("from 14 Sep 2026 to 20 Sep 2026"), when it points at the day, week or month of the one payment just
-    shown; None otherwise."""
-    found = _SAME_PERIOD.search(text)
-    if found is None or len(frame.get("listed") or []) != 1 or not frame.get("oldest"):
+    """The message's words without "that same week" ("a few days after that"), and the period it means in
+    words the procedures read ("from 14 Sep 2026 to 20 Sep 2026"), when it points at the day, week or month
+    of the one payment just shown (or days counted from it); None otherwise."""
+    if len(frame.get("listed") or []) != 1 or not frame.get("oldest"):
         return None
     day = date.fromisoformat(str(frame["oldest"]))
+    if (counted := _days_from(text, day)) is not None:
+        start, end, said = counted
+        if start > today:
+            return None
+        rest = re.sub(r"\s+", " ", f"{text[: said.start()]} {text[said.end() :]}")
+        rest = " ".join(re.sub(r"\b(?:that|then|it)\b(?=\W*$)", " ", rest).split()).strip(" ?!.,")
+        return rest, f"from {format_day(start)} to {format_day(min(end, today))}"
+    found = _SAME_PERIOD.search(text)
+    if found is None:
+        return None
     unit = found["unit"].lower()
     if unit == "day":
         start, end = day, day
@@ -592,7 +654,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     elif active and _answers_pending_question(state, runtime):
         # The customer is answering a question of the procedure under way.
         flow, why = "procedure", f"continue {active}"
-    elif followed is not None and followed[1] in ("card", "day") and followed[0] in procedures:
+    elif followed is not None and followed[1] in ("card", "day", "machine") and followed[0] in procedures:
         # "which card was that on?", "when did it go through?" about the one payment just shown: that
         # payment's card or day, not the status of the customer's cards.
         procedure, kind, extra = followed
@@ -914,11 +976,14 @@ async def _names_own_merchant(text: str, runtime: Runtime[AgentContext]) -> bool
     return False
 
 
-async def _own_merchant_named(text: str, frame: dict[str, Any], runtime: Runtime[AgentContext]) -> str | None:
+async def _own_merchant_named(
+    text: str, frame: dict[str, Any], runtime: Runtime[AgentContext], *, words: int = 0
+) -> str | None:
     """The shop of the customer's own card payments that a short follow-up of a money question names in
     any wording ("oh and that wagamama we had, when was that"): its full name or its distinctive first
-    word, lower case. None outside such a follow-up."""
-    if frame.get("procedure") not in _MONEY_READS or len(text.split()) > FOLLOW_UP_SHOP_WORDS:
+    word, lower case. None outside such a follow-up (of ``words`` words at most, FOLLOW_UP_SHOP_WORDS by
+    default)."""
+    if frame.get("procedure") not in _MONEY_READS or len(text.split()) > (words or FOLLOW_UP_SHOP_WORDS):
         return None
     recent = await runtime.context.banking.find_transactions(TransactionQuery(limit=_MERCHANT_SCAN))
     lowered = f" {' '.join(re.sub(r'[^a-z0-9&]+', ' ', text.lower()).split())} "

@@ -156,6 +156,43 @@ def day_paid(t: TransactionView) -> str:
     return f"That was on {day:%A} {format_day(day)}: {amount}, {clean_name(t.merchant)}."
 
 
+# Who runs a cash machine, as a withdrawal's statement line names it. Only these fixed names are ever said:
+# the rest of the line is third-party text.
+_ATM_OPERATORS: tuple[tuple[str, str], ...] = (
+    ("POST OFFICE", "the Post Office"),
+    ("HSBC", "HSBC"),
+    ("NOTEMACHINE", "Notemachine"),
+    ("LNK", "LINK"),
+    ("LINK", "LINK"),
+    ("BARCLAYS", "Barclays"),
+    ("LLOYDS", "Lloyds"),
+    ("NATWEST", "NatWest"),
+    ("SANTANDER", "Santander"),
+    ("HALIFAX", "Halifax"),
+    ("NATIONWIDE", "Nationwide"),
+    ("CARDTRONICS", "Cardtronics"),
+    ("EURONET", "Euronet"),
+)
+
+
+def machine_used(t: TransactionView) -> str:
+    """Which cash machine a withdrawal came out of, in words: who runs it, when the statement names one of
+    the operators known here (never the line's own text)."""
+    day = day_of(t.booked_at)
+    amount = format_money(abs(t.amount_minor), t.currency)
+    when = f"{day:%A} {format_day(day)}"
+    if t.category != "cash":
+        return f"That was not a cash withdrawal: {amount} to {clean_name(t.merchant)} on {when}."
+    line = f" {' '.join(re.findall(r'[A-Z0-9]+', t.description.upper()))} "
+    operator = next((name for key, name in _ATM_OPERATORS if f" {key} " in line), None)
+    if operator is None:
+        return f"That was {amount} taken out on {when}; the statement doesn't say whose cash machine it was."
+    return (
+        f"That was {amount} taken out on {when} at a cash machine run by {operator}. The statement names who "
+        "runs the machine, not exactly where it stands."
+    )
+
+
 async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
     account: AccountView | None = slots.get("account")
     filters, rest = parse_filters(run.text, run)
@@ -194,9 +231,13 @@ async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
     if not found:
         return run.answer("none", facts)
     count = len(found)
-    if (about := run.params.get("about")) in ("card", "day") and count == 1:
-        # "which card did I use for that?", "what day was that?" about the payment just shown.
-        said, card_ids = await paid_with(run, found[0]) if about == "card" else (day_paid(found[0]), [])
+    if (about := run.params.get("about")) in ("card", "day", "machine") and count == 1:
+        # "which card did I use for that?", "what day was that?", "which machine was it?" about the payment
+        # just shown.
+        if about == "card":
+            said, card_ids = await paid_with(run, found[0])
+        else:
+            said, card_ids = (day_paid(found[0]) if about == "day" else machine_used(found[0])), []
         return run.answer(
             "about",
             {

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 import pytest
 
+from agents.dialogue.cues import follow_up
 from agents.nodes.route import (
     _account_referred_to,
     _new_topic,
@@ -129,3 +130,62 @@ def test_that_same_week_is_the_week_of_the_one_payment_shown(text: str, period: 
     assert found[1] == period
     assert "same" not in found[0]
     assert _same_period(text, {**frame, "listed": ["a", "b"]}, TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "period", "rest"),
+    [
+        # a few days, a couple of days: up to a week, up to four days, on the side the words say
+        (
+            "and the morrisons shop a few days after that?",
+            "from 20 Sep 2026 to 26 Sep 2026",
+            "and the morrisons shop",
+        ),
+        (
+            "and the aldi shop a couple of days before that?",
+            "from 15 Sep 2026 to 18 Sep 2026",
+            "and the aldi shop",
+        ),
+        ("the petrol the day after", "from 20 Sep 2026 to 20 Sep 2026", "the petrol"),
+        # a number of days: that day, give or take one
+        ("and the shell fill-up 11 days later?", "from 29 Sep 2026 to 1 Oct 2026", "and the shell fill-up"),
+        ("what about the lidl two days earlier", "from 16 Sep 2026 to 18 Sep 2026", "what about the lidl"),
+    ],
+)
+def test_days_counted_from_the_one_payment_shown(text: str, period: str, rest: str) -> None:
+    frame = {"listed": ["19 Sep 2026: IKEA, £265.31"], "oldest": "2026-09-19"}
+    found = _same_period(text, frame, TODAY)
+    assert found is not None
+    assert found[1] == period
+    assert found[0].rstrip("?") == rest
+    # after a listing of several payments there is no one day to count from
+    assert _same_period(text, {**frame, "listed": ["a", "b"]}, TODAY) is None
+
+
+def test_days_after_a_payment_end_today_and_never_start_after_it() -> None:
+    frame = {"listed": ["26 Nov 2026: Tesco, £24.13"], "oldest": "2026-11-26"}
+    found = _same_period("and the uber a few days after that", frame, TODAY)
+    assert found is not None
+    assert found[1] == "from 27 Nov 2026 to 28 Nov 2026"
+    late = {"listed": ["28 Nov 2026: Tesco, £24.13"], "oldest": "2026-11-28"}
+    assert _same_period("and the uber a few days after that", late, TODAY) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which machine was it, was it the one by work",
+        "what cashpoint did i use for that?",
+        "where did i take it out",
+    ],
+)
+def test_which_machine_after_a_listing_with_a_withdrawal(text: str) -> None:
+    frame = {"procedure": "recent_transactions", "listed": ["22 Oct 2026: Cash withdrawal, -£100.00"]}
+    found = follow_up(text, frame)
+    assert found is not None
+    assert found.kind == "machine"
+    # nothing listed, nothing to point at; a question of the card's state is no follow-up of a machine
+    assert (
+        follow_up(text, {**frame, "listed": []}) is None or follow_up(text, {**frame, "listed": []}) != found
+    )
+    assert follow_up("is my card working at cash machines", frame) != found

@@ -115,6 +115,15 @@ async def test_a_payment_the_customer_made_is_not_the_payees_scheduled_one(
     assert await recurring_by_payee("when does trevor's rent go out", {}, port)
 
 
+async def test_the_payee_having_the_money_asks_how_the_payment_stands(ports: list[SqlBankingPort]) -> None:
+    # "will hollie have it today?": the payee having it is the payment arriving
+    assert await asks_payment_status("so will hollie have it today?", ports[0])
+    assert await asks_payment_status("hmm ok so will diana get it before the weekend then?", ports[1])
+    # having it back is not how the payment stands; an unnamed payee is nobody's payment
+    assert not await asks_payment_status("can diana get it back for me", ports[1])
+    assert not await asks_payment_status("will my mum have it today?", ports[1])
+
+
 async def test_has_it_gone_reads_the_standing_order_not_yet_paid(
     ports: list[SqlBankingPort], procedures: Procs
 ) -> None:

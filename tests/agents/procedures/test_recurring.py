@@ -15,6 +15,7 @@ from agents.dialogue.recurring_cues import (
     cancel_by_payee,
     gone_out_request,
     names_recurring,
+    recurring_by_payee,
     recurring_intent,
     recurring_request,
     repayment_request,
@@ -487,6 +488,23 @@ async def test_next_one_after_the_salary_was_shown_is_the_salary(ports: list[Sql
     assert found[0] == "income"
     alone = await recurring_request("when's the next one due", {}, ports[0])
     assert alone is None or alone[0] != "income"
+
+
+async def test_next_payment_named_after_the_salary_is_that_payment(ports: list[SqlBankingPort]) -> None:
+    # "1) my last pay 2) when is BT next due": the second request names a direct debit, not the salary
+    frame = {"procedure": "income", "text": "how much my last pay was", "listed": []}
+    found = await recurring_request("when is BT next due + what's it for", frame, ports[3])
+    assert found is not None
+    assert found[0] == "recurring_payments"
+    assert "salary" not in found[1]
+
+
+async def test_a_regular_payment_asked_again(ports: list[SqlBankingPort]) -> None:
+    # "what day was BT again": the answer asked once more, not a collection that went ("was")
+    assert await recurring_by_payee("ah remind me what day BT was again?", {}, ports[3])
+    assert await recurring_by_payee("sorry what date was the sky again", {}, ports[4])
+    # without "again", "was" still asks about a payment that went
+    assert not await recurring_by_payee("what date was the sky taken in october", {}, ports[4])
 
 
 async def test_a_recurring_payment_named_by_its_reference(ports: list[SqlBankingPort]) -> None:
