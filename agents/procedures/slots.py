@@ -65,8 +65,10 @@ _CURRENCY_NAMES = {"GBP": "pounds", "EUR": "euros", "USD": "dollars"}
 
 
 def parse_currency(text: str) -> str | None:
-    """The currency a customer names an account by ("the euro one", "my GBP account")."""
-    return next((code for code, pattern in _CURRENCY_WORDS if pattern.search(text)), None)
+    """The currency a customer names an account by ("the euro one", "my GBP account"); of two, the one named
+    first ("the euro card - please block. the pound card I have, it is ok")."""
+    found = [(m.start(), code) for code, pattern in _CURRENCY_WORDS if (m := pattern.search(text))]
+    return min(found)[1] if found else None
 
 
 def _pick(items: list[T], ordinal: int | None) -> T | None:

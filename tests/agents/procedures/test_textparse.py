@@ -273,7 +273,14 @@ def test_a_season_is_not_a_merchant(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "currency"),
-    [("what did i last buy on my pound card", "GBP"), ("my euro card", "EUR"), ("the pound one", "GBP")],
+    [
+        ("what did i last buy on my pound card", "GBP"),
+        ("my euro card", "EUR"),
+        ("the pound one", "GBP"),
+        # of two, the one named first: the other is named to be left alone
+        ("the euro card - please block. the pound card I have, it is ok", "EUR"),
+        ("block the sterling card, the euro one is in my drawer", "GBP"),
+    ],
 )
 def test_a_card_named_by_its_currency_names_that_accounts_currency(text: str, currency: str) -> None:
     from agents.procedures.slots import parse_currency
