@@ -227,6 +227,12 @@ COMPLAINT_PROCESS_QUESTION = (
     r"|\bwhen (?:will|do|should|can) i (?:hear|get (?:a |an )?(?:reply|answer|response))\b[^.!?]{0,30}"
     r"\bcomplaints?\b"
     r"|\bcomplaints? (?:usually |normally |generally )?(?:take|takes)\b"
+    # the state of one already made: "did my complaint get logged last week?", "any update on my complaint"
+    r"|\b(?:did|has|have|was|is|were) (?:my|the|our) (?:earlier |last |previous |first )?complaint "
+    r"(?:(?:get|got|been|already|actually|definitely|ever|even) ){0,2}(?:logged|recorded|received|registered|"
+    r"gone through|put through|noted|opened|acknowledged|passed on|looked at|still open)\b"
+    r"|\b(?:any (?:news|update|progress)|what(?:'s| is)? (?:happening|going on)|where are (?:we|you)) "
+    r"(?:on|with) (?:my|the|our) (?:earlier |last |previous )?complaint\b"
 )
 COMPLAINT_EXCLUSIONS: tuple[str, ...] = (
     r"\bno complaints?\b",
