@@ -141,3 +141,12 @@ async def test_when_it_last_went_out_is_the_latest_collection(
     by_month = await gone_out_request("did the mortgage go out last month", TODAY, ports[4])
     assert by_month is not None
     assert "last payment" not in by_month[1]
+
+
+async def test_whether_money_came_out_asks_how_the_payment_stands(ports: list[SqlBankingPort]) -> None:
+    # Damien's £470 to Joanne failed; Sarah's £310 to Debra failed.
+    text = "the money i tried sending joanne, did it come out of my account?"
+    assert await asks_payment_status(text, ports[2])
+    assert await asks_payment_status("the rent i tried paying debra, was it ever taken off me?", ports[4])
+    # a payment of someone the customer never paid is no status question
+    assert not await asks_payment_status("did the money to zebedee come out of my account?", ports[2])
