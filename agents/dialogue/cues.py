@@ -1038,6 +1038,9 @@ _REFERS_BACK = re.compile(
     # thing again, not a request of its own.
     r"|^(?:so |and )?(?:when|what day|what date|how much)\b.{0,25}\bthe (?:last|latest|next|previous|"
     r"first) (?:lot|one)\b"
+    # "...used my card on a website in the US. is there a dispute open on those?": the payments just told of.
+    r"|\b(?:on|against|for) (?:those|these)(?: (?:ones|payments|transactions|purchases|charges))?\b"
+    r"(?! \w+ (?:are|were)\b)"
     # "...never turned up, 29.16. can you get my money back": the money of the story just told.
     r"|\b(?:get|claim|want) (?:me )?(?:my|the|our) (?:money|cash) back(?: (?:for me|please|pls))?$"
     # "...an uber on it for about 14 that wasnt me. can i get that back?": the payment just described.

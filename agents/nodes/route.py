@@ -36,7 +36,7 @@ from agents.dialogue.recurring_cues import (
     recurring_request,
     repayment_request,
 )
-from agents.dialogue.spending_cues import interest_meant, referred_amount, spending_intent
+from agents.dialogue.spending_cues import interest_meant, place_referred, referred_amount, spending_intent
 from agents.dialogue.support_cues import how_to_question
 from agents.nodes.assist import urgent_turn
 from agents.nodes.common import customer_messages, emit_step, today_of
@@ -528,6 +528,11 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # (a question of its own, not the last answer's request continued).
         text = meant
         update["text"] = meant
+    if not active and not meant and (place := place_referred(text, _previous_message(state))):
+        # "what did he spend on there in total" after "...used my card on an American electronics website":
+        # the money spent at that shop.
+        text = f"{text} (at the {place})"
+        update["text"] = text
     status = status_question(text)
     if status in (None, "card_status") and not active and progress_of_claim(text, _previous_message(state)):
         # "where is it up to now?", "ok so any news on it?" after a complaint about a claim: that claim, not

@@ -451,6 +451,15 @@ _DESCRIBED_SHOP_RE = re.compile(
 )
 
 
+def described_shops(text: str) -> list[str]:
+    """The shops the text describes by a word of their name and what they are ("electronics website"; never
+    "that site", which points back to one)."""
+    return [m.group(0) for m in _DESCRIBED_SHOP_RE.finditer(text) if m.group("word").lower() not in _POINTERS]
+
+
+_POINTERS = frozenset({"that", "this", "those", "these", "same", "which", "what", "other", "their", "your"})
+
+
 async def described_merchant_in(run: Run, text: str) -> str | None:
     """The one merchant of the customer's recent payments that the text describes by a word of its name and
     the kind of business ("some American electronics website" is Elite Electronics Online); None when no
