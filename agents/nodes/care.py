@@ -273,13 +273,19 @@ def scam_received_script(kb: KnowledgeBase) -> Script:
     )
 
 
+# "... or +44 20 7946 0192 from abroad" in the help centre's sentence about calling us.
+_ABROAD_NUMBER = re.compile(r"\s+or\s+\+[\d\s]+?\s+from abroad(?=[.,;]|$)")
+
+
 def third_party_script(kb: KnowledgeBase) -> Script:
     """Someone asking about another person's account: what the bank can and cannot do; no data, no handoff."""
     points = [THIRD_PARTY_HOLDER]
     sections: list[str] = []
     phone = _sentence_with(_section(kb, "contact-and-opening-hours", "Phone"), "Call")
     if phone:
-        points.append(f"By phone: {phone}")
+        # The freephone number only: a reply about someone else's account carries no more digits than it
+        # must, so nothing in it reads as (or is taken for) a figure of that person's.
+        points.append(f"By phone: {_ABROAD_NUMBER.sub('', phone)}")
         sections.append("contact-and-opening-hours#Phone")
     mandate = _sentence_with(_section(kb, SUPPORT, "Accessibility"), "Power of Attorney")
     if mandate:

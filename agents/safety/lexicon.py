@@ -1189,6 +1189,25 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
         r"\b(?:he|she|they|his|her|their|he's|she's|they've|they're)\b)",
     ),
     (
+        "employer_asks_their_pay",
+        # "I work in payroll at Joyce-Gibson. One of our staff says his salary didn't reach his account": an
+        # employer (or its payroll, HR or accounts people) asking whether an employee's pay arrived. What
+        # was received is the employee's to tell; the sender's own records show what they sent.
+        # (never "how much did I pay her": what the customer paid is their own)
+        r"^(?!.*\bhow much (?:did|have|do) (?:i|we)\b)"
+        r"(?=.*(?:\b(?:i|we) (?:work|am|'m|are|'re) (?:in|on|for|from|with|at) (?:the )?(?:payroll|hr|human resources|"
+        r"accounts|finance|wages|pay) (?:team|department|dept|office|side)?"
+        r"|\bi(?:'m| am) (?:the |a |their |the company'?s? )?(?:payroll|hr|accounts|finance|wages) (?:manager|officer|"
+        r"administrator|clerk|lead|person|assistant)"
+        r"|\b(?:one of )?(?:our|my) (?:staff|employees?|workers?|members? of staff|staff members?|team members?|"
+        r"drivers|cleaners|temps|contractors)\b))"
+        r"(?=.*\b(?:his|her|their|(?:[a-z]+ )?[a-z]+'s) (?:\w+ )?(?:salary|wages|pay|payslip|pay packet|"
+        r"wage|bonus|pay ?check)\b)"
+        r"(?=.*\b(?:arrived?|reach(?:ed)?|received|got|land|landed|gone in|went in|come in|came in|go in|cleared|"
+        r"gone through|go through|went through|been paid|confirm|"
+        r"check|whether|if|how much)\b)",
+    ),
+    (
         "their_end",
         # "he says he sent it back, can u look on his end and see if it left": the other person's side of a
         # payment is their account, whoever they are to the customer.

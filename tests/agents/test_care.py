@@ -129,6 +129,15 @@ def test_third_party_script_explains_without_a_handoff(kb: KnowledgeBase) -> Non
     assert "Samaritans" not in script.draft
 
 
+def test_third_party_script_gives_the_freephone_number_only(kb: KnowledgeBase) -> None:
+    # A reply about someone else's account carries no more digits than it must (a set-23 author's excluded
+    # "946", the other customer's mortgage, was found in "+44 20 7946 0192").
+    draft = third_party_script(kb).draft
+    assert "By phone: Call 0808 157 0192 (free from UK landlines and mobiles)." in draft
+    assert "+44" not in draft
+    assert "from abroad" not in draft
+
+
 def test_advice_refusal_names_only_what_was_asked() -> None:
     tax = advice_refusal([TAX])
     assert "can't give tax advice" in tax
