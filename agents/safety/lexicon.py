@@ -793,6 +793,22 @@ SCAM_RULES: tuple[Rule, ...] = (
         r"(?:way|much|loads|a lot|really) cheaper|too good to be true|below market)\b)",
     ),
     (
+        "doorstep_trader",
+        # "a young man knocked and said my roof tiles are loose... he needs half today for materials, by bank
+        # transfer, and offered to drive me to the bank": a trader who calls uninvited, finds urgent work on the
+        # house and wants money before any is done (a rogue trader), before the money goes.
+        r"^(?=.*\b(?:knock\w*|knocked on|came to (?:my|the|our) (?:door|house|front door)|"
+        r"(?:turned|turns|showed|shows) up (?:at|on) (?:my|the|our) (?:door|doorstep|house)|on (?:my|the|our) doorstep|"
+        r"at (?:my|the|our) (?:front )?door|door ?step|cold[- ]call\w*|came round|called round|calls round|"
+        r"(?:was|were|is|are) (?:just )?(?:passing|working) (?:by|in the area|nearby|round here|on your road))\b)"
+        r"(?=.*\b(?:roof|roofs|roofer|roofing|tiles?|slates?|gutters?|guttering|chimney|driveway|drains?|trees?|"
+        r"hedges?|fence|fencing|fascias?|soffits?|loft|damp|render|brickwork|pointing|boiler|paving|patio)\b)"
+        r"(?=.*\b(?:upfront|up front|in advance|deposit|half (?:now|today|up ?front|of it|of the)|today|tonight|"
+        r"right now|straight away|before (?:he|they) (?:starts?|begins?|does)|(?:for|buy) (?:the )?materials|"
+        r"bank transfer|transfer|sort code|account number|cash|(?:drive|take|give) me (?:a lift )?(?:to|down to) "
+        r"(?:the|my) (?:bank|branch|cash ?machine|cashpoint))\b)",
+    ),
+    (
         "money_mule",
         # "let 2k land in my account and send it on to his mate, I keep £200": moving money for someone else.
         r"\b(?:let|have|receive|take|accept|put)\b.{0,30}\b(?:land|go|come|arrive|paid|be paid|sent)?\s*"
