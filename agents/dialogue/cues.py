@@ -316,10 +316,29 @@ _OTHERS_PHONE = re.compile(
 )
 
 
+# A loss only supposed ("if I lose the phone do I have to cancel my card", "what happens if my card gets
+# stolen abroad", "in case I ever lose my purse"): a question about what to do, not a loss to act on. The
+# clause goes before the message is read for a loss ("I've lost my card, what if someone uses it" keeps its
+# loss: the supposing is about something else).
+_SUPPOSED_LOSS = re.compile(
+    r"\b(?:what if|what happens if|what would happen if|what do i do if|what should i do if|if|in case|"
+    r"incase|suppose|supposing|say|whenever|if ever)\s+"
+    r"(?:i|we|you|someone|somebody|anyone|it|they|my (?:\w+ )?\w+|the (?:\w+ )?\w+|your (?:\w+ )?\w+)\s+"
+    # present tense, or "ever" / "were to" (never "if my card got stolen" or "was stolen": often it has been)
+    r"(?:(?:ever|was to|were to|happens? to|should|do)\s+(?:got (?:lost|stolen|nicked|taken)|"
+    r"was (?:lost|stolen|nicked)|went missing)"
+    r"|(?:ever\s+|was to\s+|were to\s+|happens? to\s+|should\s+|do\s+)?"
+    r"(?:lose|loses|losing|gets? (?:lost|stolen|nicked|taken)|(?:is|are|goes|go) (?:lost|stolen|missing|"
+    r"nicked)|steals?|nicks?|takes?))\b"
+    r"(?:\s+(?:my|the|your|our|a|an|it|them|this|that|one|new|old|phone|mobile|card|cards|wallet|purse|"
+    r"bag)){0,3}"
+)
+
+
 def urgent_intent(text: str) -> str | None:
     """The urgent intent a message carries, in any wording: a lost, stolen or compromised card, or money
     taken that the customer does not recognise. None when there is none."""
-    words = _OTHERS_PHONE.sub("their handset", normalise(text))
+    words = _SUPPOSED_LOSS.sub(" ", _OTHERS_PHONE.sub("their handset", normalise(text)))
     compromised = _COMPROMISED.search(_BREACH.sub(" ", words) if _CARD_SPARED.search(words) else words)
     if _REPORTED_AWAITING.search(words) and not compromised and not _IN_USE.search(words):
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.dialogue.cues import split_requests
+from agents.dialogue.cues import split_requests, urgent_intent
 from agents.dialogue.negation import without_negated_actions
 from agents.dialogue.spending_cues import place_referred
 from agents.procedures.slots import described_shops
@@ -70,3 +70,32 @@ def test_no_shop_is_read_in_otherwise(text: str, previous: str) -> None:
 def test_a_pointer_is_no_described_shop() -> None:
     assert described_shops("that site and this shop") == []
     assert described_shops("the electronics website") == ["electronics website"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "and if i lose the phone do i have to cancel my card too",
+        "what happens if I lose my card abroad?",
+        "if my phone gets stolen should I cancel my cards",
+        "just wondering, if my phone ever got nicked would my bank card need cancelling as well?",
+        "what if someone steals my card and uses it",
+    ],
+)
+def test_a_loss_only_supposed_is_no_urgent_report(text: str) -> None:
+    assert urgent_intent(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I lost my phone, do I need to cancel my card?",
+        "i've lost my card, what if someone uses it",
+        # said as if supposed, but often it has happened
+        "what do i do if my card got stolen",
+        "what should i do if my card was stolen last night",
+        "what do i do if ive lost my card",
+    ],
+)
+def test_a_loss_that_happened_stays_urgent(text: str) -> None:
+    assert urgent_intent(text) == "lost_or_stolen_card"
