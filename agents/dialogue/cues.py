@@ -494,6 +494,18 @@ _CARD_STATE = re.compile(
     # "I think I have done something silly": something done by the customer, not a freeze done
     r"go through|done(?! (?:something|anything|nothing|a|an|this|that|what)\b)|sorted)\b"
 )
+# "...a claim was started but only the £162 is on it. there's a bigger one the same day: can that go on as
+# well?", "could you add the other one to my dispute": another payment put on a claim already made is a
+# dispute asked for (of that payment), not a question about how the claim stands.
+_ADD_TO_DISPUTE = re.compile(
+    r"^(?=.*\b(?:disputes?|claims?|chargebacks?|case)\b)"
+    r"(?=.*\b(?:can|could|would|will|please|pls|want|need|like)\b (?:\w+ ){0,6}?"
+    r"(?:(?:go|goes|going|be put|be added|be included|be moved) (?:on|onto|in|into|under)?|add|adding|added|"
+    r"include|including|included|put|putting|stick|pop|tack)\b"
+    r"(?: (?:\S+ ){0,6}?(?:on|onto|in|into|to|with|under))?"
+    r"(?: (?:it|there|that|(?:my|the|that|this|the same) (?:\w+ )?(?:claim|dispute|chargeback|case)))?"
+    r" ?(?:as well|aswell|too|also|an all|and all)\b)"
+)
 _DISPUTE_STATE = re.compile(
     # "I have two claims in with you, the watch company and the pret refund. How are they both getting on?"
     r"^(?=.*\b(?:disputes?|claims?|chargebacks?)\b)(?=.*\bhow (?:are|is|s) (?:they|it|that|those|these|both|"
@@ -698,7 +710,7 @@ def status_question(text: str) -> str | None:
     freeze my card?" is a request, and never read as a question here.
     """
     words = normalise(text)
-    if _ACTION_REQUEST.search(words) or _RESULT_REQUEST.search(words):
+    if _ACTION_REQUEST.search(words) or _RESULT_REQUEST.search(words) or _ADD_TO_DISPUTE.search(words):
         return None
     if _DISPUTE_STATE.search(words):
         return "dispute_status"
@@ -1446,10 +1458,18 @@ _HELP_ASKED = re.compile(
 )
 
 
+def adds_to_dispute(text: str) -> bool:
+    """Another payment asked to be put on a claim already made ("can that go on as well?", "add the other
+    one to my dispute too")."""
+    return bool(_ADD_TO_DISPUTE.search(normalise(text)))
+
+
 def requested_dispute(text: str) -> bool:
     """A dispute asked for in words ("can you dispute it", "get my money back"), or help asked with the story
     of a shop that let the customer down ("...refund in 5 working days. its been weeks. can u sort it")."""
     words = normalise(text)
+    if _ADD_TO_DISPUTE.search(words):
+        return True  # another payment put on a claim already made: that payment's dispute
     asked = bool(_DISPUTE_REQUEST.search(words)) or bool(
         _LET_DOWN.search(words) and _HELP_ASKED.search(words) and not _MONEY_LATE.search(words)
     )

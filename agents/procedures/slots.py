@@ -571,10 +571,14 @@ async def resolve_transaction(run: Run, slot: SlotSpec) -> TransactionView:
 
     found = await filters.search(run)
     money_out = [t for t in found if t.amount_minor < 0]
-    fitting = [t for t in money_out if allowed(t)]
+    # "add the other one to my claim": the payments already claimed are not the one meant, if another fits
+    excluded = set(run.params.get("exclude") or [])
+    fitting = [t for t in money_out if allowed(t) and t.id not in excluded] or [
+        t for t in money_out if allowed(t)
+    ]
     if duplicate:
         # "Charged twice": the payment to dispute is the repeat of a same-merchant, same-amount pair.
-        repeats = [d for d in find_duplicates(found) if allowed(d.repeat)]
+        repeats = [d for d in find_duplicates(found) if allowed(d.repeat) and d.repeat.id not in excluded]
         if len(repeats) == 1:
             return _resolved_duplicate(run, slot, repeats[0])
         if repeats:

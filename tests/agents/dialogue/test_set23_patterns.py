@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from agents.dialogue.cues import split_requests, urgent_intent
+from agents.dialogue.cues import (
+    adds_to_dispute,
+    requested_dispute,
+    split_requests,
+    status_question,
+    urgent_intent,
+)
 from agents.dialogue.negation import without_negated_actions
 from agents.dialogue.spending_cues import place_referred
 from agents.procedures.slots import described_shops
@@ -99,3 +105,31 @@ def test_a_loss_only_supposed_is_no_urgent_report(text: str) -> None:
 )
 def test_a_loss_that_happened_stays_urgent(text: str) -> None:
     assert urgent_intent(text) == "lost_or_stolen_card"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a claim was started but only the £162 is on it. a bigger one the same day: can that go on as well?",
+        "could you add the other one to my dispute as well",
+        "please put the 40 quid one on the claim too",
+        "can the second payment go on the same claim too?",
+    ],
+)
+def test_another_payment_put_on_a_claim_is_a_dispute_asked_for(text: str) -> None:
+    assert adds_to_dispute(text)
+    assert requested_dispute(text)
+    assert status_question(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("any news on my claim?", "dispute_status"),
+        ("has my claim been looked at as well?", "dispute_status"),
+        ("is the pret one on my dispute as well?", None),
+    ],
+)
+def test_how_a_claim_stands_is_no_payment_added(text: str, status: str | None) -> None:
+    assert not adds_to_dispute(text)
+    assert status_question(text) == status
