@@ -439,10 +439,29 @@ _OTHERS_PHONE = re.compile(
 )
 
 
+# A loss only supposed ("if I lose the phone do I have to cancel my card", "what happens if my card gets
+# stolen abroad", "in case I ever lose my purse"): a question about what to do, not a loss to act on. The
+# clause goes before the message is read for a loss ("I've lost my card, what if someone uses it" keeps its
+# loss: the supposing is about something else).
+_SUPPOSED_LOSS = re.compile(
+    r"\b(?:what if|what happens if|what would happen if|what do i do if|what should i do if|if|in case|"
+    r"incase|suppose|supposing|say|whenever|if ever)\s+"
+    r"(?:i|we|you|someone|somebody|anyone|it|they|my (?:\w+ )?\w+|the (?:\w+ )?\w+|your (?:\w+ )?\w+)\s+"
+    # present tense, or "ever" / "were to" (never "if my card got stolen" or "was stolen": often it has been)
+    r"(?:(?:ever|was to|were to|happens? to|should|do)\s+(?:got (?:lost|stolen|nicked|taken)|"
+    r"was (?:lost|stolen|nicked)|went missing)"
+    r"|(?:ever\s+|was to\s+|were to\s+|happens? to\s+|should\s+|do\s+)?"
+    r"(?:lose|loses|losing|gets? (?:lost|stolen|nicked|taken)|(?:is|are|goes|go) (?:lost|stolen|missing|"
+    r"nicked)|steals?|nicks?|takes?))\b"
+    r"(?:\s+(?:my|the|your|our|a|an|it|them|this|that|one|new|old|phone|mobile|card|cards|wallet|purse|"
+    r"bag)){0,3}"
+)
+
+
 def urgent_intent(text: str) -> str | None:
     """The urgent intent a message carries, in any wording: a lost, stolen or compromised card, or money
     taken that the customer does not recognise. None when there is none."""
-    words = _OTHERS_PHONE.sub("their handset", normalise(text))
+    words = _SUPPOSED_LOSS.sub(" ", _OTHERS_PHONE.sub("their handset", normalise(text)))
     compromised = _COMPROMISED.search(_BREACH.sub(" ", words) if _CARD_SPARED.search(words) else words)
     if _REPORTED_AWAITING.search(words) and not compromised and not _IN_USE.search(words):
         return None
@@ -597,6 +616,18 @@ _CARD_STATE = re.compile(
     r"freeze (?:work|go through|done)|went through|"
     # "I think I have done something silly": something done by the customer, not a freeze done
     r"go through|done(?! (?:something|anything|nothing|a|an|this|that|what)\b)|sorted)\b"
+)
+# "...a claim was started but only the £162 is on it. there's a bigger one the same day: can that go on as
+# well?", "could you add the other one to my dispute": another payment put on a claim already made is a
+# dispute asked for (of that payment), not a question about how the claim stands.
+_ADD_TO_DISPUTE = re.compile(
+    r"^(?=.*\b(?:disputes?|claims?|chargebacks?|case)\b)"
+    r"(?=.*\b(?:can|could|would|will|please|pls|want|need|like)\b (?:\w+ ){0,6}?"
+    r"(?:(?:go|goes|going|be put|be added|be included|be moved) (?:on|onto|in|into|under)?|add|adding|added|"
+    r"include|including|included|put|putting|stick|pop|tack)\b"
+    r"(?: (?:\S+ ){0,6}?(?:on|onto|in|into|to|with|under))?"
+    r"(?: (?:it|there|that|(?:my|the|that|this|the same) (?:\w+ )?(?:claim|dispute|chargeback|case)))?"
+    r" ?(?:as well|aswell|too|also|an all|and all)\b)"
 )
 _DISPUTE_STATE = re.compile(
     # "I have two claims in with you, the watch company and the pret refund. How are they both getting on?"
@@ -802,7 +833,7 @@ def status_question(text: str) -> str | None:
     freeze my card?" is a request, and never read as a question here.
     """
     words = normalise(text)
-    if _ACTION_REQUEST.search(words) or _RESULT_REQUEST.search(words):
+    if _ACTION_REQUEST.search(words) or _RESULT_REQUEST.search(words) or _ADD_TO_DISPUTE.search(words):
         return None
     if _DISPUTE_STATE.search(words):
         return "dispute_status"
@@ -1181,6 +1212,9 @@ _REFERS_BACK = re.compile(
     # thing again, not a request of its own.
     r"|^(?:so |and )?(?:when|what day|what date|how much)\b.{0,25}\bthe (?:last|latest|next|previous|"
     r"first) (?:lot|one)\b"
+    # "...used my card on a website in the US. is there a dispute open on those?": the payments just told of.
+    r"|\b(?:on|against|for) (?:those|these)(?: (?:ones|payments|transactions|purchases|charges))?\b"
+    r"(?! \w+ (?:are|were)\b)"
     # "...never turned up, 29.16. can you get my money back": the money of the story just told.
     r"|\b(?:get|claim|want) (?:me )?(?:my|the|our) (?:money|cash) back(?: (?:for me|please|pls))?$"
     # "...an uber on it for about 14 that wasnt me. can i get that back?": the payment just described.
@@ -1567,10 +1601,18 @@ _HELP_ASKED = re.compile(
 )
 
 
+def adds_to_dispute(text: str) -> bool:
+    """Another payment asked to be put on a claim already made ("can that go on as well?", "add the other
+    one to my dispute too")."""
+    return bool(_ADD_TO_DISPUTE.search(normalise(text)))
+
+
 def requested_dispute(text: str) -> bool:
     """A dispute asked for in words ("can you dispute it", "get my money back"), or help asked with the story
     of a shop that let the customer down ("...refund in 5 working days. its been weeks. can u sort it")."""
     words = normalise(text)
+    if _ADD_TO_DISPUTE.search(words):
+        return True  # another payment put on a claim already made: that payment's dispute
     asked = bool(_DISPUTE_REQUEST.search(words)) or bool(
         _LET_DOWN.search(words) and _HELP_ASKED.search(words) and not _MONEY_LATE.search(words)
     )

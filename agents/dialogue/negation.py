@@ -32,6 +32,9 @@ _NEGATED = re.compile(
     r"\b(?:"
     # "DON'T cancel it", "please do not freeze anything", "don't go cancelling it", "never touch it"
     rf"{_DONT}\s+(?:you\s+)?(?:(?:go|go and|dare|even)\s+)?(?:{_VERBS}|{_ING})"
+    # "do NOT pay it again", "don't pay her twice": a payment not to repeat (never "I don't want to pay for
+    # it", which asks for a cancellation: only paying the same again is negated)
+    r"|" + _DONT + r"\s+(?:you\s+)?(?:re-?)?pay\s+(?:it|them|her|him|that|this|the money)\s+(?:again|twice)"
     # "not to cancel", "no need to freeze", "I'm not asking you to block it", "not looking to stop it"
     r"|(?:not|no need|there['’`]?s no need|don['’`]?t need you|do not need you|not asking(?: you)?|"
     r"not wanting(?: you)?|not trying|not looking|not planning|not here|no point(?: in trying)?)\s+"

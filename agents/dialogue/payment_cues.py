@@ -19,6 +19,9 @@ _WENT = re.compile(
     r"\b(?:gone through|go through|went through|get through|got through|gone|go|went|left|leave|arrived?|"
     r"reached|received|got (?:it|there|the money)|landed|cleared|been sent|sent (?:yet|ok|okay|properly)|"
     r"bounced|failed|come back|came back|been paid|paid out|"
+    # "did it actually come out of my account", "was it taken off my balance": whether the money left
+    r"come out|came out|coming out|gone out|went out|taken (?:out|off|from)|been taken|debited|come off|"
+    r"came off|"
     # "when will it actually land", "when does it get there": when it arrives
     r"land|lands|arrive|arrives|get there|gets there|reach (?:him|her|them)|clear|clears|go in|goes in|"
     # "so will hollie have it today?", "has he got the money yet": the payee has it

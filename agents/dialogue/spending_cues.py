@@ -22,6 +22,7 @@ from agents.procedures.queries import (
     parse_direction,
     parse_last_n,
 )
+from agents.procedures.slots import described_shops
 from agents.procedures.textparse import parse_amount
 
 _AFFORD_RE = re.compile(
@@ -199,3 +200,21 @@ def referred_amount(text: str, frame: Mapping[str, Any]) -> str | None:
         return None
     amounts = [m.group(0) for line in frame.get("listed") or [] if (m := _MONEY_IN_LINE_RE.search(str(line)))]
     return amounts[0] if len(amounts) == 1 else None
+
+
+# "what did he spend on there", "how much went on that site": the place, not named again.
+_PLACE_REFERRED_RE = re.compile(
+    r"\b(?:on|at|from|in|with)\s+(?:there|that\s+(?:one|site|website|web\s+site|shop|store|place|company|app))\b"
+    r"|\b(?:spen[dt]|spending|paid|pay|bought|ordered|go|went|gone)\s+there\b",
+    re.IGNORECASE,
+)
+
+
+def place_referred(text: str, previous: str) -> str | None:
+    """The shop the customer's last message described ("...used my card on an American electronics
+    website"), when this one asks about money spent "there" without naming a shop: its words, to read the
+    question with. None otherwise."""
+    if not _PLACE_REFERRED_RE.search(text) or described_shops(text) or not _MONEY_WORDS_RE.search(text):
+        return None
+    shops = described_shops(previous)
+    return shops[-1] if len(set(shops)) == 1 else None

@@ -318,17 +318,28 @@ def misstatement_requested(text: str) -> bool:
 
 
 # The purchase-scam rules of screening that fire before any money has gone (agents.safety.lexicon).
-_BEFORE_PAYING_RULES = frozenset({"purchase_transfer_before_delivery", "purchase_bank_transfer_only"})
+_BEFORE_PAYING_RULES = frozenset(
+    {"purchase_transfer_before_delivery", "purchase_bank_transfer_only", "doorstep_trader"}
+)
 _ALREADY_PAID = re.compile(
     r"\b(?:paid|sent|transferred|already|gave|handed|lost|took|taken|scammed|conned|gone)\b", re.IGNORECASE
+)
+# A doorstep trader's story says what is to be "paid into his account" before anything is: only the
+# customer's own word that money went counts there ("I've already paid him half", "we gave him £300").
+_SAID_THEY_PAID = re.compile(
+    r"\b(?:i|we|ive|i've|weve|we've|i have|we have|i had|we had)\s+(?:already\s+|just\s+)?(?:paid|sent|"
+    r"transferred|gave|handed)\b|\balready\s+(?:paid|sent|transferred|gave|handed)\b|\b(?:scammed|conned)\b",
+    re.IGNORECASE,
 )
 
 
 def purchase_scam_before_paying(text: str) -> bool:
-    """A purchase scam the customer is asking about before paying ("seller wants a deposit by bank transfer
-    before he ships it, how do i send it?"): only purchase-scam cues, and no word of money already gone."""
+    """A purchase scam (or a doorstep trader) the customer is asking about before paying ("seller wants a
+    deposit by bank transfer before he ships it, how do i send it?"): only such cues, and no word of money
+    already gone."""
     rules = scam_rules(text)
-    return bool(rules) and rules <= _BEFORE_PAYING_RULES and not _ALREADY_PAID.search(text)
+    already = _SAID_THEY_PAID if rules == {"doorstep_trader"} else _ALREADY_PAID
+    return bool(rules) and rules <= _BEFORE_PAYING_RULES and not already.search(text)
 
 
 # --- how-to questions: the help centre answers them, whatever the story around them -------------------------

@@ -31,7 +31,7 @@ from agents.nodes.care import (
     support_script,
     third_party_script,
 )
-from agents.nodes.common import emit, emit_step, today_of
+from agents.nodes.common import customer_messages, emit, emit_step, today_of
 from agents.nodes.dialogue import HANDOFF_OFFER
 from agents.procedures.dates import add_working_days
 from agents.state import AgentState
@@ -376,13 +376,17 @@ async def scam(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, A
     if kind not in ("coercion", "self_harm") and scam_received_only(state.get("text", "")):
         return _care("scam", scam_received_script(runtime.context.kb), "answer")
     if kind == "fraud_victim" and purchase_scam_before_paying(state.get("text", "")):
-        script = scam_before_paying_script(runtime.context.kb)
+        script = scam_before_paying_script(runtime.context.kb, rules=scam_rules(state.get("text", "")))
         update = _care("scam", script, "scam_warning")
         if script.handoff and not _asks_for_person(state):
             update["handoff"] = None
             update.update(offer_person(state, runtime, script.handoff))
         return update
-    rules = scam_rules(state.get("text", ""))
+    text = state.get("text", "")
+    # "he's ever so polite, he's waiting in his van": the story warned about goes on; its own warning again
+    # (the message before this one; a message read again after an offer lapsed is in the history twice).
+    before = next((m for m in reversed(customer_messages(state)) if m != text), "")
+    rules = scam_rules(text) or scam_rules(before)
     return _care("scam", scam_script(runtime.context.kb, kind, rules=rules), "scam_warning")
 
 

@@ -49,10 +49,20 @@ FAMILY_IMPERSONATION_WARNING = (
     "urgently, often to someone else's account. Call them on the number you already had for them, or ask "
     "something only they would know, before you send anything: a voice note or a photo can be faked."
 )
+DOORSTEP_WARNING = (
+    "Please don't send this money: this has the signs of a doorstep scam (a rogue trader). Someone who "
+    "knocks uninvited, finds urgent work on your home and wants money today, up front or by bank transfer, "
+    "often offering to take you to the bank, is a pattern we see again and again: the work is often not "
+    "needed, is never done, or costs far more than agreed. A photo proves nothing. A genuine trader will "
+    "give you a written quote and time to think. Don't go to the bank with him; get quotes from traders "
+    "you find yourself, and ask a relative or friend you trust. If he won't leave or you feel pressured, "
+    "call the police on 101, or 999 if you feel unsafe."
+)
 SCAM_KIND_WARNINGS = {
     "overpayment_send_difference": OVERPAYMENT_WARNING,
     "payment_held_until_you_pay": OVERPAYMENT_WARNING,
     "family_impersonation": FAMILY_IMPERSONATION_WARNING,
+    "doorstep_trader": DOORSTEP_WARNING,
 }
 # While a person has the conversation the assistant does not answer; until one of them has written, each new
 # message gets this notice, so the customer knows it was seen. After a scam the warning comes again: the
@@ -281,13 +291,19 @@ def scam_received_script(kb: KnowledgeBase) -> Script:
     )
 
 
+# "... or +44 20 7946 0192 from abroad" in the help centre's sentence about calling us.
+_ABROAD_NUMBER = re.compile(r"\s+or\s+\+[\d\s]+?\s+from abroad(?=[.,;]|$)")
+
+
 def third_party_script(kb: KnowledgeBase) -> Script:
     """Someone asking about another person's account: what the bank can and cannot do; no data, no handoff."""
     points = [THIRD_PARTY_HOLDER]
     sections: list[str] = []
     phone = _sentence_with(_section(kb, "contact-and-opening-hours", "Phone"), "Call")
     if phone:
-        points.append(f"By phone: {phone}")
+        # The freephone number only: a reply about someone else's account carries no more digits than it
+        # must, so nothing in it reads as (or is taken for) a figure of that person's.
+        points.append(f"By phone: {_ABROAD_NUMBER.sub('', phone)}")
         sections.append("contact-and-opening-hours#Phone")
     mandate = _sentence_with(_section(kb, SUPPORT, "Accessibility"), "Power of Attorney")
     if mandate:
@@ -311,12 +327,15 @@ SCAM_BEFORE_PAYING = (
 )
 
 
-def scam_before_paying_script(kb: KnowledgeBase) -> Script:
-    """A purchase scam the customer is about to pay: the warning and how to stay safe; a person offered (their
-    yes hands off urgently with reason "scam"), since nothing has been lost yet."""
+def scam_before_paying_script(kb: KnowledgeBase, *, rules: Collection[str] = ()) -> Script:
+    """A purchase scam (or a doorstep trader) the customer is about to pay: the warning and how to stay safe;
+    a person offered (their yes hands off urgently with reason "scam"), since nothing has been lost yet.
+    `rules` are the scam rules screening fired: a scam with a warning of its own is warned of in its words."""
+    own = (SCAM_KIND_WARNINGS[r] for r in sorted(rules) if r in SCAM_KIND_WARNINGS)
+    warning = next(own, SCAM_BEFORE_PAYING)
     secure = ("personal-details-and-security", "Keeping your account secure")
     return Script(
-        draft=f"{SCAM_BEFORE_PAYING}\n\n{_section(kb, *secure)}",
+        draft=f"{warning}\n\n{_section(kb, *secure)}",
         kind="scam_before_paying",
         sections=("#".join(secure),),
         priority="urgent",

@@ -309,6 +309,11 @@ async def confirm(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
     decision = str(interrupt({"action": action, "prompt": state.get("reply", "")})).strip().lower()
     if decision not in ("yes", "no", "unclear", "other"):
         decision = "unclear"
+    if decision == "unclear" and is_handoff_offer(action) and state.get("scam_warned"):
+        # "He's ever so polite, he's waiting in his van outside": after a scam warning, a message that neither
+        # takes up nor declines the offer of a person goes on with the story; it is read as a message of its
+        # own (the offer lapses, and the warning is given again), not answered with the offer repeated.
+        decision = "other"
     emit_step("confirm", decision, action_id=action.get("id"))
     update: dict[str, Any] = {"decision": decision}
     if decision == "no" and state.get("later"):

@@ -16,10 +16,12 @@ from agents.dialogue.cues import (
     CASH_LINE,
     POUND_AMOUNT,
     FollowUp,
+    adds_to_dispute,
     asks_day_or_card,
     asks_for_number,
     explicit_action,
     follow_up,
+    normalise,
     progress_of_claim,
     requested_card_action,
     requested_dispute,
@@ -37,12 +39,12 @@ from agents.dialogue.recurring_cues import (
     recurring_request,
     repayment_request,
 )
-from agents.dialogue.spending_cues import interest_meant, referred_amount, spending_intent
+from agents.dialogue.spending_cues import interest_meant, place_referred, referred_amount, spending_intent
 from agents.dialogue.support_cues import how_to_question
 from agents.nodes.assist import urgent_turn
 from agents.nodes.common import customer_messages, emit_step, today_of
 from agents.nodes.screen import handoff_priority
-from agents.ports import TransactionQuery
+from agents.ports import BankingPort, TransactionQuery
 from agents.procedures.dates import format_day
 from agents.procedures.queries import parse_category, parse_period
 from agents.procedures.slots import parse_currency
@@ -590,6 +592,11 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # (a question of its own, not the last answer's request continued).
         text = meant
         update["text"] = meant
+    if not active and not meant and (place := place_referred(text, _previous_message(state))):
+        # "what did he spend on there in total" after "...used my card on an American electronics website":
+        # the money spent at that shop.
+        text = f"{text} (at the {place})"
+        update["text"] = text
     status = status_question(text)
     if status in (None, "card_status") and not active and progress_of_claim(text, _previous_message(state)):
         # "where is it up to now?", "ok so any news on it?" after a complaint about a claim: that claim, not
@@ -702,6 +709,17 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # A question about how things stand is answered, never turned into an offer to change them.
         flow, why = "procedure", f"status question -> {status}"
         update.update(procedure=status, procedure_intent=status, slots={})
+    elif (
+        not active
+        and "dispute_transaction" in procedures
+        and (added := await _added_to_claim(text, today_of(state), runtime.context.banking))
+    ):
+        # "...only the £162 is on the claim. The bigger one the same day wasn't me either, can that go on as
+        # well?": that payment's dispute, offered (and confirmed), not how the claim stands.
+        text, claimed = added
+        flow, why, update = _serve("dispute_transaction", "", runtime)
+        why = f"another payment put on a claim: {why}"
+        update.update(text=text, low_confidence_streak=0, slots={"params": {"exclude": claimed}})
     elif urgent:
         flow, why, update = _urgent_plan(state, urgent, intent, runtime)
     elif requested_dispute(text) and "dispute_transaction" in procedures and not active:
@@ -974,6 +992,34 @@ async def _names_own_merchant(text: str, runtime: Runtime[AgentContext]) -> bool
         if len(first) >= 4 and first not in _GENERIC_FIRST_WORDS and f" {first} " in lowered:
             return True
     return False
+
+
+_SAME_DAY = re.compile(r"\b(?:same|that) (?:day|date|morning|afternoon|evening|night)\b", re.IGNORECASE)
+
+
+async def _added_to_claim(text: str, today: date, banking: BankingPort) -> tuple[str, list[str]] | None:
+    """The payment a message asks to put on a claim already made, in words the dispute procedure reads (the
+    message with the claimed payment's shop, and for "the same day" that payment's day, never the day the
+    claim was made: "I reported it yesterday... the bigger one the same day"), and the payments already
+    claimed there (not the one meant). None when the message asks nothing of the kind, or names no one claim
+    among the customer's open ones."""
+    if not adds_to_dispute(text):
+        return None
+    claims = [d for d in await banking.list_disputes() if d.status in ("open", "investigating")]
+    claimed = [t for d in claims if (t := await banking.get_transaction(d.transaction_id)) is not None]
+    said = {w[:5] for w in normalise(text).split() if len(w) >= 4}
+    named = [t for t in claimed if {w[:5] for w in normalise(t.merchant).split() if len(w) >= 4} & said]
+    shops = {t.merchant for t in (named or (claimed if len(claimed) == 1 else []))}
+    if len(shops) != 1:
+        return None
+    shop = shops.pop()
+    there = [t for t in claimed if t.merchant == shop]
+    days = sorted({t.booked_at[:10] for t in there})
+    ids = [t.id for t in there]
+    if _SAME_DAY.search(text) and len(days) == 1:
+        rest = parse_date_range(text, today)[1]
+        return f"{rest} at {shop} on {format_day(date.fromisoformat(days[0]))}", ids
+    return f"{text} at {shop}", ids
 
 
 async def _own_merchant_named(

@@ -124,7 +124,9 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     if any(f.get("type") in _PII_TYPES for f in findings):
         notices.append(CARD_NOTICE)
     history = [{"role": "staff", "content": note} for note in state.get("staff_notes", [])]
-    history.append({"role": "customer", "content": text})
+    if (state.get("history") or [])[-1:] != [{"role": "customer", "content": text}]:
+        # (a message the answer to a confirmation was read into, read again as one of its own, is in already)
+        history.append({"role": "customer", "content": text})
     urgent = urgent_intent(text)
     # A new request typed while an action waits for confirmation: answered, and the action keeps waiting.
     answering_aside = bool(state.get("pending_action")) and state.get("decision") == "other"

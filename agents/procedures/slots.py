@@ -453,6 +453,15 @@ _DESCRIBED_SHOP_RE = re.compile(
 )
 
 
+def described_shops(text: str) -> list[str]:
+    """The shops the text describes by a word of their name and what they are ("electronics website"; never
+    "that site", which points back to one)."""
+    return [m.group(0) for m in _DESCRIBED_SHOP_RE.finditer(text) if m.group("word").lower() not in _POINTERS]
+
+
+_POINTERS = frozenset({"that", "this", "those", "these", "same", "which", "what", "other", "their", "your"})
+
+
 async def described_merchant_in(run: Run, text: str) -> str | None:
     """The one merchant of the customer's recent payments that the text describes by a word of its name and
     the kind of business ("some American electronics website" is Elite Electronics Online); None when no
@@ -564,10 +573,14 @@ async def resolve_transaction(run: Run, slot: SlotSpec) -> TransactionView:
 
     found = await filters.search(run)
     money_out = [t for t in found if t.amount_minor < 0]
-    fitting = [t for t in money_out if allowed(t)]
+    # "add the other one to my claim": the payments already claimed are not the one meant, if another fits
+    excluded = set(run.params.get("exclude") or [])
+    fitting = [t for t in money_out if allowed(t) and t.id not in excluded] or [
+        t for t in money_out if allowed(t)
+    ]
     if duplicate:
         # "Charged twice": the payment to dispute is the repeat of a same-merchant, same-amount pair.
-        repeats = [d for d in find_duplicates(found) if allowed(d.repeat)]
+        repeats = [d for d in find_duplicates(found) if allowed(d.repeat) and d.repeat.id not in excluded]
         if len(repeats) == 1:
             return _resolved_duplicate(run, slot, repeats[0])
         if repeats:

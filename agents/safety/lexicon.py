@@ -799,6 +799,22 @@ SCAM_RULES: tuple[Rule, ...] = (
         r"(?:way|much|loads|a lot|really) cheaper|too good to be true|below market)\b)",
     ),
     (
+        "doorstep_trader",
+        # "a young man knocked and said my roof tiles are loose... he needs half today for materials, by bank
+        # transfer, and offered to drive me to the bank": a trader who calls uninvited, finds urgent work on the
+        # house and wants money before any is done (a rogue trader), before the money goes.
+        r"^(?=.*\b(?:knock\w*|knocked on|came to (?:my|the|our) (?:door|house|front door)|"
+        r"(?:turned|turns|showed|shows) up (?:at|on) (?:my|the|our) (?:door|doorstep|house)|on (?:my|the|our) doorstep|"
+        r"at (?:my|the|our) (?:front )?door|door ?step|cold[- ]call\w*|came round|called round|calls round|"
+        r"(?:was|were|is|are) (?:just )?(?:passing|working) (?:by|in the area|nearby|round here|on your road))\b)"
+        r"(?=.*\b(?:roof|roofs|roofer|roofing|tiles?|slates?|gutters?|guttering|chimney|driveway|drains?|trees?|"
+        r"hedges?|fence|fencing|fascias?|soffits?|loft|damp|render|brickwork|pointing|boiler|paving|patio)\b)"
+        r"(?=.*\b(?:upfront|up front|in advance|deposit|half (?:now|today|up ?front|of it|of the)|today|tonight|"
+        r"right now|straight away|before (?:he|they) (?:starts?|begins?|does)|(?:for|buy) (?:the )?materials|"
+        r"bank transfer|transfer|sort code|account number|cash|(?:drive|take|give) me (?:a lift )?(?:to|down to) "
+        r"(?:the|my) (?:bank|branch|cash ?machine|cashpoint))\b)",
+    ),
+    (
         "money_mule",
         # "let 2k land in my account and send it on to his mate, I keep £200": moving money for someone else.
         r"\b(?:let|have|receive|take|accept|put)\b.{0,30}\b(?:land|go|come|arrive|paid|be paid|sent)?\s*"
@@ -1193,6 +1209,25 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
         r"girlfriend|boyfriend|brother|sister|son|daughter|carer|friend|neighbour|solicitor|lender)\b)"
         r"(?=.*\b(?:confirm|check|tell me|let me know|see|know|find out|whether|if)\b.{0,80}"
         r"\b(?:he|she|they|his|her|their|he's|she's|they've|they're)\b)",
+    ),
+    (
+        "employer_asks_their_pay",
+        # "I work in payroll at Joyce-Gibson. One of our staff says his salary didn't reach his account": an
+        # employer (or its payroll, HR or accounts people) asking whether an employee's pay arrived. What
+        # was received is the employee's to tell; the sender's own records show what they sent.
+        # (never "how much did I pay her": what the customer paid is their own)
+        r"^(?!.*\bhow much (?:did|have|do) (?:i|we)\b)"
+        r"(?=.*(?:\b(?:i|we) (?:work|am|'m|are|'re) (?:in|on|for|from|with|at) (?:the )?(?:payroll|hr|human resources|"
+        r"accounts|finance|wages|pay) (?:team|department|dept|office|side)?"
+        r"|\bi(?:'m| am) (?:the |a |their |the company'?s? )?(?:payroll|hr|accounts|finance|wages) (?:manager|officer|"
+        r"administrator|clerk|lead|person|assistant)"
+        r"|\b(?:one of )?(?:our|my) (?:staff|employees?|workers?|members? of staff|staff members?|team members?|"
+        r"drivers|cleaners|temps|contractors)\b))"
+        r"(?=.*\b(?:his|her|their|(?:[a-z]+ )?[a-z]+'s) (?:\w+ )?(?:salary|wages|pay|payslip|pay packet|"
+        r"wage|bonus|pay ?check)\b)"
+        r"(?=.*\b(?:arrived?|reach(?:ed)?|received|got|land|landed|gone in|went in|come in|came in|go in|cleared|"
+        r"gone through|go through|went through|been paid|confirm|"
+        r"check|whether|if|how much)\b)",
     ),
     (
         "their_end",

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from agents.compliance.advice import INVESTMENT, LEGAL, TAX, advice_refusal, advice_requested
 from agents.context import AgentSettings
+from agents.dialogue.support_cues import purchase_scam_before_paying
 from agents.graph import build_graph
 from agents.kb import KnowledgeBase, load_kb
 from agents.local import build_local_handlers
@@ -25,6 +26,7 @@ from agents.nodes.care import (
     SCAM_REASON,
     banking_question,
     coercion_card_notice,
+    scam_before_paying_script,
     scam_script,
     support_script,
     third_party_script,
@@ -137,6 +139,15 @@ def test_third_party_script_explains_without_a_handoff(kb: KnowledgeBase) -> Non
     assert "can't share or change anything on someone else's account" in script.draft
     assert "third-party mandate or a Power of Attorney" in script.draft
     assert "Samaritans" not in script.draft
+
+
+def test_third_party_script_gives_the_freephone_number_only(kb: KnowledgeBase) -> None:
+    # A reply about someone else's account carries no more digits than it must (a set-23 author's excluded
+    # "946", the other customer's mortgage, was found in "+44 20 7946 0192").
+    draft = third_party_script(kb).draft
+    assert "By phone: Call 0808 157 0192 (free from UK landlines and mobiles)." in draft
+    assert "+44" not in draft
+    assert "from abroad" not in draft
 
 
 def test_advice_refusal_names_only_what_was_asked() -> None:
@@ -350,3 +361,55 @@ def test_a_verdict_on_an_investment_or_when_to_change_currency_is_advice(text: s
 )
 def test_moving_money_or_asking_a_rate_is_not_advice(text: str) -> None:
     assert advice_requested(text) == []
+
+
+def test_a_doorstep_trader_before_paying_is_warned_of_in_its_own_words(kb: KnowledgeBase) -> None:
+    script = scam_before_paying_script(kb, rules={"doorstep_trader"})
+    assert "rogue trader" in script.draft
+    assert script.offer
+    assert script.handoff == {"reason": SCAM_REASON, "priority": "urgent"}
+    assert "rogue trader" not in scam_before_paying_script(kb).draft  # a purchase scam keeps its own
+
+
+@pytest.mark.parametrize(
+    ("text", "before"),
+    [
+        ("A man knocked and says my roof tiles are loose, he needs half today paid into his account", True),
+        ("a man knocked saying my roof needs doing, I've already paid him half by bank transfer", False),
+    ],
+)
+def test_a_doorstep_trader_is_before_paying_until_the_customer_says_so(text: str, before: bool) -> None:
+    assert purchase_scam_before_paying(text) is before
+
+
+async def test_the_doorstep_story_going_on_after_the_offer_of_a_person_is_warned_of_again(
+    agent_assets: AgentAssets, engine: AsyncEngine
+) -> None:
+    agent, port = await _agent(agent_assets), await _port(engine)
+    conversation = f"c-{uuid.uuid4().hex[:8]}"
+
+    def turn_of(text: str) -> TurnInput:
+        screened = screen(text)
+        return TurnInput(
+            conversation_id=conversation,
+            customer_id="unused-by-the-graph",
+            text=screened.redacted,
+            screening=to_json(screened) | {"vulnerability": screened.vulnerability},
+            today="2026-11-28",
+        )
+
+    first = turn_of(
+        "A man knocked and says my gutters are hanging off, he wants £400 up front today for materials by "
+        "bank transfer. How do I pay him?"
+    )
+    events = [e async for e in agent.run_turn(first, port)]
+    assert await agent.pending_confirmation(conversation) is not None  # a person offered
+    assert "rogue trader" in events[-1].data.get("content", "")
+    # Neither yes nor no to the offer (the app reads it "unclear"): the story goes on.
+    second = turn_of("He's very friendly and he showed me the gutter on his phone, he's waiting outside")
+    events = [e async for e in agent.resume(second, "unclear", port)]
+    steps = [e.data for e in events if e.kind == "step"]
+    assert ("confirm", "other") in [(s["node"], s["decision"]) for s in steps]
+    assert "scam" in [s["node"] for s in steps]
+    assert not [e for e in events if e.kind == "effect" and e.data["type"] == "complaint"]
+    assert "rogue trader" in events[-1].data.get("content", "")

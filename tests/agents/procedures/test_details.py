@@ -16,7 +16,7 @@ from agents.dialogue.recurring_cues import gone_out_request, recurring_by_payee
 from agents.procedures.details import sort_code_spelled
 from agents.procedures.spec import ProcedureSpec
 from app.banking.ports import SqlBankingPort
-from tests.agents.procedures.helpers import answer, turn
+from tests.agents.procedures.helpers import answer, confirm, turn
 from tests.agents.procedures.seeded import scenario_ports
 
 Procs = dict[str, ProcedureSpec]
@@ -150,3 +150,44 @@ async def test_when_it_last_went_out_is_the_latest_collection(
     by_month = await gone_out_request("did the mortgage go out last month", TODAY, ports[4])
     assert by_month is not None
     assert "last payment" not in by_month[1]
+
+
+async def test_whether_money_came_out_asks_how_the_payment_stands(ports: list[SqlBankingPort]) -> None:
+    # Damien's £470 to Joanne failed; Sarah's £310 to Debra failed.
+    text = "the money i tried sending joanne, did it come out of my account?"
+    assert await asks_payment_status(text, ports[2])
+    assert await asks_payment_status("the rent i tried paying debra, was it ever taken off me?", ports[4])
+    # a payment of someone the customer never paid is no status question
+    assert not await asks_payment_status("did the money to zebedee come out of my account?", ports[2])
+
+
+async def test_a_payment_put_on_a_claim_is_read_with_the_claims_shop_and_day(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    from agents.nodes.route import _added_to_claim
+
+    port = ports[1]  # Kathleen: an open claim on one £162.35 Luxe Watches payment of 24 Nov
+    text = (
+        "I reported the watch people to you yesterday and a claim was opened, but the bigger one of just "
+        "over two hundred quid the same day wasn't me either. Can that go on as well?"
+    )
+    added = await _added_to_claim(text, TODAY, port)
+    assert added is not None
+    words, claimed = added
+    assert "24 Nov 2026" in words  # the day of the claimed payment, not "yesterday"
+    assert "yesterday" not in words
+    offered = confirm(
+        await turn(procedures["dispute_transaction"], port, words, {"params": {"exclude": claimed}})
+    )
+    assert "£202.93" in offered.prompt
+    # the other £162.35 the same minute: the claimed one is not offered again
+    again = await _added_to_claim("please add the other £162.35 luxe one to my claim too", TODAY, port)
+    assert again is not None
+    offered = confirm(
+        await turn(procedures["dispute_transaction"], port, again[0], {"params": {"exclude": again[1]}})
+    )
+    assert "£162.35" in offered.prompt
+    assert offered.action.args["transaction_id"] not in again[1]
+    # no claim named, or nothing asked to be added
+    assert await _added_to_claim("how is my claim going?", TODAY, port) is None
+    assert await _added_to_claim("can you add the tesco one to my dispute too", TODAY, ports[3]) is None

@@ -241,3 +241,28 @@ def test_someone_who_banks_with_you_asked_about_is_a_third_party(text: str) -> N
 )
 def test_the_customers_own_or_joint_account_is_no_third_party(text: str) -> None:
     assert THIRD_PARTY not in detect_flags(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello, I work in payroll at a garage. One of our staff, Tom Reed, says his October salary never "
+        "reached his account with you. Can you confirm whether it arrived?",
+        "I'm the payroll manager at Hilltop Care. Did Jo Brown's wages land on Friday?",
+        "one of my employees is moaning her wages didnt go in, can you see if they went in",
+    ],
+)
+def test_an_employer_asking_whether_an_employees_pay_arrived_is_a_third_party(text: str) -> None:
+    assert THIRD_PARTY in detect_flags(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I work in HR and my own salary hasn't come in, can you check",
+        "our payroll team says my salary went out on friday, has it arrived?",
+        "my boss says one of our staff got paid twice, how much did I pay sarah's wages",
+    ],
+)
+def test_the_customers_own_pay_or_payments_are_no_third_party(text: str) -> None:
+    assert THIRD_PARTY not in detect_flags(text)
