@@ -122,7 +122,18 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
         r"withdr(?:aw|ew|awn|awing|awals?)"
         r"(?! (?:from|out of) (?:my |the )?(?:savings?|saver|isa|easy saver))",
     ),
-    "salary": ("salary", "salaries", "wages", "pay ?cheques?", "pay ?checks?"),
+    "salary": (
+        "salary",
+        "salaries",
+        "wages",
+        "pay ?cheques?",
+        "pay ?checks?",
+        "earnings",
+        "take[- ]?home(?: pay)?",
+        # "my total pay from work", "what our pay came to": the salary, not a payment ("my pay day" is not)
+        r"pay from (?:work|my (?:job|work|employer))",
+        r"(?:my|our) (?:monthly |total )?pay(?! ?days?\b)",
+    ),
     "transfers": ("bank transfers?", "transfers?", "money sent to people"),
     "interest": ("interest",),
 }
@@ -144,7 +155,14 @@ INCOME_CATEGORIES = frozenset({"salary", "interest"})
 BILL_KINDS: dict[str, tuple[re.Pattern[str], str]] = {
     "mortgage": (re.compile(r"building society|mortgage|home loan", re.IGNORECASE), "your mortgage"),
 }
-_BILL_KIND_RE = re.compile(r"\b(?:my\s+|the\s+)?(?P<kind>mortgage)(?:\s+payments?)?\b", re.IGNORECASE)
+# "my mortgage payments"; not the mortgage being applied for ("the mortgage broker wants my salary", "for a
+# mortgage application"), which names no payment.
+_BILL_KIND_RE = re.compile(
+    r"\b(?<!\ba\s)(?:my\s+|the\s+)?(?P<kind>mortgage)(?:\s+payments?)?\b"
+    r"(?!\s+(?:broker|brokers|adviser|advisers|advisor|advisors|application|applications|offer|lender|lenders|"
+    r"company|provider|agreement|in\s+principle|appointment|deal|quote|people|person)\b)",
+    re.IGNORECASE,
+)
 
 _CATEGORY_RES = tuple(
     (category, re.compile(rf"\b(?:{phrase})\b", re.IGNORECASE))
@@ -493,9 +511,13 @@ def _part_of_month(m: re.Match[str], today: date) -> DateRange | None:
 # "over Sept, Oct and Nov", "in September and October": the whole months, first to last.
 _MONTH_LIST_RE = re.compile(
     # the months between may be run together too: "sept oct and nov", "sept+oct+nov"
-    r"\b(?P<a>" + _MONTH_NAMES + r")(?:\s*[,+/]?\s*\b(?:" + _MONTH_NAMES + r"))*\s*(?:,\s*)?"
-    r"(?:and\s+|&\s*|\+\s*)"
-    r"(?P<b>" + _MONTH_NAMES + r")\b(?:\s+(?P<y>\d{4}))?(?!\s*\d)",
+    r"\b(?P<a>" + _MONTH_NAMES + r")(?:\s*[,+/]?\s*\b(?:" + _MONTH_NAMES + r"))*?"
+    # "and" before the last one, or none at all ("september october november")
+    r"(?:\s*(?:,\s*)?(?:and\s+|&\s*|\+\s*)|\s*[,/]?\s+)"
+    r"(?P<b>" + _MONTH_NAMES + r")\b"
+    # the last of the months listed
+    r"(?!(?:\s*(?:,\s*)?(?:and\s+|&\s*|\+\s*)|\s*[,/]?\s+)(?:" + _MONTH_NAMES + r")\b)"
+    r"(?:\s+(?P<y>\d{4}))?(?!\s*\d)",
     re.IGNORECASE,
 )
 
@@ -603,6 +625,8 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
     if m := _BILL_KIND_RE.search(rest):
         bill_kind, rest = m.group("kind").lower(), _blank(rest, m)
     category, rest = parse_category(rest)
+    if category in INCOME_CATEGORIES:
+        bill_kind = None  # "my salary over three months for the mortgage": money in, not a bill
     if bill_kind is not None:
         category = "bills"
     aggregate = parse_aggregate(rest)

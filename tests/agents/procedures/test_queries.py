@@ -210,6 +210,10 @@ def test_periods_anchored_on_the_salary(text: str) -> None:
         # months listed without commas or joined by "+" are one period too
         ("what did spotify cost me over aug sept and oct", date(2026, 8, 1), date(2026, 10, 31)),
         ("total for jul+aug+sep", date(2026, 7, 1), date(2026, 9, 30)),
+        # or with nothing between them at all: the first to the last, not the first two
+        ("the last three months, september october november. what", date(2026, 9, 1), SATURDAY),
+        ("for sept, oct, nov please", date(2026, 9, 1), SATURDAY),
+        ("sept oct and nov", date(2026, 9, 1), SATURDAY),
     ],
 )
 def test_periods(text: str, since: date, until: date | None) -> None:
@@ -368,6 +372,29 @@ def test_the_mortgage_is_a_bill_paid_to_a_lender() -> None:
     assert query.category == "bills"
     assert query.bill_kind == "mortgage"
     assert query.aggregate == "total"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mortgage broker wants the total of my salary paid in over september october november",
+        "my mortgage advisor is asking what my wages came to in total from september to november",
+        "for a mortgage application i need my total salary for october and november",
+        "the mortgage people want my total pay from work for sept oct nov",
+    ],
+)
+def test_a_mortgage_being_applied_for_is_not_the_subject_of_a_salary_total(text: str) -> None:
+    query, _ = parse_spending(text, SATURDAY)
+    assert query.bill_kind is None
+    assert query.category == "salary"
+    assert query.direction == "in"
+    assert query.dates is not None
+    assert query.dates.since == date(2026, 9 if "sep" in text else 10, 1)
+
+
+def test_my_pay_day_is_not_my_pay() -> None:
+    assert parse_category("what have I spent since my pay day")[0] is None
+    assert parse_category("my take-home for october")[0] == "salary"
 
 
 @pytest.mark.parametrize(
