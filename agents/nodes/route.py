@@ -43,7 +43,7 @@ from agents.nodes.common import customer_messages, emit_step, today_of
 from agents.nodes.screen import handoff_priority
 from agents.ports import TransactionQuery
 from agents.procedures.dates import format_day
-from agents.procedures.queries import parse_category, parse_period
+from agents.procedures.queries import parse_category, parse_excluded, parse_period
 from agents.procedures.slots import parse_currency
 from agents.procedures.spec import procedure_for_intent
 from agents.procedures.textparse import (
@@ -252,6 +252,19 @@ def _over_a_year(text: str, frame: dict[str, Any]) -> list[Any] | None:
     # "Your direct debit: TV Licence: £14.19 monthly", "Your standing order: £50.00 monthly to Oliver Lewis"
     label = (found["payee"] or found["named"] or "it").strip()
     return [label, minor, _CURRENCY_OF[found["cur"]], _TIMES_A_YEAR[found["freq"]]]
+
+
+WITHOUT_MAX_WORDS = 14
+
+
+def _total_without(text: str, frame: dict[str, Any]) -> str | None:
+    """The last total's request with the message's words after it, when the message asks for that total
+    leaving something out ("and without the mortgage?", "take the cash out of that"); None otherwise."""
+    if frame.get("procedure") != "spending" or len(text.split()) > WITHOUT_MAX_WORDS:
+        return None
+    if not parse_excluded(text)[0]:
+        return None
+    return f"{frame.get('text', '')} {text}".strip()
 
 
 def _past_period(text: str, today: date) -> bool:
@@ -553,6 +566,14 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # (an urgent card comes first: its freeze is offered, however the customer asks).
         flow, why = "kb_answer", "a how-to question: answer from the help centre"
         update.update(text=how_to, low_confidence_streak=0)
+    elif (
+        not active and "spending" in procedures and (fewer := _total_without(text, state.get("frame") or {}))
+    ):
+        # "and if you take the mortgage out of that?" right after a total: the same total without it (not the
+        # mortgage's own direct debit, which the words also name).
+        flow, why = "procedure", "the total just given, leaving something out -> spending"
+        update.update(procedure="spending", procedure_intent="spending", slots={}, text=fewer)
+        update["low_confidence_streak"] = 0
     elif (
         "recurring_payments" in procedures
         and (repaid := await repayment_request(text, runtime.context.banking)) is not None

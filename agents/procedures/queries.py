@@ -371,6 +371,65 @@ _ON_CARD_RE = re.compile(
 
 
 @dataclass(frozen=True)
+class Excluded:
+    """Payments a total is asked without ("without the mortgage", "apart from cash", "minus Tesco"): a bill
+    kind, a category or a merchant's name."""
+
+    label: str
+    bill_kind: str | None = None
+    category: str | None = None
+    merchant: str | None = None
+
+
+# "without the mortgage", "not counting cash", "if you take the mortgage out of that", "leave Tesco out".
+_THING = (
+    r"(?:(?:the|my|any|all(?:\s+the)?|all\s+my)\s+)?"
+    r"(?!(?:in|on|at|of|from|for|to|with|by|over|since|during|last|this|out|off)\b)"
+    r"(?P<{name}>[\w&'-]+(?:\s+[\w&'-]+){{0,2}}?)"
+)
+_EXCLUDED_RE = re.compile(
+    r"\b(?:without|excluding|exclude|except(?:\s+for)?|apart\s+from|other\s+than|not\s+counting|"
+    r"not\s+including|minus|leaving\s+out|leave\s+out|take\s+away|taking\s+away|knock\s+off)\s+"
+    + _THING.format(name="a")
+    + r"(?=\s*(?:[,.?!;)]|$|\b(?:and|then|from|in|for|please|pls|too|as\s+well|this|last|over|since|"
+    r"during)\b))"
+    # "if you take the mortgage out", "leave Tesco out of it" (not "we took the kids out"): asked of the total
+    r"|(?:^|[,.?!;:-]\s*|\b(?:you|we|i|u|and|now|then|just|please|pls|if)\s+)(?:take|leave|knock|strip|cut)\s+"
+    + _THING.format(name="b")
+    + r"\s+(?:out|off|away)\b(?:\s+of\s+(?:that|it|this|them|those|the\s+(?:total|figure|sum)))?"
+    r"|\bwith\s+" + _THING.format(name="c") + r"\s+(?:taken|left|knocked)\s+(?:out|off)\b",
+    re.IGNORECASE,
+)
+_NOT_EXCLUDED = frozenset({"that", "it", "this", "them", "those", "these", "me", "you", "us", "money"})
+# "the cash machine stuff", "the takeaway bits": the category itself.
+_FILLER = frozenset({"stuff", "things", "bits", "ones", "payments", "spending", "side", "lot"})
+
+
+def _excluded_thing(words: str) -> Excluded | None:
+    label = " ".join(words.split())
+    if label.lower() in _NOT_EXCLUDED or parse_amount(label)[0] is not None:
+        return None
+    if (m := _BILL_KIND_RE.search(label)) and m.group(0).strip().lower().startswith(
+        ("mortgage", "my", "the")
+    ):
+        return Excluded(label=BILL_KINDS[m.group("kind").lower()][1], bill_kind=m.group("kind").lower())
+    category, rest = parse_category(label)
+    if category is not None and not set(rest.lower().split()) - _FILLER:
+        return Excluded(label=CATEGORY_LABELS[category], category=category)
+    return Excluded(label=label, merchant=label.lower())
+
+
+def parse_excluded(text: str) -> tuple[tuple[Excluded, ...], str]:
+    """What a total is asked without ("not counting the mortgage", "take cash out of that"), and the rest."""
+    found: list[Excluded] = []
+    for m in list(_EXCLUDED_RE.finditer(text)):
+        if (thing := _excluded_thing(m.group("a") or m.group("b") or m.group("c"))) is not None:
+            found.append(thing)
+            text = _blank(text, m)
+    return tuple(found), text
+
+
+@dataclass(frozen=True)
 class SpendingQuery:
     aggregate: Aggregate
     direction: Direction
@@ -386,6 +445,7 @@ class SpendingQuery:
     purchases_only: bool = False  # "biggest purchase": transfers to people are not purchases
     card_only: bool = False  # "on my card": what was paid with a card
     bill_kind: str | None = None  # "mortgage": the bills whose payee is a building society or lender
+    excluded: tuple[Excluded, ...] = ()  # "without the mortgage", "take the cash out of that"
 
 
 def _blank(text: str, match: re.Match[str]) -> str:
@@ -417,10 +477,25 @@ def parse_last_n(text: str) -> tuple[int | None, str]:
     return None, text
 
 
-# "everything that went out, bills and all", "including bills": a category named as part of everything, not
-# a filter.
-_INCLUDED_BEFORE = re.compile(r"(?:\beverything\W+|\b(?:including|incl|inc|plus)\W+)$", re.IGNORECASE)
-_INCLUDED_AFTER = re.compile(r"\W*(?:and all|included|and everything|as well)\b", re.IGNORECASE)
+# "everything that went out, bills and all", "including bills", "everything, bills, mortgage, cash, the lot":
+# a category named as part of everything, not a filter. Items of a list may stand between ("everything,
+# bills, mortgage, card, cash").
+_LIST_ITEM = r"[\w&'-]+(?:\s+[\w&'-]+)?\s*(?:,|\band\b|&|\+|/)"
+_INCLUDED_BEFORE = re.compile(
+    rf"\b(?:everything|including|incl|inc|plus)\W+(?:{_LIST_ITEM}\s*)*(?:(?:the|my|our|any)\s+)?$",
+    re.IGNORECASE,
+)
+_INCLUDED_AFTER = re.compile(
+    rf"\s*(?:,|\band\b|&|\+|/)?\s*(?:{_LIST_ITEM}\s*)*(?:and all|included|and everything|as well|"
+    r"the (?:whole )?lot|everything|all of (?:it|them|that)|the works|etc|and so on)\b",
+    re.IGNORECASE,
+)
+
+
+def named_as_included(text: str, start: int, end: int) -> bool:
+    """Whether the words from ``start`` to ``end`` name a part of everything asked about ("bills and all",
+    "everything, bills, mortgage, cash, the lot"), not a filter."""
+    return bool(_INCLUDED_AFTER.match(text[end:]) or _INCLUDED_BEFORE.search(text[:start]))
 
 
 def parse_category(text: str) -> tuple[str | None, str]:
@@ -429,7 +504,7 @@ def parse_category(text: str) -> tuple[str | None, str]:
     for category, pattern in _CATEGORY_RES:
         if not (m := pattern.search(text)):
             continue
-        if _INCLUDED_AFTER.match(text[m.end() :]) or _INCLUDED_BEFORE.search(text[: m.start()]):
+        if named_as_included(text, m.start(), m.end()):
             continue  # "bills and all": part of everything, not a filter
         # The longest phrase wins ("food shopping" is groceries, not shopping).
         if best is None or len(m.group(0)) > best[0]:
@@ -621,8 +696,9 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
     limit, rest = parse_last_n(rest)
     dates, rest = (None, rest) if anchor else parse_period(rest, today)
     amount, rest = parse_amount(rest)
+    excluded, rest = parse_excluded(rest)
     bill_kind = None
-    if m := _BILL_KIND_RE.search(rest):
+    if (m := _BILL_KIND_RE.search(rest)) and not named_as_included(rest, m.start(), m.end()):
         bill_kind, rest = m.group("kind").lower(), _blank(rest, m)
     category, rest = parse_category(rest)
     if category in INCOME_CATEGORIES:
@@ -668,6 +744,7 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
             purchases_only=bool(_PURCHASE_RE.search(text)),
             card_only=bool(_ON_CARD_RE.search(text)),
             bill_kind=bill_kind,
+            excluded=excluded,
         ),
         rest,
     )

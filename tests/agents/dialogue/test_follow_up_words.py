@@ -13,6 +13,7 @@ from agents.nodes.route import (
     _new_topic,
     _period_before,
     _same_period,
+    _total_without,
     _without_replaced,
 )
 
@@ -129,3 +130,13 @@ def test_that_same_week_is_the_week_of_the_one_payment_shown(text: str, period: 
     assert found[1] == period
     assert "same" not in found[0]
     assert _same_period(text, {**frame, "listed": ["a", "b"]}, TODAY) is None
+
+
+def test_a_total_asked_again_leaving_something_out() -> None:
+    frame = {"procedure": "spending", "text": "how much went out in october, everything"}
+    assert _total_without("and if you take the mortgage out of that?", frame) == (
+        "how much went out in october, everything and if you take the mortgage out of that?"
+    )
+    assert _total_without("and in september?", frame) is None
+    # after the list of direct debits the mortgage named is that direct debit's business
+    assert _total_without("without the mortgage?", {**frame, "procedure": "recurring_payments"}) is None

@@ -17,6 +17,7 @@ from agents.procedures.queries import (
     parse_aggregate,
     parse_anchor,
     parse_category,
+    parse_excluded,
     parse_last_n,
     parse_period,
     parse_spending,
@@ -571,3 +572,56 @@ def test_what_something_has_cost_me_is_a_total(text: str, procedure: str | None)
 )
 def test_we_and_the_big_one(text: str, aggregate: str) -> None:
     assert parse_aggregate(text) == aggregate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much went out in october? everything, bills, mortgage, card, cash, the lot",
+        "the grand total that left my account last month, absolutely everything incl. the mortgage and bills",
+        "every penny out in october - rent, bills, cash, all of it",
+    ],
+)
+def test_kinds_listed_as_part_of_everything_are_no_filter(text: str) -> None:
+    query, _ = parse_spending(text, SATURDAY)
+    assert query.aggregate == "total"
+    assert query.category is None
+    assert query.bill_kind is None
+    assert query.excluded == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "bill_kind", "category", "merchant"),
+    [
+        ("and if you take the mortgage out of that?", "mortgage", None, None),
+        ("what did i spend in october apart from the mortgage", "mortgage", None, None),
+        ("not counting cash withdrawals", None, "cash", None),
+        ("what's that minus the cash machine stuff?", None, "cash", None),
+        ("and if you leave the takeaways out?", None, "eating_out", None),
+        ("total spent in september without tesco please", None, None, "tesco"),
+        ("what's it come to with the mortgage taken out", "mortgage", None, None),
+    ],
+)
+def test_what_a_total_is_asked_without(
+    text: str, bill_kind: str | None, category: str | None, merchant: str | None
+) -> None:
+    (excluded,), rest = parse_excluded(text)
+    assert (excluded.bill_kind, excluded.category, excluded.merchant) == (bill_kind, category, merchant)
+    query, _ = parse_spending(text, SATURDAY)
+    assert query.excluded == (excluded,)
+    assert query.bill_kind is None  # left out, not the filter
+    assert query.merchant is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what did i spend in october less than 50 quid",
+        "how much did I spend other than that",
+        "take it out",
+        "how much did we spend taking the kids out in october",
+        "how much cash did i take out in october",
+    ],
+)
+def test_nothing_left_out(text: str) -> None:
+    assert parse_excluded(text)[0] == ()
