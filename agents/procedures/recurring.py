@@ -408,8 +408,9 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
     if len(picked) == 1 and (target := projection_target(run.text, run.today)) is not None:
         # "how much will it have put by come New Year?": what the one payment named will have paid by then.
         return await _projection(run, picked[0], target)
-    if asks_total(run.text) and everything and (len(picked) != 1):
-        return _total(run, picked or everything, what, period)
+    yearly = run.params.get("per") == "year" or (period is None and bool(PER_YEAR.search(run.text)))
+    if (asks_total(run.text) or yearly) and everything and (len(picked) != 1):
+        return _total(run, picked or everything, what, period, yearly=yearly)
     if picked:
         return run.answer(
             "named",
@@ -492,13 +493,24 @@ _TOTAL_WORDS = re.compile(
     r"(?:month|week|year)|(?:more|less) than .{0,15}\b(?:a|per|each|every) month)\b",
     re.IGNORECASE,
 )
-# What one payment of each frequency is worth in a month, as a fraction (weeks: 52 a year).
-_PER_MONTH: dict[str | None, tuple[int, int]] = {
-    "weekly": (52, 12),
-    "monthly": (1, 1),
-    "quarterly": (1, 3),
-    "yearly": (1, 12),
+# How many payments of each frequency a year makes (weeks: 52 a year); a month is a twelfth of that.
+TIMES_A_YEAR: dict[str | None, int] = {
+    "weekly": 52,
+    "fortnightly": 26,
+    "monthly": 12,
+    "quarterly": 4,
+    "yearly": 1,
+    "annually": 1,
 }
+_PER_MONTH: dict[str | None, tuple[int, int]] = {f: (n, 12) for f, n in TIMES_A_YEAR.items()}
+# "what would that be for the whole year", "how much a year", "annually": over a year, not a month ("this
+# year", "last year" are periods).
+PER_YEAR = re.compile(
+    r"\b(?:(?:a|per|each|every|one) year|"
+    r"(?:over|in|for|across) (?:a |one |the )?(?:whole |full |entire )?year|"
+    r"(?:the )?(?:whole|full|entire) year|yearly|annually|annual|per annum|(?:twelve|12) months)\b",
+    re.IGNORECASE,
+)
 
 
 # "it comes off the card", "is the apple music thing a direct debit?", "not a dd I think": a payment the
@@ -590,9 +602,12 @@ def asks_total(text: str) -> bool:
     return bool(_TOTAL_WORDS.search(text))
 
 
-def _total(run: Run, items: list[RecurringPaymentView], what: str, period: Upcoming | None) -> Answer:
+def _total(
+    run: Run, items: list[RecurringPaymentView], what: str, period: Upcoming | None, *, yearly: bool = False
+) -> Answer:
     """The sum of the regular payments asked about: what falls due in the period named, or (with no period)
-    what the direct debits and standing orders come to in a month, one-off scheduled payments set apart."""
+    what the direct debits and standing orders come to in a month (or ``yearly``, in a year), one-off
+    scheduled payments set apart."""
     lines = "\n".join(f"- {LABELS[i.kind].capitalize()}: {item_line(i)}" for i in items)
     if period is not None:
         sums: dict[str, int] = {}
@@ -624,17 +639,29 @@ def _total(run: Run, items: list[RecurringPaymentView], what: str, period: Upcom
         plural = "s" if len(one_off) != 1 else ""
         once_total = _money_list(once)
         note += f". On top of that, {len(one_off)} one-off scheduled payment{plural} of {once_total} in all"
-    return run.answer(
-        "total_monthly",
-        {
-            "what": what,
-            "total": _money_list(monthly) if monthly else format_money(0, "GBP"),
-            "count": len(regular),
-            "note": note,
-            "lines": lines,
-            "item_ids": [i.id for i in items],
-        },
-    )
+    facts: dict[str, Any] = {
+        "what": what,
+        "total": _money_list(monthly) if monthly else format_money(0, "GBP"),
+        "count": len(regular),
+        "note": note,
+        "lines": lines,
+        "item_ids": [i.id for i in items],
+    }
+    if yearly:
+        # Each payment times the payments it makes in a year (not the monthly total times twelve, which
+        # rounds weekly ones twice).
+        year: dict[str, int] = {}
+        for i in regular:
+            year[i.currency] = year.get(i.currency, 0) + i.amount_minor * TIMES_A_YEAR[i.frequency]
+        note = note.replace("counted at their monthly rate", "counted as often as they are paid in a year")
+        facts.update(
+            monthly=facts["total"],
+            total=_money_list(year) if year else format_money(0, "GBP"),
+            totals_minor=year,
+            note=note,
+        )
+        return run.answer("total_yearly", facts)
+    return run.answer("total_monthly", facts)
 
 
 def _money_list(sums: dict[str, int]) -> str:

@@ -10,6 +10,7 @@ import pytest
 
 from agents.nodes.route import (
     _account_referred_to,
+    _asks_shown_over_a_year,
     _new_topic,
     _period_before,
     _same_period,
@@ -140,3 +141,23 @@ def test_a_total_asked_again_leaving_something_out() -> None:
     assert _total_without("and in september?", frame) is None
     # after the list of direct debits the mortgage named is that direct debit's business
     assert _total_without("without the mortgage?", {**frame, "procedure": "recurring_payments"}) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("The form wants it for the whole year. What would that be?", True),
+        ("what does that lot come to over a full year?", True),
+        ("and annually?", True),
+        ("what did they come to this year", False),  # a period, not a yearly figure
+        ("what did I pay BT over the year to 2025", False),  # a question of its own
+    ],
+)
+def test_the_regular_payments_just_shown_over_a_year(text: str, meant: bool) -> None:
+    frame = {
+        "procedure": "recurring_payments",
+        "text": "which direct debits have I got",
+        "listed": ["a", "b"],
+    }
+    assert _asks_shown_over_a_year(text, frame) is meant
+    assert not _asks_shown_over_a_year(text, {**frame, "procedure": "spending"})

@@ -24,6 +24,7 @@ from agents.ports import TransactionQuery
 from agents.procedures.engine import execute
 from agents.procedures.recorded import recorded_reply
 from agents.procedures.recurring import (
+    PER_YEAR,
     Upcoming,
     bill_words,
     collected_period,
@@ -454,6 +455,24 @@ async def test_the_regular_total_sets_one_off_payments_apart(
     assert total.outcome == "total_monthly"
     assert "come to £827.96 a month in total, over 5 payments" in total.draft
     assert "1 one-off scheduled payment of £850.00" in total.draft
+
+
+async def test_what_regular_payments_come_to_over_a_year(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    spec = procedures["recurring_payments"]
+    year = answer(await turn(spec, ports[0], "what do my direct debits come to in a year?", today=TODAY))
+    assert year.outcome == "total_yearly"
+    # (£38.27 + £123.94 + £260.75) x 12: each monthly payment twelve times
+    assert "come to £5,075.52 (£422.96 a month, over 3 payments)" in year.draft
+    # Right after a list ("the form wants it for the whole year"): the list's request, over a year.
+    asked = answer(
+        await turn(spec, ports[1], "what direct debits do I have", {"params": {"per": "year"}}, today=TODAY)
+    )
+    assert asked.outcome == "total_yearly"
+    assert "£14,575.56" in asked.draft
+    # "this year" is a period, not a yearly figure
+    assert not PER_YEAR.search("what have my direct debits come to this year")
 
 
 async def test_cancel_that_one_after_one_was_picked_from_a_list(ports: list[SqlBankingPort]) -> None:
