@@ -20,14 +20,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from agents.dialogue.cues import normalise, urgent_intent
 from agents.ports import BankingPort, RecurringPaymentView, TransactionQuery
 from agents.procedures.money import format_money
 from agents.procedures.queries import parse_period
-from agents.procedures.recurring import kinds_asked, matches_words, named_words
+from agents.procedures.recurring import (
+    asks_next_payment,
+    kinds_asked,
+    matches_words,
+    named_words,
+    next_after_words,
+)
 from agents.procedures.textparse import parse_ordinal
 from agents.tools.views import clean_name
 
@@ -36,7 +42,9 @@ _CANCEL = re.compile(
     r"switch off|turn off|"
     # "bin the BT direct debit", "ditch the gym one": everyday words for cancelling
     r"bin(?= (?:the|my|that|this|it|off)\b)|ditch|scrap|axe|"
-    r"dont want|do not want|no longer (?:want|need)|dont need|do not need)\b"
+    # ("don't want to go overdrawn" is a worry, not a cancellation)
+    r"(?:dont|do not) want(?! to (?:go|be|get|end up|run|risk|miss|fall|bounce)\b)|no longer (?:want|need)|"
+    r"dont need|do not need)\b"
 )
 _DIRECT_DEBIT = re.compile(r"\b(?:direct ?debits?|dds?|mandates?)\b")
 # "the monthly transfer to my savings" is what customers call a standing order.
@@ -62,8 +70,10 @@ _GOING_OUT_AHEAD = re.compile(
     r"in (?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|"
     r"mar|apr|jun|jul|aug|sept?|oct|nov|dec)|"
     r"before (?:the end of the month|payday)|"
-    # "between now and the 5th", "before the 5th of December", "by the 10th"
-    r"(?:between now and|before|by|until|till|up to) (?:the )?\d{1,2}(?:st|nd|rd|th)?)\b"
+    # "between now and the 5th", "before the 5th of December", "by the 10th", "between now and next saturday"
+    r"(?:between now and|before|by|until|till|up to) (?:(?:the )?\d{1,2}(?:st|nd|rd|th)?|"
+    r"(?:(?:next|this|the|coming|this coming) )?"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)))\b"
 )
 # "When is my next mortgage payment due?": the next one of something set up to go out.
 _NEXT_DUE = re.compile(
@@ -166,7 +176,9 @@ def recurring_intent(text: str) -> str | None:
             return "cancel_standing_order"
         if scheduled and not (debit or order):
             return "cancel_scheduled_payment"
-    ahead = (_GOING_OUT_AHEAD.search(words) or _NEXT_DUE.search(words)) and not _INCOME.search(words)
+    ahead = (
+        _GOING_OUT_AHEAD.search(words) or _NEXT_DUE.search(words) or asks_next_payment(words)
+    ) and not _INCOME.search(words)
     if debit or order or _REGULAR.search(words) or ((scheduled or ahead) and not _CANCEL.search(words)):
         return "recurring_payments"
     if _INCOME.search(words) and not _INCOME_TOTAL.search(words):
@@ -311,6 +323,28 @@ _PRONOUN = re.compile(r"\b(?:it|that|that one|this one)\b")
 _DAY = re.compile(r"\b\d{1,2} [A-Z][a-z]{2} \d{4}\b")
 
 
+# "and after that?", "then what?", "what's the one after?", "and the next one?": the payment after the one
+# just shown as due next.
+_AFTER_THAT = re.compile(r"\bafter\b|\bthen what\b|\bwhat else\b|\bnext one\b|^(?:and|ok and|so) then\b")
+AFTER_THAT_MAX_WORDS = 8
+
+
+def _after_the_next(words: str, frame: Mapping[str, Any]) -> str | None:
+    """The request just answered with the words that ask for the payment due after the one it showed, when
+    the message asks what comes after it ("and after that?"); None otherwise."""
+    if frame.get("procedure") != "recurring_payments" or len(words.split()) > AFTER_THAT_MAX_WORDS:
+        return None
+    old = str(frame.get("text", ""))
+    if not _AFTER_THAT.search(words) or not asks_next_payment(old) or _CANCEL.search(words):
+        return None
+    days = [
+        datetime.strptime(m.group(0), "%d %b %Y").date()
+        for line in frame.get("listed") or []
+        if (m := _DAY.search(str(line)))
+    ]
+    return f"{old} {next_after_words(max(days))}" if days else None
+
+
 async def recurring_request(
     text: str, frame: Mapping[str, Any], banking: BankingPort
 ) -> tuple[str, str] | None:
@@ -329,6 +363,9 @@ async def recurring_request(
         # "when's the next one due" right after the salary was shown: the next salary, not every bill.
         return "income", f"{text} (my salary)"
     words = normalise(text)
+    if (after := _after_the_next(words, frame)) is not None:
+        # "and after that?" right after the next payment to go out: the one due after it.
+        return "recurring_payments", after
     if _AMOUNT_CHANGED.search(words) and not _CANCEL.search(words):
         # "has my octopus direct debit gone up?", "is the mortgage the same every month": the payments to
         # the one it names, over time (before the list of mandates, which only shows the latest amount).

@@ -46,7 +46,8 @@ from agents.nodes.common import customer_messages, emit_step, today_of
 from agents.nodes.screen import handoff_priority
 from agents.ports import BankingPort, TransactionQuery
 from agents.procedures.dates import format_day
-from agents.procedures.queries import parse_category, parse_period
+from agents.procedures.queries import parse_category, parse_excluded, parse_period
+from agents.procedures.recurring import PER_YEAR, TIMES_A_YEAR
 from agents.procedures.slots import parse_currency
 from agents.procedures.spec import procedure_for_intent
 from agents.procedures.textparse import (
@@ -228,33 +229,51 @@ _IT_ACCOUNT = re.compile(
 )
 
 
-_OVER_A_YEAR = re.compile(
-    r"\b(?:over|in|for|per|a|each|every) (?:a |the |one )?year\b|\b(?:annually|yearly|annual)\b",
-    re.IGNORECASE,
-)
 _REGULAR_LINE = re.compile(
     r"(?:(?P<named>[^:]+): )?(?P<cur>[£€$])(?P<amount>[\d,]+\.\d{2}) "
     r"(?P<freq>weekly|fortnightly|monthly|quarterly|yearly|annually)\b(?: to (?P<payee>[^(,]+))?"
 )
-_TIMES_A_YEAR = {"weekly": 52, "fortnightly": 26, "monthly": 12, "quarterly": 4, "yearly": 1, "annually": 1}
 _CURRENCY_OF = {"£": "GBP", "€": "EUR", "$": "USD"}
+
+
+OVER_A_YEAR_MAX_WORDS = 12
+
+
+def _asks_shown_over_a_year(text: str, frame: dict[str, Any]) -> bool:
+    """Whether the message asks what the regular payments just shown come to over a year ("what's that a year
+    then", "the form wants it for the whole year")."""
+    if frame.get("procedure") != "recurring_payments" or not PER_YEAR.search(text):
+        return False
+    # a question of its own ("what did I pay BT in 2025"), not "that" over a year
+    return len(text.split()) <= OVER_A_YEAR_MAX_WORDS and not re.search(r"\d", text)
 
 
 def _over_a_year(text: str, frame: dict[str, Any]) -> list[Any] | None:
     """[payee, minor units, currency, times a year] when the message asks what the one regular payment just
     shown comes to over a year ("what's that a year then"); None otherwise."""
     listed = list(frame.get("listed") or [])
-    if frame.get("procedure") != "recurring_payments" or len(listed) != 1 or not _OVER_A_YEAR.search(text):
+    if len(listed) != 1 or not _asks_shown_over_a_year(text, frame):
         return None
-    if len(text.split()) > 12 or re.search(r"\d", text):
-        return None  # a question of its own, not "that" over a year
     found = _REGULAR_LINE.search(str(listed[0]))
     if found is None:
         return None
     minor = int(found["amount"].replace(",", "").replace(".", ""))
     # "Your direct debit: TV Licence: £14.19 monthly", "Your standing order: £50.00 monthly to Oliver Lewis"
     label = (found["payee"] or found["named"] or "it").strip()
-    return [label, minor, _CURRENCY_OF[found["cur"]], _TIMES_A_YEAR[found["freq"]]]
+    return [label, minor, _CURRENCY_OF[found["cur"]], TIMES_A_YEAR[found["freq"]]]
+
+
+WITHOUT_MAX_WORDS = 14
+
+
+def _total_without(text: str, frame: dict[str, Any]) -> str | None:
+    """The last total's request with the message's words after it, when the message asks for that total
+    leaving something out ("and without the mortgage?", "take the cash out of that"); None otherwise."""
+    if frame.get("procedure") != "spending" or len(text.split()) > WITHOUT_MAX_WORDS:
+        return None
+    if not parse_excluded(text)[0]:
+        return None
+    return f"{frame.get('text', '')} {text}".strip()
 
 
 def _past_period(text: str, today: date) -> bool:
@@ -623,6 +642,14 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         flow, why = "kb_answer", "a how-to question: answer from the help centre"
         update.update(text=how_to, low_confidence_streak=0)
     elif (
+        not active and "spending" in procedures and (fewer := _total_without(text, state.get("frame") or {}))
+    ):
+        # "and if you take the mortgage out of that?" right after a total: the same total without it (not the
+        # mortgage's own direct debit, which the words also name).
+        flow, why = "procedure", "the total just given, leaving something out -> spending"
+        update.update(procedure="spending", procedure_intent="spending", slots={}, text=fewer)
+        update["low_confidence_streak"] = 0
+    elif (
         "recurring_payments" in procedures
         and (repaid := await repayment_request(text, runtime.context.banking)) is not None
     ):
@@ -640,6 +667,23 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # "has BT taken their money this month?": this month's payment to it, or when it is due.
         flow, why = "procedure", f"has it gone out -> {gone[0]}"
         update.update(procedure=gone[0], procedure_intent=gone[0], slots={}, text=gone[1])
+    elif (
+        not active
+        and "recurring_payments" in procedures
+        and len((state.get("frame") or {}).get("listed") or []) > 1
+        and _asks_shown_over_a_year(text, state.get("frame") or {})
+    ):
+        # "the form wants it for the whole year" right after several regular payments (or their monthly
+        # total): what they come to in a year.
+        flow, why = "procedure", "the regular payments just shown, over a year -> recurring_payments"
+        frame_text = str((state.get("frame") or {}).get("text", ""))
+        update.update(
+            procedure="recurring_payments",
+            procedure_intent="recurring_payments",
+            slots={"params": {"per": "year"}},
+            text=frame_text,
+            low_confidence_streak=0,
+        )
     elif (
         spending_intent(text) != "affordability"  # "enough for the tv licence coming out?": checked below
         # "5 payments to a shop in miami on the 12th, I didn't buy anything": card fraud, not a list of

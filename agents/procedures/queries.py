@@ -124,7 +124,18 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
         r"withdr(?:aw|ew|awn|awing|awals?)"
         r"(?! (?:from|out of) (?:my |the )?(?:savings?|saver|isa|easy saver))",
     ),
-    "salary": ("salary", "salaries", "wages", "pay ?cheques?", "pay ?checks?"),
+    "salary": (
+        "salary",
+        "salaries",
+        "wages",
+        "pay ?cheques?",
+        "pay ?checks?",
+        "earnings",
+        "take[- ]?home(?: pay)?",
+        # "my total pay from work", "what our pay came to": the salary, not a payment ("my pay day" is not)
+        r"pay from (?:work|my (?:job|work|employer))",
+        r"(?:my|our) (?:monthly |total )?pay(?! ?days?\b)",
+    ),
     "transfers": ("bank transfers?", "transfers?", "money sent to people"),
     "interest": ("interest",),
 }
@@ -146,7 +157,14 @@ INCOME_CATEGORIES = frozenset({"salary", "interest"})
 BILL_KINDS: dict[str, tuple[re.Pattern[str], str]] = {
     "mortgage": (re.compile(r"building society|mortgage|home loan", re.IGNORECASE), "your mortgage"),
 }
-_BILL_KIND_RE = re.compile(r"\b(?:my\s+|the\s+)?(?P<kind>mortgage)(?:\s+payments?)?\b", re.IGNORECASE)
+# "my mortgage payments"; not the mortgage being applied for ("the mortgage broker wants my salary", "for a
+# mortgage application"), which names no payment.
+_BILL_KIND_RE = re.compile(
+    r"\b(?<!\ba\s)(?:my\s+|the\s+)?(?P<kind>mortgage)(?:\s+payments?)?\b"
+    r"(?!\s+(?:broker|brokers|adviser|advisers|advisor|advisors|application|applications|offer|lender|lenders|"
+    r"company|provider|agreement|in\s+principle|appointment|deal|quote|people|person)\b)",
+    re.IGNORECASE,
+)
 
 _CATEGORY_RES = tuple(
     (category, re.compile(rf"\b(?:{phrase})\b", re.IGNORECASE))
@@ -354,6 +372,65 @@ _ON_CARD_RE = re.compile(
 
 
 @dataclass(frozen=True)
+class Excluded:
+    """Payments a total is asked without ("without the mortgage", "apart from cash", "minus Tesco"): a bill
+    kind, a category or a merchant's name."""
+
+    label: str
+    bill_kind: str | None = None
+    category: str | None = None
+    merchant: str | None = None
+
+
+# "without the mortgage", "not counting cash", "if you take the mortgage out of that", "leave Tesco out".
+_THING = (
+    r"(?:(?:the|my|any|all(?:\s+the)?|all\s+my)\s+)?"
+    r"(?!(?:in|on|at|of|from|for|to|with|by|over|since|during|last|this|out|off)\b)"
+    r"(?P<{name}>[\w&'-]+(?:\s+[\w&'-]+){{0,2}}?)"
+)
+_EXCLUDED_RE = re.compile(
+    r"\b(?:without|excluding|exclude|except(?:\s+for)?|apart\s+from|other\s+than|not\s+counting|"
+    r"not\s+including|minus|leaving\s+out|leave\s+out|take\s+away|taking\s+away|knock\s+off)\s+"
+    + _THING.format(name="a")
+    + r"(?=\s*(?:[,.?!;)]|$|\b(?:and|then|from|in|for|please|pls|too|as\s+well|this|last|over|since|"
+    r"during)\b))"
+    # "if you take the mortgage out", "leave Tesco out of it" (not "we took the kids out"): asked of the total
+    r"|(?:^|[,.?!;:-]\s*|\b(?:you|we|i|u|and|now|then|just|please|pls|if)\s+)(?:take|leave|knock|strip|cut)\s+"
+    + _THING.format(name="b")
+    + r"\s+(?:out|off|away)\b(?:\s+of\s+(?:that|it|this|them|those|the\s+(?:total|figure|sum)))?"
+    r"|\bwith\s+" + _THING.format(name="c") + r"\s+(?:taken|left|knocked)\s+(?:out|off)\b",
+    re.IGNORECASE,
+)
+_NOT_EXCLUDED = frozenset({"that", "it", "this", "them", "those", "these", "me", "you", "us", "money"})
+# "the cash machine stuff", "the takeaway bits": the category itself.
+_FILLER = frozenset({"stuff", "things", "bits", "ones", "payments", "spending", "side", "lot"})
+
+
+def _excluded_thing(words: str) -> Excluded | None:
+    label = " ".join(words.split())
+    if label.lower() in _NOT_EXCLUDED or parse_amount(label)[0] is not None:
+        return None
+    if (m := _BILL_KIND_RE.search(label)) and m.group(0).strip().lower().startswith(
+        ("mortgage", "my", "the")
+    ):
+        return Excluded(label=BILL_KINDS[m.group("kind").lower()][1], bill_kind=m.group("kind").lower())
+    category, rest = parse_category(label)
+    if category is not None and not set(rest.lower().split()) - _FILLER:
+        return Excluded(label=CATEGORY_LABELS[category], category=category)
+    return Excluded(label=label, merchant=label.lower())
+
+
+def parse_excluded(text: str) -> tuple[tuple[Excluded, ...], str]:
+    """What a total is asked without ("not counting the mortgage", "take cash out of that"), and the rest."""
+    found: list[Excluded] = []
+    for m in list(_EXCLUDED_RE.finditer(text)):
+        if (thing := _excluded_thing(m.group("a") or m.group("b") or m.group("c"))) is not None:
+            found.append(thing)
+            text = _blank(text, m)
+    return tuple(found), text
+
+
+@dataclass(frozen=True)
 class SpendingQuery:
     aggregate: Aggregate
     direction: Direction
@@ -369,6 +446,7 @@ class SpendingQuery:
     purchases_only: bool = False  # "biggest purchase": transfers to people are not purchases
     card_only: bool = False  # "on my card": what was paid with a card
     bill_kind: str | None = None  # "mortgage": the bills whose payee is a building society or lender
+    excluded: tuple[Excluded, ...] = ()  # "without the mortgage", "take the cash out of that"
 
 
 def _blank(text: str, match: re.Match[str]) -> str:
@@ -400,10 +478,25 @@ def parse_last_n(text: str) -> tuple[int | None, str]:
     return None, text
 
 
-# "everything that went out, bills and all", "including bills": a category named as part of everything, not
-# a filter.
-_INCLUDED_BEFORE = re.compile(r"(?:\beverything\W+|\b(?:including|incl|inc|plus)\W+)$", re.IGNORECASE)
-_INCLUDED_AFTER = re.compile(r"\W*(?:and all|included|and everything|as well)\b", re.IGNORECASE)
+# "everything that went out, bills and all", "including bills", "everything, bills, mortgage, cash, the lot":
+# a category named as part of everything, not a filter. Items of a list may stand between ("everything,
+# bills, mortgage, card, cash").
+_LIST_ITEM = r"[\w&'-]+(?:\s+[\w&'-]+)?\s*(?:,|\band\b|&|\+|/)"
+_INCLUDED_BEFORE = re.compile(
+    rf"\b(?:everything|including|incl|inc|plus)\W+(?:{_LIST_ITEM}\s*)*(?:(?:the|my|our|any)\s+)?$",
+    re.IGNORECASE,
+)
+_INCLUDED_AFTER = re.compile(
+    rf"\s*(?:,|\band\b|&|\+|/)?\s*(?:{_LIST_ITEM}\s*)*(?:and all|included|and everything|as well|"
+    r"the (?:whole )?lot|everything|all of (?:it|them|that)|the works|etc|and so on)\b",
+    re.IGNORECASE,
+)
+
+
+def named_as_included(text: str, start: int, end: int) -> bool:
+    """Whether the words from ``start`` to ``end`` name a part of everything asked about ("bills and all",
+    "everything, bills, mortgage, cash, the lot"), not a filter."""
+    return bool(_INCLUDED_AFTER.match(text[end:]) or _INCLUDED_BEFORE.search(text[:start]))
 
 
 def parse_category(text: str) -> tuple[str | None, str]:
@@ -412,7 +505,7 @@ def parse_category(text: str) -> tuple[str | None, str]:
     for category, pattern in _CATEGORY_RES:
         if not (m := pattern.search(text)):
             continue
-        if _INCLUDED_AFTER.match(text[m.end() :]) or _INCLUDED_BEFORE.search(text[: m.start()]):
+        if named_as_included(text, m.start(), m.end()):
             continue  # "bills and all": part of everything, not a filter
         # The longest phrase wins ("food shopping" is groceries, not shopping).
         if best is None or len(m.group(0)) > best[0]:
@@ -485,9 +578,13 @@ def _part_of_month(m: re.Match[str], today: date) -> DateRange | None:
 # "over Sept, Oct and Nov", "in September and October": the whole months, first to last.
 _MONTH_LIST_RE = re.compile(
     # the months between may be run together too: "sept oct and nov", "sept+oct+nov"
-    r"\b(?P<a>" + _MONTH_NAMES + r")(?:\s*[,+/]?\s*\b(?:" + _MONTH_NAMES + r"))*\s*(?:,\s*)?"
-    r"(?:and\s+|&\s*|\+\s*)"
-    r"(?P<b>" + _MONTH_NAMES + r")\b(?:\s+(?P<y>\d{4}))?(?!\s*\d)",
+    r"\b(?P<a>" + _MONTH_NAMES + r")(?:\s*[,+/]?\s*\b(?:" + _MONTH_NAMES + r"))*?"
+    # "and" before the last one, or none at all ("september october november")
+    r"(?:\s*(?:,\s*)?(?:and\s+|&\s*|\+\s*)|\s*[,/]?\s+)"
+    r"(?P<b>" + _MONTH_NAMES + r")\b"
+    # the last of the months listed
+    r"(?!(?:\s*(?:,\s*)?(?:and\s+|&\s*|\+\s*)|\s*[,/]?\s+)(?:" + _MONTH_NAMES + r")\b)"
+    r"(?:\s+(?P<y>\d{4}))?(?!\s*\d)",
     re.IGNORECASE,
 )
 
@@ -591,10 +688,13 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
     limit, rest = parse_last_n(rest)
     dates, rest = (None, rest) if anchor else parse_period(rest, today)
     amount, rest = parse_amount(rest)
+    excluded, rest = parse_excluded(rest)
     bill_kind = None
-    if m := _BILL_KIND_RE.search(rest):
+    if (m := _BILL_KIND_RE.search(rest)) and not named_as_included(rest, m.start(), m.end()):
         bill_kind, rest = m.group("kind").lower(), _blank(rest, m)
     category, rest = parse_category(rest)
+    if category in INCOME_CATEGORIES:
+        bill_kind = None  # "my salary over three months for the mortgage": money in, not a bill
     if bill_kind is not None:
         category = "bills"
     aggregate = parse_aggregate(rest)
@@ -636,6 +736,7 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
             purchases_only=bool(_PURCHASE_RE.search(text)),
             card_only=bool(_ON_CARD_RE.search(text)),
             bill_kind=bill_kind,
+            excluded=excluded,
         ),
         rest,
     )

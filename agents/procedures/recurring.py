@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from agents.ports import RecurringKind, RecurringPaymentView, TransactionQuery, TransactionView
@@ -248,16 +248,31 @@ _UPCOMING = re.compile(
 )
 
 
-# "between now and the 5th of December", "before the 5th", "by the 10th": from today to a day ahead.
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# "between now and the 5th of December", "before the 5th", "by the 10th", "between now and next saturday (the
+# 5th)", "before friday": from today to a day ahead.
 _UP_TO_DAY = re.compile(
-    r"\b(?P<word>between now and|before|by|until|till|up to)\s+(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-    r"(?:\s+(?:of\s+)?(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r"))?\b",
+    r"\b(?P<word>between now and|before|by|until|till|up to)\s+(?:"
+    r"(?:(?:next|this|the|coming|this coming)\s+)?(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b"
+    r"(?:\W{1,3}(?:the\s+)?(?P<wday>\d{1,2})(?:st|nd|rd|th)?\b)?|"
+    r"(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+    r"(?:\s+(?:of\s+)?(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r"))?\b)",
     re.IGNORECASE,
 )
+# "(the 5th, including that day)", "before the 5th inclusive": the day itself counted.
+_DAY_INCLUDED = re.compile(r"\b(?:including (?:that|the) day|inclusive|included|that day included)\b", re.I)
 
 
 def _up_to_day(m: re.Match[str], today: date) -> Upcoming | None:
-    day = int(m.group("day"))
+    if m.group("weekday") and not m.group("wday"):
+        # "before friday": the next one after today ("by saturday" on a Saturday is a week on)
+        ahead = (_WEEKDAYS.index(m.group("weekday").lower()) - today.weekday()) % 7 or 7
+        named = today + timedelta(days=ahead)
+        until = named
+        if m.group("word").lower() == "before" and not _DAY_INCLUDED.search(m.string[m.end() :]):
+            until -= timedelta(days=1)
+        return Upcoming(today, until, f"{m.group('word').lower()} {named:%A} {format_day(named)}")
+    day = int(m.group("day") or m.group("wday"))
     if m.group("month"):
         month = _MONTHS[m.group("month").lower()]
         year = today.year if month >= today.month else today.year + 1
@@ -268,8 +283,9 @@ def _up_to_day(m: re.Match[str], today: date) -> Upcoming | None:
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
         return None
     until = date(year, month, day)
-    # "before the 5th" leaves the 5th out; "between now and", "by", "until" take it in.
-    if m.group("word").lower() == "before":
+    # "before the 5th" leaves the 5th out (unless "including that day"); "between now and", "by", "until"
+    # take it in.
+    if m.group("word").lower() == "before" and not _DAY_INCLUDED.search(m.string[m.end() :]):
         until -= timedelta(days=1)
     if until < today:
         return None
@@ -386,6 +402,79 @@ async def _collected(
     )
 
 
+# "what's the next thing to come out of my account", "what goes out next", "when's my next bill": the one
+# payment due soonest (not a period: "next week" is one).
+_NOT_NEXT_PERIOD = (
+    r"(?! (?:week|month|year|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday|\d))"
+)
+_ASKS_NEXT = re.compile(
+    r"\bnext (?:(?:payments?|bills?|debits?|outgoings?|collections?)\b"
+    r"|(?:direct[\s-]?debit|standing[\s-]?order|scheduled payment)s?\b)(?! after\b)"
+    # "the next thing to come out of my account" (not "the next thing I need to do")
+    r"|\bnext (?:thing|things|one|item|lot)\b.{0,20}\b(?:come|comes|coming|go|goes|going|leave|leaves|"
+    r"leaving|due|taken|debited|collected)\b"
+    r"|\b(?:what|whats|what's|which|what is|what will)\b.{0,25}\b(?:comes?|coming|goes?|going|due|leaves?|"
+    r"leaving|taken|be taken|out)\b(?: out)?(?: (?:of |from )?(?:my|the) (?:\w+ )?account)? next\b"
+    + _NOT_NEXT_PERIOD
+    # "which payment is next to leave my account"
+    + r"|\b(?:what|whats|what's|which|what is)\b.{0,25}\bnext to (?:come|go|leave|be taken)\b",
+    re.IGNORECASE,
+)
+# "(the next one after 7 Dec 2026)": what a follow-up ("and after that?") adds to the request just answered.
+_AFTER_DAY = re.compile(r"\bthe next one after (?P<day>\d{1,2} [A-Z][a-z]{2} \d{4})\b")
+NEXT_HORIZON_DAYS = 400
+
+
+def asks_next_payment(text: str) -> bool:
+    """Whether the text asks which payment goes out next (the soonest one, not a list)."""
+    return bool(_ASKS_NEXT.search(text) or _AFTER_DAY.search(text))
+
+
+def next_after_words(day: date) -> str:
+    """The words a follow-up ("and after that?") adds to ask for the payment due after ``day``."""
+    return f"(the next one after {format_day(day)})"
+
+
+def _after_day(text: str) -> date | None:
+    days = [datetime.strptime(m.group("day"), "%d %b %Y").date() for m in _AFTER_DAY.finditer(text)]
+    return max(days) if days else None
+
+
+def _next_out(run: Run, items: list[RecurringPaymentView], what: str) -> Answer:
+    """The regular payment(s) due soonest from today, or after the day a follow-up names ("and after that?"):
+    each payment's dates stepped on by its frequency, so a monthly one comes round again."""
+    after = _after_day(run.text)
+    horizon = (after or run.today) + timedelta(days=NEXT_HORIZON_DAYS)
+    due: list[tuple[date, RecurringPaymentView]] = []
+    for item in items:
+        if item.status != "active":
+            continue
+        days = collections_until(day_of(item.next_date), item.frequency, horizon)
+        upcoming = [d for d in days if (d > after if after else d >= run.today)]
+        if upcoming:
+            due.append((upcoming[0], item))
+    if not due:
+        later = f" after {format_day(after)}" if after else ""
+        return run.answer("next_none", {"what": what, "after": later})
+    first = min(d for d, _ in due)
+    soonest = [i for d, i in due if d == first]
+    lines = "\n".join(
+        f"- {format_day(first)}: {clean_name(i.payee_name)}, {format_money(i.amount_minor, i.currency)} "
+        f"({LABELS[i.kind]}{'' if i.frequency else ', one-off'})"
+        for i in soonest
+    )
+    return run.answer(
+        "next_after" if after else "next",
+        {
+            "what": what,
+            "day": f"{first:%A} {format_day(first)}",
+            "lines": lines,
+            "count": len(soonest),
+            "item_ids": [i.id for i in soonest],
+        },
+    )
+
+
 async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
     kinds = kinds_asked(run.text)
     found = {kind: await run.recurring(kind) for kind in kinds}
@@ -424,8 +513,12 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
     if len(picked) == 1 and (target := projection_target(run.text, run.today)) is not None:
         # "how much will it have put by come New Year?": what the one payment named will have paid by then.
         return await _projection(run, picked[0], target)
-    if asks_total(run.text) and everything and (len(picked) != 1):
-        return _total(run, picked or everything, what, period)
+    if not picked and period is None and everything and asks_next_payment(run.text):
+        # "what's the next thing to come out of my account?": the soonest one, not the whole list.
+        return _next_out(run, everything, what)
+    yearly = run.params.get("per") == "year" or (period is None and bool(PER_YEAR.search(run.text)))
+    if (asks_total(run.text) or yearly) and everything and (len(picked) != 1):
+        return _total(run, picked or everything, what, period, yearly=yearly)
     if picked:
         return run.answer(
             "named",
@@ -508,13 +601,24 @@ _TOTAL_WORDS = re.compile(
     r"(?:month|week|year)|(?:more|less) than .{0,15}\b(?:a|per|each|every) month)\b",
     re.IGNORECASE,
 )
-# What one payment of each frequency is worth in a month, as a fraction (weeks: 52 a year).
-_PER_MONTH: dict[str | None, tuple[int, int]] = {
-    "weekly": (52, 12),
-    "monthly": (1, 1),
-    "quarterly": (1, 3),
-    "yearly": (1, 12),
+# How many payments of each frequency a year makes (weeks: 52 a year); a month is a twelfth of that.
+TIMES_A_YEAR: dict[str | None, int] = {
+    "weekly": 52,
+    "fortnightly": 26,
+    "monthly": 12,
+    "quarterly": 4,
+    "yearly": 1,
+    "annually": 1,
 }
+_PER_MONTH: dict[str | None, tuple[int, int]] = {f: (n, 12) for f, n in TIMES_A_YEAR.items()}
+# "what would that be for the whole year", "how much a year", "annually": over a year, not a month ("this
+# year", "last year" are periods).
+PER_YEAR = re.compile(
+    r"\b(?:(?:a|per|each|every|one) year|"
+    r"(?:over|in|for|across) (?:a |one |the )?(?:whole |full |entire )?year|"
+    r"(?:the )?(?:whole|full|entire) year|yearly|annually|annual|per annum|(?:twelve|12) months)\b",
+    re.IGNORECASE,
+)
 
 
 # "it comes off the card", "is the apple music thing a direct debit?", "not a dd I think": a payment the
@@ -606,9 +710,12 @@ def asks_total(text: str) -> bool:
     return bool(_TOTAL_WORDS.search(text))
 
 
-def _total(run: Run, items: list[RecurringPaymentView], what: str, period: Upcoming | None) -> Answer:
+def _total(
+    run: Run, items: list[RecurringPaymentView], what: str, period: Upcoming | None, *, yearly: bool = False
+) -> Answer:
     """The sum of the regular payments asked about: what falls due in the period named, or (with no period)
-    what the direct debits and standing orders come to in a month, one-off scheduled payments set apart."""
+    what the direct debits and standing orders come to in a month (or ``yearly``, in a year), one-off
+    scheduled payments set apart."""
     lines = "\n".join(f"- {LABELS[i.kind].capitalize()}: {item_line(i)}" for i in items)
     if period is not None:
         sums: dict[str, int] = {}
@@ -640,17 +747,29 @@ def _total(run: Run, items: list[RecurringPaymentView], what: str, period: Upcom
         plural = "s" if len(one_off) != 1 else ""
         once_total = _money_list(once)
         note += f". On top of that, {len(one_off)} one-off scheduled payment{plural} of {once_total} in all"
-    return run.answer(
-        "total_monthly",
-        {
-            "what": what,
-            "total": _money_list(monthly) if monthly else format_money(0, "GBP"),
-            "count": len(regular),
-            "note": note,
-            "lines": lines,
-            "item_ids": [i.id for i in items],
-        },
-    )
+    facts: dict[str, Any] = {
+        "what": what,
+        "total": _money_list(monthly) if monthly else format_money(0, "GBP"),
+        "count": len(regular),
+        "note": note,
+        "lines": lines,
+        "item_ids": [i.id for i in items],
+    }
+    if yearly:
+        # Each payment times the payments it makes in a year (not the monthly total times twelve, which
+        # rounds weekly ones twice).
+        year: dict[str, int] = {}
+        for i in regular:
+            year[i.currency] = year.get(i.currency, 0) + i.amount_minor * TIMES_A_YEAR[i.frequency]
+        note = note.replace("counted at their monthly rate", "counted as often as they are paid in a year")
+        facts.update(
+            monthly=facts["total"],
+            total=_money_list(year) if year else format_money(0, "GBP"),
+            totals_minor=year,
+            note=note,
+        )
+        return run.answer("total_yearly", facts)
+    return run.answer("total_monthly", facts)
 
 
 def _money_list(sums: dict[str, int]) -> str:

@@ -98,6 +98,18 @@ def _own_account_names(accounts: list[AccountView]) -> frozenset[str]:
     return frozenset(f"northbank {a.name}".lower() for a in accounts)
 
 
+def _left_out(t: TransactionView, q: SpendingQuery) -> bool:
+    """Whether the payment is one the total is asked without ("not counting the mortgage")."""
+    for e in q.excluded:
+        if e.bill_kind is not None and BILL_KINDS[e.bill_kind][0].search(t.merchant):
+            return True
+        if e.category is not None and t.category == e.category:
+            return True
+        if e.merchant is not None and re.search(rf"\b{re.escape(e.merchant)}\b", t.merchant, re.IGNORECASE):
+            return True
+    return False
+
+
 def _counts(t: TransactionView, q: SpendingQuery, own: frozenset[str]) -> bool:
     if t.status == "reversed":
         return False
@@ -201,6 +213,8 @@ def _what_text(q: SpendingQuery, merchant: str | None) -> str:
         parts.append(f"from {shown}" if q.direction == "in" else f"at {shown}")
     if q.amount:
         parts.append(q.amount.describe())
+    if q.excluded:
+        parts.append("not counting " + " and ".join(e.label for e in q.excluded))
     return "".join(f" {p}" for p in parts)
 
 
@@ -361,6 +375,8 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
     )
     rows, complete = await fetch_all(run, query)
     counted = [t for t in rows if _counts(t, q, own)]
+    left_out = [t for t in counted if _left_out(t, q)]
+    counted = [t for t in counted if not _left_out(t, q)]
     if salary is not None:
         paid_at = _moment(salary.booked_at)
         counted = [t for t in counted if _moment(t.booked_at) > paid_at]
@@ -391,6 +407,7 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         "what": what,
         "period": period,
         "kind": "payments" if q.direction == "out" else "payments in",
+        "left_out": _left_out_note(q, left_out),
         "partial": (
             ""
             if complete
@@ -488,6 +505,18 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
     if q.aggregate == "count":
         return run.answer("count", facts)
     return run.answer("ok", facts)
+
+
+def _left_out_note(q: SpendingQuery, left_out: list[TransactionView]) -> str:
+    """What the total leaves out as asked (" Left out: your mortgage, £946.00 over 1 payment."), or that
+    nothing matched what was to be left out."""
+    if not q.excluded:
+        return ""
+    if not left_out:
+        labels = " or ".join(e.label for e in q.excluded)
+        return f" There were no payments for {labels} in that time to leave out."
+    noun = "payment" if q.direction == "out" else "payment in"
+    return f" That leaves out {_money_list(currency_sums(left_out))} over {_plural(len(left_out), noun)}."
 
 
 _ASKED_CURRENCY = re.compile(

@@ -11,9 +11,11 @@ import pytest
 from agents.dialogue.cues import follow_up
 from agents.nodes.route import (
     _account_referred_to,
+    _asks_shown_over_a_year,
     _new_topic,
     _period_before,
     _same_period,
+    _total_without,
     _without_replaced,
 )
 
@@ -189,3 +191,33 @@ def test_which_machine_after_a_listing_with_a_withdrawal(text: str) -> None:
         follow_up(text, {**frame, "listed": []}) is None or follow_up(text, {**frame, "listed": []}) != found
     )
     assert follow_up("is my card working at cash machines", frame) != found
+
+
+def test_a_total_asked_again_leaving_something_out() -> None:
+    frame = {"procedure": "spending", "text": "how much went out in october, everything"}
+    assert _total_without("and if you take the mortgage out of that?", frame) == (
+        "how much went out in october, everything and if you take the mortgage out of that?"
+    )
+    assert _total_without("and in september?", frame) is None
+    # after the list of direct debits the mortgage named is that direct debit's business
+    assert _total_without("without the mortgage?", {**frame, "procedure": "recurring_payments"}) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("The form wants it for the whole year. What would that be?", True),
+        ("what does that lot come to over a full year?", True),
+        ("and annually?", True),
+        ("what did they come to this year", False),  # a period, not a yearly figure
+        ("what did I pay BT over the year to 2025", False),  # a question of its own
+    ],
+)
+def test_the_regular_payments_just_shown_over_a_year(text: str, meant: bool) -> None:
+    frame = {
+        "procedure": "recurring_payments",
+        "text": "which direct debits have I got",
+        "listed": ["a", "b"],
+    }
+    assert _asks_shown_over_a_year(text, frame) is meant
+    assert not _asks_shown_over_a_year(text, {**frame, "procedure": "spending"})

@@ -17,6 +17,7 @@ from agents.procedures.queries import (
     parse_aggregate,
     parse_anchor,
     parse_category,
+    parse_excluded,
     parse_last_n,
     parse_period,
     parse_spending,
@@ -212,6 +213,10 @@ def test_periods_anchored_on_the_salary(text: str) -> None:
         # months listed without commas or joined by "+" are one period too
         ("what did spotify cost me over aug sept and oct", date(2026, 8, 1), date(2026, 10, 31)),
         ("total for jul+aug+sep", date(2026, 7, 1), date(2026, 9, 30)),
+        # or with nothing between them at all: the first to the last, not the first two
+        ("the last three months, september october november. what", date(2026, 9, 1), SATURDAY),
+        ("for sept, oct, nov please", date(2026, 9, 1), SATURDAY),
+        ("sept oct and nov", date(2026, 9, 1), SATURDAY),
     ],
 )
 def test_periods(text: str, since: date, until: date | None) -> None:
@@ -370,6 +375,29 @@ def test_the_mortgage_is_a_bill_paid_to_a_lender() -> None:
     assert query.category == "bills"
     assert query.bill_kind == "mortgage"
     assert query.aggregate == "total"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mortgage broker wants the total of my salary paid in over september october november",
+        "my mortgage advisor is asking what my wages came to in total from september to november",
+        "for a mortgage application i need my total salary for october and november",
+        "the mortgage people want my total pay from work for sept oct nov",
+    ],
+)
+def test_a_mortgage_being_applied_for_is_not_the_subject_of_a_salary_total(text: str) -> None:
+    query, _ = parse_spending(text, SATURDAY)
+    assert query.bill_kind is None
+    assert query.category == "salary"
+    assert query.direction == "in"
+    assert query.dates is not None
+    assert query.dates.since == date(2026, 9 if "sep" in text else 10, 1)
+
+
+def test_my_pay_day_is_not_my_pay() -> None:
+    assert parse_category("what have I spent since my pay day")[0] is None
+    assert parse_category("my take-home for october")[0] == "salary"
 
 
 @pytest.mark.parametrize(
@@ -546,3 +574,56 @@ def test_what_something_has_cost_me_is_a_total(text: str, procedure: str | None)
 )
 def test_we_and_the_big_one(text: str, aggregate: str) -> None:
     assert parse_aggregate(text) == aggregate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much went out in october? everything, bills, mortgage, card, cash, the lot",
+        "the grand total that left my account last month, absolutely everything incl. the mortgage and bills",
+        "every penny out in october - rent, bills, cash, all of it",
+    ],
+)
+def test_kinds_listed_as_part_of_everything_are_no_filter(text: str) -> None:
+    query, _ = parse_spending(text, SATURDAY)
+    assert query.aggregate == "total"
+    assert query.category is None
+    assert query.bill_kind is None
+    assert query.excluded == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "bill_kind", "category", "merchant"),
+    [
+        ("and if you take the mortgage out of that?", "mortgage", None, None),
+        ("what did i spend in october apart from the mortgage", "mortgage", None, None),
+        ("not counting cash withdrawals", None, "cash", None),
+        ("what's that minus the cash machine stuff?", None, "cash", None),
+        ("and if you leave the takeaways out?", None, "eating_out", None),
+        ("total spent in september without tesco please", None, None, "tesco"),
+        ("what's it come to with the mortgage taken out", "mortgage", None, None),
+    ],
+)
+def test_what_a_total_is_asked_without(
+    text: str, bill_kind: str | None, category: str | None, merchant: str | None
+) -> None:
+    (excluded,), rest = parse_excluded(text)
+    assert (excluded.bill_kind, excluded.category, excluded.merchant) == (bill_kind, category, merchant)
+    query, _ = parse_spending(text, SATURDAY)
+    assert query.excluded == (excluded,)
+    assert query.bill_kind is None  # left out, not the filter
+    assert query.merchant is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what did i spend in october less than 50 quid",
+        "how much did I spend other than that",
+        "take it out",
+        "how much did we spend taking the kids out in october",
+        "how much cash did i take out in october",
+    ],
+)
+def test_nothing_left_out(text: str) -> None:
+    assert parse_excluded(text)[0] == ()

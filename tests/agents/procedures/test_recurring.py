@@ -25,6 +25,7 @@ from agents.ports import TransactionQuery
 from agents.procedures.engine import execute
 from agents.procedures.recorded import recorded_reply
 from agents.procedures.recurring import (
+    PER_YEAR,
     Upcoming,
     bill_words,
     collected_period,
@@ -342,6 +343,13 @@ async def test_the_recovered_reply_after_a_crash_covers_cancellations(
         ("what was my most recent pay then", "income"),
         ("when did my latest take home land", "income"),
         ("how much was my last payment to british gas", None),
+        # the next one to go out, and a weekday as the end of the period; a worry is no cancellation
+        ("whats the next thing to come out my account and when", "recurring_payments"),
+        ("which payment leaves my account next?", "recurring_payments"),
+        ("whats the next thing i need to do for my new card", None),
+        ("what's going out between now and next saturday (the 5th)", "recurring_payments"),
+        ("what's coming out before wednesday? dont want to go overdrawn", "recurring_payments"),
+        ("i dont want the gym direct debit anymore", "cancel_direct_debit"),
     ],
 )
 def test_recurring_cues(text: str, expected: str | None) -> None:
@@ -406,6 +414,21 @@ async def test_what_goes_out_next_week(ports: list[SqlBankingPort], procedures: 
             Upcoming(date(2026, 11, 28), date(2026, 11, 30), "before the end of the month"),
         ),
         ("what went out last week", None),
+        # a weekday: the next one after today (the 28th is a Saturday); with its day named, that day
+        (
+            "between now and next saturday (the 5th, including that day)",
+            Upcoming(date(2026, 11, 28), date(2026, 12, 5), "between now and 5 Dec 2026"),
+        ),
+        (
+            "between now and wednesday",
+            Upcoming(date(2026, 11, 28), date(2026, 12, 2), "between now and Wednesday 2 Dec 2026"),
+        ),
+        ("before friday", Upcoming(date(2026, 11, 28), date(2026, 12, 3), "before Friday 4 Dec 2026")),
+        ("by saturday", Upcoming(date(2026, 11, 28), date(2026, 12, 5), "by Saturday 5 Dec 2026")),
+        (
+            "before the 6th, including that day",
+            Upcoming(date(2026, 11, 28), date(2026, 12, 6), "before 6 Dec 2026"),
+        ),
     ],
 )
 def test_parse_upcoming(text: str, expected: Upcoming | None) -> None:
@@ -455,6 +478,24 @@ async def test_the_regular_total_sets_one_off_payments_apart(
     assert total.outcome == "total_monthly"
     assert "come to £827.96 a month in total, over 5 payments" in total.draft
     assert "1 one-off scheduled payment of £850.00" in total.draft
+
+
+async def test_what_regular_payments_come_to_over_a_year(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    spec = procedures["recurring_payments"]
+    year = answer(await turn(spec, ports[0], "what do my direct debits come to in a year?", today=TODAY))
+    assert year.outcome == "total_yearly"
+    # (£38.27 + £123.94 + £260.75) x 12: each monthly payment twelve times
+    assert "come to £5,075.52 (£422.96 a month, over 3 payments)" in year.draft
+    # Right after a list ("the form wants it for the whole year"): the list's request, over a year.
+    asked = answer(
+        await turn(spec, ports[1], "what direct debits do I have", {"params": {"per": "year"}}, today=TODAY)
+    )
+    assert asked.outcome == "total_yearly"
+    assert "£14,575.56" in asked.draft
+    # "this year" is a period, not a yearly figure
+    assert not PER_YEAR.search("what have my direct debits come to this year")
 
 
 async def test_cancel_that_one_after_one_was_picked_from_a_list(ports: list[SqlBankingPort]) -> None:
@@ -743,3 +784,30 @@ async def test_a_standing_order_by_a_day_ahead(ports: list[SqlBankingPort], proc
     assert "£1,125.00 over 3 payments" in shown.draft
     assert "£375.00 over 1 more payment (6 Dec 2026)" in shown.draft
     assert shown.facts["totals_minor"] == {"GBP": 150000}
+
+
+async def test_the_next_payment_to_go_out_then_the_one_after(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    spec = procedures["recurring_payments"]
+    damien = ports[2]
+    first = answer(await turn(spec, damien, "what's the next thing to come out of my account?", today=TODAY))
+    assert first.outcome == "next"
+    assert first.draft.startswith("The next of your regular payments to go out is on Monday 7 Dec 2026")
+    assert "Sky, £44.97 (direct debit)" in first.draft
+    assert "TV Licence" not in first.draft
+    lines = [line[2:] for line in first.draft.splitlines() if line.startswith("- ")]
+    frame = {"procedure": "recurring_payments", "text": "what's the next thing to come out?", "listed": lines}
+    found = await recurring_request("and after that?", frame, damien)
+    assert found is not None
+    assert found[0] == "recurring_payments"
+    after = answer(await turn(spec, damien, found[1], today=TODAY))
+    assert after.outcome == "next_after"
+    assert "Monday 14 Dec 2026" in after.draft
+    assert "TV Licence, £14.19" in after.draft
+    # after the last of them this month, the monthly ones come round again
+    later = answer(await turn(spec, damien, f"{found[1]} (the next one after 14 Dec 2026)", today=TODAY))
+    assert "7 Jan 2027: Sky, £44.97" in later.draft
+    # "after that" means nothing after a list that did not show the next one
+    listed = {**frame, "text": "what direct debits do I have"}
+    assert await recurring_request("and after that?", listed, damien) != found

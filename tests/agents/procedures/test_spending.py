@@ -290,3 +290,30 @@ async def test_a_described_shop_that_is_not_a_payee_changes_nothing(bank: Bank, 
         )
     )
     assert result.facts["merchant"] == "zyxwv website"
+
+
+async def test_a_total_without_the_mortgage_leaves_out_only_the_lenders_payments(
+    bank: Bank, procedures: Procs
+) -> None:
+    rows = _spent(await _all(bank, 1))
+    autumn = [t for t in rows if date(2025, 9, 1) <= day_of(t.booked_at) <= date(2025, 10, 31)]
+    mortgage = [t for t in autumn if "Building Society" in t.merchant]
+    assert mortgage
+    assert len(mortgage) < len(autumn)
+    text = (
+        "everything that went out from September to October, mortgage and all, then take the mortgage out "
+        "of that"
+    )
+    result = answer(await turn(procedures["spending"], bank.port(1), text))
+    assert result.outcome == "ok"
+    assert sorted(result.facts["transaction_ids"]) == sorted(t.id for t in autumn if t not in mortgage)
+    left_out = format_money(sum(-t.amount_minor for t in mortgage), "GBP")
+    assert f"That leaves out {left_out}" in result.draft
+    assert "not counting your mortgage" in result.draft
+
+
+async def test_leaving_out_what_was_not_paid_says_so(bank: Bank, procedures: Procs) -> None:
+    result = answer(
+        await turn(procedures["spending"], bank.port(0), "what went out in October apart from zzzshop")
+    )
+    assert "no payments for zzzshop in that time to leave out" in result.draft
