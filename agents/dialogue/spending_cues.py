@@ -89,6 +89,14 @@ _BALANCE_ONLY_RE = re.compile(
 )
 
 
+# The newest card purchase or transaction, asked for alone ("my last payment" may be a transfer's status).
+_ONE_PURCHASE_RE = re.compile(
+    r"\b(?:last|latest|most\s+recent|newest)\s+(?:\w+\s+)?(?:transaction|purchase|card\s+payment|"
+    r"thing\s+i\s+(?:bought|paid\s+for|spent\s+\w+\s+on))\b",
+    re.IGNORECASE,
+)
+
+
 def spending_intent(text: str) -> str | None:
     """ "affordability", "spending" or None for a customer message (already redacted)."""
     if _WHEN_LAST_RE.search(text) and parse_category(text)[0] is not None:
@@ -111,7 +119,8 @@ def spending_intent(text: str) -> str | None:
     if anchor is not None:
         return "spending"
     limit, rest = parse_last_n(rest)
-    if limit is not None and limit > 1:
+    if limit is not None and (limit > 1 or _ONE_PURCHASE_RE.search(text)):
+        # "what was my last transaction on the pound account": one purchase, however triage reads "pound"
         return "spending"
     category, rest = parse_category(rest)
     aggregate = parse_aggregate(rest)

@@ -522,7 +522,14 @@ async def _follow_up(
 
 
 _WHICH_EXTREME = re.compile(rf"\bwhich\b.*(?:{_EXTREME_WORDS.pattern})", re.IGNORECASE)
-_LATEST = re.compile(r"\b(?:last|latest|most recent|newest)\b", re.IGNORECASE)
+# "the latest payment there" (not "last week", "last month": a period, kept for "whats the biggest one")
+_LATEST = re.compile(
+    r"\b(?:last|latest|most recent|newest)\b(?!\s+(?:\d+\s+)?(?:week|weeks|month|months|year|years|weekend|"
+    r"night|few|couple|fortnight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b)",
+    re.IGNORECASE,
+)
 _SAME_PERIOD = re.compile(r"\b(?:(?:that|the) (?:same|very same)|that)\s+(?P<unit>day|week|month)\b", re.I)
 
 

@@ -284,6 +284,10 @@ def test_since_i_got_paid_is_not_money_received() -> None:
         ("what'll my balance be once British Gas have taken their money?", "affordability"),
         ("what's left after the gym comes out", "affordability"),
         ("what did we spend there in october", "spending"),  # "we" spends like "I"
+        # the newest purchase alone, whatever triage makes of "pound"; "my last payment" may be a transfer
+        ("what was my last transaction on the pound account", "spending"),
+        ("whats my most recent card payment", "spending"),
+        ("did my last payment go through", None),
     ],
 )
 def test_spending_intent(text: str, procedure: str | None) -> None:
