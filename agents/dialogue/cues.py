@@ -894,8 +894,8 @@ _FOLLOW_UP = re.compile(
     r"how many (?:is|was|were|are) (?:that|those|there|them)|show (?:me )?more|next page|keep going|go on|"
     r"and then|what else|do the same|"
     r"same thing|same again|likewise|which (?:is|was|one is|one was) the (?:biggest|largest|smallest|highest|"
-    r"lowest|most expensive|cheapest)|(?:the )?(?:biggest|largest|smallest|most expensive|"
-    r"cheapest)(?: one)?|(?:do|same|that) (?:for|with|to) (?:my|the) other)\b"
+    r"lowest|most expensive|cheapest|priciest|dearest)|(?:the )?(?:biggest|largest|smallest|most expensive|"
+    r"cheapest|priciest|dearest)(?: one)?|(?:do|same|that) (?:for|with|to) (?:my|the) other)\b"
 )
 _BOTH = re.compile(
     r"\b(?:both (?:of them |of those |of em )?(?:together|combined|added up|in total)|"
@@ -931,7 +931,7 @@ _NARROW = re.compile(
 )
 _THE_X_ONE = re.compile(r"\bthe [a-z]+(?: [a-z]+)? (?:one|payment|debit|bill)\b")
 _EXTREME = re.compile(
-    r"\b(?:biggest|largest|smallest|most expensive|cheapest|highest|lowest)\b"
+    r"\b(?:biggest|largest|smallest|most expensive|cheapest|highest|lowest|priciest|dearest)\b"
     # "which was the big one in october": the biggest of them
     r"|\bthe (?:big|large|huge|massive|expensive|pricey|dear) (?:one|payment|shop|bill|spend|purchase)\b"
 )

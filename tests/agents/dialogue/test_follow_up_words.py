@@ -221,3 +221,16 @@ def test_the_regular_payments_just_shown_over_a_year(text: str, meant: bool) -> 
     }
     assert _asks_shown_over_a_year(text, frame) is meant
     assert not _asks_shown_over_a_year(text, {**frame, "procedure": "spending"})
+
+
+@pytest.mark.parametrize("text", ["which is the priciest", "and the dearest one?", "which was the biggest"])
+def test_the_dearest_of_a_list_is_a_follow_up(text: str) -> None:
+    frame = {"procedure": "recurring_payments", "text": "my direct debits", "listed": ["a", "b"]}
+    assert follow_up(text, frame) is not None
+
+
+def test_the_period_named_with_last_stays_for_the_biggest() -> None:
+    from agents.nodes.route import _LATEST
+
+    assert "last week" in _LATEST.sub(" ", "what did I spend last week")
+    assert "last" not in _LATEST.sub(" ", "my last payment at tesco")
