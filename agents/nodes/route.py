@@ -409,6 +409,12 @@ async def _follow_up(
     if found is None:
         return None
     procedure = str(frame["procedure"])
+    if procedure == "payment_status" and found.kind == "refine":
+        # "did the 630 to hollie go yet. and what's the tesco from yesterday": a card payment at a shop is
+        # not the transfer just asked about; it is a question of its own.
+        as_money = {**frame, "procedure": "recent_transactions"}
+        if await _own_merchant_named(text, as_money, runtime):
+            return None
     # Read only once the message is a follow-up: the shop it names among the customer's own payments.
     named_shop = named_shop or await _own_merchant_named(text, frame, runtime)
     if found.kind in ("card", "day") and (named_shop or parse_merchant(text)):
