@@ -854,7 +854,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     elif (
         (not tri.get("confident") or (intent == "payment_status" and not strong))
         and "recent_transactions" in procedures
-        and await _names_own_merchant(text, runtime)
+        and (shop := await _names_own_merchant(text, runtime))
     ):
         # "payments to amazon", "anything from deliveroo lately?": a merchant of the customer's own card
         # transactions, named with words of paying, is a search of those transactions (a bank transfer's
@@ -869,6 +869,9 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
             text,
             flags=re.IGNORECASE,
         )
+        if isinstance(shop, str) and parse_merchant(update["text"]) is None:
+            # "did octopus take their money yet": the shop named without "at", searched by its own name
+            update["text"] = f"{update['text']} (payments at {shop})"
     elif _COMPLAINT_PROCESS.search(text):
         # "how long do you take to sort a complaint out": the help centre's timescales, not a new complaint.
         flow, why = "kb_answer", "a question about how complaints are handled: answer from the help centre"
@@ -1026,7 +1029,7 @@ _MONEY_READS = frozenset({"recent_transactions", "spending"})
 
 _PAYING_WORDS = re.compile(
     r"\b(?:pay|paid|paying|payments?|charges?|charged|transactions?|spent|spend|spending|bought|orders?|"
-    r"debits?|taken|took|anything|bills?|cost|how much (?:was|were|is|did))\b",
+    r"debits?|take|taken|took|anything|bills?|cost|how much (?:was|were|is|did))\b",
     re.IGNORECASE,
 )
 _MERCHANT_SCAN = 50
@@ -1043,9 +1046,9 @@ _MERCHANT_LIST = re.compile(
 )
 
 
-async def _names_own_merchant(text: str, runtime: Runtime[AgentContext]) -> bool:
+async def _names_own_merchant(text: str, runtime: Runtime[AgentContext]) -> str | bool:
     """Whether the message names, with a word of paying, a merchant in the customer's latest transactions
-    (names of three letters or more, matched as whole words)."""
+    (names of three letters or more, matched as whole words): the merchant when it is one of them."""
     if not _PAYING_WORDS.search(text) or urgent_intent(text):
         return False
     if _MERCHANT_LIST.search(text):
@@ -1056,9 +1059,9 @@ async def _names_own_merchant(text: str, runtime: Runtime[AgentContext]) -> bool
         name = " ".join(re.sub(r"[^a-z0-9&]+", " ", merchant.lower()).split())
         first = name.split()[0] if name else ""
         if len(name) >= 3 and f" {name} " in lowered:
-            return True
+            return merchant
         if len(first) >= 4 and first not in _GENERIC_FIRST_WORDS and f" {first} " in lowered:
-            return True
+            return merchant
     return False
 
 
