@@ -429,17 +429,18 @@ async def _follow_up(
         # "the other card", "and the other one?": what was not shown last time.
         extra["text"] = text
         extra["slots"] = {"params": {"exclude": list(frame["shown"])}}
-    regular = [
-        (float(m.group("amount").replace(",", "")), line)
-        for line in frame.get("listed") or []
-        if (m := _REGULAR_LINE.search(str(line)))
-    ]
-    if procedure == "recurring_payments" and len(regular) >= 2 and (extreme := _EXTREME_WORDS.search(text)):
+    if procedure == "recurring_payments" and (extreme := _EXTREME_WORDS.search(text)):
         # "which one is the most expensive" after a list of direct debits: that one of them, as if picked.
-        least = re.search(r"smallest|cheapest|lowest", extreme.group(0), re.IGNORECASE)
-        picked = (min if least else max)(regular, key=lambda item: item[0])[1]
-        extra["text"] = f"{picked} ({frame.get('text', '')})"
-        return procedure, "pick", extra
+        regular = [
+            (float(m.group("amount").replace(",", "")), line)
+            for line in frame.get("listed") or []
+            if (m := _REGULAR_LINE.search(str(line)))
+        ]
+        if len(regular) >= 2:
+            least = re.search(r"smallest|cheapest|lowest", extreme.group(0), re.IGNORECASE)
+            picked = (min if least else max)(regular, key=lambda item: item[0])[1]
+            extra["text"] = f"{picked} ({frame.get('text', '')})"
+            return procedure, "pick", extra
     if found.kind == "refine" and procedure in _MONEY_READS and _EXTREME_WORDS.search(text) and not names_own:
         # "which was the big shop this month then" after the latest payment there: the biggest of them (a
         # sum's procedure finds it), not the latest again.
