@@ -110,6 +110,8 @@ async def _play(
         import pstats
 
         profiler.disable()
+        if raw := os.environ.get("BENCH_PROFILE_RAW"):
+            profiler.dump_stats(raw)
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
         stats.sort_stats("tottime").print_stats(60)

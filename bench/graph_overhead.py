@@ -1,0 +1,191 @@
+"""What LangGraph's own machinery costs a turn, apart from the nodes' work (issue 14).
+
+Usage: .venv/bin/python -m bench.graph_overhead [--runs 300] [--in-app --backends sqlite --turns 200]
+
+Two measurements, CPU seconds of this process per graph run:
+
+- **Shape only.** A graph with the real graph's nodes and edges (``agents.graph``'s names, drafting
+  targets, the same conditional edges, state schema, checkpointer kind, stream modes and
+  ``durability="exit"``) whose nodes do nothing but emit one step event and return a small update, run
+  along a typical read-only turn's path (screen, triage, route, procedure, phrase, compliance,
+  respond), and plain chains of 1, 3 and 7 such nodes with no conditional edges. What is left is the
+  framework's cost per run and per step.
+- **In the app** (``--in-app``): ``bench.turn_cost`` with every graph node wrapped in a timer, so the main
+  thread's CPU inside the graph run (``GraphAgent._run``) is split into the nodes' own and the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import inspect
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.config import get_stream_writer
+from langgraph.graph import END, START, StateGraph
+
+from agents.context import AgentContext
+from agents.runner import STREAM_MODES
+from agents.state import AgentState
+
+PATH = ["screen", "triage", "route", "procedure", "phrase", "compliance", "respond"]
+OTHER = [
+    "kb_answer", "smalltalk", "out_of_scope", "clarify", "assist", "complaint", "vulnerability", "scam",
+    "third_party", "refuse", "degraded", "foreign_language", "ask_confirmation", "confirm", "execute",
+    "next_request", "finish_deferred", "reask", "remind", "handoff",
+]  # fmt: skip
+DRAFTING = ["procedure", *OTHER[:12]]
+
+
+def _node(name: str) -> Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]:
+    async def run(state: dict[str, Any]) -> dict[str, Any]:
+        get_stream_writer()({"type": "step", "node": name, "decision": "bench"})
+        update: dict[str, Any] = {"flow": name}
+        if name == "respond":
+            update.update(reply="ok", outcome="reply", history=[{"role": "assistant", "content": "ok"}])
+        return update
+
+    return run
+
+
+def _to(target: str) -> Callable[[dict[str, Any]], Awaitable[str]]:
+    async def route(_state: dict[str, Any]) -> str:
+        return target
+
+    return route
+
+
+def shaped_graph() -> Any:
+    g: StateGraph[Any, Any, Any, Any] = StateGraph(AgentState, context_schema=AgentContext)
+    for name in PATH + OTHER:
+        g.add_node(name, _node(name))
+    g.add_edge(START, "screen")
+    g.add_conditional_edges("screen", _to("triage"), [*DRAFTING, "triage"])
+    g.add_conditional_edges("triage", _to("route"), [*DRAFTING, "route"])
+    g.add_conditional_edges("route", _to("procedure"), DRAFTING)
+    for name in DRAFTING:
+        g.add_edge(name, "phrase")
+    g.add_edge("phrase", "compliance")
+    after_compliance = ["handoff", "next_request", "finish_deferred", "ask_confirmation", "remind", "respond"]
+    g.add_conditional_edges("compliance", _to("respond"), after_compliance)
+    g.add_edge("next_request", "triage")
+    g.add_conditional_edges("finish_deferred", _to("respond"), ["ask_confirmation", "respond"])
+    g.add_edge("remind", "ask_confirmation")
+    g.add_edge("ask_confirmation", "confirm")
+    g.add_conditional_edges("confirm", _to("execute"), ["execute", "reask", "screen"])
+    for name in ("reask", "execute"):
+        g.add_edge(name, "phrase")
+    g.add_edge("respond", END)
+    g.add_edge("handoff", END)
+    return g.compile(checkpointer=InMemorySaver())
+
+
+def chain(steps: int) -> Any:
+    g: StateGraph[Any, Any, Any, Any] = StateGraph(AgentState, context_schema=AgentContext)
+    names = [f"step{i}" for i in range(steps - 1)] + ["respond"]
+    for name in names:
+        g.add_node(name, _node(name))
+    g.add_edge(START, names[0])
+    for a, b in zip(names, names[1:], strict=False):
+        g.add_edge(a, b)
+    g.add_edge(names[-1], END)
+    return g.compile(checkpointer=InMemorySaver())
+
+
+async def cpu_per_run(graph: Any, runs: int, conversations: int = 20) -> float:
+    """CPU ms a run, conversations of growing history as in the app (one thread per conversation)."""
+
+    async def one(i: int) -> None:
+        config: Any = {"configurable": {"thread_id": f"c{i % conversations}"}, "recursion_limit": 40}
+        state = {"text": "what's my balance", "today": "2026-11-28"}
+        state["history"] = [{"role": "customer", "content": "what's my balance"}]  # type: ignore[assignment]
+        async for _ in graph.astream(state, config, stream_mode=STREAM_MODES, durability="exit"):
+            pass
+
+    for i in range(conversations):  # warm up: every conversation has a checkpoint
+        await one(i)
+    start = time.process_time()
+    for i in range(runs):
+        await one(i)
+    return (time.process_time() - start) / runs * 1000
+
+
+def shape_only(runs: int) -> None:
+    from importlib.metadata import version
+
+    print(
+        f"langgraph {version('langgraph')}, stream modes {STREAM_MODES}, durability='exit', {runs} runs each"
+    )
+    shaped = asyncio.run(cpu_per_run(shaped_graph(), runs))
+    print(f"  the real graph's shape, 7-step path, 4 conditional edges: {shaped:5.2f} ms CPU a run")
+    for steps in (1, 3, 7):
+        plain = asyncio.run(cpu_per_run(chain(steps), runs))
+        print(f"  a plain chain of {steps} node(s):                           {plain:5.2f} ms CPU a run")
+
+
+def in_app(argv: list[str]) -> None:
+    from langgraph.graph import StateGraph as Graph
+
+    import agents.runner as runner
+
+    spent = {"node": 0.0, "graph": 0.0, "runs": 0, "steps": 0}
+    add_node = Graph.add_node
+
+    def timed_add_node(self: Any, name: Any, action: Any = None, **kw: Any) -> Any:
+        if action is None or not inspect.iscoroutinefunction(action):
+            return add_node(self, name, action, **kw)
+
+        @functools.wraps(action)
+        async def timed(*a: Any, **k: Any) -> Any:
+            start = time.thread_time()
+            try:
+                return await action(*a, **k)
+            finally:
+                spent["node"] += time.thread_time() - start
+                spent["steps"] += 1
+
+        return add_node(self, name, timed, **kw)
+
+    Graph.add_node = timed_add_node  # type: ignore[method-assign]
+    run = runner.GraphAgent._run
+
+    async def timed_run(self: Any, *a: Any, **k: Any) -> Any:
+        start = time.thread_time()
+        async for event in run(self, *a, **k):
+            yield event
+        spent["graph"] += time.thread_time() - start
+        spent["runs"] += 1
+
+    runner.GraphAgent._run = timed_run  # type: ignore[method-assign]
+    from bench import turn_cost
+
+    turn_cost.main(argv)
+    n = spent["runs"] or 1
+    graph, nodes = spent["graph"] / n * 1000, spent["node"] / n * 1000
+    print(
+        f"graph runs {spent['runs']} (warm-up included), {spent['steps'] / n:.1f} steps a run: main thread "
+        f"CPU in the run {graph:.2f} ms, in the nodes {nodes:.2f} ms, "
+        f"LangGraph and the runner {graph - nodes:.2f} ms"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--runs", type=int, default=300)
+    p.add_argument(
+        "--in-app", action="store_true", help="also split a served turn's graph CPU (bench.turn_cost)"
+    )
+    args, rest = p.parse_known_args(argv)
+    shape_only(args.runs)
+    if args.in_app:
+        in_app(rest)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
