@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
@@ -120,6 +121,13 @@ def create_app(
             # turns cut short in a process that died are settled by the sweep.
             stack.push_async_callback(drain_turns, services)
             await stack.enter_async_context(turn_recovery(services))
+            if settings.env != "test":
+                # What start-up built (the triage model, the graph, the help centre's index...) lives as long
+                # as the process: out of the collector's sight, a full collection scans only what turns
+                # allocate. Without it one came every ~600 turns and paused the process for ~0.4 s
+                # (bench/README.md, "Turn cost against the floor"). Not in tests, which build many apps.
+                gc.collect()  # start-up's own garbage is freed first, not kept for good
+                gc.freeze()
             yield
 
     app = FastAPI(
