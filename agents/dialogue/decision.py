@@ -39,6 +39,8 @@ _YES_PHRASES = (
     r"yes please do|yes i do|yes i am|yes it is|yes thats right|yes go for it|by all means|please freeze it|"
     r"freeze it|block it|cancel it|stop it|report it|dispute it|yes freeze it|yes block it|yes cancel it|"
     r"yes report it|yes dispute it|yes freeze|yes block|yes cancel|yes report|i guess so|i suppose so|"
+    # "yeah bin it": a cancellation taken up in everyday words
+    r"bin it|bin it off|get rid of it|ditch it|"
     r"guess so|"
     r"suppose so|i think so|yes i think so|go on then|that would be great|that would be good|please go on|"
     r"can you do it|could you do it|can you do that|could you do that|please can you do it|thats it|"
@@ -248,6 +250,14 @@ def _without_restated_action(words: str) -> str | None:
     return reduced if reduced != words else None
 
 
+def _agrees(clause: str) -> bool:
+    """A clause that is a yes, with or without the action named again ("yes dear, block it")."""
+    if _YES.match(clause):
+        return True
+    reduced = _without_restated_action(clause)
+    return reduced is not None and (not reduced or bool(_YES.match(_strip_trailing(reduced))))
+
+
 def _normalise(text: str) -> str:
     """Words only: agreement and refusal are read from letters (digits and signs are not an answer)."""
     return re.sub(r"\s+", " ", re.sub(r"[^a-z\s]", " ", normalise(text))).strip()
@@ -363,7 +373,9 @@ def _read(text: str) -> Decision:
     # "Yes please. And what's my balance?" agrees; the question is answered once the action is done. So does
     # "alright yes. how long will it take?": how long it takes does not put the yes in doubt.
     hedging = not _ASKS_HOW_LONG.match(_LEADING_JOIN.sub("", rest_words)) and _HEDGE.search(rest_words)
-    if first_core and _YES.match(first_core) and not hedging:
+    if first_core and _agrees(first_core) and not hedging:
+        # "Yes dear, block it. I'm still at the bus stop": a yes (the action named again or not), then how
+        # the customer is.
         return Decision.YES
     if first_core and _NO.match(first_core):
         return Decision.NO
@@ -387,6 +399,11 @@ def _read(text: str) -> Decision:
     if refused and (not hedged or firm) and not any(_YES.match(c) for c in clauses):
         # "panic over, she's just walked in with it. no, leave it thanks": the refusal comes after the reason.
         return Decision.NO
+    last = clauses[-1] if clauses else ""
+    if not refused and not hedged and "?" not in raw and last not in _ACKNOWLEDGED_ONLY and _agrees(last):
+        # "oh sky. that's the box at my old flat, my ex has it now. yeah bin it": the reason first, then the
+        # answer (a bare "ok" or "fine" at the end only takes note of what was said).
+        return Decision.YES
     if "?" in raw and not _PUZZLED.match(core) and len(words.split()) >= _OTHER_QUESTION_MIN_WORDS:
         # "the funeral directors want £3,500 up front. if i pay that can i still cover the mortgage on
         # monday?": a question of its own (even one about what the action would mean), however it opens:

@@ -45,6 +45,11 @@ _NEGATED = re.compile(
     # "I don't want it cancelled", "don't want another one set up", "do not want the card frozen"
     rf"|{_DONT}\s+want\s+(?P<object>it|them|this|that|(?:the|my|a|an|another|any)(?:\s+[\w'-]+){{0,2}}?|"
     rf"another|another one|a new one|a second one|anything)\s+(?:to be\s+|being\s+)?(?:{_PARTICIPLES})"
+    # "I don't want it going twice", "don't want the money to go over again": a worry of paying the same
+    # again, no duplicate to dispute
+    rf"|{_DONT}\s+want\s+(?:it|them|that|this|the money|the payment|the transfer)\s+(?:to\s+)?"
+    r"(?:go|going|leave|leaving|be paid|being paid|be sent|being sent|be taken|being taken)"
+    r"(?:\s+(?:out|over|across))?\s+(?:again|twice)"
     # "it mustn't be cancelled", "it shouldn't be stopped", "without cancelling it", "rather than stopping it"
     r"|(?:mustn['’`]?t|must not|shouldn['’`]?t|should not|can['’`]?t|cannot|can not|not)\s+be\s+"
     rf"(?:{_PARTICIPLES})"

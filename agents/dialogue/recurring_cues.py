@@ -242,7 +242,9 @@ _GENERIC_PAYEE_WORDS = frozenset(
 )
 # "my monthly transfer into savings": savings named as where a regular payment goes, not as an account.
 _INTO_SAVINGS = re.compile(
-    r"\b(?:transfer|payment|standing order|top ?up)s? (?:in)?to (?:my |the )?(?:savings|saver)\b"
+    r"\b(?:(?:transfer|payment|standing order|top ?up|money)s? (?:in)?to (?:my |the )?(?:savings|saver)|"
+    # "whether my savings money went across": the money that goes to savings each month
+    r"(?:my|the) (?:monthly )?savings (?:money|transfer|payment|standing order|top ?up))\b"
 )
 # A follow-up that names one of the payments just listed ("which of those is the rent").
 FOLLOW_UP_WORDS = 10
@@ -419,7 +421,9 @@ async def recurring_request(
 # "has BT taken their money this month or not", "has the mortgage gone out yet?": did this month's
 # collection of one of the customer's own recurring payments happen.
 _GONE_OUT = re.compile(
-    r"\b(?:has|have|did|is|was)\b.{0,40}\b(?:gone out|come out|went out|came out|been taken|"
+    # "whether my savings money went across this month", "tell me if it's gone": asked indirectly too
+    r"\b(?:has|have|did|is|was|whether|if its|if it has)\b.{0,40}\b(?:gone out|come out|went out|came out|"
+    r"went across|gone across|been taken|"
     r"taken (?:their|the|its|my)? ?(?:money|payment|cash)?|took (?:their|the|its|my)? ?(?:money|payment)|"
     r"been paid|been collected|collected|left (?:my|the) account|gone through|go through|went through|"
     r"go out|come off|gone off|last (?:paid|taken|take|took|collected|charged|debited)|"

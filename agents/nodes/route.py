@@ -681,7 +681,11 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # "how much is the next repayment coming out": the one regular payment that repays the card or loan.
         flow, why = "procedure", "next repayment -> recurring_payments"
         update.update(
-            procedure="recurring_payments", procedure_intent="recurring_payments", slots={}, text=repaid
+            procedure="recurring_payments",
+            procedure_intent="recurring_payments",
+            slots={},
+            text=repaid,
+            low_confidence_streak=0,
         )
     elif (
         # "how much will I have left once the mortgage has gone out": the balance after it (checked below)
@@ -691,7 +695,9 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     ):
         # "has BT taken their money this month?": this month's payment to it, or when it is due.
         flow, why = "procedure", f"has it gone out -> {gone[0]}"
-        update.update(procedure=gone[0], procedure_intent=gone[0], slots={}, text=gone[1])
+        update.update(
+            procedure=gone[0], procedure_intent=gone[0], slots={}, text=gone[1], low_confidence_streak=0
+        )
     elif (
         not active
         and "recurring_payments" in procedures

@@ -21,6 +21,7 @@ from agents.procedures.money import format_money
 from agents.procedures.render import render
 from agents.procedures.spec import SlotSpec
 from agents.procedures.textparse import (
+    NOT_MERCHANT_WORDS,
     AmountFilter,
     DateRange,
     parse_account_kind,
@@ -501,10 +502,39 @@ async def everyday_word_merchant(run: Run, text: str) -> str | None:
     return None
 
 
+# A cash machine named in a story ("the cash machine in town took 100 quid"): the payment is a withdrawal.
+_CASH_MACHINE_RE = re.compile(
+    r"\b(?:atms?|cash ?machines?|cash ?points?|hole in the wall|cash withdrawals?)\b", re.IGNORECASE
+)
+_CASH_WITHDRAWAL = "cash withdrawal"
+_NAME_WORD_RE = re.compile(r"[a-z][a-z&]*")
+
+
+async def first_word_merchant_in(run: Run, text: str) -> str | None:
+    """The one merchant of the customer's payments out whose name starts with a word the text names on its
+    own ("the Vue" is Vue Cinemas), lower case; None when the word is an everyday one or fits several."""
+    said = set(_NAME_WORD_RE.findall(text.lower()))  # "the Odeon's screen": the name without its "'s"
+    recent = await run.transactions(TransactionQuery(limit=SEARCH_LIMIT))
+    named = set()
+    for t in recent:
+        name = t.merchant.lower()
+        first = next(iter(_NAME_WORD_RE.findall(name)), "")
+        if (
+            t.amount_minor < 0
+            and len(first) >= PLACE_MIN_LETTERS - 1
+            and first in said
+            and first not in NOT_MERCHANT_WORDS
+            and name not in _COMMON_WORD_MERCHANTS
+        ):
+            named.add(name)
+    return named.pop() if len(named) == 1 else None
+
+
 async def _paid_merchant(run: Run, merchant: str, rest: str) -> str:
     """The shop a story names, when the words read after "in"/"with"/"from" name nobody the customer paid
-    ("posted it back with the form filled in", "a bot that goes round in circles"): a merchant of the
-    customer's own payments that the text names, however it names it. The words read otherwise."""
+    ("posted it back with the form filled in", "a bot that goes round in circles", "the projector packed
+    in forty minutes into the film"): a merchant of the customer's own payments that the text names, however
+    it names it ("the Vue"), or a withdrawal when a cash machine is named. The words read otherwise."""
     merchant = await statement_merchant(run, merchant)
     if await has_merchant(run, merchant):
         return merchant
@@ -512,7 +542,10 @@ async def _paid_merchant(run: Run, merchant: str, rest: str) -> str:
         await known_merchant_in(run, rest)
         or await everyday_word_merchant(run, rest)
         or await nicknamed_merchant_in(run, rest)
+        or await first_word_merchant_in(run, rest)
     )
+    if own is None and _CASH_MACHINE_RE.search(rest) and await has_merchant(run, _CASH_WITHDRAWAL):
+        own = _CASH_WITHDRAWAL
     return own or merchant
 
 
@@ -558,7 +591,7 @@ async def resolve_transaction(run: Run, slot: SlotSpec) -> TransactionView:
     stored = Filters.from_json(run.params.get("filters"))
     fresh, rest = parse_filters(run.text, run)
     if fresh.merchant is None and (fresh.empty or not awaiting):
-        merchant = await known_merchant_in(run, rest)
+        merchant = await known_merchant_in(run, rest) or await first_word_merchant_in(run, rest)
         if merchant:
             fresh = Filters(fresh.dates, fresh.amount, merchant)
     elif fresh.merchant is not None:

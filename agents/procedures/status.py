@@ -31,8 +31,9 @@ _DISPUTE_STATUS_TEXT = {
 }
 
 
+# "is the old one definitely dead?": after talk of cards, "one" is the card.
 _OLD_CARD = re.compile(
-    r"\b(?:old|previous|lost|stolen|cancelled|canceled|missing)\s+(?:\w+\s+)?card\b"
+    r"\b(?:old|previous|lost|stolen|cancelled|canceled|missing)\s+(?:\w+\s+)?(?:card|one)\b"
     r"|\bcard\b.{0,30}\b(?:i|we) (?:had |have )?(?:lost|reported|cancelled|canceled)\b"
     r"|\bthe one (?:i|we) (?:lost|reported)\b",
     re.IGNORECASE,

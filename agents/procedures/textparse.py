@@ -865,7 +865,7 @@ _MERCHANT_RE = re.compile(
     r"\b(?:at|from|with|in|(?:paid|pay|paying)(?:\s+to)?)\s+(?:the\s+)?(?P<name>[A-Za-z0-9&][\w&'+.\-]*(?:\s+[A-Za-z&][\w&'+.\-]*){0,3})",
     re.IGNORECASE,
 )
-_NOT_MERCHANT_WORDS = frozenset(
+NOT_MERCHANT_WORDS = frozenset(
     """
     a an the my our your me i it this that these those them all any some last past previous next recent
     today yesterday week weeks month months day days year years time once morning evening night
@@ -899,7 +899,7 @@ def parse_merchant(text: str) -> str | None:
         words: list[str] = []
         for word in m.group("name").split():
             bare = word.strip(".'-").lower()
-            if bare in _NOT_MERCHANT_WORDS or bare.isdigit() or not bare:
+            if bare in NOT_MERCHANT_WORDS or bare.isdigit() or not bare:
                 break
             words.append(word.rstrip(".,"))
         if words:

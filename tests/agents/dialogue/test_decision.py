@@ -135,6 +135,45 @@ def test_agreement_that_restates_the_action_confirms(text: str) -> None:
     assert read_decision(text) is Decision.YES
 
 
+# The yes first, the action named again, then how the customer is: still a yes.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yes, lock it please. I'm sat on the kerb shaking like a leaf.",
+        "yep freeze it. my hands wont stop shaking",
+    ],
+)
+def test_a_restated_yes_then_how_the_customer_feels_confirms(text: str) -> None:
+    assert read_decision(text) is Decision.YES
+
+
+# The reason first, the answer last: "that's the caravan telly, we sold it in May. crack on".
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thats the caravan telly, we sold the caravan in the summer. crack on",
+        "my daughter had that gym. she moved to Leeds. ditch it",
+        "that was for the old allotment, gave it up ages ago, get rid of it",
+    ],
+)
+def test_the_reason_then_a_yes_at_the_end_confirms(text: str) -> None:
+    assert read_decision(text) is Decision.YES
+
+
+# A bare "ok" after a reason only takes note; a refusal or a question at the end is not a yes.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I found it in my coat pocket. ok",
+        "thats the caravan telly. leave it",
+        "thats the caravan telly. go ahead?",
+        "my son uses it. go on then, but not yet",
+    ],
+)
+def test_the_reason_then_no_yes_at_the_end_is_not_a_yes(text: str) -> None:
+    assert read_decision(text) is not Decision.YES
+
+
 @pytest.mark.parametrize("text", ["no dont cancel it", "please dont freeze it", "no, unfreeze it"])
 def test_a_restated_action_after_a_no_is_not_a_yes(text: str) -> None:
     assert read_decision(text) is not Decision.YES

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agents.dialogue.negation import said_not_to, without_negated_actions
+from agents.dialogue.recurring_cues import _GONE_OUT
 
 
 @pytest.mark.parametrize(
@@ -20,6 +21,9 @@ from agents.dialogue.negation import said_not_to, without_negated_actions
         ("it shouldn't be cancelled", "it not"),
         ("without cancelling it", "not it"),
         ("I want to check, not cancel", "I want to check not"),
+        # a worry of paying the same again is no duplicate to dispute
+        ("I don't want it going twice. has it gone?", "I not . has it gone?"),
+        ("dont want the money to go over again", "not"),
     ],
 )
 def test_negated_actions_leave_their_object(text: str, left: str) -> None:
@@ -34,6 +38,7 @@ def test_negated_actions_leave_their_object(text: str, left: str) -> None:
         "is it not cancelled?",
         "has my BT not been cancelled yet",
         "I don't recognise this, can you dispute it",
+        "they've charged me twice, I don't want to pay twice",
     ],
 )
 def test_requests_and_status_questions_are_left_alone(text: str) -> None:
@@ -56,3 +61,15 @@ def test_requests_and_status_questions_are_left_alone(text: str) -> None:
 )
 def test_said_not_to(action: str, text: str, expected: bool) -> None:
     assert said_not_to(action, text) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "whether my savings money went across this month",
+        "just tell me if its gone",
+        "did the savings transfer go through",
+    ],
+)
+def test_has_it_gone_asked_indirectly(text: str) -> None:
+    assert _GONE_OUT.search(text)
