@@ -21,7 +21,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from agents.kb import KnowledgeBase
-from agents.nodes.language import IN_ENGLISH, wording_for
 
 SUPPORT = "support-in-difficulty"
 SCAM_REASON = "scam"
@@ -68,7 +67,10 @@ SCAM_KIND_WARNINGS = {
 # While a person has the conversation the assistant does not answer; until one of them has written, each new
 # message gets this notice, so the customer knows it was seen. After a scam the warning comes again: the
 # pressure usually does (the caller is still on the line, the seller sends "proof").
-HOLDING = IN_ENGLISH.holding
+HOLDING = (
+    "Thank you: our team has your conversation and will see this message. Someone will reply here as soon as "
+    "they can."
+)
 # Before the team's answer to a non-urgent handoff, the assistant still answers a question that needs no
 # change and no person; this says first that the person is still coming.
 WAITING_NOTICE = "Our team has your conversation and will reply here. In the meantime:"
@@ -80,19 +82,14 @@ HOLDING_URGENT = (
 
 def holding_notice(reason: str, priority: str) -> str | None:
     """What a customer who writes again before anyone from staff has replied is told, by the handoff's reason
-    and priority: a scam repeats its warning, any other urgent handoff says how to stop a card meanwhile, a
-    handoff for another language says in it that the message was seen; nothing for the others (they were
-    told the team's hours when they were handed off)."""
+    and priority: a scam repeats its warning, any other urgent handoff says how to stop a card meanwhile;
+    nothing for the others (they were told the team's hours when they were handed off)."""
     if reason == SCAM_REASON or (reason.startswith("language:") and re.search(r"\bscam\b", reason)):
         # A scam caught in another language ("uma conta segura") is handed over with the language as its
         # reason (agents.nodes.language); the warning is the one the customer needs while they wait.
         return f"{HOLDING} {SCAM_WARNING}"
     if priority == "urgent":
         return f"{HOLDING} {HOLDING_URGENT}"
-    if language := re.match(r"language: (\w+)", reason):
-        # Handed over because the assistant works in English: each new message is a question it cannot
-        # answer, and silence would leave the customer unsure it was seen; told in their language.
-        return wording_for(language.group(1)).holding
     return None  # the handoff's own notice gave the team's hours; a quiet queue is not an emergency
 
 

@@ -58,8 +58,6 @@ class Wording:
     """How to stop the card at once while a person picks up (the help centre's "Freeze your card")."""
     handoff_urgent: str
     handoff_normal: str
-    holding: str
-    """Said when the customer writes again before anyone from the team has replied (``holding_notice``)."""
     mixed_note: str
     balance_note: str
     """Before the balances answered offline for a message in this language that asks only for them."""
@@ -85,10 +83,6 @@ WORDING: dict[str, Wording] = {
         "que le responderá aquí en breve.",
         handoff_normal="Paso su conversación a una persona de nuestro equipo, que le responderá aquí lo "
         "antes posible.",
-        holding=(
-            "Gracias: una persona de nuestro equipo tiene su conversación y verá este mensaje. Le responderá "
-            "aquí lo antes posible."
-        ),
         mixed_note="Solo puedo atender en inglés, así que respondo a la parte de su mensaje escrita en "
         "inglés; si lo prefiere, pida hablar con una persona.",
         balance_note=(
@@ -119,10 +113,6 @@ WORDING: dict[str, Wording] = {
         "qui vous répondra ici très rapidement.",
         handoff_normal="Je transmets votre conversation à un conseiller de notre équipe, qui vous répondra "
         "ici dès que possible.",
-        holding=(
-            "Merci : un conseiller de notre équipe a votre conversation et verra ce message. Il vous "
-            "répondra ici dès que possible."
-        ),
         mixed_note="Je ne peux vous aider qu'en anglais : je réponds donc à la partie de votre message "
         "écrite en anglais. Si vous préférez, demandez à parler à un conseiller.",
         balance_note=(
@@ -152,10 +142,6 @@ WORDING: dict[str, Wording] = {
         "der Ihnen hier in Kürze antwortet.",
         handoff_normal="Ich gebe Ihr Gespräch an einen Mitarbeiter unseres Teams weiter, der Ihnen hier so "
         "bald wie möglich antwortet.",
-        holding=(
-            "Danke: Ein Mitarbeiter unseres Teams hat Ihr Gespräch und wird diese Nachricht sehen. Er "
-            "antwortet Ihnen hier so bald wie möglich."
-        ),
         mixed_note="Ich kann nur auf Englisch helfen und antworte deshalb auf den englischen Teil Ihrer "
         "Nachricht. Wenn Sie möchten, bitten Sie einfach um einen Mitarbeiter.",
         balance_note=(
@@ -184,10 +170,6 @@ WORDING: dict[str, Wording] = {
         "który wkrótce odpowie tutaj.",
         handoff_normal="Przekazuję rozmowę konsultantowi z naszego zespołu, który odpowie tutaj tak szybko, "
         "jak to możliwe.",
-        holding=(
-            "Dziękujemy: konsultant z naszego zespołu ma Państwa rozmowę i zobaczy tę wiadomość. Odpowie "
-            "tutaj tak szybko, jak to możliwe."
-        ),
         mixed_note="Mogę pomóc tylko po angielsku, więc odpowiadam na część wiadomości napisaną po "
         "angielsku. W razie potrzeby można poprosić o rozmowę z konsultantem.",
         balance_note=(
@@ -216,10 +198,6 @@ WORDING: dict[str, Wording] = {
         "que responderá aqui em breve.",
         handoff_normal="Vou passar a sua conversa para um atendente do Northbank, que responderá aqui assim "
         "que possível.",
-        holding=(
-            "Obrigado: um atendente da nossa equipa tem a sua conversa e verá esta mensagem. Responderá aqui "
-            "assim que possível."
-        ),
         mixed_note="Só consigo ajudar em inglês, por isso respondo à parte da sua mensagem escrita em "
         "inglês. Se preferir, peça para falar com um atendente.",
         balance_note=(
@@ -249,10 +227,6 @@ WORDING: dict[str, Wording] = {
         "risponderà qui a breve.",
         handoff_normal="Passo la conversazione a un operatore del nostro team, che le risponderà qui il "
         "prima possibile.",
-        holding=(
-            "Grazie: un operatore del nostro team ha la sua conversazione e vedrà questo messaggio. Le "
-            "risponderà qui il prima possibile."
-        ),
         mixed_note="Posso aiutarla solo in inglese, quindi rispondo alla parte del messaggio scritta in "
         "inglese. Se preferisce, chieda di parlare con un operatore.",
         balance_note=(
@@ -281,10 +255,6 @@ WORDING: dict[str, Wording] = {
         "snel antwoordt.",
         handoff_normal="Ik geef uw gesprek door aan een medewerker van ons team, die u hier zo snel "
         "mogelijk antwoordt.",
-        holding=(
-            "Dank u: een medewerker van ons team heeft uw gesprek en ziet dit bericht. Hij antwoordt u hier "
-            "zo snel mogelijk."
-        ),
         mixed_note="Ik kan alleen in het Engels helpen, dus ik beantwoord het Engelse deel van uw bericht. "
         "Vraag gerust naar een medewerker als u dat liever wilt.",
         balance_note=(
@@ -318,10 +288,6 @@ IN_ENGLISH = Wording(
     "here shortly.",
     handoff_normal="I'm passing your conversation to a member of our team, who will reply here as soon as "
     "they can.",
-    holding=(
-        "Thank you: our team has your conversation and will see this message. Someone will reply here as "
-        "soon as they can."
-    ),
     mixed_note="I can only help in English, so I've answered the part of your message written in English; "
     "you can ask to speak to a person if you prefer.",
     balance_note="I can only help in English, but here is your balance; you can ask to speak to a person if "

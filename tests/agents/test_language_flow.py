@@ -18,7 +18,7 @@ from agents.models.providers.local import LocalHandler, LocalResult
 from agents.models.recording import InMemoryRecorder
 from agents.models.types import ModelRequest
 from agents.nodes.care import HOLDING, SCAM_WARNING, holding_notice
-from agents.nodes.language import IN_ENGLISH, WORDING, Wording, model_configured
+from agents.nodes.language import IN_ENGLISH, WORDING, model_configured
 from agents.ports import AgentEvent, TurnInput
 from agents.runner import GraphAgent
 from agents.safety.language import detect_language
@@ -263,14 +263,3 @@ async def test_offline_a_safe_account_call_in_another_language_is_warned_in_it(
     assert handoff["priority"] == "urgent"
     assert "scam" in handoff["reason"]
     assert holding_notice(handoff["reason"], handoff["priority"]) == f"{HOLDING} {SCAM_WARNING}"
-
-
-@pytest.mark.parametrize(
-    ("language", "wording"), [("fr", WORDING["fr"]), ("nl", WORDING["nl"]), ("ro", IN_ENGLISH)]
-)
-def test_writing_again_after_a_handoff_for_the_language_is_answered_in_it(
-    language: str, wording: Wording
-) -> None:
-    assert holding_notice(f"language: {language}", "normal") == wording.holding
-    assert holding_notice(f"language: {language} (human)", "normal") == wording.holding
-    assert holding_notice("customer asked for a person", "normal") is None  # English: told the hours already
