@@ -1196,7 +1196,9 @@ _LEFT_AFTER_PURPOSE = re.compile(
 # "I lost my card, please report it": a request about what was just said is the same request.
 _REFERS_BACK = re.compile(
     r"(?<!\bat )(?<!\bof )(?<!\babout )\b(?:it|them|that one|this one|a new one|another one|a replacement)\b"
-    r"(?!\s+(?:is|was|has|had))"
+    # "it is ..." says what something is, not which one ("it is the card I lost"); "it is meant to take",
+    # "it was supposed to arrive" is the thing just described.
+    r"(?!\s+(?:is|was|has|had)(?!\s+(?:meant|supposed|going|due|expected|likely)\b))"
     # "...a card payment for 18.95 as well. can you dispute that": "that" ending the request is the thing
     # just described.
     r"|\b(?:dispute|challenge|contest|refund|freeze|block|cancel|stop|report) (?:that|this|those)"

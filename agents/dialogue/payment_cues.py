@@ -30,7 +30,9 @@ _WENT = re.compile(
 _ASKS = re.compile(
     r"\b(?:did|didnt|has|hasnt|have|havent|is|was|wasnt|whats happened|what happened|where is|wheres|"
     r"any sign|check|not received|never got|hasnt got|havent got|not got|says? (?:she|he|they) (?:hasnt|"
-    r"havent|never|didnt)|when (?:will|does|should|is|would)|whens|what day|which day)\b"
+    r"havent|never|didnt)|when (?:will|does|should|is|would)|whens|what day|which day|what date|which date|"
+    # "whats the date trevor gets it": the day asked for
+    r"(?:whats|what is|what s) the (?:date|day))\b"
 )
 # A change asked for, a dispute or a payment not made by the customer: not a status question.
 _NOT_STATUS = re.compile(
@@ -38,7 +40,9 @@ _NOT_STATUS = re.compile(
     r"pay (?:it|them|her|him) again|make a payment|set up a)\b"
 )
 # "and trevor's money, what day did you say": the day of a payment asked again, with no word of going.
-_WHEN_ASKED = re.compile(r"\b(?:what day|which day|what date|when)\b")
+_WHEN_ASKED = re.compile(
+    r"\b(?:what day|which day|what date|which date|when|(?:whats|what is) the (?:date|day))\b"
+)
 _MONEY = re.compile(r"\b(?:money|payment|transfer|cash|quid|pounds)\b|£")
 _PAYEE_NOISE = frozenset(
     "the and for from with mrs miss ltd limited bank account payment money rent loan".split()

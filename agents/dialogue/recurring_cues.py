@@ -34,6 +34,7 @@ from agents.procedures.recurring import (
     named_words,
     next_after_words,
 )
+from agents.procedures.spending import ASKS_NEXT
 from agents.procedures.textparse import parse_ordinal
 from agents.tools.views import clean_name
 
@@ -300,7 +301,9 @@ async def _history_of_shown(frame: Mapping[str, Any], banking: BankingPort) -> s
     payees = {item.payee_name for item in found if matches_words(item, named)}
     if len(payees) != 1:
         return None
-    return f"my last {HISTORY_PAYMENTS} payments at {payees.pop()} (has the amount changed?)"
+    # "has my octopus gone up? and when does the next one come out?": the next date is asked too
+    also = " (when is the next one due?)" if ASKS_NEXT.search(normalise(str(frame.get("text", "")))) else ""
+    return f"my last {HISTORY_PAYMENTS} payments at {payees.pop()} (has the amount changed?){also}"
 
 
 async def named_recurring_amount(text: str, banking: BankingPort) -> str | None:

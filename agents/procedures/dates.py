@@ -4,6 +4,7 @@ a hand-kept list)."""
 
 from __future__ import annotations
 
+import calendar
 from datetime import UTC, date, datetime
 from functools import cache
 
@@ -45,3 +46,18 @@ def add_working_days(start: date, days: int) -> date:
     if days <= 0:
         return start
     return _bank_holidays().get_nth_working_day(start, days)
+
+
+MONTHLY_GAP_DAYS = (25, 35)
+
+
+def next_monthly(days: list[date], today: date) -> date | None:
+    """The next date of payments that came about a month apart (``days`` newest first), on the latest one's
+    day of the month; None when they do not keep a monthly rhythm or that date has passed."""
+    gaps = [(a - b).days for a, b in zip(days, days[1:], strict=False)]
+    if not gaps or not all(MONTHLY_GAP_DAYS[0] <= g <= MONTHLY_GAP_DAYS[1] for g in gaps):
+        return None
+    latest = days[0]
+    month, year = (latest.month + 1, latest.year) if latest.month < 12 else (1, latest.year + 1)
+    expected = date(year, month, min(latest.day, calendar.monthrange(year, month)[1]))
+    return None if expected < today else expected

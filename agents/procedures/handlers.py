@@ -335,6 +335,11 @@ _PAYEE_STOPWORDS = frozenset(
     "friend mum dad account bank status today yesterday week month".split()
 )
 _PAYEE_RE = re.compile(r"\bto\s+(?P<name>[A-Za-z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")
+# "how long is it meant to take", "when is it supposed to show": "to" before a verb names nobody paid.
+_AFTER_TO_VERBS = frozenset(
+    "take takes show appear clear land reach go come get be do know check see find happen process "
+    "arrive reflect update go through".split()
+)
 
 
 def _status_text(p: PaymentView, returned_on: str | None = None) -> str:
@@ -396,7 +401,7 @@ async def payment_status(run: Run, slots: dict[str, Any]) -> Answer:
         matching = named
     elif m := _PAYEE_RE.search(run.text):
         first = m.group("name").split()[0].lower()
-        if first not in _PAYEE_STOPWORDS and len(first) >= 3:
+        if first not in _PAYEE_STOPWORDS and first not in _AFTER_TO_VERBS and len(first) >= 3:
             matching = []
             described = f" to {m.group('name').title()}"
     if amount is not None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from agents.ports import RecurringKind, RecurringPaymentView, TransactionQuery, TransactionView
 from agents.procedures.context import Run
-from agents.procedures.dates import day_of, format_day
+from agents.procedures.dates import day_of, format_day, next_monthly
 from agents.procedures.money import format_money
 from agents.procedures.projection import Target, collections_until, day_words, projection_target
 from agents.procedures.queries import parse_period
@@ -785,19 +785,10 @@ def _credit_line(t: TransactionView) -> str:
     return f"{amount} from {clean_name(t.merchant)} on {format_day(day_of(t.booked_at))}{pending}"
 
 
-MONTHLY_GAP_DAYS = (25, 35)
-
-
 def _next_expected(salary: list[TransactionView], today: date) -> str:
     """When the next salary would come if it keeps to the monthly rhythm of the last ones ("" otherwise)."""
-    days = [day_of(t.booked_at) for t in salary[:INCOME_SHOWN]]
-    gaps = [(a - b).days for a, b in zip(days, days[1:], strict=False)]
-    if len(gaps) < 1 or not all(MONTHLY_GAP_DAYS[0] <= g <= MONTHLY_GAP_DAYS[1] for g in gaps):
-        return ""
-    latest = days[0]
-    month, year = (latest.month + 1, latest.year) if latest.month < 12 else (1, latest.year + 1)
-    expected = date(year, month, min(latest.day, calendar.monthrange(year, month)[1]))
-    if expected < today:
+    expected = next_monthly([day_of(t.booked_at) for t in salary[:INCOME_SHOWN]], today)
+    if expected is None:
         return ""
     return f" Going by the last ones, the next would be expected around {format_day(expected)}."
 

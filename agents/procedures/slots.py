@@ -25,6 +25,7 @@ from agents.procedures.textparse import (
     AmountFilter,
     DateRange,
     parse_account_kind,
+    parse_account_kinds,
     parse_amount,
     parse_card_brand,
     parse_date_range,
@@ -220,6 +221,10 @@ async def resolve_account(run: Run, slot: SlotSpec) -> AccountView | None:
                 return chosen
             pool = listed or pool
         kind = parse_account_kind(rest)
+        if not slot.required and not awaiting and len(parse_account_kinds(rest)) > 1:
+            # "how much is in my current account and in the savings": more than one account asked
+            # about, so every account answers (as when none is named).
+            return None
         currency = parse_currency(rest)
         if _JOINT_RE.search(rest):
             # "and the joint account?": only a joint account answers it, and saying there is none beats

@@ -23,7 +23,7 @@ from typing import Any
 
 from agents.ports import AccountView, TransactionQuery, TransactionView
 from agents.procedures.context import Run
-from agents.procedures.dates import day_of, format_day
+from agents.procedures.dates import day_of, format_day, next_monthly
 from agents.procedures.money import format_money
 from agents.procedures.queries import (
     BILL_KINDS,
@@ -160,6 +160,24 @@ def _trend(shown: list[TransactionView]) -> str:
         f"\nThe amount has {direction}: {before} on {format_day(day_of(oldest.booked_at))}, "
         f"{now} on {format_day(day_of(newest.booked_at))}."
     )
+
+
+# "...and when does the next one come out?", "when's the next payment due": asked with the latest payments
+# to one payee, when the next would come going by them.
+ASKS_NEXT = re.compile(
+    r"\b(?:when|what day|what date|which day|whens)\b.{0,40}\bnext\b(?! (?:week|month|year)\b)"
+    r"|\bnext (?:one|payment|bill|collection|lot)\b.{0,30}\b(?:due|out|taken|leave|go|come|be)\b"
+)
+
+
+def _next_note(shown: list[TransactionView], today: date) -> str:
+    """For payments to one payee about a month apart (newest first): when the next would be expected."""
+    if len({t.merchant.lower() for t in shown}) != 1:
+        return ""
+    expected = next_monthly([day_of(t.booked_at) for t in shown], today)
+    if expected is None:
+        return ""
+    return f"\nGoing by these, the next would be expected around {format_day(expected)}."
 
 
 def currency_sums(rows: list[TransactionView]) -> dict[str, int]:
@@ -452,7 +470,8 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
                 if q.limit is None or len(shown) >= q.limit
                 else f" (there {'is' if len(shown) == 1 else 'are'} only {len(shown)})"
             ),
-            trend=_trend(shown) if _ASKS_CHANGE.search(run.text.lower()) else "",
+            trend=(_trend(shown) if _ASKS_CHANGE.search(run.text.lower()) else "")
+            + (_next_note(shown, run.today) if ASKS_NEXT.search(run.text.lower()) else ""),
         )
         return run.answer("last_n", facts)
 

@@ -589,6 +589,16 @@ def parse_account_kind(text: str) -> str | None:
     return None
 
 
+_DIRECT_DEBIT_RE = re.compile(r"\bdirect\s+debits?\b", re.IGNORECASE)
+
+
+def parse_account_kinds(text: str) -> set[str]:
+    """Every kind of account the text names ("my current account and the savings one" -> both); a direct
+    debit names no debit card."""
+    text = _DIRECT_DEBIT_RE.sub(" ", text)
+    return {kind for kind, pattern in _ACCOUNT_KINDS if pattern.search(text)}
+
+
 _BRANDS = (
     ("Visa", re.compile(r"\bvisa\b", re.IGNORECASE)),
     ("Mastercard", re.compile(r"\bmaster\s?card\b", re.IGNORECASE)),

@@ -795,6 +795,12 @@ SCAM_RULES: tuple[Rule, ...] = (
         r"couriers?|arranges? delivery|brings?|drives?|releases?|holds?|reserves?|"
         r"(?:see|meet|visit|pick up) (?:it|him|her|them|the (?:\w+ )?(?:pup|puppy|kitten|dog|cat|car|flat|room|house))|"
         r"view\w*|collect\w*)\b"
+        # "...to hold her", "...to reserve it": a deposit sent to keep something not yet seen
+        r"|.*\bto (?:hold|reserve|secure|keep) (?:it|him|her|them|the (?:\w+ )?\w+) ?(?:for (?:me|us|you))?\b"
+        # "can't do a video call", "won't let us view it": a seller who will not show what is sold
+        r"|.*\b(?:can't|cant|cannot|can not|won't|wont|couldn't|couldnt|unable to|not able to|refus\w* to|"
+        r"doesn't|doesnt|didn't|didnt|no) (?:do |have |let (?:me|us) |allow (?:a )?)?(?:a |any )?(?:video[- ]?calls?|"
+        r"facetime|video chat|viewings?|view (?:it|him|her|them)|see (?:it|him|her|them))\b"
         r"|.*\b(?:abroad|overseas|oil rigs?|in the army|deployed|working away|out of the country|"
         r"(?:way|much|loads|a lot|really) cheaper|too good to be true|below market)\b)",
     ),

@@ -413,3 +413,18 @@ async def test_the_doorstep_story_going_on_after_the_offer_of_a_person_is_warned
     assert "scam" in [s["node"] for s in steps]
     assert not [e for e in events if e.kind == "effect" and e.data["type"] == "complaint"]
     assert "rogue trader" in events[-1].data.get("content", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "before"),
+    [
+        ("the breeder online wants £200 by bank transfer today to hold him, cant do a video call", True),
+        ("seller on vinted wants £90 by transfer and refuses to facetime, is that ok", True),
+        ("the seller on facebook wants a £50 deposit by transfer to secure the bike for me", True),
+        ("I bought a sofa online and paid £300 by bank transfer, it came yesterday", False),
+    ],
+)
+def test_a_seller_who_will_not_show_the_thing_or_wants_money_to_hold_it_is_a_purchase_scam(
+    text: str, before: bool
+) -> None:
+    assert purchase_scam_before_paying(text) is before

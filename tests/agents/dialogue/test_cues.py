@@ -923,3 +923,15 @@ def test_a_question_of_when_or_where_after_the_answer_is_answered_after_it(
     text: str, rest: list[str]
 ) -> None:
     assert requests_after_answer(text) == rest
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "paid cash in at the post office and it is not showing. how long it is meant to take?",
+        "sent my brother 40 quid yesterday and he hasnt got it. when is it supposed to arrive?",
+        "my new card was posted on monday. when it is due to come?",
+    ],
+)
+def test_it_is_meant_to_refers_back_to_the_story_told(text: str) -> None:
+    assert split_requests(text) == [text]

@@ -122,6 +122,9 @@ async def test_the_payee_having_the_money_asks_how_the_payment_stands(ports: lis
     # having it back is not how the payment stands; an unnamed payee is nobody's payment
     assert not await asks_payment_status("can diana get it back for me", ports[1])
     assert not await asks_payment_status("will my mum have it today?", ports[1])
+    # "whats the date diana gets it": the day the payee has it, asked without a question mark
+    assert await asks_payment_status("whats the date diana gets the loan money, need to tell her", ports[1])
+    assert await asks_payment_status("what date does hollie get it", ports[0])
 
 
 async def test_has_it_gone_reads_the_standing_order_not_yet_paid(

@@ -8,6 +8,7 @@ from agents.procedures.textparse import (
     AmountFilter,
     DateRange,
     parse_account_kind,
+    parse_account_kinds,
     parse_amount,
     parse_card_brand,
     parse_date_range,
@@ -355,3 +356,17 @@ def test_a_seat_sold_twice_is_no_double_charge() -> None:
     text = "when I got on the seat didn't exist, they'd sold it twice"
     assert parse_dispute_reason(text) == "Goods or services not received"
     assert parse_dispute_reason("they took it twice") == "Charged twice for the same purchase"
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("how much is in my current account and in the savings one", {"current", "savings"}),
+        ("what's on the credit card and in my saver", {"credit", "savings"}),
+        ("what's in my savings", {"savings"}),
+        ("my savings and my direct debits", {"savings"}),
+        ("what's my balance", set()),
+    ],
+)
+def test_parse_account_kinds_names_every_kind(text: str, kinds: set[str]) -> None:
+    assert parse_account_kinds(text) == kinds
