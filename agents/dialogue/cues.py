@@ -900,8 +900,36 @@ _FOLLOW_UP = re.compile(
 _BOTH = re.compile(
     r"\b(?:both (?:of them |of those |of em )?(?:together|combined|added up|in total)|"
     r"(?:the|them|those|these) two (?:of them |of those )?(?:together|combined|added up)|"
-    r"(?:all|both) together|altogether|combined|in total)\b"
+    r"(?:all|both) together|altogether|combined|in total|"
+    # "whats that between the two then", "what do the two come to", "the pair of them added up"
+    r"(?:between|for) (?:the|them|those|these) (?:two|pair)(?: of (?:them|those|em))?|"
+    r"(?:the|them|those|these) (?:two|pair)(?: of (?:them|those|em))? "
+    r"(?:come|comes|came|add|adds|added) (?:to|up))\b"
 )
+# How far apart the last two amounts are: "so how much did I save by going to Aldi instead", "what's the
+# difference", "how much more was the first one", "how much cheaper was it".
+_DIFFERENCE = re.compile(
+    r"\b(?:difference|how much (?:did|have|would|do|will|could) (?:i|we) (?:have )?(?:save|saved|saving)|"
+    r"how much (?:i|we) (?:saved|save)|how much (?:is|was|did|have) (?:i |we )?(?:saved|save)|"
+    r"how much (?:more|less|cheaper|dearer|extra)(?: (?:was|is|did|does|were|are))?|"
+    r"(?:what|how much) (?:was|is|did) (?:the|my) (?:saving|savings)|"
+    r"(?:more|less|cheaper|dearer|pricier) by how much)\b"
+)
+# A part of what the last answer added up or listed: "how much of that was just october", "how many of those
+# were deliveroo", "right, what part of that was october on its own".
+PART_OF_SHOWN = re.compile(
+    r"\b(?:how much|how many|which|what|any|much|many|what part|what portion|what share|how much money) of "
+    r"(?:that|it|those|them|these|this|all that)\b"
+)
+
+
+def combines_answers(text: str) -> bool:
+    """Whether the message asks what the amounts just given come to together or how far apart they are
+    ("what do the two come to?", "how much did I save by going to Aldi instead?")."""
+    words = normalise(text)
+    return bool(_BOTH.search(words) or _DIFFERENCE.search(words))
+
+
 _ONE_THING = frozenset({"payment_status", "dispute_status"})
 _ABOUT_IT = re.compile(
     r"\b(?:when|what date|which date|what day|which day|how much|what amount|the amount|how long|status|"
@@ -1019,7 +1047,9 @@ _SAME_AGAIN = re.compile(
 
 @dataclass(frozen=True)
 class FollowUp:
-    kind: str  # "older" | "total" | "pick" | "refine" | "direction" | "currency" | "card" | "day" | "machine"
+    # "older" | "total" | "difference" | "pick" | "refine" | "direction" | "currency" | "card" | "day" |
+    # "machine" | "since" | "history"
+    kind: str
 
 
 def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
@@ -1041,8 +1071,16 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
             return FollowUp("total")
         if len(words.split()) <= FOLLOW_UP_MAX_WORDS:
             return FollowUp("currency")
+    if len(frame.get("figures") or []) >= 2 and _DIFFERENCE.search(words):  # type: ignore[arg-type]
+        return FollowUp("difference")  # "so how much did I save by going to Aldi instead?"
     if len(frame.get("figures") or []) >= 2 and _BOTH.search(words):  # type: ignore[arg-type]
         return FollowUp("total")  # "so what did my birthday cost me, both of them together"
+    if (
+        len(frame.get("listed") or []) >= 2  # type: ignore[arg-type]
+        and frame.get("procedure") in ("recent_transactions", "spending")
+        and _BOTH.search(words)
+    ):
+        return FollowUp("total")  # "what do the two come to?" after the two payments of a day were listed
     if (
         words
         and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
@@ -1112,6 +1150,14 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         and re.search(r"\bwhich\b", words)
     ):
         # "which was the big one in october then, what date": which of the payments just asked about.
+        return FollowUp("refine")
+    if (
+        words
+        and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
+        and frame.get("procedure") in ("recent_transactions", "spending")
+        and PART_OF_SHOWN.search(words)
+    ):
+        # "right, what part of that was october on its own?": the same request, narrowed by the new words.
         return FollowUp("refine")
     if not words or len(words.split()) > FOLLOW_UP_MAX_WORDS:
         return None

@@ -14,11 +14,13 @@ from langgraph.runtime import Runtime
 from agents.context import AgentContext
 from agents.dialogue.cues import (
     CASH_LINE,
+    PART_OF_SHOWN,
     POUND_AMOUNT,
     FollowUp,
     adds_to_dispute,
     asks_day_or_card,
     asks_for_number,
+    combines_answers,
     explicit_action,
     follow_up,
     normalise,
@@ -404,7 +406,8 @@ async def _follow_up(
         # "And the Ticketmaster tickets the same month, for the concert we went to?", "the aldi shop a couple
         # of days before that": another shop over the period of the payment just shown, however long.
         named_shop = await _own_merchant_named(text, frame, runtime, words=2 * FOLLOW_UP_SHOP_WORDS)
-        if named_shop or parse_category(text)[0] is not None:
+        if named_shop or parse_category(text)[0] is not None or _ANYTHING_ELSE.search(text):
+            # "was there anything else on the card that same day?": every payment of that day
             found = FollowUp("refine")
     if found is None:
         return None
@@ -446,7 +449,11 @@ async def _follow_up(
         # sum's procedure finds it), not the latest again.
         procedure = "spending"
         extra["text"] = f"{text} {_LATEST.sub(' ', old)}".strip()
-    if found.kind == "total" and len(figures := list(frame.get("figures") or [])) >= 2:
+    if found.kind == "difference" and len(figures := list(frame.get("figures") or [])) >= 2:
+        # "so how much did I save by going to Aldi instead?" after two single amounts: how far apart they are.
+        procedure = "spending"
+        extra["slots"] = {"params": {"difference": figures[-2:]}}
+    elif found.kind == "total" and len(figures := list(frame.get("figures") or [])) >= 2:
         # "how much is that altogether?" right after two single amounts (Trainline, then Uber): their sum.
         procedure = "spending"
         extra["slots"] = {"params": {"figures": figures}}
@@ -546,6 +553,12 @@ _LATEST = re.compile(
     r"night|few|couple|fortnight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b)",
+    re.IGNORECASE,
+)
+# Other payments besides the one just shown: "anything else", "any other payments", "what else went out".
+_ANYTHING_ELSE = re.compile(
+    r"\b(?:anything|something|what|owt|aught)\s+else\b|\bany\s*(?:thing|one)?\s+other\b"
+    r"|\bother\s+(?:payments?|transactions?|purchases?|charges?|spending)\b",
     re.IGNORECASE,
 )
 _SAME_PERIOD = re.compile(r"\b(?:(?:that|the) (?:same|very same)|that)\s+(?P<unit>day|week|month)\b", re.I)
@@ -1122,8 +1135,12 @@ async def _own_merchant_named(
 
 
 FOLLOW_UP_SHOP_WORDS = 12
-# First words of merchants' names that are everyday words, not a name ("The Gym Group", "National Trust").
-_GENERIC_FIRST_WORDS = frozenset({"the", "national", "british", "northbank", "cash", "card", "next", "post"})
+# First words of merchants' names that are everyday words, not a name ("The Gym Group", "National Trust",
+# "Just Eat": "how much of that was just october" names no shop).
+_GENERIC_FIRST_WORDS = frozenset(
+    "the national british northbank cash card next post just only more best good great first home easy free "
+    "fast real well city royal".split()
+)
 
 
 # A help-centre section this close to the question answers it even when triage is unsure (the sections of
@@ -1185,6 +1202,12 @@ def _new_topic(state: AgentState, procedure: str, runtime: Runtime[AgentContext]
     spec = procedure_for_intent(str(tri.get("intent", "")), runtime.context.procedures)
     if spec is not None and {spec.name, procedure} <= _MONEY_READS and len(text.split()) <= LEAD_MAX_WORDS:
         return False  # "compared to this month?" after a total: the model reads any period as a listing
+    if procedure in _MONEY_READS and combines_answers(text):
+        # "what do the two come to?" after two payments: the model may hear a payment charged twice
+        return False
+    if spec is not None and {spec.name, procedure} <= _MONEY_READS and PART_OF_SHOWN.search(normalise(text)):
+        # "and how much of that was just october": a part of what was just added up or listed
+        return False
     if spec is not None and {spec.name, procedure} <= _MONEY_READS and _WHICH_EXTREME.search(text):
         # "which was the big shop this month then, what date": which of the payments just asked about
         return False

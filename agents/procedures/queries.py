@@ -388,17 +388,31 @@ _THING = (
     r"(?!(?:in|on|at|of|from|for|to|with|by|over|since|during|last|this|out|off)\b)"
     r"(?P<{name}>[\w&'-]+(?:\s+[\w&'-]+){{0,2}}?)"
 )
+# Where the words of a thing left out end: "without the mortgage, ...", "not bills or the mortgage".
+_EXCLUDED_END = (
+    r"(?=\s*(?:[,.?!;)]|$|\b(?:and|or|nor|then|from|in|for|please|pls|too|as\s+well|this|last|over|since|"
+    r"during)\b))"
+)
 _EXCLUDED_RE = re.compile(
     r"\b(?:without|excluding|exclude|except(?:\s+for)?|apart\s+from|other\s+than|not\s+counting|"
     r"not\s+including|minus|leaving\s+out|leave\s+out|take\s+away|taking\s+away|knock\s+off)\s+"
     + _THING.format(name="a")
-    + r"(?=\s*(?:[,.?!;)]|$|\b(?:and|then|from|in|for|please|pls|too|as\s+well|this|last|over|since|"
-    r"during)\b))"
+    + _EXCLUDED_END
     # "if you take the mortgage out", "leave Tesco out of it" (not "we took the kids out"): asked of the total
-    r"|(?:^|[,.?!;:-]\s*|\b(?:you|we|i|u|and|now|then|just|please|pls|if)\s+)(?:take|leave|knock|strip|cut)\s+"
+    + r"|(?:^|[,.?!;:-]\s*|\b(?:you|we|i|u|and|now|then|just|please|pls|if)\s+)"
+    r"(?:take|leave|knock|strip|cut)\s+"
     + _THING.format(name="b")
     + r"\s+(?:out|off|away)\b(?:\s+of\s+(?:that|it|this|them|those|the\s+(?:total|figure|sum)))?"
-    r"|\bwith\s+" + _THING.format(name="c") + r"\s+(?:taken|left|knocked)\s+(?:out|off)\b",
+    r"|\bwith\s+" + _THING.format(name="c") + r"\s+(?:taken|left|knocked)\s+(?:out|off)\b"
+    # "how much did I spend on my card? not bills or the mortgage, just the card": a bare "not" opening a
+    # clause (a bill or a category only, checked in parse_excluded: "not sure" leaves nothing out)
+    r"|(?:^|[,.?!;:-]\s*)(?:but\s+|and\s+)?not\s+" + _THING.format(name="d") + _EXCLUDED_END,
+    re.IGNORECASE,
+)
+# Another thing left out with the first: "excluding bills and the mortgage", "not bills or the mortgage".
+_MORE_EXCLUDED_RE = re.compile(
+    r"\s*,?\s*(?:or|and|nor|plus)\s+(?!(?:then|what|whats|how|when|where|which|who|is|was|are|were|can|could|"
+    r"do|does|did|i|you|we|it|also|just)\b)" + _THING.format(name="e") + _EXCLUDED_END,
     re.IGNORECASE,
 )
 _NOT_EXCLUDED = frozenset({"that", "it", "this", "them", "those", "these", "me", "you", "us", "money"})
@@ -424,9 +438,18 @@ def parse_excluded(text: str) -> tuple[tuple[Excluded, ...], str]:
     """What a total is asked without ("not counting the mortgage", "take cash out of that"), and the rest."""
     found: list[Excluded] = []
     for m in list(_EXCLUDED_RE.finditer(text)):
-        if (thing := _excluded_thing(m.group("a") or m.group("b") or m.group("c"))) is not None:
-            found.append(thing)
-            text = _blank(text, m)
+        thing = _excluded_thing(m.group("a") or m.group("b") or m.group("c") or m.group("d"))
+        if thing is None or (m.group("d") and thing.merchant is not None):
+            continue
+        found.append(thing)
+        text = _blank(text, m)
+        end = m.end()
+        while (more := _MORE_EXCLUDED_RE.match(text, end)) and (other := _excluded_thing(more.group("e"))):
+            if m.group("d") and other.merchant is not None:
+                break
+            found.append(other)
+            text = _blank(text, more)
+            end = more.end()
     return tuple(found), text
 
 

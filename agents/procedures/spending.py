@@ -320,6 +320,17 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
             "sum_of_figures",
             {"total": _money_list(sums), "totals_minor": sums, "parts": " and ".join(parts)},
         )
+    if difference := run.params.get("difference"):
+        # "how much did I save by going to Aldi instead?" after two amounts: the larger less the smaller.
+        (first_label, first, first_cur), (second_label, second, second_cur) = difference
+        if first_cur == second_cur:
+            both = f"{first_label} {format_money(int(first), first_cur)} and {second_label} " + format_money(
+                int(second), second_cur
+            )
+            return run.answer(
+                "difference_of_figures",
+                {"difference": format_money(abs(int(first) - int(second)), first_cur), "parts": both},
+            )
     if yearly := run.params.get("yearly"):
         # "what's that over a year then" after one regular payment: its amount times the payments in a year.
         label, minor, currency, times = yearly

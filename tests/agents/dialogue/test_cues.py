@@ -9,6 +9,7 @@ from agents.dialogue.cues import (
     asked_sentence,
     card_trapped,
     cards_named_together,
+    combines_answers,
     disclosed_to_a_scam,
     explicit_action,
     follow_up,
@@ -459,6 +460,29 @@ def test_the_one_before_is_an_older_follow_up(text: str) -> None:
 def test_them_two_together_sums_the_figures() -> None:
     frame = {"procedure": "recent_transactions", "figures": [["a", 1, "GBP"], ["b", 2, "GBP"]]}
     assert follow_up("so whats them two together", frame) == FollowUp("total")
+
+
+@pytest.mark.parametrize(
+    "text", ["whats that between the two then", "What do the two come to?", "and the pair of them added up?"]
+)
+def test_the_two_come_to_sums_the_figures(text: str) -> None:
+    frame = {"procedure": "spending", "figures": [["a", 1, "GBP"], ["b", 2, "GBP"]]}
+    assert follow_up(text, frame) == FollowUp("total")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "So how much did I save by going to Aldi instead?",
+        "whats the difference between them",
+        "ok so how much more went on the food shop",
+        "how much cheaper was it then",
+    ],
+)
+def test_how_far_apart_two_figures_are_is_their_difference(text: str) -> None:
+    frame = {"procedure": "spending", "figures": [["a", 1, "GBP"], ["b", 2, "GBP"]]}
+    assert follow_up(text, frame) == FollowUp("difference")
+    assert follow_up(text, {**frame, "figures": [["a", 1, "GBP"]]}) != FollowUp("difference")
 
 
 @pytest.mark.parametrize(
@@ -935,3 +959,35 @@ def test_a_question_of_when_or_where_after_the_answer_is_answered_after_it(
 )
 def test_it_is_meant_to_refers_back_to_the_story_told(text: str) -> None:
     assert split_requests(text) == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "and how much of that was just october",
+        "right, what part of that was october on its own?",
+        "ok how many of those were deliveroo then, roughly",
+    ],
+)
+def test_a_part_of_the_total_just_given_continues_it(text: str) -> None:
+    frame = {"procedure": "spending", "listed": ["a", "b", "c"]}
+    assert follow_up(text, frame) == FollowUp("refine")
+
+
+def test_the_two_come_to_after_two_payments_listed_is_their_total() -> None:
+    frame = {"procedure": "recent_transactions", "listed": ["a, -£1.00", "b, -£2.00"], "figures": []}
+    assert follow_up("What do the two come to?", frame) == FollowUp("total")
+
+
+@pytest.mark.parametrize(
+    ("text", "combines"),
+    [
+        ("What do the two come to?", True),
+        ("so how much did I save by going to Aldi instead?", True),
+        ("whats the difference", True),
+        ("I was charged twice for the same thing", False),
+        ("how much did I spend at tesco", False),
+    ],
+)
+def test_combines_answers(text: str, combines: bool) -> None:
+    assert combines_answers(text) is combines

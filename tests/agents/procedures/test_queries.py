@@ -627,7 +627,27 @@ def test_what_a_total_is_asked_without(
         "take it out",
         "how much did we spend taking the kids out in october",
         "how much cash did i take out in october",
+        "not sure what i spent on groceries, not much i hope",
+        "how much on shopping last month? not amazon though",
     ],
 )
 def test_nothing_left_out(text: str) -> None:
     assert parse_excluded(text)[0] == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        (
+            "how much did i spend on my card in september? not bills or the mortgage, just stuff on the card",
+            ["bills", "your mortgage"],
+        ),
+        ("what did i spend in october excluding bills and the mortgage?", ["bills", "your mortgage"]),
+        ("how much did I spend in october, excluding tesco and aldi", ["tesco", "aldi"]),
+        ("how much on my card? not groceries or eating out, the rest", ["groceries", "eating out"]),
+        ("without the mortgage and then how much was tesco", ["your mortgage"]),
+    ],
+)
+def test_several_things_left_out(text: str, labels: list[str]) -> None:
+    excluded, _ = parse_excluded(text)
+    assert [e.label for e in excluded] == labels
