@@ -4,9 +4,9 @@ Usage: .venv/bin/python -m bench.graph_overhead [--runs 300] [--in-app --backend
 
 Two measurements, CPU seconds of this process per graph run:
 
-- **Shape only.** A graph with the real graph's nodes and edges (``agents.graph``'s names, drafting
-  targets, the same conditional edges, state schema, checkpointer kind, stream modes and
-  ``durability="exit"``) whose nodes do nothing but emit one step event and return a small update, run
+- **Shape only.** A graph with the real graph's nodes, edges and conditional edges (read off
+  ``agents.graph.build_graph()``), state schema, checkpointer kind, stream modes and
+  ``durability="exit"``, whose nodes do nothing but emit one step event and return a small update, run
   along a typical read-only turn's path (screen, triage, route, procedure, phrase, compliance,
   respond), and plain chains of 1, 3 and 7 such nodes with no conditional edges. What is left is the
   framework's cost per run and per step.
@@ -30,16 +30,12 @@ from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 
 from agents.context import AgentContext
+from agents.graph import build_graph
 from agents.runner import STREAM_MODES
 from agents.state import AgentState
 
+# A balance question's path through the graph: where each conditional edge goes in the shaped graph.
 PATH = ["screen", "triage", "route", "procedure", "phrase", "compliance", "respond"]
-OTHER = [
-    "kb_answer", "smalltalk", "out_of_scope", "clarify", "assist", "complaint", "vulnerability", "scam",
-    "third_party", "refuse", "degraded", "foreign_language", "ask_confirmation", "confirm", "execute",
-    "next_request", "finish_deferred", "reask", "remind", "handoff",
-]  # fmt: skip
-DRAFTING = ["procedure", *OTHER[:12]]
 
 
 def _node(name: str) -> Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]:
@@ -53,7 +49,11 @@ def _node(name: str) -> Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]:
     return run
 
 
-def _to(target: str) -> Callable[[dict[str, Any]], Awaitable[str]]:
+def _along_path(source: str, ends: list[str]) -> Callable[[dict[str, Any]], Awaitable[str]]:
+    """A conditional edge that goes on to the path's next node (off the path: the first of its ends)."""
+    after = PATH[PATH.index(source) + 1] if source in PATH[:-1] else None
+    target = after if after in ends else ends[0]
+
     async def route(_state: dict[str, Any]) -> str:
         return target
 
@@ -61,27 +61,17 @@ def _to(target: str) -> Callable[[dict[str, Any]], Awaitable[str]]:
 
 
 def shaped_graph() -> Any:
+    """``agents.graph``'s nodes, edges and conditional edges, read off the built graph, with empty nodes."""
+    real = build_graph().builder
     g: StateGraph[Any, Any, Any, Any] = StateGraph(AgentState, context_schema=AgentContext)
-    for name in PATH + OTHER:
+    for name in real.nodes:
         g.add_node(name, _node(name))
-    g.add_edge(START, "screen")
-    g.add_conditional_edges("screen", _to("triage"), [*DRAFTING, "triage"])
-    g.add_conditional_edges("triage", _to("route"), [*DRAFTING, "route"])
-    g.add_conditional_edges("route", _to("procedure"), DRAFTING)
-    for name in DRAFTING:
-        g.add_edge(name, "phrase")
-    g.add_edge("phrase", "compliance")
-    after_compliance = ["handoff", "next_request", "finish_deferred", "ask_confirmation", "remind", "respond"]
-    g.add_conditional_edges("compliance", _to("respond"), after_compliance)
-    g.add_edge("next_request", "triage")
-    g.add_conditional_edges("finish_deferred", _to("respond"), ["ask_confirmation", "respond"])
-    g.add_edge("remind", "ask_confirmation")
-    g.add_edge("ask_confirmation", "confirm")
-    g.add_conditional_edges("confirm", _to("execute"), ["execute", "reask", "screen"])
-    for name in ("reask", "execute"):
-        g.add_edge(name, "phrase")
-    g.add_edge("respond", END)
-    g.add_edge("handoff", END)
+    for start, end in real.edges:
+        g.add_edge(start, end)
+    for source, branches in real.branches.items():
+        for branch in branches.values():
+            ends = list(branch.ends or {})
+            g.add_conditional_edges(source, _along_path(source, ends), ends)
     return g.compile(checkpointer=InMemorySaver())
 
 
