@@ -19,6 +19,7 @@ from langgraph.types import Command, StreamMode
 from agents.context import AgentContext, AgentSettings
 from agents.kb import KnowledgeBase
 from agents.models.gateway import Gateway
+from agents.nodes.common import reply_pieces
 from agents.nodes.respond import HANDOFF_NOTICE
 from agents.ports import (
     ActionEffect,
@@ -173,8 +174,8 @@ class GraphAgent:
             )
             handoff = HandoffEffect("recursion limit reached", Priority.NORMAL, summary)
             yield AgentEvent.of_effect(handoff)
-            for piece in LOOP_MESSAGE.split(" "):
-                yield AgentEvent("delta", {"text": piece + " "})
+            for event in _deltas(LOOP_MESSAGE):
+                yield event
             effects.append(handoff)
             yield AgentEvent.completed(
                 _outcome(LOOP_MESSAGE, OutcomeKind.HANDOFF, effects, flow=Flow.HANDOFF)
@@ -183,8 +184,8 @@ class GraphAgent:
         flow, triage = _flow(values.get("flow")), _triage(values.get("triage"))
         if waiting is not None:
             confirmation = _confirmation(waiting)
-            for piece in confirmation.prompt.split(" "):
-                yield AgentEvent("delta", {"text": piece + " "})
+            for event in _deltas(confirmation.prompt):
+                yield event
             yield AgentEvent("confirmation_required", dict(waiting), confirmation=confirmation)
             yield AgentEvent.completed(
                 _outcome(
@@ -198,9 +199,17 @@ class GraphAgent:
             )
             return
         kind = OutcomeKind(values.get("outcome") or OutcomeKind.REPLY)
-        yield AgentEvent.completed(
-            _outcome(values.get("reply") or None, kind, effects, flow=flow, triage=triage)
-        )
+        reply = values.get("reply") or None
+        # The reply is streamed here, once the graph has ended with it (respond and handoff are its last
+        # steps), not from inside the nodes: a word sent through LangGraph's stream writer costs a trip
+        # through its stream queue and this generator chain, fifty to a hundred words a turn.
+        for event in _deltas(reply or ""):
+            yield event
+        yield AgentEvent.completed(_outcome(reply, kind, effects, flow=flow, triage=triage))
+
+
+def _deltas(text: str) -> list[AgentEvent]:
+    return [AgentEvent("delta", {"text": piece}) for piece in reply_pieces(text)]
 
 
 # --- the graph's checkpointed dicts -> the typed seam (agents.ports) ------------------------------------

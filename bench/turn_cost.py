@@ -16,7 +16,12 @@ turn at a time. After ``--warmup`` turns it counts, over ``--turns`` turns:
 - statements: every statement the app's engines send (a SQLAlchemy ``before_cursor_execute`` listener),
   per turn, and with ``--statements`` the most frequent ones;
 - with ``--profile DIR``: cProfile's tables of the measured turns, by own and by cumulative time
-  (DIR/turn_cost_<backend>.txt); deterministic profiling slows the turn down, so read its shares.
+  (DIR/turn_cost_<backend>.txt); deterministic profiling slows the turn down, so read its shares;
+- with ``--phases``: the CPU a turn split by where the process was: admission (``service.admit``), the
+  agent (from the turn's first agent event to its last), storing and releasing the turn (the rest of
+  ``service._run_turn``) and everything else of the request (the HTTP stack, the token, the JSON, the
+  test client, the conversation POSTs). One turn runs at a time, so every thread's CPU in an interval is
+  that phase's.
 
 There is no uvicorn here (its HTTP parsing is the same for Bankdesk and the floor): compare these figures
 with each other (before/after a change, run back to back), not with ``turn_bench``'s.
@@ -46,6 +51,61 @@ from bench.loadgen import SCRIPTS, customer_tokens
 OUT = live.ROOT / "bench" / "out"
 
 
+class Phases:
+    """CPU seconds of the process (every thread) spent in each phase of the measured turns."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self.cpu: Counter[str] = Counter()
+
+    def install(self) -> None:
+        from app.conversations import service
+
+        admit, run_turn, agent_events = service.admit, service._run_turn, service._agent_events
+        phases = self
+
+        async def timed_admit(*args: Any, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return await admit(*args, **kwargs)
+            finally:
+                phases.add("admission", start)
+
+        async def timed_agent_events(*args: Any, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                async for item in agent_events(*args, **kwargs):
+                    yield item
+            finally:
+                phases.add("agent", start)
+
+        async def timed_run_turn(*args: Any, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return await run_turn(*args, **kwargs)
+            finally:
+                phases.add("run_turn", start)
+
+        service.admit = timed_admit  # type: ignore[assignment]
+        service._agent_events = timed_agent_events  # type: ignore[assignment]
+        service._run_turn = timed_run_turn  # type: ignore[assignment]
+
+    def add(self, phase: str, start: float) -> None:
+        if self.on:
+            self.cpu[phase] += time.process_time() - start
+
+    def per_turn(self, total_cpu: float, turns: int) -> dict[str, float]:
+        store = self.cpu["run_turn"] - self.cpu["agent"]
+        rest = total_cpu - self.cpu["admission"] - self.cpu["run_turn"]
+        split = {
+            "admission": self.cpu["admission"],
+            "agent": self.cpu["agent"],
+            "store": store,
+            "request": rest,
+        }
+        return {k: 1000 * v / turns for k, v in split.items()}
+
+
 class StatementCounter:
     def __init__(self) -> None:
         self.on = False
@@ -65,7 +125,14 @@ def _shape(statement: str) -> str:
 
 
 async def _play(
-    app: Any, tokens: list[str], *, warmup: int, turns: int, counter: StatementCounter, profile: Path | None
+    app: Any,
+    tokens: list[str],
+    *,
+    warmup: int,
+    turns: int,
+    counter: StatementCounter,
+    profile: Path | None,
+    phases: Phases | None = None,
 ) -> dict[str, Any]:
     transport = httpx.ASGITransport(app=app)
     customers = iter(tokens)
@@ -85,6 +152,8 @@ async def _play(
                     counter.on = True
                     counter.count = 0
                     counter.texts.clear()
+                    if phases is not None:
+                        phases.on = True
                     if profile is not None:
                         import cProfile
 
@@ -104,6 +173,8 @@ async def _play(
             conversation += 1
     cpu, wall = time.process_time() - cpu_start, time.perf_counter() - wall_start
     counter.on = False
+    if phases is not None:
+        phases.on = False
     report: str | None = None
     if profiler is not None:
         import io
@@ -126,6 +197,7 @@ async def _play(
         "kinds": dict(kinds),
         "top_statements": [(n / turns, s) for s, n in counter.texts.most_common(40)],
         "profile": report,
+        "phases_ms_per_turn": phases.per_turn(cpu, turns) if phases is not None else None,
     }
 
 
@@ -143,6 +215,9 @@ def run_backend(backend: str, args: argparse.Namespace, stack: contextlib.ExitSt
     from app.main import create_app
 
     counter = StatementCounter()
+    phases = Phases() if args.phases else None
+    if phases is not None:
+        phases.install()
     event.listen(Engine, "before_cursor_execute", counter)
     try:
         app = create_app(Settings())
@@ -156,6 +231,7 @@ def run_backend(backend: str, args: argparse.Namespace, stack: contextlib.ExitSt
                     turns=args.turns,
                     counter=counter,
                     profile=args.profile,
+                    phases=phases,
                 )
 
         result = asyncio.run(go())
@@ -174,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--warmup", type=int, default=10)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--statements", action="store_true", help="print the most frequent statements")
+    p.add_argument("--phases", action="store_true", help="split the CPU a turn by phase")
     p.add_argument("--profile", type=Path, default=None, help="write cProfile's tables here")
     p.add_argument("--json", type=Path, default=None, help="write the figures here")
     args = p.parse_args(argv)
@@ -189,6 +266,12 @@ def main(argv: list[str] | None = None) -> int:
             f"statements {r['statements_per_turn']:5.1f}/turn  kinds {r['kinds']}",
             flush=True,
         )
+        if r["phases_ms_per_turn"]:
+            print(
+                "          "
+                + "  ".join(f"{k} {v:.1f}" for k, v in r["phases_ms_per_turn"].items())
+                + " ms/turn"
+            )
         if args.statements:
             for n, s in r["top_statements"]:
                 print(f"   {n:5.2f}  {s}")

@@ -71,10 +71,10 @@ async def call_model(
 _PIECE = re.compile(r"\S+\s*|\s+")
 
 
-def stream_text(text: str) -> None:
-    """Send approved reply text to the customer as it would arrive from a model: word by word."""
-    for piece in _PIECE.findall(text):
-        emit({"type": "delta", "text": piece})
+def reply_pieces(text: str) -> list[str]:
+    """Approved reply text cut as it would arrive from a model, word by word (each word with the space
+    after it), so that the pieces joined give the text back."""
+    return _PIECE.findall(text)
 
 
 def take_call_ids(runtime: Runtime[AgentContext]) -> list[str]:

@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 from agents.context import AgentContext
 from agents.models.errors import TierUnavailable
 from agents.models.types import ChatMessage, ModelRequest
-from agents.nodes.common import BudgetExceeded, call_model, emit, emit_step, stream_text, take_call_ids
+from agents.nodes.common import BudgetExceeded, call_model, emit, emit_step, take_call_ids
 from agents.nodes.dialogue import composed_reply
 from agents.nodes.escalation import summary_tier
 from agents.safety.redact import mask_outbound
@@ -46,7 +46,6 @@ def handoff_notice(priority: str, *, hours: str = "", open_now: bool = True) -> 
 
 async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     reply = composed_reply(state, state.get("reply", ""))
-    stream_text(reply)
     emit_step("respond", "sent", characters=len(reply))
     return {
         # The history is what models read later (triage, the assisting and summary models): the customer's own
@@ -96,7 +95,6 @@ async def handoff(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         priority, hours=runtime.context.support_hours, open_now=runtime.context.support_open_now
     )
     reply = "\n\n".join([p for p in parts if p] + [notice])
-    stream_text(reply)
     return {
         "history": [{"role": "assistant", "content": mask_outbound(reply)[0]}],
         "reply": reply,

@@ -69,3 +69,54 @@ async def test_a_complaint_turn_ends_with_a_typed_outcome(
         assert isinstance(outcome.handoff.priority, Priority)
     # What streamed as it happened is the same effect.
     assert [e.effect for e in events if e.kind == "effect" and e.data["type"] == "complaint"] == [complaint]
+
+
+async def test_the_streamed_words_of_every_kind_of_turn_give_back_its_reply_exactly(
+    agent_assets: AgentAssets, engine: AsyncEngine
+) -> None:
+    """A reply, a handoff and a confirmation each stream word by word, before the turn's outcome, and the
+    words joined are the text the outcome carries (no word lost, none added, spacing and lines kept)."""
+    await seed_demo_bank(engine, customers=1, seed=7)
+    factory = create_sessionmaker(engine)
+    async with factory() as s:
+        customer = (await list_customers(s, limit=1))[0]
+    port = SqlBankingPort(factory, customer_id=uuid.UUID(customer["id"]))
+    agent = GraphAgent(
+        graph=build_graph(InMemorySaver()),
+        gateway=build_gateway(
+            agent_assets.gateway_config,
+            recorder=InMemoryRecorder(),
+            local_handlers=build_local_handlers(agent_assets.triage),
+        ),
+        kb=agent_assets.kb,
+        procedures=agent_assets.procedures,
+        settings=AgentSettings(triage_threshold=agent_assets.threshold),
+    )
+    kinds: dict[OutcomeKind, str] = {}
+    for n, text in enumerate(
+        [
+            "show me my recent transactions",
+            "I want to speak to a person please",
+            "please freeze my Visa card ending 2838",
+        ]
+    ):
+        screened = screen(text)
+        turn = TurnInput(
+            conversation_id=f"c-words-{n}",
+            customer_id=customer["id"],
+            text=screened.redacted,
+            screening=to_json(screened) | {"vulnerability": screened.vulnerability},
+            today="2026-12-14",
+        )
+        events = [e async for e in agent.run_turn(turn, port)]
+        outcome = events[-1].outcome
+        assert outcome is not None and outcome.reply
+        deltas = [e.data["text"] for e in events if e.kind == "delta"]
+        assert len(deltas) > 3
+        assert "".join(deltas) == outcome.reply
+        # Streamed after every step of the graph: the words are the reply the compliance check passed.
+        last_step = max(i for i, e in enumerate(events) if e.kind == "step")
+        assert all(i > last_step for i, e in enumerate(events) if e.kind == "delta")
+        kinds[outcome.kind] = outcome.reply
+    assert set(kinds) == {OutcomeKind.REPLY, OutcomeKind.HANDOFF, OutcomeKind.CONFIRMATION_REQUIRED}
+    assert "\n" in kinds[OutcomeKind.REPLY]  # a list, whose lines must survive the cutting
