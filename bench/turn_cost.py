@@ -56,7 +56,7 @@ class Phases:
 
     def __init__(self) -> None:
         self.on = False
-        self.cpu: Counter[str] = Counter()
+        self.cpu: dict[str, float] = {"admission": 0.0, "agent": 0.0, "run_turn": 0.0}
 
     def install(self) -> None:
         from app.conversations import service
@@ -86,9 +86,9 @@ class Phases:
             finally:
                 phases.add("run_turn", start)
 
-        service.admit = timed_admit  # type: ignore[assignment]
-        service._agent_events = timed_agent_events  # type: ignore[assignment]
-        service._run_turn = timed_run_turn  # type: ignore[assignment]
+        service.admit = timed_admit
+        service._agent_events = timed_agent_events
+        service._run_turn = timed_run_turn
 
     def add(self, phase: str, start: float) -> None:
         if self.on:

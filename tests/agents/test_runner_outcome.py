@@ -110,7 +110,8 @@ async def test_the_streamed_words_of_every_kind_of_turn_give_back_its_reply_exac
         )
         events = [e async for e in agent.run_turn(turn, port)]
         outcome = events[-1].outcome
-        assert outcome is not None and outcome.reply
+        assert outcome is not None
+        assert outcome.reply
         deltas = [e.data["text"] for e in events if e.kind == "delta"]
         assert len(deltas) > 3
         assert "".join(deltas) == outcome.reply
