@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 from langgraph.checkpoint.memory import InMemorySaver
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -22,13 +23,10 @@ from app.banking.seed import list_customers, seed_demo_bank
 from app.db import create_sessionmaker
 
 
-def test_every_flow_of_the_graph_is_a_flow_of_the_seam() -> None:
-    assert {f.value for f in Flow} == set(DRAFTING)
-
-
-async def test_a_complaint_turn_ends_with_a_typed_outcome(
+async def _local_agent(
     agent_assets: AgentAssets, engine: AsyncEngine
-) -> None:
+) -> tuple[GraphAgent, SqlBankingPort, dict[str, Any]]:
+    """The local agent over an in-memory checkpointer, and the banking port of a freshly seeded customer."""
     await seed_demo_bank(engine, customers=1, seed=7)
     factory = create_sessionmaker(engine)
     async with factory() as s:
@@ -45,6 +43,17 @@ async def test_a_complaint_turn_ends_with_a_typed_outcome(
         procedures=agent_assets.procedures,
         settings=AgentSettings(triage_threshold=agent_assets.threshold),
     )
+    return agent, port, customer
+
+
+def test_every_flow_of_the_graph_is_a_flow_of_the_seam() -> None:
+    assert {f.value for f in Flow} == set(DRAFTING)
+
+
+async def test_a_complaint_turn_ends_with_a_typed_outcome(
+    agent_assets: AgentAssets, engine: AsyncEngine
+) -> None:
+    agent, port, customer = await _local_agent(agent_assets, engine)
     screened = screen("I want to make a formal complaint, and I want to speak to a manager")
     turn = TurnInput(
         conversation_id="c-typed",
@@ -76,22 +85,7 @@ async def test_the_streamed_words_of_every_kind_of_turn_give_back_its_reply_exac
 ) -> None:
     """A reply, a handoff and a confirmation each stream word by word, before the turn's outcome, and the
     words joined are the text the outcome carries (no word lost, none added, spacing and lines kept)."""
-    await seed_demo_bank(engine, customers=1, seed=7)
-    factory = create_sessionmaker(engine)
-    async with factory() as s:
-        customer = (await list_customers(s, limit=1))[0]
-    port = SqlBankingPort(factory, customer_id=uuid.UUID(customer["id"]))
-    agent = GraphAgent(
-        graph=build_graph(InMemorySaver()),
-        gateway=build_gateway(
-            agent_assets.gateway_config,
-            recorder=InMemoryRecorder(),
-            local_handlers=build_local_handlers(agent_assets.triage),
-        ),
-        kb=agent_assets.kb,
-        procedures=agent_assets.procedures,
-        settings=AgentSettings(triage_threshold=agent_assets.threshold),
-    )
+    agent, port, customer = await _local_agent(agent_assets, engine)
     kinds: dict[OutcomeKind, str] = {}
     for n, text in enumerate(
         [
