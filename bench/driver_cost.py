@@ -11,6 +11,8 @@ twice, in one process: CPU (``time.process_time``) and wall time per transaction
   as the turn's admission and store run today (the pool's pre-ping included: a round trip at checkout);
 - ``sqlalchemy, no pre-ping``: the same on an engine without ``pool_pre_ping``, to tell the layer's
   cost from the extra round trip's;
+- ``sqlalchemy core``: the same statements on an ``AsyncConnection`` of the same engine (``engine.begin()``):
+  no ORM session around them;
 - ``psycopg``: the same statements as SQL text on one ``psycopg.AsyncConnection``, a round trip each;
 - ``psycopg pipeline``: the same inside ``conn.pipeline()``: the statements are sent without waiting for
   each answer, one round trip for the lot (psycopg's pipeline mode, libpq's batch protocol).
@@ -68,6 +70,14 @@ async def _measure(url: str, repeats: int) -> list[tuple[str, float, float]]:
             await s.execute(insert(admissions), [row()])
             await s.execute(text("SELECT pg_notify('bench', 'x')"))
 
+    async def with_core() -> None:
+        async with engine.begin() as c:
+            await c.execute(lock)
+            await c.execute(select(TurnAdmission.id).where(TurnAdmission.customer_id == cid).limit(1))
+            await c.execute(insert(admissions), [row()])
+            await c.execute(insert(admissions), [row()])
+            await c.execute(text("SELECT pg_notify('bench', 'x')"))
+
     conn = await psycopg.AsyncConnection.connect(live.libpq_url(url))
     add = "INSERT INTO turn_admission (id, customer_id, kind, admitted_at) VALUES (%s, %s, %s, %s)"
 
@@ -90,6 +100,7 @@ async def _measure(url: str, repeats: int) -> list[tuple[str, float, float]]:
     ways: list[tuple[str, Callable[[], Awaitable[None]]]] = [
         ("sqlalchemy", with_sqlalchemy),
         ("sqlalchemy, no pre-ping", functools.partial(with_sqlalchemy, unpinged)),
+        ("sqlalchemy core", with_core),
         ("psycopg", with_psycopg),
         ("psycopg pipeline", with_pipeline),
     ]
