@@ -1,6 +1,7 @@
 """Set-25 patterns: a yes typed in texting shorthand or followed by the customer's own plan, a yes that names
 the waiting action's target again (only its own target, only its own action), a thing "taken out of" the
-car said the other way round, and the words a card may be called by."""
+car said the other way round, the words a card may be called by, and upset said of the other person in a
+message about their account."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from agents.dialogue.cues import urgent_intent
 from agents.dialogue.decision import Decision, read_decision
+from agents.nodes.screen import distress_is_theirs
 from agents.ports import AccountView, CardView
 from agents.procedures.slots import card_names
 
@@ -110,3 +112,27 @@ def test_a_card_is_called_by_its_last_four_brand_and_currency() -> None:
     names = card_names(card, [account])
     assert {"0363", "visa", "euro", "eur", "current"} <= set(names)
     assert "pound" not in names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My daughter banks with you. She says her wages haven't come and she's in a state about her rent.",
+        "my bros freaking out cos his wages aint landed, he banks with u too",
+        "sister is panicking. she thinks her mortgage payment bounced. she banks with you",
+    ],
+)
+def test_upset_said_of_the_other_person_is_theirs(text: str) -> None:
+    assert distress_is_theirs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm in a state, my daughter's account has been emptied, can you check her balance",
+        "she's panicking and I'm worried sick too, has her rent gone out?",
+        "my husband died and im in bits, can you check his account",
+    ],
+)
+def test_the_customers_own_upset_is_never_put_down_to_the_other_person(text: str) -> None:
+    assert not distress_is_theirs(text)
