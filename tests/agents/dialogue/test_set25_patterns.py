@@ -1,7 +1,7 @@
 """Set-25 patterns: a yes typed in texting shorthand or followed by the customer's own plan, a yes that names
 the waiting action's target again (only its own target, only its own action), a thing "taken out of" the
 car said the other way round, the words a card may be called by, and upset said of the other person in a
-message about their account."""
+message about their account; Urdu typed in Latin letters."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from agents.dialogue.decision import Decision, read_decision
 from agents.nodes.screen import distress_is_theirs
 from agents.ports import AccountView, CardView
 from agents.procedures.slots import card_names
+from agents.safety.language import BALANCE, LOST, ROMAN_URDU, STOLEN, detect_language, foreign_cues
 
 EURO_CARD = ("0363", "visa", "eur", "euro", "euros", "current")
 
@@ -136,3 +137,34 @@ def test_upset_said_of_the_other_person_is_theirs(text: str) -> None:
 )
 def test_the_customers_own_upset_is_never_put_down_to_the_other_person(text: str) -> None:
     assert not distress_is_theirs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "shukriya. aur abhi mere current account mein kitne paise hain?",
+        "mera card kho gaya hai, jaldi block karo",
+        "bhai mere paise kab aayenge, salary abhi tak nahi aayi",
+    ],
+)
+def test_urdu_in_latin_letters_is_read_as_urdu(text: str) -> None:
+    assert detect_language(text) == ROMAN_URDU
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to send money to my bhai in Karachi, how do I do it",
+        "what is my balance",
+        "yeh kya hai, I never paid for this card payment",
+        "Mein Konto ist gesperrt, warum?",
+    ],
+)
+def test_a_borrowed_word_or_another_language_is_not_urdu(text: str) -> None:
+    assert detect_language(text) != ROMAN_URDU
+
+
+def test_urdu_in_latin_letters_has_its_cues() -> None:
+    assert foreign_cues("mere account mein kitne paise hain?", ROMAN_URDU) == {BALANCE}
+    assert foreign_cues("mera card kho gaya hai", ROMAN_URDU) == {LOST}
+    assert foreign_cues("card chori ho gaya", ROMAN_URDU) == {STOLEN}
