@@ -1,7 +1,7 @@
 """Set-25 patterns: a yes typed in texting shorthand or followed by the customer's own plan, a yes that names
 the waiting action's target again (only its own target, only its own action), a thing "taken out of" the
 car said the other way round, the words a card may be called by, and upset said of the other person in a
-message about their account; Urdu typed in Latin letters."""
+message about their account; Urdu typed in Latin letters; what the bank would ever ask, asked in general."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from agents.dialogue.cues import urgent_intent
 from agents.dialogue.decision import Decision, read_decision
+from agents.nodes.route import asks_what_the_bank_would_ever_do
 from agents.nodes.screen import distress_is_theirs
 from agents.ports import AccountView, CardView
 from agents.procedures.slots import card_names
@@ -168,3 +169,29 @@ def test_urdu_in_latin_letters_has_its_cues() -> None:
     assert foreign_cues("mere account mein kitne paise hain?", ROMAN_URDU) == {BALANCE}
     assert foreign_cues("mera card kho gaya hai", ROMAN_URDU) == {LOST}
     assert foreign_cues("card chori ho gaya", ROMAN_URDU) == {STOLEN}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "And would you ever ask me to move my savings somewhere to keep them safe?",
+        "would u lot ever ring me n ask for my pin??",
+        "Would Northbank ever ring me up and ask me to read out a code from a text message?",
+        "would the bank ask me to transfer my savings to keep them safe?",
+    ],
+)
+def test_what_the_bank_would_ever_ask_is_a_help_centre_question(text: str) -> None:
+    assert asks_what_the_bank_would_ever_do(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "will you call me back later?",
+        "can you ask the shop for a refund",
+        "would you freeze my card please",
+        "will you actually send me a new card",
+    ],
+)
+def test_a_request_of_the_bank_is_not_a_question_about_what_it_would_ever_do(text: str) -> None:
+    assert not asks_what_the_bank_would_ever_do(text)
