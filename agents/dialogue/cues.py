@@ -42,6 +42,15 @@ _TAKEN = re.compile(
     rf"ran off with|run off with|running off with|made off with|walked off with|legged it with|"
     rf"went off with|gone off with)\b (?:my|the|our|his|her|me) (?:\w+ ){{0,2}}{_THING}\b"
 )
+# Said the other way round: "handbag taken out of my car", "my wallet was nicked from the changing room":
+# the thing taken from somewhere it was left (never money taken from a card, or a card out of a machine).
+_TAKEN_FROM = re.compile(
+    rf"\b{_THING}\b (?:\w+ ){{0,2}}?(?:(?:was|were|has been|have been|had been|got|been|is|s) )?"
+    r"(?:taken|nicked|pinched|swiped|grabbed|snatched|lifted|whipped|robbed) (?:out of|from|off)"
+    r" (?:my|the|our|his|her|a) (?:\w+ )?(?:car|van|truck|locker|trolley|basket|pram|buggy|bike|desk|table|"
+    r"seat|chair|pocket|coat|jacket|room|house|flat|tent|cabin|changing rooms?|office|shoulder|hand|boot|"
+    r"glovebox)\b"
+)
 _MONEY_TAKEN = re.compile(
     r"\b(?:money|cash|£|payment|amount|fee|charge)\b.{0,20}\btaken (?:from|off|out of)\b"
 )
@@ -391,6 +400,8 @@ def _taken_by_someone(words: str) -> bool:
     card out of my wallet") or a machine, and not money taken from the card."""
     if _MACHINE_TOOK.search(words) or _MONEY_TAKEN.search(words):
         return False
+    if _TAKEN_FROM.search(words):
+        return True
     for match in _TAKEN.finditer(words):
         before = words[: match.start()].split()[-3:]
         if not _SELF.intersection(before):

@@ -9,7 +9,7 @@ yet", "ok wait") is not a yes. Nothing here acts: the app records a yes as conse
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from enum import StrEnum
 from functools import cache
 
@@ -258,9 +258,16 @@ def _agrees(clause: str) -> bool:
     return reduced is not None and (not reduced or bool(_YES.match(_strip_trailing(reduced))))
 
 
+# Texting shorthand for a word the answers are read by ("pls freeze it yes", "plz do"): spelt out first, so
+# a shorthand before the answer reads as the word itself, wherever it stands.
+_SHORTHAND = {"pls": "please", "plz": "please", "plse": "please", "pleez": "please", "pleeze": "please"}
+_SHORTHAND_RE = re.compile(rf"\b(?:{'|'.join(_SHORTHAND)})\b")
+
+
 def _normalise(text: str) -> str:
     """Words only: agreement and refusal are read from letters (digits and signs are not an answer)."""
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z\s]", " ", normalise(text))).strip()
+    words = re.sub(r"\s+", " ", re.sub(r"[^a-z\s]", " ", normalise(text))).strip()
+    return _SHORTHAND_RE.sub(lambda m: _SHORTHAND[m.group(0)], words)
 
 
 def _strip_trailing(text: str) -> str:
@@ -310,9 +317,74 @@ def _deferring(raw: str) -> re.Match[str] | None:
     return found if _DEFERS.search(condition) and not _NEGATED.search(condition) else None
 
 
-def read_decision(text: str) -> Decision:
-    """yes / no / unclear / other for a message typed while an action waits for confirmation."""
+def _tells_own_plan(raw: str, rest: str) -> bool:
+    """What follows an answer only tells what the customer will do or how they are: no question, nothing
+    asked of the bank, nothing refused."""
+    if not rest or "?" in raw or _REQUEST.search(rest) or _QUESTION_START.match(_LEADING_JOIN.sub("", rest)):
+        return False
+    clauses = [_strip_trailing(said) for c in re.split(r"[,;.!\n]", raw)[1:] if (said := _normalise(c))]
+    return not any(_NO.match(c) or _POSTPONED.match(c) or _LEADING_NO.match(c) for c in clauses)
+
+
+# The target of the action named by what it is, not "it": "the euro one", "my visa card", "the card ending
+# 0363", "the pound account". Read on the text with its digits (the last four name a card).
+_DESCRIBED = re.compile(
+    r"\b(?:the|my|your|that|this) (?P<words>(?:[a-z0-9]+ ){0,3}?)(?:one|card|account)"
+    r"(?: (?:ending|ending in|that ends in|which ends in|ends in|with) (?P<last4>\d{4}))?\b"
+    r"|\b(?:the )?(?:one |card )?(?:ending|ending in|that ends in|ends in) (?P<last4_only>\d{4})\b"
+)
+# The verbs that name each action again ("yes, block the euro one" for a freeze): a yes that names the target
+# with another action's verb ("yes, freeze my euro card" while reporting it lost waits) is not a yes to it.
+_ACTION_VERBS = {
+    "freeze_card": frozenset({"freeze", "block", "lock", "stop"}),
+    "unfreeze_card": frozenset({"unfreeze", "unblock", "unlock"}),
+    "report_card": frozenset({"report", "cancel"}),
+}
+_ANY_ACTION_VERB = re.compile(
+    r"\b(?:un)?(?:freeze|block|lock)\b|\b(?:report|cancel|stop|dispute|close|replace|order)\b"
+)
+# Words that say nothing about which of the customer's cards or accounts is meant.
+_NAMES_NOTHING = frozenset({"debit", "bank", "card", "my", "the", "a"})
+_FOUR_DIGITS = re.compile(r"\b\d{4}\b")
+
+
+def _target_as_it(text: str, names: Collection[str], tool: str) -> str | None:
+    """The message with the action's target, named by what it is, said as "it" ("Yes, freeze the euro one
+    now." -> "yes freeze it now") when every word it is named by is one of ``names`` (the target's own: its
+    last four, its brand, its currency) and any action it names is the one waiting (``tool``); None when
+    the target is not named so, or named as something else, or another action is asked for."""
+    own = {n.lower() for n in names}
+    said = normalise(text)
+    verbs = _ACTION_VERBS.get(tool)
+    if verbs is None or any(v not in verbs for v in _ANY_ACTION_VERB.findall(said)):
+        return None
+    if any(d not in own for d in _FOUR_DIGITS.findall(said)):
+        return None
+    found = False
+
+    def as_it(match: re.Match[str]) -> str:
+        nonlocal found
+        words = (match.group("words") or "").split()
+        if all(w in own or w in _NAMES_NOTHING for w in words):
+            found = True
+            return "it"
+        return match.group(0)
+
+    replaced = _DESCRIBED.sub(as_it, said)
+    if not found or _DESCRIBED.search(replaced):
+        return None  # nothing named, or something named that is not the target
+    return replaced
+
+
+def read_decision(text: str, *, names: Collection[str] = (), tool: str = "") -> Decision:
+    """yes / no / unclear / other for a message typed while an action waits for confirmation; ``names``
+    are the words the waiting action's target may be called by (PendingAction.names), ``tool`` the action
+    it would take."""
     decision = _read(text)
+    if decision is not Decision.YES and names and (as_it := _target_as_it(text, names, tool)) is not None:
+        # "Yes, freeze the euro one now": the yes with the target named again, the one waiting.
+        if _read(as_it) is Decision.YES:
+            return Decision.YES
     if decision is Decision.UNCLEAR:
         # Typed in a hurry ("yh go ahaed", "absolutley", "noo"): read again with the words corrected. Only an
         # otherwise unclear message is, so a new request is never bent into an answer.
@@ -380,6 +452,10 @@ def _read(text: str) -> Decision:
     if first_core and _NO.match(first_core):
         return Decision.NO
     hedged = bool(_HEDGE.search(words))
+    if _agrees(first_clause) and _tells_own_plan(raw, rest_of_message) and not hedged:
+        # "pls freeze it yes, then ill ring the police": a yes, then what the customer will do next (no
+        # question, no request of the bank, nothing refused).
+        return Decision.YES
     reduced = _without_restated_action(core)
     if reduced is not None and (not reduced or _YES.match(_strip_trailing(reduced))):
         return Decision.YES  # "yes please unfreeze it", "yep that's it, cancel it"

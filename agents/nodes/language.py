@@ -30,12 +30,14 @@ from agents.safety.language import (
     FRAUD,
     HUMAN,
     NAMES,
+    ROMAN_URDU,
     SCAM,
     URGENT_CUES,
     detect_language,
     foreign_cues,
     is_foreign,
     mixed_english_part,
+    written_in_latin,
 )
 from agents.safety.spending_words import spending_in_english
 from agents.state import AgentState
@@ -340,6 +342,10 @@ def screen_language(text: str, screening: dict[str, Any], settings: AgentSetting
         return LanguageScreen("", "what is my balance", wording.balance_note)
     if english and not cues - {BALANCE}:
         return LanguageScreen("", english, wording.mixed_note)
+    if language == ROMAN_URDU and not cues and written_in_latin(text):
+        # "bhai mere paise kab aayenge, salary abhi tak nahi aayi": typed in Latin letters and mixed with the
+        # English banking words it borrows, it is read as it is, in English, as it always was.
+        return LanguageScreen("", text)
     return LanguageScreen(FLOW, text)
 
 

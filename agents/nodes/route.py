@@ -679,6 +679,14 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # (an urgent card comes first: its freeze is offered, however the customer asks).
         flow, why = "kb_answer", "a how-to question: answer from the help centre"
         update.update(text=how_to, low_confidence_streak=0)
+    elif not active and not urgent and asks_what_the_bank_would_ever_do(text):
+        # "would you ever ask me to move my savings somewhere to keep them safe?", "will northbank ever ask me
+        # for a code?": what the bank does and never does is the help centre's answer (security), not a
+        # request or a worry of the customer's own.
+        flow, why = "kb_answer", "a question about what the bank would ever ask: answer from the help centre"
+        # Searched as the question it is (what we never ask, how to check a call is really us), so "ask for
+        # my pin" finds what the bank never asks rather than where to see a PIN.
+        update.update(text=f"{text} (what we never ask: checking it is really us)", low_confidence_streak=0)
     elif (
         not active and "spending" in procedures and (fewer := _total_without(text, state.get("frame") or {}))
     ):
@@ -1141,6 +1149,26 @@ _GENERIC_FIRST_WORDS = frozenset(
     "the national british northbank cash card next post just only more best good great first home easy free "
     "fast real well city royal".split()
 )
+
+
+# What the bank would ever ask or do, asked in general: "would you ever ask me to move my savings", "does
+# northbank ever ring people asking for codes", "would the bank ask me to send money to keep it safe".
+_BANK = (
+    r"(?:you|u|you lot|u lot|you guys|northbank|the bank|(?:your|ur) (?:staff|team|bank|people)|"
+    r"anyone from (?:you|the bank))"
+)
+_WOULD_THE_BANK_EVER = re.compile(
+    rf"\b(?:would|will|do|does|could|might)\s+{_BANK}\s+ever\s+(?:ask|call|ring|phone|text|"
+    r"email|message|contact|want|need|request|tell)\b"
+    rf"|\bwould\s+{_BANK}\s+(?:ask|tell|want)\s+(?:me|customers|people|anyone)\s+(?:to|for)\s+(?:\w+\s+){{0,2}}?"
+    r"(?:move|transfer|send|share|give|pin|code|codes|passcode|password)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_what_the_bank_would_ever_do(text: str) -> bool:
+    """A question about what the bank would ever ask or do, in general (not a request to do it now)."""
+    return bool(_WOULD_THE_BANK_EVER.search(text))
 
 
 # A help-centre section this close to the question answers it even when triage is unsure (the sections of

@@ -166,9 +166,16 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         update["pending_action"] = None
         notices.append(CANCELLED_NOTICE)
     flow = next((f for flag, f in FLOW_BY_FLAG if flag in flags), "")
-    if flow == "vulnerability" and "third_party" in flags and screening.get("vulnerability") in THEIRS:
-        # "she says she can't afford the kids' stuff": the hardship is the other person's; the request is
-        # about someone else's account.
+    if (
+        flow == "vulnerability"
+        and "third_party" in flags
+        and (
+            screening.get("vulnerability") in THEIRS
+            or (screening.get("vulnerability") == "distress" and distress_is_theirs(text))
+        )
+    ):
+        # "she says she can't afford the kids' stuff", "she's in a state about her mortgage": the hardship
+        # or the upset is the other person's; the request is about someone else's account.
         flow = "third_party"
     if not flow and impersonation_scam(text):
         flow = "scam"  # a caller claiming to be the bank or the police, asking for codes or money
@@ -376,6 +383,32 @@ def continues_third_party(state: AgentState, text: str, flow: str, screening: di
 
 # Hardship that, in a message about someone else's account, is most likely theirs ("she can't afford it").
 THEIRS = frozenset({"financial_difficulty", "health"})
+
+# Upset said of the other person ("she's in a state", "my son is panicking", "he's beside himself"), and of
+# the customer ("I'm in a state"): only the first, with none of the second, is theirs.
+_UPSET = (
+    r"(?:in (?:a |such a )?(?:real |terrible |bad |right )?state|panick\w*|in a panic|"
+    r"beside (?:her|him|them)sel(?:f|ves)|distraught|frantic|desperate|overwhelmed|"
+    r"(?:can't|cant|cannot) cope|in bits|in tears|crying|"
+    r"worried sick|stressed(?: out)?|freaking out|losing (?:her|his|their) mind)"
+)
+_RELATIVE = (
+    r"daughter|son|mum|mom|mother|dad|father|husband|wife|partner|sister|brother|gran|nan|grandma|grandad|"
+    r"grandson|granddaughter|niece|nephew|friend|aunt|auntie|uncle|cousin|bro|bros|sis|mate|lad"
+)
+_THEIR_UPSET = re.compile(
+    rf"\b(?:she|he|they|she's|he's|they're|shes|hes|theyre|{_RELATIVE})\b(?: \w+){{0,3}}? {_UPSET}",
+    re.IGNORECASE,
+)
+_OWN_UPSET = re.compile(
+    rf"\b(?:i|i'm|im|i am|i've|ive|we|we're|me)\b(?: \w+){{0,3}}? {_UPSET}", re.IGNORECASE
+)
+
+
+def distress_is_theirs(text: str) -> bool:
+    """The upset in a message about someone else's account is that person's, not the customer's."""
+    said = text.replace("\u2019", "'")
+    return bool(_THEIR_UPSET.search(said)) and not _OWN_UPSET.search(said)
 
 
 # Cues that put a person on the conversation at once (the care scripts use the same priorities).

@@ -91,7 +91,12 @@ async def plan(
     assert spec.tool is not None
     assert spec.confirm is not None
     action = PendingAction(
-        id=action_id, procedure=spec.name, tool=spec.tool, args=built.args, summary=built.summary
+        id=action_id,
+        procedure=spec.name,
+        tool=spec.tool,
+        args=built.args,
+        summary=built.summary,
+        names=built.names,
     )
     prompt = render(spec.replies[built.confirm] if built.confirm else spec.confirm, built.facts)
     return Confirm(action=action, prompt=prompt, tool_calls=list(run.calls))

@@ -25,6 +25,7 @@ from agents.procedures.slots import (
     Filters,
     account_label,
     card_facts,
+    card_names,
     everyday_word_merchant,
     known_merchant_in,
     parse_filters,
@@ -478,6 +479,7 @@ async def card_action(run: Run, slots: dict[str, Any]) -> ActionPlan:
         args={"card_id": card.id},
         facts=card_facts(card),
         summary=f"{verb} your {card.brand} card ending {card.last4}",
+        names=card_names(card, await run.accounts()),
     )
 
 
@@ -490,6 +492,7 @@ async def report_card(run: Run, slots: dict[str, Any]) -> ActionPlan:
         args={"card_id": card.id, "kind": kind},
         facts={**card_facts(card), "kind": kind},
         summary=f"report your {card.brand} card ending {card.last4} as {kind}",
+        names=card_names(card, await run.accounts()),
     )
 
 

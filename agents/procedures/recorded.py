@@ -92,7 +92,7 @@ class _RecordedActions:
 
 def pending_action(action: Mapping[str, Any]) -> PendingAction:
     fields = {k: action[k] for k in ("id", "procedure", "tool", "args", "summary") if k in action}
-    return PendingAction(**fields)
+    return PendingAction(**fields, names=tuple(str(n) for n in action.get("names") or ()))
 
 
 async def recorded_reply(

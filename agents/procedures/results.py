@@ -24,6 +24,9 @@ class PendingAction:
     tool: str
     args: dict[str, Any]
     summary: str  # what the action does, as a phrase: "freeze your Visa card ending 4649"
+    names: tuple[str, ...] = ()
+    """Words the customer may call the action's target by ("0363", "visa", "euro"): a yes that names the
+    target again ("yes, freeze the euro one") is read as a yes only when every word it names it by is here."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class ActionPlan:
     facts: dict[str, Any]
     summary: str
     confirm: str | None = None  # the reply template that asks, when not the procedure's own ``confirm``
+    names: tuple[str, ...] = ()  # what the customer may call the target by (PendingAction.names)
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,25 @@ def card_label(card: CardView, accounts: list[AccountView]) -> str:
     return f"{card.brand} card ending {card.last4}{where} ({card.status})"
 
 
+# What a customer calls an account's currency ("the euro one", "my pound card").
+_CURRENCY_CALLED = {
+    "GBP": ("gbp", "pound", "pounds", "sterling", "uk", "british"),
+    "EUR": ("eur", "euro", "euros"),
+    "USD": ("usd", "dollar", "dollars", "us"),
+}
+
+
+def card_names(card: CardView, accounts: list[AccountView]) -> tuple[str, ...]:
+    """The words a card may be called by: its last four digits, its brand, its account's currency and
+    the words of its account's name ("0363", "visa", "euro", "current")."""
+    account = next((a for a in accounts if a.id == card.account_id), None)
+    names = [card.last4, card.brand.lower()]
+    if account is not None:
+        names += _CURRENCY_CALLED.get(account.currency, (account.currency.lower(),))
+        names += [w for w in re.findall(r"[a-z]+", account.name.lower()) if w != "account"]
+    return tuple(dict.fromkeys(names))
+
+
 def card_facts(card: CardView) -> dict[str, Any]:
     return {"card_id": card.id, "brand": card.brand, "last4": card.last4, "status": card.status}
 

@@ -188,6 +188,15 @@ _CUES: dict[str, dict[str, str]] = {
         HUMAN: r"\b(?:medewerker|mens|persoon)\b.{0,20}\b(?:spreken|praten|chatten)\b"
         r"|\b(?:spreken|praten|doorverbinden)\b.{0,25}\b(?:medewerker|mens|persoon)\b",
     },
+    # Urdu and Hindi typed in Latin letters (ROMAN_URDU): "mere account mein kitne paise hain", "mera card
+    # kho gaya", "chori ho gaya", "kisi banday se baat karni hai".
+    "ur": {
+        BALANCE: r"\bkitne (?:paise|pese|paisay|rupay|pound)\b|\bbalance kitna\b|\bkitna balance\b",
+        LOST: r"\bkho (?:gaya|gayi|gaye|diya|di)\b|\bgum (?:ho|gaya|gayi)\b|\bnahi mil (?:raha|rahi)\b",
+        STOLEN: r"\bchori\b|\bchura\w*|\bchheen\w*|\bcheen\w*",
+        FRAUD: r"\bdhoka\w*|\bdhokha\w*|\bfraud\b",
+        HUMAN: r"\b(?:banda|bande|banday|insaan|aadmi|kisi)\b.{0,25}\b(?:baat|bat)\b",
+    },
 }
 
 _FOLD_EXTRA = str.maketrans({"ł": "l", "Ł": "L", "ß": "ss", "ø": "o", "Ø": "O", "\u2019": "'", "\u2018": "'"})
@@ -215,6 +224,11 @@ def _latin_share(text: str) -> float:
     if not letters:
         return 1.0
     return sum("LATIN" in unicodedata.name(c, "") for c in letters) / len(letters)
+
+
+def written_in_latin(text: str) -> bool:
+    """Half its letters or more are Latin ones (Urdu in Latin letters, not in its own script)."""
+    return _latin_share(text) >= 0.5
 
 
 def _accented(text: str) -> bool:
@@ -246,6 +260,26 @@ def _other_language(text: str, words: list[str], hits: dict[str, int]) -> str | 
     return best
 
 
+# Urdu and Hindi as most UK customers type them, in Latin letters ("aur abhi mere account mein kitne paise
+# hain?"): lingua has no model for it, so the words tell. None of them is an English word or on another list.
+ROMAN_URDU = "ur"
+_ROMAN_URDU_WORDS = frozenset(
+    "kitne kitna kitni paise paisa hain mere mera meri mujhe mujhko aapka aapki aapke kya kyun kyon kaise "
+    "kaisa nahi nahin shukriya abhi aur bhej bhejna bhejne bhejo bhejiye khata khaate batao bataiye bataen "
+    "chahiye karo karna karein kijiye raha rahi gaya gayi hua hui wala wali bhai haan accha acha theek jaldi "
+    "kab kahan kaun yeh woh hamara hamari tumhara hamein humein salaam assalam walaikum diya kiya liya aaya "
+    "aayi aaye aayenge kho".split()
+)
+ROMAN_URDU_MIN_WORDS = 3
+
+
+def _roman_urdu(words: list[str], hits: dict[str, int]) -> bool:
+    """Three or more of its words, and more than one over the English ones (a word or two, in an English
+    message, is a borrowing: "my bhai in Karachi")."""
+    found = sum(w in _ROMAN_URDU_WORDS for w in words)
+    return found >= ROMAN_URDU_MIN_WORDS and found > hits[ENGLISH] + 1
+
+
 def _read(text: str) -> str | None:
     """One stretch of text: "en", a foreign code, or None when it is too short or too close to call."""
     words = _WORD.findall(fold(text))
@@ -254,6 +288,8 @@ def _read(text: str) -> str | None:
     hits = {code: min(3, sum(w in WORDS[code] for w in words)) for code in SUPPORTED}
     if _latin_share(text) < 0.5:
         return _other_language(text, words, hits)  # Cyrillic, Greek, Arabic, Devanagari, Chinese...
+    if _roman_urdu(words, hits):
+        return ROMAN_URDU
     letters = sum(len(w) for w in words)
     if letters < MIN_LETTERS and not any(hits.values()):
         return None

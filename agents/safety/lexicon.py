@@ -871,7 +871,25 @@ SCAM_RULES: tuple[Rule, ...] = (
         r"|\b(?:more money|a fee|fees|tax|taxes|a deposit|commission) (?:before|so|until|to let) (?:i|we|me) "
         r"(?:can |could )?(?:take|withdraw|get|release|access|cash out)\b"
         r"|\b(?:promised|guaranteed)\b.{0,30}\b(?:\d+ ?%|returns?|profits?)\b.{0,40}\b(?:a|per|every|each) "
-        r"(?:day|week|month)\b",
+        r"(?:day|week|month)\b"
+        # "to withdraw it the account manager says i have to pay 15% tax first": money asked for before the
+        # "profits" can come out, said the other way round (no real platform takes a fee by bank transfer).
+        r"|\bto (?:withdraw|cash out|take out|get out|release|unlock|access)\b.{0,80}\b(?:says?|said|told me|"
+        r"tells? me|telling me|wants?|asking|asked|needs?|insists?)\b.{0,30}\b(?:pay|send|transfer|deposit|top up)\b.{0,40}"
+        r"\b(?:fee|fees|tax|taxes|charge|commission|insurance|deposit)\b.{0,40}\b(?:first|before|upfront|up front)\b"
+        r"|\bto (?:withdraw|cash out|take out|get out|release|unlock|access|get) (?:my|our|the) (?:returns|profits?|"
+        r"earnings|winnings|gains|investments?)\b.{0,30}\b(?:i|we) (?:must|have to|need to|ve got to|got to|gotta|"
+        r"will have to|would have to)\b (?:\w+ )?(?:pay|send|transfer|deposit)\b.{0,40}\b(?:fee|fees|tax|taxes|charge|"
+        r"commission|insurance|deposit)\b"
+        r"|\b(?:fee|fees|tax|taxes|charge|commission|insurance)\b.{0,60}\bbefore (?:i|we) (?:can |could )?"
+        r"(?:withdraw|take|get|cash out|release|access)\b.{0,20}\b(?:earnings|profits?|returns|winnings|gains)\b"
+        # "an advert with <a celebrity> saying he's backing this crypto app": celebrity-endorsed investments
+        # are fake adverts, whoever they show.
+        r"|\b(?:advert|ad|ads|advertisement|video|post|article|interview)\b.{0,80}\b(?:backing|backed|endors\w*|"
+        r"recommend\w*|promot\w*|invest\w* in|vouch\w*)\b.{0,40}\b(?:crypto\w*|bitcoin|trading (?:app|platform|"
+        r"bot|site|scheme)|investment (?:app|platform|scheme|opportunity))\b"
+        r"|\b(?:crypto\w*|bitcoin|trading|investment) (?:app|platform|site|account)\b.{0,120}\b(?:account manager|"
+        r"broker|advisor|adviser|mentor)\b.{0,60}\b(?:pay|send|transfer|deposit)\b",
     ),
     (
         "changed_bank_details",

@@ -533,7 +533,9 @@ async def _admit_once(
             decision = request.content
         elif awaiting and pending is not None:
             # yes / no / unclear (ask again) / other (a new request; the action keeps waiting).
-            decision = read_decision(raw).value
+            waiting = pending.get("action") or {}
+            names = [str(n) for n in waiting.get("names") or ()]
+            decision = read_decision(raw, names=names, tool=str(waiting.get("tool") or "")).value
         action = dict(pending.get("action") or {}) if decision == "yes" and pending else None
         silent = facts.status == ConversationStatus.handed_off and request.kind == "message"
         holding, waiting = (

@@ -302,8 +302,12 @@ async def _replay_turn(
     port = ReplayBankingPort(conversation, turn, live=live)
     pending = await agent.pending_confirmation(cid)
     if pending is not None:
+        waiting = pending.get("action") or {}
+        names = [str(n) for n in waiting.get("names") or ()]
         decision = (
-            turn.decision if turn.kind == "confirm" and turn.decision else read_decision(turn.text).value
+            turn.decision
+            if turn.kind == "confirm" and turn.decision
+            else read_decision(turn.text, names=names, tool=str(waiting.get("tool") or "")).value
         )
         stream = agent.resume(turn_input, decision, port)
     else:
