@@ -134,6 +134,11 @@ _INCOME = re.compile(
 _INCOME_TOTAL = re.compile(
     r"\b(?:total|altogether|in all|sum|add up|how much (?:have|did) i (?:earn|get)|spen[dt]|spending|bought|"
     r"since (?:i (?:last )?(?:got|was|get) paid|payday|pay day|my (?:wages|salary|pay)))\b|"
+    # "what have my wages come to since the start of september": an amount built up over a span, not the
+    # latest payment ("has my pay come to my account" is its arrival)
+    r"\b(?:come|came|comes|coming|add(?:s|ed)? up) to\b(?! (?:my|the|your|me)\b)|"
+    r"\bsince (?:(?:the )?(?:start|beginning) of )?(?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|last month)\b|"
     # "how much went out between my October payday and my November one": spending between two salaries
     r"\bbetween (?:my |the )?(?:\w+ ){0,3}(?:pay ?days?|salar(?:y|ies)|wages|pay ?cheques?)\b"
 )

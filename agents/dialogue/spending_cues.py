@@ -60,7 +60,13 @@ _HOW_TO_RE = re.compile(
     re.IGNORECASE,
 )
 _SUM_RE = re.compile(
-    r"\b(?:total|altogether|all\s+together|all\s+told|in\s+all|sum|add(?:ed)?\s+up)\b", re.IGNORECASE
+    r"\b(?:total|altogether|all\s+together|all\s+told|in\s+all|sum|add(?:ed)?\s+up)\b"
+    # "what have my wages come to since the start of september", "how much pay have I had since october":
+    # an amount built up over a span ("has my pay come to my account" is its arrival)
+    r"|\b(?:come|came|comes|coming)\s+to\b(?!\s+(?:my|the|your|me)\b)"
+    r"|\bsince\s+(?:(?:the\s+)?(?:start|beginning)\s+of\s+)?(?:january|february|march|april|may|june|july|august"
+    r"|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|last\s+month)\b",
+    re.IGNORECASE,
 )
 # "would I still have at least 6k left after", "will I have £500 left": what remains after paying an amount.
 _LEFT_AFTER_RE = re.compile(

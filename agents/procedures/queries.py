@@ -305,8 +305,8 @@ _PART_OF_MONTH_RE = re.compile(
 )
 # "from September to November", "between October and November": whole months, the first one included.
 _MONTH_TO_MONTH_RE = re.compile(
-    r"\b(?:from|between)\s+(?:the\s+start\s+of\s+)?(?P<a>" + _MONTH_NAMES + r")\s+(?:to|and|until|till|-)\s+"
-    r"(?:the\s+end\s+of\s+)?(?P<b>" + _MONTH_NAMES + r")\b(?:\s+(?P<y>\d{4}))?(?!\s*\d)",
+    r"\b(?:from|between)\s+(?:(?:the\s+)?start\s+of\s+)?(?P<a>" + _MONTH_NAMES + r")\s+(?:to|and|until|till|-)\s+"
+    r"(?:(?:the\s+)?end\s+of\s+)?(?P<b>" + _MONTH_NAMES + r")\b(?:\s+(?P<y>\d{4}))?(?!\s*\d)",
     re.IGNORECASE,
 )
 # "between the 1st and 15th of November", "1st-15th Nov": days of one month.
@@ -325,7 +325,7 @@ _WEEKS_OF_MONTH_RE = re.compile(
 )
 # "early November" (1st-10th), "late October" / "the end of October" (21st to the end).
 _EARLY_LATE_RE = re.compile(
-    r"\b(?P<when>early|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of)\s+(?P<m>"
+    r"\b(?P<when>early|late|(?:the\s+)?end\s+of|(?:the\s+)?beginning\s+of|(?:the\s+)?start\s+of)\s+(?P<m>"
     + _MONTH_NAMES
     + r")\b(?:\s+(?P<y>\d{4}))?",
     re.IGNORECASE,
@@ -342,7 +342,7 @@ _BARE_MONTH_RE = re.compile(
 )
 
 _SINCE_MONTH_RE = re.compile(
-    r"\b(?:since|from)\s+(?:the\s+(?:start|beginning)\s+of\s+|(?P<end>(?:the\s+)?end\s+of\s+))?(?P<m>"
+    r"\b(?:since|from)\s+(?:(?:the\s+)?(?:start|beginning)\s+of\s+|(?P<end>(?:the\s+)?end\s+of\s+))?(?P<m>"
     r"january|february|march|april|may|june|july|august|september|october|november|december"
     r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b(?:\s+(?P<y>\d{4}))?(?!\s*\d)",
     re.IGNORECASE,
@@ -667,7 +667,7 @@ def parse_period(text: str, today: date) -> tuple[DateRange | None, str]:
         month = _month_of(m, today)
         if month is not None and month.since is not None:
             end = _month_end(month.since)
-            if m.group("when").lower() in ("late", "the end of"):
+            if m.group("when").lower().split()[-2:] in (["late"], ["end", "of"]):
                 span = DateRange(month.since.replace(day=21), end)
             else:
                 span = DateRange(month.since, month.since.replace(day=10))
