@@ -826,6 +826,13 @@ def progress_of_claim(text: str, previous: str) -> bool:
     return bool(_PROGRESS_OF_IT.search(normalise(text)) and _CLAIM.search(normalise(previous)))
 
 
+# What an action said not to take leaves ("don't change anything on the card" -> "not anything on the card"):
+# the thing named there is left alone, not asked about.
+_LEFT_ALONE = re.compile(
+    r"\bnot (?:anything|any|a thing|the|my|it|them|this|that)\b[^,.;?!]*", re.IGNORECASE
+)
+
+
 def status_question(text: str) -> str | None:
     """``card_status`` or ``dispute_status`` when the message asks how things stand, not for a change.
 
@@ -837,8 +844,14 @@ def status_question(text: str) -> str | None:
         return None
     if _DISPUTE_STATE.search(words):
         return "dispute_status"
-    if (_QUESTION.search(words) or text.strip().endswith("?")) and _PAYMENT_STATE.search(words):
-        if not re.search(r"\b(?:card|direct debit|standing order|salary|wages|pay day|payday)\b", words):
+    # "Netflix say my payment failed. Did this month's go through? Don't change anything": a question in the
+    # middle of the message asks too
+    asked_within = any(_QUESTION.search(normalise(q)) for q in re.findall(r"[^.?!]+\?", text))
+    if (_QUESTION.search(words) or text.strip().endswith("?") or asked_within) and _PAYMENT_STATE.search(words):
+        # (a thing named only where the customer says to leave it alone, "don't change anything on the card",
+        # left "not anything on the card" by the negation, is not what the question is about)
+        kept = normalise(_LEFT_ALONE.sub(" ", text))
+        if not re.search(r"\b(?:card|direct debit|standing order|salary|wages|pay day|payday)\b", kept):
             return "payment_status"
     if _CARD_DELIVERY.search(words) and not _NOT_DELIVERY.search(words) and not urgent_intent(text):
         return "card_arrival"  # "has my replacement been sent", "where's my new card"
@@ -1267,6 +1280,10 @@ _REFERS_BACK = re.compile(
     r"|\b(?:get|claim|want) (?:me )?(?:my|the|our) (?:money|cash) back(?: (?:for me|please|pls))?$"
     # "...an uber on it for about 14 that wasnt me. can i get that back?": the payment just described.
     r"|\b(?:get|claim|have) (?:that|this|those|them) (?:back|refunded)(?: (?:for me|please|pls))?$"
+    # "Netflix emailed that my payment failed. Did this month's go through?": a possessive with no thing
+    # after it is the payment of the story just told
+    r"|\b(?:this|last|next) (?:months|weeks|years)(?= (?:go|gone|went|come|came|been|get|got|arrive\w*|"
+    r"leave|left|clear\w*|fail\w*|bounce\w*|taken|paid|out|in|through|still|actually|definitely)\b|$)"
 )
 
 

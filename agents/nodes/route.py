@@ -793,6 +793,17 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         flow, why = "procedure", "asks how one of the customer's payments stands -> payment_status"
         update.update(procedure="payment_status", procedure_intent="payment_status", slots={})
         status = "payment_status"
+    elif (
+        status == "payment_status"
+        and "recent_transactions" in procedures
+        and isinstance(shop := await _names_own_merchant(text, runtime), str)
+    ):
+        # "Netflix emailed that my payment failed, did this month's go through?": a company the customer pays
+        # by card, asked whether its payment went, is a search of those card payments (the payment status
+        # reads only the customer's own transfers).
+        flow, why = "procedure", "status of a card payment to a shop of the customer's -> recent_transactions"
+        update.update(procedure="recent_transactions", procedure_intent="recent_transactions", slots={})
+        update["text"] = f"{text} (payments at {shop})"
     elif status and status in procedures:
         # A question about how things stand is answered, never turned into an offer to change them.
         flow, why = "procedure", f"status question -> {status}"
