@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from agents.dialogue.spelling import correct_spelling
+from agents.procedures.recurring import ASKS_REFERENCE
 
 
 def normalise(text: str) -> str:
@@ -1061,7 +1062,7 @@ _SAME_AGAIN = re.compile(
 @dataclass(frozen=True)
 class FollowUp:
     # "older" | "total" | "difference" | "pick" | "refine" | "direction" | "currency" | "card" | "day" |
-    # "machine" | "since" | "history"
+    # "machine" | "since" | "history" | "reference"
     kind: str
 
 
@@ -1117,6 +1118,8 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
             return FollowUp("card")
         if _WHICH_DAY.search(words):
             return FollowUp("day")
+        if ASKS_REFERENCE.search(words):
+            return FollowUp("reference")
     if (
         words
         and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
@@ -1229,6 +1232,10 @@ _REQUEST_START = re.compile(
 )
 _MIN_PART_WORDS = 3
 # A request to stop something: "could you cancel the British Gas direct debit", "please stop my gym one".
+_THIS_PERIODS_PAYMENT = re.compile(
+    r"^(?:has|have|did|is|was|hasnt|didnt|will)\b.{0,20}\b(?:this|last|the last|the latest) (?:months|weeks|years)"
+    r" (?:payment|bill|instalment|installment|one|money|amount|direct debit)\b"
+)
 _STOP_ASKED = re.compile(
     r"^(?:(?:also|then|so|please|pls|can you|could you|would you|will you|i want to|i need to|id like to|"
     r"i would like to)\s+)*(?:cancel|stop|end)\b"
@@ -1450,6 +1457,10 @@ def split_requests(text: str) -> list[str]:
             # "I've moved my gas to Octopus and they collect it themselves. Could you cancel the British Gas
             # direct debit?": the story is why, not a request of its own ("payment" in it asks nothing).
             told and _STOP_ASKED.match(_ASIDE.sub("", normalise(parts[index])))
+        ) or (
+            # "I've had a letter from Octopus saying I'm behind. Has this month's payment gone out?": the
+            # payment of the company the story names, one request with it
+            told and _THIS_PERIODS_PAYMENT.search(_ASIDE.sub("", normalise(parts[index])))
         ):
             parts[index - 1 : index + 1] = [f"{parts[index - 1]} {parts[index]}"]
     if len(parts) < 2 or not all(_has_request(p) for p in parts):
