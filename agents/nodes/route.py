@@ -33,7 +33,7 @@ from agents.dialogue.cues import (
 )
 from agents.dialogue.details_cues import own_details_request
 from agents.dialogue.negation import said_not_to, without_negated_actions
-from agents.dialogue.payment_cues import asks_payment_status
+from agents.dialogue.payment_cues import asks_payment_status, payment_referred_to
 from agents.dialogue.recurring_cues import (
     gone_out_request,
     named_recurring_amount,
@@ -815,6 +815,18 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         flow, why = "procedure", "status of a card payment to a shop of the customer's -> recent_transactions"
         update.update(procedure="recent_transactions", procedure_intent="recent_transactions", slots={})
         update["text"] = f"{text} (payments at {shop})"
+    elif (
+        status in (None, "card_status", "payment_status")
+        and "payment_status" in procedures
+        and not active
+        and (payee := await payment_referred_to(text, _previous_message(state), runtime.context.banking))
+    ):
+        # "...let my holiday money to joanne fail, want a complaint raising", then "so was the money ever
+        # taken out my account or not": how that payment stands, from the customer's records.
+        flow, why = "procedure", "asks how the payment spoken of just before stands -> payment_status"
+        update.update(procedure="payment_status", procedure_intent="payment_status", slots={})
+        update["text"] = f"{text} (my payment to {payee})"
+        status = "payment_status"
     elif status and status in procedures:
         # A question about how things stand is answered, never turned into an offer to change them.
         flow, why = "procedure", f"status question -> {status}"
