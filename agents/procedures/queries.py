@@ -77,6 +77,9 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
         "fuel",
         "petrol",
         "diesel",
+        # "when did I last fill up", "filled the car up": fuel bought
+        r"fill(?:ed|ing)? (?:the (?:car|tank|van) )?up",
+        r"fill-ups?",
         "buses",
         "bus fares?",
         "commuting",
@@ -156,7 +159,20 @@ INCOME_CATEGORIES = frozenset({"salary", "interest"})
 # Bills named by what they are for: the category plus the payees that bill it.
 BILL_KINDS: dict[str, tuple[re.Pattern[str], str]] = {
     "mortgage": (re.compile(r"building society|mortgage|home loan", re.IGNORECASE), "your mortgage"),
+    # "when did I last fill up", "petrol this month": the fuel stations' payments, not every train and taxi
+    "fuel": (
+        re.compile(
+            r"\b(?:shell|bp|esso|texaco|jet|gulf|murco|applegreen|certas|harvest energy|petrol|fuel|"
+            r"filling station|service station)\b",
+            re.IGNORECASE,
+        ),
+        "fuel",
+    ),
 }
+# Fuel asked about in the customer's words: "petrol", "diesel", "fuel", "filled up", "a fill-up".
+_FUEL_RE = re.compile(
+    r"\b(?:petrol|diesel|fuel|fill(?:ed|ing)? (?:the (?:car|tank|van) )?up|fill-ups?)\b", re.IGNORECASE
+)
 # "my mortgage payments"; not the mortgage being applied for ("the mortgage broker wants my salary", "for a
 # mortgage application"), which names no payment.
 _BILL_KIND_RE = re.compile(
@@ -715,10 +731,14 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
     bill_kind = None
     if (m := _BILL_KIND_RE.search(rest)) and not named_as_included(rest, m.start(), m.end()):
         bill_kind, rest = m.group("kind").lower(), _blank(rest, m)
+    elif (m := _FUEL_RE.search(rest)) and not named_as_included(rest, m.start(), m.end()):
+        bill_kind, rest = "fuel", _blank(rest, m)
     category, rest = parse_category(rest)
     if category in INCOME_CATEGORIES:
         bill_kind = None  # "my salary over three months for the mortgage": money in, not a bill
-    if bill_kind is not None:
+    if bill_kind == "fuel":
+        category = None  # the fuel stations' names say it, whatever the bank's category
+    elif bill_kind is not None:
         category = "bills"
     aggregate = parse_aggregate(rest)
     if m := IN_VS_OUT_RE.search(rest):
