@@ -1533,7 +1533,18 @@ def requests_after_answer(text: str) -> list[str]:
     if len(pieces) < 2 or not pieces[1].strip():
         return []
     rest = re.sub(r"^(?:and|also|then|plus)\s+", "", pieces[1].strip(), flags=re.IGNORECASE)
+    if _ACTION_AGAIN.match(normalise(rest)):
+        return []  # "Yes, that's right. Please stop it.": the yes said again with its action, nothing new
     return split_requests(rest) if _has_request(rest) else []
+
+
+# The action just offered, named again after the yes: "Please stop it.", "go ahead and cancel it now", "do it".
+_ACTION_AGAIN = re.compile(
+    r"^(?:(?:please|pls|just|yes|yeah|so|then|ok|okay|go ahead and|you can|you may|can you|could you)\s+)*"
+    r"(?:cancel|stop|end|block|freeze|unfreeze|unblock|lock|unlock|report|dispute|do|bin|ditch|scrap|send|"
+    r"pay|make|put|set)\s+(?:it|that|them|this|that one|this one|the lot)"
+    r"(?:\s+(?:now|then|please|pls|for me|thanks|thank you|straight away|right away|today|through|up|off|on))*$"
+)
 
 
 # --- the words of a request, tidied for reading (the transcript keeps what the customer wrote) -------------
