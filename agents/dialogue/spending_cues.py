@@ -16,6 +16,7 @@ from typing import Any
 
 from agents.procedures.queries import (
     INCOME_CATEGORIES,
+    PUT_INTO_SAVINGS_RE,
     parse_aggregate,
     parse_anchor,
     parse_category,
@@ -144,6 +145,8 @@ def spending_intent(text: str) -> str | None:
         return None
     if _MONEY_WORDS_RE.search(text) or category is not None:
         return "spending"
+    if PUT_INTO_SAVINGS_RE.search(text) and _SUM_RE.search(text):
+        return "spending"  # "how much have I put in my savings since start of october": the transfers in
     return None
 
 

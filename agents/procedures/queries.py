@@ -219,6 +219,7 @@ _PUT_INTO_SAVINGS_RE = re.compile(
     r"(?:my\s+|the\s+|our\s+)?(?:easy\s+)?(?:saver|savings?(?:\s+account|\s+pot)?|isa|rainy\s+day\s+\w+)\b",
     re.IGNORECASE,
 )
+PUT_INTO_SAVINGS_RE = _PUT_INTO_SAVINGS_RE
 # "... and how much interest it paid on top", "plus the interest": the interest asked for beside it.
 _INTEREST_TOO_RE = re.compile(r"\binterest\b", re.IGNORECASE)
 
