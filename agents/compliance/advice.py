@@ -291,7 +291,8 @@ _ASK_INVESTMENT = tuple(
         r"|\b(?:am i|are we|would i be) (?:doing )?the right thing\b|"
         # "would you say that is the sensible thing to do?": the same verdict, asked the other way round
         r"\b(?:would you say|do you think|you think) (?:that|this|it) ?(?:s|is|would be|was) (?:the |a )?"
-        r"(?:right|best|wise|sensible|smart|good|correct) (?:thing|idea|move|choice|option|decision|plan|way)\b|"
+        r"(?:right|best|wise|sensible|smart|good|correct) "
+        r"(?:thing|idea|move|choice|option|decision|plan|way)\b|"
         r"\bis \w+ a (?:safe|good|sound) (?:investment|bet)\b))"
         r"(?=.*\b(?:mortgage|remortgag\w*|loans?|credit cards?|car finance|finance|overdraft|savings?|saver|"
         r"isas?|premium bonds?|pensions?|sipp|shares?|stocks?|gold|crypto\w*|bitcoin|invest\w*|bonus|"

@@ -829,9 +829,7 @@ def progress_of_claim(text: str, previous: str) -> bool:
 
 # What an action said not to take leaves ("don't change anything on the card" -> "not anything on the card"):
 # the thing named there is left alone, not asked about.
-_LEFT_ALONE = re.compile(
-    r"\bnot (?:anything|any|a thing|the|my|it|them|this|that)\b[^,.;?!]*", re.IGNORECASE
-)
+_LEFT_ALONE = re.compile(r"\bnot (?:anything|any|a thing|the|my|it|them|this|that)\b[^,.;?!]*", re.IGNORECASE)
 
 
 def status_question(text: str) -> str | None:
@@ -848,7 +846,9 @@ def status_question(text: str) -> str | None:
     # "Netflix say my payment failed. Did this month's go through? Don't change anything": a question in the
     # middle of the message asks too
     asked_within = any(_QUESTION.search(normalise(q)) for q in re.findall(r"[^.?!]+\?", text))
-    if (_QUESTION.search(words) or text.strip().endswith("?") or asked_within) and _PAYMENT_STATE.search(words):
+    if (_QUESTION.search(words) or text.strip().endswith("?") or asked_within) and _PAYMENT_STATE.search(
+        words
+    ):
         # (a thing named only where the customer says to leave it alone, "don't change anything on the card",
         # left "not anything on the card" by the negation, is not what the question is about)
         kept = normalise(_LEFT_ALONE.sub(" ", text))
@@ -1233,8 +1233,8 @@ _REQUEST_START = re.compile(
 _MIN_PART_WORDS = 3
 # A request to stop something: "could you cancel the British Gas direct debit", "please stop my gym one".
 _THIS_PERIODS_PAYMENT = re.compile(
-    r"^(?:has|have|did|is|was|hasnt|didnt|will)\b.{0,20}\b(?:this|last|the last|the latest) (?:months|weeks|years)"
-    r" (?:payment|bill|instalment|installment|one|money|amount|direct debit)\b"
+    r"^(?:has|have|did|is|was|hasnt|didnt|will)\b.{0,20}\b(?:this|last|the last|the latest) "
+    r"(?:months|weeks|years) (?:payment|bill|instalment|installment|one|money|amount|direct debit)\b"
 )
 _STOP_ASKED = re.compile(
     r"^(?:(?:also|then|so|please|pls|can you|could you|would you|will you|i want to|i need to|id like to|"
@@ -1453,14 +1453,19 @@ def split_requests(text: str) -> list[str]:
         # for is the one the story calls for, one request with it (not a second freeze after the first).
         story = parts[index - 1]
         told = "?" not in story and not _REQUEST_START.match(_ASIDE.sub("", normalise(story)))
-        if (explicit_action(parts[index]) == "freeze" and (urgent_intent(story) or told)) or (
-            # "I've moved my gas to Octopus and they collect it themselves. Could you cancel the British Gas
-            # direct debit?": the story is why, not a request of its own ("payment" in it asks nothing).
-            told and _STOP_ASKED.match(_ASIDE.sub("", normalise(parts[index])))
-        ) or (
-            # "I've had a letter from Octopus saying I'm behind. Has this month's payment gone out?": the
-            # payment of the company the story names, one request with it
-            told and _THIS_PERIODS_PAYMENT.search(_ASIDE.sub("", normalise(parts[index])))
+        if (
+            (explicit_action(parts[index]) == "freeze" and (urgent_intent(story) or told))
+            or (
+                # "I've moved my gas to Octopus and they collect it themselves. Could you cancel the British
+                # Gas direct debit?": the story is why, not a request of its own ("payment" in it asks
+                # nothing).
+                told and _STOP_ASKED.match(_ASIDE.sub("", normalise(parts[index])))
+            )
+            or (
+                # "I've had a letter from Octopus saying I'm behind. Has this month's payment gone out?": the
+                # payment of the company the story names, one request with it
+                told and _THIS_PERIODS_PAYMENT.search(_ASIDE.sub("", normalise(parts[index])))
+            )
         ):
             parts[index - 1 : index + 1] = [f"{parts[index - 1]} {parts[index]}"]
     if len(parts) < 2 or not all(_has_request(p) for p in parts):
@@ -1538,12 +1543,13 @@ def requests_after_answer(text: str) -> list[str]:
     return split_requests(rest) if _has_request(rest) else []
 
 
-# The action just offered, named again after the yes: "Please stop it.", "go ahead and cancel it now", "do it".
+# The action just offered, named again after the yes: "Please stop it.", "go ahead and cancel it now".
 _ACTION_AGAIN = re.compile(
     r"^(?:(?:please|pls|just|yes|yeah|so|then|ok|okay|go ahead and|you can|you may|can you|could you)\s+)*"
     r"(?:cancel|stop|end|block|freeze|unfreeze|unblock|lock|unlock|report|dispute|do|bin|ditch|scrap|send|"
     r"pay|make|put|set)\s+(?:it|that|them|this|that one|this one|the lot)"
-    r"(?:\s+(?:now|then|please|pls|for me|thanks|thank you|straight away|right away|today|through|up|off|on))*$"
+    r"(?:\s+(?:now|then|please|pls|for me|thanks|thank you|straight away|right away|today|through|up|off|"
+    r"on))*$"
 )
 
 

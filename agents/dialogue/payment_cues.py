@@ -105,5 +105,9 @@ async def payment_referred_to(text: str, previous: str, banking: BankingPort) ->
     amounts = _amounts(re.sub(r"[^\d£.,\s]", " ", raw))
     vocabulary = set(normalise(previous).split())
     vocabulary |= {w[:-1] for w in vocabulary if w.endswith("s")}
-    payees = {p.payee_name for p in await banking.list_payments(limit=PAYMENTS_READ) if _names(p, vocabulary, amounts)}
+    payees = {
+        p.payee_name
+        for p in await banking.list_payments(limit=PAYMENTS_READ)
+        if _names(p, vocabulary, amounts)
+    }
     return payees.pop() if len(payees) == 1 else None

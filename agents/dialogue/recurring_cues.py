@@ -50,7 +50,8 @@ _CANCEL = re.compile(
 _DIRECT_DEBIT = re.compile(r"\b(?:direct ?debits?|dds?|mandates?)\b")
 # "the monthly transfer to my savings" is what customers call a standing order.
 _STANDING_ORDER = re.compile(
-    r"\bstanding ?orders?\b|\b(?:monthly|weekly|regular|automatic|recurring) (?:transfer|payment|top ?up|money)s? "
+    r"\bstanding ?orders?\b|\b(?:monthly|weekly|regular|automatic|recurring) "
+    r"(?:transfer|payment|top ?up|money)s? "
     r"(?:(?:across|over) )?(?:to|into|in to|for)\b|"
     # "how much goes into my savings automatically every month": money moved to savings on a schedule
     # ("the monthly money that goes across to my savings" too).

@@ -322,7 +322,9 @@ _PART_OF_MONTH_RE = re.compile(
 )
 # "from September to November", "between October and November": whole months, the first one included.
 _MONTH_TO_MONTH_RE = re.compile(
-    r"\b(?:from|between)\s+(?:(?:the\s+)?start\s+of\s+)?(?P<a>" + _MONTH_NAMES + r")\s+(?:to|and|until|till|-)\s+"
+    r"\b(?:from|between)\s+(?:(?:the\s+)?start\s+of\s+)?(?P<a>"
+    + _MONTH_NAMES
+    + r")\s+(?:to|and|until|till|-)\s+"
     r"(?:(?:the\s+)?end\s+of\s+)?(?P<b>" + _MONTH_NAMES + r")\b(?:\s+(?P<y>\d{4}))?(?!\s*\d)",
     re.IGNORECASE,
 )
