@@ -280,6 +280,8 @@ _ASK_INVESTMENT = tuple(
         r"\bworth (?:taking|getting|it)\b|\bwhich (?:is|one is|would be|one would be) (?:better|best)\b|"
         r"\bwhich \w+ (?:account |deal )?should (?:i|we)\b|\bwhere should (?:i|we) (?:put|keep|invest)\b|"
         r"\bwhat would you do\b|"
+        # "income protection or critical illness, what would you go for": the choice asked of us
+        r"\bwhat (?:would|do) you (?:go for|pick|choose|get|opt for|take)\b|"
         # "would you take out a car loan or use my savings?": which of two ways, asked as what we would do
         r"\bwould you (?:\w+ ){0,2}?(?:take|get|use|go for|choose|pick|pay|keep|clear|borrow)\b.{0,60}\bor\b|"
         # "my friend says I should clear the mortgage with my savings. is that the right thing to do?"
@@ -287,10 +289,17 @@ _ASK_INVESTMENT = tuple(
         r"correct) (?:thing|idea|move|choice|option|decision|plan|way)\b"
         r"|\b(?:is|would) (?:that|this|it) (?:be )?(?:wise|sensible|smart|silly|daft|mad)\b"
         r"|\b(?:am i|are we|would i be) (?:doing )?the right thing\b|"
+        # "would you say that is the sensible thing to do?": the same verdict, asked the other way round
+        r"\b(?:would you say|do you think|you think) (?:that|this|it) ?(?:s|is|would be|was) (?:the |a )?"
+        r"(?:right|best|wise|sensible|smart|good|correct) "
+        r"(?:thing|idea|move|choice|option|decision|plan|way)\b|"
         r"\bis \w+ a (?:safe|good|sound) (?:investment|bet)\b))"
         r"(?=.*\b(?:mortgage|remortgag\w*|loans?|credit cards?|car finance|finance|overdraft|savings?|saver|"
         r"isas?|premium bonds?|pensions?|sipp|shares?|stocks?|gold|crypto\w*|bitcoin|invest\w*|bonus|"
-        r"inheritance|lump sum|grand|\d+k|balance transfer|deal|credit score|lend|savings account)\b)"
+        r"inheritance|lump sum|grand|\d+k|balance transfer|deal|credit score|lend|savings account|"
+        # which insurance or protection policy to buy is a recommendation about a financial product too
+        r"insurance|income protection|critical illness|life (?:cover|assurance)|protection (?:policy|cover)|"
+        r"annuit(?:y|ies))\b)"
         r"(?!.*\b(?:freeze|unfreeze|block|dispute|report|expect|cancel (?:my|the) card)\b)"
         r"(?!.*\b(?:when|how|what time) (?:should|shall|do|would|can) (?:i|we)\b)"
         r"(?!.*\bwhat (?:should|shall|do) (?:i|we) do\b(?! with))",

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from agents.dialogue.spelling import correct_spelling
+from agents.procedures.recurring import ASKS_REFERENCE
 
 
 def normalise(text: str) -> str:
@@ -837,6 +838,11 @@ def progress_of_claim(text: str, previous: str) -> bool:
     return bool(_PROGRESS_OF_IT.search(normalise(text)) and _CLAIM.search(normalise(previous)))
 
 
+# What an action said not to take leaves ("don't change anything on the card" -> "not anything on the card"):
+# the thing named there is left alone, not asked about.
+_LEFT_ALONE = re.compile(r"\bnot (?:anything|any|a thing|the|my|it|them|this|that)\b[^,.;?!]*", re.IGNORECASE)
+
+
 def status_question(text: str) -> str | None:
     """``card_status`` or ``dispute_status`` when the message asks how things stand, not for a change.
 
@@ -848,8 +854,16 @@ def status_question(text: str) -> str | None:
         return None
     if _DISPUTE_STATE.search(words):
         return "dispute_status"
-    if (_QUESTION.search(words) or text.strip().endswith("?")) and _PAYMENT_STATE.search(words):
-        if not re.search(r"\b(?:card|direct debit|standing order|salary|wages|pay day|payday)\b", words):
+    # "Netflix say my payment failed. Did this month's go through? Don't change anything": a question in the
+    # middle of the message asks too
+    asked_within = any(_QUESTION.search(normalise(q)) for q in re.findall(r"[^.?!]+\?", text))
+    if (_QUESTION.search(words) or text.strip().endswith("?") or asked_within) and _PAYMENT_STATE.search(
+        words
+    ):
+        # (a thing named only where the customer says to leave it alone, "don't change anything on the card",
+        # left "not anything on the card" by the negation, is not what the question is about)
+        kept = normalise(_LEFT_ALONE.sub(" ", text))
+        if not re.search(r"\b(?:card|direct debit|standing order|salary|wages|pay day|payday)\b", kept):
             return "payment_status"
     if _CARD_DELIVERY.search(words) and not _NOT_DELIVERY.search(words) and not urgent_intent(text):
         return "card_arrival"  # "has my replacement been sent", "where's my new card"
@@ -1059,7 +1073,7 @@ _SAME_AGAIN = re.compile(
 @dataclass(frozen=True)
 class FollowUp:
     # "older" | "total" | "difference" | "pick" | "refine" | "direction" | "currency" | "card" | "day" |
-    # "machine" | "since" | "history"
+    # "machine" | "since" | "history" | "reference"
     kind: str
 
 
@@ -1115,6 +1129,8 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
             return FollowUp("card")
         if _WHICH_DAY.search(words):
             return FollowUp("day")
+        if ASKS_REFERENCE.search(words):
+            return FollowUp("reference")
     if (
         words
         and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
@@ -1227,6 +1243,10 @@ _REQUEST_START = re.compile(
 )
 _MIN_PART_WORDS = 3
 # A request to stop something: "could you cancel the British Gas direct debit", "please stop my gym one".
+_THIS_PERIODS_PAYMENT = re.compile(
+    r"^(?:has|have|did|is|was|hasnt|didnt|will)\b.{0,20}\b(?:this|last|the last|the latest) "
+    r"(?:months|weeks|years) (?:payment|bill|instalment|installment|one|money|amount|direct debit)\b"
+)
 _STOP_ASKED = re.compile(
     r"^(?:(?:also|then|so|please|pls|can you|could you|would you|will you|i want to|i need to|id like to|"
     r"i would like to)\s+)*(?:cancel|stop|end)\b"
@@ -1278,6 +1298,10 @@ _REFERS_BACK = re.compile(
     r"|\b(?:get|claim|want) (?:me )?(?:my|the|our) (?:money|cash) back(?: (?:for me|please|pls))?$"
     # "...an uber on it for about 14 that wasnt me. can i get that back?": the payment just described.
     r"|\b(?:get|claim|have) (?:that|this|those|them) (?:back|refunded)(?: (?:for me|please|pls))?$"
+    # "Netflix emailed that my payment failed. Did this month's go through?": a possessive with no thing
+    # after it is the payment of the story just told
+    r"|\b(?:this|last|next) (?:months|weeks|years)(?= (?:go|gone|went|come|came|been|get|got|arrive\w*|"
+    r"leave|left|clear\w*|fail\w*|bounce\w*|taken|paid|out|in|through|still|actually|definitely)\b|$)"
 )
 
 
@@ -1440,10 +1464,19 @@ def split_requests(text: str) -> list[str]:
         # for is the one the story calls for, one request with it (not a second freeze after the first).
         story = parts[index - 1]
         told = "?" not in story and not _REQUEST_START.match(_ASIDE.sub("", normalise(story)))
-        if (explicit_action(parts[index]) == "freeze" and (urgent_intent(story) or told)) or (
-            # "I've moved my gas to Octopus and they collect it themselves. Could you cancel the British Gas
-            # direct debit?": the story is why, not a request of its own ("payment" in it asks nothing).
-            told and _STOP_ASKED.match(_ASIDE.sub("", normalise(parts[index])))
+        if (
+            (explicit_action(parts[index]) == "freeze" and (urgent_intent(story) or told))
+            or (
+                # "I've moved my gas to Octopus and they collect it themselves. Could you cancel the British
+                # Gas direct debit?": the story is why, not a request of its own ("payment" in it asks
+                # nothing).
+                told and _STOP_ASKED.match(_ASIDE.sub("", normalise(parts[index])))
+            )
+            or (
+                # "I've had a letter from Octopus saying I'm behind. Has this month's payment gone out?": the
+                # payment of the company the story names, one request with it
+                told and _THIS_PERIODS_PAYMENT.search(_ASIDE.sub("", normalise(parts[index])))
+            )
         ):
             parts[index - 1 : index + 1] = [f"{parts[index - 1]} {parts[index]}"]
     if len(parts) < 2 or not all(_has_request(p) for p in parts):
@@ -1516,7 +1549,19 @@ def requests_after_answer(text: str) -> list[str]:
     if len(pieces) < 2 or not pieces[1].strip():
         return []
     rest = re.sub(r"^(?:and|also|then|plus)\s+", "", pieces[1].strip(), flags=re.IGNORECASE)
+    if _ACTION_AGAIN.match(normalise(rest)):
+        return []  # "Yes, that's right. Please stop it.": the yes said again with its action, nothing new
     return split_requests(rest) if _has_request(rest) else []
+
+
+# The action just offered, named again after the yes: "Please stop it.", "go ahead and cancel it now".
+_ACTION_AGAIN = re.compile(
+    r"^(?:(?:please|pls|just|yes|yeah|so|then|ok|okay|go ahead and|you can|you may|can you|could you)\s+)*"
+    r"(?:cancel|stop|end|block|freeze|unfreeze|unblock|lock|unlock|report|dispute|do|bin|ditch|scrap|send|"
+    r"pay|make|put|set)\s+(?:it|that|them|this|that one|this one|the lot)"
+    r"(?:\s+(?:now|then|please|pls|for me|thanks|thank you|straight away|right away|today|through|up|off|"
+    r"on))*$"
+)
 
 
 # --- the words of a request, tidied for reading (the transcript keeps what the customer wrote) -------------

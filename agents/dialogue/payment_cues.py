@@ -81,3 +81,33 @@ async def asks_payment_status(text: str, banking: BankingPort) -> bool:
     vocabulary = set(words.split())
     vocabulary |= {w[:-1] for w in vocabulary if w.endswith("s")}  # "trevor's money": Trevor
     return any(_names(p, vocabulary, amounts) for p in payments)
+
+
+# What points back at a payment the customer spoke of just before: "was the money ever taken out my account",
+# "did it come out of my account or not", "has that payment gone".
+_POINTER = re.compile(
+    r"\b(?:it|that|this|the money|that money|the payment|that payment|the transfer|that transfer|the cash)\b"
+)
+
+
+async def payment_referred_to(text: str, previous: str, banking: BankingPort) -> str | None:
+    """The payee of the one payment of the customer's own that the message before named ("your lot let my
+    holiday money to joanne fail... want a complaint raising"), when this message asks how "it" or "the
+    money" stands and names no payment itself ("so was the money ever taken out my account or not")."""
+    words = normalise(text)
+    if not previous or not _POINTER.search(words) or await asks_payment_status(text, banking):
+        return None
+    if not _WENT.search(words) or _NOT_STATUS.search(words) or urgent_intent(text):
+        return None
+    if not (_ASKS.search(words) or text.strip().endswith("?")):
+        return None
+    raw = previous.lower().replace("’", "'")
+    amounts = _amounts(re.sub(r"[^\d£.,\s]", " ", raw))
+    vocabulary = set(normalise(previous).split())
+    vocabulary |= {w[:-1] for w in vocabulary if w.endswith("s")}
+    payees = {
+        p.payee_name
+        for p in await banking.list_payments(limit=PAYMENTS_READ)
+        if _names(p, vocabulary, amounts)
+    }
+    return payees.pop() if len(payees) == 1 else None

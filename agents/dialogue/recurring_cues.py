@@ -50,14 +50,18 @@ _CANCEL = re.compile(
 _DIRECT_DEBIT = re.compile(r"\b(?:direct ?debits?|dds?|mandates?)\b")
 # "the monthly transfer to my savings" is what customers call a standing order.
 _STANDING_ORDER = re.compile(
-    r"\bstanding ?orders?\b|\b(?:monthly|weekly|regular|automatic|recurring) (?:transfer|payment|top ?up)s? "
-    r"(?:to|into|in to|for)\b|"
-    # "how much goes into my savings automatically every month": money moved to savings on a schedule.
-    r"\b(?:go|goes|going|gets? (?:put|moved|paid)|put|moved|paid|transferr?ed|sent) (?:in)?to (?:my |the )?"
+    r"\bstanding ?orders?\b|\b(?:monthly|weekly|regular|automatic|recurring) "
+    r"(?:transfer|payment|top ?up|money)s? "
+    r"(?:(?:across|over) )?(?:to|into|in to|for)\b|"
+    # "how much goes into my savings automatically every month": money moved to savings on a schedule
+    # ("the monthly money that goes across to my savings" too).
+    r"\b(?:go|goes|going|gets? (?:put|moved|paid)|put|moved|paid|transferr?ed|sent) (?:(?:across|over) )?"
+    r"(?:in)?to (?:my |the )?"
     r"(?:savings?|saver|isa|savings account)\b.{0,20}\b(?:automatic\w*|each (?:month|week)|"
     r"every (?:month|week)|monthly|weekly|regularly|a month|a week|per month)\b|"
     r"\b(?:automatic\w*|each (?:month|week)|every (?:month|week)|monthly|weekly|regularly)\b.{0,20}"
-    r"\b(?:go|goes|going|put|moved|paid|transferr?ed|sent) (?:in)?to (?:my |the )?(?:savings?|saver|isa)\b"
+    r"\b(?:go|goes|going|put|moved|paid|transferr?ed|sent) (?:(?:across|over) )?(?:in)?to (?:my |the )?"
+    r"(?:savings?|saver|isa)\b"
 )
 _SCHEDULED = re.compile(
     r"\b(?:scheduled|future dated|future|upcoming|one off|set up|due)\b.{0,30}\b(?:payments?|transfers?)\b|"
@@ -134,6 +138,11 @@ _INCOME = re.compile(
 _INCOME_TOTAL = re.compile(
     r"\b(?:total|altogether|in all|sum|add up|how much (?:have|did) i (?:earn|get)|spen[dt]|spending|bought|"
     r"since (?:i (?:last )?(?:got|was|get) paid|payday|pay day|my (?:wages|salary|pay)))\b|"
+    # "what have my wages come to since the start of september": an amount built up over a span, not the
+    # latest payment ("has my pay come to my account" is its arrival)
+    r"\b(?:come|came|comes|coming|add(?:s|ed)? up) to\b(?! (?:my|the|your|me)\b)|"
+    r"\bsince (?:(?:the )?(?:start|beginning) of )?(?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|last month)\b|"
     # "how much went out between my October payday and my November one": spending between two salaries
     r"\bbetween (?:my |the )?(?:\w+ ){0,3}(?:pay ?days?|salar(?:y|ies)|wages|pay ?cheques?)\b"
 )

@@ -16,6 +16,7 @@ from typing import Any
 
 from agents.procedures.queries import (
     INCOME_CATEGORIES,
+    PUT_INTO_SAVINGS_RE,
     parse_aggregate,
     parse_anchor,
     parse_category,
@@ -60,7 +61,13 @@ _HOW_TO_RE = re.compile(
     re.IGNORECASE,
 )
 _SUM_RE = re.compile(
-    r"\b(?:total|altogether|all\s+together|all\s+told|in\s+all|sum|add(?:ed)?\s+up)\b", re.IGNORECASE
+    r"\b(?:total|altogether|all\s+together|all\s+told|in\s+all|sum|add(?:ed)?\s+up)\b"
+    # "what have my wages come to since the start of september", "how much pay have I had since october":
+    # an amount built up over a span ("has my pay come to my account" is its arrival)
+    r"|\b(?:come|came|comes|coming)\s+to\b(?!\s+(?:my|the|your|me)\b)"
+    r"|\bsince\s+(?:(?:the\s+)?(?:start|beginning)\s+of\s+)?(?:january|february|march|april|may|june|july|august"
+    r"|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|last\s+month)\b",
+    re.IGNORECASE,
 )
 # "would I still have at least 6k left after", "will I have £500 left": what remains after paying an amount.
 _LEFT_AFTER_RE = re.compile(
@@ -138,6 +145,8 @@ def spending_intent(text: str) -> str | None:
         return None
     if _MONEY_WORDS_RE.search(text) or category is not None:
         return "spending"
+    if PUT_INTO_SAVINGS_RE.search(text) and _SUM_RE.search(text):
+        return "spending"  # "how much have I put in my savings since start of october": the transfers in
     return None
 
 

@@ -33,7 +33,7 @@ from agents.dialogue.cues import (
 )
 from agents.dialogue.details_cues import own_details_request
 from agents.dialogue.negation import said_not_to, without_negated_actions
-from agents.dialogue.payment_cues import asks_payment_status
+from agents.dialogue.payment_cues import asks_payment_status, payment_referred_to
 from agents.dialogue.recurring_cues import (
     gone_out_request,
     named_recurring_amount,
@@ -504,6 +504,13 @@ async def _follow_up(
         procedure = "recent_transactions"
         extra["text"] = str(listed[0])
         extra["slots"] = {"params": {"about": found.kind, "limit": 1}}
+    elif found.kind == "reference" and (listed := list(frame.get("listed") or [])):
+        # "they'll want a reference number, is there one on it?" about the one payment just shown: the
+        # reference of the regular payment to that payee.
+        procedure = "recurring_payments"
+        payee = _LINE_PAYEE.search(str(listed[0]))
+        extra["text"] = f"the reference for {payee.group(1) if payee else listed[0]}"
+        extra["slots"] = {}
     elif (
         found.kind == "machine"
         and len(cash := [ln for ln in frame.get("listed") or [] if CASH_LINE.search(ln)]) == 1
@@ -757,7 +764,11 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     elif active and _answers_pending_question(state, runtime):
         # The customer is answering a question of the procedure under way.
         flow, why = "procedure", f"continue {active}"
-    elif followed is not None and followed[1] in ("card", "day", "machine") and followed[0] in procedures:
+    elif (
+        followed is not None
+        and followed[1] in ("card", "day", "machine", "reference")
+        and followed[0] in procedures
+    ):
         # "which card was that on?", "when did it go through?" about the one payment just shown: that
         # payment's card or day, not the status of the customer's cards.
         procedure, kind, extra = followed
@@ -800,6 +811,29 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # amount, is answered from those records (processing, pending, failed), not as a card's status.
         flow, why = "procedure", "asks how one of the customer's payments stands -> payment_status"
         update.update(procedure="payment_status", procedure_intent="payment_status", slots={})
+        status = "payment_status"
+    elif (
+        status == "payment_status"
+        and "recent_transactions" in procedures
+        and isinstance(shop := await _shop_asked_about(text, state, runtime), str)
+    ):
+        # "Netflix emailed that my payment failed, did this month's go through?": a company the customer pays
+        # by card, asked whether its payment went, is a search of those card payments (the payment status
+        # reads only the customer's own transfers).
+        flow, why = "procedure", "status of a card payment to a shop of the customer's -> recent_transactions"
+        update.update(procedure="recent_transactions", procedure_intent="recent_transactions", slots={})
+        update["text"] = f"{text} (payments at {shop})"
+    elif (
+        status in (None, "card_status", "payment_status")
+        and "payment_status" in procedures
+        and not active
+        and (payee := await payment_referred_to(text, _previous_message(state), runtime.context.banking))
+    ):
+        # "...let my holiday money to joanne fail, want a complaint raising", then "so was the money ever
+        # taken out my account or not": how that payment stands, from the customer's records.
+        flow, why = "procedure", "asks how the payment spoken of just before stands -> payment_status"
+        update.update(procedure="payment_status", procedure_intent="payment_status", slots={})
+        update["text"] = f"{text} (my payment to {payee})"
         status = "payment_status"
     elif status and status in procedures:
         # A question about how things stand is answered, never turned into an offer to change them.
@@ -1090,6 +1124,28 @@ async def _names_own_merchant(text: str, runtime: Runtime[AgentContext]) -> str 
             return merchant
         if len(first) >= 4 and first not in _GENERIC_FIRST_WORDS and f" {first} " in lowered:
             return merchant
+    return False
+
+
+# The payee of a payment's line in an answer ("17 Nov 2026: Octopus Energy, -£116.29").
+_LINE_PAYEE = re.compile(r"^[^:]+: (.+?), [-+]?[£$€]")
+# A payment asked about with no payee named: "has this month's payment gone out", "did the last one go".
+_UNNAMED_PAYMENT = re.compile(
+    r"\b(?:this|last|next) (?:month|week|year)(?:'|’)?s(?: (?:payment|bill|instalment|one|money|amount))?\b"
+    r"|\bthe (?:payment|bill|instalment|money)\b",
+    re.IGNORECASE,
+)
+
+
+async def _shop_asked_about(text: str, state: AgentState, runtime: Runtime[AgentContext]) -> str | bool:
+    """The shop of the customer's card payments a payment-status question names, or the one the rest of the
+    same message names when the question, one request of several, names no payee ("I've had a letter from
+    Octopus saying I'm behind. ... Has this month's payment gone out?")."""
+    if named := await _names_own_merchant(text, runtime):
+        return named
+    whole = (customer_messages(state) or [text])[-1]
+    if whole != text and text in whole and _UNNAMED_PAYMENT.search(text):
+        return await _names_own_merchant(whole, runtime)
     return False
 
 

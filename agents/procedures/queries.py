@@ -77,6 +77,9 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
         "fuel",
         "petrol",
         "diesel",
+        # "when did I last fill up", "filled the car up": fuel bought
+        r"fill(?:ed|ing)? (?:the (?:car|tank|van) )?up",
+        r"fill-ups?",
         "buses",
         "bus fares?",
         "commuting",
@@ -156,7 +159,20 @@ INCOME_CATEGORIES = frozenset({"salary", "interest"})
 # Bills named by what they are for: the category plus the payees that bill it.
 BILL_KINDS: dict[str, tuple[re.Pattern[str], str]] = {
     "mortgage": (re.compile(r"building society|mortgage|home loan", re.IGNORECASE), "your mortgage"),
+    # "when did I last fill up", "petrol this month": the fuel stations' payments, not every train and taxi
+    "fuel": (
+        re.compile(
+            r"\b(?:shell|bp|esso|texaco|jet|gulf|murco|applegreen|certas|harvest energy|petrol|fuel|"
+            r"filling station|service station)\b",
+            re.IGNORECASE,
+        ),
+        "fuel",
+    ),
 }
+# Fuel asked about in the customer's words: "petrol", "diesel", "fuel", "filled up", "a fill-up".
+_FUEL_RE = re.compile(
+    r"\b(?:petrol|diesel|fuel|fill(?:ed|ing)? (?:the (?:car|tank|van) )?up|fill-ups?)\b", re.IGNORECASE
+)
 # "my mortgage payments"; not the mortgage being applied for ("the mortgage broker wants my salary", "for a
 # mortgage application"), which names no payment.
 _BILL_KIND_RE = re.compile(
@@ -203,6 +219,7 @@ _PUT_INTO_SAVINGS_RE = re.compile(
     r"(?:my\s+|the\s+|our\s+)?(?:easy\s+)?(?:saver|savings?(?:\s+account|\s+pot)?|isa|rainy\s+day\s+\w+)\b",
     re.IGNORECASE,
 )
+PUT_INTO_SAVINGS_RE = _PUT_INTO_SAVINGS_RE
 # "... and how much interest it paid on top", "plus the interest": the interest asked for beside it.
 _INTEREST_TOO_RE = re.compile(r"\binterest\b", re.IGNORECASE)
 
@@ -305,8 +322,10 @@ _PART_OF_MONTH_RE = re.compile(
 )
 # "from September to November", "between October and November": whole months, the first one included.
 _MONTH_TO_MONTH_RE = re.compile(
-    r"\b(?:from|between)\s+(?:the\s+start\s+of\s+)?(?P<a>" + _MONTH_NAMES + r")\s+(?:to|and|until|till|-)\s+"
-    r"(?:the\s+end\s+of\s+)?(?P<b>" + _MONTH_NAMES + r")\b(?:\s+(?P<y>\d{4}))?(?!\s*\d)",
+    r"\b(?:from|between)\s+(?:(?:the\s+)?start\s+of\s+)?(?P<a>"
+    + _MONTH_NAMES
+    + r")\s+(?:to|and|until|till|-)\s+"
+    r"(?:(?:the\s+)?end\s+of\s+)?(?P<b>" + _MONTH_NAMES + r")\b(?:\s+(?P<y>\d{4}))?(?!\s*\d)",
     re.IGNORECASE,
 )
 # "between the 1st and 15th of November", "1st-15th Nov": days of one month.
@@ -325,7 +344,7 @@ _WEEKS_OF_MONTH_RE = re.compile(
 )
 # "early November" (1st-10th), "late October" / "the end of October" (21st to the end).
 _EARLY_LATE_RE = re.compile(
-    r"\b(?P<when>early|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of)\s+(?P<m>"
+    r"\b(?P<when>early|late|(?:the\s+)?end\s+of|(?:the\s+)?beginning\s+of|(?:the\s+)?start\s+of)\s+(?P<m>"
     + _MONTH_NAMES
     + r")\b(?:\s+(?P<y>\d{4}))?",
     re.IGNORECASE,
@@ -342,7 +361,7 @@ _BARE_MONTH_RE = re.compile(
 )
 
 _SINCE_MONTH_RE = re.compile(
-    r"\b(?:since|from)\s+(?:the\s+(?:start|beginning)\s+of\s+|(?P<end>(?:the\s+)?end\s+of\s+))?(?P<m>"
+    r"\b(?:since|from)\s+(?:(?:the\s+)?(?:start|beginning)\s+of\s+|(?P<end>(?:the\s+)?end\s+of\s+))?(?P<m>"
     r"january|february|march|april|may|june|july|august|september|october|november|december"
     r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b(?:\s+(?P<y>\d{4}))?(?!\s*\d)",
     re.IGNORECASE,
@@ -667,7 +686,7 @@ def parse_period(text: str, today: date) -> tuple[DateRange | None, str]:
         month = _month_of(m, today)
         if month is not None and month.since is not None:
             end = _month_end(month.since)
-            if m.group("when").lower() in ("late", "the end of"):
+            if m.group("when").lower().split()[-2:] in (["late"], ["end", "of"]):
                 span = DateRange(month.since.replace(day=21), end)
             else:
                 span = DateRange(month.since, month.since.replace(day=10))
@@ -715,10 +734,14 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
     bill_kind = None
     if (m := _BILL_KIND_RE.search(rest)) and not named_as_included(rest, m.start(), m.end()):
         bill_kind, rest = m.group("kind").lower(), _blank(rest, m)
+    elif (m := _FUEL_RE.search(rest)) and not named_as_included(rest, m.start(), m.end()):
+        bill_kind, rest = "fuel", _blank(rest, m)
     category, rest = parse_category(rest)
     if category in INCOME_CATEGORIES:
         bill_kind = None  # "my salary over three months for the mortgage": money in, not a bill
-    if bill_kind is not None:
+    if bill_kind == "fuel":
+        category = None  # the fuel stations' names say it, whatever the bank's category
+    elif bill_kind is not None:
         category = "bills"
     aggregate = parse_aggregate(rest)
     if m := IN_VS_OUT_RE.search(rest):

@@ -77,11 +77,21 @@ def item_facts(item: RecurringPaymentView) -> dict[str, Any]:
     }
 
 
-def item_line(item: RecurringPaymentView) -> str:
+# The reference a payment goes with ("they'll ask for a reference number, is there one on it", "what's the ref
+# on that"): the payee's reference, from the customer's direct debits and standing orders.
+ASKS_REFERENCE = re.compile(
+    r"\b(?:reference|ref)(?: (?:number|no|code))?\b|\bcustomer (?:number|no)\b", re.IGNORECASE
+)
+
+
+def item_line(item: RecurringPaymentView, *, reference: bool = False) -> str:
+    """One regular payment in words; a direct debit's reference only when it says what the payment is for,
+    or when the customer asks for it (``reference``)."""
     f = item_facts(item)
     if item.kind == "direct_debit":
         last = f"{f['amount']} {f['frequency']} (the latest collection)"
-        return f"{f['payee']}: {last}, next collection on {f['next_date']}{_state(item)}{_what_for(item)}"
+        said = _what_for(item) or (f" (reference {f['reference']})" if reference and f["reference"] else "")
+        return f"{f['payee']}: {last}, next collection on {f['next_date']}{_state(item)}{said}"
     if item.kind == "standing_order":
         return (
             f"{f['amount']} {f['frequency']} to {f['payee']} (reference {f['reference']}), "
@@ -516,6 +526,8 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
     if not picked and period is None and everything and asks_next_payment(run.text):
         # "what's the next thing to come out of my account?": the soonest one, not the whole list.
         return _next_out(run, everything, what)
+    # "what's the reference on my Octopus direct debit": the reference the payee gave, with the payment
+    reference = bool(ASKS_REFERENCE.search(run.text))
     yearly = run.params.get("per") == "year" or (period is None and bool(PER_YEAR.search(run.text)))
     if (asks_total(run.text) or yearly) and everything and (len(picked) != 1):
         return _total(run, picked or everything, what, period, yearly=yearly)
@@ -524,7 +536,9 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
             "named",
             {
                 "what": what,
-                "lines": "\n".join(f"- Your {LABELS[i.kind]}: {item_line(i)}" for i in picked),
+                "lines": "\n".join(
+                    f"- Your {LABELS[i.kind]}: {item_line(i, reference=reference)}" for i in picked
+                ),
                 "item_ids": [i.id for i in picked],
             },
         )
@@ -533,7 +547,7 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
     sections = []
     for kind in kinds:
         if found[kind]:
-            lines = "\n".join(f"- {item_line(i)}" for i in found[kind])
+            lines = "\n".join(f"- {item_line(i, reference=reference)}" for i in found[kind])
             sections.append(f"{LABELS[kind].capitalize()}s:\n{lines}")
         elif len(kinds) > 1:
             sections.append(f"{LABELS[kind].capitalize()}s: none")
