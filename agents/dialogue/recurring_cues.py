@@ -28,6 +28,7 @@ from agents.ports import BankingPort, RecurringPaymentView, TransactionQuery
 from agents.procedures.money import format_money
 from agents.procedures.queries import parse_period
 from agents.procedures.recurring import (
+    PER_YEAR,
     asks_next_payment,
     kinds_asked,
     matches_words,
@@ -50,7 +51,7 @@ _CANCEL = re.compile(
 _DIRECT_DEBIT = re.compile(r"\b(?:direct ?debits?|dds?|mandates?)\b")
 # "the monthly transfer to my savings" is what customers call a standing order.
 _STANDING_ORDER = re.compile(
-    r"\bstanding ?orders?\b|\b(?:monthly|weekly|regular|automatic|recurring) (?:transfer|payment|top ?up)s? "
+    r"\bstanding ?orders?\b|\b(?:monthly|weekly|regular|automatic|recurring) (?:transfer|payment|top ?up|one)s? "
     r"(?:to|into|in to|for)\b|"
     # "how much goes into my savings automatically every month": money moved to savings on a schedule.
     r"\b(?:go|goes|going|gets? (?:put|moved|paid)|put|moved|paid|transferr?ed|sent) (?:in)?to (?:my |the )?"
@@ -269,7 +270,9 @@ async def recurring_by_payee(text: str, frame: Mapping[str, Any], banking: Banki
     if not words or _DISPUTE.search(words) or _CANCEL.search(words) or urgent_intent(text):
         return False
     continues = frame.get("procedure") == "recurring_payments" and len(words.split()) <= FOLLOW_UP_WORDS
-    if _ALREADY_WENT.search(words) or not (continues or _WHEN_OR_HOW_MUCH.search(words)):
+    # "what my Virgin Media comes to over the whole year": what it costs, asked by the year
+    asks = _WHEN_OR_HOW_MUCH.search(words) or PER_YEAR.search(words)
+    if _ALREADY_WENT.search(words) or not (continues or asks):
         return False
     named = named_words(text) - _GENERIC_PAYEE_WORDS
     if not named:
@@ -325,6 +328,7 @@ async def named_recurring_amount(text: str, banking: BankingPort) -> str | None:
 
 _NEXT_ONE = re.compile(r"\b(?:next one|next|the one before|one before|before that)\b")
 _PRONOUN = re.compile(r"\b(?:it|that|that one|this one)\b")
+_THE_NEXT_ONE = re.compile(r"\b(?:the )?next (?:one|payment|collection)\b")
 _DAY = re.compile(r"\b\d{1,2} [A-Z][a-z]{2} \d{4}\b")
 
 
@@ -380,10 +384,23 @@ async def recurring_request(
         if (
             intent == "recurring_payments"
             and frame.get("procedure") == "recurring_payments"
-            and _PRONOUN.search(normalise(text))
+            and (
+                _PRONOUN.search(normalise(text))
+                # "and whens the next one due out" right after one payment was shown: that payment's next
+                or (len(frame.get("listed") or []) == 1 and _THE_NEXT_ONE.search(normalise(text)))
+            )
         ):
-            # "when does it come out next" right after the mortgage was shown: the same payment.
-            return intent, f"{text} {frame.get('text', '')}".strip()
+            # "when does it come out next" right after the mortgage was shown: the same payment (not again
+            # over a year, when that was what the last question asked), unless the message names its own
+            # ("and the monthly one into my saver, what does that add up to").
+            if (own := named_words(text)) and any(
+                matches_words(i, own) for i in await own_recurring(banking)
+            ):
+                return intent, text
+            old = str(frame.get("text", ""))
+            if not PER_YEAR.search(text):
+                old = PER_YEAR.sub(" ", old)
+            return intent, f"{text} {old}".strip()
         return intent, text
     if _HOW_OFTEN.search(normalise(text)) and await names_recurring(text, banking):
         return "recurring_payments", text  # "is the rent to trevor every month or a one-off?": what it is

@@ -519,6 +519,9 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
     yearly = run.params.get("per") == "year" or (period is None and bool(PER_YEAR.search(run.text)))
     if (asks_total(run.text) or yearly) and everything and (len(picked) != 1):
         return _total(run, picked or everything, what, period, yearly=yearly)
+    if yearly and len(picked) == 1 and picked[0].frequency in TIMES_A_YEAR:
+        # "whats sky costing me over a year?": the one payment named, times the payments it makes in a year.
+        return _named_yearly(run, picked[0], what)
     if picked:
         return run.answer(
             "named",
@@ -770,6 +773,23 @@ def _total(
         )
         return run.answer("total_yearly", facts)
     return run.answer("total_monthly", facts)
+
+
+def _named_yearly(run: Run, item: RecurringPaymentView, what: str) -> Answer:
+    times = TIMES_A_YEAR[item.frequency]
+    year = item.amount_minor * times
+    return run.answer(
+        "named_yearly",
+        {
+            "what": what,
+            "lines": f"- Your {LABELS[item.kind]}: {item_line(item)}",
+            "total": format_money(year, item.currency),
+            "times": times,
+            "each": format_money(item.amount_minor, item.currency),
+            "totals_minor": {item.currency: year},
+            "item_ids": [item.id],
+        },
+    )
 
 
 def _money_list(sums: dict[str, int]) -> str:
