@@ -28,6 +28,7 @@ from agents.ports import BankingPort, RecurringPaymentView, TransactionQuery
 from agents.procedures.money import format_money
 from agents.procedures.queries import parse_period
 from agents.procedures.recurring import (
+    FROM_DAY_TO_DAY,
     PER_YEAR,
     asks_next_payment,
     kinds_asked,
@@ -76,6 +77,11 @@ _GOING_OUT_AHEAD = re.compile(
     r"(?:between now and|before|by|until|till|up to) (?:(?:the )?\d{1,2}(?:st|nd|rd|th)?|"
     r"(?:(?:next|this|the|coming|this coming) )?"
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)))\b"
+)
+# Money to leave the account, said in the future: "will anything come out", "is anything due to go".
+_OUT_AHEAD = re.compile(
+    r"\b(?:will|going to|gonna|due to|is there|are there)\b.{0,30}\b(?:come out|go out|goes out|comes out|"
+    r"coming out|going out|leave|be taken|get taken|be paid|due|go)\b"
 )
 # "When is my next mortgage payment due?": the next one of something set up to go out.
 _NEXT_DUE = re.compile(
@@ -179,7 +185,11 @@ def recurring_intent(text: str) -> str | None:
         if scheduled and not (debit or order):
             return "cancel_scheduled_payment"
     ahead = (
-        _GOING_OUT_AHEAD.search(words) or _NEXT_DUE.search(words) or asks_next_payment(words)
+        _GOING_OUT_AHEAD.search(words)
+        or _NEXT_DUE.search(words)
+        or asks_next_payment(words)
+        # "I'm away from the 14th until the 20th of December. Will anything come out while I'm away?"
+        or (FROM_DAY_TO_DAY.search(words) and _OUT_AHEAD.search(words))
     ) and not _INCOME.search(words)
     if debit or order or _REGULAR.search(words) or ((scheduled or ahead) and not _CANCEL.search(words)):
         return "recurring_payments"

@@ -850,3 +850,37 @@ async def test_next_one_after_one_payment_shown_is_that_payment(ports: list[SqlB
     )
     assert own is not None
     assert "sky" not in own[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "since", "until"),
+    [
+        (
+            "staying with my daughter from the 14th until the 20th of December",
+            date(2026, 12, 14),
+            date(2026, 12, 20),
+        ),
+        ("between 14 and 20 Dec", date(2026, 12, 14), date(2026, 12, 20)),
+        ("from the 2nd till the 9th", date(2026, 12, 2), date(2026, 12, 9)),
+        ("from the 28th to the 3rd of January", date(2026, 12, 28), date(2027, 1, 3)),
+    ],
+)
+def test_a_stretch_of_days_ahead(text: str, since: date, until: date) -> None:
+    found = parse_upcoming(text, TODAY)
+    assert found is not None
+    assert (found.since, found.until) == (since, until)
+
+
+def test_a_stretch_of_days_gone_is_not_ahead() -> None:
+    assert parse_upcoming("from the 1st to the 10th of november", TODAY) is None
+
+
+def test_will_anything_come_out_over_a_stretch_is_the_payments_due() -> None:
+    said = "I'm away from the 14th until the 20th of December. Will anything come out of my account?"
+    assert recurring_intent(said) == "recurring_payments"
+    assert (
+        recurring_intent("is anything gonna come out between the 3rd and the 10th dec")
+        == "recurring_payments"
+    )
+    # a month named is no payee ("dec" is not the reference "DEC RENT")
+    assert "dec" not in named_words("from the 3rd to the 10th dec")
