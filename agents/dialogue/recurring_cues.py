@@ -52,7 +52,8 @@ _CANCEL = re.compile(
 _DIRECT_DEBIT = re.compile(r"\b(?:direct ?debits?|dds?|mandates?)\b")
 # "the monthly transfer to my savings" is what customers call a standing order.
 _STANDING_ORDER = re.compile(
-    r"\bstanding ?orders?\b|\b(?:monthly|weekly|regular|automatic|recurring) (?:transfer|payment|top ?up|one)s? "
+    r"\bstanding ?orders?\b|"
+    r"\b(?:monthly|weekly|regular|automatic|recurring) (?:transfer|payment|top ?up|one)s? "
     r"(?:to|into|in to|for)\b|"
     # "how much goes into my savings automatically every month": money moved to savings on a schedule.
     r"\b(?:go|goes|going|gets? (?:put|moved|paid)|put|moved|paid|transferr?ed|sent) (?:in)?to (?:my |the )?"

@@ -107,8 +107,9 @@ async def check_balance(run: Run, slots: dict[str, Any]) -> Answer:
 # "how much do I have altogether", "the current account and the savings added together", "in total across
 # my accounts": the accounts' money summed, not only listed.
 _ALL_TOGETHER = re.compile(
-    r"\b(?:altogether|all together|in total|total|totals|combined|add(?:ed)? (?:together|up)|add(?:ed)? (?:them|it|"
-    r"those|the two|both) (?:together|up)|put together|between (?:them|the two|both)|in all|all in|sum)\b",
+    r"\b(?:altogether|all together|in total|total|totals|combined|add(?:ed)? (?:together|up)|"
+    r"add(?:ed)? (?:them|it|those|the two|both) (?:together|up)|put together|between (?:them|the two|both)|"
+    r"in all|all in|sum)\b",
     re.IGNORECASE,
 )
 

@@ -388,7 +388,8 @@ _ALREADY_OUT = re.compile(
     re.IGNORECASE,
 )
 _STILL_AHEAD = re.compile(
-    r"\b(?:due|next|coming|upcoming|to come|will|going to|gonna|left to|still to|yet to|rest of|later|tomorrow)\b",
+    r"\b(?:due|next|coming|upcoming|to come|will|going to|gonna|left to|still to|yet to|rest of|later|"
+    r"tomorrow)\b",
     re.IGNORECASE,
 )
 
