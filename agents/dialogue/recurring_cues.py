@@ -28,6 +28,8 @@ from agents.ports import BankingPort, RecurringPaymentView, TransactionQuery
 from agents.procedures.money import format_money
 from agents.procedures.queries import parse_period
 from agents.procedures.recurring import (
+    FROM_DAY_TO_DAY,
+    PER_YEAR,
     asks_next_payment,
     kinds_asked,
     matches_words,
@@ -51,7 +53,7 @@ _DIRECT_DEBIT = re.compile(r"\b(?:direct ?debits?|dds?|mandates?)\b")
 # "the monthly transfer to my savings" is what customers call a standing order.
 _STANDING_ORDER = re.compile(
     r"\bstanding ?orders?\b|\b(?:monthly|weekly|regular|automatic|recurring) "
-    r"(?:transfer|payment|top ?up|money)s? "
+    r"(?:transfer|payment|top ?up|money|one)s? "
     r"(?:(?:across|over) )?(?:to|into|in to|for)\b|"
     # "how much goes into my savings automatically every month": money moved to savings on a schedule
     # ("the monthly money that goes across to my savings" too).
@@ -79,6 +81,11 @@ _GOING_OUT_AHEAD = re.compile(
     r"(?:between now and|before|by|until|till|up to) (?:(?:the )?\d{1,2}(?:st|nd|rd|th)?|"
     r"(?:(?:next|this|the|coming|this coming) )?"
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)))\b"
+)
+# Money to leave the account, said in the future: "will anything come out", "is anything due to go".
+_OUT_AHEAD = re.compile(
+    r"\b(?:will|going to|gonna|due to|is there|are there)\b.{0,30}\b(?:come out|go out|goes out|comes out|"
+    r"coming out|going out|leave|be taken|get taken|be paid|due|go)\b"
 )
 # "When is my next mortgage payment due?": the next one of something set up to go out.
 _NEXT_DUE = re.compile(
@@ -187,7 +194,11 @@ def recurring_intent(text: str) -> str | None:
         if scheduled and not (debit or order):
             return "cancel_scheduled_payment"
     ahead = (
-        _GOING_OUT_AHEAD.search(words) or _NEXT_DUE.search(words) or asks_next_payment(words)
+        _GOING_OUT_AHEAD.search(words)
+        or _NEXT_DUE.search(words)
+        or asks_next_payment(words)
+        # "I'm away from the 14th until the 20th of December. Will anything come out while I'm away?"
+        or (FROM_DAY_TO_DAY.search(words) and _OUT_AHEAD.search(words))
     ) and not _INCOME.search(words)
     if debit or order or _REGULAR.search(words) or ((scheduled or ahead) and not _CANCEL.search(words)):
         return "recurring_payments"
@@ -278,7 +289,9 @@ async def recurring_by_payee(text: str, frame: Mapping[str, Any], banking: Banki
     if not words or _DISPUTE.search(words) or _CANCEL.search(words) or urgent_intent(text):
         return False
     continues = frame.get("procedure") == "recurring_payments" and len(words.split()) <= FOLLOW_UP_WORDS
-    if _ALREADY_WENT.search(words) or not (continues or _WHEN_OR_HOW_MUCH.search(words)):
+    # "what my Virgin Media comes to over the whole year": what it costs, asked by the year
+    asks = _WHEN_OR_HOW_MUCH.search(words) or PER_YEAR.search(words)
+    if _ALREADY_WENT.search(words) or not (continues or asks):
         return False
     named = named_words(text) - _GENERIC_PAYEE_WORDS
     if not named:
@@ -334,6 +347,7 @@ async def named_recurring_amount(text: str, banking: BankingPort) -> str | None:
 
 _NEXT_ONE = re.compile(r"\b(?:next one|next|the one before|one before|before that)\b")
 _PRONOUN = re.compile(r"\b(?:it|that|that one|this one)\b")
+_THE_NEXT_ONE = re.compile(r"\b(?:the )?next (?:one|payment|collection)\b")
 _DAY = re.compile(r"\b\d{1,2} [A-Z][a-z]{2} \d{4}\b")
 
 
@@ -389,10 +403,23 @@ async def recurring_request(
         if (
             intent == "recurring_payments"
             and frame.get("procedure") == "recurring_payments"
-            and _PRONOUN.search(normalise(text))
+            and (
+                _PRONOUN.search(normalise(text))
+                # "and whens the next one due out" right after one payment was shown: that payment's next
+                or (len(frame.get("listed") or []) == 1 and _THE_NEXT_ONE.search(normalise(text)))
+            )
         ):
-            # "when does it come out next" right after the mortgage was shown: the same payment.
-            return intent, f"{text} {frame.get('text', '')}".strip()
+            # "when does it come out next" right after the mortgage was shown: the same payment (not again
+            # over a year, when that was what the last question asked), unless the message names its own
+            # ("and the monthly one into my saver, what does that add up to").
+            if (own := named_words(text)) and any(
+                matches_words(i, own) for i in await own_recurring(banking)
+            ):
+                return intent, text
+            old = str(frame.get("text", ""))
+            if not PER_YEAR.search(text):
+                old = PER_YEAR.sub(" ", old)
+            return intent, f"{text} {old}".strip()
         return intent, text
     if _HOW_OFTEN.search(normalise(text)) and await names_recurring(text, banking):
         return "recurring_payments", text  # "is the rent to trevor every month or a one-off?": what it is

@@ -379,7 +379,9 @@ async def _follow_up(
 ) -> tuple[str, str, dict[str, Any]] | None:
     """A follow-up continues the last answered request: same procedure, the new words first."""
     frame = state.get("frame") or {}
-    text = state.get("text", "")
+    # "and sky over the same stretch?": the period of the last request, which the merged words keep (not a
+    # shop called "Sky Stretch").
+    text = re.sub(r"\s+", " ", _SAME_STRETCH.sub(" ", state.get("text", ""))).strip()
     today = today_of(state)
     # The new words first; when they name the account or card themselves, they replace the old ones.
     names_own = (
@@ -566,6 +568,12 @@ _LATEST = re.compile(
 _ANYTHING_ELSE = re.compile(
     r"\b(?:anything|something|what|owt|aught)\s+else\b|\bany\s*(?:thing|one)?\s+other\b"
     r"|\bother\s+(?:payments?|transactions?|purchases?|charges?|spending)\b",
+    re.IGNORECASE,
+)
+# The last request's period named again without its dates: "over the same stretch", "for the same period".
+_SAME_STRETCH = re.compile(
+    r"\b(?:(?:over|for|in|during|across|within)\s+)?(?:that|the)\s+(?:same|very same|same old)\s+"
+    r"(?:stretch|period|time(?:\s?frame|\s+period)?|span|window|dates|spell|months|weeks)\b",
     re.IGNORECASE,
 )
 _SAME_PERIOD = re.compile(r"\b(?:(?:that|the) (?:same|very same)|that)\s+(?P<unit>day|week|month)\b", re.I)

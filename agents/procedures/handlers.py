@@ -100,7 +100,49 @@ async def check_balance(run: Run, slots: dict[str, Any]) -> Answer:
     for account in accounts:
         balance, owed = _balance(account)
         lines.append(f"- {account_label(account)}: {balance}{owed}")
+    if _ALL_TOGETHER.search(run.text):
+        return _balances_together(run, accounts, lines)
     return run.answer("list", {"lines": "\n".join(lines), "count": len(accounts)})
+
+
+# "how much do I have altogether", "the current account and the savings added together", "in total across
+# my accounts": the accounts' money summed, not only listed.
+_ALL_TOGETHER = re.compile(
+    r"\b(?:altogether|all together|in total|total|totals|combined|add(?:ed)? (?:together|up)|"
+    r"add(?:ed)? (?:them|it|those|the two|both) (?:together|up)|put together|between (?:them|the two|both)|"
+    r"in all|all in|sum)\b",
+    re.IGNORECASE,
+)
+
+
+def _balances_together(run: Run, accounts: list[AccountView], lines: list[str]) -> Answer:
+    """What the customer's own money comes to across the accounts listed, one sum a currency; what is owed
+    on a credit card is no money held, so it is said apart rather than taken off."""
+    held: dict[str, int] = {}
+    owed: list[str] = []
+    for account in accounts:
+        if account.kind == "credit":
+            if account.balance_minor < 0:
+                owed.append(
+                    f"{format_money(-account.balance_minor, account.currency)} owed on your credit card"
+                )
+            continue
+        held[account.currency] = held.get(account.currency, 0) + account.balance_minor
+    total = " and ".join(
+        format_money(v, c) for c, v in sorted(held.items(), key=lambda kv: kv[0] != "GBP")
+    ) or format_money(0, "GBP")
+    counted = sum(1 for a in accounts if a.kind != "credit")
+    note = f", not counting the {' and '.join(owed)}" if owed else ""
+    return run.answer(
+        "list_total",
+        {
+            "lines": "\n".join(lines),
+            "count": counted,
+            "total": total,
+            "note": note,
+            "totals_minor": held,
+        },
+    )
 
 
 # --- transactions --------------------------------------------------------------------------------------

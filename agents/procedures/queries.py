@@ -529,8 +529,9 @@ _INCLUDED_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _INCLUDED_AFTER = re.compile(
-    rf"\s*(?:,|\band\b|&|\+|/)?\s*(?:{_LIST_ITEM}\s*)*(?:and all|included|and everything|as well|"
-    r"the (?:whole )?lot|everything|all of (?:it|them|that)|the works|etc|and so on)\b",
+    # "bills n all", "groceries 'n' all": "and" as it is said
+    rf"\s*(?:,|\band\b|&|\+|/)?\s*(?:{_LIST_ITEM}\s*)*(?:(?:and|n|an|'n'?) all|included|and everything|"
+    r"as well|the (?:whole )?lot|everything|all of (?:it|them|that)|the works|etc|and so on)\b",
     re.IGNORECASE,
 )
 

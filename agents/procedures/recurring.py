@@ -48,8 +48,9 @@ _KIND_WORDS: dict[RecurringKind, re.Pattern[str]] = {
     "scheduled_payment": re.compile(r"\b(scheduled|future[\s-]?dated|one[\s-]?off)\b"),
 }
 # Words that say what the customer wants, not which payment: never taken for a payee's name.
-_NOT_A_NAME = frozenset(
-    """
+_NOT_A_NAME = (
+    frozenset(
+        """
     a an the my your our me i i'm im it its this that these those one ones please can could would you will
     want wanted need like to for from of on in at by and or with out off up about any all
     cancel cancelling canceling cancellation cancle cancell canel stop stopping end ending terminate remove
@@ -60,6 +61,10 @@ _NOT_A_NAME = frozenset(
     recurring monthly weekly next week month today tomorrow soon due going out
     which what when how much show list see tell have got
     """.split()
+    )
+    | frozenset(  # "from the 3rd to the 10th dec": a month, not the reference "DEC RENT"
+        m.lower() for m in (*calendar.month_name[1:], *calendar.month_abbr[1:], "sept")
+    )
 )
 
 
@@ -302,8 +307,47 @@ def _up_to_day(m: re.Match[str], today: date) -> Upcoming | None:
     return Upcoming(today, until, f"{m.group('word').lower()} {format_day(date(year, month, day))}")
 
 
+_MONTH_WORDS = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# "from the 14th until the 20th of December", "between 14 and 20 Dec", "from the 28th to the 3rd of January":
+# a stretch of days ahead (the first day's month is the second's unless it names its own).
+FROM_DAY_TO_DAY = re.compile(
+    r"\b(?:from|between)\s+(?:the\s+)?(?P<first>\d{1,2})(?:st|nd|rd|th)?(?:\s+(?:of\s+)?(?P<first_month>"
+    + _MONTH_WORDS
+    + r"))?\s+(?:until|till|til|to|and|-)\s+(?:the\s+)?(?P<last>\d{1,2})(?:st|nd|rd|th)?"
+    r"(?:\s+(?:of\s+)?(?P<month>" + _MONTH_WORDS + r"))?\b",
+    re.IGNORECASE,
+)
+
+
+def _from_day_to_day(m: re.Match[str], today: date) -> Upcoming | None:
+    first, last = int(m.group("first")), int(m.group("last"))
+    month_word = m.group("month") or m.group("first_month")
+    if month_word:
+        month = _MONTHS[month_word.lower()]
+        year = today.year if month >= today.month else today.year + 1
+    else:  # "from the 14th to the 20th": the next such days to come
+        month, year = (today.month, today.year) if last >= today.day else (today.month % 12 + 1, today.year)
+        if month == 1 and today.month == 12:
+            year += 1
+    if not 1 <= last <= calendar.monthrange(year, month)[1]:
+        return None
+    until = date(year, month, last)
+    start_month = _MONTHS[m.group("first_month").lower()] if m.group("first_month") else month
+    start_year = year if start_month <= month else year - 1
+    if first > last and not m.group("first_month"):
+        start_month, start_year = (month - 1, year) if month > 1 else (12, year - 1)  # "the 28th to the 3rd"
+    if not 1 <= first <= calendar.monthrange(start_year, start_month)[1]:
+        return None
+    since = date(start_year, start_month, first)
+    if until < today or since > until:
+        return None
+    return Upcoming(max(since, today), until, "over those days")
+
+
 def parse_upcoming(text: str, today: date) -> Upcoming | None:
     """The period ahead the text names, or None (past periods are the transaction procedures' business)."""
+    if (both := FROM_DAY_TO_DAY.search(text)) is not None and (ahead := _from_day_to_day(both, today)):
+        return ahead
     if (bound := _UP_TO_DAY.search(text)) is not None and (ahead := _up_to_day(bound, today)) is not None:
         return ahead
     m = _UPCOMING.search(text)
@@ -354,7 +398,8 @@ _ALREADY_OUT = re.compile(
     re.IGNORECASE,
 )
 _STILL_AHEAD = re.compile(
-    r"\b(?:due|next|coming|upcoming|to come|will|going to|left to|still to|yet to|rest of|later|tomorrow)\b",
+    r"\b(?:due|next|coming|upcoming|to come|will|going to|gonna|left to|still to|yet to|rest of|later|"
+    r"tomorrow)\b",
     re.IGNORECASE,
 )
 
@@ -531,6 +576,9 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
     yearly = run.params.get("per") == "year" or (period is None and bool(PER_YEAR.search(run.text)))
     if (asks_total(run.text) or yearly) and everything and (len(picked) != 1):
         return _total(run, picked or everything, what, period, yearly=yearly)
+    if yearly and len(picked) == 1 and picked[0].frequency in TIMES_A_YEAR:
+        # "whats sky costing me over a year?": the one payment named, times the payments it makes in a year.
+        return _named_yearly(run, picked[0], what)
     if picked:
         return run.answer(
             "named",
@@ -784,6 +832,23 @@ def _total(
         )
         return run.answer("total_yearly", facts)
     return run.answer("total_monthly", facts)
+
+
+def _named_yearly(run: Run, item: RecurringPaymentView, what: str) -> Answer:
+    times = TIMES_A_YEAR[item.frequency]
+    year = item.amount_minor * times
+    return run.answer(
+        "named_yearly",
+        {
+            "what": what,
+            "lines": f"- Your {LABELS[item.kind]}: {item_line(item)}",
+            "total": format_money(year, item.currency),
+            "times": times,
+            "each": format_money(item.amount_minor, item.currency),
+            "totals_minor": {item.currency: year},
+            "item_ids": [item.id],
+        },
+    )
 
 
 def _money_list(sums: dict[str, int]) -> str:

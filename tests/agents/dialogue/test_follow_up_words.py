@@ -234,3 +234,20 @@ def test_the_period_named_with_last_stays_for_the_biggest() -> None:
 
     assert "last week" in _LATEST.sub(" ", "what did I spend last week")
     assert "last" not in _LATEST.sub(" ", "my last payment at tesco")
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("and sky over the same stretch?", "and sky ?"),
+        ("And Nationwide during the same period?", "And Nationwide ?"),
+        ("what about bt for that same time frame", "what about bt"),
+        ("and the tesco ones across the same months", "and the tesco ones"),
+    ],
+)
+def test_the_same_stretch_is_the_last_period_not_a_shop(text: str, left: str) -> None:
+    from agents.nodes.route import _SAME_STRETCH
+
+    assert " ".join(_SAME_STRETCH.sub(" ", text).split()) == left
+    # a day, week or month of the one payment shown is another rule (_same_period), left alone
+    assert _SAME_STRETCH.search("and the aldi that same day") is None

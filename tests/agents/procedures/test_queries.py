@@ -651,3 +651,18 @@ def test_nothing_left_out(text: str) -> None:
 def test_several_things_left_out(text: str, labels: list[str]) -> None:
     excluded, _ = parse_excluded(text)
     assert [e.label for e in excluded] == labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much have i spent this month all in, bills n all",
+        "groceries 'n' all",
+        "bills and all",
+        "bills an all",
+    ],
+)
+def test_a_category_said_with_n_all_is_part_of_everything(text: str) -> None:
+    from agents.procedures.queries import parse_category
+
+    assert parse_category(text)[0] is None

@@ -44,6 +44,34 @@ async def test_balance_of_all_accounts(bank: Bank, procedures: Procs) -> None:
         assert f"ending {account.number_last4}: {shown}" in result.draft
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much do I have altogether?",
+        "the current account and the savings added together",
+        "total balance across my accounts",
+        "could you add up what I have in my accounts",
+    ],
+)
+async def test_balances_asked_together_are_summed(bank: Bank, procedures: Procs, text: str) -> None:
+    port = bank.port(0)
+    accounts = await port.list_accounts()
+    result = answer(await turn(procedures["check_balance"], port, text))
+    assert result.outcome == "list_total"
+    held = [a for a in accounts if a.kind != "credit"]
+    total = sum(a.balance_minor for a in held)
+    assert (
+        f"Altogether you have {format_money(total, held[0].currency)} across your {len(held)} accounts"
+        in (result.draft)
+    )
+    # what is owed on a credit card is said apart, never taken off the money held
+    for credit in (a for a in accounts if a.kind == "credit" and a.balance_minor < 0):
+        assert f"not counting the {format_money(-credit.balance_minor, credit.currency)} owed" in result.draft
+    # every balance is still shown
+    for account in accounts:
+        assert f"ending {account.number_last4}" in result.draft
+
+
 @pytest.mark.parametrize("kind", ["savings", "current", "credit"])
 async def test_balance_of_the_account_named_by_kind(bank: Bank, procedures: Procs, kind: str) -> None:
     port = bank.port(0)

@@ -811,3 +811,76 @@ async def test_the_next_payment_to_go_out_then_the_one_after(
     # "after that" means nothing after a list that did not show the next one
     listed = {**frame, "text": "what direct debits do I have"}
     assert await recurring_request("and after that?", listed, damien) != found
+
+
+async def test_one_named_payment_over_a_year_is_its_yearly_figure(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    spec = procedures["recurring_payments"]
+    for text in ("whats sky costing me over a year?", "how much is the sky direct debit annually"):
+        year = answer(await turn(spec, ports[0], text, today=TODAY))
+        assert year.outcome == "named_yearly", text
+        # £38.27 x 12, with the payment itself (its next date) shown below
+        assert "£459.24: 12 payments of £38.27" in year.draft
+        assert "5 Dec 2026" in year.draft
+    # asked by the year with no word of "how much": still what it costs
+    assert await recurring_by_payee("what my sky comes to over the whole year", {}, ports[0])
+    # the whole list over a year stays the total of every payment
+    assert answer(
+        await turn(spec, ports[0], "what do my direct debits cost a year", today=TODAY)
+    ).outcome == ("total_yearly")
+
+
+async def test_next_one_after_one_payment_shown_is_that_payment(ports: list[SqlBankingPort]) -> None:
+    frame = {
+        "procedure": "recurring_payments",
+        "text": "whats sky costing me over a year?",
+        "listed": [
+            "Your direct debit: Sky: £38.27 monthly (the latest collection), next collection on 5 Dec 2026"
+        ],
+    }
+    found = await recurring_request("and whens the next one due out", frame, ports[0])
+    assert found is not None
+    assert found[0] == "recurring_payments"
+    assert "sky" in found[1]
+    assert not PER_YEAR.search(found[1])  # its next date, not its yearly figure again
+    # a payment of its own named ("the monthly one into my saver") is not the one shown
+    own = await recurring_request(
+        "and the monthly one into my saver, what does that add up to over a year", frame, ports[0]
+    )
+    assert own is not None
+    assert "sky" not in own[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "since", "until"),
+    [
+        (
+            "staying with my daughter from the 14th until the 20th of December",
+            date(2026, 12, 14),
+            date(2026, 12, 20),
+        ),
+        ("between 14 and 20 Dec", date(2026, 12, 14), date(2026, 12, 20)),
+        ("from the 2nd till the 9th", date(2026, 12, 2), date(2026, 12, 9)),
+        ("from the 28th to the 3rd of January", date(2026, 12, 28), date(2027, 1, 3)),
+    ],
+)
+def test_a_stretch_of_days_ahead(text: str, since: date, until: date) -> None:
+    found = parse_upcoming(text, TODAY)
+    assert found is not None
+    assert (found.since, found.until) == (since, until)
+
+
+def test_a_stretch_of_days_gone_is_not_ahead() -> None:
+    assert parse_upcoming("from the 1st to the 10th of november", TODAY) is None
+
+
+def test_will_anything_come_out_over_a_stretch_is_the_payments_due() -> None:
+    said = "I'm away from the 14th until the 20th of December. Will anything come out of my account?"
+    assert recurring_intent(said) == "recurring_payments"
+    assert (
+        recurring_intent("is anything gonna come out between the 3rd and the 10th dec")
+        == "recurring_payments"
+    )
+    # a month named is no payee ("dec" is not the reference "DEC RENT")
+    assert "dec" not in named_words("from the 3rd to the 10th dec")
