@@ -161,6 +161,25 @@ _COMPLAINT_MADE = re.compile(
 )
 
 
+# A question about what the bank would do ("will you lot block it", "would you ask where it came from", "do
+# you have to check it"): the customer asks, and says nothing against us.
+_WOULD_THE_BANK = re.compile(
+    r"\b(?:will|would|do|does|are|is|might|may|gonna|going to) (?:you|u|ya|yous|you lot|u lot|"
+    r"the bank|northbank|your lot)\b(?: (?:lot|guys|people))?"
+    r"(?: (?:have to|need to|be|ever|still|start|stop|just|actually|then))*"
+    r" (?:block|freeze|stop|hold|flag|check|ask|question|query|need|want|report|close|refuse|reject|return|"
+    r"send|let|accept|take|keep|delay|investigate|look)\w*\b",
+)
+
+
+def asks_what_the_bank_would_do(text: str) -> bool:
+    """The message asks what the bank would do ("will you lot block it or start asking questions about where
+    its come from", "would you freeze my account if 15k lands in it"), in a question, with no complaint made
+    in words: a question for the help centre, not a complaint."""
+    words = normalise(text)
+    return bool(_WOULD_THE_BANK.search(words)) and not _COMPLAINT_MADE.search(words)
+
+
 def complains_of_merchant_only(text: str) -> bool:
     """A story of a shop that let the customer down, asking for the money back, whose words of dissatisfaction
     are about the shop, not the bank ("their complaint form goes nowhere", "the hotel was a disgrace... can

@@ -42,7 +42,7 @@ from agents.dialogue.recurring_cues import (
     repayment_request,
 )
 from agents.dialogue.spending_cues import interest_meant, place_referred, referred_amount, spending_intent
-from agents.dialogue.support_cues import how_to_question
+from agents.dialogue.support_cues import asks_what_the_bank_would_do, how_to_question
 from agents.nodes.assist import urgent_turn
 from agents.nodes.common import customer_messages, emit_step, today_of
 from agents.nodes.screen import handoff_priority
@@ -992,6 +992,14 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     elif intent == "lost_or_stolen_phone" and not urgent:
         # "What's your phone number?" is not a lost phone: without a word of loss or theft, the help centre.
         flow, why = "kb_answer", "lost_or_stolen_phone without a cue of loss: answer from the help centre"
+    elif (
+        tri.get("route") == "complaint"
+        and "complaint" not in (state.get("screening") or {}).get("flags", [])
+        and asks_what_the_bank_would_do(text)
+    ):
+        # "will you lot block it or start asking questions about where its come from": a question about
+        # what the bank would do, with no word of dissatisfaction, is answered, never recorded as a complaint.
+        flow, why = "kb_answer", "a question about what the bank would do, not a complaint: the help centre"
     else:
         flow, why, update = _serve(intent, tri.get("route", ""), runtime)
     if forced or status or urgent or followed is not None:

@@ -12,6 +12,7 @@ from agents.dialogue.cues import follow_up, requests_after_answer, split_request
 from agents.dialogue.negation import without_negated_actions
 from agents.dialogue.recurring_cues import recurring_intent
 from agents.dialogue.spending_cues import spending_intent
+from agents.dialogue.support_cues import asks_what_the_bank_would_do
 from agents.procedures.queries import parse_period, parse_spending
 
 TODAY = date(2026, 11, 28)
@@ -153,3 +154,29 @@ def test_fuel_is_the_fuel_stations(text: str) -> None:
     query, _ = parse_spending(text, TODAY)
     assert query.bill_kind == "fuel"
     assert query.category is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my nan passed and left me 15 grand. will you lot block it or start asking where its from",
+        "would you freeze my account if 20k lands in it from selling my house?",
+        "does the bank have to check where money comes from when my dad gifts me a deposit",
+        "will u lot ask me loads of questions when the money from the will comes in",
+    ],
+)
+def test_a_question_about_what_the_bank_would_do_is_asked_not_complained(text: str) -> None:
+    assert asks_what_the_bank_would_do(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to make a complaint, will you lot ever sort this out",
+        "your app is rubbish and I am fed up",
+        "can you freeze my card",
+        "will you refund me the fee",
+    ],
+)
+def test_a_complaint_or_a_request_is_not_a_question_about_the_bank(text: str) -> None:
+    assert not asks_what_the_bank_would_do(text)
