@@ -46,6 +46,18 @@ async def _local_agent(
     return agent, port, customer
 
 
+def _turn(conversation_id: str, customer: dict[str, Any], text: str) -> TurnInput:
+    """The customer's message as the app hands it to the agent: screened, redacted, on a fixed day."""
+    screened = screen(text)
+    return TurnInput(
+        conversation_id=conversation_id,
+        customer_id=customer["id"],
+        text=screened.redacted,
+        screening=to_json(screened) | {"vulnerability": screened.vulnerability},
+        today="2026-12-14",
+    )
+
+
 def test_every_flow_of_the_graph_is_a_flow_of_the_seam() -> None:
     assert {f.value for f in Flow} == set(DRAFTING)
 
@@ -54,14 +66,7 @@ async def test_a_complaint_turn_ends_with_a_typed_outcome(
     agent_assets: AgentAssets, engine: AsyncEngine
 ) -> None:
     agent, port, customer = await _local_agent(agent_assets, engine)
-    screened = screen("I want to make a formal complaint, and I want to speak to a manager")
-    turn = TurnInput(
-        conversation_id="c-typed",
-        customer_id=customer["id"],
-        text=screened.redacted,
-        screening=to_json(screened) | {"vulnerability": screened.vulnerability},
-        today="2026-12-14",
-    )
+    turn = _turn("c-typed", customer, "I want to make a formal complaint, and I want to speak to a manager")
     events = [e async for e in agent.run_turn(turn, port)]
     outcome = events[-1].outcome
     assert events[-1].kind == "completed"
@@ -94,15 +99,7 @@ async def test_the_streamed_words_of_every_kind_of_turn_give_back_its_reply_exac
             "please freeze my Visa card ending 2838",
         ]
     ):
-        screened = screen(text)
-        turn = TurnInput(
-            conversation_id=f"c-words-{n}",
-            customer_id=customer["id"],
-            text=screened.redacted,
-            screening=to_json(screened) | {"vulnerability": screened.vulnerability},
-            today="2026-12-14",
-        )
-        events = [e async for e in agent.run_turn(turn, port)]
+        events = [e async for e in agent.run_turn(_turn(f"c-words-{n}", customer, text), port)]
         outcome = events[-1].outcome
         assert outcome is not None
         assert outcome.reply
