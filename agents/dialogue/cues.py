@@ -695,6 +695,14 @@ _ACTION_REQUEST = re.compile(
 )
 
 
+# "will you block it or start asking...", "would you freeze my account if...": will/would with an either-or
+# or a condition asks what the bank would do; "can you freeze it" asks for it.
+_ASKS_WHAT_THE_BANK_WOULD_DO = re.compile(
+    r"\b(?:will|would) you (?:freeze|block|lock|stop) (?:it|that|them|my account|the account|the money|"
+    r"the payment|the transfer)\b(?: \w+){0,2} (?:or|if|when)\b"
+)
+_NAMES_A_CARD = re.compile(r"\b(?:cards?|visa|mastercard|debit|credit|amex)\b")
+
 _CARD_VERB = {
     "freeze": "freeze_card",
     "block": "freeze_card",
@@ -719,6 +727,10 @@ def requested_card_action(text: str) -> str | None:
     message says about why. Reporting and cancelling are left to triage (a card or a direct debit?)."""
     words = normalise(text)
     found = _ACTION_REQUEST.search(words)
+    if found and _ASKS_WHAT_THE_BANK_WOULD_DO.search(words) and not _NAMES_A_CARD.search(words):
+        # "will you block it or start asking where it's come from", "would you freeze my account if 20k
+        # lands": a question about what the bank would do with money coming in, not a card to freeze.
+        return None
     if not found:
         result = _RESULT_REQUEST.search(words)
         if not result:

@@ -8,7 +8,13 @@ from datetime import date
 import pytest
 
 from agents.compliance.advice import advice_requested
-from agents.dialogue.cues import follow_up, requests_after_answer, split_requests, status_question
+from agents.dialogue.cues import (
+    follow_up,
+    requested_card_action,
+    requests_after_answer,
+    split_requests,
+    status_question,
+)
 from agents.dialogue.negation import without_negated_actions
 from agents.dialogue.recurring_cues import recurring_intent
 from agents.dialogue.spending_cues import spending_intent
@@ -180,3 +186,28 @@ def test_a_question_about_what_the_bank_would_do_is_asked_not_complained(text: s
 )
 def test_a_complaint_or_a_request_is_not_a_question_about_the_bank(text: str) -> None:
     assert not asks_what_the_bank_would_do(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mum left me her house money, 40 grand. will you block it or start asking where its come from",
+        "would you freeze my account if 20k lands in it from selling my house?",
+        "Will you block the payment or ask questions about where it has come from?",
+    ],
+)
+def test_will_you_block_it_or_asks_what_the_bank_would_do_not_for_a_freeze(text: str) -> None:
+    assert requested_card_action(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "will you block it please, i lost it on the bus",
+        "can you freeze it, I dont trust my flatmate",
+        "will you block my card or do i have to ring",
+        "will you freeze it or not? someone is using my card",
+    ],
+)
+def test_a_freeze_asked_for_is_still_asked_for(text: str) -> None:
+    assert requested_card_action(text) == "freeze_card"
