@@ -65,22 +65,30 @@ def _names(payment: PaymentView, words: set[str], amounts: set[int]) -> bool:
     return bool((payee - _PAYEE_NOISE) & words) or payment.amount_minor in amounts
 
 
+def _named_payees(text: str, payments: list[PaymentView]) -> set[str]:
+    """The payees of the payments the text names, by a word of the payee's name or by the amount."""
+    # Amounts are read before normalising, so that "£555.00" keeps its pence and "1,200" its thousands.
+    amounts = _amounts(re.sub(r"[^\d£.,\s]", " ", text.lower().replace("’", "'")))
+    vocabulary = set(normalise(text).split())
+    vocabulary |= {w[:-1] for w in vocabulary if w.endswith("s")}  # "trevor's money": Trevor
+    return {p.payee_name for p in payments if _names(p, vocabulary, amounts)}
+
+
+def _asks_how_it_went(words: str, text: str) -> bool:
+    """A question whether money went through, left, arrived or bounced (``words``: ``text`` normalised)."""
+    if _NOT_STATUS.search(words) or urgent_intent(text):
+        return False
+    return bool(_ASKS.search(words) or text.strip().endswith("?"))
+
+
 async def asks_payment_status(text: str, banking: BankingPort) -> bool:
     """Whether the message asks whether one of the customer's own payments (named by payee or amount)
     went through, left, arrived or bounced."""
-    raw = text.lower().replace("’", "'")
     words = normalise(text)
     went = _WENT.search(words) or (_WHEN_ASKED.search(words) and _MONEY.search(words))
-    if not went or _NOT_STATUS.search(words) or urgent_intent(text):
+    if not went or not _asks_how_it_went(words, text):
         return False
-    if not (_ASKS.search(words) or text.strip().endswith("?")):
-        return False
-    # Amounts are read before normalising, so that "£555.00" keeps its pence and "1,200" its thousands.
-    amounts = _amounts(re.sub(r"[^\d£.,\s]", " ", raw))
-    payments = await banking.list_payments(limit=PAYMENTS_READ)
-    vocabulary = set(words.split())
-    vocabulary |= {w[:-1] for w in vocabulary if w.endswith("s")}  # "trevor's money": Trevor
-    return any(_names(p, vocabulary, amounts) for p in payments)
+    return bool(_named_payees(text, await banking.list_payments(limit=PAYMENTS_READ)))
 
 
 # What points back at a payment the customer spoke of just before: "was the money ever taken out my account",
@@ -95,19 +103,13 @@ async def payment_referred_to(text: str, previous: str, banking: BankingPort) ->
     holiday money to joanne fail... want a complaint raising"), when this message asks how "it" or "the
     money" stands and names no payment itself ("so was the money ever taken out my account or not")."""
     words = normalise(text)
-    if not previous or not _POINTER.search(words) or await asks_payment_status(text, banking):
+    if not previous or not _POINTER.search(words) or not _WENT.search(words):
         return None
-    if not _WENT.search(words) or _NOT_STATUS.search(words) or urgent_intent(text):
+    if not _asks_how_it_went(words, text):
         return None
-    if not (_ASKS.search(words) or text.strip().endswith("?")):
+    # One read of the payments: a message naming a payment itself asks about that one (asks_payment_status).
+    payments = await banking.list_payments(limit=PAYMENTS_READ)
+    if _named_payees(text, payments):
         return None
-    raw = previous.lower().replace("’", "'")
-    amounts = _amounts(re.sub(r"[^\d£.,\s]", " ", raw))
-    vocabulary = set(normalise(previous).split())
-    vocabulary |= {w[:-1] for w in vocabulary if w.endswith("s")}
-    payees = {
-        p.payee_name
-        for p in await banking.list_payments(limit=PAYMENTS_READ)
-        if _names(p, vocabulary, amounts)
-    }
+    payees = _named_payees(previous, payments)
     return payees.pop() if len(payees) == 1 else None
