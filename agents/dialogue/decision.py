@@ -9,9 +9,10 @@ yet", "ok wait") is not a yes. Nothing here acts: the app records a yes as conse
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from enum import StrEnum
 from functools import cache
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -374,6 +375,14 @@ def _target_as_it(text: str, names: Collection[str], tool: str) -> str | None:
     if not found or _DESCRIBED.search(replaced):
         return None  # nothing named, or something named that is not the target
     return replaced
+
+
+def read_answer(text: str, pending: Mapping[str, Any]) -> Decision:
+    """``read_decision`` for a message typed while ``pending`` (the confirmation the agent waits on: its
+    ``action`` with the ``tool`` it would run and the ``names`` its target may be called by) waits."""
+    action = pending.get("action") or {}
+    names = [str(n) for n in action.get("names") or ()]
+    return read_decision(text, names=names, tool=str(action.get("tool") or ""))
 
 
 def read_decision(text: str, *, names: Collection[str] = (), tool: str = "") -> Decision:

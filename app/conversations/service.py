@@ -54,7 +54,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from agents.dialogue.decision import read_decision
+from agents.dialogue.decision import read_answer
 from agents.models.recording import CallRecord
 from agents.nodes.care import WAITING_NOTICE, holding_notice
 from agents.ports import (
@@ -533,9 +533,7 @@ async def _admit_once(
             decision = request.content
         elif awaiting and pending is not None:
             # yes / no / unclear (ask again) / other (a new request; the action keeps waiting).
-            waiting = pending.get("action") or {}
-            names = [str(n) for n in waiting.get("names") or ()]
-            decision = read_decision(raw, names=names, tool=str(waiting.get("tool") or "")).value
+            decision = read_answer(raw, pending).value
         action = dict(pending.get("action") or {}) if decision == "yes" and pending else None
         silent = facts.status == ConversationStatus.handed_off and request.kind == "message"
         holding, waiting = (

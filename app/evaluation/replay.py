@@ -37,7 +37,7 @@ import httpx2
 from langgraph.checkpoint.memory import InMemorySaver
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from agents.dialogue.decision import read_decision
+from agents.dialogue.decision import read_answer
 from agents.graph import build_graph
 from agents.local import build_local_handlers
 from agents.models.errors import GatewayConfigError
@@ -302,13 +302,8 @@ async def _replay_turn(
     port = ReplayBankingPort(conversation, turn, live=live)
     pending = await agent.pending_confirmation(cid)
     if pending is not None:
-        waiting = pending.get("action") or {}
-        names = [str(n) for n in waiting.get("names") or ()]
-        decision = (
-            turn.decision
-            if turn.kind == "confirm" and turn.decision
-            else read_decision(turn.text, names=names, tool=str(waiting.get("tool") or "")).value
-        )
+        confirmed = turn.decision if turn.kind == "confirm" else None
+        decision = confirmed or read_answer(turn.text, pending).value
         stream = agent.resume(turn_input, decision, port)
     else:
         stream = agent.run_turn(turn_input, port)
