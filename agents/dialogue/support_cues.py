@@ -180,6 +180,26 @@ def asks_what_the_bank_would_do(text: str) -> bool:
     return bool(_WOULD_THE_BANK.search(words)) and not _COMPLAINT_MADE.search(words)
 
 
+# What the bank would ever ask or do, asked in general: "would you ever ask me to move my savings", "does
+# northbank ever ring people asking for codes", "would the bank ask me to send money to keep it safe".
+_BANK = (
+    r"(?:you|u|you lot|u lot|you guys|northbank|the bank|(?:your|ur) (?:staff|team|bank|people)|"
+    r"anyone from (?:you|the bank))"
+)
+_WOULD_THE_BANK_EVER = re.compile(
+    rf"\b(?:would|will|do|does|could|might)\s+{_BANK}\s+ever\s+(?:ask|call|ring|phone|text|"
+    r"email|message|contact|want|need|request|tell)\b"
+    rf"|\bwould\s+{_BANK}\s+(?:ask|tell|want)\s+(?:me|customers|people|anyone)\s+(?:to|for)\s+(?:\w+\s+){{0,2}}?"
+    r"(?:move|transfer|send|share|give|pin|code|codes|passcode|password)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_what_the_bank_would_ever_do(text: str) -> bool:
+    """A question about what the bank would ever ask or do, in general (not a request to do it now)."""
+    return bool(_WOULD_THE_BANK_EVER.search(text))
+
+
 def complains_of_merchant_only(text: str) -> bool:
     """A story of a shop that let the customer down, asking for the money back, whose words of dissatisfaction
     are about the shop, not the bank ("their complaint form goes nowhere", "the hotel was a disgrace... can

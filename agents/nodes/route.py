@@ -42,7 +42,11 @@ from agents.dialogue.recurring_cues import (
     repayment_request,
 )
 from agents.dialogue.spending_cues import interest_meant, place_referred, referred_amount, spending_intent
-from agents.dialogue.support_cues import asks_what_the_bank_would_do, how_to_question
+from agents.dialogue.support_cues import (
+    asks_what_the_bank_would_do,
+    asks_what_the_bank_would_ever_do,
+    how_to_question,
+)
 from agents.nodes.assist import urgent_turn
 from agents.nodes.common import customer_messages, emit_step, today_of
 from agents.nodes.screen import handoff_priority
@@ -1221,26 +1225,6 @@ _GENERIC_FIRST_WORDS = frozenset(
     "the national british northbank cash card next post just only more best good great first home easy free "
     "fast real well city royal".split()
 )
-
-
-# What the bank would ever ask or do, asked in general: "would you ever ask me to move my savings", "does
-# northbank ever ring people asking for codes", "would the bank ask me to send money to keep it safe".
-_BANK = (
-    r"(?:you|u|you lot|u lot|you guys|northbank|the bank|(?:your|ur) (?:staff|team|bank|people)|"
-    r"anyone from (?:you|the bank))"
-)
-_WOULD_THE_BANK_EVER = re.compile(
-    rf"\b(?:would|will|do|does|could|might)\s+{_BANK}\s+ever\s+(?:ask|call|ring|phone|text|"
-    r"email|message|contact|want|need|request|tell)\b"
-    rf"|\bwould\s+{_BANK}\s+(?:ask|tell|want)\s+(?:me|customers|people|anyone)\s+(?:to|for)\s+(?:\w+\s+){{0,2}}?"
-    r"(?:move|transfer|send|share|give|pin|code|codes|passcode|password)\b",
-    re.IGNORECASE,
-)
-
-
-def asks_what_the_bank_would_ever_do(text: str) -> bool:
-    """A question about what the bank would ever ask or do, in general (not a request to do it now)."""
-    return bool(_WOULD_THE_BANK_EVER.search(text))
 
 
 # A help-centre section this close to the question answers it even when triage is unsure (the sections of

@@ -9,7 +9,7 @@ import pytest
 
 from agents.dialogue.cues import urgent_intent
 from agents.dialogue.decision import Decision, read_decision
-from agents.nodes.route import asks_what_the_bank_would_ever_do
+from agents.dialogue.support_cues import asks_what_the_bank_would_ever_do
 from agents.nodes.screen import distress_is_theirs
 from agents.ports import AccountView, CardView
 from agents.procedures.slots import card_names
