@@ -39,6 +39,8 @@ Aggregate = Literal["total", "count", "max", "min", "list", "latest", "in_out"]
 Direction = Literal["out", "in"]
 DEFAULT_DAYS = 90
 
+# Fuel in the customer's words: "petrol", "diesel", "when did I last fill up", "filled the car up", a fill-up.
+FUEL_WORDS = ("fuel", "petrol", "diesel", r"fill(?:ed|ing)? (?:the (?:car|tank|van) )?up", r"fill-ups?")
 # The seeded bank's categories, and what customers call them. Longer phrases are tried first.
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "groceries": (
@@ -74,12 +76,7 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
         "train tickets?",
         "taxis?",
         "cabs?",
-        "fuel",
-        "petrol",
-        "diesel",
-        # "when did I last fill up", "filled the car up": fuel bought
-        r"fill(?:ed|ing)? (?:the (?:car|tank|van) )?up",
-        r"fill-ups?",
+        *FUEL_WORDS,
         "buses",
         "bus fares?",
         "commuting",
@@ -169,10 +166,7 @@ BILL_KINDS: dict[str, tuple[re.Pattern[str], str]] = {
         "fuel",
     ),
 }
-# Fuel asked about in the customer's words: "petrol", "diesel", "fuel", "filled up", "a fill-up".
-_FUEL_RE = re.compile(
-    r"\b(?:petrol|diesel|fuel|fill(?:ed|ing)? (?:the (?:car|tank|van) )?up|fill-ups?)\b", re.IGNORECASE
-)
+_FUEL_RE = re.compile(rf"\b(?:{'|'.join(FUEL_WORDS)})\b", re.IGNORECASE)
 # "my mortgage payments"; not the mortgage being applied for ("the mortgage broker wants my salary", "for a
 # mortgage application"), which names no payment.
 _BILL_KIND_RE = re.compile(
@@ -213,13 +207,12 @@ _BETWEEN_PAYDAYS_RE = re.compile(
 
 # "how much have I put into the Easy Saver", "what have I moved over to savings since June": the transfers
 # into a savings account from the customer's own accounts (money saved), not income.
-_PUT_INTO_SAVINGS_RE = re.compile(
+PUT_INTO_SAVINGS_RE = re.compile(
     r"\b(?:put|putting|paid|moved|moving|transferred|transferring|saved|added|adding|deposited|stuck|"
     r"squirrell?ed(?:\s+away)?|popped|sent|paying)\s+(?:\w+\s+){0,2}?(?:in|into|in\s+to|over\s+to|to)\s+"
     r"(?:my\s+|the\s+|our\s+)?(?:easy\s+)?(?:saver|savings?(?:\s+account|\s+pot)?|isa|rainy\s+day\s+\w+)\b",
     re.IGNORECASE,
 )
-PUT_INTO_SAVINGS_RE = _PUT_INTO_SAVINGS_RE
 # "... and how much interest it paid on top", "plus the interest": the interest asked for beside it.
 _INTEREST_TOO_RE = re.compile(r"\binterest\b", re.IGNORECASE)
 
@@ -727,7 +720,7 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
     pay_months: tuple[str | None, str | None] = (None, None)
     if anchor == "paydays" and (m := _BETWEEN_PAYDAYS_RE.search(text)):
         pay_months = (m.group("a"), m.group("b"))
-    put_in = bool(_PUT_INTO_SAVINGS_RE.search(text))
+    put_in = bool(PUT_INTO_SAVINGS_RE.search(text))
     limit, rest = parse_last_n(rest)
     dates, rest = (None, rest) if anchor else parse_period(rest, today)
     amount, rest = parse_amount(rest)
