@@ -177,6 +177,13 @@ _STILL_ON = re.compile(
 )
 
 
+
+def asks_still_on(text: str) -> bool:
+    """How one of the customer's payments stands, asked in any sentence or clause of the message: "I think I
+    cancelled something by accident. Is the £200 to Trevor still set up? Don't change anything"."""
+    return any(_STILL_ON.search(normalise(part)) for part in re.split(r"[.?!;,:\n]+", text) if part.strip())
+
+
 def recurring_intent(text: str) -> str | None:
     """The procedure a message about recurring payments, cancellations or income asks for, or None."""
     words = normalise(text)
@@ -184,7 +191,7 @@ def recurring_intent(text: str) -> str | None:
         return None
     debit, order = _DIRECT_DEBIT.search(words), _STANDING_ORDER.search(words)
     scheduled = _SCHEDULED.search(words)
-    if (debit or order or scheduled) and _STILL_ON.search(words):
+    if (debit or order or scheduled) and asks_still_on(text):
         return "recurring_payments"
     if _CANCEL.search(words):
         if debit and not order:
@@ -423,7 +430,7 @@ async def recurring_request(
         return intent, text
     if _HOW_OFTEN.search(normalise(text)) and await names_recurring(text, banking):
         return "recurring_payments", text  # "is the rent to trevor every month or a one-off?": what it is
-    if _STILL_ON.search(normalise(text)) and await names_recurring(text, banking):
+    if asks_still_on(text) and await names_recurring(text, banking):
         return "recurring_payments", text  # "did the Netflix get cancelled?": how it stands
     if kind := await cancel_by_payee(text, banking):
         return kind, text

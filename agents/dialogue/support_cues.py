@@ -248,7 +248,12 @@ def scam_rules(text: str) -> set[str]:
 # until they pay, a relative on a new number): what is at risk is the money they are about to send, so the
 # full warning and a person, never the "delete the text" answer to a message only received.
 _ASKS_TO_SEND = frozenset(
-    {"overpayment_send_difference", "payment_held_until_you_pay", "family_impersonation"}
+    {
+        "overpayment_send_difference",
+        "payment_held_until_you_pay",
+        "family_impersonation",
+        "family_emergency_call",
+    }
 )
 
 
