@@ -138,7 +138,12 @@ _INCOME = re.compile(
     r"\bhow much do i (?:normally|usually|typically|generally) get\b"
     r"(?! (?:in|from|back|charged|off|for|on)\b)|"
     r"\b(?:pension|benefits?|universal credit|pip|child benefit)\b.{0,25}\b(?:come in|came in|gone in|go in|"
-    r"went in|arrived?|landed|been paid)\b"
+    r"went in|arrived?|landed|been paid)\b|"
+    # "payslip says joyce-gibson paid me thursday, has it landed?", "work paid us on friday, is it in yet?":
+    # the employer's payment, named by the payslip or the employer, and whether it has arrived
+    # ("my mate paid me back, has it landed" is money from someone else, not the salary)
+    r"\b(?:payslips?|pay slips?|payroll|employer|boss|work)\b(?! (?:mate|friend|colleague)).{0,60}"
+    r"\b(?:paid|pay|paying|pays) (?:me|us)\b(?! back)"
 )
 # "How much have I earned this year?" is a total and "what have I spent since I got paid?" is spending (the
 # money helper's procedure), not this one.
@@ -249,7 +254,9 @@ async def cancel_by_payee(text: str, banking: BankingPort) -> str | None:
 # about what already went out (a total, "did", "since", "gone up") are the transaction procedures'.
 _WHEN_OR_HOW_MUCH = re.compile(
     r"\b(?:when|whens|what day|what date|which day|how much|due|next|bill|come out|go out|goes out|comes out|"
-    r"going out|coming out|taking|take|be taken)\b"
+    r"going out|coming out|taking|take|be taken|"
+    # "and the mortgage, does that always go the same day?": the day it is collected, asked as a habit
+    r"same (?:day|date)|(?:always|usually|normally) (?:go|goes|come|comes|leave|leaves|gets? taken))\b"
     # "is the tv licence 14 or 41 quid a month?", "is sky £38 monthly": its regular amount, checked
     r"|\b(?:a|per|each|every) (?:month|week|year)\b|\b(?:monthly|weekly|yearly|annually)\b"
     r"|\b\d+(?:\.\d{1,2})? or (?:£|\$|€)?\d+(?:\.\d{1,2})?\b"
