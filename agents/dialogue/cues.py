@@ -1563,7 +1563,25 @@ def requests_after_answer(text: str) -> list[str]:
     rest = re.sub(r"^(?:and|also|then|plus)\s+", "", pieces[1].strip(), flags=re.IGNORECASE)
     if _ACTION_AGAIN.match(normalise(rest)):
         return []  # "Yes, that's right. Please stop it.": the yes said again with its action, nothing new
+    if spared_thing(rest):
+        return []  # "ye lock it, he'll learn. leave the credit card": the other card stays as it is
     return split_requests(rest) if _has_request(rest) else []
+
+
+# "ye lock it, he'll learn. leave the credit card", "yes freeze it, not the euro one": a clause saying which
+# other card or account to leave as it is only narrows the answer to the one offered; it asks for nothing.
+_SPARED = re.compile(
+    r"^(?:but |and |just |please |pls )*(?:leave|keep|not|dont (?:touch|freeze|block|lock|stop|cancel|do)|"
+    r"do not (?:touch|freeze|block|lock|stop|cancel|do)) (?:the |my |me |ma )?(?P<thing>(?:\w+ ){0,2}?"
+    r"(?:one|card|cards|account|accounts|saver|savings|mastercard|visa))(?: (?:alone|as it is|as is|on|active|"
+    r"open|be|out of it|going|please|pls|thanks|thx))*$"
+)
+
+
+def spared_thing(text: str) -> str | None:
+    """The card or account a clause says to leave as it is ("leave the credit card" -> "credit card")."""
+    spared = _SPARED.match(normalise(text))
+    return spared.group("thing") if spared else None
 
 
 # The action just offered, named again after the yes: "Please stop it.", "go ahead and cancel it now".
