@@ -125,6 +125,15 @@ MISTAKEN_BLOCK_OPENING = (
     "you'll get a notification in the app asking you to confirm it was you. If your card is frozen, you can "
     "unfreeze it in the app under Card > Freeze. A member of our team can look at the block with you."
 )
+# The same fear when nothing is blocked on our side (the card states said first show it): the decline is
+# explained instead of a block being assumed.
+DECLINED_NOT_BLOCKED_OPENING = (
+    "I'm sorry your card was declined when you needed it; that is upsetting, and you haven't done anything "
+    "wrong. We haven't blocked your card. A payment can be declined for other reasons: the shop's card "
+    "machine or connection, a fraud check on that one payment (you'd get a notification in the app asking "
+    "you to confirm it was you), a PIN typed wrongly, or not enough money in the account at that moment. A "
+    "member of our team can look at it with you."
+)
 THIRD_PARTY_OPENING = (
     "Thank you for helping. I'm sorry, but I can't share or change anything on someone else's account, even "
     "for a close family member, unless they have given you the authority to act for them. Here is what can "

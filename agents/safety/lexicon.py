@@ -1114,7 +1114,13 @@ MISTAKEN_BLOCK_RULES: tuple[Rule, ...] = (
         # Being abroad alone is not it ("im in lisbon... declined, was so embarrassing. have you blocked it??" is a
         # question about the card's state, answered with it): being left without a way to pay is.
         r"(?=.*\b(?:no other way to pay|no (?:other )?(?:money|cash|card)|only card|stranded|stuck|can't pay for|"
-        r"cannot pay for|can't get home|cannot get home)\b)",
+        r"cannot pay for|can't get home|cannot get home"
+        # "...had to come home without my prescription", "left my shopping at the till": sent away without
+        # what they came for (medicine, food, fuel)
+        r"|(?:come|came|go|went|walk|walked|leave|left|sent) (?:\w+ ){0,2}?without (?:my|the|her|his|our) "
+        r"(?:\w+ )?(?:prescription|medicine|medication|tablets|pills|shopping|food|groceries|petrol|fuel|dinner)"
+        r"|(?:left|leave|abandon\w*) (?:my|the|all my|all the) (?:shopping|groceries|trolley|basket|food) "
+        r"(?:at|on|by|in) the (?:till|checkout|counter))\b)",
     ),
 )
 
