@@ -623,7 +623,8 @@ _CARD_STATE = re.compile(
     # "refund in 5 working days": a count of days, not whether the card works.
     r"\b(?:active|activated|frozen|froze|blocked|locked|working(?! days?\b)|(?<!off )(?<!at )(?<!from )"
     r"(?<!to )(?<!of )(?<!for )work(?! days?\b)|works|still work|valid|cancelled|"
-    r"canceled|stopped|deactivated|usable|switched on|on or off|status|ok|okay|fine|alright|good to use|"
+    r"canceled|stopped|deactivated|suspended|disabled|usable|switched on|on or off|status|ok|okay|fine|"
+    r"alright|good to use|"
     r"safe to use|"
     r"freeze (?:work|go through|done)|went through|"
     # "I think I have done something silly": something done by the customer, not a freeze done
@@ -1573,8 +1574,8 @@ def requests_after_answer(text: str) -> list[str]:
 _SPARED = re.compile(
     r"^(?:but |and |just |please |pls )*(?:leave|keep|not|dont (?:touch|freeze|block|lock|stop|cancel|do)|"
     r"do not (?:touch|freeze|block|lock|stop|cancel|do)) (?:the |my |me |ma )?(?P<thing>(?:\w+ ){0,2}?"
-    r"(?:one|card|cards|account|accounts|saver|savings|mastercard|visa))(?: (?:alone|as it is|as is|on|active|"
-    r"open|be|out of it|going|please|pls|thanks|thx))*$"
+    r"(?:one|card|cards|account|accounts|saver|savings|mastercard|visa))"
+    r"(?: (?:alone|as it is|as is|on|active|open|be|out of it|going|please|pls|thanks|thx|though|tho|mind))*$"
 )
 
 

@@ -182,7 +182,6 @@ _STILL_ON = re.compile(
 )
 
 
-
 def asks_still_on(text: str) -> bool:
     """How one of the customer's payments stands, asked in any sentence or clause of the message: "I think I
     cancelled something by accident. Is the £200 to Trevor still set up? Don't change anything"."""

@@ -55,7 +55,8 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+|\s*[\n;]\s*")
 
 
 _CLAUSE = re.compile(
-    r",(?!\d{3}\b)\s*|\s+(?:and |but )?(?:now|this is|i want|i'd like|id like|nobody told me|no one told me)\b",
+    r",(?!\d{3}\b)\s*"  # (not the comma inside "£1,200")
+    r"|\s+(?:and |but )?(?:now|this is|i want|i'd like|id like|nobody told me|no one told me)\b",
     re.IGNORECASE,
 )
 

@@ -52,10 +52,10 @@ FAMILY_IMPERSONATION_WARNING = (
 FAMILY_EMERGENCY_WARNING = (
     "Please don't send this money: this has the signs of a scam. Criminals ring pretending to be a "
     "grandchild, child or other relative in trouble (arrested, in an accident, stuck abroad), often crying "
-    "or with a 'cold' to hide the voice, and then put a 'solicitor' or 'police officer' on the line with bank "
-    "details and a plea to tell nobody. Real bail is never paid by bank transfer to a stranger. Hang up, "
-    "then call your relative, or their mum or dad, on the number you already have for them before you do "
-    "anything."
+    "or with a 'cold' to hide the voice, and then put a 'solicitor' or 'police officer' on the line with "
+    "bank details and a plea to tell nobody. Real bail is never paid by bank transfer to a stranger. Hang "
+    "up, then call your relative, or their mum or dad, on the number you already have for them before you "
+    "do anything."
 )
 DOORSTEP_WARNING = (
     "Please don't send this money: this has the signs of a doorstep scam (a rogue trader). Someone who "
@@ -131,8 +131,9 @@ DECLINED_NOT_BLOCKED_OPENING = (
     "I'm sorry your card was declined when you needed it; that is upsetting, and you haven't done anything "
     "wrong. We haven't blocked your card. A payment can be declined for other reasons: the shop's card "
     "machine or connection, a fraud check on that one payment (you'd get a notification in the app asking "
-    "you to confirm it was you), a PIN typed wrongly, or not enough money in the account at that moment. A "
-    "member of our team can look at it with you."
+    "you to confirm it was you), a PIN typed wrongly, or not enough money in the account at that moment. If "
+    "a card is ever frozen in the app, you can unfreeze it under Card > Freeze. A member of our team can "
+    "look at it with you."
 )
 THIRD_PARTY_OPENING = (
     "Thank you for helping. I'm sorry, but I can't share or change anything on someone else's account, even "
