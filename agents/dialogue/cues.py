@@ -623,10 +623,12 @@ _CARD_STATE = re.compile(
     # "refund in 5 working days": a count of days, not whether the card works.
     r"\b(?:active|activated|frozen|froze|blocked|locked|working(?! days?\b)|(?<!off )(?<!at )(?<!from )"
     r"(?<!to )(?<!of )(?<!for )work(?! days?\b)|works|still work|valid|cancelled|"
-    r"canceled|stopped|deactivated|suspended|disabled|usable|switched on|on or off|status|ok|okay|fine|"
+    r"canceled|stopped|deactivated|usable|switched on|on or off|status|ok|okay|fine|"
     r"alright|good to use|"
     r"safe to use|"
     r"freeze (?:work|go through|done)|went through|"
+    # "is my card actually suspended?" (a text "saying my account was suspended" is the scam's claim)
+    r"(?:is|has|was) (?:my|the) (?:\w+ )?card (?:\w+ )?(?:been )?(?:suspended|disabled)|"
     # "I think I have done something silly": something done by the customer, not a freeze done
     r"go through|done(?! (?:something|anything|nothing|a|an|this|that|what)\b)|sorted)\b"
 )
