@@ -623,9 +623,12 @@ _CARD_STATE = re.compile(
     # "refund in 5 working days": a count of days, not whether the card works.
     r"\b(?:active|activated|frozen|froze|blocked|locked|working(?! days?\b)|(?<!off )(?<!at )(?<!from )"
     r"(?<!to )(?<!of )(?<!for )work(?! days?\b)|works|still work|valid|cancelled|"
-    r"canceled|stopped|deactivated|usable|switched on|on or off|status|ok|okay|fine|alright|good to use|"
+    r"canceled|stopped|deactivated|usable|switched on|on or off|status|ok|okay|fine|"
+    r"alright|good to use|"
     r"safe to use|"
     r"freeze (?:work|go through|done)|went through|"
+    # "is my card actually suspended?" (a text "saying my account was suspended" is the scam's claim)
+    r"(?:is|has|was) (?:my|the) (?:\w+ )?card (?:\w+ )?(?:been )?(?:suspended|disabled)|"
     # "I think I have done something silly": something done by the customer, not a freeze done
     r"go through|done(?! (?:something|anything|nothing|a|an|this|that|what)\b)|sorted)\b"
 )
@@ -1563,7 +1566,25 @@ def requests_after_answer(text: str) -> list[str]:
     rest = re.sub(r"^(?:and|also|then|plus)\s+", "", pieces[1].strip(), flags=re.IGNORECASE)
     if _ACTION_AGAIN.match(normalise(rest)):
         return []  # "Yes, that's right. Please stop it.": the yes said again with its action, nothing new
+    if spared_thing(rest):
+        return []  # "ye lock it, he'll learn. leave the credit card": the other card stays as it is
     return split_requests(rest) if _has_request(rest) else []
+
+
+# "ye lock it, he'll learn. leave the credit card", "yes freeze it, not the euro one": a clause saying which
+# other card or account to leave as it is only narrows the answer to the one offered; it asks for nothing.
+_SPARED = re.compile(
+    r"^(?:but |and |just |please |pls )*(?:leave|keep|not|dont (?:touch|freeze|block|lock|stop|cancel|do)|"
+    r"do not (?:touch|freeze|block|lock|stop|cancel|do)) (?:the |my |me |ma )?(?P<thing>(?:\w+ ){0,2}?"
+    r"(?:one|card|cards|account|accounts|saver|savings|mastercard|visa))"
+    r"(?: (?:alone|as it is|as is|on|active|open|be|out of it|going|please|pls|thanks|thx|though|tho|mind))*$"
+)
+
+
+def spared_thing(text: str) -> str | None:
+    """The card or account a clause says to leave as it is ("leave the credit card" -> "credit card")."""
+    spared = _SPARED.match(normalise(text))
+    return spared.group("thing") if spared else None
 
 
 # The action just offered, named again after the yes: "Please stop it.", "go ahead and cancel it now".

@@ -17,7 +17,7 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from agents.dialogue.cues import normalise
+from agents.dialogue.cues import normalise, spared_thing
 
 
 class Decision(StrEnum):
@@ -385,11 +385,35 @@ def read_answer(text: str, pending: Mapping[str, Any]) -> Decision:
     return read_decision(text, names=names, tool=str(action.get("tool") or ""))
 
 
+_GENERIC_TARGET_WORDS = frozenset({"one", "card", "cards", "account", "accounts", "other", "the", "my"})
+
+
+def _without_spared(text: str, names: Collection[str]) -> str | None:
+    """The message without its clauses that spare another card or account (one not named by ``names``, the
+    waiting action's target), or None when it has none."""
+    own = {w for n in names for w in normalise(n).split()} - _GENERIC_TARGET_WORDS
+    clauses = re.split(r"(?<=[,;.!\n])", text)
+    kept: list[str] = []
+    for clause in clauses:
+        said = _strip_trailing(_normalise(clause))
+        spared = spared_thing(said)
+        if spared and not set(spared.split()) & own:
+            continue
+        kept.append(clause)
+    return "".join(kept) if len(kept) < len(clauses) else None
+
+
 def read_decision(text: str, *, names: Collection[str] = (), tool: str = "") -> Decision:
     """yes / no / unclear / other for a message typed while an action waits for confirmation; ``names``
     are the words the waiting action's target may be called by (PendingAction.names), ``tool`` the action
     it would take."""
     decision = _read(text)
+    if (
+        decision in (Decision.OTHER, Decision.UNCLEAR)
+        and (rest := _without_spared(text, names)) is not None
+        and _normalise(rest)
+    ):
+        decision = read_decision(rest, names=names, tool=tool)
     if decision is not Decision.YES and names and (as_it := _target_as_it(text, names, tool)) is not None:
         # "Yes, freeze the euro one now": the yes with the target named again, the one waiting.
         if _read(as_it) is Decision.YES:

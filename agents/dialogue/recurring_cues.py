@@ -138,7 +138,12 @@ _INCOME = re.compile(
     r"\bhow much do i (?:normally|usually|typically|generally) get\b"
     r"(?! (?:in|from|back|charged|off|for|on)\b)|"
     r"\b(?:pension|benefits?|universal credit|pip|child benefit)\b.{0,25}\b(?:come in|came in|gone in|go in|"
-    r"went in|arrived?|landed|been paid)\b"
+    r"went in|arrived?|landed|been paid)\b|"
+    # "payslip says joyce-gibson paid me thursday, has it landed?", "work paid us on friday, is it in yet?":
+    # the employer's payment, named by the payslip or the employer, and whether it has arrived
+    # ("my mate paid me back, has it landed" is money from someone else, not the salary)
+    r"\b(?:payslips?|pay slips?|payroll|employer|boss|work)\b(?! (?:mate|friend|colleague)).{0,60}"
+    r"\b(?:paid|pay|paying|pays) (?:me|us)\b(?! back)"
 )
 # "How much have I earned this year?" is a total and "what have I spent since I got paid?" is spending (the
 # money helper's procedure), not this one.
@@ -177,6 +182,12 @@ _STILL_ON = re.compile(
 )
 
 
+def asks_still_on(text: str) -> bool:
+    """How one of the customer's payments stands, asked in any sentence or clause of the message: "I think I
+    cancelled something by accident. Is the £200 to Trevor still set up? Don't change anything"."""
+    return any(_STILL_ON.search(normalise(part)) for part in re.split(r"[.?!;,:\n]+", text) if part.strip())
+
+
 def recurring_intent(text: str) -> str | None:
     """The procedure a message about recurring payments, cancellations or income asks for, or None."""
     words = normalise(text)
@@ -184,7 +195,7 @@ def recurring_intent(text: str) -> str | None:
         return None
     debit, order = _DIRECT_DEBIT.search(words), _STANDING_ORDER.search(words)
     scheduled = _SCHEDULED.search(words)
-    if (debit or order or scheduled) and _STILL_ON.search(words):
+    if (debit or order or scheduled) and asks_still_on(text):
         return "recurring_payments"
     if _CANCEL.search(words):
         if debit and not order:
@@ -242,7 +253,9 @@ async def cancel_by_payee(text: str, banking: BankingPort) -> str | None:
 # about what already went out (a total, "did", "since", "gone up") are the transaction procedures'.
 _WHEN_OR_HOW_MUCH = re.compile(
     r"\b(?:when|whens|what day|what date|which day|how much|due|next|bill|come out|go out|goes out|comes out|"
-    r"going out|coming out|taking|take|be taken)\b"
+    r"going out|coming out|taking|take|be taken|"
+    # "and the mortgage, does that always go the same day?": the day it is collected, asked as a habit
+    r"same (?:day|date)|(?:always|usually|normally) (?:go|goes|come|comes|leave|leaves|gets? taken))\b"
     # "is the tv licence 14 or 41 quid a month?", "is sky £38 monthly": its regular amount, checked
     r"|\b(?:a|per|each|every) (?:month|week|year)\b|\b(?:monthly|weekly|yearly|annually)\b"
     r"|\b\d+(?:\.\d{1,2})? or (?:£|\$|€)?\d+(?:\.\d{1,2})?\b"
@@ -423,7 +436,7 @@ async def recurring_request(
         return intent, text
     if _HOW_OFTEN.search(normalise(text)) and await names_recurring(text, banking):
         return "recurring_payments", text  # "is the rent to trevor every month or a one-off?": what it is
-    if _STILL_ON.search(normalise(text)) and await names_recurring(text, banking):
+    if asks_still_on(text) and await names_recurring(text, banking):
         return "recurring_payments", text  # "did the Netflix get cancelled?": how it stands
     if kind := await cancel_by_payee(text, banking):
         return kind, text

@@ -34,6 +34,13 @@ _AFFORD_RE = re.compile(
     r"(?:go|clear)\s+through\b",
     re.IGNORECASE,
 )
+# "Is there enough money in my account?", "have I got enough in there, or have I run out?": enough for
+# nothing named (no amount, no "to pay", no "for"), so whether there is money at all: the balance.
+_ENOUGH_ALONE_RE = re.compile(
+    r"\benough(?:\s+(?:money|funds|cash))?(?:\s+(?:in|on)\s+(?:my|the|there|it)(?:\s+\w+)?(?:\s+account)?)?"
+    r"(?:\s+(?:left|at the moment|right now|now|still|atm))?\s*(?:[?.!,]|$|\s+(?:or|i thought|i think)\b)",
+    re.IGNORECASE,
+)
 # Not a sum: a dispute, a worry, or a request about one payment.
 _NOT_SPENDING_RE = re.compile(
     r"\b(?:twice|double|duplicate\w*|dispute\w*|refund\w*|recogni[sz]e|fraud\w*|not\s+me|wasn'?t\s+me"
@@ -113,6 +120,8 @@ def spending_intent(text: str) -> str | None:
     if _NOT_SPENDING_RE.search(text):
         return None
     if _AFFORD_RE.search(text):
+        if parse_amount(text)[0] is None and _ENOUGH_ALONE_RE.search(text):
+            return None  # "is there enough money in my account? I thought I'd run out": the balance
         return "affordability"
     if _WAS_I_IN_FOR_RE.search(text):
         return "spending"  # "how much was I in Tesco for": what was spent there

@@ -55,7 +55,8 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+|\s*[\n;]\s*")
 
 
 _CLAUSE = re.compile(
-    r",\s*|\s+(?:and |but )?(?:now|this is|i want|i'd like|id like|nobody told me|no one told me)\b",
+    r",(?!\d{3}\b)\s*"  # (not the comma inside "£1,200")
+    r"|\s+(?:and |but )?(?:now|this is|i want|i'd like|id like|nobody told me|no one told me)\b",
     re.IGNORECASE,
 )
 
@@ -79,6 +80,7 @@ def request_intent(clause: str) -> str | None:
 def concrete_requests(text: str) -> list[str]:
     """The clauses of `text` that ask about a payment, a balance or a card (at most two), in order."""
     found: list[str] = []
+    said: list[str] = []  # every clause before the one read
     for sentence in _SENTENCE.split(text):
         # "the rent to debra failed and now she's threatening to evict me": the failed payment is the
         # request; what followed from it (and the complaint itself) is not.
@@ -90,8 +92,14 @@ def concrete_requests(text: str) -> list[str]:
                 # "is there enough to pay for the funeral, its about £4000": an amount said after the
                 # question belongs to it.
                 amount = next((c for c in clauses[index + 1 :] if _AMOUNT.search(c)), None)
+                if amount is None and _COVERS.search(clause):
+                    # "The funeral director wants a deposit of £1,200 on Monday. Have I got enough to cover
+                    # it?": the amount said before a question about covering it belongs to it too.
+                    amount = next((c for c in reversed(said) if _AMOUNT.search(c)), None)
                 found.append(f"{clause}, {amount}" if amount and not _AMOUNT.search(clause) else clause)
                 break
+            said.append(clause)
+        said.extend(clauses)
     if _DECLINE.search(text):
         # "my card was declined at the chemist and I panicked. is it blocked?": the question is about why.
         found = [f"{c} (it was declined)" if _CARD.search(c) and not _DECLINE.search(c) else c for c in found]
@@ -99,6 +107,7 @@ def concrete_requests(text: str) -> list[str]:
 
 
 _DECLINE = re.compile(rf"\b(?:{DECLINE_WORDS})\b", re.IGNORECASE)
+_COVERS = re.compile(r"\b(?:enough|cover|afford|pay for (?:it|that|this))\b", re.IGNORECASE)
 _CARD = re.compile(r"\bcards?\b", re.IGNORECASE)
 
 
@@ -248,7 +257,12 @@ def scam_rules(text: str) -> set[str]:
 # until they pay, a relative on a new number): what is at risk is the money they are about to send, so the
 # full warning and a person, never the "delete the text" answer to a message only received.
 _ASKS_TO_SEND = frozenset(
-    {"overpayment_send_difference", "payment_held_until_you_pay", "family_impersonation"}
+    {
+        "overpayment_send_difference",
+        "payment_held_until_you_pay",
+        "family_impersonation",
+        "family_emergency_call",
+    }
 )
 
 

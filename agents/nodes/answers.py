@@ -21,6 +21,8 @@ from agents.dialogue.support_cues import (
     scam_rules,
 )
 from agents.nodes.care import (
+    DECLINED_NOT_BLOCKED_OPENING,
+    MISTAKEN_BLOCK_OPENING,
     OFFER_PERSON,
     SUPPORT,
     Script,
@@ -361,6 +363,9 @@ async def vulnerability(state: AgentState, runtime: Runtime[AgentContext]) -> di
         states = [
             f"your {c.brand} card ending {c.last4} is {_CARD_STATE.get(c.status, c.status)}" for c in cards
         ]
+        if cards and all(c.status == "active" for c in cards):
+            # Nothing is blocked: the decline is explained, not a block assumed.
+            update["draft"] = update["draft"].replace(MISTAKEN_BLOCK_OPENING, DECLINED_NOT_BLOCKED_OPENING)
         if states:
             update["draft"] = f"On our side, {'; '.join(states)}.\n\n{update['draft']}"
     if script.offer and script.handoff and not _asks_for_person(state):

@@ -49,6 +49,14 @@ FAMILY_IMPERSONATION_WARNING = (
     "urgently, often to someone else's account. Call them on the number you already had for them, or ask "
     "something only they would know, before you send anything: a voice note or a photo can be faked."
 )
+FAMILY_EMERGENCY_WARNING = (
+    "Please don't send this money: this has the signs of a scam. Criminals ring pretending to be a "
+    "grandchild, child or other relative in trouble (arrested, in an accident, stuck abroad), often crying "
+    "or with a 'cold' to hide the voice, and then put a 'solicitor' or 'police officer' on the line with "
+    "bank details and a plea to tell nobody. Real bail is never paid by bank transfer to a stranger. Hang "
+    "up, then call your relative, or their mum or dad, on the number you already have for them before you "
+    "do anything."
+)
 DOORSTEP_WARNING = (
     "Please don't send this money: this has the signs of a doorstep scam (a rogue trader). Someone who "
     "knocks uninvited, finds urgent work on your home and wants money today, up front or by bank transfer, "
@@ -58,10 +66,19 @@ DOORSTEP_WARNING = (
     "you find yourself, and ask a relative or friend you trust. If he won't leave or you feel pressured, "
     "call the police on 101, or 999 if you feel unsafe."
 )
+# The customer says the scam already happened (money lost, often with shame: "I feel so stupid"): what a
+# person would say first, before the warning.
+SCAMMED_OPENING = (
+    "I'm so sorry this happened to you, and it's not your fault: scammers are very convincing, and you are "
+    "not alone. Telling us is the right thing to do, and we're here to support you."
+)
+# Scam rules that mean the money has already gone to the scammer.
+ALREADY_SCAMMED = frozenset({"scammed", "purchase_scam"})
 SCAM_KIND_WARNINGS = {
     "overpayment_send_difference": OVERPAYMENT_WARNING,
     "payment_held_until_you_pay": OVERPAYMENT_WARNING,
     "family_impersonation": FAMILY_IMPERSONATION_WARNING,
+    "family_emergency_call": FAMILY_EMERGENCY_WARNING,
     "doorstep_trader": DOORSTEP_WARNING,
 }
 # While a person has the conversation the assistant does not answer; until one of them has written, each new
@@ -107,6 +124,16 @@ MISTAKEN_BLOCK_OPENING = (
     "I'm sorry your card or account has been blocked when you need it. If our fraud checks paused a payment, "
     "you'll get a notification in the app asking you to confirm it was you. If your card is frozen, you can "
     "unfreeze it in the app under Card > Freeze. A member of our team can look at the block with you."
+)
+# The same fear when nothing is blocked on our side (the card states said first show it): the decline is
+# explained instead of a block being assumed.
+DECLINED_NOT_BLOCKED_OPENING = (
+    "I'm sorry your card was declined when you needed it; that is upsetting, and you haven't done anything "
+    "wrong. We haven't blocked your card. A payment can be declined for other reasons: the shop's card "
+    "machine or connection, a fraud check on that one payment (you'd get a notification in the app asking "
+    "you to confirm it was you), a PIN typed wrongly, or not enough money in the account at that moment. If "
+    "a card is ever frozen in the app, you can unfreeze it under Card > Freeze. A member of our team can "
+    "look at it with you."
 )
 THIRD_PARTY_OPENING = (
     "Thank you for helping. I'm sorry, but I can't share or change anything on someone else's account, even "
@@ -230,6 +257,8 @@ def scam_script(kb: KnowledgeBase, kind: str | None, *, rules: Collection[str] =
         sections.append(f"{SUPPORT}#Domestic and financial abuse")
     else:
         scammed = ("personal-details-and-security", "If you think you have been scammed")
+        if ALREADY_SCAMMED & set(rules):
+            parts.append(SCAMMED_OPENING)
         parts += [warning, _section(kb, *scammed)]
         sections.append("#".join(scammed))
     parts.append(FREEZE_OFFER)

@@ -378,6 +378,10 @@ def _period_after(old: str, today: date) -> str | None:
     return f"from {format_day(shown.until + timedelta(days=1))} to {format_day(today)}"
 
 
+# Procedures about a card itself: a shop named after them asks about a payment, not the card.
+_CARD_PROCEDURES = frozenset({"card_status", "card_arrival"})
+
+
 async def _follow_up(
     state: AgentState, runtime: Runtime[AgentContext]
 ) -> tuple[str, str, dict[str, Any]] | None:
@@ -418,6 +422,12 @@ async def _follow_up(
     if found is None:
         return None
     procedure = str(frame["procedure"])
+    if procedure in _CARD_PROCEDURES and await _own_merchant_named(
+        text, {**frame, "procedure": "recent_transactions"}, runtime
+    ):
+        # "is my visa still working?" then "ok and did my argos order go through": a payment at a shop is a
+        # question of its own, not more about the card just shown.
+        return None
     if procedure == "payment_status" and found.kind == "refine":
         # "did the 630 to hollie go yet. and what's the tesco from yesterday": a card payment at a shop is
         # not the transfer just asked about; it is a question of its own.

@@ -221,6 +221,10 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         flow = "scam"
         update["cues"] = _cues(state, flags - {"scam", "vulnerability", "complaint"}, urgent, None)
         flags.discard("complaint")
+        # "...an email saying my payment was declined. is my debit card still active? don't freeze it": the
+        # question beside the message is answered after the warning.
+        requests = concrete_requests(text)
+        update["queue"] = [{"text": request, "intent": request_intent(request)} for request in requests]
     kind = screening.get("vulnerability")
     if flow in ("scam", "vulnerability") and (
         # fear about the card itself; bereavement, illness or money worries keep their own support
@@ -322,7 +326,10 @@ _NEW_REQUEST = re.compile(
     r"(?:lost|stolen) (?:my |the )?card|"
     # a question about the customer's own money: "how much did I take out for him in september"
     r"how much (?:did|have|has|was|were|is|are|do|does) (?:i|my|me|we|our)|what did i (?:spend|pay|take)|"
-    r"withdr\w+|(?:last|recent|latest) (?:payments?|transactions?)|gone out|come in|gone in)\b",
+    r"withdr\w+|(?:last|recent|latest) (?:\w+ )?(?:payments?|transactions?|orders?|purchases?)|"
+    r"gone out|come in|gone in|"
+    # "did my last amazon order actually go through": a payment of the customer's own, asked about
+    r"(?:did|has|have) (?:\w+ ){0,6}?(?:go|gone|went) through)\b",
     re.IGNORECASE,
 )
 

@@ -985,6 +985,24 @@ SCAM_RULES: tuple[Rule, ...] = (
         r"\b.{0,50}(?:£\s?\d|\b\d{2,}\b|\b(?:money|cash|rent|bill|invoice|fine|deposit|grand|quid|k)\b))",
     ),
     (
+        "family_emergency_call",
+        # "'Nan, it's me', he's been arrested and needs £900 for bail, then a solicitor gave me bank details":
+        # a call from a relative in trouble (arrested, an accident, stuck abroad) who needs money sent now,
+        # often through a "solicitor" or "officer" on the line and with a plea to tell no one. Whoever it
+        # sounds like, a voice on the phone proves nothing.
+        r"^(?=.*\b(?:rang|rung|ringing|called|calling|phoned|phoning|phone call|on the phone|on the line|"
+        r"voice ?(?:note|message|mail)|voicemail)\b)"
+        r"(?=.*\b(?:arrest\w*|bail|(?:police )?cells?|custody|police station|locked up|in prison|in jail|"
+        r"accident|crash\w*|hospital|stranded|stuck abroad|solicitor|lawyer|barrister)\b)"
+        rf"(?=.*(?:\b(?:{_FAMILY}|nanna|grandmother|grandma|grandad|granny)\W{{1,3}}it'?s me\b|\bit'?s me\W{{1,3}}"
+        rf"{_FAMILY}\b|\b(?:pretend\w*|claim\w*|said|saying|says) (?:to be |he was |she was |it was )?(?:my|your|her|his) "
+        r"(?:grandson|granddaughter|grandchild|son|daughter|nephew|niece)\b|\bbail\b|\b(?:solicitor|lawyer|barrister|"
+        r"officer|policeman|policewoman)\b.{0,80}\b(?:bank details|account details|sort code|account number|"
+        r"details to (?:send|pay))\b|\b(?:begged|asked|told|pleaded with) (?:me )?not to tell\b|\b(?:don'?t|do not) "
+        r"tell (?:his|her|their|my|your) (?:mum|mom|dad|parents|mother|father|family)\b))"
+        r"(?=.*(?:£\s?\d|\b\d{3,}\b|\b(?:send|pay|transfer|money|cash|grand|quid|bail)\b))",
+    ),
+    (
         "threat_of_arrest",
         r"\b(?:or|otherwise|else|unless)\b.{0,40}\b(?:arrest(?:ed)?|jail|prison|deport(?:ed)?|prosecut\w+)\b"
         r"|\b(?:arrest(?:ed)?|deport(?:ed)?|warrant for my arrest)\b.{0,40}\b(?:unless|if (?:i|we) (?:don't|do not))\b",
@@ -1096,7 +1114,13 @@ MISTAKEN_BLOCK_RULES: tuple[Rule, ...] = (
         # Being abroad alone is not it ("im in lisbon... declined, was so embarrassing. have you blocked it??" is a
         # question about the card's state, answered with it): being left without a way to pay is.
         r"(?=.*\b(?:no other way to pay|no (?:other )?(?:money|cash|card)|only card|stranded|stuck|can't pay for|"
-        r"cannot pay for|can't get home|cannot get home)\b)",
+        r"cannot pay for|can't get home|cannot get home"
+        # "...had to come home without my prescription", "left my shopping at the till": sent away without
+        # what they came for (medicine, food, fuel)
+        r"|(?:come|came|go|went|walk|walked|leave|left|sent) (?:\w+ ){0,2}?without (?:my|the|her|his|our) "
+        r"(?:\w+ )?(?:prescription|medicine|medication|tablets|pills|shopping|food|groceries|petrol|fuel|dinner)"
+        r"|(?:left|leave|abandon\w*) (?:my|the|all my|all the) (?:shopping|groceries|trolley|basket|food) "
+        r"(?:at|on|by|in) the (?:till|checkout|counter))\b)",
     ),
 )
 
