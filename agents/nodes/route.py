@@ -35,6 +35,7 @@ from agents.dialogue.details_cues import own_details_request
 from agents.dialogue.negation import said_not_to, without_negated_actions
 from agents.dialogue.payment_cues import asks_payment_status, payment_referred_to
 from agents.dialogue.recurring_cues import (
+    due_date_referred_to,
     gone_out_request,
     named_recurring_amount,
     names_recurring,
@@ -46,6 +47,7 @@ from agents.dialogue.support_cues import (
     asks_what_the_bank_would_do,
     asks_what_the_bank_would_ever_do,
     how_to_question,
+    limit_question,
 )
 from agents.nodes.assist import urgent_turn
 from agents.nodes.common import customer_messages, emit_step, today_of
@@ -698,6 +700,17 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # (an urgent card comes first: its freeze is offered, however the customer asks).
         flow, why = "kb_answer", "a how-to question: answer from the help centre"
         update.update(text=how_to, low_confidence_streak=0)
+    elif (
+        not active
+        and not urgent
+        and (limit := limit_question(text, _previous_message(state)))
+        and _help_centre_answers(limit, runtime)
+    ):
+        # "ok whats the contactless limit on my card then", "and if I leave it on, what's the most somebody
+        # could take in one go?" (after asking about contactless): the bank's limit is the help centre's
+        # answer, never the card's status, whatever card the question names.
+        flow, why = "kb_answer", "a question about the bank's limits: answer from the help centre"
+        update.update(text=limit, low_confidence_streak=0)
     elif not active and not urgent and asks_what_the_bank_would_ever_do(text):
         # "would you ever ask me to move my savings somewhere to keep them safe?", "will northbank ever ask me
         # for a code?": what the bank does and never does is the help centre's answer (security), not a
@@ -768,6 +781,21 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         flow, why = "procedure", f"recurring cue -> {recurring[0]}"
         update.update(procedure=recurring[0], procedure_intent=recurring[0], slots={}, text=recurring[1])
         update["low_confidence_streak"] = 0  # understood from the cue, not a turn the model failed on
+    elif (
+        not active
+        and "recurring_payments" in procedures
+        and (due := await due_date_referred_to(text, _previous_message(state), runtime.context.banking))
+    ):
+        # "...told me my mortgage goes on the 28th, it went on the 27th", then "so when exactly does
+        # December's go?": when that regular payment goes, though this message leaves it unsaid.
+        flow, why = "procedure", "when the regular payment named just before goes -> recurring_payments"
+        update.update(
+            procedure="recurring_payments",
+            procedure_intent="recurring_payments",
+            slots={},
+            text=due,
+            low_confidence_streak=0,
+        )
     elif not active and "spending" in procedures and (yearly := _over_a_year(text, state.get("frame") or {})):
         # "what's that over a year then" right after one regular payment was shown: its yearly cost.
         flow, why = "procedure", "a regular payment just shown, over a year -> spending"
@@ -1254,9 +1282,21 @@ _ACCOUNT_ON = (
     r"\bwhat(?:'s|s| is)\s+(?:my|the)\s+(?:[\w-]+\s+){0,2}?(?:account|saver|savings|isa)\s+"
     r"(?:on|at|sitting (?:on|at)|looking like)\s*(?:now|today|then)?\W*$"
 )
-_ACCOUNT_ON_RE = re.compile(_ACCOUNT_ON, re.IGNORECASE)
+# The same in few words, as someone writing in a second language does: "the euro account, how much?", "how
+# much in my savings?", "euro account how much is minus?" (never what was spent or paid from it).
+_ACCOUNT_HOW_MUCH = (
+    r"(?:\b(?:my|the)\s+(?:[\w-]+\s+){0,2}?(?:account|saver|savings|isa)\W{0,3}\s*how\s+much\b"
+    r"|\bhow\s+much\s+(?:money\s+)?(?:in|on|inside)\s+(?:my|the)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:account|saver|savings|isa)\b)"
+    r"(?!.*\b(?:spen[dt]|spending|paid|pay|cost|costs|fees?|charg\w*|interest|sent|send|transferr?\w*|"
+    r"took|taken|went|go|goes)\b)"
+)
+_ACCOUNT_ON_RE = re.compile(f"{_ACCOUNT_ON}|{_ACCOUNT_HOW_MUCH}", re.IGNORECASE)
 _ASKS_BALANCE = re.compile(
-    _ACCOUNT_ON + r"|\bhow\s+much\s+(?:money\s+)?(?:is|do\s+i\s+have|have\s+i\s+got|'s)\s+(?:left\s+)?"
+    _ACCOUNT_ON
+    + "|"
+    + _ACCOUNT_HOW_MUCH
+    + r"|\bhow\s+much\s+(?:money\s+)?(?:is|do\s+i\s+have|have\s+i\s+got|'s)\s+(?:left\s+)?"
     r"(?:in|on)\s+(?:my|the)\b"
     r"|\bbalances?\b(?!\s+transfer)",
     re.IGNORECASE,
