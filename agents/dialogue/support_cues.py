@@ -408,7 +408,7 @@ _HOW_TO = re.compile(
     rf"|\bhow (?:to|do (?:you|u)|does one) {_DOING}\w"
     rf"|\bwhat (?:do|would|should|will) (?:i|we) (?:need to |have to )?do to {_DOING}\w"
     rf"|\bwhat(?:s|'s| is) the (?:process|procedure|way|best way) (?:for|to|of) {_DOING}\w"
-    r"|\bhow (?:does|do|would|will) (?:a |an |the |my |your |these |those |this |that |ur )?(?:\w+ ){0,3}?"
+    r"|\bhow (?:does|do|would|will) (?:a |an |the |my |your |these |those |this |that |ur )?(?:\w+ ){0,4}?"
     r"(?:work|works)\b"
     rf"|\b(?:is there|is it possible|there a) (?:a |any )?(?:way|chance) (?:to|for me to|i can) {_DOING}"
     # "can I turn the tapping thing off on my card?", "could you switch off contactless", "can contactless be
@@ -418,9 +418,12 @@ _HOW_TO = re.compile(
     rf"(?:\w+ ){{0,3}}?{_FEATURE}"
     rf"|\b(?:can|could|may) (?:i|we|you|u) (?:\w+ )?(?:disable|enable|stop|block|deactivate|activate) "
     rf"(?:\w+ ){{0,3}}?{_FEATURE}"
+    rf"|\b(?:can|could|may) (?:i|we) (?:have|get) (?:\w+ ){{0,3}}?{_FEATURE} (?:\w+ )?"
+    r"(?:turned|switched|shut|disabled|blocked|stopped)\b"
     rf"|{_FEATURE} (?:\w+ ){{0,3}}?(?:be |get )?(?:turned|switched|shut|disabled|enabled) (?:off|on)?"
     # at the start of a sentence or joined on ("what do you do with my data" asks nothing of the kind)
-    r"|(?:^|[.!?,;]\s*|\b(?:and|also|so) )(?:do|does) (?:you|u|ya|northbank) (?:do|offer|have|provide|give|"
+    r"|(?:^|[.!?,;]\s*|\b(?:and|also|so) )(?:do|does) (?:you(?: lot| guys)?|u|ya|northbank) (?:do|offer|have|"
+    r"provide|give|"
     r"issue|sell) "
     r"(?!(?:my|me|any (?:record|news|update))\b)",
     re.IGNORECASE,
@@ -434,6 +437,14 @@ _ASKS_ITSELF = re.compile(
 )
 
 
+# "...the tap to pay bit makes me nervous. could I switch that off?": the feature named the sentence before.
+_SWITCH_IT = re.compile(
+    r"\b(?:can|could|may) (?:i|we|you|u) (?:\w+ )?(?:turn|switch|shut|disable|stop|block) "
+    r"(?:it|that|this|them)(?: off| on)?\b"
+    r"|\b(?:can|could|may) (?:it|that|this|they) (?:be |get )?(?:turned|switched|shut|disabled) (?:off|on)\b",
+    re.IGNORECASE,
+)
+_FEATURE_RE = re.compile(_FEATURE, re.IGNORECASE)
 # ("one-time ones" is no reference to the sentence before)
 _REFERS_TO_IT = re.compile(r"\b(?:it|one|them|they|that|this)\b(?!-)", re.IGNORECASE)
 
@@ -442,10 +453,15 @@ def how_to_question(text: str) -> str | None:
     """The sentences of the text that ask how something is done, or whether the bank offers something (see
     ``_HOW_TO``); None when it asks neither. The story around them is left out: "a shop had a data breach"
     would otherwise pick the help centre's page on compromised cards for "do you do virtual cards?"."""
-    if not _HOW_TO.search(text):
-        return None
     parts = [part.strip() for part in _SENTENCE.split(text) if part.strip()]
     kept = {i for i, part in enumerate(parts) if _HOW_TO.search(part)}
+    kept |= {
+        i
+        for i, part in enumerate(parts)
+        if i > 0 and _SWITCH_IT.search(part) and _FEATURE_RE.search(parts[i - 1])
+    }
+    if not kept:
+        return text if _HOW_TO.search(text) else None
     # "the replacement should come next week. what do I do to get it working?": "it" is in the sentence before
     kept |= {i - 1 for i in kept if i > 0 and _REFERS_TO_IT.search(parts[i])}
     return " ".join(parts[i] for i in sorted(kept)) or text
@@ -460,19 +476,26 @@ _SOMEONE_ELSES = re.compile(
 )
 
 
-def own_how_to(text: str) -> bool:
-    """The message's questions ask how something is done, or what the bank offers, for the customer
-    themself ("my friend had her card cloned shopping online. do you do virtual cards i could use?"): the
-    other person is only the story. The help centre's answer shares nothing of anybody's account."""
+def own_how_to(text: str) -> str | None:
+    """The questions of the message, when they ask how something is done, or what the bank offers, for the
+    customer themself ("my friend had her card cloned shopping online. do you do virtual cards i could use?"):
+    the other person is only the story, left out. None otherwise. The help centre's answer shares nothing of
+    anybody's account."""
     parts = [part.strip() for part in _SENTENCE.split(text) if part.strip()]
     asked = [part for part in parts if _HOW_TO.search(part)]
-    return bool(asked) and asks_only_how_to(parts) and not any(_SOMEONE_ELSES.search(part) for part in asked)
+    if not asked or not asks_only_how_to(parts) or any(_SOMEONE_ELSES.search(part) for part in asked):
+        return None
+    return " ".join(asked)
 
 
 def asks_only_how_to(parts: list[str]) -> bool:
     """Every part of a message is a how-to question or only tells ("my wife got charged for someone's coffee
     leaning on the reader. put me off. how do I turn contactless off?"): one question, with its story."""
-    asked = [how_to_question(p) is not None for p in parts]
+    asked = [
+        how_to_question(p) is not None
+        or (i > 0 and bool(_SWITCH_IT.search(p)) and bool(_FEATURE_RE.search(parts[i - 1])))
+        for i, p in enumerate(parts)
+    ]
     return any(asked) and all(a or not _ASKS_ITSELF.search(p) for a, p in zip(asked, parts, strict=True))
 
 
@@ -512,12 +535,14 @@ _LIMIT_ASKED = re.compile(
 
 def limit_question(text: str, previous: str = "") -> str | None:
     """The text to search the help centre's limits with, when the message asks about one of the bank's limits
-    (see ``_LIMIT_ASKED``); None when it does not. A question that names no kind of limit ("and if I leave it
-    on, what is the most somebody could take in one go?") takes the kind the customer's message before named
-    ("can I turn the tapping thing off?": contactless)."""
+    (see ``_LIMIT_ASKED``), with the kind of limit it names; None when it asks about none. A question that
+    names no kind ("and if I leave it on, what is the most somebody could take in one go?") takes the kind the
+    customer's message before named ("can I turn the tapping thing off?": contactless)."""
     if not _LIMIT_ASKED.search(text):
         return None
-    if any(words.search(text) for _, words in _LIMIT_KINDS):
-        return text
-    kind = next((name for name, words in _LIMIT_KINDS if words.search(previous)), None)
+    kind = next((name for name, words in _LIMIT_KINDS if words.search(text)), None) or next(
+        (name for name, words in _LIMIT_KINDS if words.search(previous)), None
+    )
+    # searched as the limit it is: "a max on sending money to a new payee" is the transfer limits, not how
+    # to send money
     return f"{text} ({kind} limit)" if kind else text

@@ -703,6 +703,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     elif (
         not active
         and not urgent
+        and not _served_by(intent, "fees_and_limits", runtime)  # triage found the limits: that procedure
         and (limit := limit_question(text, _previous_message(state)))
         and _help_centre_answers(limit, runtime)
     ):
@@ -769,19 +770,6 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
             low_confidence_streak=0,
         )
     elif (
-        spending_intent(text) != "affordability"  # "enough for the tv licence coming out?": checked below
-        # "5 payments to a shop in miami on the 12th, I didn't buy anything": card fraud, not a list of
-        # regular payments; only an unrecognised direct debit stays with the recurring procedures.
-        and urgent in (None, "direct_debit_payment_not_recognised")
-        and (recurring := await recurring_request(text, state.get("frame") or {}, runtime.context.banking))
-        and recurring[0] != active
-        and recurring[0] in procedures
-    ):
-        # Recurring payments, income, cancellations: no Banking77 intent has these (recurring helper).
-        flow, why = "procedure", f"recurring cue -> {recurring[0]}"
-        update.update(procedure=recurring[0], procedure_intent=recurring[0], slots={}, text=recurring[1])
-        update["low_confidence_streak"] = 0  # understood from the cue, not a turn the model failed on
-    elif (
         not active
         and "recurring_payments" in procedures
         and (due := await due_date_referred_to(text, _previous_message(state), runtime.context.banking))
@@ -796,6 +784,19 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
             text=due,
             low_confidence_streak=0,
         )
+    elif (
+        spending_intent(text) != "affordability"  # "enough for the tv licence coming out?": checked below
+        # "5 payments to a shop in miami on the 12th, I didn't buy anything": card fraud, not a list of
+        # regular payments; only an unrecognised direct debit stays with the recurring procedures.
+        and urgent in (None, "direct_debit_payment_not_recognised")
+        and (recurring := await recurring_request(text, state.get("frame") or {}, runtime.context.banking))
+        and recurring[0] != active
+        and recurring[0] in procedures
+    ):
+        # Recurring payments, income, cancellations: no Banking77 intent has these (recurring helper).
+        flow, why = "procedure", f"recurring cue -> {recurring[0]}"
+        update.update(procedure=recurring[0], procedure_intent=recurring[0], slots={}, text=recurring[1])
+        update["low_confidence_streak"] = 0  # understood from the cue, not a turn the model failed on
     elif not active and "spending" in procedures and (yearly := _over_a_year(text, state.get("frame") or {})):
         # "what's that over a year then" right after one regular payment was shown: its yearly cost.
         flow, why = "procedure", "a regular payment just shown, over a year -> spending"
@@ -1271,6 +1272,11 @@ _RULES_QUESTION = re.compile(
 )
 
 
+def _served_by(intent: str, procedure: str, runtime: Runtime[AgentContext]) -> bool:
+    spec = procedure_for_intent(intent, runtime.context.procedures)
+    return spec is not None and spec.name == procedure
+
+
 def _help_centre_answers(text: str, runtime: Runtime[AgentContext]) -> bool:
     found = runtime.context.kb.search(text, k=1)
     return bool(found) and found[0].score >= KB_FALLBACK_SCORE
@@ -1285,7 +1291,8 @@ _ACCOUNT_ON = (
 # The same in few words, as someone writing in a second language does: "the euro account, how much?", "how
 # much in my savings?", "euro account how much is minus?" (never what was spent or paid from it).
 _ACCOUNT_HOW_MUCH = (
-    r"(?:\b(?:my|the)\s+(?:[\w-]+\s+){0,2}?(?:account|saver|savings|isa)\W{0,3}\s*how\s+much\b"
+    r"(?:(?:\b(?:my|the)\s+|^\W*|[.?!,;]\s*)(?:[\w-]+\s+){0,2}?(?:account|saver|savings|isa)\W{0,3}\s*"
+    r"how\s+much\b"
     r"|\bhow\s+much\s+(?:money\s+)?(?:in|on|inside)\s+(?:my|the)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:account|saver|savings|isa)\b)"
     r"(?!.*\b(?:spen[dt]|spending|paid|pay|cost|costs|fees?|charg\w*|interest|sent|send|transferr?\w*|"

@@ -27,7 +27,6 @@ from agents.dialogue.support_cues import (
     complains_of_merchant_only,
     concrete_requests,
     gave_card_details,
-    how_to_question,
     misstatement_requested,
     own_how_to,
     own_question,
@@ -179,11 +178,11 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         # "she says she can't afford the kids' stuff", "she's in a state about her mortgage": the hardship
         # or the upset is the other person's; the request is about someone else's account.
         flow = "third_party"
-    if flow == "third_party" and set(flags) & {"scam", "vulnerability"} == set() and own_how_to(text):
+    if flow == "third_party" and not flags & {"scam", "vulnerability"} and (asked := own_how_to(text)):
         # "my friend had her card cloned shopping online. do you do virtual cards I could use?": a how-to
         # question of the customer's own, with someone else's bad luck as its story, is answered (the question
         # alone: the other person's card in the story is no urgent matter of the customer's).
-        flow, text = "", how_to_question(text) or text
+        flow, text = "", asked
         urgent = urgent_intent(text)
         update["text"] = text
     if not flow and impersonation_scam(text):
