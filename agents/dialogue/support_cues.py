@@ -470,8 +470,8 @@ def how_to_question(text: str) -> str | None:
 # Someone else named in the question itself ("how do I get into my mum's online banking", "can I order one for
 # her"): the question is about their account, not the customer's own.
 _SOMEONE_ELSES = re.compile(
-    r"\b(?:his|her|hers|him|he|she|he's|she's|hes|shes|their|them|for (?:my|our) \w+|\w+'s (?:card|account|"
-    r"banking|app|details|money))\b",
+    r"\b(?:his|her|hers|him|he|she|he's|she's|hes|shes|their|them|for (?:my|our) \w+|\w+'s (?:\w+ )?(?:card|"
+    r"account|banking|app|details|money|pin))\b",
     re.IGNORECASE,
 )
 
