@@ -23,7 +23,7 @@ from tests.agents.procedures.seeded import scenario_ports
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
 
-# --- a card feature switched off or on: the help centre's how-to ---------------------------------------------
+# --- a card feature switched off or on: the help centre's how-to -------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -90,10 +90,10 @@ def test_a_limit_question_is_searched_as_its_kind(text: str, kind: str) -> None:
 
 def test_a_limit_question_naming_no_kind_takes_the_one_before() -> None:
     asked = "And if I leave it on, what is the most somebody could take in one go?"
-    assert limit_question(asked, "Can I turn the tapping thing off on my card?") == f"{asked} (contactless limit)"
-    assert limit_question("Well if I keep it, how much could a thief spend at once?", "stop tap payments?") == (
-        "Well if I keep it, how much could a thief spend at once? (contactless limit)"
-    )
+    before = "Can I turn the tapping thing off on my card?"
+    assert limit_question(asked, before) == f"{asked} (contactless limit)"
+    asked = "Well if I keep it, how much could a thief spend at once?"
+    assert limit_question(asked, "stop tap payments?") == f"{asked} (contactless limit)"
 
 
 @pytest.mark.parametrize(
@@ -111,18 +111,24 @@ def test_no_limit_question(text: str) -> None:
     assert limit_question(text) is None
 
 
-# --- a how-to of one's own, with someone else's story --------------------------------------------------------
+# --- a how-to of one's own, with someone else's story ------------------------------------------------------
 
 
 def test_own_how_to_beside_someone_elses_story() -> None:
-    assert own_how_to(
-        "my friend had her card cloned shopping online. do you do virtual cards or one-time ones i could use "
-        "online instead of my normal card?"
-    ) == "do you do virtual cards or one-time ones i could use online instead of my normal card?"
+    assert (
+        own_how_to(
+            "my friend had her card cloned shopping online. do you do virtual cards or one-time ones i could use "
+            "online instead of my normal card?"
+        )
+        == "do you do virtual cards or one-time ones i could use online instead of my normal card?"
+    )
     assert own_how_to("my brother had his card cloned off some website. do you lot offer single use cards?")
-    assert own_how_to(
-        "My neighbour had his card skimmed at a petrol station. How does one of your virtual cards work?"
-    ) == "How does one of your virtual cards work?"
+    assert (
+        own_how_to(
+            "My neighbour had his card skimmed at a petrol station. How does one of your virtual cards work?"
+        )
+        == "How does one of your virtual cards work?"
+    )
 
 
 @pytest.mark.parametrize(
@@ -226,14 +232,16 @@ async def test_a_due_date_takes_the_payment_named_before(
     ports: list[SqlBankingPort] = await scenario_ports(engine, session_factory, NOW)
     maurice, kathleen = ports[3], ports[1]
     before = (
-        "I wish to make a complaint. Your chat assistant told me last month that my mortgage goes on the 28th. "
-        "It went yesterday, the 27th."
+        "I wish to make a complaint. Your chat assistant told me last month that my mortgage goes on the "
+        "28th. It went yesterday, the 27th."
     )
     found = await due_date_referred_to("So when exactly does December's go?", before, maurice)
-    assert found is not None and "Nationwide Building Society" in found
+    assert found is not None
+    assert "Nationwide Building Society" in found
     octopus = "the Octopus Energy payment came out before my pension and left me short"
     found = await due_date_referred_to("And when will next month's come off?", octopus, kathleen)
-    assert found is not None and "Octopus Energy" in found
+    assert found is not None
+    assert "Octopus Energy" in found
     # the message names its own payment, or none was named before, or the question is not a due date
     assert await due_date_referred_to("when does Virgin Media go out?", octopus, kathleen) is None
     assert await due_date_referred_to("So when exactly does December's go?", "I am cross", kathleen) is None
