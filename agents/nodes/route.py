@@ -704,14 +704,14 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         not active
         and not urgent
         and not _served_by(intent, "fees_and_limits", runtime)  # triage found the limits: that procedure
-        and (limit := limit_question(text, _previous_message(state)))
-        and _help_centre_answers(limit, runtime)
+        and (limit_asked := limit_question(text, _previous_message(state)))
+        and _help_centre_answers(limit_asked, runtime)
     ):
         # "ok whats the contactless limit on my card then", "and if I leave it on, what's the most somebody
         # could take in one go?" (after asking about contactless): the bank's limit is the help centre's
         # answer, never the card's status, whatever card the question names.
         flow, why = "kb_answer", "a question about the bank's limits: answer from the help centre"
-        update.update(text=limit, low_confidence_streak=0)
+        update.update(text=limit_asked, low_confidence_streak=0)
     elif not active and not urgent and asks_what_the_bank_would_ever_do(text):
         # "would you ever ask me to move my savings somewhere to keep them safe?", "will northbank ever ask me
         # for a code?": what the bank does and never does is the help centre's answer (security), not a

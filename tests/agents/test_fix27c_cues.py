@@ -117,8 +117,8 @@ def test_no_limit_question(text: str) -> None:
 def test_own_how_to_beside_someone_elses_story() -> None:
     assert (
         own_how_to(
-            "my friend had her card cloned shopping online. do you do virtual cards or one-time ones i could use "
-            "online instead of my normal card?"
+            "my friend had her card cloned shopping online. do you do virtual cards or one-time ones i "
+            "could use online instead of my normal card?"
         )
         == "do you do virtual cards or one-time ones i could use online instead of my normal card?"
     )
