@@ -281,7 +281,9 @@ _ASK_INVESTMENT = tuple(
         r"\bwhich \w+ (?:account |deal )?should (?:i|we)\b|\bwhere should (?:i|we) (?:put|keep|invest)\b|"
         r"\bwhat would you do\b|"
         # "income protection or critical illness, what would you go for": the choice asked of us
-        r"\bwhat (?:would|do) you (?:go for|pick|choose|get|opt for|take)\b|"
+        # "pcp or a personal loan, which one would u go for", "which of the two would you pick"
+        r"\b(?:what|which)(?: one| of (?:them|the two|those|these|the 2))? (?:would|do|'d) you "
+        r"(?:go for|pick|choose|get|opt for|take)\b|"
         # "would you take out a car loan or use my savings?": which of two ways, asked as what we would do
         r"\bwould you (?:\w+ ){0,2}?(?:take|get|use|go for|choose|pick|pay|keep|clear|borrow)\b.{0,60}\bor\b|"
         # "my friend says I should clear the mortgage with my savings. is that the right thing to do?"
@@ -294,7 +296,8 @@ _ASK_INVESTMENT = tuple(
         r"(?:right|best|wise|sensible|smart|good|correct) "
         r"(?:thing|idea|move|choice|option|decision|plan|way)\b|"
         r"\bis \w+ a (?:safe|good|sound) (?:investment|bet)\b))"
-        r"(?=.*\b(?:mortgage|remortgag\w*|loans?|credit cards?|car finance|finance|overdraft|savings?|saver|"
+        r"(?=.*\b(?:mortgage|remortgag\w*|loans?|credit cards?|car finance|finance|pcp|hire purchase|"
+        r"overdraft|savings?|saver|"
         r"isas?|premium bonds?|pensions?|sipp|shares?|stocks?|gold|crypto\w*|bitcoin|invest\w*|bonus|"
         r"inheritance|lump sum|grand|\d+k|balance transfer|deal|credit score|lend|savings account|"
         # which insurance or protection policy to buy is a recommendation about a financial product too

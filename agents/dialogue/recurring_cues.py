@@ -603,3 +603,34 @@ async def repayment_request(text: str, banking: BankingPort) -> str | None:
     others = set().union(*(named_words(i.payee_name) for i in items if i.payee_name != payee))
     words_of_payee = [w for w in normalise(payee).split() if w in named_words(payee) - others]
     return f"my payments to {' '.join(words_of_payee) or payee}"
+
+
+# "So when exactly does December's go?", "when will next month's come out?", "and when's the next one due":
+# when a regular payment goes, the payment itself left unsaid (the customer's message before named it).
+_MONTHS = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|"
+    r"apr|jun|jul|aug|sep|sept|oct|nov|dec)"
+)
+_WHEN_UNNAMED_GOES = re.compile(
+    r"\bwhen(?:s|\s+(?:exactly\s+)?(?:does|do|will|is|would|should))\b(?:\s+exactly)?\s+"
+    rf"(?:(?:this|next|the next)\s+months|{_MONTHS}s|the next one|the next|the one in {_MONTHS}|it|that|this|"
+    r"that one|this one)\b"
+    r"(?:\s+(?:one|payment|actually|exactly|then))?\s+"
+    r"(?:go|goes|going|come|comes|coming|leave|leaves|due|be due|be taken|get taken|be paid|get paid|"
+    r"be collected|get collected|hit|land|come off)\b"
+)
+
+
+async def due_date_referred_to(text: str, previous: str, banking: BankingPort) -> str | None:
+    """The words for the recurring procedure when the message asks when a regular payment goes without
+    naming it ("So when exactly does December's go?") and the customer's message before named exactly one
+    of their own ("...told me my mortgage goes on the 28th. It went yesterday, the 27th"); None otherwise."""
+    if not previous or not _WHEN_UNNAMED_GOES.search(normalise(text)) or await names_recurring(text, banking):
+        return None
+    named = named_words(previous) - _GENERIC_PAYEE_WORDS
+    if not named:
+        return None
+    found = [item for item in await own_recurring(banking) if matches_words(item, named)]
+    if len(found) != 1:
+        return None
+    return f"{text} (when does my {found[0].payee_name} go out)"

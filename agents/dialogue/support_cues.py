@@ -408,17 +408,36 @@ _DOING = (
     r"contact|reach|get through|get (?:my|the|our) (?:money|cash|refund)|afford|pay (?:my|the|for)|spend|"
     r"spent|owe)\b)"
 )
+# A card feature a customer switches on or off in the app ("the tapping thing", "tap to pay", "online
+# payments").
+_FEATURE = (
+    r"(?:(?:the |my |your )?(?:contactless|tap(?:ping)?(?: to pay| and pay)?|wave and pay|touch to pay)"
+    r"(?: thing| function| feature| option| payments?| bit| setting)?\b"
+    r"|(?:the |my )?(?:online|internet|overseas|foreign|gambling|betting) (?:payments?|spending|shopping|"
+    r"transactions)\b)"
+)
 _HOW_TO = re.compile(
     r"\bhow (?:do|can|could|would|should|will|am) (?:i|we)(?: be able to| go about| need to| have to)? "
     rf"{_DOING}"
     rf"|\bhow (?:to|do (?:you|u)|does one) {_DOING}\w"
     rf"|\bwhat (?:do|would|should|will) (?:i|we) (?:need to |have to )?do to {_DOING}\w"
     rf"|\bwhat(?:s|'s| is) the (?:process|procedure|way|best way) (?:for|to|of) {_DOING}\w"
-    r"|\bhow (?:does|do|would|will) (?:a |an |the |my |your |these |those |this |that |ur )?(?:\w+ ){0,3}?"
+    r"|\bhow (?:does|do|would|will) (?:a |an |the |my |your |these |those |this |that |ur )?(?:\w+ ){0,4}?"
     r"(?:work|works)\b"
     rf"|\b(?:is there|is it possible|there a) (?:a |any )?(?:way|chance) (?:to|for me to|i can) {_DOING}"
+    # "can I turn the tapping thing off on my card?", "could you switch off contactless", "can contactless be
+    # turned off": a card feature switched off or on is a setting the help centre explains (never the card
+    # itself: "can I turn my card off" is a freeze, offered and confirmed)
+    rf"|\b(?:can|could|may) (?:i|we|you|u) (?:\w+ )?(?:turn|switch|shut|swich)(?: (?:it|that))? (?:off|on)? ?"
+    rf"(?:\w+ ){{0,3}}?{_FEATURE}"
+    rf"|\b(?:can|could|may) (?:i|we|you|u) (?:\w+ )?(?:disable|enable|stop|block|deactivate|activate) "
+    rf"(?:\w+ ){{0,3}}?{_FEATURE}"
+    rf"|\b(?:can|could|may) (?:i|we) (?:have|get) (?:\w+ ){{0,3}}?{_FEATURE} (?:\w+ )?"
+    r"(?:turned|switched|shut|disabled|blocked|stopped)\b"
+    rf"|{_FEATURE} (?:\w+ ){{0,3}}?(?:be |get )?(?:turned|switched|shut|disabled|enabled) (?:off|on)?"
     # at the start of a sentence or joined on ("what do you do with my data" asks nothing of the kind)
-    r"|(?:^|[.!?,;]\s*|\b(?:and|also|so) )(?:do|does) (?:you|u|ya|northbank) (?:do|offer|have|provide|give|"
+    r"|(?:^|[.!?,;]\s*|\b(?:and|also|so) )(?:do|does) (?:you(?: lot| guys)?|u|ya|northbank) (?:do|offer|have|"
+    r"provide|give|"
     r"issue|sell) "
     r"(?!(?:my|me|any (?:record|news|update))\b)",
     re.IGNORECASE,
@@ -432,24 +451,112 @@ _ASKS_ITSELF = re.compile(
 )
 
 
-_REFERS_TO_IT = re.compile(r"\b(?:it|one|them|they|that|this)\b", re.IGNORECASE)
+# "...the tap to pay bit makes me nervous. could I switch that off?": the feature named the sentence before.
+_SWITCH_IT = re.compile(
+    r"\b(?:can|could|may) (?:i|we|you|u) (?:\w+ )?(?:turn|switch|shut|disable|stop|block) "
+    r"(?:it|that|this|them)(?: off| on)?\b"
+    r"|\b(?:can|could|may) (?:it|that|this|they) (?:be |get )?(?:turned|switched|shut|disabled) (?:off|on)\b",
+    re.IGNORECASE,
+)
+_FEATURE_RE = re.compile(_FEATURE, re.IGNORECASE)
+# ("one-time ones" is no reference to the sentence before)
+_REFERS_TO_IT = re.compile(r"\b(?:it|one|them|they|that|this)\b(?!-)", re.IGNORECASE)
 
 
 def how_to_question(text: str) -> str | None:
     """The sentences of the text that ask how something is done, or whether the bank offers something (see
     ``_HOW_TO``); None when it asks neither. The story around them is left out: "a shop had a data breach"
     would otherwise pick the help centre's page on compromised cards for "do you do virtual cards?"."""
-    if not _HOW_TO.search(text):
-        return None
     parts = [part.strip() for part in _SENTENCE.split(text) if part.strip()]
     kept = {i for i, part in enumerate(parts) if _HOW_TO.search(part)}
+    kept |= {
+        i
+        for i, part in enumerate(parts)
+        if i > 0 and _SWITCH_IT.search(part) and _FEATURE_RE.search(parts[i - 1])
+    }
+    if not kept:
+        return text if _HOW_TO.search(text) else None
     # "the replacement should come next week. what do I do to get it working?": "it" is in the sentence before
     kept |= {i - 1 for i in kept if i > 0 and _REFERS_TO_IT.search(parts[i])}
     return " ".join(parts[i] for i in sorted(kept)) or text
 
 
+# Someone else named in the question itself ("how do I get into my mum's online banking", "can I order one for
+# her"): the question is about their account, not the customer's own.
+_SOMEONE_ELSES = re.compile(
+    r"\b(?:his|her|hers|him|he|she|he's|she's|hes|shes|their|them|for (?:my|our) \w+|\w+'s (?:\w+ )?(?:card|"
+    r"account|banking|app|details|money|pin))\b",
+    re.IGNORECASE,
+)
+
+
+def own_how_to(text: str) -> str | None:
+    """The questions of the message, when they ask how something is done, or what the bank offers, for the
+    customer themself ("my friend had her card cloned shopping online. do you do virtual cards i could use?"):
+    the other person is only the story, left out. None otherwise. The help centre's answer shares nothing of
+    anybody's account."""
+    parts = [part.strip() for part in _SENTENCE.split(text) if part.strip()]
+    asked = [part for part in parts if _HOW_TO.search(part)]
+    if not asked or not asks_only_how_to(parts) or any(_SOMEONE_ELSES.search(part) for part in asked):
+        return None
+    return " ".join(asked)
+
+
 def asks_only_how_to(parts: list[str]) -> bool:
     """Every part of a message is a how-to question or only tells ("my wife got charged for someone's coffee
     leaning on the reader. put me off. how do I turn contactless off?"): one question, with its story."""
-    asked = [how_to_question(p) is not None for p in parts]
+    asked = [
+        how_to_question(p) is not None
+        or (i > 0 and bool(_SWITCH_IT.search(p)) and bool(_FEATURE_RE.search(parts[i - 1])))
+        for i, p in enumerate(parts)
+    ]
     return any(asked) and all(a or not _ASKS_ITSELF.search(p) for a, p in zip(asked, parts, strict=True))
+
+
+# --- the bank's limits: the help centre's figures, whatever the intent model made of the words ------------
+
+# The kinds of limit the help centre sets out, in customers' words, with the name it searches under.
+_LIMIT_KINDS = tuple(
+    (name, re.compile(rf"\b(?:{words})\b", re.IGNORECASE))
+    for name, words in (
+        ("contactless", r"contactless|tap(?:ping|s)?|tap to pay|wave and pay"),
+        ("cash withdrawal", r"cash|atms?|cash ?machines?|cashpoints?|withdraw\w*"),
+        ("top-up", r"top(?:-| )?ups?|topping up"),
+        ("currency exchange", r"exchang\w*|currenc(?:y|ies)|convert\w*"),
+        ("transfer", r"transfers?|transferring|faster payments?|chaps|new payees?"),
+        ("card payment", r"card payments?|online|in shops?|gambling|betting"),
+    )
+)
+_TAKE = r"(?:take|spend|pay|withdraw|send|tap|transfer|top up|get out|take out|draw out|nick|steal|pinch)\b"
+# "what's the contactless limit on my card", "is there a limit on transfers", "what is the most somebody
+# could take in one go", "how much can I take out of a cash machine in a day": the bank's limits, asked in
+# any words. Not the customer's own figures ("my overdraft limit", "my credit limit"), nor what they can
+# afford ("the most I could spend this month and still pay rent").
+_LIMIT_ASKED = re.compile(
+    r"^(?!.*\b(?:overdraft|credit|arranged|borrowing) limit)"
+    r"(?!.*\b(?:left|this month|this week|till|until|payday|pay day|afford|and still|budget)\b)"
+    r"(?:.*\b(?:what(?:'s|s| is| are| would be)?|whats|is there|are there|any|how (?:high|low|much) is|"
+    r"tell me|do you have|does (?:it|the card|my card) have)\b(?:\s+[\w'-]+){0,6}?\s+(?:limits?|max(?:imum)?|"
+    r"cap|ceiling)\b"
+    rf"|.*\b(?:the )?(?:most|max(?:imum)?)(?: amount)?(?: (?:of )?(?:money|cash))? (?:that )?(?:\w+ ){{0,2}}?"
+    rf"(?:can|could|may|is allowed to|am allowed to|are allowed to|would) (?:\w+ ){{0,2}}?{_TAKE}"
+    rf"|.*\bhow much (?:can|could|may|would) (?:i|you|we|someone|somebody|anyone|a thief|they|(?:a|the) \w+) "
+    rf"(?:\w+ ){{0,2}}?{_TAKE}.{{0,30}}\b(?:in one go|at once|at a time|in a day|a day|per day|each day|"
+    r"per (?:payment|transaction|tap|day)|in a single \w+|each time|daily)\b)",
+    re.IGNORECASE,
+)
+
+
+def limit_question(text: str, previous: str = "") -> str | None:
+    """The text to search the help centre's limits with, when the message asks about one of the bank's limits
+    (see ``_LIMIT_ASKED``), with the kind of limit it names; None when it asks about none. A question that
+    names no kind ("and if I leave it on, what is the most somebody could take in one go?") takes the kind the
+    customer's message before named ("can I turn the tapping thing off?": contactless)."""
+    if not _LIMIT_ASKED.search(text):
+        return None
+    kind = next((name for name, words in _LIMIT_KINDS if words.search(text)), None) or next(
+        (name for name, words in _LIMIT_KINDS if words.search(previous)), None
+    )
+    # searched as the limit it is: "a max on sending money to a new payee" is the transfer limits, not how
+    # to send money
+    return f"{text} ({kind} limit)" if kind else text

@@ -35,6 +35,7 @@ from agents.dialogue.details_cues import own_details_request
 from agents.dialogue.negation import said_not_to, without_negated_actions
 from agents.dialogue.payment_cues import asks_payment_status, payment_referred_to
 from agents.dialogue.recurring_cues import (
+    due_date_referred_to,
     gone_out_request,
     named_recurring_amount,
     names_recurring,
@@ -46,6 +47,7 @@ from agents.dialogue.support_cues import (
     asks_what_the_bank_would_do,
     asks_what_the_bank_would_ever_do,
     how_to_question,
+    limit_question,
 )
 from agents.nodes.assist import urgent_turn
 from agents.nodes.common import customer_messages, emit_step, today_of
@@ -708,6 +710,18 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # (an urgent card comes first: its freeze is offered, however the customer asks).
         flow, why = "kb_answer", "a how-to question: answer from the help centre"
         update.update(text=how_to, low_confidence_streak=0)
+    elif (
+        not active
+        and not urgent
+        and not _served_by(intent, "fees_and_limits", runtime)  # triage found the limits: that procedure
+        and (limit_asked := limit_question(text, _previous_message(state)))
+        and _help_centre_answers(limit_asked, runtime)
+    ):
+        # "ok whats the contactless limit on my card then", "and if I leave it on, what's the most somebody
+        # could take in one go?" (after asking about contactless): the bank's limit is the help centre's
+        # answer, never the card's status, whatever card the question names.
+        flow, why = "kb_answer", "a question about the bank's limits: answer from the help centre"
+        update.update(text=limit_asked, low_confidence_streak=0)
     elif not active and not urgent and asks_what_the_bank_would_ever_do(text):
         # "would you ever ask me to move my savings somewhere to keep them safe?", "will northbank ever ask me
         # for a code?": what the bank does and never does is the help centre's answer (security), not a
@@ -763,6 +777,21 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
             procedure_intent="recurring_payments",
             slots={"params": {"per": "year"}},
             text=frame_text,
+            low_confidence_streak=0,
+        )
+    elif (
+        not active
+        and "recurring_payments" in procedures
+        and (due := await due_date_referred_to(text, _previous_message(state), runtime.context.banking))
+    ):
+        # "...told me my mortgage goes on the 28th, it went on the 27th", then "so when exactly does
+        # December's go?": when that regular payment goes, though this message leaves it unsaid.
+        flow, why = "procedure", "when the regular payment named just before goes -> recurring_payments"
+        update.update(
+            procedure="recurring_payments",
+            procedure_intent="recurring_payments",
+            slots={},
+            text=due,
             low_confidence_streak=0,
         )
     elif (
@@ -1253,6 +1282,11 @@ _RULES_QUESTION = re.compile(
 )
 
 
+def _served_by(intent: str, procedure: str, runtime: Runtime[AgentContext]) -> bool:
+    spec = procedure_for_intent(intent, runtime.context.procedures)
+    return spec is not None and spec.name == procedure
+
+
 def _help_centre_answers(text: str, runtime: Runtime[AgentContext]) -> bool:
     found = runtime.context.kb.search(text, k=1)
     return bool(found) and found[0].score >= KB_FALLBACK_SCORE
@@ -1264,9 +1298,22 @@ _ACCOUNT_ON = (
     r"\bwhat(?:'s|s| is)\s+(?:my|the)\s+(?:[\w-]+\s+){0,2}?(?:account|saver|savings|isa)\s+"
     r"(?:on|at|sitting (?:on|at)|looking like)\s*(?:now|today|then)?\W*$"
 )
-_ACCOUNT_ON_RE = re.compile(_ACCOUNT_ON, re.IGNORECASE)
+# The same in few words, as someone writing in a second language does: "the euro account, how much?", "how
+# much in my savings?", "euro account how much is minus?" (never what was spent or paid from it).
+_ACCOUNT_HOW_MUCH = (
+    r"(?:(?:\b(?:my|the)\s+|^\W*|[.?!,;]\s*)(?:[\w-]+\s+){0,2}?(?:account|saver|savings|isa)\W{0,3}\s*"
+    r"how\s+much\b"
+    r"|\bhow\s+much\s+(?:money\s+)?(?:in|on|inside)\s+(?:my|the)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:account|saver|savings|isa)\b)"
+    r"(?!.*\b(?:spen[dt]|spending|paid|pay|cost|costs|fees?|charg\w*|interest|sent|send|transferr?\w*|"
+    r"took|taken|went|go|goes)\b)"
+)
+_ACCOUNT_ON_RE = re.compile(f"{_ACCOUNT_ON}|{_ACCOUNT_HOW_MUCH}", re.IGNORECASE)
 _ASKS_BALANCE = re.compile(
-    _ACCOUNT_ON + r"|\bhow\s+much\s+(?:money\s+)?(?:is|do\s+i\s+have|have\s+i\s+got|'s)\s+(?:left\s+)?"
+    _ACCOUNT_ON
+    + "|"
+    + _ACCOUNT_HOW_MUCH
+    + r"|\bhow\s+much\s+(?:money\s+)?(?:is|do\s+i\s+have|have\s+i\s+got|'s)\s+(?:left\s+)?"
     r"(?:in|on)\s+(?:my|the)\b"
     r"|\bbalances?\b(?!\s+transfer)",
     re.IGNORECASE,

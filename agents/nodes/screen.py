@@ -28,6 +28,7 @@ from agents.dialogue.support_cues import (
     concrete_requests,
     gave_card_details,
     misstatement_requested,
+    own_how_to,
     own_question,
     pin_requested,
     presses_on,
@@ -177,6 +178,13 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         # "she says she can't afford the kids' stuff", "she's in a state about her mortgage": the hardship
         # or the upset is the other person's; the request is about someone else's account.
         flow = "third_party"
+    if flow == "third_party" and not flags & {"scam", "vulnerability"} and (asked := own_how_to(text)):
+        # "my friend had her card cloned shopping online. do you do virtual cards I could use?": a how-to
+        # question of the customer's own, with someone else's bad luck as its story, is answered (the question
+        # alone: the other person's card in the story is no urgent matter of the customer's).
+        flow, text = "", asked
+        urgent = urgent_intent(text)
+        update["text"] = text
     if not flow and impersonation_scam(text):
         flow = "scam"  # a caller claiming to be the bank or the police, asking for codes or money
     if (

@@ -551,6 +551,20 @@ def parse_category(text: str) -> tuple[str | None, str]:
     return best[1], _blank(text, best[2])
 
 
+def category_after_name(text: str, name: str, category: str) -> bool:
+    """The category's word comes straight after a shop's name ("the SNCF train, november", "my Tesco food
+    shop"): it says what was bought there, not a category to total instead of the shop."""
+    named = re.search(rf"\b{re.escape(name)}(?:'s)?\s+", text, re.IGNORECASE)
+    if named is None:
+        return False
+    return any(
+        kind == category
+        and (found := pattern.search(text, named.end())) is not None
+        and found.start() == named.end()
+        for kind, pattern in _CATEGORY_RES
+    )
+
+
 # "money in vs out last month", "what came in and what went out", "my incomings and outgoings": both sums.
 IN_VS_OUT_RE = re.compile(
     r"\b(?:money\s+|what\s+)?(?:came|come|comes|coming|went|go|goes|gone|going|money)\s+in\b.{0,25}?"

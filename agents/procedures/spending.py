@@ -30,6 +30,7 @@ from agents.procedures.queries import (
     CATEGORY_LABELS,
     DEFAULT_DAYS,
     SpendingQuery,
+    category_after_name,
     parse_spending,
 )
 from agents.procedures.results import Answer
@@ -362,10 +363,14 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         merchant is None
         and q.category is not None
         and (named := await known_merchant_in(run, run.text))
-        and re.search(rf"\b(?:spen[dt]|spending|paid|pay|paying)\s+on\s+{re.escape(named)}\b", run.text, re.I)
+        and (
+            re.search(rf"\b(?:spen[dt]|spending|paid|pay|paying)\s+on\s+{re.escape(named)}\b", run.text, re.I)
+            or category_after_name(run.text, named, q.category)
+        )
     ):
-        # "spent on trainline this month? always on a train": the shop the spending is on beats a category
-        # word said in passing (but "on entertainment, netflix and gigs" stays the category).
+        # "spent on trainline this month? always on a train", "the SNCF train, november. how much?": the shop
+        # the spending is on beats a category word said in passing or naming what was bought there (but "on
+        # entertainment, netflix and gigs" stays the category).
         merchant, q = named, replace(q, category=None)
     if q.put_in and q.aggregate == "total":
         return await _put_into_savings(run, q, account)

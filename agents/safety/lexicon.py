@@ -506,7 +506,9 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
     "accessibility": (
         (
             "disability",
-            r"\b(?:disabled|disability|wheelchair|blind|partially sighted|visually impaired|sight loss|deaf|deafness|"
+            # ("the contactless function disabled", "gambling payments disabled": a setting, not a disability)
+            r"\b(?:(?<!function )(?<!feature )(?<!contactless )(?<!payments )(?<!setting )(?<!card )(?<!account )"
+            r"(?<!be )(?<!get )(?<!it )disabled|disability|wheelchair|blind|partially sighted|visually impaired|sight loss|deaf|deafness|"
             r"hard of hearing|hearing (?:loss|impaired|impairment|aid)|(?:can't|cannot|cant|unable to) (?:hear|see) "
             r"(?:well|properly|on the phone|the screen)|learning difficult(?:y|ies)|autis(?:m|tic)|dyslexi[ac]|"
             r"(?:use|using|need) (?:bsl|sign language|a screen reader|large print)|speech (?:impairment|difficult(?:y|ies)))\b",
