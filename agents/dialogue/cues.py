@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from agents.dialogue.spelling import correct_spelling
+from agents.procedures.queries import IN_VS_OUT_RE
 from agents.procedures.recurring import ASKS_REFERENCE
 
 
@@ -1189,6 +1190,15 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         and re.search(r"\bwhich\b", words)
     ):
         # "which was the big one in october then, what date": which of the payments just asked about.
+        return FollowUp("refine")
+    if (
+        words
+        and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
+        and frame.get("procedure") in ("recent_transactions", "spending", "income")
+        and IN_VS_OUT_RE.search(words)
+    ):
+        # "so am I up or down on the month, and by how much?" after what went out and what came in: money in
+        # against money out over the same period and account.
         return FollowUp("refine")
     if (
         words

@@ -551,13 +551,36 @@ def parse_category(text: str) -> tuple[str | None, str]:
     return best[1], _blank(text, best[2])
 
 
+# "am I up or down on the month", "are we ahead or behind this month", "was I better or worse off in
+# October", "did I end the month in the black or the red", "have I spent more than came in", "did more come in
+# than go out": money in set against money out over a period. Either way round, and only with "or" or "than"
+# ("is the euro account in the red" is a balance, "the limit going up" no sum at all).
+NET_POSITION_PATTERN = (
+    r"|\b(?:am|are|was|were|did|will|would|have|has|do|does)\s+(?:i|we)\s+(?:\w+\s+){0,3}?"
+    r"(?:(?:up|down)\s+or\s+(?:up|down)|(?:ahead|behind)\s+or\s+(?:ahead|behind)"
+    r"|(?:better|worse)\s+or\s+(?:better|worse)(?:\s+off)?"
+    r"|in\s+(?:the\s+)?(?:black|green|red|plus|minus)\s+or\s+(?:in\s+)?(?:the\s+)?(?:black|green|red|plus|minus)"
+    r"|(?:make|made|gain|gained)\s+or\s+(?:lose|lost)\s+(?:money|cash)?)\b"
+    r"|\b(?:more|less)\s+(?:money\s+)?(?:has\s+|have\s+)?(?:come|came|coming|gone|went|going|go)\s+(?:in|out)\s+than\s+"
+    r"(?:has\s+|have\s+)?(?:come|came|coming|gone|went|going|go)\s+(?:in|out)\b"
+    r"|\bspen[dt]\s+more\s+than\s+(?:i|we)(?:'ve|\s+have|\s+had)?\s+(?:earned|earn|made|make|got|get|received|had\s+in)\b"
+    r"|\bspen[dt]\s+more\s+than\s+(?:has\s+|have\s+)?(?:came|come)\s+in\b"
+    # without the question's subject: "better or worse off then, overall?", "up or down on the month?"
+    r"|\b(?:better|worse)\s+or\s+(?:better|worse)\s+off\b"
+    r"|\b(?:up|down|ahead|behind)\s+or\s+(?:up|down|ahead|behind)\s+(?:on|for|over|in)\s+(?:the|this|last|that)\s+"
+    r"(?:month|week|year)\b"
+)
+
+
 # "money in vs out last month", "what came in and what went out", "my incomings and outgoings": both sums.
 IN_VS_OUT_RE = re.compile(
     r"\b(?:money\s+|what\s+)?(?:came|come|comes|coming|went|go|goes|gone|going|money)\s+in\b.{0,25}?"
     r"\b(?:vs\.?|versus|v|and|against|compared\s+(?:to|with))\s+(?:what\s+|money\s+|how\s+much\s+)?"
     r"(?:went|go(?:es|ne)?|going|came|come|money)?\s*out\b"
     r"|\bins\s+and\s+outs\b|\bincomings?\s+(?:and|vs\.?|versus)\s+outgoings?\b"
-    r"|\bin\s+(?:vs\.?|versus)\s+out\b",
+    r"|\bin\s+(?:vs\.?|versus)\s+out\b"
+    # Where the customer stands over a period, which is the same two sums set against each other
+    + NET_POSITION_PATTERN,
     re.IGNORECASE,
 )
 
