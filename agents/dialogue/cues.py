@@ -856,12 +856,21 @@ def progress_of_claim(text: str, previous: str) -> bool:
 _LEFT_ALONE = re.compile(r"\bnot (?:anything|any|a thing|the|my|it|them|this|that)\b[^,.;?!]*", re.IGNORECASE)
 
 
+_NOD_LEAD = re.compile(
+    r"^\W*(?:ok|okay|right|alright|cheers|thanks|great|cool|oh)\b[\s,.!]*(?=(?:and|so|then|now|but)\b)",
+    re.IGNORECASE,
+)
+
+
 def status_question(text: str) -> str | None:
     """``card_status`` or ``dispute_status`` when the message asks how things stand, not for a change.
 
     "Is my card still active?", "did the freeze work?", "any news on my dispute?" are questions; "can you
     freeze my card?" is a request, and never read as a question here.
     """
+    # "ok and currys on it?": an "ok" that opens the message before "and", "so" is the customer's nod to the
+    # last answer, not a question whether the card is ok.
+    text = _NOD_LEAD.sub("", text)
     words = normalise(text)
     if _ACTION_REQUEST.search(words) or _RESULT_REQUEST.search(words) or _ADD_TO_DISPUTE.search(words):
         return None

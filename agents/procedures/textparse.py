@@ -875,6 +875,8 @@ _MERCHANT_RE = re.compile(
     r"\b(?:at|from|with|in|(?:paid|pay|paying)(?:\s+to)?)\s+(?:the\s+)?(?P<name>[A-Za-z0-9&][\w&'+.\-]*(?:\s+[A-Za-z&][\w&'+.\-]*){0,3})",
     re.IGNORECASE,
 )
+# Words that never start a shop's name; the last lines are places a journey goes from or to ("the taxi home
+# from the station", "a cab to the airport") or an occasion ("at the wedding").
 NOT_MERCHANT_WORDS = frozenset(
     """
     a an the my our your me i it this that these those them all any some last past previous next recent
@@ -893,6 +895,8 @@ NOT_MERCHANT_WORDS = frozenset(
     sometime sometimes around about roughly approximately lately recently earlier later maybe probably
     summer winter spring autumn christmas easter holidays holiday weekend weekends afternoon
     atm atms cashpoint cashpoints machine machines wall
+    station stations airport airports hospital home house work office school college uni university
+    party wedding funeral town city centre center
     """.split()
 )
 # "is the euro account in the red": overdrawn, not a shop called Red.

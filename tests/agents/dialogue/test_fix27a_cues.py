@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from agents.dialogue.cues import follow_up
+from agents.dialogue.cues import follow_up, status_question
 from agents.dialogue.spending_cues import spending_intent
 from agents.procedures.queries import parse_aggregate
+from agents.procedures.textparse import parse_merchant
+from agents.safety.flags import detect_flags
 
 _SPENDING_FRAME: dict[str, object] = {
     "procedure": "spending",
@@ -54,3 +56,59 @@ def test_where_the_customer_stands_follows_the_two_sums(text: str) -> None:
     found = follow_up(text, _SPENDING_FRAME)
     assert found is not None
     assert found.kind == "refine"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what did currys take on the credit card",
+        "what did uber put on the credit card",
+        "what did the garage charge to my card",
+        "Could you tell me what the Shell garage charged me?",
+        "could you let me know what BP charged me",
+        "tell me what Currys took off me",
+    ],
+)
+def test_what_a_shop_took_is_a_sum_of_its_payments(text: str) -> None:
+    assert parse_aggregate(text) == "total"
+    assert spending_intent(text) == "spending"
+
+
+@pytest.mark.parametrize(
+    ("text", "merchant"),
+    [
+        ("the taxi home from the station at the end of that month", None),
+        ("my taxi back from the airport in october", None),
+        ("the uber from the hospital", None),
+        ("what I spent at Tesco", "tesco"),
+    ],
+)
+def test_a_journeys_place_is_no_shop(text: str, merchant: str | None) -> None:
+    assert parse_merchant(text) == merchant
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you let me know what BP charged me?",
+        "would you let me see my statement",
+        "can you let me have the sort code",
+    ],
+)
+def test_a_polite_let_me_is_no_complaint(text: str) -> None:
+    assert "complaint" not in detect_flags(text)
+
+
+@pytest.mark.parametrize("text", ["you let me down again", "your bank failed me", "you let me wait weeks"])
+def test_being_let_down_is_still_a_complaint(text: str) -> None:
+    assert "complaint" in detect_flags(text)
+
+
+@pytest.mark.parametrize("text", ["ok and currys on it?", "ok and the currys one on it?", "right so uber on it?"])
+def test_an_ok_that_opens_a_follow_up_is_no_card_question(text: str) -> None:
+    assert status_question(text) is None
+
+
+@pytest.mark.parametrize("text", ["is my card ok?", "ok so is my card ok now?", "ok and is the card working?"])
+def test_whether_the_card_is_ok_is_still_its_status(text: str) -> None:
+    assert status_question(text) == "card_status"
