@@ -328,18 +328,24 @@ async def _history_of_shown(frame: Mapping[str, Any], banking: BankingPort) -> s
     return f"my last {HISTORY_PAYMENTS} payments at {payees.pop()} (has the amount changed?){also}"
 
 
+async def named_recurring(text: str, banking: BankingPort) -> list[RecurringPaymentView]:
+    """The customer's active regular payments the message names ("once sky and the tv licence go out"), one
+    per payee, in the order they are listed."""
+    named = named_words(text) - _GENERIC_PAYEE_WORDS
+    if not named:
+        return []
+    found: dict[str, RecurringPaymentView] = {}
+    for item in await own_recurring(banking):
+        if item.status == "active" and matches_words(item, named):
+            found.setdefault(item.payee_name, item)
+    return list(found.values())
+
+
 async def named_recurring_amount(text: str, banking: BankingPort) -> str | None:
     """The amount of the one regular payment the message names ("enough for the mortgage on Monday"), with its
     payee, or None when it names none or several."""
-    named = named_words(text) - _GENERIC_PAYEE_WORDS
-    if not named:
-        return None
-    found = [
-        item
-        for item in await own_recurring(banking)
-        if item.status == "active" and matches_words(item, named)
-    ]
-    if len({item.payee_name for item in found}) != 1:
+    found = await named_recurring(text, banking)
+    if len(found) != 1:
         return None
     item = found[0]
     return f"{format_money(item.amount_minor, item.currency)} to {clean_name(item.payee_name)}"

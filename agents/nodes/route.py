@@ -36,12 +36,19 @@ from agents.dialogue.negation import said_not_to, without_negated_actions
 from agents.dialogue.payment_cues import asks_payment_status, payment_referred_to
 from agents.dialogue.recurring_cues import (
     gone_out_request,
+    named_recurring,
     named_recurring_amount,
     names_recurring,
     recurring_request,
     repayment_request,
 )
-from agents.dialogue.spending_cues import interest_meant, place_referred, referred_amount, spending_intent
+from agents.dialogue.spending_cues import (
+    interest_meant,
+    place_referred,
+    referred_amount,
+    spending_intent,
+    takes_off_more,
+)
 from agents.dialogue.support_cues import (
     asks_what_the_bank_would_do,
     asks_what_the_bank_would_ever_do,
@@ -60,6 +67,7 @@ from agents.procedures.textparse import (
     names_only_last4,
     parse_account_kind,
     parse_amount,
+    parse_bare_amount,
     parse_card_brand,
     parse_date_range,
     parse_last4,
@@ -69,6 +77,7 @@ from agents.procedures.textparse import (
 )
 from agents.safety.lexicon import COMPLAINT_PROCESS_QUESTION
 from agents.state import AgentState
+from agents.tools.views import clean_name
 from agents.triage.routes import Route
 
 FLOW_BY_ROUTE: Mapping[str, str] = MappingProxyType(
@@ -243,6 +252,17 @@ _CURRENCY_OF = {"£": "GBP", "€": "EUR", "$": "USD"}
 
 
 OVER_A_YEAR_MAX_WORDS = 12
+
+
+async def _also_taken(text: str, banking: BankingPort) -> list[list[Any]]:
+    """[label, minor units, currency] of each regular payment the message names, or of the amount it names
+    ("and the 300 for insurance on top?"); empty when it names neither."""
+    items = await named_recurring(text, banking)
+    if items:
+        return [[clean_name(i.payee_name), i.amount_minor, i.currency] for i in items]
+    amount = parse_amount(text)[0] or parse_bare_amount(text)
+    value = amount and (amount.around_minor or amount.min_minor or amount.max_minor)
+    return [["", value, amount.currency or "GBP"]] if amount and value else []
 
 
 def _asks_shown_over_a_year(text: str, frame: dict[str, Any]) -> bool:
@@ -714,6 +734,23 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         flow, why = "procedure", "the total just given, leaving something out -> spending"
         update.update(procedure="spending", procedure_intent="spending", slots={}, text=fewer)
         update["low_confidence_streak"] = 0
+    elif (
+        not active
+        and "affordability" in procedures
+        and takes_off_more(text, state.get("frame") or {})
+        and (also := await _also_taken(text, runtime.context.banking))
+    ):
+        # "and once sky and the tv licence go out in december?" right after what buying the car would leave:
+        # the same amount, with those regular payments taken off too (not a list of them).
+        flow, why = "procedure", "what an amount would leave, with more taken off -> affordability"
+        frame_text = str((state.get("frame") or {}).get("text", ""))
+        update.update(
+            procedure="affordability",
+            procedure_intent="affordability",
+            slots={"params": {"also": also}},
+            text=frame_text,
+            low_confidence_streak=0,
+        )
     elif (
         "recurring_payments" in procedures
         and (repaid := await repayment_request(text, runtime.context.banking)) is not None

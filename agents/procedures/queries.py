@@ -582,9 +582,8 @@ IN_VS_OUT_RE = re.compile(
     r"\b(?:vs\.?|versus|v|and|against|compared\s+(?:to|with))\s+(?:what\s+|money\s+|how\s+much\s+)?"
     r"(?:went|go(?:es|ne)?|going|came|come|money)?\s*out\b"
     r"|\bins\s+and\s+outs\b|\bincomings?\s+(?:and|vs\.?|versus)\s+outgoings?\b"
-    r"|\bin\s+(?:vs\.?|versus)\s+out\b"
-    # Where the customer stands over a period, which is the same two sums set against each other
-    + NET_POSITION_PATTERN,
+    # (and where the customer stands over a period, which is the same two sums set against each other)
+    r"|\bin\s+(?:vs\.?|versus)\s+out\b" + NET_POSITION_PATTERN,
     re.IGNORECASE,
 )
 

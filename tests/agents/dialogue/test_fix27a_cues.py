@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from agents.dialogue.cues import follow_up, status_question
-from agents.dialogue.spending_cues import spending_intent
+from agents.dialogue.spending_cues import spending_intent, takes_off_more
 from agents.procedures.queries import parse_aggregate
-from agents.procedures.textparse import parse_merchant
+from agents.procedures.textparse import parse_bare_amount, parse_merchant
 from agents.safety.flags import detect_flags
 
 _SPENDING_FRAME: dict[str, object] = {
@@ -104,11 +104,66 @@ def test_being_let_down_is_still_a_complaint(text: str) -> None:
     assert "complaint" in detect_flags(text)
 
 
-@pytest.mark.parametrize("text", ["ok and currys on it?", "ok and the currys one on it?", "right so uber on it?"])
+@pytest.mark.parametrize(
+    "text", ["ok and currys on it?", "ok and the currys one on it?", "right so uber on it?"]
+)
 def test_an_ok_that_opens_a_follow_up_is_no_card_question(text: str) -> None:
     assert status_question(text) is None
 
 
-@pytest.mark.parametrize("text", ["is my card ok?", "ok so is my card ok now?", "ok and is the card working?"])
+@pytest.mark.parametrize(
+    "text", ["is my card ok?", "ok so is my card ok now?", "ok and is the card working?"]
+)
 def test_whether_the_card_is_ok_is_still_its_status(text: str) -> None:
     assert status_question(text) == "card_status"
+
+
+@pytest.mark.parametrize(
+    ("text", "minor"),
+    [
+        ("buying my mates car off him for 2,800 cash. if i take that out what will i have left", 280000),
+        ("if i take 2800 out what will i have left", 280000),
+        ("what would 1200.50 leave me", 120050),
+        ("in 2026 on the 14th, 3 days later, at 10:30, on 14/12, 12 payments", None),
+    ],
+)
+def test_a_figure_said_without_a_sign(text: str, minor: int | None) -> None:
+    found = parse_bare_amount(text)
+    assert (found.min_minor if found else None) == minor
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "buying my mates car off him for 2,800 cash. if i take that out what will i have left",
+        "thinking of paying 1,250 for a motorbike. what would that leave me with",
+        "what would i be left with after a 1500 deposit",
+        "If I give my grandson £600, what will I be left with?",
+    ],
+)
+def test_what_an_amount_would_leave_is_affordability(text: str) -> None:
+    assert spending_intent(text) == "affordability"
+
+
+def test_a_year_is_no_amount_to_leave() -> None:
+    assert spending_intent("will i have anything left in 2027") != "affordability"
+
+
+_AFFORD_FRAME: dict[str, object] = {"procedure": "affordability", "text": "what would 2800 leave me"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "and once sky and the tv licence go out in december?",
+        "And after the Virgin Media and the Octopus come out?",
+        "what about with the gym on top",
+        "ok and the 300 for insurance as well?",
+    ],
+)
+def test_more_taken_off_after_what_an_amount_leaves(text: str) -> None:
+    assert takes_off_more(text, _AFFORD_FRAME)
+
+
+def test_more_taken_off_only_right_after_what_an_amount_leaves() -> None:
+    assert not takes_off_more("and once sky goes out?", {"procedure": "spending"})
