@@ -1114,7 +1114,10 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         # "how much was it in euros exactly" about the payment just shown or complained of: that payment in
         # the currency it was made in, not a total in pounds; "ok and what did they all add up to in
         # dollars": all of them, added up in that currency.
-        if _ALL_OF_THEM.search(words) and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS:
+        if (_ALL_OF_THEM.search(words) or _BOTH.search(words)) and len(
+            words.split()
+        ) <= PRONOUN_FOLLOW_UP_MAX_WORDS:
+            # ("what do those two come to, in euros?": both amounts just shown, added up)
             return FollowUp("total")
         if len(words.split()) <= FOLLOW_UP_MAX_WORDS:
             return FollowUp("currency")

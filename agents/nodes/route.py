@@ -223,8 +223,10 @@ def _without_replaced(
     if not (merchant := parse_merchant(bare_old) or _spent_on(bare_old)) and (
         shop := _listed_shop(listed or [])
     ):
-        # "how much was that wagamama in september", then "and the odeon?": the shop the answer was about.
-        merchant = next((w for w in shop.split() if re.search(rf"\b{re.escape(w)}\b", old, re.I)), None)
+        # "how much was that wagamama in september", then "and the odeon?": the shop the answer was about (its
+        # whole name when the request said it: "what did Bar Central charge", then "and the trattoria?").
+        words = [shop] if re.search(rf"\b{re.escape(shop)}\b", old, re.I) else shop.split()
+        merchant = next((w for w in words if re.search(rf"\b{re.escape(w)}\b", old, re.I)), None)
     other = _other_merchant(new, today) or named_shop
     if merchant and other:
         # "and amazon?" after "how much did I spend at tesco": the same question about another shop.
@@ -453,6 +455,10 @@ async def _follow_up(
         str(frame.get("text", "")), text, today, list(frame.get("listed") or []), named_shop
     )
     merged = text if names_own else f"{text} {old}".strip()
+    if named_shop and procedure == "spending" and parse_merchant(merged) is None:
+        # "and the trattoria?" after what Bar Central charged: the shop by the part of its name said, which a
+        # sum reads only after "at" (a search of payments finds it by any part of its name).
+        merged = f"{merged} (payments at {named_shop})"
     extra: dict[str, Any] = {"text": merged}
     if re.search(r"\bother\b", text, re.IGNORECASE) and frame.get("shown"):
         # "the other card", "and the other one?": what was not shown last time.

@@ -367,6 +367,17 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         # "spent on trainline this month? always on a train": the shop the spending is on beats a category
         # word said in passing (but "on entertainment, netflix and gigs" stays the category).
         merchant, q = named, replace(q, category=None)
+    elif (
+        q.category is not None
+        and (named := merchant or await known_merchant_in(run, run.text))
+        and await has_merchant(run, named)
+        and not await run.transactions(TransactionQuery(merchant=named, category=q.category, limit=1))
+    ):
+        # "there is a restaurant, Trattoria Da Mario. What did that come to?", then "and the Carrefour?": the
+        # category word describes the shop the customer names, whose payments the bank files under another
+        # category; the shop is asked about (a shop that is of the category, "on entertainment, netflix and
+        # gigs", keeps the category).
+        merchant, q = named, replace(q, category=None)
     if q.put_in and q.aggregate == "total":
         return await _put_into_savings(run, q, account)
     if merchant is not None:

@@ -167,3 +167,19 @@ def test_more_taken_off_after_what_an_amount_leaves(text: str) -> None:
 
 def test_more_taken_off_only_right_after_what_an_amount_leaves() -> None:
     assert not takes_off_more("and once sky goes out?", {"procedure": "spending"})
+
+
+@pytest.mark.parametrize(
+    "text", ["What do those two come to, in euros?", "what are those two together in euros"]
+)
+def test_both_amounts_in_a_currency_are_added_up(text: str) -> None:
+    frame = {"procedure": "spending", "figures": [["A", 2510, "EUR"], ["B", 4129, "EUR"]]}
+    found = follow_up(text, frame)
+    assert found is not None
+    assert found.kind == "total"
+
+
+def test_one_payment_in_a_currency_is_still_that_payment() -> None:
+    found = follow_up("how much was it in euros exactly", {"procedure": "spending", "listed": ["x"]})
+    assert found is not None
+    assert found.kind == "currency"
