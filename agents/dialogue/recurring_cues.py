@@ -177,9 +177,18 @@ _STILL_ON = re.compile(
 )
 
 
+# "only what went on the card, not the direct debits", "everything apart from the standing orders": regular
+# payments named only to be left out of a sum, which is not a question about them.
+_KIND_LEFT_OUT = re.compile(
+    r"\b(?:not|no|apart from|aside from|except(?: for)?|excluding|excl|without|leaving out|leave out|minus"
+    r"|other than|besides|but not|never mind|ignore|ignoring|forget)\s+(?:the |my |any |those |all )?"
+    r"(?:direct debits?|dds|standing orders?|scheduled payments?|regular payments?|bills?)\b"
+)
+
+
 def recurring_intent(text: str) -> str | None:
     """The procedure a message about recurring payments, cancellations or income asks for, or None."""
-    words = normalise(text)
+    words = _KIND_LEFT_OUT.sub(" ", normalise(text))
     if not words or _DISPUTE.search(words):
         return None
     debit, order = _DIRECT_DEBIT.search(words), _STANDING_ORDER.search(words)

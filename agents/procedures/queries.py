@@ -444,10 +444,18 @@ def _excluded_thing(words: str) -> Excluded | None:
         ("mortgage", "my", "the")
     ):
         return Excluded(label=BILL_KINDS[m.group("kind").lower()][1], bill_kind=m.group("kind").lower())
+    if _DIRECT_DEBITS_RE.fullmatch(label):
+        # "apart from the direct debits": the bills they pay, not a shop called "direct debits"
+        return Excluded(label="direct debits", category="bills")
     category, rest = parse_category(label)
     if category is not None and not set(rest.lower().split()) - _FILLER:
         return Excluded(label=CATEGORY_LABELS[category], category=category)
     return Excluded(label=label, merchant=label.lower())
+
+
+_DIRECT_DEBITS_RE = re.compile(
+    r"(?:direct\s+debits?|dds?|dd\s+payments|direct\s+debit\s+payments)", re.IGNORECASE
+)
 
 
 def parse_excluded(text: str) -> tuple[tuple[Excluded, ...], str]:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from agents.dialogue.cues import follow_up, status_question
+from agents.dialogue.recurring_cues import recurring_intent
 from agents.dialogue.spending_cues import spending_intent, takes_off_more
-from agents.procedures.queries import parse_aggregate
+from agents.procedures.queries import parse_aggregate, parse_excluded
 from agents.procedures.textparse import parse_bare_amount, parse_merchant
 from agents.safety.flags import detect_flags
 
@@ -183,3 +184,27 @@ def test_one_payment_in_a_currency_is_still_that_payment() -> None:
     found = follow_up("how much was it in euros exactly", {"procedure": "spending", "listed": ["x"]})
     assert found is not None
     assert found.kind == "currency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How much did I spend on my card in October? Only what went on the card, not the direct debits.",
+        "what did i spend in october apart from the standing orders",
+        "trying to budget. what did I put on my card in October? leave out the direct debits",
+        "how much went out last month excluding direct debits",
+    ],
+)
+def test_regular_payments_named_only_to_be_left_out_are_no_question_about_them(text: str) -> None:
+    assert recurring_intent(text) is None
+    assert spending_intent(text) == "spending"
+
+
+@pytest.mark.parametrize("text", ["whats my direct debits", "cancel my direct debit to sky"])
+def test_regular_payments_asked_about_still_are(text: str) -> None:
+    assert recurring_intent(text) is not None
+
+
+def test_direct_debits_left_out_are_the_bills() -> None:
+    excluded, _ = parse_excluded("how much have I spent apart from the direct debits")
+    assert [(e.label, e.category, e.merchant) for e in excluded] == [("direct debits", "bills", None)]
