@@ -899,8 +899,6 @@ _MERCHANT_RE = re.compile(
     r"\b(?:at|from|with|in|(?:paid|pay|paying)(?:\s+to)?)\s+(?:the\s+)?(?P<name>[A-Za-z0-9&][\w&'+.\-]*(?:\s+[A-Za-z&][\w&'+.\-]*){0,3})",
     re.IGNORECASE,
 )
-# Words that never start a shop's name; the last lines are places a journey goes from or to ("the taxi home
-# from the station", "a cab to the airport") or an occasion ("at the wedding").
 NOT_MERCHANT_WORDS = frozenset(
     """
     a an the my our your me i it this that these those them all any some last past previous next recent
@@ -919,7 +917,13 @@ NOT_MERCHANT_WORDS = frozenset(
     sometime sometimes around about roughly approximately lately recently earlier later maybe probably
     summer winter spring autumn christmas easter holidays holiday weekend weekends afternoon
     atm atms cashpoint cashpoints machine machines wall
-    station stations airport airports hospital home house work office school college uni university
+    """.split()
+)
+# Places a journey goes from or to, or an occasion ("the taxi home from the station", "a cab from the
+# airport", "at the wedding"): no shop when said alone ("Home Bargains" is a shop).
+_PLACE_WORDS = frozenset(
+    """
+    station stations airport airports hospital home work office school college uni university
     party wedding funeral town city centre center
     """.split()
 )
@@ -940,6 +944,8 @@ def parse_merchant(text: str) -> str | None:
             if bare in NOT_MERCHANT_WORDS or bare.isdigit() or not bare:
                 break
             words.append(word.rstrip(".,"))
+        if len(words) == 1 and words[0].lower() in _PLACE_WORDS:
+            continue
         if words:
             return " ".join(words).lower()
     return None

@@ -208,3 +208,11 @@ def test_regular_payments_asked_about_still_are(text: str) -> None:
 def test_direct_debits_left_out_are_the_bills() -> None:
     excluded, _ = parse_excluded("how much have I spent apart from the direct debits")
     assert [(e.label, e.category, e.merchant) for e in excluded] == [("direct debits", "bills", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "merchant"),
+    [("how much at Home Bargains", "home bargains"), ("spent at House of Fraser", "house")],
+)
+def test_a_shop_whose_name_starts_with_a_place_is_still_a_shop(text: str, merchant: str) -> None:
+    assert parse_merchant(text) == merchant
