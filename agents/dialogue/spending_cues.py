@@ -25,6 +25,7 @@ from agents.procedures.queries import (
 )
 from agents.procedures.slots import described_shops
 from agents.procedures.textparse import parse_amount, parse_bare_amount
+from agents.procedures.textparse import parse_merchant as parse_merchant_named
 
 _AFFORD_RE = re.compile(
     r"\b(?:can|could|would)\s+i\s+(?:\w+\s+)?afford\b|\bafford\s+(?:it|that|this|a|an|the|to)?\s*"
@@ -261,4 +262,22 @@ def takes_off_more(text: str, frame: Mapping[str, Any]) -> bool:
         frame.get("procedure") == "affordability"
         and len(text.split()) <= ALSO_TAKEN_MAX_WORDS
         and bool(_ALSO_TAKEN_RE.search(text))
+    )
+
+
+# "how much has it cost me since September, then?" right after the payments to one shop were shown: "it" is
+# that shop.
+_SHOP_REFERRED_RE = re.compile(
+    r"\b(?:it|they|them|that one|this one|that subscription|that thing|that lot)\b", re.IGNORECASE
+)
+
+
+def refers_to_shop_shown(text: str) -> bool:
+    """Whether a money question points back ("it", "that one") instead of naming a shop or a category of its
+    own; the shop it means is the one the last answer was about."""
+    return (
+        bool(_SHOP_REFERRED_RE.search(text))
+        and parse_category(text)[0] is None
+        and not described_shops(text)
+        and parse_merchant_named(text) is None
     )

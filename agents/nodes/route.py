@@ -46,6 +46,7 @@ from agents.dialogue.spending_cues import (
     interest_meant,
     place_referred,
     referred_amount,
+    refers_to_shop_shown,
     spending_intent,
     takes_off_more,
 )
@@ -952,6 +953,14 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         update["low_confidence_streak"] = 0  # understood from the cue, not a turn the model failed on
         if money == "affordability" and (owed := referred_amount(text, state.get("frame") or {})):
             update["text"] = f"{text} ({owed})"  # "enough to cover it": the payment just shown
+        elif (
+            money == "spending"
+            and not active
+            and (shop := _listed_shop(list((state.get("frame") or {}).get("listed") or [])))
+            and refers_to_shop_shown(text)
+        ):
+            # "how much has it cost me since September, then?" after Apple's card payments: Apple's.
+            update["text"] = f"{text} (payments at {shop})"
         elif (
             money == "affordability"
             and parse_amount(text)[0] is None

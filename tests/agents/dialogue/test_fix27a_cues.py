@@ -7,8 +7,9 @@ import pytest
 
 from agents.dialogue.cues import follow_up, status_question
 from agents.dialogue.recurring_cues import recurring_intent
-from agents.dialogue.spending_cues import spending_intent, takes_off_more
+from agents.dialogue.spending_cues import refers_to_shop_shown, spending_intent, takes_off_more
 from agents.procedures.queries import parse_aggregate, parse_excluded
+from agents.procedures.recurring import may_be_paid_by_card
 from agents.procedures.textparse import parse_bare_amount, parse_merchant
 from agents.safety.flags import detect_flags
 
@@ -216,3 +217,34 @@ def test_direct_debits_left_out_are_the_bills() -> None:
 )
 def test_a_shop_whose_name_starts_with_a_place_is_still_a_shop(text: str, merchant: str) -> None:
     assert parse_merchant(text) == merchant
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There is a small amount to APPLE.COM on my statement. Does it come out every month?",
+        "is netflix coming out of my account every month?",
+        "is the spotify thing a monthly subscription",
+        "is Spotify a direct debit?",
+    ],
+)
+def test_whether_a_named_payment_repeats_reads_the_card_payments_too(text: str) -> None:
+    assert may_be_paid_by_card(text)
+
+
+def test_a_plain_question_about_a_mandate_does_not() -> None:
+    assert not may_be_paid_by_card("when is the mortgage due")
+
+
+@pytest.mark.parametrize(
+    "text", ["How much has it cost me since September, then?", "and what has that one come to this year"]
+)
+def test_a_money_question_pointing_back_means_the_shop_shown(text: str) -> None:
+    assert refers_to_shop_shown(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["how much have I spent at Tesco since September", "what did it cost me on groceries in october"]
+)
+def test_a_money_question_naming_its_own_shop_or_category_does_not(text: str) -> None:
+    assert not refers_to_shop_shown(text)
