@@ -956,11 +956,11 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         elif (
             money == "spending"
             and not active
-            and (shop := _listed_shop(list((state.get("frame") or {}).get("listed") or [])))
+            and (shown_shop := _listed_shop(list((state.get("frame") or {}).get("listed") or [])))
             and refers_to_shop_shown(text)
         ):
             # "how much has it cost me since September, then?" after Apple's card payments: Apple's.
-            update["text"] = f"{text} (payments at {shop})"
+            update["text"] = f"{text} (payments at {shown_shop})"
         elif (
             money == "affordability"
             and parse_amount(text)[0] is None
