@@ -248,3 +248,7 @@ def test_a_money_question_pointing_back_means_the_shop_shown(text: str) -> None:
 )
 def test_a_money_question_naming_its_own_shop_or_category_does_not(text: str) -> None:
     assert not refers_to_shop_shown(text)
+
+
+def test_what_the_mandates_come_to_each_month_reads_no_card_payments() -> None:
+    assert not may_be_paid_by_card("roughly how much do my direct debits come to each month?")
