@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from agents.dialogue.spelling import correct_spelling
+from agents.procedures.queries import IN_VS_OUT_RE
 from agents.procedures.recurring import ASKS_REFERENCE
 
 
@@ -858,12 +859,21 @@ def progress_of_claim(text: str, previous: str) -> bool:
 _LEFT_ALONE = re.compile(r"\bnot (?:anything|any|a thing|the|my|it|them|this|that)\b[^,.;?!]*", re.IGNORECASE)
 
 
+_NOD_LEAD = re.compile(
+    r"^\W*(?:ok|okay|right|alright|cheers|thanks|great|cool|oh)\b[\s,.!]*(?=(?:and|so|then|now|but)\b)",
+    re.IGNORECASE,
+)
+
+
 def status_question(text: str) -> str | None:
     """``card_status`` or ``dispute_status`` when the message asks how things stand, not for a change.
 
     "Is my card still active?", "did the freeze work?", "any news on my dispute?" are questions; "can you
     freeze my card?" is a request, and never read as a question here.
     """
+    # "ok and currys on it?": an "ok" that opens the message before "and", "so" is the customer's nod to the
+    # last answer, not a question whether the card is ok.
+    text = _NOD_LEAD.sub("", text)
     words = normalise(text)
     if _ACTION_REQUEST.search(words) or _RESULT_REQUEST.search(words) or _ADD_TO_DISPUTE.search(words):
         return None
@@ -1107,7 +1117,10 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         # "how much was it in euros exactly" about the payment just shown or complained of: that payment in
         # the currency it was made in, not a total in pounds; "ok and what did they all add up to in
         # dollars": all of them, added up in that currency.
-        if _ALL_OF_THEM.search(words) and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS:
+        if (_ALL_OF_THEM.search(words) or _BOTH.search(words)) and len(
+            words.split()
+        ) <= PRONOUN_FOLLOW_UP_MAX_WORDS:
+            # ("what do those two come to, in euros?": both amounts just shown, added up)
             return FollowUp("total")
         if len(words.split()) <= FOLLOW_UP_MAX_WORDS:
             return FollowUp("currency")
@@ -1192,6 +1205,15 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         and re.search(r"\bwhich\b", words)
     ):
         # "which was the big one in october then, what date": which of the payments just asked about.
+        return FollowUp("refine")
+    if (
+        words
+        and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
+        and frame.get("procedure") in ("recent_transactions", "spending", "income")
+        and IN_VS_OUT_RE.search(words)
+    ):
+        # "so am I up or down on the month, and by how much?" after what went out and what came in: money in
+        # against money out over the same period and account.
         return FollowUp("refine")
     if (
         words

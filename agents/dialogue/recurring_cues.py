@@ -188,9 +188,18 @@ def asks_still_on(text: str) -> bool:
     return any(_STILL_ON.search(normalise(part)) for part in re.split(r"[.?!;,:\n]+", text) if part.strip())
 
 
+# "only what went on the card, not the direct debits", "everything apart from the standing orders": regular
+# payments named only to be left out of a sum, which is not a question about them.
+_KIND_LEFT_OUT = re.compile(
+    r"\b(?:not|no|apart from|aside from|except(?: for)?|excluding|excl|without|leaving out|leave out|minus"
+    r"|other than|besides|but not|never mind|ignore|ignoring|forget)\s+(?:the |my |any |those |all )?"
+    r"(?:direct debits?|dds|standing orders?|scheduled payments?|regular payments?|bills?)\b"
+)
+
+
 def recurring_intent(text: str) -> str | None:
     """The procedure a message about recurring payments, cancellations or income asks for, or None."""
-    words = normalise(text)
+    words = _KIND_LEFT_OUT.sub(" ", normalise(text))
     if not words or _DISPUTE.search(words):
         return None
     debit, order = _DIRECT_DEBIT.search(words), _STANDING_ORDER.search(words)
@@ -341,18 +350,24 @@ async def _history_of_shown(frame: Mapping[str, Any], banking: BankingPort) -> s
     return f"my last {HISTORY_PAYMENTS} payments at {payees.pop()} (has the amount changed?){also}"
 
 
+async def named_recurring(text: str, banking: BankingPort) -> list[RecurringPaymentView]:
+    """The customer's active regular payments the message names ("once sky and the tv licence go out"), one
+    per payee, in the order they are listed."""
+    named = named_words(text) - _GENERIC_PAYEE_WORDS
+    if not named:
+        return []
+    found: dict[str, RecurringPaymentView] = {}
+    for item in await own_recurring(banking):
+        if item.status == "active" and matches_words(item, named):
+            found.setdefault(item.payee_name, item)
+    return list(found.values())
+
+
 async def named_recurring_amount(text: str, banking: BankingPort) -> str | None:
     """The amount of the one regular payment the message names ("enough for the mortgage on Monday"), with its
     payee, or None when it names none or several."""
-    named = named_words(text) - _GENERIC_PAYEE_WORDS
-    if not named:
-        return None
-    found = [
-        item
-        for item in await own_recurring(banking)
-        if item.status == "active" and matches_words(item, named)
-    ]
-    if len({item.payee_name for item in found}) != 1:
+    found = await named_recurring(text, banking)
+    if len(found) != 1:
         return None
     item = found[0]
     return f"{format_money(item.amount_minor, item.currency)} to {clean_name(item.payee_name)}"

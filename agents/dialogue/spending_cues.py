@@ -24,7 +24,8 @@ from agents.procedures.queries import (
     parse_last_n,
 )
 from agents.procedures.slots import described_shops
-from agents.procedures.textparse import parse_amount
+from agents.procedures.textparse import parse_amount, parse_bare_amount
+from agents.procedures.textparse import parse_merchant as parse_merchant_named
 
 _AFFORD_RE = re.compile(
     r"\b(?:can|could|would)\s+i\s+(?:\w+\s+)?afford\b|\bafford\s+(?:it|that|this|a|an|the|to)?\s*"
@@ -77,8 +78,13 @@ _SUM_RE = re.compile(
     re.IGNORECASE,
 )
 # "would I still have at least 6k left after", "will I have £500 left": what remains after paying an amount.
+# "if I take that out what will I have left", "what would that leave me with", "what would I be left with":
+# the balance less an amount the customer names.
 _LEFT_AFTER_RE = re.compile(
-    r"\b(?:would|will|should)\s+i\s+(?:still\s+)?have\b[^?.!]{0,40}\bleft\b", re.IGNORECASE
+    r"\b(?:would|will|should|'d|'ll)\s+(?:i|we)\s+(?:still\s+)?have\b[^?.!]{0,40}\bleft\b"
+    r"|\b(?:what|how\s+much)\s+(?:would|will|does|'d|'ll|is)\s+(?:that|it|this)\s+(?:going\s+to\s+)?leave\s+(?:me|us)\b"
+    r"|\b(?:what|how\s+much)\s+(?:would|will|'d|'ll)\s+(?:i|we)\s+be\s+left\s+with\b",
+    re.IGNORECASE,
 )
 # "how much will I have left once Monday's mortgage has gone out?", "what will my balance be after the rent
 # goes?", "what's left after the gym comes out": the balance less one payment (named, or an amount).
@@ -125,8 +131,8 @@ def spending_intent(text: str) -> str | None:
         return "affordability"
     if _WAS_I_IN_FOR_RE.search(text):
         return "spending"  # "how much was I in Tesco for": what was spent there
-    if _LEFT_AFTER_RE.search(text) and parse_amount(text)[0] is not None:
-        return "affordability"
+    if _LEFT_AFTER_RE.search(text) and (parse_amount(text)[0] or parse_bare_amount(text)) is not None:
+        return "affordability"  # (what is left can only be money: "for 2,800 cash" is £2,800)
     if _LEFT_ONCE_PAID_RE.search(text):
         return "affordability"  # the payment's amount is read from the customer's regular payments (route)
     if _BALANCE_ONLY_RE.search(text):
@@ -245,3 +251,42 @@ def place_referred(text: str, previous: str) -> str | None:
         return None
     shops = described_shops(previous)
     return shops[-1] if len(set(shops)) == 1 else None
+
+
+# Right after what an amount would leave: "and once sky and the tv licence go out in december?", "what about
+# after the gym and netflix have come out", "and with the rent on top?": the same amount, and those too.
+_ALSO_TAKEN_RE = re.compile(
+    r"^\W*(?:(?:ok|okay|right|so)\W+)?(?:and|what\s+about|how\s+about|plus|then)\b"
+    r"|\b(?:once|after|when)\b[^?.!]{0,60}\b(?:go(?:es)?|gone|going|come|comes|came|coming|taken|paid|leaves?)\b"
+    r"|\b(?:as\s+well|too|on\s+top|also)\b",
+    re.IGNORECASE,
+)
+ALSO_TAKEN_MAX_WORDS = 16
+
+
+def takes_off_more(text: str, frame: Mapping[str, Any]) -> bool:
+    """Whether the message, right after what an amount would leave, asks the same with more taken off (the
+    regular payments or the amount it names)."""
+    return (
+        frame.get("procedure") == "affordability"
+        and len(text.split()) <= ALSO_TAKEN_MAX_WORDS
+        and bool(_ALSO_TAKEN_RE.search(text))
+    )
+
+
+# "how much has it cost me since September, then?" right after the payments to one shop were shown: "it" is
+# that shop.
+_SHOP_REFERRED_RE = re.compile(
+    r"\b(?:it|they|them|that one|this one|that subscription|that thing|that lot)\b", re.IGNORECASE
+)
+
+
+def refers_to_shop_shown(text: str) -> bool:
+    """Whether a money question points back ("it", "that one") instead of naming a shop or a category of its
+    own; the shop it means is the one the last answer was about."""
+    return (
+        bool(_SHOP_REFERRED_RE.search(text))
+        and parse_category(text)[0] is None
+        and not described_shops(text)
+        and parse_merchant_named(text) is None
+    )

@@ -37,12 +37,20 @@ from agents.dialogue.payment_cues import asks_payment_status, payment_referred_t
 from agents.dialogue.recurring_cues import (
     due_date_referred_to,
     gone_out_request,
+    named_recurring,
     named_recurring_amount,
     names_recurring,
     recurring_request,
     repayment_request,
 )
-from agents.dialogue.spending_cues import interest_meant, place_referred, referred_amount, spending_intent
+from agents.dialogue.spending_cues import (
+    interest_meant,
+    place_referred,
+    referred_amount,
+    refers_to_shop_shown,
+    spending_intent,
+    takes_off_more,
+)
 from agents.dialogue.support_cues import (
     asks_what_the_bank_would_do,
     asks_what_the_bank_would_ever_do,
@@ -62,6 +70,7 @@ from agents.procedures.textparse import (
     names_only_last4,
     parse_account_kind,
     parse_amount,
+    parse_bare_amount,
     parse_card_brand,
     parse_date_range,
     parse_last4,
@@ -71,6 +80,7 @@ from agents.procedures.textparse import (
 )
 from agents.safety.lexicon import COMPLAINT_PROCESS_QUESTION
 from agents.state import AgentState
+from agents.tools.views import clean_name
 from agents.triage.routes import Route
 
 FLOW_BY_ROUTE: Mapping[str, str] = MappingProxyType(
@@ -216,8 +226,10 @@ def _without_replaced(
     if not (merchant := parse_merchant(bare_old) or _spent_on(bare_old)) and (
         shop := _listed_shop(listed or [])
     ):
-        # "how much was that wagamama in september", then "and the odeon?": the shop the answer was about.
-        merchant = next((w for w in shop.split() if re.search(rf"\b{re.escape(w)}\b", old, re.I)), None)
+        # "how much was that wagamama in september", then "and the odeon?": the shop the answer was about (its
+        # whole name when the request said it: "what did Bar Central charge", then "and the trattoria?").
+        words = [shop] if re.search(rf"\b{re.escape(shop)}\b", old, re.I) else shop.split()
+        merchant = next((w for w in words if re.search(rf"\b{re.escape(w)}\b", old, re.I)), None)
     other = _other_merchant(new, today) or named_shop
     if merchant and other:
         # "and amazon?" after "how much did I spend at tesco": the same question about another shop.
@@ -245,6 +257,17 @@ _CURRENCY_OF = {"£": "GBP", "€": "EUR", "$": "USD"}
 
 
 OVER_A_YEAR_MAX_WORDS = 12
+
+
+async def _also_taken(text: str, banking: BankingPort) -> list[list[Any]]:
+    """[label, minor units, currency] of each regular payment the message names, or of the amount it names
+    ("and the 300 for insurance on top?"); empty when it names neither."""
+    items = await named_recurring(text, banking)
+    if items:
+        return [[clean_name(i.payee_name), i.amount_minor, i.currency] for i in items]
+    amount = parse_amount(text)[0] or parse_bare_amount(text)
+    value = amount and (amount.around_minor or amount.min_minor or amount.max_minor)
+    return [["", value, amount.currency or "GBP"]] if amount and value else []
 
 
 def _asks_shown_over_a_year(text: str, frame: dict[str, Any]) -> bool:
@@ -445,6 +468,10 @@ async def _follow_up(
         str(frame.get("text", "")), text, today, list(frame.get("listed") or []), named_shop
     )
     merged = text if names_own else f"{text} {old}".strip()
+    if named_shop and procedure == "spending" and parse_merchant(merged) is None:
+        # "and the trattoria?" after what Bar Central charged: the shop by the part of its name said, which a
+        # sum reads only after "at" (a search of payments finds it by any part of its name).
+        merged = f"{merged} (payments at {named_shop})"
     extra: dict[str, Any] = {"text": merged}
     if re.search(r"\bother\b", text, re.IGNORECASE) and frame.get("shown"):
         # "the other card", "and the other one?": what was not shown last time.
@@ -739,6 +766,23 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         update.update(procedure="spending", procedure_intent="spending", slots={}, text=fewer)
         update["low_confidence_streak"] = 0
     elif (
+        not active
+        and "affordability" in procedures
+        and takes_off_more(text, state.get("frame") or {})
+        and (also := await _also_taken(text, runtime.context.banking))
+    ):
+        # "and once sky and the tv licence go out in december?" right after what buying the car would leave:
+        # the same amount, with those regular payments taken off too (not a list of them).
+        flow, why = "procedure", "what an amount would leave, with more taken off -> affordability"
+        frame_text = str((state.get("frame") or {}).get("text", ""))
+        update.update(
+            procedure="affordability",
+            procedure_intent="affordability",
+            slots={"params": {"also": also}},
+            text=frame_text,
+            low_confidence_streak=0,
+        )
+    elif (
         "recurring_payments" in procedures
         and (repaid := await repayment_request(text, runtime.context.banking)) is not None
     ):
@@ -948,6 +992,14 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         update["low_confidence_streak"] = 0  # understood from the cue, not a turn the model failed on
         if money == "affordability" and (owed := referred_amount(text, state.get("frame") or {})):
             update["text"] = f"{text} ({owed})"  # "enough to cover it": the payment just shown
+        elif (
+            money == "spending"
+            and not active
+            and (shown_shop := _listed_shop(list((state.get("frame") or {}).get("listed") or [])))
+            and refers_to_shop_shown(text)
+        ):
+            # "how much has it cost me since September, then?" after Apple's card payments: Apple's.
+            update["text"] = f"{text} (payments at {shown_shop})"
         elif (
             money == "affordability"
             and parse_amount(text)[0] is None

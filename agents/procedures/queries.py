@@ -283,8 +283,12 @@ _TOTAL_RE = re.compile(
     r"|what'?s\s+[\w\s'&.-]{1,40}?\s+(?:cost|set)\s+(?:me|us)\b(?:\s+back)?"
     r"|c[ao]me?\s+to|add(?:s|ed)?\s+up\s+to"
     # "what did ticketmaster take off me", "what has BT charged me", "what have they had off me"
-    r"|what\s+(?:did|have|has)\s+[\w\s'&.-]{1,40}?\s+(?:take|taken|took|charge|charged|had|have)"
-    r"\s+(?:off|from|out\s+of)?\s*(?:me|my)\b"
+    # "what did currys take on the credit card", "what did the garage charge to my card": the card it went on
+    r"|what\s+(?:did|have|has)\s+[\w\s'&.-]{1,40}?\s+(?:take|taken|took|charge|charged|had|have|put)"
+    r"\s+(?:(?:off|from|out\s+of|on|to)\s+)?(?:me|my|the|it)\b"
+    # told, not asked: "could you tell me what the Shell garage charged me", "what Currys took off me"
+    r"|what\s+(?:the\s+)?[\w'&.-]+(?:\s+[\w'&.-]+){0,3}?\s+(?:took|charged|(?:has|have)\s+(?:taken|charged))"
+    r"\s+(?:(?:off|from|out\s+of|on|to)\s+)?(?:me|us|my|the)\b"
     r"|(?:what|how\s+much)\s+(?:money\s+)?(?:went|has\s+gone|have\s+gone|left|came|has\s+come)\s+(?:out|in)"
     r"|(?:my\s+)?(?:outgoings|money\s+out|money\s+in)|overall"
     # "what's my M&S spend been this month", "what's the Tesco spending so far"
@@ -440,10 +444,18 @@ def _excluded_thing(words: str) -> Excluded | None:
         ("mortgage", "my", "the")
     ):
         return Excluded(label=BILL_KINDS[m.group("kind").lower()][1], bill_kind=m.group("kind").lower())
+    if _DIRECT_DEBITS_RE.fullmatch(label):
+        # "apart from the direct debits": the bills they pay, not a shop called "direct debits"
+        return Excluded(label="direct debits", category="bills")
     category, rest = parse_category(label)
     if category is not None and not set(rest.lower().split()) - _FILLER:
         return Excluded(label=CATEGORY_LABELS[category], category=category)
     return Excluded(label=label, merchant=label.lower())
+
+
+_DIRECT_DEBITS_RE = re.compile(
+    r"(?:direct\s+debits?|dds?|dd\s+payments|direct\s+debit\s+payments)", re.IGNORECASE
+)
 
 
 def parse_excluded(text: str) -> tuple[tuple[Excluded, ...], str]:
@@ -565,13 +577,35 @@ def category_after_name(text: str, name: str, category: str) -> bool:
     )
 
 
+# "am I up or down on the month", "are we ahead or behind this month", "was I better or worse off in
+# October", "did I end the month in the black or the red", "have I spent more than came in", "did more come in
+# than go out": money in set against money out over a period. Either way round, and only with "or" or "than"
+# ("is the euro account in the red" is a balance, "the limit going up" no sum at all).
+NET_POSITION_PATTERN = (
+    r"|\b(?:am|are|was|were|did|will|would|have|has|do|does)\s+(?:i|we)\s+(?:\w+\s+){0,3}?"
+    r"(?:(?:up|down)\s+or\s+(?:up|down)|(?:ahead|behind)\s+or\s+(?:ahead|behind)"
+    r"|(?:better|worse)\s+or\s+(?:better|worse)(?:\s+off)?"
+    r"|in\s+(?:the\s+)?(?:black|green|red|plus|minus)\s+or\s+(?:in\s+)?(?:the\s+)?(?:black|green|red|plus|minus)"
+    r"|(?:make|made|gain|gained)\s+or\s+(?:lose|lost)\s+(?:money|cash)?)\b"
+    r"|\b(?:more|less)\s+(?:money\s+)?(?:has\s+|have\s+)?(?:come|came|coming|gone|went|going|go)\s+(?:in|out)\s+than\s+"
+    r"(?:has\s+|have\s+)?(?:come|came|coming|gone|went|going|go)\s+(?:in|out)\b"
+    r"|\bspen[dt]\s+more\s+than\s+(?:i|we)(?:'ve|\s+have|\s+had)?\s+(?:earned|earn|made|make|got|get|received|had\s+in)\b"
+    r"|\bspen[dt]\s+more\s+than\s+(?:has\s+|have\s+)?(?:came|come)\s+in\b"
+    # without the question's subject: "better or worse off then, overall?", "up or down on the month?"
+    r"|\b(?:better|worse)\s+or\s+(?:better|worse)\s+off\b"
+    r"|\b(?:up|down|ahead|behind)\s+or\s+(?:up|down|ahead|behind)\s+(?:on|for|over|in)\s+(?:the|this|last|that)\s+"
+    r"(?:month|week|year)\b"
+)
+
+
 # "money in vs out last month", "what came in and what went out", "my incomings and outgoings": both sums.
 IN_VS_OUT_RE = re.compile(
     r"\b(?:money\s+|what\s+)?(?:came|come|comes|coming|went|go|goes|gone|going|money)\s+in\b.{0,25}?"
     r"\b(?:vs\.?|versus|v|and|against|compared\s+(?:to|with))\s+(?:what\s+|money\s+|how\s+much\s+)?"
     r"(?:went|go(?:es|ne)?|going|came|come|money)?\s*out\b"
     r"|\bins\s+and\s+outs\b|\bincomings?\s+(?:and|vs\.?|versus)\s+outgoings?\b"
-    r"|\bin\s+(?:vs\.?|versus)\s+out\b",
+    # (and where the customer stands over a period, which is the same two sums set against each other)
+    r"|\bin\s+(?:vs\.?|versus)\s+out\b" + NET_POSITION_PATTERN,
     re.IGNORECASE,
 )
 

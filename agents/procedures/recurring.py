@@ -693,10 +693,21 @@ _CARD_ASKED = re.compile(
 )
 
 
+# "does it come out every month, and how much is it?" about a shop the customer names: a payment that may
+# repeat, which the card payments answer as well as the mandates.
+_REPEATS_ASKED = re.compile(
+    r"\b(?:every|each|a|per)\s+(?:month|week|year)\b|\bmonthly\b|\bweekly\b|\bregular(?:ly)?\b|\brecurring\b"
+    r"|\bsubscription\b",
+    re.IGNORECASE,
+)
+
+
 def may_be_paid_by_card(text: str) -> bool:
     """Whether the customer says or wonders that a payment they name is not a mandate ("it comes off the
-    card", "is Spotify a direct debit?"): only then are the card payments read as well."""
-    return bool(_CARD_ASKED.search(text))
+    card", "is Spotify a direct debit?") or asks whether it repeats ("does APPLE.COM come out every
+    month?"): only then are the card payments read as well."""
+    # (not what the mandates come to, "how much do my direct debits come to each month": a sum of them)
+    return bool(_CARD_ASKED.search(text) or (_REPEATS_ASKED.search(text) and not asks_total(text)))
 
 
 CARD_REGULAR_DAYS = 100

@@ -43,7 +43,7 @@ from agents.procedures.slots import (
     nicknamed_merchant_in,
     statement_merchant,
 )
-from agents.procedures.textparse import MONTH_NUMBERS, DateRange, parse_amount
+from agents.procedures.textparse import MONTH_NUMBERS, DateRange, parse_amount, parse_bare_amount
 from agents.tools.views import clean_name
 
 PAGE = 50  # the port's largest page
@@ -371,6 +371,17 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         # "spent on trainline this month? always on a train", "the SNCF train, november. how much?": the shop
         # the spending is on beats a category word said in passing or naming what was bought there (but "on
         # entertainment, netflix and gigs" stays the category).
+        merchant, q = named, replace(q, category=None)
+    elif (
+        q.category is not None
+        and (named := merchant or await known_merchant_in(run, run.text))
+        and await has_merchant(run, named)
+        and not await run.transactions(TransactionQuery(merchant=named, category=q.category, limit=1))
+    ):
+        # "there is a restaurant, Trattoria Da Mario. What did that come to?", then "and the Carrefour?": the
+        # category word describes the shop the customer names, whose payments the bank files under another
+        # category; the shop is asked about (a shop that is of the category, "on entertainment, netflix and
+        # gigs", keeps the category).
         merchant, q = named, replace(q, category=None)
     if q.put_in and q.aggregate == "total":
         return await _put_into_savings(run, q, account)
@@ -706,6 +717,9 @@ _LEFT_AFTER = re.compile(r"\b(?:left|leave me|remaining|to spare)\b", re.IGNOREC
 
 async def affordability(run: Run, slots: dict[str, Any]) -> Answer:
     amount_filter, rest = parse_amount(run.text)
+    if amount_filter is None and _LEFT_AFTER.search(run.text):
+        # "buying his car for 2,800 cash, what will I have left": what is left can only be money
+        amount_filter = parse_bare_amount(run.text)
     if amount_filter is None:
         raise run.ask(run.spec.replies["ask_amount"], slot="amount")
     floor: int | None = None
@@ -717,11 +731,17 @@ async def affordability(run: Run, slots: dict[str, Any]) -> Answer:
             floor, amount_filter = amount_filter.min_minor, spent
     amount = amount_filter.around_minor or amount_filter.min_minor or amount_filter.max_minor or 0
     currency = _currency_of(run.text)
+    said = format_money(amount, currency)
+    if also := [item for item in run.params.get("also") or [] if item[2] == currency]:
+        # "and once sky and the tv licence go out?" after what the car would leave: those taken off too.
+        parts = [said, *(f"{label} {format_money(int(minor), cur)}".strip() for label, minor, cur in also)]
+        amount += sum(int(minor) for _label, minor, _cur in also)
+        said = f"{format_money(amount, currency)} ({', '.join(parts[:-1])} and {parts[-1]})"
     accounts = await run.accounts()
     chosen: AccountView | None = slots.get("account")
     currents = [chosen] if chosen else [a for a in accounts if a.kind == "current" and a.currency == currency]
     base: dict[str, Any] = {
-        "amount": format_money(amount, currency),
+        "amount": said,
         "amount_minor": amount,
         "aggregate": "affordability",
         "amount_min": amount_filter.min_minor,

@@ -735,6 +735,30 @@ def approximate(value_minor: int) -> AmountFilter:
 WHOLE_POUND_SLACK_MINOR = 99  # "£265" is £264.01-£265.99
 
 
+# A figure said without a currency sign or word ("buying his car off him for 2,800", "if I take 900 out"):
+# money only where the question can only be about money (what would be left); a year, a day of the month, a
+# count of days or a time is never one.
+_BARE_FIGURE_RE = re.compile(
+    r"(?<![\w.,£€$/:-])(?P<units>\d{1,3}(?:,\d{3})+|\d{2,7})(?:\.(?P<pence>\d{2}))?"
+    r"(?![\w%/:]|[.,]\d|\s*(?:st|nd|rd|th|days?|weeks?|months?|years?|times?|mins?|minutes?|hours?|hrs?|am|pm"
+    r"|percent|per\s+cent|payments?|transactions?|miles?|km|people)\b)",
+    re.IGNORECASE,
+)
+_YEAR_FIGURE = re.compile(r"(?:19|20)\d\d")
+
+
+def parse_bare_amount(text: str) -> AmountFilter | None:
+    """The first figure of the text said without a currency ("for 2,800 cash": £2,800), as an exact amount;
+    None when it names none (or only a year). For questions about money only: parse_amount comes first."""
+    for m in _BARE_FIGURE_RE.finditer(spell_amounts(text)):
+        units = m.group("units")
+        if _YEAR_FIGURE.fullmatch(units):
+            continue
+        value = int(units.replace(",", "")) * 100 + int(m.group("pence") or 0)
+        return AmountFilter(value, value)
+    return None
+
+
 def whole_pounds(value_minor: int) -> AmountFilter:
     """ "£265" said without pence: the pence were dropped ("£265.31") or rounded ("£264.80")."""
     slack = WHOLE_POUND_SLACK_MINOR
@@ -895,6 +919,14 @@ NOT_MERCHANT_WORDS = frozenset(
     atm atms cashpoint cashpoints machine machines wall
     """.split()
 )
+# Places a journey goes from or to, or an occasion ("the taxi home from the station", "a cab from the
+# airport", "at the wedding"): no shop when said alone ("Home Bargains" is a shop).
+_PLACE_WORDS = frozenset(
+    """
+    station stations airport airports hospital home work office school college uni university
+    party wedding funeral town city centre center
+    """.split()
+)
 # "is the euro account in the red": overdrawn, not a shop called Red.
 _IN_THE_RED = re.compile(r"\bin\s+the\s+(?:red|black)\b", re.IGNORECASE)
 
@@ -912,6 +944,8 @@ def parse_merchant(text: str) -> str | None:
             if bare in NOT_MERCHANT_WORDS or bare.isdigit() or not bare:
                 break
             words.append(word.rstrip(".,"))
+        if len(words) == 1 and words[0].lower() in _PLACE_WORDS:
+            continue
         if words:
             return " ".join(words).lower()
     return None

@@ -340,7 +340,9 @@ COMPLAINT_RULES: tuple[Rule, ...] = (
         "badly_handled",
         r"\b(?:can't|cannot|can not) believe\b|\b(?:how|so) (?:badly|poorly|terribly)\b|\b(?:badly|poorly|terribly) "
         r"(?:handled|managed|run|treated)\b|\b(?:is|are|was|were|been|so|completely|utterly|absolutely) hopeless\b"
-        r"|\b(?:wrong|mistake|error)\b.{0,30}\bcost me\b|\b(?:you|your \w+) (?:failed|let) me\b",
+        r"|\b(?:wrong|mistake|error)\b.{0,30}\bcost me\b|\b(?:you|your \w+) (?:failed|let) me\b"
+        # "could you let me know what BP charged me", "would you let me have a statement": a polite request
+        r"(?!\s+(?:know|have|see|check|get|look|ask|pay|use|speak|talk|try|hear|change|keep|make|borrow|off)\b)",
     ),
     (
         "how_dare",
