@@ -10,8 +10,8 @@ statements are written here once, as SQLAlchemy Core constructs, and sent two wa
   transaction: it commits or rolls back with the session). Statements that do not depend on each other's
   results go in one round trip (psycopg's pipeline mode). A failure is raised as SQLAlchemy's
   ``DBAPIError`` (``IntegrityError`` ...), as if the session had sent the statement.
-- **SQLite**: through the session, one statement after another, as before (aiosqlite's thread hop is per
-  statement whatever layer sends it, and the dialect's type handling is needed there).
+- **SQLite**: through the session's Core connection, one statement after another (aiosqlite's thread hop
+  is per statement whatever layer sends it, and the dialect's type handling is needed there).
 
 Values are passed as the driver takes them: UUIDs, timezone-aware datetimes, enums (sent as their values),
 bytes. Nothing here checks text for card numbers: callers run ``refuse_full_pans`` on every row they queue,
@@ -26,6 +26,7 @@ import functools
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, cast
 
 import psycopg
@@ -80,8 +81,13 @@ _PSYCOPG = psycopg_dialect()  # type: ignore[no-untyped-call]
 
 
 def _plain(value: Any) -> Any:
-    """A literal of a construct as the driver takes it (an enum column stores the member's value)."""
-    return value.value if isinstance(value, enum.Enum) else value
+    """A value as the driver takes it: an enum column stores the member's value; a timestamp must be
+    timezone-aware, as ``UTCDateTime`` requires of what goes through SQLAlchemy."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime) and value.tzinfo is None:
+        raise ValueError("naive datetime given where timezone-aware UTC is required")
+    return value
 
 
 class Statement:
@@ -343,6 +349,14 @@ INSERT_JOURNAL = Insert(
         "lease_until",
     ],
 )
+# A claim whose turn is gone, so that a retry may do the work.
+DELETE_CLAIM = Statement(
+    delete(IdempotencyRecord).where(
+        IdempotencyRecord.customer_id == _customer_id,
+        IdempotencyRecord.scope == bindparam("scope"),
+        IdempotencyRecord.key == bindparam("key"),
+    )
+)
 # Postgres only (``app.events.bus.PostgresBus``): delivered to every process's listener when the transaction
 # commits, never if it rolls back.
 NOTIFY = Statement(text("SELECT pg_notify(:channel, :topic)"))
@@ -472,13 +486,6 @@ COMPLETE_CLAIM = Statement(  # parameters: customer, claim_scope, claim_key, sta
     )
     .values(state="completed", status_code=bindparam("status"), response_body=bindparam("body"))
     .execution_options(synchronize_session=False)
-)
-DELETE_CLAIM = Statement(
-    delete(IdempotencyRecord).where(
-        IdempotencyRecord.customer_id == _customer_id,
-        IdempotencyRecord.scope == bindparam("scope"),
-        IdempotencyRecord.key == bindparam("key"),
-    )
 )
 RELEASE_JOURNAL = Statement(
     delete(TurnJournal).where(

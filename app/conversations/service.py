@@ -349,7 +349,7 @@ class _Facts:
     running: int  # the customer's turns running now (live leases), across conversations
     last_reply: datetime | None  # the agent's newest reply in the conversation
     staff_involved: bool  # staff ever wrote in it or left a note for the assistant
-    checkpoint: Row[Any] | _UnreadCheckpoint  # the agent's stored checkpoint (a row of STORED_CHECKPOINT)
+    checkpoint: Row[Any] | _UnreadCheckpoint  # the agent's stored checkpoint (CHECKPOINT_COLUMNS of a row)
 
 
 def _admission_params(request: TurnRequest, now: datetime, *, with_checkpoint: bool) -> dict[str, Any]:
