@@ -38,8 +38,6 @@ from app.models.base import utcnow
 from app.turn_statements import CHECKPOINT_COLUMNS, Pipeline, upsert_checkpoint
 
 _TABLE = cast(Table, GraphCheckpoint.__table__)
-# What a turn reads of its thread's stored checkpoint (also read by admission, in its one statement).
-STORED = CHECKPOINT_COLUMNS
 
 
 class Unread(enum.Enum):
@@ -94,8 +92,8 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
     def begin(self, thread_id: str, stored: Row[Any] | None | Unread = UNREAD) -> None:
         """A turn of ``thread_id`` starts in this process: the stored checkpoint is read once for it.
 
-        ``stored``: the thread's stored row (columns ``STORED``, or None when it has none) if the caller
-        already read it in the transaction that admitted the turn; then it is not read again.
+        ``stored``: the thread's stored row (columns ``CHECKPOINT_COLUMNS``, or None when it has none) if the
+        caller already read it in the transaction that admitted the turn; then it is not read again.
         """
         self._running.pop(thread_id, None)
         self._running_threads.add(thread_id)
@@ -152,7 +150,8 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
 
     async def _read(self, thread_id: str) -> StagedCheckpoint | None:
         async with self._factory() as session:
-            row = (await session.execute(select(*STORED).where(_TABLE.c.thread_id == thread_id))).first()
+            query = select(*CHECKPOINT_COLUMNS).where(_TABLE.c.thread_id == thread_id)
+            row = (await session.execute(query)).first()
         return None if row is None else self._from_row(thread_id, row)
 
     def _from_row(self, thread_id: str, row: Any) -> StagedCheckpoint | None:
