@@ -219,6 +219,17 @@ def run_backend(backend: str, args: argparse.Namespace, stack: contextlib.ExitSt
     if phases is not None:
         phases.install()
     event.listen(Engine, "before_cursor_execute", counter)
+    from app.turn_statements import Pipeline
+
+    on_driver = Pipeline._send_on_driver
+
+    async def counted(self: Pipeline, conn: Any, queued: list[Any]) -> None:
+        # Statements sent on psycopg's own connection pass no SQLAlchemy event: counted here.
+        for item in queued:
+            counter(None, None, item.statement.psycopg()[0])
+        await on_driver(self, conn, queued)
+
+    Pipeline._send_on_driver = counted  # type: ignore[method-assign]
     try:
         app = create_app(Settings())
 
@@ -237,6 +248,7 @@ def run_backend(backend: str, args: argparse.Namespace, stack: contextlib.ExitSt
         result = asyncio.run(go())
     finally:
         event.remove(Engine, "before_cursor_execute", counter)
+        Pipeline._send_on_driver = on_driver  # type: ignore[method-assign]
     if args.profile is not None and result["profile"]:
         args.profile.mkdir(parents=True, exist_ok=True)
         (args.profile / f"turn_cost_{backend}.txt").write_text(result["profile"])

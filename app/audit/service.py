@@ -13,58 +13,79 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.audit.chain import GENESIS_HASH, SYSTEM_CHAIN, canonical_json, chain_hash, chain_id_for, event_body
 from app.models import AuditEvent
 from app.models.base import utcnow
 from app.models.pan_guard import refuse_full_pans
+from app.turn_statements import CHAIN_HEAD, INSERT_AUDIT_EVENTS, LOCK_CHAIN, Pending, Pipeline, pipeline
 
 PAGE_SIZE = 500
 MAX_PROBLEMS = 50
 
 
-async def _lock_chain(session: AsyncSession, chain_id: str) -> None:
-    """Serialise appends to one chain so two writers never fork it.
-
-    Postgres: a transaction-scoped advisory lock on the chain's 64-bit hash (two chains that collide only
-    wait for each other). SQLite: every transaction already holds the single write lock (``BEGIN
-    IMMEDIATE``, see ``app.db``). The unique (chain_id, chain_seq) constraint refuses a fork regardless.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:c, 0))"), {"c": chain_id})
-
-
 _HEADS = "audit_chain_heads"  # session.info: the chains this transaction holds, and their heads
 
 
-async def _chain_head(session: AsyncSession, chain_id: str) -> tuple[int, str]:
-    """The chain's next position and previous hash, locking the chain on the transaction's first append.
+def _held_heads(session: AsyncSession) -> dict[str, tuple[int, str]]:
+    """The chains this transaction holds (locked, head read), and their heads as it has moved them.
 
-    The transaction holds the chain's lock until it ends, so the head it read stays the head: later appends
-    in the same transaction take it from ``session.info`` instead of locking and reading again. The cache
-    is keyed by the transaction, so a rolled-back or committed transaction never lends its heads to the next.
+    The transaction holds a chain's lock until it ends, so the head it read stays the head: later appends in
+    the same transaction take it from here instead of locking and reading again. The cache is keyed by the
+    transaction, so a rolled-back or committed transaction never lends its heads to the next.
     """
-    await session.connection()  # begins the transaction if none is open yet, so it has an identity
     transaction = session.sync_session.get_transaction()
+    assert transaction is not None, "the chain is held by a transaction: begin it first"
     held = session.info.get(_HEADS)
     if held is None or held[0] is not transaction:
         held = (transaction, {})
         session.info[_HEADS] = held
     heads: dict[str, tuple[int, str]] = held[1]
-    if chain_id not in heads:
-        await _lock_chain(session, chain_id)
-        head = (
-            await session.execute(
-                select(AuditEvent.chain_seq, AuditEvent.hash)
-                .where(AuditEvent.chain_id == chain_id)
-                .order_by(AuditEvent.chain_seq.desc())
-                .limit(1)
-            )
-        ).first()
-        heads[chain_id] = (int(head[0]), str(head[1])) if head else (0, GENESIS_HASH)
-    return heads[chain_id]
+    return heads
+
+
+@dataclass
+class HeldChain:
+    """A chain this transaction appends to; its head is known once the pipeline that read it was sent."""
+
+    session: AsyncSession
+    chain_id: str
+    _read: Pending | None
+
+    def head(self) -> tuple[int, str]:
+        """The chain's last position and hash."""
+        heads = _held_heads(self.session)
+        if self.chain_id not in heads:
+            assert self._read is not None
+            row = self._read.first()
+            heads[self.chain_id] = (int(row[0]), str(row[1])) if row else (0, GENESIS_HASH)
+        return heads[self.chain_id]
+
+
+def hold_chain(p: Pipeline, chain_id: str) -> HeldChain:
+    """Queue in ``p`` what an append to ``chain_id`` needs first, unless this transaction holds it already:
+
+    - the chain's lock, so two writers never fork it. Postgres: a transaction-scoped advisory lock on the
+      chain's 64-bit hash (two chains that collide only wait for each other). SQLite: every transaction
+      already holds the single write lock (``BEGIN IMMEDIATE``, see ``app.db``). The unique (chain_id,
+      chain_seq) constraint refuses a fork regardless;
+    - the read of its head, queued after the lock so that it runs once the lock is granted and sees what the
+      previous holder committed.
+    """
+    if chain_id in _held_heads(p.session):
+        return HeldChain(p.session, chain_id, None)
+    if p.postgres:
+        p.add(LOCK_CHAIN, {"chain_id": chain_id})
+    return HeldChain(p.session, chain_id, p.add(CHAIN_HEAD, {"chain_id": chain_id}))
+
+
+async def _chain_head(session: AsyncSession, chain_id: str) -> tuple[int, str]:
+    """The chain's last position and hash, locking the chain on the transaction's first append."""
+    async with await pipeline(session) as p:
+        held = hold_chain(p, chain_id)
+    return held.head()
 
 
 async def append_event(
@@ -94,8 +115,7 @@ async def append_events(
     events: Sequence[tuple[str, str, dict[str, Any]]],
 ) -> None:
     """Add several events (kind, actor, payload), in order, to one chain in the caller's transaction, written
-    at once in one INSERT through Core (no ORM objects): a customer turn's events. Their payloads are
-    checked for card numbers as a flush would check them (``app.models.pan_guard``).
+    at once (``add_events``).
 
     Events added with ``append_event`` and not yet flushed are flushed first, so the log's ``seq`` keeps
     each chain's order.
@@ -104,19 +124,37 @@ async def append_events(
         return
     if any(isinstance(obj, AuditEvent) for obj in session.new):
         await session.flush()
-    chain_id = chain_id_for(conversation_id)
-    last_seq, prev_hash = await _chain_head(session, chain_id)
+    async with await pipeline(session) as p:
+        held = hold_chain(p, chain_id_for(conversation_id))
+    async with await pipeline(session) as p:
+        add_events(p, held, conversation_id=conversation_id, events=events)
+
+
+def add_events(
+    p: Pipeline,
+    held: HeldChain,
+    *,
+    conversation_id: uuid.UUID | None,
+    events: Sequence[tuple[str, str, dict[str, Any]]],
+) -> None:
+    """Queue in ``p`` the INSERT of several events (kind, actor, payload), in order, after ``held``'s head
+    (which must have been read: its pipeline sent). Their payloads are checked for card numbers as a flush
+    would check them (``app.models.pan_guard``). An event added to the session (``append_event``) after
+    these must not be flushed before ``p`` is sent, or the log's ``seq`` would not follow the chain."""
+    if not events:
+        return
+    last_seq, prev_hash = held.head()
     rows: list[dict[str, Any]] = []
     for kind, actor, payload in events:
         last_seq += 1
-        row = _chained_row(chain_id, last_seq, prev_hash, conversation_id, kind, actor, payload)
+        row = _chained_row(held.chain_id, last_seq, prev_hash, conversation_id, kind, actor, payload)
         rows.append(row)
         prev_hash = row["hash"]
     table = AuditEvent.__table__
     assert isinstance(table, Table)
     refuse_full_pans(table, rows)
-    await session.execute(insert(table), rows)
-    _move_head(session, chain_id, last_seq, prev_hash)
+    p.add_many(INSERT_AUDIT_EVENTS, rows)
+    _move_head(p.session, held.chain_id, last_seq, prev_hash)
 
 
 def _chained_row(
@@ -154,8 +192,8 @@ def _chained_row(
 
 
 def _move_head(session: AsyncSession, chain_id: str, chain_seq: int, digest: str) -> None:
-    """Record the chain's new head among those this transaction holds (read by ``_chain_head``)."""
-    session.info[_HEADS][1][chain_id] = (chain_seq, digest)
+    """Record the chain's new head among those this transaction holds."""
+    _held_heads(session)[chain_id] = (chain_seq, digest)
 
 
 async def events_for_conversation(session: AsyncSession, conversation_id: uuid.UUID) -> Sequence[AuditEvent]:

@@ -31,25 +31,13 @@ from langgraph.checkpoint.base import (
     get_checkpoint_metadata,
 )
 from sqlalchemy import Row, Table, delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.models import GraphCheckpoint
 from app.models.base import utcnow
+from app.turn_statements import CHECKPOINT_COLUMNS, Pipeline, upsert_checkpoint
 
 _TABLE = cast(Table, GraphCheckpoint.__table__)
-# What a turn reads of its thread's stored checkpoint (also read by admission, in its one statement).
-STORED = (
-    _TABLE.c.checkpoint_id,
-    _TABLE.c.parent_checkpoint_id,
-    _TABLE.c.checkpoint_type,
-    _TABLE.c.checkpoint,
-    _TABLE.c.metadata_type,
-    _TABLE.c.metadata,
-    _TABLE.c.writes_type,
-    _TABLE.c.writes,
-)
 
 
 class Unread(enum.Enum):
@@ -104,8 +92,8 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
     def begin(self, thread_id: str, stored: Row[Any] | None | Unread = UNREAD) -> None:
         """A turn of ``thread_id`` starts in this process: the stored checkpoint is read once for it.
 
-        ``stored``: the thread's stored row (columns ``STORED``, or None when it has none) if the caller
-        already read it in the transaction that admitted the turn; then it is not read again.
+        ``stored``: the thread's stored row (columns ``CHECKPOINT_COLUMNS``, or None when it has none) if the
+        caller already read it in the transaction that admitted the turn; then it is not read again.
         """
         self._running.pop(thread_id, None)
         self._running_threads.add(thread_id)
@@ -129,8 +117,8 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
         for key in [k for k in self._writes if k[0] == thread_id]:
             del self._writes[key]
 
-    async def store(self, session: AsyncSession, staged: StagedCheckpoint) -> None:
-        """Write ``staged`` as the thread's checkpoint, inside the caller's transaction."""
+    def store(self, p: Pipeline, staged: StagedCheckpoint) -> None:
+        """Queue in ``p`` the write of ``staged`` as the thread's checkpoint, in the caller's transaction."""
         checkpoint_type, checkpoint_bytes = self.serde.dumps_typed(staged.checkpoint)
         metadata_type, metadata_bytes = self.serde.dumps_typed(staged.metadata)
         ordered = staged.ordered_writes()
@@ -148,14 +136,7 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
             "updated_at": utcnow(),
         }
         # One statement, insert or replace: the turn holds the conversation's lease, so no other writer.
-        dialect = session.get_bind().dialect.name
-        upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(_TABLE).values(values)
-        await session.execute(
-            upsert.on_conflict_do_update(
-                index_elements=[_TABLE.c.thread_id],
-                set_={k: upsert.excluded[k] for k in values if k != "thread_id"},
-            )
-        )
+        p.add(upsert_checkpoint(postgres=p.postgres), values)
 
     # --- loading ------------------------------------------------------------------------------------
 
@@ -169,7 +150,8 @@ class TurnScopedSaver(BaseCheckpointSaver[str]):
 
     async def _read(self, thread_id: str) -> StagedCheckpoint | None:
         async with self._factory() as session:
-            row = (await session.execute(select(*STORED).where(_TABLE.c.thread_id == thread_id))).first()
+            query = select(*CHECKPOINT_COLUMNS).where(_TABLE.c.thread_id == thread_id)
+            row = (await session.execute(query)).first()
         return None if row is None else self._from_row(thread_id, row)
 
     def _from_row(self, thread_id: str, row: Any) -> StagedCheckpoint | None:

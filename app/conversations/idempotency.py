@@ -14,13 +14,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, select, update
-from sqlalchemy.engine import CursorResult
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import Conflict, Unprocessable
 from app.models import IdempotencyRecord
 from app.models.pan_guard import refuse_full_pans
+from app.turn_statements import COMPLETE_CLAIM, Pipeline
 
 MAX_KEY_LENGTH = 100
 
@@ -71,8 +71,8 @@ def verdict(record: Claim | IdempotencyRecord, fingerprint: str) -> Replay:
     return Replay(record.status_code, json.loads(record.response_body))
 
 
-async def complete(
-    session: AsyncSession,
+def complete(
+    p: Pipeline,
     *,
     customer_id: uuid.UUID,
     scope: str,
@@ -80,21 +80,20 @@ async def complete(
     status_code: int,
     body: dict[str, Any],
 ) -> None:
-    """Store the response inside the request's own unit of work (one UPDATE of the claim)."""
+    """Queue in ``p`` the storing of the response, inside the request's own unit of work (one UPDATE of the
+    claim, which must still be there)."""
     response = json.dumps(body, default=str)
     table = IdempotencyRecord.__table__
     assert isinstance(table, Table)
     refuse_full_pans(table, [{"response_body": response}])
-    stored = await session.execute(
-        update(IdempotencyRecord)
-        .where(
-            IdempotencyRecord.customer_id == customer_id,
-            IdempotencyRecord.scope == scope,
-            IdempotencyRecord.key == key,
-        )
-        .values(state="completed", status_code=status_code, response_body=response)
-        .execution_options(synchronize_session=False)
+    p.add(
+        COMPLETE_CLAIM,
+        {
+            "customer": customer_id,
+            "claim_scope": scope,
+            "claim_key": key,
+            "status": status_code,
+            "body": response,
+        },
+        expect_one=RuntimeError("idempotency claim vanished before completion"),
     )
-    assert isinstance(stored, CursorResult)
-    if stored.rowcount != 1:
-        raise RuntimeError("idempotency claim vanished before completion")

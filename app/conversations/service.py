@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
-import functools
 import hashlib
 import json
 import logging
@@ -34,18 +33,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import (
-    BindParameter,
     Row,
-    Select,
-    Table,
-    and_,
-    bindparam,
-    case,
     delete,
-    exists,
     func,
-    insert,
-    or_,
     select,
     text,
     update,
@@ -70,11 +60,12 @@ from agents.ports import (
 )
 from agents.safety.redact import redact
 from agents.safety.screen import ScreenResult, screen, to_json
-from app.audit.service import append_event, append_events
+from app import turn_statements as statements
+from app.audit.chain import chain_id_for
+from app.audit.service import add_events, append_event, hold_chain
 from app.background import running
 from app.banking.ports import Consent, SqlBankingPort
 from app.conversations import idempotency
-from app.conversations.checkpoints import STORED as STORED_CHECKPOINT
 from app.conversations.checkpoints import UNREAD as UNREAD_CHECKPOINT
 from app.conversations.checkpoints import TurnScopedSaver
 from app.conversations.checkpoints import Unread as _UnreadCheckpoint
@@ -83,28 +74,23 @@ from app.db import transaction
 from app.errors import Conflict, NotFound, RateLimited, Unauthorized
 from app.events.bus import HANDOFFS_TOPIC, EventBus, conversation_topic
 from app.faults import crash_point
-from app.handoffs.repository import ACTIVE as HANDOFF_ACTIVE
 from app.handoffs.service import notes_for_assistant, open_handoff
 from app.models import (
     Account,
-    Complaint,
     Conversation,
-    Customer,
-    GraphCheckpoint,
     Handoff,
-    HandoffNote,
     IdempotencyRecord,
     Message,
-    ModelCall,
     ToolAction,
     TurnAdmission,
     TurnJournal,
 )
-from app.models.base import Base, utcnow
-from app.models.enums import ConversationStatus, HandoffNoteKind, HandoffPriority, HandoffStatus, MessageRole
+from app.models.base import utcnow
+from app.models.enums import ComplaintStatus, ConversationStatus, HandoffPriority, HandoffStatus, MessageRole
 from app.models.pan_guard import refuse_full_pans
 from app.observability import Metrics
 from app.support.hours import SupportHours
+from app.turn_statements import Pipeline, pipeline
 
 log = logging.getLogger(__name__)
 
@@ -182,16 +168,14 @@ def _support_hours(services: TurnServices, at: datetime) -> dict[str, Any]:
     return {"support_hours": services.hours.summary(), "support_open_now": services.hours.status(at).open_now}
 
 
-async def _wake(
-    services: TurnServices, session: AsyncSession, conversation_id: uuid.UUID, *, handoff: bool = False
-) -> None:
+def _wake(services: TurnServices, p: Pipeline, conversation_id: uuid.UUID, *, handoff: bool = False) -> None:
     """The conversation's stream (and, for a new handoff, the staff queue) hears of this transaction's
     changes once it commits."""
     if services.events is None:
         return
-    await services.events.notify(session, conversation_topic(conversation_id))
+    services.events.notify_in(p, conversation_topic(conversation_id))
     if handoff:
-        await services.events.notify(session, HANDOFFS_TOPIC)
+        services.events.notify_in(p, HANDOFFS_TOPIC)
 
 
 @dataclass(frozen=True)
@@ -251,18 +235,10 @@ async def _commit_without_waiting_for_disk(session: AsyncSession) -> None:
         await session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
 
-async def _lock_customer(
-    session: AsyncSession, customer_id: uuid.UUID, *, without_waiting_for_disk: bool = False
-) -> None:
-    """Serialise one customer's admissions (Postgres row lock; SQLite's single writer does it already).
-
-    ``without_waiting_for_disk``: also what ``_commit_without_waiting_for_disk`` does, in the same statement
-    on Postgres (``set_config(..., is_local => true)`` is ``SET LOCAL``): one round trip instead of two.
-    """
-    query = select(Customer.id)
-    if without_waiting_for_disk and session.get_bind().dialect.name == "postgresql":
-        query = select(Customer.id, func.set_config("synchronous_commit", "off", True))
-    locked = await session.execute(query.where(Customer.id == customer_id).with_for_update(key_share=True))
+async def _lock_customer(session: AsyncSession, customer_id: uuid.UUID) -> None:
+    """Serialise one customer's admissions (Postgres row lock; SQLite's single writer does it already)."""
+    async with await pipeline(session) as p:
+        locked = p.add(statements.LOCK_CUSTOMER, {"customer_id": customer_id})
     if locked.first() is None:  # the turn routes verify the token only: the row is checked here
         raise Unauthorized("The token's subject no longer exists")
 
@@ -373,88 +349,29 @@ class _Facts:
     running: int  # the customer's turns running now (live leases), across conversations
     last_reply: datetime | None  # the agent's newest reply in the conversation
     staff_involved: bool  # staff ever wrote in it or left a note for the assistant
-    checkpoint: Row[Any] | _UnreadCheckpoint  # the agent's stored checkpoint (a row of STORED_CHECKPOINT)
+    checkpoint: Row[Any] | _UnreadCheckpoint  # the agent's stored checkpoint (CHECKPOINT_COLUMNS of a row)
 
 
-@functools.cache
-def _facts_query(with_key: bool, with_checkpoint: bool) -> Select[Any]:
-    """Admission's one statement, built once per shape with bound parameters (customer_id, conversation_id,
-    thread_id, since, now, scope, key): building it anew for every turn cost more than running it."""
-    conv, journal, claim = Conversation.__table__, TurnJournal.__table__, IdempotencyRecord.__table__
-    customer_id: BindParameter[uuid.UUID] = bindparam("customer_id")
-    admissions = (TurnAdmission.customer_id == customer_id) & (TurnAdmission.kind == "turn")
-    admissions &= TurnAdmission.admitted_at >= bindparam("since")
-    last_reply = (
-        select(func.max(Message.created_at))
-        .where(Message.conversation_id == conv.c.id, Message.role == MessageRole.assistant)
-        .scalar_subquery()
-    )
-    staff = exists().where(Message.conversation_id == conv.c.id, Message.role == MessageRole.staff)
-    notes = exists().where(
-        HandoffNote.conversation_id == conv.c.id, HandoffNote.kind == HandoffNoteKind.for_assistant
-    )
-    running = (
-        select(func.count())
-        .select_from(TurnJournal)
-        .where(TurnJournal.customer_id == customer_id, TurnJournal.lease_until >= bindparam("now"))
-        .scalar_subquery()
-    )
-    joined = conv.outerjoin(journal, journal.c.conversation_id == conv.c.id)
-    columns: list[Any] = [
-        conv.c.status,
-        conv.c.variant,
-        conv.c.tokens_used,
-        conv.c.cost_usd_micros,
-        journal.c.lease_until,
-        select(func.count()).where(admissions).scalar_subquery().label("admitted"),
-        select(func.min(TurnAdmission.admitted_at)).where(admissions).scalar_subquery().label("oldest"),
-        running.label("running"),
-        last_reply.label("last_reply"),
-        or_(staff, notes).label("staff_involved"),
-    ]
-    if with_key:
-        joined = joined.outerjoin(
-            claim,
-            (claim.c.customer_id == customer_id)
-            & (claim.c.scope == bindparam("scope"))
-            & (claim.c.key == bindparam("key")),
-        )
-        columns += [claim.c.state, claim.c.request_hash, claim.c.status_code, claim.c.response_body]
-    if with_checkpoint:
-        # The agent's stored memory, for the turn about to run: nobody else can store a newer one while
-        # the turn holds the conversation's lease, which this transaction takes.
-        checkpoint = GraphCheckpoint.__table__
-        joined = joined.outerjoin(checkpoint, checkpoint.c.thread_id == bindparam("thread_id"))
-        columns += list(STORED_CHECKPOINT)
-    return (
-        select(*columns)
-        .select_from(joined)
-        .where(conv.c.id == bindparam("conversation_id"), conv.c.customer_id == customer_id)
-    )
-
-
-async def _admission_facts(
-    session: AsyncSession, request: TurnRequest, now: datetime, *, with_checkpoint: bool
-) -> _Facts:
-    """Everything admission decides on, read in one round trip after the customer's lock is held (so the
-    counts include every admission committed before it)."""
-    key = request.idempotency_key
-    query = _facts_query(key is not None, with_checkpoint)
+def _admission_params(request: TurnRequest, now: datetime, *, with_checkpoint: bool) -> dict[str, Any]:
     params: dict[str, Any] = {
         "customer_id": request.customer_id,
         "conversation_id": request.conversation_id,
         "since": now - timedelta(minutes=1),
         "now": now,
     }
-    if key is not None:
-        params |= {"scope": request.scope, "key": key}
+    if request.idempotency_key is not None:
+        params |= {"scope": request.scope, "key": request.idempotency_key}
     if with_checkpoint:
         params["thread_id"] = str(request.conversation_id)
-    row = (await session.execute(query, params)).first()
+    return params
+
+
+def _read_facts(row: Any, request: TurnRequest, *, with_checkpoint: bool) -> _Facts:
+    """Admission's facts from the row of ``admission_facts`` (none: not the customer's conversation)."""
     if row is None:
         raise NotFound("Conversation not found")
     found = None
-    if key is not None and row.state is not None:
+    if request.idempotency_key is not None and row.state is not None:
         found = idempotency.Claim(
             state=row.state,
             request_hash=row.request_hash,
@@ -495,16 +412,35 @@ async def _admit_once(
 ) -> idempotency.Replay | Admitted:
     limits = services.limits
     now = utcnow()
+    with_checkpoint = services.checkpoints is not None
     async with transaction(services.factory) as session:
-        await _lock_customer(session, request.customer_id, without_waiting_for_disk=True)
-        facts = await _admission_facts(
-            session, request, now, with_checkpoint=services.checkpoints is not None
-        )
+        # The customer's lock, then (in the same round trip, once the lock is granted, so the counts include
+        # every admission committed before it) everything admission decides on.
+        async with await pipeline(session) as p:
+            locked = p.add(
+                statements.LOCK_CUSTOMER_NO_DISK_WAIT if p.postgres else statements.LOCK_CUSTOMER,
+                {"customer_id": request.customer_id},
+            )
+            read = p.add(
+                statements.admission_facts(request.idempotency_key is not None, with_checkpoint),
+                _admission_params(request, now, with_checkpoint=with_checkpoint),
+            )
+        if locked.first() is None:  # the turn routes verify the token only: the row is checked here
+            raise Unauthorized("The token's subject no longer exists")
+        facts = _read_facts(read.first(), request, with_checkpoint=with_checkpoint)
+        p = await pipeline(session)  # admission's writes, sent together at the end
         lease_until = facts.lease_until
         if request.idempotency_key is not None and facts.claim is not None:
             if facts.claim.state == "in_flight" and lease_until is None:
                 # A claim whose turn is gone: a retry may do the work.
-                await _delete_claim(session, request.customer_id, request.scope, request.idempotency_key)
+                p.add(
+                    statements.DELETE_CLAIM,
+                    {
+                        "customer_id": request.customer_id,
+                        "scope": request.scope,
+                        "key": request.idempotency_key,
+                    },
+                )
             else:
                 if lease_until is not None and lease_until < now and facts.claim.state == "in_flight":
                     raise _StaleTurn
@@ -542,27 +478,36 @@ async def _admit_once(
             else (None, False)
         )
 
+        if facts.staff_involved:
+            first_reply, staff_notes = await _turn_context(session, request.conversation_id, facts.last_reply)
+        else:
+            first_reply, staff_notes = facts.last_reply is None, []
+
         message_id = uuid.uuid4()
-        await _insert_rows(
-            session, TurnAdmission, [{"customer_id": request.customer_id, "kind": "turn", "admitted_at": now}]
+        _queue_rows(
+            p,
+            statements.INSERT_ADMISSION,
+            [{"id": uuid.uuid4(), "customer_id": request.customer_id, "kind": "turn", "admitted_at": now}],
         )
         if request.idempotency_key is not None:
-            await _insert_rows(
-                session,
-                IdempotencyRecord,
+            _queue_rows(
+                p,
+                statements.INSERT_CLAIM,
                 [
                     {
+                        "id": uuid.uuid4(),
                         "customer_id": request.customer_id,
                         "scope": request.scope,
                         "key": request.idempotency_key,
                         "request_hash": request.fingerprint,
                         "state": "in_flight",
+                        "created_at": now,
                     }
                 ],
             )
-        await _insert_rows(
-            session,
-            TurnJournal,
+        _queue_rows(
+            p,
+            statements.INSERT_JOURNAL,
             [
                 {
                     "conversation_id": request.conversation_id,
@@ -580,11 +525,8 @@ async def _admit_once(
                 }
             ],
         )
-        if facts.staff_involved:
-            first_reply, staff_notes = await _turn_context(session, request.conversation_id, facts.last_reply)
-        else:
-            first_reply, staff_notes = facts.last_reply is None, []
-        await _wake(services, session, request.conversation_id)  # a turn is running: the widget shows typing
+        _wake(services, p, request.conversation_id)  # a turn is running: the widget shows typing
+        await p.send()
         return Admitted(
             request=request,
             message_id=message_id,
@@ -623,16 +565,6 @@ async def _holding(session: AsyncSession, conversation_id: uuid.UUID) -> tuple[s
         return None, False
     notice = holding_notice(str(handoff.reason), HandoffPriority(handoff.priority).value)
     return notice, HandoffStatus(handoff.status) == HandoffStatus.open
-
-
-async def _delete_claim(session: AsyncSession, customer_id: uuid.UUID, scope: str, key: str) -> None:
-    await session.execute(
-        delete(IdempotencyRecord).where(
-            IdempotencyRecord.customer_id == customer_id,
-            IdempotencyRecord.scope == scope,
-            IdempotencyRecord.key == key,
-        )
-    )
 
 
 async def _turn_context(
@@ -755,18 +687,12 @@ async def _run_turn(
             events, kept = _while_waiting(admitted, events)
             if not kept:
                 staged = None  # the graph's state stays as the handoff left it
-        async with transaction(services.factory) as session:
-            body = await _store_turn(
-                session,
-                admitted=admitted,
-                message=message,
-                events=events,
-                calls=calls,
-            )
-            await _wake(services, session, cid, handoff=body["kind"] == "handoff")
+        async with transaction(services.factory) as session, await pipeline(session) as p:
+            body = await _store_turn(p, admitted=admitted, message=message, events=events, calls=calls)
+            _wake(services, p, cid, handoff=body["kind"] == "handoff")
             if staged is not None and services.checkpoints is not None:
-                await services.checkpoints.store(session, staged)
-            await _finish(session, admitted, body)
+                services.checkpoints.store(p, staged)
+            _finish(p, admitted, body)
         if admitted.action:
             crash_point("after_turn_commit")
     except BaseException as exc:
@@ -884,27 +810,27 @@ async def _agent_events(services: TurnServices, admitted: Admitted) -> AsyncIter
 # --- 3. store --------------------------------------------------------------------------------------------
 
 
-async def _finish(session: AsyncSession, admitted: Admitted, body: dict[str, Any]) -> None:
-    """Answer the idempotency key and release the conversation, in the turn's own transaction."""
+def _finish(p: Pipeline, admitted: Admitted, body: dict[str, Any]) -> None:
+    """Queue the idempotency key's answer and the release of the conversation, in the turn's own
+    transaction."""
     request = admitted.request
     if request.idempotency_key is not None:
-        await idempotency.complete(
-            session,
+        idempotency.complete(
+            p,
             customer_id=request.customer_id,
             scope=request.scope,
             key=request.idempotency_key,
             status_code=201,
             body=body,
         )
-    released = await session.execute(
-        delete(TurnJournal).where(
-            TurnJournal.conversation_id == request.conversation_id,
-            TurnJournal.message_id == admitted.message_id,
-        )
+    p.add(
+        statements.RELEASE_JOURNAL,
+        {"conversation_id": request.conversation_id, "message_id": admitted.message_id},
+        # Recovered by another process after our lease ran out: its answer stands.
+        expect_one=Conflict(
+            "This turn took too long and was settled without it; please reload the conversation"
+        ),
     )
-    assert isinstance(released, CursorResult)
-    if released.rowcount != 1:  # recovered by another process after our lease ran out: its answer stands
-        raise Conflict("This turn took too long and was settled without it; please reload the conversation")
 
 
 def customer_step(data: dict[str, Any]) -> dict[str, Any]:
@@ -923,16 +849,18 @@ def _confirmation_view(request: ConfirmationRequest) -> dict[str, Any]:
 
 
 async def _store_turn(
-    session: AsyncSession,
+    p: Pipeline,
     *,
     admitted: Admitted,
     message: Message,
     events: list[AgentEvent],
     calls: list[CallRecord],
 ) -> dict[str, Any]:
-    """Write the turn: its messages, complaints, model calls and audit events through Core (a statement a
-    table, every text checked for card numbers as a flush would), the conversation's counters and status in
-    one UPDATE, and the handoff if the agent asked for one."""
+    """Write the turn: the conversation's counters and status in one UPDATE (with the audit chain's lock and
+    head, one round trip), then queue in ``p`` its messages, complaints, model calls and audit events (a
+    statement a table, every text checked for card numbers as a flush would); the handoff if the agent asked
+    for one. Returns the turn's body; the caller queues the rest of the unit of work and sends ``p``."""
+    session = p.session
     request = admitted.request
     cid = request.conversation_id
     screened = admitted.screened
@@ -977,6 +905,7 @@ async def _store_turn(
                 "received_at": message.created_at,
                 "acknowledged_at": utcnow(),
                 "final_response_due": effect.final_response_due,
+                "status": ComplaintStatus.open,
             }
         )
         audit.append(
@@ -1041,52 +970,41 @@ async def _store_turn(
             )
 
     # The conversation first: it is the row the turn belongs to (and a conversation that is gone fails
-    # the turn before anything else is written).
-    status_now = Conversation.status
+    # the turn before anything else is written). The chain is locked and its head read in the same round trip.
     if outcome.handoff is not None:
-        new_status: Any = status_now  # open_handoff below sets it
+        change = statements.StatusChange.KEEP  # open_handoff below sets it
     elif confirmation is not None:
-        new_status = ConversationStatus.awaiting_customer
+        change = statements.StatusChange.AWAIT_CUSTOMER
     elif not admitted.silent:
-        # An answer to a confirmation offered while a handoff waited (`_OFFERED_WHILE_WAITING`) puts the
-        # conversation back with the team: the handoff is still theirs.
-        with_team = exists().where(Handoff.conversation_id == cid, Handoff.status.in_(HANDOFF_ACTIVE))
-        new_status = case(
-            (
-                and_(status_now == ConversationStatus.awaiting_customer, with_team),
-                ConversationStatus.handed_off,
-            ),
-            (status_now == ConversationStatus.awaiting_customer, ConversationStatus.active),
-            else_=status_now,
-        )
+        change = statements.StatusChange.ANSWERED
     else:
-        new_status = status_now
-    values: dict[str, Any] = {"status": new_status, "updated_at": utcnow()}
-    if tokens or cost:
-        values["tokens_used"] = Conversation.tokens_used + tokens
-        values["cost_usd_micros"] = Conversation.cost_usd_micros + cost
-    if flagged:
-        values["flagged"] = True
-    status = await session.scalar(
-        update(Conversation)
-        .where(Conversation.id == cid, Conversation.customer_id == request.customer_id)
-        .values(values)
-        .returning(Conversation.status)
-        .execution_options(synchronize_session=False)
+        change = statements.StatusChange.KEEP
+    held = hold_chain(p, chain_id_for(cid))
+    updated = p.add(
+        statements.update_conversation(change),
+        {
+            "conversation": cid,
+            "customer": request.customer_id,
+            "now": utcnow(),
+            "tokens": tokens,
+            "cost": cost,
+            "flagged": flagged,
+        },
     )
+    await p.send()
+    status = updated.scalar()
     if status is None:
         raise NotFound("Conversation not found")
-    await _insert_rows(session, Message, messages)
-    if complaints:
-        await _insert_rows(session, Complaint, complaints)
-    if calls:
-        await _insert_rows(session, ModelCall, [_model_call_row(r, cid) for r in calls])
-    await append_events(session, conversation_id=cid, events=audit)
+    _queue_rows(p, statements.INSERT_MESSAGES, messages)
+    _queue_rows(p, statements.INSERT_COMPLAINTS, complaints)
+    _queue_rows(p, statements.INSERT_MODEL_CALLS, [_model_call_row(r, cid) for r in calls])
+    add_events(p, held, conversation_id=cid, events=audit)
 
     kind: Literal["reply", "silent", "handoff", "confirmation_required"] = (
         "silent" if admitted.silent and not answered_waiting else "reply"
     )
     if outcome.handoff is not None:
+        await p.send()  # the turn's events before the handoff's (the log's order follows each chain)
         await open_handoff(
             session,
             conversation_id=cid,
@@ -1146,12 +1064,10 @@ def _assistant_message(messages: list[dict[str, Any]], cid: uuid.UUID, content: 
     return out
 
 
-async def _insert_rows(session: AsyncSession, model: type[Base], rows: list[dict[str, Any]]) -> None:
-    """Rows of one table in one statement through Core, refused like a flush if a text holds a card number."""
-    table = model.__table__
-    assert isinstance(table, Table)
-    refuse_full_pans(table, rows)
-    await session.execute(insert(table), rows)
+def _queue_rows(p: Pipeline, insert: statements.Insert, rows: list[dict[str, Any]]) -> None:
+    """Queue the rows of one table in one statement, refused like a flush if a text holds a card number."""
+    refuse_full_pans(insert.table, rows)
+    p.add_many(insert, rows)
 
 
 def _confirmation_record(view: dict[str, Any]) -> dict[str, Any]:
@@ -1194,8 +1110,8 @@ async def _settle_failed(services: TurnServices, admitted: Admitted) -> dict[str
     spent = services.drain_calls(str(cid))
     if spent:  # the turn failed, but what it cost is still accounted for
         try:
-            async with transaction(services.factory) as session:
-                await _insert_rows(session, ModelCall, [_model_call_row(r, cid) for r in spent])
+            async with transaction(services.factory) as session, await pipeline(session) as p:
+                _queue_rows(p, statements.INSERT_MODEL_CALLS, [_model_call_row(r, cid) for r in spent])
         except DBAPIError:
             log.warning("the model calls of a failed turn in %s could not be stored", cid, exc_info=True)
     # The failure may be the database itself (a restart): keep trying for a while, so the customer's retry
@@ -1286,7 +1202,8 @@ async def _settle(services: TurnServices, journal: TurnJournal, *, reason: str) 
             )
             assert isinstance(gone, CursorResult)
             if gone.rowcount == 1:
-                await _wake(services, session, cid)  # the turn is gone: the widget stops showing typing
+                async with await pipeline(session) as p:
+                    _wake(services, p, cid)  # the turn is gone: the widget stops showing typing
                 await _release_claim(session, journal)
                 await session.execute(
                     delete(TurnAdmission).where(
@@ -1359,22 +1276,25 @@ async def _settle(services: TurnServices, journal: TurnJournal, *, reason: str) 
             )
             if held is None:
                 return None  # another settler stored it first
-            body = await _store_turn(session, admitted=admitted, message=message, events=events, calls=[])
-            await _wake(services, session, cid)
-            if staged is not None and services.checkpoints is not None:
-                await services.checkpoints.store(session, staged)
-            await append_event(
-                session,
-                kind="turn.recovered",
-                actor="system",
-                conversation_id=cid,
-                payload={
+            async with await pipeline(session) as p:
+                body = await _store_turn(p, admitted=admitted, message=message, events=events, calls=[])
+                _wake(services, p, cid)
+                if staged is not None and services.checkpoints is not None:
+                    services.checkpoints.store(p, staged)
+                recovered = {
                     "message_id": str(journal.message_id),
                     "action_id": action.get("id"),
                     "reason": reason,
-                },
-            )
-            await _finish(session, admitted, body)
+                }
+                add_events(
+                    p,
+                    hold_chain(
+                        p, chain_id_for(cid)
+                    ),  # held by the store already: its head as the store left it
+                    conversation_id=cid,
+                    events=[("turn.recovered", "system", recovered)],
+                )
+                _finish(p, admitted, body)
     except Conflict:
         return None
     except IntegrityError:

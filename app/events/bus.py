@@ -25,10 +25,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
+
+from app.turn_statements import NOTIFY, Pipeline, pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,10 @@ class EventBus(Protocol):
         """Wake subscribers of ``topic`` once ``session``'s transaction commits (never if it rolls back)."""
         ...
 
+    def notify_in(self, p: Pipeline, topic: str) -> None:
+        """``notify`` for the transaction of ``p``, sent with the pipeline's other statements."""
+        ...
+
     def subscribe(self, topic: str) -> contextlib.AbstractAsyncContextManager[Subscription]:
         """``async with bus.subscribe(topic) as sub: await sub.wait(15)``."""
         ...
@@ -104,6 +110,12 @@ class InProcessBus(_LocalSubscribers):
     """One process (SQLite): topics are collected on the session and delivered by its commit hook."""
 
     async def notify(self, session: AsyncSession, topic: str) -> None:
+        self._collect(session, topic)
+
+    def notify_in(self, p: Pipeline, topic: str) -> None:
+        self._collect(p.session, topic)
+
+    def _collect(self, session: AsyncSession, topic: str) -> None:
         sync: Session = session.sync_session
         sync.info.setdefault(_PENDING, set()).add(topic)
         if not sync.info.get(_HOOKED):
@@ -131,9 +143,11 @@ class PostgresBus(_LocalSubscribers):
         self.listening = asyncio.Event()
 
     async def notify(self, session: AsyncSession, topic: str) -> None:
-        await session.execute(
-            text("SELECT pg_notify(:channel, :topic)"), {"channel": CHANNEL, "topic": topic}
-        )
+        async with await pipeline(session) as p:
+            self.notify_in(p, topic)
+
+    def notify_in(self, p: Pipeline, topic: str) -> None:
+        p.add(NOTIFY, {"channel": CHANNEL, "topic": topic})
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._listen(), name="bankdesk-events-listen")
