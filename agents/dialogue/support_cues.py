@@ -86,7 +86,16 @@ def concrete_requests(text: str) -> list[str]:
         # request; what followed from it (and the complaint itself) is not.
         clauses = [c.strip(" ,.") for c in _CLAUSE.split(sentence)]
         for index, clause in enumerate(clauses):
-            if not clause or not _OBJECT.search(clause) or _ABOUT_THE_COMPLAINT.search(clause):
+            leans_back = bool(
+                _COVERS.search(clause)
+                and _COVERS_IT.search(clause)
+                and any(_AMOUNT.search(c) or _REGULAR.search(c) for c in said)
+            )
+            if (
+                not clause
+                or not (_OBJECT.search(clause) or leans_back)
+                or _ABOUT_THE_COMPLAINT.search(clause)
+            ):
                 continue
             if _QUESTION.search(clause) or _FAILED.search(clause):
                 # "is there enough to pay for the funeral, its about £4000": an amount said after the
@@ -96,6 +105,11 @@ def concrete_requests(text: str) -> list[str]:
                     # "The funeral director wants a deposit of £1,200 on Monday. Have I got enough to cover
                     # it?": the amount said before a question about covering it belongs to it too.
                     amount = next((c for c in reversed(said) if _AMOUNT.search(c)), None)
+                if amount is None and _COVERS.search(clause) and _COVERS_IT.search(clause):
+                    # "The mortgage comes out on Monday I think, will there be enough in my account for it?":
+                    # with no amount said, "it" is the regular payment the clause before named, and the
+                    # question is asked of that payment.
+                    amount = next((c for c in reversed(said) if _REGULAR.search(c)), None)
                 found.append(f"{clause}, {amount}" if amount and not _AMOUNT.search(clause) else clause)
                 break
             said.append(clause)
@@ -107,6 +121,13 @@ def concrete_requests(text: str) -> list[str]:
 
 
 _DECLINE = re.compile(rf"\b(?:{DECLINE_WORDS})\b", re.IGNORECASE)
+# "...enough for it", "cover that", "pay for this one": the question leans on something said before it.
+_COVERS_IT = re.compile(r"\b(?:for|cover|covers|covering|pay)\s+(?:it|that|this|them)\b", re.IGNORECASE)
+# A regular payment named in a clause ("the mortgage comes out on Monday", "my rent goes on the 1st").
+_REGULAR = re.compile(
+    r"\b(?:mortgage|rent|direct debits?|standing orders?|bills?|council tax|insurance|loan|instalment)\b",
+    re.IGNORECASE,
+)
 _COVERS = re.compile(r"\b(?:enough|cover|afford|pay for (?:it|that|this))\b", re.IGNORECASE)
 _CARD = re.compile(r"\bcards?\b", re.IGNORECASE)
 

@@ -55,6 +55,29 @@ def test_concrete_requests_are_the_clauses_the_data_answers(text: str, expected:
     assert concrete_requests(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "it" is the regular payment the clause before named: the question is asked of that payment
+        (
+            "my husband had a stroke and i'm caring for him. the mortgage comes out monday, "
+            "will there be enough money in my account for it?",
+            ["will there be enough money in my account for it?, the mortgage comes out monday"],
+        ),
+        (
+            "lost my job. the rent goes out on the 1st, have i got enough to cover it?",
+            ["have i got enough to cover it?, the rent goes out on the 1st"],
+        ),
+        # nothing named before: "it" is not a payment, so there is nothing the data answers
+        ("i feel awful about it all. is there enough of me to cope with it?", []),
+        # a payment named but no question leaning on it
+        ("my mum died and the council tax goes out on friday", []),
+    ],
+)
+def test_a_question_about_covering_it_takes_the_payment_named_before(text: str, expected: list[str]) -> None:
+    assert concrete_requests(text) == expected
+
+
 def test_the_request_intent_answers_rather_than_asks() -> None:
     assert request_intent("my new card is still not here") == "card_arrival"
     assert request_intent("the transfer to my landlord bounced") == "failed_transfer"
