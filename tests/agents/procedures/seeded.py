@@ -14,6 +14,8 @@ from app.banking.seed import list_customers, seed_demo_bank
 NOW = datetime(2025, 11, 20, tzinfo=UTC)  # a Thursday
 TODAY: date = NOW.date()
 CUSTOMERS = 4
+# The scenarios' day: the runner seeds the 5-customer bank at 00:00 UTC on Saturday 28 Nov 2026.
+SCENARIO_DAY = datetime(2026, 11, 28, tzinfo=UTC)
 
 
 @dataclass(frozen=True)

@@ -3,34 +3,16 @@ word the bank files it under another, and what an amount leaves with regular pay
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-
 import pytest
-import time_machine
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from agents.procedures.spec import ProcedureSpec
 from app.banking.ports import SqlBankingPort
 from tests.agents.procedures.helpers import answer, turn
-from tests.agents.procedures.seeded import scenario_ports
+from tests.agents.procedures.seeded import SCENARIO_DAY
 
 Procs = dict[str, ProcedureSpec]
-NOW = datetime(2026, 11, 28, tzinfo=UTC)
-TODAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def _on_the_seed_day() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=True):
-        yield
-
-
-@pytest.fixture
-async def ports(
-    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
-) -> list[SqlBankingPort]:
-    return await scenario_ports(engine, session_factory, NOW)
+TODAY = SCENARIO_DAY.date()
+pytestmark = pytest.mark.usefixtures("on_the_scenario_day")
 
 
 @pytest.mark.parametrize(

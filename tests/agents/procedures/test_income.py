@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-
-import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from datetime import date
 
 from agents.procedures.spec import ProcedureSpec
 from app.banking.ports import SqlBankingPort
 from tests.agents.procedures.helpers import answer, turn
-from tests.agents.procedures.seeded import scenario_ports
+from tests.agents.procedures.seeded import SCENARIO_DAY
 
 Procs = dict[str, ProcedureSpec]
-NOW = datetime(2026, 11, 28, tzinfo=UTC)
-TODAY = NOW.date()
-
-
-@pytest.fixture
-async def ports(
-    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
-) -> list[SqlBankingPort]:
-    return await scenario_ports(engine, session_factory, NOW)
+TODAY = SCENARIO_DAY.date()
 
 
 async def test_wages_arrived(ports: list[SqlBankingPort], procedures: Procs) -> None:

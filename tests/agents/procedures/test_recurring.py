@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
-import time_machine
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agents.dialogue.recurring_cues import (
     cancel_by_payee,
@@ -37,26 +35,11 @@ from agents.procedures.spec import ProcedureSpec
 from app.banking.ports import SqlBankingPort
 from app.models import Dispute, ToolAction
 from tests.agents.procedures.helpers import answer, ask, confirm, turn
-from tests.agents.procedures.seeded import scenario_ports
+from tests.agents.procedures.seeded import SCENARIO_DAY
 
 Procs = dict[str, ProcedureSpec]
-NOW = datetime(2026, 11, 28, tzinfo=UTC)
-TODAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def _on_the_seed_day() -> Iterator[None]:
-    """The bank's own clock on the day the rows were seeded for (a scheduled payment of 4 Dec is still to come
-    on 28 Nov, and already sent on any later real day)."""
-    with time_machine.travel(NOW, tick=True):
-        yield
-
-
-@pytest.fixture
-async def ports(
-    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
-) -> list[SqlBankingPort]:
-    return await scenario_ports(engine, session_factory, NOW)
+TODAY = SCENARIO_DAY.date()
+pytestmark = pytest.mark.usefixtures("on_the_scenario_day")
 
 
 async def _count(factory: async_sessionmaker[AsyncSession], model: type) -> int:
