@@ -246,11 +246,13 @@ async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
     if until := run.params.get("until"):
         # "any older ones?": the transactions before the oldest one shown last time.
         before = date.fromisoformat(until) - timedelta(days=1)
-        filters = Filters(
-            DateRange(filters.dates.since if filters.dates else None, before),
-            filters.amount,
-            filters.merchant,
-        )
+        since = filters.dates.since if filters.dates else None
+        if since is not None and since > before:
+            # "what did I pay at Morrisons on the 14th of October?" then "and the one before that?": the day
+            # the last question pinned is not a bound on what came before it (kept, the range would end
+            # before it starts and find nothing).
+            since = None
+        filters = Filters(DateRange(since, before), filters.amount, filters.merchant)
     # "and the one before?": one payment, the one just before the one shown.
     # "what did my last shop at M&S come to?": one payment, when a shop was named
     asked_one = filters.merchant is not None and parse_last_n(run.text)[0] == 1

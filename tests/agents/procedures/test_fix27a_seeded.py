@@ -53,3 +53,16 @@ async def test_regular_payments_taken_off_as_well(ports: list[SqlBankingPort], p
     )
     assert "£5,493.55" in found.draft
     assert "£2,859.16" in found.draft
+
+
+async def test_the_one_before_a_day_the_last_question_pinned(
+    ports: list[SqlBankingPort], procedures: Procs
+) -> None:
+    # The follow-up keeps the earlier words, whose day ("the 14th") now reads as this month's 14th: after
+    # that bound, the payments before 14 Oct would be a range ending before it starts.
+    text = "and the one before it? How much did British Gas take on the 14th of"
+    slots = {"params": {"until": "2026-10-14", "limit": 1}}
+    found = answer(await turn(procedures["recent_transactions"], ports[0], text, slots, today=TODAY))
+    assert found.outcome != "none", found.draft
+    assert "14 Sep 2026" in found.draft
+    assert "£123.94" in found.draft
