@@ -685,7 +685,7 @@ _EMBEDDED_QUESTION = re.compile(
 )
 _CARD_WORD = re.compile(
     r"\b(?:card|cards|visa|mastercard|debit card|credit card)\b|\b(?:it|freeze)\b"
-    r"|\b(?:old|previous|new|replacement|lost|stolen) one\b"  # "is the old one definitely blocked now?"
+    r"|\b(?:old|previous|new|replacement|lost|stolen) ones?\b"  # "is the old one definitely blocked now?"
 )
 _ACTION_REQUEST = re.compile(
     r"\b(?:can|could|would|will) you (?:please )?(?:freeze|unfreeze|block|unblock|cancel|report|lock|"
@@ -1284,6 +1284,15 @@ _THIS_PERIODS_PAYMENT = re.compile(
     r"^(?:has|have|did|is|was|hasnt|didnt|will)\b.{0,20}\b(?:this|last|the last|the latest) "
     r"(?:months|weeks|years) (?:payment|bill|instalment|installment|one|money|amount|direct debit)\b"
 )
+# "...he tells me it never reached him. Did the money come back to me?": the money the story tells of, asked
+# after by a word that points back at it (whether it went, arrived or came back), not a request of its own.
+_STORY_MONEY_ASKED = re.compile(
+    r"^(?:(?:so|and|but|then)\s+)*(?:did|has|have|was|is|hasnt|didnt|wasnt|where(?:s| is| has)?|"
+    r"when (?:did|will|does|is))\b.{0,20}\b"
+    r"(?:the money|that money|the payment|that payment|the transfer|it)\b.{0,20}\b"
+    r"(?:come back|came back|been returned|returned|bounced?|go through|gone through|went through|arrived?|"
+    r"reach(?:ed)? (?:him|her|them)|landed|got there|been refunded|refunded)\b"
+)
 _STOP_ASKED = re.compile(
     r"^(?:(?:also|then|so|please|pls|can you|could you|would you|will you|i want to|i need to|id like to|"
     r"i would like to)\s+)*(?:cancel|stop|end)\b"
@@ -1513,6 +1522,11 @@ def split_requests(text: str) -> list[str]:
                 # "I've had a letter from Octopus saying I'm behind. Has this month's payment gone out?": the
                 # payment of the company the story names, one request with it
                 told and _THIS_PERIODS_PAYMENT.search(_ASIDE.sub("", normalise(parts[index])))
+            )
+            or (
+                # "I paid my window cleaner in September and he says it never arrived. Did the money come
+                # back?": the payment the story tells of, asked after (its payee is only in the story)
+                told and _STORY_MONEY_ASKED.search(_ASIDE.sub("", normalise(parts[index])))
             )
         ):
             parts[index - 1 : index + 1] = [f"{parts[index - 1]} {parts[index]}"]

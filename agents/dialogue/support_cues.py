@@ -446,6 +446,9 @@ _HOW_TO = re.compile(
     r"|\bhow (?:does|do|would|will) (?:a |an |the |my |your |these |those |this |that |ur )?(?:\w+ ){0,4}?"
     r"(?:work|works)\b"
     rf"|\b(?:is there|is it possible|there a) (?:a |any )?(?:way|chance) (?:to|for me to|i can) {_DOING}"
+    # "could you explain the difference between a standing order and a direct debit?": two kinds of thing,
+    # each named with "a"/"an", explained (not "the difference between them", two amounts just shown)
+    r"|\bdifference between (?:a|an) \w+(?: \w+){0,2} and (?:a|an) \w+"
     # "can I turn the tapping thing off on my card?", "could you switch off contactless", "can contactless be
     # turned off": a card feature switched off or on is a setting the help centre explains (never the card
     # itself: "can I turn my card off" is a freeze, offered and confirmed)

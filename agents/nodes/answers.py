@@ -121,6 +121,39 @@ def triage_intents(state: AgentState) -> list[tuple[str, float]]:
 CARE_ONLY_SECTIONS = frozenset({(SUPPORT, "Self-harm"), (SUPPORT, "Support message")})
 
 
+_COMPARED = re.compile(
+    r"\bdifference between (?:an? )?(?P<first>.+?) and (?:an? )?(?P<second>[^?.!,]+)", re.I
+)
+
+
+def _heading_named(heading: str, words: str) -> bool:
+    """Whether a section's heading is what the words name ("Standing orders" for "a standing order")."""
+    said = set(re.findall(r"[a-z]+", words.lower()))
+    said |= {f"{w}s" for w in said}
+    named = [w for w in re.findall(r"[a-z]+", heading.lower()) if len(w) > 2]
+    return bool(named) and all(w in said for w in named)
+
+
+def _compared_section(text: str, top: Any, others: list[Any]) -> Any | None:
+    """The section of the same article that the other thing compared names, when the question asks the
+    difference between two things and the best section names only one of them; None otherwise."""
+    asked = _COMPARED.search(text)
+    if asked is None:
+        return None
+    first, second = asked.group("first"), asked.group("second")
+    for named, other in ((first, second), (second, first)):
+        if _heading_named(top.heading, named):
+            return next(
+                (
+                    p
+                    for p in others
+                    if p.slug == top.slug and p.heading != top.heading and _heading_named(p.heading, other)
+                ),
+                None,
+            )
+    return None
+
+
 async def kb_answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     kb, text = runtime.context.kb, state.get("text", "")
     # Sections are ranked on the customer's words, with triage's intents as a prior towards the articles
@@ -136,6 +169,10 @@ async def kb_answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[s
     top = passages[0]
     text = top.text if len(top.text) <= KB_MAX_CHARS else top.text[:KB_MAX_CHARS].rsplit(" ", 1)[0] + " ..."
     draft = f"From our help centre ({top.title}, {top.heading}):\n\n{text}"
+    if (other := _compared_section(state.get("text", ""), top, passages[1:])) is not None:
+        # "the difference between a standing order and a direct debit": both kinds, each in its own words
+        more = other.text if len(other.text) <= KB_MAX_CHARS else other.text[:KB_MAX_CHARS].rsplit(" ", 1)[0]
+        draft = f"{draft}\n\n{other.heading}: {more}"
     emit_step(
         "kb_answer",
         "answer",

@@ -43,6 +43,7 @@ from agents.dialogue.recurring_cues import (
     recurring_request,
     repayment_request,
 )
+from agents.dialogue.regular_money import RegularAsk, read_regular
 from agents.dialogue.spending_cues import (
     interest_meant,
     place_referred,
@@ -701,7 +702,16 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     text = state.get("text", "")
     active = state.get("procedure")
     procedures = runtime.context.procedures
-    meant = None if active else interest_meant(text, _previous_message(state))
+    meant = (
+        None
+        if active
+        else interest_meant(text, _previous_message(state))
+        or (
+            # "does my saver pay interest every month? how much did i get last time": the message's earlier
+            # request named the interest (this one is the next request of the same message)
+            interest_meant(text, _whole_message(state)) if _is_later_request(state, text) else None
+        )
+    )
     if meant:
         # "what rate is my easy saver on?", then "how much did it pay me last time": its interest credits
         # (a question of its own, not the last answer's request continued).
@@ -783,6 +793,24 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
             low_confidence_streak=0,
         )
     elif (
+        not active
+        and not urgent
+        and (regular := read_regular(text, previous=_previous_message(state), frame=state.get("frame") or {}))
+        and not regular.general_out
+        and (served := _regular_served(regular, text, state)) is not None
+        and served[0] in procedures
+    ):
+        # What comes in or goes out regularly, in any wording: the salary and interest (how often, which
+        # days), the direct debits and standing orders (the list, what they come to a month).
+        flow, why = "procedure", f"regular money ({regular.aspect}) -> {served[0]}"
+        update.update(
+            procedure=served[0],
+            procedure_intent=served[0],
+            slots={"params": regular.as_params()},
+            text=served[1],
+            low_confidence_streak=0,
+        )
+    elif (
         "recurring_payments" in procedures
         and (repaid := await repayment_request(text, runtime.context.banking)) is not None
     ):
@@ -851,6 +879,26 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         flow, why = "procedure", f"recurring cue -> {recurring[0]}"
         update.update(procedure=recurring[0], procedure_intent=recurring[0], slots={}, text=recurring[1])
         update["low_confidence_streak"] = 0  # understood from the cue, not a turn the model failed on
+    elif (
+        not active
+        and not urgent
+        and "recurring_payments" in procedures
+        and (regular := read_regular(text))
+        and regular.general_out
+        # "how much goes out on groceries every month": spending, not what is set up to go
+        and spending_intent(text) is None
+    ):
+        # "what leaves my account automatically", in words the recurring cues above do not know: the direct
+        # debits and standing orders (their monthly total when that is asked).
+        flow, why = "procedure", f"regular money out ({regular.aspect}) -> recurring_payments"
+        total = " (what they come to in total each month)" if regular.aspect == "total" else ""
+        update.update(
+            procedure="recurring_payments",
+            procedure_intent="recurring_payments",
+            slots={},
+            text=f"{text}{total}",
+            low_confidence_streak=0,
+        )
     elif not active and "spending" in procedures and (yearly := _over_a_year(text, state.get("frame") or {})):
         # "what's that over a year then" right after one regular payment was shown: its yearly cost.
         flow, why = "procedure", "a regular payment just shown, over a year -> spending"
@@ -1157,6 +1205,32 @@ _READ_INSTEAD: Mapping[str, tuple[str, str]] = MappingProxyType(
         "dispute_transaction": ("dispute", "recent_transactions"),
     }
 )
+
+
+def _regular_served(ask: RegularAsk, text: str, state: AgentState) -> tuple[str, str] | None:
+    """The procedure that answers a question about regular money, and the words it runs on: money in (or in
+    and out together) is the regular-money procedure's; money out alone is the recurring payments' list or
+    monthly total, over the kinds the customer's words (or their message before) name."""
+    if ask.money_in:
+        return "regular_money", text
+    frame = state.get("frame") or {}
+    if ask.aspect == "total":
+        # "so what's that a month all in" right after the list: the same payments, their monthly total
+        old = str(frame.get("text", "")) if frame.get("procedure") == "recurring_payments" else ""
+        return "recurring_payments", f"{text} {old} (what they come to in total each month)".strip()
+    # "which ones of those do I have" after the difference between them: the kinds named before
+    return "recurring_payments", f"{text} ({_previous_message(state)})"
+
+
+def _whole_message(state: AgentState) -> str:
+    """The customer's message this request is part of."""
+    said = customer_messages(state)
+    return said[-1] if said else ""
+
+
+def _is_later_request(state: AgentState, text: str) -> bool:
+    """Whether this request is one of the later requests of the message (others were answered before it)."""
+    return bool(state.get("answered")) and normalise(text) != normalise(_whole_message(state))
 
 
 def _previous_message(state: AgentState) -> str:

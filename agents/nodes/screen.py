@@ -178,6 +178,18 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         # "she says she can't afford the kids' stuff", "she's in a state about her mortgage": the hardship
         # or the upset is the other person's; the request is about someone else's account.
         flow = "third_party"
+    if (
+        flow == "vulnerability"
+        and "complaint" in flags
+        and "third_party" not in flags
+        and screening.get("vulnerability") == "distress"
+        and distress_is_theirs(text)
+    ):
+        # "sent my sister the holiday money and it STILL hasn't arrived, she's panicking. i want to complain":
+        # the upset is the other person's, the complaint the customer's own about their own payment. It is
+        # recorded (the complaint flow apologises and answers the question beside it), not met with the
+        # customer's support script.
+        flow = "complaint"
     if flow == "third_party" and not flags & {"scam", "vulnerability"} and (asked := own_how_to(text)):
         # "my friend had her card cloned shopping online. do you do virtual cards I could use?": a how-to
         # question of the customer's own, with someone else's bad luck as its story, is answered (the question

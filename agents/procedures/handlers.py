@@ -20,6 +20,7 @@ from agents.procedures.kbfacts import delivery_terms
 from agents.procedures.money import format_money
 from agents.procedures.queries import parse_last_n
 from agents.procedures.recurring import cancel_recurring, income, recurring_payments
+from agents.procedures.regular import regular_money
 from agents.procedures.results import ActionPlan, Answer
 from agents.procedures.slots import (
     Filters,
@@ -577,6 +578,7 @@ PROCEDURE_HANDLERS: dict[str, ReadHandler] = {
     "spending": spending,
     "affordability": affordability,
     "income": income,
+    "regular_money": regular_money,
     "account_details": account_details,
 }
 ACTION_BUILDERS: dict[str, ActionBuilder] = {

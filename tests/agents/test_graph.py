@@ -135,3 +135,29 @@ async def test_triage_catches_vulnerability_that_screening_missed(
     handoffs = [e.data for e in events if e.kind == "effect" and e.data["type"] == "handoff"]
     assert handoffs[0]["priority"] == "urgent"
     assert "Samaritans on 116 123" in events[-1].data["content"]
+
+
+@pytest.mark.parametrize(
+    ("text", "flow"),
+    [
+        # someone else's upset beside the customer's own complaint about their own payment: the complaint
+        (
+            "sent my brother the money for the car yesterday and its STILL not arrived, hes panicking. "
+            "i want to complain",
+            "complaint",
+        ),
+        # the customer's own upset is still theirs, complaint or not
+        (
+            "the money I sent still hasn't arrived and I'm panicking, I can't cope. i want to complain",
+            "vulnerability",
+        ),
+    ],
+)
+async def test_someone_elses_upset_beside_a_complaint_is_the_complaint(
+    agent_assets: AgentAssets, engine: AsyncEngine, text: str, flow: str
+) -> None:
+    agent, _, _ = await _agent(agent_assets)
+    events = await _events(agent, _turn(text, f"c-upset-{flow}"), await _port(engine))
+    steps = [e.data for e in events if e.kind == "step"]
+    assert steps[0]["node"] == "screen"
+    assert steps[0]["decision"] == flow

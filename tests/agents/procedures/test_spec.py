@@ -30,6 +30,7 @@ REQUIRED = {
     "fees_and_limits",
     "recurring_payments",
     "income",
+    "regular_money",
     "spending",
     "affordability",
     "cancel_direct_debit",
