@@ -470,11 +470,35 @@ _SUPPOSED_LOSS = re.compile(
     r"bag)){0,3}"
 )
 
+# "how would I freeze it if it went missing while I'm away?", "if my card got nicked, would I get the money
+# back?": past tense after "if", with "would" or "could" in the same sentence, supposes a loss (alone, "if my
+# card got stolen" often tells of one).
+_WHO_LOSES = r"(?:i|we|you|someone|somebody|anyone|it|they|my (?:\w+ )?\w+|the (?:\w+ )?\w+)"
+_PAST_LOSS = (
+    r"(?:got (?:lost|stolen|nicked|taken)|went missing|was (?:lost|stolen|nicked|taken)|"
+    r"lost (?:it|them|my \w+)|stole (?:it|my \w+))"
+)
+_SUPPOSED_PAST_LOSS = re.compile(
+    rf"\b(?:would|could|might|id|wed|youd)\b[^.?!]{{0,60}}?\bif {_WHO_LOSES} {_PAST_LOSS}\b"
+    rf"|\bif {_WHO_LOSES} {_PAST_LOSS}\b(?=[^.?!]{{0,60}}?\b(?:would|could|might|id|wed|youd)\b)"
+)
+
+
+def supposes_a_loss(text: str) -> bool:
+    """The message supposes a card lost or stolen ("what should I do if my card gets stolen?", "if someone
+    steals my card am I covered?", "how do I freeze it if it goes missing?") and tells of no loss and asks
+    for no action: a question for the help centre, never an offer to freeze, cancel or report a card (a
+    reflexive yes would act on a card nothing has happened to)."""
+    words = normalise(text)
+    supposed = _SUPPOSED_LOSS.search(words) or _SUPPOSED_PAST_LOSS.search(words)
+    return bool(supposed) and urgent_intent(text) is None and not _ACTION_REQUEST.search(words)
+
 
 def urgent_intent(text: str) -> str | None:
     """The urgent intent a message carries, in any wording: a lost, stolen or compromised card, or money
     taken that the customer does not recognise. None when there is none."""
     words = _SUPPOSED_LOSS.sub(" ", _OTHERS_PHONE.sub("their handset", normalise(text)))
+    words = _SUPPOSED_PAST_LOSS.sub(" ", words)
     compromised = _COMPROMISED.search(_BREACH.sub(" ", words) if _CARD_SPARED.search(words) else words)
     if _REPORTED_AWAITING.search(words) and not compromised and not _IN_USE.search(words):
         return None
@@ -690,7 +714,9 @@ _CARD_WORD = re.compile(
 _ACTION_REQUEST = re.compile(
     r"\b(?:can|could|would|will) you (?:please )?(?:freeze|unfreeze|block|unblock|cancel|report|lock|"
     r"unlock)\b|"
-    r"^(?:please )?(?:freeze|unfreeze|block|unblock|cancel|report|lock|unlock)\b|"
+    # "yes block it", "ok just freeze it" with nothing waiting: the yes agrees with nothing, the verb asks
+    r"^(?:(?:yes|yeah|yep|yh|ok|okay|right|so|then|please|pls|plz|just|now) )*"
+    r"(?:freeze|unfreeze|block|unblock|cancel|report|lock|unlock)\b|"
     r"\b(?:i want|i need|id like|please) (?:to )?(?:freeze|unfreeze|block|unblock|cancel|report)\b|"
     # "stop the card right now please", "kill my card asap": stopping a card now is freezing it.
     r"(?<!if i )(?<!if you )(?<!how do i )(?<!how to )(?<!can i )"

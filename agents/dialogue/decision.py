@@ -78,7 +78,7 @@ _NO_PHRASES = (
 )
 _FILLER = (
     # "ugh yes freeze it 🙄": a sigh or an exclamation before the answer changes nothing
-    r"(?:(?:oh|um|erm|hmm|hm|mm|mmm|well|ah|uh|ugh|urgh|argh|omg|gosh|jeez|sigh|ffs|and|so|actually|ok|okay|"
+    r"(?:(?:oh|um|erm|just|simply|hmm|hm|mm|mmm|well|ah|uh|ugh|urgh|argh|omg|gosh|jeez|sigh|ffs|and|so|actually|ok|okay|"
     r"sorry|cheers|thanks|ta|right|"
     r"on second thoughts?|on reflection|come to think of it|thinking about it)\s+)*"
 )

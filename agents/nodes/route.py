@@ -28,6 +28,7 @@ from agents.dialogue.cues import (
     requested_card_action,
     requested_dispute,
     status_question,
+    supposes_a_loss,
     urgent_intent,
     was_stolen,
 )
@@ -169,6 +170,9 @@ def _serve(intent: str, route_name: str, runtime: Runtime[AgentContext]) -> tupl
         )
     return flow, why, update
 
+
+# The procedures that act on a card, which a supposed loss must never offer.
+_CARD_ACTIONS = frozenset({"freeze_card", "report_lost_stolen"})
 
 TERSE_WORDS = 3
 _PERIOD = re.compile(
@@ -747,6 +751,17 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # (an urgent card comes first: its freeze is offered, however the customer asks).
         flow, why = "kb_answer", "a how-to question: answer from the help centre"
         update.update(text=how_to, low_confidence_streak=0)
+    elif (
+        not active
+        and not urgent
+        and supposes_a_loss(text)
+        and (spec := procedure_for_intent(intent, procedures)) is not None
+        and spec.name in _CARD_ACTIONS
+    ):
+        # "what should I do if my card gets stolen?", "if someone steals my card am I covered?": a card that
+        # might one day be lost is a question for the help centre, never an offer to freeze or cancel it.
+        flow, why = "kb_answer", "a supposed loss, nothing happened: answer from the help centre"
+        update["low_confidence_streak"] = 0
     elif (
         not active
         and not urgent
