@@ -1187,6 +1187,15 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
             return FollowUp("reference")
     if (
         words
+        and len(words.split()) <= FOLLOW_UP_MAX_WORDS
+        and frame.get("procedure") == "card_arrival"
+        and _WHICH_DAY.search(words)
+    ):
+        # "what day did it go out?" after the new card's delivery was told: the day it was sent, which that
+        # answer gives.
+        return FollowUp("day")
+    if (
+        words
         and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
         and frame.get("procedure") in ("recent_transactions", "spending")
         and any(CASH_LINE.search(str(line)) for line in frame.get("listed") or [])  # type: ignore[attr-defined]
@@ -1766,6 +1775,11 @@ _DISPUTE_REQUEST = re.compile(
     rf"|\b{_DISPUTE_VERB} (?:it|this|that|them|the (?:payment|charge|transaction|order))\b"
     r"|\b(?:raise|open|start|file|lodge) (?:a |an )?(?:dispute|chargeback)\b"
     rf"|\bi (?:want|need|would like|d like) to {_DISPUTE_VERB}\b"
+    # "can u raise something so i get my money back", "could you put in a claim for a refund": a claim for
+    # the money, asked for without the word dispute
+    rf"|\b(?:can|could|would|will) {_ASKED_OF} (?:please |pls )?"
+    r"(?:raise|open|start|log|put in|file|lodge|make) (?:something|anything|a claim|a case)\b"
+    r"[^.?!]{0,40}\b(?:money back|refund|refunded)\b"
 )
 
 
@@ -1797,6 +1811,8 @@ _HELP_ASKED = re.compile(
     r"look into|deal with|do (?:something|anything)|get (?:it|this|that|them|my))\b"
     r"|\bwhat can (?:you|u|ya) do\b|\bhelp me\b"
     r"|\b(?:i|we) (?:\w+ )?(?:want|need|would like|d like|expect) (?:my|our|the|a) (?:money back|refund)\b"
+    # "...so i get my money back": what the help is for
+    r"|\bso (?:that )?(?:i|we) (?:can )?(?:get|see|have) (?:my|our|the) money back\b"
 )
 
 

@@ -67,6 +67,14 @@ def _frame(
         figure = _figure(facts, lines)
         figures = [*kept, figure][-FIGURES_KEPT:] if figure else []
     said = (customer_messages(state) or [text])[-1]
+    last = state.get("frame") or {}
+    # The other requests of the same message, latest first, so a follow-up can go back to one of them ("has
+    # my card been sent and what's my balance", then "what day did it go out").
+    earlier = (
+        [{k: v for k, v in last.items() if k != "earlier"}, *(last.get("earlier") or [])][:EARLIER_KEPT]
+        if state.get("answered") and last.get("procedure")
+        else []
+    )
     return {
         "intent": intent,
         "procedure": name,
@@ -80,10 +88,12 @@ def _frame(
         "shown": list(facts.get("card_ids") or ([facts["account_id"]] if facts.get("account_id") else [])),
         # The single amounts of this answer and the ones just before it, for "how much is that altogether?"
         "figures": figures,
+        "earlier": earlier,
     }
 
 
 FIGURES_KEPT = 3
+EARLIER_KEPT = 2
 _LINE_MONEY = re.compile(r"(?P<label>[^:,£€$]+?)[:,] -?(?P<cur>[£€$])(?P<amount>[\d,]+\.\d{2})")
 _CURRENCY_OF = {"£": "GBP", "€": "EUR", "$": "USD"}
 

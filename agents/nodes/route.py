@@ -408,6 +408,18 @@ def _period_after(old: str, today: date) -> str | None:
     return f"from {format_day(shown.until + timedelta(days=1))} to {format_day(today)}"
 
 
+def followed_frame(text: str, frame: dict[str, Any]) -> dict[str, Any]:
+    """The request a follow-up continues: the last one answered, or, when the follow-up does not fit it, the
+    latest of the other requests the same message asked that it fits ("has my new card been sent, and what's
+    my balance", then "what day did it go out": the card, not the balance)."""
+    if follow_up(text, frame) is not None:
+        return frame
+    for earlier in frame.get("earlier") or []:
+        if isinstance(earlier, dict) and follow_up(text, earlier) is not None:
+            return earlier
+    return frame
+
+
 # Procedures about a card itself: a shop named after them asks about a payment, not the card.
 _CARD_PROCEDURES = frozenset({"card_status", "card_arrival"})
 
@@ -416,10 +428,10 @@ async def _follow_up(
     state: AgentState, runtime: Runtime[AgentContext]
 ) -> tuple[str, str, dict[str, Any]] | None:
     """A follow-up continues the last answered request: same procedure, the new words first."""
-    frame = state.get("frame") or {}
     # "and sky over the same stretch?": the period of the last request, which the merged words keep (not a
     # shop called "Sky Stretch").
     text = re.sub(r"\s+", " ", _SAME_STRETCH.sub(" ", state.get("text", ""))).strip()
+    frame = followed_frame(text, state.get("frame") or {})
     today = today_of(state)
     # The new words first; when they name the account or card themselves, they replace the old ones.
     names_own = (
@@ -624,7 +636,10 @@ _SAME_STRETCH = re.compile(
     r"(?:stretch|period|time(?:\s?frame|\s+period)?|span|window|dates|spell|months|weeks)\b",
     re.IGNORECASE,
 )
-_SAME_PERIOD = re.compile(r"\b(?:(?:that|the) (?:same|very same)|that)\s+(?P<unit>day|week|month)\b", re.I)
+# "that same month", "the same week", "that day", or texted short: "n aldi same month?"
+_SAME_PERIOD = re.compile(
+    r"\b(?:(?:that|the) (?:same|very same)|that|same)\s+(?P<unit>day|week|month)\b", re.IGNORECASE
+)
 
 
 # Days counted from the one payment just shown: "a few days after that", "a couple of days before",
@@ -1392,7 +1407,8 @@ async def _own_merchant_named(
         name = " ".join(re.sub(r"[^a-z0-9&]+", " ", merchant.lower()).split())
         first = name.split()[0] if name else ""
         if len(name) >= 3 and f" {name} " in lowered and name not in _NOT_A_SHOP:
-            return name
+            # The name as the statement spells it ("sainsbury's", not "sainsbury s"): a search finds that.
+            return merchant.lower()
         if len(first) >= 4 and first not in _GENERIC_FIRST_WORDS and f" {first} " in lowered:
             return first
     return None

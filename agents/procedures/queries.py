@@ -81,6 +81,10 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
         "bus fares?",
         "commuting",
         "commute",
+        # "what have I spent getting about this month, coach and taxis"
+        "getting (?:about|around)",
+        "coach(?:es)?",
+        "coach (?:tickets?|fares?|trips?)",
     ),
     "shopping": ("online shopping", "shopping", "clothes", "clothing", "electronics"),
     "entertainment": (

@@ -398,6 +398,23 @@ async def known_merchant_in(run: Run, text: str) -> str | None:
     return None
 
 
+async def merchant_named_in_part(run: Run, text: str) -> tuple[str, str] | None:
+    """The one merchant of the customer's payments out whose name's first two words or more the text says
+    together ("those Elite Electronics payments" is Elite Electronics Online), lower case, with the words
+    said; None when no merchant's, or several merchants', names are said that way."""
+    spaced = f" {' '.join(_SENTENCE_MARKS_RE.sub(' ', text.lower()).replace(chr(39) + 's ', ' ').split())} "
+    recent = await run.transactions(TransactionQuery(limit=SEARCH_LIMIT))
+    found: dict[str, str] = {}
+    for name in {t.merchant.lower() for t in recent if t.amount_minor < 0}:
+        words = name.split()
+        for size in range(len(words), 1, -1):
+            said = " ".join(words[:size])
+            if f" {said} " in spaced:
+                found[name] = said
+                break
+    return found.popitem() if len(found) == 1 else None
+
+
 # What customers call a shop, and the part of the name on their statement ("spoons" is Wetherspoon).
 MERCHANT_NICKNAMES: dict[str, str] = {
     "spoons": "wetherspoon",

@@ -2,7 +2,8 @@
 
 Sums are integer minor units per currency, never floats. What is counted (documented, and said in the
 reply where it matters):
-- reversed transactions never count; pending ones do, and the reply says how many were pending;
+- reversed transactions never count; pending ones do, and the reply says how many were pending, except in a
+  category's total, count or biggest/smallest (what has gone through: the pending ones are named beside it);
 - money moved between the customer's own accounts ("Northbank Easy Saver" on the current account) is not
   spending, unless the customer asks about transfers;
 - a question without a period covers the last ``DEFAULT_DAYS`` days;
@@ -31,6 +32,7 @@ from agents.procedures.queries import (
     DEFAULT_DAYS,
     SpendingQuery,
     category_after_name,
+    parse_category,
     parse_spending,
 )
 from agents.procedures.results import Answer
@@ -40,6 +42,7 @@ from agents.procedures.slots import (
     everyday_word_merchant,
     has_merchant,
     known_merchant_in,
+    merchant_named_in_part,
     nicknamed_merchant_in,
     statement_merchant,
 )
@@ -362,6 +365,17 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
     elif (
         merchant is None
         and q.category is not None
+        and (part := await merchant_named_in_part(run, run.text))
+        and (in_name := parse_category(part[1]))[0] == q.category
+        and in_name[1].strip()
+    ):
+        # "those Elite Electronics payments in total": the category's word is one word of the shop's name as
+        # said, so the shop is asked about, all of its payments (never the category's total). A name that
+        # is no more than the category's word ("sky and the tv licence") keeps the category.
+        merchant, q = part[0], replace(q, category=None)
+    elif (
+        merchant is None
+        and q.category is not None
         and (named := await known_merchant_in(run, run.text))
         and (
             re.search(rf"\b(?:spen[dt]|spending|paid|pay|paying)\s+on\s+{re.escape(named)}\b", run.text, re.I)
@@ -422,6 +436,12 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
     counted = [t for t in rows if _counts(t, q, own)]
     left_out = [t for t in counted if _left_out(t, q)]
     counted = [t for t in counted if not _left_out(t, q)]
+    waiting: list[TransactionView] = []
+    if q.category is not None and q.aggregate in ("total", "count", "max", "min"):
+        # What a category came to is what has gone through: a pending payment may still change or drop, so
+        # it is named beside the total, not in it (and "which was the biggest" picks from the same rows).
+        waiting = [t for t in counted if t.status == "pending"]
+        counted = [t for t in counted if t.status != "pending"]
     if salary is not None:
         paid_at = _moment(salary.booked_at)
         counted = [t for t in counted if _moment(t.booked_at) > paid_at]
@@ -534,6 +554,12 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         pending_note = (
             f" This includes {_plural(len(pending), 'pending payment')} of "
             f"{_money_list(currency_sums(pending))}."
+        )
+    if waiting:
+        pending_note += (
+            f" Not counted yet: {_plural(len(waiting), 'pending payment')} still going through ("
+            + "; ".join(spent_line(t)[2:].removesuffix(" (pending)") for t in waiting)
+            + ")."
         )
     more = len(counted) - LINES_SHOWN
     facts.update(
