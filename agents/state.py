@@ -22,7 +22,8 @@ class AgentState(TypedDict, total=False):
 
     # memory
     history: Annotated[list[dict[str, str]], operator.add]
-    low_confidence_streak: int
+    low_confidence_streak: int  # turns in a row not understood (a turn counts once, however many requests)
+    streak_counted: bool  # this turn already added one to low_confidence_streak
     procedure: str | None  # a procedure waiting for the customer's answer to a question
     procedure_intent: str | None  # the intent that started it
     slots: dict[str, Any]

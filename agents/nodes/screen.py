@@ -152,6 +152,7 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         "forced_intent": None,
         "urgent": None,
         "complaint_recorded": False,
+        "streak_counted": False,
         "cues": _cues(state, flags, urgent, screening.get("vulnerability")),
     }
     if not answering_aside:

@@ -90,6 +90,17 @@ def _pairs(alternatives: Any) -> list[list[Any]]:
     return pairs
 
 
+def next_streak(state: AgentState, confident: bool) -> tuple[int, bool]:
+    """The turns in a row not understood after this request, and whether this turn has added to them. A
+    turn counts once: two unclear parts of one message are one misunderstanding, not two turns in a row
+    (which would hand the customer to a person at once); anything understood starts the count again."""
+    if confident:
+        return 0, bool(state.get("streak_counted"))
+    if state.get("streak_counted"):
+        return state.get("low_confidence_streak", 0), True
+    return state.get("low_confidence_streak", 0) + 1, True
+
+
 async def triage(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     settings = runtime.context.settings
     forced = state.get("forced_intent")
@@ -169,6 +180,6 @@ async def triage(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     }
     if escalations:
         result["escalations"] = escalations
-    streak = 0 if confident else state.get("low_confidence_streak", 0) + 1
+    streak, counted = next_streak(state, confident)
     emit_step("triage", intent, **result, model_call_ids=take_call_ids(runtime))
-    return {"triage": result, "low_confidence_streak": streak}
+    return {"triage": result, "low_confidence_streak": streak, "streak_counted": counted}
