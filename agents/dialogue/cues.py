@@ -471,10 +471,15 @@ _SUPPOSED_LOSS = re.compile(
 )
 
 
+# "180 for both which is a steal", "an absolute steal at that price": a bargain, nothing stolen.
+_BARGAIN = re.compile(r"\b(?:a|an absolute|a real|such a|what a) steal\b")
+
+
 def urgent_intent(text: str) -> str | None:
     """The urgent intent a message carries, in any wording: a lost, stolen or compromised card, or money
     taken that the customer does not recognise. None when there is none."""
     words = _SUPPOSED_LOSS.sub(" ", _OTHERS_PHONE.sub("their handset", normalise(text)))
+    words = _BARGAIN.sub(" a bargain", words)
     compromised = _COMPROMISED.search(_BREACH.sub(" ", words) if _CARD_SPARED.search(words) else words)
     if _REPORTED_AWAITING.search(words) and not compromised and not _IN_USE.search(words):
         return None

@@ -393,7 +393,13 @@ def misstatement_requested(text: str) -> bool:
 
 # The purchase-scam rules of screening that fire before any money has gone (agents.safety.lexicon).
 _BEFORE_PAYING_RULES = frozenset(
-    {"purchase_transfer_before_delivery", "purchase_bank_transfer_only", "doorstep_trader"}
+    {
+        "purchase_transfer_before_delivery",
+        "purchase_bank_transfer_only",
+        "doorstep_trader",
+        # a fee asked for before a prize, an inheritance, a loan or a parcel is "released"
+        "advance_fee_compensation",
+    }
 )
 _ALREADY_PAID = re.compile(
     r"\b(?:paid|sent|transferred|already|gave|handed|lost|took|taken|scammed|conned|gone)\b", re.IGNORECASE
@@ -414,6 +420,24 @@ def purchase_scam_before_paying(text: str) -> bool:
     rules = scam_rules(text)
     already = _SAID_THEY_PAID if rules == {"doorstep_trader"} else _ALREADY_PAID
     return bool(rules) and rules <= _BEFORE_PAYING_RULES and not already.search(text)
+
+
+def before_paying_rules(text: str, before: str = "") -> set[str] | None:
+    """The scam rules of a story warned about before any money has gone, or None when money (or nothing of
+    the kind) is at stake.
+
+    The message itself may tell it ("he wants a bank transfer instead of paypal, how do i send it"), or go on
+    with the story the last message told ("he sent me a photo of his licence, so it's legit?", "they say the
+    prize goes back if I don't pay by Monday"): pressure or "proof" with no word of the customer's own that
+    they paid is still before paying, and gets the same plain warning (no card to freeze, a person offered).
+    """
+    if purchase_scam_before_paying(text):
+        return scam_rules(text)
+    own = scam_rules(text)
+    if before and (not own or own <= _BEFORE_PAYING_RULES) and purchase_scam_before_paying(before):
+        if not _SAID_THEY_PAID.search(text):
+            return scam_rules(before) | own
+    return None
 
 
 # --- how-to questions: the help centre answers them, whatever the story around them -------------------------

@@ -66,6 +66,14 @@ DOORSTEP_WARNING = (
     "you find yourself, and ask a relative or friend you trust. If he won't leave or you feel pressured, "
     "call the police on 101, or 999 if you feel unsafe."
 )
+ADVANCE_FEE_WARNING = (
+    "Please don't send this money: this has the signs of an advance-fee scam. A genuine prize, lottery win, "
+    "inheritance, compensation payment, loan or parcel never has to be released by paying a fee, a tax or "
+    "a charge up front to a stranger's account, and you can't win a lottery you didn't enter. A deadline "
+    "or a warning that the money will be lost if you don't pay quickly is pressure to stop you checking. "
+    "Don't pay, and don't send copies of your ID or your bank details; if you have already given any "
+    "details, tell us."
+)
 # The customer says the scam already happened (money lost, often with shame: "I feel so stupid"): what a
 # person would say first, before the warning.
 SCAMMED_OPENING = (
@@ -80,6 +88,7 @@ SCAM_KIND_WARNINGS = {
     "family_impersonation": FAMILY_IMPERSONATION_WARNING,
     "family_emergency_call": FAMILY_EMERGENCY_WARNING,
     "doorstep_trader": DOORSTEP_WARNING,
+    "advance_fee_compensation": ADVANCE_FEE_WARNING,
 }
 # While a person has the conversation the assistant does not answer; until one of them has written, each new
 # message gets this notice, so the customer knows it was seen. After a scam the warning comes again: the
@@ -357,8 +366,9 @@ SCAM_BEFORE_PAYING = (
 
 
 def scam_before_paying_script(kb: KnowledgeBase, *, rules: Collection[str] = ()) -> Script:
-    """A purchase scam (or a doorstep trader) the customer is about to pay: the warning and how to stay safe;
-    a person offered (their yes hands off urgently with reason "scam"), since nothing has been lost yet.
+    """A purchase scam, a doorstep trader or an advance fee the customer is about to pay: the warning and how
+    to stay safe; a person offered (their yes hands off urgently with reason "scam"), since nothing has been
+    lost yet.
     `rules` are the scam rules screening fired: a scam with a warning of its own is warned of in its words."""
     own = (SCAM_KIND_WARNINGS[r] for r in sorted(rules) if r in SCAM_KIND_WARNINGS)
     warning = next(own, SCAM_BEFORE_PAYING)
