@@ -125,7 +125,10 @@ async def kb_answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[s
     kb, text = runtime.context.kb, state.get("text", "")
     # Sections are ranked on the customer's words, with triage's intents as a prior towards the articles
     # and the section that answer them (agents/kb/retrieval.py); the best section is quoted whole.
-    passages = kb.search(text, k=3 + len(CARE_ONLY_SECTIONS), intents=triage_intents(state))
+    # A follow-up on the article the last answer quoted ("and how long does it take to arrive?" after the
+    # details a payment abroad needs) is answered from that article (agents.nodes.route).
+    slugs = [str(state["kb_slug"])] if state.get("kb_slug") else None
+    passages = kb.search(text, k=3 + len(CARE_ONLY_SECTIONS), slugs=slugs, intents=triage_intents(state))
     # The crisis scripts say a person is on the way: only the care node sends them, when a screening cue fired
     # and a handoff goes with them. Quoted on word overlap they would answer "good shout or not?" with the
     # Samaritans' number.
@@ -141,7 +144,9 @@ async def kb_answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[s
         "answer",
         passages=[{"slug": p.slug, "heading": p.heading, "score": round(p.score, 4)} for p in passages],
     )
-    return {"draft": draft, "draft_kind": "answer"}
+    said = customer_messages(state)
+    topic = {"slug": top.slug, "said": said[-1] if said else ""}
+    return {"draft": draft, "draft_kind": "answer", "kb_topic": topic}
 
 
 async def smalltalk(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:

@@ -229,6 +229,13 @@ SCAM_REPORT = (
 )
 
 
+def support_heading(kind: str) -> str | None:
+    """The help centre's section on the support for a situation (health, bereavement, accessibility...),
+    or None for a kind with no section of its own."""
+    headings, _ = _SUPPORT_BY_KIND.get(kind, ((), None))
+    return headings[0] if headings else None
+
+
 def _section(kb: KnowledgeBase, slug: str, heading: str) -> str:
     return kb.section(slug, heading).strip()
 

@@ -675,6 +675,9 @@ SCAM_RULES: tuple[Rule, ...] = (
     ),
     (
         "authority_told_me_to_move",
+        # (not a way of paying the customer says is not used: "she can't use paypal and wants me to pay by
+        # bank transfer" is a seller talking, not PayPal)
+        r"(?<!\buse )(?<!\btake )(?<!\baccept )(?<!\bdo )(?<!\bnot )(?<!\bvia )(?<!\bthrough )(?<!\bon )"
         rf"\b{_AUTHORITY}\b(?: \w+){{0,4}}? (?:told|asked|wants|wanted|instructed|is telling|was telling|keeps telling|"
         r"is asking|was asking|advised|is making|are making|needs|need|pressured|pressuring) (?:me|us|my \w+) "
         r"(?:that (?:i|we) (?:need|have|must|should) )?(?:to )?(?:\w+ ){0,3}?(?:move|transfer|send|withdraw|take out|"
@@ -769,7 +772,8 @@ SCAM_RULES: tuple[Rule, ...] = (
         r"up front|to (?:release|receive|get|claim))\b"
         r"|\b(?:release|clearance|unlock|processing) fee\b"
         # "To release the prize I must pay a notary fee": the fee to get the money said first, in any words
-        r"|\b(?:won|winnings|prize|lottery|inheritance|jackpot|payout|compensation|loan|parcel|package)\b.{0,160}"
+        r"|\b(?:won|winnings|prize|lottery|inherit\w*|left me|jackpot|payout|compensation|owed|grant|loan|parcel|"
+        r"package)\b.{0,160}"
         r"\bto (?:release|receive|claim|collect|unlock|get|access|transfer) (?:the|my|your|it|this|that|his|her)\b"
         r".{0,60}\b(?:pay|send|transfer)\b.{0,40}\b(?:fee|tax|charge|duty|costs?)\b"
         # "customs want 2000 pounds to release her gold", "she will pay me back double when it clears"
