@@ -90,6 +90,17 @@ SCAM_KIND_WARNINGS = {
     "doorstep_trader": DOORSTEP_WARNING,
     "advance_fee_compensation": ADVANCE_FEE_WARNING,
 }
+# A fee to release money is the broadest shape: a scam that also has a narrower one (a payment "held" until
+# the customer pays) is warned of in the narrower one's words.
+_BROAD_KIND_RULES = frozenset({"advance_fee_compensation"})
+
+
+def kind_warning(rules: Collection[str]) -> str | None:
+    """The warning in the words of the scam's own shape, the narrowest first; None for a scam with none."""
+    ordered = sorted(rules, key=lambda rule: (rule in _BROAD_KIND_RULES, rule))
+    return next((SCAM_KIND_WARNINGS[r] for r in ordered if r in SCAM_KIND_WARNINGS), None)
+
+
 # While a person has the conversation the assistant does not answer; until one of them has written, each new
 # message gets this notice, so the customer knows it was seen. After a scam the warning comes again: the
 # pressure usually does (the caller is still on the line, the seller sends "proof").
@@ -262,7 +273,7 @@ def scam_script(kb: KnowledgeBase, kind: str | None, *, rules: Collection[str] =
     screening fired: a scam with a shape of its own (an overpayment, a relative on a new number) is warned of
     in its own words. Self-harm in the same message is answered first.
     """
-    warning = next((SCAM_KIND_WARNINGS[r] for r in sorted(rules) if r in SCAM_KIND_WARNINGS), SCAM_WARNING)
+    warning = kind_warning(rules) or SCAM_WARNING
     parts: list[str] = []
     sections: list[str] = []
     if kind == "self_harm":
@@ -377,8 +388,7 @@ def scam_before_paying_script(kb: KnowledgeBase, *, rules: Collection[str] = ())
     to stay safe; a person offered (their yes hands off urgently with reason "scam"), since nothing has been
     lost yet.
     `rules` are the scam rules screening fired: a scam with a warning of its own is warned of in its words."""
-    own = (SCAM_KIND_WARNINGS[r] for r in sorted(rules) if r in SCAM_KIND_WARNINGS)
-    warning = next(own, SCAM_BEFORE_PAYING)
+    warning = kind_warning(rules) or SCAM_BEFORE_PAYING
     secure = ("personal-details-and-security", "Keeping your account secure")
     return Script(
         draft=f"{warning}\n\n{_section(kb, *secure)}",

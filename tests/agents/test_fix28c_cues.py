@@ -27,7 +27,13 @@ from agents.dialogue.support_cues import (
     scam_rules,
 )
 from agents.kb import KnowledgeBase, load_kb
-from agents.nodes.care import ADVANCE_FEE_WARNING, scam_before_paying_script, support_heading
+from agents.nodes.care import (
+    ADVANCE_FEE_WARNING,
+    OVERPAYMENT_WARNING,
+    kind_warning,
+    scam_before_paying_script,
+    support_heading,
+)
 from agents.nodes.route import kb_follow_up
 from app.banking.ports import SqlBankingPort
 from tests.agents.procedures.seeded import scenario_ports
@@ -254,3 +260,10 @@ async def test_each_payee_asked_together_is_answered(
         "my payments at Sky this month",
     )
     assert await gone_out_request("did my sky and tv licence come out this month", today, damien) is None
+
+
+def test_the_narrowest_shape_of_a_scam_is_warned_of() -> None:
+    # a payment "held" until the customer pays is warned of in its own words, not the broad fee warning
+    assert kind_warning({"payment_held_until_you_pay", "advance_fee_compensation"}) == OVERPAYMENT_WARNING
+    assert kind_warning({"advance_fee_compensation"}) == ADVANCE_FEE_WARNING
+    assert kind_warning({"safe_account"}) is None
