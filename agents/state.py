@@ -33,6 +33,7 @@ class AgentState(TypedDict, total=False):
     cues: list[str]  # what the conversation has shown so far (urgent, scam, vulnerability kinds...)
     later: list[dict[str, Any]]  # requests to take up once the waiting confirmation is answered
     scam_warned: bool  # the last customer turn was answered with a scam warning (the next may go on with it)
+    kb_topic: dict[str, str] | None  # the help-centre article the last answer quoted: {"slug", "said"}
     third_party_told: bool  # the last customer turn was told what we can share about another person's account
 
     # turn: working values
@@ -49,4 +50,5 @@ class AgentState(TypedDict, total=False):
     deferred: dict[str, Any] | None  # an earlier request's question or confirmation, asked last
     forced_intent: str | None  # this request's intent when the agent itself queued it (urgent plan)
     urgent: str | None  # this request's urgent intent, when it carries one
+    kb_slug: str | None  # this request is a follow-up on that article: answered from it
     complaint_recorded: bool  # a complaint was recorded for this message (one per message, however put)

@@ -321,8 +321,13 @@ _ASK_TAX = tuple(
     re.compile(p)
     for p in (
         r"\btax advice\b|\btax (?:tips?|loopholes?)\b",
-        r"(?<!how )\b(?:do|will|would|should|shall|must) (?:i|we) (?:have to |need to )?"
-        r"(?:pay|declare|report|owe)\b.{0,40}\b(?:tax|taxes|hmrc|capital gains|vat)\b",
+        # "will she have to pay tax on it, or will I?", "does my son need to declare it": whoever is to pay
+        r"(?<!how )\b(?:do|does|will|would|should|shall|must) (?:i|we|he|she|they|my \w+|the \w+) "
+        r"(?:have to |has to |need to |needs to )?"
+        r"(?:pay|declare|report|owe)\b.{0,40}\b(?:tax|taxes|hmrc|capital gains|vat)\b"
+        r"|\bwho (?:pays|has to pay|will pay|would pay|needs to pay|owes) (?:the |any )?(?:\w+ )?tax\b"
+        r"|\b(?:inheritance|gift) tax\b.{0,60}\b(?:should|better|best|avoid|how much|do i|will i|would i)\b"
+        r"|\b(?:should|better|best|how much|do i|will i|would i)\b.{0,60}\b(?:inheritance|gift) tax\b",
         r"\b(?:should|do) (?:i|we) (?:tell|inform|notify) (?:hmrc|the taxman|the tax office)\b",
         r"\b(?:avoid|reduce|minimi[sz]e|lower|save on|cut) (?:my |our |paying )?(?:\w+ )?"
         r"(?:tax|taxes|tax bill)\b",

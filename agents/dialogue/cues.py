@@ -494,11 +494,15 @@ def supposes_a_loss(text: str) -> bool:
     return bool(supposed) and urgent_intent(text) is None and not _ACTION_REQUEST.search(words)
 
 
+# "180 for both which is a steal", "an absolute steal at that price": a bargain, nothing stolen.
+_BARGAIN = re.compile(r"\b(?:a|an absolute|a real|such a|what a) steal\b")
+
+
 def urgent_intent(text: str) -> str | None:
     """The urgent intent a message carries, in any wording: a lost, stolen or compromised card, or money
     taken that the customer does not recognise. None when there is none."""
     words = _SUPPOSED_LOSS.sub(" ", _OTHERS_PHONE.sub("their handset", normalise(text)))
-    words = _SUPPOSED_PAST_LOSS.sub(" ", words)
+    words = _BARGAIN.sub(" a bargain", _SUPPOSED_PAST_LOSS.sub(" ", words))
     compromised = _COMPROMISED.search(_BREACH.sub(" ", words) if _CARD_SPARED.search(words) else words)
     if _REPORTED_AWAITING.search(words) and not compromised and not _IN_USE.search(words):
         return None

@@ -529,25 +529,59 @@ def _named_period(text: str, today: date) -> tuple[str, str, str] | None:
 async def gone_out_request(text: str, today: date, banking: BankingPort) -> tuple[str, str] | None:
     """For "has <payee> gone out this month": the spending procedure over this month's payments to it when
     there is one, else the recurring payment itself (its next date says when it will), or None."""
+    asked = await gone_out_requests(text, today, banking)
+    return asked[0] if len(asked) == 1 else None
+
+
+# Several payees asked about together: "did my sky and tv licence come out", "has the gym, netflix or the
+# council tax gone yet".
+_JOINED = re.compile(r"\b(?:and|or|plus|both)\b|,|&")
+MAX_PAYEES_ASKED = 3
+
+
+async def gone_out_requests(text: str, today: date, banking: BankingPort) -> list[tuple[str, str]]:
+    """For "has <payee> gone out this month", one request per payee named (in the order named, at most
+    three, and more than one only when the names are joined by "and", "or" or a comma): each the spending
+    procedure over this month's payments to it when there is one, else the recurring payment itself (its
+    next date says when it will). Empty when no payee of the customer's own is named."""
     words = normalise(text)
     if not words or not _GONE_OUT.search(words) or _DISPUTE.search(words) or _CANCEL.search(words):
-        return None
+        return []
     if _ASKS_NEXT.search(words):
-        return None  # "how much is sky and when does it next go out": the next collection, not this month's
+        return []  # "how much is sky and when does it next go out": the next collection, not this month's
     named = named_words(text) - _GENERIC_PAYEE_WORDS
     if _INTO_SAVINGS.search(words):
         named.add("savings")  # "did my monthly transfer into savings go through": the one to the saver
     if not named:
-        return None
+        return []
     found = [
         item
         for item in [*await banking.list_direct_debits(), *await banking.list_standing_orders()]
         if matches_words(item, named)
     ]
-    payees = {item.payee_name for item in found}
-    if len(payees) != 1:
-        return None
-    payee = payees.pop()
+    payees = sorted({item.payee_name for item in found}, key=lambda p: _first_named_at(p, found, words))
+    if len(payees) != 1 and not (1 < len(payees) <= MAX_PAYEES_ASKED and _JOINED.search(words)):
+        return []
+    return [
+        await _gone_out_to(text, today, banking, payee, [i for i in found if i.payee_name == payee])
+        for payee in payees
+    ]
+
+
+def _first_named_at(payee: str, found: list[RecurringPaymentView], words: str) -> int:
+    """Where the message first names any of the payee's words (the order the customer asked in)."""
+    own: set[str] = set()
+    for item in found:
+        if item.payee_name == payee:
+            own |= set(normalise(f"{item.payee_name} {item.reference}").split())
+    places = [m.start() for w in own if len(w) >= 2 for m in [re.search(rf"\b{re.escape(w)}\b", words)] if m]
+    return min(places, default=len(words))
+
+
+async def _gone_out_to(
+    text: str, today: date, banking: BankingPort, payee: str, found: list[RecurringPaymentView]
+) -> tuple[str, str]:
+    """This month's (or the named period's) payments to one payee, or the regular payment itself."""
     words, until = "this month", None
     since: str | None = today.replace(day=1).isoformat()
     if past := _named_period(text, today):

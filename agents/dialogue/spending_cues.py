@@ -227,11 +227,15 @@ def referred_amount(text: str, frame: Mapping[str, Any]) -> str | None:
     """The amount "is there enough to cover it" means: the one payment the last answer showed, or None.
 
     Only when the message names no amount of its own and the last answer listed exactly one line with an
-    amount (a list of several would make "it" a guess).
+    amount (a list of several would make "it" a guess), or the last answer checked one amount against the
+    balance ("will there be enough for the mortgage on Monday?", then "and what will be left after it goes
+    out?": the same payment).
     """
     if parse_amount(text)[0] is not None or not _REFERS_BACK_RE.search(text):
         return None
     amounts = [m.group(0) for line in frame.get("listed") or [] if (m := _MONEY_IN_LINE_RE.search(str(line)))]
+    if not amounts and frame.get("procedure") == "affordability":
+        amounts = _MONEY_IN_LINE_RE.findall(str(frame.get("text", "")))
     return amounts[0] if len(amounts) == 1 else None
 
 

@@ -393,7 +393,13 @@ def misstatement_requested(text: str) -> bool:
 
 # The purchase-scam rules of screening that fire before any money has gone (agents.safety.lexicon).
 _BEFORE_PAYING_RULES = frozenset(
-    {"purchase_transfer_before_delivery", "purchase_bank_transfer_only", "doorstep_trader"}
+    {
+        "purchase_transfer_before_delivery",
+        "purchase_bank_transfer_only",
+        "doorstep_trader",
+        # a fee asked for before a prize, an inheritance, a loan or a parcel is "released"
+        "advance_fee_compensation",
+    }
 )
 _ALREADY_PAID = re.compile(
     r"\b(?:paid|sent|transferred|already|gave|handed|lost|took|taken|scammed|conned|gone)\b", re.IGNORECASE
@@ -407,13 +413,43 @@ _SAID_THEY_PAID = re.compile(
 )
 
 
+# An advance fee for someone else ("his parcel is held at customs", "she'll pay me back double"): the money
+# is asked for by a person the customer trusts (a romance scam), which needs a person now, not a warning
+# alone.
+_FEE_FOR_SOMEONE_ELSE = re.compile(
+    r"\b(?:his|her|their)\b (?:\w+ ){0,3}?(?:parcel|package|gold|jewel\w*|inheritance|money|prize|funds|"
+    r"winnings|compensation|payout|shipment|belongings)\b|\bpay (?:me|us) back\b",
+    re.IGNORECASE,
+)
+
+
 def purchase_scam_before_paying(text: str) -> bool:
-    """A purchase scam (or a doorstep trader) the customer is asking about before paying ("seller wants a
-    deposit by bank transfer before he ships it, how do i send it?"): only such cues, and no word of money
-    already gone."""
+    """A purchase scam, a doorstep trader or an advance fee the customer is asking about before paying
+    ("seller wants a deposit by bank transfer before he ships it, how do i send it?", "to release the prize I
+    must pay a fee"): only such cues, and no word of money already gone."""
     rules = scam_rules(text)
     already = _SAID_THEY_PAID if rules == {"doorstep_trader"} else _ALREADY_PAID
+    if "advance_fee_compensation" in rules and _FEE_FOR_SOMEONE_ELSE.search(text):
+        return False
     return bool(rules) and rules <= _BEFORE_PAYING_RULES and not already.search(text)
+
+
+def before_paying_rules(text: str, before: str = "") -> set[str] | None:
+    """The scam rules of a story warned about before any money has gone, or None when money (or nothing of
+    the kind) is at stake.
+
+    The message itself may tell it ("he wants a bank transfer instead of paypal, how do i send it"), or go on
+    with the story the last message told ("he sent me a photo of his licence, so it's legit?", "they say the
+    prize goes back if I don't pay by Monday"): pressure or "proof" with no word of the customer's own that
+    they paid is still before paying, and gets the same plain warning (no card to freeze, a person offered).
+    """
+    if purchase_scam_before_paying(text):
+        return scam_rules(text)
+    own = scam_rules(text)
+    if before and (not own or own <= _BEFORE_PAYING_RULES) and purchase_scam_before_paying(before):
+        if not _SAID_THEY_PAID.search(text):
+            return scam_rules(before) | own
+    return None
 
 
 # --- how-to questions: the help centre answers them, whatever the story around them -------------------------
@@ -584,3 +620,52 @@ def limit_question(text: str, previous: str = "") -> str | None:
     # searched as the limit it is: "a max on sending money to a new payee" is the transfer limits, not how
     # to send money
     return f"{text} ({kind} limit)" if kind else text
+
+
+# --- questions about the help itself: how to reach a person, what help there is -----------------------------
+
+# "if i need an actual person is there a way without calling?", "how would I get hold of someone if I can't
+# phone": how a person is reached, asked as a question (not "can I talk to someone", which asks for one now).
+_STAFF = (
+    r"(?:(?:a|an|the|one|some) )?(?:actual |real |live |proper )?(?:person|human(?: being)?|"
+    r"member of (?:staff|the team|your team)|staff|advis[eo]r|agent|adviser)"
+)
+_HOW_TO_REACH = re.compile(
+    r"\b(?:is there (?:a|any|another) way|any (?:other )?way|what(?:'s| is) the (?:best|easiest) way|"
+    r"how (?:do|can|could|would|should|will|might) (?:i|we)|if (?:i|we))\b.{0,40}?"
+    rf"\b(?:(?:reach|contact|get hold of|get in touch with|get through to|speak (?:to|with)|talk (?:to|with)|"
+    rf"chat (?:to|with)|message|write to) (?:{_STAFF}|someone|somebody|you|your team)|(?:ever )?(?:need|want|"
+    rf"needed|wanted) (?:to (?:speak|talk) to )?{_STAFF})\b"
+    rf"|\b(?:{_STAFF}|someone|somebody)\b.{{0,60}}\bwithout (?:calling|phoning|ringing|a (?:phone )?call|"
+    r"using the phone|having to (?:call|phone|ring))\b",
+    re.IGNORECASE,
+)
+_NOT_ASKED_NOW = re.compile(r"\b(?:now|right now|asap|immediately|straight away|please)\W*$", re.IGNORECASE)
+
+
+def asks_how_to_reach_a_person(text: str) -> bool:
+    """The customer asks how a person could be reached (a question about contact, answered from the help
+    centre), rather than asking for one now."""
+    said = normalise(text)
+    return bool(_HOW_TO_REACH.search(said)) and not _NOT_ASKED_NOW.search(said)
+
+
+# "is there anything u can do to help people like me, reminders or whatever", "what support do you offer
+# for someone in my situation": what help the bank gives, asked by a customer who has told us their situation.
+_WHAT_HELP = re.compile(
+    r"\b(?:anything|something|what|how|any way|ways?)\b.{0,30}\b(?:you|u|ye|the bank|northbank|you guys|"
+    r"you lot)\b.{0,20}\b(?:do|offer|provide|have|give|put in place|set up)\b.{0,40}\b(?:help|support|"
+    r"assist|adjust\w*)\b"
+    r"|\b(?:help|support)\w*\b.{0,20}\b(?:people|someone|somebody|customers|folk|those) (?:like me|like us|"
+    r"in my (?:situation|position|shoes)|with (?:\w+ ){0,2}?(?:depression|anxiety|illness|conditions?|"
+    r"disabilit\w+|dementia|caring))\b"
+    r"|\b(?:what|any|is there any|is there (?:some|extra)|do you (?:do|offer|have) any) "
+    r"(?:extra |other |more )?(?:help|support|adjustments)\b.{0,30}"
+    r"\b(?:available|there|you (?:do|offer|have|can)|for me)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_what_help_there_is(text: str) -> bool:
+    """The customer asks what help or support the bank can give them."""
+    return bool(_WHAT_HELP.search(normalise(text)))

@@ -15,8 +15,8 @@ from agents.context import AgentContext
 from agents.dialogue.cues import POUND_AMOUNT
 from agents.dialogue.descriptions import describe_intent
 from agents.dialogue.support_cues import (
+    before_paying_rules,
     misstatement_requested,
-    purchase_scam_before_paying,
     scam_received_only,
     scam_rules,
 )
@@ -158,7 +158,10 @@ async def kb_answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[s
     kb, text = runtime.context.kb, state.get("text", "")
     # Sections are ranked on the customer's words, with triage's intents as a prior towards the articles
     # and the section that answer them (agents/kb/retrieval.py); the best section is quoted whole.
-    passages = kb.search(text, k=3 + len(CARE_ONLY_SECTIONS), intents=triage_intents(state))
+    # A follow-up on the article the last answer quoted ("and how long does it take to arrive?" after the
+    # details a payment abroad needs) is answered from that article (agents.nodes.route).
+    slugs = [str(state["kb_slug"])] if state.get("kb_slug") else None
+    passages = kb.search(text, k=3 + len(CARE_ONLY_SECTIONS), slugs=slugs, intents=triage_intents(state))
     # The crisis scripts say a person is on the way: only the care node sends them, when a screening cue fired
     # and a handoff goes with them. Quoted on word overlap they would answer "good shout or not?" with the
     # Samaritans' number.
@@ -178,7 +181,9 @@ async def kb_answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[s
         "answer",
         passages=[{"slug": p.slug, "heading": p.heading, "score": round(p.score, 4)} for p in passages],
     )
-    return {"draft": draft, "draft_kind": "answer"}
+    said = customer_messages(state)
+    topic = {"slug": top.slug, "said": said[-1] if said else ""}
+    return {"draft": draft, "draft_kind": "answer", "kb_topic": topic}
 
 
 async def smalltalk(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
@@ -417,17 +422,21 @@ async def scam(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, A
     kind = (state.get("screening") or {}).get("vulnerability")
     if kind not in ("coercion", "self_harm") and scam_received_only(state.get("text", "")):
         return _care("scam", scam_received_script(runtime.context.kb), "answer")
-    if kind == "fraud_victim" and purchase_scam_before_paying(state.get("text", "")):
-        script = scam_before_paying_script(runtime.context.kb, rules=scam_rules(state.get("text", "")))
+    text = state.get("text", "")
+    # "he's ever so polite, he's waiting in his van": the story warned about goes on; its own warning again
+    # (the message before this one; a message read again after an offer lapsed is in the history twice).
+    before = next((m for m in reversed(customer_messages(state)) if m != text), "")
+    unpaid = before_paying_rules(text, before if state.get("scam_warned") else "")
+    if kind in (None, "fraud_victim", "distress") and unpaid is not None:
+        # Nothing has gone yet (a seller who wants a bank transfer, a fee to release a prize, and the
+        # pressure or "proof" that follows): the plain warning of its kind, no card to freeze, a person
+        # offered rather than handed the conversation.
+        script = scam_before_paying_script(runtime.context.kb, rules=unpaid)
         update = _care("scam", script, "scam_warning")
         if script.handoff and not _asks_for_person(state):
             update["handoff"] = None
             update.update(offer_person(state, runtime, script.handoff))
         return update
-    text = state.get("text", "")
-    # "he's ever so polite, he's waiting in his van": the story warned about goes on; its own warning again
-    # (the message before this one; a message read again after an offer lapsed is in the history twice).
-    before = next((m for m in reversed(customer_messages(state)) if m != text), "")
     rules = scam_rules(text) or scam_rules(before)
     return _care("scam", scam_script(runtime.context.kb, kind, rules=rules), "scam_warning")
 

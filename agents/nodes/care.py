@@ -66,6 +66,14 @@ DOORSTEP_WARNING = (
     "you find yourself, and ask a relative or friend you trust. If he won't leave or you feel pressured, "
     "call the police on 101, or 999 if you feel unsafe."
 )
+ADVANCE_FEE_WARNING = (
+    "Please don't send this money: this has the signs of an advance-fee scam. A genuine prize, lottery win, "
+    "inheritance, compensation payment, loan or parcel never has to be released by paying a fee, a tax or "
+    "a charge up front to a stranger's account, and you can't win a lottery you didn't enter. A deadline "
+    "or a warning that the money will be lost if you don't pay quickly is pressure to stop you checking. "
+    "Don't pay, and don't send copies of your ID or your bank details; if you have already given any "
+    "details, tell us."
+)
 # The customer says the scam already happened (money lost, often with shame: "I feel so stupid"): what a
 # person would say first, before the warning.
 SCAMMED_OPENING = (
@@ -80,7 +88,19 @@ SCAM_KIND_WARNINGS = {
     "family_impersonation": FAMILY_IMPERSONATION_WARNING,
     "family_emergency_call": FAMILY_EMERGENCY_WARNING,
     "doorstep_trader": DOORSTEP_WARNING,
+    "advance_fee_compensation": ADVANCE_FEE_WARNING,
 }
+# A fee to release money is the broadest shape: a scam that also has a narrower one (a payment "held" until
+# the customer pays) is warned of in the narrower one's words.
+_BROAD_KIND_RULES = frozenset({"advance_fee_compensation"})
+
+
+def kind_warning(rules: Collection[str]) -> str | None:
+    """The warning in the words of the scam's own shape, the narrowest first; None for a scam with none."""
+    ordered = sorted(rules, key=lambda rule: (rule in _BROAD_KIND_RULES, rule))
+    return next((SCAM_KIND_WARNINGS[r] for r in ordered if r in SCAM_KIND_WARNINGS), None)
+
+
 # While a person has the conversation the assistant does not answer; until one of them has written, each new
 # message gets this notice, so the customer knows it was seen. After a scam the warning comes again: the
 # pressure usually does (the caller is still on the line, the seller sends "proof").
@@ -220,6 +240,13 @@ SCAM_REPORT = (
 )
 
 
+def support_heading(kind: str) -> str | None:
+    """The help centre's section on the support for a situation (health, bereavement, accessibility...),
+    or None for a kind with no section of its own."""
+    headings, _ = _SUPPORT_BY_KIND.get(kind, ((), None))
+    return headings[0] if headings else None
+
+
 def _section(kb: KnowledgeBase, slug: str, heading: str) -> str:
     return kb.section(slug, heading).strip()
 
@@ -246,7 +273,7 @@ def scam_script(kb: KnowledgeBase, kind: str | None, *, rules: Collection[str] =
     screening fired: a scam with a shape of its own (an overpayment, a relative on a new number) is warned of
     in its own words. Self-harm in the same message is answered first.
     """
-    warning = next((SCAM_KIND_WARNINGS[r] for r in sorted(rules) if r in SCAM_KIND_WARNINGS), SCAM_WARNING)
+    warning = kind_warning(rules) or SCAM_WARNING
     parts: list[str] = []
     sections: list[str] = []
     if kind == "self_harm":
@@ -357,11 +384,11 @@ SCAM_BEFORE_PAYING = (
 
 
 def scam_before_paying_script(kb: KnowledgeBase, *, rules: Collection[str] = ()) -> Script:
-    """A purchase scam (or a doorstep trader) the customer is about to pay: the warning and how to stay safe;
-    a person offered (their yes hands off urgently with reason "scam"), since nothing has been lost yet.
+    """A purchase scam, a doorstep trader or an advance fee the customer is about to pay: the warning and how
+    to stay safe; a person offered (their yes hands off urgently with reason "scam"), since nothing has been
+    lost yet.
     `rules` are the scam rules screening fired: a scam with a warning of its own is warned of in its words."""
-    own = (SCAM_KIND_WARNINGS[r] for r in sorted(rules) if r in SCAM_KIND_WARNINGS)
-    warning = next(own, SCAM_BEFORE_PAYING)
+    warning = kind_warning(rules) or SCAM_BEFORE_PAYING
     secure = ("personal-details-and-security", "Keeping your account secure")
     return Script(
         draft=f"{warning}\n\n{_section(kb, *secure)}",

@@ -35,6 +35,7 @@ def turn_reset(text: str) -> dict[str, Any]:
         "notices": [],
         "urgent": None,
         "forced_intent": None,
+        "kb_slug": None,
     }
 
 

@@ -37,7 +37,7 @@ from agents.dialogue.negation import said_not_to, without_negated_actions
 from agents.dialogue.payment_cues import asks_payment_status, payment_referred_to
 from agents.dialogue.recurring_cues import (
     due_date_referred_to,
-    gone_out_request,
+    gone_out_requests,
     named_recurring,
     named_recurring_amount,
     names_recurring,
@@ -54,12 +54,15 @@ from agents.dialogue.spending_cues import (
     takes_off_more,
 )
 from agents.dialogue.support_cues import (
+    asks_how_to_reach_a_person,
+    asks_what_help_there_is,
     asks_what_the_bank_would_do,
     asks_what_the_bank_would_ever_do,
     how_to_question,
     limit_question,
 )
 from agents.nodes.assist import urgent_turn
+from agents.nodes.care import SUPPORT, support_heading
 from agents.nodes.common import customer_messages, emit_step, today_of
 from agents.nodes.screen import handoff_priority
 from agents.ports import BankingPort, TransactionQuery
@@ -760,6 +763,21 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         flow, why = "procedure", "own sort code and account number -> account_details"
         update.update(procedure="account_details", procedure_intent="account_details", slots={})
         update["low_confidence_streak"] = 0
+    elif not active and not urgent and (situation := _support_asked_about(text, state)):
+        # "is there anything you can do to help people like me" from a customer who has told us of their
+        # illness, their caring or their loss: the help centre's words on the support for that situation.
+        flow, why = "kb_answer", f"what help there is, for a customer who told us of {situation}"
+        update.update(kb_slug=SUPPORT, text=f"{text} ({situation})", low_confidence_streak=0)
+    elif not active and not urgent and asks_how_to_reach_a_person(text):
+        # "if I need an actual person, is there a way without calling?": how a person is reached is the help
+        # centre's answer (in chat, at any time); asking for one now still hands off.
+        flow, why = "kb_answer", "a question about how to reach a person: answer from the help centre"
+        update.update(kb_slug=CONTACT, text=f"{text} ({REACHING_A_PERSON})", low_confidence_streak=0)
+    elif not active and not urgent and (slug := kb_follow_up(text, state, runtime)):
+        # "And how long does it take to arrive?" right after the details a payment abroad needs: the same
+        # help-centre article answers it (never the card delivery "arrive" alone would suggest).
+        flow, why = "kb_answer", f"a follow-up on the help centre's answer: {slug}"
+        update.update(kb_slug=slug, low_confidence_streak=0)
     elif not active and not urgent and (how_to := how_to_question(text)):
         # "new card should come monday, how do I activate it when it comes?", "how do I turn contactless
         # off?": how something is done is the help centre's answer, whatever card or payment the story names
@@ -856,14 +874,19 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     elif (
         # "how much will I have left once the mortgage has gone out": the balance after it (checked below)
         spending_intent(text) != "affordability"
-        and (gone := await gone_out_request(text, today_of(state), runtime.context.banking))
-        and gone[0] in procedures
+        and (asked_each := await gone_out_requests(text, today_of(state), runtime.context.banking))
+        and all(procedure in procedures for procedure, _ in asked_each)
     ):
-        # "has BT taken their money this month?": this month's payment to it, or when it is due.
+        # "has BT taken their money this month?": this month's payment to it, or when it is due. "did my sky
+        # and tv licence come out?": each payee in turn, the others answered next in the same reply.
+        gone = asked_each[0]
         flow, why = "procedure", f"has it gone out -> {gone[0]}"
         update.update(
             procedure=gone[0], procedure_intent=gone[0], slots={}, text=gone[1], low_confidence_streak=0
         )
+        if len(asked_each) > 1:
+            others = [{"text": asked, "intent": procedure} for procedure, asked in asked_each[1:]]
+            update["queue"] = [*others, *(state.get("queue") or [])]
     elif (
         not active
         and "recurring_payments" in procedures
@@ -1442,6 +1465,45 @@ _RULES_QUESTION = re.compile(
 def _served_by(intent: str, procedure: str, runtime: Runtime[AgentContext]) -> bool:
     spec = procedure_for_intent(intent, runtime.context.procedures)
     return spec is not None and spec.name == procedure
+
+
+CONTACT = "contact-and-opening-hours"
+REACHING_A_PERSON = "Speaking to a person"
+
+
+def _support_asked_about(text: str, state: AgentState) -> str | None:
+    """The help centre's heading on the customer's situation, when the conversation has shown one and this
+    message asks what help the bank can give; None otherwise."""
+    kinds = [c.partition(":")[2] for c in state.get("cues") or [] if c.startswith("vulnerability:")]
+    headings = [h for k in kinds if (h := support_heading(k)) and h not in ("Self-harm", "Support message")]
+    if not headings or not asks_what_help_there_is(text):
+        return None
+    return headings[-1]
+
+
+# A question that leans on the answer before it: "and how long does it take?", "what about the fees?", "does
+# that cost anything?".
+_LEANS_BACK = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|right|thanks|thank you|great|cheers|lovely|and|so|also|then)\W+)*"
+    r"(?:and|so|also|what about|how about|then)\b"
+    r"|\b(?:it|that|they|them|this|those|there)\b",
+    re.IGNORECASE,
+)
+KB_FOLLOW_UP_WORDS = 10
+KB_FOLLOW_UP_SCORE = 0.5
+
+
+def kb_follow_up(text: str, state: AgentState, runtime: Runtime[AgentContext]) -> str | None:
+    """The help-centre article the last answer quoted, when this short message leans back on it and one of
+    that article's sections answers it well; None otherwise (a new question finds its own answer)."""
+    topic = state.get("kb_topic") or {}
+    said = customer_messages(state)
+    if not topic.get("slug") or len(said) < 2 or topic.get("said") != said[-2]:
+        return None
+    if len(text.split()) > KB_FOLLOW_UP_WORDS or not _LEANS_BACK.search(text):
+        return None
+    found = runtime.context.kb.search(text, k=1, slugs=[topic["slug"]])
+    return topic["slug"] if found and found[0].score >= KB_FOLLOW_UP_SCORE else None
 
 
 def _help_centre_answers(text: str, runtime: Runtime[AgentContext]) -> bool:

@@ -675,6 +675,9 @@ SCAM_RULES: tuple[Rule, ...] = (
     ),
     (
         "authority_told_me_to_move",
+        # (not a way of paying the customer says is not used: "she can't use paypal and wants me to pay by
+        # bank transfer" is a seller talking, not PayPal)
+        r"(?<!\buse )(?<!\btake )(?<!\baccept )(?<!\bdo )(?<!\bnot )(?<!\bvia )(?<!\bthrough )(?<!\bon )"
         rf"\b{_AUTHORITY}\b(?: \w+){{0,4}}? (?:told|asked|wants|wanted|instructed|is telling|was telling|keeps telling|"
         r"is asking|was asking|advised|is making|are making|needs|need|pressured|pressuring) (?:me|us|my \w+) "
         r"(?:that (?:i|we) (?:need|have|must|should) )?(?:to )?(?:\w+ ){0,3}?(?:move|transfer|send|withdraw|take out|"
@@ -768,6 +771,11 @@ SCAM_RULES: tuple[Rule, ...] = (
         r"handling|transfer|unlock|clearance|legal)? ?(?:fee|tax|charge|deposit)\b.{0,20}\b(?:first|before|upfront|"
         r"up front|to (?:release|receive|get|claim))\b"
         r"|\b(?:release|clearance|unlock|processing) fee\b"
+        # "To release the prize I must pay a notary fee": the fee to get the money said first, in any words
+        r"|\b(?:won|winnings|prize|lottery|inherit\w*|left me|jackpot|payout|compensation|owed|grant|loan|parcel|"
+        r"package)\b.{0,160}"
+        r"\bto (?:release|receive|claim|collect|unlock|get|access|transfer) (?:the|my|your|it|this|that|his|her)\b"
+        r".{0,60}\b(?:pay|send|transfer)\b.{0,40}\b(?:fee|tax|charge|duty|costs?)\b"
         # "customs want 2000 pounds to release her gold", "she will pay me back double when it clears"
         r"|\b(?:customs|the courier|border (?:force|control)|the tax office|the embassy)\b.{0,30}\b(?:want|wants|need|"
         r"needs|are asking for|is asking for|asked for|charging|demand\w*)\b.{0,40}\bto (?:release|clear|free|unlock)\b"
@@ -782,8 +790,12 @@ SCAM_RULES: tuple[Rule, ...] = (
         r"(?:paypal|card|a card|cash|cash on collection|the (?:site|app|platform))\b"
         r"|\b(?:selling|sells|for sale)\b.{0,160}\b(?:only|just) (?:takes?|accepts?|wants?|does) (?:a )?"
         r"(?:bank transfer|transfer)\b"
-        r"|\b(?:selling|sells|for sale)\b.{0,160}\b(?:won't|doesn't|wont|doesnt|will not|does not) "
-        r"(?:take|accept|do|want) (?:paypal|cards?|cash)\b",
+        r"|\b(?:selling|sells|for sale)\b.{0,160}\b(?:won't|doesn't|wont|doesnt|will not|does not|can't|cant|"
+        r"cannot|can not|isn't able to|is not able to|refuses to) (?:take|accept|do|want|use) (?:paypal|cards?|cash)\b"
+        # "...says he cant do paypal cos of the fees and wants a bank transfer to his mates account instead":
+        # the payment with protection refused, a bank transfer asked for instead (in either order)
+        r"|\b(?:selling|sells|for sale)\b(?=.{0,200}\b(?:no|not|won't|wont|doesn't|doesnt|can't|cant|cannot|"
+        r"refuses?)\b (?:\w+ ){0,2}?(?:paypal|card|cards)\b)(?=.{0,200}\b(?:bank transfer|transfer)\b)",
     ),
     (
         "purchase_transfer_before_delivery",
