@@ -7,9 +7,9 @@ Two measurements, CPU seconds of this process per graph run:
 - **Shape only.** A graph with the real graph's nodes, edges and conditional edges (read off
   ``agents.graph.build_graph()``), state schema, checkpointer kind, stream modes and
   ``durability="exit"``, whose nodes do nothing but emit one step event and return a small update, run
-  along a typical read-only turn's path (screen, triage, route, procedure, phrase, compliance,
-  respond), and plain chains of 1, 3 and 7 such nodes with no conditional edges. What is left is the
-  framework's cost per run and per step.
+  along a typical read-only turn's path (intake, procedure, finish: before 6 Dec's fast path screen,
+  triage, route, procedure, phrase, compliance, respond), and plain chains of 1, 3 and 7 such nodes with
+  no conditional edges. What is left is the framework's cost per run and per step.
 - **In the app** (``--in-app``): ``bench.turn_cost`` with every graph node wrapped in a timer, so the main
   thread's CPU inside the graph run (``GraphAgent._run``) is split into the nodes' own and the rest.
 """
@@ -28,31 +28,45 @@ from typing import Any
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
+from langgraph.types import Command
 
 from agents.context import AgentContext
 from agents.graph import build_graph
 from agents.runner import STREAM_MODES
 from agents.state import AgentState
 
-# A balance question's path through the graph: where each conditional edge goes in the shaped graph.
-PATH = ["screen", "triage", "route", "procedure", "phrase", "compliance", "respond"]
+# A balance question's path through the graph: where each conditional edge (or a node's Command) goes in
+# the shaped graph. Since the fast path (6 Dec, sixth session) screen, triage and route run as one step,
+# ``intake``, and phrase, compliance and respond as another, ``finish`` (before: screen, triage, route,
+# procedure, phrase, compliance, respond; measure that from a checkout of the commit before).
+PATH = ["intake", "procedure", "finish"]
 
 
-def _node(name: str) -> Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]:
-    async def run(state: dict[str, Any]) -> dict[str, Any]:
+def _node(name: str, ends: tuple[str, ...] = ()) -> Callable[[dict[str, Any]], Awaitable[Any]]:
+    """An empty node; with ``ends`` (a node that routes by ``Command``) it goes on along the path, or to
+    the first of its ends off it (``finish`` ends the run as ``respond`` does)."""
+    goto = _next_on_path(name, list(ends)) if ends else None
+
+    async def run(state: dict[str, Any]) -> Any:
         get_stream_writer()({"type": "step", "node": name, "decision": "bench"})
         update: dict[str, Any] = {"flow": name}
-        if name == "respond":
+        if name in ("respond", "finish"):
             update.update(reply="ok", outcome="reply", history=[{"role": "assistant", "content": "ok"}])
+        if goto is not None:
+            return Command(update=update, goto=END if name == "finish" else goto)
         return update
 
     return run
 
 
+def _next_on_path(source: str, ends: list[str]) -> str:
+    after = PATH[PATH.index(source) + 1] if source in PATH[:-1] else None
+    return after if after in ends else ends[0]
+
+
 def _along_path(source: str, ends: list[str]) -> Callable[[dict[str, Any]], Awaitable[str]]:
     """A conditional edge that goes on to the path's next node (off the path: the first of its ends)."""
-    after = PATH[PATH.index(source) + 1] if source in PATH[:-1] else None
-    target = after if after in ends else ends[0]
+    target = _next_on_path(source, ends)
 
     async def route(_state: dict[str, Any]) -> str:
         return target
@@ -64,8 +78,8 @@ def shaped_graph() -> Any:
     """``agents.graph``'s nodes, edges and conditional edges, read off the built graph, with empty nodes."""
     real = build_graph().builder
     g: StateGraph[Any, Any, Any, Any] = StateGraph(AgentState, context_schema=AgentContext)
-    for name in real.nodes:
-        g.add_node(name, _node(name))
+    for name, spec in real.nodes.items():
+        g.add_node(name, _node(name, tuple(spec.ends or ())))
     for start, end in real.edges:
         g.add_edge(start, end)
     for source, branches in real.branches.items():
@@ -112,7 +126,7 @@ def shape_only(runs: int) -> None:
         f"langgraph {version('langgraph')}, stream modes {STREAM_MODES}, durability='exit', {runs} runs each"
     )
     shaped = asyncio.run(cpu_per_run(shaped_graph(), runs))
-    print(f"  the real graph's shape, 7-step path, 4 conditional edges: {shaped:5.2f} ms CPU a run")
+    print(f"  the real graph's shape, {len(PATH)}-step path ({', '.join(PATH)}): {shaped:5.2f} ms CPU a run")
     for steps in (1, 3, 7):
         plain = asyncio.run(cpu_per_run(chain(steps), runs))
         print(f"  a plain chain of {steps} node(s):                           {plain:5.2f} ms CPU a run")

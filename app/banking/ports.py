@@ -11,9 +11,10 @@ import functools
 import hashlib
 import json
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -166,6 +167,9 @@ def dispute_key(customer_id: uuid.UUID, idempotency_key: str) -> str:
     return f"{customer_id}:{digest}"
 
 
+_V = TypeVar("_V")
+
+
 @dataclass(frozen=True)
 class Consent:
     """The customer's yes to one pending action, as received by the API (never from a model)."""
@@ -180,7 +184,13 @@ class SqlBankingPort:
     """``require_consent``: the app's turns pass it, so a state change runs only with the customer's yes to
     that very action (``consent.action_id`` the idempotency key, or its part: agents.ports.covered_by), and
     the consent is recorded in the audit log in the action's own transaction, before the change. Used as a
-    library (tests, tools) without it, actions need no consent."""
+    library (tests, tools) without it, actions need no consent.
+
+    ``cache_reads``: the app's turns pass it (one port a turn), so a read asked again with the same
+    arguments in the same turn is answered from the first one's rows instead of a second round trip (the
+    procedures and the route ask for the customer's accounts and the same transactions more than once). Any
+    state change through the port drops every cached read, before and after it runs, so a read after an
+    action sees the action; a turn otherwise sees each read as it was the first time it was asked."""
 
     def __init__(
         self,
@@ -190,6 +200,7 @@ class SqlBankingPort:
         conversation_id: uuid.UUID | None = None,
         consent: Consent | None = None,
         require_consent: bool = False,
+        cache_reads: bool = False,
     ) -> None:
         self._factory = factory
         bind = factory.kw.get("bind")
@@ -198,6 +209,7 @@ class SqlBankingPort:
         self._conversation_id = conversation_id
         self._consent = consent
         self._require_consent = require_consent
+        self._cache: dict[tuple[Any, ...], list[Any]] | None = {} if cache_reads else None
 
     # --- reads -----------------------------------------------------------------------------------------
 
@@ -213,7 +225,19 @@ class SqlBankingPort:
         async with self._reads.connect() as connection:
             return list((await connection.execute(stmt)).all())
 
+    async def _cached(self, key: tuple[Any, ...], read: Callable[[], Awaitable[list[_V]]]) -> list[_V]:
+        """``read()``, or with ``cache_reads`` the rows of the same read made earlier in the turn (a new
+        list: callers may sort or cut it)."""
+        if self._cache is None:
+            return await read()
+        if key not in self._cache:
+            self._cache[key] = await read()
+        return list(self._cache[key])
+
     async def list_accounts(self) -> list[AccountView]:
+        return await self._cached(("accounts",), self._list_accounts)
+
+    async def _list_accounts(self) -> list[AccountView]:
         rows = await self._rows(
             select(*_columns(Account))
             .where(Account.customer_id == self._customer_id)
@@ -222,6 +246,9 @@ class SqlBankingPort:
         return [_account_view(a) for a in rows]
 
     async def list_cards(self) -> list[CardView]:
+        return await self._cached(("cards",), self._list_cards)
+
+    async def _list_cards(self) -> list[CardView]:
         rows = await self._rows(
             select(*_columns(Card))
             .where(Card.customer_id == self._customer_id)
@@ -230,6 +257,9 @@ class SqlBankingPort:
         return [_card_view(c) for c in rows]
 
     async def find_transactions(self, query: TransactionQuery) -> list[TransactionView]:
+        return await self._cached(("transactions", query), lambda: self._find_transactions(query))
+
+    async def _find_transactions(self, query: TransactionQuery) -> list[TransactionView]:
         stmt = select(*_columns(Transaction)).where(Transaction.account_id.in_(self._owned_accounts()))
         if query.account_id is not None:
             account_id = _uuid(query.account_id)
@@ -277,6 +307,9 @@ class SqlBankingPort:
             return _transaction_view(t) if t else None
 
     async def list_payments(self, *, limit: int = 10) -> list[PaymentView]:
+        return await self._cached(("payments", limit), lambda: self._list_payments(limit))
+
+    async def _list_payments(self, limit: int) -> list[PaymentView]:
         rows = await self._rows(
             select(*_columns(Payment))
             .where(Payment.account_id.in_(self._owned_accounts()))
@@ -301,6 +334,9 @@ class SqlBankingPort:
         ]
 
     async def list_disputes(self) -> list[DisputeView]:
+        return await self._cached(("disputes",), self._list_disputes)
+
+    async def _list_disputes(self) -> list[DisputeView]:
         rows = await self._rows(
             select(*_columns(Dispute))
             .where(Dispute.customer_id == self._customer_id)
@@ -318,6 +354,13 @@ class SqlBankingPort:
         ]
 
     async def _list_recurring(
+        self, kind: RecurringKind, include_cancelled: bool
+    ) -> list[RecurringPaymentView]:
+        return await self._cached(
+            ("recurring", kind, include_cancelled), lambda: self._read_recurring(kind, include_cancelled)
+        )
+
+    async def _read_recurring(
         self, kind: RecurringKind, include_cancelled: bool
     ) -> list[RecurringPaymentView]:
         model = RECURRING_MODELS[kind]
@@ -353,6 +396,15 @@ class SqlBankingPort:
 
     async def _run_action(self, key: str, action: str, target_id: str, effect: Any) -> ActionResult:
         """Run ``effect`` once per key: a repeated key returns what the first run did."""
+        if self._cache is not None:
+            self._cache.clear()
+        try:
+            return await self._run_action_once(key, action, target_id, effect)
+        finally:
+            if self._cache is not None:
+                self._cache.clear()
+
+    async def _run_action_once(self, key: str, action: str, target_id: str, effect: Any) -> ActionResult:
         scoped_key = f"{self._customer_id}:{key}"
         async with transaction(self._factory) as s:
             done = await s.scalar(select(ToolAction).where(ToolAction.idempotency_key == scoped_key))

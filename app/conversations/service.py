@@ -784,6 +784,7 @@ async def _agent_events(services: TurnServices, admitted: Admitted) -> AsyncIter
         conversation_id=request.conversation_id,
         consent=consent,
         require_consent=True,
+        cache_reads=True,
     )
     turn = TurnInput(
         conversation_id=str(request.conversation_id),

@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import event, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from agents.ports import TransactionQuery
@@ -94,3 +94,36 @@ async def test_a_read_does_not_wait_for_a_writer(
         accounts = await asyncio.wait_for(port.list_accounts(), timeout=5)
         await writer.rollback()
     assert accounts
+
+
+async def test_a_turns_port_reads_each_thing_once_until_it_changes_something(
+    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession], customer: uuid.UUID
+) -> None:
+    """``cache_reads`` (one port a turn): the same read asked twice in a turn is one statement; a state change
+    through the port drops the cache, so the read after it sees the change."""
+    sent: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            sent.append(statement)
+
+    sync_engine = engine.sync_engine
+    event.listen(sync_engine, "before_cursor_execute", count)
+    try:
+        port = SqlBankingPort(session_factory, customer_id=customer, cache_reads=True)
+        query = TransactionQuery(limit=5)
+        first, again = await port.find_transactions(query), await port.find_transactions(query)
+        assert first == again
+        assert first is not again  # a list of its own: a caller may sort or cut it
+        await port.list_cards()
+        cards = await port.list_cards()
+        reads = len(sent)
+        assert reads == 2
+        await port.find_transactions(TransactionQuery(limit=6))  # other arguments: another read
+        assert len(sent) == reads + 1
+
+        card = next(c for c in cards if c.status == "active")
+        await port.freeze_card(card.id, idempotency_key=f"k-{uuid.uuid4()}")
+        assert next(c for c in await port.list_cards() if c.id == card.id).status == "frozen"
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", count)
