@@ -984,7 +984,11 @@ _BOTH = re.compile(
     # "whats that between the two then", "what do the two come to", "the pair of them added up"
     r"(?:between|for) (?:the|them|those|these) (?:two|pair)(?: of (?:them|those|em))?|"
     r"(?:the|them|those|these) (?:two|pair)(?: of (?:them|those|em))? "
-    r"(?:come|comes|came|add|adds|added) (?:to|up))\b"
+    r"(?:come|comes|came|add|adds|added) (?:to|up)|"
+    # "both?", "so both of them", "right so whats that all in": the two amounts just given, added up
+    r"^(?:(?:and|so|ok|okay|right|then|n|what about|how much for|whats|what is) )*"
+    r"both(?: of (?:them|those|em))?$|"
+    r"(?:that|it|them|those|the lot) all in|all in all|all in total)\b"
 )
 # How far apart the last two amounts are: "so how much did I save by going to Aldi instead", "what's the
 # difference", "how much more was the first one", "how much cheaper was it".

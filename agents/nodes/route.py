@@ -648,7 +648,8 @@ _SAME_PERIOD = re.compile(
 # Days counted from the one payment just shown: "a few days after that", "a couple of days before",
 # "the day after", "3 days later".
 _DAYS_FROM = re.compile(
-    r"\b(?:(?P<one>the (?:next|following) day|the day (?P<dir1>after|before))|"
+    r"\b(?:(?P<one>the (?:next|following) (?:day|night|evening|morning)|the (?:day|night|evening|morning) "
+    r"(?P<dir1>after|before)|the (?P<prev>previous|preceding) (?:day|night|evening))|"
     r"(?:(?P<couple>a couple(?: of)?|couple(?: of)?)|(?P<few>a few|few|some|a handful of)|"
     r"(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven)) (?:more )?days? "
     r"(?P<dir>after|before|later|earlier|on|prior))\b",
@@ -665,7 +666,11 @@ def _days_from(text: str, day: date) -> tuple[date, date, re.Match[str]] | None:
     found = _DAYS_FROM.search(text)
     if found is None:
         return None
-    before = (found["dir1"] or found["dir"] or "after").lower() in ("before", "earlier", "prior")
+    before = bool(found["prev"]) or (found["dir1"] or found["dir"] or "after").lower() in (
+        "before",
+        "earlier",
+        "prior",
+    )
     if found["one"]:
         near, far = 1, 1
     elif found["couple"]:
@@ -1203,6 +1208,16 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     if flow == "procedure" and (account := _account_referred_to(text, state.get("frame") or {})):
         # "what's the balance on it" right after the euro account's payments: that account.
         update["text"] = f"{update.get('text', text)} ({account})"
+    if (
+        flow == "procedure"
+        and followed is None
+        and update.get("procedure") in ("spending", "recent_transactions")
+        and _names_no_shop(money_asked := str(update.get("text", text)), today_of(state))
+        and (own_shop := await _own_merchant_named(money_asked, {"procedure": "spending"}, runtime, words=30))
+    ):
+        # "what did the odeon cost me in september", "how much was the trattoria": a shop of the customer's
+        # own payments named without "at" is what the money question is about (not all of September).
+        update["text"] = f"{money_asked} (payments at {own_shop})"
     if negated:
         update.setdefault("text", acting)
         action, read = _READ_INSTEAD.get(str(update.get("procedure")), ("", ""))
@@ -1438,6 +1453,14 @@ async def _own_merchant_named(
 
 
 FOLLOW_UP_SHOP_WORDS = 12
+
+
+def _names_no_shop(text: str, today: date) -> bool:
+    """The money question names no shop, payee or kind of spending that the procedures read themselves."""
+    bare = parse_date_range(text, today)[1]
+    return parse_merchant(bare) is None and parse_category(bare)[0] is None and not _spent_on(bare)
+
+
 # First words of merchants' names that are everyday words, not a name ("The Gym Group", "National Trust",
 # "Just Eat": "how much of that was just october" names no shop).
 _GENERIC_FIRST_WORDS = frozenset(
