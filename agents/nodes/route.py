@@ -551,7 +551,11 @@ async def _follow_up(
             procedure = "recent_transactions"
         extra["text"] = f"{text} {_PERIOD.sub(' ', str(frame.get('text', '')))}"
         extra["slots"] = {"params": {"until": frame["oldest"]}}
-        if _ONE_BEFORE.search(text) and len(frame.get("listed") or []) <= 1:
+        if (kind := _kind_named_before(text, frame, named_shop)) is not None:
+            # "and the coach before that" after the Co-op on the 7th: the latest payment of the kind now named
+            # before the one just shown (not the Co-op again, nor a page of every payment before it).
+            procedure, extra = "spending", {"text": kind}
+        elif _ONE_BEFORE.search(text) and len(frame.get("listed") or []) <= 1:
             # "and the one before?" after one payment: the one payment before it, not a page of them.
             extra["slots"]["params"]["limit"] = 1
     elif found.kind == "currency":
@@ -683,6 +687,26 @@ def _days_from(text: str, day: date) -> tuple[date, date, re.Match[str]] | None:
     if before:
         return day - timedelta(days=far), day - timedelta(days=near), found
     return day + timedelta(days=near), day + timedelta(days=far), found
+
+
+_BEFORE_THAT = re.compile(
+    r"\b(?:(?:just |right )?(?:before|prior to|earlier than) (?:that|then|it|this)|before|earlier)\b",
+    re.IGNORECASE,
+)
+
+
+def _kind_named_before(text: str, frame: dict[str, Any], named_shop: str | None) -> str | None:
+    """The spending question "and the <kind> before that" asks, after one payment was shown: the latest
+    payment of that kind in the 90 days before it, in words the spending procedure reads; None otherwise."""
+    if named_shop or len(frame.get("listed") or []) != 1 or not frame.get("oldest"):
+        return None
+    category, rest = parse_category(text)
+    if category is None:
+        return None
+    day = date.fromisoformat(str(frame["oldest"]))
+    start, end = day - timedelta(days=90), day - timedelta(days=1)
+    said = " ".join(_BEFORE_THAT.sub(" ", text).split()).strip(" ?!.,")
+    return f"my last payment on {said} from {format_day(start)} to {format_day(end)}"
 
 
 def _same_period(text: str, frame: dict[str, Any], today: date) -> tuple[str, str] | None:

@@ -79,6 +79,8 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
         *FUEL_WORDS,
         "buses",
         "bus fares?",
+        # "and the bus before that?" (never the place: "at the bus stop")
+        r"bus(?! (?:stop|station|shelter))",
         "commuting",
         "commute",
         # "what have I spent getting about this month, coach and taxis"

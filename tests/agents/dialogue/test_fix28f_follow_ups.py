@@ -47,3 +47,17 @@ def test_a_question_that_names_a_shop_or_kind_needs_no_search() -> None:
     assert _names_no_shop("what did the odeon cost me in september", today)
     assert not _names_no_shop("how much did I spend at tesco in october", today)
     assert not _names_no_shop("how much on groceries last month", today)
+
+
+def test_a_kind_named_before_the_one_payment_shown_is_its_latest_before_it() -> None:
+    from agents.nodes.route import _kind_named_before
+
+    frame = {"procedure": "spending", "listed": ["7 Nov 2026: Co-op, £18.95"], "oldest": "2026-11-07"}
+    asked = _kind_named_before("and the coach before that", frame, None)
+    assert asked is not None
+    assert asked.startswith("my last payment on and the coach")
+    assert "before" not in asked
+    assert asked.endswith("to 6 Nov 2026")
+    # a shop named is that shop's question; two payments shown leave nothing to count back from
+    assert _kind_named_before("and the coach before that", frame, "national express") is None
+    assert _kind_named_before("and the coach before that", {**frame, "listed": ["a", "b"]}, None) is None
