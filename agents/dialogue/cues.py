@@ -1471,7 +1471,7 @@ def _asked_before(part: str) -> bool:
 # "right, three things.", "few things while I'm here -", "couple of questions:": an opening that counts the
 # requests to come. It asks for nothing; left on the first request it hides what that one asks.
 _COUNTED_OPENING = re.compile(
-    r"^\s*(?:(?:ok|okay|right|so|hi|hello|hey|morning|afternoon|evening|also|and)\b[\s,.!-]*)*"
+    r"^\s*(?:(?:ok|okay|right|so|hi|hello|hey|good|morning|afternoon|evening|also|and)\b[\s,.!-]*)*"
     r"(?:(?:a|just a|only a)\s+)?(?:few|couple(?:\s+of)?|[2-5]|two|three|four|five)\s+"
     r"(?:(?:more|quick|small|little|other|different)\s+)*(?:things?|questions?|qs|queries|bits)\b"
     r"(?:\s+(?:for you|to ask|to check|please|pls|if i can|if i may|if thats ok|"
@@ -1609,12 +1609,33 @@ _ASKED_AFTER = re.compile(
 def _has_request(part: str) -> bool:
     """A part is a request of its own when it asks for something, not when it only tells ("I found it")."""
     words = normalise(part)
-    told = _STATEMENT.match(words) and "?" not in part and not _ASKED_AFTER.search(words)
+    # "I sent Diana the money back, has it reached her yet": told, then asked after the comma
+    asked_after_comma = any(_YES_NO_QUESTION.match(normalise(c)) for c in re.split(r"[,;]|\band\b", part)[1:])
+    told = (
+        _STATEMENT.match(words)
+        and "?" not in part
+        and not _ASKED_AFTER.search(words)
+        and not asked_after_comma
+    )
     if told and not urgent_intent(part):
         return False
     if _PREFERENCE.match(words) and "?" not in part:
         return False
-    return bool(_REQUEST_START.match(words) or _ASKS.search(words) or "?" in part or urgent_intent(part))
+    return bool(
+        _REQUEST_START.match(words)
+        or _ASKS.search(words)
+        or "?" in part
+        or _YES_NO_QUESTION.match(words)
+        or asked_after_comma
+        or urgent_intent(part)
+    )
+
+
+# "...I sent Diana the money back, has it reached her yet": a yes-no question, whose "?" the split took off.
+_YES_NO_QUESTION = re.compile(
+    r"^(?:(?:and|so|but|also|then) )?(?:has|have|had|did|does|do|is|are|was|were|will|would|can|could) "
+    r"(?:it|she|he|they|that|this|those|these|my|the|our|i|you|u|we|there)\b"
+)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")

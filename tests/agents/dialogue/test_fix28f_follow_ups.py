@@ -61,3 +61,23 @@ def test_a_kind_named_before_the_one_payment_shown_is_its_latest_before_it() -> 
     # a shop named is that shop's question; two payments shown leave nothing to count back from
     assert _kind_named_before("and the coach before that", frame, "national express") is None
     assert _kind_named_before("and the coach before that", {**frame, "listed": ["a", "b"]}, None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        (
+            "Good morning. Two things please. I sent my friend Lisa the money that I owed her, "
+            "has it reached her yet? And what is my euro account on?",
+            2,
+        ),
+        ("I sent the rent to my landlord on monday, has it arrived? also whats my balance", 2),
+        # one request each: told, then asked about the same thing
+        ("I lost my card, is it blocked now", 1),
+        ("hi there. i found my card, it was in my coat", 1),
+    ],
+)
+def test_a_yes_no_question_after_a_comma_is_a_request_of_its_own(text: str, parts: int) -> None:
+    from agents.dialogue.cues import split_requests
+
+    assert len(split_requests(text)) == parts
