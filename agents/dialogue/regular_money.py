@@ -22,9 +22,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 from agents.dialogue.cues import normalise
+from agents.procedures.textparse import parse_date_range
 
 Aspect = Literal["list", "total", "how_often", "same_day"]
 Subject = Literal["salary", "interest", ""]
@@ -146,6 +148,10 @@ def read_regular(
         # "so what's that a month all in" right after the regular payments were listed: their monthly total.
         return RegularAsk(money_in=False, money_out=True, aspect="total", follow_up=True)
     if not regular or subject or not (money_in or money_out):
+        return None
+    if total and money_in and not money_out and parse_date_range(words, date.today())[0] is not None:
+        # "proof of regular income: whats come in from my job over the last 3 months, total please": the sum
+        # of what came in over that period (the income's own answer), not the list of regular payments.
         return None
     # "what comes into my account regularly (and what goes out by itself)", "what leaves automatically"
     return RegularAsk(money_in=money_in, money_out=money_out, aspect="total" if total else "list")

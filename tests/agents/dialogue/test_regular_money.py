@@ -135,3 +135,18 @@ def test_the_difference_between_two_kinds_quotes_both_sections() -> None:
     assert other is not None
     assert {top.heading, other.heading} == {"Standing orders", "Direct Debits"}
     assert _compared_section("how do I set up a standing order", top, passages[1:]) is None
+
+
+def test_a_total_of_money_in_over_a_period_is_the_sum_not_the_regular_list() -> None:
+    from agents.dialogue.regular_money import read_regular
+
+    assert (
+        read_regular(
+            "proof of regular income: whats come in from my job over the last 3 months, total please"
+        )
+        is None
+    )
+    # without a period, the regular money in, added up a month, is still this reader's
+    asked = read_regular("what regular income comes in each month in total")
+    assert asked is not None
+    assert asked.money_in
