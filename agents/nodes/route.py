@@ -700,8 +700,7 @@ def _kind_named_before(text: str, frame: dict[str, Any], named_shop: str | None)
     payment of that kind in the 90 days before it, in words the spending procedure reads; None otherwise."""
     if named_shop or len(frame.get("listed") or []) != 1 or not frame.get("oldest"):
         return None
-    category, rest = parse_category(text)
-    if category is None:
+    if parse_category(text)[0] is None:
         return None
     day = date.fromisoformat(str(frame["oldest"]))
     start, end = day - timedelta(days=90), day - timedelta(days=1)
