@@ -383,6 +383,8 @@ _DAY = re.compile(r"\b\d{1,2} [A-Z][a-z]{2} \d{4}\b")
 # just shown as due next.
 _AFTER_THAT = re.compile(r"\bafter\b|\bthen what\b|\bwhat else\b|\bnext one\b|^(?:and|ok and|so) then\b")
 AFTER_THAT_MAX_WORDS = 8
+# "what's going out after that one", "anything else due after it": any payment, not the one shown again.
+_WHAT_GOES = re.compile(r"\b(?:what|whats|which|anything|else)\b")
 
 
 def _after_the_next(words: str, frame: Mapping[str, Any]) -> str | None:
@@ -391,14 +393,19 @@ def _after_the_next(words: str, frame: Mapping[str, Any]) -> str | None:
     if frame.get("procedure") != "recurring_payments" or len(words.split()) > AFTER_THAT_MAX_WORDS:
         return None
     old = str(frame.get("text", ""))
-    if not _AFTER_THAT.search(words) or not asks_next_payment(old) or _CANCEL.search(words):
+    if not _AFTER_THAT.search(words) or _CANCEL.search(words):
         return None
-    days = [
-        datetime.strptime(m.group(0), "%d %b %Y").date()
-        for line in frame.get("listed") or []
-        if (m := _DAY.search(str(line)))
-    ]
-    return f"{old} {next_after_words(max(days))}" if days else None
+    listed = [str(line) for line in frame.get("listed") or []]
+    days = [datetime.strptime(m.group(0), "%d %b %Y").date() for line in listed if (m := _DAY.search(line))]
+    if not days:
+        return None
+    if asks_next_payment(old):
+        return f"{old} {next_after_words(max(days))}"
+    if len(listed) == 1 and _WHAT_GOES.search(words):
+        # "when does British Gas next go out", then "and what's going out after that one": whatever goes out
+        # next after that payment's date, not that payment again.
+        return f"what goes out next {next_after_words(days[0])}"
+    return None
 
 
 async def recurring_request(
@@ -490,7 +497,7 @@ async def recurring_request(
 _GONE_OUT = re.compile(
     # "whether my savings money went across this month", "tell me if it's gone": asked indirectly too
     r"\b(?:has|have|did|is|was|whether|if its|if it has)\b.{0,40}\b(?:gone out|come out|went out|came out|"
-    r"went across|gone across|been taken|"
+    r"went across|gone across|go across|been taken|"
     r"taken (?:their|the|its|my)? ?(?:money|payment|cash)?|took (?:their|the|its|my)? ?(?:money|payment)|"
     r"been paid|been collected|collected|left (?:my|the) account|gone through|go through|went through|"
     r"go out|come off|gone off|last (?:paid|taken|take|took|collected|charged|debited)|"
@@ -539,11 +546,14 @@ _JOINED = re.compile(r"\b(?:and|or|plus|both)\b|,|&")
 MAX_PAYEES_ASKED = 3
 
 
-async def gone_out_requests(text: str, today: date, banking: BankingPort) -> list[tuple[str, str]]:
+async def gone_out_requests(
+    text: str, today: date, banking: BankingPort, frame: Mapping[str, Any] | None = None
+) -> list[tuple[str, str]]:
     """For "has <payee> gone out this month", one request per payee named (in the order named, at most
     three, and more than one only when the names are joined by "and", "or" or a comma): each the spending
     procedure over this month's payments to it when there is one, else the recurring payment itself (its
-    next date says when it will). Empty when no payee of the customer's own is named."""
+    next date says when it will). "When did it last go across?" right after one regular payment was shown
+    (the dialogue ``frame``) asks about that one. Empty when no payee of the customer's own is named."""
     words = normalise(text)
     if not words or not _GONE_OUT.search(words) or _DISPUTE.search(words) or _CANCEL.search(words):
         return []
@@ -552,6 +562,12 @@ async def gone_out_requests(text: str, today: date, banking: BankingPort) -> lis
     named = named_words(text) - _GENERIC_PAYEE_WORDS
     if _INTO_SAVINGS.search(words):
         named.add("savings")  # "did my monthly transfer into savings go through": the one to the saver
+    if (
+        _PRONOUN.search(words)
+        and (shown := await _shown_payment(frame or {}, banking))
+        and not any(matches_words(item, named) for item in await own_recurring(banking))
+    ):
+        return [await _gone_out_to(text, today, banking, shown[0].payee_name, shown)]
     if not named:
         return []
     found = [
@@ -566,6 +582,20 @@ async def gone_out_requests(text: str, today: date, banking: BankingPort) -> lis
         await _gone_out_to(text, today, banking, payee, [i for i in found if i.payee_name == payee])
         for payee in payees
     ]
+
+
+async def _shown_payment(frame: Mapping[str, Any], banking: BankingPort) -> list[RecurringPaymentView]:
+    """The customer's regular payments to the one payee the last answer showed alone (one line listed by
+    the recurring procedure), or empty."""
+    listed = [str(line).lower() for line in frame.get("listed") or []]
+    if frame.get("procedure") != "recurring_payments" or len(listed) != 1:
+        return []
+    found = [i for i in await own_recurring(banking) if i.payee_name.lower() in listed[0]]
+    if not found:
+        return []
+    # "Northbank Easy Saver" also holds a payee called "Northbank": the longest name is the one shown
+    payee = max((i.payee_name for i in found), key=len)
+    return [i for i in found if i.payee_name == payee]
 
 
 def _first_named_at(payee: str, found: list[RecurringPaymentView], words: str) -> int:

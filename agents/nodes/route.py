@@ -902,7 +902,11 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     elif (
         # "how much will I have left once the mortgage has gone out": the balance after it (checked below)
         spending_intent(text) != "affordability"
-        and (asked_each := await gone_out_requests(text, today_of(state), runtime.context.banking))
+        and (
+            asked_each := await gone_out_requests(
+                text, today_of(state), runtime.context.banking, state.get("frame") or {}
+            )
+        )
         and all(procedure in procedures for procedure, _ in asked_each)
     ):
         # "has BT taken their money this month?": this month's payment to it, or when it is due. "did my sky

@@ -861,10 +861,26 @@ def _approximate_amount(text: str) -> tuple[AmountFilter | None, str]:
     return None, text
 
 
+# "they offered me a 5 quid voucher", "a £10 gift card as a goodwill gesture": what a shop offered instead of
+# the money back is no amount the customer paid, so it filters nothing.
+_OFFERED_RE = re.compile(
+    r"(?<![\w.,])" + _money("a") + r"\s+(?:(?:gift|e-?gift|store|shop|amazon)\s+)?(?:vouchers?|gift\s*cards?|"
+    r"coupons?|credit\s+notes?|store\s+credit|e-?vouchers?|goodwill(?:\s+(?:gesture|payment))?|"
+    r"compensation|discount\s+codes?|promo\s+codes?)\b",
+    re.IGNORECASE,
+)
+
+
+def without_offered_amounts(text: str) -> str:
+    """The text with the amounts of vouchers, gift cards and goodwill gestures blanked out."""
+    return _OFFERED_RE.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def parse_amount(text: str) -> tuple[AmountFilter | None, str]:
     """An amount filter ("over £50", "under 20", "between £10 and £30", "£45.99", "about £40", "£40-odd")
-    and the rest of the text; the filter keeps the currency the figure was said in ("80 euro ish")."""
-    text = spell_amounts(text)
+    and the rest of the text; the filter keeps the currency the figure was said in ("80 euro ish"). A
+    voucher's or gift card's amount is none ("offered me a £5 voucher")."""
+    text = without_offered_amounts(spell_amounts(text))
     if m := _BETWEEN_RE.search(text):
         lo, hi = _minor(m, "a"), _minor(m, "b")
         said = _currency(m, "a") or _currency(m, "b")
@@ -937,7 +953,12 @@ def parse_merchant(text: str) -> str | None:
     Run it on the text left after dates and amounts were blanked out, so "from 1 November" and
     "over £50" never look like a merchant.
     """
-    for m in _MERCHANT_RE.finditer(_IN_THE_RED.sub(" ", text)):
+    text = _IN_THE_RED.sub(" ", text)
+    start = 0
+    while m := _MERCHANT_RE.search(text, start):
+        # A match that names no shop is searched again from its name: "paid for a breakfast at the
+        # Wetherspoons" reads "for" (no shop) after "paid", then "at the Wetherspoons" inside those words.
+        start = m.start("name")
         words: list[str] = []
         for word in m.group("name").split():
             bare = word.strip(".'-").lower()

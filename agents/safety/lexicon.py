@@ -365,6 +365,17 @@ _FAMILY = (
     r"uncle|aunt|auntie|mum and dad|mom and dad|best friend|friend|relative|loved one|family member|grandad|"
     r"granddad|grandson|granddaughter|grandchild|nephew|niece|cousin|stepdad|stepmum|stepson|stepdaughter)"
 )
+
+# "(that) I've stopped", "I might have cancelled by mistake": what follows a fear that is only a slip of their
+# own on the account.
+_NOT_OWN_SLIP = (
+    r"(?! (?:that )?(?:i|i've|ive|i have|i had|i'd|i might have|i may have|i could have|i must have|i might've|"
+    r"i may've|i could've|i must've)(?: (?:accidentally|accidently|mistakenly|just|somehow|actually))? "
+    r"(?:stopped|cancel+ed|deleted|removed|turned off|switched off|changed|messed up|broken|broke|blocked|"
+    r"frozen|froze|closed|ended|undone|unticked|paused|set up|sent|paid|moved|transferred|pressed|clicked|"
+    r"tapped|done|did)\b)"
+)
+
 VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
     "self_harm": (
         (
@@ -595,8 +606,12 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
         ),
         (
             "afraid",
+            # "I'm frightened I've stopped the payment to my savings": a worry that they did something to their
+            # account by mistake is a question about how it stands (answered), not distress for a person.
             r"\b(?:i'm|i am|im|i feel|feeling|so|really) (?:so |really |very |absolutely )?(?:scared|terrified|"
-            r"frightened|petrified)\b|\b(?:i'm|i am|im|i feel|feeling) (?:so |really |very )?afraid\b(?! (?:to|that|i|so|not|we|you|it|there)\b)",
+            r"frightened|petrified)\b"
+            + _NOT_OWN_SLIP
+            + r"|\b(?:i'm|i am|im|i feel|feeling) (?:so |really |very )?afraid\b(?! (?:to|that|i|so|not|we|you|it|there)\b)",
         ),
         ("crying", r"\b(?<!for )(?:crying|in tears|sobbing|can't stop shaking)\b(?! out loud)"),
         (
