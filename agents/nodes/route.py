@@ -1194,12 +1194,15 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
                 flow, why = "clarify", f"low confidence, urgent ({held}): not for the assisting model"
         elif runtime.context.settings.llm_tools:
             flow, why = "assist", "low confidence: the mini tier looks it up"
-        elif (shop := await _own_shop_asked_about(text, runtime)) is not None:
+        elif (asked_shop := await _own_shop_asked_about(text, runtime)) is not None:
             # "how much was the wetherspoons", "amazon how much": a shop of the customer's own payments,
             # asked about in a question the model could not place, is what that shop took.
-            flow, why = "procedure", f"low confidence, but asks about a shop of their own payments ({shop})"
+            flow, why = (
+                "procedure",
+                f"low confidence, but asks about a shop of their own payments ({asked_shop})",
+            )
             update.update(procedure="spending", procedure_intent="spending", slots={})
-            update["text"] = f"{text} (payments at {shop})"
+            update["text"] = f"{text} (payments at {asked_shop})"
             update["low_confidence_streak"] = 0
         elif _help_centre_answers(text, runtime):
             # "what's the most cash I can take out in a day": a question the help centre answers well is
