@@ -1198,6 +1198,16 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
                 flow, why = "clarify", f"low confidence, urgent ({held}): not for the assisting model"
         elif runtime.context.settings.llm_tools:
             flow, why = "assist", "low confidence: the mini tier looks it up"
+        elif (asked_shop := await _own_shop_asked_about(text, runtime)) is not None:
+            # "how much was the wetherspoons", "amazon how much": a shop of the customer's own payments,
+            # asked about in a question the model could not place, is what that shop took.
+            flow, why = (
+                "procedure",
+                f"low confidence, but asks about a shop of their own payments ({asked_shop})",
+            )
+            update.update(procedure="spending", procedure_intent="spending", slots={})
+            update["text"] = f"{text} (payments at {asked_shop})"
+            update["low_confidence_streak"] = 0
         elif _help_centre_answers(text, runtime):
             # "what's the most cash I can take out in a day": a question the help centre answers well is
             # answered, rather than asked back.
@@ -1471,12 +1481,54 @@ async def _own_merchant_named(
     for merchant in sorted({t.merchant for t in recent if t.amount_minor < 0}, key=len, reverse=True):
         name = " ".join(re.sub(r"[^a-z0-9&]+", " ", merchant.lower()).split())
         first = name.split()[0] if name else ""
-        if len(name) >= 3 and f" {name} " in lowered and name not in _NOT_A_SHOP:
+        if len(name) >= 3 and _says_name(lowered, name) and name not in _NOT_A_SHOP:
             # The name as the statement spells it ("sainsbury's", not "sainsbury s"): a search finds that.
             return merchant.lower()
-        if len(first) >= 4 and first not in _GENERIC_FIRST_WORDS and f" {first} " in lowered:
+        if len(first) >= 4 and first not in _GENERIC_FIRST_WORDS and _says_name(lowered, first):
             return first
     return None
+
+
+def _says_name(lowered: str, name: str) -> bool:
+    """Whether the folded message (words between spaces) says the shop's name, also as people say it with
+    an "s" ("the wetherspoons" for Wetherspoon, "sainsburys" for Sainsbury's)."""
+    return f" {name} " in lowered or f" {name}s " in lowered
+
+
+# A question about a payment or what something cost: "how much was the wetherspoons", "amazon how much",
+# "what was the national trust thing", "when did the co-op take it".
+_ASKS_ABOUT_A_PAYMENT = re.compile(
+    r"\b(?:how much|what (?:did|was|were|is)|whats|when (?:did|was|were)|cost|costs|charged?|price|"
+    r"spen[dt]|paid|took)\b|\?\s*$",
+    re.IGNORECASE,
+)
+# A word of a problem with a payment, which the triage and dispute readers own, not a plain look-up.
+_PAYMENT_PROBLEM = re.compile(
+    r"\b(?:twice|double|never|not mine|don'?t recogni[sz]e|didn'?t|refund\w*|dispute\w*|wrong|scam\w*|"
+    r"fraud\w*|stolen|cancel\w*|stop|block|freeze)\b",
+    re.IGNORECASE,
+)
+SHOP_QUESTION_WORDS = 12
+
+
+def asks_what_a_payment_was(text: str) -> bool:
+    """A short question about what a payment was or cost, with no word of a problem with it ("how much was
+    the wetherspoons", yes; "the wetherspoons charged me twice", no)."""
+    return (
+        len(text.split()) <= SHOP_QUESTION_WORDS
+        and _ASKS_ABOUT_A_PAYMENT.search(text) is not None
+        and _PAYMENT_PROBLEM.search(text) is None
+        and urgent_intent(text) is None
+    )
+
+
+async def _own_shop_asked_about(text: str, runtime: Runtime[AgentContext]) -> str | None:
+    """The shop of the customer's own payments that a short question not otherwise understood asks about
+    ("how much was the wetherspoons", "amazon how much"), or None: then the question is what that shop
+    took, not a clarifying question."""
+    if not asks_what_a_payment_was(text):
+        return None
+    return await _own_merchant_named(text, {"procedure": "spending"}, runtime, words=SHOP_QUESTION_WORDS)
 
 
 FOLLOW_UP_SHOP_WORDS = 12

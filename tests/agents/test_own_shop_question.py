@@ -1,0 +1,48 @@
+"""A short question naming a shop of the customer's own payments, which triage could not place, is a
+question about what that shop took (agents.nodes.route)."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.dialogue.cues import normalise
+from agents.nodes.route import _says_name, asks_what_a_payment_was
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much was the wetherspoons",
+        "amazon how much",
+        "the co-op shop how much",
+        "what was the national trust thing",
+        "when did the odeon take it",
+        "steam?",
+    ],
+)
+def test_a_question_about_what_a_payment_was(text: str) -> None:
+    assert asks_what_a_payment_was(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the wetherspoons charged me twice",
+        "amazon took money i never authorised, i want it back",
+        "i dont recognise this netflix payment",
+        "my card was stolen at the co-op, how much did they take",
+        "please cancel the netflix",
+        "ok thanks",
+        "what was the thing I bought at the big shop in town on the way back from my sisters last month",
+    ],
+)
+def test_not_a_plain_question_about_a_payment(text: str) -> None:
+    assert not asks_what_a_payment_was(text)
+
+
+def test_a_shops_name_is_said_also_with_an_s() -> None:
+    said = f" {normalise('how much was the wetherspoons')} "
+    assert _says_name(said, "wetherspoon")
+    assert _says_name(f" {normalise('sainsburys in september')} ", "sainsbury")
+    assert not _says_name(said, "spoon")
+    assert not _says_name(f" {normalise('the nexty thing')} ", "next")
