@@ -703,6 +703,12 @@ _CARD_EXPIRY_QUESTION = re.compile(
     r"|\b(?:whats|what is|what was|which|tell me|remind me|give me|need|and|sorry)\b.{0,25}"
     r"\b(?:expiry|expiration|exp)(?: date| month| year)?\b"
     r"|^(?:the |my |card )?(?:expiry|expiration)(?: date)?$"
+    # "my debit card doesnt run out before then does it", "will my visa still be valid in march": whether the
+    # card lasts to a time is its expiry date
+    r"|\b(?:card|visa|mastercard)\b.{0,25}\b(?:run out|runs out|running out|expire|expires|expiring|"
+    r"go out of date|goes out of date|be valid|still valid|still be valid|still good|last|lasts)\b"
+    r"(?: (?:\w+ )?(?:before|by|until|till|in time for|through|past|beyond)\b| in (?:time|january|february|"
+    r"march|april|may|june|july|august|september|october|november|december|\d{4})\b)"
 )
 # "my card expires soon, what happens", "will you send a new one before it runs out": renewal, the help
 # centre's answer, not the date.
@@ -826,6 +832,9 @@ _NOT_DELIVERY = re.compile(
     # "my previous card turned up in a coat pocket": the old card found, not the new one delivered
     r"|\b(?:previous|old) (?:\w+ )?(?:card|one) (?:has )?(?:turned up|showed up|was found)\b"
     r"|\bfound (?:my|the) (?:old|previous)\b"
+    # "...a takeaway on my card on the 6th. What did it come to?": what a payment cost, not a card to come
+    r"|\b(?:what|how much) (?:did|does|do|will|would|has|have) "
+    r"(?:it|that|this|they|those|the \w+|it all|all that)(?: \w+)? (?:come|came|comes) (?:to|out at)\b"
 )
 
 
@@ -894,7 +903,9 @@ _LEFT_ALONE = re.compile(r"\bnot (?:anything|any|a thing|the|my|it|them|this|tha
 
 
 _NOD_LEAD = re.compile(
-    r"^\W*(?:ok|okay|right|alright|cheers|thanks|great|cool|oh)\b[\s,.!]*(?=(?:and|so|then|now|but)\b)",
+    r"^\W*(?:ok|okay|right|alright|cheers|thanks|great|cool|oh)\b(?:[\s,.!]*(?=(?:and|so|then|now|but)\b)"
+    # "ok. will there be enough in the account to cover it all?": a nod that ends its own sentence
+    r"|\s*[.!]+\s+)",
     re.IGNORECASE,
 )
 
@@ -1423,7 +1434,10 @@ _PLEA = re.compile(
     r"what should happen now|help me|please help|help|(?:i )?dont know what to do|(?:i )?need help|"
     # "...three weeks ago and still nothing. Can you help?": help with what was just told
     r"(?:can|could|would|will) (?:you|u|ya) (?:please |pls )?(?:help(?: me)?|sort (?:it|this|that)(?: out)?|"
-    r"do (?:anything|something)(?: about (?:it|this|that))?)|what can (?:you|u|ya) do)"
+    r"do (?:anything|something)(?: about (?:it|this|that))?)|what can (?:you|u|ya) do"
+    # "...i dont want to be able to use it on betting. is there anything u can do": help with what was told
+    r"|(?:is there )?(?:anything|something) (?:(?:you|u|ya)(?: lot| guys)? )?(?:can|could) do"
+    r"(?: (?:to help|for me|about (?:it|this|that)))?)"
     r"(?:\s+(?:now|next|please|pls|here|about it|about this))*$"
 )
 

@@ -58,7 +58,9 @@ _MONEY_WORDS_RE = re.compile(
     r"|salary|wages|takings|expenses?|expenditure|mortgage|bills?|charged|billed|debited|took|taken"
     # "how much has Netflix had off me"
     r"|had\s+(?:off|from|out\s+of)\s+(?:me|my)|off\s+me|put\s+on\s+(?:my|the)\s+(?:\w+\s+)?card"
-    r"|set\s+(?:me|us)\s+back)\b",
+    r"|set\s+(?:me|us)\s+back"
+    # "had a sandwich at Pret on my card in September. What did it come to?": what it cost
+    r"|(?:did|does|do)\s+(?:it|that|this|they|those|the\s+\w+)(?:\s+all)?\s+come\s+to)\b",
     re.IGNORECASE,
 )
 _LISTED_RE = re.compile(
@@ -236,7 +238,31 @@ def referred_amount(text: str, frame: Mapping[str, Any]) -> str | None:
     amounts = [m.group(0) for line in frame.get("listed") or [] if (m := _MONEY_IN_LINE_RE.search(str(line)))]
     if not amounts and frame.get("procedure") == "affordability":
         amounts = _MONEY_IN_LINE_RE.findall(str(frame.get("text", "")))
+    if len(amounts) > 1 and frame.get("procedure") == "recurring_payments":
+        return regular_payments_total(frame)
     return amounts[0] if len(amounts) == 1 else None
+
+
+# A regular payment the list shows as stopped is not coming out any more.
+_ENDED_LINE_RE = re.compile(r"\((?:cancelled|ended|stopped|expired|finished|completed)\)\s*$", re.IGNORECASE)
+
+
+def regular_payments_total(frame: Mapping[str, Any]) -> str | None:
+    """The sum of the regular payments the last answer listed, written as money ("£1,496.65"), or None.
+
+    "What's coming out in December?" then "will there be enough to cover it?": "it" is what was asked about,
+    everything the list shows still going out, in one currency (None when the lines mix currencies).
+    """
+    total, symbols = 0, set()
+    for line in frame.get("listed") or []:
+        if _ENDED_LINE_RE.search(str(line)) or not (m := _MONEY_IN_LINE_RE.search(str(line))):
+            continue
+        symbols.add(m.group(0)[0])
+        pounds, _, pence = m.group(0)[1:].replace(",", "").partition(".")
+        total += int(pounds) * 100 + int(pence or 0)
+    if len(symbols) != 1 or not total:
+        return None
+    return f"{symbols.pop()}{total // 100:,}.{total % 100:02d}"
 
 
 # "what did he spend on there", "how much went on that site": the place, not named again.

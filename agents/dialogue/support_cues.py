@@ -137,6 +137,9 @@ _ABOUT_THE_NEWS = re.compile(
     r"\bwhat (?:do|should|can|shall) (?:i|we) do\b|\bwhat (?:happens|now|next)\b|\b(?:can|could) you help\b|"
     r"\bwhere do (?:i|we) (?:start|begin)\b|\bwhat do (?:i|we) need to do\b|\bhelp me\b|"
     r"\bany (?:advice|help)\b"
+    # "is there anything u can do", "can you do anything": help with the news itself
+    r"|\b(?:anything|something) (?:(?:you|u|ya)(?: lot| guys)? )?(?:can|could) do\b"
+    r"|\b(?:can|could) (?:you|u|ya) do (?:anything|something)\b"
     # "can we keep everything to messages please?": how we contact them, which the support text covers
     r"|\b(?:keep|only|instead|rather|prefer|stick)\b.{0,40}\b(?:messages?|calls?|phone|writing|emails?|letters?|"
     r"post|texts?|chat)\b",

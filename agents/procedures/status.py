@@ -42,8 +42,9 @@ _OLD_CARD = re.compile(
 
 # "when does my card run out?": the expiry is given with the card's state.
 _EXPIRY_ASKED = re.compile(
-    r"\b(?:expir\w*|exp date|run out|runs out|running out|out of date|valid (?:until|till|to|for)|"
-    r"good (?:until|till|for)|end date)\b",
+    r"\b(?:expir\w*|exp date|run out|runs out|running out|out of date|"
+    r"valid (?:until|till|to|for|in|by|through)|good (?:until|till|for)|end date|"
+    r"still (?:be )?(?:valid|good)|lasts? (?:until|till|through|past|beyond))\b",
     re.IGNORECASE,
 )
 

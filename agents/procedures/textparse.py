@@ -945,6 +945,16 @@ _PLACE_WORDS = frozenset(
 )
 # "is the euro account in the red": overdrawn, not a shop called Red.
 _IN_THE_RED = re.compile(r"\bin\s+the\s+(?:red|black)\b", re.IGNORECASE)
+# "In English: what did the cinema cost?", "sorry, in plain english": the language the customer writes in, not
+# a shop called English.
+_IN_A_LANGUAGE = re.compile(
+    r"\b(?:in|into)\s+(?:plain\s+|simple\s+|proper\s+|good\s+)?(?:english|welsh|swedish|polish|spanish|french|"
+    r"german|italian|portuguese|romanian|urdu|punjabi|arabic|dutch|danish|norwegian|finnish|turkish|greek|"
+    r"russian|ukrainian|chinese|mandarin|cantonese|hindi|bengali|gujarati|somali|lithuanian|latvian|"
+    r"bulgarian|hungarian|czech|slovak|irish|gaelic)\b(?!\s+(?:heritage|shop|store|market|deli|bakery|"
+    r"restaurant|cafe|kitchen|garden|national|rose|oak))",
+    re.IGNORECASE,
+)
 
 
 def parse_merchant(text: str) -> str | None:
@@ -953,7 +963,7 @@ def parse_merchant(text: str) -> str | None:
     Run it on the text left after dates and amounts were blanked out, so "from 1 November" and
     "over £50" never look like a merchant.
     """
-    text = _IN_THE_RED.sub(" ", text)
+    text = _IN_A_LANGUAGE.sub(" ", _IN_THE_RED.sub(" ", text))
     start = 0
     while m := _MERCHANT_RE.search(text, start):
         # A match that names no shop is searched again from its name: "paid for a breakfast at the

@@ -473,7 +473,10 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
         ),
         (
             "bereaved",
-            r"\bbereave(?:d|ment)\b|\bdeceased\b|\bfuneral\b|\bwidow(?:ed|er)?\b|\bprobate\b|"
+            # (a funeral plan bought ahead, "my own funeral", is a product for the customer's own future: no
+            # one has died)
+            r"\bbereave(?:d|ment)\b|\bdeceased\b|(?<!own )(?<!prepaid )(?<!pre-paid )(?<!pre paid )\bfuneral\b"
+            r"(?! (?:plans?|cover|insurance|polic(?:y|ies)|bonds?|schemes?|savings?)\b)|\bwidow(?:ed|er)?\b|\bprobate\b|"
             r"\bexecutor of\b|\bdeath certificate\b|\bgrieving\b|\bgrief\b",
         ),
     ),
@@ -512,6 +515,26 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
         (
             "carer",
             r"\b(?:carer|caregiver) for\b|\bcaring for my\b|\blooking after my (?:sick|ill|dying|disabled)\b",
+        ),
+        (
+            # "i've got a problem with gambling", "addicted to the betting apps", "blew my wages at the
+            # bookies again": an addiction the help centre's illness and mental health section covers
+            # (gambling blocks); never a question about the block setting alone ("how do i turn on the
+            # gambling block").
+            "gambling",
+            r"\b(?:gambling|betting) (?:problem|addiction|habit|issue|debts?)s?\b|\bgambling addict\b|"
+            r"\bcompulsive(?:ly)? (?:gambl\w+|betting|bet)\b|\bgamblers? anonymous\b|\bgamcare\b|\bgamstop\b|"
+            r"\b(?:problem|problems|addiction|addicted|hooked|issues?|struggl\w+|obsessed) (?:with |to |on )?"
+            r"(?:the )?(?:gambling|betting|bookies|casinos?|slots|fruit machines|online casinos?|betting (?:apps?|sites?))\b|"
+            r"\b(?:can't|cant|cannot|can not) (?:stop|stay away from|control (?:my|the)) (?:gambling|betting|"
+            r"the bookies|the betting|bets)\b|"
+            r"\b(?:lost|losing|blew|blown|blowing|gambled|gambling|bet|betting|spunk(?:ed)?|wasted|thrown) "
+            r"(?:away )?(?:all |most |half |the lot |loads |most of |half of |all of )?(?:of )?(?:my |a |a month'?s |"
+            r"the |our )?(?:\w+ )?(?:wages|salary|pay|savings|rent money|money|paycheck|pay packet)\b"
+            r".{0,40}\b(?:betting|gambling|bookies|casino|slots|bets?)\b|"
+            r"\b(?:betting|gambling|bookies|casino|slots) (?:\w+ ){0,6}?(?:lost|losing|blew|blown|gone through|"
+            r"wasted|had|taken|took|eaten|swallowed) (?:all |most |half |the lot )?(?:of )?(?:my |a |a month'?s |a months |the |our )?(?:\w+ )?"
+            r"(?:wages|salary|pay|savings|money|paycheck)\b",
         ),
     ),
     # A disability or a need in how we talk to the customer (deaf, blind, dyslexic): the help centre's
@@ -1339,10 +1362,20 @@ THIRD_PARTY_RULES: tuple[Rule, ...] = (
         r"(?:is|are) (?:also |a |with you )*(?:customers?|with you)|has an account with you|banks? (?:here|at northbank)|"
         r"(?:has|have|got) (?:an? |a few |some )?(?:\w+ ){0,2}?(?:accounts?|cards?|credit cards?|loans?|mortgage|savings"
         r"(?: account)?|overdraft) (?:with you|here|at northbank)|"
-        r"(?:is|are) (?:also )?with your bank|uses? your bank|has an account (?:with|at) your bank)\b)"
+        r"(?:is|are) (?:also )?with your bank|uses? your bank|has an account (?:with|at) your bank|"
+        # "my cousin Sarah Schofield is with u lot", "hes with northbank as well": the bank named plainly
+        r"(?:is|are|s|'s) (?:also )?with (?:you|u|ya|northbank)(?: lot| guys| people)?(?: (?:too|as well))?)\b)"
         r"(?=.*\b(?:check|tell|give|see|look|find out|confirm|let me know|how much|move|transfer|send|pay|clear|"
         r"close|cancel|freeze|change|push|resend|re-send|redo|retry|put|process|release)\b.{0,60}"
         r"\b(?:his|her|their|he|she|they|him|them|hes|shes|theyve|theyre)\b)",
+    ),
+    (
+        "their_payday",
+        # "when is her payday", "when does his salary go in", "when she gets paid": when money reaches
+        # someone else's account is theirs to tell, however the writer knows them.
+        rf"^(?!.*\b(?:joint|our)\b)(?=.*\b(?:{_OTHER}s?|mate|pal|ex)\b)(?=.*\bwhen\b (?:\w+ ){{0,2}}?"
+        r"(?:(?:his|her|their) (?:next )?(?:pay ?day|pay date|wages|salary|pay|pension|benefits|universal credit)"
+        r"|(?:he|she|they) (?:gets?|get|will get|is|are|'s|s) (?:paid|his wages|her wages|their wages))\b)",
     ),
     (
         "does_their_books",
