@@ -984,7 +984,13 @@ _BOTH = re.compile(
     # "whats that between the two then", "what do the two come to", "the pair of them added up"
     r"(?:between|for) (?:the|them|those|these) (?:two|pair)(?: of (?:them|those|em))?|"
     r"(?:the|them|those|these) (?:two|pair)(?: of (?:them|those|em))? "
-    r"(?:come|comes|came|add|adds|added) (?:to|up)|"
+    r"(?:(?:come|comes|came|add|adds|added) (?:to|up)|make|makes|made)|"
+    # "what do they make together", "how much are those two together": the amounts just given, together
+    r"\b(?:they|them|those|these|the two|the pair)(?: two)?(?: of (?:them|those|em))? "
+    r"(?:(?:make|makes|made|come to|comes to|came to|cost|costs|add up to|amount to|are|were|come) )?"
+    r"together|"
+    # "add the two up for me", "add them both up", "can you add those up"
+    r"\badd (?:the|them|those|these|both)(?: two| pair| both)?(?: of (?:them|those|em))? up|"
     # "both?", "so both of them", "right so whats that all in": the two amounts just given, added up
     r"^(?:(?:and|so|ok|okay|right|then|n|what about|how much for|whats|what is) )*"
     r"both(?: of (?:them|those|em))?$|"

@@ -398,6 +398,28 @@ def _period_before(text: str, old: str, today: date) -> str | None:
     return f"from {format_day(start)} to {format_day(end)}"
 
 
+def _subject_named(text: str, named_shop: str | None) -> str | None:
+    """The message's own words without its "the week before that", when they name what to look for of their
+    own (a kind of spending or a shop of the customer's payments): "n the bus the week before that?" -> "n
+    the bus"; None when they name nothing new ("and the month before?")."""
+    if not named_shop and parse_category(text)[0] is None and parse_merchant(text) is None:
+        return None
+    rest = _PERIOD_BEFORE.sub(" ", text)
+    rest = re.sub(r"\b(?:that|then|it|this)\b(?=\W*$)", " ", rest)
+    return " ".join(rest.split()).strip(" ?!.,") or None
+
+
+def _subject_dropped(old: str, listed: list[str]) -> str:
+    """The earlier request's words without what it was about (its kinds of spending and the one shop its
+    answer listed), for a follow-up that names something else to look for over another period."""
+    while (found := parse_category(old))[0] is not None:
+        old = found[1]
+    if shop := _listed_shop(listed):
+        for word in [shop, *shop.split()]:
+            old = re.sub(rf"\b{re.escape(word)}\b", " ", old, flags=re.IGNORECASE)
+    return " ".join(old.split())
+
+
 _ONE_BEFORE = re.compile(
     r"\bthe (?:one|payment|time|visit|shop) before\b|\bthe previous (?:one|payment|time|visit|shop)\b", re.I
 )
@@ -544,7 +566,12 @@ async def _follow_up(
     ):
         # "and the month before that?" after last month's total: the same question a period earlier (the
         # period read from the customer's own words when the request was reworded without it).
-        extra["text"] = f"{earlier} {_PERIOD.sub(' ', parse_period(str(frame.get('text', '')), today)[1])}"
+        asked = _PERIOD.sub(" ", parse_period(str(frame.get("text", "")), today)[1])
+        if (subject := _subject_named(text, named_shop)) is not None:
+            # "n the bus the week before that?" after what Waitrose took last week: the bus over the week
+            # before, not Waitrose again.
+            asked = f"{subject} {_subject_dropped(asked, list(frame.get('listed') or []))}"
+        extra["text"] = f"{earlier} {asked}"
     elif found.kind == "older" and frame.get("oldest"):
         # "any older ones?", "and the one before that?": the transactions before the oldest one shown.
         if procedure == "spending":
