@@ -46,6 +46,7 @@ from agents.dialogue.recurring_cues import (
 )
 from agents.dialogue.regular_money import RegularAsk, read_regular
 from agents.dialogue.spending_cues import (
+    added_to_total,
     interest_meant,
     place_referred,
     referred_amount,
@@ -313,6 +314,27 @@ def _total_without(text: str, frame: dict[str, Any]) -> str | None:
     if not parse_excluded(text)[0]:
         return None
     return f"{frame.get('text', '')} {text}".strip()
+
+
+def _total_with(text: str, frame: dict[str, Any], today: date) -> tuple[str, list[Any]] | None:
+    """A question for what the message adds to the total just given, over the same period, and that total
+    ([label, minor units, currency]), when the message asks for the total with more on top ("and with the
+    cash I took out?" after October's card spending); None otherwise."""
+    figures = list(frame.get("figures") or [])
+    if frame.get("procedure") != "spending" or not figures or parse_excluded(text)[0]:
+        return None
+    added = added_to_total(text)
+    if added is None:
+        return None
+    # Over the same period as the total, and nothing else of its filters: "not counting cash" is not kept for
+    # "and with the cash?", nor "on my card" for the direct debits added on top.
+    period = ""
+    for old in (str(frame.get("text", "")), str(frame.get("said", ""))):
+        shown, _ = parse_period(old, today)
+        if shown is not None and shown.since is not None:
+            period = f"from {format_day(shown.since)} to {format_day(min(shown.until or today, today))}"
+            break
+    return f"how much did I spend on {added} {period}".strip(), figures[-1]
 
 
 def _past_period(text: str, today: date) -> bool:
@@ -878,6 +900,21 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         flow, why = "procedure", "the total just given, leaving something out -> spending"
         update.update(procedure="spending", procedure_intent="spending", slots={}, text=fewer)
         update["low_confidence_streak"] = 0
+    elif (
+        not active
+        and "spending" in procedures
+        and (more := _total_with(text, state.get("frame") or {}, today_of(state)))
+    ):
+        # "and with the cash i took out?" right after a total: what it names over the same period, added to
+        # that total (not what it names alone).
+        flow, why = "procedure", "the total just given, with more on top -> spending"
+        update.update(
+            procedure="spending",
+            procedure_intent="spending",
+            slots={"params": {"plus": more[1]}},
+            text=more[0],
+            low_confidence_streak=0,
+        )
     elif (
         not active
         and "affordability" in procedures

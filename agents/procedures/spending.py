@@ -574,9 +574,24 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         + (f"\n... and {more} more" if more > 0 else ""),
         transaction_ids=[t.id for t in counted],
     )
+    facts["with_before"] = _with_before(run.params.get("plus"), sums)
     if q.aggregate == "count":
         return run.answer("count", facts)
     return run.answer("ok", facts)
+
+
+def _with_before(before: Any, sums: dict[str, int]) -> str:
+    """The total just given added to this one, for "and with the cash on top?" (" With the £59.25 before,
+    that is £159.25 altogether."); empty when there is none or the currencies differ."""
+    if not before or len(sums) != 1:
+        return ""
+    _label, minor, currency = before
+    if currency not in sums:
+        return ""
+    return (
+        f" With the {format_money(int(minor), currency)} before, that is "
+        f"{format_money(sums[currency] + int(minor), currency)} altogether."
+    )
 
 
 def _left_out_note(q: SpendingQuery, left_out: list[TransactionView]) -> str:
