@@ -1135,6 +1135,15 @@ _SAME_AGAIN = re.compile(
 )
 
 
+_LINE_DAY = re.compile(r"^(\d{1,2} [A-Z][a-z]{2} \d{4}):")
+
+
+def _on_one_day(listed: list[object]) -> bool:
+    """Whether an answer listed several payments, all of one day ("18 Sep 2026: Northbank Exchange, ...")."""
+    days = {m.group(1) if (m := _LINE_DAY.match(str(line))) else None for line in listed}
+    return len(listed) >= 2 and len(days) == 1 and None not in days
+
+
 @dataclass(frozen=True)
 class FollowUp:
     # "older" | "total" | "difference" | "pick" | "refine" | "direction" | "currency" | "card" | "day" |
@@ -1199,6 +1208,18 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
             return FollowUp("day")
         if ASKS_REFERENCE.search(words):
             return FollowUp("reference")
+    if (
+        words
+        and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
+        and frame.get("procedure") in ("recent_transactions", "spending")
+        and _on_one_day(list(frame.get("listed") or []))  # type: ignore[call-overload]
+        and _WHICH_DAY.search(words)
+        and not _TOTAL.search(words)
+        and not _EXTREME.search(words)
+    ):
+        # "which day did I change them?" after the two sides of one exchange (or any payments of one day): the
+        # day they all went, which the first of them gives.
+        return FollowUp("day")
     if (
         words
         and len(words.split()) <= FOLLOW_UP_MAX_WORDS

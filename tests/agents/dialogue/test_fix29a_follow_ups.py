@@ -45,3 +45,22 @@ def test_the_old_subject_is_dropped_from_the_earlier_request() -> None:
     listed = ["18 Nov 2026: Waitrose, £42.19"]
     assert _subject_dropped("how much did waitrose take off me", listed) == "how much did take off me"
     assert _subject_dropped("what did i spend on groceries", []) == "what did i spend on"
+
+
+ONE_DAY = {
+    "procedure": "recent_transactions",
+    "listed": ["18 Sep 2026: Northbank Exchange, €560.00", "18 Sep 2026: Northbank Exchange, -£481.60"],
+}
+
+
+@pytest.mark.parametrize("text", ["which day did i change them?", "what date did they go out"])
+def test_which_day_after_payments_all_of_one_day(text: str) -> None:
+    found = follow_up(text, ONE_DAY)
+    assert found is not None
+    assert found.kind == "day"
+
+
+def test_which_day_is_no_day_follow_up_when_the_payments_are_of_several_days() -> None:
+    days = {**ONE_DAY, "listed": ["18 Sep 2026: Aldi, £5.00", "19 Sep 2026: Aldi, £6.00"]}
+    found = follow_up("which day did i go there?", days)
+    assert found is None or found.kind != "day"
