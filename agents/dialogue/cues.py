@@ -1477,7 +1477,11 @@ def _numbered_items(text: str) -> list[str] | None:
 # named ("on it", "from it"), not the same request again.
 _ASKS_ABOUT_IT = re.compile(
     r"^(?:what|whats|how much|how many|is there|are there|anything|when|which)\b.*"
-    r"\b(?:on|in|from|into|out of|off|to|for) (?:it|that|that one|that account)$"
+    r"\b(?:on|in|from|into|out of|off|to|for) (?:it|that|that one|that account)"
+    # "...and what have I paid on it since September altogether": the period and a total word after it
+    r"(?: (?:since|in|over|during|for|from|this|last|so far|altogether|all together|in total|total|"
+    r"the|past|year|month|months|week|weeks|[a-z]+ber|january|february|march|april|may|june|july|august|"
+    r"\d+)){0,5}$"
 )
 # "when was I last in morrisons and how much did I spend": a question with nothing of its own to ask about,
 # the same request's other half.

@@ -303,6 +303,19 @@ def _over_a_year(text: str, frame: dict[str, Any]) -> list[Any] | None:
     return [label, minor, _CURRENCY_OF[found["cur"]], TIMES_A_YEAR[found["freq"]]]
 
 
+def _one_payee(text: str, frame: dict[str, Any], today: date) -> str | None:
+    """The payee of the one regular payment just shown, when the message asks what went to it over a period
+    of its own ("what have I paid on it since September altogether"); None otherwise."""
+    listed = list(frame.get("listed") or [])
+    if len(listed) != 1 or parse_period(text, today)[0] is None:
+        return None
+    found = _REGULAR_LINE.search(str(listed[0]))
+    if found is None:
+        return None
+    payee = (found["payee"] or found["named"] or "").strip()
+    return payee or None
+
+
 WITHOUT_MAX_WORDS = 14
 
 
@@ -566,6 +579,15 @@ async def _follow_up(
         # "how much is that altogether?" right after two single amounts (Trainline, then Uber): their sum.
         procedure = "spending"
         extra["slots"] = {"params": {"figures": figures}}
+    elif (
+        found.kind == "total"
+        and procedure == "recurring_payments"
+        and (regular_payee := _one_payee(text, frame, today))
+    ):
+        # "and what have I paid on it since September altogether" after the mortgage's direct debit: what
+        # went to that payee over the period, not the regular payment again.
+        procedure = "spending"
+        extra["text"] = f"{text} (payments at {regular_payee})"
     elif found.kind == "total" and procedure == "recurring_payments":
         # "what's the total of those" after a list of direct debits: their sum, not a month's spending.
         extra["text"] = f"how much in total {frame.get('text', '')}"
@@ -932,6 +954,19 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
             text=frame_text,
             low_confidence_streak=0,
         )
+    elif (
+        followed is not None
+        and followed[:2] == ("spending", "total")
+        and (state.get("frame") or {}).get("procedure") == "recurring_payments"
+        and "spending" in procedures
+    ):
+        # "and what have I paid on it since September altogether" after the mortgage's direct debit: what went
+        # to that payee over the period (the recurring cues would show the direct debit again).
+        procedure, kind, extra = followed
+        flow, why = "procedure", "follow-up (total paid to the regular payee just shown) -> spending"
+        update.update(procedure=procedure, procedure_intent=procedure, slots=extra.get("slots", {}))
+        update["text"] = extra["text"]
+        update["low_confidence_streak"] = 0
     elif (
         not active
         and not urgent
