@@ -999,7 +999,13 @@ _BOTH = re.compile(
     # "whats that between the two then", "what do the two come to", "the pair of them added up"
     r"(?:between|for) (?:the|them|those|these) (?:two|pair)(?: of (?:them|those|em))?|"
     r"(?:the|them|those|these) (?:two|pair)(?: of (?:them|those|em))? "
-    r"(?:come|comes|came|add|adds|added) (?:to|up)|"
+    r"(?:(?:come|comes|came|add|adds|added) (?:to|up)|make|makes|made)|"
+    # "what do they make together", "how much are those two together": the amounts just given, together
+    r"\b(?:they|them|those|these|the two|the pair)(?: two)?(?: of (?:them|those|em))? "
+    r"(?:(?:make|makes|made|come to|comes to|came to|cost|costs|add up to|amount to|are|were|come) )?"
+    r"together|"
+    # "add the two up for me", "add them both up", "can you add those up"
+    r"\badd (?:the|them|those|these|both)(?: two| pair| both)?(?: of (?:them|those|em))? up|"
     # "both?", "so both of them", "right so whats that all in": the two amounts just given, added up
     r"^(?:(?:and|so|ok|okay|right|then|n|what about|how much for|whats|what is) )*"
     r"both(?: of (?:them|those|em))?$|"
@@ -1144,6 +1150,15 @@ _SAME_AGAIN = re.compile(
 )
 
 
+_LINE_DAY = re.compile(r"^(\d{1,2} [A-Z][a-z]{2} \d{4}):")
+
+
+def _on_one_day(listed: list[object]) -> bool:
+    """Whether an answer listed several payments, all of one day ("18 Sep 2026: Northbank Exchange, ...")."""
+    days = {m.group(1) if (m := _LINE_DAY.match(str(line))) else None for line in listed}
+    return len(listed) >= 2 and len(days) == 1 and None not in days
+
+
 @dataclass(frozen=True)
 class FollowUp:
     # "older" | "total" | "difference" | "pick" | "refine" | "direction" | "currency" | "card" | "day" |
@@ -1208,6 +1223,18 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
             return FollowUp("day")
         if ASKS_REFERENCE.search(words):
             return FollowUp("reference")
+    if (
+        words
+        and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
+        and frame.get("procedure") in ("recent_transactions", "spending")
+        and _on_one_day(list(frame.get("listed") or []))  # type: ignore[call-overload]
+        and _WHICH_DAY.search(words)
+        and not _TOTAL.search(words)
+        and not _EXTREME.search(words)
+    ):
+        # "which day did I change them?" after the two sides of one exchange (or any payments of one day): the
+        # day they all went, which the first of them gives.
+        return FollowUp("day")
     if (
         words
         and len(words.split()) <= FOLLOW_UP_MAX_WORDS
@@ -1468,7 +1495,11 @@ def _numbered_items(text: str) -> list[str] | None:
 # named ("on it", "from it"), not the same request again.
 _ASKS_ABOUT_IT = re.compile(
     r"^(?:what|whats|how much|how many|is there|are there|anything|when|which)\b.*"
-    r"\b(?:on|in|from|into|out of|off|to|for) (?:it|that|that one|that account)$"
+    r"\b(?:on|in|from|into|out of|off|to|for) (?:it|that|that one|that account)"
+    # "...and what have I paid on it since September altogether": the period and a total word after it
+    r"(?: (?:since|in|over|during|for|from|this|last|so far|altogether|all together|in total|total|"
+    r"the|past|year|month|months|week|weeks|[a-z]+ber|january|february|march|april|may|june|july|august|"
+    r"\d+)){0,5}$"
 )
 # "when was I last in morrisons and how much did I spend": a question with nothing of its own to ask about,
 # the same request's other half.

@@ -320,3 +320,43 @@ def refers_to_shop_shown(text: str) -> bool:
         and not described_shops(text)
         and parse_merchant_named(text) is None
     )
+
+
+# Right after a total: "and with the cash i took out?", "and wiv the sky n tv licence on top?", "plus the
+# bills?", "what if you add the takeaways?": that total, and what the message names added to it.
+_ADDED_ON_LEAD_RE = re.compile(
+    r"^\W*(?:(?:ok|okay|right|so|and|n|an|then|what about|how about|what if)\W+)*"
+    r"(?:with|wiv|wi|plus|including|adding|"
+    r"(?:if )?(?:you |i |we )?(?:add|include|count|throw in|put in))"
+    r"\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_ADDED_ON_TAIL_RE = re.compile(
+    r"^\W*(?:(?:ok|okay|right|so|and|n|an|then|what about|how about)\W+)+(?P<rest>.*?)\W+(?:added )?"
+    r"(?:on top|as well|too|added on|added in|thrown in|included|in (?:it|that|there) too)\W*$",
+    re.IGNORECASE,
+)
+_ADDED_ON_TRAIL_RE = re.compile(
+    r"\W+(?:(?:added )?on top(?: of (?:that|it|them|those))?|as well|too|added(?: on| in)?|thrown in|"
+    r"included|in (?:it|that|there)(?: too)?)\W*$",
+    re.IGNORECASE,
+)
+ADDED_ON_MAX_WORDS = 14
+
+
+def added_to_total(text: str) -> str | None:
+    """What a message asks to add to the total just given ("and with the cash i took out?" -> "the cash i
+    took out", "and wiv the sky n tv licence on top?" -> "the sky n tv licence"); None when it adds
+    nothing."""
+    if len(text.split()) > ADDED_ON_MAX_WORDS:
+        return None
+    found = _ADDED_ON_LEAD_RE.search(text) or _ADDED_ON_TAIL_RE.search(text)
+    if found is None:
+        return None
+    rest = _ADDED_ON_TRAIL_RE.sub("", found["rest"]).strip(" ?!.,")
+    if not set(re.findall(r"[a-z0-9&']+", rest.lower())) - _NOT_ADDED:
+        return None  # "and with that?": nothing named to add
+    return rest
+
+
+_NOT_ADDED = frozenset("the that it them those this these my a an all of then please".split())

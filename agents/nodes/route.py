@@ -46,6 +46,7 @@ from agents.dialogue.recurring_cues import (
 )
 from agents.dialogue.regular_money import RegularAsk, read_regular
 from agents.dialogue.spending_cues import (
+    added_to_total,
     interest_meant,
     place_referred,
     referred_amount,
@@ -302,6 +303,19 @@ def _over_a_year(text: str, frame: dict[str, Any]) -> list[Any] | None:
     return [label, minor, _CURRENCY_OF[found["cur"]], TIMES_A_YEAR[found["freq"]]]
 
 
+def _one_payee(text: str, frame: dict[str, Any], today: date) -> str | None:
+    """The payee of the one regular payment just shown, when the message asks what went to it over a period
+    of its own ("what have I paid on it since September altogether"); None otherwise."""
+    listed = list(frame.get("listed") or [])
+    if len(listed) != 1 or parse_period(text, today)[0] is None:
+        return None
+    found = _REGULAR_LINE.search(str(listed[0]))
+    if found is None:
+        return None
+    payee = (found["payee"] or found["named"] or "").strip()
+    return payee or None
+
+
 WITHOUT_MAX_WORDS = 14
 
 
@@ -313,6 +327,27 @@ def _total_without(text: str, frame: dict[str, Any]) -> str | None:
     if not parse_excluded(text)[0]:
         return None
     return f"{frame.get('text', '')} {text}".strip()
+
+
+def _total_with(text: str, frame: dict[str, Any], today: date) -> tuple[str, list[Any]] | None:
+    """A question for what the message adds to the total just given, over the same period, and that total
+    ([label, minor units, currency]), when the message asks for the total with more on top ("and with the
+    cash I took out?" after October's card spending); None otherwise."""
+    figures = list(frame.get("figures") or [])
+    if frame.get("procedure") != "spending" or not figures or parse_excluded(text)[0]:
+        return None
+    added = added_to_total(text)
+    if added is None:
+        return None
+    # Over the same period as the total, and nothing else of its filters: "not counting cash" is not kept for
+    # "and with the cash?", nor "on my card" for the direct debits added on top.
+    period = ""
+    for old in (str(frame.get("text", "")), str(frame.get("said", ""))):
+        shown, _ = parse_period(old, today)
+        if shown is not None and shown.since is not None:
+            period = f"from {format_day(shown.since)} to {format_day(min(shown.until or today, today))}"
+            break
+    return f"how much did I spend on {added} {period}".strip(), figures[-1]
 
 
 def _past_period(text: str, today: date) -> bool:
@@ -396,6 +431,28 @@ def _period_before(text: str, old: str, today: date) -> str | None:
         end = shown.since - timedelta(days=1)
         start = shown.since - timedelta(days=length)
     return f"from {format_day(start)} to {format_day(end)}"
+
+
+def _subject_named(text: str, named_shop: str | None) -> str | None:
+    """The message's own words without its "the week before that", when they name what to look for of their
+    own (a kind of spending or a shop of the customer's payments): "n the bus the week before that?" -> "n
+    the bus"; None when they name nothing new ("and the month before?")."""
+    if not named_shop and parse_category(text)[0] is None and parse_merchant(text) is None:
+        return None
+    rest = _PERIOD_BEFORE.sub(" ", text)
+    rest = re.sub(r"\b(?:that|then|it|this)\b(?=\W*$)", " ", rest)
+    return " ".join(rest.split()).strip(" ?!.,") or None
+
+
+def _subject_dropped(old: str, listed: list[str]) -> str:
+    """The earlier request's words without what it was about (its kinds of spending and the one shop its
+    answer listed), for a follow-up that names something else to look for over another period."""
+    while (found := parse_category(old))[0] is not None:
+        old = found[1]
+    if shop := _listed_shop(listed):
+        for word in [shop, *shop.split()]:
+            old = re.sub(rf"\b{re.escape(word)}\b", " ", old, flags=re.IGNORECASE)
+    return " ".join(old.split())
 
 
 _ONE_BEFORE = re.compile(
@@ -522,6 +579,15 @@ async def _follow_up(
         # "how much is that altogether?" right after two single amounts (Trainline, then Uber): their sum.
         procedure = "spending"
         extra["slots"] = {"params": {"figures": figures}}
+    elif (
+        found.kind == "total"
+        and procedure == "recurring_payments"
+        and (regular_payee := _one_payee(text, frame, today))
+    ):
+        # "and what have I paid on it since September altogether" after the mortgage's direct debit: what
+        # went to that payee over the period, not the regular payment again.
+        procedure = "spending"
+        extra["text"] = f"{text} (payments at {regular_payee})"
     elif found.kind == "total" and procedure == "recurring_payments":
         # "what's the total of those" after a list of direct debits: their sum, not a month's spending.
         extra["text"] = f"how much in total {frame.get('text', '')}"
@@ -544,7 +610,12 @@ async def _follow_up(
     ):
         # "and the month before that?" after last month's total: the same question a period earlier (the
         # period read from the customer's own words when the request was reworded without it).
-        extra["text"] = f"{earlier} {_PERIOD.sub(' ', parse_period(str(frame.get('text', '')), today)[1])}"
+        asked = _PERIOD.sub(" ", parse_period(str(frame.get("text", "")), today)[1])
+        if (subject := _subject_named(text, named_shop)) is not None:
+            # "n the bus the week before that?" after what Waitrose took last week: the bus over the week
+            # before, not Waitrose again.
+            asked = f"{subject} {_subject_dropped(asked, list(frame.get('listed') or []))}"
+        extra["text"] = f"{earlier} {asked}"
     elif found.kind == "older" and frame.get("oldest"):
         # "any older ones?", "and the one before that?": the transactions before the oldest one shown.
         if procedure == "spending":
@@ -853,6 +924,21 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         update["low_confidence_streak"] = 0
     elif (
         not active
+        and "spending" in procedures
+        and (more := _total_with(text, state.get("frame") or {}, today_of(state)))
+    ):
+        # "and with the cash i took out?" right after a total: what it names over the same period, added to
+        # that total (not what it names alone).
+        flow, why = "procedure", "the total just given, with more on top -> spending"
+        update.update(
+            procedure="spending",
+            procedure_intent="spending",
+            slots={"params": {"plus": more[1]}},
+            text=more[0],
+            low_confidence_streak=0,
+        )
+    elif (
+        not active
         and "affordability" in procedures
         and takes_off_more(text, state.get("frame") or {})
         and (also := await _also_taken(text, runtime.context.banking))
@@ -868,6 +954,19 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
             text=frame_text,
             low_confidence_streak=0,
         )
+    elif (
+        followed is not None
+        and followed[:2] == ("spending", "total")
+        and (state.get("frame") or {}).get("procedure") == "recurring_payments"
+        and "spending" in procedures
+    ):
+        # "and what have I paid on it since September altogether" after the mortgage's direct debit: what went
+        # to that payee over the period (the recurring cues would show the direct debit again).
+        procedure, kind, extra = followed
+        flow, why = "procedure", "follow-up (total paid to the regular payee just shown) -> spending"
+        update.update(procedure=procedure, procedure_intent=procedure, slots=extra.get("slots", {}))
+        update["text"] = extra["text"]
+        update["low_confidence_streak"] = 0
     elif (
         not active
         and not urgent

@@ -20,7 +20,7 @@ paid" or "last weekend" relative to a fixed scenario day, and would add a heavy 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
@@ -402,6 +402,9 @@ class Excluded:
     bill_kind: str | None = None
     category: str | None = None
     merchant: str | None = None
+    # "... the pub, the pictures. Not the Netflix.": a bare "not" leaves a shop out only when the customer
+    # pays it (never "not sure"); the spending procedure checks.
+    only_if_paid: bool = False
 
 
 # "without the mortgage", "not counting cash", "if you take the mortgage out of that", "leave Tesco out".
@@ -428,7 +431,9 @@ _EXCLUDED_RE = re.compile(
     r"|\bwith\s+" + _THING.format(name="c") + r"\s+(?:taken|left|knocked)\s+(?:out|off)\b"
     # "how much did I spend on my card? not bills or the mortgage, just the card": a bare "not" opening a
     # clause (a bill or a category only, checked in parse_excluded: "not sure" leaves nothing out)
-    r"|(?:^|[,.?!;:-]\s*)(?:but\s+|and\s+)?not\s+" + _THING.format(name="d") + _EXCLUDED_END,
+    r"|(?:^|[,.?!;:-]\s*)(?:but\s+|and\s+)?not\s+(?!(?:counting|including)\b)"
+    + _THING.format(name="d")
+    + _EXCLUDED_END,
     re.IGNORECASE,
 )
 # Another thing left out with the first: "excluding bills and the mortgage", "not bills or the mortgage".
@@ -464,13 +469,19 @@ _DIRECT_DEBITS_RE = re.compile(
 )
 
 
+# "The pub, the pictures. Not the Netflix.": a bare "not" and "the" before a name, a sentence of its own.
+_BARE_NOT_SHOP = re.compile(r"^[.?!;]\s*(?:but\s+|and\s+)?not\s+the\s+", re.IGNORECASE)
+
+
 def parse_excluded(text: str) -> tuple[tuple[Excluded, ...], str]:
     """What a total is asked without ("not counting the mortgage", "take cash out of that"), and the rest."""
     found: list[Excluded] = []
     for m in list(_EXCLUDED_RE.finditer(text)):
         thing = _excluded_thing(m.group("a") or m.group("b") or m.group("c") or m.group("d"))
-        if thing is None or (m.group("d") and thing.merchant is not None):
+        if thing is None or (m.group("d") and thing.merchant is not None and not _BARE_NOT_SHOP.match(m[0])):
             continue
+        if m.group("d") and thing.merchant is not None:
+            thing = replace(thing, only_if_paid=True)
         found.append(thing)
         text = _blank(text, m)
         end = m.end()
@@ -500,6 +511,7 @@ class SpendingQuery:
     card_only: bool = False  # "on my card": what was paid with a card
     bill_kind: str | None = None  # "mortgage": the bills whose payee is a building society or lender
     excluded: tuple[Excluded, ...] = ()  # "without the mortgage", "take the cash out of that"
+    also: tuple[str, ...] = ()  # "going out, the pub and the pictures": more categories, added up with it
 
 
 def _blank(text: str, match: re.Match[str]) -> str:
@@ -785,6 +797,18 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
     elif (m := _FUEL_RE.search(rest)) and not named_as_included(rest, m.start(), m.end()):
         bill_kind, rest = "fuel", _blank(rest, m)
     category, rest = parse_category(rest)
+    also: list[str] = []
+    while (
+        category is not None
+        and category not in INCOME_CATEGORIES
+        and bill_kind is None
+        and (more := parse_category(rest))[0] is not None
+        and more[0] not in INCOME_CATEGORIES
+    ):
+        # "going out since September? the pub, the pictures": every kind of spending named, added up
+        if more[0] != category and more[0] not in also:
+            also.append(more[0])
+        rest = more[1]
     if category in INCOME_CATEGORIES:
         bill_kind = None  # "my salary over three months for the mortgage": money in, not a bill
     if bill_kind == "fuel":
@@ -831,6 +855,7 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
             card_only=bool(_ON_CARD_RE.search(text)),
             bill_kind=bill_kind,
             excluded=excluded,
+            also=tuple(also),
         ),
         rest,
     )

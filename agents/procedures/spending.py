@@ -30,6 +30,7 @@ from agents.procedures.queries import (
     BILL_KINDS,
     CATEGORY_LABELS,
     DEFAULT_DAYS,
+    Excluded,
     SpendingQuery,
     category_after_name,
     parse_category,
@@ -114,6 +115,16 @@ def _left_out(t: TransactionView, q: SpendingQuery) -> bool:
     return False
 
 
+def _asked_itself(e: Excluded, q: SpendingQuery, merchant: str | None) -> bool:
+    """Whether a thing to leave out is the very thing the total is about (its shop or its category)."""
+    if e.category is not None and e.category in (q.category, *q.also):
+        return True
+    if e.merchant is None or not merchant:
+        return False
+    left, asked = e.merchant.lower(), merchant.lower()
+    return left in asked or asked in left
+
+
 def _counts(t: TransactionView, q: SpendingQuery, own: frozenset[str]) -> bool:
     if t.status == "reversed":
         return False
@@ -124,7 +135,7 @@ def _counts(t: TransactionView, q: SpendingQuery, own: frozenset[str]) -> bool:
     if q.card_only and not t.by_card:
         return False
     if q.category is not None:
-        return t.category == q.category
+        return t.category == q.category or t.category in q.also
     if q.purchases_only and t.category == "transfers":
         return False
     # Moving money between one's own accounts is neither spending nor income.
@@ -226,7 +237,7 @@ def _what_text(q: SpendingQuery, merchant: str | None) -> str:
     if q.bill_kind:
         parts.append(f"on {BILL_KINDS[q.bill_kind][1]}")
     elif q.category:
-        label = CATEGORY_LABELS.get(q.category, q.category.replace("_", " "))
+        label = " and ".join(CATEGORY_LABELS.get(c, c.replace("_", " ")) for c in (q.category, *q.also))
         parts.append(f"from {label}" if q.direction == "in" else f"on {label}")
     if merchant:
         shown = merchant
@@ -397,6 +408,18 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         # category; the shop is asked about (a shop that is of the category, "on entertainment, netflix and
         # gigs", keeps the category).
         merchant, q = named, replace(q, category=None)
+    if any(e.only_if_paid for e in q.excluded):
+        # "Not the Netflix.": a shop left out by a bare "not" only when the customer pays it ("not sure")
+        kept = [
+            e
+            for e in q.excluded
+            if not e.only_if_paid or (e.merchant and await has_merchant(run, e.merchant))
+        ]
+        q = replace(q, excluded=tuple(kept))
+    if q.excluded and (merchant or q.category):
+        # "And the Netflix over the same time?" after a total "not the Netflix": what is asked about is not
+        # left out of itself.
+        q = replace(q, excluded=tuple(e for e in q.excluded if not _asked_itself(e, q, merchant)))
     if q.put_in and q.aggregate == "total":
         return await _put_into_savings(run, q, account)
     if merchant is not None:
@@ -428,7 +451,7 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         since=dates.since.isoformat() if dates and dates.since else None,
         until=dates.until.isoformat() if dates and dates.until else None,
         merchant=merchant,
-        category=q.category,
+        category=None if q.also else q.category,  # several categories: each row is checked in _counts
         min_amount_minor=q.amount.min_minor if q.amount else None,
         max_amount_minor=q.amount.max_minor if q.amount else None,
     )
@@ -574,9 +597,24 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         + (f"\n... and {more} more" if more > 0 else ""),
         transaction_ids=[t.id for t in counted],
     )
+    facts["with_before"] = _with_before(run.params.get("plus"), sums)
     if q.aggregate == "count":
         return run.answer("count", facts)
     return run.answer("ok", facts)
+
+
+def _with_before(before: Any, sums: dict[str, int]) -> str:
+    """The total just given added to this one, for "and with the cash on top?" (" With the £59.25 before,
+    that is £159.25 altogether."); empty when there is none or the currencies differ."""
+    if not before or len(sums) != 1:
+        return ""
+    _label, minor, currency = before
+    if currency not in sums:
+        return ""
+    return (
+        f" With the {format_money(int(minor), currency)} before, that is "
+        f"{format_money(sums[currency] + int(minor), currency)} altogether."
+    )
 
 
 def _left_out_note(q: SpendingQuery, left_out: list[TransactionView]) -> str:
