@@ -388,6 +388,7 @@ _NOT_A_SHOP = frozenset(
     place shop store restaurant joint spot
     far yet still instead though again lately recently anyway right like just only exactly ish overall whole
     entire even roughly about around approximately
+    its own their by itself themselves alone separately apart
     """.split()
 )
 # "and that trattoria place?": the kind of venue is not part of the shop's name.

@@ -46,3 +46,15 @@ def test_a_shops_name_is_said_also_with_an_s() -> None:
     assert _says_name(f" {normalise('sainsburys in september')} ", "sainsbury")
     assert not _says_name(said, "spoon")
     assert not _says_name(f" {normalise('the nexty thing')} ", "next")
+
+
+@pytest.mark.parametrize(
+    "text", ["and just september on its own?", "and september by itself", "and for october on their own"]
+)
+def test_a_period_on_its_own_names_no_shop(text: str) -> None:
+    from datetime import date
+
+    from agents.nodes.route import _other_merchant
+
+    assert _other_merchant(text, date(2026, 11, 28)) is None
+    assert _other_merchant("and the tesco one on its own", date(2026, 11, 28)) == "tesco"
