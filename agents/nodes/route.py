@@ -12,6 +12,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
+from agents.dialogue.beyond_chat import beyond_chat
 from agents.dialogue.cues import (
     CASH_LINE,
     PART_OF_SHOWN,
@@ -801,6 +802,12 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # centre's answer (in chat, at any time); asking for one now still hands off.
         flow, why = "kb_answer", "a question about how to reach a person: answer from the help centre"
         update.update(kb_slug=CONTACT, text=f"{text} ({REACHING_A_PERSON})", low_confidence_streak=0)
+    elif not active and not urgent and (beyond := beyond_chat(text)) is not None:
+        # "send me a statement", "i want to move 100 quid into my savings", "whats my overdraft limit": what
+        # the chat can neither look up nor do is said plainly, with the help centre's words that help (never a
+        # dispute of "an extra charge on my statement", a transfer's status or the balance instead).
+        flow, why = "out_of_scope", f"asks for what the chat cannot give ({beyond}): an honest answer"
+        update["low_confidence_streak"] = 0
     elif not active and not urgent and (slug := kb_follow_up(text, state, runtime)):
         # "And how long does it take to arrive?" right after the details a payment abroad needs: the same
         # help-centre article answers it (never the card delivery "arrive" alone would suggest).
