@@ -56,7 +56,8 @@ _MONEY = (
     r"(?:[£€$]\s?\d[\d,.]*k?|\d[\d,.]*k?\s?(?:quid|pounds?|gbp|euros?|eur|k|grand|bucks|squid)?|"
     r"(?:some|a bit of|a little|the|my|more|extra|spare|all (?:of )?(?:my|the)|half (?:of )?(?:my|the))?\s*"
     r"(?:money|cash|funds|savings|wages|salary|pay|dosh|bonus)|some|a bit|a few quid|a tenner|a fiver|"
-    r"a grand|a couple of (?:hundred|grand|quid)|fifty|twenty|forty|a hundred|hundred|one hundred|two hundred|"
+    r"a grand|a couple of (?:hundred|grand|quid)|fifty|twenty|forty|a hundred|hundred|"
+    r"one hundred|two hundred|"
     r"five hundred)"
 )
 _MOVE_MONEY = re.compile(
