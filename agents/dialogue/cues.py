@@ -1090,7 +1090,13 @@ _WHICH_CARD = re.compile(
 )
 # The day of the one payment just shown: "what day was that?", "when was it", "which date did it go out".
 _WHICH_DAY = re.compile(
-    r"\b(?:what|which) (?:day|date)\b|\bwhen (?:was|did|is) (?:that|it|this)\b|\bwhen exactly\b"
+    r"\b(?:what|which) (?:day|date)\b|\bwhen (?:was|did|is) (?:that|it|this)\b|\bwhen exactly\b|"
+    # "was that on a weekday", "was it a saturday", "what time was that": the day (with its weekday) answers
+    r"\b(?:was|were) (?:that|it|this)(?: one)? (?:on )?(?:a )?(?:weekday|weekend|week day|week end|monday|"
+    r"tuesday|wednesday|thursday|friday|saturday|sunday)s?\b|\bwhat time (?:was|did|is)\b|"
+    # "where was that", "which shop was it": the payment's line, which names the shop
+    r"\bwhere (?:was|is) (?:that|it|this)\b|\bwhere did i (?:buy|get|spend|pay for) (?:that|it|this)\b|"
+    r"\b(?:which|what) (?:shop|store|place|company|merchant) (?:was|is) (?:that|it|this)\b"
 )
 # Which cash machine the withdrawal just shown came out of: "which machine was it", "what cashpoint did I
 # use", "where did I take that out".

@@ -1391,6 +1391,15 @@ _MERCHANT_LIST = re.compile(
 )
 
 
+def _spaced_words(text: str) -> str:
+    """The text lower-cased as spaced words for finding a shop's name in it, " ... ", with each word's plural
+    or possessive also read as the word itself: "the wetherspoons", "wetherspoon's" name Wetherspoon (the
+    plain words come first, then the singular forms)."""
+    words = re.sub(r"[^a-z0-9&]+", " ", text.lower().replace("'s ", " ").replace("\u2019s ", " ")).split()
+    singular = [w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w for w in words]
+    return f" {' '.join(words)} | {' '.join(singular)} "
+
+
 async def _names_own_merchant(text: str, runtime: Runtime[AgentContext]) -> str | bool:
     """Whether the message names, with a word of paying, a merchant in the customer's latest transactions
     (names of three letters or more, matched as whole words): the merchant when it is one of them."""
@@ -1399,7 +1408,7 @@ async def _names_own_merchant(text: str, runtime: Runtime[AgentContext]) -> str 
     if _MERCHANT_LIST.search(text):
         return True  # "payments to amazon": a search, whether or not there are any to find
     recent = await runtime.context.banking.find_transactions(TransactionQuery(limit=_MERCHANT_SCAN))
-    lowered = f" {' '.join(re.sub(r'[^a-z0-9&]+', ' ', text.lower()).split())} "
+    lowered = _spaced_words(text)
     for merchant in {t.merchant for t in recent if t.amount_minor < 0}:
         name = " ".join(re.sub(r"[^a-z0-9&]+", " ", merchant.lower()).split())
         first = name.split()[0] if name else ""
@@ -1470,7 +1479,7 @@ async def _own_merchant_named(
     if frame.get("procedure") not in _MONEY_READS or len(text.split()) > (words or FOLLOW_UP_SHOP_WORDS):
         return None
     recent = await runtime.context.banking.find_transactions(TransactionQuery(limit=_MERCHANT_SCAN))
-    lowered = f" {' '.join(re.sub(r'[^a-z0-9&]+', ' ', text.lower()).split())} "
+    lowered = _spaced_words(text)
     for merchant in sorted({t.merchant for t in recent if t.amount_minor < 0}, key=len, reverse=True):
         name = " ".join(re.sub(r"[^a-z0-9&]+", " ", merchant.lower()).split())
         first = name.split()[0] if name else ""

@@ -114,6 +114,9 @@ def _left_out(t: TransactionView, q: SpendingQuery) -> bool:
     return False
 
 
+_NOT_BOUGHT = frozenset({"transfers", "bills", "cash"})
+
+
 def _counts(t: TransactionView, q: SpendingQuery, own: frozenset[str]) -> bool:
     if t.status == "reversed":
         return False
@@ -125,7 +128,9 @@ def _counts(t: TransactionView, q: SpendingQuery, own: frozenset[str]) -> bool:
         return False
     if q.category is not None:
         return t.category == q.category
-    if q.purchases_only and t.category == "transfers":
+    # "the biggest thing i bought": a transfer to a person, a bill collected by direct debit (the mortgage) or
+    # cash taken out is not something bought.
+    if q.purchases_only and t.category in _NOT_BOUGHT:
         return False
     # Moving money between one's own accounts is neither spending nor income.
     return t.merchant.lower() not in own
@@ -537,6 +542,8 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
             to_from="to" if q.direction == "out" else "from",
             transaction_ids=[chosen.id],
             count=len(counted),
+            # not said again: the payment a follow-up points back at ("where was that", "what day was it")
+            lines=spent_line(chosen),
         )
         return run.answer("extreme", facts)
 
