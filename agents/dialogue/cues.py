@@ -1127,6 +1127,21 @@ _EVERY_TIME = re.compile(
     r"\b(?:(?:every|each|a)\s+(?:month|week|year)|monthly|weekly|yearly|regular(?:ly)?|recurring|"
     r"a subscription|always)\b"
 )
+# A word that makes a question about a payment shown a complaint about it: "is it always taken twice?".
+_WRONG_WITH_IT = re.compile(
+    r"\b(?:twice|double\w*|two times|again|not me|wasnt me|didnt|did not|fraud\w*|scam\w*|wrong|"
+    r"dispute\w*|refund\w*|recogni[sz]e|unauthori[sz]ed)\b"
+)
+
+
+def asks_if_regular(text: str) -> bool:
+    """Whether a short question asks if the payment just shown is regular or always the same ("is it always
+    the same", "is that every month then"), with no word of anything wrong with it: the same payments over
+    time, never a dispute of a payment "charged twice"."""
+    words = normalise(text)
+    return bool(words) and bool(_EVERY_TIME.search(words)) and not _WRONG_WITH_IT.search(words)
+
+
 # "Actually do the same for the mastercard too, both were in the same wallet": the same action again, however
 # long the reason that follows.
 _SAME_AGAIN = re.compile(

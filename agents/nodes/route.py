@@ -21,6 +21,7 @@ from agents.dialogue.cues import (
     adds_to_dispute,
     asks_day_or_card,
     asks_for_number,
+    asks_if_regular,
     combines_answers,
     explicit_action,
     follow_up,
@@ -1618,6 +1619,10 @@ def _new_topic(state: AgentState, procedure: str, runtime: Runtime[AgentContext]
         if spec is not None and spec.name != procedure:
             return True
     if _LEAD.search(text) and len(text.split()) <= LEAD_MAX_WORDS:
+        return False
+    if procedure in _MONEY_READS and len(text.split()) <= LEAD_MAX_WORDS and asks_if_regular(text):
+        # "is it always the same" after Netflix's payments: the same payments over time (the model may hear
+        # a payment charged twice), unless a word says something is wrong with them.
         return False
     if not tri.get("confident") or tri.get("confidence", 0.0) < runtime.context.settings.triage_threshold:
         return False

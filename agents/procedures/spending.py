@@ -226,6 +226,18 @@ def _period_text(dates: DateRange | None, today: date) -> str:
     return f" {dates.describe()}"
 
 
+def _shop_shown(merchant: str | None, counted: list[TransactionView]) -> str | None:
+    """The shop as the answer names it: the name on its payments when every payment found is that one shop's
+    and the words typed are only part of it ("just eat" read as "eat" is Just Eat, never "EAT")."""
+    names = {clean_name(t.merchant) for t in counted}
+    if merchant is None or len(names) != 1:
+        return merchant
+    (name,) = names
+    typed = " ".join(merchant.lower().split())
+    whole = f" {' '.join(name.lower().split())} "
+    return name if f" {typed} " in whole and typed != whole.strip() else merchant
+
+
 def _what_text(q: SpendingQuery, merchant: str | None) -> str:
     parts = []
     if q.bill_kind:
@@ -470,7 +482,7 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         )
     if account is not None:
         period += f" on your {account_label(account)}"
-    what = _what_text(q, merchant)
+    what = _what_text(q, _shop_shown(merchant, counted))
     noun = "payment" if q.direction == "out" else "payment in"
     facts: dict[str, Any] = {
         **_filter_facts(q, dates, merchant, account),
