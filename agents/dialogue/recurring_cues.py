@@ -621,7 +621,8 @@ _AHEAD_ASKED = re.compile(
     r"\b(?:next|due|coming out|come out|comes out|going out|go out|goes out|be taken|get taken|"
     r"how much (?:is|will)|when (?:is|does|will)|whens|each month|every month|a month|monthly|"
     # "can you tell me what my mortgage payment is", "whats my mortgage": the payment as it stands now
-    r"whats (?:my|the)|what is (?:my|the)|"
+    r"(?:whats|what is) (?:my|the) (?!last|latest|recent|previous|first)(?:[a-z]+ ){0,2}"
+    r"(?:payment|repayment|mortgage|bill|instalment)|"
     r"what (?:my|the) [a-z ]{0,30}(?:payment|repayment|mortgage)s? (?:is|are)|"
     r"tell me (?:my|the))\b"
 )
