@@ -1111,7 +1111,13 @@ _WHICH_CARD = re.compile(
 )
 # The day of the one payment just shown: "what day was that?", "when was it", "which date did it go out".
 _WHICH_DAY = re.compile(
-    r"\b(?:what|which) (?:day|date)\b|\bwhen (?:was|did|is) (?:that|it|this)\b|\bwhen exactly\b"
+    r"\b(?:what|which) (?:day|date)\b|\bwhen (?:was|did|is) (?:that|it|this)\b|\bwhen exactly\b|"
+    # "was that on a weekday", "was it a saturday", "what time was that": the day (with its weekday) answers
+    r"\b(?:was|were) (?:that|it|this)(?: one)? (?:on )?(?:a )?(?:weekday|weekend|week day|week end|monday|"
+    r"tuesday|wednesday|thursday|friday|saturday|sunday)s?\b|\bwhat time (?:was|did|is)\b|"
+    # "where was that", "which shop was it": the payment's line, which names the shop
+    r"\bwhere (?:was|is) (?:that|it|this)\b|\bwhere did i (?:buy|get|spend|pay for) (?:that|it|this)\b|"
+    r"\b(?:which|what) (?:shop|store|place|company|merchant) (?:was|is) (?:that|it|this)\b"
 )
 # Which cash machine the withdrawal just shown came out of: "which machine was it", "what cashpoint did I
 # use", "where did I take that out".
@@ -1142,6 +1148,21 @@ _EVERY_TIME = re.compile(
     r"\b(?:(?:every|each|a)\s+(?:month|week|year)|monthly|weekly|yearly|regular(?:ly)?|recurring|"
     r"a subscription|always)\b"
 )
+# A word that makes a question about a payment shown a complaint about it: "is it always taken twice?".
+_WRONG_WITH_IT = re.compile(
+    r"\b(?:twice|double\w*|two times|again|not me|wasnt me|didnt|did not|fraud\w*|scam\w*|wrong|"
+    r"dispute\w*|refund\w*|recogni[sz]e|unauthori[sz]ed)\b"
+)
+
+
+def asks_if_regular(text: str) -> bool:
+    """Whether a short question asks if the payment just shown is regular or always the same ("is it always
+    the same", "is that every month then"), with no word of anything wrong with it: the same payments over
+    time, never a dispute of a payment "charged twice"."""
+    words = normalise(text)
+    return bool(words) and bool(_EVERY_TIME.search(words)) and not _WRONG_WITH_IT.search(words)
+
+
 # "Actually do the same for the mastercard too, both were in the same wallet": the same action again, however
 # long the reason that follows.
 _SAME_AGAIN = re.compile(

@@ -642,11 +642,19 @@ async def _gone_out_to(
 # regular payment that repays a card, loan or mortgage (customers name what it repays, not the payee).
 _REPAYMENT = re.compile(
     r"\brepayments?\b|\b(?:credit ?card|card|loan|mortgage) (?:payment|bill|direct debit|dd|instalment)s?\b|"
-    r"\b(?:payment|bill|instalment)s? (?:on|off|to|for) (?:my|the) (?:credit ?card|loan|mortgage)\b"
+    r"\b(?:payment|bill|instalment)s? (?:on|off|to|for) (?:my|the) (?:credit ?card|loan|mortgage)\b|"
+    # "whats my mortgage", "how much is the mortgage": the mortgage alone is its regular payment
+    r"\b(?:whats|what is|how much is|how much s) (?:my|the) mortgage\b"
+    r"(?! (?:statement|rate|balance|term|deal))"
 )
 _AHEAD_ASKED = re.compile(
     r"\b(?:next|due|coming out|come out|comes out|going out|go out|goes out|be taken|get taken|"
-    r"how much (?:is|will)|when (?:is|does|will)|whens|each month|every month|a month|monthly)\b"
+    r"how much (?:is|will)|when (?:is|does|will)|whens|each month|every month|a month|monthly|"
+    # "can you tell me what my mortgage payment is", "whats my mortgage": the payment as it stands now
+    r"(?:whats|what is) (?:my|the) (?!last|latest|recent|previous|first)(?:[a-z]+ ){0,2}"
+    r"(?:payment|repayment|mortgage|bill|instalment)|"
+    r"what (?:my|the) [a-z ]{0,30}(?:payment|repayment|mortgage)s? (?:is|are)|"
+    r"tell me (?:my|the))\b"
 )
 _REPAID = {
     "card": re.compile(r"\b(?:credit ?card|card)\b"),

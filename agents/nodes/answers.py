@@ -12,6 +12,7 @@ from langgraph.runtime import Runtime
 
 from agents.compliance.advice import advice_refusal, advice_requested
 from agents.context import AgentContext
+from agents.dialogue.beyond_chat import BeyondChat, beyond_chat
 from agents.dialogue.cues import POUND_AMOUNT
 from agents.dialogue.descriptions import describe_intent
 from agents.dialogue.support_cues import (
@@ -193,14 +194,55 @@ async def smalltalk(state: AgentState, runtime: Runtime[AgentContext]) -> dict[s
     return {"draft": draft, "draft_kind": "answer"}
 
 
+# What the chat cannot give, said plainly, then the help centre's section that helps most (slug, heading).
+_BEYOND_CHAT: dict[BeyondChat, tuple[str, tuple[str, str] | None]] = {
+    BeyondChat.STATEMENT: (
+        "I can't produce or send a statement from this chat, and our help centre has no page on getting "
+        "one, so I can't tell you the exact steps. A member of our team can help with a statement: just ask "
+        "to speak to a person. If it's your recent payments you want to check, I can list them here (for "
+        'example "show my transactions for October").',
+        None,
+    ),
+    BeyondChat.MOVE_MONEY: (
+        "I can't move money or make payments for you from this chat, but you can do it yourself in the app.",
+        ("uk-transfers", "How to send money"),
+    ),
+    BeyondChat.OVERDRAFT_LIMIT: (
+        "I can't see an overdraft limit in the account details I can read, so I can't tell you yours. A "
+        "member of our team can check it for you: just ask to speak to a person.",
+        ("fees", "Overdraft charges"),
+    ),
+}
+_STATEMENT_FEE = re.compile(r"^- [^\n]*\bstatements?\b[^\n]*$", re.IGNORECASE | re.MULTILINE)
+
+
+def beyond_chat_answer(what: BeyondChat, runtime: Runtime[AgentContext]) -> str:
+    """The honest answer to a request the chat cannot serve (agents.dialogue.beyond_chat): what it cannot do,
+    and what the help centre says that helps, quoted (never an offer to act)."""
+    said, where = _BEYOND_CHAT[what]
+    kb = runtime.context.kb
+    if where is not None:
+        slug, heading = where
+        quoted = kb.section(slug, heading).strip()
+        return f"{said}\n\nFrom our help centre ({kb.article(slug).title}, {heading}):\n\n{quoted}"
+    fee = _STATEMENT_FEE.search(kb.section("fees", "Other fees"))
+    if fee is None:
+        return said
+    return f"{said}\n\nFrom our help centre ({kb.article('fees').title}, Other fees):\n{fee.group(0).strip()}"
+
+
 async def out_of_scope(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """Refuse only what is refused: advice gets the advice refusal; a banking question (a phone number, a
-    rate, a limit, a double charge) is answered from the help centre; anything else a polite decline."""
+    """Refuse only what is refused: advice gets the advice refusal; a request the chat cannot serve (a
+    statement, a transfer, an overdraft limit) an honest answer; a banking question (a phone number, a rate, a
+    limit, a double charge) is answered from the help centre; anything else a polite decline."""
     text = state.get("text", "")
     asked = advice_requested(text)
     if asked:
         emit_step("out_of_scope", "decline_advice", advice=asked)
         return {"draft": advice_refusal(asked), "draft_kind": "answer"}
+    if (what := beyond_chat(text)) is not None:
+        emit_step("out_of_scope", "beyond_chat", asked=str(what))
+        return {"draft": beyond_chat_answer(what, runtime), "draft_kind": "answer"}
     if banking_question(text):
         emit_step("out_of_scope", "answer_from_kb")
         return await kb_answer(state, runtime)

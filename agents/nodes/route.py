@@ -12,6 +12,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
+from agents.dialogue.beyond_chat import beyond_chat
 from agents.dialogue.cues import (
     CASH_LINE,
     PART_OF_SHOWN,
@@ -20,6 +21,7 @@ from agents.dialogue.cues import (
     adds_to_dispute,
     asks_day_or_card,
     asks_for_number,
+    asks_if_regular,
     combines_answers,
     explicit_action,
     follow_up,
@@ -873,6 +875,12 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # centre's answer (in chat, at any time); asking for one now still hands off.
         flow, why = "kb_answer", "a question about how to reach a person: answer from the help centre"
         update.update(kb_slug=CONTACT, text=f"{text} ({REACHING_A_PERSON})", low_confidence_streak=0)
+    elif not active and not urgent and (beyond := beyond_chat(text)) is not None:
+        # "send me a statement", "i want to move 100 quid into my savings", "whats my overdraft limit": what
+        # the chat can neither look up nor do is said plainly, with the help centre's words that help (never a
+        # dispute of "an extra charge on my statement", a transfer's status or the balance instead).
+        flow, why = "out_of_scope", f"asks for what the chat cannot give ({beyond}): an honest answer"
+        update["low_confidence_streak"] = 0
     elif not active and not urgent and (slug := kb_follow_up(text, state, runtime)):
         # "And how long does it take to arrive?" right after the details a payment abroad needs: the same
         # help-centre article answers it (never the card delivery "arrive" alone would suggest).
@@ -1498,6 +1506,15 @@ _MERCHANT_LIST = re.compile(
 )
 
 
+def _spaced_words(text: str) -> str:
+    """The text lower-cased as spaced words for finding a shop's name in it, " ... ", with each word's plural
+    or possessive also read as the word itself: "the wetherspoons", "wetherspoon's" name Wetherspoon (the
+    plain words come first, then the singular forms)."""
+    words = re.sub(r"[^a-z0-9&]+", " ", text.lower().replace("'s ", " ").replace("\u2019s ", " ")).split()
+    singular = [w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w for w in words]
+    return f" {' '.join(words)} | {' '.join(singular)} "
+
+
 async def _names_own_merchant(text: str, runtime: Runtime[AgentContext]) -> str | bool:
     """Whether the message names, with a word of paying, a merchant in the customer's latest transactions
     (names of three letters or more, matched as whole words): the merchant when it is one of them."""
@@ -1506,7 +1523,7 @@ async def _names_own_merchant(text: str, runtime: Runtime[AgentContext]) -> str 
     if _MERCHANT_LIST.search(text):
         return True  # "payments to amazon": a search, whether or not there are any to find
     recent = await runtime.context.banking.find_transactions(TransactionQuery(limit=_MERCHANT_SCAN))
-    lowered = f" {' '.join(re.sub(r'[^a-z0-9&]+', ' ', text.lower()).split())} "
+    lowered = _spaced_words(text)
     for merchant in {t.merchant for t in recent if t.amount_minor < 0}:
         name = " ".join(re.sub(r"[^a-z0-9&]+", " ", merchant.lower()).split())
         first = name.split()[0] if name else ""
@@ -1577,7 +1594,7 @@ async def _own_merchant_named(
     if frame.get("procedure") not in _MONEY_READS or len(text.split()) > (words or FOLLOW_UP_SHOP_WORDS):
         return None
     recent = await runtime.context.banking.find_transactions(TransactionQuery(limit=_MERCHANT_SCAN))
-    lowered = f" {' '.join(re.sub(r'[^a-z0-9&]+', ' ', text.lower()).split())} "
+    lowered = _spaced_words(text)
     for merchant in sorted({t.merchant for t in recent if t.amount_minor < 0}, key=len, reverse=True):
         name = " ".join(re.sub(r"[^a-z0-9&]+", " ", merchant.lower()).split())
         first = name.split()[0] if name else ""
@@ -1758,6 +1775,10 @@ def _new_topic(state: AgentState, procedure: str, runtime: Runtime[AgentContext]
         if spec is not None and spec.name != procedure:
             return True
     if _LEAD.search(text) and len(text.split()) <= LEAD_MAX_WORDS:
+        return False
+    if procedure in _MONEY_READS and len(text.split()) <= LEAD_MAX_WORDS and asks_if_regular(text):
+        # "is it always the same" after Netflix's payments: the same payments over time (the model may hear
+        # a payment charged twice), unless a word says something is wrong with them.
         return False
     if not tri.get("confident") or tri.get("confidence", 0.0) < runtime.context.settings.triage_threshold:
         return False

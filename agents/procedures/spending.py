@@ -125,6 +125,9 @@ def _asked_itself(e: Excluded, q: SpendingQuery, merchant: str | None) -> bool:
     return left in asked or asked in left
 
 
+_NOT_BOUGHT = frozenset({"transfers", "bills", "cash"})
+
+
 def _counts(t: TransactionView, q: SpendingQuery, own: frozenset[str]) -> bool:
     if t.status == "reversed":
         return False
@@ -136,7 +139,9 @@ def _counts(t: TransactionView, q: SpendingQuery, own: frozenset[str]) -> bool:
         return False
     if q.category is not None:
         return t.category == q.category or t.category in q.also
-    if q.purchases_only and t.category == "transfers":
+    # "the biggest thing i bought": a transfer to a person, a bill collected by direct debit (the mortgage) or
+    # cash taken out is not something bought.
+    if q.purchases_only and t.category in _NOT_BOUGHT:
         return False
     # Moving money between one's own accounts is neither spending nor income.
     return t.merchant.lower() not in own
@@ -230,6 +235,18 @@ def _period_text(dates: DateRange | None, today: date) -> str:
     if since and until and until == today and since != until:
         return f" since {format_day(since)}"
     return f" {dates.describe()}"
+
+
+def _shop_shown(merchant: str | None, counted: list[TransactionView]) -> str | None:
+    """The shop as the answer names it: the name on its payments when every payment found is that one shop's
+    and the words typed are only part of it ("just eat" read as "eat" is Just Eat, never "EAT")."""
+    names = {clean_name(t.merchant) for t in counted}
+    if merchant is None or len(names) != 1:
+        return merchant
+    (name,) = names
+    typed = " ".join(merchant.lower().split())
+    whole = f" {' '.join(name.lower().split())} "
+    return name if f" {typed} " in whole and typed != whole.strip() else merchant
 
 
 def _what_text(q: SpendingQuery, merchant: str | None) -> str:
@@ -488,7 +505,7 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         )
     if account is not None:
         period += f" on your {account_label(account)}"
-    what = _what_text(q, merchant)
+    what = _what_text(q, _shop_shown(merchant, counted))
     noun = "payment" if q.direction == "out" else "payment in"
     facts: dict[str, Any] = {
         **_filter_facts(q, dates, merchant, account),
@@ -560,6 +577,8 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
             to_from="to" if q.direction == "out" else "from",
             transaction_ids=[chosen.id],
             count=len(counted),
+            # not said again: the payment a follow-up points back at ("where was that", "what day was it")
+            lines=spent_line(chosen),
         )
         return run.answer("extreme", facts)
 
