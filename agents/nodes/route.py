@@ -1363,6 +1363,18 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # "what did the odeon cost me in september", "how much was the trattoria": a shop of the customer's
         # own payments named without "at" is what the money question is about (not all of September).
         update["text"] = f"{money_asked} (payments at {own_shop})"
+    if (
+        flow == "procedure"
+        and followed is None
+        and update.get("procedure") == "check_balance"
+        and not _ASKS_BALANCE.search(text)
+        and parse_account_kind(text) is None
+        and (paid_shop := await _own_shop_asked_about(text, runtime))
+    ):
+        # "how much was sky in november": what a shop of the customer's own payments took, not the balance.
+        update.update(procedure="spending", procedure_intent="spending", slots={})
+        update["text"] = f"{text} (payments at {paid_shop})"
+        why = f"{why}; names a shop of their own payments ({paid_shop}) -> spending"
     if negated:
         update.setdefault("text", acting)
         action, read = _READ_INSTEAD.get(str(update.get("procedure")), ("", ""))
@@ -1735,6 +1747,8 @@ def _help_centre_answers(text: str, runtime: Runtime[AgentContext]) -> bool:
 _ACCOUNT_ON = (
     r"\bwhat(?:'s|s| is)\s+(?:my|the)\s+(?:[\w-]+\s+){0,2}?(?:account|saver|savings|isa)\s+"
     r"(?:on|at|sitting (?:on|at)|looking like)\s*(?:now|today|then)?\W*$"
+    # "whats in the euro account", "what's in my savings": what it holds
+    r"|\bwhat(?:'s|s| is)\s+(?:in|on)\s+(?:my|the)\s+(?:[\w-]+\s+){0,2}?(?:account|saver|savings|isa)\W*$"
 )
 # The same in few words, as someone writing in a second language does: "the euro account, how much?", "how
 # much in my savings?", "euro account how much is minus?" (never what was spent or paid from it).

@@ -58,3 +58,19 @@ def test_a_period_on_its_own_names_no_shop(text: str) -> None:
 
     assert _other_merchant(text, date(2026, 11, 28)) is None
     assert _other_merchant("and the tesco one on its own", date(2026, 11, 28)) == "tesco"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "whats in the euro account",
+        "what's in my savings",
+        "what is in the eur account?",
+        "whats on my current account",
+    ],
+)
+def test_what_is_in_an_account_asks_its_balance(text: str) -> None:
+    from agents.nodes.route import _ACCOUNT_ON_RE
+
+    assert _ACCOUNT_ON_RE.search(text)
+    assert not _ACCOUNT_ON_RE.search("whats in the euro account statement for october that i paid")
