@@ -1923,8 +1923,8 @@ _HELP_ASKED = re.compile(
     r"|\b(?:(?:i|we) (?:just |really |only )?(?:want|need|would like|d like)|id like|wed like) "
     r"(?:it|that|this|them|(?:my|our|the|that) (?:money|cash)|what (?:i|we) paid(?: \w+){0,4}?) "
     r"(?:back|refunded)\b"
-    r"|\b(?:please|pls|can|could|would|will) (?:(?:you|u|ya) )?(?:please )?(?:get|claim|claw|win)(?: me| us)? "
-    r"(?:it|that|this|them) (?:back|refunded)\b"
+    r"|\b(?:please|pls|can|could|would|will) (?:(?:you|u|ya) )?(?:please )?(?:get|claim|claw|win)"
+    r"(?: me| us)? (?:it|that|this|them) (?:back|refunded)\b"
     # "...so i get my money back": what the help is for
     r"|\bso (?:that )?(?:i|we) (?:can )?(?:get|see|have) (?:my|our|the) money back\b"
 )

@@ -27,9 +27,9 @@ from agents.dialogue.cues import (
     progress_of_claim,
     requested_card_action,
     requested_dispute,
-    tells_of_let_down,
     status_question,
     supposes_a_loss,
+    tells_of_let_down,
     urgent_intent,
     was_stolen,
 )
@@ -1361,9 +1361,9 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         and update.get("procedure") == "dispute_transaction"
         and (story := _dispute_story(state, text))
     ):
-        # "I ordered a parcel from Amazon the other week" ... "it never came, can you get me that money back?",
-        # or "...they took another payment early November. Please get me that back.": when the request does
-        # not say which payment, the story told with it or just before does.
+        # "I ordered a parcel from Amazon the other week" ... "it never came, can you get me that money
+        # back?", or "...they took another payment early November. Please get me that back.": when the
+        # request does not say which payment, the story told with it or just before does.
         slots = dict(update.get("slots") or {})
         slots["params"] = {**(slots.get("params") or {}), "story": story}
         update["slots"] = slots
