@@ -1897,6 +1897,9 @@ _LET_DOWN = re.compile(
     r"|\b(?:sent|posted|took|returned) (?:it|them|(?:the|my) \w+) back\b"
     # "they said I'd be refunded within a week": a refund only promised
     rf"|\b(?:said|promised|told me|supposed to)\b.{{0,30}}\b{_REFUND}\b"
+    # "said the money would go back on my card": the same promise in other words
+    r"|\b(?:said|promised|told me|supposed to)\b.{0,30}\b(?:money|cash|it) "
+    r"(?:would |will |should |to |was going to )?(?:go|come|be put|be paid|be sent|get put|get paid) back\b"
 )
 # Money the customer sent someone, or is owed by an employer, that has not arrived is a payment's status, not
 # a shop's failure.
@@ -1921,8 +1924,8 @@ _HELP_ASKED = re.compile(
     # "I want it back", "I'd like that back please", "I want what I paid for the coach back", "please get me
     # that back", "can you get it refunded": the money of the story asked back
     r"|\b(?:(?:i|we) (?:just |really |only )?(?:want|need|would like|d like)|id like|wed like) "
-    r"(?:it|that|this|them|(?:my|our|the|that) (?:money|cash)|what (?:i|we) paid(?: \w+){0,4}?) "
-    r"(?:back|refunded)\b"
+    r"(?:it|that|this|them|(?:my|our|the|that) (?:money|cash)|"
+    r"what (?:i|we|they|it) (?:paid|took|charged)(?: \w+){0,4}?) (?:back|refunded)\b"
     r"|\b(?:please|pls|can|could|would|will) (?:(?:you|u|ya) )?(?:please )?(?:get|claim|claw|win)"
     r"(?: me| us)? (?:it|that|this|them) (?:back|refunded)\b"
     # "...so i get my money back": what the help is for

@@ -1355,18 +1355,17 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # "what did the odeon cost me in september", "how much was the trattoria": a shop of the customer's
         # own payments named without "at" is what the money question is about (not all of September).
         update["text"] = f"{money_asked} (payments at {own_shop})"
-    if (
-        flow == "procedure"
-        and not active
-        and update.get("procedure") == "dispute_transaction"
-        and (story := _dispute_story(state, text))
-    ):
+    if flow == "procedure" and not active and update.get("procedure") == "dispute_transaction":
         # "I ordered a parcel from Amazon the other week" ... "it never came, can you get me that money
         # back?", or "...they took another payment early November. Please get me that back.": when the
-        # request does not say which payment, the story told with it or just before does.
-        slots = dict(update.get("slots") or {})
-        slots["params"] = {**(slots.get("params") or {}), "story": story}
-        update["slots"] = slots
+        # request does not say which payment, the story told with it or just before does. A story's other
+        # amounts ("paid £6 to post it back") may then give way to the payment at the shop it names.
+        story = _dispute_story(state, text)
+        told = tells_of_let_down(text) or tells_of_let_down(story)
+        if story or told:
+            slots = dict(update.get("slots") or {})
+            slots["params"] = {**(slots.get("params") or {}), "story": story, "told": told}
+            update["slots"] = slots
     if negated:
         update.setdefault("text", acting)
         action, read = _READ_INSTEAD.get(str(update.get("procedure")), ("", ""))

@@ -528,8 +528,8 @@ async def described_merchant_in(run: Run, text: str) -> str | None:
 # words around them make them one: "pay Apple", "to Sky", "my Sky payments", "Apple charges".
 _EVERYDAY_MERCHANT_RE = re.compile(
     # "I cancelled Sky", "left Apple": a company the customer ended something with
-    r"\b(?:pay|paid|paying|pays|to|at|from|by|with|cancel+ed|canceled|cancel|left|quit)\s+(?:the\s+)?"
-    r"(?P<a>[a-z&]+(?:\s+[a-z&]+)?)\b"
+    r"\b(?:(?:pay|paid|paying|pays|to|at|from|by|with)\s+(?:the\s+)?"
+    r"|(?:cancel+ed|canceled|cancel|left|quit)\s+(?:the\s+|my\s+|our\s+)?)(?P<a>[a-z&]+(?:\s+[a-z&]+)?)\b"
     # "the Shell garage", "the Next shop": the name said with what the business is
     r"|\bthe\s+(?P<c>[a-z&]+)\s+(?:garage|petrol station|shop|store|website|site|app|branch|order|delivery)\b"
     r"|\b(?P<b>[a-z&]+)\s+(?:payments?|charges?|bills?|subscriptions?|purchases?|transactions?|debits?"
@@ -643,8 +643,8 @@ async def resolve_transaction(run: Run, slot: SlotSpec) -> TransactionView:
     stored = Filters.from_json(run.params.get("filters"))
     fresh = await _described_payment(run, run.text, awaiting=bool(awaiting))
     story = run.params.get("story")
-    told = fresh.merchant is not None or fresh.dates is not None
-    if not told and stored.empty and not awaiting and isinstance(story, str) and story:
+    named = fresh.merchant is not None or fresh.dates is not None
+    if not named and stored.empty and not awaiting and isinstance(story, str) and story:
         # "please claim the money back for me" after a message that told what went wrong: the payment that
         # story describes (an amount said with the request is the story's too: "they only gave me £5 back")
         fresh = (await _described_payment(run, story, awaiting=False)).merged(fresh)
@@ -658,7 +658,8 @@ async def resolve_transaction(run: Run, slot: SlotSpec) -> TransactionView:
 
     found = await filters.search(run)
     money_out = [t for t in found if t.amount_minor < 0]
-    if not money_out and filters.amount is not None and filters.merchant and not duplicate:
+    told = bool(run.params.get("told"))  # the request came with the story of what went wrong
+    if not money_out and told and filters.amount is not None and filters.merchant and not duplicate:
         # A story's other amounts ("it cost me £2.50 to post back", "a taxi for £40", "they said they'd
         # refund £10"): when no payment of that amount was made at the shop told of, the payment is the one
         # that was (in the time told), and the offer says its own amount.
