@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from agents.dialogue.cues import requested_dispute, status_question, tells_of_let_down
 from agents.dialogue.recurring_cues import cancel_by_payee
+from agents.dialogue.support_cues import complains_of_merchant_only
 from agents.procedures.slots import told_of_cash_machine
 from agents.procedures.spec import ProcedureSpec
 from agents.procedures.textparse import parse_dispute_reason
@@ -169,3 +170,13 @@ async def test_a_story_amount_gives_way_to_the_shops_payment(
         )
     )
     assert missed.outcome == "none"
+
+
+# --- "the app" in the story of a shop's order -------------------------------------------------------------
+
+
+def test_the_shops_app_is_no_complaint_about_us() -> None:
+    story = "The takeaway never came. The app offered me a £5 voucher, which is a joke. I want my money back."
+    assert complains_of_merchant_only(story)
+    ours = "The takeaway never came and your app is a joke. I want my money back."
+    assert not complains_of_merchant_only(ours)
