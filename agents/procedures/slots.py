@@ -643,10 +643,10 @@ async def resolve_transaction(run: Run, slot: SlotSpec) -> TransactionView:
     stored = Filters.from_json(run.params.get("filters"))
     fresh = await _described_payment(run, run.text, awaiting=bool(awaiting))
     story = run.params.get("story")
-    named = fresh.merchant is not None or fresh.dates is not None
-    if not named and stored.empty and not awaiting and isinstance(story, str) and story:
+    if fresh.merchant is None and stored.empty and not awaiting and isinstance(story, str) and story:
         # "please claim the money back for me" after a message that told what went wrong: the payment that
-        # story describes (an amount said with the request is the story's too: "they only gave me £5 back")
+        # story describes; what the request itself says (a day, an amount) narrows it ("I left Virgin Media in
+        # October" ... "they still took a payment in the middle of November")
         fresh = (await _described_payment(run, story, awaiting=False)).merged(fresh)
     filters = stored.merged(fresh)
     run.params["filters"] = filters.to_json()

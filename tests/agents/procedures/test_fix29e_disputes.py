@@ -180,3 +180,21 @@ def test_the_shops_app_is_no_complaint_about_us() -> None:
     assert complains_of_merchant_only(story)
     ours = "The takeaway never came and your app is a joke. I want my money back."
     assert not complains_of_merchant_only(ours)
+
+
+@pytest.mark.usefixtures("_on_the_seed_day")
+async def test_the_story_names_the_shop_and_the_request_the_day(
+    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession], procedures: Procs
+) -> None:
+    kathleen = (await scenario_ports(engine, session_factory, NOW))[1]
+    offered = confirm(
+        await turn(
+            procedures["dispute_transaction"],
+            kathleen,
+            "they still took a payment in the middle of November. can you get it back?",
+            {"params": {"story": "I left Virgin Media at the end of October.", "told": True}},
+            today=TODAY,
+        )
+    )
+    assert "£56.59" in offered.prompt
+    assert "15 Nov" in offered.prompt
