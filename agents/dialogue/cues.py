@@ -951,7 +951,7 @@ def status_question(text: str) -> str | None:
         and _CARD_STATE.search(words)
         and _CARD_WORD.search(words)
         # "I cancelled my membership... could you get it back?": a dispute asked for, not the card's state.
-        and not _DISPUTE_REQUEST.search(words)
+        and not _asks_money_back(words)
     ):
         return "card_status"
     # "my old card got nicked in october, is it properly cancelled": a clause after a comma asks too
@@ -959,6 +959,9 @@ def status_question(text: str) -> str | None:
     if (
         not urgent_intent(text)
         and not any(_ACTION_REQUEST.search(part) for part in sentences)
+        # "they cancelled the showing... the refund would go back on the card. can you do something?": the
+        # story of a shop's refund, not a question about the card
+        and not _asks_money_back(words)
         and any(
             (_QUESTION.search(part) or _EMBEDDED_QUESTION.search(part))
             and _CARD_STATE.search(part)
@@ -1871,6 +1874,14 @@ _DISPUTE_REQUEST = re.compile(
     rf"(?:(?:(?:raise|open|start|file|log|lodge|put in|make) (?:a |an )?)?{_DISPUTE_VERB}\b"
     r"|(?:get|claim|win) (?:me )?(?:my|the|our|me) (?:money|cash) back\b"
     r"|(?:get|claim) (?:it|that|this|them) (?:back|refunded)\b)"
+    # "please claim the money back for me", "is there any way you can claw that money back", "could you get
+    # me that money back": the money itself asked back, in whatever words lead up to it
+    rf"|\b(?:(?:can|could|would|will) {_ASKED_OF} (?:please |pls )?(?:help me )?|please |pls |"
+    r"is there (?:any )?way (?:you can |u can |to |of )?)(?:get|claim|claw|win)(?: me| us)? "
+    r"(?:my|our|the|that|this) (?:money|cash) back\b"
+    # "can you reverse that", "could you refund the charge"
+    rf"|\b(?:can|could|would|will) {_ASKED_OF} (?:please |pls )?(?:reverse|undo|refund) "
+    r"(?:it|that|this|them|the (?:payment|charge|transaction))\b"
     rf"|\b{_DISPUTE_VERB} (?:it|this|that|them|the (?:payment|charge|transaction|order))\b"
     r"|\b(?:raise|open|start|file|lodge) (?:a |an )?(?:dispute|chargeback)\b"
     rf"|\bi (?:want|need|would like|d like) to {_DISPUTE_VERB}\b"
@@ -1892,15 +1903,32 @@ _LET_DOWN = re.compile(
     r"(?:weeks|ages|months)|weeks later|months later)\b"
     r"|\b(?:never|didnt|did not|hasnt|havent|has not|have not|wont) (?:\w+ )?(?:arrived?|came|come|turned up|"
     r"turn up|showed|show|delivered|received|got here)\b"
+    r"|\b(?:never|didnt|did not|wont|doesnt|does not) (?:work|worked|unlock|unlocked|activate|activated|"
+    r"download|downloaded|load|loaded)\b"
     r"|\bno show\b|\bnot (?:delivered|received|arrived)\b|\b(?:didnt|did not|dont) have my (?:\w+ )?order\b"
+    # a cash machine that kept the money: "didnt give me the cash", "gave me nothing", "no notes came out"
+    r"|\b(?:didnt|did not|never|wouldnt|would not) (?:give|gave|dispense|pay out|hand over)\b"
+    r"|\bgave (?:me |us )?(?:nothing|no (?:cash|money|notes))\b|\bno (?:cash|money|notes) (?:came|come) out\b"
+    # a charge after the customer ended it: "cancelled in October but they still took money", "took another
+    # payment even though I'd left them"
+    r"|\b(?:still|yet) (?:took|taken|taking|charged|charging|billed|billing|debited|collected)\b"
+    r"|\b(?:took|taken|charged|billed) (?:me |us )?(?:another|again)\b"
+    r"|\b(?:even though|after) (?:i|we|id|wed) (?:had |d |have |already )?(?:cancelled|canceled|left|ended|"
+    r"stopped|closed)\b"
     r"|\b(?:sent|posted|took|returned) (?:it|them|(?:the|my) \w+) back\b"
     # "they said I'd be refunded within a week": a refund only promised
     rf"|\b(?:said|promised|told me|supposed to)\b.{{0,30}}\b{_REFUND}\b"
+    # "said the money would go back on my card": the same promise in other words
+    r"|\b(?:said|promised|told me|supposed to)\b.{0,30}\b(?:money|cash|it) "
+    r"(?:would |will |should |to |was going to )?(?:go|come|be put|be paid|be sent|get put|get paid) back\b"
 )
 # Money the customer sent someone, or is owed by an employer, that has not arrived is a payment's status, not
 # a shop's failure.
 _MONEY_LATE = re.compile(
-    r"\b(?:i|we) (?:sent|transferred|paid) (?:\w+ ){0,2}(?:money|£|\d)|\btransfers?\b"
+    # (never what the customer paid on top for the delivery or the postage: "I paid £4.95 delivery")
+    r"\b(?:i|we) (?:sent|transferred|paid) (?:\w+ ){0,2}(?:money|£|\d)"
+    r"(?![\d ]*(?:quid |pounds )?(?:for )?(?:the )?(?:delivery|postage|shipping|p p|on top|extra)\b)"
+    r"|\btransfers?\b"
     r"|\b(?:salary|wages?|pension|benefits?|universal credit)\b"
 )
 # "can you sort it", "could you help", "what can you do": help asked with the story.
@@ -1910,9 +1938,34 @@ _HELP_ASKED = re.compile(
     r"look into|deal with|do (?:something|anything)|get (?:it|this|that|them|my))\b"
     r"|\bwhat can (?:you|u|ya) do\b|\bhelp me\b"
     r"|\b(?:i|we) (?:\w+ )?(?:want|need|would like|d like|expect) (?:my|our|the|a) (?:money back|refund)\b"
+    # "please sort it", "whatever you can do", "could you raise a claim", "can you do something"
+    r"|\b(?:please|pls) (?:sort|fix|help|chase|deal with)\b|\bwhatever (?:you|u) can do\b"
+    r"|\b(?:can|could|would|will) (?:you|u|ya) (?:please |pls )?(?:raise|put in|file|lodge|make|log|open) "
+    r"(?:a |an )?(?:claim|case|something)\b"
+    # "I want it back", "I'd like that back please", "I want what I paid for the coach back", "please get me
+    # that back", "can you get it refunded": the money of the story asked back
+    r"|\b(?:(?:i|we) (?:just |really |only )?(?:want|need|would like|d like)|id like|wed like) "
+    r"(?:it|that|this|them|(?:my|our|the|that) (?:money|cash)|"
+    r"what (?:i|we|they|it) (?:paid|took|charged)(?: \w+){0,4}?) (?:back|refunded)\b"
+    r"|\b(?:please|pls|can|could|would|will) (?:(?:you|u|ya) )?(?:please )?(?:get|claim|claw|win)"
+    r"(?: me| us)? (?:it|that|this|them) (?:back|refunded)\b"
     # "...so i get my money back": what the help is for
     r"|\bso (?:that )?(?:i|we) (?:can )?(?:get|see|have) (?:my|our|the) money back\b"
 )
+
+
+def tells_of_let_down(text: str) -> bool:
+    """Whether the text tells of a shop that let the customer down (goods that never came, a refund never
+    paid, a cash machine that gave nothing, a charge after cancelling)."""
+    return bool(_LET_DOWN.search(normalise(text)))
+
+
+def _asks_money_back(words: str) -> bool:
+    """A dispute asked for in words, or help (or the money) asked with the story of a shop that let the
+    customer down; ``words`` normalised."""
+    return bool(_DISPUTE_REQUEST.search(words)) or bool(
+        _LET_DOWN.search(words) and _HELP_ASKED.search(words) and not _MONEY_LATE.search(words)
+    )
 
 
 def adds_to_dispute(text: str) -> bool:
@@ -1927,7 +1980,4 @@ def requested_dispute(text: str) -> bool:
     words = normalise(text)
     if _ADD_TO_DISPUTE.search(words):
         return True  # another payment put on a claim already made: that payment's dispute
-    asked = bool(_DISPUTE_REQUEST.search(words)) or bool(
-        _LET_DOWN.search(words) and _HELP_ASKED.search(words) and not _MONEY_LATE.search(words)
-    )
-    return asked and not status_question(text)
+    return _asks_money_back(words) and not status_question(text)

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from agents.dialogue.cues import normalise, urgent_intent
+from agents.dialogue.cues import normalise, requested_dispute, urgent_intent
 from agents.ports import BankingPort, RecurringPaymentView, TransactionQuery
 from agents.procedures.money import format_money
 from agents.procedures.queries import parse_period
@@ -249,6 +249,8 @@ async def cancel_by_payee(text: str, banking: BankingPort) -> str | None:
     words = normalise(text)
     if not _CANCEL.search(words) or _DISPUTE.search(words) or _OTHER_THINGS.search(words):
         return None
+    if requested_dispute(text):
+        return None  # "I cancelled Sky in October but they still took money... I want it back": a dispute
     named = named_words(text)
     if not named:
         return None

@@ -31,6 +31,7 @@ from agents.dialogue.cues import (
     requested_dispute,
     status_question,
     supposes_a_loss,
+    tells_of_let_down,
     urgent_intent,
     was_stolen,
 )
@@ -1375,6 +1376,17 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         update.update(procedure="spending", procedure_intent="spending", slots={})
         update["text"] = f"{text} (payments at {paid_shop})"
         why = f"{why}; names a shop of their own payments ({paid_shop}) -> spending"
+    if flow == "procedure" and not active and update.get("procedure") == "dispute_transaction":
+        # "I ordered a parcel from Amazon the other week" ... "it never came, can you get me that money
+        # back?", or "...they took another payment early November. Please get me that back.": when the
+        # request does not say which payment, the story told with it or just before does. A story's other
+        # amounts ("paid £6 to post it back") may then give way to the payment at the shop it names.
+        story = _dispute_story(state, text)
+        told = tells_of_let_down(text) or tells_of_let_down(story)
+        if story or told:
+            slots = dict(update.get("slots") or {})
+            slots["params"] = {**(slots.get("params") or {}), "story": story, "told": told}
+            update["slots"] = slots
     if negated:
         update.setdefault("text", acting)
         action, read = _READ_INSTEAD.get(str(update.get("procedure")), ("", ""))
@@ -1456,6 +1468,20 @@ def _whole_message(state: AgentState) -> str:
 def _is_later_request(state: AgentState, text: str) -> bool:
     """Whether this request is one of the later requests of the message (others were answered before it)."""
     return bool(state.get("answered")) and normalise(text) != normalise(_whole_message(state))
+
+
+def _dispute_story(state: AgentState, text: str) -> str:
+    """The story a dispute asked for is told in: the customer's whole message when the request is a later
+    part of it, else the message before, when it or the request tells what went wrong; "" otherwise."""
+    if _is_later_request(state, text):
+        return _whole_message(state)
+    previous = _previous_message(state)
+    told = tells_of_let_down(previous) or tells_of_let_down(text) or bool(_POINTS_BACK.search(text))
+    return previous if previous and told else ""
+
+
+# "please claim the money back", "can you get that back": the request points back at what was told before.
+_POINTS_BACK = re.compile(r"\b(?:it|that|this|them|the (?:money|payment|charge|order))\b", re.IGNORECASE)
 
 
 def _previous_message(state: AgentState) -> str:

@@ -61,8 +61,12 @@ ActionBuilder = Callable[[Run, dict[str, Any]], Awaitable[ActionPlan]]
 def collect_params(run: Run) -> None:
     if run.spec.tool == "report_card" and (kind := parse_report_kind(run.text)):
         run.params["kind"] = kind
-    if run.spec.tool == "open_dispute" and (reason := parse_dispute_reason(run.text)):
-        run.params["reason"] = reason
+    if run.spec.tool == "open_dispute":
+        # the story told just before the request says why too ("it never came" ... "get me that money back")
+        story = run.params.get("story")
+        told = f"{story}. {run.text}" if isinstance(story, str) and story else run.text
+        if reason := parse_dispute_reason(run.text) or parse_dispute_reason(told):
+            run.params["reason"] = reason
 
 
 # --- balances ------------------------------------------------------------------------------------------

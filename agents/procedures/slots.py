@@ -389,6 +389,10 @@ async def known_merchant_in(run: Run, text: str) -> str | None:
             continue
         if len(name) >= 3 and f" {name.lower()} " in spaced:
             return name.lower()
+        # "an online sainsburys order": the name as customers type it, without its apostrophe
+        bare = name.lower().replace("'", "")
+        if bare != name.lower() and len(bare) >= 3 and f" {bare} " in spaced.replace("'", ""):
+            return name.lower()
     for name in names:
         # A brand's initials stand for the whole name ("M&S" is "M&S Simply Food"); the search matches on
         # part of the name, so the initials are enough.
@@ -523,7 +527,11 @@ async def described_merchant_in(run: Run, text: str) -> str | None:
 # Merchants whose name is an everyday word ("Sky", "Apple", "Next") are taken as the merchant only where the
 # words around them make them one: "pay Apple", "to Sky", "my Sky payments", "Apple charges".
 _EVERYDAY_MERCHANT_RE = re.compile(
-    r"\b(?:pay|paid|paying|pays|to|at|from|by|with)\s+(?:the\s+)?(?P<a>[a-z&]+(?:\s+[a-z&]+)?)\b"
+    # "I cancelled Sky", "left Apple": a company the customer ended something with
+    r"\b(?:(?:pay|paid|paying|pays|to|at|from|by|with)\s+(?:the\s+)?"
+    r"|(?:cancel+ed|canceled|cancel|left|quit)\s+(?:the\s+|my\s+|our\s+)?)(?P<a>[a-z&]+(?:\s+[a-z&]+)?)\b"
+    # "the Shell garage", "the Next shop": the name said with what the business is
+    r"|\bthe\s+(?P<c>[a-z&]+)\s+(?:garage|petrol station|shop|store|website|site|app|branch|order|delivery)\b"
     r"|\b(?P<b>[a-z&]+)\s+(?:payments?|charges?|bills?|subscriptions?|purchases?|transactions?|debits?"
     r"|spend|spending|charged|billed|debited|took|taken|had\s+off|has\s+(?:charged|taken|billed|had))\b",
     re.IGNORECASE,
@@ -532,7 +540,10 @@ _EVERYDAY_MERCHANT_RE = re.compile(
 
 async def everyday_word_merchant(run: Run, text: str) -> str | None:
     """A merchant named like an everyday word ("Sky") where the words around it make it a payee."""
-    named = {(m.group("a") or m.group("b") or "").lower() for m in _EVERYDAY_MERCHANT_RE.finditer(text)}
+    named = {
+        (m.group("a") or m.group("b") or m.group("c") or "").lower()
+        for m in _EVERYDAY_MERCHANT_RE.finditer(text)
+    }
     named |= {n.split()[0] for n in named if " " in n}
     if not named:
         return None
@@ -585,7 +596,7 @@ async def _paid_merchant(run: Run, merchant: str, rest: str) -> str:
         or await nicknamed_merchant_in(run, rest)
         or await first_word_merchant_in(run, rest)
     )
-    if own is None and _CASH_MACHINE_RE.search(rest) and await has_merchant(run, _CASH_WITHDRAWAL):
+    if own is None and told_of_cash_machine(rest) and await has_merchant(run, _CASH_WITHDRAWAL):
         own = _CASH_WITHDRAWAL
     return own or merchant
 
@@ -630,13 +641,13 @@ async def resolve_transaction(run: Run, slot: SlotSpec) -> TransactionView:
                 return picked
 
     stored = Filters.from_json(run.params.get("filters"))
-    fresh, rest = parse_filters(run.text, run)
-    if fresh.merchant is None and (fresh.empty or not awaiting):
-        merchant = await known_merchant_in(run, rest) or await first_word_merchant_in(run, rest)
-        if merchant:
-            fresh = Filters(fresh.dates, fresh.amount, merchant)
-    elif fresh.merchant is not None:
-        fresh = Filters(fresh.dates, fresh.amount, await _paid_merchant(run, fresh.merchant, rest))
+    fresh = await _described_payment(run, run.text, awaiting=bool(awaiting))
+    story = run.params.get("story")
+    if fresh.merchant is None and stored.empty and not awaiting and isinstance(story, str) and story:
+        # "please claim the money back for me" after a message that told what went wrong: the payment that
+        # story describes; what the request itself says (a day, an amount) narrows it ("I left Virgin Media in
+        # October" ... "they still took a payment in the middle of November")
+        fresh = (await _described_payment(run, story, awaiting=False)).merged(fresh)
     filters = stored.merged(fresh)
     run.params["filters"] = filters.to_json()
     duplicate = bool(run.params.get("duplicate")) or mentions_duplicate(run.text)
@@ -647,6 +658,17 @@ async def resolve_transaction(run: Run, slot: SlotSpec) -> TransactionView:
 
     found = await filters.search(run)
     money_out = [t for t in found if t.amount_minor < 0]
+    told = bool(run.params.get("told"))  # the request came with the story of what went wrong
+    if not money_out and told and filters.amount is not None and filters.merchant and not duplicate:
+        # A story's other amounts ("it cost me £2.50 to post back", "a taxi for £40", "they said they'd
+        # refund £10"): when no payment of that amount was made at the shop told of, the payment is the one
+        # that was (in the time told), and the offer says its own amount.
+        loose = Filters(filters.dates, None, filters.merchant)
+        found = await loose.search(run)
+        money_out = [t for t in found if t.amount_minor < 0]
+        if money_out:
+            filters = loose
+            run.params["filters"] = filters.to_json()
     # "add the other one to my claim": the payments already claimed are not the one meant, if another fits
     excluded = set(run.params.get("exclude") or [])
     fitting = [t for t in money_out if allowed(t) and t.id not in excluded] or [
@@ -682,6 +704,40 @@ async def resolve_transaction(run: Run, slot: SlotSpec) -> TransactionView:
         else _choice_question(slot.ask, [transaction_line(t) for t in shown])
     )
     raise run.ask(text, slot=slot.name, candidates=[t.id for t in shown])
+
+
+async def _described_payment(run: Run, text: str, *, awaiting: bool) -> Filters:
+    """The dates, amount and shop a message describes a payment by; the shop however the text names it (a
+    merchant of the customer's own, or a withdrawal when a cash machine is told of)."""
+    fresh, rest = parse_filters(text, run)
+    if fresh.merchant is None and (fresh.empty or not awaiting):
+        merchant = (
+            await known_merchant_in(run, rest)
+            or await first_word_merchant_in(run, rest)
+            or await everyday_word_merchant(run, rest)
+        )
+        if merchant is None and told_of_cash_machine(rest) and await has_merchant(run, _CASH_WITHDRAWAL):
+            merchant = _CASH_WITHDRAWAL  # "the cash machine on the high street didn't give me the money"
+        if merchant:
+            fresh = Filters(fresh.dates, fresh.amount, merchant)
+    elif fresh.merchant is not None:
+        fresh = Filters(fresh.dates, fresh.amount, await _paid_merchant(run, fresh.merchant, rest))
+    return fresh
+
+
+# "the machine whirred and gave me nothing", "tried to take twenty out... the machine": a machine that gives
+# out cash, named only as "the machine".
+_MACHINE_FOR_CASH_RE = re.compile(
+    r"\bmachine\b(?=.*\b(?:cash|notes|money|withdraw\w*)\b|.*\b(?:gave|give|giving|dispensed?)\b)"
+    r"|\b(?:take|took|taking|get|got|getting|draw|drew|withdr[ae]w\w*)\s+(?:\w+\s+){0,3}?out\b.*\bmachine\b",
+    re.IGNORECASE,
+)
+
+
+def told_of_cash_machine(text: str) -> bool:
+    """Whether a story tells of a cash machine ("the ATM", "the hole in the wall", "the machine gave me
+    nothing")."""
+    return bool(_CASH_MACHINE_RE.search(text) or _MACHINE_FOR_CASH_RE.search(text))
 
 
 def _resolved_duplicate(run: Run, slot: SlotSpec, found: Duplicate) -> TransactionView:

@@ -1008,6 +1008,16 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
         "Charged twice for the same purchase",
     ),
     (
+        # a cash machine that kept the money ("the machine gave me nothing", "the notes never came out")
+        re.compile(
+            r"\b(?:atm|cash\s?machine|cash\s?point|machine|hole\s+in\s+the\s+wall)\b.{0,80}\b(?:gave\s+(?:me\s+)?"
+            r"(?:nothing|no\s+(?:cash|money|notes))|(?:didn'?t|did\s+not|never|wouldn'?t)\s+(?:give|dispense|pay\s+out)"
+            r"|(?:cash|money|notes)\s+(?:never|didn'?t|did\s+not)\s+(?:came|come)\s+out)\b",
+            re.I,
+        ),
+        "Cash not given by the cash machine",
+    ),
+    (
         re.compile(
             r"\b(?:never\s+(?:arrived|came|received|got|showed|turned\s+up)|not\s+(?:arrived|received)|didn'?t\s+"
             r"(?:arrive|receive|get|show|turn\s+up)|did\s+not\s+(?:arrive|receive|get|show|turn\s+up)|no\s+goods"
@@ -1017,7 +1027,13 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
         "Goods or services not received",
     ),
     (
-        re.compile(r"\b(?:cancel+ed|unsubscribed|subscription)\b", re.I),
+        # the customer's own cancelling ("I cancelled Sky", "after we'd cancelled", "my subscription"), never
+        # the shop's ("the show got cancelled", "they cancelled the flight")
+        re.compile(
+            r"\b(?:(?:i|we)(?:'?d|'?ve|\s+had|\s+have|\s+already)?\s+(?:cancel+ed|left|ended|closed)|unsubscribed"
+            r"|subscriptions?|memberships?)\b",
+            re.I,
+        ),
         "Cancelled subscription still being charged",
     ),
     (re.compile(r"\brefund\w*\b", re.I), "Refund promised by the merchant but never arrived"),
