@@ -68,7 +68,6 @@ def _fold(char: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=1024)
 def normalise(text: str) -> Normalised:
     """Fold `text` for matching (see the module docstring); ASCII text without markup comes back unchanged."""
     if text.isascii():
