@@ -72,6 +72,7 @@ DRAFTING = {
     "degraded": "degraded",
     "language": "foreign_language",
     "handoff": "phrase",  # no draft of its own: compliance still adds what the first reply must say
+    "declined": "phrase",  # the route's own draft: a procedure's question answered with a no
 }
 
 

@@ -58,6 +58,7 @@ class Flow(StrEnum):
     DEGRADED = "degraded"
     LANGUAGE = "language"
     HANDOFF = "handoff"
+    DECLINED = "declined"  # a procedure's question answered with a no: the route's own short reply
 
 
 class OutcomeKind(StrEnum):

@@ -62,7 +62,7 @@ _MONEY = (
 )
 _MOVE_MONEY = re.compile(
     rf"{_REQUEST_LEAD}\s+(?:over\s+)?{_MONEY}\s*(?:over\s+|across\s+|back\s+)?"
-    r"(?:from\s+(?:my|the)\s+[\w' ]{1,30}?\s+)?"
+    r"(?:(?:out\s+)?(?:from|of)\s+(?:my\s+|the\s+)?[\w' ]{1,30}?\s+)?"
     r"(?:in|into|to|onto|on to|across to|over to|towards)\s+(?!(?:it|that|this|there|them)\b)\w+",
     re.IGNORECASE,
 )
@@ -100,6 +100,8 @@ def beyond_chat(text: str) -> BeyondChat | None:
     >>> beyond_chat("there's a charge on my statement i don't know") is None
     True
     >>> beyond_chat("i want to move 100 quid into my savings")
+    <BeyondChat.MOVE_MONEY: 'move_money'>
+    >>> beyond_chat("ok move 200 from savings to current")
     <BeyondChat.MOVE_MONEY: 'move_money'>
     >>> beyond_chat("how much have i moved into my savings since september") is None
     True

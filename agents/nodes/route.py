@@ -35,6 +35,7 @@ from agents.dialogue.cues import (
     urgent_intent,
     was_stolen,
 )
+from agents.dialogue.decision import Decision, read_decision
 from agents.dialogue.details_cues import own_details_request
 from agents.dialogue.negation import said_not_to, without_negated_actions
 from agents.dialogue.payment_cues import asks_payment_status, payment_referred_to
@@ -70,6 +71,7 @@ from agents.nodes.care import SUPPORT, support_heading
 from agents.nodes.common import customer_messages, emit_step, today_of
 from agents.nodes.screen import handoff_priority
 from agents.ports import BankingPort, TransactionQuery
+from agents.procedures.context import AWAITING
 from agents.procedures.dates import format_day
 from agents.procedures.queries import parse_category, parse_excluded, parse_period
 from agents.procedures.recurring import PER_YEAR, TIMES_A_YEAR
@@ -141,6 +143,19 @@ def _names_an_answer(text: str, today: date) -> bool:
         or parse_date_range(text, today)[0]
         or parse_report_kind(text)
     )
+
+
+DECLINED = (
+    "No problem, I'll leave it there: nothing has been changed. Is there anything else I can help you with?"
+)
+
+
+def _declines_pending_question(state: AgentState) -> bool:
+    """A plain no to the question a procedure asked ("nah leave it", "never mind", "forget it" while the agent
+    asks which card or which payment): read as a confirmation's answer is, so a new request is never one."""
+    if not (state.get("slots") or {}).get(AWAITING):
+        return False
+    return read_decision(state.get("text", "")) is Decision.NO
 
 
 def _answers_pending_question(state: AgentState, runtime: Runtime[AgentContext]) -> bool:
@@ -277,9 +292,20 @@ async def _also_taken(text: str, banking: BankingPort) -> list[list[Any]]:
     items = await named_recurring(text, banking)
     if items:
         return [[clean_name(i.payee_name), i.amount_minor, i.currency] for i in items]
+    if not _ON_TOP.search(text):
+        return []  # "what about 9 grand?": another amount instead of the last one, not one more on top
     amount = parse_amount(text)[0] or parse_bare_amount(text)
     value = amount and (amount.around_minor or amount.min_minor or amount.max_minor)
     return [["", value, amount.currency or "GBP"]] if amount and value else []
+
+
+# An amount asked about on top of the last one: "and the 300 for insurance on top?", "plus 50 for the case",
+# "what if I spend another 200 as well".
+_ON_TOP = re.compile(
+    r"\b(?:on top|as well|too|also|plus|with|add(?:ed|ing)?|extra|another|more|and then|both|altogether|"
+    r"together|in total|combined)\b|\b(?:once|after|when)\b",
+    re.IGNORECASE,
+)
 
 
 def _asks_shown_over_a_year(text: str, frame: dict[str, Any]) -> bool:
@@ -1097,6 +1123,11 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # "what's that over a year then" right after one regular payment was shown: its yearly cost.
         flow, why = "procedure", "a regular payment just shown, over a year -> spending"
         update.update(procedure="spending", procedure_intent="spending", slots={"params": {"yearly": yearly}})
+        update["low_confidence_streak"] = 0
+    elif active and _declines_pending_question(state):
+        # "nah leave it" while the agent asks which card to freeze: the request is dropped, nothing changes.
+        flow, why = "declined", f"declined the question of {active}"
+        update.update(procedure=None, procedure_intent=None, slots={}, draft=DECLINED, draft_kind="answer")
         update["low_confidence_streak"] = 0
     elif active and _answers_pending_question(state, runtime):
         # The customer is answering a question of the procedure under way.

@@ -45,6 +45,15 @@ from agents.procedures.textparse import (
 from agents.tools.views import clean_name
 
 RECENT_LIMIT = 10
+# One latest payment asked for: "what was my last payment", "the most recent transaction", "my last purchase",
+# "the last thing I bought", "the last thing that went out" (not "my last 3 payments", not "last payments").
+_ONE_LATEST = re.compile(
+    r"(?:\b(?:my|the)\s+|^\W*)(?:very\s+)?(?:last|latest|most\s+recent)\s+(?P<card>card\s+)?"
+    r"(?P<thing>transaction|payment|purchase|charge|debit|spend|thing\s+(?:(?:that|which)\s+)?(?:i\s+)?"
+    r"(?:bought|paid(?:\s+for)?|went\s+out|came\s+out|left|spent|got))(?!s)\b",
+    re.IGNORECASE,
+)
+_ON_THE_CARD = re.compile(r"\bon (?:it|my card|the card|that card|this card|my debit card)\b", re.IGNORECASE)
 PAYMENT_LIMIT = 20
 PAYMENTS_SHOWN = 5
 KB_MIN_SCORE = 0.05
@@ -261,8 +270,17 @@ async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
     # "and the one before?": one payment, the one just before the one shown.
     # "what did my last shop at M&S come to?": one payment, when a shop was named
     asked_one = filters.merchant is not None and parse_last_n(run.text)[0] == 1
+    # "what was my last payment?", "the last thing that went out": the one latest, money out when a payment
+    # (not any transaction) is asked for
+    latest = None if filters.merchant is not None or run.params.get("limit") else _ONE_LATEST.search(run.text)
     limit = max(1, min(int(run.params.get("limit") or (1 if asked_one else RECENT_LIMIT)), RECENT_LIMIT))
     found = await filters.search(run, account_id=account.id if account else None, limit=limit)
+    if latest is not None:
+        money_out = not latest.group("thing").lower().startswith("transaction")
+        on_card = bool(latest.group("card") or _ON_THE_CARD.search(run.text))
+        found = [t for t in found if (t.amount_minor < 0 or not money_out) and (t.by_card or not on_card)][
+            :1
+        ] or found
     if (
         not found
         and filters.merchant

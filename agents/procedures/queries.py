@@ -780,6 +780,10 @@ def parse_period(text: str, today: date) -> tuple[DateRange | None, str]:
     return None, text
 
 
+# Food in general, neither the food shopping nor the eating out alone ("food shopping" is read before this).
+_FOOD_RE = re.compile(r"\b(?:food(?:\s+(?:and|&|n)\s+drinks?)?|grub|scran)\b(?!\s+(?:banks?|bills?))", re.I)
+
+
 def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
     """Everything a spending question says, and what is left (for a merchant named without "at")."""
     anchor, rest = parse_anchor(text)
@@ -809,6 +813,9 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
         if more[0] != category and more[0] not in also:
             also.append(more[0])
         rest = more[1]
+    if category is None and bill_kind is None and (m := _FOOD_RE.search(rest)):
+        # "how much did i spend on food last month": the food shopping and the eating out, added up
+        category, also, rest = "groceries", ["eating_out"], _blank(rest, m)
     if category in INCOME_CATEGORIES:
         bill_kind = None  # "my salary over three months for the mortgage": money in, not a bill
     if bill_kind == "fuel":

@@ -47,7 +47,13 @@ from agents.procedures.slots import (
     nicknamed_merchant_in,
     statement_merchant,
 )
-from agents.procedures.textparse import MONTH_NUMBERS, DateRange, parse_amount, parse_bare_amount
+from agents.procedures.textparse import (
+    MONTH_NUMBERS,
+    AmountFilter,
+    DateRange,
+    parse_amount,
+    parse_bare_amount,
+)
 from agents.tools.views import clean_name
 
 PAGE = 50  # the port's largest page
@@ -798,11 +804,27 @@ async def _pending_out(run: Run, account: AccountView) -> int:
 _LEFT_AFTER = re.compile(r"\b(?:left|leave me|remaining|to spare)\b", re.IGNORECASE)
 
 
+_PRICE_LIKE_A_YEAR = re.compile(
+    r"\b(?:a|an|the|for|about|around|roughly|costs?|costing|of|spend|spending|pay|paying)\s+"
+    r"(?P<units>(?:19|20)\d\d)\b(?!\s*(?:-|/)\s*\d)"
+)
+
+
+def _priced_like_a_year(text: str) -> AmountFilter | None:
+    """ "could i afford a 2000 holiday": a figure that could be a year, said as a price (after "a", "for",
+    "costs"), in a question about affording something."""
+    if (m := _PRICE_LIKE_A_YEAR.search(text.lower())) is None:
+        return None
+    value = int(m.group("units")) * 100
+    return AmountFilter(value, value)
+
+
 async def affordability(run: Run, slots: dict[str, Any]) -> Answer:
     amount_filter, rest = parse_amount(run.text)
-    if amount_filter is None and _LEFT_AFTER.search(run.text):
-        # "buying his car for 2,800 cash, what will I have left": what is left can only be money
-        amount_filter = parse_bare_amount(run.text)
+    if amount_filter is None:
+        # "buying his car for 2,800 cash, what will I have left", "can i afford a 400 tv": what is left, or
+        # what is afforded, can only be money; "a 2000 holiday" is a price, not a year
+        amount_filter = parse_bare_amount(run.text) or _priced_like_a_year(run.text)
     if amount_filter is None:
         raise run.ask(run.spec.replies["ask_amount"], slot="amount")
     floor: int | None = None

@@ -1,0 +1,73 @@
+"""A plain no to a procedure's own question ("which card?") drops the request; anything else does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.nodes.route import _declines_pending_question
+from agents.procedures.context import AWAITING
+
+
+def _state(text: str, *, awaiting: str | None = "card") -> dict[str, object]:
+    slots = {AWAITING: awaiting} if awaiting else {}
+    return {"text": text, "procedure": "freeze_card", "slots": slots}
+
+
+@pytest.mark.parametrize(
+    "text", ["nah leave it", "never mind", "forget it", "no thanks", "actually never mind"]
+)
+def test_a_no_while_a_question_waits_declines_it(text: str) -> None:
+    assert _declines_pending_question(_state(text))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["2", "the visa one", "2838", "whats my balance", "the credit card please"])
+def test_an_answer_or_a_new_request_does_not(text: str) -> None:
+    assert not _declines_pending_question(_state(text))  # type: ignore[arg-type]
+
+
+def test_no_question_waiting_means_nothing_to_decline() -> None:
+    assert not _declines_pending_question(_state("nah leave it", awaiting=None))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "thing", "card"),
+    [
+        ("what was my last payment", "payment", False),
+        ("the last thing that went out", "thing that went out", False),
+        ("last transaction on the euro card?", "transaction", False),
+        ("whats the last thing i bought on my credit card", "thing i bought", False),
+        ("my latest card payment", "payment", True),
+    ],
+)
+def test_one_latest_payment_asked_for(text: str, thing: str, card: bool) -> None:
+    from agents.procedures.handlers import _ONE_LATEST
+
+    m = _ONE_LATEST.search(text)
+    assert m is not None
+    assert m.group("thing") == thing
+    assert bool(m.group("card")) is card
+
+
+@pytest.mark.parametrize("text", ["my last 3 payments", "show my last payments", "my recent transactions"])
+def test_several_or_a_list_is_not_one_latest(text: str) -> None:
+    from agents.procedures.handlers import _ONE_LATEST
+
+    assert _ONE_LATEST.search(text) is None
+
+
+def test_food_in_general_is_groceries_and_eating_out() -> None:
+    from datetime import date
+
+    from agents.procedures.queries import parse_spending
+
+    q, _ = parse_spending("how much did i spend on food last month", date(2026, 11, 28))
+    assert (q.category, q.also) == ("groceries", ("eating_out",))
+    q, _ = parse_spending("food shopping in october", date(2026, 11, 28))
+    assert (q.category, q.also) == ("groceries", ())
+
+
+def test_a_price_said_like_a_year_when_affording() -> None:
+    from agents.procedures.spending import _priced_like_a_year
+
+    assert _priced_like_a_year("could i afford a 2000 holiday") is not None
+    assert _priced_like_a_year("can i afford to go away in august 2027") is None
