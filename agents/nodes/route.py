@@ -73,7 +73,7 @@ from agents.nodes.screen import handoff_priority
 from agents.ports import BankingPort, TransactionQuery
 from agents.procedures.context import AWAITING
 from agents.procedures.dates import format_day
-from agents.procedures.queries import parse_category, parse_excluded, parse_period
+from agents.procedures.queries import _BILL_KIND_RE, parse_category, parse_excluded, parse_period
 from agents.procedures.recurring import PER_YEAR, TIMES_A_YEAR
 from agents.procedures.slots import parse_currency
 from agents.procedures.spec import procedure_for_intent
@@ -1119,6 +1119,36 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
             text=f"{text}{total}",
             low_confidence_streak=0,
         )
+    elif (
+        not active
+        and _BARE_HOW_MUCH.search(text)
+        and (frame := state.get("frame") or {}).get("procedure") in HOW_MUCH_AGAIN
+        and frame.get("text")
+        and str(frame["procedure"]) in procedures
+    ):
+        # "how much?" right after "when did i last get paid": the amount of what was just answered, which
+        # that answer gives (not the balance a bare "how much" reads as).
+        procedure = str(frame["procedure"])
+        flow, why = "procedure", f"how much, of the last answer -> {procedure}"
+        update.update(procedure=procedure, procedure_intent=procedure, slots={}, text=str(frame["text"]))
+        update["low_confidence_streak"] = 0
+    elif (
+        not active
+        and "recurring_payments" in procedures
+        and _NEXT_ONE.search(text)
+        and len(text.split()) <= NEXT_ONE_MAX_WORDS
+        and (previous := _previous_message(state))
+        and (_BILL_KIND_RE.search(previous) or await named_recurring(previous, runtime.context.banking))
+    ):
+        # "when's the next one?" right after "was my mortgage paid this month": that bill's next collection.
+        flow, why = "procedure", "the next one of a bill just asked about -> recurring_payments"
+        update.update(
+            procedure="recurring_payments",
+            procedure_intent="recurring_payments",
+            slots={},
+            text=f"when is the next payment ({previous})",
+            low_confidence_streak=0,
+        )
     elif not active and "spending" in procedures and (yearly := _over_a_year(text, state.get("frame") or {})):
         # "what's that over a year then" right after one regular payment was shown: its yearly cost.
         flow, why = "procedure", "a regular payment just shown, over a year -> spending"
@@ -1407,6 +1437,18 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         update.update(procedure="spending", procedure_intent="spending", slots={})
         update["text"] = f"{text} (payments at {paid_shop})"
         why = f"{why}; names a shop of their own payments ({paid_shop}) -> spending"
+    if (
+        flow == "procedure"
+        and not active
+        and followed is None
+        and update.get("procedure") == "payment_status"
+        and (_BILL_KIND_RE.search(text) or await named_recurring(text, runtime.context.banking))
+        and not await asks_payment_status(text, runtime.context.banking)
+    ):
+        # "was my mortgage paid this month": a bill collected by direct debit, not a payment the customer sent
+        # (which the payment's status would have been, with the latest one shown when none is named).
+        update.update(procedure="spending", procedure_intent="spending", slots={})
+        why = f"{why}; names a bill collected from the account, not a payment sent -> spending"
     if flow == "procedure" and not active and update.get("procedure") == "dispute_transaction":
         # "I ordered a parcel from Amazon the other week" ... "it never came, can you get me that money
         # back?", or "...they took another payment early November. Please get me that back.": when the
@@ -1473,6 +1515,25 @@ _READ_INSTEAD: Mapping[str, tuple[str, str]] = MappingProxyType(
         "dispute_transaction": ("dispute", "recent_transactions"),
     }
 )
+
+
+# "how much?", "how much was it again": the amount of what the last answer was about.
+_BARE_HOW_MUCH = re.compile(
+    r"^\W*(?:(?:and|so|ok|okay|right|n)\W+)*how\s+much(?:\s+(?:was|is|were|did)\s+(?:it|that|they|he|she|"
+    r"them|those)(?:\s+(?:again|for|exactly|then|come\s+to))?)?(?:\s+(?:again|exactly|then))?\W*$",
+    re.IGNORECASE,
+)
+HOW_MUCH_AGAIN = frozenset({"income", "regular_money", "recurring_payments", "payment_status"})
+
+
+# "when's the next one?", "and when does it come out next", "next one when": the next of the bill just asked
+# about.
+_NEXT_ONE = re.compile(
+    r"^\W*(?:(?:and|so|ok|okay|right|n)\W+)*(?:when(?:'?s|\s+is|\s+does|\s+will|\s+do)?|what\s+day|which\s+day|"
+    r"what\s+date)\b[^?.!]{0,30}\bnext\b|\bnext\s+(?:one|payment|collection)\s+(?:when|due)\b",
+    re.IGNORECASE,
+)
+NEXT_ONE_MAX_WORDS = 9
 
 
 def _regular_served(ask: RegularAsk, text: str, state: AgentState) -> tuple[str, str] | None:

@@ -71,3 +71,34 @@ def test_a_price_said_like_a_year_when_affording() -> None:
 
     assert _priced_like_a_year("could i afford a 2000 holiday") is not None
     assert _priced_like_a_year("can i afford to go away in august 2027") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "next_one"),
+    [
+        ("whens the next one", True),
+        ("and when do they take it next", True),
+        ("what day is the next one", True),
+        ("whats my next direct debit", False),
+        ("show me my spending", False),
+    ],
+)
+def test_the_next_one_of_a_bill(text: str, next_one: bool) -> None:
+    from agents.nodes.route import _NEXT_ONE
+
+    assert bool(_NEXT_ONE.search(text)) is next_one
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("how much", True),
+        ("how much was it again", True),
+        ("ok how much is it", True),
+        ("how much is my rent", False),
+    ],
+)
+def test_a_bare_how_much(text: str, bare: bool) -> None:
+    from agents.nodes.route import _BARE_HOW_MUCH
+
+    assert bool(_BARE_HOW_MUCH.search(text)) is bare
