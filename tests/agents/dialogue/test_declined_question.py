@@ -102,3 +102,20 @@ def test_a_bare_how_much(text: str, bare: bool) -> None:
     from agents.nodes.route import _BARE_HOW_MUCH
 
     assert bool(_BARE_HOW_MUCH.search(text)) is bare
+
+
+@pytest.mark.parametrize(
+    ("text", "wants"),
+    [
+        ("ive been on hold for an hour this is ridiculous, i want a human NOW", True),
+        ("need a real person asap", True),
+        ("get me an actual human being please", True),
+        ("i need a person to sign for my parcel", False),
+        ("i want a person who knows what they are doing", False),
+        ("my son needs an advisor for his mortgage", False),
+    ],
+)
+def test_a_person_asked_for_outright(text: str, wants: bool) -> None:
+    from agents.nodes.screen import wants_human
+
+    assert wants_human(text) is wants
