@@ -1119,6 +1119,16 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
             text=f"{text}{total}",
             low_confidence_streak=0,
         )
+    elif not active and "recent_transactions" in procedures and (picked := _picked_by_size(text, state)):
+        # "what was the smaller one" right after two payments were listed: that one payment.
+        flow, why = "procedure", "one of the payments just listed, by size -> recent_transactions"
+        update.update(
+            procedure="recent_transactions",
+            procedure_intent="recent_transactions",
+            slots={"params": {"limit": 1}},
+            text=picked,
+            low_confidence_streak=0,
+        )
     elif (
         not active
         and _BARE_HOW_MUCH.search(text)
@@ -1492,6 +1502,41 @@ def _payment_shown_earlier(text: str, state: AgentState) -> str | None:
         if named:
             return named[0]["line"] if len({m["line"] for m in named}) == 1 else None
     return None
+
+
+# "what was the smaller one", "which was bigger", "the dearer of the two": one of the payments just listed
+# ("the biggest" is the spending total's own question).
+_BY_SIZE = re.compile(
+    r"\b(?P<which>bigger|larger|higher|dearer|more expensive|smaller|lower|cheaper|less expensive)\b"
+    r"(?:\s+(?:one|payment|of (?:the|them|those)(?: two)?|of the two))?",
+    re.IGNORECASE,
+)
+_SMALL = ("small", "low", "cheap", "less", "least")
+BY_SIZE_MAX_WORDS = 8
+
+
+def _picked_by_size(text: str, state: AgentState) -> str | None:
+    """The payment line the message picks by size ("the smaller one") among those the last answer listed (two
+    or more), or None."""
+    if len(text.split()) > BY_SIZE_MAX_WORDS or (m := _BY_SIZE.search(text)) is None:
+        return None
+    replies = [h.get("content", "") for h in state.get("history") or [] if h.get("role") == "assistant"]
+    if not replies:
+        return None
+    shown = [found for ln in replies[-1].splitlines() if (found := _SHOWN_LINE.match(ln.strip()))]
+    lowered = f" {' '.join(re.sub(r'[^a-z0-9&]+', ' ', text.lower()).split())} "
+    named = [f for f in shown if _names_shop(lowered, f["shop"])]
+    # the payments of the shop the message names ("the sncf ones"), else money out (a salary is no price)
+    lines = [f["line"] for f in named or shown if named or ": " in f["line"] and ", -" in f["line"]]
+    if len(lines) < 2:
+        return None
+
+    def size(line: str) -> int:
+        amount = re.search(r"[£€$]([\d,]+)\.(\d{2})$", line)
+        return int(amount[1].replace(",", "")) * 100 + int(amount[2]) if amount else 0
+
+    small = m["which"].lower().startswith(_SMALL)
+    return min(lines, key=size) if small else max(lines, key=size)
 
 
 def _names_shop(lowered: str, shop: str) -> bool:

@@ -119,3 +119,19 @@ def test_a_person_asked_for_outright(text: str, wants: bool) -> None:
     from agents.nodes.screen import wants_human
 
     assert wants_human(text) is wants
+
+
+def _listed(*lines: str) -> dict[str, object]:
+    reply = "Here are your payments:\n" + "\n".join(f"- {line}" for line in lines)
+    return {"history": [{"role": "customer", "content": "x"}, {"role": "assistant", "content": reply}]}
+
+
+def test_picked_by_size_among_the_payments_just_listed() -> None:
+    from agents.nodes.route import _picked_by_size
+
+    state = _listed("13 Nov 2026: Stagecoach, -£5.58", "13 Nov 2026: British Gas, -£123.94")
+    assert _picked_by_size("what was the smaller one", state) == "13 Nov 2026: Stagecoach, -£5.58"  # type: ignore[arg-type]
+    assert _picked_by_size("and the bigger one?", state) == "13 Nov 2026: British Gas, -£123.94"  # type: ignore[arg-type]
+    assert _picked_by_size("which was the biggest", state) is None  # type: ignore[arg-type]
+    salary = _listed("23 Oct 2026: Mills Patel And James, £4,368.00", "6 Oct 2026: Trainline, -£17.79")
+    assert _picked_by_size("which was more expensive", salary) is None  # type: ignore[arg-type]
