@@ -1119,6 +1119,26 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
             text=f"{text}{total}",
             low_confidence_streak=0,
         )
+    elif (
+        not active
+        and (state.get("frame") or {}).get("procedure") == "check_balance"
+        and len(text.split()) <= BY_SIZE_MAX_WORDS
+        and _ALL_TOGETHER.search(text)
+        and not _NOT_BALANCES.search(text)
+        and parse_date_range(text, today_of(state))[0] is None
+        and parse_category(text)[0] is None
+        and "check_balance" in procedures
+    ):
+        # "add them together", "so how much is that in total" right after balances: what the accounts hold
+        # altogether (not the money spent).
+        flow, why = "procedure", "the balances just given, added up -> check_balance"
+        update.update(
+            procedure="check_balance",
+            procedure_intent="check_balance",
+            slots={},
+            text="how much have i got altogether in all my accounts",
+            low_confidence_streak=0,
+        )
     elif not active and "recent_transactions" in procedures and (picked := _picked_by_size(text, state)):
         # "what was the smaller one" right after two payments were listed: that one payment.
         flow, why = "procedure", "one of the payments just listed, by size -> recent_transactions"
@@ -1502,6 +1522,22 @@ def _payment_shown_earlier(text: str, state: AgentState) -> str | None:
         if named:
             return named[0]["line"] if len({m["line"] for m in named}) == 1 else None
     return None
+
+
+# "add them together", "what's that altogether", "so how much is that in total", "both combined"
+_ALL_TOGETHER = re.compile(
+    r"\b(?:add(?:ed)? (?:them|those|it|both|these|that)(?: (?:up|together))?|add (?:up|together)|altogether|"
+    r"all together|in total|total|combined|together|put together|between them|sum)\b",
+    re.IGNORECASE,
+)
+
+
+# Money moved or owed, not held: "what did i spend in total", "total of my bills", "how much came in".
+_NOT_BALANCES = re.compile(
+    r"\b(?:spen[dt]|spending|paid|pay(?:ments?)?|cost|costs|bills?|came in|come in|went out|gone out|owe|"
+    r"transactions?|direct debits?|standing orders?|salary|wages|interest)\b",
+    re.IGNORECASE,
+)
 
 
 # "what was the smaller one", "which was bigger", "the dearer of the two": one of the payments just listed

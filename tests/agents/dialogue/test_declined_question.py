@@ -135,3 +135,19 @@ def test_picked_by_size_among_the_payments_just_listed() -> None:
     assert _picked_by_size("which was the biggest", state) is None  # type: ignore[arg-type]
     salary = _listed("23 Oct 2026: Mills Patel And James, £4,368.00", "6 Oct 2026: Trainline, -£17.79")
     assert _picked_by_size("which was more expensive", salary) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "together"),
+    [
+        ("add them together", True),
+        ("so how much is that in total", True),
+        ("whats that altogether", True),
+        ("what did i spend in total", False),
+        ("total of my bills", False),
+    ],
+)
+def test_balances_added_up(text: str, together: bool) -> None:
+    from agents.nodes.route import _ALL_TOGETHER, _NOT_BALANCES
+
+    assert (bool(_ALL_TOGETHER.search(text)) and not _NOT_BALANCES.search(text)) is together
