@@ -1121,6 +1121,24 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         )
     elif (
         not active
+        and "spending" in procedures
+        and _SAVINGS_RATE.search(text)
+        and not _NOT_SAVINGS.search(text)
+    ):
+        # "what's the interest rate on my easy saver": the rate is in no account detail or help-centre page
+        # the assistant can read, so it says so, and gives what the saver has paid in interest instead (not
+        # the exchange rate's article a "rate" question reads as).
+        flow, why = "procedure", "a savings interest rate (not held) -> the interest paid, spending"
+        update.update(
+            procedure="spending",
+            procedure_intent="spending",
+            slots={},
+            text="how much interest has my savings paid me",
+            notices=[*state.get("notices", []), RATE_NOT_HELD],
+            low_confidence_streak=0,
+        )
+    elif (
+        not active
         and (state.get("frame") or {}).get("procedure") == "check_balance"
         and len(text.split()) <= BY_SIZE_MAX_WORDS
         and _ALL_TOGETHER.search(text)
@@ -1529,6 +1547,27 @@ _ALL_TOGETHER = re.compile(
     r"\b(?:add(?:ed)? (?:them|those|it|both|these|that)(?: (?:up|together))?|add (?:up|together)|altogether|"
     r"all together|in total|total|combined|together|put together|between them|sum)\b",
     re.IGNORECASE,
+)
+
+
+# A savings account's interest rate asked for: "what's the interest rate on my easy saver", "what rate is my
+# saver on", "whats the interest rate on savings".
+_SAVINGS_RATE = re.compile(
+    r"\b(?:interest rate|rate of interest|aer|what rate|which rate|rate (?:is|does|do|on|for))\b"
+    r"[^.?!]{0,40}\b(?:saver|savings?|isa|deposit account)\b"
+    r"|\b(?:saver|savings?|isa)\b[^.?!]{0,40}\b(?:interest rate|rate of interest|aer|rate)\b",
+    re.IGNORECASE,
+)
+_NOT_SAVINGS = re.compile(
+    r"\b(?:exchange|currenc\w*|euros?|dollars?|mortgage|loan|overdraft|credit card|better|best|worth|"
+    r"should i|"
+    r"compare|elsewhere|other banks?)\b",
+    re.IGNORECASE,
+)
+RATE_NOT_HELD = (
+    "I can't see your savings account's interest rate in the details I can read, and our help centre "
+    "doesn't list our savings rates, so I can't tell you the rate itself; a member of our team can. Here is "
+    "what it has paid you in interest:"
 )
 
 

@@ -151,3 +151,20 @@ def test_balances_added_up(text: str, together: bool) -> None:
     from agents.nodes.route import _ALL_TOGETHER, _NOT_BALANCES
 
     assert (bool(_ALL_TOGETHER.search(text)) and not _NOT_BALANCES.search(text)) is together
+
+
+@pytest.mark.parametrize(
+    ("text", "savings_rate"),
+    [
+        ("what rate is my easy saver on", True),
+        ("whats the interest rate on my savings", True),
+        ("what is the AER on the saver", True),
+        ("what exchange rate do you use", False),
+        ("should i move my savings to an isa with a better rate", False),
+        ("what's the interest rate on my credit card", False),
+    ],
+)
+def test_a_savings_rate_asked(text: str, savings_rate: bool) -> None:
+    from agents.nodes.route import _NOT_SAVINGS, _SAVINGS_RATE
+
+    assert (bool(_SAVINGS_RATE.search(text)) and not _NOT_SAVINGS.search(text)) is savings_rate
