@@ -51,7 +51,9 @@ _YES_PHRASES = (
     r"wonderful|fantastic|kind|ideal)|sound|spot on|bang on|nice one|ace|deffo|defo|si|oui|ja|tak|sim|"
     # "If you could, that would be lovely, thank you dear": a polite yes
     r"if you could|if you can|if you would|if you dont mind|if you wouldnt mind|if thats ok|if thats okay|"
-    r"if you would be so kind|please if you can|please if you could"
+    r"if you would be so kind|please if you can|please if you could|"
+    # "both please" to an offer for two cards
+    r"both|both of them|both cards|both of em|the both of them"
 )
 _NO_PHRASES = (
     r"n|no|nope|nah|naw|no way|no thanks|no thank you|no ta|not now|not yet|not today|not really|dont|"
@@ -79,7 +81,7 @@ _NO_PHRASES = (
 _FILLER = (
     # "ugh yes freeze it 🙄": a sigh or an exclamation before the answer changes nothing
     r"(?:(?:oh|um|erm|just|simply|hmm|hm|mm|mmm|well|ah|uh|ugh|urgh|argh|omg|gosh|jeez|sigh|ffs|and|so|actually|ok|okay|"
-    r"sorry|cheers|thanks|ta|right|"
+    r"sorry|cheers|thanks|ta|right|mate|love|pal|dear|hun|bud|"
     r"on second thoughts?|on reflection|come to think of it|thinking about it)\s+)*"
 )
 _YES = re.compile(rf"^{_FILLER}(?:{_YES_PHRASES})(?:\s+(?:{_YES_PHRASES}))*$")
@@ -125,6 +127,8 @@ _REQUEST = re.compile(
     r"someone|somebody|any (?:news|updates?|progress|word))\b"
 )
 _OTHER_MIN_WORDS = 4
+# "hmm wait, when does it next come out": a sigh before the wait word leaves it a wait word
+_LEADING_FILLER = re.compile(r"^(?:(?:hmm|hm|mm|um|erm|oh|ah|ok|okay|actually|sorry|just|well|so)\s+)+")
 _WAIT = frozenset({"wait", "hold on", "hang on", "hold off", "one sec", "one second", "just a sec"})
 _WAIT_WORDS = re.compile(rf"\b(?:{'|'.join(sorted(_WAIT))})\b")
 _PUZZLED = re.compile(
@@ -453,13 +457,14 @@ def _read(text: str) -> Decision:
         return Decision.YES
     first_clause = _strip_trailing(_normalise(re.split(r"[,;:.!?\n]", raw, maxsplit=1)[0]))
     rest_of_message = words[len(first_clause) :].strip()
-    if first_clause in _WAIT and _QUESTION_START.search(rest_of_message):
+    bare_clause = _LEADING_FILLER.sub("", first_clause)
+    if bare_clause in _WAIT and _QUESTION_START.search(rest_of_message):
         return Decision.OTHER  # "hang on, how much is it again?": answered, and the action keeps waiting
     aside = _ASIDE.match(words)
     if aside and _ASIDE_QUESTION.match(words[aside.end() :]):
         return Decision.OTHER  # "wait before that how much is in my account": the same, unpunctuated
     refuses = bool(_NO.match(first_clause) or _POSTPONED.match(first_clause))
-    if first_clause and refuses and first_clause not in _WAIT:
+    if first_clause and refuses and bare_clause not in _WAIT:
         return Decision.NO  # "no, I need the card today", "leave it till the new box is in"
     first_sentence = _normalise(
         re.split(

@@ -1490,7 +1490,12 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         and not active
         and followed is None
         and update.get("procedure") == "payment_status"
-        and (_BILL_KIND_RE.search(text) or await named_recurring(text, runtime.context.banking))
+        and (
+            _BILL_KIND_RE.search(text)
+            or any(
+                item.kind == "direct_debit" for item in await named_recurring(text, runtime.context.banking)
+            )
+        )
         and not await asks_payment_status(text, runtime.context.banking)
     ):
         # "was my mortgage paid this month": a bill collected by direct debit, not a payment the customer sent

@@ -781,7 +781,10 @@ def parse_period(text: str, today: date) -> tuple[DateRange | None, str]:
 
 
 # Food in general, neither the food shopping nor the eating out alone ("food shopping" is read before this).
-_FOOD_RE = re.compile(r"\b(?:food(?:\s+(?:and|&|n)\s+drinks?)?|grub|scran)\b(?!\s+(?:banks?|bills?))", re.I)
+_FOOD_RE = re.compile(
+    r"\b(?:food(?:\s+(?:and|&|n)\s+drinks?)?|grub|scran)\b(?!\s+(?:banks?|bills?|halls?|courts?|markets?|shops?|stores?|places?|orders?|boxe?s?))",
+    re.I,
+)
 
 
 def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
