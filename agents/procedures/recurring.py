@@ -563,8 +563,9 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
         and (by_card := await _paid_by_card(run, named))
     ):
         # "my Netflix comes off the card, how much is it and what day": no mandate, but the card payments
-        # to it say what it costs and when it usually goes.
-        return _card_regular(run, by_card)
+        # to it say what it costs and when it usually goes ("and over a twelvemonth?": twelve of them).
+        yearly = run.params.get("per") == "year" or (period is None and bool(PER_YEAR.search(run.text)))
+        return _card_regular(run, by_card, yearly=yearly)
     if len(picked) == 1 and (target := projection_target(run.text, run.today)) is not None:
         # "how much will it have put by come New Year?": what the one payment named will have paid by then.
         return await _projection(run, picked[0], target)
@@ -678,7 +679,7 @@ _PER_MONTH: dict[str | None, tuple[int, int]] = {f: (n, 12) for f, n in TIMES_A_
 PER_YEAR = re.compile(
     r"\b(?:(?:a|per|each|every|one) year|"
     r"(?:over|in|for|across) (?:a |one |the )?(?:whole |full |entire )?year|"
-    r"(?:the )?(?:whole|full|entire) year|yearly|annually|annual|per annum|(?:twelve|12) months)\b",
+    r"(?:the )?(?:whole|full|entire) year|yearly|annually|annual|per annum|(?:twelve|12) ?months?)\b",
     re.IGNORECASE,
 )
 
@@ -760,11 +761,29 @@ def _ordinal(day: int) -> str:
     return f"{day}{suffix}"
 
 
-def _card_regular(run: Run, paid: list[TransactionView]) -> Answer:
-    """What a payment made by card again and again costs and the day of the month it usually goes."""
+def _card_regular(run: Run, paid: list[TransactionView], *, yearly: bool = False) -> Answer:
+    """What a payment made by card again and again costs and the day of the month it usually goes; with
+    ``yearly``, what it comes to over a year: twelve payments of the latest amount (it goes once a month)."""
     latest = paid[0]
     days = sorted(day_of(t.booked_at).day for t in paid)
     usual = days[len(days) // 2]
+    if yearly:
+        year = -latest.amount_minor * TIMES_A_YEAR["monthly"]
+        same = len({t.amount_minor for t in paid}) == 1
+        return run.answer(
+            "by_card_yearly",
+            {
+                "merchant": clean_name(latest.merchant),
+                "amount": format_money(-latest.amount_minor, latest.currency),
+                "date": format_day(day_of(latest.booked_at)),
+                "same": f", the same as each of the last {len(paid)}" if same and len(paid) > 1 else "",
+                "usual_day": _ordinal(usual),
+                "total": format_money(year, latest.currency),
+                "totals_minor": {latest.currency: year},
+                "lines": "\n".join(spent_line(t) for t in paid),
+                "transaction_ids": [t.id for t in paid],
+            },
+        )
     return run.answer(
         "by_card",
         {
