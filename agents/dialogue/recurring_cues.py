@@ -24,6 +24,7 @@ from datetime import date, datetime
 from typing import Any
 
 from agents.dialogue.cues import normalise, requested_dispute, urgent_intent
+from agents.dialogue.regular_money import without_salary_as_when
 from agents.ports import BankingPort, RecurringPaymentView, TransactionQuery
 from agents.procedures.money import format_money
 from agents.procedures.queries import parse_period
@@ -31,6 +32,7 @@ from agents.procedures.recurring import (
     FROM_DAY_TO_DAY,
     PER_YEAR,
     asks_next_payment,
+    asks_same_day,
     kinds_asked,
     matches_words,
     named_words,
@@ -222,7 +224,7 @@ def recurring_intent(text: str) -> str | None:
     ) and not _INCOME.search(words)
     if debit or order or _REGULAR.search(words) or ((scheduled or ahead) and not _CANCEL.search(words)):
         return "recurring_payments"
-    if _INCOME.search(words) and not _INCOME_TOTAL.search(words):
+    if _INCOME.search(without_salary_as_when(words)) and not _INCOME_TOTAL.search(words):
         return "income"
     return None
 
@@ -473,6 +475,14 @@ async def recurring_request(
         if history := await _history_of_shown({"text": text}, banking):
             return "spending", history
     if await recurring_by_payee(text, frame, banking):
+        if (
+            frame.get("procedure") == "recurring_payments"
+            and asks_same_day(str(frame.get("text", "")))
+            and not _WHEN_OR_HOW_MUCH.search(words)
+        ):
+            # "n the telly licence, same deal?" right after whether Sky goes on the same day each month: the
+            # same question about the payment it names now.
+            return "recurring_payments", f"{text} (does it go out on the same day every month?)"
         return "recurring_payments", text
     listed = [str(line) for line in frame.get("listed") or []]
     if frame.get("procedure") != "recurring_payments" or not listed or not _CANCEL.search(normalise(text)):
@@ -561,6 +571,8 @@ async def gone_out_requests(
         return []
     if _ASKS_NEXT.search(words):
         return []  # "how much is sky and when does it next go out": the next collection, not this month's
+    if asks_same_day(words):
+        return []  # "is BT always taken on the same date": the days it goes, not whether this month's went
     named = named_words(text) - _GENERIC_PAYEE_WORDS
     if _INTO_SAVINGS.search(words):
         named.add("savings")  # "did my monthly transfer into savings go through": the one to the saver
