@@ -33,7 +33,7 @@ def test_payday_as_a_point_in_time_is_not_the_subject() -> None:
     assert "payday" not in without_salary_as_when(words)
     asked = read_regular("does sky come out the same day every month? trying to line my bills up with payday")
     assert asked is None or asked.subject != "salary"
-    assert recurring_intent("Is BT always taken on the same date? I like it to go out before payday") != "income"
+    assert recurring_intent("Is BT always taken on the same date? I like it to go before payday") != "income"
 
 
 def test_the_salary_itself_is_still_the_subject() -> None:
