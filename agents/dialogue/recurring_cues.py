@@ -657,6 +657,9 @@ async def _gone_out_to(
 _REPAYMENT = re.compile(
     r"\brepayments?\b|\b(?:credit ?card|card|loan|mortgage) (?:payment|bill|direct debit|dd|instalment)s?\b|"
     r"\b(?:payment|bill|instalment)s? (?:on|off|to|for) (?:my|the) (?:credit ?card|loan|mortgage)\b|"
+    # "the one that pays the credit card", "the direct debit which clears my loan": named by what it repays
+    r"\b(?:one|payment|thing|dd|direct debit|standing order)s? (?:that|which|what) (?:pays?|repays?|clears?|"
+    r"covers?|goes to|goes on)(?: off)? (?:my|the) (?:credit ?card|card|loan|mortgage)\b|"
     # "whats my mortgage", "how much is the mortgage": the mortgage alone is its regular payment
     r"\b(?:whats|what is|how much is|how much s) (?:my|the) mortgage\b"
     r"(?! (?:statement|rate|balance|term|deal))"
@@ -664,6 +667,8 @@ _REPAYMENT = re.compile(
 _AHEAD_ASKED = re.compile(
     r"\b(?:next|due|coming out|come out|comes out|going out|go out|goes out|be taken|get taken|"
     r"how much (?:is|will)|when (?:is|does|will)|whens|each month|every month|a month|monthly|"
+    # "how much n when": both asked of it at once
+    r"how much (?:and|n) when|when (?:and|n) how much|"
     # "can you tell me what my mortgage payment is", "whats my mortgage": the payment as it stands now
     r"(?:whats|what is) (?:my|the) (?!last|latest|recent|previous|first)(?:[a-z]+ ){0,2}"
     r"(?:payment|repayment|mortgage|bill|instalment)|"
