@@ -117,6 +117,13 @@ _DISPUTE = re.compile(
     r"unauthori[sz]ed|didnt authori[sz]e|not authori[sz]ed|wasnt me|not me|charged twice|twice|double|"
     r"indemnity|scam\w*)\b"
 )
+# "cancel it or they'll get it twice", "so I don't end up paying double": paying twice as what the request
+# prevents, in the future, not a payment taken twice (a dispute).
+_TWICE_AHEAD = re.compile(
+    r"\b(?:or|otherwise|else|so|because|cos|coz|as)\s+(?:(?:they|theyll|theyd|i|ill|id|we|well|wed|he|hell|"
+    r"hed|she|shell|shed|it|itll|dont|do not|doesnt|does not|wont|will not|would|will|not|end up|get|be)\s+)"
+    r"{1,4}(?:\w+\s+){0,3}?(?:twice|double)\b"
+)
 _INCOME = re.compile(
     r"\b(?:wages?|salary|salaries|pay ?cheque|paycheck|pay ?packet|payday|pay day)\b|"
     # "when was I last paid", "have I been paid" ("how much have I paid British Gas" is spending)
@@ -201,7 +208,7 @@ _KIND_LEFT_OUT = re.compile(
 
 def recurring_intent(text: str) -> str | None:
     """The procedure a message about recurring payments, cancellations or income asks for, or None."""
-    words = _KIND_LEFT_OUT.sub(" ", normalise(text))
+    words = _TWICE_AHEAD.sub(" ", _KIND_LEFT_OUT.sub(" ", normalise(text)))
     if not words or _DISPUTE.search(words):
         return None
     debit, order = _DIRECT_DEBIT.search(words), _STANDING_ORDER.search(words)
@@ -248,7 +255,7 @@ async def own_recurring(banking: BankingPort) -> list[RecurringPaymentView]:
 async def cancel_by_payee(text: str, banking: BankingPort) -> str | None:
     """The cancel procedure for a request that names a payee or reference but not the kind of payment:
     the kind of the customer's one active direct debit, standing order or scheduled payment it names."""
-    words = normalise(text)
+    words = _TWICE_AHEAD.sub(" ", normalise(text))
     if not _CANCEL.search(words) or _DISPUTE.search(words) or _OTHER_THINGS.search(words):
         return None
     if requested_dispute(text):
