@@ -272,6 +272,8 @@ class TransactionView:
     original_currency: str | None = None
     by_card: bool = False
     """Paid with one of the customer's cards (not a direct debit, standing order or transfer)."""
+    card_id: str | None = None
+    """The card this payment was made on (it may since have been reported lost or cancelled)."""
 
 
 @dataclass(frozen=True)

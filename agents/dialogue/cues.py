@@ -1530,7 +1530,10 @@ _ASKS_ABOUT_IT = re.compile(
 _BARE_ASK = re.compile(
     r"^(?:and |so |also )?(?:how much|what|when|how many times|what time)\s+(?:did|do|was|were|is|have|has)"
     r"(?:\s+(?:i|we|it|that|they|you))?(?:\s+(?:spend|spent|pay|paid|cost|come to|charge|charged|"
-    r"get charged|take|taken|it|that|be))?(?:\s+(?:there|then|on it|for it|me|altogether|in total))*$"
+    r"get charged|take|taken|it|that|be))?(?:\s+(?:there|then|on it|for it|me|altogether|in total))*$|"
+    # "how much n when", "how much it was", "when and how much": a bare question about what was just said
+    r"^(?:and |so |also )?(?:how much|when)(?:\s+(?:and|n)\s+(?:how much|when))?"
+    r"(?:\s+(?:it|that|they)\s+(?:was|is|were|are|cost|costs|be))?$"
 )
 
 

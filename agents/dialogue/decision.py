@@ -288,6 +288,14 @@ _ACKNOWLEDGED_ONLY = frozenset(
 )
 _ASKS_HOW_LONG = re.compile(r"^(?:how long|how soon|how quickly|how many (?:days|weeks)|when)\b")
 _LEADING_JOIN = re.compile(r"^(?:and|so|but|now)\s+")
+_EXPLICIT_YES = re.compile(r"\b(?:yes|yeah|yep|yup|yh|please|pls|go ahead|do it|do that|go for it)\b")
+# "While I have you, ...", "by the way, ...": what follows is a new topic, not the answer.
+_TOPIC_CHANGE = re.compile(
+    r"^(?:(?:and|so|but|now)\s+)?(?:while|whilst)\s+"
+    r"(?:i have you|ive got you|i(?:m| am) (?:here|at it|on))\b|"
+    r"^(?:(?:and|so|but|now)\s+)?(?:by the way|btw|on another (?:note|matter|subject)|another thing|"
+    r"changing the subject|different question|unrelated|separate question)\b"
+)
 _TRAILING_OFF = re.compile(r"^\s*[\w']+(?:\s+[\w']+)?\s*(?:\.{2,}|\u2026)")
 
 
@@ -476,6 +484,10 @@ def _read(text: str) -> Decision:
     rest_words = words[len(first_sentence) :].strip()
     first_core = _strip_trailing(first_sentence)
     asked_next = _QUESTION_START.match(_LEADING_JOIN.sub("", rest_words))
+    if _TOPIC_CHANGE.match(rest_words) and "?" in raw and not _EXPLICIT_YES.search(first_core):
+        # "Very well. While I have you, what did my salary come to this month?": the first words only take
+        # note of what was said; the question is a new topic and does not take up the offer.
+        return Decision.OTHER
     if (_TRAILING_OFF.match(raw) or first_core in _ACKNOWLEDGED_ONLY) and asked_next:
         # "ok... how much do i actually owe on it", "Fine. What did Wagamama cost me in September?": a word
         # that only acknowledges what was said, then a question of its own; it does not take up the offer.

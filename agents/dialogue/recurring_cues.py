@@ -24,6 +24,7 @@ from datetime import date, datetime
 from typing import Any
 
 from agents.dialogue.cues import normalise, requested_dispute, urgent_intent
+from agents.dialogue.regular_money import without_salary_as_when
 from agents.ports import BankingPort, RecurringPaymentView, TransactionQuery
 from agents.procedures.money import format_money
 from agents.procedures.queries import parse_period
@@ -31,6 +32,7 @@ from agents.procedures.recurring import (
     FROM_DAY_TO_DAY,
     PER_YEAR,
     asks_next_payment,
+    asks_same_day,
     kinds_asked,
     matches_words,
     named_words,
@@ -114,6 +116,13 @@ _DISPUTE = re.compile(
     r"\b(?:dispute\w*|refund\w*|money back|chargeback|recogni[sz]e\w*|unrecogni[sz]ed|fraud\w*|"
     r"unauthori[sz]ed|didnt authori[sz]e|not authori[sz]ed|wasnt me|not me|charged twice|twice|double|"
     r"indemnity|scam\w*)\b"
+)
+# "cancel it or they'll get it twice", "so I don't end up paying double": paying twice as what the request
+# prevents, in the future, not a payment taken twice (a dispute).
+_TWICE_AHEAD = re.compile(
+    r"\b(?:or|otherwise|else|so|because|cos|coz|as)\s+(?:(?:they|theyll|theyd|i|ill|id|we|well|wed|he|hell|"
+    r"hed|she|shell|shed|it|itll|dont|do not|doesnt|does not|wont|will not|would|will|not|end up|get|be)\s+)"
+    r"{1,4}(?:\w+\s+){0,3}?(?:twice|double)\b"
 )
 _INCOME = re.compile(
     r"\b(?:wages?|salary|salaries|pay ?cheque|paycheck|pay ?packet|payday|pay day)\b|"
@@ -199,7 +208,7 @@ _KIND_LEFT_OUT = re.compile(
 
 def recurring_intent(text: str) -> str | None:
     """The procedure a message about recurring payments, cancellations or income asks for, or None."""
-    words = _KIND_LEFT_OUT.sub(" ", normalise(text))
+    words = _TWICE_AHEAD.sub(" ", _KIND_LEFT_OUT.sub(" ", normalise(text)))
     if not words or _DISPUTE.search(words):
         return None
     debit, order = _DIRECT_DEBIT.search(words), _STANDING_ORDER.search(words)
@@ -222,7 +231,7 @@ def recurring_intent(text: str) -> str | None:
     ) and not _INCOME.search(words)
     if debit or order or _REGULAR.search(words) or ((scheduled or ahead) and not _CANCEL.search(words)):
         return "recurring_payments"
-    if _INCOME.search(words) and not _INCOME_TOTAL.search(words):
+    if _INCOME.search(without_salary_as_when(words)) and not _INCOME_TOTAL.search(words):
         return "income"
     return None
 
@@ -246,7 +255,7 @@ async def own_recurring(banking: BankingPort) -> list[RecurringPaymentView]:
 async def cancel_by_payee(text: str, banking: BankingPort) -> str | None:
     """The cancel procedure for a request that names a payee or reference but not the kind of payment:
     the kind of the customer's one active direct debit, standing order or scheduled payment it names."""
-    words = normalise(text)
+    words = _TWICE_AHEAD.sub(" ", normalise(text))
     if not _CANCEL.search(words) or _DISPUTE.search(words) or _OTHER_THINGS.search(words):
         return None
     if requested_dispute(text):
@@ -473,6 +482,14 @@ async def recurring_request(
         if history := await _history_of_shown({"text": text}, banking):
             return "spending", history
     if await recurring_by_payee(text, frame, banking):
+        if (
+            frame.get("procedure") == "recurring_payments"
+            and asks_same_day(str(frame.get("text", "")))
+            and not _WHEN_OR_HOW_MUCH.search(words)
+        ):
+            # "n the telly licence, same deal?" right after whether Sky goes on the same day each month: the
+            # same question about the payment it names now.
+            return "recurring_payments", f"{text} (does it go out on the same day every month?)"
         return "recurring_payments", text
     listed = [str(line) for line in frame.get("listed") or []]
     if frame.get("procedure") != "recurring_payments" or not listed or not _CANCEL.search(normalise(text)):
@@ -561,6 +578,8 @@ async def gone_out_requests(
         return []
     if _ASKS_NEXT.search(words):
         return []  # "how much is sky and when does it next go out": the next collection, not this month's
+    if asks_same_day(words):
+        return []  # "is BT always taken on the same date": the days it goes, not whether this month's went
     named = named_words(text) - _GENERIC_PAYEE_WORDS
     if _INTO_SAVINGS.search(words):
         named.add("savings")  # "did my monthly transfer into savings go through": the one to the saver
@@ -645,6 +664,9 @@ async def _gone_out_to(
 _REPAYMENT = re.compile(
     r"\brepayments?\b|\b(?:credit ?card|card|loan|mortgage) (?:payment|bill|direct debit|dd|instalment)s?\b|"
     r"\b(?:payment|bill|instalment)s? (?:on|off|to|for) (?:my|the) (?:credit ?card|loan|mortgage)\b|"
+    # "the one that pays the credit card", "the direct debit which clears my loan": named by what it repays
+    r"\b(?:one|payment|thing|dd|direct debit|standing order)s? (?:that|which|what) (?:pays?|repays?|clears?|"
+    r"covers?|goes to|goes on)(?: off)? (?:my|the) (?:credit ?card|card|loan|mortgage)\b|"
     # "whats my mortgage", "how much is the mortgage": the mortgage alone is its regular payment
     r"\b(?:whats|what is|how much is|how much s) (?:my|the) mortgage\b"
     r"(?! (?:statement|rate|balance|term|deal))"
@@ -652,6 +674,8 @@ _REPAYMENT = re.compile(
 _AHEAD_ASKED = re.compile(
     r"\b(?:next|due|coming out|come out|comes out|going out|go out|goes out|be taken|get taken|"
     r"how much (?:is|will)|when (?:is|does|will)|whens|each month|every month|a month|monthly|"
+    # "how much n when": both asked of it at once
+    r"how much (?:and|n) when|when (?:and|n) how much|"
     # "can you tell me what my mortgage payment is", "whats my mortgage": the payment as it stands now
     r"(?:whats|what is) (?:my|the) (?!last|latest|recent|previous|first)(?:[a-z]+ ){0,2}"
     r"(?:payment|repayment|mortgage|bill|instalment)|"

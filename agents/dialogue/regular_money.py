@@ -73,6 +73,12 @@ _OUT = re.compile(
 )
 _SALARY = re.compile(r"\b(?:wages?|salary|salaries|pay ?cheques?|pay ?packets?|pay ?day|my pay|take ?home)\b")
 _INTEREST = re.compile(r"\binterest\b")
+# The salary named only as a point in time the question is set against ("trying to line my bills up with
+# payday", "before my wages go in"): what is asked about is the other payment, not the salary.
+_SALARY_AS_WHEN = re.compile(
+    r"\b(?:with|before|after|around|until|till|til|near|to|by)(?: when)? (?:my |the |our )?"
+    r"(?:pay ?day|wages?|salary|pay)\b(?: (?:goes|go|comes|come|lands?) in)?"
+)
 # What the regular money comes to: a total a month.
 _TOTAL = re.compile(
     r"\b(?:total|totals|altogether|all together|all in|in all|sum|add(?:s|ed)? up|come to|comes to|"
@@ -109,6 +115,14 @@ _NOT_THIS = re.compile(
     r"charged twice|cancel\w*|stop(?:ped)?|rate|rates|aer|gross)\b"
 )
 FOLLOW_UP_WORDS = 10
+
+
+def without_salary_as_when(words: str) -> str:
+    """The normalised words without the salary named only as the time the question is set against ("line my
+    bills up with payday", "goes out before my wages go in"), so it is not read as the thing asked about."""
+    return _SALARY_AS_WHEN.sub(" ", words)
+
+
 _REGULAR_PROCEDURES = frozenset({"recurring_payments", "regular_money"})
 
 
@@ -127,7 +141,8 @@ def read_regular(
     short = len(words.split()) <= FOLLOW_UP_WORDS
     if _WHICH_MINE.search(words) and (_KINDS_NAMED.search(normalise(previous)) or _KINDS_NAMED.search(words)):
         return RegularAsk(money_in=False, money_out=True, aspect="list", follow_up=True)
-    subject: Subject = "interest" if _INTEREST.search(words) else "salary" if _SALARY.search(words) else ""
+    about = without_salary_as_when(words)
+    subject: Subject = "interest" if _INTEREST.search(words) else "salary" if _SALARY.search(about) else ""
     regular = bool(_REGULAR.search(words))
     if subject == "interest" and (_HOW_OFTEN.search(words) or regular):
         # "does my easy saver pay interest every month or what": how often it pays, and the last payment.
@@ -135,7 +150,7 @@ def read_regular(
     if subject == "salary" and _SAME_DAY.search(words):
         # "do my wages always land on the 25th": the days they came, compared.
         return RegularAsk(money_in=True, money_out=False, aspect="same_day", subject="salary")
-    money_in, money_out = bool(_IN.search(words)), bool(_OUT.search(words))
+    money_in, money_out = bool(_IN.search(about)), bool(_OUT.search(words))
     total = bool(_TOTAL.search(words))
     if (
         short

@@ -59,6 +59,8 @@ _MONEY_WORDS_RE = re.compile(
     # "how much has Netflix had off me"
     r"|had\s+(?:off|from|out\s+of)\s+(?:me|my)|off\s+me|put\s+on\s+(?:my|the)\s+(?:\w+\s+)?card"
     r"|set\s+(?:me|us)\s+back"
+    # "the game my grandson buy on my card": bought on the card, said in the present (broken English)
+    r"|buys?\s+(?:\w+\s+){0,3}?(?:on|with)\s+(?:my|the|her|his)\s+(?:\w+\s+)?card"
     # "had a sandwich at Pret on my card in September. What did it come to?": what it cost
     r"|(?:did|does|do)\s+(?:it|that|this|they|those|the\s+\w+)(?:\s+all)?\s+come\s+to)\b",
     re.IGNORECASE,

@@ -187,11 +187,18 @@ def direction_of(t: TransactionView) -> str:
 
 
 _LIVE_FIRST = {"active": 0, "frozen": 1}
+# The card a payment was made on may have been stopped since: said, so the customer is not surprised.
+_SINCE = {
+    "lost": "; that card has since been reported lost",
+    "stolen": "; that card has since been reported stolen",
+    "cancelled": "; that card has since been cancelled",
+}
 
 
 async def paid_with(run: Run, t: TransactionView) -> tuple[str, list[str]]:
-    """Which of the customer's cards paid for one transaction, in words (and that card's id): the card of the
-    account it came out of (the live one first), or that it was not a card payment."""
+    """Which of the customer's cards paid for one transaction, in words (and that card's id): the card the
+    payment was made on, even when that card has since been reported lost or cancelled (failing that, the card
+    of the account it came out of, the live one first), or that it was not a card payment."""
     amount = format_money(abs(t.amount_minor), t.currency)
     said = f"{amount} to {clean_name(t.merchant)} on {format_day(day_of(t.booked_at))}"
     account = next((a for a in await run.accounts() if a.id == t.account_id), None)
@@ -202,8 +209,9 @@ async def paid_with(run: Run, t: TransactionView) -> tuple[str, list[str]]:
     )
     if not t.by_card or not cards:
         return f"That was not a card payment: {said} went straight out of {where}.", []
-    card = cards[0]
-    return f"That was on your {card.brand} card ending {card.last4} ({where}): {said}.", [card.id]
+    card = next((c for c in cards if t.card_id is not None and c.id == t.card_id), cards[0])
+    since = _SINCE.get(card.status, "")
+    return f"That was on your {card.brand} card ending {card.last4} ({where}{since}): {said}.", [card.id]
 
 
 def day_paid(t: TransactionView) -> str:

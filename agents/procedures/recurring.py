@@ -563,8 +563,9 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
         and (by_card := await _paid_by_card(run, named))
     ):
         # "my Netflix comes off the card, how much is it and what day": no mandate, but the card payments
-        # to it say what it costs and when it usually goes.
-        return _card_regular(run, by_card)
+        # to it say what it costs and when it usually goes ("and over a twelvemonth?": twelve of them).
+        yearly = run.params.get("per") == "year" or (period is None and bool(PER_YEAR.search(run.text)))
+        return _card_regular(run, by_card, yearly=yearly)
     if len(picked) == 1 and (target := projection_target(run.text, run.today)) is not None:
         # "how much will it have put by come New Year?": what the one payment named will have paid by then.
         return await _projection(run, picked[0], target)
@@ -576,6 +577,9 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
     yearly = run.params.get("per") == "year" or (period is None and bool(PER_YEAR.search(run.text)))
     if (asks_total(run.text) or yearly) and everything and (len(picked) != 1):
         return _total(run, picked or everything, what, period, yearly=yearly)
+    if picked and len(picked) <= SAME_DAY_MAX and asks_same_day(run.text):
+        # "does sky come out the same day every month?": the days it was actually collected, compared.
+        return await _same_day(run, picked, what)
     if yearly and len(picked) == 1 and picked[0].frequency in TIMES_A_YEAR:
         # "whats sky costing me over a year?": the one payment named, times the payments it makes in a year.
         return _named_yearly(run, picked[0], what)
@@ -678,7 +682,7 @@ _PER_MONTH: dict[str | None, tuple[int, int]] = {f: (n, 12) for f, n in TIMES_A_
 PER_YEAR = re.compile(
     r"\b(?:(?:a|per|each|every|one) year|"
     r"(?:over|in|for|across) (?:a |one |the )?(?:whole |full |entire )?year|"
-    r"(?:the )?(?:whole|full|entire) year|yearly|annually|annual|per annum|(?:twelve|12) months)\b",
+    r"(?:the )?(?:whole|full|entire) year|yearly|annually|annual|per annum|(?:twelve|12) ?months?)\b",
     re.IGNORECASE,
 )
 
@@ -760,11 +764,29 @@ def _ordinal(day: int) -> str:
     return f"{day}{suffix}"
 
 
-def _card_regular(run: Run, paid: list[TransactionView]) -> Answer:
-    """What a payment made by card again and again costs and the day of the month it usually goes."""
+def _card_regular(run: Run, paid: list[TransactionView], *, yearly: bool = False) -> Answer:
+    """What a payment made by card again and again costs and the day of the month it usually goes; with
+    ``yearly``, what it comes to over a year: twelve payments of the latest amount (it goes once a month)."""
     latest = paid[0]
     days = sorted(day_of(t.booked_at).day for t in paid)
     usual = days[len(days) // 2]
+    if yearly:
+        year = -latest.amount_minor * TIMES_A_YEAR["monthly"]
+        same = len({t.amount_minor for t in paid}) == 1
+        return run.answer(
+            "by_card_yearly",
+            {
+                "merchant": clean_name(latest.merchant),
+                "amount": format_money(-latest.amount_minor, latest.currency),
+                "date": format_day(day_of(latest.booked_at)),
+                "same": f", the same as each of the last {len(paid)}" if same and len(paid) > 1 else "",
+                "usual_day": _ordinal(usual),
+                "total": format_money(year, latest.currency),
+                "totals_minor": {latest.currency: year},
+                "lines": "\n".join(spent_line(t) for t in paid),
+                "transaction_ids": [t.id for t in paid],
+            },
+        )
     return run.answer(
         "by_card",
         {
@@ -843,6 +865,65 @@ def _total(
         )
         return run.answer("total_yearly", facts)
     return run.answer("total_monthly", facts)
+
+
+# "does it come out the same day every month", "always on the 8th?", "same date each time": whether a
+# regular payment goes on one day of the month, asked as a habit.
+_SAME_DAY_ASKED = re.compile(
+    r"\bsame (?:day|date)\b|"
+    r"\b(?:always|usually|normally|every time|each time)\b.{0,40}\bon the \d{1,2}(?:st|nd|rd|th)?\b|"
+    r"\bwhat (?:day|date) (?:does|do|will) (?:it|they|\w+) (?:usually|normally|always)\b",
+    re.IGNORECASE,
+)
+SAME_DAY_MAX = 3
+SAME_DAY_LOOKBACK_DAYS = 100
+
+
+def asks_same_day(text: str) -> bool:
+    """Whether the text asks if a regular payment goes on the same day of the month each time."""
+    return bool(_SAME_DAY_ASKED.search(text))
+
+
+async def _same_day(run: Run, items: list[RecurringPaymentView], what: str) -> Answer:
+    """The days each payment named actually went out over the last few months (its payments by that payee),
+    whether that was the same day of the month each time, and the next one due."""
+    since = (run.today - timedelta(days=SAME_DAY_LOOKBACK_DAYS)).isoformat()
+    rows = await run.transactions(TransactionQuery(since=since, limit=200))
+    lines: list[str] = []
+    ids: list[str] = []
+    for item in items:
+        payee = item.payee_name.lower()
+        went = sorted(
+            (
+                t
+                for t in rows
+                if t.amount_minor < 0 and t.status != "reversed" and t.merchant.lower() == payee
+            ),
+            key=lambda t: t.booked_at,
+        )
+        name = clean_name(item.payee_name)
+        next_day = format_day(day_of(item.next_date))
+        if not went:
+            lines.append(f"- {name}: nothing has gone out to it recently; the next one is due on {next_day}.")
+            continue
+        days = [day_of(t.booked_at) for t in went]
+        listed = ", ".join(
+            f"{format_money(-t.amount_minor, t.currency)} on {format_day(d)}"
+            for t, d in zip(went, days, strict=True)
+        )
+        if len({d.day for d in days}) == 1:
+            verdict = f"the same day each time, the {_ordinal(days[0].day)}"
+        else:
+            spread = sorted({d.day for d in days})
+            verdict = (
+                f"not always the same day: between the {_ordinal(spread[0])} and the {_ordinal(spread[-1])}"
+            )
+        lines.append(f"- {name}: {verdict} ({listed}); the next one is due on {next_day}.")
+        ids.extend(t.id for t in went)
+    return run.answer(
+        "same_day",
+        {"what": what, "lines": "\n".join(lines), "item_ids": [i.id for i in items], "transaction_ids": ids},
+    )
 
 
 def _named_yearly(run: Run, item: RecurringPaymentView, what: str) -> Answer:

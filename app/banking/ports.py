@@ -107,6 +107,7 @@ def _transaction_view(t: Any) -> TransactionView:
         original_amount_minor=t.original_amount_minor,
         original_currency=t.original_currency,
         by_card=t.card_id is not None,
+        card_id=str(t.card_id) if t.card_id is not None else None,
     )
 
 
