@@ -277,7 +277,10 @@ _ASK_INVESTMENT = tuple(
         r"^(?=.*(?:\b(?:should|shall) (?:i|we)\b|\b(?:would|do) you (?:recommend|suggest|advise)\b|"
         r"\bdo you think (?:i|we) should\b|\bis (?:it|now|this|that) (?:a )?(?:good|bad|right|wise|smart|"
         r"sensible|safe) (?:time|idea|move|bet|investment|place)\b|\bis it worth\b|"
-        r"\bworth (?:taking|getting|it)\b|\bwhich (?:is|one is|would be|one would be) (?:better|best)\b|"
+        r"\bworth (?:taking|getting|it)\b|\bwhich (?:is|one is|would be|one would be|one s|s) (?:the )?"
+        r"(?:better|best|smarter|smartest|wiser|cheaper|smart|wise)\b|"
+        # "klarna in 3 or a credit card, just pick one for me": the choice handed to us
+        r"\b(?:pick|choose|decide)(?: one| which(?: one)?| between (?:them|the two))? for (?:me|us)\b|"
         r"\bwhich \w+ (?:account |deal )?should (?:i|we)\b|\bwhere should (?:i|we) (?:put|keep|invest)\b|"
         r"\bwhat would you do\b|"
         # "income protection or critical illness, what would you go for": the choice asked of us
@@ -297,6 +300,7 @@ _ASK_INVESTMENT = tuple(
         r"(?:thing|idea|move|choice|option|decision|plan|way)\b|"
         r"\bis \w+ a (?:safe|good|sound) (?:investment|bet)\b))"
         r"(?=.*\b(?:mortgage|remortgag\w*|loans?|credit cards?|car finance|finance|pcp|hire purchase|"
+        r"klarna|clearpay|laybuy|paypal credit|buy now,? pay later|bnpl|pay in (?:3|three|instalments)|"
         r"overdraft|savings?|saver|"
         r"isas?|premium bonds?|pensions?|sipp|shares?|stocks?|gold|crypto\w*|bitcoin|invest\w*|bonus|"
         r"inheritance|lump sum|grand|\d+k|balance transfer|deal|credit score|lend|savings account|"

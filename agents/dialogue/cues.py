@@ -151,6 +151,17 @@ _GONE_ON_RETURN = re.compile(
     r"\b(?:gone|not there|wasnt there|was not there|werent there|disappeared|vanished|missing|nowhere to be "
     r"(?:seen|found)|no sign of it|someone (?:had |has )?(?:taken|took|had) it)\b"
 )
+# "gave a bag of old clothes to the hospice shop... my euro card was in the pocket of one of the jackets": the
+# card went away inside something the customer gave, sold or threw away, so it is out of their hands.
+_GAVE_AWAY = re.compile(
+    r"\b(?:gave|given|donated|donating|sold|binned|threw|thrown|chucked|dropped off|took|taken|sent|posted|"
+    r"handed)\b(?: \w+){0,6}? (?:away|out|off|back|in|to)\b"
+)
+_CARD_INSIDE = re.compile(
+    r"\b(?:card|cards|purse|wallet)\b(?: \w+){0,3}? (?:was|were|had been|must have been|must be|is still|"
+    r"was still|were still|left) (?:in|inside) (?:\w+ ){0,4}?"
+    rf"(?:pockets?|{_CONTAINER}s?|box|boxes|drawers?|books?)\b"
+)
 _COMPROMISED = re.compile(
     r"\b(?:cloned|skimmed|skimmer|skimming|compromised|hacked|phished|someone (?:has|knows|got|used) my "
     r"(?:card|details|pin)|(?:card )?details (?:were |have been |got )?(?:stolen|leaked)|gave (?:my|the) "
@@ -303,6 +314,13 @@ def card_out_of_hand(text: str) -> bool:
     return bool(held and (_FORMER.search(held.group("who")) or _USED_WITHOUT_LEAVE.search(words)))
 
 
+def card_given_away(text: str) -> bool:
+    """The card went away inside something given, sold or thrown away ("took my old coats to the charity
+    shop and my card was still in the pocket"): out of the customer's hands."""
+    words = normalise(text)
+    return bool(_GAVE_AWAY.search(words) and _CARD_INSIDE.search(words))
+
+
 def card_trapped(text: str) -> bool:
     """A cash machine kept the card while someone was close (at the PIN, said or not): the classic card
     trap. Offering the freeze is what the help centre says to do with a kept card anyway."""
@@ -349,6 +367,10 @@ _DISCLOSED = re.compile(
 _SCAM_CONTEXT = re.compile(
     r"\b(?:fake|scam|scammed|scammer|scammers|dodgy|phishing|phished|bogus|not real|wasnt real|isnt real|"
     r"suspicious|fraud|fraudulent|fraudster|fraudsters|conned|turned out|fell for|too good to be true|"
+    # "my granddaughter says that was a trick", "it was a con": the customer (or someone) now doubts it
+    r"trick|tricked|a trick|a con|con man|con artist|hoax|wind up|not genuine|wasnt genuine|not legit|"
+    # "a man rang from Amazon Prime": a caller speaking for a firm, to whom the card details were read
+    r"(?:rang|rung|called|phoned|rang up|called up|phoned up)(?: me)?(?: up)? (?:from|saying|claiming)|"
     # "a man rang saying he was from Amazon", "she claimed to be from the council": someone posing as a firm
     r"(?:saying|said|claiming|claimed|pretending|pretended|making out) "
     r"(?:(?:he|she|they) (?:was|were|is|are) |to be )(?:from|calling from|with)"
@@ -533,6 +555,8 @@ def urgent_intent(text: str) -> str | None:
         return "lost_or_stolen_card"
     if _LEFT_CONTAINER.search(words) and _CARD_HOLDER.search(words) and not found_again:
         return "lost_or_stolen_card"
+    if card_given_away(text) and not found_again:
+        return "lost_or_stolen_card"
     if (
         _GONE_ON_RETURN.search(words)
         and re.search(rf"\b{_THING}\b", words)
@@ -629,11 +653,22 @@ _EXPLICIT_FREEZE = re.compile(r"\b(?:freeze|frozen|block|lock|stop|suspend)\b")
 _EXPLICIT_DISPUTE = re.compile(r"\b(?:dispute|refund|money back|chargeback|claim)\b")
 
 
+# "a man rang... my membership would renew unless I cancelled it. To cancel it I read him my card number":
+# a sentence that opens with "to cancel" tells why something was done, and "cancel my subscription" names
+# what else is cancelled; neither asks for the card to be cancelled.
+_STORY_CANCEL = re.compile(
+    r"(?:^|[.!?]\s*)to cancel\b[^.!?]*"
+    r"|\bcancel\w* (?:my |the |a |an |their |his |her |it |that )?(?:\w+ )?(?:membership|subscription|order|"
+    r"booking|flight|holiday|appointment|plan|contract|trial|policy|renewal)s?\b",
+    re.IGNORECASE,
+)
+
+
 def explicit_action(text: str) -> str | None:
     words = normalise(text)
     if _EXPLICIT_FREEZE.search(words):
         return "freeze"
-    if _EXPLICIT_REPORT.search(words):
+    if _EXPLICIT_REPORT.search(normalise(_STORY_CANCEL.sub(" ", text))):
         return "report"
     if _EXPLICIT_DISPUTE.search(words):
         return "dispute"
@@ -952,6 +987,11 @@ def status_question(text: str) -> str | None:
         and _CARD_WORD.search(words)
         # "I cancelled my membership... could you get it back?": a dispute asked for, not the card's state.
         and not _asks_money_back(words)
+        # "to cancel it I read him the long number on my card... what do I do?": the card's details given
+        # away, so the card is at risk (its freeze is offered), whatever state word the story has
+        and not disclosed_to_a_scam(text)
+        and not card_out_of_hand(text)
+        and not card_given_away(text)
     ):
         return "card_status"
     # "my old card got nicked in october, is it properly cancelled": a clause after a comma asks too
@@ -1190,11 +1230,15 @@ class FollowUp:
     kind: str
 
 
+_TEXTED_AND = re.compile(r"^(?:n|nd|an|n and) ")
+
+
 def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
     """Whether ``text`` continues the last answered request (the frame) rather than starting a new one."""
     if not frame or not frame.get("procedure"):
         return None
-    words = normalise(text)
+    # "n in my current", "nd the other one": texting shorthand for the "and" a follow-up opens with
+    words = _TEXTED_AND.sub("and ", normalise(text))
     if words and _SAME_AGAIN.search(words):
         return FollowUp("refine")
     if (
@@ -1216,6 +1260,14 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         return FollowUp("difference")  # "so how much did I save by going to Aldi instead?"
     if len(frame.get("figures") or []) >= 2 and _BOTH.search(words):  # type: ignore[arg-type]
         return FollowUp("total")  # "so what did my birthday cost me, both of them together"
+    if (
+        frame.get("procedure") == "affordability"
+        and _BOTH.search(words)
+        and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
+    ):
+        # "will sky and the tv licence go out ok?", then "how much are them two together": the payments the
+        # check was about, added up.
+        return FollowUp("total")
     if (
         len(frame.get("listed") or []) >= 2  # type: ignore[arg-type]
         and frame.get("procedure") in ("recent_transactions", "spending")

@@ -100,7 +100,9 @@ _TRAILING = re.compile(
     r"\s+(?:thanks|thank you|thankyou|cheers|ta|mate|love|pal|dear|then|now|please|pls|plz|asap|quickly|"
     r"straight away|right away|right now|again|x+|lol|haha|for me|for now|(?:ever )?so much|very much|"
     r"on that|on it|on this|for the moment|for a bit|for a while|for today|actually|quick|fast|sharpish|"
-    r"pronto|immediately|urgently|as soon as possible|as quick as you can|as fast as you can)$"
+    r"pronto|immediately|urgently|as soon as possible|as quick as you can|as fast as you can|"
+    # "yes freeze it asap omg": an exclamation after the answer changes nothing either
+    r"omg|oh my god|oh my gosh|oh god|god|gosh|jeez|ffs|wtf|ugh|eek|yikes|phew)$"
 )
 # "Oh yes please do, I'm all of a shake": a yes after a filler, then how the customer feels.
 _LEADING_YES = re.compile(

@@ -231,9 +231,21 @@ def recurring_intent(text: str) -> str | None:
     ) and not _INCOME.search(words)
     if debit or order or _REGULAR.search(words) or ((scheduled or ahead) and not _CANCEL.search(words)):
         return "recurring_payments"
-    if _INCOME.search(without_salary_as_when(words)) and not _INCOME_TOTAL.search(words):
+    if (
+        _INCOME.search(without_salary_as_when(words))
+        and not _INCOME_TOTAL.search(words)
+        and not _INTEREST_ONLY.search(words)
+    ):
         return "income"
     return None
+
+
+# "has the interest on my savings been paid", "has it been paid? (interest)": the interest credits of an
+# account, asked about in the words of being paid; never the salary (unless the salary is named too).
+_INTEREST_ONLY = re.compile(
+    r"^(?!.*\b(?:wages?|salary|salaries|pay ?cheque|paycheck|pay ?packet|payday|pay day|pension|benefits?|"
+    r"employer|work)\b).*\binterest\b"
+)
 
 
 # Things a customer cancels that are not a payment to someone: cards, accounts, disputes, a complaint.
@@ -375,13 +387,18 @@ async def named_recurring(text: str, banking: BankingPort) -> list[RecurringPaym
 
 
 async def named_recurring_amount(text: str, banking: BankingPort) -> str | None:
-    """The amount of the one regular payment the message names ("enough for the mortgage on Monday"), with its
-    payee, or None when it names none or several."""
+    """The amount of the regular payments the message names ("enough for the mortgage on Monday"), with their
+    payees ("will the sky and the tv licence go out ok": the two added up), or None when it names none, or
+    payments in different currencies."""
     found = await named_recurring(text, banking)
-    if len(found) != 1:
+    if not found or len({item.currency for item in found}) != 1:
         return None
-    item = found[0]
-    return f"{format_money(item.amount_minor, item.currency)} to {clean_name(item.payee_name)}"
+    if len(found) == 1:
+        item = found[0]
+        return f"{format_money(item.amount_minor, item.currency)} to {clean_name(item.payee_name)}"
+    total = sum(item.amount_minor for item in found)
+    parts = " and ".join(clean_name(item.payee_name) for item in found)
+    return f"{format_money(total, found[0].currency)} for {parts} together"
 
 
 _NEXT_ONE = re.compile(r"\b(?:next one|next|the one before|one before|before that)\b")

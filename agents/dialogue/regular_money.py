@@ -92,6 +92,12 @@ _HOW_OFTEN = re.compile(
     r"\b(?:does|do|is|will)\b.{0,40}\b(?:every|each) (?:month|week|quarter|year)\b|"
     r"\bwhen (?:does|do|will) (?:it|they|my \w+(?: \w+)?) (?:pay|get paid|come|land)\b"
 )
+# Whether it has been paid this time: "has it been paid?", "has the interest come in yet", "did it land".
+_PAID_YET = re.compile(
+    r"\b(?:has|have|did|is|was)\b(?: \w+){0,6}? (?:been paid|been credited|paid|credited|come in|"
+    r"came in|come|arrived|landed|gone in|went in)\b(?! (?:on|for|by) (?:my|the) card)"
+    r"|\b(?:paid|come in|credited|arrived|landed) yet\b"
+)
 # Whether it comes on the same day each time.
 _SAME_DAY = re.compile(
     r"\b(?:always|usually|normally|every time|each time)\b.{0,40}\b(?:on the \d{1,2}(?:st|nd|rd|th)?|"
@@ -144,7 +150,7 @@ def read_regular(
     about = without_salary_as_when(words)
     subject: Subject = "interest" if _INTEREST.search(words) else "salary" if _SALARY.search(about) else ""
     regular = bool(_REGULAR.search(words))
-    if subject == "interest" and (_HOW_OFTEN.search(words) or regular):
+    if subject == "interest" and (_HOW_OFTEN.search(words) or regular or _PAID_YET.search(words)):
         # "does my easy saver pay interest every month or what": how often it pays, and the last payment.
         return RegularAsk(money_in=True, money_out=False, aspect="how_often", subject="interest")
     if subject == "salary" and _SAME_DAY.search(words):

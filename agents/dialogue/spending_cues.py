@@ -121,6 +121,15 @@ _ONE_PURCHASE_RE = re.compile(
 )
 
 
+# "will the sky and the tv licence go out ok next month or are they gonna bounce": whether payments to come
+# are covered, asked as whether they will go out all right (the amounts are the regular payments named).
+_WILL_BOUNCE_RE = re.compile(
+    r"\b(?:will|would|gonna|going\s+to|is\s+(?:it|that)|are\s+(?:they|them|those))\b[^?.!]{0,80}?"
+    r"\b(?:bounce|bounced|be\s+covered|(?:go|come|be\s+taken)\s+out\s+(?:ok|okay|alright|all\s+right|fine))\b",
+    re.IGNORECASE,
+)
+
+
 def spending_intent(text: str) -> str | None:
     """ "affordability", "spending" or None for a customer message (already redacted)."""
     if _WHEN_LAST_RE.search(text) and parse_category(text)[0] is not None:
@@ -129,6 +138,8 @@ def spending_intent(text: str) -> str | None:
         return "spending"  # "what did I get out the cashpoint at the start of the month": my withdrawals
     if _NOT_SPENDING_RE.search(text):
         return None
+    if _WILL_BOUNCE_RE.search(text) and parse_amount(text)[0] is None:
+        return "affordability"
     if _AFFORD_RE.search(text):
         if parse_amount(text)[0] is None and _ENOUGH_ALONE_RE.search(text):
             return None  # "is there enough money in my account? I thought I'd run out": the balance

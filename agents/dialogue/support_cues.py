@@ -23,13 +23,13 @@ from agents.safety.flags import explain_flags, vulnerability_kinds
 # Things the customer's own data answers: a payment, a bill, money in or out, a card on its way.
 _OBJECT = re.compile(
     r"(?:£\s?\d|\b(?:payments?|paid|pay|mortgage|rent|balance|money|wages?|salary|direct debits?|"
-    r"standing orders?|bills?|transfers?|card|account|refund|instalment|loan)\b)",
+    r"standing orders?|bills?|transfers?|card|account|refund|instalment|loan|saver|savings|interest|isa)\b)",
     re.IGNORECASE,
 )
 _QUESTION = re.compile(
     # "how much money do i have. and is my card working": a second question opens with "and", "also"...
     r"(?:\?\s*$|^\W*(?:(?:and|also|plus|oh and|and also|then)\s+)?"
-    r"(?:has|have|did|does|do|is|was|when|what|whats|where|wheres|how|can you|could you|will)\b"
+    r"(?:has|have|did|does|do|is|was|when|what|whats|where|wheres|how|hows|how's|can you|could you|will)\b"
     # "...Nationwide going out of my account and I don't know what it is or when it comes out": asked
     # without a question mark.
     r"|\b(?:don'?t|do not|dont|not sure|no idea|can'?t work out|cannot work out) (?:know )?"
@@ -91,6 +91,16 @@ def concrete_requests(text: str) -> list[str]:
                 and _COVERS_IT.search(clause)
                 and any(_AMOUNT.search(c) or _REGULAR.search(c) for c in said)
             )
+            # "The saver pays interest every quarter. Has it come in yet?": "it" is what the clause before
+            # named, so the question is asked of that.
+            named_before = (
+                next((c for c in reversed(said) if _OBJECT.search(c)), None)
+                if _HAS_IT_COME.search(clause) and not _OBJECT.search(clause)
+                else None
+            )
+            if named_before:
+                found.append(f"{clause}, {named_before}")
+                break
             if (
                 not clause
                 or not (_OBJECT.search(clause) or leans_back)
@@ -121,6 +131,13 @@ def concrete_requests(text: str) -> list[str]:
 
 
 _DECLINE = re.compile(rf"\b(?:{DECLINE_WORDS})\b", re.IGNORECASE)
+# "has it come in yet?", "did it go out?", "has it been paid?": whether the thing named before has moved.
+_HAS_IT_COME = re.compile(
+    r"^\W*(?:(?:and|so|but)\s+)?(?:has|have|did|is)\s+(?:it|that|they)\s+(?:\w+\s+)?"
+    r"(?:been paid|been credited|paid|come|come in|came in|arrived|landed|gone in|gone out|gone through|"
+    r"went out|went through|left)\b",
+    re.IGNORECASE,
+)
 # "...enough for it", "cover that", "pay for this one": the question leans on something said before it.
 _COVERS_IT = re.compile(r"\b(?:for|cover|covers|covering|pay)\s+(?:it|that|this|them)\b", re.IGNORECASE)
 # A regular payment named in a clause ("the mortgage comes out on Monday", "my rent goes on the 1st").

@@ -605,6 +605,15 @@ async def _follow_up(
         # "so how much did I save by going to Aldi instead?" after two single amounts: how far apart they are.
         procedure = "spending"
         extra["slots"] = {"params": {"difference": figures[-2:]}}
+    elif (
+        found.kind == "total"
+        and procedure == "affordability"
+        and len(taken := await _also_taken(str(frame.get("text", "")), runtime.context.banking)) >= 2
+    ):
+        # "how much are them two together" after "will sky and the tv licence go out ok": those two payments,
+        # added up with each one shown.
+        procedure = "spending"
+        extra["slots"] = {"params": {"figures": taken}}
     elif found.kind == "total" and len(figures := list(frame.get("figures") or [])) >= 2:
         # "how much is that altogether?" right after two single amounts (Trainline, then Uber): their sum.
         procedure = "spending"

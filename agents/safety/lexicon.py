@@ -484,7 +484,10 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
         (
             "hospital",
             r"\b(?:i'm|i am|im|been|is|are|was|were|currently|still|stuck|taken|rushed|admitted) (?:in|into|to) (?:the )?"
-            r"hospital\b|\b(?:out of|discharged from|home from) (?:the )?hospital\b|\bhospitali[sz]ed\b|\bhospice\b|\bin hospital\b",
+            r"hospital\b|\b(?:out of|discharged from|home from) (?:the )?hospital\b|\bhospitali[sz]ed\b|\bin hospital\b"
+            # a hospice someone is in, never the hospice's charity shop, raffle or fun run
+            r"|\bhospice\b(?!'?s? (?:charity )?(?:shops?|stores?|warehouses?|donations?|bags?|raffles?|lotter(?:y|ies)|"
+            r"fun ?runs?|appeals?|collections?|volunteers?|fundrais\w*)\b)",
         ),
         (
             "diagnosis",
@@ -505,8 +508,12 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
         ),
         (
             "unwell",
-            r"\b(?:i'm|i am|i've been|i have been|been|feeling|fell|very|really|seriously|so) (?:very |really |"
-            r"quite |seriously )?(?:ill|unwell|sick)\b(?! (?:of|and tired))",
+            r"\b(?:i'm|i am|i've been|i have been|been|feeling|very|really|seriously|so) (?:very |really |"
+            r"quite |seriously )?(?:ill|unwell|sick)\b(?! (?:of|and tired))"
+            # "I fell ill", "my husband fell ill": the customer or their own family; never "the singer fell ill
+            # and the show was cancelled" (someone else's illness is the story of a refund, not a cue)
+            rf"|\b(?:i|we|(?:my|our) (?:\w+ )?{_FAMILY})(?: \w+)? fell (?:very |really |quite |seriously )?"
+            r"(?:ill|unwell|sick)\b",
         ),
         (
             "surgery",
@@ -840,8 +847,10 @@ SCAM_RULES: tuple[Rule, ...] = (
         # "seller on marketplace wants a £3000 deposit by bank transfer before he ships it": an online seller
         # paid by bank transfer for something not yet seen, before the money goes (issue 12: purchase scams).
         r"^(?=.*\b(?:seller|selling|for sale|breeder|marketplace|gumtree|ebay|preloved|vinted|depop|shpock|facebook|"
-        r"instagram|tiktok|listing|advert|online|website|private sale)\b)"
-        r"(?=.*(?:\b(?:deposit|payment|pay|money|holding fee|the rest|in full|upfront|up front)\b|£\s?\d)"
+        r"instagram|tiktok|listings?|adverts?|online|website|private sale|spareroom|openrent|rightmove|zoopla|"
+        r"to let|to rent|landlord|landlady)\b)"
+        r"(?=.*(?:\b(?:deposit|payment|pay|money|holding fee|the rest|in full|upfront|up front|first month|"
+        r"(?:first |a )?months? rent|rent)\b|£\s?\d)"
         r".{0,40}\b(?:by |via |"
         r"through |with a |as a )?(?:bank transfer|transfer)\b|.*\b(?:bank transfer|transfer)\b.{0,30}\b(?:deposit|"
         r"upfront|up front|in advance|first)\b)"
@@ -849,13 +858,16 @@ SCAM_RULES: tuple[Rule, ...] = (
         r"couriers?|arranges? delivery|brings?|drives?|releases?|holds?|reserves?|"
         r"(?:see|meet|visit|pick up) (?:it|him|her|them|the (?:\w+ )?(?:pup|puppy|kitten|dog|cat|car|flat|room|house))|"
         r"view\w*|collect\w*)\b"
+        # "he'll post me the keys": a home let unseen, its keys promised by post once the money is sent
+        r"|.*\b(?:post|posts|posting|send|sends|sending|courier|mail)\w* (?:me |us |you )?(?:the |a set of )?keys\b"
         # "...to hold her", "...to reserve it": a deposit sent to keep something not yet seen
         r"|.*\bto (?:hold|reserve|secure|keep) (?:it|him|her|them|the (?:\w+ )?\w+) ?(?:for (?:me|us|you))?\b"
         # "can't do a video call", "won't let us view it": a seller who will not show what is sold
         r"|.*\b(?:can't|cant|cannot|can not|won't|wont|couldn't|couldnt|unable to|not able to|refus\w* to|"
         r"doesn't|doesnt|didn't|didnt|no) (?:do |have |let (?:me|us) |allow (?:a )?)?(?:a |any )?(?:video[- ]?calls?|"
-        r"facetime|video chat|viewings?|view (?:it|him|her|them)|see (?:it|him|her|them))\b"
-        r"|.*\b(?:abroad|overseas|oil rigs?|in the army|deployed|working away|out of the country|"
+        r"facetime|video chat|viewings?|view (?:it|him|her|them)|see (?:it|him|her|them)|"
+        r"show (?:me|us) (?:round|around|it|the (?:\w+ )?(?:flat|room|house|place|property)))\b"
+        r"|.*\b(?:abroad|overseas|oil rigs?|(?:on|off) (?:the|an?) rigs?|in the army|deployed|working away|out of the country|"
         r"(?:way|much|loads|a lot|really) cheaper|too good to be true|below market)\b)",
     ),
     (
