@@ -1047,6 +1047,9 @@ _BOTH = re.compile(
     r"\b(?:they|them|those|these|the two|the pair)(?: two)?(?: of (?:them|those|em))? "
     r"(?:(?:make|makes|made|come to|comes to|came to|cost|costs|add up to|amount to|are|were|come) )?"
     r"together|"
+    # "stick em together for us", "put the two together", "lump them together": the amounts just given
+    r"\b(?:stick|put|lump|bung|add|throw) (?:them|em|'em|those|these|the two|the pair|both)(?: two| both)?"
+    r"(?: of (?:them|those|em))? together|"
     # "add the two up for me", "add them both up", "can you add those up"
     r"\badd (?:the|them|those|these|both)(?: two| pair| both)?(?: of (?:them|those|em))? up|"
     # "both?", "so both of them", "right so whats that all in": the two amounts just given, added up

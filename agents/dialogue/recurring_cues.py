@@ -454,6 +454,15 @@ async def recurring_request(
         # "when's the next one due" right after the salary was shown: the next salary, not every bill.
         return "income", f"{text} (my salary)"
     words = normalise(text)
+    if (
+        frame.get("procedure") == "income"
+        and (_AMOUNT_CHANGED.search(words) or _CHANGED.search(words))
+        and not _CANCEL.search(words)
+        and not await names_recurring(text, banking)
+    ):
+        # "and is it always the same amount?" right after the salary was shown: the salary's amounts over
+        # the last months, not a payment to dispute.
+        return "income", f"{text} (my salary)"
     if (after := _after_the_next(words, frame)) is not None:
         # "and after that?" right after the next payment to go out: the one due after it.
         return "recurring_payments", after

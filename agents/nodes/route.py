@@ -818,6 +818,33 @@ def _kind_named_before(text: str, frame: dict[str, Any], named_shop: str | None)
     return f"my last payment on {said} from {format_day(start)} to {format_day(end)}"
 
 
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# "that sunday after", "the friday before that", "the following tuesday": a day named by its weekday, counted
+# from the payment just shown, never from today. ("the week before that" is the week before the period asked,
+# which the follow-up's merged words already say.)
+_WEEKDAY_FROM = re.compile(
+    r"\b(?:that|the|on the)\s+(?P<day>" + "|".join(_WEEKDAY_NAMES) + r")\s+"
+    r"(?P<dir>after|before|following|later|earlier)(?:\s+(?:that|it|then))?\b"
+    r"|\bthe\s+(?P<next>following|previous)\s+(?P<day2>" + "|".join(_WEEKDAY_NAMES) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _weekday_from(text: str, day: date) -> tuple[date, date, re.Match[str]] | None:
+    """The day a message names by a weekday counted from ``day`` ("that sunday after": the first Sunday
+    after it; "the friday before": the last Friday before it), or None."""
+    found = _WEEKDAY_FROM.search(text)
+    if found is None:
+        return None
+    before = (found["dir"] or found["next"] or "after").lower() in ("before", "earlier", "previous")
+    wanted = _WEEKDAY_NAMES.index((found["day"] or found["day2"]).lower())
+    if before:
+        target = day - timedelta(days=(day.weekday() - wanted) % 7 or 7)
+    else:
+        target = day + timedelta(days=(wanted - day.weekday()) % 7 or 7)
+    return target, target, found
+
+
 def _same_period(text: str, frame: dict[str, Any], today: date) -> tuple[str, str] | None:
     """The message's words without "that same week" ("a few days after that"), and the period it means in
     words the procedures read ("from 14 Sep 2026 to 20 Sep 2026"), when it points at the day, week or month
@@ -825,7 +852,7 @@ def _same_period(text: str, frame: dict[str, Any], today: date) -> tuple[str, st
     if len(frame.get("listed") or []) != 1 or not frame.get("oldest"):
         return None
     day = date.fromisoformat(str(frame["oldest"]))
-    if (counted := _days_from(text, day)) is not None:
+    if (counted := _days_from(text, day) or _weekday_from(text, day)) is not None:
         start, end, said = counted
         if start > today:
             return None

@@ -18,17 +18,20 @@ from agents.procedures.dates import add_working_days, day_of, format_day
 from agents.procedures.details import account_details
 from agents.procedures.kbfacts import delivery_terms
 from agents.procedures.money import format_money
-from agents.procedures.queries import parse_last_n
+from agents.procedures.queries import BILL_KINDS, TRAIN_RE, parse_last_n
 from agents.procedures.recurring import cancel_recurring, income, recurring_payments
 from agents.procedures.regular import regular_money
 from agents.procedures.results import ActionPlan, Answer
 from agents.procedures.slots import (
+    SEARCH_LIMIT,
     Filters,
     account_label,
     card_facts,
     card_names,
     everyday_word_merchant,
+    has_merchant,
     known_merchant_in,
+    own_merchant_for,
     parse_filters,
     transaction_facts,
 )
@@ -265,6 +268,16 @@ async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
         merchant = await known_merchant_in(run, rest) or await everyday_word_merchant(run, rest)
         if merchant:
             filters = Filters(filters.dates, filters.amount, merchant)
+    kind = None
+    if filters.merchant is not None and not await has_merchant(run, filters.merchant):
+        # "the game on steam ... while the kids are in the bath", "the train in France": words read as a shop
+        # the customer never paid. A shop of theirs the text names otherwise is the one meant; a kind of
+        # spending with known companies (the trains) is searched by those; otherwise the words stand (and a
+        # search for them says there is nothing there).
+        own = await own_merchant_for(run, filters.merchant, run.text)
+        if own is not None or TRAIN_RE.search(run.text):
+            kind = None if own is not None else "rail"
+            filters = Filters(filters.dates, filters.amount, own)
     if until := run.params.get("until"):
         # "any older ones?": the transactions before the oldest one shown last time.
         before = date.fromisoformat(until) - timedelta(days=1)
@@ -282,7 +295,11 @@ async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
     # (not any transaction) is asked for
     latest = None if filters.merchant is not None or run.params.get("limit") else _ONE_LATEST.search(run.text)
     limit = max(1, min(int(run.params.get("limit") or (1 if asked_one else RECENT_LIMIT)), RECENT_LIMIT))
-    found = await filters.search(run, account_id=account.id if account else None, limit=limit)
+    if kind is not None:
+        rows = await filters.search(run, account_id=account.id if account else None, limit=SEARCH_LIMIT)
+        found = [t for t in rows if BILL_KINDS[kind][0].search(t.merchant)][:limit]
+    else:
+        found = await filters.search(run, account_id=account.id if account else None, limit=limit)
     if latest is not None:
         money_out = not latest.group("thing").lower().startswith("transaction")
         on_card = bool(latest.group("card") or _ON_THE_CARD.search(run.text))
@@ -408,7 +425,9 @@ async def card_arrival(run: Run, slots: dict[str, Any]) -> Answer:
 _PAYEE_STOPWORDS = frozenset(
     "the and for from with will can may bill bills rent pay paid payment payments sent send money transfer "
     "transfers when where what why how has have hasn't did didn't not arrived arrive yet still my your "
-    "friend mum dad account bank status today yesterday week month".split()
+    "friend mum dad account bank status today yesterday week month "
+    # "have I sent money to anybody": nobody in particular, so every payment
+    "anybody anyone somebody someone everybody everyone anywhere people".split()
 )
 _PAYEE_RE = re.compile(r"\bto\s+(?P<name>[A-Za-z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")
 # "how long is it meant to take", "when is it supposed to show": "to" before a verb names nobody paid.

@@ -171,8 +171,25 @@ BILL_KINDS: dict[str, tuple[re.Pattern[str], str]] = {
         ),
         "fuel",
     ),
+    # "the train in France", "my train on Thursday": the rail companies' payments (a train booked abroad is
+    # often filed under shopping), not every bus and taxi
+    "rail": (
+        re.compile(
+            r"\b(?:trainline|sncf|ouigo|eurostar|renfe|trenitalia|italo|deutsche bahn|db bahn|sbb|[oö]bb|"
+            r"thalys|national rail|lner|avanti|gwr|great western|southeastern|southern railway|northern rail|"
+            r"scotrail|thameslink|c2c|chiltern|crosscountry|cross country|transpennine|greater anglia|"
+            r"merseyrail|elizabeth line|rail|railways?|trains?)\b",
+            re.IGNORECASE,
+        ),
+        "trains",
+    ),
 }
 _FUEL_RE = re.compile(rf"\b(?:{'|'.join(FUEL_WORDS)})\b", re.IGNORECASE)
+# A train journey in the customer's words ("the train", "train tickets", "rail fares"), not a training course.
+TRAIN_RE = re.compile(
+    r"\b(?:trains?|train (?:tickets?|fares?|journeys?|trips?|rides?)|rail (?:tickets?|fares?)|railcard)\b",
+    re.IGNORECASE,
+)
 # "my mortgage payments"; not the mortgage being applied for ("the mortgage broker wants my salary", "for a
 # mortgage application"), which names no payment.
 _BILL_KIND_RE = re.compile(
@@ -643,8 +660,17 @@ def parse_aggregate(text: str) -> Aggregate | None:
     return None
 
 
+# "work are paying me back for the train", "they'll reimburse me for the hotel": someone else repays a
+# purchase, which is the payment out asked about.
+_REPAID_FOR_RE = re.compile(
+    r"\b(?:pay|pays|paying|paid|refund(?:s|ing|ed)?|reimburs(?:e|es|ing|ed)|claim(?:s|ing|ed)?)\s+(?:me|us)"
+    r"\s+(?:back\s+)?(?:for|on)\b",
+    re.IGNORECASE,
+)
+
+
 def parse_direction(text: str) -> Direction:
-    return "in" if _IN_RE.search(text) else "out"
+    return "in" if _IN_RE.search(_REPAID_FOR_RE.sub(" ", text)) else "out"
 
 
 def _month_of(m: re.Match[str], today: date) -> DateRange | None:
@@ -803,7 +829,12 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
         bill_kind, rest = m.group("kind").lower(), _blank(rest, m)
     elif (m := _FUEL_RE.search(rest)) and not named_as_included(rest, m.start(), m.end()):
         bill_kind, rest = "fuel", _blank(rest, m)
+    elif (m := TRAIN_RE.search(rest)) and not named_as_included(rest, m.start(), m.end()):
+        bill_kind, rest = "rail", _blank(rest, m)
     category, rest = parse_category(rest)
+    if bill_kind == "rail" and category is not None:
+        # "trains and taxis", "travel, trains mostly": the wider kind of spending said covers the trains
+        bill_kind = None
     also: list[str] = []
     while (
         category is not None
@@ -821,8 +852,8 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
         category, also, rest = "groceries", ["eating_out"], _blank(rest, m)
     if category in INCOME_CATEGORIES:
         bill_kind = None  # "my salary over three months for the mortgage": money in, not a bill
-    if bill_kind == "fuel":
-        category = None  # the fuel stations' names say it, whatever the bank's category
+    if bill_kind in ("fuel", "rail"):
+        category = None  # the fuel stations' or rail companies' names say it, whatever the bank's category
     elif bill_kind is not None:
         category = "bills"
     aggregate = parse_aggregate(rest)

@@ -394,6 +394,11 @@ async def known_merchant_in(run: Run, text: str) -> str | None:
         if bare != name.lower() and len(bare) >= 3 and f" {bare} " in spaced.replace("'", ""):
             return name.lower()
     for name in names:
+        # A two-letter brand ("BP", "BT", "EE") is a word too short to tell apart from a typo or a
+        # pronoun; written in capitals, as the brand writes itself, it is the name.
+        if len(name) == 2 and name.isalpha() and re.search(rf"\b{re.escape(name.upper())}\b", text):
+            return name.lower()
+    for name in names:
         # A brand's initials stand for the whole name ("M&S" is "M&S Simply Food"); the search matches on
         # part of the name, so the initials are enough.
         first = name.lower().split()[0]
@@ -582,6 +587,22 @@ async def first_word_merchant_in(run: Run, text: str) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
+async def own_merchant_for(run: Run, merchant: str, text: str) -> str | None:
+    """The merchant to search for, when the words read as one ("in the bath", "in France", "at the pump")
+    name nobody the customer has paid: one of the customer's own merchants the text names some other way
+    ("the game on steam ... while the kids are in the bath" is Steam), lower case; None when it names none
+    (the words are then no shop of theirs, and no filter). The words' own merchant when they name one."""
+    found = await statement_merchant(run, merchant)
+    if await has_merchant(run, found):
+        return found
+    return (
+        await known_merchant_in(run, text)
+        or await everyday_word_merchant(run, text)
+        or await nicknamed_merchant_in(run, text)
+        or await first_word_merchant_in(run, text)
+    )
+
+
 async def _paid_merchant(run: Run, merchant: str, rest: str) -> str:
     """The shop a story names, when the words read after "in"/"with"/"from" name nobody the customer paid
     ("posted it back with the form filled in", "a bot that goes round in circles", "the projector packed
@@ -669,6 +690,17 @@ async def resolve_transaction(run: Run, slot: SlotSpec) -> TransactionView:
         if money_out:
             filters = loose
             run.params["filters"] = filters.to_json()
+    if not money_out and filters.merchant and filters.dates is not None:
+        # "end of October", "the Friday of last week": a day remembered a little wrong. Nothing at that shop
+        # then, the shop's payments at any time are the ones it could be, nearest the day told first; the
+        # offer says the day the payment was actually made, and the customer confirms it.
+        wider = Filters(None, filters.amount, filters.merchant)
+        widened = [t for t in await wider.search(run) if t.amount_minor < 0]
+        if widened:
+            money_out = sorted(widened, key=lambda t: _days_outside(filters.dates, day_of(t.booked_at)))
+            found = money_out
+            filters = wider
+            run.params["filters"] = filters.to_json()
     # "add the other one to my claim": the payments already claimed are not the one meant, if another fits
     excluded = set(run.params.get("exclude") or [])
     fitting = [t for t in money_out if allowed(t) and t.id not in excluded] or [
@@ -683,6 +715,18 @@ async def resolve_transaction(run: Run, slot: SlotSpec) -> TransactionView:
             fitting = [d.repeat for d in repeats]
         elif filters.empty:
             raise run.ask(slot.ask, slot=slot.name)
+        elif filters.merchant and fitting and "?" in run.text and "no_repeat" in run.spec.replies:
+            # "Have I paid them twice?": a question, and no payment there repeats another. The answer is
+            # what was paid, each payment once; nothing is offered for dispute that nobody said was wrong.
+            shown = sorted(fitting, key=lambda t: t.booked_at, reverse=True)[:MAX_CHOICES]
+            raise run.stop(
+                "no_repeat",
+                {
+                    "merchant": clean_name(fitting[0].merchant),
+                    "lines": "\n".join(f"- {transaction_line(t)}" for t in shown),
+                    "transaction_ids": [t.id for t in shown],
+                },
+            )
     if not fitting:
         if money_out:
             raise run.stop("wrong_status", transaction_facts(money_out[0]))
@@ -704,6 +748,17 @@ async def resolve_transaction(run: Run, slot: SlotSpec) -> TransactionView:
         else _choice_question(slot.ask, [transaction_line(t) for t in shown])
     )
     raise run.ask(text, slot=slot.name, candidates=[t.id for t in shown])
+
+
+def _days_outside(dates: DateRange | None, day: date) -> int:
+    """How many days a day lies outside a range (0 inside it, or with no range)."""
+    if dates is None:
+        return 0
+    if dates.since is not None and day < dates.since:
+        return (dates.since - day).days
+    if dates.until is not None and day > dates.until:
+        return (day - dates.until).days
+    return 0
 
 
 async def _described_payment(run: Run, text: str, *, awaiting: bool) -> Filters:

@@ -45,6 +45,7 @@ from agents.procedures.slots import (
     known_merchant_in,
     merchant_named_in_part,
     nicknamed_merchant_in,
+    own_merchant_for,
     statement_merchant,
 )
 from agents.procedures.textparse import (
@@ -447,6 +448,15 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         return await _put_into_savings(run, q, account)
     if merchant is not None:
         merchant = await statement_merchant(run, merchant)  # "spoons" is the Wetherspoon on the statement
+        if not await has_merchant(run, merchant):
+            # "while I'm sat in the car: what did the odeon cost", "the train in France": words read as a
+            # shop that the customer never paid. A shop of theirs the text names otherwise is the one meant;
+            # with none, the words are no filter when the kind of spending is said (and stand otherwise, so
+            # the answer says nothing was paid there).
+            if theirs := await own_merchant_for(run, merchant, run.text):
+                merchant, q = theirs, replace(q, category=None)
+            elif q.category or q.bill_kind:
+                merchant = None
     accounts = await run.accounts()
     own = _own_account_names(accounts)
 
