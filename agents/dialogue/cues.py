@@ -1053,8 +1053,15 @@ _BOTH = re.compile(
     # "add the two up for me", "add them both up", "can you add those up"
     r"\badd (?:the|them|those|these|both)(?: two| pair| both)?(?: of (?:them|those|em))? up|"
     # "both?", "so both of them", "right so whats that all in": the two amounts just given, added up
-    r"^(?:(?:and|so|ok|okay|right|then|n|what about|how much for|whats|what is) )*"
-    r"both(?: of (?:them|those|em))?$|"
+    r"^(?:(?:and|so|ok|okay|right|then|n|what about|how much for|whats|what is|go on|yeah|yes|yep|do|"
+    r"please) )*"
+    r"both(?: of (?:them|those|em))?(?: (?:then|please|too))?$|"
+    # "stick em together", "put the two together for me", "lump them in together"
+    r"\b(?:stick|put|lump|bung|add|tot) (?:em|them|those|these|both|the two|the pair)(?: two| both)?"
+    r"(?: of (?:them|those|em))? (?:in )?together|"
+    # "what do they make between them", "what do the train and the tube come to between them"
+    r"\bbetween (?:them|em|the two of (?:them|em)|the pair of (?:them|em)|them both)$|"
+    r"\b(?:make|makes|come to|comes to|cost|costs|add up to|amount to) between (?:them|em|the two of them)|"
     r"(?:that|it|them|those|the lot) all in|all in all|all in total)\b"
 )
 # How far apart the last two amounts are: "so how much did I save by going to Aldi instead", "what's the
@@ -1157,7 +1164,7 @@ _WHICH_CARD = re.compile(
 )
 # The day of the one payment just shown: "what day was that?", "when was it", "which date did it go out".
 _WHICH_DAY = re.compile(
-    r"\b(?:what|which) (?:day|date)\b|\bwhen (?:was|did|is) (?:that|it|this)\b|\bwhen exactly\b|"
+    r"\b(?:what|which|wat|wot|wich) (?:day|date)\b|\bwhen (?:was|did|is) (?:that|it|this)\b|\bwhen exactly\b|"
     # "was that on a weekday", "was it a saturday", "what time was that": the day (with its weekday) answers
     r"\b(?:was|were) (?:that|it|this)(?: one)? (?:on )?(?:a )?(?:weekday|weekend|week day|week end|monday|"
     r"tuesday|wednesday|thursday|friday|saturday|sunday)s?\b|\bwhat time (?:was|did|is)\b|"

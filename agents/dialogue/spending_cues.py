@@ -54,7 +54,8 @@ _NOT_SPENDING_RE = re.compile(
 )
 _MONEY_WORDS_RE = re.compile(
     r"\b(?:spen[dt]|spending|paid|pay|payments?|purchases?|bought|ordered|transactions?|charges?|cost|went\s+(?:on|out)"
-    r"|go(?:ne)?\s+(?:on|out)|received|came\s+in|income|earned|outgoings?|withdrawals?|debits?|credits?"
+    r"|go(?:ne)?\s+(?:on|out)|received|(?:came|come|coming)\s+in(?:to)?|income|earned|outgoings?|withdrawals?"
+    r"|debits?|credits?"
     r"|salary|wages|takings|expenses?|expenditure|mortgage|bills?|charged|billed|debited|took|taken"
     # "how much has Netflix had off me"
     r"|had\s+(?:off|from|out\s+of)\s+(?:me|my)|off\s+me|put\s+on\s+(?:my|the)\s+(?:\w+\s+)?card"

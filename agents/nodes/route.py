@@ -73,7 +73,15 @@ from agents.nodes.screen import handoff_priority
 from agents.ports import BankingPort, TransactionQuery
 from agents.procedures.context import AWAITING
 from agents.procedures.dates import format_day
-from agents.procedures.queries import _BILL_KIND_RE, parse_category, parse_excluded, parse_period
+from agents.procedures.queries import (
+    _BILL_KIND_RE,
+    PUT_INTO_SAVINGS_RE,
+    direction_said,
+    parse_category,
+    parse_excluded,
+    parse_period,
+    without_direction,
+)
 from agents.procedures.recurring import PER_YEAR, TIMES_A_YEAR
 from agents.procedures.slots import parse_currency
 from agents.procedures.spec import procedure_for_intent
@@ -249,6 +257,9 @@ def _without_replaced(
         # "and transport?" after groceries: the new category replaces every one the request named.
         while (found := parse_category(old))[0] is not None:
             old = found[1]
+    if (said := direction_said(new)) is not None and said != direction_said(old):
+        # "and whats gone out same time" after what came in: the other way, over the same period.
+        old = without_direction(old)
     bare_old = parse_amount(parse_date_range(old, today)[1])[1]
     if not (merchant := parse_merchant(bare_old) or _spent_on(bare_old)) and (
         shop := _listed_shop(listed or [])
@@ -377,6 +388,22 @@ def _total_with(text: str, frame: dict[str, Any], today: date) -> tuple[str, lis
             period = f"from {format_day(shown.since)} to {format_day(min(shown.until or today, today))}"
             break
     return f"how much did I spend on {added} {period}".strip(), figures[-1]
+
+
+_INTEREST = re.compile(r"\binterest\b", re.IGNORECASE)
+WITH_INTEREST_MAX_WORDS = 16
+
+
+def _saved_with_interest(text: str, frame: dict[str, Any]) -> str | None:
+    """The last request (what was put into savings) with the interest asked on top, when a short message
+    right after it asks about the interest ("does that count the interest?", "and with the interest?");
+    None otherwise."""
+    old = str(frame.get("text", ""))
+    if frame.get("procedure") != "spending" or not PUT_INTO_SAVINGS_RE.search(old):
+        return None
+    if not _INTEREST.search(text) or len(text.split()) > WITH_INTEREST_MAX_WORDS:
+        return None
+    return f"{old} (and the interest it paid on top)"
 
 
 def _past_period(text: str, today: date) -> bool:
@@ -538,6 +565,15 @@ async def _follow_up(
         if names_own or parse_date_range(text, today)[0] is not None:
             found = FollowUp("refine")
     named_shop: str | None = None
+    if (
+        found is None
+        and frame.get("procedure") in _MONEY_READS
+        and _SAME_STRETCH.search(state.get("text", ""))
+        and (parse_category(text)[0] is not None or direction_said(text) is not None)
+    ):
+        # "And getting about, the petrol and the taxi, over the same stretch?", "and whats gone out over the
+        # same time": another kind of money over the period of the last request, however many words.
+        found = FollowUp("refine")
     if found is None and _LEAD.search(text):
         # "And the National Trust one at the end of that month?": a message that leads with "and" and names
         # another shop of the customer's own payments asks the same question about it, however many words.
@@ -550,6 +586,9 @@ async def _follow_up(
         named_shop = await _own_merchant_named(text, frame, runtime, words=2 * FOLLOW_UP_SHOP_WORDS)
         if named_shop or parse_category(text)[0] is not None or _ANYTHING_ELSE.search(text):
             # "was there anything else on the card that same day?": every payment of that day
+            found = FollowUp("refine")
+        elif _counted_from_shown(text, frame):
+            # "And the next time I went in, a couple of weeks after?": the same shop, weeks or days on.
             found = FollowUp("refine")
     if found is None:
         return None
@@ -568,8 +607,14 @@ async def _follow_up(
             return None
     # Read only once the message is a follow-up: the shop it names among the customer's own payments.
     named_shop = named_shop or await _own_merchant_named(text, frame, runtime)
-    if found.kind in ("card", "day") and (named_shop or parse_merchant(text)):
-        # "and the ikea trip, when was that": another shop's payment, not the day of the one just shown.
+    shown_shop = _listed_shop(list(frame.get("listed") or []))
+    if (
+        found.kind in ("card", "day")
+        and (named_shop or parse_merchant(text))
+        and not (shown_shop and _names_shop_shown(text, shown_shop))
+    ):
+        # "and the ikea trip, when was that": another shop's payment, not the day of the one just shown
+        # ("wat day was the uber" after the Uber payment was shown is that payment's day).
         found = FollowUp("refine")
     old = _without_replaced(
         str(frame.get("text", "")), text, today, list(frame.get("listed") or []), named_shop
@@ -724,6 +769,10 @@ async def _follow_up(
         # "and the petrol that same week?" after one payment: the new thing, over that payment's week.
         rest, period = same
         names_what = parse_category(rest)[0] is not None or parse_merchant(rest) or named_shop
+        if not names_what and _counted_from_shown(text, frame) and not _ANYTHING_ELSE.search(text):
+            # "and the next visit, a week or so after?": nothing else named, so the shop of the payment shown
+            named_shop = _listed_shop(list(frame.get("listed") or []))
+            names_what = named_shop
         procedure = "spending" if names_what else "recent_transactions"
         # A shop of the customer's own named: that shop alone, not the words of the story told with it ("when
         # I was back in London visiting my sister": no shop called London).
@@ -747,10 +796,16 @@ _ANYTHING_ELSE = re.compile(
     r"|\bother\s+(?:payments?|transactions?|purchases?|charges?|spending)\b",
     re.IGNORECASE,
 )
-# The last request's period named again without its dates: "over the same stretch", "for the same period".
+# The last request's period named again without its dates: "over the same stretch", "for the same period",
+# "same time".
 _SAME_STRETCH = re.compile(
-    r"\b(?:(?:over|for|in|during|across|within)\s+)?(?:that|the)\s+(?:same|very same|same old)\s+"
-    r"(?:stretch|period|time(?:\s?frame|\s+period)?|span|window|dates|spell|months|weeks)\b",
+    # (never "at the same time", two things at once, nor "the same time next month", a day of another period)
+    r"(?<!\bat\s)(?<!\bat\sthe\s)(?<!\bat\sthat\s)"
+    r"\b(?:(?:over|for|in|during|across|within)\s+)?(?:(?:that|the)\s+(?:same|very same|same old)"
+    # said bare only to end the message: "and whats gone out same time"
+    r"|same(?=\s+\w+(?:\s+\w+)?\W*$))\s+"
+    r"(?:stretch|period|time(?:\s?frame|\s+period)?|span|window|dates|spell|months|weeks)\b"
+    r"(?!\s+(?:last|next|this|every|each|of)\b)",
     re.IGNORECASE,
 )
 # "that same month", "the same week", "that day", or texted short: "n aldi same month?"
@@ -773,13 +828,47 @@ _DAY_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six
 # How far "a couple of days" and "a few days" may reach, in days.
 COUPLE_OF_DAYS = 4
 FEW_DAYS = 7
+# Weeks counted from the one payment just shown: "a week or so after", "exactly a week after that", "a couple
+# of weeks later", "the week after".
+_WEEKS_FROM = re.compile(
+    r"\b(?:(?P<next>the (?:next|following) week|the week (?:after|later))|"
+    r"(?P<exact>exactly |just |precisely )?(?:about |around |roughly )?"
+    r"(?:(?P<couple>a couple(?: of)?|couple(?: of)?)|(?P<few>a few|few)|(?P<n>\d|a|one|two|three|four)) "
+    r"(?:more )?weeks?(?: or so)? (?P<dir>after|later|before|earlier|on|prior))\b",
+    re.IGNORECASE,
+)
+# Days either side of a number of weeks ("a week after": 4 to 10 days after), none when "exactly".
+WEEK_SLACK = 3
+# How far "a couple of weeks" and "a few weeks" reach, in days.
+COUPLE_OF_WEEKS = (10, 21)
+FEW_WEEKS = (14, 31)
+
+
+def _weeks_from(text: str, day: date) -> tuple[date, date, re.Match[str]] | None:
+    """The days a message counts in weeks from ``day`` ("a week or so after": 4 to 10 days after), or None."""
+    found = _WEEKS_FROM.search(text)
+    if found is None:
+        return None
+    if found["next"]:
+        near, far = 1, 7
+    elif found["couple"]:
+        near, far = COUPLE_OF_WEEKS
+    elif found["few"]:
+        near, far = FEW_WEEKS
+    else:
+        count = 7 * (_DAY_WORDS.get(found["n"].lower()) or int(found["n"]))
+        slack = 1 if found["exact"] else WEEK_SLACK
+        near, far = count - slack, count + slack
+    if (found["dir"] or "after").lower() in ("before", "earlier", "prior"):
+        return day - timedelta(days=far), day - timedelta(days=near), found
+    return day + timedelta(days=near), day + timedelta(days=far), found
 
 
 def _days_from(text: str, day: date) -> tuple[date, date, re.Match[str]] | None:
     """The days a message counts from ``day`` ("a few days after that": the week after it), or None."""
     found = _DAYS_FROM.search(text)
     if found is None:
-        return None
+        return _weeks_from(text, day)
     before = bool(found["prev"]) or (found["dir1"] or found["dir"] or "after").lower() in (
         "before",
         "earlier",
@@ -845,6 +934,38 @@ def _weekday_from(text: str, day: date) -> tuple[date, date, re.Match[str]] | No
     return target, target, found
 
 
+def _period_carried(text: str, frame: dict[str, Any], today: date) -> str | None:
+    """The message with "over the same stretch" put as the dates of the last request's period ("from 1 Sep
+    2026 to 28 Nov 2026"), when it says so and the last request named a period; None otherwise."""
+    found = _SAME_STRETCH.search(text)
+    if found is None:
+        return None
+    for old in (str(frame.get("text", "")), str(frame.get("said", ""))):
+        shown, _ = parse_period(old, today)
+        if shown is not None and shown.since is not None:
+            until = min(shown.until or today, today)
+            days = f"from {format_day(shown.since)} to {format_day(until)}"
+            return " ".join(f"{text[: found.start()]} {days} {text[found.end() :]}".split())
+    return None
+
+
+def _names_shop_shown(text: str, shop: str) -> bool:
+    """Whether the message names the shop of the payment just shown (by its name or its first word)."""
+    lowered = _spaced_words(text)
+    first = shop.split()[0]
+    return _says_name(lowered, shop) or (len(first) >= 3 and _says_name(lowered, first))
+
+
+def _counted_from_shown(text: str, frame: dict[str, Any]) -> bool:
+    """Whether the message counts days or weeks from the one payment just shown ("a week or so after")."""
+    listed = list(frame.get("listed") or [])
+    return (
+        len(listed) == 1
+        and _listed_shop(listed) is not None
+        and bool(_DAYS_FROM.search(text) or _WEEKS_FROM.search(text))
+    )
+
+
 def _same_period(text: str, frame: dict[str, Any], today: date) -> tuple[str, str] | None:
     """The message's words without "that same week" ("a few days after that"), and the period it means in
     words the procedures read ("from 14 Sep 2026 to 20 Sep 2026"), when it points at the day, week or month
@@ -889,9 +1010,10 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     text = state.get("text", "")
     active = state.get("procedure")
     procedures = runtime.context.procedures
+    topped = None if active else _saved_with_interest(text, state.get("frame") or {})
     meant = (
         None
-        if active
+        if active or topped
         else interest_meant(text, _previous_message(state))
         or (
             # "does my saver pay interest every month? how much did i get last time": the message's earlier
@@ -916,6 +1038,13 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         status = "dispute_status"
     urgent = urgent_intent(text) or state.get("urgent")  # screen's: card details typed into a scam link
     followed = await _follow_up(state, runtime) if not active and not meant else None
+    carried = None if active else _period_carried(text, state.get("frame") or {}, today_of(state))
+    if carried:
+        # "n whats gone out on direct debits over the same time": the period of the last request, in dates
+        # every procedure reads.
+        # (the state keeps the words as said, which tell a follow-up from a new topic)
+        text = carried
+        update["text"] = carried
     forced = state.get("forced_intent")
     strong = tri.get("confidence", 0.0) >= runtime.context.settings.triage_threshold
     if forced:
@@ -986,6 +1115,12 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # Searched as the question it is (what we never ask, how to check a call is really us), so "ask for
         # my pin" finds what the bank never asks rather than where to see a PIN.
         update.update(text=f"{text} (what we never ask: checking it is really us)", low_confidence_streak=0)
+    elif topped and "spending" in procedures:
+        # "does that count the interest? if not chuck that on too" right after what was put into savings: the
+        # same sum with the interest the account paid over the same period, and the two added up.
+        flow, why = "procedure", "what was put into savings, with its interest on top -> spending"
+        update.update(procedure="spending", procedure_intent="spending", slots={}, text=topped)
+        update["low_confidence_streak"] = 0
     elif (
         not active and "spending" in procedures and (fewer := _total_without(text, state.get("frame") or {}))
     ):
@@ -1549,6 +1684,8 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
             slots = dict(update.get("slots") or {})
             slots["params"] = {**(slots.get("params") or {}), "story": story, "told": told}
             update["slots"] = slots
+    if carried:
+        update.setdefault("text", carried)
     if negated:
         update.setdefault("text", acting)
         action, read = _READ_INSTEAD.get(str(update.get("procedure")), ("", ""))
@@ -1885,7 +2022,7 @@ async def _own_merchant_named(
     if frame.get("procedure") not in _MONEY_READS or len(text.split()) > (words or FOLLOW_UP_SHOP_WORDS):
         return None
     recent = await runtime.context.banking.find_transactions(TransactionQuery(limit=_MERCHANT_SCAN))
-    lowered = _spaced_words(text)
+    lowered = _spaced_words(_NEXT_AS_A_WORD.sub(" ", text))
     for merchant in sorted({t.merchant for t in recent if t.amount_minor < 0}, key=len, reverse=True):
         name = " ".join(re.sub(r"[^a-z0-9&]+", " ", merchant.lower()).split())
         first = name.split()[0] if name else ""
@@ -1895,6 +2032,14 @@ async def _own_merchant_named(
         if len(first) >= 4 and first not in _GENERIC_FIRST_WORDS and _says_name(lowered, first):
             return first
     return None
+
+
+# "the next time I went in", "the next one": the word, not the shop called Next.
+_NEXT_AS_A_WORD = re.compile(
+    r"\bnext\s+(?=(?:time|times|one|ones|visit|trip|shop|week|weekend|day|month|year|payment|few|couple|bit|"
+    r"lot)\b)",
+    re.IGNORECASE,
+)
 
 
 def _says_name(lowered: str, name: str) -> bool:

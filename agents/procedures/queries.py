@@ -183,6 +183,14 @@ BILL_KINDS: dict[str, tuple[re.Pattern[str], str]] = {
         ),
         "trains",
     ),
+    # "the taxi I took in October": the taxi firms' payments, not every train and bus of the month
+    "taxi": (
+        re.compile(
+            r"\b(?:uber|bolt|addison lee|free ?now|gett|taxis?|cabs?|minicabs?|cars? service|private hire)\b",
+            re.IGNORECASE,
+        ),
+        "taxis",
+    ),
 }
 _FUEL_RE = re.compile(rf"\b(?:{'|'.join(FUEL_WORDS)})\b", re.IGNORECASE)
 # A train journey in the customer's words ("the train", "train tickets", "rail fares"), not a training course.
@@ -190,6 +198,14 @@ TRAIN_RE = re.compile(
     r"\b(?:trains?|train (?:tickets?|fares?|journeys?|trips?|rides?)|rail (?:tickets?|fares?)|railcard)\b",
     re.IGNORECASE,
 )
+_TAXI_RE = re.compile(r"\b(?:taxis?|cabs?|minicabs?)\b", re.IGNORECASE)
+# Kinds of getting about, named together ("the petrol, the taxi and the Underground"): all of transport.
+_TRANSPORT_KINDS = (
+    _FUEL_RE,
+    _TAXI_RE,
+    re.compile(r"\b(?:trains?|tube|underground|buse?s?|coach(?:es)?|tram|metro)\b", re.IGNORECASE),
+)
+_TRANSPORT_WHOLE_RE = re.compile(r"\b(?:getting (?:about|around)|transport)\b", re.IGNORECASE)
 # "my mortgage payments"; not the mortgage being applied for ("the mortgage broker wants my salary", "for a
 # mortgage application"), which names no payment.
 _BILL_KIND_RE = re.compile(
@@ -319,7 +335,8 @@ _TOTAL_RE = re.compile(
     re.IGNORECASE,
 )
 _IN_RE = re.compile(
-    r"\b(?:received|receive|receiving|came\s+in|come\s+in|coming\s+in|paid\s+in(?:to)?|credited|credits"
+    r"\b(?:received|receive|receiving|came\s+in(?:to)?|come\s+in(?:to)?|coming\s+in(?:to)?|paid\s+in(?:to)?"
+    r"|credited|credits|(?:gone|went|going|landed|arrived)\s+into\s+(?:my|our|the)\s+(?:\w+\s+)?account"
     r"|income|earned|earnt|earn|money\s+in|deposits?|(?:got|get|getting)\s+paid|been\s+paid|paid\s+me|sent\s+me"
     r"|pay\s+me|pays\s+me|paying\s+me|send\s+me|sends\s+me|refunded\s+me)\b",
     re.IGNORECASE,
@@ -673,6 +690,24 @@ def parse_direction(text: str) -> Direction:
     return "in" if _IN_RE.search(_REPAID_FOR_RE.sub(" ", text)) else "out"
 
 
+# Money going out, in words: "whats gone out", "what went out", "what I spent", "my outgoings".
+_OUT_RE = re.compile(
+    r"\b(?:(?:gone|went|going|come|came|coming|paid)\s+out|spen[dt]|spending|outgoings?)\b", re.IGNORECASE
+)
+
+
+def direction_said(text: str) -> Direction | None:
+    """The way the money moved that the text says in words ("whats gone out", "what came in"), or None."""
+    if _IN_RE.search(text):
+        return "in"
+    return "out" if _OUT_RE.search(text) else None
+
+
+def without_direction(text: str) -> str:
+    """The text without its words of money coming in or going out (for a follow-up that says the other)."""
+    return " ".join(_OUT_RE.sub(" ", _IN_RE.sub(" ", text)).split())
+
+
 def _month_of(m: re.Match[str], today: date) -> DateRange | None:
     year = f" {m.group('y')}" if m.group("y") else ""
     return parse_date_range(f"in {m.group('m')}{year}", today)[0]
@@ -827,10 +862,14 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
     bill_kind = None
     if (m := _BILL_KIND_RE.search(rest)) and not named_as_included(rest, m.start(), m.end()):
         bill_kind, rest = m.group("kind").lower(), _blank(rest, m)
+    elif _TRANSPORT_WHOLE_RE.search(rest) or sum(bool(k.search(rest)) for k in _TRANSPORT_KINDS) > 1:
+        pass  # "getting about: the petrol, the taxi and the tube": the whole of transport, read as a category
     elif (m := _FUEL_RE.search(rest)) and not named_as_included(rest, m.start(), m.end()):
         bill_kind, rest = "fuel", _blank(rest, m)
     elif (m := TRAIN_RE.search(rest)) and not named_as_included(rest, m.start(), m.end()):
         bill_kind, rest = "rail", _blank(rest, m)
+    elif (m := _TAXI_RE.search(rest)) and not named_as_included(rest, m.start(), m.end()):
+        bill_kind, rest = "taxi", _blank(rest, m)
     category, rest = parse_category(rest)
     if bill_kind == "rail" and category is not None:
         # "trains and taxis", "travel, trains mostly": the wider kind of spending said covers the trains
@@ -852,8 +891,9 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
         category, also, rest = "groceries", ["eating_out"], _blank(rest, m)
     if category in INCOME_CATEGORIES:
         bill_kind = None  # "my salary over three months for the mortgage": money in, not a bill
-    if bill_kind in ("fuel", "rail"):
-        category = None  # the fuel stations' or rail companies' names say it, whatever the bank's category
+    if bill_kind in ("fuel", "rail", "taxi"):
+        # the fuel stations', rail companies' or taxi firms' names say it, whatever the bank's category
+        category = None
     elif bill_kind is not None:
         category = "bills"
     aggregate = parse_aggregate(rest)

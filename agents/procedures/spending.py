@@ -775,6 +775,10 @@ async def _put_into_savings(run: Run, q: SpendingQuery, account: AccountView | N
                 f"({_plural(len(interest), 'payment')}):\n"
                 + "\n".join(spent_line(t) for t in interest[:LINES_SHOWN])
             )
+            both = currency_sums([*put_in, *interest])
+            if q.interest_too and put_in and len(both) == 1:
+                # "does that count the interest? if not chuck that on too": the two added up
+                text += f"\nWith the interest, that is {_money_list(both)} in all."
         else:
             text += f"\nIt hasn't paid any interest{period}."
     if not complete:

@@ -91,7 +91,7 @@ _PART_OF_MONTH_RE = re.compile(
     r"(?<!since )(?<!from )(?<!since the )(?<!from the )"
     r"\b(?:(?:the\s+|towards\s+the\s+|at\s+the\s+)?(?P<part>start|beginning|middle|end|"
     r"back\s+end|tail\s+end)\s+of|(?P<adj>early|mid|late)[\s-])\s*(?:the\s+month\s+of\s+)?"
-    rf"(?:{MONTH_PATTERN.format(name='m')}(?:\s+(?P<y>\d{{4}}))?|(?P<rel>last)\s+month)\b(?!\s+\d)"
+    rf"(?:{MONTH_PATTERN.format(name='m')}(?:\s+(?P<y>\d{{4}}))?|(?P<rel>last|this)\s+month)\b(?!\s+\d)"
 )
 # The days of each part: a little overlap, as people put a day near the line either side of it.
 _PART_DAYS = {"start": (1, 11), "middle": (9, 21), "end": (19, 31)}
@@ -430,7 +430,8 @@ def _date_range(text: str, today: date) -> tuple[DateRange | None, str]:
 def _part_of_month(m: re.Match[str], lowered: str, today: date) -> DateRange:
     """The days of "the end of October", "early November", "the start of last month" (never after today)."""
     if m.group("rel"):
-        whole = _relative("last month", today)
+        # "the start of this month" as well as "the start of last month"
+        whole = _relative(f"{m.group('rel')} month", today)
     else:
         month = MONTH_NUMBERS[m.group("m")[:3]]
         whole = _month_range(month, _year(m.group("y")), today, ahead=_about_ahead(lowered, month, today))
@@ -912,7 +913,8 @@ def parse_amount(text: str) -> tuple[AmountFilter | None, str]:
 # --- merchants -------------------------------------------------------------------------------------
 
 _MERCHANT_RE = re.compile(
-    r"\b(?:at|from|with|in|(?:paid|pay|paying)(?:\s+to)?)\s+(?:the\s+)?(?P<name>[A-Za-z0-9&][\w&'+.\-]*(?:\s+[A-Za-z&][\w&'+.\-]*){0,3})",
+    # ("help with the childcare costs" names what the help is for, never a shop)
+    r"\b(?:at|from|(?<!\bhelp\s)with|in|(?:paid|pay|paying)(?:\s+to)?)\s+(?:the\s+)?(?P<name>[A-Za-z0-9&][\w&'+.\-]*(?:\s+[A-Za-z&][\w&'+.\-]*){0,3})",
     re.IGNORECASE,
 )
 NOT_MERCHANT_WORDS = frozenset(
