@@ -153,6 +153,18 @@ def _names_an_answer(text: str, today: date) -> bool:
     )
 
 
+def _handed_to(procedure: str, text: str, **more: Any) -> dict[str, Any]:
+    """The state update that hands the turn to ``procedure`` with the words it runs on (no slots yet)."""
+    return {
+        "procedure": procedure,
+        "procedure_intent": procedure,
+        "slots": {},
+        "text": text,
+        "low_confidence_streak": 0,
+        **more,
+    }
+
+
 DECLINED = (
     "No problem, I'll leave it there: nothing has been changed. Is there anything else I can help you with?"
 )
@@ -1301,12 +1313,11 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # the exchange rate's article a "rate" question reads as).
         flow, why = "procedure", "a savings interest rate (not held) -> the interest paid, spending"
         update.update(
-            procedure="spending",
-            procedure_intent="spending",
-            slots={},
-            text="how much interest has my savings paid me",
-            notices=[*state.get("notices", []), RATE_NOT_HELD],
-            low_confidence_streak=0,
+            _handed_to(
+                "spending",
+                "how much interest has my savings paid me",
+                notices=[*state.get("notices", []), RATE_NOT_HELD],
+            )
         )
     elif (
         not active
@@ -1321,23 +1332,11 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # "add them together", "so how much is that in total" right after balances: what the accounts hold
         # altogether (not the money spent).
         flow, why = "procedure", "the balances just given, added up -> check_balance"
-        update.update(
-            procedure="check_balance",
-            procedure_intent="check_balance",
-            slots={},
-            text="how much have i got altogether in all my accounts",
-            low_confidence_streak=0,
-        )
+        update.update(_handed_to("check_balance", "how much have i got altogether in all my accounts"))
     elif not active and "recent_transactions" in procedures and (picked := _picked_by_size(text, state)):
         # "what was the smaller one" right after two payments were listed: that one payment.
         flow, why = "procedure", "one of the payments just listed, by size -> recent_transactions"
-        update.update(
-            procedure="recent_transactions",
-            procedure_intent="recent_transactions",
-            slots={"params": {"limit": 1}},
-            text=picked,
-            low_confidence_streak=0,
-        )
+        update.update(_handed_to("recent_transactions", picked, slots={"params": {"limit": 1}}))
     elif (
         not active
         and _BARE_HOW_MUCH.search(text)
@@ -1349,8 +1348,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # that answer gives (not the balance a bare "how much" reads as).
         procedure = str(frame["procedure"])
         flow, why = "procedure", f"how much, of the last answer -> {procedure}"
-        update.update(procedure=procedure, procedure_intent=procedure, slots={}, text=str(frame["text"]))
-        update["low_confidence_streak"] = 0
+        update.update(_handed_to(procedure, str(frame["text"])))
     elif (
         not active
         and "recurring_payments" in procedures
@@ -1361,13 +1359,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     ):
         # "when's the next one?" right after "was my mortgage paid this month": that bill's next collection.
         flow, why = "procedure", "the next one of a bill just asked about -> recurring_payments"
-        update.update(
-            procedure="recurring_payments",
-            procedure_intent="recurring_payments",
-            slots={},
-            text=f"when is the next payment ({previous})",
-            low_confidence_streak=0,
-        )
+        update.update(_handed_to("recurring_payments", f"when is the next payment ({previous})"))
     elif not active and "spending" in procedures and (yearly := _over_a_year(text, state.get("frame") or {})):
         # "what's that over a year then" right after one regular payment was shown: its yearly cost.
         flow, why = "procedure", "a regular payment just shown, over a year -> spending"
