@@ -1702,7 +1702,7 @@ def _payment_shown_earlier(text: str, state: AgentState) -> str | None:
     """The payment line ("22 Oct 2026: Aldi, -£38.57") of the shop the message names, as the conversation's
     answers last showed it alone (the one payment shown at that shop); None when no answer showed one, or
     showed several."""
-    lowered = f" {' '.join(re.sub(r'[^a-z0-9&]+', ' ', text.lower()).split())} "
+    lowered = _lowered_words(text)
     replies = [h.get("content", "") for h in state.get("history") or [] if h.get("role") == "assistant"]
     for reply in reversed(replies):
         lines = [m for ln in reply.splitlines() if (m := _SHOWN_LINE.match(ln.strip()))]
@@ -1769,7 +1769,7 @@ def _picked_by_size(text: str, state: AgentState) -> str | None:
     if not replies:
         return None
     shown = [found for ln in replies[-1].splitlines() if (found := _SHOWN_LINE.match(ln.strip()))]
-    lowered = f" {' '.join(re.sub(r'[^a-z0-9&]+', ' ', text.lower()).split())} "
+    lowered = _lowered_words(text)
     named = [f for f in shown if _names_shop(lowered, f["shop"])]
     # the payments of the shop the message names ("the sncf ones"), else money out (a salary is no price)
     lines = [f["line"] for f in named or shown if named or ": " in f["line"] and ", -" in f["line"]]
@@ -1924,6 +1924,11 @@ _MERCHANT_LIST = re.compile(
     r"[a-z0-9&'. ]{2,30}\W*$",
     re.IGNORECASE,
 )
+
+
+def _lowered_words(text: str) -> str:
+    """The text lower-cased as spaced words, " ... ", for finding a shop's name in it."""
+    return f" {' '.join(re.sub(r'[^a-z0-9&]+', ' ', text.lower()).split())} "
 
 
 def _spaced_words(text: str) -> str:
