@@ -17,7 +17,8 @@ LEGAL = "legal_advice"
 TAX = "tax_advice"
 
 _ASSET = (
-    r"(?:shares?|stocks?|equit(?:y|ies)|crypto(?:currenc(?:y|ies))?|bitcoins?|btc|ethereum|ether|eth|"
+    # whole words only: "together" holds no "ether", "marigold" no "gold"
+    r"\b(?:shares?|stocks?|equit(?:y|ies)|crypto(?:currenc(?:y|ies))?|bitcoins?|btc|ethereum|ether|eth|"
     r"dogecoin|altcoins?|nfts?|(?:index|mutual|tracker|investment|hedge|etf) funds?|etfs?|bonds?|gilts?|"
     r"gold|silver|commodit(?:y|ies)|options|forex|the (?:stock )?market|s&p(?: 500)?|ftse(?: 100)?|nasdaq|"
     r"stocks and shares isa|isas?|portfolio|property|buy-to-let|pensions?|trackers?|premium bonds|"

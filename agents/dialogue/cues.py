@@ -1050,8 +1050,9 @@ _BOTH = re.compile(
     # "stick em together for us", "put the two together", "lump them together": the amounts just given
     r"\b(?:stick|put|lump|bung|add|throw) (?:them|em|'em|those|these|the two|the pair|both)(?: two| both)?"
     r"(?: of (?:them|those|em))? together|"
-    # "add the two up for me", "add them both up", "can you add those up"
-    r"\badd (?:the|them|those|these|both)(?: two| pair| both)?(?: of (?:them|those|em))? up|"
+    # "add the two up for me", "add them both up", "can you add those up", "add em both up", "tot them up"
+    r"\b(?:add|tot) (?:the|them|em|'em|those|these|both)(?: two| pair| both)?(?: of (?:them|those|em))? up|"
+    r"\b(?:add|tot) up (?:the two|them|em|both|those two|these two)\b|"
     # "both?", "so both of them", "right so whats that all in": the two amounts just given, added up
     r"^(?:(?:and|so|ok|okay|right|then|n|what about|how much for|whats|what is|go on|yeah|yes|yep|do|"
     r"please) )*"
@@ -1064,6 +1065,21 @@ _BOTH = re.compile(
     r"\b(?:make|makes|come to|comes to|cost|costs|add up to|amount to) between (?:them|em|the two of them)|"
     r"(?:that|it|them|those|the lot) all in|all in all|all in total)\b"
 )
+# The amounts just given, added up, with no other thing named: "add em both up", "add up the two", "tot them
+# up" (never "add the cash on"), so it is no request for more on top of the total.
+_ADD_THEM_UP = re.compile(
+    r"\b(?:add|tot) (?:them|em|'em|those|these|both|the two|the pair)(?: two| pair| both)?"
+    r"(?: of (?:them|those|em))? up\b|\b(?:add|tot) up (?:the two|them|em|both|those two|these two)\b",
+    re.IGNORECASE,
+)
+
+
+def adds_up_shown(text: str) -> bool:
+    """Whether the message asks for the amounts just given added up ("add em both up then"), naming nothing
+    more to add."""
+    return bool(_ADD_THEM_UP.search(normalise(text)))
+
+
 # How far apart the last two amounts are: "so how much did I save by going to Aldi instead", "what's the
 # difference", "how much more was the first one", "how much cheaper was it".
 _DIFFERENCE = re.compile(

@@ -19,6 +19,7 @@ from agents.dialogue.cues import (
     POUND_AMOUNT,
     FollowUp,
     adds_to_dispute,
+    adds_up_shown,
     asks_day_or_card,
     asks_for_number,
     asks_if_regular,
@@ -83,7 +84,7 @@ from agents.procedures.queries import (
     without_direction,
 )
 from agents.procedures.recurring import PER_YEAR, TIMES_A_YEAR
-from agents.procedures.slots import parse_currency
+from agents.procedures.slots import MERCHANT_NICKNAMES, parse_currency
 from agents.procedures.spec import procedure_for_intent
 from agents.procedures.textparse import (
     names_only_last4,
@@ -371,12 +372,38 @@ def _one_payee(text: str, frame: dict[str, Any], today: date) -> str | None:
 WITHOUT_MAX_WORDS = 14
 
 
+# "take that out", "knock it off", "without that": what is left out is a thing the message names elsewhere.
+_LEAVE_IT_OUT = re.compile(
+    r"\b(?:take|leave|knock|strip|cut|minus)\s+(?:that|it|this|them|those)\s+(?:out|off|away)\b"
+    r"|\b(?:without|excluding|minus|not\s+counting|not\s+including)\s+(?:that|it|this|them|those)\b",
+    re.IGNORECASE,
+)
+
+
+def _shown_shop_left_out(text: str, frame: dict[str, Any]) -> str | None:
+    """The shop of the last answer's payments that the message names and asks to leave out with a pronoun
+    ("my grandson pays me back for the Netflix, take that out"); None otherwise."""
+    if not _LEAVE_IT_OUT.search(text):
+        return None
+    said = _lowered_words(text)
+    names = {
+        m.group(1).strip()
+        for line in frame.get("listed") or []
+        if (m := re.match(r"^[-\s]*[^:]+: ([^,]+),", str(line)))
+    }
+    named = [n for n in names if _lowered_words(n) in said]
+    return named[0] if len(named) == 1 else None
+
+
 def _total_without(text: str, frame: dict[str, Any]) -> str | None:
     """The last total's request with the message's words after it, when the message asks for that total
-    leaving something out ("and without the mortgage?", "take the cash out of that"); None otherwise."""
-    if frame.get("procedure") != "spending" or len(text.split()) > WITHOUT_MAX_WORDS:
+    leaving something out ("and without the mortgage?", "take the cash out of that", or a shop of its
+    payments named and then "take that out"); None otherwise."""
+    if frame.get("procedure") != "spending":
         return None
-    if not parse_excluded(text)[0]:
+    if (shop := _shown_shop_left_out(text, frame)) is not None:
+        return f"{frame.get('text', '')} without {shop}".strip()
+    if len(text.split()) > WITHOUT_MAX_WORDS or not parse_excluded(text)[0]:
         return None
     return f"{frame.get('text', '')} {text}".strip()
 
@@ -388,6 +415,8 @@ def _total_with(text: str, frame: dict[str, Any], today: date) -> tuple[str, lis
     figures = list(frame.get("figures") or [])
     if frame.get("procedure") != "spending" or not figures or parse_excluded(text)[0]:
         return None
+    if len(figures) >= 2 and adds_up_shown(text):
+        return None  # "add em both up": the amounts just given, added up (a follow-up), nothing more on top
     added = added_to_total(text)
     if added is None:
         return None
@@ -627,6 +656,15 @@ async def _follow_up(
     ):
         # "and the ikea trip, when was that": another shop's payment, not the day of the one just shown
         # ("wat day was the uber" after the Uber payment was shown is that payment's day).
+        found = FollowUp("refine")
+    if (
+        found.kind == "older"
+        and named_shop
+        and not (shown_shop and _names_shop_shown(text, shown_shop))
+        and _same_period(text, frame, today) is not None
+    ):
+        # "and Marks and Spencer two days before that?" after the Waitrose on the 20th: another shop, days
+        # counted from the payment just shown, not the payments before it at the same shop.
         found = FollowUp("refine")
     old = _without_replaced(
         str(frame.get("text", "")), text, today, list(frame.get("listed") or []), named_shop
@@ -1631,7 +1669,15 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         and followed is None
         and update.get("procedure") in ("spending", "recent_transactions")
         and _names_no_shop(money_asked := str(update.get("text", text)), today_of(state))
-        and (own_shop := await _own_merchant_named(money_asked, {"procedure": "spending"}, runtime, words=30))
+        and (
+            own_shop := await _own_merchant_named(
+                # "... without Netflix": a shop the total leaves out is not the one it is about
+                parse_excluded(money_asked)[1],
+                {"procedure": "spending"},
+                runtime,
+                words=30,
+            )
+        )
     ):
         # "what did the odeon cost me in september", "how much was the trattoria": a shop of the customer's
         # own payments named without "at" is what the money question is about (not all of September).
@@ -2020,9 +2066,16 @@ async def _own_merchant_named(
         return None
     recent = await runtime.context.banking.find_transactions(TransactionQuery(limit=_MERCHANT_SCAN))
     lowered = _spaced_words(_NEXT_AS_A_WORD.sub(" ", text))
+    # "marks and spencer", "m&s": the "M&S Simply Food" of the statement, by the part of the name a nickname
+    # stands for (too short a first word to be read alone otherwise)
+    nicknamed = {
+        part for said, part in MERCHANT_NICKNAMES.items() if f" {said} " in lowered or f" {part} " in lowered
+    }
     for merchant in sorted({t.merchant for t in recent if t.amount_minor < 0}, key=len, reverse=True):
         name = " ".join(re.sub(r"[^a-z0-9&]+", " ", merchant.lower()).split())
         first = name.split()[0] if name else ""
+        if any(f" {part} " in f" {name} " or name.startswith(part) for part in nicknamed):
+            return merchant.lower()
         if len(name) >= 3 and _says_name(lowered, name) and name not in _NOT_A_SHOP:
             # The name as the statement spells it ("sainsbury's", not "sainsbury s"): a search finds that.
             return merchant.lower()

@@ -421,7 +421,10 @@ _SUM_WORDS_RE = re.compile(
 _PURCHASE_RE = re.compile(r"\b(?:purchases?|bought|buys?|buying|shopping\s+trips?)\b", re.IGNORECASE)
 # "what have I paid for on my card", "card spending": card payments only, not debits or transfers.
 _ON_CARD_RE = re.compile(
-    r"\b(?:on|with|using|by) (?:my |the |me )?(?:debit |credit |bank )?card\b|\bcard (?:spend|spending|"
+    r"\b(?:on|with|using|by) (?:my |the |me |that |this |your )?"
+    # "on the pound card", "on my euro card", "on that card": the card a currency's account has
+    r"(?:(?:debit|credit|bank|pound|sterling|gbp|euro|eur|dollar|usd|visa|mastercard|main|usual|normal)\s+)?"
+    r"card\b|\bcard (?:spend|spending|"
     r"payments?|purchases?|transactions?)\b",
     re.IGNORECASE,
 )

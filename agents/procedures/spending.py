@@ -117,9 +117,20 @@ def _left_out(t: TransactionView, q: SpendingQuery) -> bool:
             return True
         if e.category is not None and t.category == e.category:
             return True
-        if e.merchant is not None and re.search(rf"\b{re.escape(e.merchant)}\b", t.merchant, re.IGNORECASE):
+        if e.merchant is not None and names_shop(e.merchant, t.merchant):
             return True
     return False
+
+
+def names_shop(words: str, merchant: str) -> bool:
+    """Whether the words a customer leaves out name the shop, loosely: the shop's name within them ("the ikea
+    bunk bed" names IKEA) or them within the shop's name ("odeon" names Odeon Cinemas), as whole words."""
+    said, shop = " ".join(words.lower().split()), " ".join(merchant.lower().split())
+    if not said or not shop:
+        return False
+    return bool(re.search(rf"(?<![\w&'-]){re.escape(said)}(?![\w&'-])", shop)) or bool(
+        re.search(rf"(?<![\w&'-]){re.escape(shop)}(?![\w&'-])", said)
+    )
 
 
 def _asked_itself(e: Excluded, q: SpendingQuery, merchant: str | None) -> bool:
