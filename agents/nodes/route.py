@@ -577,13 +577,19 @@ def followed_frame(text: str, frame: dict[str, Any]) -> dict[str, Any]:
     return frame
 
 
+_SINCE_WORD = re.compile(r"\bsince\b", re.IGNORECASE)
+
+
 def _keeps_shown_shop(text: str, frame: dict[str, Any], today: date, names_own: object) -> bool:
-    """Whether a follow-up that gives only a new period ("and since September, all told?") keeps the one shop
-    every payment just shown was at: it names no account, shop, kind of spending or "anything else"."""
+    """Whether a follow-up that counts from a day ("and since September, all told?") keeps the one shop every
+    payment just shown was at: it names no account, shop, kind of spending or "anything else"."""
+    period = parse_date_range(text, today)[0]
     return bool(
         not names_own
         and _listed_shop(list(frame.get("listed") or []))
-        and parse_date_range(text, today)[0] is not None
+        # from a day on ("since September"), not a month of its own ("did I finish October ahead")
+        and period is not None
+        and _SINCE_WORD.search(text) is not None
         and parse_category(text)[0] is None
         and parse_merchant(text) is None
         and not _ANYTHING_ELSE.search(text)

@@ -93,3 +93,8 @@ def test_a_new_period_keeps_the_one_shop_shown() -> None:
     assert not _keeps_shown_shop("and anything else since September?", frame, TODAY, None)
     mixed = {**frame, "listed": ["2 Nov 2026: BT, £43.65", "3 Oct 2026: Tesco, £12.00"]}
     assert not _keeps_shown_shop("And since September, all told?", mixed, TODAY, None)
+
+
+def test_a_month_of_its_own_does_not_keep_the_shop() -> None:
+    frame = {"procedure": "spending", "listed": ["24 Oct 2026: Hancock Ltd, £3,445.00"]}
+    assert not _keeps_shown_shop("so did I finish October ahead or behind, and by what?", frame, TODAY, None)
