@@ -501,9 +501,11 @@ async def recurring_request(
         and _SINCE.search(words)
         and not _CANCEL.search(words)
         and not await names_recurring(text, banking)
+        # (after a mandate, the route adds up what went to its payee: "paid on it since August in total")
+        and await names_card_regular(str(frame.get("text", "")), banking)
     ):
-        # "and what has it come to since September?" right after one payment was shown (a mandate or a shop
-        # paid by card each month): that payment's since that day, added up, not every mandate's total.
+        # "and what has it come to since September?" right after a shop paid by card each month was shown:
+        # its card payments since that day, added up, not every mandate's total.
         return "recurring_payments", f"{text} {PER_YEAR.sub(' ', str(frame.get('text', '')))}".strip()
     if intent := recurring_intent(text):
         if (
