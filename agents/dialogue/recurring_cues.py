@@ -33,6 +33,8 @@ from agents.procedures.recurring import (
     PER_YEAR,
     asks_next_payment,
     asks_same_day,
+    asks_total,
+    card_paid_to_named,
     kinds_asked,
     matches_words,
     named_words,
@@ -316,6 +318,27 @@ _INTO_SAVINGS = re.compile(
 FOLLOW_UP_WORDS = 10
 
 
+# "since September", "since the start of the month": a total asked from a day on.
+_SINCE = re.compile(r"\bsince\b")
+FOLLOW_UP_MAX_WORDS = 14
+
+
+# "is it every month?", "is that monthly", "does it go each month", "are they regular": whether a payment
+# repeats, asked of one the message names.
+_REPEATS_ASKED = re.compile(
+    r"\b(?:is|was|does|do|are|will|has) (?:it|that|this|they|these|those)\b.{0,25}"
+    r"\b(?:(?:every|each|a|per) (?:month|week)|monthly|weekly|regular\w*|recurring)\b"
+)
+
+
+async def names_card_regular(text: str, banking: BankingPort) -> bool:
+    """Whether the message names a shop the customer has paid by card more than once lately (no mandate)."""
+    named = named_words(text) - _GENERIC_PAYEE_WORDS
+    if not named:
+        return False
+    return bool(card_paid_to_named(await banking.find_transactions(TransactionQuery(limit=100)), named))
+
+
 async def names_recurring(text: str, banking: BankingPort) -> bool:
     """Whether the message names one of the customer's own direct debits, standing orders or scheduled
     payments by its payee or reference ("has the rent gone out yet" with a scheduled "DEC RENT")."""
@@ -471,6 +494,19 @@ async def recurring_request(
         # the one it names, over time (before the list of mandates, which only shows the latest amount).
         if history := await _history_of_shown({"text": text}, banking):
             return "spending", history
+    if (
+        frame.get("procedure") == "recurring_payments"
+        and len(words.split()) <= FOLLOW_UP_MAX_WORDS
+        and asks_total(words)
+        and _SINCE.search(words)
+        and not _CANCEL.search(words)
+        and not await names_recurring(text, banking)
+        # (after a mandate, the route adds up what went to its payee: "paid on it since August in total")
+        and await names_card_regular(str(frame.get("text", "")), banking)
+    ):
+        # "and what has it come to since September?" right after a shop paid by card each month was shown:
+        # its card payments since that day, added up, not every mandate's total.
+        return "recurring_payments", f"{text} {PER_YEAR.sub(' ', str(frame.get('text', '')))}".strip()
     if intent := recurring_intent(text):
         if (
             intent == "recurring_payments"
@@ -493,6 +529,9 @@ async def recurring_request(
                 old = PER_YEAR.sub(" ", old)
             return intent, f"{text} {old}".strip()
         return intent, text
+    if _REPEATS_ASKED.search(words) and not _CANCEL.search(words) and await names_card_regular(text, banking):
+        # "I see Apple taking money from my card. Is it every month?": a shop paid by card again and again.
+        return "recurring_payments", text
     if _HOW_OFTEN.search(normalise(text)) and await names_recurring(text, banking):
         return "recurring_payments", text  # "is the rent to trevor every month or a one-off?": what it is
     if asks_still_on(text) and await names_recurring(text, banking):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
@@ -332,18 +332,46 @@ _ON_TOP = re.compile(
 )
 
 
-def _asks_shown_over_a_year(text: str, frame: dict[str, Any]) -> bool:
+def _asks_shown_over_a_year(
+    text: str, frame: dict[str, Any], *, procedure: str = "recurring_payments"
+) -> bool:
     """Whether the message asks what the regular payments just shown come to over a year ("what's that a year
     then", "the form wants it for the whole year")."""
-    if frame.get("procedure") != "recurring_payments" or not PER_YEAR.search(text):
+    if frame.get("procedure") != procedure or not PER_YEAR.search(text):
         return False
     # a question of its own ("what did I pay BT in 2025"), not "that" over a year
     return len(text.split()) <= OVER_A_YEAR_MAX_WORDS and not re.search(r"\d", text)
 
 
+# "- 2 Nov 2026: BT, £43.65": one payment of a list of them.
+_PAID_LINE = re.compile(
+    r"^(?:- )?(?P<day>\d{1,2} [A-Z][a-z]{2} \d{4}): (?P<shop>[^,]+), (?P<cur>[£€$])(?P<amount>[\d,]+\.\d\d)$"
+)
+
+
+def _shown_monthly(text: str, frame: dict[str, Any]) -> list[Any] | None:
+    """[shop, minor units, currency, 12] when the message asks what the payments just shown come to over a
+    year and they were one shop's, the same amount each time, about a month apart ("sky gone up?", then
+    "whats that yearly"); None otherwise."""
+    if not _asks_shown_over_a_year(text, frame, procedure="spending"):
+        return None
+    paid = [m for line in frame.get("listed") or [] if (m := _PAID_LINE.match(str(line).strip()))]
+    if len(paid) < 2 or len(paid) != len(frame.get("listed") or []):
+        return None
+    if len({(m["shop"], m["cur"], m["amount"]) for m in paid}) != 1:
+        return None
+    days = sorted(datetime.strptime(m["day"], "%d %b %Y").date() for m in paid)
+    if not all(25 <= (b - a).days <= 35 for a, b in zip(days, days[1:], strict=False)):
+        return None
+    minor = int(paid[0]["amount"].replace(",", "").replace(".", ""))
+    return [paid[0]["shop"], minor, _CURRENCY_OF[paid[0]["cur"]], TIMES_A_YEAR["monthly"]]
+
+
 def _over_a_year(text: str, frame: dict[str, Any]) -> list[Any] | None:
     """[payee, minor units, currency, times a year] when the message asks what the one regular payment just
     shown comes to over a year ("what's that a year then"); None otherwise."""
+    if (monthly := _shown_monthly(text, frame)) is not None:
+        return monthly
     listed = list(frame.get("listed") or [])
     if len(listed) != 1 or not _asks_shown_over_a_year(text, frame):
         return None
@@ -578,6 +606,25 @@ def followed_frame(text: str, frame: dict[str, Any]) -> dict[str, Any]:
     return frame
 
 
+_SINCE_WORD = re.compile(r"\bsince\b", re.IGNORECASE)
+
+
+def _keeps_shown_shop(text: str, frame: dict[str, Any], today: date, names_own: object) -> bool:
+    """Whether a follow-up that counts from a day ("and since September, all told?") keeps the one shop every
+    payment just shown was at: it names no account, shop, kind of spending or "anything else"."""
+    period = parse_date_range(text, today)[0]
+    return bool(
+        not names_own
+        and _listed_shop(list(frame.get("listed") or []))
+        # from a day on ("since September"), not a month of its own ("did I finish October ahead")
+        and period is not None
+        and _SINCE_WORD.search(text) is not None
+        and parse_category(text)[0] is None
+        and parse_merchant(text) is None
+        and not _ANYTHING_ELSE.search(text)
+    )
+
+
 # Procedures about a card itself: a shop named after them asks about a payment, not the card.
 _CARD_PROCEDURES = frozenset({"card_status", "card_arrival"})
 
@@ -674,6 +721,15 @@ async def _follow_up(
         # "and the trattoria?" after what Bar Central charged: the shop by the part of its name said, which a
         # sum reads only after "at" (a search of payments finds it by any part of its name).
         merged = f"{merged} (payments at {named_shop})"
+    elif (
+        found.kind == "refine"
+        and procedure == "spending"
+        and parse_merchant(merged) is None
+        and _keeps_shown_shop(text, frame, today, names_own)
+    ):
+        # "and since September, all told?" after the last few payments to BT: that shop over the new period
+        # (a sum reads a shop only after "at", and the earlier words may name it bare: "has BT gone up").
+        merged = f"{merged} (payments at {shown_shop})"
     extra: dict[str, Any] = {"text": merged}
     if re.search(r"\bother\b", text, re.IGNORECASE) and frame.get("shown"):
         # "the other card", "and the other one?": what was not shown last time.

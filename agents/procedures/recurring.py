@@ -556,12 +556,17 @@ async def recurring_payments(run: Run, slots: dict[str, Any]) -> Answer:
         what += f" due {period.words} ({format_day(period.since)} to {format_day(period.until)})"
     everything = [item for items in found.values() for item in items]
     picked = [item for item in everything if matches_words(item, named)]
+    since = card_total_since(run.text, run.today)
     if (
         not picked
         and named
-        and may_be_paid_by_card(run.text)
+        and (may_be_paid_by_card(run.text) or since is not None)
         and (by_card := await _paid_by_card(run, named))
     ):
+        if since is not None:
+            # "and what has it come to since September?" about a payment made by card each month: the card
+            # payments to it from that day on, added up.
+            return await _card_since(run, by_card[0].merchant, since)
         # "my Netflix comes off the card, how much is it and what day": no mandate, but the card payments
         # to it say what it costs and when it usually goes ("and over a twelvemonth?": twelve of them).
         yearly = run.params.get("per") == "year" or (period is None and bool(PER_YEAR.search(run.text)))
@@ -662,7 +667,7 @@ async def _projection(run: Run, item: RecurringPaymentView, target: Target) -> A
 
 # "How much do my direct debits come to each month", "what's the total of those": a sum, not the list.
 _TOTAL_WORDS = re.compile(
-    r"\b(?:total|totals|altogether|all together|in all|sum|add(?:s|ed)? up|tot (?:it|them|that) up|"
+    r"\b(?:total|totals|altogether|all together|in all|all told|sum|add(?:s|ed)? up|tot (?:it|them|that) up|"
     r"come to|comes to|coming to|combined|how much (?:do|does|are|is|will) .{0,40}\b(?:each|every|a|per) "
     r"(?:month|week|year)|(?:more|less) than .{0,15}\b(?:a|per|each|every) month)\b",
     re.IGNORECASE,
@@ -723,12 +728,26 @@ async def _paid_by_card(run: Run, named: set[str], at_least: int = CARD_REGULAR_
     first word), newest first, when there are at least ``at_least`` of them; [] otherwise."""
     since = (run.today - timedelta(days=CARD_REGULAR_DAYS)).isoformat()
     rows = await run.transactions(TransactionQuery(since=since, limit=100))
+    return card_paid_to_named(rows, named, at_least)
+
+
+def card_paid_to_named(
+    rows: list[TransactionView], named: set[str], at_least: int = CARD_REGULAR_MIN
+) -> list[TransactionView]:
+    """Of ``rows``, the card payments to the one merchant the words name (its name, or its first word),
+    newest first, when there are at least ``at_least`` of them; [] otherwise."""
     paid = [t for t in rows if t.by_card and t.amount_minor < 0 and t.status != "reversed"]
     merchants = {
         t.merchant
         for t in paid
         if t.merchant.lower() in named or (t.merchant.lower().split() or [""])[0] in named
     }
+    if len(merchants) > 1:
+        # "a little payment to Apple ... or was it just the once?": a shop named whole ("Apple") before one
+        # whose first word is only a common word of the message ("Just Eat"), then one paid again and again.
+        merchants = {m for m in merchants if m.lower() in named} or merchants
+    if len(merchants) > 1:
+        merchants = {m for m in merchants if sum(t.merchant == m for t in paid) >= at_least}
     if len(merchants) != 1:
         return []
     merchant = merchants.pop()
@@ -794,6 +813,50 @@ def _card_regular(run: Run, paid: list[TransactionView], *, yearly: bool = False
             "amount": format_money(-latest.amount_minor, latest.currency),
             "date": format_day(day_of(latest.booked_at)),
             "usual_day": _ordinal(usual),
+            "count": len(paid),
+            "lines": "\n".join(spent_line(t) for t in paid),
+            "transaction_ids": [t.id for t in paid],
+        },
+    )
+
+
+def card_total_since(text: str, today: date) -> date | None:
+    """The day a total is asked from ("what has it come to since September", "since the 1st, all told"),
+    when the message asks a total from a day already past; None otherwise."""
+    if not asks_total(text):
+        return None
+    period, _ = parse_period(text, today)
+    if period is None or period.since is None or period.since >= today:
+        return None
+    if period.until is not None and period.until < today:
+        return None  # "in October": a month over, not a total so far
+    return period.since
+
+
+async def _card_since(run: Run, merchant: str, since: date) -> Answer:
+    """What the card payments to one merchant paid again and again have come to from ``since`` to today."""
+    query = TransactionQuery(
+        merchant=merchant, since=since.isoformat(), until=run.today.isoformat(), limit=100
+    )
+    paid = sorted(
+        (
+            t
+            for t in await run.transactions(query)
+            if t.by_card and t.amount_minor < 0 and t.status != "reversed" and t.merchant == merchant
+        ),
+        key=lambda t: t.booked_at,
+    )
+    days = f"{format_day(since)} and {format_day(run.today)}"
+    if not paid:
+        return run.answer("by_card_since_none", {"merchant": clean_name(merchant), "days": days})
+    sums = currency_sums(paid)
+    return run.answer(
+        "by_card_since",
+        {
+            "merchant": clean_name(merchant),
+            "days": days,
+            "total": _money_list(sums),
+            "totals_minor": sums,
             "count": len(paid),
             "lines": "\n".join(spent_line(t) for t in paid),
             "transaction_ids": [t.id for t in paid],

@@ -179,6 +179,20 @@ _ASKS_CHANGE = re.compile(
 )
 
 
+# Days between payments that make them monthly: a calendar month is 28 to 31 days, give or take a weekend.
+MONTHLY_GAP_DAYS = (25, 35)
+
+
+def _how_often(shown: list[TransactionView]) -> str:
+    """For payments to one payee (newest first), " It goes out once a month." when each came about a month
+    after the one before ("do they take it monthly now, or every quarter?"); "" otherwise."""
+    days = sorted(day_of(t.booked_at) for t in shown)
+    gaps = [(later - earlier).days for earlier, later in zip(days, days[1:], strict=False)]
+    if not gaps or not all(MONTHLY_GAP_DAYS[0] <= g <= MONTHLY_GAP_DAYS[1] for g in gaps):
+        return ""
+    return " It goes out once a month, about a month apart each time."
+
+
 def _trend(shown: list[TransactionView]) -> str:
     """For several payments to one payee (newest first): whether the amount stayed the same, so "has it gone
     up?" and "is it the same every month?" get their answer, not only the list."""
@@ -188,7 +202,10 @@ def _trend(shown: list[TransactionView]) -> str:
     newest, oldest = shown[0], shown[-1]
     if len({abs(t.amount_minor) for t in shown}) == 1:
         amount = format_money(abs(newest.amount_minor), newest.currency)
-        return f"\nAll {len(shown)} were the same amount, {amount}: it hasn't changed in that time."
+        return (
+            f"\nAll {len(shown)} were the same amount, {amount}: it hasn't changed in that time."
+            f"{_how_often(shown)}"
+        )
     before = format_money(abs(oldest.amount_minor), oldest.currency)
     now = format_money(abs(newest.amount_minor), newest.currency)
     direction = "gone up" if abs(newest.amount_minor) > abs(oldest.amount_minor) else "gone down"
