@@ -300,9 +300,10 @@ def scam_rules(text: str) -> set[str]:
 
 # Who sells an investment, and how the money would go: a pitch, not a friend's opinion of the market.
 _INVESTMENT_PITCH = re.compile(
-    r"\b(?:platforms?|apps?|sites?|websites?|bots?|schemes?|account managers?|brokers?|traders?|mentors?|coach|"
-    r"wallets?|guarantee\w*|bonus|risk[- ]free|(?:a|per|every|each) (?:day|week|month)|groups?|telegram|whatsapp|"
-    r"adverts?|ads?|videos?|send|sent|paid|transfer\w*|deposit\w*|withdraw\w*|returns?|profits?|mining|token)\b",
+    r"\b(?:platforms?|apps?|sites?|websites?|bots?|schemes?|account managers?|brokers?|traders?|"
+    r"mentors?|coach|wallets?|guarantee\w*|bonus|risk[- ]free|(?:a|per|every|each) (?:day|week|month)|"
+    r"groups?|telegram|whatsapp|adverts?|ads?|videos?|send|sent|paid|transfer\w*|deposit\w*|withdraw\w*|"
+    r"returns?|profits?|mining|token)\b",
     re.IGNORECASE,
 )
 
@@ -347,9 +348,10 @@ def scam_message(text: str) -> bool:
 
 
 # "...i have to click her link and put my card number in": details asked for, not (yet) given.
+_ASK_TO_GIVE_VERB = GAVE_DETAILS.replace("put|", "put|type|enter|")
 _ASKED_TO_GIVE = re.compile(
-    rf"\b(?:have to|has to|got to|need to|needs? me to|must|should|wants? me to|asked me to|asks me to|asking me to|"
-    rf"told me to|tells me to|supposed to|meant to)\b(?: \w+){{0,6}}? {GAVE_DETAILS.replace('put|', 'put|type|enter|')}\b",
+    r"\b(?:have to|has to|got to|need to|needs? me to|must|should|wants? me to|asked me to|asks me to|"
+    rf"asking me to|told me to|tells me to|supposed to|meant to)\b(?: \w+){{0,6}}? {_ASK_TO_GIVE_VERB}\b",
     re.IGNORECASE,
 )
 _SAID_THEY_GAVE = re.compile(

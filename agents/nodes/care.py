@@ -75,28 +75,28 @@ ADVANCE_FEE_WARNING = (
     "details, tell us."
 )
 MONEY_MULE_WARNING = (
-    "Please stop and don't send any more money: this has the signs of money-mule recruitment, which is a scam and a crime. Letting "
-    "someone else's money pay into your account and sending it on, for a fee or a favour, is money laundering, "
-    "however it is explained (a business, a tax problem, only for a day, lots of others have done it). The "
-    "money is usually stolen from scam victims; your account can be closed, you can find it hard to get a bank "
-    "account, a loan or a phone contract for years, and you can be prosecuted. Don't accept the money, don't "
-    "send any on, and don't share your account or card details. If money has already come in, don't move it: "
-    "tell us."
+    "Please stop and don't send any more money: this has the signs of money-mule recruitment, which is a "
+    "scam and a crime. Letting someone else's money pay into your account and sending it on, for a fee or "
+    "a favour, is money laundering, however it is explained (a business, a tax problem, only for a day, "
+    "lots of others have done it). The money is usually stolen from scam victims; your account can be "
+    "closed, you can find it hard to get a bank account, a loan or a phone contract for years, and you "
+    "can be prosecuted. Don't accept the money, don't send any on, and don't share your account or card "
+    "details. If money has already come in, don't move it: tell us."
 )
 JOB_FEE_WARNING = (
-    "Please don't send this money: this has the signs of a job scam. A genuine employer never asks you to pay "
-    "up front to start, for a DBS or background check, a uniform, training, kit or a visa, to their account; "
-    "a proper interview, a contract or a friendly manager is easy to fake, and the job disappears once you have "
-    "paid. Check the company yourself (its own website and phone number, not the ones in the advert) before "
-    "you pay anything or send copies of your ID."
+    "Please don't send this money: this has the signs of a job scam. A genuine employer never asks you to "
+    "pay up front to start, for a DBS or background check, a uniform, training, kit or a visa, to their "
+    "account; a proper interview, a contract or a friendly manager is easy to fake, and the job "
+    "disappears once you have paid. Check the company yourself (its own website and phone number, not the "
+    "ones in the advert) before you pay anything or send copies of your ID."
 )
 RECEIVE_LINK_WARNING = (
     "Please don't enter your card details: this has the signs of a scam. You never need to type your card "
-    "number, the three digits on the back or a code into a link to receive money from a buyer; a page that "
-    "asks for them, however real it looks (a marketplace's logo, 'secure payment verification'), is fake and "
-    "is used to take money from your card. Selling sites pay you through the site itself: check your sale in "
-    "the app or website you sell on, never through a link a buyer sends. If you have already typed your "
-    "details in, tell us straight away so we can freeze your card."
+    "number, the three digits on the back or a code into a link to receive money from a buyer; a page "
+    "that asks for them, however real it looks (a marketplace's logo, a padlock, the word 'secure'), is "
+    "fake and is used to take money from your card. Selling sites pay you through the site itself: check "
+    "your sale in the app or website you sell on, never through a link a buyer sends. If you have already "
+    "typed your details in, tell us straight away so we can freeze your card."
 )
 # The customer says the scam already happened (money lost, often with shame: "I feel so stupid"): what a
 # person would say first, before the warning.
