@@ -32,7 +32,8 @@ _QUESTION = re.compile(
     r"(?:has|have|did|does|do|is|was|when|what|whats|where|wheres|how|hows|how's|can you|could you|will)\b"
     # "...Nationwide going out of my account and I don't know what it is or when it comes out": asked
     # without a question mark.
-    r"|\b(?:don'?t|do not|dont|not sure|no idea|can'?t work out|cannot work out) (?:know )?"
+    r"|\b(?:don'?t|do not|dont|not sure|no idea|can'?t work out|cannot work out) (?:(?:really|actually|even|"
+    r"quite|fully|honestly) )?(?:know )?"
     r"(?:what|when|why|who|how|if|whether)\b(?!\s+to\b)"  # "don't know what to do": the news, not data
     # "...it was a lot. i just need to know if my card is blocked": a question asked mid-sentence.
     r"|\b(?:need|want|like) to know (?:if|whether)\b|\b(?:wondering|tell me) (?:if|whether)\b)",

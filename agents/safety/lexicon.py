@@ -479,6 +479,14 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
             r"(?! (?:plans?|cover|insurance|polic(?:y|ies)|bonds?|schemes?|savings?)\b)|\bwidow(?:ed|er)?\b|\bprobate\b|"
             r"\bexecutor of\b|\bdeath certificate\b|\bgrieving\b|\bgrief\b",
         ),
+        (
+            # "my first Christmas without Ron", "the first anniversary without my wife": a loss told by the
+            # days that come round without them
+            "first_without",
+            r"\bfirst (?:christmas|xmas|birthday|anniversary|wedding anniversary|new year|easter|mother'?s day|"
+            r"father'?s day|holiday|summer|winter) (?:on my own |alone )?without (?!(?:work|a|any|money|heating|gas|"
+            r"it|you|the|kids|friends|family)\b)(?:my |our )?[a-z]+\b",
+        ),
     ),
     "health": (
         (
@@ -501,7 +509,11 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
         (
             "mental_health",
             r"\b(?:mental health|depression|depressed|anxiety disorder|bipolar|ptsd|schizophrenia|"
-            r"eating disorder|severe anxiety|panic disorder|mental illness)\b"
+            r"eating disorder|severe anxiety|panic disorder|mental illness|low mood)\b"
+            # "I've not been myself, the doctor says...", "feeling really low since": a low spell, in plain words
+            r"|\b(?:i've|i have|ive|i) (?:not|n't|haven't|havent) been (?:myself|feeling myself|right)(?: lately| since)?\b"
+            r"|\b(?:i'm|i am|im|i've been|i have been|ive been|been|feeling) (?:very |really |so |quite |a bit )?"
+            r"(?:low|down)\b(?! (?:on|in|to|at|by|from|payment|balance))"
             # "i get really bad anxiety on the phone, like panic attacks": a condition the customer lives with
             r"|\b(?:i (?:get|have|suffer (?:from|with)|struggle with|live with)|gives? me|(?:i'm|i am|im) prone to) "
             r"(?:really |very |quite |bad |severe |terrible |awful |crippling )*(?:anxiety|panic attacks?)\b",
