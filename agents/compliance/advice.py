@@ -276,7 +276,10 @@ _ASK_INVESTMENT = tuple(
         # is better, a cash isa or premium bonds", "what would you do with a 5k bonus", "is it worth taking
         # the 0% balance transfer deal"); how-to and when questions, and card actions, are not.
         r"^(?=.*(?:\b(?:should|shall) (?:i|we)\b|\b(?:would|do) you (?:recommend|suggest|advise)\b|"
-        r"\bdo you think (?:i|we) should\b|\bis (?:it|now|this|that) (?:a )?(?:good|bad|right|wise|smart|"
+        r"\bdo you think (?:i|we) should\b|"
+        # "he says I should put 5k into it. yes or no?": someone's tip, the verdict asked of us
+        r"\b(?:i|we) should\b.{0,80}\b(?:yes or no|yay or nay|good idea or not)\b|"
+        r"\bis (?:it|now|this|that) (?:a )?(?:good|bad|right|wise|smart|"
         r"sensible|safe) (?:time|idea|move|bet|investment|place)\b|\bis it worth\b|"
         r"\bworth (?:taking|getting|it)\b|\bwhich (?:is|one is|would be|one would be|one s|s) (?:the )?"
         r"(?:better|best|smarter|smartest|wiser|cheaper|smart|wise)\b|"

@@ -32,7 +32,8 @@ _QUESTION = re.compile(
     r"(?:has|have|did|does|do|is|was|when|what|whats|where|wheres|how|hows|how's|can you|could you|will)\b"
     # "...Nationwide going out of my account and I don't know what it is or when it comes out": asked
     # without a question mark.
-    r"|\b(?:don'?t|do not|dont|not sure|no idea|can'?t work out|cannot work out) (?:know )?"
+    r"|\b(?:don'?t|do not|dont|not sure|no idea|can'?t work out|cannot work out) (?:(?:really|actually|even|"
+    r"quite|fully|honestly) )?(?:know )?"
     r"(?:what|when|why|who|how|if|whether)\b(?!\s+to\b)"  # "don't know what to do": the news, not data
     # "...it was a lot. i just need to know if my card is blocked": a question asked mid-sentence.
     r"|\b(?:need|want|like) to know (?:if|whether)\b|\b(?:wondering|tell me) (?:if|whether)\b)",
@@ -298,6 +299,22 @@ def scam_rules(text: str) -> set[str]:
     return {rule.partition(":")[2] for rule in explain_flags(text).get("scam", [])}
 
 
+# Who sells an investment, and how the money would go: a pitch, not a friend's opinion of the market.
+_INVESTMENT_PITCH = re.compile(
+    r"\b(?:platforms?|apps?|sites?|websites?|bots?|schemes?|account managers?|brokers?|traders?|"
+    r"mentors?|coach|wallets?|guarantee\w*|bonus|risk[- ]free|(?:a|per|every|each) (?:day|week|month)|"
+    r"groups?|telegram|whatsapp|adverts?|ads?|videos?|send|sent|paid|transfer\w*|deposit\w*|withdraw\w*|"
+    r"returns?|profits?|mining|token)\b",
+    re.IGNORECASE,
+)
+
+
+def investment_opinion_only(text: str) -> bool:
+    """A tip that an asset will go up ("me mate reckons bitcoin's gonna double") with no one selling it: the
+    only scam cue is the promised growth, and nothing of a platform, a broker or money asked for."""
+    return scam_rules(text) == {"too_good_investment"} and not _INVESTMENT_PITCH.search(text)
+
+
 # Scams whose message asks the customer to send money themselves (a buyer's "overpayment", a payment "held"
 # until they pay, a relative on a new number): what is at risk is the money they are about to send, so the
 # full warning and a person, never the "delete the text" answer to a message only received.
@@ -331,9 +348,25 @@ def scam_message(text: str) -> bool:
     return bool(_RECEIVED.search(text) and _SCAM_WORDS.search(text))
 
 
+# "...i have to click her link and put my card number in": details asked for, not (yet) given.
+_ASK_TO_GIVE_VERB = GAVE_DETAILS.replace("put|", "put|type|enter|")
+_ASKED_TO_GIVE = re.compile(
+    r"\b(?:have to|has to|got to|need to|needs? me to|must|should|wants? me to|asked me to|asks me to|"
+    rf"asking me to|told me to|tells me to|supposed to|meant to)\b(?: \w+){{0,6}}? {_ASK_TO_GIVE_VERB}\b",
+    re.IGNORECASE,
+)
+_SAID_THEY_GAVE = re.compile(
+    rf"\b(?:i|we|ive|i've|weve|we've|i have|we have|i had|we had|already|just)\s+(?:already\s+|just\s+)?"
+    rf"{GAVE_DETAILS}\b",
+    re.IGNORECASE,
+)
+
+
 def gave_card_details(text: str) -> bool:
-    """The customer typed or gave their card details to it."""
-    return bool(_GAVE_CARD.search(text))
+    """The customer typed or gave their card details to it (not only been asked to, with no word they did)."""
+    if not _GAVE_CARD.search(text):
+        return False
+    return not (_ASKED_TO_GIVE.search(text) and not _SAID_THEY_GAVE.search(text))
 
 
 _PIN_ASKED = re.compile(
@@ -423,6 +456,10 @@ _BEFORE_PAYING_RULES = frozenset(
         "doorstep_trader",
         # a fee asked for before a prize, an inheritance, a loan or a parcel is "released"
         "advance_fee_compensation",
+        # a "job" that wants a fee for checks or a uniform before the first shift
+        "job_upfront_fee",
+        # a buyer's link to "receive" the money by typing card details in
+        "receive_payment_link",
     }
 )
 _ALREADY_PAID = re.compile(
@@ -435,6 +472,11 @@ _SAID_THEY_PAID = re.compile(
     r"transferred|gave|handed)\b|\balready\s+(?:paid|sent|transferred|gave|handed)\b|\b(?:scammed|conned)\b",
     re.IGNORECASE,
 )
+
+
+# Stories that tell what the other side says was "paid" or is to be "sent" (a trader's invoice, a job's fee
+# "sent to their account", a buyer who "has paid"): only the customer's own word that money went counts.
+_OWN_WORD_RULES = frozenset({"doorstep_trader", "job_upfront_fee", "receive_payment_link"})
 
 
 # An advance fee for someone else ("his parcel is held at customs", "she'll pay me back double"): the money
@@ -452,7 +494,7 @@ def purchase_scam_before_paying(text: str) -> bool:
     ("seller wants a deposit by bank transfer before he ships it, how do i send it?", "to release the prize I
     must pay a fee"): only such cues, and no word of money already gone."""
     rules = scam_rules(text)
-    already = _SAID_THEY_PAID if rules == {"doorstep_trader"} else _ALREADY_PAID
+    already = _SAID_THEY_PAID if rules <= _OWN_WORD_RULES else _ALREADY_PAID
     if "advance_fee_compensation" in rules and _FEE_FOR_SOMEONE_ELSE.search(text):
         return False
     return bool(rules) and rules <= _BEFORE_PAYING_RULES and not already.search(text)

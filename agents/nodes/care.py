@@ -74,6 +74,30 @@ ADVANCE_FEE_WARNING = (
     "Don't pay, and don't send copies of your ID or your bank details; if you have already given any "
     "details, tell us."
 )
+MONEY_MULE_WARNING = (
+    "Please stop and don't send any more money: this has the signs of money-mule recruitment, which is a "
+    "scam and a crime. Letting someone else's money pay into your account and sending it on, for a fee or "
+    "a favour, is money laundering, however it is explained (a business, a tax problem, only for a day, "
+    "lots of others have done it). The money is usually stolen from scam victims; your account can be "
+    "closed, you can find it hard to get a bank account, a loan or a phone contract for years, and you "
+    "can be prosecuted. Don't accept the money, don't send any on, and don't share your account or card "
+    "details. If money has already come in, don't move it: tell us."
+)
+JOB_FEE_WARNING = (
+    "Please don't send this money: this has the signs of a job scam. A genuine employer never asks you to "
+    "pay up front to start, for a DBS or background check, a uniform, training, kit or a visa, to their "
+    "account; a proper interview, a contract or a friendly manager is easy to fake, and the job "
+    "disappears once you have paid. Check the company yourself (its own website and phone number, not the "
+    "ones in the advert) before you pay anything or send copies of your ID."
+)
+RECEIVE_LINK_WARNING = (
+    "Please don't enter your card details: this has the signs of a scam. You never need to type your card "
+    "number, the three digits on the back or a code into a link to receive money from a buyer; a page "
+    "that asks for them, however real it looks (a marketplace's logo, a padlock, the word 'secure'), is "
+    "fake and is used to take money from your card. Selling sites pay you through the site itself: check "
+    "your sale in the app or website you sell on, never through a link a buyer sends. If you have already "
+    "typed your details in, tell us straight away so we can freeze your card."
+)
 # The customer says the scam already happened (money lost, often with shame: "I feel so stupid"): what a
 # person would say first, before the warning.
 SCAMMED_OPENING = (
@@ -89,6 +113,9 @@ SCAM_KIND_WARNINGS = {
     "family_emergency_call": FAMILY_EMERGENCY_WARNING,
     "doorstep_trader": DOORSTEP_WARNING,
     "advance_fee_compensation": ADVANCE_FEE_WARNING,
+    "money_mule": MONEY_MULE_WARNING,
+    "job_upfront_fee": JOB_FEE_WARNING,
+    "receive_payment_link": RECEIVE_LINK_WARNING,
 }
 # A fee to release money is the broadest shape: a scam that also has a narrower one (a payment "held" until
 # the customer pays) is warned of in the narrower one's words.

@@ -27,6 +27,7 @@ from agents.dialogue.support_cues import (
     complains_of_merchant_only,
     concrete_requests,
     gave_card_details,
+    investment_opinion_only,
     misstatement_requested,
     own_how_to,
     own_question,
@@ -174,6 +175,13 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         update["pending_action"] = None
         notices.append(CANCELLED_NOTICE)
     flow = next((f for flag, f in FLOW_BY_FLAG if flag in flags), "")
+    if flow == "scam" and "advice" in flags and investment_opinion_only(text):
+        # "me mate reckons bitcoin's gonna double by summer, should i?": a verdict asked on an investment that
+        # nobody is selling them (no platform, no broker, no money asked for) gets the advice refusal, not a
+        # scam warning and a person.
+        flow = "out_of_scope"
+        flags -= {"scam", "vulnerability"}
+        update["cues"] = _cues(state, flags, urgent, None)
     if (
         flow == "vulnerability"
         and "third_party" in flags

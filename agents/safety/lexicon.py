@@ -479,6 +479,14 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
             r"(?! (?:plans?|cover|insurance|polic(?:y|ies)|bonds?|schemes?|savings?)\b)|\bwidow(?:ed|er)?\b|\bprobate\b|"
             r"\bexecutor of\b|\bdeath certificate\b|\bgrieving\b|\bgrief\b",
         ),
+        (
+            # "my first Christmas without Ron", "the first anniversary without my wife": a loss told by the
+            # days that come round without them
+            "first_without",
+            r"\bfirst (?:christmas|xmas|birthday|anniversary|wedding anniversary|new year|easter|mother'?s day|"
+            r"father'?s day|holiday|summer|winter) (?:on my own |alone )?without (?!(?:work|a|any|money|heating|gas|"
+            r"it|you|the|kids|friends|family)\b)(?:my |our )?[a-z]+\b",
+        ),
     ),
     "health": (
         (
@@ -501,7 +509,11 @@ VULNERABILITY_RULES: dict[str, tuple[Rule, ...]] = {
         (
             "mental_health",
             r"\b(?:mental health|depression|depressed|anxiety disorder|bipolar|ptsd|schizophrenia|"
-            r"eating disorder|severe anxiety|panic disorder|mental illness)\b"
+            r"eating disorder|severe anxiety|panic disorder|mental illness|low mood)\b"
+            # "I've not been myself, the doctor says...", "feeling really low since": a low spell, in plain words
+            r"|\b(?:i've|i have|ive|i) (?:not|n't|haven't|havent) been (?:myself|feeling myself|right)(?: lately| since)?\b"
+            r"|\b(?:i'm|i am|im|i've been|i have been|ive been|been|feeling) (?:very |really |so |quite |a bit )?"
+            r"(?:low|down)\b(?! (?:on|in|to|at|by|from|payment|balance))"
             # "i get really bad anxiety on the phone, like panic attacks": a condition the customer lives with
             r"|\b(?:i (?:get|have|suffer (?:from|with)|struggle with|live with)|gives? me|(?:i'm|i am|im) prone to) "
             r"(?:really |very |quite |bad |severe |terrible |awful |crippling )*(?:anxiety|panic attacks?)\b",
@@ -911,7 +923,51 @@ SCAM_RULES: tuple[Rule, ...] = (
         r"(?:in|into|through|to) (?:mine|my (?:bank |own |current )?account)\b)"
         r"(?=.*\b(?:send|sending|transfer\w*|pass|passing|move|moving|forward\w*|pay|paying|give|giving)\b "
         r"(?:it |them |the (?:money|rest|cash) )?(?:on|back|straight back|to (?:him|her|them))\b"
-        r"|.*\b(?:gives?|giving|pays?|paying|bung\w*) me\b.{0,20}(?:£|\d|quid|a cut|commission|a drink))",
+        r"|.*\b(?:gives?|giving|pays?|paying|bung\w*) me\b.{0,20}(?:£|\d|quid|a cut|commission|a drink))"
+        # "his clients send money into mine n i send it straight on... keep 300", "let 2 grand land in my account
+        # n send it straight on, he'll give me 300 quid": money in, sent straight on, and a reward for doing it,
+        # whoever the money is said to belong to.
+        r"|^(?=.*\b(?:land|lands|landing|go|goes|come|comes|coming|arrive\w*|paid|pay|pays|send|sends|sent|put|puts|"
+        r"transfer\w*|drop\w*|deposit\w*)\b (?:\w+ ){0,3}?(?:in|into|through|to) (?:mine|my (?:bank |own |current )?"
+        r"account)\b)"
+        r"(?=.*\b(?:send|sending|transfer\w*|pass|passing|move|moving|forward\w*|pay|paying|wire|wiring)\b "
+        r"(?:it |them |the (?:money|rest|cash|lot) |\d\w* |£\s?\d\w* )?(?:straight |right |directly )?(?:on|out|"
+        r"to (?:another|a different|his|her|their|someone else'?s?|an?) (?:\w+ )?(?:account|bank))\b)"
+        r"(?=.*(?:\b(?:keep|give me|gives me|pay me|pays me|bung me|offer\w*)\b.{0,20}(?:£\s?\d|\b\d[\d,.]*\b|"
+        r"\ba cut\b|\bcommission\b)|\b(?:earn|make|get)\b.{0,20}(?:£\s?\d|\b\d+ ?(?:quid|pounds|%|percent|per cent|"
+        r"grand|k)\b|\ba cut\b|\bcommission\b)|\b\d+ quid\b|\beasy money\b))"
+        # "offering 300 quid to use my account for a day": the account itself rented out.
+        r"|\b(?:offer\w*|give|gives|giving|pay|pays|paying)\b (?:me |you )?(?:£\s?)?\d[\d,.]* ?(?:quid|pounds|grand|k)?"
+        r" (?:\w+ ){0,3}?to (?:use|borrow|rent|have) (?:my|your) (?:bank )?(?:account|card|bank details)\b"
+        r"|\b(?:use|borrow|rent)\w* (?:my|your) (?:bank )?account (?:for (?:a|one|the) (?:day|week|weekend|month|few days|bit|night)|"
+        r"and (?:keep|get|earn|make))\b",
+    ),
+    (
+        "job_upfront_fee",
+        # "a delivery-driver job off a facebook ad wants 180 for my DBS check and uniform before my first shift":
+        # a job that wants money first, for checks, a uniform, training or kit, is a scam; a real employer
+        # pays for these itself or takes them from wages.
+        r"^(?=.*\b(?:job|jobs|role|position|vacancy|employer|recruit\w*|agency|interview\w*|hired|shifts?|"
+        r"contract|start(?:ing)? (?:work|on|monday|tuesday|wednesday|thursday|friday|saturday|sunday|next week|"
+        r"tomorrow))\b)"
+        r"(?=.*\b(?:dbs|crb|background checks?|police checks?|vetting|uniforms?|hi ?-?vis|training (?:course|fee|"
+        r"pack|costs?)|starter (?:kit|pack)|(?:work )?equipment|registration (?:fee|costs?)|admin fee|work permit|"
+        r"visa|id checks?|sponsorship|licen[cs]e check)\b)"
+        r"(?=.*(?:£\s?\d|\b\d{2,}\b|\b(?:fee|fees|pay|paying|money|cost|costs)\b))"
+        r"(?=.*(?:\b(?:to|into|in) (?:their|the (?:company|agency|employer|firm|manager)'?s?|his|her|them)\b|"
+        r"\b(?:upfront|up front|in advance)\b|\bbefore (?:my|i|the|you|we|he|she) (?:\w+ )?(?:first|start\w*)\b|"
+        r"\b(?:want|wants|wanted|asking|asked|asks|need|needs|told me)\b (?:\w+ ){0,3}?(?:£\s?)?\d{2,}\b))",
+    ),
+    (
+        "receive_payment_link",
+        # "buyer says she's paid and I have to click her link and put in my card number and the 3 digits on the
+        # back to 'receive' the money": money is never received by typing card details into a page; it steals them.
+        r"^(?=.*\b(?:buyer|buyers|buying|selling|sold|sale|vinted|ebay|depop|gumtree|marketplace|preloved|shpock|"
+        r"facebook|etsy|olx)\b)"
+        r"(?=.*\b(?:link|website|web page|page|form|site|qr code)\b)"
+        r"(?=.*\b(?:card (?:number|details|info)|long number|cvv|cvc|cv2|security (?:code|number|digits)|(?:3|three) "
+        r"(?:digits|numbers)|expiry|sort code|account number|bank details|log ?in details|pin)\b)"
+        r"(?=.*\b(?:receive|receiving|get paid|get (?:the|my) money|claim|accept|release|collect|verif\w*)\b)",
     ),
     (
         "romance_scam",
