@@ -119,6 +119,13 @@ _TRIP_RE = re.compile(
 )
 
 
+_ONE_SHOP_BEFORE = re.compile(
+    r"\b(?:shop|store|place|restaurant|bar|cafe|café|hotel|one|website|site|outlet|company|firm|"
+    r"supermarket|garage|pub)\s*$",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Place:
     label: str  # as the answer says it: "in France", "abroad"
@@ -143,7 +150,9 @@ def parse_place(text: str) -> tuple[Place | None, str]:
     if m := _ABROAD_RE.search(text):
         return Place("abroad", abroad=True), text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
     m = _PLACE_RE.search(text) or _TRIP_RE.search(text)
-    if m is None:
+    if m is None or _ONE_SHOP_BEFORE.search(text[: m.start()]):
+        # "the shop in Miami", "that restaurant in Rome": one shop told by where it is (its own name is
+        # looked for elsewhere), not everything paid there
         return None, text
     said = " ".join(m.group("place").lower().split())
     rest = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]

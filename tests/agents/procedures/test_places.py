@@ -70,3 +70,10 @@ def test_abroad_is_another_country_or_another_currency() -> None:
     assert abroad.holds(_paid("SOME SHOP", "GBP", "EUR"))
     assert not abroad.holds(_paid("TESCO STORES JONESBERG"))
     assert not abroad.holds(_paid("NORTHBANK EXCHANGED TO EUR"))
+
+
+@pytest.mark.parametrize(
+    "text", ["how much at the shop in Miami", "that restaurant in Rome, what did it come to"]
+)
+def test_one_shop_told_by_where_it_is_is_no_place(text: str) -> None:
+    assert parse_place(text)[0] is None
