@@ -1430,6 +1430,10 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         "income",
     ):
         return FollowUp("older")
+    if frame.get("procedure") == "income" and _ABOUT_IT.search(words) and _IT_MEANT.search(words):
+        # "when did it arrive last time", "what day did it land" after the salary or pension was told of:
+        # "it" is that money coming in (not a card on its way).
+        return FollowUp("refine")
     if _ORDINAL_REF.search(words) and frame.get("listed"):
         return FollowUp("pick")
     if (

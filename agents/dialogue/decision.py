@@ -360,6 +360,11 @@ _ANY_ACTION_VERB = re.compile(
 )
 # Words that say nothing about which of the customer's cards or accounts is meant.
 _NAMES_NOTHING = frozenset({"debit", "bank", "card", "my", "the", "a"})
+# The target said as "it" and nothing more ("the debit one" -> "it", "just the visa one please" -> "just it
+# please").
+_ONLY_PICKED = re.compile(
+    r"^(?:(?:just|only|yes|yeah|ok|okay|oh|er|erm|um) )*it(?: (?:only|please|pls|then))*$"
+)
 _FOUR_DIGITS = re.compile(r"\b\d{4}\b")
 
 
@@ -389,6 +394,22 @@ def _target_as_it(text: str, names: Collection[str], tool: str) -> str | None:
     if not found or _DESCRIBED.search(replaced):
         return None  # nothing named, or something named that is not the target
     return replaced
+
+
+def _picks_by_name(text: str, names: Collection[str]) -> bool:
+    """Whether the message names the waiting action's target by a word of its own ("the visa one", "the
+    euro card", "2838"), or as the debit card when it is not a credit card; not "my card", which could be
+    any."""
+    own = {n.lower() for n in names}
+    named = {
+        w
+        for m in _DESCRIBED.finditer(normalise(text))
+        for w in [*(m.group("words") or "").split(), m.group("last4") or "", m.group("last4_only") or ""]
+        if w and w not in {"the", "my", "a", "card", "bank"}
+    }
+    if not named:
+        return False
+    return all(w in own or (w == "debit" and "credit" not in own) for w in named)
 
 
 def read_answer(text: str, pending: Mapping[str, Any]) -> Decision:
@@ -431,6 +452,10 @@ def read_decision(text: str, *, names: Collection[str] = (), tool: str = "") -> 
     if decision is not Decision.YES and names and (as_it := _target_as_it(text, names, tool)) is not None:
         # "Yes, freeze the euro one now": the yes with the target named again, the one waiting.
         if _read(as_it) is Decision.YES:
+            return Decision.YES
+        # "the debit one", "that card please", "just the visa": the waiting action's target picked by name,
+        # and nothing else said, is the go-ahead for it.
+        if _ONLY_PICKED.match(_strip_trailing(as_it)) and _picks_by_name(text, names):
             return Decision.YES
     if decision is Decision.UNCLEAR:
         # Typed in a hurry ("yh go ahaed", "absolutley", "noo"): read again with the words corrected. Only an

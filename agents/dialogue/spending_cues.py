@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from agents.procedures.places import parse_place
 from agents.procedures.queries import (
     INCOME_CATEGORIES,
     PUT_INTO_SAVINGS_RE,
@@ -131,12 +132,26 @@ _WILL_BOUNCE_RE = re.compile(
 )
 
 
+# What the payments made somewhere came to ("what did I spend abroad", "what did the Paris trip cost me"), not
+# what paying there costs ("how much is it to use my card abroad", "any fees for spending in France").
+_SPENT_THERE_RE = re.compile(
+    r"\b(?:spent|spend|spending|did\b.{0,40}\bcost|come to|came to|total|altogether|add(?:ed)? up)\b", re.I
+)
+_FEE_ASKED_RE = re.compile(
+    r"\b(?:fees?|charges?|commission|exchange rate|rate|how much (?:is|does|will|would) it|can i|could i|"
+    r"should i|will i|do i need|before i go|going to)\b",
+    re.I,
+)
+
+
 def spending_intent(text: str) -> str | None:
     """ "affordability", "spending" or None for a customer message (already redacted)."""
     if _WHEN_LAST_RE.search(text) and parse_category(text)[0] is not None:
         return "spending"  # "when did I last use a cashpoint": the latest of that kind
     if _CASH_TAKEN_RE.search(text) and not _CASH_NOT_MINE_RE.search(text):
         return "spending"  # "what did I get out the cashpoint at the start of the month": my withdrawals
+    if _SPENT_THERE_RE.search(text) and not _FEE_ASKED_RE.search(text) and parse_place(text)[0] is not None:
+        return "spending"  # "what did I spend abroad", "how much did the Paris trip cost me"
     if _NOT_SPENDING_RE.search(text):
         return None
     if _WILL_BOUNCE_RE.search(text) and parse_amount(text)[0] is None:

@@ -74,6 +74,7 @@ from agents.nodes.screen import handoff_priority
 from agents.ports import BankingPort, TransactionQuery
 from agents.procedures.context import AWAITING
 from agents.procedures.dates import format_day
+from agents.procedures.places import parse_place
 from agents.procedures.queries import (
     _BILL_KIND_RE,
     PUT_INTO_SAVINGS_RE,
@@ -1459,6 +1460,16 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         flow, why = "procedure", "a regular payment just shown, over a year -> spending"
         update.update(procedure="spending", procedure_intent="spending", slots={"params": {"yearly": yearly}})
         update["low_confidence_streak"] = 0
+    elif (
+        not active
+        and "spending" in procedures
+        and parse_place(text)[0]
+        and spending_intent(text) == "spending"
+    ):
+        # "how much have I spent abroad", "what did the Portugal trip cost me": the payments made there, added
+        # up (not the help centre's pages on paying abroad, nor a plain list).
+        flow, why = "procedure", "a sum over a place -> spending"
+        update.update(procedure="spending", procedure_intent="spending", slots={}, low_confidence_streak=0)
     elif active and _declines_pending_question(state):
         # "nah leave it" while the agent asks which card to freeze: the request is dropped, nothing changes.
         flow, why = "declined", f"declined the question of {active}"

@@ -19,7 +19,9 @@ _DUPLICATE_CUE_RE = re.compile(
     r"\b(?:twice|double[- ]?(?:charged|charge|billed|debited|taken|payment)s?|charged\s+double"
     r"|duplicate[ds]?|duplicated|two\s+times|same\s+(?:payment|charge|order|thing)\s+(?:again|twice)"
     r"|(?:charged|billed|debited|taken|took)\s+(?:me\s+)?(?:it\s+)?(?:again|two\s+times)"
-    r"|double\s+(?:dip\w*|taken))\b",
+    r"|double\s+(?:dip\w*|taken)"
+    # "did Sky charge me double", "they've billed us double"
+    r"|(?:charg\w*|bill\w*|debit\w*|took|tak\w*)\s+(?:me\s+|us\s+|him\s+|her\s+)?(?:it\s+)?double)\b",
     re.IGNORECASE,
 )
 
@@ -43,6 +45,22 @@ def mentions_duplicate(text: str) -> bool:
     """ "charged twice", "double charge", "took it twice", "duplicate payment" ... (never "they sold my seat
     twice": the merchant's mistake, one payment)."""
     return bool(_DUPLICATE_CUE_RE.search(NOT_A_CHARGE_RE.sub(" ", text)))
+
+
+# "was I charged twice by Wagamama", "have they taken it twice", "did Netflix charge me double": a question,
+# asked by the word order even without a question mark (not "I was charged twice", which tells it).
+_ASKED_RE = re.compile(
+    r"^\W*(?:(?:hi|hiya|hello|hey|um+|erm+|so|ok|okay|right|quick question|just wondering)\W+)*"
+    r"(?:was|were|have|has|did|do|does|am|is|are|could|can)\s+"
+    r"(?:i|we|they|you|it|he|she|my|me|the|this|that|there|\w+\s+(?:charg\w*|tak\w*|took|bill\w*))\b",
+    re.IGNORECASE,
+)
+
+
+def asks_if_repeated(text: str) -> bool:
+    """Whether a message about a double charge asks if it happened ("?" or a question's word order) rather
+    than telling it."""
+    return "?" in text or bool(_ASKED_RE.search(text))
 
 
 def _moment(t: TransactionView) -> datetime:

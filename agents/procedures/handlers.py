@@ -18,6 +18,7 @@ from agents.procedures.dates import add_working_days, day_of, format_day
 from agents.procedures.details import account_details
 from agents.procedures.kbfacts import delivery_terms
 from agents.procedures.money import format_money
+from agents.procedures.places import Place, parse_place
 from agents.procedures.queries import BILL_KINDS, TRAIN_RE, parse_last_n
 from agents.procedures.recurring import cancel_recurring, income, recurring_payments
 from agents.procedures.regular import regular_money
@@ -263,6 +264,11 @@ def machine_used(t: TransactionView) -> str:
 
 async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
     account: AccountView | None = slots.get("account")
+    place, _without_place = parse_place(run.text)
+    if place is not None and not run.params.get("until") and not await known_merchant_in(run, run.text):
+        # "payments in Italy", "anything abroad this month": the payments made there (a shop of the
+        # customer's own, named too, is searched as usual; a sum over a place is the spending procedure's)
+        return await _made_in(run, account, place)
     filters, rest = parse_filters(run.text, run)
     if filters.merchant is None:
         merchant = await known_merchant_in(run, rest) or await everyday_word_merchant(run, rest)
@@ -352,6 +358,34 @@ async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
                 "transaction_ids": [found[0].id],
             },
         )
+    return run.answer(
+        "ok",
+        {
+            **facts,
+            "count": count,
+            "count_text": "most recent transaction" if count == 1 else f"{count} most recent transactions",
+            "are_is": "is" if count == 1 else "are",
+            "lines": "\n".join(_transaction_line(t) for t in found),
+            "transaction_ids": [t.id for t in found],
+            "oldest": day_of(found[-1].booked_at).isoformat(),
+        },
+    )
+
+
+async def _made_in(run: Run, account: AccountView | None, place: Place) -> Answer:
+    """The latest payments made in a place (or abroad), newest first."""
+    filters, _rest = parse_filters(parse_place(run.text)[1], run)
+    filters = Filters(filters.dates, filters.amount, None)
+    rows = await filters.search(run, account_id=account.id if account else None, limit=SEARCH_LIMIT)
+    found = [t for t in rows if t.status != "reversed" and place.holds(t)][:RECENT_LIMIT]
+    described = filters.describe(account.currency if account else "GBP")
+    described = f"{described} {place.label}"
+    if account is not None:
+        described += f" on your {account_label(account)}"
+    facts: dict[str, Any] = {"filters": described, **{f"filter_{k}": v for k, v in filters.to_json().items()}}
+    if not found:
+        return run.answer("none", facts)
+    count = len(found)
     return run.answer(
         "ok",
         {

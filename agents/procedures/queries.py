@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
+from agents.procedures.places import Place, parse_place
 from agents.procedures.textparse import (
     MONTH_PATTERN,
     WEEKEND_RE,
@@ -549,6 +550,7 @@ class SpendingQuery:
     bill_kind: str | None = None  # "mortgage": the bills whose payee is a building society or lender
     excluded: tuple[Excluded, ...] = ()  # "without the mortgage", "take the cash out of that"
     also: tuple[str, ...] = ()  # "going out, the pub and the pictures": more categories, added up with it
+    place: Place | None = None  # "in France", "abroad": where the payments were made
 
 
 def _blank(text: str, match: re.Match[str]) -> str:
@@ -858,6 +860,7 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
     if anchor == "paydays" and (m := _BETWEEN_PAYDAYS_RE.search(text)):
         pay_months = (m.group("a"), m.group("b"))
     put_in = bool(PUT_INTO_SAVINGS_RE.search(text))
+    place, rest = parse_place(rest)
     limit, rest = parse_last_n(rest)
     dates, rest = (None, rest) if anchor else parse_period(rest, today)
     amount, rest = parse_amount(rest)
@@ -940,6 +943,7 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
             bill_kind=bill_kind,
             excluded=excluded,
             also=tuple(also),
+            place=place,
         ),
         rest,
     )

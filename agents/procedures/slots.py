@@ -16,7 +16,12 @@ from typing import Any, TypeVar
 from agents.ports import AccountView, CardView, TransactionQuery, TransactionView
 from agents.procedures.context import Run
 from agents.procedures.dates import day_of, format_day
-from agents.procedures.duplicates import Duplicate, find_duplicates, mentions_duplicate
+from agents.procedures.duplicates import (
+    Duplicate,
+    asks_if_repeated,
+    find_duplicates,
+    mentions_duplicate,
+)
 from agents.procedures.money import format_money
 from agents.procedures.render import render
 from agents.procedures.spec import SlotSpec
@@ -715,7 +720,7 @@ async def resolve_transaction(run: Run, slot: SlotSpec) -> TransactionView:
             fitting = [d.repeat for d in repeats]
         elif filters.empty:
             raise run.ask(slot.ask, slot=slot.name)
-        elif filters.merchant and fitting and "?" in run.text and "no_repeat" in run.spec.replies:
+        elif filters.merchant and fitting and asks_if_repeated(run.text) and "no_repeat" in run.spec.replies:
             # "Have I paid them twice?": a question, and no payment there repeats another. The answer is
             # what was paid, each payment once; nothing is offered for dispute that nobody said was wrong.
             shown = sorted(fitting, key=lambda t: t.booked_at, reverse=True)[:MAX_CHOICES]

@@ -155,6 +155,8 @@ def _counts(t: TransactionView, q: SpendingQuery, own: frozenset[str]) -> bool:
         return False
     if q.card_only and not t.by_card:
         return False
+    if q.place is not None and not q.place.holds(t):
+        return False
     if q.category is not None:
         return t.category == q.category or t.category in q.also
     # "the biggest thing i bought": a transfer to a person, a bill collected by direct debit (the mortgage) or
@@ -296,6 +298,8 @@ def _what_text(q: SpendingQuery, merchant: str | None) -> str:
         if merchant.islower():  # as typed: "bt" is BT, "netflix" is Netflix
             shown = merchant.upper() if len(merchant) <= 3 else merchant.title()
         parts.append(f"from {shown}" if q.direction == "in" else f"at {shown}")
+    if q.place is not None:
+        parts.append(q.place.label)
     if q.amount:
         parts.append(q.amount.describe())
     if q.excluded:

@@ -991,3 +991,15 @@ def test_the_two_come_to_after_two_payments_listed_is_their_total() -> None:
 )
 def test_combines_answers(text: str, combines: bool) -> None:
     assert combines_answers(text) is combines
+
+
+@pytest.mark.parametrize(
+    "text", ["when did it arrive last time", "what day did it land", "when did that come in"]
+)
+def test_it_after_the_salary_is_that_money(text: str) -> None:
+    assert follow_up(text, {"procedure": "income", "listed": []}) == FollowUp("refine")
+
+
+def test_the_one_before_the_salary_is_still_the_older_one() -> None:
+    frame = {"procedure": "income", "listed": []}
+    assert follow_up("when did it come in the month before", frame) == FollowUp("older")

@@ -349,3 +349,29 @@ def test_a_yes_with_a_question_of_time_confirms(text: str) -> None:
 
 def test_a_yes_with_a_question_of_what_it_means_stays_unclear() -> None:
     assert read_decision("yes, will it affect my credit score?") is Decision.UNCLEAR
+
+
+_DEBIT_VISA = ("2838", "visa", "pound", "current")
+_CREDIT_MASTERCARD = ("7036", "mastercard", "pound", "credit", "card")
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # the card offered, picked by a name of its own: the go-ahead
+        ("the debit one", _DEBIT_VISA, Decision.YES),
+        ("the visa one please", _DEBIT_VISA, Decision.YES),
+        ("the one ending 2838", _DEBIT_VISA, Decision.YES),
+        ("the credit one", _CREDIT_MASTERCARD, Decision.YES),
+        # another card named, or none: no go-ahead
+        ("the debit one", _CREDIT_MASTERCARD, Decision.UNCLEAR),
+        ("the credit one", _DEBIT_VISA, Decision.UNCLEAR),
+        ("the one ending 7036", _DEBIT_VISA, Decision.UNCLEAR),
+        ("my card", _DEBIT_VISA, Decision.UNCLEAR),
+        ("not the debit one", _DEBIT_VISA, Decision.UNCLEAR),
+    ],
+)
+def test_the_card_offered_picked_by_name_is_a_yes(
+    text: str, names: tuple[str, ...], expected: Decision
+) -> None:
+    assert read_decision(text, names=names, tool="freeze_card") is expected

@@ -12,7 +12,7 @@ import pytest
 
 from agents.dialogue.spending_cues import interest_meant, spending_intent
 from agents.ports import TransactionView
-from agents.procedures.duplicates import find_duplicates, mentions_duplicate
+from agents.procedures.duplicates import asks_if_repeated, find_duplicates, mentions_duplicate
 from agents.procedures.queries import (
     parse_aggregate,
     parse_anchor,
@@ -319,6 +319,8 @@ def _txn(n: int, merchant: str, amount: int, at: str, status: str = "posted") ->
         "duplicate payment",
         "charged me two times",
         "double charge",
+        "did sky charge me double in november",
+        "they've billed us double",
     ],
 )
 def test_duplicate_cues(text: str) -> None:
@@ -666,3 +668,20 @@ def test_a_category_said_with_n_all_is_part_of_everything(text: str) -> None:
     from agents.procedures.queries import parse_category
 
     assert parse_category(text)[0] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("was i charged twice at wagamama", True),
+        ("have netflix taken it twice this month", True),
+        ("did sky charge me double in november", True),
+        ("hi, were we charged twice for the hotel", True),
+        ("they took it twice?", True),
+        ("I was charged twice by Waitrose, please sort it", False),
+        ("Waitrose charged me double last week, I want it back", False),
+        ("they took £40-odd twice for the same order", False),
+    ],
+)
+def test_a_double_charge_asked_about_or_told(text: str, asked: bool) -> None:
+    assert asks_if_repeated(text) is asked
