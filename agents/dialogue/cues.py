@@ -1947,6 +1947,9 @@ _DISPUTE_REQUEST = re.compile(
     # "can you reverse that", "could you refund the charge"
     rf"|\b(?:can|could|would|will) {_ASKED_OF} (?:please |pls )?(?:reverse|undo|refund) "
     r"(?:it|that|this|them|the (?:payment|charge|transaction))\b"
+    # "can you recover it", "could the bank reclaim the money": the money asked back in formal words
+    rf"|\b(?:can|could|would|will) {_ASKED_OF} (?:please |pls )?(?:help me )?(?:recover|reclaim|recoup|retrieve) "
+    r"(?:it|that|this|them|(?:my|our|the|that) (?:money|cash|charge|payment|amount|sum))\b"
     rf"|\b{_DISPUTE_VERB} (?:it|this|that|them|the (?:payment|charge|transaction|order))\b"
     r"|\b(?:raise|open|start|file|lodge) (?:a |an )?(?:dispute|chargeback)\b"
     rf"|\bi (?:want|need|would like|d like) to {_DISPUTE_VERB}\b"
@@ -1970,6 +1973,10 @@ _LET_DOWN = re.compile(
     r"turn up|showed|show|delivered|received|got here)\b"
     r"|\b(?:never|didnt|did not|wont|doesnt|does not) (?:work|worked|unlock|unlocked|activate|activated|"
     r"download|downloaded|load|loaded)\b"
+    # "I paid the bill in cash, yet they charged my card as well": the same thing paid for twice
+    r"|\bpaid (?:\w+ ){0,3}?(?:in|with|by) cash\b.{0,160}\b(?:charged|debited|billed|took|taken)\b"
+    r"|\b(?:charged|debited|billed|took|taken)\b.{0,120}\b(?:even though|though|when|but|yet|as) (?:i|we) "
+    r"(?:had |d )?(?:already )?paid (?:\w+ ){0,3}?(?:in|with|by) cash\b"
     r"|\bno show\b|\bnot (?:delivered|received|arrived)\b|\b(?:didnt|did not|dont) have my (?:\w+ )?order\b"
     # a cash machine that kept the money: "didnt give me the cash", "gave me nothing", "no notes came out"
     r"|\b(?:didnt|did not|never|wouldnt|would not) (?:give|gave|dispense|pay out|hand over)\b"
