@@ -1948,7 +1948,8 @@ _DISPUTE_REQUEST = re.compile(
     rf"|\b(?:can|could|would|will) {_ASKED_OF} (?:please |pls )?(?:reverse|undo|refund) "
     r"(?:it|that|this|them|the (?:payment|charge|transaction))\b"
     # "can you recover it", "could the bank reclaim the money": the money asked back in formal words
-    rf"|\b(?:can|could|would|will) {_ASKED_OF} (?:please |pls )?(?:help me )?(?:recover|reclaim|recoup|retrieve) "
+    rf"|\b(?:can|could|would|will) {_ASKED_OF} (?:please |pls )?(?:help me )?"
+    r"(?:recover|reclaim|recoup|retrieve) "
     r"(?:it|that|this|them|(?:my|our|the|that) (?:money|cash|charge|payment|amount|sum))\b"
     rf"|\b{_DISPUTE_VERB} (?:it|this|that|them|the (?:payment|charge|transaction|order))\b"
     r"|\b(?:raise|open|start|file|lodge) (?:a |an )?(?:dispute|chargeback)\b"

@@ -36,7 +36,8 @@ NOT_A_CHARGE_RE = re.compile(
     r"\b(?:sold|booked|let|rented|allocated|assigned|gave|given|promised|reserved|issued)\s+(?:\w+\s+){0,3}?"
     r"twice\b|\b(?:double|over)[- ]?book\w*\b"
     r"|\b(?:written|wrote|write|rang|rung|ring|phoned|phone|called|call|emailed|email|e-mailed|messaged|"
-    r"message|texted|chased|chase|contacted|contact|complained|asked|tried|visited|been back|gone back|went back)"
+    r"message|texted|chased|chase|contacted|contact|complained|asked|tried|visited|been back|"
+    r"gone back|went back)"
     r"\s+(?:\w+\s+){0,4}?twice\b",
     re.IGNORECASE,
 )

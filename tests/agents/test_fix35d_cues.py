@@ -12,7 +12,11 @@ from agents.procedures.duplicates import mentions_duplicate
 
 @pytest.mark.parametrize(
     "text",
-    ["I have written to them twice with no reply", "rang the shop twice", "emailed them twice n nothing back"],
+    [
+        "I have written to them twice with no reply",
+        "rang the shop twice",
+        "emailed them twice n nothing back",
+    ],
 )
 def test_chasing_twice_is_no_double_charge(text: str) -> None:
     assert not mentions_duplicate(text)
