@@ -1323,6 +1323,15 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         return FollowUp("day")
     if (
         words
+        and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
+        and frame.get("procedure") == "income"
+        and len(frame.get("listed") or []) == 1  # type: ignore[arg-type]
+        and _WHICH_DAY.search(words)
+    ):
+        # "wat day did it land" after the latest salary was told: the day that payment came in.
+        return FollowUp("day")
+    if (
+        words
         and len(words.split()) <= FOLLOW_UP_MAX_WORDS
         and frame.get("procedure") == "card_arrival"
         and _WHICH_DAY.search(words)

@@ -8,6 +8,7 @@ import pytest
 
 from agents.dialogue.cues import requested_dispute, tells_of_let_down
 from agents.procedures.duplicates import mentions_duplicate
+from agents.safety.flags import detect_flags
 
 
 @pytest.mark.parametrize(
@@ -40,3 +41,18 @@ def test_paid_in_cash_and_charged_is_a_let_down(text: str) -> None:
 @pytest.mark.parametrize("text", ["Can you recover it?", "could the bank reclaim the money for me"])
 def test_recover_asks_for_the_money_back(text: str) -> None:
     assert requested_dispute(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "boss says payroll messed up on friday, did my wages go in?",
+        "my manager reckons HR screwed up the wages, has mine come in?",
+    ],
+)
+def test_an_employers_mess_up_is_no_complaint(text: str) -> None:
+    assert "complaint" not in detect_flags(text)
+
+
+def test_our_mess_up_still_is() -> None:
+    assert "complaint" in detect_flags("you lot have messed up my direct debit again")
