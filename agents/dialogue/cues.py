@@ -945,6 +945,18 @@ _NOD_LEAD = re.compile(
 )
 
 
+# Which way a payment went, asked of one the customer names: "did money go in or out", "is it a refund or a
+# payment", "did amazon give me money back or did it come out of my account".
+_DIRECTION_ASKED = re.compile(
+    r"\b(?:in or out|out or in|money in or money out|coming in or going out|going out or coming in)\b"
+    r"|\b(?:refund|refunded|money back|credit|credited|paid (?:me|it) back|gave me (?:\w+ )?back|give me "
+    r"(?:\w+ )?back)\b.{0,40}\bor (?:did |was |is |has )?(?:it |that |they |this |the money )?(?:a |an )?"
+    r"(?:come out|came out|gone out|go out|went out|taken|took|take|charge|charged|payment|debit|debited|"
+    r"purchase|paid out)\b"
+    r"|\b(?:payment|charge|debit|purchase) or (?:a |an )?(?:refund|credit)\b"
+)
+
+
 def status_question(text: str) -> str | None:
     """``card_status`` or ``dispute_status`` when the message asks how things stand, not for a change.
 
@@ -959,6 +971,11 @@ def status_question(text: str) -> str | None:
         return None
     if _DISPUTE_STATE.search(words):
         return "dispute_status"
+    asked_way = "?" in text or _asks(text, words)
+    if _DIRECTION_ASKED.search(words) and asked_way and not _DISPUTE_REQUEST.search(words):
+        # "my mate reckons the amazon one is a refund, did money go in or out?": which way a payment went,
+        # read from it; nothing offered.
+        return "payment_direction"
     # "Netflix say my payment failed. Did this month's go through? Don't change anything": a question in the
     # middle of the message asks too
     asked_within = any(_QUESTION.search(normalise(q)) for q in re.findall(r"[^.?!]+\?", text))

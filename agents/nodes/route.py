@@ -1444,6 +1444,13 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         update.update(procedure="payment_status", procedure_intent="payment_status", slots={})
         update["text"] = f"{text} (my payment to {payee})"
         status = "payment_status"
+    elif status == "payment_direction" and "recent_transactions" in procedures and not active and not urgent:
+        # "did money go in or out on the amazon one?": that payment, and which way it went (never a dispute
+        # of it, nor the help centre's page on refunds).
+        flow, why = "procedure", "which way a payment went -> recent_transactions"
+        update.update(procedure="recent_transactions", procedure_intent="recent_transactions")
+        update["slots"] = {"params": {"direction": True, "limit": 1}}
+        update["low_confidence_streak"] = 0
     elif status and status in procedures:
         # A question about how things stand is answered, never turned into an offer to change them.
         flow, why = "procedure", f"status question -> {status}"

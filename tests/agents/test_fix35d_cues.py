@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.dialogue.cues import requested_dispute, tells_of_let_down
+from agents.dialogue.cues import requested_dispute, status_question, tells_of_let_down
 from agents.procedures.duplicates import mentions_duplicate
 from agents.safety.flags import detect_flags
 
@@ -56,3 +56,19 @@ def test_an_employers_mess_up_is_no_complaint(text: str) -> None:
 
 def test_our_mess_up_still_is() -> None:
     assert "complaint" in detect_flags("you lot have messed up my direct debit again")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "theres an amazon thing on the 21st, did money go in or out?? dont do anything",
+        "Did Netflix refund us or did it come out of the account?",
+        "is the apple one a payment or a refund?",
+    ],
+)
+def test_which_way_a_payment_went_is_a_status_question(text: str) -> None:
+    assert status_question(text) == "payment_direction"
+
+
+def test_a_dispute_asked_for_is_not_only_a_question() -> None:
+    assert status_question("did they refund me or charge me? can you dispute it") != "payment_direction"
