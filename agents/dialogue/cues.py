@@ -120,7 +120,9 @@ _PUBLIC_PLACE = (
 )
 _LEFT_BEHIND = re.compile(
     rf"\b(?:left|leaving|leave|forgot|forgotten|forgetting|forget)\b (?:my|the|our) "
-    rf"(?:(?:new|old|contactless|only|main|other|spare|everyday|business) )?{_THING}\b "
+    # (the card named by what it is: "the pound card", "my euro card", "my works card")
+    rf"(?:(?:new|old|contactless|only|main|other|spare|everyday|business|pound|sterling|gbp|euro|eur|dollar|"
+    rf"usd|travel|holiday|joint|work|works|personal|uk|foreign|currency|debit|credit|bank) ){{0,2}}{_THING}\b "
     rf"(?:\w+ )?(?:in|at|on|inside|by|behind|under|sticking out of) "
     rf"(?:the |a |an |that |this |some |one of the )?"
     rf"(?:\w+ ){{0,3}}?{_PUBLIC_PLACE}\b"
@@ -1828,6 +1830,14 @@ def requests_after_answer(text: str) -> list[str]:
     if len(pieces) < 2 or not pieces[1].strip():
         return []
     rest = re.sub(r"^(?:and|also|then|plus)\s+", "", pieces[1].strip(), flags=re.IGNORECASE)
+    clauses = [c for c in re.split(r",\s*|;\s*|\s+(?=(?:and|but) (?:leave|keep|not|dont|do not)\b)", rest) if c]
+    kept = [c for c in clauses if normalise(c) and not spared_thing(c)]
+    if len(kept) < len(clauses):
+        # "Freeze it, please, and leave the euro one be": the other card spared narrows the answer; it asks
+        # for nothing, and what is left is read as before.
+        rest = ", ".join(kept)
+        if not normalise(rest):
+            return []
     if _ACTION_AGAIN.match(normalise(rest)):
         return []  # "Yes, that's right. Please stop it.": the yes said again with its action, nothing new
     if spared_thing(rest):

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from agents.dialogue.cues import requested_dispute, status_question, tells_of_let_down
+from agents.dialogue.cues import (
+    requested_dispute,
+    requests_after_answer,
+    status_question,
+    tells_of_let_down,
+    urgent_intent,
+)
 from agents.procedures.duplicates import mentions_duplicate
 from agents.safety.flags import detect_flags
 
@@ -72,3 +78,29 @@ def test_which_way_a_payment_went_is_a_status_question(text: str) -> None:
 
 def test_a_dispute_asked_for_is_not_only_a_question() -> None:
     assert status_question("did they refund me or charge me? can you dispute it") != "payment_direction"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I left the pound card on the counter of the kiosk and nobody can find it",
+        "left my euro card at the pub last night",
+    ],
+)
+def test_a_card_named_by_its_currency_left_somewhere_public_is_lost(text: str) -> None:
+    assert urgent_intent(text) == "lost_or_stolen_card"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The pound card, yes. Freeze it, please, and leave the euro one be.",
+        "yes. block it, and leave the credit card alone",
+    ],
+)
+def test_a_card_spared_after_the_yes_asks_for_nothing(text: str) -> None:
+    assert requests_after_answer(text) == []
+
+
+def test_a_question_after_the_yes_is_still_asked() -> None:
+    assert requests_after_answer("Yes please. And what is my balance?") == ["what is my balance?"]
