@@ -121,8 +121,9 @@ _PUBLIC_PLACE = (
 _LEFT_BEHIND = re.compile(
     rf"\b(?:left|leaving|leave|forgot|forgotten|forgetting|forget)\b (?:my|the|our) "
     # (the card named by what it is: "the pound card", "my euro card", "my works card")
-    rf"(?:(?:new|old|contactless|only|main|other|spare|everyday|business|pound|sterling|gbp|euro|eur|dollar|"
-    rf"usd|travel|holiday|joint|work|works|personal|uk|foreign|currency|debit|credit|bank) ){{0,2}}{_THING}\b "
+    rf"(?:(?:new|old|contactless|only|main|other|spare|everyday|business|pound|sterling|gbp|euro|eur|"
+    rf"dollar|usd|travel|holiday|joint|work|works|personal|uk|foreign|currency|debit|credit|bank) ){{0,2}}"
+    rf"{_THING}\b "
     rf"(?:\w+ )?(?:in|at|on|inside|by|behind|under|sticking out of) "
     rf"(?:the |a |an |that |this |some |one of the )?"
     rf"(?:\w+ ){{0,3}}?{_PUBLIC_PLACE}\b"
@@ -1820,6 +1821,9 @@ def asked_sentence(text: str) -> str | None:
     return asked[0] if len(asked) == 1 else None
 
 
+_SPARED_SPLIT = re.compile(r",\s*|;\s*|\s+(?=(?:and|but) (?:leave|keep|not|dont|do not)\b)")
+
+
 def requests_after_answer(text: str) -> list[str]:
     """The requests that follow a yes or no in the same message ("Yes please. And what's my balance?")."""
     pieces = re.split(
@@ -1830,7 +1834,7 @@ def requests_after_answer(text: str) -> list[str]:
     if len(pieces) < 2 or not pieces[1].strip():
         return []
     rest = re.sub(r"^(?:and|also|then|plus)\s+", "", pieces[1].strip(), flags=re.IGNORECASE)
-    clauses = [c for c in re.split(r",\s*|;\s*|\s+(?=(?:and|but) (?:leave|keep|not|dont|do not)\b)", rest) if c]
+    clauses = [c for c in _SPARED_SPLIT.split(rest) if c]
     kept = [c for c in clauses if normalise(c) and not spared_thing(c)]
     if len(kept) < len(clauses):
         # "Freeze it, please, and leave the euro one be": the other card spared narrows the answer; it asks
