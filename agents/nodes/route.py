@@ -63,6 +63,7 @@ from agents.dialogue.support_cues import (
     asks_what_help_there_is,
     asks_what_the_bank_would_do,
     asks_what_the_bank_would_ever_do,
+    help_section_asked,
     how_to_question,
     limit_question,
 )
@@ -1090,6 +1091,13 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # help-centre article answers it (never the card delivery "arrive" alone would suggest).
         flow, why = "kb_answer", f"a follow-up on the help centre's answer: {slug}"
         update.update(kb_slug=slug, low_confidence_streak=0)
+    elif not active and not urgent and (section := help_section_asked(text)):
+        # "if there isnt enough in my account when a direct debit goes out what happens", "how am I to know
+        # someone ringing really is from the bank", "can I use a virtual card in the app": the help centre's
+        # section on it, never the customer's direct debits, a card's delivery or a compromised card.
+        slug, heading = section
+        flow, why = "kb_answer", f"a help-centre question: {slug} ({heading})"
+        update.update(kb_slug=slug, text=f"{text} ({heading})", low_confidence_streak=0)
     elif not active and not urgent and (how_to := how_to_question(text)):
         # "new card should come monday, how do I activate it when it comes?", "how do I turn contactless
         # off?": how something is done is the help centre's answer, whatever card or payment the story names
