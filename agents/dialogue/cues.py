@@ -120,7 +120,10 @@ _PUBLIC_PLACE = (
 )
 _LEFT_BEHIND = re.compile(
     rf"\b(?:left|leaving|leave|forgot|forgotten|forgetting|forget)\b (?:my|the|our) "
-    rf"(?:(?:new|old|contactless|only|main|other|spare|everyday|business) )?{_THING}\b "
+    # (the card named by what it is: "the pound card", "my euro card", "my works card")
+    rf"(?:(?:new|old|contactless|only|main|other|spare|everyday|business|pound|sterling|gbp|euro|eur|"
+    rf"dollar|usd|travel|holiday|joint|work|works|personal|uk|foreign|currency|debit|credit|bank) ){{0,2}}"
+    rf"{_THING}\b "
     rf"(?:\w+ )?(?:in|at|on|inside|by|behind|under|sticking out of) "
     rf"(?:the |a |an |that |this |some |one of the )?"
     rf"(?:\w+ ){{0,3}}?{_PUBLIC_PLACE}\b"
@@ -945,6 +948,18 @@ _NOD_LEAD = re.compile(
 )
 
 
+# Which way a payment went, asked of one the customer names: "did money go in or out", "is it a refund or a
+# payment", "did amazon give me money back or did it come out of my account".
+_DIRECTION_ASKED = re.compile(
+    r"\b(?:in or out|out or in|money in or money out|coming in or going out|going out or coming in)\b"
+    r"|\b(?:refund|refunded|money back|credit|credited|paid (?:me|it) back|gave me (?:\w+ )?back|give me "
+    r"(?:\w+ )?back)\b.{0,40}\bor (?:did |was |is |has )?(?:it |that |they |this |the money )?(?:a |an )?"
+    r"(?:come out|came out|gone out|go out|went out|taken|took|take|charge|charged|payment|debit|debited|"
+    r"purchase|paid out)\b"
+    r"|\b(?:payment|charge|debit|purchase) or (?:a |an )?(?:refund|credit)\b"
+)
+
+
 def status_question(text: str) -> str | None:
     """``card_status`` or ``dispute_status`` when the message asks how things stand, not for a change.
 
@@ -959,6 +974,11 @@ def status_question(text: str) -> str | None:
         return None
     if _DISPUTE_STATE.search(words):
         return "dispute_status"
+    asked_way = "?" in text or _asks(text, words)
+    if _DIRECTION_ASKED.search(words) and asked_way and not _DISPUTE_REQUEST.search(words):
+        # "my mate reckons the amazon one is a refund, did money go in or out?": which way a payment went,
+        # read from it; nothing offered.
+        return "payment_direction"
     # "Netflix say my payment failed. Did this month's go through? Don't change anything": a question in the
     # middle of the message asks too
     asked_within = any(_QUESTION.search(normalise(q)) for q in re.findall(r"[^.?!]+\?", text))
@@ -1336,6 +1356,15 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
     ):
         # "which day did I change them?" after the two sides of one exchange (or any payments of one day): the
         # day they all went, which the first of them gives.
+        return FollowUp("day")
+    if (
+        words
+        and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
+        and frame.get("procedure") == "income"
+        and len(frame.get("listed") or []) == 1  # type: ignore[arg-type]
+        and _WHICH_DAY.search(words)
+    ):
+        # "wat day did it land" after the latest salary was told: the day that payment came in.
         return FollowUp("day")
     if (
         words
@@ -1812,6 +1841,9 @@ def asked_sentence(text: str) -> str | None:
     return asked[0] if len(asked) == 1 else None
 
 
+_SPARED_SPLIT = re.compile(r",\s*|;\s*|\s+(?=(?:and|but) (?:leave|keep|not|dont|do not)\b)")
+
+
 def requests_after_answer(text: str) -> list[str]:
     """The requests that follow a yes or no in the same message ("Yes please. And what's my balance?")."""
     pieces = re.split(
@@ -1822,6 +1854,14 @@ def requests_after_answer(text: str) -> list[str]:
     if len(pieces) < 2 or not pieces[1].strip():
         return []
     rest = re.sub(r"^(?:and|also|then|plus)\s+", "", pieces[1].strip(), flags=re.IGNORECASE)
+    clauses = [c for c in _SPARED_SPLIT.split(rest) if c]
+    kept = [c for c in clauses if normalise(c) and not spared_thing(c)]
+    if len(kept) < len(clauses):
+        # "Freeze it, please, and leave the euro one be": the other card spared narrows the answer; it asks
+        # for nothing, and what is left is read as before.
+        rest = ", ".join(kept)
+        if not normalise(rest):
+            return []
     if _ACTION_AGAIN.match(normalise(rest)):
         return []  # "Yes, that's right. Please stop it.": the yes said again with its action, nothing new
     if spared_thing(rest):
@@ -1967,6 +2007,10 @@ _DISPUTE_REQUEST = re.compile(
     # "can you reverse that", "could you refund the charge"
     rf"|\b(?:can|could|would|will) {_ASKED_OF} (?:please |pls )?(?:reverse|undo|refund) "
     r"(?:it|that|this|them|the (?:payment|charge|transaction))\b"
+    # "can you recover it", "could the bank reclaim the money": the money asked back in formal words
+    rf"|\b(?:can|could|would|will) {_ASKED_OF} (?:please |pls )?(?:help me )?"
+    r"(?:recover|reclaim|recoup|retrieve) "
+    r"(?:it|that|this|them|(?:my|our|the|that) (?:money|cash|charge|payment|amount|sum))\b"
     rf"|\b{_DISPUTE_VERB} (?:it|this|that|them|the (?:payment|charge|transaction|order))\b"
     r"|\b(?:raise|open|start|file|lodge) (?:a |an )?(?:dispute|chargeback)\b"
     rf"|\bi (?:want|need|would like|d like) to {_DISPUTE_VERB}\b"
@@ -1990,6 +2034,10 @@ _LET_DOWN = re.compile(
     r"turn up|showed|show|delivered|received|got here)\b"
     r"|\b(?:never|didnt|did not|wont|doesnt|does not) (?:work|worked|unlock|unlocked|activate|activated|"
     r"download|downloaded|load|loaded)\b"
+    # "I paid the bill in cash, yet they charged my card as well": the same thing paid for twice
+    r"|\bpaid (?:\w+ ){0,3}?(?:in|with|by) cash\b.{0,160}\b(?:charged|debited|billed|took|taken)\b"
+    r"|\b(?:charged|debited|billed|took|taken)\b.{0,120}\b(?:even though|though|when|but|yet|as) (?:i|we) "
+    r"(?:had |d )?(?:already )?paid (?:\w+ ){0,3}?(?:in|with|by) cash\b"
     r"|\bno show\b|\bnot (?:delivered|received|arrived)\b|\b(?:didnt|did not|dont) have my (?:\w+ )?order\b"
     # a cash machine that kept the money: "didnt give me the cash", "gave me nothing", "no notes came out"
     r"|\b(?:didnt|did not|never|wouldnt|would not) (?:give|gave|dispense|pay out|hand over)\b"

@@ -52,6 +52,14 @@ _YES_PHRASES = (
     # "If you could, that would be lovely, thank you dear": a polite yes
     r"if you could|if you can|if you would|if you dont mind|if you wouldnt mind|if thats ok|if thats okay|"
     r"if you would be so kind|please if you can|please if you could|"
+    # "I should be obliged if you would", "I'd be grateful if you could": a formal yes
+    r"(?:i|id|i would|i should|i d) (?:be )?(?:(?:most|very|so|really) )?(?:obliged|grateful)"
+    r"(?: if you (?:would|could|did|can|will)(?: do (?:that|so|it))?)?|"
+    # "that is the one", "that's it": the payment or direct debit shown is the one meant
+    r"that is the one|this is the one|thats the one|that is it|this is it|that is the payment|"
+    # "please raise it", "put it through": a dispute (or a claim) taken up in everyday words
+    r"raise it|raise that|raise the dispute|raise a dispute|put it through|put the claim in|lodge it|"
+    r"claim it back|make the claim|file it|"
     # "both please" to an offer for two cards
     r"both|both of them|both cards|both of em|the both of them"
 )
@@ -469,8 +477,20 @@ def read_decision(text: str, *, names: Collection[str] = (), tool: str = "") -> 
     return decision
 
 
+# A question asked only to say the answer is obvious ("what other british gas would there be?", "which else
+# would it be?", "who else would I mean?"): it asks nothing, so the answer after it is the answer.
+_RHETORICAL = re.compile(
+    r"^(?:what|which|who|where)\s+(?:other|else)\b(?:\s+[a-z]+){0,4}?\s+(?:would|could|can|is|was|do)\s+"
+    r"(?:there|it|that|this|i|you|they|we)(?:\s+(?:be|mean|have|want|meant|think|possibly be))?$"
+)
+
+
 def _read(text: str) -> Decision:
     raw = text.strip()
+    head, mark, after = raw.partition("?")
+    if mark and _normalise(after) and _RHETORICAL.match(_normalise(head)):
+        # "what other british gas would there be? yes": the yes (or no) after the rhetorical question.
+        return _read(after)
     if raw and all(ch in "".join(_EMOJI_YES) + " \ufe0f" for ch in raw):
         return Decision.YES
     if raw and all(ch in "".join(_EMOJI_NO) + " \ufe0f" for ch in raw):

@@ -735,3 +735,55 @@ _WHAT_HELP = re.compile(
 def asks_what_help_there_is(text: str) -> bool:
     """The customer asks what help or support the bank can give them."""
     return bool(_WHAT_HELP.search(normalise(text)))
+
+
+# Questions the help centre answers from one section, however the story around them reads: what happens
+# when there is not enough money for a Direct Debit ("if there isnt enough in my account when a direct debit
+# goes out what happens"), how to tell a caller really is the bank ("how am I to know whether someone ringing
+# me really is from the bank"), whether a virtual card can be used ("can i use a virtual card or something in
+# the app"). Each is a (article slug, section heading) pair; the story (a card still in the post, the mortgage
+# due) is not what is asked.
+_SHORT_OF_MONEY = re.compile(
+    r"\b(?:not|isnt|isn't|aint|wasnt|no|without|havent|haven't|hasnt|hasn't|dont have|don't have) (?:\w+ )?"
+    r"(?:enough|sufficient|the money|the funds|funds)\b"
+    r"|\b(?:insufficient funds|short of money|overdrawn|run out of money|runs out of money)\b",
+    re.IGNORECASE,
+)
+_REGULAR_PAYMENT = re.compile(
+    r"\b(?:direct ?debits?|dd|standing orders?|mortgage|rent|bills?|council tax)\b", re.IGNORECASE
+)
+_WHAT_FOLLOWS = re.compile(
+    r"\b(?:what happens|what would happen|what will happen|what then|do (?:i|we|you) (?:get )?charge|"
+    r"(?:will|would|do) (?:i|we) (?:get |be )?(?:charged|fined|a fee|a charge)|"
+    r"is there (?:a )?(?:fee|charge)|"
+    r"(?:does|will|would) (?:it|the payment|the direct debit) (?:bounce|fail|still go)|what if)\b",
+    re.IGNORECASE,
+)
+_REALLY_THE_BANK = re.compile(
+    r"\b(?:how (?:do|can|could|would|am|are|should|is) (?:i|we|one|you)(?: supposed)?(?: to)? "
+    r"(?:know|tell|check|be sure|make sure|verify|spot|be certain)|how (?:would|do) (?:i|we) know|"
+    r"(?:is|was) (?:it|that|this|he|she|they) (?:really|actually|genuinely|definitely) (?:you|the bank))\b"
+    r".{0,100}\b(?:really|actually|genuinely|truly|real|genuine|definitely|is|are|was|were) "
+    r"(?:from )?(?:you|the bank|northbank|my bank|your bank|you lot|hers|mine|ours)\b",
+    re.IGNORECASE,
+)
+_CONTACTED = re.compile(
+    r"\b(?:ring\w*|rang|rung|call\w*|phon\w*|text\w*|messag\w*|email\w*|contact\w*|caller)\b", re.IGNORECASE
+)
+_VIRTUAL_CARD = re.compile(
+    r"\b(?:use|get|have|make|set up|create|order|is there|are there|do you do|do you have|can i|could i|"
+    r"offer)\b.{0,40}\bvirtual (?:card|one|debit card)s?\b",
+    re.IGNORECASE,
+)
+
+
+def help_section_asked(text: str) -> tuple[str, str] | None:
+    """The help centre's (article, section) a question asks about, whatever story it is told with; None when
+    it asks none of them."""
+    if _SHORT_OF_MONEY.search(text) and _REGULAR_PAYMENT.search(text) and _WHAT_FOLLOWS.search(text):
+        return "direct-debits-and-standing-orders", "If there is not enough money"
+    if _REALLY_THE_BANK.search(text) and _CONTACTED.search(text):
+        return "contact-and-opening-hours", "Checking it is really us"
+    if _VIRTUAL_CARD.search(text):
+        return "virtual-and-spare-cards", "Virtual card"
+    return None

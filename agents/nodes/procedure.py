@@ -60,6 +60,10 @@ def _frame(
 ) -> dict[str, Any]:
     """What a follow-up can refer to: the request just answered, its words and what the answer listed."""
     lines = [ln[2:] for ln in str(facts.get("lines", "")).splitlines() if ln.startswith("- ")]
+    if not lines and name == "income" and facts.get("date") and facts.get("payer") and facts.get("amount"):
+        # "did my wages go in?" answered with the latest one: that payment is what "what day did it land"
+        # asks about, as a payment line (its day, who paid, how much).
+        lines = [f"{facts['date']}: {facts['payer']}, {facts['amount']}"]
     kept = list((state.get("frame") or {}).get("figures") or [])
     if facts.get("outcome") == "direction":
         figures = kept  # "was that a refund?": the same payment again, not another amount to add up

@@ -64,6 +64,7 @@ from agents.dialogue.support_cues import (
     asks_what_help_there_is,
     asks_what_the_bank_would_do,
     asks_what_the_bank_would_ever_do,
+    help_section_asked,
     how_to_question,
     limit_question,
 )
@@ -1185,6 +1186,13 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # help-centre article answers it (never the card delivery "arrive" alone would suggest).
         flow, why = "kb_answer", f"a follow-up on the help centre's answer: {slug}"
         update.update(kb_slug=slug, low_confidence_streak=0)
+    elif not active and not urgent and (section := help_section_asked(text)):
+        # "if there isnt enough in my account when a direct debit goes out what happens", "how am I to know
+        # someone ringing really is from the bank", "can I use a virtual card in the app": the help centre's
+        # section on it, never the customer's direct debits, a card's delivery or a compromised card.
+        slug, heading = section
+        flow, why = "kb_answer", f"a help-centre question: {slug} ({heading})"
+        update.update(kb_slug=slug, text=f"{text} ({heading})", low_confidence_streak=0)
     elif not active and not urgent and (how_to := how_to_question(text)):
         # "new card should come monday, how do I activate it when it comes?", "how do I turn contactless
         # off?": how something is done is the help centre's answer, whatever card or payment the story names
@@ -1549,6 +1557,13 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         update.update(procedure="payment_status", procedure_intent="payment_status", slots={})
         update["text"] = f"{text} (my payment to {payee})"
         status = "payment_status"
+    elif status == "payment_direction" and "recent_transactions" in procedures and not active and not urgent:
+        # "did money go in or out on the amazon one?": that payment, and which way it went (never a dispute
+        # of it, nor the help centre's page on refunds).
+        flow, why = "procedure", "which way a payment went -> recent_transactions"
+        update.update(procedure="recent_transactions", procedure_intent="recent_transactions")
+        update["slots"] = {"params": {"direction": True, "limit": 1}}
+        update["low_confidence_streak"] = 0
     elif status and status in procedures:
         # A question about how things stand is answered, never turned into an offer to change them.
         flow, why = "procedure", f"status question -> {status}"

@@ -33,10 +33,14 @@ class Duplicate:
 
 
 # Something the merchant did twice that is no charge: "they'd sold the seat twice", "double-booked the room",
-# "booked us in twice".
+# "booked us in twice"; and the customer chasing them twice ("I have written to them twice", "rang twice").
 NOT_A_CHARGE_RE = re.compile(
     r"\b(?:sold|booked|let|rented|allocated|assigned|gave|given|promised|reserved|issued)\s+(?:\w+\s+){0,3}?"
-    r"twice\b|\b(?:double|over)[- ]?book\w*\b",
+    r"twice\b|\b(?:double|over)[- ]?book\w*\b"
+    r"|\b(?:written|wrote|write|rang|rung|ring|phoned|phone|called|call|emailed|email|e-mailed|messaged|"
+    r"message|texted|chased|chase|contacted|contact|complained|asked|tried|visited|been back|"
+    r"gone back|went back)"
+    r"\s+(?:\w+\s+){0,4}?twice\b",
     re.IGNORECASE,
 )
 

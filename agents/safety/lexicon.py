@@ -242,6 +242,12 @@ COMPLAINT_EXCLUSIONS: tuple[str, ...] = (
     r"\bnot (?:that |too )?(?:bad|terrible|awful)\b",
     # A hedge about the customer's own memory ("think they've put it up again but I could be wrong").
     r"\b(?:i )?(?:could|might|may) (?:well )?be wrong\b|\b(?:if|unless) i(?:'m|m| am) wrong\b",
+    # Someone else's mess-up told as the reason for a question ("payroll messed up thursday, did mine go
+    # in?", "my boss says HR screwed up the wages"): the employer's, the landlord's or the council's, not ours.
+    r"\b(?:payroll|wages (?:team|department|office)|hr|human resources|(?:my|the|our) (?:boss|employer|work|"
+    r"company|firm|manager|gaffer|agency|landlord|letting agent|council|school|accountant))"
+    r"(?: (?:has|have|had|must have|might have|may have|went and|apparently|totally|completely|\w+ly))*"
+    r" (?:messed|screwed|cocked|mucked|balls?ed|fouled) (?:it |things |everything )?up\b",
     COMPLAINT_PROCESS_QUESTION,
 )
 COMPLAINT_RULES: tuple[Rule, ...] = (
