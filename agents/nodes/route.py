@@ -1470,6 +1470,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         update["low_confidence_streak"] = 0
     elif (
         not active
+        and not urgent  # "someone's been spending on my card, alerts from shops in germany": a freeze first
         and "spending" in procedures
         and parse_place(text)[0]
         and spending_intent(text) == "spending"
