@@ -358,18 +358,7 @@ async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
                 "transaction_ids": [found[0].id],
             },
         )
-    return run.answer(
-        "ok",
-        {
-            **facts,
-            "count": count,
-            "count_text": "most recent transaction" if count == 1 else f"{count} most recent transactions",
-            "are_is": "is" if count == 1 else "are",
-            "lines": "\n".join(_transaction_line(t) for t in found),
-            "transaction_ids": [t.id for t in found],
-            "oldest": day_of(found[-1].booked_at).isoformat(),
-        },
-    )
+    return _listed(run, facts, found)
 
 
 async def _made_in(run: Run, account: AccountView | None, place: Place) -> Answer:
@@ -385,6 +374,11 @@ async def _made_in(run: Run, account: AccountView | None, place: Place) -> Answe
     facts: dict[str, Any] = {"filters": described, **{f"filter_{k}": v for k, v in filters.to_json().items()}}
     if not found:
         return run.answer("none", facts)
+    return _listed(run, facts, found)
+
+
+def _listed(run: Run, facts: dict[str, Any], found: list[TransactionView]) -> Answer:
+    """The transactions found, newest first, as the list answer says them."""
     count = len(found)
     return run.answer(
         "ok",
