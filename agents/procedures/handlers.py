@@ -264,11 +264,11 @@ def machine_used(t: TransactionView) -> str:
 
 async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
     account: AccountView | None = slots.get("account")
-    place, _without_place = parse_place(run.text)
+    place, without_place = parse_place(run.text)
     if place is not None and not run.params.get("until") and not await known_merchant_in(run, run.text):
         # "payments in Italy", "anything abroad this month": the payments made there (a shop of the
         # customer's own, named too, is searched as usual; a sum over a place is the spending procedure's)
-        return await _made_in(run, account, place)
+        return await _made_in(run, account, place, without_place)
     filters, rest = parse_filters(run.text, run)
     if filters.merchant is None:
         merchant = await known_merchant_in(run, rest) or await everyday_word_merchant(run, rest)
@@ -361,9 +361,10 @@ async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
     return _listed(run, facts, found)
 
 
-async def _made_in(run: Run, account: AccountView | None, place: Place) -> Answer:
-    """The latest payments made in a place (or abroad), newest first."""
-    filters, _rest = parse_filters(parse_place(run.text)[1], run)
+async def _made_in(run: Run, account: AccountView | None, place: Place, rest: str) -> Answer:
+    """The latest payments made in a place (or abroad), newest first; ``rest`` is the message without the
+    place's words."""
+    filters, _rest = parse_filters(rest, run)
     filters = Filters(filters.dates, filters.amount, None)
     rows = await filters.search(run, account_id=account.id if account else None, limit=SEARCH_LIMIT)
     found = [t for t in rows if t.status != "reversed" and place.holds(t)][:RECENT_LIMIT]
