@@ -49,8 +49,11 @@ lint: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist; one per core here). Each worker migrates its own
+# template databases; every test still gets a fresh database of its own.
+TEST_WORKERS ?= 2
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # Issue 14: Bankdesk's turn against the floor (one INSERT + one SELECT) on SQLite and Postgres at 1, 4, 8 and
 # 16 clients, then where a turn's time goes (pyinstrument) and its database work. Needs Postgres on

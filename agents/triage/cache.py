@@ -7,6 +7,8 @@ either way the caller retrains rather than trusting the file.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -14,6 +16,7 @@ import pickle
 import platform
 import shutil
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -51,6 +54,20 @@ def file_sha256(path: Path) -> str:
 
 class StaleOrCorrupt(Exception):
     """The cache entry is missing, for another key, or fails its checksum."""
+
+
+@contextlib.contextmanager
+def building(cache_dir: Path, grade: str) -> Iterator[None]:
+    """Held while one process reads or trains this grade: several app processes (or test workers) starting
+    together on a fresh machine train once, and the others wait and load what it wrote, instead of all
+    training and removing one another's entries. An advisory lock on a file beside the entries."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with (cache_dir / f".triage-{grade}.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def read(cache_dir: Path, grade: str, key: str) -> tuple[Any, dict[str, Any]]:

@@ -156,15 +156,16 @@ def load_or_train(
     report = progress or (lambda _message: None)
     config = config or load_triage_config()
     key = cache.cache_key(_key_parts(grade, config, data_dir))
-    try:
-        fitted, _manifest = cache.read(cache_dir, grade, key)
-        if not isinstance(fitted, FittedTriage):
-            raise cache.StaleOrCorrupt("the cached object is not a triage model")
-    except cache.StaleOrCorrupt as reason:
-        report(f"training the {grade} triage model ({reason})")
-        fitted = _train(grade, config, data_dir, report, key, cache_dir)
-        encoder = _load_encoder(config, training=False) if grade == "embeddings" else None
-        return TriageModel(fitted, encoder, key=key)
+    with cache.building(cache_dir, grade):
+        try:
+            fitted, _manifest = cache.read(cache_dir, grade, key)
+            if not isinstance(fitted, FittedTriage):
+                raise cache.StaleOrCorrupt("the cached object is not a triage model")
+        except cache.StaleOrCorrupt as reason:
+            report(f"training the {grade} triage model ({reason})")
+            fitted = _train(grade, config, data_dir, report, key, cache_dir)
+            encoder = _load_encoder(config, training=False) if grade == "embeddings" else None
+            return TriageModel(fitted, encoder, key=key)
     encoder = _load_encoder(config, training=False) if grade == "embeddings" else None
     return TriageModel(fitted, encoder, key=key)
 

@@ -70,6 +70,31 @@ def test_training_is_deterministic_across_processes(tmp_path: Path, small_data: 
     assert cache.file_sha256(_artifact(tmp_path / "a")) == cache.file_sha256(_artifact(tmp_path / "b"))
 
 
+def test_processes_starting_together_train_once(tmp_path: Path, small_data: Path) -> None:
+    """Three app processes (or test workers) start at once on a fresh machine: one trains, the others wait for
+    its entry and load it, and none fails on an entry another removed under it."""
+    script = (
+        "import sys; from pathlib import Path; from agents.triage.model import load_or_train; "
+        "m = load_or_train(grade='light', cache_dir=Path(sys.argv[1]), data_dir=Path(sys.argv[2]), "
+        "progress=lambda line: print(line, flush=True)); "
+        "print('intent', m.predict('my card got stolen').intent)"
+    )
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(tmp_path / "shared"), str(small_data)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outputs = [process.communicate(timeout=300)[0] for process in starts]
+    assert [process.returncode for process in starts] == [0, 0, 0]
+    trained = [output for output in outputs if "training the light triage model" in output]
+    assert len(trained) == 1, outputs
+    assert all("intent lost_or_stolen_card" in output for output in outputs)
+    assert len(list((tmp_path / "shared").glob("triage-light-*"))) == 1
+
+
 def test_second_load_uses_the_cache(tmp_path: Path, small_data: Path) -> None:
     _, cold = _load(tmp_path, small_data)
     warm_model, warm = _load(tmp_path, small_data)
