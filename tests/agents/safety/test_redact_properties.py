@@ -99,3 +99,33 @@ any_text = st.text(
 def test_fold_is_the_text_that_normalise_gives(text: str) -> None:
     """The guard's fast path (no offsets map) folds exactly as the redactor's normalisation does."""
     assert fold(text) == normalise(text).text
+
+
+# The card-number guard's two shortcuts (issue 14: it scans every stored row, 30 kB audit payloads included)
+# must find exactly what the plain scans found: the same digit runs long enough for a card, and the same
+# opaque tokens blanked.
+_SCAN_ALPHABET = list("0123456789abcdefxyzABCDEF -_.,:/()+\"'[]£\n") + ["\u00a0", "٣"]
+_scanned = st.lists(
+    st.one_of(
+        st.text(alphabet=st.sampled_from(_SCAN_ALPHABET), max_size=40),
+        st.uuids().map(str),
+        st.text(alphabet="0123456789abcdef", min_size=30, max_size=70),
+        st.text(alphabet="0123456789 -_", min_size=10, max_size=30),
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=600)
+@given(_scanned)
+def test_the_guards_shortcuts_find_what_the_plain_scans_find(text: str) -> None:
+    from agents.safety import redact as module
+
+    plain_blanked = module._OPAQUE_TOKEN.sub(lambda m: "x" * len(m.group()), text)
+    assert module._without_opaque_tokens(text) == plain_blanked
+    plain_runs = [
+        (m.start(), m.end())
+        for m in module._DIGIT_RUN.finditer(plain_blanked)
+        if sum(c.isdigit() for c in m.group()) >= module.CARD_MIN_DIGITS
+    ]
+    assert [(m.start(), m.end()) for m in module._card_length_runs(plain_blanked)] == plain_runs
