@@ -226,9 +226,9 @@ class Pipeline:
         cursor = conn.cursor(row_factory=namedtuple_row)
         if item.many:
             rows = cast(Sequence[Mapping[str, Any]], item.params)
-            await cursor.executemany(sql, [{**defaults, **_driver_values(r)} for r in rows])
+            await cursor.executemany(sql, [{**defaults, **driver_values(r)} for r in rows])
         else:
-            await cursor.execute(sql, {**defaults, **_driver_values(cast(Mapping[str, Any], item.params))})
+            await cursor.execute(sql, {**defaults, **driver_values(cast(Mapping[str, Any], item.params))})
         return cursor
 
     async def __aenter__(self) -> Pipeline:
@@ -239,7 +239,7 @@ class Pipeline:
             await self.send()
 
 
-def _driver_values(params: Mapping[str, Any]) -> dict[str, Any]:
+def driver_values(params: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _plain(v) for k, v in params.items()}
 
 

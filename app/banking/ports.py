@@ -11,13 +11,16 @@ import functools
 import hashlib
 import json
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from enum import Enum
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.exc import IntegrityError
+import psycopg
+from psycopg.rows import namedtuple_row
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from agents.ports import (
@@ -51,12 +54,13 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.enums import CardStatus, DisputeStatus, RecurringStatus, TransactionStatus
+from app.turn_statements import Statement, driver_values
 
 MAX_TRANSACTIONS = 50
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    return _utc(value).isoformat() if value else None
 
 
 def _uuid(value: str) -> uuid.UUID | None:
@@ -66,10 +70,20 @@ def _uuid(value: str) -> uuid.UUID | None:
         return None
 
 
+def _value(member: Any) -> Any:
+    """An enum column's value, from an ORM or Core row (the member) or from the driver (its value)."""
+    return member.value if isinstance(member, Enum) else member
+
+
+def _utc(moment: datetime) -> datetime:
+    """A timestamp in UTC, as ``UTCDateTime`` gives it, also when the driver read it in the session's zone."""
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+
+
 def _account_view(a: Any) -> AccountView:
     return AccountView(
         id=str(a.id),
-        kind=a.kind.value,
+        kind=_value(a.kind),
         name=a.name,
         currency=a.currency,
         balance_minor=a.balance_minor,
@@ -85,7 +99,7 @@ def _card_view(c: Any) -> CardView:
         account_id=str(c.account_id),
         brand=c.brand,
         last4=c.last4,
-        status=c.status.value,
+        status=_value(c.status),
         expiry=f"{c.expiry_month:02d}/{c.expiry_year % 100:02d}",
         dispatched_at=_iso(c.dispatched_at),
         delivered_at=_iso(c.delivered_at),
@@ -102,8 +116,8 @@ def _transaction_view(t: Any) -> TransactionView:
         merchant=t.merchant,
         description=t.description,
         category=t.category,
-        status=t.status.value,
-        booked_at=t.booked_at.isoformat(),
+        status=_value(t.status),
+        booked_at=_utc(t.booked_at).isoformat(),
         original_amount_minor=t.original_amount_minor,
         original_currency=t.original_currency,
         by_card=t.card_id is not None,
@@ -129,6 +143,48 @@ _RECURRING_LABELS: dict[RecurringKind, str] = {
 def _columns(model: type[Any]) -> tuple[Any, ...]:
     """Every mapped column of ``model`` under its attribute name: a Core row that reads like the object."""
     return tuple(getattr(model, name).label(name) for name in model.__mapper__.column_attrs.keys())
+
+
+# The reads every turn makes, built once with bound parameters (issue 14: building a select and its cache
+# key each time cost more Python than running it). On Postgres each is compiled once to SQL text and sent on
+# the driver's own connection (``SqlBankingPort._rows``).
+_CUSTOMER: Any = bindparam("customer_id")
+_OWNED_ACCOUNTS = select(Account.id).where(Account.customer_id == _CUSTOMER)
+_ACCOUNTS = Statement(
+    select(*_columns(Account)).where(Account.customer_id == _CUSTOMER).order_by(Account.opened_at, Account.id)
+)
+_CARDS = Statement(
+    select(*_columns(Card)).where(Card.customer_id == _CUSTOMER).order_by(Card.issued_at, Card.id)
+)
+
+
+_TRANSACTION_FILTERS = ("account_id", "since", "until", "merchant", "least", "most", "category")
+
+
+@functools.cache
+def _transactions_statement(
+    account: bool, since: bool, until: bool, merchant: bool, least: bool, most: bool, category: bool
+) -> Statement:
+    """The transaction search for one combination of the query's filters (which ones are set)."""
+    stmt = select(*_columns(Transaction)).where(Transaction.account_id.in_(_OWNED_ACCOUNTS))
+    if account:
+        stmt = stmt.where(Transaction.account_id == bindparam("account_id"))
+    if since:
+        stmt = stmt.where(Transaction.booked_at >= bindparam("since", type_=Transaction.booked_at.type))
+    if until:
+        stmt = stmt.where(Transaction.booked_at < bindparam("until", type_=Transaction.booked_at.type))
+    if merchant:
+        # "sainsburys" finds "Sainsbury's": apostrophes are left out on both sides.
+        name = func.replace(func.lower(Transaction.merchant), "'", "")
+        stmt = stmt.where(name.like(bindparam("merchant"), escape="\\"))
+    amount = func.abs(Transaction.amount_minor)
+    if least:
+        stmt = stmt.where(amount >= bindparam("least"))
+    if most:
+        stmt = stmt.where(amount <= bindparam("most"))
+    if category:
+        stmt = stmt.where(Transaction.category == bindparam("category"))
+    return Statement(stmt.order_by(Transaction.booked_at.desc(), Transaction.id).limit(bindparam("limit")))
 
 
 def _recurring_view(row: Any, kind: RecurringKind) -> RecurringPaymentView:
@@ -226,6 +282,26 @@ class SqlBankingPort:
         async with self._reads.connect() as connection:
             return list((await connection.execute(stmt)).all())
 
+    async def _prepared_rows(self, statement: Statement, params: Mapping[str, Any]) -> list[Any]:
+        """``_rows`` for a statement built once. On Postgres its SQL text goes on the driver's connection
+        (checked out of the same pool, in autocommit), so enum columns come back as their values and
+        timestamps in the session's zone: the views take both."""
+        if self._reads is None:
+            async with self._factory() as s:
+                return list((await s.execute(statement.construct, params)).all())
+        async with self._reads.connect() as connection:
+            if connection.dialect.name != "postgresql":
+                return list((await connection.execute(statement.construct, params)).all())
+            driver = (await connection.get_raw_connection()).driver_connection
+            assert isinstance(driver, psycopg.AsyncConnection)
+            sql, defaults = statement.psycopg()
+            try:
+                cursor = driver.cursor(row_factory=namedtuple_row)
+                await cursor.execute(sql, {**defaults, **driver_values(params)})
+                return await cursor.fetchall()
+            except psycopg.Error as exc:
+                raise DBAPIError.instance(sql, params, exc, psycopg.Error) from exc
+
     async def _cached(self, key: tuple[Any, ...], read: Callable[[], Awaitable[list[_V]]]) -> list[_V]:
         """``read()``, or with ``cache_reads`` the rows of the same read made earlier in the turn (a new
         list: callers may sort or cut it)."""
@@ -239,58 +315,47 @@ class SqlBankingPort:
         return await self._cached(("accounts",), self._list_accounts)
 
     async def _list_accounts(self) -> list[AccountView]:
-        rows = await self._rows(
-            select(*_columns(Account))
-            .where(Account.customer_id == self._customer_id)
-            .order_by(Account.opened_at, Account.id)
-        )
+        rows = await self._prepared_rows(_ACCOUNTS, {"customer_id": self._customer_id})
         return [_account_view(a) for a in rows]
 
     async def list_cards(self) -> list[CardView]:
         return await self._cached(("cards",), self._list_cards)
 
     async def _list_cards(self) -> list[CardView]:
-        rows = await self._rows(
-            select(*_columns(Card))
-            .where(Card.customer_id == self._customer_id)
-            .order_by(Card.issued_at, Card.id)
-        )
+        rows = await self._prepared_rows(_CARDS, {"customer_id": self._customer_id})
         return [_card_view(c) for c in rows]
 
     async def find_transactions(self, query: TransactionQuery) -> list[TransactionView]:
         return await self._cached(("transactions", query), lambda: self._find_transactions(query))
 
     async def _find_transactions(self, query: TransactionQuery) -> list[TransactionView]:
-        stmt = select(*_columns(Transaction)).where(Transaction.account_id.in_(self._owned_accounts()))
+        params: dict[str, Any] = {
+            "customer_id": self._customer_id,
+            "limit": max(1, min(query.limit, MAX_TRANSACTIONS)),
+        }
         if query.account_id is not None:
             account_id = _uuid(query.account_id)
             if account_id is None:
                 return []
-            stmt = stmt.where(Transaction.account_id == account_id)
+            params["account_id"] = account_id
         since, until = _parse_day(query.since), _parse_day(query.until)
         if since is not None:
-            stmt = stmt.where(Transaction.booked_at >= datetime.combine(since, time.min, UTC))
+            params["since"] = datetime.combine(since, time.min, UTC)
         if until is not None:
-            stmt = stmt.where(
-                Transaction.booked_at < datetime.combine(until + timedelta(days=1), time.min, UTC)
-            )
+            params["until"] = datetime.combine(until + timedelta(days=1), time.min, UTC)
         if query.merchant:
             # The customer's words are a substring, not a pattern: '%', '_' and the escape match literally.
-            # "sainsburys" finds "Sainsbury's": apostrophes are left out on both sides.
             words = query.merchant.lower().replace("'", "").replace("’", "")
             literal = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            name = func.replace(func.lower(Transaction.merchant), "'", "")
-            stmt = stmt.where(or_(name.like(f"%{literal}%", escape="\\")))
-        amount = func.abs(Transaction.amount_minor)
+            params["merchant"] = f"%{literal}%"
         if query.min_amount_minor is not None:
-            stmt = stmt.where(amount >= query.min_amount_minor)
+            params["least"] = query.min_amount_minor
         if query.max_amount_minor is not None:
-            stmt = stmt.where(amount <= query.max_amount_minor)
+            params["most"] = query.max_amount_minor
         if query.category is not None:
-            stmt = stmt.where(Transaction.category == query.category)
-        limit = max(1, min(query.limit, MAX_TRANSACTIONS))
-        stmt = stmt.order_by(Transaction.booked_at.desc(), Transaction.id).limit(limit)
-        return [_transaction_view(t) for t in await self._rows(stmt)]
+            params["category"] = query.category
+        statement = _transactions_statement(*(key in params for key in _TRANSACTION_FILTERS))
+        return [_transaction_view(t) for t in await self._prepared_rows(statement, params)]
 
     async def _owned_transaction(self, s: AsyncSession, transaction_id: str) -> Transaction | None:
         tid = _uuid(transaction_id)
