@@ -218,18 +218,25 @@ def run_backend(backend: str, args: argparse.Namespace, stack: contextlib.ExitSt
     phases = Phases() if args.phases else None
     if phases is not None:
         phases.install()
-    event.listen(Engine, "before_cursor_execute", counter)
-    from app.turn_statements import Pipeline
+    # On Postgres the turn's statements go through SQLAlchemy and straight to psycopg's connection (admission,
+    # the store, the banking reads): all are counted at psycopg's cursor. On SQLite at SQLAlchemy's event.
+    import psycopg
 
-    on_driver = Pipeline._send_on_driver
+    execute, executemany = psycopg.AsyncCursor.execute, psycopg.AsyncCursor.executemany
 
-    async def counted(self: Pipeline, conn: Any, queued: list[Any]) -> None:
-        # Statements sent on psycopg's own connection pass no SQLAlchemy event: counted here.
-        for item in queued:
-            counter(None, None, item.statement.psycopg()[0])
-        await on_driver(self, conn, queued)
+    async def counted_execute(cursor: Any, query: Any, *a: Any, **k: Any) -> Any:
+        counter(None, None, str(query))
+        return await execute(cursor, query, *a, **k)
 
-    Pipeline._send_on_driver = counted  # type: ignore[method-assign]
+    async def counted_executemany(cursor: Any, query: Any, *a: Any, **k: Any) -> Any:
+        counter(None, None, str(query))
+        return await executemany(cursor, query, *a, **k)
+
+    if backend == "postgres":
+        psycopg.AsyncCursor.execute = counted_execute  # type: ignore[method-assign]
+        psycopg.AsyncCursor.executemany = counted_executemany  # type: ignore[method-assign]
+    else:
+        event.listen(Engine, "before_cursor_execute", counter)
     try:
         app = create_app(Settings())
 
@@ -247,8 +254,11 @@ def run_backend(backend: str, args: argparse.Namespace, stack: contextlib.ExitSt
 
         result = asyncio.run(go())
     finally:
-        event.remove(Engine, "before_cursor_execute", counter)
-        Pipeline._send_on_driver = on_driver  # type: ignore[method-assign]
+        if backend == "postgres":
+            psycopg.AsyncCursor.execute = execute  # type: ignore[method-assign]
+            psycopg.AsyncCursor.executemany = executemany  # type: ignore[method-assign]
+        else:
+            event.remove(Engine, "before_cursor_execute", counter)
     if args.profile is not None and result["profile"]:
         args.profile.mkdir(parents=True, exist_ok=True)
         (args.profile / f"turn_cost_{backend}.txt").write_text(result["profile"])
