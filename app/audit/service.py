@@ -16,7 +16,15 @@ from typing import Any
 from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.audit.chain import GENESIS_HASH, SYSTEM_CHAIN, canonical_json, chain_hash, chain_id_for, event_body
+from app.audit.chain import (
+    GENESIS_HASH,
+    SYSTEM_CHAIN,
+    canonical_json,
+    chain_hash,
+    chain_id_for,
+    event_body,
+    new_event_hash,
+)
 from app.models import AuditEvent
 from app.models.base import utcnow
 from app.models.pan_guard import refuse_full_pans
@@ -169,7 +177,8 @@ def _chained_row(
     """The columns of the event at ``chain_seq`` of a chain whose previous event's hash is ``prev_hash``."""
     payload_json = canonical_json(payload)
     created_at = utcnow()
-    body = event_body(
+    digest = new_event_hash(
+        prev_hash,
         chain_id=chain_id,
         chain_seq=chain_seq,
         conversation_id=conversation_id,
@@ -187,7 +196,7 @@ def _chained_row(
         "payload": payload_json,
         "created_at": created_at,
         "prev_hash": prev_hash,
-        "hash": chain_hash(prev_hash, body),
+        "hash": digest,
     }
 
 

@@ -16,6 +16,7 @@ import json
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -24,6 +25,8 @@ import psycopg
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -31,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app import cli
 from app.agent import AgentAssets
-from app.audit.chain import GENESIS_HASH, canonical_json, chain_hash, event_body
+from app.audit.chain import GENESIS_HASH, canonical_json, chain_hash, event_body, new_event_hash
 from app.audit.checkpoint import (
     CheckpointLog,
     CheckpointRefused,
@@ -642,3 +645,45 @@ async def test_export_clients_that_stop_reading_over_http_hold_no_connection(
         server.should_exit = True
         await asyncio.wait_for(serving, timeout=10)
         listener.close()
+
+
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=12), children, max_size=5)
+    ),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    payload=st.dictionaries(st.text(max_size=12), _json_values, max_size=8),
+    kind=st.text(min_size=1, max_size=20),
+    actor=st.text(min_size=1, max_size=20),
+    seq=st.integers(min_value=1, max_value=10**9),
+    conversation=st.one_of(st.none(), st.uuids()),
+)
+def test_an_events_hash_written_by_splicing_is_the_one_verification_recomputes(
+    payload: dict[str, object], kind: str, actor: str, seq: int, conversation: uuid.UUID | None
+) -> None:
+    """Issue 14: a new event's hash is computed around its payload's canonical text instead of parsing it back
+    and serialising it again; verification still parses what is stored. Both must give the same hash for any
+    payload, or every new event would read as tampered."""
+    text = canonical_json(payload)
+    moment = datetime(2026, 11, 28, 9, 30, 15, 123456, tzinfo=UTC)
+    fields = {
+        "chain_id": str(conversation) if conversation else "system",
+        "chain_seq": seq,
+        "conversation_id": conversation,
+        "kind": kind,
+        "actor": actor,
+        "payload": text,
+        "created_at": moment,
+    }
+    previous = "ab" * 32
+    assert new_event_hash(previous, **fields) == chain_hash(previous, event_body(**fields))  # type: ignore[arg-type]
