@@ -23,6 +23,7 @@ from app.audit.chain import (
     chain_hash,
     chain_id_for,
     event_body,
+    event_fields,
     new_event_hash,
 )
 from app.models import AuditEvent
@@ -177,16 +178,15 @@ def _chained_row(
     """The columns of the event at ``chain_seq`` of a chain whose previous event's hash is ``prev_hash``."""
     payload_json = canonical_json(payload)
     created_at = utcnow()
-    digest = new_event_hash(
-        prev_hash,
+    fields = event_fields(
         chain_id=chain_id,
         chain_seq=chain_seq,
         conversation_id=conversation_id,
         kind=kind,
         actor=actor,
-        payload=payload_json,
         created_at=created_at,
     )
+    digest = new_event_hash(prev_hash, fields, payload_json)
     return {
         "chain_id": chain_id,
         "chain_seq": chain_seq,

@@ -34,7 +34,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app import cli
 from app.agent import AgentAssets
-from app.audit.chain import GENESIS_HASH, canonical_json, chain_hash, event_body, new_event_hash
+from app.audit.chain import (
+    GENESIS_HASH,
+    canonical_json,
+    chain_hash,
+    event_body,
+    event_fields,
+    new_event_hash,
+)
 from app.audit.checkpoint import (
     CheckpointLog,
     CheckpointRefused,
@@ -682,8 +689,8 @@ def test_an_events_hash_written_by_splicing_is_the_one_verification_recomputes(
         "conversation_id": conversation,
         "kind": kind,
         "actor": actor,
-        "payload": text,
         "created_at": moment,
     }
     previous = "ab" * 32
-    assert new_event_hash(previous, **fields) == chain_hash(previous, event_body(**fields))  # type: ignore[arg-type]
+    spliced = new_event_hash(previous, event_fields(**fields), text)  # type: ignore[arg-type]
+    assert spliced == chain_hash(previous, event_body(payload=text, **fields))
