@@ -1682,6 +1682,46 @@ def _tag_kept(text: str) -> list[str]:
     return pieces
 
 
+# "how much was m&s in october whats in my account till payday": a second question begun without a mark or
+# an "and" between the two. Where one of these openers follows a clause that is itself a question, the
+# message is cut there as a full stop would cut it.
+_UNMARKED_OPENER = re.compile(
+    r"\s+(?=(?:what'?s|what is|what are|how much|how many|how'?s|when (?:did|does|do|will|is|was)|"
+    r"is my|are my|has my|have my|did my|can you|could you|can i|could i)\b)",
+    re.IGNORECASE,
+)
+_ASKING_CLAUSE = re.compile(
+    r"\b(?:whats|what is|what are|what was|how much|how many|hows|when (?:did|is|was|does|do|will)|is my|"
+    r"are my|has my|have i|did my|did i|can you|could you|can i|could i)\b"
+)
+# A word after which the opener starts a question inside the sentence ("tell me what's left", "I want to know
+# how much"), not a new one.
+_EMBEDS_A_QUESTION = frozenset(
+    "tell show me us know wondering wonder wondered ask asking asked check see sure idea out about and so "
+    "but just one if then also or to i is was wanted want need like explain find confirm remind clue clear "
+    "understand say said work figure guess what how when where which who why whether".split()
+)
+
+
+def _cut_unmarked_questions(text: str) -> str:
+    """``text`` with ". " where a question begins right after another one with nothing between them."""
+    kept: list[str] = []
+    last = 0
+    for opener in _UNMARKED_OPENER.finditer(text):
+        if not text[: opener.start()][-1:].isalnum():
+            continue  # a mark or a dash is there already
+        clause = normalise(re.split(r"[.?!;,\n\-\u2013\u2014]", text[last : opener.start()])[-1])
+        words = clause.split()
+        after = normalise(text[opener.end() :]).split()
+        if len(words) < _MIN_PART_WORDS or len(after) < _MIN_PART_WORDS or words[-1] in _EMBEDS_A_QUESTION:
+            continue
+        if not _ASKING_CLAUSE.search(clause):
+            continue  # "my card was declined at tesco can you tell me why": a story, then its question
+        kept.append(text[last : opener.start()] + ".")
+        last = opener.start()
+    return "".join([*kept, text[last:]])
+
+
 def split_requests(text: str) -> list[str]:
     """Up to three requests of one message, in order; the message itself when it holds one."""
     opened = _COUNTED_OPENING.match(text)
@@ -1704,7 +1744,7 @@ def split_requests(text: str) -> list[str]:
         if len(each) > MAX_REQUESTS:
             return [*each[: MAX_REQUESTS - 1], " ".join(each[MAX_REQUESTS - 1 :])]
         return each
-    pieces = [p.strip(" ,.") for p in _tag_kept(text) if p and p.strip(" ,.")]
+    pieces = [p.strip(" ,.") for p in _tag_kept(_cut_unmarked_questions(text)) if p and p.strip(" ,.")]
     if len(pieces) < 2:
         return [text]
     parts: list[str] = []
