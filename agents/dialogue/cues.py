@@ -1103,12 +1103,54 @@ def adds_up_shown(text: str) -> bool:
 # How far apart the last two amounts are: "so how much did I save by going to Aldi instead", "what's the
 # difference", "how much more was the first one", "how much cheaper was it".
 _DIFFERENCE = re.compile(
-    r"\b(?:difference|how much (?:did|have|would|do|will|could) (?:i|we) (?:have )?(?:save|saved|saving)|"
+    r"\b(?:difference|gap|how far apart|how much (?:did|have|would|do|will|could) (?:i|we) (?:have )?"
+    r"(?:save|saved|saving)|"
     r"how much (?:i|we) (?:saved|save)|how much (?:is|was|did|have) (?:i |we )?(?:saved|save)|"
     r"how much (?:more|less|cheaper|dearer|extra)(?: (?:was|is|did|does|were|are))?|"
     r"(?:what|how much) (?:was|is|did) (?:the|my) (?:saving|savings)|"
     r"(?:more|less|cheaper|dearer|pricier) by how much)\b"
 )
+# What one person's part of the amounts just given comes to: "so whats his half of both", "halve it",
+# "split that between the three of us", "whats my share if we go halves". Not a half of a period or a price
+# ("the first half of november", "half term", "half price").
+_SHARE = re.compile(
+    r"\b(?:half|halves|halve|halving|(?:split|divide|divided|share|shared|splitting|dividing|sharing)\b.{0,30}?"
+    r"\b(?:two|three|four|2|3|4|ways?|between|with|each|evenly|equally)|(?:each|we) (?:pay|owe|put in)|"
+    r"per (?:person|head)|(?:his|her|their|my|our|your|each) (?:share|bit|cut|part|portion)|a third|"
+    r"thirds|a quarter|quarters)\b"
+)
+_NOT_A_SHARE = re.compile(
+    r"\b(?:(?:first|second|last|other|latter|top|bottom) half|half (?:term|price|past|an? |"
+    r"of (?:the|this|last|next)? ?(?:month|year|week|term|day)|"
+    r"of (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*))"
+)
+_THREE = re.compile(r"\b(?:three|3|third|thirds)\b")
+_FOUR = re.compile(r"\b(?:four|4|quarter|quarters)\b")
+SHARE_WAYS = {"two": 2, "three": 3, "four": 4}
+
+
+def share_of_shown(text: str) -> int | None:
+    """How many ways a follow-up splits the amounts just given ("his half of both": 2, "split it three
+    ways": 3), or None when it asks for no share."""
+    words = normalise(text)
+    if not _SHARE.search(words) or _NOT_A_SHARE.search(words):
+        return None
+    if _FOUR.search(words):
+        return SHARE_WAYS["four"]
+    if _THREE.search(words):
+        return SHARE_WAYS["three"]
+    return SHARE_WAYS["two"]
+
+
+def shares_several(text: str) -> bool:
+    """Whether a share asks about every amount just given ("half of both", "split them"), not the last."""
+    return bool(
+        re.search(
+            r"\b(?:both|them|em|those|these|all|the two|the lot|altogether|together)\b", normalise(text)
+        )
+    )
+
+
 # A part of what the last answer added up or listed: "how much of that was just october", "how many of those
 # were deliveroo", "right, what part of that was october on its own".
 PART_OF_SHOWN = re.compile(
@@ -1302,6 +1344,12 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
             return FollowUp("total")
         if len(words.split()) <= FOLLOW_UP_MAX_WORDS:
             return FollowUp("currency")
+    if (
+        frame.get("figures")
+        and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
+        and share_of_shown(words) is not None
+    ):
+        return FollowUp("share")  # "so whats his half of both", "split that three ways for me"
     if len(frame.get("figures") or []) >= 2 and _DIFFERENCE.search(words):  # type: ignore[arg-type]
         return FollowUp("difference")  # "so how much did I save by going to Aldi instead?"
     if len(frame.get("figures") or []) >= 2 and _BOTH.search(words):  # type: ignore[arg-type]
@@ -1538,7 +1586,8 @@ _LEFT_AFTER_PURPOSE = re.compile(
 )
 # "I lost my card, please report it": a request about what was just said is the same request.
 _REFERS_BACK = re.compile(
-    r"(?<!\bat )(?<!\bof )(?<!\babout )\b(?:it|them|that one|this one|a new one|another one|a replacement)\b"
+    r"(?<!\bat )(?<!\bof )(?<!\babout )"
+    r"\b(?:it|its|them|that one|this one|a new one|another one|a replacement)\b"
     # "it is ..." says what something is, not which one ("it is the card I lost"); "it is meant to take",
     # "it was supposed to arrive" is the thing just described.
     r"(?!\s+(?:is|was|has|had)(?!\s+(?:meant|supposed|going|due|expected|likely)\b))"
@@ -1584,6 +1633,9 @@ _ANTECEDENT = re.compile(
 )
 
 
+# A part that asks a question of its own ("whats my balance"), so "its" after it is that thing's, asked
+# about as a second question ("and what are its last transactions"), not the words that name the thing.
+_ASKS_ITSELF = re.compile(r"\b(?:what|whats|how|when|which|where|is|are|show|tell|give|check)\b")
 _LISTED = re.compile(r"\s+[+&]\s+|\s*\n+\s*|\s*;\s*")
 _PLUS = re.compile(r"\s\+\s")
 _MIN_WORD_REQUEST = 4  # a one-word request between plus signs ("balance") has at least 4 letters
@@ -1668,6 +1720,55 @@ _COUNTED_OPENING = re.compile(
 )
 
 
+# "It wants two things from me: A, and B", "quick 2 while the kids are at swimming: A, and B", "my accountant
+# needs three figures - A, B and C": a count of requests announced, then a colon (or a dash) and the
+# requests themselves, set apart by commas ("the account number and sort code" is one of them, so a bare
+# "and" does not cut). Not a story counted ("two things happened: ..."), which asks for nothing.
+_ANNOUNCED_LIST = re.compile(
+    r"\b(?:(?:(?:a|just a|only a)\s+)?(?P<loose>few|couple(?:\s+of)?)|(?P<n>[2-5]|two|three|four|five))\s+"
+    r"(?:(?:more|quick|small|little|other|different|main|separate|simple|short)\s+)*"
+    r"(?P<noun>things?|questions?|qs|queries|bits(?: of information)?|figures|numbers|details|items|"
+    r"pieces of information)\b"
+    r"(?P<filler>[^:\n.?!]{0,60}?)\s*(?::|\s[-\u2013\u2014]+)\s+"
+    # "quick 2 while the kids are at swimming: ...": a bare count after "quick"
+    r"|\bquick\s+(?P<bare>[2-5]|two|three|four|five)\b(?P<filler2>[^:\n.?!]{0,60}?)\s*:\s+",
+    re.IGNORECASE,
+)
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5}
+_STORY_COUNTED = re.compile(r"\b(?:happen|happened|went wrong|gone wrong|to tell|wrong|to report)\b", re.I)
+# Where one announced request ends and the next begins: a comma or semicolon, with "and" or "also" after it,
+# or "and" right before a question word ("...in November and what my salary came to").
+_LIST_CUT = re.compile(
+    r"\s*[;,]\s*(?:(?:and|also|plus|n)\s+)?|\s+[-\u2013\u2014]+\s+(?:(?:and|also|plus|n)\s+)?|"
+    r"\s+(?:and|plus)\s+(?=(?:what|whats|how|when|whether|which|"
+    r"is|are|did|does|has|have|can|could|who|where)\b)",
+    re.IGNORECASE,
+)
+
+
+def _announced_items(text: str) -> list[str] | None:
+    """The requests a message counts out after a colon ("two figures: A, and B"), when there are as many of
+    them as it says (two or three for "a couple", "a few"); None otherwise."""
+    found = _ANNOUNCED_LIST.search(text)
+    if found is None or _STORY_COUNTED.search(found["filler"] or found["filler2"] or ""):
+        return None
+    said = (found["n"] or found["bare"] or "").lower()
+    count = _COUNT_WORDS.get(said) or (int(said) if said.isdigit() else None)
+    items = [p.strip(" ,.;:") for p in _LIST_CUT.split(text[found.end() :]) if p and p.strip(" ,.;:")]
+    wanted = {count} if count is not None else {2, 3}
+    if len(items) not in wanted or not 2 <= len(items) <= MAX_REQUESTS:
+        return None
+    return items
+
+
+def announced_requests(text: str) -> list[str] | None:
+    """The requests a message counts out after a colon, each tidied as a request of its own ("few things:
+    my balance, last 5 payments, and is my new card sent"), read before the count is tidied away; None
+    when it counts out none."""
+    items = _announced_items(text)
+    return None if items is None else [tidy_request(item) for item in items]
+
+
 def _tag_kept(text: str) -> list[str]:
     """The pieces ``_SPLIT`` cuts the text into; a piece ending in a tag keeps its question mark ("the card I
     lost is cancelled, isn't it?"), which is what makes it a question."""
@@ -1724,6 +1825,8 @@ def _cut_unmarked_questions(text: str) -> str:
 
 def split_requests(text: str) -> list[str]:
     """Up to three requests of one message, in order; the message itself when it holds one."""
+    if (announced := _announced_items(text)) is not None:
+        return announced
     opened = _COUNTED_OPENING.match(text)
     if opened and opened.end() < len(text):
         after = split_requests(text[opened.end() :])
@@ -1758,6 +1861,14 @@ def split_requests(text: str) -> list[str]:
         )
         pronoun = _REFERS_BACK.search(words)
         refers_back = bool(pronoun) and not _ANTECEDENT.search(words[: pronoun.start() if pronoun else 0])
+        if (
+            refers_back
+            and parts
+            and pronoun
+            and pronoun.group(0) == "its"
+            and _ASKS_ITSELF.search(normalise(parts[-1]))
+        ):
+            refers_back = False  # "whats my balance and what are its last transactions": two questions
         if refers_back and parts and _ASKS_ABOUT_IT.match(words) and _asked_before(parts[-1]):
             refers_back = False  # "...and whats pending on it": a question of its own about the same account
         refers_back = (
@@ -1945,6 +2056,13 @@ _PREAMBLE = re.compile(
     r"[-:,.!]+\s*",
     re.IGNORECASE,
 )
+# "what the mortgage took in November", "what my salary came to": an amount asked in the words of a form or
+# a list ("how much the mortgage took"), never "what the charge was for".
+_WHAT_AMOUNT = re.compile(
+    r"\bwhat (?=(?:the|my|our|his|her|their) (?:[\w&'-]+ ){0,3}?"
+    r"(?:took|takes|take|charged|charges|cost|costs|came to|comes to|come to|paid me|pays me)\b)",
+    re.IGNORECASE,
+)
 _GREETING = re.compile(
     r"^\s*(?:hi+|hiya|hello|hey+|heya|yo|morning|evening|afternoon|good (?:morning|afternoon|evening)|"
     r"alright|dear (?:sir|madam|sir or madam|northbank))(?:\s+(?:there|team|northbank|all))?\s*[,.!:;-]*\s+",
@@ -2009,6 +2127,7 @@ def tidy_request(text: str) -> str:
     if stripped != text and len(stripped.split()) >= MIN_WORDS_AFTER_GREETING:
         text = stripped
     text = without_thanks(text)
+    text = _WHAT_AMOUNT.sub("how much ", text)
     for pattern, words in _SHORTHAND:
         text = pattern.sub(words, text)
     return correct_spelling(text)

@@ -24,6 +24,9 @@ _OWN = re.compile(
     rf"|\b{_DETAIL}\s+(?:for|of|on|to)\s+(?:my|our)\b"
     rf"|\b(?:the|what|whats|which|whats the|what is the|what are the)\s+{_DETAIL}\b"
     rf"|^(?:and |so |sorry |ok |also )*(?:the )?{_DETAIL}\b"
+    # "the details for both the euro account and the pound account", "details of my savings account"
+    r"|\bdetails?\s+(?:for|of|on)\s+(?:both|each|all)?\s*(?:of\s+)?(?:(?:the|my|our)\s+)?(?:[\w-]+\s+){0,2}?"
+    r"accounts?\b"
 )
 # Someone else's: "his sort code", "trevor's account number", "the payee's details", "their bank details".
 _RELATIVE = (
@@ -76,3 +79,33 @@ def own_details_request(text: str) -> bool:
     if _POSSESSIVE.search(text.lower().replace("’", "'")) or _GIVEN.search(text):
         return False
     return bool(_ASKED.search(words) or "?" in text)
+
+
+# "what are the last four numbers of my euro card", "what does my credit card end in", "the card that goes
+# with the euro one - its last 4?": which of the customer's cards is which, by the digits it ends in (the
+# only part of a card number ever shown).
+_CARD_ENDING = re.compile(
+    r"\b(?:last|final|end|ending) (?:4|four)(?: (?:digits?|numbers?|nos?))?\b.{0,40}\bcards?\b"
+    r"|\bcards?\b.{0,60}\b(?:last|final) (?:4|four)\b"
+    r"|\b(?:what|which) (?:does|do|did) (?:my|the|our) (?:[\w-]+ ){0,2}cards? end (?:in|with)\b"
+    # "and the euro card - what does it end in?"
+    r"|\bcards?\b.{0,40}\b(?:what|which) (?:does|do|did) (?:it|that|that one|this one|they) end (?:in|with)\b"
+)
+_CARD_ENDING_ASKED = re.compile(
+    r"\b(?:what|whats|which|tell me|remind me|give me|need|can i have|could i have)\b"
+)
+# Digits given, or a card lost, stolen or to be changed: not a question about which card is which.
+_CARD_ENDING_NOT_ASKED = re.compile(
+    r"\d{4}|\b(?:freeze|frozen|block|blocked|cancel|lost|stolen|nicked|missing|unfreeze|report|scam\w*|"
+    r"fraud\w*|someone|somebody|gave|given|told|typed|entered)\b"
+)
+
+
+def asks_card_ending(text: str) -> bool:
+    """Whether the message asks which digits one of the customer's own cards ends in."""
+    words = normalise(text)
+    return bool(
+        _CARD_ENDING.search(words)
+        and (_CARD_ENDING_ASKED.search(words) or "?" in text)
+        and not _CARD_ENDING_NOT_ASKED.search(words)
+    )

@@ -72,7 +72,11 @@ _STANDING_ORDER = re.compile(
 _SCHEDULED = re.compile(
     r"\b(?:scheduled|future dated|future|upcoming|one off|set up|due)\b.{0,30}\b(?:payments?|transfers?)\b|"
     r"\b(?:payments?|transfers?)\b.{0,40}\b(?:(?:scheduled|next week|tomorrow|next month|due on|going out on|"
-    r"set up for)\b|on the \d)|\b(?:scheduled|future dated)\b"
+    r"set up for)\b|on the \d)|\b(?:scheduled|future dated)\b|"
+    # "is the 200 to trevor still set for the 8th", "the rent's booked in for friday": set to go on a day
+    r"\b(?:set|booked|lined up|arranged)(?: up| in)? (?:for|on) (?:the )?(?:\d{1,2}(?:st|nd|rd|th)?\b|"
+    r"tomorrow|next (?:week|month)|(?:this |next |on )?(?:monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday))"
 )
 # Money going out in a period ahead: what is set up to be paid, not what was spent.
 _GOING_OUT_AHEAD = re.compile(

@@ -105,7 +105,7 @@ _CURRENCY_OF = {"£": "GBP", "€": "EUR", "$": "USD"}
 def _figure(facts: dict[str, Any], lines: list[str]) -> list[Any] | None:
     """[label, minor units, currency] when the answer came to one amount: a total in one currency, or a
     single payment listed; None otherwise."""
-    if facts.get("outcome") == "sum_of_figures":
+    if facts.get("outcome") in ("sum_of_figures", "share_of_figures"):
         return None
     totals = facts.get("totals_minor")
     if isinstance(totals, dict) and len(totals) == 1 and facts.get("outcome") == "ok":

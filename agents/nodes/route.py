@@ -30,6 +30,8 @@ from agents.dialogue.cues import (
     progress_of_claim,
     requested_card_action,
     requested_dispute,
+    share_of_shown,
+    shares_several,
     status_question,
     supposes_a_loss,
     tells_of_let_down,
@@ -37,7 +39,7 @@ from agents.dialogue.cues import (
     was_stolen,
 )
 from agents.dialogue.decision import Decision, read_decision
-from agents.dialogue.details_cues import own_details_request
+from agents.dialogue.details_cues import asks_card_ending, own_details_request
 from agents.dialogue.negation import said_not_to, without_negated_actions
 from agents.dialogue.payment_cues import asks_payment_status, payment_referred_to
 from agents.dialogue.recurring_cues import (
@@ -601,11 +603,32 @@ def followed_frame(text: str, frame: dict[str, Any]) -> dict[str, Any]:
     latest of the other requests the same message asked that it fits ("has my new card been sent, and what's
     my balance", then "what day did it go out": the card, not the balance)."""
     if follow_up(text, frame) is not None:
+        if frame.get("procedure") in _STANDING_ANSWERS and _ASKS_ABOUT_TIME.search(text):
+            # "n the big aldi shop the month before" after M&S in October and the balance, asked together:
+            # another month of the spending, not of the balance (which has no month before).
+            for earlier in frame.get("earlier") or []:
+                if (
+                    isinstance(earlier, dict)
+                    and earlier.get("procedure") in _MONEY_READS
+                    and follow_up(text, earlier) is not None
+                ):
+                    return earlier
         return frame
     for earlier in frame.get("earlier") or []:
         if isinstance(earlier, dict) and follow_up(text, earlier) is not None:
             return earlier
     return frame
+
+
+# Answers about how things stand now, with no period to move: a follow-up naming another period is about
+# the money asked of in the same message.
+_STANDING_ANSWERS = frozenset({"check_balance", "account_details", "card_status", "card_arrival"})
+_ASKS_ABOUT_TIME = re.compile(
+    r"\b(?:before|after|earlier|later|previous|following|last|this|next) (?:month|week|year|one|time)\b|"
+    r"\b(?:the )?(?:month|week|year|day) (?:before|after|earlier|later)\b|"
+    r"\b(?:in|for|during) (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\b",
+    re.IGNORECASE,
+)
 
 
 _SINCE_WORD = re.compile(r"\bsince\b", re.IGNORECASE)
@@ -754,7 +777,12 @@ async def _follow_up(
         # sum's procedure finds it), not the latest again.
         procedure = "spending"
         extra["text"] = f"{text} {_LATEST.sub(' ', old)}".strip()
-    if found.kind == "difference" and len(figures := list(frame.get("figures") or [])) >= 2:
+    if found.kind == "share" and (figures := list(frame.get("figures") or [])):
+        # "so whats his half of both" after Sky and the TV licence: their sum, and each person's part of it.
+        procedure = "spending"
+        shared = figures[-2:] if len(figures) >= 2 and shares_several(text) else figures[-1:]
+        extra["slots"] = {"params": {"figures": shared, "ways": share_of_shown(text)}}
+    elif found.kind == "difference" and len(figures := list(frame.get("figures") or [])) >= 2:
         # "so how much did I save by going to Aldi instead?" after two single amounts: how far apart they are.
         procedure = "spending"
         extra["slots"] = {"params": {"difference": figures[-2:]}}
@@ -942,7 +970,10 @@ _WEEKS_FROM = re.compile(
     r"\b(?:(?P<next>the (?:next|following) week|the week (?:after|later))|"
     r"(?P<exact>exactly |just |precisely )?(?:about |around |roughly )?"
     r"(?:(?P<couple>a couple(?: of)?|couple(?: of)?)|(?P<few>a few|few)|(?P<n>\d|a|one|two|three|four)) "
-    r"(?:more )?weeks?(?: or so)? (?P<dir>after|later|before|earlier|on|prior))\b",
+    r"(?:more )?weeks?(?: or so)? (?P<dir>after|later|before|earlier|on|prior)|"
+    # "a fortnight or so after that", "about a fortnight before": two weeks
+    r"(?P<exact2>exactly |just |precisely )?(?:about |around |roughly )?(?:a |one )?(?P<fortnight>fortnight)"
+    r"(?: or so)? (?P<dir2>after|later|before|earlier|on|prior))\b",
     re.IGNORECASE,
 )
 # Days either side of a number of weeks ("a week after": 4 to 10 days after), none when "exactly".
@@ -959,6 +990,9 @@ def _weeks_from(text: str, day: date) -> tuple[date, date, re.Match[str]] | None
         return None
     if found["next"]:
         near, far = 1, 7
+    elif found["fortnight"]:
+        slack = 1 if found["exact2"] else WEEK_SLACK
+        near, far = 14 - slack, 14 + slack
     elif found["couple"]:
         near, far = COUPLE_OF_WEEKS
     elif found["few"]:
@@ -967,7 +1001,7 @@ def _weeks_from(text: str, day: date) -> tuple[date, date, re.Match[str]] | None
         count = 7 * (_DAY_WORDS.get(found["n"].lower()) or int(found["n"]))
         slack = 1 if found["exact"] else WEEK_SLACK
         near, far = count - slack, count + slack
-    if (found["dir"] or "after").lower() in ("before", "earlier", "prior"):
+    if (found["dir"] or found["dir2"] or "after").lower() in ("before", "earlier", "prior"):
         return day - timedelta(days=far), day - timedelta(days=near), found
     return day + timedelta(days=near), day + timedelta(days=far), found
 
@@ -1074,6 +1108,29 @@ def _counted_from_shown(text: str, frame: dict[str, Any]) -> bool:
     )
 
 
+# "the weekend before", "that weekend after it", "the following weekend": the Saturday and Sunday counted
+# from the payment just shown, never from today.
+_WEEKEND_FROM = re.compile(
+    r"\b(?:the|that) weekend (?P<dir>before|after|prior|following|earlier|later)(?:\s+(?:that|it|then))?\b"
+    r"|\bthe (?P<next>previous|following|next) weekend\b",
+    re.IGNORECASE,
+)
+SATURDAY, SUNDAY = 5, 6
+
+
+def _weekend_from(text: str, day: date) -> tuple[date, date, re.Match[str]] | None:
+    """The Saturday and Sunday a message counts from ``day`` ("the weekend before": the last weekend wholly
+    before it; "the weekend after": the first one after it), or None."""
+    found = _WEEKEND_FROM.search(text)
+    if found is None:
+        return None
+    if (found["dir"] or found["next"] or "").lower() in ("before", "prior", "previous", "earlier"):
+        sunday = day - timedelta(days=(day.weekday() - SUNDAY) % 7 or 7)
+        return sunday - timedelta(days=1), sunday, found
+    saturday = day + timedelta(days=(SATURDAY - day.weekday()) % 7 or 7)
+    return saturday, saturday + timedelta(days=1), found
+
+
 def _same_period(text: str, frame: dict[str, Any], today: date) -> tuple[str, str] | None:
     """The message's words without "that same week" ("a few days after that"), and the period it means in
     words the procedures read ("from 14 Sep 2026 to 20 Sep 2026"), when it points at the day, week or month
@@ -1081,7 +1138,7 @@ def _same_period(text: str, frame: dict[str, Any], today: date) -> tuple[str, st
     if len(frame.get("listed") or []) != 1 or not frame.get("oldest"):
         return None
     day = date.fromisoformat(str(frame["oldest"]))
-    if (counted := _days_from(text, day) or _weekday_from(text, day)) is not None:
+    if (counted := _days_from(text, day) or _weekday_from(text, day) or _weekend_from(text, day)) is not None:
         start, end, said = counted
         if start > today:
             return None
@@ -1164,6 +1221,12 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # their accounts (never the help centre's page on the details a payment abroad needs).
         flow, why = "procedure", "own sort code and account number -> account_details"
         update.update(procedure="account_details", procedure_intent="account_details", slots={})
+        update["low_confidence_streak"] = 0
+    elif not active and not urgent and "card_status" in procedures and asks_card_ending(text):
+        # "what are the last four numbers of my euro card": the card named, by the digits it ends in (a
+        # question about the cards, never a change to one).
+        flow, why = "procedure", "which digits a card ends in -> card_status"
+        update.update(procedure="card_status", procedure_intent="card_status", slots={})
         update["low_confidence_streak"] = 0
     elif not active and not urgent and (situation := _support_asked_about(text, state)):
         # "is there anything you can do to help people like me" from a customer who has told us of their

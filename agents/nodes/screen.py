@@ -13,6 +13,7 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.dialogue.cues import (
+    announced_requests,
     asks_for_number,
     card_out_of_hand,
     disclosed_to_a_scam,
@@ -327,9 +328,10 @@ async def screen(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         update["procedure"] = None
         update["slots"] = {}
     else:
+        announced = None if whole else announced_requests(text)
         text = tidy_request(text)
         update["text"] = text
-        parts = [text] if whole else split_requests(text)
+        parts = [text] if whole else announced or split_requests(text)
         if len(parts) > 1 and asks_only_how_to(parts):
             parts = [text]  # "...put me off. how do I turn contactless off?": one how-to, with its story
         if len(parts) > 1:

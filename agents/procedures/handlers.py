@@ -57,6 +57,10 @@ _ONE_LATEST = re.compile(
     r"(?:bought|paid(?:\s+for)?|went\s+out|came\s+out|left|spent|got))(?!s)\b",
     re.IGNORECASE,
 )
+# "how much did octopus take last time", "what did they charge most recently": a shop's one latest payment.
+_LAST_TIME = re.compile(
+    r"\b(?:(?:the )?last time|most recently|the latest one)\b(?! (?:i|we) (?:was|were|went))", re.IGNORECASE
+)
 _ON_THE_CARD = re.compile(r"\bon (?:it|my card|the card|that card|this card|my debit card)\b", re.IGNORECASE)
 PAYMENT_LIMIT = 20
 PAYMENTS_SHOWN = 5
@@ -296,7 +300,9 @@ async def recent_transactions(run: Run, slots: dict[str, Any]) -> Answer:
         filters = Filters(DateRange(since, before), filters.amount, filters.merchant)
     # "and the one before?": one payment, the one just before the one shown.
     # "what did my last shop at M&S come to?": one payment, when a shop was named
-    asked_one = filters.merchant is not None and parse_last_n(run.text)[0] == 1
+    asked_one = filters.merchant is not None and (
+        parse_last_n(run.text)[0] == 1 or bool(_LAST_TIME.search(run.text))
+    )
     # "what was my last payment?", "the last thing that went out": the one latest, money out when a payment
     # (not any transaction) is asked for
     latest = None if filters.merchant is not None or run.params.get("limit") else _ONE_LATEST.search(run.text)

@@ -245,7 +245,15 @@ async def resolve_account(run: Run, slot: SlotSpec) -> AccountView | None:
                 return chosen
             pool = listed or pool
         kind = parse_account_kind(rest)
-        if not slot.required and not awaiting and len(parse_account_kinds(rest)) > 1:
+        if (
+            not slot.required
+            and not awaiting
+            and (
+                len(parse_account_kinds(rest)) > 1
+                # "the account number of the pound account and of the euro account": two accounts by currency
+                or len({m.group(0).lower()[:3] for m in _CURRENCY_ACCOUNT_RE.finditer(rest)}) > 1
+            )
+        ):
             # "how much is in my current account and in the savings": more than one account asked
             # about, so every account answers (as when none is named).
             return None

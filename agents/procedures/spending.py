@@ -387,6 +387,18 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
         for _label, minor, currency in figures:
             sums[currency] = sums.get(currency, 0) + int(minor)
         parts = [f"{label} {format_money(int(minor), currency)}" for label, minor, currency in figures]
+        if (ways := run.params.get("ways")) and len(sums) == 1:
+            # "his half of both": the amounts added up, then each person's part (a penny over rounds up)
+            ((currency, minor),) = sums.items()
+            return run.answer(
+                "share_of_figures",
+                {
+                    "total": format_money(minor, currency),
+                    "parts": " and ".join(parts) if len(parts) > 1 else parts[0],
+                    "ways": {2: "two", 3: "three", 4: "four"}.get(int(ways), str(ways)),
+                    "share": format_money(-(-minor // int(ways)), currency),
+                },
+            )
         return run.answer(
             "sum_of_figures",
             {"total": _money_list(sums), "totals_minor": sums, "parts": " and ".join(parts)},

@@ -12,6 +12,7 @@ from agents.procedures.context import Run
 from agents.procedures.dates import day_of, format_day
 from agents.procedures.money import format_money
 from agents.procedures.results import Answer
+from agents.procedures.slots import parse_currency
 from agents.procedures.textparse import parse_card_brand, parse_last4
 from agents.tools.views import clean_name
 
@@ -75,7 +76,16 @@ async def _named_cards(run: Run, cards: list[CardView]) -> list[CardView]:
     if kind:
         kinds = {a.id: a.kind for a in await run.accounts()}
         return [c for c in cards if kinds.get(c.account_id) == kind]
+    if currency := parse_currency(rest):
+        # "the card that goes with the euro one": the card of the account in that currency, when one has it
+        currencies = {a.id: a.currency for a in await run.accounts()}
+        return [c for c in cards if currencies.get(c.account_id) == currency] or cards
     return cards
+
+
+# "what are the last four numbers of my euro card", "what does the credit card end in": which card is which,
+# so each card is told with the account it spends from.
+_ENDING_ASKED = re.compile(r"\b(?:last|final) (?:4|four)\b|\bend (?:in|with)\b", re.IGNORECASE)
 
 
 async def card_status(run: Run, slots: dict[str, Any]) -> Answer:
@@ -94,6 +104,12 @@ async def card_status(run: Run, slots: dict[str, Any]) -> Answer:
         shown = old + in_use
     asked_expiry = bool(_EXPIRY_ASKED.search(run.text))
     lines = [_card_line(c, expiry=asked_expiry) for c in shown]
+    if _ENDING_ASKED.search(run.text):
+        names = {a.id: clean_name(a.name) for a in await run.accounts()}
+        lines = [
+            f"{line} (it is the card for your {names[c.account_id]})" if c.account_id in names else line
+            for line, c in zip(lines, shown, strict=True)
+        ]
     if len(lines) == 1:
         text = lines[0][0].upper() + lines[0][1:] + "."
     else:
