@@ -1348,6 +1348,8 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
         frame.get("figures")
         and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
         and share_of_shown(words) is not None
+        # "half of both" needs two amounts just given: a share of one would be a share of the wrong sum
+        and (len(frame.get("figures") or []) >= 2 or not shares_several(words))  # type: ignore[arg-type]
     ):
         return FollowUp("share")  # "so whats his half of both", "split that three ways for me"
     if len(frame.get("figures") or []) >= 2 and _DIFFERENCE.search(words):  # type: ignore[arg-type]

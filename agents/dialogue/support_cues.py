@@ -23,7 +23,9 @@ from agents.safety.flags import explain_flags, vulnerability_kinds
 # Things the customer's own data answers: a payment, a bill, money in or out, a card on its way.
 _OBJECT = re.compile(
     r"(?:£\s?\d|\b(?:payments?|paid|pay|mortgage|rent|balance|money|wages?|salary|direct debits?|"
-    r"standing orders?|bills?|transfers?|card|account|refund|instalment|loan|saver|savings|interest|isa)\b)",
+    r"standing orders?|bills?|transfers?|card|account|refund|instalment|loan|saver|savings|interest|isa|"
+    # "how much was the ticket i booked yesterday": a payment asked about by what it bought
+    r"how much|spent|spend|charged|tickets?|transactions?|purchases?)\b)",
     re.IGNORECASE,
 )
 _QUESTION = re.compile(

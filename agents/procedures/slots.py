@@ -420,6 +420,47 @@ async def known_merchant_in(run: Run, text: str) -> str | None:
     return None
 
 
+# What stands between two shops named side by side: "sky n british gas", "tesco, aldi and lidl", "trainline
+# and uber" (never "or": "tesco or aldi, which was dearer" compares them).
+_SHOPS_JOINED = re.compile(r"^\s*(?:,|,?\s*(?:and|n|&|\+|plus))\s+(?:(?:at|on|to|from|the)\s+)?$")
+_FIRST_WORD_MIN = 4  # "octopus" for Octopus Energy; never a short word like "the" or "bp"
+MAX_SHOPS_TOGETHER = 3
+
+
+async def shops_named_together(run: Run, text: str) -> list[str]:
+    """Two or three of the customer's own shops a message names side by side ("how much have sky n british
+    gas took off me"), lower case as said, in order; [] when it names fewer."""
+    spaced = f" {' '.join(_SENTENCE_MARKS_RE.sub(' ', text.lower()).split())} "
+    recent = await run.transactions(TransactionQuery(limit=SEARCH_LIMIT))
+    said_for: dict[str, str] = {}
+    for name in {t.merchant.lower() for t in recent if t.amount_minor < 0}:
+        said_for.setdefault(name, name)
+        first = name.split()[0] if name.split() else name
+        if (len(first) >= _FIRST_WORD_MIN and first.isalpha()) or ("&" in first and len(first) >= 3):
+            said_for.setdefault(first, name)  # "octopus" for Octopus Energy, "m&s" for M&S Simply Food
+    for nick, part in MERCHANT_NICKNAMES.items():
+        if any(part in name for name in said_for.values()):
+            said_for.setdefault(nick, part)
+    found: list[tuple[int, int, str]] = []
+    for said in sorted(said_for, key=len, reverse=True):
+        for m in re.finditer(rf"(?<= ){re.escape(said)}(?= )", spaced):
+            if not any(start < m.end() and m.start() < end for start, end, _ in found):
+                found.append((m.start(), m.end(), said))
+    found.sort()
+    chain: list[tuple[int, int, str]] = []
+    for item in found:
+        if chain and _SHOPS_JOINED.match(spaced[chain[-1][1] : item[0]]):
+            chain.append(item)
+        elif len(chain) >= 2:
+            break
+        else:
+            chain = [item]
+    shops = [said for _, _, said in chain]
+    if not 2 <= len(shops) <= MAX_SHOPS_TOGETHER or all(s in _COMMON_WORD_MERCHANTS for s in shops):
+        return []
+    return shops
+
+
 async def merchant_named_in_part(run: Run, text: str) -> tuple[str, str] | None:
     """The one merchant of the customer's payments out whose name's first two words or more the text says
     together ("those Elite Electronics payments" is Elite Electronics Online), lower case, with the words

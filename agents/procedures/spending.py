@@ -46,6 +46,7 @@ from agents.procedures.slots import (
     merchant_named_in_part,
     nicknamed_merchant_in,
     own_merchant_for,
+    shops_named_together,
     statement_merchant,
 )
 from agents.procedures.textparse import (
@@ -426,6 +427,8 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
                 "label": label,
             },
         )
+    if together := await _shops_together(run, slots):
+        return together
     account: AccountView | None = slots.get("account")
     q, rest = parse_spending(run.text, run.today)
     merchant = q.merchant
@@ -680,6 +683,49 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
     if q.aggregate == "count":
         return run.answer("count", facts)
     return run.answer("ok", facts)
+
+
+_SHOP_NOTE = re.compile(r"\s*\((?:payments at|at) [^)]*\)")
+
+
+async def _shops_together(run: Run, slots: dict[str, Any]) -> Answer | None:
+    """ "how much have sky n british gas took off me since september": each shop's total over the period, then
+    the two added up; None when the message names fewer than two of the customer's shops side by side."""
+    shops = await shops_named_together(run, run.text)
+    if not shops:
+        return None
+    joined = r"\W+(?:(?:and|n|&|plus)\W+)?(?:(?:at|on|to|from|the)\s+)?".join(re.escape(s) for s in shops)
+    span = re.search(joined, run.text, re.IGNORECASE)
+    if span is None:
+        return None
+    # (the router's "(payments at trainline)" note names one shop of the several: each is asked alone)
+    text = _SHOP_NOTE.sub(" ", f"{run.text[: span.start()]}\0{run.text[span.end() :]}")
+    answers = [
+        # each shop asked on its own, with its own copy of what the run has resolved (not the last shop's)
+        await spending(replace(run, text=text.replace("\0", shop), state=dict(run.state)), dict(slots))
+        for shop in shops
+    ]
+    sums: dict[str, int] = {}
+    for answer in answers:
+        for currency, minor in (answer.facts.get("totals_minor") or {}).items():
+            sums[currency] = sums.get(currency, 0) + int(minor)
+    drafts = "\n\n".join(a.draft for a in answers)
+    if len(sums) != 1 or any(a.outcome not in ("ok", "none") for a in answers):
+        return Answer(drafts, "list", {"procedure": run.spec.name, "outcome": "list"}, list(run.calls))
+    names = " and ".join(
+        str(a.facts.get("what") or "").strip().removeprefix("at ").strip() or s.title()
+        for a, s in zip(answers, shops, strict=True)
+    )
+    facts = {
+        "procedure": run.spec.name,
+        "outcome": "ok",
+        "what": f"at {names}",
+        "total": _money_list(sums),
+        "totals_minor": sums,
+        "lines": "\n".join(str(a.facts.get("lines") or "") for a in answers).strip(),
+    }
+    draft = f"{drafts}\n\nAltogether that is {_money_list(sums)} at {names}."
+    return Answer(draft, "ok", facts, list(run.calls))
 
 
 def _with_before(before: Any, sums: dict[str, int]) -> str:
