@@ -2058,6 +2058,59 @@ _PREAMBLE = re.compile(
     r"[-:,.!]+\s*",
     re.IGNORECASE,
 )
+# A detail the customer corrects as they write it: "in october - no sorry, september", "on the 11th? No, I
+# tell a lie - it was the Saturday, the 12th", "the credit card - no wait, the debit". What was said first is
+# dropped and what replaced it stands in its place.
+_MONTHS = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
+)
+_DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_CORRECTED = re.compile(
+    r"(?P<old>\b(?:(?:in|on|at|for|from|the)\s+)?(?:the\s+)?"
+    rf"(?:{_MONTHS}|{_DAYS}|\d{{1,2}}(?:st|nd|rd|th)|"
+    r"(?:credit|debit|euro|pound|dollar|savings|current) (?:card|account|one))\b"
+    r"|[£$€]\s?\d+(?:\.\d{2})?)"
+    r"\s*[?!.,;:]*\s*(?:[-\u2013\u2014]+\s*)?"
+    r"(?:no|nope|sorry|wait|hang on|hold on|i mean|i meant|or rather|correction|scratch that|i tell a lie|"
+    r"my mistake|my bad|oops)"
+    r"(?:\s*[,!.]?\s*(?:no|sorry|wait|i mean|i meant|i tell a lie|my mistake|my bad|it was|its|it's|"
+    r"that should be|should be|make that))*"
+    r"\s*[?!.,;:]*\s*(?:[-\u2013\u2014]+\s*)?(?:(?:it was|its|it's|that was|make that|should be)\s+)?"
+    r"(?=(?:(?:in|on|at|for|from|the)\s+)?(?:the\s+)?"
+    rf"(?:{_MONTHS}|{_DAYS}|\d{{1,2}}(?:st|nd|rd|th)|(?:credit|debit|euro|pound|dollar|savings|current)\b"
+    r"|[£$€]\s?\d))",
+    re.IGNORECASE,
+)
+
+
+def without_corrected(text: str) -> str:
+    """The message with what the customer took back left out ("in october - no sorry, september" -> "in
+    september"): the words that replaced it stand where it was."""
+
+    def keep_preposition(found: re.Match[str]) -> str:
+        lead = re.match(r"(?:in|on|at|for|from)\s+", found["old"], re.IGNORECASE)
+        rest = text[found.end() :]
+        said_again = re.match(r"(?:in|on|at|for|from)\b", rest, re.IGNORECASE)
+        return lead.group(0) if lead and not said_again else ""
+
+    while (found := _CORRECTED.search(text)) is not None:
+        rest = text[found.end() :]
+        noun = re.search(r"\b(card|account)\s*$", found["old"], re.IGNORECASE)
+        if noun:
+            # "the credit card - no wait, the debit one": the debit card
+            rest = re.sub(r"^((?:the\s+)?\w+\s+)one\b", rf"\g<1>{noun.group(1)}", rest, count=1)
+        text = f"{text[: found.start()]}{keep_preposition(found)}{rest}"
+    if _MONTH_NAMED.search(text):
+        # "in september, the monday one": a weekday within the month named, not the last Monday before today
+        text = _WEEKDAY_ONE.sub("", text)
+    return text
+
+
+_MONTH_NAMED = re.compile(rf"\b(?:in|for|during|of) {_MONTHS}\b", re.IGNORECASE)
+_WEEKDAY_ONE = re.compile(rf",?\s*\b(?:the|that) {_DAYS} (?:one|shop|payment|trip)\b", re.IGNORECASE)
+
+
 # "what the mortgage took in November", "what my salary came to": an amount asked in the words of a form or
 # a list ("how much the mortgage took"), never "what the charge was for".
 _WHAT_AMOUNT = re.compile(
@@ -2129,7 +2182,7 @@ def tidy_request(text: str) -> str:
     if stripped != text and len(stripped.split()) >= MIN_WORDS_AFTER_GREETING:
         text = stripped
     text = without_thanks(text)
-    text = _WHAT_AMOUNT.sub("how much ", text)
+    text = without_corrected(_WHAT_AMOUNT.sub("how much ", text))
     for pattern, words in _SHORTHAND:
         text = pattern.sub(words, text)
     return correct_spelling(text)

@@ -97,7 +97,9 @@ _CARD_ENDING_ASKED = re.compile(
 # Digits given, or a card lost, stolen or to be changed: not a question about which card is which.
 _CARD_ENDING_NOT_ASKED = re.compile(
     r"\d{4}|\b(?:freeze|frozen|block|blocked|cancel|lost|stolen|nicked|missing|unfreeze|report|scam\w*|"
-    r"fraud\w*|someone|somebody|gave|given|told|typed|entered)\b"
+    r"fraud\w*|someone|somebody|gave|given|told|typed|entered|"
+    # "was that on the visa or the credit card? need the last four": which card a payment was made with
+    r"was (?:that|it|this)|were (?:they|those)|did i (?:use|pay)|paid (?:with|on|by)|used)\b"
 )
 
 

@@ -14,6 +14,7 @@ from agents.dialogue.cues import (
     shares_several,
     split_requests,
     tidy_request,
+    without_corrected,
 )
 from agents.dialogue.details_cues import asks_card_ending
 from agents.dialogue.recurring_cues import recurring_intent
@@ -164,3 +165,42 @@ def test_a_weekend_and_a_fortnight_are_counted_from_the_payment_shown() -> None:
     fortnight = _days_from("the taxi a fortnight or so after that", thursday)
     assert fortnight is not None
     assert fortnight[:2] == (date(2026, 12, 7), date(2026, 12, 13))
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("how much did i spend in october, no wait, september", "how much did i spend in september"),
+        ("freeze the credit card - no wait, the debit one", "freeze the debit card"),
+        ("did i pay £40 no sorry £45 to tesco", "did i pay £45 to tesco"),
+        (
+            "What did I pay at the garage on the 11th? No, I tell a lie - it was the Saturday, the 12th.",
+            "What did I pay at the garage on the Saturday, the 12th.",
+        ),
+        # a weekday inside the month named is within that month, not the last one before today
+        (
+            "the big aldi shop in october - no sorry, september, the monday one",
+            "the big aldi shop in september",
+        ),
+    ],
+)
+def test_what_the_customer_took_back_is_left_out(text: str, meant: str) -> None:
+    assert without_corrected(text) == meant
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much did i spend in october? no, not that",
+        "is my card active? no idea why it got declined",
+        "no, I didn't make the payment on monday",
+    ],
+)
+def test_a_no_that_corrects_nothing_leaves_the_words_alone(text: str) -> None:
+    assert without_corrected(text) == text
+
+
+def test_which_card_paid_is_not_which_digits_a_card_ends_in() -> None:
+    # about the payment just shown: the card it was made with, not a list of the cards
+    assert not asks_card_ending("was that on the visa or the credit card? need the last four for a claim")
+    assert not asks_card_ending("which card did i use for it, the last 4 digits please")
