@@ -1129,6 +1129,20 @@ _FOUR = re.compile(r"\b(?:four|4|quarter|quarters)\b")
 SHARE_WAYS = {"two": 2, "three": 3, "four": 4}
 
 
+# What the wages come to less the amount just given: "so whats left of my wages after them 2 come out", "what
+# does that leave out of my wages", "and what would that leave me from my salary".
+_LEFT_OF_WAGES = re.compile(
+    r"\b(?:left|leave|leaves|leaving|remains?|remaining|over)\b.{0,40}\b(?:wages?|salary|pay|pay ?cheque|"
+    r"pay packet|earnings)\b|\b(?:wages?|salary|pay|pay ?cheque|pay packet)\b.{0,40}\b(?:left|leave|leaves|"
+    r"leaving|remaining|after (?:that|those|them|it|all that))\b"
+)
+
+
+def asks_left_of_wages(text: str) -> bool:
+    """Whether a follow-up asks what the wages come to less the amount just given."""
+    return bool(_LEFT_OF_WAGES.search(normalise(text)))
+
+
 def share_of_shown(text: str) -> int | None:
     """How many ways a follow-up splits the amounts just given ("his half of both": 2, "split it three
     ways": 3), or None when it asks for no share."""
@@ -1344,6 +1358,12 @@ def follow_up(text: str, frame: dict[str, object] | None) -> FollowUp | None:
             return FollowUp("total")
         if len(words.split()) <= FOLLOW_UP_MAX_WORDS:
             return FollowUp("currency")
+    if (
+        (frame.get("figures") or frame.get("procedure") == "recurring_payments")
+        and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS
+        and asks_left_of_wages(words)
+    ):
+        return FollowUp("left_of_wages")  # "so whats left of my wages after them 2 come out"
     if (
         frame.get("figures")
         and len(words.split()) <= PRONOUN_FOLLOW_UP_MAX_WORDS

@@ -23,6 +23,7 @@ from agents.dialogue.cues import (
     asks_day_or_card,
     asks_for_number,
     asks_if_regular,
+    asks_left_of_wages,
     combines_answers,
     explicit_action,
     follow_up,
@@ -309,6 +310,19 @@ _REGULAR_LINE = re.compile(
     r"(?P<freq>weekly|fortnightly|monthly|quarterly|yearly|annually)\b(?: to (?P<payee>[^(,]+))?"
 )
 _CURRENCY_OF = {"£": "GBP", "€": "EUR", "$": "USD"}
+
+
+def _amount_shown(frame: dict[str, Any]) -> list[Any] | None:
+    """The one amount the last answer came to, [label, minor units, currency]: its figure, or the regular
+    payments it listed added up (a month's worth each); None when there is none in one currency."""
+    if figures := list(frame.get("figures") or []):
+        return list(figures[-1])
+    regular = [m for line in frame.get("listed") or [] if (m := _REGULAR_LINE.search(str(line)))]
+    monthly = [m for m in regular if m.group("freq") == "monthly"]
+    if not monthly or len({m.group("cur") for m in monthly}) != 1:
+        return None
+    minor = sum(round(float(m.group("amount").replace(",", "")) * 100) for m in monthly)
+    return ["the regular payments", minor, _CURRENCY_OF[monthly[0].group("cur")]]
 
 
 OVER_A_YEAR_MAX_WORDS = 12
@@ -777,7 +791,11 @@ async def _follow_up(
         # sum's procedure finds it), not the latest again.
         procedure = "spending"
         extra["text"] = f"{text} {_LATEST.sub(' ', old)}".strip()
-    if found.kind == "share" and (figures := list(frame.get("figures") or [])):
+    if found.kind == "left_of_wages" and (taken := _amount_shown(frame)) is not None:
+        # "so whats left of my wages after them 2 come out": the latest salary less what was just given.
+        procedure = "spending"
+        extra["slots"] = {"params": {"left_of_wages": taken}}
+    elif found.kind == "share" and (figures := list(frame.get("figures") or [])):
         # "so whats his half of both" after Sky and the TV licence: their sum, and each person's part of it.
         procedure = "spending"
         shared = figures[-2:] if len(figures) >= 2 and shares_several(text) else figures[-1:]
@@ -1440,6 +1458,8 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         # "5 payments to a shop in miami on the 12th, I didn't buy anything": card fraud, not a list of
         # regular payments; only an unrecognised direct debit stays with the recurring procedures.
         and urgent in (None, "direct_debit_payment_not_recognised")
+        # "so whats that leave out of my wages" after a total: what the wages come to less it (a follow-up)
+        and not (followed is not None and followed[2].get("slots", {}).get("params", {}).get("left_of_wages"))
         and (recurring := await recurring_request(text, state.get("frame") or {}, runtime.context.banking))
         and recurring[0] != active
         and recurring[0] in procedures
@@ -2421,6 +2441,9 @@ def _new_topic(state: AgentState, procedure: str, runtime: Runtime[AgentContext]
         return False  # "compared to this month?" after a total: the model reads any period as a listing
     if procedure in _MONEY_READS and combines_answers(text):
         # "what do the two come to?" after two payments: the model may hear a payment charged twice
+        return False
+    if (procedure in _MONEY_READS or procedure == "recurring_payments") and asks_left_of_wages(text):
+        # "so whats that leave out of my wages" after a total: the model hears a question about the wages
         return False
     if spec is not None and {spec.name, procedure} <= _MONEY_READS and PART_OF_SHOWN.search(normalise(text)):
         # "and how much of that was just october": a part of what was just added up or listed

@@ -415,6 +415,25 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
                 "difference_of_figures",
                 {"difference": format_money(abs(int(first) - int(second)), first_cur), "parts": both},
             )
+    if taken := run.params.get("left_of_wages"):
+        # "whats left of my wages after them": the latest salary less the amount just given.
+        label, minor, currency = taken
+        salary = await _latest_salary(run, None)
+        if salary is None:
+            return run.answer("no_wages")
+        if salary.currency != currency:
+            return run.answer("no_wages")
+        return run.answer(
+            "left_of_wages",
+            {
+                "salary": format_money(salary.amount_minor, salary.currency),
+                "payer": clean_name(salary.merchant),
+                "date": format_day(day_of(salary.booked_at)),
+                "taken": format_money(int(minor), currency),
+                "label": f" ({label})" if label and label != "that" else "",
+                "left": format_money(salary.amount_minor - int(minor), currency),
+            },
+        )
     if yearly := run.params.get("yearly"):
         # "what's that over a year then" after one regular payment: its amount times the payments in a year.
         label, minor, currency, times = yearly

@@ -10,6 +10,7 @@ import pytest
 
 from agents.dialogue.cues import (
     announced_requests,
+    asks_left_of_wages,
     share_of_shown,
     shares_several,
     split_requests,
@@ -18,7 +19,7 @@ from agents.dialogue.cues import (
 )
 from agents.dialogue.details_cues import asks_card_ending
 from agents.dialogue.recurring_cues import recurring_intent
-from agents.nodes.route import _days_from, _weekend_from
+from agents.nodes.route import _amount_shown, _days_from, _weekend_from
 
 
 @pytest.mark.parametrize(
@@ -204,3 +205,30 @@ def test_which_card_paid_is_not_which_digits_a_card_ends_in() -> None:
     # about the payment just shown: the card it was made with, not a list of the cards
     assert not asks_card_ending("was that on the visa or the credit card? need the last four for a claim")
     assert not asks_card_ending("which card did i use for it, the last 4 digits please")
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("so whats left of my wages after them 2 come out", True),
+        ("so whats that leave out of my wages", True),
+        ("What would my salary leave me with once those are paid?", True),
+        # the wages themselves, not what they leave
+        ("did my wages go in", False),
+        ("how much is my salary", False),
+    ],
+)
+def test_what_the_wages_leave_after_the_amount_just_given(text: str, asked: bool) -> None:
+    assert asks_left_of_wages(text) is asked
+
+
+def test_the_amount_shown_is_the_last_figure_or_the_monthly_payments_listed() -> None:
+    assert _amount_shown({"figures": [["Tesco", 5213, "GBP"]]}) == ["Tesco", 5213, "GBP"]
+    listed = [
+        "Your direct debit: Sky: £44.97 monthly (the latest collection), next collection on 7 Dec 2026",
+        "Your direct debit: TV Licence: £14.19 monthly (the latest collection), next on 14 Dec 2026",
+        "£10.00 weekly to Oliver (reference POCKET), next on 1 Dec 2026",
+    ]
+    # the weekly one is not a month's worth: only the monthly payments are added up
+    assert _amount_shown({"listed": listed}) == ["the regular payments", 5916, "GBP"]
+    assert _amount_shown({"listed": ["- 27 Nov 2026: Tesco, £24.13"]}) is None
