@@ -416,24 +416,7 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
                 {"difference": format_money(abs(int(first) - int(second)), first_cur), "parts": both},
             )
     if taken := run.params.get("left_of_wages"):
-        # "whats left of my wages after them": the latest salary less the amount just given.
-        label, minor, currency = taken
-        salary = await _latest_salary(run, None)
-        if salary is None:
-            return run.answer("no_wages")
-        if salary.currency != currency:
-            return run.answer("no_wages")
-        return run.answer(
-            "left_of_wages",
-            {
-                "salary": format_money(salary.amount_minor, salary.currency),
-                "payer": clean_name(salary.merchant),
-                "date": format_day(day_of(salary.booked_at)),
-                "taken": format_money(int(minor), currency),
-                "label": f" ({label})" if label and label != "that" else "",
-                "left": format_money(salary.amount_minor - int(minor), currency),
-            },
-        )
+        return await _left_of_wages(run, taken)
     if yearly := run.params.get("yearly"):
         # "what's that over a year then" after one regular payment: its amount times the payments in a year.
         label, minor, currency, times = yearly
@@ -745,6 +728,25 @@ async def _shops_together(run: Run, slots: dict[str, Any]) -> Answer | None:
     }
     draft = f"{drafts}\n\nAltogether that is {_money_list(sums)} at {names}."
     return Answer(draft, "ok", facts, list(run.calls))
+
+
+async def _left_of_wages(run: Run, taken: list[Any]) -> Answer:
+    """ "whats left of my wages after them": the latest salary less the amount just given."""
+    label, minor, currency = taken
+    paid = await _latest_salary(run, None)
+    if paid is None or paid.currency != currency:
+        return run.answer("no_wages")
+    return run.answer(
+        "left_of_wages",
+        {
+            "salary": format_money(paid.amount_minor, paid.currency),
+            "payer": clean_name(paid.merchant),
+            "date": format_day(day_of(paid.booked_at)),
+            "taken": format_money(int(minor), currency),
+            "label": f" ({label})" if label and label != "that" else "",
+            "left": format_money(paid.amount_minor - int(minor), currency),
+        },
+    )
 
 
 def _with_before(before: Any, sums: dict[str, int]) -> str:
