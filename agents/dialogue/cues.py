@@ -2144,6 +2144,8 @@ _GREETING = re.compile(
     re.IGNORECASE,
 )
 _SHORTHAND = (
+    # "is the debit one still working": the debit card (never a direct debit to dispute)
+    (re.compile(r"\b(debit|credit|visa|mastercard)\s+one\b(?!\s+(?:off|time))", re.IGNORECASE), r"\1 card"),
     (re.compile(r"\bacc(?:t|nt)?\b", re.IGNORECASE), "account"),
     (re.compile(r"\b(?:pls|plz|plse)\b", re.IGNORECASE), "please"),
     (re.compile(r"\brn\b", re.IGNORECASE), "right now"),

@@ -72,7 +72,9 @@ async def _named_cards(run: Run, cards: list[CardView]) -> list[CardView]:
     if brand:
         return [c for c in cards if c.brand == brand]
     words = rest.lower()
-    kind = "credit" if "credit" in words else "current" if "debit" in words else None
+    # "is the debit one ok? the credit one got declined": of two cards named, the one asked about first
+    said = {k: words.find(w) for k, w in (("credit", "credit"), ("current", "debit")) if w in words}
+    kind = min(said, key=lambda k: said[k]) if said else None
     if kind:
         kinds = {a.id: a.kind for a in await run.accounts()}
         return [c for c in cards if kinds.get(c.account_id) == kind]

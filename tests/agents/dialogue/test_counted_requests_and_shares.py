@@ -232,3 +232,15 @@ def test_the_amount_shown_is_the_last_figure_or_the_monthly_payments_listed() ->
     # the weekly one is not a month's worth: only the monthly payments are added up
     assert _amount_shown({"listed": listed}) == ["the regular payments", 5916, "GBP"]
     assert _amount_shown({"listed": ["- 27 Nov 2026: Tesco, £24.13"]}) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "tidied"),
+    [
+        ("is the debit one still working ok?", "is the debit card still working ok?"),
+        ("freeze the credit one", "freeze the credit card"),
+        ("a debit one off payment", "a debit one off payment"),
+    ],
+)
+def test_the_debit_one_is_the_debit_card(text: str, tidied: str) -> None:
+    assert tidy_request(text) == tidied
