@@ -2131,6 +2131,21 @@ _MONTH_NAMED = re.compile(rf"\b(?:in|for|during|of) {_MONTHS}\b", re.IGNORECASE)
 _WEEKDAY_ONE = re.compile(rf",?\s*\b(?:the|that) {_DAYS} (?:one|shop|payment|trip)\b", re.IGNORECASE)
 
 
+# A budget the customer keeps to, not a size of payment to look for: "trying to keep my food shopping under
+# fifty pounds a month" (every food shop counts, whatever its size).
+_BUDGET_KEPT = re.compile(
+    r"(?P<lead>\b(?:keep|keeping|stay|staying|stick|sticking|budget|budgeting)\b[^.?!]{0,40}?)\s+"
+    r"(?:under|below|within|less than|to)\s+[^.?!]{1,25}?\s+(?:a|per|each|every)\s+(?:month|week)\b",
+    re.IGNORECASE,
+)
+# A price gone up given as the reason, not asked about: "...under fifty pounds a month now the heating has
+# gone up. What has it come to so far this month?" (the food shopping, not the heating bill).
+_REASON_RISEN = re.compile(
+    r",?\s*\b(?:now|since|because|as|cos|coz|what with)\s+(?:that\s+)?(?:the|my|our|all the)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:has|have|is|are|was|were|went|'s|’s)\s+(?:gone\s+|going\s+|all\s+)?"
+    r"(?:up|through the roof|so high|sky high|dearer|higher|more expensive)\b",
+    re.IGNORECASE,
+)
 # "what the mortgage took in November", "what my salary came to": an amount asked in the words of a form or
 # a list ("how much the mortgage took"), never "what the charge was for".
 _WHAT_AMOUNT = re.compile(
@@ -2204,6 +2219,7 @@ def tidy_request(text: str) -> str:
     if stripped != text and len(stripped.split()) >= MIN_WORDS_AFTER_GREETING:
         text = stripped
     text = without_thanks(text)
+    text = _REASON_RISEN.sub(" ", _BUDGET_KEPT.sub(r"\g<lead>", text))
     text = without_corrected(_WHAT_AMOUNT.sub("how much ", text))
     for pattern, words in _SHORTHAND:
         text = pattern.sub(words, text)

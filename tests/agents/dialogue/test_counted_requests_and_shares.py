@@ -244,3 +244,20 @@ def test_the_amount_shown_is_the_last_figure_or_the_monthly_payments_listed() ->
 )
 def test_the_debit_one_is_the_debit_card(text: str, tidied: str) -> None:
     assert tidy_request(text) == tidied
+
+
+@pytest.mark.parametrize(
+    ("text", "tidied"),
+    [
+        # a budget kept to and a price gone up as the reason are neither a filter nor the question
+        (
+            "trying to keep my food shopping under fifty pounds a month now the heating has gone up. "
+            "what is it so far",
+            "trying to keep my food shopping . what is it so far",
+        ),
+        ("show me payments under 50 pounds", "show me payments under 50 pounds"),
+        ("has my heating gone up", "has my heating gone up"),
+    ],
+)
+def test_a_budget_and_a_reason_are_left_out_of_the_request(text: str, tidied: str) -> None:
+    assert tidy_request(text) == tidied
