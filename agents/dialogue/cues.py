@@ -2114,13 +2114,16 @@ def without_corrected(text: str) -> str:
         said_again = re.match(r"(?:in|on|at|for|from)\b", rest, re.IGNORECASE)
         return lead.group(0) if lead and not said_again else ""
 
-    while (found := _CORRECTED.search(text)) is not None:
+    start = 0
+    while (found := _CORRECTED.search(text, start)) is not None:
         rest = text[found.end() :]
         noun = re.search(r"\b(card|account)\s*$", found["old"], re.IGNORECASE)
         if noun:
             # "the credit card - no wait, the debit one": the debit card
             rest = re.sub(r"^((?:the\s+)?\w+\s+)one\b", rf"\g<1>{noun.group(1)}", rest, count=1)
-        text = f"{text[: found.start()]}{keep_preposition(found)}{rest}"
+        kept = keep_preposition(found)
+        text = f"{text[: found.start()]}{kept}{rest}"
+        start = found.start() + len(kept)  # on from the words that replaced it, never back over them
     if _MONTH_NAMED.search(text):
         # "in september, the monday one": a weekday within the month named, not the last Monday before today
         text = _WEEKDAY_ONE.sub("", text)
