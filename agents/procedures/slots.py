@@ -423,6 +423,7 @@ async def known_merchant_in(run: Run, text: str) -> str | None:
 # What stands between two shops named side by side: "sky n british gas", "tesco, aldi and lidl", "trainline
 # and uber" (never "or": "tesco or aldi, which was dearer" compares them).
 _SHOPS_JOINED = re.compile(r"^\s*(?:,|,?\s*(?:and|n|&|\+|plus))\s+(?:(?:at|on|to|from|the)\s+)?$")
+_JOINER = re.compile(r",|\s(?:and|n|&|\+|plus)\s", re.IGNORECASE)
 _FIRST_WORD_MIN = 4  # "octopus" for Octopus Energy; never a short word like "the" or "bp"
 MAX_SHOPS_TOGETHER = 3
 
@@ -430,6 +431,8 @@ MAX_SHOPS_TOGETHER = 3
 async def shops_named_together(run: Run, text: str) -> list[str]:
     """Two or three of the customer's own shops a message names side by side ("how much have sky n british
     gas took off me"), lower case as said, in order; [] when it names fewer."""
+    if not _JOINER.search(text):
+        return []  # nothing joins two names: no need to read the customer's shops
     spaced = f" {' '.join(_SENTENCE_MARKS_RE.sub(' ', text.lower()).split())} "
     recent = await run.transactions(TransactionQuery(limit=SEARCH_LIMIT))
     said_for: dict[str, str] = {}
