@@ -21,8 +21,10 @@ from agents.triage.model import TriageModel
 def build_local_handlers(triage_model: TriageModel) -> Mapping[str, LocalHandler]:
     async def triage(request: ModelRequest) -> LocalResult:
         # The model's inference is CPU work (milliseconds, tens at the first call or on a long message): in a
-        # worker thread it cannot stall the other conversations streaming on this event loop.
-        result = await asyncio.to_thread(triage_model.predict, str(request.inputs.get("text", "")))
+        # worker thread it cannot stall the other conversations streaming on this event loop. A text the
+        # model has already scored is answered from its memory, on the loop (a dictionary lookup).
+        text = str(request.inputs.get("text", ""))
+        result = triage_model.remembered(text) or await asyncio.to_thread(triage_model.predict, text)
         data: dict[str, Any] = {
             "intent": result.intent,
             "confidence": result.confidence,

@@ -7,7 +7,9 @@ The light grade uses scikit-learn only; torch is imported only when the embeddin
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,13 +32,19 @@ NO_SIGNAL_INTENT = "out_of_scope"
 # gibberish): the probabilities are scaled down by that share so the turn escalates. Held-out English
 # support messages are nearly all above 0.8, so calibration on real traffic is untouched.
 FAMILIAR_SHARE = 0.5
+# Predictions kept per model: the model is a pure function of the text, and short messages repeat across
+# customers ("what's my balance?", "is my card working?", "yes"). Only texts up to REMEMBERED_CHARS are
+# kept (a long message rarely comes twice, and would hold more of what a customer wrote), at most
+# REMEMBERED_TEXTS of them, the least recently asked dropped first.
+REMEMBERED_CHARS = 120
+REMEMBERED_TEXTS = 4096
 
 
 @dataclass(frozen=True)
 class TriageResult:
     intent: str
     confidence: float
-    alternatives: list[tuple[str, float]]  # the next two intents with their probabilities
+    alternatives: tuple[tuple[str, float], ...]  # the next two intents with their probabilities
     route: str
     urgent: bool
 
@@ -56,6 +64,8 @@ class TriageModel:
         self.grade: str = fitted.grade
         self.key = key
         self.name: str = f"triage-{fitted.grade}-{'+'.join(fitted.weights)}-{key[:12]}"
+        self._remembered: OrderedDict[str, TriageResult] = OrderedDict()
+        self._remembered_lock = threading.Lock()
 
     @property
     def intents(self) -> tuple[str, ...]:
@@ -78,7 +88,27 @@ class TriageModel:
         return self._fitted.probabilities(texts, embeddings)
 
     def predict(self, text: str) -> TriageResult:
-        return self.predict_batch([text])[0]
+        known = self.remembered(text)
+        if known is not None:
+            return known
+        result = self.predict_batch([text])[0]
+        if isinstance(text, str) and len(text) <= REMEMBERED_CHARS:
+            with self._remembered_lock:
+                self._remembered[text] = result
+                while len(self._remembered) > REMEMBERED_TEXTS:
+                    self._remembered.popitem(last=False)
+        return result
+
+    def remembered(self, text: str) -> TriageResult | None:
+        """The prediction already made for exactly this text, if it is still kept (no model work, so the
+        caller can skip the worker thread)."""
+        if not isinstance(text, str) or len(text) > REMEMBERED_CHARS:
+            return None
+        with self._remembered_lock:
+            result = self._remembered.get(text)
+            if result is not None:
+                self._remembered.move_to_end(text)
+        return result
 
     def predict_batch(self, texts: list[str]) -> list[TriageResult]:
         if not texts:
@@ -98,10 +128,10 @@ class TriageModel:
             # Nothing to classify (empty, whitespace, emoji or punctuation only): say so with zero
             # confidence so the caller escalates or asks again, rather than trust the class prior.
             info = route_for(NO_SIGNAL_INTENT)
-            return TriageResult(NO_SIGNAL_INTENT, 0.0, ranked[:2], info.route.value, info.urgent)
+            return TriageResult(NO_SIGNAL_INTENT, 0.0, tuple(ranked[:2]), info.route.value, info.urgent)
         intent, confidence = ranked[0]
         info = route_for(intent)
-        return TriageResult(intent, confidence, ranked[1:], info.route.value, info.urgent)
+        return TriageResult(intent, confidence, tuple(ranked[1:]), info.route.value, info.urgent)
 
 
 def _key_parts(grade: str, config: TriageConfig, data_dir: Path | None) -> dict[str, Any]:

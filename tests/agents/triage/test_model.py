@@ -171,3 +171,36 @@ def test_encoder_gives_a_text_the_same_vector_alone_or_in_a_batch() -> None:
     assert np.array_equal(together[1], encoder.encode(texts[1:])[0])
     assert np.allclose(np.linalg.norm(together[:, -384:], axis=1), 1.0)
     assert encoder.encode([]).shape == (0, encoder.dimension)
+
+
+def test_a_short_text_scored_once_is_answered_from_memory_with_the_same_result(
+    light_model: TriageModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "has my wage come in yet, the one from the council"
+    assert light_model.remembered(text) is None
+    first = light_model.predict(text)
+    assert light_model.remembered(text) == first
+    assert first == light_model.predict_batch([text])[0]
+
+    def no_model_work(texts: list[str]) -> list[TriageResult]:
+        raise AssertionError("a remembered text was scored again")
+
+    monkeypatch.setattr(light_model, "predict_batch", no_model_work)
+    assert light_model.predict(text) == first
+
+
+def test_long_texts_are_not_kept_and_the_memory_stays_bounded(
+    light_model: TriageModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agents.triage import model as triage_model
+
+    long_text = "I was charged twice for the same hotel booking in Lisbon " * 4
+    assert len(long_text) > triage_model.REMEMBERED_CHARS
+    light_model.predict(long_text)
+    assert light_model.remembered(long_text) is None
+
+    monkeypatch.setattr(triage_model, "REMEMBERED_TEXTS", 3)
+    texts = [f"what did I spend at shop number {n}" for n in range(5)]
+    for text in texts:
+        light_model.predict(text)
+    assert [light_model.remembered(text) is not None for text in texts] == [False, False, True, True, True]
