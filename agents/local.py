@@ -24,7 +24,9 @@ def build_local_handlers(triage_model: TriageModel) -> Mapping[str, LocalHandler
         # worker thread it cannot stall the other conversations streaming on this event loop. A text the
         # model has already scored is answered from its memory, on the loop (a dictionary lookup).
         text = str(request.inputs.get("text", ""))
-        result = triage_model.remembered(text) or await asyncio.to_thread(triage_model.predict, text)
+        result = triage_model.remembered(text)
+        if result is None:
+            result = await asyncio.to_thread(triage_model.predict, text)
         data: dict[str, Any] = {
             "intent": result.intent,
             "confidence": result.confidence,

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
+from agents.patterns import any_of
 from agents.procedures.places import Place, parse_place
 from agents.procedures.textparse import (
     MONTH_PATTERN,
@@ -221,6 +222,12 @@ _CATEGORY_RES = tuple(
     for category, phrases in CATEGORIES.items()
     for phrase in phrases
 )
+# Each category's phrases as one pattern, searched first: a category none of whose phrases is in the text
+# (nearly all of them, for any one message) costs one search, not one per phrase.
+_CATEGORY_ANY = {
+    category: any_of(pattern for kind, pattern in _CATEGORY_RES if kind == category)
+    for category in CATEGORIES
+}
 
 _ANCHOR_RE = re.compile(
     r"\b(?:since|after)\s+(?:i\s+(?:last\s+)?(?:got|was|get|received|had)\s+(?:my\s+)?(?:paid|salary|wages|pay)"
@@ -607,8 +614,9 @@ def named_as_included(text: str, start: int, end: int) -> bool:
 def parse_category(text: str) -> tuple[str | None, str]:
     """The bank's category the text names ("takeaways" -> "eating_out"), and the rest of the text."""
     best: tuple[int, str, re.Match[str]] | None = None
+    named = {category for category, any_phrase in _CATEGORY_ANY.items() if any_phrase.search(text)}
     for category, pattern in _CATEGORY_RES:
-        if not (m := pattern.search(text)):
+        if category not in named or not (m := pattern.search(text)):
             continue
         if named_as_included(text, m.start(), m.end()):
             continue  # "bills and all": part of everything, not a filter

@@ -7,9 +7,7 @@ The light grade uses scikit-learn only; torch is imported only when the embeddin
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from agents.memo import TextMemo
 from agents.triage import cache
 from agents.triage.calibration import FloatArray, coverage_curve
 from agents.triage.config import GRADES, TriageConfig, load_triage_config
@@ -32,10 +31,8 @@ NO_SIGNAL_INTENT = "out_of_scope"
 # gibberish): the probabilities are scaled down by that share so the turn escalates. Held-out English
 # support messages are nearly all above 0.8, so calibration on real traffic is untouched.
 FAMILIAR_SHARE = 0.5
-# Predictions kept per model: the model is a pure function of the text, and short messages repeat across
-# customers ("what's my balance?", "is my card working?", "yes"). Only texts up to REMEMBERED_CHARS are
-# kept (a long message rarely comes twice, and would hold more of what a customer wrote), at most
-# REMEMBERED_TEXTS of them, the least recently asked dropped first.
+# Predictions kept per model (agents.memo): the model is a pure function of the text, and short messages
+# repeat across customers.
 REMEMBERED_CHARS = 120
 REMEMBERED_TEXTS = 4096
 
@@ -64,8 +61,7 @@ class TriageModel:
         self.grade: str = fitted.grade
         self.key = key
         self.name: str = f"triage-{fitted.grade}-{'+'.join(fitted.weights)}-{key[:12]}"
-        self._remembered: OrderedDict[str, TriageResult] = OrderedDict()
-        self._remembered_lock = threading.Lock()
+        self.memory: TextMemo[TriageResult] = TextMemo(max_chars=REMEMBERED_CHARS, max_texts=REMEMBERED_TEXTS)
 
     @property
     def intents(self) -> tuple[str, ...]:
@@ -88,27 +84,17 @@ class TriageModel:
         return self._fitted.probabilities(texts, embeddings)
 
     def predict(self, text: str) -> TriageResult:
-        known = self.remembered(text)
+        known = self.memory.get(text)
         if known is not None:
             return known
         result = self.predict_batch([text])[0]
-        if isinstance(text, str) and len(text) <= REMEMBERED_CHARS:
-            with self._remembered_lock:
-                self._remembered[text] = result
-                while len(self._remembered) > REMEMBERED_TEXTS:
-                    self._remembered.popitem(last=False)
+        self.memory.keep(text, result)
         return result
 
     def remembered(self, text: str) -> TriageResult | None:
         """The prediction already made for exactly this text, if it is still kept (no model work, so the
         caller can skip the worker thread)."""
-        if not isinstance(text, str) or len(text) > REMEMBERED_CHARS:
-            return None
-        with self._remembered_lock:
-            result = self._remembered.get(text)
-            if result is not None:
-                self._remembered.move_to_end(text)
-        return result
+        return self.memory.get(text)
 
     def predict_batch(self, texts: list[str]) -> list[TriageResult]:
         if not texts:

@@ -199,7 +199,7 @@ def test_long_texts_are_not_kept_and_the_memory_stays_bounded(
     light_model.predict(long_text)
     assert light_model.remembered(long_text) is None
 
-    monkeypatch.setattr(triage_model, "REMEMBERED_TEXTS", 3)
+    monkeypatch.setattr(light_model.memory, "max_texts", 3)
     texts = [f"what did I spend at shop number {n}" for n in range(5)]
     for text in texts:
         light_model.predict(text)
