@@ -5,14 +5,16 @@ The request (or the CLI command) owns the transaction: services only flush.
 
 from __future__ import annotations
 
+import select
+import time
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -43,7 +45,48 @@ def create_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> Asyn
     # Backstops against a stuck client or a forgotten transaction: the server ends a statement after
     # 30 s and a session idle in a transaction after 60 s, so neither can pin a pooled connection for good.
     kwargs.setdefault("connect_args", {"options": PG_SESSION_TIMEOUTS})
-    return create_async_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_async_engine(url, **kwargs)
+    _check_pooled_connections(engine)
+    return engine
+
+
+# A pooled connection idle longer than this is pinged (one round trip) before it is handed out.
+IDLE_PING_SECONDS = 30.0
+
+
+def _check_pooled_connections(engine: AsyncEngine) -> None:
+    """Hand out only live connections, without a round trip on every checkout.
+
+    SQLAlchemy's ``pool_pre_ping`` sends a statement each time a connection leaves the pool: about five a
+    turn, a fifth of a turn's round trips (bench/README.md, 7 Dec, twelfth session). A connection the server
+    has ended (a restart, ``pg_terminate_backend``, an idle timeout) has its ending waiting on the socket:
+    a zero-timeout ``select`` on it sees that without asking the server anything, and the pool then opens a
+    new connection instead. A connection idle for longer than ``IDLE_PING_SECONDS`` (where a dropped network
+    path says nothing on the socket) is pinged as before.
+    """
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _checked_in(dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        connection = dbapi_connection.driver_connection
+        if connection.closed or connection.broken:
+            raise exc.DisconnectionError("the pooled connection is closed")
+        # The server writes nothing to an idle connection that listens for nothing: anything there (an
+        # error saying it is shutting down, the end of the stream) means the connection is over.
+        readable, _, _ = select.select([connection.pgconn.socket], [], [], 0)
+        if readable:
+            raise exc.DisconnectionError("the server ended or wrote on an idle pooled connection")
+        idle_since = record.info.get("idle_since")
+        if idle_since is not None and time.monotonic() - idle_since > IDLE_PING_SECONDS:
+            try:
+                engine.dialect.do_ping(dbapi_connection)
+            except Exception as error:
+                if engine.dialect.is_disconnect(cast(Any, error), dbapi_connection, None):
+                    raise exc.DisconnectionError(f"the pooled connection failed its ping: {error}") from error
+                raise
 
 
 PG_SESSION_TIMEOUTS = "-c statement_timeout=30000 -c idle_in_transaction_session_timeout=60000"
