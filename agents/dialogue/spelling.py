@@ -10,7 +10,7 @@ customer wrote; this is for reading the request.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from spellchecker import SpellChecker
 
@@ -37,6 +37,9 @@ def _checker() -> SpellChecker:
     return SpellChecker(distance=1)
 
 
+# A pure function of the word: a turn's words come again in the next turns and other conversations, and
+# working out the candidates of an unknown word is most of the cost.
+@lru_cache(maxsize=16384)
 def _fix(word: str) -> str:
     lower = word.lower()
     if len(lower) < MIN_LENGTH or lower in TARGETS:

@@ -14,6 +14,7 @@ from typing import Literal
 
 import jwt
 
+from agents.memo import TextMemo
 from app.errors import Unauthorized
 
 ISSUER = "bankdesk"
@@ -46,8 +47,37 @@ def issue_token(
     return jwt.encode(payload, secret, algorithm="HS256")
 
 
+@dataclass(frozen=True)
+class _Verified:
+    """A token whose signature and timeless claims were checked, with the secret that checked it."""
+
+    secret: str
+    claims: TokenClaims
+    iat: int
+    exp: int
+
+
+# Tokens already verified: a client sends the same token with every request, and each request reads it
+# twice (the request log and the route). Only the signature and the claims that do not change with time are
+# taken from here; expiry and issue time are checked against the clock on every call.
+_VERIFIED: TextMemo[_Verified] = TextMemo(max_chars=4096, max_texts=4096)
+
+
 def decode_token(secret: str, token: str, *, now: datetime | None = None) -> TokenClaims:
     """Verify signature, issuer, audience, expiry and lifetime; raise ``Unauthorized`` otherwise."""
+    current = (now or datetime.now(UTC)).timestamp()
+    known = _VERIFIED.get(token)
+    if known is None or known.secret != secret:
+        known = _verify(secret, token, now=now)
+        _VERIFIED.keep(token, known)
+    if known.exp <= current:
+        raise Unauthorized("The token has expired")
+    if known.iat > current + IAT_LEEWAY.total_seconds():
+        raise Unauthorized("The token was issued in the future")
+    return known.claims
+
+
+def _verify(secret: str, token: str, *, now: datetime | None) -> _Verified:
     try:
         payload = jwt.decode(
             token,
@@ -76,4 +106,4 @@ def decode_token(secret: str, token: str, *, now: datetime | None = None) -> Tok
         subject = uuid.UUID(str(payload["sub"]))
     except ValueError as exc:
         raise Unauthorized("The token is invalid") from exc
-    return TokenClaims(subject=subject, kind=kind)
+    return _Verified(secret, TokenClaims(subject=subject, kind=kind), iat, exp)

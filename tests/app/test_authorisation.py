@@ -257,3 +257,21 @@ async def test_a_valid_token_for_a_customer_who_no_longer_exists_cannot_start_a_
         f"/v1/conversations/{conversation_id}/messages", json={"content": "balance?"}, headers=owner_headers
     )
     assert r.status_code == 201, r.text
+
+
+def test_a_token_verified_once_is_still_refused_when_it_expires_or_under_another_secret() -> None:
+    from app.auth.tokens import decode_token
+    from app.errors import Unauthorized
+
+    issued = datetime.now(UTC)
+    token = issue_token(SECRET, subject=uuid.uuid4(), kind="customer", ttl=timedelta(minutes=5))
+    assert decode_token(SECRET, token).kind == "customer"  # verified, now remembered
+    assert decode_token(SECRET, token, now=issued + timedelta(minutes=4)).kind == "customer"
+    with pytest.raises(Unauthorized, match="expired"):
+        decode_token(SECRET, token, now=issued + timedelta(minutes=5, seconds=1))
+    with pytest.raises(Unauthorized, match="invalid"):
+        decode_token("another-secret-" + "x" * 32, token)  # the remembered answer was another key's
+    tampered = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
+    with pytest.raises(Unauthorized, match="invalid"):
+        decode_token(SECRET, tampered)
+    assert decode_token(SECRET, token).kind == "customer"
