@@ -1,7 +1,7 @@
 """CPU and SQL statements per customer turn, in one process: the steering figures of issue 14.
 
 Usage: .venv/bin/python -m bench.turn_cost [--backends sqlite,postgres] [--turns 100] [--statements]
-[--profile DIR]
+[--profile DIR] [--phases] [--no-memory]
 
 Wall-clock figures on a shared machine are noisy; what a turn costs in CPU and in round trips to the
 database is much less so, and is what decides the throughput of one process. For each backend a fresh
@@ -21,7 +21,9 @@ turn at a time. After ``--warmup`` turns it counts, over ``--turns`` turns:
   agent (from the turn's first agent event to its last), storing and releasing the turn (the rest of
   ``service._run_turn``) and everything else of the request (the HTTP stack, the token, the JSON, the
   test client, the conversation POSTs). One turn runs at a time, so every thread's CPU in an interval is
-  that phase's.
+  that phase's;
+- with ``--no-memory``: the text memories (``agents.memo``: triage, screening, tokens) keep nothing, so every
+  message costs what a message never seen before does (the bench's scripted messages repeat).
 
 There is no uvicorn here (its HTTP parsing is the same for Bankdesk and the floor): compare these figures
 with each other (before/after a change, run back to back), not with ``turn_bench``'s.
@@ -275,7 +277,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--phases", action="store_true", help="split the CPU a turn by phase")
     p.add_argument("--profile", type=Path, default=None, help="write cProfile's tables here")
     p.add_argument("--json", type=Path, default=None, help="write the figures here")
+    p.add_argument(
+        "--no-memory",
+        action="store_true",
+        help="keep nothing in the text memories (agents.memo): every message costs what a new one does",
+    )
     args = p.parse_args(argv)
+    if args.no_memory:
+        from agents.memo import TextMemo
+
+        TextMemo.keep = lambda self, text, answer: None  # type: ignore[method-assign]
     live.sigterm_as_interrupt()
     results: dict[str, Any] = {}
     for backend in args.backends.split(","):
