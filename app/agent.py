@@ -49,7 +49,6 @@ def load_assets(settings: Settings) -> AgentAssets:
     )
     kb = load_kb(settings.kb_dir, encoder=triage.encoder)
     kb.warm()  # the section classifier is trained here, not on the first customer's question
-    _warm_text_rules()
     return AgentAssets(
         triage=triage,
         threshold=triage_config.threshold(settings.triage_grade),
@@ -59,16 +58,6 @@ def load_assets(settings: Settings) -> AgentAssets:
             load_config(settings.models_config), settings.simulated_latency_ms
         ),
     )
-
-
-def _warm_text_rules() -> None:
-    """Compile the screening rules and load the spelling dictionary now, not during the first customer's
-    turn (about 0.17 s and 0.15 s on this project's machine)."""
-    from agents.dialogue.spelling import correct_spelling
-    from agents.safety.screen import screen
-
-    screen("is my card working")
-    correct_spelling("octobr")
 
 
 class BufferingRecorder:
