@@ -1,8 +1,10 @@
 """One regular expression that matches wherever any of several does: a cheap first look before a list.
 
-Rules kept as lists of patterns (categories, advice phrases, screening cues) are searched one by one so
-each hit can be named; most messages hit none of them. ``any_of`` joins a list into one alternation, so a
-text that none of them matches costs one search instead of dozens. It only says whether some pattern
+Rules kept as lists of patterns are searched one by one so each hit can be named; most messages hit none
+of them. ``any_of`` joins a list into one alternation, so a text that none of them matches costs one search
+instead of dozens. It pays only for short patterns anchored on words (the spending categories' phrases):
+for the screening and advice rules, long patterns with look-arounds, the joined search was slower than the
+list (bench/README.md, 7 Dec, twelfth session), so they do without it. It only says whether some pattern
 matches: the list is still searched, one by one, when it does, so the result is the list's own.
 """
 

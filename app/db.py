@@ -60,7 +60,7 @@ def _check_pooled_connections(engine: AsyncEngine) -> None:
     SQLAlchemy's ``pool_pre_ping`` sends a statement each time a connection leaves the pool: about five a
     turn, a fifth of a turn's round trips (bench/README.md, 7 Dec, twelfth session). A connection the server
     has ended (a restart, ``pg_terminate_backend``, an idle timeout) has its ending waiting on the socket:
-    a zero-timeout ``select`` on it sees that without asking the server anything, and the pool then opens a
+    a zero-timeout ``poll`` on it sees that without asking the server anything, and the pool then opens a
     new connection instead. A connection idle for longer than ``IDLE_PING_SECONDS`` (where a dropped network
     path says nothing on the socket) is pinged as before.
     """
@@ -75,9 +75,11 @@ def _check_pooled_connections(engine: AsyncEngine) -> None:
         if connection.closed or connection.broken:
             raise exc.DisconnectionError("the pooled connection is closed")
         # The server writes nothing to an idle connection that listens for nothing: anything there (an
-        # error saying it is shutting down, the end of the stream) means the connection is over.
-        readable, _, _ = select.select([connection.pgconn.socket], [], [], 0)
-        if readable:
+        # error saying it is shutting down, the end of the stream) means the connection is over. poll, not
+        # select: a process holding a thousand open streams has descriptors past select's limit of 1,024.
+        poller = select.poll()
+        poller.register(connection.pgconn.socket, select.POLLIN)
+        if poller.poll(0):
             raise exc.DisconnectionError("the server ended or wrote on an idle pooled connection")
         idle_since = record.info.get("idle_since")
         if idle_since is not None and time.monotonic() - idle_since > IDLE_PING_SECONDS:

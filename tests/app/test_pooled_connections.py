@@ -3,6 +3,8 @@ one is handed out without a round trip (no ping on every checkout)."""
 
 from __future__ import annotations
 
+import os
+
 import psycopg
 import pytest
 from sqlalchemy import text
@@ -23,6 +25,17 @@ def _server_url(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://")
 
 
+def _terminate(database_url: str, pid: int) -> None:
+    """End a backend from outside, as the server does to a pooled connection, and wait until it is gone."""
+    with psycopg.connect(_server_url(database_url), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        admin.execute(
+            "SELECT pg_sleep(0.05) FROM generate_series(1, 40) WHERE EXISTS "
+            "(SELECT 1 FROM pg_stat_activity WHERE pid = %s)",
+            (pid,),
+        )
+
+
 async def _backend_pid(engine: AsyncEngine) -> int:
     async with engine.connect() as conn:
         return int((await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one())
@@ -33,14 +46,7 @@ async def test_a_connection_the_server_ended_is_replaced_before_a_request_gets_i
     engine = db.create_engine(database_url, pool_size=1, max_overflow=0)
     try:
         ended = await _backend_pid(engine)  # now idle in the pool
-        # What a restart, an administrator or an idle timeout does to a pooled connection.
-        with psycopg.connect(_server_url(database_url), autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(%s)", (ended,))
-            admin.execute(
-                "SELECT pg_sleep(0.05) FROM generate_series(1, 40) WHERE EXISTS "
-                "(SELECT 1 FROM pg_stat_activity WHERE pid = %s)",
-                (ended,),
-            )
+        _terminate(database_url, ended)  # what a restart, an administrator or an idle timeout does
         # The next request works, on a new backend: the dead connection never reached it.
         async with engine.connect() as conn:
             pid = (await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one()
@@ -75,3 +81,23 @@ async def test_a_live_connection_is_handed_out_without_a_ping_unless_idle_past_t
         assert len(pinged) == 1
     finally:
         await engine.dispose()
+
+
+@pytest.mark.usefixtures("postgres_only")
+async def test_a_connection_numbered_past_1024_is_checked_like_any_other(database_url: str) -> None:
+    """A server holding a thousand open event streams gives its database sockets descriptors past 1,024,
+    which ``select.select`` refuses; the check must still work there."""
+    held = [open(os.devnull) for _ in range(1100)]  # noqa: SIM115 - held open on purpose, closed below
+    engine = db.create_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        async with engine.connect() as conn:
+            raw = (await conn.get_raw_connection()).driver_connection
+            assert raw.pgconn.socket > 1024
+        ended = await _backend_pid(engine)
+        _terminate(database_url, ended)
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one() != ended
+    finally:
+        await engine.dispose()
+        for handle in held:
+            handle.close()
