@@ -15,6 +15,10 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
+# What the turn's memories of customers' texts keep (triage, screening): short messages, the ones that repeat.
+SHORT_TEXT_CHARS = 120
+KEPT_TEXTS = 4096
+
 
 class TextMemo(Generic[T]):
     def __init__(self, *, max_chars: int, max_texts: int) -> None:

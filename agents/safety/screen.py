@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from agents.memo import TextMemo
+from agents.memo import KEPT_TEXTS, SHORT_TEXT_CHARS, TextMemo
 from agents.safety.flags import VULNERABILITY, detect_flags, vulnerability_kind
 from agents.safety.language import detect_language
 from agents.safety.redact import Finding, redact
@@ -24,7 +24,7 @@ class ScreenResult:
 # Screening is a pure function of the text: a short message screened once is answered from memory
 # (agents.memo). Only a text in which redaction found nothing is kept, so no card number, account number,
 # e-mail address or other finding is ever held here.
-MEMORY = TextMemo[ScreenResult](max_chars=120, max_texts=4096)
+MEMORY = TextMemo[ScreenResult](max_chars=SHORT_TEXT_CHARS, max_texts=KEPT_TEXTS)
 
 
 def screen(text: str) -> ScreenResult:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from agents.memo import TextMemo
+from agents.memo import KEPT_TEXTS, SHORT_TEXT_CHARS, TextMemo
 from agents.triage import cache
 from agents.triage.calibration import FloatArray, coverage_curve
 from agents.triage.config import GRADES, TriageConfig, load_triage_config
@@ -33,8 +33,8 @@ NO_SIGNAL_INTENT = "out_of_scope"
 FAMILIAR_SHARE = 0.5
 # Predictions kept per model (agents.memo): the model is a pure function of the text, and short messages
 # repeat across customers.
-REMEMBERED_CHARS = 120
-REMEMBERED_TEXTS = 4096
+REMEMBERED_CHARS = SHORT_TEXT_CHARS
+REMEMBERED_TEXTS = KEPT_TEXTS
 
 
 @dataclass(frozen=True)
