@@ -49,6 +49,10 @@ class Run:
     calls: list[ToolCallLog] = field(default_factory=list)
     _accounts: list[AccountView] | None = None
     _cards: list[CardView] | None = None
+    # A search asked again in the same run (the merchant and shop lookups of `slots` each read the recent
+    # transactions) is answered from the first, and logged once: the audit log records each read the
+    # procedure made, not each time it looked at what it had read.
+    _searches: dict[TransactionQuery, list[TransactionView]] = field(default_factory=dict)
 
     # --- reads, each logged as the tool call it corresponds to --------------------------------------
 
@@ -67,7 +71,10 @@ class Run:
         return self._cards
 
     async def transactions(self, query: TransactionQuery) -> list[TransactionView]:
+        if (known := self._searches.get(query)) is not None:
+            return list(known)  # a new list: callers may sort or cut it
         found = await self.banking.find_transactions(query)
+        self._searches[query] = list(found)
         args = {k: v for k, v in vars(query).items() if v is not None}
         self._log(
             "search_transactions",

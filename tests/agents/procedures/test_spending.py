@@ -317,3 +317,24 @@ async def test_leaving_out_what_was_not_paid_says_so(bank: Bank, procedures: Pro
         await turn(procedures["spending"], bank.port(0), "what went out in October apart from zzzshop")
     )
     assert "no payments for zzzshop in that time to leave out" in result.draft
+
+
+async def test_a_search_asked_again_in_one_run_is_read_and_logged_once(bank: Bank, procedures: Procs) -> None:
+    """The merchant and shop lookups each ask for the recent transactions: the audit log gets one call with
+    its result, not one copy per lookup (a 20 kB step payload was three copies of the same 6 kB list)."""
+    from agents.procedures.context import Run
+    from tests.agents.procedures.helpers import shipped_kb
+    from tests.agents.procedures.seeded import TODAY
+
+    run = Run(
+        spec=procedures["spending"], text="", state={}, banking=bank.port(0), today=TODAY, kb=shipped_kb()
+    )
+    first = await run.transactions(TransactionQuery(limit=50))
+    first.reverse()  # a caller may reorder what it got
+    second = await run.transactions(TransactionQuery(limit=50))
+    other = await run.transactions(TransactionQuery(limit=5))
+    assert [t.id for t in second] == [t.id for t in reversed(first)]
+    assert len(other) == 5
+    searches = [c for c in run.calls if c.tool == "search_transactions"]
+    assert [c.arguments for c in searches] == [{"limit": 50}, {"limit": 5}]
+    assert searches[0].result["count"] == len(second)
