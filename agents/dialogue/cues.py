@@ -1845,8 +1845,74 @@ def _cut_unmarked_questions(text: str) -> str:
     return "".join([*kept, text[last:]])
 
 
+# Facts of the customer's own accounts a message may ask for side by side, as nouns after one verb ("can you
+# give me my sort code and account number, and my balance too", "the balance of my savings and the date of
+# the next Octopus payment"). Facts of one kind stay one request ("sort code and account number"); facts of
+# different kinds are different requests, each answered.
+_FACT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in (
+        ("balance", r"\b(?:balances?|how much (?:money )?(?:is |have i got |ive got |i have |there is )?"
+         r"(?:left )?in (?:my|the)\b)"),
+        ("details", r"\b(?:account (?:number|no|details)|acc(?:ount)? no|sort ?code|iban|bic|swift(?: code)?|"
+         r"bank details)\b"),
+        ("expiry", r"\b(?:expiry(?: date)?|expiration(?: date)?|(?:card )?(?:expires?|runs? out)|"
+         r"end date on (?:my|the) card)\b"),
+        ("transactions", r"\b(?:(?:recent|last|latest) )?(?:transactions|statement)\b"),
+        ("recurring", r"\b(?:next (?:\w+ ){0,2}(?:payment|collection|direct debit|standing order|bill)|"
+         r"when (?:\w+ ){1,3}(?:goes|comes|go|come) out(?: next)?)\b"),
+    )
+)
+# What joins two facts asked for side by side: "and", "plus", "&", "as well as", a comma (with "and" or
+# "also" after it).
+_FACT_JOIN = re.compile(r"\s*,\s*(?:(?:and|also|plus|n)\s+)?|\s+(?:and|plus|&|n|as well as|also)\s+")
+
+
+def _coordinated_facts(text: str) -> list[str]:
+    """``text`` cut where it goes from asking one kind of fact to asking another (``_FACT_KINDS``), at the
+    last join between them; ``[text]`` when it asks for one kind or the facts are not joined."""
+    words = text.lower()
+    if len(words) != len(text):
+        return [text]  # a letter whose lower case is longer: positions would not map back
+    found = sorted(
+        (m.start(), m.end(), kind) for kind, pattern in _FACT_KINDS for m in pattern.finditer(words)
+    )
+    cuts: list[tuple[int, int]] = []
+    for (_, end, kind), (start, _, following) in zip(found, found[1:], strict=False):
+        if kind == following or start < end:
+            continue
+        joins = list(_FACT_JOIN.finditer(words, end, start))
+        if joins:
+            cuts.append((joins[-1].start(), joins[-1].end()))
+    if not cuts:
+        return [text]
+    parts, last = [], 0
+    for start, end in cuts:
+        parts.append(text[last:start].strip(" ,."))
+        last = end
+    parts.append(_FACT_LEAD.sub("", text[last:]).strip(" ,."))
+    return parts if all(parts) else [text]
+
+
+_FACT_LEAD = re.compile(r"^\s*(?:(?:and|also|plus|n|oh)\b[\s,]*)+", re.IGNORECASE)
+
+
 def split_requests(text: str) -> list[str]:
     """Up to three requests of one message, in order; the message itself when it holds one."""
+    parts = [each for part in _split_requests(text) for each in _coordinated_facts(part)]
+    for index in range(len(parts) - 1, 0, -1):
+        pair = f"{parts[index - 1]} and {parts[index]}"
+        if IN_VS_OUT_RE.search(normalise(pair)) and not any(
+            IN_VS_OUT_RE.search(normalise(p)) for p in parts[index - 1 : index + 1]
+        ):
+            # "how much came in and how much went out in october": one question, both sums over one period
+            parts[index - 1 : index + 1] = [pair]
+    if len(parts) > MAX_REQUESTS:
+        return [*parts[: MAX_REQUESTS - 1], " ".join(parts[MAX_REQUESTS - 1 :])]
+    return parts
+
+
+def _split_requests(text: str) -> list[str]:
     if (announced := _announced_items(text)) is not None:
         return announced
     opened = _COUNTED_OPENING.match(text)
@@ -2171,6 +2237,21 @@ _SHORTHAND = (
     (re.compile(r"\bu\b", re.IGNORECASE), "you"),
     (re.compile(r"^\s*n\s+(?=the|my|what|how)", re.IGNORECASE), "and "),
     (re.compile(r"\bthx\b|\bty\b", re.IGNORECASE), "thanks"),
+    # Texting spellings of the question words: "hw much is sky takin off me n wat day"
+    (re.compile(r"\bhw much\b|\bhowmuch\b", re.IGNORECASE), "how much"),
+    (re.compile(r"\bhw\b", re.IGNORECASE), "how"),
+    (re.compile(r"\b(?:wat|wot|wht|wut)s\b", re.IGNORECASE), "whats"),
+    (re.compile(r"\b(?:wat|wot|wht|wut)\b", re.IGNORECASE), "what"),
+    (re.compile(r"\b(?:wen|whn)\b", re.IGNORECASE), "when"),
+    (re.compile(r"(?<=\w) n (?=\w)", re.IGNORECASE), " and "),
+    # A dropped g: "takin", "goin out", "comin in"
+    (
+        re.compile(
+            r"\b(tak|go|com|pay|gett|spend|do|send|leav|charg|wait|ask|look|mov|tell|try|sort|check|hav)in\b",
+            re.IGNORECASE,
+        ),
+        r"\1ing",
+    ),
     # Shops whose everyday names are phrases, written as statements spell them (one-word nicknames such as
     # "spoons" are found by agents.procedures.slots.MERCHANT_NICKNAMES).
     (

@@ -160,3 +160,24 @@ def parse_place(text: str) -> tuple[Place | None, str]:
         return Place(f"in {said.title()}", town=_TOWNS[said]), rest
     code = _COUNTRIES[said]
     return Place(f"in {_COUNTRY_SHOWN.get(code, said.title())}", country=code), rest
+
+
+# "I was in France the weekend of the 31st, how much did I spend on the euro account": where the customer was,
+# told before the question; with the days of the trip named too, everything paid on those days is asked
+# about (a payment's statement place is the shop's, not always where its customer stood). "...how much did I
+# spend there" or "...in France" asked again keeps the place.
+_TOLD_WHERE_RE = re.compile(
+    r"\b(?:i|we)\s+(?:was|were|went|flew|travelled|traveled|(?:ve|have|had) been)\s+"
+    r"(?:over\s+|away\s+|out\s+)?(?:in|to)\s+\w+"
+)
+_ASKED_THERE_RE = re.compile(r"\bthere\b|\b(?:in|from|while in)\s+(?:the\s+)?[A-Z]\w+")
+
+
+def told_not_asked(text: str) -> bool:
+    """The place in ``text`` is where the customer says they were, and the question after it does not ask
+    about that place again."""
+    told = _TOLD_WHERE_RE.search(text.lower())
+    if told is None:
+        return False
+    question = re.split(r"[,.;?!]", text[told.end() :], maxsplit=1)
+    return len(question) > 1 and not _ASKED_THERE_RE.search(question[1])

@@ -25,10 +25,11 @@ from datetime import date, timedelta
 from typing import Literal
 
 from agents.patterns import any_of
-from agents.procedures.places import Place, parse_place
+from agents.procedures.places import Place, parse_place, told_not_asked
 from agents.procedures.textparse import (
     MONTH_PATTERN,
     WEEKEND_RE,
+    dated_weekend,
     AmountFilter,
     DateRange,
     parse_amount,
@@ -666,7 +667,8 @@ NET_POSITION_PATTERN = (
 # "money in vs out last month", "what came in and what went out", "my incomings and outgoings": both sums.
 IN_VS_OUT_RE = re.compile(
     r"\b(?:money\s+|what\s+)?(?:came|come|comes|coming|went|go|goes|gone|going|money)\s+in\b.{0,25}?"
-    r"\b(?:vs\.?|versus|v|and|against|compared\s+(?:to|with))\s+(?:what\s+|money\s+|how\s+much\s+)?"
+    r"\b(?:vs\.?|versus|v|and|against|compared\s+(?:to|with))\s+(?:(?:the\s+)?(?:total|sum)\s+(?:of\s+)?)?"
+    r"(?:what\s+|money\s+|how\s+much\s+(?:money\s+)?)?"
     r"(?:went|go(?:es|ne)?|going|came|come|money)?\s*out\b"
     r"|\bins\s+and\s+outs\b|\bincomings?\s+(?:and|vs\.?|versus)\s+outgoings?\b"
     # (and where the customer stands over a period, which is the same two sums set against each other)
@@ -778,6 +780,8 @@ def _months_span(first_name: str, last_name: str, year: str | None, today: date)
 
 def parse_period(text: str, today: date) -> tuple[DateRange | None, str]:
     """textparse's dates, plus weekends, weekdays, "this year" and months named without a preposition."""
+    if dated := dated_weekend(text, today):
+        return dated[0], _blank(text, dated[1])
     if m := WEEKEND_RE.search(text):  # before a month named beside it ("the last weekend of October" aside)
         return weekend(m, today), _blank(text, m)
     if (m := _MONTH_LIST_RE.search(text)) and (span := _months_span(m["a"], m["b"], m["y"], today)):
@@ -871,6 +875,8 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
     place, rest = parse_place(rest)
     limit, rest = parse_last_n(rest)
     dates, rest = (None, rest) if anchor else parse_period(rest, today)
+    if place is not None and dates is not None and told_not_asked(text):
+        place = None  # the days of the trip say what is asked: everything paid on them
     amount, rest = parse_amount(rest)
     excluded, rest = parse_excluded(rest)
     bill_kind = None

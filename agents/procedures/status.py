@@ -90,6 +90,15 @@ async def _named_cards(run: Run, cards: list[CardView]) -> list[CardView]:
 _ENDING_ASKED = re.compile(r"\b(?:last|final) (?:4|four)\b|\bend (?:in|with)\b", re.IGNORECASE)
 
 
+# "what cards do i have with you", "list all my cards", "how many cards have I got": the cards themselves are
+# asked for, the lost and cancelled ones too (each with its status), not whether the one in use works.
+_ALL_CARDS_ASKED = re.compile(
+    r"\b(?:what|which|how many|list|all|every|each of)\b(?: (?:of )?(?:the|my|our))?(?: \w+)? cards\b"
+    r"|\bcards? (?:do|have) (?:i|we) (?:have|got)\b",
+    re.IGNORECASE,
+)
+
+
 async def card_status(run: Run, slots: dict[str, Any]) -> Answer:
     cards = await run.cards()
     if not cards:
@@ -101,7 +110,9 @@ async def card_status(run: Run, slots: dict[str, Any]) -> Answer:
     # Cancelled cards only matter when named; the cards in use answer "is my card active?".
     in_use = [c for c in named if c.status in ("active", "frozen")]
     shown = in_use or named
-    if _OLD_CARD.search(run.text) and (old := [c for c in named if c not in in_use]):
+    if _ALL_CARDS_ASKED.search(run.text):
+        shown = in_use + [c for c in named if c not in in_use]  # "what cards do I have": every one, in use first
+    elif _OLD_CARD.search(run.text) and (old := [c for c in named if c not in in_use]):
         # "found my old card down the sofa, is it definitely stopped?": the card they lost, then the new one.
         shown = old + in_use
     asked_expiry = bool(_EXPIRY_ASKED.search(run.text))

@@ -65,7 +65,10 @@ def _date_pattern(tag: str) -> str:
 
 
 _A, _B = _date_pattern("a"), _date_pattern("b")
-_RANGE_RE = re.compile(rf"\b(?:between|from)\s+{_A}\s+(?:and|to|until|till|-)\s+{_B}\b")
+# "between the 15th sept and the 20th oct", "from 1 October through 9 November"
+_RANGE_RE = re.compile(
+    rf"\b(?:between|from)\s+(?:the\s+)?{_A}\s+(?:and|to|until|till|through|thru|-)\s+(?:the\s+)?{_B}\b"
+)
 # "between 1 and 5 November": the first day borrows the second's month.
 _SHARED_MONTH_RE = re.compile(
     rf"\b(?:between|from)\s+(?P<da>\d{{1,2}}){_ORD}\s+(?:and|to|until|till|-)\s+"
@@ -321,6 +324,30 @@ def _relative(what: str, today: date) -> DateRange:
 
 
 _DAY_SHIFT_RE = re.compile(r"\bthe (?:next )?day (after|before)(?: (?:that|it|then))?\b")
+
+
+# "the weekend of the 31st Oct", "weekend of 1/11", "the 14th Nov weekend": the weekend a date falls in.
+_DATED_WEEKEND_RE = re.compile(
+    rf"\bweekend\s+of\s+(?:the\s+)?{_A}"
+    # "... / 1st Nov", "... and the 1st": its other day, said too
+    rf"(?:\s*(?:/|-|&|and|or)\s*(?:the\s+)?\d{{1,2}}{_ORD}(?:\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)?)?"
+    rf"|\b(?:the\s+)?{_B}\s+weekend\b"
+)
+
+
+def dated_weekend(text: str, today: date) -> tuple[DateRange, re.Match[str]] | None:
+    """The Saturday and Sunday of the weekend a date names ("the weekend of the 31st Oct / 1st Nov": a
+    Saturday, or a Sunday, or a weekday of the week before it), with the match; None when none is named."""
+    m = _DATED_WEEKEND_RE.search(text.lower())
+    day = None if m is None else _date_from(m, "a" if m.group(0).startswith("weekend") else "b", today)
+    if m is None or day is None:
+        return None
+    saturday = (
+        day + timedelta(days=5 - day.weekday())
+        if day.weekday() < 5
+        else day - timedelta(days=day.weekday() - 5)
+    )
+    return DateRange(saturday, min(saturday + timedelta(days=1), today)), m
 
 
 def weekend(m: re.Match[str], today: date) -> DateRange:
