@@ -449,17 +449,6 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
     elif (
         merchant is None
         and q.category is not None
-        and (named := await known_merchant_in(run, run.text))
-        and parse_category(named)[0] == q.category
-        and parse_category(re.sub(rf"\b{re.escape(named)}\b", " ", run.text, flags=re.I))[0] is None
-    ):
-        # "what has the tv licence cost me over the last 3 months": the payee's own name reads as its
-        # category ("tv licence" is a bill), and nothing else in the question names the category: the payee
-        # is asked about, not every bill ("sky and the tv licence" names two, and keeps the category).
-        merchant, q = named, replace(q, category=None)
-    elif (
-        merchant is None
-        and q.category is not None
         and (part := await merchant_named_in_part(run, run.text))
         and (in_name := parse_category(part[1]))[0] == q.category
         and in_name[1].strip()

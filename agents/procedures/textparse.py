@@ -335,19 +335,33 @@ _DATED_WEEKEND_RE = re.compile(
 )
 
 
+_SHARED_MONTH_WEEKEND_RE = re.compile(
+    rf"\bweekend\s+of\s+(?:the\s+)?(?P<dw>\d{{1,2}}){_ORD}\s*(?:/|-|&|and)\s*(?:the\s+)?\d{{1,2}}{_ORD}\s+"
+    rf"(?:of\s+)?{MONTH_PATTERN.format(name='mw')}\b"
+)
+
+
 def dated_weekend(text: str, today: date) -> tuple[DateRange, re.Match[str]] | None:
     """The Saturday and Sunday of the weekend a date names ("the weekend of the 31st Oct / 1st Nov": a
     Saturday, or a Sunday, or a weekday of the week before it), with the match; None when none is named."""
-    m = _DATED_WEEKEND_RE.search(text.lower())
+    lowered = text.lower()
+    if shared := _SHARED_MONTH_WEEKEND_RE.search(lowered):
+        # "the weekend of the 17th / 18th of october": the first day borrows the second's month
+        day = _most_recent(int(shared["dw"]), MONTH_NUMBERS[shared["mw"][:3]], None, today)
+        return None if day is None else (_weekend_of(day, today), shared)
+    m = _DATED_WEEKEND_RE.search(lowered)
     day = None if m is None else _date_from(m, "a" if m.group(0).startswith("weekend") else "b", today)
     if m is None or day is None:
         return None
-    saturday = (
-        day + timedelta(days=5 - day.weekday())
-        if day.weekday() < 5
-        else day - timedelta(days=day.weekday() - 5)
-    )
-    return DateRange(saturday, min(saturday + timedelta(days=1), today)), m
+    return _weekend_of(day, today), m
+
+
+def _weekend_of(day: date, today: date) -> DateRange:
+    if day.weekday() < 5:
+        saturday = day + timedelta(days=5 - day.weekday())
+    else:
+        saturday = day - timedelta(days=day.weekday() - 5)
+    return DateRange(saturday, min(saturday + timedelta(days=1), today))
 
 
 def weekend(m: re.Match[str], today: date) -> DateRange:

@@ -1,0 +1,29 @@
+"""Session 36: "what cards do I have" lists every card with its status (from the port's own rows)."""
+
+from __future__ import annotations
+
+from agents.procedures.spec import ProcedureSpec
+from tests.agents.procedures.helpers import answer, turn
+from tests.agents.procedures.seeded import Bank
+
+Procs = dict[str, ProcedureSpec]
+
+
+async def test_asking_which_cards_lists_each_one_with_its_status(bank: Bank, procedures: Procs) -> None:
+    for index in range(4):
+        port = bank.port(index)
+        cards = await port.list_cards()
+        result = answer(await turn(procedures["card_status"], port, "which cards have i got with you?"))
+        assert sorted(result.facts["card_ids"]) == sorted(c.id for c in cards)
+        for card in cards:
+            assert card.last4 in result.draft
+    # Asked whether the card works, the cards in use answer (a cancelled or lost one is not listed).
+    for index in range(4):
+        port = bank.port(index)
+        cards = await port.list_cards()
+        if any(c.status not in ("active", "frozen") for c in cards):
+            working = answer(await turn(procedures["card_status"], port, "is my card working?"))
+            assert set(working.facts["card_ids"]) == {c.id for c in cards if c.status in ("active", "frozen")}
+            break
+    else:
+        raise AssertionError("no seeded customer has a card out of use")
