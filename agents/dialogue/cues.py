@@ -1852,15 +1852,27 @@ def _cut_unmarked_questions(text: str) -> str:
 _FACT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern))
     for kind, pattern in (
-        ("balance", r"\b(?:balances?|how much (?:money )?(?:is |have i got |ive got |i have |there is )?"
-         r"(?:left )?in (?:my|the)\b)"),
-        ("details", r"\b(?:account (?:number|no|details)|acc(?:ount)? no|sort ?code|iban|bic|swift(?: code)?|"
-         r"bank details)\b"),
-        ("expiry", r"\b(?:expiry(?: date)?|expiration(?: date)?|(?:card )?(?:expires?|runs? out)|"
-         r"end date on (?:my|the) card)\b"),
+        (
+            "balance",
+            r"\b(?:balances?|how much (?:money )?(?:is |have i got |ive got |i have |there is )?"
+            r"(?:left )?in (?:my|the)\b)",
+        ),
+        (
+            "details",
+            r"\b(?:account (?:number|no|details)|acc(?:ount)? no|sort ?code|iban|bic|swift(?: code)?|"
+            r"bank details)\b",
+        ),
+        (
+            "expiry",
+            r"\b(?:expiry(?: date)?|expiration(?: date)?|(?:card )?(?:expires?|runs? out)|"
+            r"end date on (?:my|the) card)\b",
+        ),
         ("transactions", r"\b(?:(?:recent|last|latest) )?(?:transactions|statement)\b"),
-        ("recurring", r"\b(?:next (?:\w+ ){0,2}(?:payment|collection|direct debit|standing order|bill)|"
-         r"when (?:\w+ ){1,3}(?:goes|comes|go|come) out(?: next)?)\b"),
+        (
+            "recurring",
+            r"\b(?:next (?:\w+ ){0,2}(?:payment|collection|direct debit|standing order|bill)|"
+            r"when (?:\w+ ){1,3}(?:goes|comes|go|come) out(?: next)?)\b",
+        ),
     )
 )
 # What joins two facts asked for side by side: "and", "plus", "&", "as well as", a comma (with "and" or

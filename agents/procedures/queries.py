@@ -29,9 +29,9 @@ from agents.procedures.places import Place, parse_place, told_not_asked
 from agents.procedures.textparse import (
     MONTH_PATTERN,
     WEEKEND_RE,
-    dated_weekend,
     AmountFilter,
     DateRange,
+    dated_weekend,
     parse_amount,
     parse_date_range,
     parse_merchant,

@@ -45,7 +45,8 @@ def test_money_in_and_money_out_asked_in_two_halves_stay_one_question() -> None:
     assert split_requests(text) == [text]
     q, _ = parse_spending(text, TODAY)
     assert q.aggregate == "in_out"
-    assert q.dates is not None and q.dates.since == date(2026, 9, 1)
+    assert q.dates is not None
+    assert q.dates.since == date(2026, 9, 1)
     # a balance beside it is still its own request
     assert split_requests("whats my balance and how much came in this month") == [
         "whats my balance",
@@ -87,13 +88,15 @@ def test_texting_spellings_read_as_the_words(typed: str, read: str) -> None:
 )
 def test_ranges_with_the_before_each_date_and_dated_weekends(text: str, since: date, until: date) -> None:
     found, rest = parse_period(text, TODAY)
-    assert found is not None and (found.since, found.until) == (since, until)
+    assert found is not None
+    assert (found.since, found.until) == (since, until)
     assert not any(ch.isdigit() for ch in rest)  # both days are read, none left for another filter
 
 
 def test_where_the_customer_was_is_context_when_the_days_are_named() -> None:
     told, _ = parse_spending("we were in Spain the weekend of the 7th nov, what did that weekend cost", TODAY)
-    assert told.place is None and told.dates is not None
+    assert told.place is None
+    assert told.dates is not None
     asked, _ = parse_spending("we were in Spain the weekend of the 7th nov, what did we spend there", TODAY)
     assert asked.place is not None
     named, _ = parse_spending("what did I spend in Spain the weekend of the 7th nov", TODAY)
