@@ -1822,7 +1822,7 @@ _ASKING_CLAUSE = re.compile(
 _EMBEDS_A_QUESTION = frozenset(
     "tell show me us know wondering wonder wondered ask asking asked check see sure idea out about and so "
     "but just one if then also or to i is was wanted want need like explain find confirm remind clue clear "
-    "understand say said work figure guess what how when where which who why whether".split()
+    "understand say said work figure guess what how when where which who why whether much many".split()
 )
 
 
@@ -1871,6 +1871,7 @@ _FACT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "recurring",
             r"\b(?:next (?:\w+ ){0,2}(?:payment|collection|direct debit|standing order|bill)|"
+            r"dds?|direct debits?|standing orders?|"
             r"when (?:\w+ ){1,3}(?:goes|comes|go|come) out(?: next)?)\b",
         ),
     )
@@ -1893,7 +1894,7 @@ def _coordinated_facts(text: str) -> list[str]:
     for (_, end, kind), (start, _, following) in zip(found, found[1:], strict=False):
         if kind == following or start < end:
             continue
-        joins = list(_FACT_JOIN.finditer(words, end, start))
+        joins = list(_FACT_JOIN.finditer(words, end, start)) or list(_FACT_ASKED.finditer(words, end, start))
         if joins:
             cuts.append((joins[-1].start(), joins[-1].end()))
     if not cuts:
@@ -1906,6 +1907,9 @@ def _coordinated_facts(text: str) -> list[str]:
     return parts if all(parts) else [text]
 
 
+# "need my account number how much the nationwide dd is": nothing joins them, but a question word starts the
+# second.
+_FACT_ASKED = re.compile(r"\s+(?=(?:how much|how many|whats|what|when|which)\b)")
 _FACT_LEAD = re.compile(r"^\s*(?:(?:and|also|plus|n|oh)\b[\s,]*)+", re.IGNORECASE)
 
 

@@ -702,7 +702,18 @@ _REPAID_FOR_RE = re.compile(
 
 
 def parse_direction(text: str) -> Direction:
-    return "in" if _IN_RE.search(_REPAID_FOR_RE.sub(" ", text)) else "out"
+    """Money in or out, as the question says it: of several clauses, the last that says a way decides ("got
+    paid on the 22nd, whats gone out since my wages" asks what went out)."""
+    for clause in reversed(_CLAUSE_RE.split(text)):
+        cleaned = _REPAID_FOR_RE.sub(" ", clause)
+        if _IN_RE.search(cleaned):
+            return "in"
+        if _OUT_RE.search(cleaned):
+            return "out"
+    return "out"
+
+
+_CLAUSE_RE = re.compile(r"[,.;!?]+\s")
 
 
 # Money going out, in words: "whats gone out", "what went out", "what I spent", "my outgoings".

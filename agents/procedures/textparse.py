@@ -66,13 +66,16 @@ def _date_pattern(tag: str) -> str:
 
 _A, _B = _date_pattern("a"), _date_pattern("b")
 # "between the 15th sept and the 20th oct", "from 1 October through 9 November"
+# "between the 15th sept and the 20th oct", "from Monday 2 November through Friday 6 November"
+_LEAD = r"(?:the\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+(?:the\s+)?)?"
 _RANGE_RE = re.compile(
-    rf"\b(?:between|from)\s+(?:the\s+)?{_A}\s+(?:and|to|until|till|through|thru|-)\s+(?:the\s+)?{_B}\b"
+    rf"\b(?:between|from)\s+{_LEAD}{_A}\s+(?:and|to|until|till|through|thru|-)\s+{_LEAD}{_B}\b"
 )
-# "between 1 and 5 November": the first day borrows the second's month.
+# "between 1 and 5 November", "from Monday 16th to Sunday 22nd November": the first day borrows the second's
+# month.
 _SHARED_MONTH_RE = re.compile(
-    rf"\b(?:between|from)\s+(?P<da>\d{{1,2}}){_ORD}\s+(?:and|to|until|till|-)\s+"
-    rf"(?P<db>\d{{1,2}}){_ORD}\s+{MONTH_PATTERN.format(name='mb')}(?:\s+(?P<yb>\d{{4}}))?\b"
+    rf"\b(?:between|from)\s+{_LEAD}(?P<da>\d{{1,2}}){_ORD}\s+(?:and|to|until|till|through|thru|-)\s+{_LEAD}"
+    rf"(?P<db>\d{{1,2}}){_ORD}\s+(?:of\s+)?{MONTH_PATTERN.format(name='mb')}(?:\s+(?P<yb>\d{{4}}))?\b"
 )
 _SINCE_RE = re.compile(rf"\b(?P<word>since|after|from|before|until|till|on)\s+(?:the\s+)?{_A}\b")
 _BARE_DAY_RE = re.compile(rf"\b{_A}\b")

@@ -101,3 +101,29 @@ def test_where_the_customer_was_is_context_when_the_days_are_named() -> None:
     assert asked.place is not None
     named, _ = parse_spending("what did I spend in Spain the weekend of the 7th nov", TODAY)
     assert named.place is not None
+
+
+def test_a_fact_asked_after_another_with_nothing_between_is_its_own_request() -> None:
+    # no "and" or comma between the two: the question word starts the second
+    assert split_requests("for a form i need my sort code how much the gym dd is") == [
+        "for a form i need my sort code",
+        "how much the gym dd is",
+    ]
+    # "how much is my sky": a question that goes on after "how much", not two
+    assert split_requests("while im at it how much is my sky") == ["while im at it how much is my sky"]
+
+
+def test_the_question_clause_says_which_way_the_money_went() -> None:
+    q, _ = parse_spending("i got paid on friday, what has gone out since my wages", TODAY)
+    assert q.direction == "out"
+    q, _ = parse_spending("i spent loads last week, how much came in this month", TODAY)
+    assert q.direction == "in"
+
+
+def test_weekdays_before_the_days_of_a_range() -> None:
+    found, _ = parse_period("from Tuesday 3rd to Thursday 12th November", TODAY)
+    assert found is not None
+    assert (found.since, found.until) == (date(2026, 11, 3), date(2026, 11, 12))
+    found, _ = parse_period("between monday 5 october and friday 9 october", TODAY)
+    assert found is not None
+    assert (found.since, found.until) == (date(2026, 10, 5), date(2026, 10, 9))
