@@ -404,7 +404,8 @@ _DIRECT_DEBIT = re.compile(r"\bdirect debit\b")
 _SELF = frozenset({"i", "ive", "we", "weve", "id"})
 # A loss already reported: the card is cancelled and a new one is coming.
 _ALREADY_REPORTED = re.compile(
-    r"\b(?:already |i |ive |i have |i had |we )(?:reported|cancelled|canceled) (?:it|the card|my card|them)\b"
+    r"\b(?:already |i |ive |i have |i had |we )(?:reported|cancelled|canceled) (?:it|the card|my card|them|"
+    r"(?:one|both|two|either) of (?:my|the|our) cards)\b"
     r"(?! to (?:the )?(?:police|cops))"
     r"|\b(?:didnt|did not) report (?:it|the card|my card) (?:til|till|until)\b"
     # "rang to report my card lost and sat on hold for 2 hours", "when I reported it stolen": told in the
@@ -837,7 +838,9 @@ _PAYMENT_STATE = re.compile(
 _CARD_LIST = re.compile(
     r"\b(?:what|which|how many)\b.{0,15}\bcards?\b.{0,25}\b(?:i|ive)\b.{0,12}\b(?:have|hold|got)\b|"
     r"\bwhich (?:card|one) is which\b|\b(?:which|what) cards? (?:are|is) mine\b|"
-    r"\b(?:list|show)(?: me)?(?: all)? my cards\b|\bwhat (?:are )?my cards\b"
+    r"\b(?:list|show)(?: me)?(?: all)? my cards\b|\bwhat (?:are )?my cards\b|"
+    # "i reported one of my cards lost a while back, which one was it": which card a past report was about
+    r"\b(?:one|either|both) of (?:my|the|our) cards\b.{0,60}\bwhich (?:one|card) (?:was it|was that|did i)\b"
 )
 
 

@@ -477,9 +477,9 @@ _EXCLUDED_RE = re.compile(
     r"|\bwith\s+" + _THING.format(name="c") + r"\s+(?:taken|left|knocked)\s+(?:out|off)\b"
     # "how much did I spend on my card? not bills or the mortgage, just the card": a bare "not" opening a
     # clause (a bill or a category only, checked in parse_excluded: "not sure" leaves nothing out)
-    r"|(?:^|[,.?!;:-]\s*)(?:but\s+|and\s+)?not\s+(?!(?:counting|including)\b)"
-    + _THING.format(name="d")
-    + _EXCLUDED_END,
+    # ("just groceries not takeaways": "not" after what is kept, said with "just" or "only")
+    r"|(?:^|[,.?!;:-]\s*|\b(?:just|only)\s+(?:the\s+)?[\w&'-]+(?:\s+[\w&'-]+)?\s+)(?:but\s+|and\s+)?"
+    r"not\s+(?!(?:counting|including)\b)" + _THING.format(name="d") + _EXCLUDED_END,
     re.IGNORECASE,
 )
 # Another thing left out with the first: "excluding bills and the mortgage", "not bills or the mortgage".
@@ -902,6 +902,9 @@ def parse_spending(text: str, today: date) -> tuple[SpendingQuery, str]:
     elif (m := _TAXI_RE.search(rest)) and not named_as_included(rest, m.start(), m.end()):
         bill_kind, rest = "taxi", _blank(rest, m)
     category, rest = parse_category(rest)
+    if category is not None and any(e.category == category for e in excluded):
+        # "only restaurants not takeaways": both are eating out, which cannot be asked without itself
+        excluded = tuple(e for e in excluded if e.category != category)
     if bill_kind == "rail" and category is not None:
         # "trains and taxis", "travel, trains mostly": the wider kind of spending said covers the trains
         bill_kind = None

@@ -94,7 +94,8 @@ _ENDING_ASKED = re.compile(r"\b(?:last|final) (?:4|four)\b|\bend (?:in|with)\b",
 # asked for, the lost and cancelled ones too (each with its status), not whether the one in use works.
 _ALL_CARDS_ASKED = re.compile(
     r"\b(?:what|which|how many|list|all|every|each of)\b(?: (?:of )?(?:the|my|our))?(?: \w+)? cards\b"
-    r"|\bcards? (?:do|have) (?:i|we) (?:have|got)\b",
+    r"|\bcards? (?:do|have) (?:i|we) (?:have|got)\b"
+    r"|\b(?:one|either|both) of (?:my|the|our) cards\b.{0,60}\bwhich (?:one|card)\b",
     re.IGNORECASE,
 )
 

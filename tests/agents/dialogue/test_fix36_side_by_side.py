@@ -127,3 +127,25 @@ def test_weekdays_before_the_days_of_a_range() -> None:
     found, _ = parse_period("between monday 5 october and friday 9 october", TODAY)
     assert found is not None
     assert (found.since, found.until) == (date(2026, 10, 5), date(2026, 10, 9))
+
+
+def test_only_one_category_kept_with_not_the_other() -> None:
+    from agents.procedures.queries import parse_spending as parse
+
+    q, _ = parse("what went on the food shop in september? only groceries not takeaways", TODAY)
+    assert q.category == "groceries"
+    assert [e.category for e in q.excluded] == ["eating_out"]
+    assert "eating_out" not in q.also
+    # both words name one category: nothing is left out of it
+    q, _ = parse("eating out in september, just restaurants not takeaways", TODAY)
+    assert q.category == "eating_out"
+    assert q.excluded == ()
+
+
+def test_a_card_reported_lost_in_the_past_is_asked_about_not_urgent() -> None:
+    from agents.dialogue.cues import status_question, urgent_intent
+
+    text = "i reported one of my cards lost ages ago, which one was it?"
+    assert urgent_intent(text) is None
+    assert status_question(text) == "card_status"
+    assert urgent_intent("i think i lost one of my cards") == "lost_or_stolen_card"
