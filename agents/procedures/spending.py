@@ -381,6 +381,15 @@ async def _salaries_between(
 # --- the spending procedure ----------------------------------------------------------------------------
 
 
+# "what did i spend between the 10th and the 21st? i remember a big ikea trip in there somewhere": a remark
+# after the question, about what the customer expects to see in the answer, does not narrow it to that shop.
+_REMARK_AFTER_QUESTION = re.compile(
+    r"\?\s+(?=(?:i (?:remember|think|know|reckon|believe|guess)|there (?:was|were|should be|might be)|"
+    r"it (?:was|had|should)|we (?:had|went|did))\b)",
+    re.IGNORECASE,
+)
+
+
 async def spending(run: Run, slots: dict[str, Any]) -> Answer:
     if figures := run.params.get("figures"):
         # "how much is that altogether?" after two answers in a row (Trainline, then Uber): their sum.
@@ -429,6 +438,8 @@ async def spending(run: Run, slots: dict[str, Any]) -> Answer:
                 "label": label,
             },
         )
+    if remark := _REMARK_AFTER_QUESTION.search(run.text):
+        run = replace(run, text=run.text[: remark.start() + 1])
     if together := await _shops_together(run, slots):
         return together
     account: AccountView | None = slots.get("account")

@@ -27,3 +27,30 @@ async def test_asking_which_cards_lists_each_one_with_its_status(bank: Bank, pro
             break
     else:
         raise AssertionError("no seeded customer has a card out of use")
+
+
+async def test_a_remark_after_the_question_does_not_narrow_it_to_a_shop(
+    bank: Bank, procedures: Procs
+) -> None:
+    """ "what did I spend this month? I remember a big X shop in there": the month's payments, not X alone."""
+    from agents.ports import TransactionQuery
+    from agents.procedures.dates import day_of
+
+    port = bank.port(0)
+    rows = await port.find_transactions(TransactionQuery(limit=50))
+    month = max(day_of(t.booked_at) for t in rows).replace(day=1)
+    spent = [t for t in rows if t.amount_minor < 0 and day_of(t.booked_at) >= month]
+    shops = sorted({t.merchant for t in spent if not t.merchant.startswith("Northbank")})
+    assert len(shops) >= 2
+    shop = shops[0]
+    asked = answer(await turn(procedures["spending"], port, "what did i spend this month?"))
+    remarked = answer(
+        await turn(
+            procedures["spending"],
+            port,
+            f"what did i spend this month? i remember a big {shop} shop in there",
+        )
+    )
+    narrowed = answer(await turn(procedures["spending"], port, f"what did i spend at {shop} this month?"))
+    assert remarked.draft == asked.draft
+    assert narrowed.draft != asked.draft
