@@ -773,10 +773,10 @@ async def _follow_up(
     if re.search(r"\bother\b", text, re.IGNORECASE) and frame.get("shown"):
         # "the other card", "and the other one?": what was not shown last time.
         extra["text"] = text
-        if procedure == "card_status":
-            # "and what about the other card" after when the card ending 2547 expires: the same question
-            # of the other card (the last four said before would pick the card just shown again)
-            extra["text"] = f"{text} {_LAST_FOUR_SAID.sub(' ', old)}".strip()
+        if procedure == "card_status" and _EXPIRY_SAID.search(old) and not _EXPIRY_SAID.search(text):
+            # "and what about the other card" after when the card ending 2547 expires: the same question of
+            # the other card (only the question: the words that named the card just shown would pick it again)
+            extra["text"] = f"{text} (when does it expire)"
         extra["slots"] = {"params": {"exclude": list(frame["shown"])}}
     if procedure == "recurring_payments" and (extreme := _EXTREME_WORDS.search(text)):
         # "which one is the most expensive" after a list of direct debits: that one of them, as if picked.
@@ -1183,8 +1183,8 @@ def _same_period(text: str, frame: dict[str, Any], today: date) -> tuple[str, st
     return rest, f"from {format_day(start)} to {format_day(min(end, today))}"
 
 
-_LAST_FOUR_SAID = re.compile(
-    r"\b(?:ending(?: in)?|ends? in|last (?:4|four)(?: digits)?)?\s*\b\d{4}\b", re.IGNORECASE
+_EXPIRY_SAID = re.compile(
+    r"\b(?:expir\w*|exp date|run(?:s|ning)? out|end date|valid (?:until|till|to))\b", re.I
 )
 
 
