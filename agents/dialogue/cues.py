@@ -2257,7 +2257,7 @@ _SHORTHAND = (
     (re.compile(r"^\s*n\s+(?=the|my|what|how)", re.IGNORECASE), "and "),
     (re.compile(r"\bthx\b|\bty\b", re.IGNORECASE), "thanks"),
     # Texting spellings of the question words: "hw much is sky takin off me n wat day"
-    (re.compile(r"\bhw much\b|\bhowmuch\b", re.IGNORECASE), "how much"),
+    (re.compile(r"\bhowmuch\b", re.IGNORECASE), "how much"),
     (re.compile(r"\bhw\b", re.IGNORECASE), "how"),
     (re.compile(r"\b(?:wat|wot|wht|wut)s\b", re.IGNORECASE), "whats"),
     (re.compile(r"\b(?:wat|wot|wht|wut)\b", re.IGNORECASE), "what"),
