@@ -112,9 +112,8 @@ async def card_status(run: Run, slots: dict[str, Any]) -> Answer:
     in_use = [c for c in named if c.status in ("active", "frozen")]
     shown = in_use or named
     if _ALL_CARDS_ASKED.search(run.text):
-        shown = in_use + [
-            c for c in named if c not in in_use
-        ]  # "what cards do I have": every one, in use first
+        # "what cards do I have": every one, in use first
+        shown = in_use + [c for c in named if c not in in_use]
     elif _OLD_CARD.search(run.text) and (old := [c for c in named if c not in in_use]):
         # "found my old card down the sofa, is it definitely stopped?": the card they lost, then the new one.
         shown = old + in_use

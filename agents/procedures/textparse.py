@@ -65,7 +65,6 @@ def _date_pattern(tag: str) -> str:
 
 
 _A, _B = _date_pattern("a"), _date_pattern("b")
-# "between the 15th sept and the 20th oct", "from 1 October through 9 November"
 # "between the 15th sept and the 20th oct", "from Monday 2 November through Friday 6 November"
 _LEAD = r"(?:the\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+(?:the\s+)?)?"
 _RANGE_RE = re.compile(

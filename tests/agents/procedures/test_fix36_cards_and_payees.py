@@ -1,7 +1,10 @@
-"""Session 36: "what cards do I have" lists every card with its status (from the port's own rows)."""
+"""Session 36: "what cards do I have" lists every card with its status; a remark after a spending question
+does not narrow it to a shop. Expected answers come from the port's own rows."""
 
 from __future__ import annotations
 
+from agents.ports import TransactionQuery
+from agents.procedures.dates import day_of
 from agents.procedures.spec import ProcedureSpec
 from tests.agents.procedures.helpers import answer, turn
 from tests.agents.procedures.seeded import Bank
@@ -33,9 +36,6 @@ async def test_a_remark_after_the_question_does_not_narrow_it_to_a_shop(
     bank: Bank, procedures: Procs
 ) -> None:
     """ "what did I spend this month? I remember a big X shop in there": the month's payments, not X alone."""
-    from agents.ports import TransactionQuery
-    from agents.procedures.dates import day_of
-
     port = bank.port(0)
     rows = await port.find_transactions(TransactionQuery(limit=50))
     month = max(day_of(t.booked_at) for t in rows).replace(day=1)
